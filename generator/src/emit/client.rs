@@ -1,0 +1,461 @@
+//! The `client` module: an async `Client` with one method per operation, and one enum of
+//! documented error responses per operation that has any.
+
+use super::{doc_attrs, doc_lines, ident, rust_type, Scope};
+use crate::ir::*;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+pub(super) fn emit_client(api: &Api) -> TokenStream {
+    let default_base = api.servers.first().cloned().unwrap_or_default();
+    let title = api.title.replace('\n', " ");
+    let module_doc = format!(" HTTP client for {title} {}.", api.version);
+    let client_doc = doc_lines(&format!(
+        "Async client for {title} {}.\n\n\
+         Cheap to clone (the connection pool is shared). Every method sends one request and returns the \
+         typed success body, or a [`runtime::Error`] holding the typed body of a documented error status, \
+         the raw status and body of an undocumented one, or the transport failure.",
+        api.version
+    ));
+
+    let credential_fields = api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name.rust);
+        quote!(#field: Option<runtime::Secret>,)
+    });
+    let credential_inits = api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name.rust);
+        quote!(#field: None,)
+    });
+    let credential_setters = api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name.rust);
+        let setter = format_ident!("with_{}", s.name.rust);
+        let how = match &s.kind {
+            SecurityKind::Http { scheme } => format!("sent as `Authorization: {scheme} <credential>`"),
+            SecurityKind::ApiKeyHeader { name } => format!("sent in the `{name}` header"),
+            SecurityKind::ApiKeyQuery { name } => format!("sent as the `{name}` query parameter"),
+            SecurityKind::Unsupported => "not sent: oagen does not support this scheme type yet".to_string(),
+        };
+        let mut text = format!(
+            "Sets the credential for security scheme `{}` ({how}) on the operations that use it.\n\nThe credential is redacted from `Debug` output.",
+            s.name.wire
+        );
+        if let Some(d) = &s.description {
+            text = format!("{}\n\n{text}", super::sanitize_doc(d));
+        }
+        let doc = doc_lines(&text);
+        quote! {
+            #doc
+            pub fn #setter(mut self, credential: impl Into<String>) -> Self {
+                self.#field = Some(runtime::Secret::new(credential));
+                self
+            }
+        }
+    });
+
+    let mut error_enums = Vec::new();
+    let methods: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let (method, error_enum) = emit_operation(api, op);
+            error_enums.extend(error_enum);
+            method
+        })
+        .collect();
+
+    quote! {
+        #![doc = #module_doc]
+
+        use super::runtime;
+        use super::types;
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            base_url: String,
+            http: ::reqwest::Client,
+            #(#credential_fields)*
+        }
+
+        impl Default for Client {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl Client {
+            /// The first `servers` entry of the spec.
+            pub const DEFAULT_BASE_URL: &'static str = #default_base;
+
+            /// A client for [`Client::DEFAULT_BASE_URL`].
+            pub fn new() -> Self {
+                Self::with_base_url(Self::DEFAULT_BASE_URL)
+            }
+
+            /// A client for another server (a staging environment, a mock); `base_url` is an
+            /// absolute URL, to which each operation's path is appended.
+            pub fn with_base_url(base_url: impl Into<String>) -> Self {
+                Client {
+                    base_url: base_url.into(),
+                    http: ::reqwest::Client::new(),
+                    #(#credential_inits)*
+                }
+            }
+
+            /// Uses a configured `reqwest::Client` (timeouts, proxies, TLS settings).
+            pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
+                self.http = http;
+                self
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            #(#credential_setters)*
+
+            #(#methods)*
+        }
+
+        #(#error_enums)*
+    }
+}
+
+/// How an argument is passed.
+enum Pass {
+    Str,
+    Copy,
+    Ref,
+    Slice,
+}
+
+fn pass_of(api: &Api, ty: &TypeRef) -> Pass {
+    match ty {
+        TypeRef::String => Pass::Str,
+        TypeRef::Integer(_)
+        | TypeRef::Number
+        | TypeRef::Boolean
+        | TypeRef::Uuid
+        | TypeRef::DateTime
+        | TypeRef::Date => Pass::Copy,
+        TypeRef::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => Pass::Copy,
+        TypeRef::Array(_) => Pass::Slice,
+        TypeRef::Nullable(inner) => pass_of(api, inner),
+        _ => Pass::Ref,
+    }
+}
+
+fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    let ty = match ty {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
+    };
+    match pass_of(api, ty) {
+        Pass::Str => quote!(&str),
+        Pass::Copy => rust_type(api, ty, Scope::Client),
+        Pass::Ref => {
+            let t = rust_type(api, ty, Scope::Client);
+            quote!(&#t)
+        }
+        Pass::Slice => {
+            let TypeRef::Array(inner) = ty else {
+                unreachable!("Pass::Slice is only chosen for arrays")
+            };
+            let t = rust_type(api, inner, Scope::Client);
+            quote!(&[#t])
+        }
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote!(#c)
+        }
+        StatusMatch::Range(r) => {
+            let lo = Literal::u16_unsuffixed(r * 100);
+            let hi = Literal::u16_unsuffixed(r * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn is_success(status: StatusMatch) -> bool {
+    match status {
+        StatusMatch::Code(c) => (200..300).contains(&c),
+        StatusMatch::Range(r) => r == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+fn variant_for(status: StatusMatch) -> proc_macro2::Ident {
+    match status {
+        StatusMatch::Code(c) => format_ident!("Status{}", c),
+        StatusMatch::Range(r) => format_ident!("Status{}xx", r),
+        StatusMatch::Default => format_ident!("Default"),
+    }
+}
+
+fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
+    let name = ident(&op.name.rust);
+    let error_name = format_ident!("{}Error", crate::naming::type_name(&op.name.rust, "Operation"));
+
+    // Arguments: path, then required, then optional parameters; then the body.
+    let mut args = Vec::new();
+    let mut params: Vec<&Param> = op.params.iter().collect();
+    params.sort_by_key(|p| (p.location != ParamLocation::Path, !p.required));
+    for p in &params {
+        let arg = ident(&p.name.rust);
+        let ty = arg_type(api, &p.ty);
+        if p.required {
+            args.push(quote!(#arg: #ty));
+        } else {
+            args.push(quote!(#arg: Option<#ty>));
+        }
+    }
+    let mut body_stmt = quote!();
+    if let Some(body) = &op.body {
+        match &body.kind {
+            BodyKind::Json(ty) => {
+                let t = rust_type(api, ty, Scope::Client);
+                if body.required {
+                    args.push(quote!(body: &#t));
+                    body_stmt = quote!(request.json(body););
+                } else {
+                    args.push(quote!(body: Option<&#t>));
+                    body_stmt = quote!(if let Some(body) = body { request.json(body); });
+                }
+            }
+            BodyKind::Bytes => {
+                let ct = &body.content_type;
+                if body.required {
+                    args.push(quote!(body: Vec<u8>));
+                    body_stmt = quote!(request.bytes(#ct, body););
+                } else {
+                    args.push(quote!(body: Option<Vec<u8>>));
+                    body_stmt = quote!(if let Some(body) = body { request.bytes(#ct, body); });
+                }
+            }
+            BodyKind::Empty => {}
+        }
+    }
+
+    // The URL.
+    let segments = op.path.segments.iter().map(|parts| {
+        let pieces: Vec<TokenStream> = parts
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => quote!(#text),
+                PathPart::Param(wire) => {
+                    let arg = op
+                        .params
+                        .iter()
+                        .find(|p| p.location == ParamLocation::Path && &p.name.wire == wire)
+                        .map(|p| ident(&p.name.rust))
+                        .expect("every template parameter has an argument");
+                    quote!(runtime::param(&#arg).as_str())
+                }
+            })
+            .collect();
+        match pieces.as_slice() {
+            [single] => quote!(String::from(#single)),
+            many => quote!([#(#many),*].concat()),
+        }
+    });
+    let method = format_ident!("{}", op.method);
+
+    let mut stmts = Vec::new();
+    for p in &params {
+        let arg = ident(&p.name.rust);
+        let wire = &p.name.wire;
+        let call = match p.location {
+            ParamLocation::Path | ParamLocation::Cookie => continue,
+            ParamLocation::Query => quote!(query),
+            ParamLocation::Header => quote!(header),
+        };
+        if p.required {
+            stmts.push(quote!(request.#call(#wire, &#arg);));
+        } else {
+            stmts.push(quote!(if let Some(value) = #arg { request.#call(#wire, &value); }));
+        }
+    }
+    for &i in &op.security {
+        let scheme = &api.security_schemes[i];
+        let field = ident(&scheme.name.rust);
+        let apply = match &scheme.kind {
+            SecurityKind::Http { scheme } => quote!(request.authorization(#scheme, credential);),
+            SecurityKind::ApiKeyHeader { name } => quote!(request.secret_header(#name, credential);),
+            SecurityKind::ApiKeyQuery { name } => quote!(request.secret_query(#name, credential);),
+            SecurityKind::Unsupported => continue,
+        };
+        stmts.push(quote!(if let Some(credential) = &self.#field { #apply }));
+    }
+
+    // Responses.
+    let has_2xx = op.responses.iter().any(|r| is_success(r.status));
+    let successes: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| is_success(r.status) || (!has_2xx && r.status == StatusMatch::Default))
+        .collect();
+    let errors: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| !successes.iter().any(|s| s.status == r.status))
+        .collect();
+
+    let json_types: Vec<&TypeRef> = {
+        let mut v: Vec<&TypeRef> = successes
+            .iter()
+            .filter_map(|r| match &r.kind {
+                BodyKind::Json(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        v.dedup();
+        v
+    };
+    let any_bytes = successes.iter().any(|r| r.kind == BodyKind::Bytes);
+    let any_empty = successes.iter().any(|r| r.kind == BodyKind::Empty);
+    enum Success {
+        Unit,
+        Json(TypeRef),
+        OptionalJson(TypeRef),
+        Bytes,
+        AnyJson,
+    }
+    let success = if any_bytes {
+        Success::Bytes
+    } else {
+        match json_types.as_slice() {
+            [] => Success::Unit,
+            [t] if any_empty => Success::OptionalJson((*t).clone()),
+            [t] => Success::Json((*t).clone()),
+            _ => Success::AnyJson,
+        }
+    };
+    let ok_type = match &success {
+        Success::Unit => quote!(()),
+        Success::Json(t) => rust_type(api, t, Scope::Client),
+        Success::OptionalJson(t) => {
+            let t = rust_type(api, t, Scope::Client);
+            quote!(Option<#t>)
+        }
+        Success::Bytes => quote!(runtime::Bytes),
+        Success::AnyJson => quote!(::serde_json::Value),
+    };
+    let mut arms = Vec::new();
+    for r in &successes {
+        let pat = status_pattern(r.status);
+        let expr = match (&success, &r.kind) {
+            (Success::Bytes, _) => quote!(response.bytes()),
+            (Success::Unit, _) => quote!(response.empty()),
+            (Success::OptionalJson(_), BodyKind::Empty) => quote!(Ok(None)),
+            (Success::OptionalJson(_), _) => quote!(response.json().map(Some)),
+            _ => quote!(response.json()),
+        };
+        arms.push(quote!(#pat => #expr,));
+    }
+    if successes.is_empty() {
+        arms.push(quote!(200..=299 => response.empty(),));
+    }
+    let mut error_variants = Vec::new();
+    for r in &errors {
+        let pat = status_pattern(r.status);
+        let variant = variant_for(r.status);
+        let what = match r.status {
+            StatusMatch::Code(c) => format!("Status {c}"),
+            StatusMatch::Range(d) => format!("A {d}XX status"),
+            StatusMatch::Default => "Any other status (`default`)".to_string(),
+        };
+        let desc = r
+            .description
+            .as_deref()
+            .map(|d| format!("{what}: {}", super::sanitize_doc(d)))
+            .unwrap_or(what);
+        let vdoc = doc_lines(&desc);
+        match &r.kind {
+            BodyKind::Json(t) => {
+                let t = rust_type(api, t, Scope::Client);
+                error_variants.push(quote!(#vdoc #variant(#t),));
+                arms.push(quote!(#pat => Err(response.error_json(#error_name::#variant)),));
+            }
+            BodyKind::Bytes => {
+                error_variants.push(quote!(#vdoc #variant(runtime::Bytes),));
+                arms.push(quote!(#pat => Err(response.error_bytes(#error_name::#variant)),));
+            }
+            BodyKind::Empty => {
+                error_variants.push(quote!(#vdoc #variant,));
+                arms.push(quote!(#pat => Err(response.error_empty(#error_name::#variant)),));
+            }
+        }
+    }
+    if !op.responses.iter().any(|r| r.status == StatusMatch::Default) {
+        arms.push(quote!(_ => Err(response.unexpected()),));
+    }
+    let (error_type, error_enum) = if error_variants.is_empty() {
+        (quote!(::std::convert::Infallible), None)
+    } else {
+        let doc = doc_lines(&format!(
+            "The documented error responses of [`Client::{}`].",
+            op.name.rust
+        ));
+        (
+            quote!(#error_name),
+            Some(quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #error_name {
+                    #(#error_variants)*
+                }
+            }),
+        )
+    };
+
+    let mut docs = op.docs.clone();
+    docs.notes.push(format!(
+        "`{} {}` (operation `{}`).",
+        op.method,
+        op.path.raw.replace('`', "'"),
+        op.name.wire.replace('`', "'")
+    ));
+    for p in &params {
+        if let Some(d) = &p.docs.description {
+            docs.notes.push(format!(
+                "- `{}`: {}",
+                p.name.rust,
+                super::sanitize_doc(d).replace('\n', " ")
+            ));
+        }
+    }
+    docs.notes.push(
+        "# Errors\n\n[`runtime::Error::Api`] for a documented error status (with its typed body), \
+         [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when \
+         a body does not match the spec, [`runtime::Error::Transport`] when the request fails."
+            .to_string(),
+    );
+    let doc = doc_attrs(&docs);
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let mutable = (!stmts.is_empty() || !body_stmt.is_empty()).then(|| quote!(mut));
+    let method_tokens = quote! {
+        #doc
+        #allow
+        pub async fn #name(&self, #(#args),*) -> Result<#ok_type, runtime::Error<#error_type>> {
+            let #mutable request = runtime::Request::new(
+                ::reqwest::Method::#method,
+                &self.base_url,
+                &[#(#segments),*],
+            );
+            #(#stmts)*
+            #body_stmt
+            let response = request.send(&self.http).await?;
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        }
+    };
+    (method_tokens, error_enum)
+}

@@ -1,0 +1,304 @@
+//! Stage 3, **emit**: IR → token streams. The only module that uses `quote`.
+//!
+//! One [`Module`] per API: its `types` module (one Rust type per named IR type) and its
+//! `client` module (an async `Client` with one method per operation). Generated code refers
+//! to the shared runtime as `super::runtime` and to the types as `super::types`, so the same
+//! output works as a module of a crate or under `include!`.
+
+mod client;
+mod types;
+
+use crate::ir::{Api, Docs, IntKind, TypeRef};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// The token streams for one API.
+#[derive(Debug, Clone)]
+pub struct Module {
+    /// Contents of `types.rs`.
+    pub types: TokenStream,
+    /// Contents of `client.rs`.
+    pub client: TokenStream,
+}
+
+/// Emits the types and client of one API.
+pub fn emit(api: &Api) -> Module {
+    Module {
+        types: types::emit_types(api),
+        client: client::emit_client(api),
+    }
+}
+
+/// An identifier, raw (`r#type`) when it is a keyword.
+pub(crate) fn ident(name: &str) -> Ident {
+    if crate::naming::is_keyword(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// Where a type is written from: inside `types` (`Foo`) or elsewhere (`types::Foo`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Types,
+    Client,
+}
+
+/// The Rust type for a [`TypeRef`].
+pub(crate) fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = ident(&api.types[id.0].name.rust);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Client => quote!(types::#name),
+            }
+        }
+        TypeRef::Boxed(id) => {
+            let inner = rust_type(api, &TypeRef::Named(*id), scope);
+            quote!(Box<#inner>)
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Integer(IntKind::I32) => quote!(i32),
+        TypeRef::Integer(IntKind::I64) => quote!(i64),
+        TypeRef::Integer(IntKind::U32) => quote!(u32),
+        TypeRef::Integer(IntKind::U64) => quote!(u64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Uuid => quote!(::uuid::Uuid),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
+        TypeRef::Array(inner) => {
+            let inner = rust_type(api, inner, scope);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(api, inner, scope);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(api, inner, scope);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+/// `#[doc = "…"]` attributes for documentation: title, description, then oagen's notes.
+pub(crate) fn doc_attrs(docs: &Docs) -> TokenStream {
+    let mut paragraphs: Vec<String> = Vec::new();
+    if let Some(title) = &docs.title {
+        paragraphs.push(sanitize_doc(title));
+    }
+    if let Some(description) = &docs.description {
+        paragraphs.push(sanitize_doc(description));
+    }
+    paragraphs.extend(docs.notes.iter().cloned());
+    doc_lines(&paragraphs.join("\n\n"))
+}
+
+/// `#[doc]` attributes for text oagen wrote itself (already valid rustdoc markdown).
+pub(crate) fn doc_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc]` attributes (module or crate documentation) for text oagen wrote.
+pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Makes spec prose safe as rustdoc: no indented code blocks (they would become doctests),
+/// fenced blocks marked `text`, brackets and angle brackets escaped (no broken intra-doc
+/// links or stray HTML), bare URLs turned into autolinks.
+pub(crate) fn sanitize_doc(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if line.starts_with("```") || line.starts_with("~~~") {
+            if in_fence {
+                out.push("```".to_string());
+            } else {
+                out.push("```text".to_string());
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(raw.to_string());
+            continue;
+        }
+        out.push(escape_prose(line));
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    // Collapse runs of blank lines.
+    let mut collapsed: Vec<String> = Vec::new();
+    for line in out {
+        if line.is_empty() && collapsed.last().is_none_or(String::is_empty) {
+            continue;
+        }
+        collapsed.push(line);
+    }
+    while collapsed.last().is_some_and(String::is_empty) {
+        collapsed.pop();
+    }
+    collapsed.join("\n")
+}
+
+fn escape_prose(line: &str) -> String {
+    let mut out = String::new();
+    for word in line.split_inclusive(' ') {
+        let trimmed = word.trim_end();
+        let is_url = trimmed.starts_with("http://") || trimmed.starts_with("https://");
+        if is_url {
+            let url: String = trimmed
+                .trim_end_matches(['.', ',', ')', ';', ':'])
+                .chars()
+                .filter(|c| !matches!(c, '<' | '>' | '`'))
+                .collect();
+            let rest = &trimmed[trimmed.trim_end_matches(['.', ',', ')', ';', ':']).len()..];
+            out.push('<');
+            out.push_str(&url);
+            out.push('>');
+            out.push_str(rest);
+            out.push_str(&word[trimmed.len()..]);
+            continue;
+        }
+        for c in word.chars() {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                '\\' => out.push_str("\\\\"),
+                _ => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_cannot_become_code_links_or_html() {
+        let text = "    indented\n[link] <string> see https://x.dev/a.\n```\nfn x() {}\n```";
+        assert_eq!(
+            sanitize_doc(text),
+            "indented\n\\[link\\] &lt;string&gt; see <https://x.dev/a>.\n```text\nfn x() {}\n```"
+        );
+    }
+}
+
+/// One API module of a generated crate or file.
+#[derive(Debug, Clone)]
+pub struct ModuleInfo {
+    /// Module name (`vocode`), `None` for the crate root.
+    pub name: Option<String>,
+    /// The Cargo feature that enables it, if any.
+    pub feature: Option<String>,
+    /// `info.title` and `info.version`, for docs.
+    pub title: String,
+    /// The spec file, for docs.
+    pub file: String,
+}
+
+/// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature.
+pub fn crate_root(description: &str, modules: &[ModuleInfo]) -> TokenStream {
+    let doc = inner_doc_lines(description);
+    let mods = modules.iter().filter_map(|m| {
+        let name = ident(m.name.as_deref()?);
+        let cfg = m.feature.as_ref().map(|f| quote!(#[cfg(feature = #f)]));
+        let mdoc = doc_lines(&format!("{} (from `{}`).", m.title, m.file));
+        Some(quote! {
+            #mdoc
+            #cfg
+            #[rustfmt::skip]
+            pub mod #name;
+        })
+    });
+    quote! {
+        #doc
+        #![deny(missing_docs)]
+
+        #[rustfmt::skip]
+        pub mod runtime;
+
+        pub use runtime::Error;
+
+        #(#mods)*
+    }
+}
+
+/// `mod.rs` of one API module (or `lib.rs` of a single-API crate when `root` is true).
+pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
+    let doc = inner_doc_lines(&format!(
+        "{}, generated from `{}`.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
+        info.title, info.file
+    ));
+    let runtime = if root {
+        quote!(#[rustfmt::skip] pub mod runtime;)
+    } else {
+        quote!(use crate::runtime;)
+    };
+    let deny = root.then(|| quote!(#![deny(missing_docs)]));
+    quote! {
+        #doc
+        #deny
+
+        #runtime
+
+        #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
+        pub mod types;
+
+        pub use client::Client;
+        pub use runtime::Error;
+    }
+}
+
+/// One self-contained module for `include!` (build scripts): runtime, types and client
+/// inline.
+pub fn single_file(runtime: &syn::File, module: &Module) -> TokenStream {
+    let runtime_attrs = &runtime.attrs;
+    let runtime_items = &runtime.items;
+    let types = &module.types;
+    let client = &module.client;
+    quote! {
+        pub mod runtime {
+            #(#runtime_attrs)*
+            #(#runtime_items)*
+        }
+        pub mod types {
+            #types
+        }
+        pub mod client {
+            #client
+        }
+        pub use client::Client;
+        pub use runtime::Error;
+    }
+}

@@ -1,0 +1,336 @@
+//! The `types` module: one Rust type per named IR type.
+
+use super::{doc_attrs, doc_lines, ident, rust_type, Scope};
+use crate::ir::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn emit_types(api: &Api) -> TokenStream {
+    let mut order: Vec<&TypeDef> = api.types.iter().collect();
+    order.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
+    let items = order.into_iter().map(|def| emit_type(api, def));
+    let doc = format!(
+        " Types for the schemas of {} {}.",
+        api.title.replace('\n', " "),
+        api.version
+    );
+    quote! {
+        #![doc = #doc]
+        #(#items)*
+    }
+}
+
+fn origin_note(def: &TypeDef) -> String {
+    format!(
+        "Source: `{}` in `{}`.",
+        def.origin.pointer.replace('`', "'"),
+        def.origin.file
+    )
+}
+
+fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name.rust);
+    let mut docs = def.docs.clone();
+    let rule = match &def.kind {
+        TypeKind::Struct(s) if s.closed => Some("Closed object (`additionalProperties: false`): unknown properties are rejected.".to_string()),
+        TypeKind::Tagged(u) => Some(format!(
+            "Internally tagged union: the `{}` property names the variant; a payload whose tag names a variant it does not fit is rejected.",
+            u.tag
+        )),
+        TypeKind::Untagged(_) => Some(
+            "Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first."
+                .to_string(),
+        ),
+        _ => None,
+    };
+    docs.notes.extend(rule);
+    docs.notes.push(origin_note(def));
+    let doc = doc_attrs(&docs);
+    match &def.kind {
+        TypeKind::Struct(s) => emit_struct(api, &name, s, doc),
+        TypeKind::Enum(e) => emit_enum(&name, e, doc),
+        TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc),
+        TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc),
+        TypeKind::Untagged(u) => emit_untagged(api, &name, u, doc),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(api, ty, Scope::Types);
+            quote! { #doc pub type #name = #ty; }
+        }
+        TypeKind::Pending => quote! { #doc pub type #name = ::serde_json::Value; },
+    }
+}
+
+fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(id) if matches!(&api.types[id.0].kind, TypeKind::Enum(e) if e.variants.len() == 1))
+}
+
+fn emit_struct(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStream) -> TokenStream {
+    let has_flatten = s.fields.iter().any(|f| f.flatten) || s.additional.is_some();
+    let deny = (s.closed && !has_flatten).then(|| quote!(#[serde(deny_unknown_fields)]));
+    let defaultable = s
+        .fields
+        .iter()
+        .all(|f| !f.flatten && (!f.required || f.nullable || is_const_enum(api, &f.ty)));
+    let default = defaultable.then(|| quote!(Default,));
+    let fields = s.fields.iter().map(|f| emit_field(api, f));
+    let additional = s.additional.as_ref().map(|ty| {
+        let ty = rust_type(api, ty, Scope::Types);
+        quote! {
+            /// Properties not declared in the schema (`additionalProperties`).
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #deny
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_field(api: &Api, f: &Field) -> TokenStream {
+    let name = ident(&f.name.rust);
+    let base = rust_type(api, &f.ty, Scope::Types);
+    let rename = (f.name.wire != f.name.rust && !f.flatten).then(|| {
+        let wire = &f.name.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let mut docs = f.docs.clone();
+    let wire = f.name.wire.replace('`', "'");
+    docs.notes.push(if f.flatten {
+        format!("The `{wire}` property and its companion, flattened into this object.")
+    } else if f.required {
+        format!("JSON property `{wire}` (required).")
+    } else {
+        format!("JSON property `{wire}` (optional).")
+    });
+    let (ty, attrs) = if f.flatten {
+        (base, quote!(#[serde(flatten)]))
+    } else {
+        match (f.required, f.nullable) {
+            (true, false) => (base, quote!()),
+            (true, true) => {
+                docs.notes.push("Required; may be `null`.".into());
+                (quote!(Option<#base>), quote!(#[serde(default)]))
+            }
+            (false, false) => (
+                quote!(Option<#base>),
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            ),
+            (false, true) => {
+                docs.notes.push(
+                    "Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`."
+                        .into(),
+                );
+                (
+                    quote!(Option<Option<#base>>),
+                    quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "super::runtime::double_option")]),
+                )
+            }
+        }
+    };
+    if let Some(default) = &f.default {
+        let text = default.to_string().replace('`', "'");
+        docs.notes.push(format!("Default when absent: `{text}`."));
+    }
+    let doc = super::doc_attrs(&docs);
+    quote! {
+        #doc
+        #rename
+        #attrs
+        pub #name: #ty,
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStream {
+    let single = e.variants.len() == 1;
+    let derive_default = single.then(|| quote!(Default,));
+    let variants = e.variants.iter().map(|v| {
+        let ident = ident(&v.rust);
+        let wire = &v.wire;
+        let vdoc = doc_lines(&format!("`{}`", wire.replace('`', "'")));
+        let default = single.then(|| quote!(#[default]));
+        quote! {
+            #vdoc
+            #default
+            #[serde(rename = #wire)]
+            #ident,
+        }
+    });
+    let arms = e.variants.iter().map(|v| {
+        let ident = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(Self::#ident => #wire,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The value as it appears in JSON.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn emit_tagged(api: &Api, name: &proc_macro2::Ident, u: &TaggedUnion, doc: TokenStream) -> TokenStream {
+    let tag = &u.tag;
+    let variants = u.variants.iter().map(|v| {
+        let ident = ident(&v.name.rust);
+        let ty = rust_type(api, &v.ty, Scope::Types);
+        let vdoc = doc_lines(&format!("`{}`: `{}`.", tag.replace('`', "'"), v.name.wire.replace('`', "'")));
+        quote!(#vdoc #ident(#ty),)
+    });
+    let de_arms = u.variants.iter().map(|v| {
+        let ident = ident(&v.name.rust);
+        let wire = &v.name.wire;
+        let strip = if v.strip_tag { quote!(Some(#tag)) } else { quote!(None) };
+        quote!(#wire => super::runtime::tagged::variant(value, #strip).map(Self::#ident),)
+    });
+    let ser_arms = u.variants.iter().map(|v| {
+        let ident = ident(&v.name.rust);
+        let wire = &v.name.wire;
+        quote!(Self::#ident(inner) => super::runtime::tagged::serialize(serializer, #tag, #wire, inner),)
+    });
+    let expected = u.variants.iter().map(|v| &v.name.wire);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const VARIANTS: &[&str] = &[#(#expected),*];
+                let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;
+                match tag.as_str() {
+                    #(#de_arms)*
+                    other => Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS)),
+                }
+            }
+        }
+    }
+}
+
+fn emit_adjacent(api: &Api, name: &proc_macro2::Ident, u: &AdjacentUnion, doc: TokenStream) -> TokenStream {
+    let tag = &u.tag;
+    let content = &u.content;
+    let closed = u.closed;
+    let variants = u.variants.iter().map(|v| {
+        let ident = ident(&v.name.rust);
+        let wire = v.name.wire.replace('`', "'");
+        match &v.content {
+            None => {
+                let vdoc = doc_lines(&format!("`{tag}`: `{wire}`, without `{content}`."));
+                quote!(#vdoc #ident,)
+            }
+            Some(ty) if v.content_required => {
+                let ty = rust_type(api, ty, Scope::Types);
+                let vdoc = doc_lines(&format!("`{tag}`: `{wire}`, with its required `{content}`."));
+                quote!(#vdoc #ident(#ty),)
+            }
+            Some(ty) => {
+                let ty = rust_type(api, ty, Scope::Types);
+                let vdoc = doc_lines(&format!(
+                    "`{tag}`: `{wire}`; `{content}` may be omitted (`None`)."
+                ));
+                quote!(#vdoc #ident(Option<#ty>),)
+            }
+        }
+    });
+    let de_arms = u.variants.iter().map(|v| {
+        let ident = ident(&v.name.rust);
+        let wire = &v.name.wire;
+        match &v.content {
+            None => quote!(#wire => super::runtime::adjacent::none(body, #content).map(|()| Self::#ident),),
+            Some(_) if v.content_required => {
+                quote!(#wire => super::runtime::adjacent::required(body, #content).map(Self::#ident),)
+            }
+            Some(_) => quote!(#wire => super::runtime::adjacent::optional(body).map(Self::#ident),),
+        }
+    });
+    let ser_arms = u.variants.iter().map(|v| {
+        let ident = ident(&v.name.rust);
+        let wire = &v.name.wire;
+        match &v.content {
+            None => quote!(Self::#ident => super::runtime::adjacent::serialize::<_, ()>(serializer, #tag, #wire, #content, None),),
+            Some(_) if v.content_required => {
+                quote!(Self::#ident(body) => super::runtime::adjacent::serialize(serializer, #tag, #wire, #content, Some(body)),)
+            }
+            Some(_) => quote!(Self::#ident(body) => super::runtime::adjacent::serialize(serializer, #tag, #wire, #content, body.as_ref()),),
+        }
+    });
+    let expected = u.variants.iter().map(|v| &v.name.wire);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const VARIANTS: &[&str] = &[#(#expected),*];
+                let (tag, body) = super::runtime::adjacent::split(deserializer, #tag, #content, #closed)?;
+                match tag.as_str() {
+                    #(#de_arms)*
+                    other => Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS)),
+                }
+            }
+        }
+    }
+}
+
+fn emit_untagged(api: &Api, name: &proc_macro2::Ident, u: &UntaggedUnion, doc: TokenStream) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let ident = ident(&v.name.rust);
+        let ty = rust_type(api, &v.ty, Scope::Types);
+        let vdoc = doc_lines(&format!("The branch at `{}`.", v.name.wire.replace('`', "'")));
+        quote!(#vdoc #ident(#ty),)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

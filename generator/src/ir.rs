@@ -1,0 +1,391 @@
+//! The intermediate representation between [`lower`](crate::lower) and [`emit`](crate::emit).
+//!
+//! Plain nouns, no Rust syntax: a type space of named definitions referenced by [`TypeId`],
+//! and the operations of one API. Every item keeps its [`Origin`] (file + JSON pointer) and
+//! every name keeps both spellings ([`Name::wire`] from the spec, [`Name::rust`] for the output).
+
+pub use crate::diag::Origin;
+use serde_json::Value;
+
+/// A name with its two spellings.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Name {
+    /// The spelling in the spec (property name, enum value, schema name, operationId).
+    pub wire: String,
+    /// The Rust identifier chosen for it (without any `r#` prefix).
+    pub rust: String,
+}
+
+impl Name {
+    /// A name whose Rust spelling is still to be chosen by the naming pass.
+    pub fn wire(wire: impl Into<String>) -> Self {
+        Name {
+            wire: wire.into(),
+            rust: String::new(),
+        }
+    }
+}
+
+/// Documentation carried to the generated item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// `title`, when it says more than the name.
+    pub title: Option<String>,
+    /// `description` (CommonMark in the spec).
+    pub description: Option<String>,
+    /// Extra lines oagen adds: the spec construct and the rule that decided the Rust shape.
+    pub notes: Vec<String>,
+}
+
+/// One API: the result of lowering one spec.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// The spec file the API came from.
+    pub file: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `servers[*].url`, in spec order.
+    pub servers: Vec<String>,
+    /// The type space; a [`TypeId`] indexes it.
+    pub types: Vec<TypeDef>,
+    /// Operations, in a stable order (sorted by Rust name).
+    pub operations: Vec<Operation>,
+    /// `components/securitySchemes`.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// Index of a [`TypeDef`] in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A named type definition.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// `wire` is the schema name (components) or the synthesized path-based name (inline).
+    pub name: Name,
+    /// The schema this type was made from.
+    pub origin: Origin,
+    /// Documentation.
+    pub docs: Docs,
+    /// The shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A JSON object with known properties.
+    Struct(Struct),
+    /// A string enumeration (`enum` / `const`).
+    Enum(Enum),
+    /// `oneOf`/`anyOf` whose branches are told apart by one property's value (internally tagged).
+    Tagged(TaggedUnion),
+    /// A property pair `{tag, content}` whose content schema depends on the tag's value
+    /// (adjacently tagged); used as a flattened field of a [`Struct`].
+    Adjacent(AdjacentUnion),
+    /// `oneOf`/`anyOf` without a tag: the first branch that fits wins.
+    Untagged(UntaggedUnion),
+    /// Another name for a type (`pub type X = …`).
+    Alias(TypeRef),
+    /// Placeholder while lowering; never reaches emit.
+    Pending,
+}
+
+/// An object schema.
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    /// Declared properties, in spec order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties: false`: unknown properties are rejected.
+    pub closed: bool,
+    /// Typed `additionalProperties`: the remaining properties, as a map.
+    pub additional: Option<TypeRef>,
+}
+
+/// One property of a [`Struct`].
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Property name and field name.
+    pub name: Name,
+    /// The value type (without the optional/nullable wrapping).
+    pub ty: TypeRef,
+    /// Listed in `required` (and not made omittable by an `Undefined` branch).
+    pub required: bool,
+    /// `null` is a valid value.
+    pub nullable: bool,
+    /// The property's `default`, if any.
+    pub default: Option<Value>,
+    /// Flattened into the parent (adjacently tagged pair).
+    pub flatten: bool,
+    /// Documentation.
+    pub docs: Docs,
+    /// The property schema.
+    pub origin: Origin,
+}
+
+/// A string enumeration.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// One variant per value; `wire` is the JSON string.
+    pub variants: Vec<Name>,
+}
+
+/// An internally tagged union.
+#[derive(Debug, Clone)]
+pub struct TaggedUnion {
+    /// The tag property (wire name), e.g. `type`.
+    pub tag: String,
+    /// Variants; `name.wire` is the tag value.
+    pub variants: Vec<TaggedVariant>,
+}
+
+/// A variant of a [`TaggedUnion`].
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    /// `wire` = the tag value; `rust` = the variant name.
+    pub name: Name,
+    /// The branch type (a struct that may itself hold the tag property).
+    pub ty: TypeRef,
+    /// The branch struct declares no field for the tag: strip it before deserializing.
+    pub strip_tag: bool,
+}
+
+/// An adjacently tagged pair of properties.
+#[derive(Debug, Clone)]
+pub struct AdjacentUnion {
+    /// The tag property (wire name), e.g. `command`.
+    pub tag: String,
+    /// The content property (wire name), e.g. `options`.
+    pub content: String,
+    /// The content may be `null` (treated like absent).
+    pub content_nullable: bool,
+    /// The parent object is closed: keys other than the struct's own are rejected.
+    pub closed: bool,
+    /// Variants; `name.wire` is the tag value.
+    pub variants: Vec<AdjacentVariant>,
+}
+
+/// A variant of an [`AdjacentUnion`].
+#[derive(Debug, Clone)]
+pub struct AdjacentVariant {
+    /// `wire` = the tag value.
+    pub name: Name,
+    /// The content type, `None` when the tag takes no content.
+    pub content: Option<TypeRef>,
+    /// The content schema requires at least one property, so the content must be present.
+    pub content_required: bool,
+}
+
+/// An untagged union.
+#[derive(Debug, Clone)]
+pub struct UntaggedUnion {
+    /// Variants, most specific first; `name.wire` is empty.
+    pub variants: Vec<UntaggedVariant>,
+}
+
+/// A variant of an [`UntaggedUnion`].
+#[derive(Debug, Clone)]
+pub struct UntaggedVariant {
+    /// The variant name (`rust`); `wire` names the branch for docs.
+    pub name: Name,
+    /// The branch type.
+    pub ty: TypeRef,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A named definition.
+    Named(TypeId),
+    /// The same, boxed to break a cycle.
+    Boxed(TypeId),
+    /// `string`.
+    String,
+    /// `integer` with its width.
+    Integer(IntKind),
+    /// `number`.
+    Number,
+    /// `boolean`.
+    Boolean,
+    /// `string` + `format: uuid`.
+    Uuid,
+    /// `string` + `format: date-time` (RFC 3339).
+    DateTime,
+    /// `string` + `format: date` (RFC 3339 full-date).
+    Date,
+    /// Any JSON value (no type constraint oagen can express).
+    Any,
+    /// `type: object` with no declared properties: a JSON map.
+    JsonObject,
+    /// `type: array`.
+    Array(Box<TypeRef>),
+    /// `additionalProperties: T` with no properties: a map from string to T.
+    Map(Box<TypeRef>),
+    /// `T` or `null` where no field can carry nullability (array items, map values).
+    Nullable(Box<TypeRef>),
+}
+
+/// Integer widths (`format` of `type: integer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntKind {
+    /// `int32`.
+    I32,
+    /// `int64` or no format.
+    I64,
+    /// `uint32`.
+    U32,
+    /// `uint64`.
+    U64,
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `wire` = operationId (or synthesized from method + path); `rust` = method name.
+    pub name: Name,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template.
+    pub path: PathTemplate,
+    /// Parameters: path ones in template order, then the others in spec order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// Responses, in status order.
+    pub responses: Vec<Response>,
+    /// Security schemes (indexes into [`Api::security_schemes`]) whose credentials are sent.
+    pub security: Vec<usize>,
+    /// Documentation (`summary`, `description`).
+    pub docs: Docs,
+    /// The operation object.
+    pub origin: Origin,
+}
+
+/// A path template such as `/calls/{callId}`, split at `/`.
+#[derive(Debug, Clone)]
+pub struct PathTemplate {
+    /// The template as written.
+    pub raw: String,
+    /// One entry per path segment.
+    pub segments: Vec<Vec<PathPart>>,
+}
+
+/// A piece of a path segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as written.
+    Literal(String),
+    /// `{name}`: the value of a path parameter, percent-encoded as part of one segment.
+    Param(String),
+}
+
+/// Where a parameter goes (`in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    /// Path template variable.
+    Path,
+    /// Query string.
+    Query,
+    /// Request header.
+    Header,
+    /// Cookie.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Wire name and argument name.
+    pub name: Name,
+    /// Location.
+    pub location: ParamLocation,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Must be given.
+    pub required: bool,
+    /// Documentation.
+    pub docs: Docs,
+    /// The parameter object (or the path template, for an undeclared path parameter).
+    pub origin: Origin,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json` (or `+json`), typed.
+    Json(TypeRef),
+    /// Anything else: raw bytes with the given media type.
+    Bytes,
+    /// No content.
+    Empty,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The media type sent.
+    pub content_type: String,
+    /// Encoding and type.
+    pub kind: BodyKind,
+    /// `requestBody.required`.
+    pub required: bool,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `1XX`…`5XX`: the hundreds digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Status or status range.
+    pub status: StatusMatch,
+    /// The body.
+    pub kind: BodyKind,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// A security scheme (`components/securitySchemes`).
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// `wire` = scheme name; `rust` = snake_case base for the client's setter.
+    pub name: Name,
+    /// How the credential is sent.
+    pub kind: SecurityKind,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// `Authorization: <scheme> <credential>` (`type: http`; `bearer` is spelled `Bearer`).
+    Http {
+        /// The scheme word as sent, e.g. `Bearer` or `AccessKey`.
+        scheme: String,
+    },
+    /// `type: apiKey` in a header.
+    ApiKeyHeader {
+        /// Header name.
+        name: String,
+    },
+    /// `type: apiKey` in the query string.
+    ApiKeyQuery {
+        /// Parameter name.
+        name: String,
+    },
+    /// Not supported yet (OAuth2, OpenID Connect, cookies): nothing is sent.
+    Unsupported,
+}

@@ -1,0 +1,247 @@
+//! Stage 1, **load**: spec text → [`Document`], losing nothing.
+//!
+//! The format is chosen by file extension (`.json`, `.yaml`/`.yml`), never by trying one
+//! parser and falling back to the other, so a syntax error is reported by the right parser
+//! with its line and column.
+//!
+//! `openapiv3` models OpenAPI 3.0 only and silently drops JSON Schema keywords it does not
+//! know (`if`, `const`, 3.1's `type: [T, "null"]`). So the raw JSON value is the source of
+//! truth for every schema; `openapiv3` is used for the document skeleton only (paths,
+//! operations, parameters, responses, security schemes), parsed from a copy in which each
+//! schema is replaced by `{}` so that no 3.1 schema can make it fail.
+
+use crate::diag::{Diagnostic, Error, Origin};
+use serde_json::Value;
+use std::path::Path;
+
+/// A loaded spec.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file name used in diagnostics and headers.
+    pub file: String,
+    /// The whole document as JSON, exactly as written (YAML is converted to the same model).
+    pub raw: Value,
+    /// The document skeleton (schemas blanked, see the module docs).
+    pub skeleton: openapiv3::OpenAPI,
+    /// The `openapi` version string, e.g. `3.1.0`.
+    pub version: String,
+}
+
+/// The text syntax of a spec file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.json`
+    Json,
+    /// `.yaml` or `.yml`
+    Yaml,
+}
+
+impl Format {
+    /// The format for a file name, by extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::Json),
+            "yaml" | "yml" => Some(Format::Yaml),
+            _ => None,
+        }
+    }
+}
+
+/// Reads and loads the spec at `path`; `display` is the name used in diagnostics.
+pub fn load_file(path: &Path, display: &str) -> Result<Document, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let format = Format::from_path(path).ok_or_else(|| {
+        Error::Spec(vec![Diagnostic::error(
+            Origin::new(display, ""),
+            "unknown spec file extension",
+        )
+        .with_hint("name the file *.json, *.yaml or *.yml")])
+    })?;
+    load_str(&text, format, display)
+}
+
+/// Loads a spec from text.
+///
+/// # Errors
+/// [`Error::Spec`] when the text does not parse, is not OpenAPI 3.0/3.1, or its skeleton
+/// (paths, operations, parameters, responses) does not match the OpenAPI 3 object model;
+/// the diagnostic names the JSON pointer of the offending node.
+pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Error> {
+    let raw: Value = match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| {
+            spec_error(
+                file,
+                "",
+                format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()),
+            )
+        })?,
+        Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
+                .unwrap_or_default();
+            spec_error(file, "", format!("invalid YAML{at}: {e}"))
+        })?,
+    };
+    let version = match raw.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_string(),
+        Some(v) => {
+            return Err(spec_error(
+                file,
+                "/openapi",
+                format!("unsupported OpenAPI version `{v}`; oagen reads 3.0.x and 3.1.x"),
+            ))
+        }
+        None if raw.get("swagger").is_some() => {
+            return Err(Error::Spec(vec![Diagnostic::error(
+                Origin::new(file, "/swagger"),
+                "Swagger 2.0 documents are not supported",
+            )
+            .with_hint("convert the document to OpenAPI 3 first")]))
+        }
+        None => {
+            return Err(spec_error(
+                file,
+                "",
+                "not an OpenAPI document: no `openapi` version field",
+            ))
+        }
+    };
+    let skeleton = skeleton(&raw, file)?;
+    Ok(Document {
+        file: file.to_string(),
+        raw,
+        skeleton,
+        version,
+    })
+}
+
+fn spec_error(file: &str, pointer: &str, message: impl Into<String>) -> Error {
+    Error::Spec(vec![Diagnostic::error(Origin::new(file, pointer), message)])
+}
+
+/// Parses the `openapiv3` skeleton from a copy of `raw` whose schemas are blanked.
+fn skeleton(raw: &Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
+    let mut copy = raw.clone();
+    if let Some(obj) = copy.as_object_mut() {
+        obj.entry("paths")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(Value::Object(components)) = obj.get_mut("components") {
+            if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
+                for schema in schemas.values_mut() {
+                    *schema = Value::Object(Default::default());
+                }
+            }
+        }
+        for (key, value) in obj.iter_mut() {
+            if key != "components" || value.is_object() {
+                blank_schemas(value);
+            }
+        }
+    }
+    let mut track = serde_path_to_error::Track::new();
+    let de = serde_path_to_error::Deserializer::new(&copy, &mut track);
+    <openapiv3::OpenAPI as serde::Deserialize>::deserialize(de).map_err(|e| {
+        let pointer = pointer_of(&track.path());
+        spec_error(
+            file,
+            &pointer,
+            format!("does not match the OpenAPI 3 object model: {e}"),
+        )
+    })
+}
+
+/// Replaces every `schema` member below `value` by `{}`.
+fn blank_schemas(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "schema" && child.is_object() {
+                    *child = Value::Object(Default::default());
+                } else if key != "schemas" && key != "examples" && key != "example" {
+                    blank_schemas(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(blank_schemas),
+        _ => {}
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&escape_pointer(key));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Escapes one JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
+pub fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one JSON pointer token.
+pub fn unescape_pointer(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_and_json_give_the_same_value() {
+        let y = load_str(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            Format::Yaml,
+            "a.yaml",
+        )
+        .unwrap();
+        let j = load_str(
+            r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#,
+            Format::Json,
+            "a.json",
+        )
+        .unwrap();
+        assert_eq!(y.raw, j.raw);
+    }
+
+    #[test]
+    fn keeps_keywords_openapiv3_drops() {
+        let doc = load_str(
+            r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{},
+               "components":{"schemas":{"A":{"type":["string","null"],"if":{"const":1}}}}}"#,
+            Format::Json,
+            "a.json",
+        )
+        .unwrap();
+        assert_eq!(
+            doc.raw.pointer("/components/schemas/A/if/const"),
+            Some(&Value::from(1))
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_line_and_column() {
+        let err = load_str("{\"openapi\": }", Format::Json, "bad.json").unwrap_err();
+        assert!(err.to_string().contains("line 1, column 13"), "{err}");
+    }
+
+    #[test]
+    fn swagger_2_is_refused_with_a_hint() {
+        let err = load_str(r#"{"swagger":"2.0"}"#, Format::Json, "s.json").unwrap_err();
+        assert!(err.to_string().contains("convert the document"), "{err}");
+    }
+}

@@ -1,0 +1,742 @@
+//! Stage 2, **lower**: [`Document`] → [`Api`] (the IR). The only module that knows
+//! `openapiv3`.
+//!
+//! Runs as a visible list of passes:
+//! 1. `lower_components` — every component schema becomes a named type (see [`schema`]);
+//! 2. `lower_operations` — paths, parameters, bodies, responses, security;
+//! 3. `assign_names` — Rust names, unique per namespace, claimed in a deterministic order;
+//! 4. `break_cycles` — boxes the fields that make a type contain itself.
+
+mod schema;
+
+use crate::diag::{Diagnostic, Diagnostics, Error, Origin};
+use crate::ir::*;
+use crate::load::{escape_pointer, Document};
+use crate::naming::{self, Namespace};
+use openapiv3::ReferenceOr;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// State shared by the lowering passes.
+pub(crate) struct Lowering<'a> {
+    file: &'a str,
+    raw: &'a Value,
+    types: Vec<TypeDef>,
+    /// Component schema pointer → its type.
+    components: BTreeMap<String, TypeId>,
+    /// Canonical JSON of composite component schemas → type (inline copies reuse it).
+    structural: HashMap<String, TypeId>,
+    /// Pointers of FastAPI `Undefined` sentinel schemas.
+    sentinels: BTreeSet<String>,
+    diags: Diagnostics,
+}
+
+impl<'a> Lowering<'a> {
+    fn new_type(&mut self, name: Name, origin: Origin, docs: Docs) -> TypeId {
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            name,
+            origin,
+            docs,
+            kind: TypeKind::Pending,
+        });
+        id
+    }
+}
+
+/// Lowers a loaded document. Returns the API and the warnings.
+///
+/// # Errors
+/// [`Error::Spec`] with every error found (dangling `$ref`, path parameter missing from its
+/// template, duplicate operationId, …) together with the warnings.
+pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
+    let mut l = Lowering {
+        file: &doc.file,
+        raw: &doc.raw,
+        types: Vec::new(),
+        components: BTreeMap::new(),
+        structural: HashMap::new(),
+        sentinels: BTreeSet::new(),
+        diags: Diagnostics::default(),
+    };
+    l.lower_components();
+    let security_schemes = l.lower_security_schemes(&doc.skeleton);
+    let operations = l.lower_operations(&doc.skeleton, &security_schemes);
+    let mut api = Api {
+        file: doc.file.clone(),
+        title: doc.skeleton.info.title.clone(),
+        version: doc.skeleton.info.version.clone(),
+        description: doc.skeleton.info.description.clone(),
+        servers: doc.skeleton.servers.iter().map(|s| s.url.clone()).collect(),
+        types: l.types,
+        operations,
+        security_schemes,
+    };
+    let mut diags = l.diags;
+    assign_names(&mut api, &mut diags);
+    break_cycles(&mut api);
+    let warnings = diags.finish()?;
+    Ok((api, warnings))
+}
+
+impl Lowering<'_> {
+    fn lower_security_schemes(&mut self, api: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
+        let mut out = Vec::new();
+        let Some(components) = &api.components else {
+            return out;
+        };
+        for (name, scheme) in &components.security_schemes {
+            let origin = Origin::new(
+                self.file,
+                format!("/components/securitySchemes/{}", escape_pointer(name)),
+            );
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.diags
+                    .warn(origin, "referenced security schemes are not supported; ignored");
+                continue;
+            };
+            let (kind, description) = match scheme {
+                openapiv3::SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } => {
+                    let word = match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => "Bearer".to_string(),
+                        "basic" => "Basic".to_string(),
+                        _ => scheme.clone(),
+                    };
+                    (SecurityKind::Http { scheme: word }, description.clone())
+                }
+                openapiv3::SecurityScheme::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => match location {
+                    openapiv3::APIKeyLocation::Header => (
+                        SecurityKind::ApiKeyHeader { name: name.clone() },
+                        description.clone(),
+                    ),
+                    openapiv3::APIKeyLocation::Query => (
+                        SecurityKind::ApiKeyQuery { name: name.clone() },
+                        description.clone(),
+                    ),
+                    openapiv3::APIKeyLocation::Cookie => {
+                        self.diags.warn(
+                            origin,
+                            "apiKey in a cookie is not supported yet; no credential is sent",
+                        );
+                        (SecurityKind::Unsupported, description.clone())
+                    }
+                },
+                openapiv3::SecurityScheme::OAuth2 { description, .. }
+                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                    self.diags.warn(
+                        origin,
+                        "OAuth2 and OpenID Connect are not supported yet; no credential is sent",
+                    );
+                    (SecurityKind::Unsupported, description.clone())
+                }
+            };
+            out.push(SecurityScheme {
+                name: Name {
+                    wire: name.clone(),
+                    rust: naming::snake_name(name, "credential"),
+                },
+                kind,
+                description,
+            });
+        }
+        out
+    }
+
+    fn lower_operations(
+        &mut self,
+        api: &openapiv3::OpenAPI,
+        schemes: &[SecurityScheme],
+    ) -> Vec<Operation> {
+        let mut ops = Vec::new();
+        let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in &api.paths.paths {
+            let path_pointer = format!("/paths/{}", escape_pointer(path));
+            let ReferenceOr::Item(item) = item else {
+                self.diags.warn(
+                    Origin::new(self.file, path_pointer),
+                    "path item `$ref`s are not supported; path skipped",
+                );
+                continue;
+            };
+            for (method, op) in item.iter() {
+                let op_pointer = format!("{path_pointer}/{method}");
+                let wire_id = op
+                    .operation_id
+                    .clone()
+                    .unwrap_or_else(|| synthesized_operation_id(method, path));
+                if let Some(previous) = seen_ids.insert(wire_id.clone(), op_pointer.clone()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Origin::new(self.file, format!("{op_pointer}/operationId")),
+                            format!("duplicate operationId `{wire_id}` (also at {previous})"),
+                        )
+                        .with_hint("operationIds must be unique within a document"),
+                    );
+                    continue;
+                }
+                let hint = naming::type_name(&wire_id, "Operation");
+                let origin = Origin::new(self.file, op_pointer.clone());
+                let (template, template_params) = parse_template(path);
+                let params = self.lower_params(
+                    api,
+                    &item.parameters,
+                    &path_pointer,
+                    &op.parameters,
+                    &op_pointer,
+                    &template_params,
+                    &hint,
+                );
+                let body = op.request_body.as_ref().and_then(|b| {
+                    self.lower_request_body(api, b, &format!("{op_pointer}/requestBody"), &hint)
+                });
+                let responses = self.lower_responses(api, &op.responses, &op_pointer, &hint);
+                let requirements = op.security.as_ref().or(api.security.as_ref());
+                let mut security = Vec::new();
+                for requirement in requirements.into_iter().flatten() {
+                    for name in requirement.keys() {
+                        match schemes.iter().position(|s| &s.name.wire == name) {
+                            Some(i) if !security.contains(&i) => security.push(i),
+                            Some(_) => {}
+                            None => self.diags.warn(
+                                origin.clone(),
+                                format!("security requirement names unknown scheme `{name}`"),
+                            ),
+                        }
+                    }
+                }
+                ops.push(Operation {
+                    name: Name::wire(wire_id),
+                    method: method.to_ascii_uppercase(),
+                    path: template,
+                    params,
+                    body,
+                    responses,
+                    security,
+                    docs: Docs {
+                        title: op.summary.clone(),
+                        description: op.description.clone(),
+                        notes: Vec::new(),
+                    },
+                    origin,
+                });
+            }
+        }
+        ops
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_params(
+        &mut self,
+        api: &openapiv3::OpenAPI,
+        path_level: &[ReferenceOr<openapiv3::Parameter>],
+        path_pointer: &str,
+        op_level: &[ReferenceOr<openapiv3::Parameter>],
+        op_pointer: &str,
+        template_params: &[String],
+        hint: &str,
+    ) -> Vec<Param> {
+        // (location, name) → (parameter data, pointer); operation level overrides path level.
+        let mut declared: Vec<((ParamLocation, String), openapiv3::ParameterData, String)> =
+            Vec::new();
+        let lists = [(path_level, path_pointer), (op_level, op_pointer)];
+        for (list, base) in lists {
+            for (i, p) in list.iter().enumerate() {
+                let (param, pointer) = match p {
+                    ReferenceOr::Item(param) => (param.clone(), format!("{base}/parameters/{i}")),
+                    ReferenceOr::Reference { reference } => {
+                        let name = reference.rsplit('/').next().unwrap_or_default();
+                        let found = api
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.parameters.get(name))
+                            .and_then(|p| p.as_item());
+                        match found {
+                            Some(param) => (
+                                param.clone(),
+                                format!("/components/parameters/{}", escape_pointer(name)),
+                            ),
+                            None => {
+                                self.diags.error(
+                                    Origin::new(self.file, format!("{base}/parameters/{i}")),
+                                    format!("`$ref: {reference}` points at no parameter"),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let (location, data) = match param {
+                    openapiv3::Parameter::Path { parameter_data, .. } => {
+                        (ParamLocation::Path, parameter_data)
+                    }
+                    openapiv3::Parameter::Query { parameter_data, .. } => {
+                        (ParamLocation::Query, parameter_data)
+                    }
+                    openapiv3::Parameter::Header { parameter_data, .. } => {
+                        (ParamLocation::Header, parameter_data)
+                    }
+                    openapiv3::Parameter::Cookie { parameter_data, .. } => {
+                        (ParamLocation::Cookie, parameter_data)
+                    }
+                };
+                let key = (location, data.name.clone());
+                declared.retain(|(k, _, _)| *k != key);
+                declared.push((key, data, pointer));
+            }
+        }
+
+        let mut params = Vec::new();
+        // Path parameters in template order; undeclared ones are inferred as strings.
+        for name in template_params {
+            let found = declared
+                .iter()
+                .position(|((loc, n), _, _)| *loc == ParamLocation::Path && n == name);
+            match found {
+                Some(i) => {
+                    let (_, data, pointer) = declared.remove(i);
+                    params.push(self.param(data, ParamLocation::Path, &pointer, hint, true));
+                }
+                None => {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            Origin::new(self.file, op_pointer),
+                            format!(
+                                "path parameter `{name}` appears in the path template but is not declared; sent as a string"
+                            ),
+                        )
+                        .with_hint("declare it under `parameters` with `in: path`"),
+                    );
+                    params.push(Param {
+                        name: Name::wire(name.clone()),
+                        location: ParamLocation::Path,
+                        ty: TypeRef::String,
+                        required: true,
+                        docs: Docs {
+                            notes: vec![
+                                "Not declared in the spec; inferred from the path template.".into(),
+                            ],
+                            ..Docs::default()
+                        },
+                        origin: Origin::new(self.file, op_pointer),
+                    });
+                }
+            }
+        }
+        for ((location, name), data, pointer) in declared {
+            if location == ParamLocation::Path {
+                self.diags.error(
+                    Origin::new(self.file, pointer),
+                    format!("path parameter `{name}` has no place in the path template"),
+                );
+                continue;
+            }
+            params.push(self.param(data, location, &pointer, hint, false));
+        }
+        params
+    }
+
+    fn param(
+        &mut self,
+        data: openapiv3::ParameterData,
+        location: ParamLocation,
+        pointer: &str,
+        hint: &str,
+        force_required: bool,
+    ) -> Param {
+        let schema_pointer = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(_) => format!("{pointer}/schema"),
+            openapiv3::ParameterSchemaOrContent::Content(content) => {
+                let mt = content.keys().next().cloned().unwrap_or_default();
+                format!("{pointer}/content/{}/schema", escape_pointer(&mt))
+            }
+        };
+        let raw = self.raw;
+        let ty = match raw.pointer(&schema_pointer) {
+            Some(schema) => {
+                let param_hint = format!("{hint}{}", naming::type_name(&data.name, "Param"));
+                self.lower_use(schema, &schema_pointer, &param_hint).ty
+            }
+            None => TypeRef::String,
+        };
+        Param {
+            name: Name::wire(data.name.clone()),
+            location,
+            ty,
+            required: data.required || force_required,
+            docs: Docs {
+                description: data.description.clone(),
+                ..Docs::default()
+            },
+            origin: Origin::new(self.file, pointer),
+        }
+    }
+
+    fn lower_request_body(
+        &mut self,
+        api: &openapiv3::OpenAPI,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        pointer: &str,
+        hint: &str,
+    ) -> Option<Body> {
+        let (body, pointer) = match body {
+            ReferenceOr::Item(b) => (b.clone(), pointer.to_string()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                let found = api
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.request_bodies.get(name))
+                    .and_then(|b| b.as_item())
+                    .cloned();
+                match found {
+                    Some(b) => (b, format!("/components/requestBodies/{}", escape_pointer(name))),
+                    None => {
+                        self.diags.error(
+                            Origin::new(self.file, pointer),
+                            format!("`$ref: {reference}` points at no request body"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        let (content_type, kind) =
+            self.lower_content(&body.content, &pointer, &format!("{hint}Request"));
+        Some(Body {
+            content_type,
+            kind,
+            required: body.required,
+        })
+    }
+
+    /// Picks the media type (JSON first) and lowers its schema.
+    fn lower_content(
+        &mut self,
+        content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        pointer: &str,
+        hint: &str,
+    ) -> (String, BodyKind) {
+        let json = content.keys().find(|mt| is_json(mt));
+        let Some(mt) = json.or_else(|| content.keys().next()) else {
+            return (String::new(), BodyKind::Empty);
+        };
+        if !is_json(mt) {
+            return (mt.clone(), BodyKind::Bytes);
+        }
+        let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer(mt));
+        let raw = self.raw;
+        let ty = match raw.pointer(&schema_pointer) {
+            Some(schema) => {
+                let shape = self.lower_use(schema, &schema_pointer, hint);
+                if shape.nullable {
+                    TypeRef::Nullable(Box::new(shape.ty))
+                } else {
+                    shape.ty
+                }
+            }
+            None => TypeRef::Any,
+        };
+        (mt.clone(), BodyKind::Json(ty))
+    }
+
+    fn lower_responses(
+        &mut self,
+        api: &openapiv3::OpenAPI,
+        responses: &openapiv3::Responses,
+        op_pointer: &str,
+        hint: &str,
+    ) -> Vec<Response> {
+        let mut entries: Vec<(StatusMatch, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
+        for (code, response) in &responses.responses {
+            let (status, key) = match code {
+                openapiv3::StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                openapiv3::StatusCode::Range(r) => (StatusMatch::Range(*r), format!("{r}XX")),
+            };
+            entries.push((status, format!("{op_pointer}/responses/{key}"), response));
+        }
+        if let Some(default) = &responses.default {
+            entries.push((
+                StatusMatch::Default,
+                format!("{op_pointer}/responses/default"),
+                default,
+            ));
+        }
+        let mut out = Vec::new();
+        for (status, pointer, response) in entries {
+            let (response, pointer) = match response {
+                ReferenceOr::Item(r) => (r.clone(), pointer),
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.rsplit('/').next().unwrap_or_default();
+                    let found = api
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.responses.get(name))
+                        .and_then(|r| r.as_item())
+                        .cloned();
+                    match found {
+                        Some(r) => (r, format!("/components/responses/{}", escape_pointer(name))),
+                        None => {
+                            self.diags.error(
+                                Origin::new(self.file, pointer),
+                                format!("`$ref: {reference}` points at no response"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            let suffix = match status {
+                StatusMatch::Code(c) if (200..300).contains(&c) => "Response".to_string(),
+                StatusMatch::Code(c) => format!("Status{c}"),
+                StatusMatch::Range(r) => format!("Status{r}xx"),
+                StatusMatch::Default => "Default".to_string(),
+            };
+            let (_, kind) = self.lower_content(&response.content, &pointer, &format!("{hint}{suffix}"));
+            out.push(Response {
+                status,
+                kind,
+                description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            });
+        }
+        out.sort_by_key(|r| r.status);
+        out
+    }
+}
+
+/// `application/json`, `application/problem+json`, `*/*` with a JSON schema, …
+fn is_json(media_type: &str) -> bool {
+    let mt = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    mt == "application/json" || mt.ends_with("+json") || mt == "*/*" || mt == "text/json"
+}
+
+/// `get /users/{id}/posts` → `get_users_id_posts`.
+fn synthesized_operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_string();
+    for word in path.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        id.push('_');
+        id.push_str(word);
+    }
+    id
+}
+
+/// Splits a path template into segments of literal text and `{param}` references.
+fn parse_template(path: &str) -> (PathTemplate, Vec<String>) {
+    let mut segments = Vec::new();
+    let mut params = Vec::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let mut parts = Vec::new();
+        let mut rest = segment;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            if start > 0 {
+                parts.push(PathPart::Literal(rest[..start].to_string()));
+            }
+            let name = rest[start + 1..start + len].to_string();
+            if !params.contains(&name) {
+                params.push(name.clone());
+            }
+            parts.push(PathPart::Param(name));
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_string()));
+        }
+        segments.push(parts);
+    }
+    (
+        PathTemplate {
+            raw: path.to_string(),
+            segments,
+        },
+        params,
+    )
+}
+
+/// Pass 3: Rust names. Types are claimed component-first, each group sorted by wanted name
+/// then pointer, so adding or reordering unrelated schemas never renames a type.
+fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
+    let mut order: Vec<usize> = (0..api.types.len()).collect();
+    let is_component = |t: &TypeDef| t.origin.pointer.starts_with("/components/schemas/")
+        && t.origin.pointer.matches('/').count() == 3;
+    order.sort_by(|&a, &b| {
+        let (ta, tb) = (&api.types[a], &api.types[b]);
+        (!is_component(ta), &ta.name.rust, &ta.origin.pointer)
+            .cmp(&(!is_component(tb), &tb.name.rust, &tb.origin.pointer))
+    });
+    let mut types = Namespace::default();
+    for i in order {
+        let wanted = naming::type_name(&api.types[i].name.rust, "Type");
+        let (rust, renamed) = types.claim(&wanted);
+        if renamed && is_component(&api.types[i]) {
+            diags.warn(
+                api.types[i].origin.clone(),
+                format!(
+                    "schema `{}` would be named `{wanted}` like another; named `{rust}`",
+                    api.types[i].name.wire
+                ),
+            );
+        }
+        api.types[i].name.rust = rust;
+    }
+    for ty in &mut api.types {
+        match &mut ty.kind {
+            TypeKind::Struct(s) => {
+                let mut fields = Namespace::with_taken(["additional_properties".to_string()]);
+                for f in &mut s.fields {
+                    f.name.rust = fields.claim(&naming::snake_name(&f.name.wire, "field")).0;
+                }
+            }
+            TypeKind::Enum(_)
+            | TypeKind::Tagged(_)
+            | TypeKind::Adjacent(_)
+            | TypeKind::Untagged(_)
+            | TypeKind::Alias(_)
+            | TypeKind::Pending => {}
+        }
+    }
+    let mut methods = Namespace::with_taken(
+        ["new", "with_base_url", "with_http_client", "base_url", "http_client"]
+            .map(String::from),
+    );
+    for scheme in &api.security_schemes {
+        methods.claim(&format!("with_{}", scheme.name.rust));
+    }
+    let mut order: Vec<usize> = (0..api.operations.len()).collect();
+    order.sort_by_key(|&i| {
+        let op = &api.operations[i];
+        (
+            naming::snake_name(&op.name.wire, "operation"),
+            op.path.raw.clone(),
+            op.method.clone(),
+        )
+    });
+    for i in order {
+        let op = &mut api.operations[i];
+        op.name.rust = methods.claim(&naming::snake_name(&op.name.wire, "operation")).0;
+        let mut args = Namespace::with_taken(
+            ["body", "self", "request", "response", "credential", "value"].map(String::from),
+        );
+        for p in &mut op.params {
+            p.name.rust = args.claim(&naming::snake_name(&p.name.wire, "param")).0;
+        }
+    }
+    api.operations.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
+}
+
+/// Pass 4: finds cycles of by-value containment (struct fields, union variants, aliases) and
+/// boxes one edge per cycle. Arrays and maps already allocate, so they break cycles.
+fn break_cycles(api: &mut Api) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    fn direct(ty: &TypeRef) -> Option<TypeId> {
+        match ty {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::Nullable(inner) => direct(inner),
+            _ => None,
+        }
+    }
+    fn slots(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
+        match kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Tagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Adjacent(u) => u.variants.iter_mut().filter_map(|v| v.content.as_mut()).collect(),
+            TypeKind::Untagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
+        }
+    }
+    fn boxed(ty: &mut TypeRef) {
+        match ty {
+            TypeRef::Named(id) => *ty = TypeRef::Boxed(*id),
+            TypeRef::Nullable(inner) => boxed(inner),
+            _ => {}
+        }
+    }
+    let n = api.types.len();
+    let mut marks = vec![Mark::New; n];
+    let mut to_box: Vec<(usize, usize)> = Vec::new();
+    let edges: Vec<Vec<Option<TypeId>>> = api
+        .types
+        .iter_mut()
+        .map(|t| slots(&mut t.kind).into_iter().map(|ty| direct(ty)).collect())
+        .collect();
+    for root in 0..n {
+        if marks[root] != Mark::New {
+            continue;
+        }
+        // Iterative DFS: (type, next slot index).
+        let mut stack = vec![(root, 0usize)];
+        marks[root] = Mark::Active;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let targets = &edges[node];
+            if *next >= targets.len() {
+                marks[node] = Mark::Done;
+                stack.pop();
+                continue;
+            }
+            let slot = *next;
+            *next += 1;
+            if let Some(target) = targets[slot] {
+                match marks[target.0] {
+                    Mark::Active => to_box.push((node, slot)),
+                    Mark::New => {
+                        marks[target.0] = Mark::Active;
+                        stack.push((target.0, 0));
+                    }
+                    Mark::Done => {}
+                }
+            }
+        }
+    }
+    for (node, slot) in to_box {
+        if let Some(ty) = slots(&mut api.types[node].kind).into_iter().nth(slot) {
+            boxed(ty);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_split_into_literals_and_params() {
+        let (t, params) = parse_template("/files/{name}.json/{id}");
+        assert_eq!(params, ["name", "id"]);
+        assert_eq!(
+            t.segments[1],
+            [
+                PathPart::Param("name".into()),
+                PathPart::Literal(".json".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn operation_ids_are_synthesized_from_method_and_path() {
+        assert_eq!(
+            synthesized_operation_id("get", "/users/{id}/posts"),
+            "get_users_id_posts"
+        );
+    }
+}

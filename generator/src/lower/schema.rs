@@ -1,0 +1,1273 @@
+//! Schemas → the type space.
+//!
+//! Reads the raw JSON of each schema (OpenAPI 3.0 Schema Object and JSON Schema 2020-12 as
+//! used by OpenAPI 3.1), so nothing `openapiv3` drops is lost. The rules, each documented on
+//! the items they produce:
+//!
+//! - **nullability** in every spelling: `nullable: true` (3.0), `type: [T, "null"]` and a
+//!   `{"type": "null"}` branch of `anyOf`/`oneOf` (3.1);
+//! - **FastAPI's `Undefined` sentinel**: a branch referring to a component schema named
+//!   `Undefined` that is an object without properties means "may be omitted";
+//! - **tagged unions**: `oneOf`/`anyOf` whose object branches each fix one property to a
+//!   known value — an explicit `discriminator` (with or without `mapping`), or inferred from
+//!   `const`, a single-value `enum` or a `default` (also through `allOf: [$ref]`);
+//! - **adjacently tagged pairs**: a property whose `oneOf` branches carry `if`/`const`
+//!   conditions on a sibling property (JSON Schema 2020-12 §10.2.2);
+//! - **untagged unions** otherwise, most specific branch first;
+//! - `allOf` of one schema is that schema; of several, one merged struct;
+//! - inline schemas equal to a component schema reuse the component's type.
+
+use super::Lowering;
+use crate::diag::Origin;
+use crate::ir::*;
+use crate::load::{escape_pointer, unescape_pointer};
+use crate::naming;
+use serde_json::{Map, Value};
+
+/// What a schema use lowers to.
+#[derive(Debug, Clone)]
+pub(crate) struct Shape {
+    /// The type, without nullability.
+    pub ty: TypeRef,
+    /// `null` is allowed.
+    pub nullable: bool,
+    /// A FastAPI `Undefined` branch: the property may be omitted.
+    pub omittable: bool,
+}
+
+impl Shape {
+    fn of(ty: TypeRef) -> Self {
+        Shape {
+            ty,
+            nullable: false,
+            omittable: false,
+        }
+    }
+}
+
+/// Either a reference to an existing type or a new definition to name.
+enum Lowered {
+    Ref(Shape),
+    Def {
+        kind: TypeKind,
+        nullable: bool,
+        omittable: bool,
+    },
+}
+
+const MAX_DEPTH: usize = 64;
+
+impl Lowering<'_> {
+    /// Registers every component schema (so `$ref`s resolve in any order), then lowers them.
+    pub(crate) fn lower_components(&mut self) {
+        let Some(schemas) = self
+            .raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        let raw = self.raw;
+        let mut pending = Vec::new();
+        for (name, schema) in schemas {
+            let pointer = format!("/components/schemas/{}", escape_pointer(name));
+            if is_undefined_sentinel(name, schema) {
+                self.sentinels.insert(pointer);
+                continue;
+            }
+            let id = self.new_type(
+                Name {
+                    wire: name.clone(),
+                    rust: naming::type_name(name, "Schema"),
+                },
+                Origin::new(self.file, pointer.clone()),
+                docs_of(schema, Some(name)),
+            );
+            self.components.insert(pointer.clone(), id);
+            if is_composite(schema) {
+                self.structural
+                    .entry(canonical(schema))
+                    .or_insert(id);
+            }
+            pending.push((id, pointer));
+        }
+        for (id, pointer) in pending {
+            let schema = raw.pointer(&pointer).expect("registered from the document");
+            let hint = self.types[id.0].name.rust.clone();
+            let kind = match self.classify(schema, &pointer, &hint, 0, true) {
+                Lowered::Def { kind, .. } => kind,
+                Lowered::Ref(shape) => {
+                    if shape.ty == TypeRef::Named(id) {
+                        self.diags.error(
+                            Origin::new(self.file, pointer.clone()),
+                            "schema refers to itself with no indirection",
+                        );
+                        TypeKind::Alias(TypeRef::Any)
+                    } else {
+                        TypeKind::Alias(shape.ty)
+                    }
+                }
+            };
+            self.types[id.0].kind = kind;
+        }
+    }
+
+    /// Lowers a use of the schema at `pointer`; inline objects, enums and unions become new
+    /// named types whose names start from `hint`.
+    pub(crate) fn lower_use(&mut self, schema: &Value, pointer: &str, hint: &str) -> Shape {
+        self.use_at_depth(schema, pointer, hint, 0)
+    }
+
+    fn use_at_depth(&mut self, schema: &Value, pointer: &str, hint: &str, depth: usize) -> Shape {
+        match self.classify(schema, pointer, hint, depth, false) {
+            Lowered::Ref(shape) => shape,
+            Lowered::Def {
+                kind,
+                nullable,
+                omittable,
+            } => {
+                let id = self.new_type(
+                    Name {
+                        wire: hint.to_string(),
+                        rust: hint.to_string(),
+                    },
+                    Origin::new(self.file, pointer),
+                    docs_of(schema, None),
+                );
+                self.types[id.0].kind = kind;
+                Shape {
+                    ty: TypeRef::Named(id),
+                    nullable,
+                    omittable,
+                }
+            }
+        }
+    }
+
+    fn origin(&self, pointer: &str) -> Origin {
+        Origin::new(self.file, pointer)
+    }
+
+    /// Decides what the schema is. `definition` is true for a component schema being defined
+    /// (it must not be deduplicated against itself).
+    fn classify(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+        definition: bool,
+    ) -> Lowered {
+        if depth > MAX_DEPTH {
+            self.diags.warn(
+                self.origin(pointer),
+                format!("schema nested deeper than {MAX_DEPTH} levels; typed as any JSON value"),
+            );
+            return Lowered::Ref(Shape::of(TypeRef::Any));
+        }
+        let obj = match schema {
+            Value::Object(obj) => obj,
+            Value::Bool(true) => return Lowered::Ref(Shape::of(TypeRef::Any)),
+            Value::Bool(false) => {
+                self.diags.warn(
+                    self.origin(pointer),
+                    "schema `false` accepts nothing; typed as any JSON value",
+                );
+                return Lowered::Ref(Shape::of(TypeRef::Any));
+            }
+            _ => {
+                self.diags.error(
+                    self.origin(pointer),
+                    "a schema must be an object or a boolean",
+                );
+                return Lowered::Ref(Shape::of(TypeRef::Any));
+            }
+        };
+        let own_nullable = is_nullable(obj);
+
+        if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+            let mut shape = self.lower_ref(reference, pointer, hint, depth);
+            shape.nullable |= own_nullable;
+            return Lowered::Ref(shape);
+        }
+
+        if !definition && is_composite(schema) {
+            if let Some(&id) = self.structural.get(&canonical(schema)) {
+                return Lowered::Ref(Shape {
+                    ty: TypeRef::Named(id),
+                    nullable: own_nullable || self.component_nullable(id),
+                    omittable: false,
+                });
+            }
+        }
+
+        if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
+            return self.lower_all_of(obj, all_of, pointer, hint, depth, own_nullable);
+        }
+
+        for key in ["oneOf", "anyOf"] {
+            if let Some(branches) = obj.get(key).and_then(Value::as_array) {
+                return self.lower_union(obj, key, branches, pointer, hint, depth, own_nullable);
+            }
+        }
+
+        if let Some(values) = obj.get("enum").and_then(Value::as_array) {
+            return self.lower_enum(obj, values, pointer, own_nullable);
+        }
+        if let Some(value) = obj.get("const") {
+            return self.lower_enum(obj, std::slice::from_ref(value), pointer, own_nullable);
+        }
+
+        let types: Vec<&str> = type_names(obj).into_iter().filter(|t| *t != "null").collect();
+        let nullable = own_nullable;
+        match types.as_slice() {
+            [] => {
+                if obj.contains_key("properties") || obj.get("additionalProperties").is_some() {
+                    self.lower_object(obj, pointer, hint, depth, nullable)
+                } else if obj.contains_key("items") {
+                    self.lower_array(obj, pointer, hint, depth, nullable)
+                } else {
+                    Lowered::Ref(Shape {
+                        ty: TypeRef::Any,
+                        nullable,
+                        omittable: false,
+                    })
+                }
+            }
+            ["object"] => self.lower_object(obj, pointer, hint, depth, nullable),
+            ["array"] => self.lower_array(obj, pointer, hint, depth, nullable),
+            [scalar] => Lowered::Ref(Shape {
+                ty: self.scalar(scalar, obj, pointer),
+                nullable,
+                omittable: false,
+            }),
+            many => {
+                // `type: [string, integer]`: an untagged union of the listed types.
+                let mut variants = Vec::new();
+                let mut names = naming::Namespace::default();
+                for t in many.iter() {
+                    let ty = match *t {
+                        "object" => TypeRef::JsonObject,
+                        "array" => TypeRef::Array(Box::new(TypeRef::Any)),
+                        other => self.scalar(other, obj, pointer),
+                    };
+                    let (rust, _) = names.claim(&self.variant_name_for(&ty, "Value"));
+                    variants.push(UntaggedVariant {
+                        name: Name {
+                            wire: (*t).to_string(),
+                            rust,
+                        },
+                        ty,
+                    });
+                }
+                sort_untagged(&mut variants, self);
+                Lowered::Def {
+                    kind: TypeKind::Untagged(UntaggedUnion { variants }),
+                    nullable,
+                    omittable: false,
+                }
+            }
+        }
+    }
+
+    fn lower_ref(&mut self, reference: &str, pointer: &str, hint: &str, depth: usize) -> Shape {
+        let Some(target) = reference.strip_prefix('#') else {
+            self.diags.push(
+                crate::diag::Diagnostic::error(
+                    self.origin(pointer),
+                    format!("external reference `{reference}` is not supported"),
+                )
+                .with_hint("bundle the spec into one file first"),
+            );
+            return Shape::of(TypeRef::Any);
+        };
+        let target = percent_decode(target);
+        if self.sentinels.contains(&target) {
+            return Shape {
+                ty: TypeRef::Any,
+                nullable: false,
+                omittable: true,
+            };
+        }
+        if let Some(&id) = self.components.get(&target) {
+            return Shape {
+                ty: TypeRef::Named(id),
+                nullable: self.component_nullable(id),
+                omittable: false,
+            };
+        }
+        let raw = self.raw;
+        match raw.pointer(&target) {
+            Some(value) => self.use_at_depth(value, &target, hint, depth + 1),
+            None => {
+                self.diags.error(
+                    self.origin(pointer),
+                    format!("`$ref: {reference}` points at nothing"),
+                );
+                Shape::of(TypeRef::Any)
+            }
+        }
+    }
+
+    /// True when the component schema itself allows `null` (so every use is nullable).
+    fn component_nullable(&self, id: TypeId) -> bool {
+        let pointer = &self.types[id.0].origin.pointer;
+        self.raw
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .is_some_and(|obj| {
+                is_nullable(obj)
+                    || ["anyOf", "oneOf"].iter().any(|k| {
+                        obj.get(*k)
+                            .and_then(Value::as_array)
+                            .is_some_and(|bs| bs.iter().any(is_null_schema))
+                    })
+            })
+    }
+
+    fn lower_all_of(
+        &mut self,
+        obj: &Map<String, Value>,
+        all_of: &[Value],
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+        nullable: bool,
+    ) -> Lowered {
+        let own_shape = obj.contains_key("properties")
+            || obj.contains_key("oneOf")
+            || obj.contains_key("anyOf");
+        if all_of.len() == 1 && !own_shape {
+            let inner = format!("{pointer}/allOf/0");
+            let mut shape = self.use_at_depth(&all_of[0], &inner, hint, depth + 1);
+            shape.nullable |= nullable;
+            return Lowered::Ref(shape);
+        }
+        // Several schemas: one struct with the properties of all of them.
+        let mut merged = Map::new();
+        let mut properties = Map::new();
+        let mut required: Vec<Value> = Vec::new();
+        let mut closed = false;
+        let mut sources = Vec::new();
+        for (i, branch) in all_of.iter().enumerate() {
+            let branch_pointer = format!("{pointer}/allOf/{i}");
+            let (resolved, at) = self.resolve_object(branch, &branch_pointer);
+            sources.push((resolved, at));
+        }
+        sources.push((Some(obj.clone()), pointer.to_string()));
+        for (resolved, at) in sources {
+            let Some(resolved) = resolved else {
+                self.diags.warn(
+                    self.origin(&at),
+                    "allOf branch is not an object schema; its constraints are not typed",
+                );
+                continue;
+            };
+            for (name, prop) in resolved.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                if let Some(previous) = properties.get(name) {
+                    if previous != prop {
+                        self.diags.warn(
+                            self.origin(&at),
+                            format!("allOf branches disagree on property `{name}`; the later one is used"),
+                        );
+                    }
+                }
+                properties.insert(name.clone(), prop.clone());
+            }
+            for r in resolved.get("required").and_then(Value::as_array).into_iter().flatten() {
+                if !required.contains(r) {
+                    required.push(r.clone());
+                }
+            }
+            closed |= resolved.get("additionalProperties") == Some(&Value::Bool(false));
+        }
+        merged.insert("type".into(), "object".into());
+        merged.insert("properties".into(), Value::Object(properties));
+        merged.insert("required".into(), Value::Array(required));
+        if closed {
+            merged.insert("additionalProperties".into(), false.into());
+        }
+        self.lower_object(&merged, pointer, hint, depth, nullable)
+    }
+
+    /// Follows `$ref`s and single-branch `allOf`s to an object schema, merging multi-branch
+    /// `allOf`s. Returns the object and the pointer it was found at.
+    fn resolve_object(&self, schema: &Value, pointer: &str) -> (Option<Map<String, Value>>, String) {
+        let mut current = schema;
+        let mut at = pointer.to_string();
+        for _ in 0..MAX_DEPTH {
+            let Some(obj) = current.as_object() else {
+                return (None, at);
+            };
+            if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
+                let target = percent_decode(r.trim_start_matches('#'));
+                match self.raw.pointer(&target) {
+                    Some(v) => {
+                        current = v;
+                        at = target;
+                        continue;
+                    }
+                    None => return (None, at),
+                }
+            }
+            if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
+                let mut merged = obj.clone();
+                merged.remove("allOf");
+                let mut props = merged
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                let mut required = merged
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for (i, b) in all_of.iter().enumerate() {
+                    if let (Some(inner), _) = self.resolve_object(b, &format!("{at}/allOf/{i}")) {
+                        for (k, v) in inner.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                            props.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                        for r in inner.get("required").and_then(Value::as_array).into_iter().flatten() {
+                            if !required.contains(r) {
+                                required.push(r.clone());
+                            }
+                        }
+                    }
+                }
+                merged.insert("properties".into(), Value::Object(props));
+                merged.insert("required".into(), Value::Array(required));
+                return (Some(merged), at);
+            }
+            return (Some(obj.clone()), at);
+        }
+        (None, at)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_union(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        branches: &[Value],
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+        nullable: bool,
+    ) -> Lowered {
+        let mut nullable = nullable;
+        let mut omittable = false;
+        let mut kept: Vec<(usize, &Value)> = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            if is_null_schema(branch) {
+                nullable = true;
+            } else if self.is_sentinel_ref(branch) {
+                omittable = true;
+            } else {
+                kept.push((i, branch));
+            }
+        }
+        match kept.as_slice() {
+            [] => {
+                return Lowered::Ref(Shape {
+                    ty: TypeRef::Any,
+                    nullable,
+                    omittable,
+                })
+            }
+            [(i, branch)] => {
+                let inner = format!("{pointer}/{key}/{i}");
+                let mut shape = self.use_at_depth(branch, &inner, hint, depth + 1);
+                shape.nullable |= nullable;
+                shape.omittable |= omittable;
+                return Lowered::Ref(shape);
+            }
+            _ => {}
+        }
+        if let Some(union) = self.tagged_union(obj, key, &kept, pointer, hint, depth) {
+            return Lowered::Def {
+                kind: TypeKind::Tagged(union),
+                nullable,
+                omittable,
+            };
+        }
+        let mut variants = Vec::new();
+        let mut names = naming::Namespace::default();
+        for (i, branch) in kept {
+            let inner = format!("{pointer}/{key}/{i}");
+            let provisional = format!("{hint}Variant{i}");
+            let shape = self.use_at_depth(branch, &inner, &provisional, depth + 1);
+            let ty = if shape.nullable {
+                TypeRef::Nullable(Box::new(shape.ty))
+            } else {
+                shape.ty
+            };
+            let base = self.variant_name_for(&ty, &format!("Variant{i}"));
+            let (rust, _) = names.claim(&base);
+            // An inline branch type is named after its parent and variant.
+            if let TypeRef::Named(id) = &ty {
+                if self.types[id.0].name.rust == provisional {
+                    self.types[id.0].name.rust = format!("{hint}{rust}");
+                }
+            }
+            variants.push(UntaggedVariant {
+                name: Name {
+                    wire: inner,
+                    rust,
+                },
+                ty,
+            });
+        }
+        sort_untagged(&mut variants, self);
+        Lowered::Def {
+            kind: TypeKind::Untagged(UntaggedUnion { variants }),
+            nullable,
+            omittable,
+        }
+    }
+
+    fn is_sentinel_ref(&self, schema: &Value) -> bool {
+        schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .is_some_and(|t| self.sentinels.contains(&percent_decode(t)))
+    }
+
+    /// A descriptive variant name for an untagged branch.
+    fn variant_name_for(&self, ty: &TypeRef, fallback: &str) -> String {
+        match ty {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => self.types[id.0].name.rust.clone(),
+            TypeRef::String => "String".into(),
+            TypeRef::Integer(_) => "Integer".into(),
+            TypeRef::Number => "Number".into(),
+            TypeRef::Boolean => "Boolean".into(),
+            TypeRef::Uuid => "Uuid".into(),
+            TypeRef::DateTime => "DateTime".into(),
+            TypeRef::Date => "Date".into(),
+            TypeRef::Any => fallback.into(),
+            TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
+            TypeRef::Array(inner) => format!("{}List", self.variant_name_for(inner, "Value")),
+            TypeRef::Nullable(inner) => self.variant_name_for(inner, fallback),
+        }
+    }
+
+    /// Recognizes an internally tagged union (see the module docs).
+    fn tagged_union(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        branches: &[(usize, &Value)],
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Option<TaggedUnion> {
+        let discriminator = obj.get("discriminator").and_then(Value::as_object);
+        let resolved: Vec<Map<String, Value>> = branches
+            .iter()
+            .map(|(i, b)| self.resolve_object(b, &format!("{pointer}/{key}/{i}")).0)
+            .collect::<Option<Vec<_>>>()?;
+        if resolved.iter().any(|r| !is_object_schema(r)) {
+            return None;
+        }
+
+        let (tag, values): (String, Vec<String>) = if let Some(d) = discriminator {
+            let tag = d.get("propertyName")?.as_str()?.to_string();
+            let mapping = d.get("mapping").and_then(Value::as_object);
+            let mut values = Vec::new();
+            for ((_, branch), res) in branches.iter().zip(&resolved) {
+                let reference = branch.get("$ref").and_then(Value::as_str);
+                let from_mapping = mapping.and_then(|m| {
+                    m.iter()
+                        .find(|(_, target)| target.as_str() == reference && reference.is_some())
+                        .map(|(k, _)| k.clone())
+                });
+                let value = from_mapping
+                    .or_else(|| known_value(res, &tag).map(|(v, _)| v))
+                    .or_else(|| {
+                        reference
+                            .and_then(|r| r.rsplit('/').next())
+                            .map(unescape_pointer)
+                    })?;
+                values.push(value);
+            }
+            (tag, values)
+        } else {
+            let first = &resolved[0];
+            let candidates: Vec<&String> = first
+                .get("properties")
+                .and_then(Value::as_object)?
+                .keys()
+                .collect();
+            let mut best: Option<(usize, String, Vec<String>)> = None;
+            for name in candidates {
+                let mut values = Vec::new();
+                let mut weak = 0;
+                for res in &resolved {
+                    match known_value(res, name) {
+                        Some((v, strength)) => {
+                            values.push(v);
+                            weak += usize::from(!strength);
+                        }
+                        None => break,
+                    }
+                }
+                if values.len() != resolved.len() || !all_distinct(&values) {
+                    continue;
+                }
+                if best.as_ref().is_none_or(|(w, _, _)| weak < *w) {
+                    best = Some((weak, name.clone(), values));
+                }
+            }
+            let (_, tag, values) = best?;
+            (tag, values)
+        };
+        if !all_distinct(&values) {
+            self.diags.warn(
+                self.origin(pointer),
+                format!("branches share a `{tag}` value; the union is untagged"),
+            );
+            return None;
+        }
+
+        let variant_names = strip_common_words(&values);
+        let mut names = naming::Namespace::default();
+        let mut variants = Vec::new();
+        for (((i, branch), res), (value, base)) in branches
+            .iter()
+            .zip(&resolved)
+            .zip(values.iter().zip(variant_names))
+        {
+            let (rust, _) = names.claim(&base);
+            let inner = format!("{pointer}/{key}/{i}");
+            let shape = self.use_at_depth(branch, &inner, &format!("{hint}{rust}"), depth + 1);
+            let strip_tag = !res
+                .get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| p.contains_key(&tag));
+            variants.push(TaggedVariant {
+                name: Name {
+                    wire: value.clone(),
+                    rust,
+                },
+                ty: shape.ty,
+                strip_tag,
+            });
+        }
+        Some(TaggedUnion { tag, variants })
+    }
+
+    fn lower_enum(
+        &mut self,
+        obj: &Map<String, Value>,
+        values: &[Value],
+        pointer: &str,
+        nullable: bool,
+    ) -> Lowered {
+        let nullable = nullable || values.iter().any(Value::is_null);
+        let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+        if non_null.is_empty() {
+            return Lowered::Ref(Shape {
+                ty: TypeRef::Any,
+                nullable: true,
+                omittable: false,
+            });
+        }
+        if let Some(strings) = non_null.iter().map(|v| v.as_str()).collect::<Option<Vec<_>>>() {
+            let mut names = naming::Namespace::default();
+            let mut variants = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for s in strings {
+                if !seen.insert(s) {
+                    continue;
+                }
+                let (rust, renamed) = names.claim(&naming::type_name(s, "Empty"));
+                if renamed {
+                    self.diags.warn(
+                        self.origin(pointer),
+                        format!("enum value `{s}` renamed to `{rust}` to avoid a name clash"),
+                    );
+                }
+                variants.push(Name {
+                    wire: s.to_string(),
+                    rust,
+                });
+            }
+            return Lowered::Def {
+                kind: TypeKind::Enum(Enum { variants }),
+                nullable,
+                omittable: false,
+            };
+        }
+        // Numbers, booleans or mixed values: the underlying JSON type.
+        let types: Vec<&str> = type_names(obj).into_iter().filter(|t| *t != "null").collect();
+        let ty = match types.as_slice() {
+            [t] if *t != "object" && *t != "array" => self.scalar(t, obj, pointer),
+            _ => {
+                let kinds: std::collections::BTreeSet<&str> =
+                    non_null.iter().map(|v| json_kind(v)).collect();
+                match kinds.into_iter().collect::<Vec<_>>().as_slice() {
+                    ["integer"] => TypeRef::Integer(IntKind::I64),
+                    ["integer", "number"] | ["number"] => TypeRef::Number,
+                    ["boolean"] => TypeRef::Boolean,
+                    _ => {
+                        self.diags.warn(
+                            self.origin(pointer),
+                            "enum mixes JSON types; typed as any JSON value",
+                        );
+                        TypeRef::Any
+                    }
+                }
+            }
+        };
+        Lowered::Ref(Shape {
+            ty,
+            nullable,
+            omittable: false,
+        })
+    }
+
+    fn scalar(&mut self, ty: &str, obj: &Map<String, Value>, pointer: &str) -> TypeRef {
+        let format = obj.get("format").and_then(Value::as_str).unwrap_or("");
+        match ty {
+            "string" => match format {
+                "uuid" => TypeRef::Uuid,
+                "date-time" => TypeRef::DateTime,
+                "date" => TypeRef::Date,
+                _ => TypeRef::String,
+            },
+            "integer" => TypeRef::Integer(match format {
+                "int32" | "int16" | "int8" => IntKind::I32,
+                "uint32" | "uint16" | "uint8" => IntKind::U32,
+                "uint64" | "uint" => IntKind::U64,
+                _ => IntKind::I64,
+            }),
+            "number" => TypeRef::Number,
+            "boolean" => TypeRef::Boolean,
+            "object" => TypeRef::JsonObject,
+            "array" => TypeRef::Array(Box::new(TypeRef::Any)),
+            other => {
+                self.diags.warn(
+                    self.origin(pointer),
+                    format!("unknown type `{other}`; typed as any JSON value"),
+                );
+                TypeRef::Any
+            }
+        }
+    }
+
+    fn lower_array(
+        &mut self,
+        obj: &Map<String, Value>,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+        nullable: bool,
+    ) -> Lowered {
+        let item = match obj.get("items") {
+            Some(items) if items.is_object() || items.is_boolean() => {
+                let shape = self.use_at_depth(
+                    items,
+                    &format!("{pointer}/items"),
+                    &format!("{hint}Item"),
+                    depth + 1,
+                );
+                if shape.nullable {
+                    TypeRef::Nullable(Box::new(shape.ty))
+                } else {
+                    shape.ty
+                }
+            }
+            _ => TypeRef::Any,
+        };
+        Lowered::Ref(Shape {
+            ty: TypeRef::Array(Box::new(item)),
+            nullable,
+            omittable: false,
+        })
+    }
+
+    fn lower_object(
+        &mut self,
+        obj: &Map<String, Value>,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+        nullable: bool,
+    ) -> Lowered {
+        let additional = obj.get("additionalProperties");
+        let closed = additional == Some(&Value::Bool(false));
+        let typed_additional = match additional {
+            Some(Value::Object(schema)) if !schema.is_empty() => Some(additional.unwrap()),
+            _ => None,
+        };
+        if !obj.contains_key("properties") && !closed {
+            let ty = match typed_additional {
+                Some(schema) => {
+                    let shape = self.use_at_depth(
+                        schema,
+                        &format!("{pointer}/additionalProperties"),
+                        &format!("{hint}Value"),
+                        depth + 1,
+                    );
+                    let value = if shape.nullable {
+                        TypeRef::Nullable(Box::new(shape.ty))
+                    } else {
+                        shape.ty
+                    };
+                    TypeRef::Map(Box::new(value))
+                }
+                None => TypeRef::JsonObject,
+            };
+            return Lowered::Ref(Shape {
+                ty,
+                nullable,
+                omittable: false,
+            });
+        }
+        let required: Vec<&str> = obj
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let empty = Map::new();
+        let properties = obj
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+
+        // Adjacently tagged pairs: find content properties conditioned on a sibling.
+        let mut adjacent: Vec<(String, String, Vec<(String, Value, String)>)> = Vec::new();
+        for (name, prop) in properties {
+            if let Some((tag, branches)) = conditional_branches(prop, properties) {
+                let content_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
+                let branches = branches
+                    .into_iter()
+                    .map(|(value, schema, i)| {
+                        let key = if prop.get("oneOf").is_some() { "oneOf" } else { "anyOf" };
+                        (value, schema, format!("{content_pointer}/{key}/{i}"))
+                    })
+                    .collect();
+                adjacent.push((tag, name.clone(), branches));
+            }
+        }
+        let paired: Vec<&str> = adjacent
+            .iter()
+            .flat_map(|(t, c, _)| [t.as_str(), c.as_str()])
+            .collect();
+
+        let mut fields = Vec::new();
+        for (name, prop) in properties {
+            let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
+            if let Some((tag, content, branches)) = adjacent.iter().find(|(t, _, _)| t == name) {
+                let union = self.adjacent_union(
+                    properties, tag, content, branches, closed, &prop_pointer, hint, depth,
+                );
+                let id = self.new_type(
+                    Name {
+                        wire: format!("{hint}{}", naming::type_name(tag, "Tag")),
+                        rust: format!("{hint}{}", naming::type_name(tag, "Tag")),
+                    },
+                    Origin::new(self.file, prop_pointer.clone()),
+                    Docs {
+                        notes: vec![format!(
+                            "Adjacently tagged: `{tag}` names the variant and `{content}` holds its options. \
+                             Read from the `if`/`const` conditions on `{content}`'s `oneOf` branches \
+                             (JSON Schema 2020-12 §10.2.2)."
+                        )],
+                        ..docs_of(prop, None)
+                    },
+                );
+                self.types[id.0].kind = TypeKind::Adjacent(union);
+                fields.push(Field {
+                    name: Name::wire(tag.clone()),
+                    ty: TypeRef::Named(id),
+                    required: true,
+                    nullable: false,
+                    default: None,
+                    flatten: true,
+                    docs: docs_of(prop, None),
+                    origin: Origin::new(self.file, prop_pointer),
+                });
+                continue;
+            }
+            if paired.contains(&name.as_str()) {
+                continue;
+            }
+            let field_hint = format!("{hint}{}", naming::type_name(name, "Field"));
+            let shape = self.use_at_depth(prop, &prop_pointer, &field_hint, depth + 1);
+            let default = prop.get("default").cloned();
+            fields.push(Field {
+                name: Name::wire(name.clone()),
+                ty: shape.ty,
+                required: required.contains(&name.as_str()) && !shape.omittable,
+                nullable: shape.nullable,
+                default,
+                flatten: false,
+                docs: docs_of(prop, None),
+                origin: Origin::new(self.file, prop_pointer),
+            });
+        }
+        let additional = match typed_additional {
+            Some(schema) => {
+                let shape = self.use_at_depth(
+                    schema,
+                    &format!("{pointer}/additionalProperties"),
+                    &format!("{hint}Value"),
+                    depth + 1,
+                );
+                Some(if shape.nullable {
+                    TypeRef::Nullable(Box::new(shape.ty))
+                } else {
+                    shape.ty
+                })
+            }
+            None => None,
+        };
+        Lowered::Def {
+            kind: TypeKind::Struct(Struct {
+                fields,
+                closed,
+                additional,
+            }),
+            nullable,
+            omittable: false,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn adjacent_union(
+        &mut self,
+        properties: &Map<String, Value>,
+        tag: &str,
+        content: &str,
+        branches: &[(String, Value, String)],
+        closed: bool,
+        tag_pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> AdjacentUnion {
+        // Tag values: the tag property's enum (in its order), then any extra branch values.
+        let mut values: Vec<String> = Vec::new();
+        if let Some(tag_schema) = properties.get(tag) {
+            let (resolved, _) = self.resolve_enum(tag_schema, tag_pointer);
+            values.extend(resolved);
+        }
+        for (v, _, _) in branches {
+            if !values.contains(v) {
+                values.push(v.clone());
+            }
+        }
+        let content_schema = &properties[content];
+        let content_nullable = content_schema
+            .as_object()
+            .is_some_and(is_nullable);
+        let mut names = naming::Namespace::default();
+        let mut variants = Vec::new();
+        for value in values {
+            let (rust, _) = names.claim(&naming::type_name(&value, "Empty"));
+            let (content_ty, content_required) =
+                match branches.iter().find(|(v, _, _)| *v == value) {
+                    Some((_, schema, at)) => {
+                        let shape =
+                            self.use_at_depth(schema, at, &format!("{hint}{rust}"), depth + 1);
+                        let (resolved, _) = self.resolve_object(schema, at);
+                        let required = resolved
+                            .as_ref()
+                            .and_then(|r| r.get("required"))
+                            .and_then(Value::as_array)
+                            .is_some_and(|r| !r.is_empty());
+                        (Some(shape.ty), required)
+                    }
+                    None => (None, false),
+                };
+            variants.push(AdjacentVariant {
+                name: Name { wire: value, rust },
+                content: content_ty,
+                content_required,
+            });
+        }
+        AdjacentUnion {
+            tag: tag.to_string(),
+            content: content.to_string(),
+            content_nullable,
+            closed,
+            variants,
+        }
+    }
+
+    /// The string values of an enum schema (following `$ref`s).
+    fn resolve_enum(&self, schema: &Value, pointer: &str) -> (Vec<String>, String) {
+        let mut current = schema;
+        let mut at = pointer.to_string();
+        for _ in 0..MAX_DEPTH {
+            if let Some(r) = current.get("$ref").and_then(Value::as_str) {
+                let target = percent_decode(r.trim_start_matches('#'));
+                match self.raw.pointer(&target) {
+                    Some(v) => {
+                        current = v;
+                        at = target;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let values = current
+                .get("enum")
+                .and_then(Value::as_array)
+                .map(|vs| vs.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default();
+            return (values, at);
+        }
+        (Vec::new(), at)
+    }
+}
+
+/// For a property whose `oneOf`/`anyOf` branches each carry a condition on one sibling
+/// property (`if: {properties: {tag: {const: v}}}`, or `properties: {tag: {const: v}}` beside
+/// the `$ref` when `if` is `null`), returns the tag property and `(value, content schema,
+/// branch index)` per branch. The content schema is the branch without its condition.
+fn conditional_branches(
+    prop: &Value,
+    siblings: &Map<String, Value>,
+) -> Option<(String, Vec<(String, Value, usize)>)> {
+    let branches = prop
+        .get("oneOf")
+        .or_else(|| prop.get("anyOf"))
+        .and_then(Value::as_array)?;
+    let mut tag: Option<String> = None;
+    let mut out = Vec::new();
+    for (i, branch) in branches.iter().enumerate() {
+        let obj = branch.as_object()?;
+        let condition = match obj.get("if") {
+            Some(Value::Object(cond)) => cond.get("properties").and_then(Value::as_object),
+            _ => obj.get("properties").and_then(Value::as_object),
+        }?;
+        if condition.len() != 1 {
+            return None;
+        }
+        let (name, cond) = condition.iter().next()?;
+        if !siblings.contains_key(name) {
+            return None;
+        }
+        let value = cond
+            .get("const")
+            .or_else(|| cond.get("enum").and_then(Value::as_array).filter(|a| a.len() == 1).and_then(|a| a.first()))?
+            .as_str()?
+            .to_string();
+        if tag.get_or_insert_with(|| name.clone()) != name {
+            return None;
+        }
+        let mut content = obj.clone();
+        content.remove("if");
+        if !matches!(obj.get("if"), Some(Value::Object(_))) {
+            content.remove("properties");
+        }
+        out.push((value, Value::Object(content), i));
+    }
+    let tag = tag?;
+    let values: Vec<String> = out.iter().map(|(v, _, _)| v.clone()).collect();
+    all_distinct(&values).then_some((tag, out))
+}
+
+/// The value a branch fixes for `property`, and whether it is a hard constraint
+/// (`const`/single `enum`) rather than a `default`.
+fn known_value(branch: &Map<String, Value>, property: &str) -> Option<(String, bool)> {
+    let prop = branch.get("properties")?.get(property)?.as_object()?;
+    if let Some(v) = prop.get("const").and_then(Value::as_str) {
+        return Some((v.to_string(), true));
+    }
+    if let Some([v]) = prop.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+        return v.as_str().map(|s| (s.to_string(), true));
+    }
+    prop.get("default")
+        .and_then(Value::as_str)
+        .map(|s| (s.to_string(), false))
+}
+
+fn all_distinct(values: &[String]) -> bool {
+    let set: std::collections::BTreeSet<&String> = values.iter().collect();
+    set.len() == values.len()
+}
+
+/// Variant names from tag values, with the words every value shares at the start or end
+/// removed (`action_dtmf`, `action_transfer_call` → `Dtmf`, `TransferCall`).
+fn strip_common_words(values: &[String]) -> Vec<String> {
+    let words: Vec<Vec<String>> = values.iter().map(|v| naming::words(v)).collect();
+    let full = || values.iter().map(|v| naming::type_name(v, "Empty")).collect();
+    if words.len() < 2 || words.iter().any(Vec::is_empty) {
+        return full();
+    }
+    let min = words.iter().map(Vec::len).min().unwrap_or(0);
+    let prefix = (0..min)
+        .take_while(|&i| words.iter().all(|w| w[i] == words[0][i]))
+        .count();
+    let suffix = (0..min - prefix)
+        .take_while(|&i| {
+            words
+                .iter()
+                .all(|w| w[w.len() - 1 - i] == words[0][words[0].len() - 1 - i])
+        })
+        .count();
+    let stripped: Vec<String> = words
+        .iter()
+        .map(|w| naming::type_name(&w[prefix..w.len() - suffix].join("_"), ""))
+        .collect();
+    if stripped.iter().any(String::is_empty) || !all_distinct(&stripped) {
+        return full();
+    }
+    stripped
+}
+
+/// Orders untagged variants most specific first, so no branch swallows another: scalars
+/// before formatted strings before plain strings, then arrays, then objects with more
+/// required properties, then maps and any value.
+fn sort_untagged(variants: &mut [UntaggedVariant], lowering: &Lowering<'_>) {
+    let rank = |ty: &TypeRef| -> (u8, std::cmp::Reverse<usize>) {
+        let base = match ty {
+            TypeRef::Nullable(inner) => return (rank_plain(inner, lowering).0 + 20, rank_plain(inner, lowering).1),
+            other => other,
+        };
+        rank_plain(base, lowering)
+    };
+    variants.sort_by_key(|v| rank(&v.ty));
+}
+
+fn rank_plain(ty: &TypeRef, lowering: &Lowering<'_>) -> (u8, std::cmp::Reverse<usize>) {
+    use std::cmp::Reverse;
+    match ty {
+        TypeRef::Boolean => (0, Reverse(0)),
+        TypeRef::Integer(_) => (1, Reverse(0)),
+        TypeRef::Number => (2, Reverse(0)),
+        TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => (3, Reverse(0)),
+        TypeRef::String => (5, Reverse(0)),
+        TypeRef::Array(_) => (6, Reverse(0)),
+        TypeRef::Named(id) | TypeRef::Boxed(id) => match &lowering.types[id.0].kind {
+            TypeKind::Enum(_) => (4, Reverse(0)),
+            TypeKind::Struct(s) => {
+                let required = s.fields.iter().filter(|f| f.required).count();
+                (7 + u8::from(!s.closed && required == 0), Reverse(required))
+            }
+            _ => (7, Reverse(0)),
+        },
+        TypeRef::Map(_) | TypeRef::JsonObject => (9, Reverse(0)),
+        TypeRef::Any => (10, Reverse(0)),
+        TypeRef::Nullable(inner) => rank_plain(inner, lowering),
+    }
+}
+
+fn is_object_schema(obj: &Map<String, Value>) -> bool {
+    obj.contains_key("properties") || type_names(obj).contains(&"object")
+}
+
+/// `type` as a list (3.0 string or 3.1 array).
+pub(crate) fn type_names(obj: &Map<String, Value>) -> Vec<&str> {
+    match obj.get("type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `nullable: true` (3.0) or `"null"` among the types (3.1).
+pub(crate) fn is_nullable(obj: &Map<String, Value>) -> bool {
+    obj.get("nullable") == Some(&Value::Bool(true)) || type_names(obj).contains(&"null")
+}
+
+/// `{"type": "null"}` or `{"enum": [null]}` / `{"const": null}`.
+fn is_null_schema(schema: &Value) -> bool {
+    let Some(obj) = schema.as_object() else {
+        return false;
+    };
+    let types = type_names(obj);
+    (!types.is_empty() && types.iter().all(|t| *t == "null"))
+        || obj.get("const") == Some(&Value::Null)
+        || obj
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.len() == 1 && e[0].is_null())
+}
+
+/// FastAPI's `Undefined`: a component named `Undefined` that is an object with no properties.
+fn is_undefined_sentinel(name: &str, schema: &Value) -> bool {
+    name == "Undefined"
+        && schema.get("properties").is_none_or(|p| p.as_object().is_some_and(Map::is_empty))
+        && schema.get("type").is_none_or(|t| t == "object")
+        && schema.get("allOf").is_none()
+        && schema.get("anyOf").is_none()
+        && schema.get("oneOf").is_none()
+}
+
+/// Schemas that become their own named type (worth deduplicating).
+fn is_composite(schema: &Value) -> bool {
+    ["properties", "oneOf", "anyOf", "allOf", "enum"]
+        .iter()
+        .any(|k| schema.get(*k).is_some())
+}
+
+/// The schema's JSON without the annotations that do not change its shape.
+fn canonical(schema: &Value) -> String {
+    let mut copy = schema.clone();
+    if let Some(obj) = copy.as_object_mut() {
+        for key in ["title", "description", "example", "examples", "default"] {
+            obj.remove(key);
+        }
+    }
+    copy.to_string()
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Decodes `%XX` escapes in a URI fragment (`$ref` values are URI references).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Docs for a schema: its description, and its title when that says more than the name.
+pub(crate) fn docs_of(schema: &Value, name: Option<&str>) -> Docs {
+    let description = schema
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string);
+    let title = schema
+        .get("title")
+        .and_then(Value::as_str)
+        .filter(|t| {
+            let t_words = naming::words(t);
+            name.is_none_or(|n| naming::words(n) != t_words) && description.is_none()
+                && name.is_some()
+        })
+        .map(str::to_string);
+    Docs {
+        title,
+        description,
+        notes: Vec::new(),
+    }
+}

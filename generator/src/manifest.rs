@@ -1,0 +1,83 @@
+//! `oagen.toml`: which spec becomes which module of the generated crate.
+//!
+//! ```toml
+//! [crate]
+//! name = "voice-apis"          # package name of the generated crate
+//! path = "generated"           # where `oagen sync` writes it, relative to the manifest
+//! description = "…"
+//!
+//! [[spec]]
+//! module = "vocode"            # module and Cargo feature name
+//! path = "specs/vocode/openapi.json"
+//! ```
+
+use crate::diag::Error;
+use crate::Config;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The parsed manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The generated crate.
+    #[serde(rename = "crate")]
+    pub krate: CrateSection,
+    /// The specs, one module each.
+    #[serde(rename = "spec")]
+    pub specs: Vec<SpecSection>,
+}
+
+/// `[crate]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateSection {
+    /// Cargo package name.
+    pub name: String,
+    /// Output directory, relative to the manifest.
+    pub path: PathBuf,
+    /// Package description.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// One `[[spec]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecSection {
+    /// Module and feature name.
+    pub module: String,
+    /// Spec file, relative to the manifest.
+    pub path: PathBuf,
+}
+
+impl Manifest {
+    /// Reads `oagen.toml`.
+    ///
+    /// # Errors
+    /// [`Error::Io`] if it cannot be read, [`Error::Manifest`] if it is not valid.
+    pub fn read(path: &Path) -> Result<Manifest, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        toml::from_str(&text).map_err(|e| Error::Manifest {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The [`Config`] that regenerates the crate, with paths resolved against `root` (the
+    /// manifest's directory) and shown relative to it.
+    pub fn config(&self, root: &Path) -> Config {
+        let mut config = Config::new();
+        config
+            .root(root)
+            .crate_name(&self.krate.name)
+            .regenerate_command("cargo run --release -p oagen -- sync");
+        if let Some(d) = &self.krate.description {
+            config.description(d);
+        }
+        for spec in &self.specs {
+            config.module(&spec.module, &spec.path);
+        }
+        config
+    }
+}

@@ -1,0 +1,289 @@
+//! Rust spellings for spec names: sanitize, change case with `heck`, avoid keywords, and
+//! make names unique deterministically.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Words for punctuation, so that values made only of symbols (`==`, `*`, `#`) still get
+/// distinct, readable names.
+fn symbol_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '=' => "eq",
+        '!' => "not",
+        '<' => "lt",
+        '>' => "gt",
+        '*' => "star",
+        '#' => "hash",
+        '+' => "plus",
+        '-' => "minus",
+        '/' => "slash",
+        '\\' => "backslash",
+        '.' => "dot",
+        '@' => "at",
+        '%' => "percent",
+        '&' => "and",
+        '|' => "or",
+        '~' => "tilde",
+        '^' => "caret",
+        '?' => "question",
+        '$' => "dollar",
+        ':' => "colon",
+        ',' => "comma",
+        ';' => "semicolon",
+        '(' | ')' => "paren",
+        '[' | ']' => "bracket",
+        '{' | '}' => "brace",
+        '\'' | '"' => "quote",
+        '`' => "backtick",
+        _ => return None,
+    })
+}
+
+/// Maps a spec name to words separated by `_`: non-identifier characters become separators;
+/// a name with no letters or digits at all spells its symbols out (`!=` → `not_eq`).
+fn sanitize(raw: &str) -> String {
+    let has_alnum = raw.chars().any(|c| c.is_alphanumeric());
+    let mut out = String::new();
+    for c in raw.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !has_alnum {
+            if let Some(w) = symbol_word(c) {
+                out.push('_');
+                out.push_str(w);
+                out.push('_');
+            }
+        } else {
+            out.push('_');
+        }
+    }
+    // Keep only ASCII; other letters are transliterated as their code point.
+    let mut ascii = String::new();
+    for c in out.chars() {
+        if c.is_ascii() {
+            ascii.push(c);
+        } else {
+            ascii.push_str(&format!("_u{:x}_", c as u32));
+        }
+    }
+    ascii
+}
+
+/// An UpperCamelCase type or variant name; `fallback` is used when nothing is left.
+pub fn type_name(raw: &str, fallback: &str) -> String {
+    let mut name = sanitize(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = fallback.to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if is_reserved_type(&name) {
+        name.push_str("Type");
+    }
+    name
+}
+
+/// A snake_case field, method, argument or module name (without `r#`).
+pub fn snake_name(raw: &str, fallback: &str) -> String {
+    let mut name = sanitize(raw).to_snake_case();
+    if name.is_empty() {
+        name = fallback.to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if matches!(name.as_str(), "self" | "super" | "crate" | "_") {
+        name.push('_');
+    }
+    name
+}
+
+/// True for Rust keywords that need `r#` as an identifier.
+pub fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
+    )
+}
+
+/// Type names the generated code uses unqualified (prelude and helpers): a schema of that
+/// name gets a `Type` suffix so it cannot shadow them.
+fn is_reserved_type(name: &str) -> bool {
+    matches!(
+        name,
+        "Self"
+            | "Option"
+            | "Some"
+            | "None"
+            | "Result"
+            | "Ok"
+            | "Err"
+            | "String"
+            | "Vec"
+            | "Box"
+            | "Default"
+            | "Clone"
+            | "Copy"
+            | "Debug"
+            | "PartialEq"
+            | "Eq"
+            | "Hash"
+            | "Send"
+            | "Sync"
+            | "Sized"
+            | "From"
+            | "Into"
+            | "Iterator"
+            | "ToString"
+            | "ToOwned"
+            | "Drop"
+            | "Fn"
+            | "FnMut"
+            | "FnOnce"
+            | "Client"
+            | "Error"
+    )
+}
+
+/// Hands out unique names within one namespace, in the order asked.
+///
+/// A clash gets the smallest numeric suffix (`Name2`, `Name3`, …) that is free; callers ask
+/// in a deterministic order so the result never depends on hashing.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A namespace with some names already in use.
+    pub fn with_taken<I: IntoIterator<Item = String>>(names: I) -> Self {
+        Namespace {
+            taken: names.into_iter().collect(),
+        }
+    }
+
+    /// Claims `wanted`, or `wanted` + the first free number. Returns the claimed name and
+    /// whether it had to be changed. Spec names that differ only in case or punctuation
+    /// (`foo_bar`, `FooBar`) reach here already converted, so they clash and are kept apart.
+    pub fn claim(&mut self, wanted: &str) -> (String, bool) {
+        if self.taken.insert(wanted.to_string()) {
+            return (wanted.to_string(), false);
+        }
+        let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
+        for n in 2.. {
+            let candidate = format!("{wanted}{sep}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return (candidate, true);
+            }
+        }
+        unreachable!("an unbounded counter always finds a free name")
+    }
+}
+
+/// Splits a name into lowercase words (for prefix/suffix stripping of variant names).
+pub fn words(raw: &str) -> Vec<String> {
+    sanitize(raw)
+        .to_snake_case()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_names_follow_heck() {
+        assert_eq!(
+            type_name("standard.locale.tts-polly", "T"),
+            "StandardLocaleTtsPolly"
+        );
+        assert_eq!(type_name("HTTPValidationError", "T"), "HttpValidationError");
+        assert_eq!(
+            type_name("PhraseBasedActionTrigger-Input", "T"),
+            "PhraseBasedActionTriggerInput"
+        );
+    }
+
+    #[test]
+    fn symbols_and_digits_become_distinct_identifiers() {
+        let names: Vec<_> = ["==", "!=", "*", "#", "0", "en-GB-WLS", "dtmf speech", "eq"]
+            .iter()
+            .map(|v| type_name(v, "Value"))
+            .collect();
+        assert_eq!(
+            names,
+            ["EqEq", "NotEq", "Star", "Hash", "V0", "EnGbWls", "DtmfSpeech", "Eq"]
+        );
+    }
+
+    #[test]
+    fn keywords_and_reserved_names() {
+        assert!(is_keyword("type"));
+        assert_eq!(snake_name("self", "x"), "self_");
+        assert_eq!(snake_name("1st", "x"), "_1st");
+        assert_eq!(type_name("Option", "T"), "OptionType");
+    }
+
+    #[test]
+    fn namespace_resolves_clashes_in_order() {
+        let mut ns = Namespace::default();
+        assert_eq!(ns.claim("FooBar"), ("FooBar".into(), false));
+        assert_eq!(ns.claim("FooBar"), ("FooBar2".into(), true));
+        assert_eq!(ns.claim("V1"), ("V1".into(), false));
+        assert_eq!(ns.claim("V1"), ("V1_2".into(), true));
+    }
+}
