@@ -143,8 +143,8 @@ impl Config {
         let mut apis = Vec::new();
         for (module, path) in &self.specs {
             let display = path.to_string_lossy().replace('\\', "/");
-            let result = load::load_file(&self.root.join(path), &display)
-                .and_then(|doc| lower::lower(&doc));
+            let result =
+                load::load_file(&self.root.join(path), &display).and_then(|doc| lower::lower(&doc));
             match result {
                 Ok((api, w)) => {
                     warnings.extend(w);
@@ -201,8 +201,7 @@ impl Config {
                         ("client.rs", module.client),
                     ] {
                         let path = dir.join(file);
-                        let text =
-                            render::rust_file(tokens, &header, &path.to_string_lossy())?;
+                        let text = render::rust_file(tokens, &header, &path.to_string_lossy())?;
                         files.insert(path, text);
                     }
                 }
@@ -297,7 +296,10 @@ impl Generated {
         }
         for extra in list_files(dir) {
             if !self.files.contains_key(&extra) {
-                stale.push(format!("{} (no longer generated)", dir.join(&extra).display()));
+                stale.push(format!(
+                    "{} (no longer generated)",
+                    dir.join(&extra).display()
+                ));
             }
         }
         stale

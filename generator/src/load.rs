@@ -72,7 +72,11 @@ pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Erro
             spec_error(
                 file,
                 "",
-                format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()),
+                format!(
+                    "invalid JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
             )
         })?,
         Format::Yaml => serde_yaml::from_str(text).map_err(|e| {

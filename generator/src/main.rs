@@ -65,7 +65,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             config
                 .spec(&spec)
                 .standalone(true)
-                .regenerate_command(&format!("oagen generate {} --out {}", spec.display(), out.display()));
+                .regenerate_command(&format!(
+                    "oagen generate {} --out {}",
+                    spec.display(),
+                    out.display()
+                ));
             if let Some(name) = &name {
                 config.crate_name(name);
             }

@@ -266,7 +266,16 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["EqEq", "NotEq", "Star", "Hash", "V0", "EnGbWls", "DtmfSpeech", "Eq"]
+            [
+                "EqEq",
+                "NotEq",
+                "Star",
+                "Hash",
+                "V0",
+                "EnGbWls",
+                "DtmfSpeech",
+                "Eq"
+            ]
         );
     }
 

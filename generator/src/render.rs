@@ -17,7 +17,43 @@ pub fn rust_file(tokens: TokenStream, header: &str, item: &str) -> Result<String
         item: item.to_string(),
         message: e.to_string(),
     })?;
-    Ok(format!("{header}\n\n{}", prettyplease::unparse(&file)))
+    Ok(format!(
+        "{header}\n\n{}",
+        space_items(&prettyplease::unparse(&file))
+    ))
+}
+
+/// Puts a blank line between consecutive items (prettyplease prints them back to back),
+/// as a person would write them. Lines are only inserted, never changed; string literals
+/// in generated code never span lines, so this cannot alter a value.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: [&str; 13] = [
+        "///", "#[", "pub ", "impl", "fn ", "async fn", "const ", "mod ", "enum ", "struct ",
+        "type ", "use ", "unsafe ",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let cur = line.trim_start();
+            let indent = |s: &str| s.len() - s.trim_start().len();
+            let starts_item = ITEM_STARTS.iter().any(|s| cur.starts_with(s));
+            let p_trim = p.trim();
+            let after_block = p_trim == "}" && indent(p) == indent(line);
+            let after_statement = p_trim.ends_with(';')
+                && indent(p) == indent(line)
+                && !(p_trim.starts_with("use ") && cur.starts_with("use "))
+                && !p_trim.starts_with("#![");
+            let after_inner_doc = p_trim.starts_with("//!") && !cur.starts_with("//!");
+            if starts_item && (after_block || after_statement || after_inner_doc) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
 }
 
 /// The `// @generated` header of a file made from `source`.

@@ -3,10 +3,15 @@
 //! Channels v1, generated from `specs/bird/patch-call.json`.
 //!
 //! [`types`] has one Rust type per schema; [`Client`] one async method per operation.
+
 use crate::runtime;
+
 #[rustfmt::skip]
 pub mod client;
+
 #[rustfmt::skip]
 pub mod types;
+
 pub use client::Client;
+
 pub use runtime::Error;

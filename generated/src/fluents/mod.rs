@@ -3,10 +3,15 @@
 //! Fluents Hosted API 1.0.0, generated from `specs/fluents/update-action.yaml`.
 //!
 //! [`types`] has one Rust type per schema; [`Client`] one async method per operation.
+
 use crate::runtime;
+
 #[rustfmt::skip]
 pub mod client;
+
 #[rustfmt::skip]
 pub mod types;
+
 pub use client::Client;
+
 pub use runtime::Error;

@@ -201,7 +201,10 @@ fn variant_for(status: StatusMatch) -> proc_macro2::Ident {
 
 fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let name = ident(&op.name.rust);
-    let error_name = format_ident!("{}Error", crate::naming::type_name(&op.name.rust, "Operation"));
+    let error_name = format_ident!(
+        "{}Error",
+        crate::naming::type_name(&op.name.rust, "Operation")
+    );
 
     // Arguments: path, then required, then optional parameters; then the body.
     let mut args = Vec::new();
@@ -226,7 +229,9 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
                     body_stmt = quote!(request.json(body););
                 } else {
                     args.push(quote!(body: Option<&#t>));
-                    body_stmt = quote!(if let Some(body) = body { request.json(body); });
+                    body_stmt = quote!(if let Some(body) = body {
+                        request.json(body);
+                    });
                 }
             }
             BodyKind::Bytes => {
@@ -287,7 +292,9 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         let field = ident(&scheme.name.rust);
         let apply = match &scheme.kind {
             SecurityKind::Http { scheme } => quote!(request.authorization(#scheme, credential);),
-            SecurityKind::ApiKeyHeader { name } => quote!(request.secret_header(#name, credential);),
+            SecurityKind::ApiKeyHeader { name } => {
+                quote!(request.secret_header(#name, credential);)
+            }
             SecurityKind::ApiKeyQuery { name } => quote!(request.secret_query(#name, credential);),
             SecurityKind::Unsupported => continue,
         };
@@ -393,7 +400,11 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             }
         }
     }
-    if !op.responses.iter().any(|r| r.status == StatusMatch::Default) {
+    if !op
+        .responses
+        .iter()
+        .any(|r| r.status == StatusMatch::Default)
+    {
         arms.push(quote!(_ => Err(response.unexpected()),));
     }
     let (error_type, error_enum) = if error_variants.is_empty() {

@@ -227,13 +227,21 @@ pub struct ModuleInfo {
 
 /// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature.
 pub fn crate_root(description: &str, modules: &[ModuleInfo]) -> TokenStream {
-    let doc = inner_doc_lines(description);
+    let list: Vec<String> = modules
+        .iter()
+        .filter_map(|m| {
+            let name = m.name.as_ref()?;
+            Some(format!(
+                "- [`{name}`]: {} (from `{}`, feature `{name}`)",
+                m.title, m.file
+            ))
+        })
+        .collect();
+    let doc = inner_doc_lines(&format!("{description}.\n\n{}", list.join("\n")));
     let mods = modules.iter().filter_map(|m| {
         let name = ident(m.name.as_deref()?);
         let cfg = m.feature.as_ref().map(|f| quote!(#[cfg(feature = #f)]));
-        let mdoc = doc_lines(&format!("{} (from `{}`).", m.title, m.file));
         Some(quote! {
-            #mdoc
             #cfg
             #[rustfmt::skip]
             pub mod #name;
@@ -259,9 +267,11 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
         info.title, info.file
     ));
     let runtime = if root {
-        quote!(#[rustfmt::skip] pub mod runtime;)
+        quote!()
     } else {
-        quote!(use crate::runtime;)
+        quote!(
+            use crate::runtime;
+        )
     };
     let deny = root.then(|| quote!(#![deny(missing_docs)]));
     quote! {

@@ -190,18 +190,31 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
     }
 }
 
-fn emit_tagged(api: &Api, name: &proc_macro2::Ident, u: &TaggedUnion, doc: TokenStream) -> TokenStream {
+fn emit_tagged(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    u: &TaggedUnion,
+    doc: TokenStream,
+) -> TokenStream {
     let tag = &u.tag;
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty, Scope::Types);
-        let vdoc = doc_lines(&format!("`{}`: `{}`.", tag.replace('`', "'"), v.name.wire.replace('`', "'")));
+        let vdoc = doc_lines(&format!(
+            "`{}`: `{}`.",
+            tag.replace('`', "'"),
+            v.name.wire.replace('`', "'")
+        ));
         quote!(#vdoc #ident(#ty),)
     });
     let de_arms = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let wire = &v.name.wire;
-        let strip = if v.strip_tag { quote!(Some(#tag)) } else { quote!(None) };
+        let strip = if v.strip_tag {
+            quote!(Some(#tag))
+        } else {
+            quote!(None)
+        };
         quote!(#wire => super::runtime::tagged::variant(value, #strip).map(Self::#ident),)
     });
     let ser_arms = u.variants.iter().map(|v| {
@@ -239,7 +252,12 @@ fn emit_tagged(api: &Api, name: &proc_macro2::Ident, u: &TaggedUnion, doc: Token
     }
 }
 
-fn emit_adjacent(api: &Api, name: &proc_macro2::Ident, u: &AdjacentUnion, doc: TokenStream) -> TokenStream {
+fn emit_adjacent(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    u: &AdjacentUnion,
+    doc: TokenStream,
+) -> TokenStream {
     let tag = &u.tag;
     let content = &u.content;
     let closed = u.closed;
@@ -253,7 +271,9 @@ fn emit_adjacent(api: &Api, name: &proc_macro2::Ident, u: &AdjacentUnion, doc: T
             }
             Some(ty) if v.content_required => {
                 let ty = rust_type(api, ty, Scope::Types);
-                let vdoc = doc_lines(&format!("`{tag}`: `{wire}`, with its required `{content}`."));
+                let vdoc = doc_lines(&format!(
+                    "`{tag}`: `{wire}`, with its required `{content}`."
+                ));
                 quote!(#vdoc #ident(#ty),)
             }
             Some(ty) => {
@@ -317,11 +337,19 @@ fn emit_adjacent(api: &Api, name: &proc_macro2::Ident, u: &AdjacentUnion, doc: T
     }
 }
 
-fn emit_untagged(api: &Api, name: &proc_macro2::Ident, u: &UntaggedUnion, doc: TokenStream) -> TokenStream {
+fn emit_untagged(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    u: &UntaggedUnion,
+    doc: TokenStream,
+) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty, Scope::Types);
-        let vdoc = doc_lines(&format!("The branch at `{}`.", v.name.wire.replace('`', "'")));
+        let vdoc = doc_lines(&format!(
+            "The branch at `{}`.",
+            v.name.wire.replace('`', "'")
+        ));
         quote!(#vdoc #ident(#ty),)
     });
     quote! {

@@ -91,8 +91,10 @@ impl Lowering<'_> {
                 format!("/components/securitySchemes/{}", escape_pointer(name)),
             );
             let ReferenceOr::Item(scheme) = scheme else {
-                self.diags
-                    .warn(origin, "referenced security schemes are not supported; ignored");
+                self.diags.warn(
+                    origin,
+                    "referenced security schemes are not supported; ignored",
+                );
                 continue;
             };
             let (kind, description) = match scheme {
@@ -398,7 +400,10 @@ impl Lowering<'_> {
                     .and_then(|b| b.as_item())
                     .cloned();
                 match found {
-                    Some(b) => (b, format!("/components/requestBodies/{}", escape_pointer(name))),
+                    Some(b) => (
+                        b,
+                        format!("/components/requestBodies/{}", escape_pointer(name)),
+                    ),
                     None => {
                         self.diags.error(
                             Origin::new(self.file, pointer),
@@ -500,7 +505,8 @@ impl Lowering<'_> {
                 StatusMatch::Range(r) => format!("Status{r}xx"),
                 StatusMatch::Default => "Default".to_string(),
             };
-            let (_, kind) = self.lower_content(&response.content, &pointer, &format!("{hint}{suffix}"));
+            let (_, kind) =
+                self.lower_content(&response.content, &pointer, &format!("{hint}{suffix}"));
             out.push(Response {
                 status,
                 kind,
@@ -526,7 +532,10 @@ fn is_json(media_type: &str) -> bool {
 /// `get /users/{id}/posts` → `get_users_id_posts`.
 fn synthesized_operation_id(method: &str, path: &str) -> String {
     let mut id = method.to_string();
-    for word in path.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         id.push('_');
         id.push_str(word);
     }
@@ -572,12 +581,17 @@ fn parse_template(path: &str) -> (PathTemplate, Vec<String>) {
 /// then pointer, so adding or reordering unrelated schemas never renames a type.
 fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
     let mut order: Vec<usize> = (0..api.types.len()).collect();
-    let is_component = |t: &TypeDef| t.origin.pointer.starts_with("/components/schemas/")
-        && t.origin.pointer.matches('/').count() == 3;
+    let is_component = |t: &TypeDef| {
+        t.origin.pointer.starts_with("/components/schemas/")
+            && t.origin.pointer.matches('/').count() == 3
+    };
     order.sort_by(|&a, &b| {
         let (ta, tb) = (&api.types[a], &api.types[b]);
-        (!is_component(ta), &ta.name.rust, &ta.origin.pointer)
-            .cmp(&(!is_component(tb), &tb.name.rust, &tb.origin.pointer))
+        (!is_component(ta), &ta.name.rust, &ta.origin.pointer).cmp(&(
+            !is_component(tb),
+            &tb.name.rust,
+            &tb.origin.pointer,
+        ))
     });
     let mut types = Namespace::default();
     for i in order {
@@ -611,8 +625,14 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
         }
     }
     let mut methods = Namespace::with_taken(
-        ["new", "with_base_url", "with_http_client", "base_url", "http_client"]
-            .map(String::from),
+        [
+            "new",
+            "with_base_url",
+            "with_http_client",
+            "base_url",
+            "http_client",
+        ]
+        .map(String::from),
     );
     for scheme in &api.security_schemes {
         methods.claim(&format!("with_{}", scheme.name.rust));
@@ -628,7 +648,9 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
     });
     for i in order {
         let op = &mut api.operations[i];
-        op.name.rust = methods.claim(&naming::snake_name(&op.name.wire, "operation")).0;
+        op.name.rust = methods
+            .claim(&naming::snake_name(&op.name.wire, "operation"))
+            .0;
         let mut args = Namespace::with_taken(
             ["body", "self", "request", "response", "credential", "value"].map(String::from),
         );
@@ -659,7 +681,11 @@ fn break_cycles(api: &mut Api) {
         match kind {
             TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
             TypeKind::Tagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
-            TypeKind::Adjacent(u) => u.variants.iter_mut().filter_map(|v| v.content.as_mut()).collect(),
+            TypeKind::Adjacent(u) => u
+                .variants
+                .iter_mut()
+                .filter_map(|v| v.content.as_mut())
+                .collect(),
             TypeKind::Untagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
             TypeKind::Alias(t) => vec![t],
             TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
@@ -678,7 +704,12 @@ fn break_cycles(api: &mut Api) {
     let edges: Vec<Vec<Option<TypeId>>> = api
         .types
         .iter_mut()
-        .map(|t| slots(&mut t.kind).into_iter().map(|ty| direct(ty)).collect())
+        .map(|t| {
+            slots(&mut t.kind)
+                .into_iter()
+                .map(|ty| direct(ty))
+                .collect()
+        })
         .collect();
     for root in 0..n {
         if marks[root] != Mark::New {

@@ -85,9 +85,7 @@ impl Lowering<'_> {
             );
             self.components.insert(pointer.clone(), id);
             if is_composite(schema) {
-                self.structural
-                    .entry(canonical(schema))
-                    .or_insert(id);
+                self.structural.entry(canonical(schema)).or_insert(id);
             }
             pending.push((id, pointer));
         }
@@ -218,7 +216,10 @@ impl Lowering<'_> {
             return self.lower_enum(obj, std::slice::from_ref(value), pointer, own_nullable);
         }
 
-        let types: Vec<&str> = type_names(obj).into_iter().filter(|t| *t != "null").collect();
+        let types: Vec<&str> = type_names(obj)
+            .into_iter()
+            .filter(|t| *t != "null")
+            .collect();
         let nullable = own_nullable;
         match types.as_slice() {
             [] => {
@@ -363,7 +364,12 @@ impl Lowering<'_> {
                 );
                 continue;
             };
-            for (name, prop) in resolved.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            for (name, prop) in resolved
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(previous) = properties.get(name) {
                     if previous != prop {
                         self.diags.warn(
@@ -374,7 +380,12 @@ impl Lowering<'_> {
                 }
                 properties.insert(name.clone(), prop.clone());
             }
-            for r in resolved.get("required").and_then(Value::as_array).into_iter().flatten() {
+            for r in resolved
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if !required.contains(r) {
                     required.push(r.clone());
                 }
@@ -392,7 +403,11 @@ impl Lowering<'_> {
 
     /// Follows `$ref`s and single-branch `allOf`s to an object schema, merging multi-branch
     /// `allOf`s. Returns the object and the pointer it was found at.
-    fn resolve_object(&self, schema: &Value, pointer: &str) -> (Option<Map<String, Value>>, String) {
+    fn resolve_object(
+        &self,
+        schema: &Value,
+        pointer: &str,
+    ) -> (Option<Map<String, Value>>, String) {
         let mut current = schema;
         let mut at = pointer.to_string();
         for _ in 0..MAX_DEPTH {
@@ -425,10 +440,20 @@ impl Lowering<'_> {
                     .unwrap_or_default();
                 for (i, b) in all_of.iter().enumerate() {
                     if let (Some(inner), _) = self.resolve_object(b, &format!("{at}/allOf/{i}")) {
-                        for (k, v) in inner.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                        for (k, v) in inner
+                            .get("properties")
+                            .and_then(Value::as_object)
+                            .into_iter()
+                            .flatten()
+                        {
                             props.entry(k.clone()).or_insert_with(|| v.clone());
                         }
-                        for r in inner.get("required").and_then(Value::as_array).into_iter().flatten() {
+                        for r in inner
+                            .get("required")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                        {
                             if !required.contains(r) {
                                 required.push(r.clone());
                             }
@@ -511,10 +536,7 @@ impl Lowering<'_> {
                 }
             }
             variants.push(UntaggedVariant {
-                name: Name {
-                    wire: inner,
-                    rust,
-                },
+                name: Name { wire: inner, rust },
                 ty,
             });
         }
@@ -673,7 +695,11 @@ impl Lowering<'_> {
                 omittable: false,
             });
         }
-        if let Some(strings) = non_null.iter().map(|v| v.as_str()).collect::<Option<Vec<_>>>() {
+        if let Some(strings) = non_null
+            .iter()
+            .map(|v| v.as_str())
+            .collect::<Option<Vec<_>>>()
+        {
             let mut names = naming::Namespace::default();
             let mut variants = Vec::new();
             let mut seen = std::collections::BTreeSet::new();
@@ -700,7 +726,10 @@ impl Lowering<'_> {
             };
         }
         // Numbers, booleans or mixed values: the underlying JSON type.
-        let types: Vec<&str> = type_names(obj).into_iter().filter(|t| *t != "null").collect();
+        let types: Vec<&str> = type_names(obj)
+            .into_iter()
+            .filter(|t| *t != "null")
+            .collect();
         let ty = match types.as_slice() {
             [t] if *t != "object" && *t != "array" => self.scalar(t, obj, pointer),
             _ => {
@@ -844,7 +873,11 @@ impl Lowering<'_> {
                 let branches = branches
                     .into_iter()
                     .map(|(value, schema, i)| {
-                        let key = if prop.get("oneOf").is_some() { "oneOf" } else { "anyOf" };
+                        let key = if prop.get("oneOf").is_some() {
+                            "oneOf"
+                        } else {
+                            "anyOf"
+                        };
                         (value, schema, format!("{content_pointer}/{key}/{i}"))
                     })
                     .collect();
@@ -861,7 +894,14 @@ impl Lowering<'_> {
             let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
             if let Some((tag, content, branches)) = adjacent.iter().find(|(t, _, _)| t == name) {
                 let union = self.adjacent_union(
-                    properties, tag, content, branches, closed, &prop_pointer, hint, depth,
+                    properties,
+                    tag,
+                    content,
+                    branches,
+                    closed,
+                    &prop_pointer,
+                    hint,
+                    depth,
                 );
                 let id = self.new_type(
                     Name {
@@ -959,28 +999,25 @@ impl Lowering<'_> {
             }
         }
         let content_schema = &properties[content];
-        let content_nullable = content_schema
-            .as_object()
-            .is_some_and(is_nullable);
+        let content_nullable = content_schema.as_object().is_some_and(is_nullable);
         let mut names = naming::Namespace::default();
         let mut variants = Vec::new();
         for value in values {
             let (rust, _) = names.claim(&naming::type_name(&value, "Empty"));
-            let (content_ty, content_required) =
-                match branches.iter().find(|(v, _, _)| *v == value) {
-                    Some((_, schema, at)) => {
-                        let shape =
-                            self.use_at_depth(schema, at, &format!("{hint}{rust}"), depth + 1);
-                        let (resolved, _) = self.resolve_object(schema, at);
-                        let required = resolved
-                            .as_ref()
-                            .and_then(|r| r.get("required"))
-                            .and_then(Value::as_array)
-                            .is_some_and(|r| !r.is_empty());
-                        (Some(shape.ty), required)
-                    }
-                    None => (None, false),
-                };
+            let (content_ty, content_required) = match branches.iter().find(|(v, _, _)| *v == value)
+            {
+                Some((_, schema, at)) => {
+                    let shape = self.use_at_depth(schema, at, &format!("{hint}{rust}"), depth + 1);
+                    let (resolved, _) = self.resolve_object(schema, at);
+                    let required = resolved
+                        .as_ref()
+                        .and_then(|r| r.get("required"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|r| !r.is_empty());
+                    (Some(shape.ty), required)
+                }
+                None => (None, false),
+            };
             variants.push(AdjacentVariant {
                 name: Name { wire: value, rust },
                 content: content_ty,
@@ -1015,7 +1052,12 @@ impl Lowering<'_> {
             let values = current
                 .get("enum")
                 .and_then(Value::as_array)
-                .map(|vs| vs.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .map(|vs| {
+                    vs.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default();
             return (values, at);
         }
@@ -1052,7 +1094,12 @@ fn conditional_branches(
         }
         let value = cond
             .get("const")
-            .or_else(|| cond.get("enum").and_then(Value::as_array).filter(|a| a.len() == 1).and_then(|a| a.first()))?
+            .or_else(|| {
+                cond.get("enum")
+                    .and_then(Value::as_array)
+                    .filter(|a| a.len() == 1)
+                    .and_then(|a| a.first())
+            })?
             .as_str()?
             .to_string();
         if tag.get_or_insert_with(|| name.clone()) != name {
@@ -1077,7 +1124,11 @@ fn known_value(branch: &Map<String, Value>, property: &str) -> Option<(String, b
     if let Some(v) = prop.get("const").and_then(Value::as_str) {
         return Some((v.to_string(), true));
     }
-    if let Some([v]) = prop.get("enum").and_then(Value::as_array).map(Vec::as_slice) {
+    if let Some([v]) = prop
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
         return v.as_str().map(|s| (s.to_string(), true));
     }
     prop.get("default")
@@ -1094,7 +1145,12 @@ fn all_distinct(values: &[String]) -> bool {
 /// removed (`action_dtmf`, `action_transfer_call` → `Dtmf`, `TransferCall`).
 fn strip_common_words(values: &[String]) -> Vec<String> {
     let words: Vec<Vec<String>> = values.iter().map(|v| naming::words(v)).collect();
-    let full = || values.iter().map(|v| naming::type_name(v, "Empty")).collect();
+    let full = || {
+        values
+            .iter()
+            .map(|v| naming::type_name(v, "Empty"))
+            .collect()
+    };
     if words.len() < 2 || words.iter().any(Vec::is_empty) {
         return full();
     }
@@ -1125,7 +1181,12 @@ fn strip_common_words(values: &[String]) -> Vec<String> {
 fn sort_untagged(variants: &mut [UntaggedVariant], lowering: &Lowering<'_>) {
     let rank = |ty: &TypeRef| -> (u8, std::cmp::Reverse<usize>) {
         let base = match ty {
-            TypeRef::Nullable(inner) => return (rank_plain(inner, lowering).0 + 20, rank_plain(inner, lowering).1),
+            TypeRef::Nullable(inner) => {
+                return (
+                    rank_plain(inner, lowering).0 + 20,
+                    rank_plain(inner, lowering).1,
+                )
+            }
             other => other,
         };
         rank_plain(base, lowering)
@@ -1191,7 +1252,9 @@ fn is_null_schema(schema: &Value) -> bool {
 /// FastAPI's `Undefined`: a component named `Undefined` that is an object with no properties.
 fn is_undefined_sentinel(name: &str, schema: &Value) -> bool {
     name == "Undefined"
-        && schema.get("properties").is_none_or(|p| p.as_object().is_some_and(Map::is_empty))
+        && schema
+            .get("properties")
+            .is_none_or(|p| p.as_object().is_some_and(Map::is_empty))
         && schema.get("type").is_none_or(|t| t == "object")
         && schema.get("allOf").is_none()
         && schema.get("anyOf").is_none()
@@ -1261,7 +1324,8 @@ pub(crate) fn docs_of(schema: &Value, name: Option<&str>) -> Docs {
         .and_then(Value::as_str)
         .filter(|t| {
             let t_words = naming::words(t);
-            name.is_none_or(|n| naming::words(n) != t_words) && description.is_none()
+            name.is_none_or(|n| naming::words(n) != t_words)
+                && description.is_none()
                 && name.is_some()
         })
         .map(str::to_string);
