@@ -84,6 +84,33 @@ pub fn type_name(raw: &str, fallback: &str) -> String {
     name
 }
 
+/// An UpperCamelCase enum variant name. Variants live in their enum's namespace, so prelude
+/// names (`None`, `Ok`) are fine; only `Self` and a leading digit need care.
+pub fn variant_name(raw: &str, fallback: &str) -> String {
+    let mut name = sanitize(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = fallback.to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push_str("Value");
+    }
+    name
+}
+
+/// UpperCamelCase of a name used as part of a longer type name (`{Parent}{Property}`):
+/// no keyword or reserved-name handling, which applies to whole names only.
+pub fn camel_part(raw: &str, fallback: &str) -> String {
+    let name = sanitize(raw).to_upper_camel_case();
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        name
+    }
+}
+
 /// A snake_case field, method, argument or module name (without `r#`).
 pub fn snake_name(raw: &str, fallback: &str) -> String {
     let mut name = sanitize(raw).to_snake_case();
@@ -262,7 +289,7 @@ mod tests {
     fn symbols_and_digits_become_distinct_identifiers() {
         let names: Vec<_> = ["==", "!=", "*", "#", "0", "en-GB-WLS", "dtmf speech", "eq"]
             .iter()
-            .map(|v| type_name(v, "Value"))
+            .map(|v| variant_name(v, "Value"))
             .collect();
         assert_eq!(
             names,

@@ -1,1 +1,91 @@
+//! Fixture SDKs generated at build time (see `build.rs`) and helpers shared by the tests.
 
+/// The Vocode "Update Action" excerpt of seed 000 (OpenAPI 3.0.2, FastAPI style).
+pub mod excerpt {
+    include!(concat!(env!("OUT_DIR"), "/excerpt.rs"));
+}
+
+/// `fixtures/rules.yaml`: schema rules the vendor specs exercise only partly.
+pub mod rules {
+    include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+}
+
+use serde_json::Value;
+
+/// JSON equality as JSON Schema defines it, plus one allowance for date-times:
+/// numbers compare by value (`5` equals `5.0`), and two strings that are both RFC 3339
+/// date-times compare as instants (`…50.45Z` equals `…50.450Z`). Everything else must match
+/// exactly, including which keys are present.
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::String(x), Value::String(y)) => {
+            x == y
+                || matches!(
+                    (
+                        chrono::DateTime::parse_from_rfc3339(x),
+                        chrono::DateTime::parse_from_rfc3339(y)
+                    ),
+                    (Ok(p), Ok(q)) if p == q
+                )
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_json(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Parses `json` as `T`, serializes it back, and asserts the result is [`same_json`] as the
+/// input. Returns the typed value.
+///
+/// # Panics
+/// When `json` does not parse as `T` or does not round-trip.
+pub fn round_trip<T>(json: &Value) -> T
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let typed: T = serde_json::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("does not parse: {e}\n{json:#}"));
+    let back = serde_json::to_value(&typed).expect("serializes");
+    assert!(
+        same_json(json, &back),
+        "round trip changed the JSON\n in: {json:#}\nout: {back:#}"
+    );
+    typed
+}
+
+/// Reads a JSON file from the shared examples (`../shared/examples`, vendor documentation)
+/// or from this crate's `fixtures/`.
+///
+/// # Panics
+/// When the file is missing or not JSON.
+pub fn example(name: &str) -> Value {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("fixtures/examples").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_json;
+    use serde_json::json;
+
+    #[test]
+    fn same_json_is_strict_about_keys_and_values() {
+        assert!(same_json(&json!({"a": 5}), &json!({"a": 5.0})));
+        assert!(same_json(
+            &json!("2024-03-01T16:46:50.45Z"),
+            &json!("2024-03-01T16:46:50.450Z")
+        ));
+        assert!(!same_json(&json!({"a": 5}), &json!({"a": 5, "b": null})));
+        assert!(!same_json(&json!("x"), &json!("y")));
+        assert!(!same_json(&json!([1]), &json!([1, 2])));
+    }
+}

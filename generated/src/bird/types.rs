@@ -10,7 +10,7 @@
 pub struct AmdResult {
     /// JSON property `result` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<AmdResultResultType>,
+    pub result: Option<AmdResultResult>,
     /// JSON property `speech` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech: Option<String>,
@@ -32,7 +32,7 @@ pub struct AmdResult {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum AmdResultResultType {
+pub enum AmdResultResult {
     /// `human`
     #[serde(rename = "human")]
     Human,
@@ -50,7 +50,7 @@ pub enum AmdResultResultType {
     Unknown,
 }
 
-impl AmdResultResultType {
+impl AmdResultResult {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -63,7 +63,7 @@ impl AmdResultResultType {
     }
 }
 
-impl ::std::fmt::Display for AmdResultResultType {
+impl ::std::fmt::Display for AmdResultResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -836,7 +836,7 @@ pub struct CallFlowCommandCondition {
 pub enum CallFlowCommandConditionOperator {
     /// `eq`
     #[serde(rename = "eq")]
-    EqType,
+    Eq,
     /// `ne`
     #[serde(rename = "ne")]
     Ne,
@@ -855,7 +855,7 @@ impl CallFlowCommandConditionOperator {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::EqType => "eq",
+            Self::Eq => "eq",
             Self::Ne => "ne",
             Self::EqEq => "==",
             Self::NotEq => "!=",
@@ -1517,7 +1517,7 @@ pub enum HangupSource {
     MediaTimeout,
     /// `none`
     #[serde(rename = "none")]
-    NoneType,
+    None,
 }
 
 impl HangupSource {
@@ -1529,7 +1529,7 @@ impl HangupSource {
             Self::Api => "api",
             Self::Timeout => "timeout",
             Self::MediaTimeout => "media-timeout",
-            Self::NoneType => "none",
+            Self::None => "none",
         }
     }
 }
@@ -1589,7 +1589,7 @@ pub enum Key {
     Star,
     /// `#`
     #[serde(rename = "#")]
-    HashType,
+    Hash,
 }
 
 impl Key {
@@ -1607,7 +1607,7 @@ impl Key {
             Self::V8 => "8",
             Self::V9 => "9",
             Self::Star => "*",
-            Self::HashType => "#",
+            Self::Hash => "#",
         }
     }
 }

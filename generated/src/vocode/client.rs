@@ -69,7 +69,7 @@ impl Client {
     pub async fn add_to_steering_pool(
         &self,
         id: ::uuid::Uuid,
-        body: Option<&Option<types::AddToSteeringPoolRequest>>,
+        body: Option<&types::AddToSteeringPoolRequest>,
     ) -> Result<::serde_json::Value, runtime::Error<AddToSteeringPoolError>> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,

@@ -1156,7 +1156,7 @@ impl ::std::fmt::Display for AgentEndpointingSensitivity {
 pub enum AgentIvrNavigationMode {
     /// `default`
     #[serde(rename = "default")]
-    DefaultType,
+    Default,
     /// `off`
     #[serde(rename = "off")]
     Off,
@@ -1166,7 +1166,7 @@ impl AgentIvrNavigationMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::DefaultType => "default",
+            Self::Default => "default",
             Self::Off => "off",
         }
     }
@@ -1435,7 +1435,7 @@ impl ::std::fmt::Display for AgentParamsEndpointingSensitivity {
 pub enum AgentParamsIvrNavigationMode {
     /// `default`
     #[serde(rename = "default")]
-    DefaultType,
+    Default,
     /// `off`
     #[serde(rename = "off")]
     Off,
@@ -1445,7 +1445,7 @@ impl AgentParamsIvrNavigationMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::DefaultType => "default",
+            Self::Default => "default",
             Self::Off => "off",
         }
     }
@@ -1743,7 +1743,7 @@ impl ::std::fmt::Display for AgentUpdateParamsEndpointingSensitivity {
 pub enum AgentUpdateParamsIvrNavigationMode {
     /// `default`
     #[serde(rename = "default")]
-    DefaultType,
+    Default,
     /// `off`
     #[serde(rename = "off")]
     Off,
@@ -1753,7 +1753,7 @@ impl AgentUpdateParamsIvrNavigationMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::DefaultType => "default",
+            Self::Default => "default",
             Self::Off => "off",
         }
     }
@@ -2068,14 +2068,14 @@ pub enum BuyPhoneNumberRequestInboundAgentBuyPhoneNumberRequestInboundAgentVaria
     /// `default`
     #[default]
     #[serde(rename = "default")]
-    DefaultType,
+    Default,
 }
 
 impl BuyPhoneNumberRequestInboundAgentBuyPhoneNumberRequestInboundAgentVariant2 {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::DefaultType => "default",
+            Self::Default => "default",
         }
     }
 }
@@ -2509,7 +2509,7 @@ pub enum CallStatus {
     InProgress,
     /// `error`
     #[serde(rename = "error")]
-    ErrorType,
+    Error,
     /// `ended`
     #[serde(rename = "ended")]
     Ended,
@@ -2521,7 +2521,7 @@ impl CallStatus {
         match self {
             Self::NotStarted => "not_started",
             Self::InProgress => "in_progress",
-            Self::ErrorType => "error",
+            Self::Error => "error",
             Self::Ended => "ended",
         }
     }
@@ -2936,7 +2936,7 @@ impl ::std::fmt::Display for CreateCallAgentParamsEndpointingSensitivity {
 pub enum CreateCallAgentParamsIvrNavigationMode {
     /// `default`
     #[serde(rename = "default")]
-    DefaultType,
+    Default,
     /// `off`
     #[serde(rename = "off")]
     Off,
@@ -2946,7 +2946,7 @@ impl CreateCallAgentParamsIvrNavigationMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::DefaultType => "default",
+            Self::Default => "default",
             Self::Off => "off",
         }
     }
@@ -4500,14 +4500,14 @@ pub enum LinkPhoneNumberRequestInboundAgentLinkPhoneNumberRequestInboundAgentVar
     /// `default`
     #[default]
     #[serde(rename = "default")]
-    DefaultType,
+    Default,
 }
 
 impl LinkPhoneNumberRequestInboundAgentLinkPhoneNumberRequestInboundAgentVariant2 {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::DefaultType => "default",
+            Self::Default => "default",
         }
     }
 }
@@ -4751,7 +4751,7 @@ impl ::std::fmt::Display for NormalizedAgentEndpointingSensitivity {
 pub enum NormalizedAgentIvrNavigationMode {
     /// `default`
     #[serde(rename = "default")]
-    DefaultType,
+    Default,
     /// `off`
     #[serde(rename = "off")]
     Off,
@@ -4761,7 +4761,7 @@ impl NormalizedAgentIvrNavigationMode {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::DefaultType => "default",
+            Self::Default => "default",
             Self::Off => "off",
         }
     }

@@ -185,7 +185,7 @@ impl Lowering<'_> {
                     );
                     continue;
                 }
-                let hint = naming::type_name(&wire_id, "Operation");
+                let hint = naming::camel_part(&wire_id, "Operation");
                 let origin = Origin::new(self.file, op_pointer.clone());
                 let (template, template_params) = parse_template(path);
                 let params = self.lower_params(
@@ -364,7 +364,7 @@ impl Lowering<'_> {
         let raw = self.raw;
         let ty = match raw.pointer(&schema_pointer) {
             Some(schema) => {
-                let param_hint = format!("{hint}{}", naming::type_name(&data.name, "Param"));
+                let param_hint = format!("{hint}{}", naming::camel_part(&data.name, "Param"));
                 self.lower_use(schema, &schema_pointer, &param_hint).ty
             }
             None => TypeRef::String,
@@ -414,8 +414,12 @@ impl Lowering<'_> {
                 }
             }
         };
-        let (content_type, kind) =
+        let (content_type, mut kind) =
             self.lower_content(&body.content, &pointer, &format!("{hint}Request"));
+        // A nullable request schema: not sending the body is how a client says `null`.
+        if let BodyKind::Json(TypeRef::Nullable(inner)) = kind {
+            kind = BodyKind::Json(*inner);
+        }
         Some(Body {
             content_type,
             kind,

@@ -707,7 +707,7 @@ impl Lowering<'_> {
                 if !seen.insert(s) {
                     continue;
                 }
-                let (rust, renamed) = names.claim(&naming::type_name(s, "Empty"));
+                let (rust, renamed) = names.claim(&naming::variant_name(s, "Empty"));
                 if renamed {
                     self.diags.warn(
                         self.origin(pointer),
@@ -905,8 +905,8 @@ impl Lowering<'_> {
                 );
                 let id = self.new_type(
                     Name {
-                        wire: format!("{hint}{}", naming::type_name(tag, "Tag")),
-                        rust: format!("{hint}{}", naming::type_name(tag, "Tag")),
+                        wire: format!("{hint}{}", naming::camel_part(tag, "Tag")),
+                        rust: format!("{hint}{}", naming::camel_part(tag, "Tag")),
                     },
                     Origin::new(self.file, prop_pointer.clone()),
                     Docs {
@@ -934,7 +934,7 @@ impl Lowering<'_> {
             if paired.contains(&name.as_str()) {
                 continue;
             }
-            let field_hint = format!("{hint}{}", naming::type_name(name, "Field"));
+            let field_hint = format!("{hint}{}", naming::camel_part(name, "Field"));
             let shape = self.use_at_depth(prop, &prop_pointer, &field_hint, depth + 1);
             let default = prop.get("default").cloned();
             fields.push(Field {
@@ -1003,7 +1003,7 @@ impl Lowering<'_> {
         let mut names = naming::Namespace::default();
         let mut variants = Vec::new();
         for value in values {
-            let (rust, _) = names.claim(&naming::type_name(&value, "Empty"));
+            let (rust, _) = names.claim(&naming::variant_name(&value, "Empty"));
             let (content_ty, content_required) = match branches.iter().find(|(v, _, _)| *v == value)
             {
                 Some((_, schema, at)) => {
@@ -1148,7 +1148,7 @@ fn strip_common_words(values: &[String]) -> Vec<String> {
     let full = || {
         values
             .iter()
-            .map(|v| naming::type_name(v, "Empty"))
+            .map(|v| naming::variant_name(v, "Empty"))
             .collect()
     };
     if words.len() < 2 || words.iter().any(Vec::is_empty) {
@@ -1167,7 +1167,7 @@ fn strip_common_words(values: &[String]) -> Vec<String> {
         .count();
     let stripped: Vec<String> = words
         .iter()
-        .map(|w| naming::type_name(&w[prefix..w.len() - suffix].join("_"), ""))
+        .map(|w| naming::variant_name(&w[prefix..w.len() - suffix].join("_"), ""))
         .collect();
     if stripped.iter().any(String::is_empty) || !all_distinct(&stripped) {
         return full();

@@ -1,0 +1,315 @@
+//! One behaviour test per schema rule: the generated types accept what the spec allows,
+//! reject what it forbids, and round-trip JSON unchanged. Each would fail without its rule.
+
+use oagen_tests::{excerpt, round_trip, rules};
+use serde_json::json;
+use voice_apis::{bird, fluents, vocode};
+
+fn parse<T: serde::de::DeserializeOwned>(json: serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(json).map_err(|e| e.to_string())
+}
+
+// --- Tagged unions ---------------------------------------------------------------------
+
+#[test]
+fn discriminator_with_mapping_picks_the_dtmf_variant() {
+    let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+    let json = json!({"id": id, "user_id": id, "type": "action_dtmf", "config": {}});
+    let action: vocode::types::ActionResponseModel = round_trip(&json);
+    assert!(
+        matches!(action, vocode::types::ActionResponseModel::Dtmf(_)),
+        "DTMF JSON must come back as the DTMF variant, not {action:?}"
+    );
+}
+
+#[test]
+fn a_tag_naming_a_variant_the_payload_does_not_fit_is_rejected() {
+    let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+    // A transfer without its required config: an untagged union would fall through to
+    // another variant; the tagged union must refuse.
+    let json = json!({"id": id, "user_id": id, "type": "action_transfer_call"});
+    let err = parse::<vocode::types::ActionResponseModel>(json).unwrap_err();
+    assert!(err.contains("missing field `config`"), "{err}");
+    let err =
+        parse::<vocode::types::ActionResponseModel>(json!({"type": "action_nope"})).unwrap_err();
+    assert!(err.contains("unknown variant `action_nope`"), "{err}");
+}
+
+#[test]
+fn transfer_keeps_its_phone_number() {
+    let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+    let json = json!({"id": id, "user_id": id, "type": "action_transfer_call",
+                      "config": {"phone_number": "+15555550100"}});
+    match round_trip::<vocode::types::ActionResponseModel>(&json) {
+        vocode::types::ActionResponseModel::TransferCall(t) => {
+            assert_eq!(t.config.phone_number, "+15555550100")
+        }
+        other => panic!("wrong variant {other:?}"),
+    }
+}
+
+#[test]
+fn discriminator_without_mapping_uses_schema_names() {
+    let pet: rules::types::Pet = round_trip(&json!({"kind": "Dog", "good": true}));
+    assert!(matches!(pet, rules::types::Pet::Dog(d) if d.good == Some(true)));
+    assert!(parse::<rules::types::Pet>(json!({"kind": "Cow"})).is_err());
+}
+
+#[test]
+fn tag_inferred_from_const_and_single_value_enum() {
+    let shape: rules::types::Shape = round_trip(&json!({"type": "square", "side": 2}));
+    assert!(matches!(shape, rules::types::Shape::Square(s) if s.side == 2.0));
+    let err = parse::<rules::types::Shape>(json!({"type": "circle", "side": 2})).unwrap_err();
+    assert!(err.contains("radius"), "{err}");
+}
+
+#[test]
+fn tag_inferred_from_a_default_reached_through_all_of_ref() {
+    // Seed 000: `type: {allOf: [$ref ActionType], default: action_dtmf}`.
+    let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+    let json = json!({"id": id, "user_id": id, "type": "action_dtmf"});
+    let response: excerpt::types::UpdateActionResponse = round_trip(&json);
+    assert!(matches!(
+        response,
+        excerpt::types::UpdateActionResponse::Dtmf(_)
+    ));
+    let json = json!({"id": id, "user_id": id, "type": "action_transfer_call"});
+    let err = parse::<excerpt::types::UpdateActionResponse>(json).unwrap_err();
+    assert!(err.contains("missing field `config`"), "{err}");
+}
+
+#[test]
+fn serializing_a_variant_writes_its_own_tag() {
+    // The variant decides the tag, whatever the inner (defaulted) field says.
+    let id = uuid::Uuid::nil();
+    let dtmf = excerpt::types::UpdateActionResponse::Dtmf(excerpt::types::DtmfAction {
+        id,
+        user_id: id,
+        r#type: None,
+        config: None,
+    });
+    let json = serde_json::to_value(&dtmf).unwrap();
+    assert_eq!(json["type"], "action_dtmf");
+}
+
+// --- Bird's adjacently tagged call-flow command ------------------------------------------
+
+#[test]
+fn a_command_without_options_is_accepted_when_its_branch_requires_nothing() {
+    let cmd: bird::types::CallFlowCommand = round_trip(&json!({"command": "ringing"}));
+    assert!(matches!(
+        cmd.command,
+        bird::types::CallFlowCommandCommand::Ringing(None)
+    ));
+    let cmd: bird::types::CallFlowCommand =
+        round_trip(&json!({"command": "ringing", "options": {}}));
+    assert!(matches!(
+        cmd.command,
+        bird::types::CallFlowCommandCommand::Ringing(Some(_))
+    ));
+}
+
+#[test]
+fn say_cannot_carry_pause_options() {
+    let err = parse::<bird::types::CallFlowCommand>(
+        json!({"command": "say", "options": {"pauseSeconds": 2}}),
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("pauseSeconds") || err.contains("text"),
+        "{err}"
+    );
+    let err = parse::<bird::types::CallFlowCommand>(json!({"command": "say"})).unwrap_err();
+    assert!(err.contains("missing field `options`"), "{err}");
+}
+
+#[test]
+fn null_options_mean_no_options() {
+    let cmd: bird::types::CallFlowCommand =
+        parse(json!({"command": "hangup", "options": null})).unwrap();
+    assert!(matches!(
+        cmd.command,
+        bird::types::CallFlowCommandCommand::Hangup(None)
+    ));
+}
+
+#[test]
+fn conditions_are_kept_beside_the_command() {
+    let json = json!({"command": "hangup",
+                      "conditions": [{"variable": "keys", "operator": "==", "value": "1"}]});
+    let cmd: bird::types::CallFlowCommand = round_trip(&json);
+    let conditions = cmd.conditions.flatten().expect("conditions kept");
+    assert_eq!(
+        conditions[0].operator,
+        Some(bird::types::CallFlowCommandConditionOperator::EqEq)
+    );
+}
+
+#[test]
+fn the_closed_command_object_rejects_unknown_keys() {
+    let err = parse::<bird::types::CallFlowCommand>(json!({"command": "hangup", "extra": 1}))
+        .unwrap_err();
+    assert!(err.contains("extra"), "{err}");
+}
+
+// --- FastAPI's Undefined sentinel ---------------------------------------------------------
+
+#[test]
+fn undefined_means_absent_in_and_absent_out() {
+    let params: vocode::types::DtmfActionUpdateParams = round_trip(&json!({"type": "action_dtmf"}));
+    assert_eq!(params.config, None);
+    let out = serde_json::to_value(&params).unwrap();
+    assert!(out.get("config").is_none(), "{out}");
+    // The open sentinel of the seed-000 excerpt behaves the same.
+    let p: excerpt::types::DtmfActionUpdateParams = round_trip(&json!({"type": "action_dtmf"}));
+    assert_eq!(p.config, None);
+}
+
+#[test]
+fn an_empty_action_config_is_a_real_value() {
+    let params: vocode::types::DtmfActionUpdateParams =
+        round_trip(&json!({"type": "action_dtmf", "config": {}}));
+    assert_eq!(params.config, Some(vocode::types::EmptyActionConfig {}));
+}
+
+// --- Nullability in every spelling, three states for optional + nullable ------------------
+
+#[test]
+fn optional_nullable_keeps_absent_and_null_apart_31_any_of() {
+    let absent: vocode::types::AgentUpdateParams = round_trip(&json!({}));
+    let null: vocode::types::AgentUpdateParams = round_trip(&json!({"name": null}));
+    let value: vocode::types::AgentUpdateParams = round_trip(&json!({"name": "Ada"}));
+    assert_eq!(absent.name, None);
+    assert_eq!(null.name, Some(None));
+    assert_eq!(value.name, Some(Some("Ada".to_string())));
+}
+
+#[test]
+fn optional_nullable_keeps_absent_and_null_apart_30_nullable() {
+    let null: bird::types::PatchCall = round_trip(&json!({"status": null}));
+    assert_eq!(null.status, Some(None));
+    let absent: bird::types::PatchCall = round_trip(&json!({}));
+    assert_eq!(absent.status, None);
+}
+
+#[test]
+fn optional_nullable_keeps_absent_and_null_apart_31_type_array() {
+    let cat: rules::types::Cat =
+        round_trip(&json!({"kind": "Cat", "name": null, "nickname": null}));
+    assert_eq!(cat.name, None, "required + nullable: null is None");
+    assert_eq!(cat.nickname, Some(None));
+    let cat: rules::types::Cat = round_trip(&json!({"kind": "Cat", "name": "Tom"}));
+    assert_eq!(cat.nickname, None);
+}
+
+// --- Untagged unions of scalars and id-or-object ----------------------------------------------
+
+#[test]
+fn string_or_integer_keeps_the_json_type() {
+    let err: vocode::types::ValidationError =
+        round_trip(&json!({"loc": ["body", 0], "msg": "bad", "type": "value_error"}));
+    assert_eq!(
+        err.loc,
+        [
+            vocode::types::ValidationErrorLocItem::String("body".into()),
+            vocode::types::ValidationErrorLocItem::Integer(0)
+        ]
+    );
+}
+
+#[test]
+fn id_or_object_picks_the_right_branch() {
+    let by_id: vocode::types::AgentUpdateParams =
+        round_trip(&json!({"prompt": "3c90c3cc-0d44-4b50-8888-8dd25736052a"}));
+    assert!(matches!(
+        by_id.prompt,
+        Some(vocode::types::AgentUpdateParamsPrompt::Uuid(_))
+    ));
+    let inline: vocode::types::AgentUpdateParams =
+        round_trip(&json!({"prompt": {"content": "Be brief."}}));
+    assert!(matches!(
+        inline.prompt,
+        Some(vocode::types::AgentUpdateParamsPrompt::PromptUpdateParams(
+            _
+        ))
+    ));
+}
+
+// --- Enum values that are not identifiers --------------------------------------------------
+
+#[test]
+fn symbolic_enum_values_get_distinct_names_and_keep_their_wire_value() {
+    use bird::types::{
+        CallFlowCommandConditionOperator as Op, GatherInput, Key, StandardLocaleTtsPolly,
+    };
+    for (op, wire) in [
+        (Op::EqEq, "=="),
+        (Op::NotEq, "!="),
+        (Op::Eq, "eq"),
+        (Op::Ne, "ne"),
+    ] {
+        assert_eq!(serde_json::to_value(op).unwrap(), wire);
+        assert_eq!(serde_json::from_value::<Op>(json!(wire)).unwrap(), op);
+    }
+    for (key, wire) in [(Key::V0, "0"), (Key::Star, "*"), (Key::Hash, "#")] {
+        assert_eq!(key.as_str(), wire);
+        assert_eq!(serde_json::from_value::<Key>(json!(wire)).unwrap(), key);
+    }
+    assert_eq!(GatherInput::DtmfSpeech.to_string(), "dtmf speech");
+    assert_eq!(StandardLocaleTtsPolly::EnGbWls.as_str(), "en-GB-WLS");
+}
+
+// --- Objects, formats, defaults --------------------------------------------------------
+
+#[test]
+fn object_without_properties_is_a_json_map() {
+    let dto: fluents::types::UpdateActionDto =
+        round_trip(&json!({"config": {"anything": [1, {"goes": true}]}}));
+    let config: serde_json::Map<String, serde_json::Value> = dto.config.unwrap();
+    assert_eq!(config["anything"][1]["goes"], true);
+}
+
+#[test]
+fn formats_become_real_types() {
+    let json = oagen_tests::example("bird-patch-call-example2-response.json");
+    let call: bird::types::Call = serde_json::from_value(json).unwrap();
+    let created: chrono::DateTime<chrono::Utc> = call.created_at;
+    assert_eq!(created.timestamp(), 1_709_311_610);
+    let _: uuid::Uuid = call.channel_id;
+    let cat: rules::types::Cat = round_trip(&json!({"kind": "Cat", "name": "Tom", "lives": 7}));
+    let lives: Option<i32> = cat.lives;
+    assert_eq!(lives, Some(7));
+    assert!(parse::<bird::types::Call>(json!({"id": "not-a-uuid"})).is_err());
+}
+
+#[test]
+fn json_spelling_out_every_defaulted_field_round_trips() {
+    let amd = json!({"enabled": false, "wordCount": 5, "speechTimeout": 3, "speechLocale": "en-US",
+                     "beepTimeout": 30, "ifMachineNotifyAfter": "wordCount"});
+    round_trip::<bird::types::AmdSettings>(&amd);
+    let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+    let number = json!({"id": id, "user_id": id, "active": true, "label": "", "outbound_only": false,
+                        "number": "+15555550100", "telephony_provider": "vonage",
+                        "inbound_agent": null, "example_context": null,
+                        "telephony_account_connection": null});
+    round_trip::<vocode::types::PhoneNumber>(&number);
+    // And leaving them out stays left out.
+    let sparse = json!({"id": id, "user_id": id, "number": "+15555550100"});
+    round_trip::<vocode::types::PhoneNumber>(&sparse);
+}
+
+#[test]
+fn recursion_is_boxed_only_where_needed() {
+    let tree: rules::types::Tree =
+        round_trip(&json!({"value": 1, "left": {"value": 2}, "children": [{"value": 3}]}));
+    let left: Box<rules::types::Tree> = tree.left.unwrap();
+    assert_eq!(left.value, Some(2));
+    let children: Vec<rules::types::Tree> = tree.children.unwrap();
+    assert_eq!(children[0].value, Some(3));
+}
+
+#[test]
+fn all_of_merges_into_one_struct() {
+    let l: rules::types::Labelled = round_trip(&json!({"title": "t", "label": "l"}));
+    assert_eq!((l.title.as_deref(), l.label.as_str()), (Some("t"), "l"));
+}
