@@ -1,4 +1,7 @@
 //! Fixture SDKs generated at build time (see `build.rs`) and helpers shared by the tests.
+//!
+//! The repository README is included below, so its Rust example is compiled as a doctest.
+#![doc = include_str!("../../README.md")]
 
 /// The Vocode "Update Action" excerpt of seed 000 (OpenAPI 3.0.2, FastAPI style).
 pub mod excerpt {

@@ -266,12 +266,14 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
         "{}, generated from `{}`.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
         info.title, info.file
     ));
+    // Braces keep rustfmt out of these macro bodies.
     let runtime = if root {
-        quote!()
+        quote! {
+            #[rustfmt::skip]
+            pub mod runtime;
+        }
     } else {
-        quote!(
-            use crate::runtime;
-        )
+        quote! { use crate::runtime; }
     };
     let deny = root.then(|| quote!(#![deny(missing_docs)]));
     quote! {

@@ -2,7 +2,7 @@
 //! `openapiv3`.
 //!
 //! Runs as a visible list of passes:
-//! 1. `lower_components` — every component schema becomes a named type (see [`schema`]);
+//! 1. `lower_components` — every component schema becomes a named type (rules in `lower/schema.rs`);
 //! 2. `lower_operations` — paths, parameters, bodies, responses, security;
 //! 3. `assign_names` — Rust names, unique per namespace, claimed in a deterministic order;
 //! 4. `break_cycles` — boxes the fields that make a type contain itself.

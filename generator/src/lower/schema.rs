@@ -866,19 +866,21 @@ impl Lowering<'_> {
             .unwrap_or(&empty);
 
         // Adjacently tagged pairs: find content properties conditioned on a sibling.
-        let mut adjacent: Vec<(String, String, Vec<(String, Value, String)>)> = Vec::new();
+        // (tag property, content property, branches)
+        let mut adjacent: Vec<(String, String, Vec<Branch>)> = Vec::new();
         for (name, prop) in properties {
             if let Some((tag, branches)) = conditional_branches(prop, properties) {
                 let content_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
                 let branches = branches
                     .into_iter()
-                    .map(|(value, schema, i)| {
+                    .map(|mut b| {
                         let key = if prop.get("oneOf").is_some() {
                             "oneOf"
                         } else {
                             "anyOf"
                         };
-                        (value, schema, format!("{content_pointer}/{key}/{i}"))
+                        b.pointer = format!("{content_pointer}/{key}/{}", b.pointer);
+                        b
                     })
                     .collect();
                 adjacent.push((tag, name.clone(), branches));
@@ -981,7 +983,7 @@ impl Lowering<'_> {
         properties: &Map<String, Value>,
         tag: &str,
         content: &str,
-        branches: &[(String, Value, String)],
+        branches: &[Branch],
         closed: bool,
         tag_pointer: &str,
         hint: &str,
@@ -993,9 +995,9 @@ impl Lowering<'_> {
             let (resolved, _) = self.resolve_enum(tag_schema, tag_pointer);
             values.extend(resolved);
         }
-        for (v, _, _) in branches {
-            if !values.contains(v) {
-                values.push(v.clone());
+        for b in branches {
+            if !values.contains(&b.value) {
+                values.push(b.value.clone());
             }
         }
         let content_schema = &properties[content];
@@ -1004,9 +1006,12 @@ impl Lowering<'_> {
         let mut variants = Vec::new();
         for value in values {
             let (rust, _) = names.claim(&naming::variant_name(&value, "Empty"));
-            let (content_ty, content_required) = match branches.iter().find(|(v, _, _)| *v == value)
-            {
-                Some((_, schema, at)) => {
+            let (content_ty, content_required) = match branches.iter().find(|b| b.value == value) {
+                Some(Branch {
+                    schema,
+                    pointer: at,
+                    ..
+                }) => {
                     let shape = self.use_at_depth(schema, at, &format!("{hint}{rust}"), depth + 1);
                     let (resolved, _) = self.resolve_object(schema, at);
                     let required = resolved
@@ -1065,14 +1070,23 @@ impl Lowering<'_> {
     }
 }
 
+/// One conditional branch of an adjacently tagged content property.
+struct Branch {
+    /// The tag value the branch's condition requires.
+    value: String,
+    /// The content schema: the branch without its condition.
+    schema: Value,
+    /// Its JSON pointer (the branch index until the caller makes it absolute).
+    pointer: String,
+}
+
 /// For a property whose `oneOf`/`anyOf` branches each carry a condition on one sibling
 /// property (`if: {properties: {tag: {const: v}}}`, or `properties: {tag: {const: v}}` beside
-/// the `$ref` when `if` is `null`), returns the tag property and `(value, content schema,
-/// branch index)` per branch. The content schema is the branch without its condition.
+/// the `$ref` when `if` is `null`), returns the tag property and the branches.
 fn conditional_branches(
     prop: &Value,
     siblings: &Map<String, Value>,
-) -> Option<(String, Vec<(String, Value, usize)>)> {
+) -> Option<(String, Vec<Branch>)> {
     let branches = prop
         .get("oneOf")
         .or_else(|| prop.get("anyOf"))
@@ -1110,10 +1124,14 @@ fn conditional_branches(
         if !matches!(obj.get("if"), Some(Value::Object(_))) {
             content.remove("properties");
         }
-        out.push((value, Value::Object(content), i));
+        out.push(Branch {
+            value,
+            schema: Value::Object(content),
+            pointer: i.to_string(),
+        });
     }
     let tag = tag?;
-    let values: Vec<String> = out.iter().map(|(v, _, _)| v.clone()).collect();
+    let values: Vec<String> = out.iter().map(|b| b.value.clone()).collect();
     all_distinct(&values).then_some((tag, out))
 }
 

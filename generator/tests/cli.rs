@@ -1,0 +1,135 @@
+//! The `oagen` binary end to end: `generate` writes a standalone crate that compiles on its
+//! own, `sync --check` passes on the committed crate and names stale files otherwise.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn oagen(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_oagen"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("oagen runs")
+}
+
+#[test]
+fn generate_writes_a_standalone_crate_that_compiles() {
+    let root = workspace();
+    let out = root.join("target/oagen-cli/bird-sdk");
+    let _ = std::fs::remove_dir_all(&out);
+    let result = oagen(
+        &[
+            "generate",
+            "specs/bird/patch-call.json",
+            "--out",
+            out.to_str().unwrap(),
+            "--name",
+            "bird-sdk",
+        ],
+        &root,
+    );
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("path parameter `callId`"),
+        "undeclared path parameters are warned about: {stderr}"
+    );
+    for file in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/runtime.rs",
+        "src/types.rs",
+        "src/client.rs",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    let check = Command::new(env!("CARGO"))
+        .args([
+            "check",
+            "--quiet",
+            "--no-default-features",
+            "--manifest-path",
+        ])
+        .arg(out.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target/oagen-cli/target"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        check.status.success(),
+        "the standalone crate does not compile:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn sync_check_passes_on_the_committed_crate() {
+    let result = oagen(&["sync", "--check"], &workspace());
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+#[test]
+fn sync_check_names_stale_files_and_writes_nothing() {
+    let root = workspace();
+    let copy = root.join("target/oagen-cli/stale");
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(copy.join("specs/bird")).unwrap();
+    std::fs::copy(
+        root.join("specs/bird/patch-call.json"),
+        copy.join("specs/bird/patch-call.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        copy.join("oagen.toml"),
+        "[crate]\nname = \"x\"\npath = \"out\"\n\n[[spec]]\nmodule = \"bird\"\npath = \"specs/bird/patch-call.json\"\n",
+    )
+    .unwrap();
+    assert!(oagen(&["sync"], &copy).status.success());
+    let types = copy.join("out/src/bird/types.rs");
+    std::fs::write(&types, "// edited by hand\n").unwrap();
+    let result = oagen(&["sync", "--check"], &copy);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success());
+    assert!(stderr.contains("types.rs (changed)"), "{stderr}");
+    assert!(
+        stderr.contains("oagen -- sync"),
+        "the fix is named: {stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&types).unwrap(),
+        "// edited by hand\n"
+    );
+}
+
+#[test]
+fn bad_input_is_reported_with_file_and_pointer() {
+    let dir = workspace().join("target/oagen-cli/bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("dangling.yaml"),
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n",
+    )
+    .unwrap();
+    let result = oagen(&["check", "dangling.yaml"], &dir);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success());
+    assert!(
+        stderr.contains("dangling.yaml#/components/schemas/A")
+            && stderr.contains("points at nothing"),
+        "{stderr}"
+    );
+}
