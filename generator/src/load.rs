@@ -156,7 +156,7 @@ fn skeleton(raw: &Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
 }
 
 /// Replaces every `schema` member below `value` by `{}`.
-fn blank_schemas(value: &mut Value) {
+pub(crate) fn blank_schemas(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -189,6 +189,28 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+/// The JSON pointer of a same-document `$ref` (`#/components/schemas/A%20B` →
+/// `/components/schemas/A B`); `None` for a reference to another document.
+pub fn ref_pointer(reference: &str) -> Option<String> {
+    let fragment = reference.strip_prefix('#')?;
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Escapes one JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).

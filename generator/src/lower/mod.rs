@@ -80,6 +80,55 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
 }
 
 impl Lowering<'_> {
+    /// Follows a `$ref` (to components or anywhere else in the document, through chains of
+    /// references) and reads the object it reaches as a `T`. Schemas inside it are blanked
+    /// first: they are read from the raw document by pointer, never through `openapiv3`.
+    fn resolve<T: serde::de::DeserializeOwned>(
+        &mut self,
+        reference: &str,
+        at: &str,
+        what: &str,
+    ) -> Option<(T, String)> {
+        let mut current = reference.to_string();
+        for _ in 0..32 {
+            let Some(pointer) = crate::load::ref_pointer(&current) else {
+                self.diags.error(
+                    Origin::new(self.file, at),
+                    format!("external reference `{current}` is not supported"),
+                );
+                return None;
+            };
+            let Some(node) = self.raw.pointer(&pointer) else {
+                self.diags.error(
+                    Origin::new(self.file, at),
+                    format!("`$ref: {reference}` points at no {what}"),
+                );
+                return None;
+            };
+            if let Some(next) = node.get("$ref").and_then(Value::as_str) {
+                current = next.to_string();
+                continue;
+            }
+            let mut copy = node.clone();
+            crate::load::blank_schemas(&mut copy);
+            return match serde_json::from_value(copy) {
+                Ok(item) => Some((item, pointer)),
+                Err(e) => {
+                    self.diags.error(
+                        Origin::new(self.file, pointer),
+                        format!("not a valid {what}: {e}"),
+                    );
+                    None
+                }
+            };
+        }
+        self.diags.error(
+            Origin::new(self.file, at),
+            format!("`$ref: {reference}` is part of a reference cycle"),
+        );
+        None
+    }
+
     fn lower_security_schemes(&mut self, api: &openapiv3::OpenAPI) -> Vec<SecurityScheme> {
         let mut out = Vec::new();
         let Some(components) = &api.components else {
@@ -189,7 +238,6 @@ impl Lowering<'_> {
                 let origin = Origin::new(self.file, op_pointer.clone());
                 let (template, template_params) = parse_template(path);
                 let params = self.lower_params(
-                    api,
                     &item.parameters,
                     &path_pointer,
                     &op.parameters,
@@ -198,9 +246,9 @@ impl Lowering<'_> {
                     &hint,
                 );
                 let body = op.request_body.as_ref().and_then(|b| {
-                    self.lower_request_body(api, b, &format!("{op_pointer}/requestBody"), &hint)
+                    self.lower_request_body(b, &format!("{op_pointer}/requestBody"), &hint)
                 });
-                let responses = self.lower_responses(api, &op.responses, &op_pointer, &hint);
+                let responses = self.lower_responses(&op.responses, &op_pointer, &hint);
                 let requirements = op.security.as_ref().or(api.security.as_ref());
                 let mut security = Vec::new();
                 for requirement in requirements.into_iter().flatten() {
@@ -238,7 +286,6 @@ impl Lowering<'_> {
     #[allow(clippy::too_many_arguments)]
     fn lower_params(
         &mut self,
-        api: &openapiv3::OpenAPI,
         path_level: &[ReferenceOr<openapiv3::Parameter>],
         path_pointer: &str,
         op_level: &[ReferenceOr<openapiv3::Parameter>],
@@ -255,24 +302,10 @@ impl Lowering<'_> {
                 let (param, pointer) = match p {
                     ReferenceOr::Item(param) => (param.clone(), format!("{base}/parameters/{i}")),
                     ReferenceOr::Reference { reference } => {
-                        let name = reference.rsplit('/').next().unwrap_or_default();
-                        let found = api
-                            .components
-                            .as_ref()
-                            .and_then(|c| c.parameters.get(name))
-                            .and_then(|p| p.as_item());
-                        match found {
-                            Some(param) => (
-                                param.clone(),
-                                format!("/components/parameters/{}", escape_pointer(name)),
-                            ),
-                            None => {
-                                self.diags.error(
-                                    Origin::new(self.file, format!("{base}/parameters/{i}")),
-                                    format!("`$ref: {reference}` points at no parameter"),
-                                );
-                                continue;
-                            }
+                        let at = format!("{base}/parameters/{i}");
+                        match self.resolve(reference, &at, "parameter") {
+                            Some(found) => found,
+                            None => continue,
                         }
                     }
                 };
@@ -384,7 +417,6 @@ impl Lowering<'_> {
 
     fn lower_request_body(
         &mut self,
-        api: &openapiv3::OpenAPI,
         body: &ReferenceOr<openapiv3::RequestBody>,
         pointer: &str,
         hint: &str,
@@ -392,26 +424,7 @@ impl Lowering<'_> {
         let (body, pointer) = match body {
             ReferenceOr::Item(b) => (b.clone(), pointer.to_string()),
             ReferenceOr::Reference { reference } => {
-                let name = reference.rsplit('/').next().unwrap_or_default();
-                let found = api
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.request_bodies.get(name))
-                    .and_then(|b| b.as_item())
-                    .cloned();
-                match found {
-                    Some(b) => (
-                        b,
-                        format!("/components/requestBodies/{}", escape_pointer(name)),
-                    ),
-                    None => {
-                        self.diags.error(
-                            Origin::new(self.file, pointer),
-                            format!("`$ref: {reference}` points at no request body"),
-                        );
-                        return None;
-                    }
-                }
+                self.resolve(reference, pointer, "request body")?
             }
         };
         let (content_type, mut kind) =
@@ -459,7 +472,6 @@ impl Lowering<'_> {
 
     fn lower_responses(
         &mut self,
-        api: &openapiv3::OpenAPI,
         responses: &openapiv3::Responses,
         op_pointer: &str,
         hint: &str,
@@ -484,22 +496,9 @@ impl Lowering<'_> {
             let (response, pointer) = match response {
                 ReferenceOr::Item(r) => (r.clone(), pointer),
                 ReferenceOr::Reference { reference } => {
-                    let name = reference.rsplit('/').next().unwrap_or_default();
-                    let found = api
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.responses.get(name))
-                        .and_then(|r| r.as_item())
-                        .cloned();
-                    match found {
-                        Some(r) => (r, format!("/components/responses/{}", escape_pointer(name))),
-                        None => {
-                            self.diags.error(
-                                Origin::new(self.file, pointer),
-                                format!("`$ref: {reference}` points at no response"),
-                            );
-                            continue;
-                        }
+                    match self.resolve(reference, &pointer, "response") {
+                        Some(found) => found,
+                        None => continue,
                     }
                 }
             };

@@ -1310,23 +1310,8 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 /// Decodes `%XX` escapes in a URI fragment (`$ref` values are URI references).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+fn percent_decode(fragment: &str) -> String {
+    crate::load::ref_pointer(&format!("#{fragment}")).unwrap_or_default()
 }
 
 /// Docs for a schema: its description, and its title when that says more than the name.
