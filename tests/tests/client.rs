@@ -34,18 +34,26 @@ async fn bird_patch_call_sends_the_call_flow_with_an_access_key() {
     assert_eq!(call.from, "+351910648518");
 }
 
-#[tokio::test]
-async fn bird_documented_errors_come_back_typed() {
+/// Calls Bird's `patch_call` (no body) against a server that answers every PATCH with
+/// `response`, and returns the error the client reports.
+async fn bird_error_for(response: ResponseTemplate) -> Error<bird::client::PatchCallError> {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(json!({"code": "NotFound", "message": "no call"})),
-        )
+        .respond_with(response)
         .mount(&server)
         .await;
-    let client = bird::Client::with_base_url(server.uri());
-    let err = client.patch_call("w", "c", "x", None).await.unwrap_err();
+    bird::Client::with_base_url(server.uri())
+        .patch_call("w", "c", "x", None)
+        .await
+        .expect_err("the server answers with an error")
+}
+
+#[tokio::test]
+async fn bird_documented_errors_come_back_typed() {
+    let err = bird_error_for(
+        ResponseTemplate::new(404).set_body_json(json!({"code": "NotFound", "message": "no call"})),
+    )
+    .await;
     match err {
         Error::Api {
             status,
@@ -61,15 +69,7 @@ async fn bird_documented_errors_come_back_typed() {
 
 #[tokio::test]
 async fn undocumented_status_keeps_raw_status_and_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(503).set_body_string("try later"))
-        .mount(&server)
-        .await;
-    let err = bird::Client::with_base_url(server.uri())
-        .patch_call("w", "c", "x", None)
-        .await
-        .unwrap_err();
+    let err = bird_error_for(ResponseTemplate::new(503).set_body_string("try later")).await;
     match err {
         Error::UnexpectedStatus { status, body, .. } => {
             assert_eq!(status.as_u16(), 503);
@@ -81,15 +81,7 @@ async fn undocumented_status_keeps_raw_status_and_body() {
 
 #[tokio::test]
 async fn a_body_that_does_not_match_is_a_decode_error_with_the_raw_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"id": "nope"})))
-        .mount(&server)
-        .await;
-    let err = bird::Client::with_base_url(server.uri())
-        .patch_call("w", "c", "x", None)
-        .await
-        .unwrap_err();
+    let err = bird_error_for(ResponseTemplate::new(202).set_body_json(json!({"id": "nope"}))).await;
     match err {
         Error::Decode { body, source, .. } => {
             assert_eq!(&body[..], br#"{"id":"nope"}"#);

@@ -227,6 +227,7 @@ impl ::std::fmt::Display for AmdSettingsSpeechLocale {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {}
+
 /// Bridge new call with existing call
 ///
 /// Closed object (`additionalProperties: false`): unknown properties are rejected.
@@ -2101,6 +2102,7 @@ impl ::std::fmt::Display for RingTone {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ringing {}
+
 /// Say text to Call
 ///
 /// Closed object (`additionalProperties: false`): unknown properties are rejected.

@@ -3570,6 +3570,7 @@ impl ::std::fmt::Display for ElevenLabsVoiceUpdateParamsType {
 /// Source: `/components/schemas/EmptyActionConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EmptyActionConfig {}
+
 /// Source: `/components/schemas/EndConversationAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EndConversationAction {
@@ -4201,6 +4202,7 @@ pub struct FunctionCallActionTrigger {
 /// Source: `/components/schemas/FunctionCallActionTriggerConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FunctionCallActionTriggerConfig {}
+
 /// Source: `/components/schemas/FunctionCallActionTrigger/properties/type` in `specs/vocode/openapi.json`.
 #[derive(
     Debug,
@@ -8114,6 +8116,15 @@ impl ::std::fmt::Display for TwilioTelephonyMetadataType {
         f.write_str(self.as_str())
     }
 }
+
+/// FastAPI's `Undefined` sentinel: a property whose `anyOf` includes it may be omitted, so oagen makes that property optional and never uses this type.
+///
+/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+///
+/// Source: `/components/schemas/Undefined` in `specs/vocode/openapi.json`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Undefined {}
 
 /// Source: `/components/schemas/UpdateNumberRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -222,7 +222,33 @@ fn emit_tagged(
         let wire = &v.name.wire;
         quote!(Self::#ident(inner) => super::runtime::tagged::serialize(serializer, #tag, #wire, inner),)
     });
-    let expected = u.variants.iter().map(|v| &v.name.wire);
+    let split = quote!(let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;);
+    tag_dispatched_enum(
+        name,
+        doc,
+        variants,
+        ser_arms,
+        split,
+        de_arms,
+        &u.variants
+            .iter()
+            .map(|v| v.name.wire.as_str())
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// An enum whose serde impls dispatch on a tag read by `split` (internally or adjacently
+/// tagged): `ser_arms` write each variant, `de_arms` read one from the split parts, and an
+/// unknown tag is an `unknown_variant` error listing `expected`.
+fn tag_dispatched_enum(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    variants: impl Iterator<Item = TokenStream>,
+    ser_arms: impl Iterator<Item = TokenStream>,
+    split: TokenStream,
+    de_arms: impl Iterator<Item = TokenStream>,
+    expected: &[&str],
+) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -242,7 +268,7 @@ fn emit_tagged(
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 const VARIANTS: &[&str] = &[#(#expected),*];
-                let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;
+                #split
                 match tag.as_str() {
                     #(#de_arms)*
                     other => Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS)),
@@ -307,34 +333,9 @@ fn emit_adjacent(
             Some(_) => quote!(Self::#ident(body) => super::runtime::adjacent::serialize(serializer, #tag, #wire, #content, body.as_ref()),),
         }
     });
-    let expected = u.variants.iter().map(|v| &v.name.wire);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser_arms)*
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                const VARIANTS: &[&str] = &[#(#expected),*];
-                let (tag, body) = super::runtime::adjacent::split(deserializer, #tag, #content, #closed)?;
-                match tag.as_str() {
-                    #(#de_arms)*
-                    other => Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS)),
-                }
-            }
-        }
-    }
+    let split = quote!(let (tag, body) = super::runtime::adjacent::split(deserializer, #tag, #content, #closed)?;);
+    let expected: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+    tag_dispatched_enum(name, doc, variants, ser_arms, split, de_arms, &expected)
 }
 
 fn emit_untagged(

@@ -766,6 +766,46 @@ mod tests {
         );
     }
 
+    fn lower_yaml(text: &str) -> Result<(Api, Vec<Diagnostic>), Error> {
+        let doc = crate::load::load_str(text, crate::load::Format::Yaml, "t.yaml")?;
+        lower(&doc)
+    }
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn all_of_cycles_terminate() {
+        let spec = format!(
+            "{HEAD}components:\n  schemas:\n    A:\n      allOf: [{{$ref: '#/components/schemas/A'}}, {{properties: {{x: {{type: string}}}}}}]\n"
+        );
+        let (api, _) = lower_yaml(&spec).unwrap();
+        assert!(matches!(api.types[0].kind, TypeKind::Struct(_)));
+    }
+
+    #[test]
+    fn a_ref_to_itself_is_an_error_naming_the_schema() {
+        let spec =
+            format!("{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/A'}}\n");
+        let err = lower_yaml(&spec).unwrap_err().to_string();
+        assert!(err.contains("t.yaml#/components/schemas/A"), "{err}");
+        assert!(err.contains("refers to itself"), "{err}");
+    }
+
+    #[test]
+    fn the_undefined_sentinel_makes_a_property_optional() {
+        let spec = format!(
+            "{HEAD}components:\n  schemas:\n    Undefined: {{type: object, properties: {{}}}}\n    P:\n      type: object\n      required: [a]\n      properties:\n        a: {{anyOf: [{{type: string}}, {{$ref: '#/components/schemas/Undefined'}}]}}\n"
+        );
+        let (api, _) = lower_yaml(&spec).unwrap();
+        let p = api.types.iter().find(|t| t.name.wire == "P").unwrap();
+        let TypeKind::Struct(s) = &p.kind else {
+            panic!("P is a struct")
+        };
+        assert_eq!(s.fields[0].ty, TypeRef::String);
+        assert!(!s.fields[0].required);
+        assert!(api.types.iter().any(|t| t.name.wire == "Undefined"));
+    }
+
     #[test]
     fn operation_ids_are_synthesized_from_method_and_path() {
         assert_eq!(

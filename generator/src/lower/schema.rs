@@ -71,9 +71,15 @@ impl Lowering<'_> {
         let mut pending = Vec::new();
         for (name, schema) in schemas {
             let pointer = format!("/components/schemas/{}", escape_pointer(name));
+            let mut docs = docs_of(schema, Some(name));
             if is_undefined_sentinel(name, schema) {
-                self.sentinels.insert(pointer);
-                continue;
+                // Still one type per component schema, but a use of it is not a value.
+                self.sentinels.insert(pointer.clone());
+                docs.notes.push(
+                    "FastAPI's `Undefined` sentinel: a property whose `anyOf` includes it may be \
+                     omitted, so oagen makes that property optional and never uses this type."
+                        .into(),
+                );
             }
             let id = self.new_type(
                 Name {
@@ -81,7 +87,7 @@ impl Lowering<'_> {
                     rust: naming::type_name(name, "Schema"),
                 },
                 Origin::new(self.file, pointer.clone()),
-                docs_of(schema, Some(name)),
+                docs,
             );
             self.components.insert(pointer.clone(), id);
             if is_composite(schema) {
@@ -345,60 +351,76 @@ impl Lowering<'_> {
             return Lowered::Ref(shape);
         }
         // Several schemas: one struct with the properties of all of them.
-        let mut merged = Map::new();
+        let (mut merged, conflicts) = self.merge_all_of(obj, all_of, pointer, depth);
+        for (at, message) in conflicts {
+            self.diags.warn(self.origin(&at), message);
+        }
+        merged.insert("type".into(), "object".into());
+        self.lower_object(&merged, pointer, hint, depth, nullable)
+    }
+
+    /// Merges the schema's own properties and those of its `allOf` branches (resolved, and
+    /// merged recursively) into one object schema. Returns it with the conflicts found, as
+    /// (pointer, message); on a conflict the later branch wins.
+    fn merge_all_of(
+        &self,
+        own: &Map<String, Value>,
+        all_of: &[Value],
+        pointer: &str,
+        depth: usize,
+    ) -> (Map<String, Value>, Vec<(String, String)>) {
         let mut properties = Map::new();
         let mut required: Vec<Value> = Vec::new();
         let mut closed = false;
-        let mut sources = Vec::new();
-        for (i, branch) in all_of.iter().enumerate() {
-            let branch_pointer = format!("{pointer}/allOf/{i}");
-            let (resolved, at) = self.resolve_object(branch, &branch_pointer);
-            sources.push((resolved, at));
-        }
-        sources.push((Some(obj.clone()), pointer.to_string()));
+        let mut conflicts = Vec::new();
+        let mut own_only = own.clone();
+        own_only.remove("allOf");
+        let branches = all_of.iter().enumerate().map(|(i, branch)| {
+            let at = format!("{pointer}/allOf/{i}");
+            self.resolve_object_at(branch, &at, depth + 1)
+        });
+        let sources: Vec<_> = branches
+            .chain(std::iter::once((Some(own_only), pointer.to_string())))
+            .collect();
         for (resolved, at) in sources {
             let Some(resolved) = resolved else {
-                self.diags.warn(
-                    self.origin(&at),
-                    "allOf branch is not an object schema; its constraints are not typed",
-                );
+                conflicts.push((
+                    at,
+                    "allOf branch is not an object schema; its constraints are not typed".into(),
+                ));
                 continue;
             };
-            for (name, prop) in resolved
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(previous) = properties.get(name) {
-                    if previous != prop {
-                        self.diags.warn(
-                            self.origin(&at),
-                            format!("allOf branches disagree on property `{name}`; the later one is used"),
-                        );
-                    }
+            let props = resolved.get("properties").and_then(Value::as_object);
+            for (name, prop) in props.into_iter().flatten() {
+                if properties
+                    .get(name)
+                    .is_some_and(|previous| previous != prop)
+                {
+                    conflicts.push((
+                        at.clone(),
+                        format!(
+                            "allOf branches disagree on property `{name}`; the later one is used"
+                        ),
+                    ));
                 }
                 properties.insert(name.clone(), prop.clone());
             }
-            for r in resolved
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            let reqs = resolved.get("required").and_then(Value::as_array);
+            for r in reqs.into_iter().flatten() {
                 if !required.contains(r) {
                     required.push(r.clone());
                 }
             }
             closed |= resolved.get("additionalProperties") == Some(&Value::Bool(false));
         }
-        merged.insert("type".into(), "object".into());
+        let mut merged = own.clone();
+        merged.remove("allOf");
         merged.insert("properties".into(), Value::Object(properties));
         merged.insert("required".into(), Value::Array(required));
         if closed {
             merged.insert("additionalProperties".into(), false.into());
         }
-        self.lower_object(&merged, pointer, hint, depth, nullable)
+        (merged, conflicts)
     }
 
     /// Follows `$ref`s and single-branch `allOf`s to an object schema, merging multi-branch
@@ -408,9 +430,18 @@ impl Lowering<'_> {
         schema: &Value,
         pointer: &str,
     ) -> (Option<Map<String, Value>>, String) {
+        self.resolve_object_at(schema, pointer, 0)
+    }
+
+    fn resolve_object_at(
+        &self,
+        schema: &Value,
+        pointer: &str,
+        depth: usize,
+    ) -> (Option<Map<String, Value>>, String) {
         let mut current = schema;
         let mut at = pointer.to_string();
-        for _ in 0..MAX_DEPTH {
+        for hop in depth..MAX_DEPTH {
             let Some(obj) = current.as_object() else {
                 return (None, at);
             };
@@ -426,42 +457,7 @@ impl Lowering<'_> {
                 }
             }
             if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
-                let mut merged = obj.clone();
-                merged.remove("allOf");
-                let mut props = merged
-                    .get("properties")
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
-                let mut required = merged
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                for (i, b) in all_of.iter().enumerate() {
-                    if let (Some(inner), _) = self.resolve_object(b, &format!("{at}/allOf/{i}")) {
-                        for (k, v) in inner
-                            .get("properties")
-                            .and_then(Value::as_object)
-                            .into_iter()
-                            .flatten()
-                        {
-                            props.entry(k.clone()).or_insert_with(|| v.clone());
-                        }
-                        for r in inner
-                            .get("required")
-                            .and_then(Value::as_array)
-                            .into_iter()
-                            .flatten()
-                        {
-                            if !required.contains(r) {
-                                required.push(r.clone());
-                            }
-                        }
-                    }
-                }
-                merged.insert("properties".into(), Value::Object(props));
-                merged.insert("required".into(), Value::Array(required));
+                let (merged, _) = self.merge_all_of(obj, all_of, &at, hop);
                 return (Some(merged), at);
             }
             return (Some(obj.clone()), at);
