@@ -10,6 +10,9 @@
 //! 3. [`emit`]: IR → token streams (the only stage using `quote`);
 //! 4. [`render`]: tokens → formatted files with an `@generated` header.
 //!
+//! Beside the pipeline, [`diff`] compares two lowered APIs (two versions of a spec): what
+//! changed in the generated SDK, what breaks its users, and the version bump it calls for.
+//!
 //! ```no_run
 //! let generated = oagen::Config::new()
 //!     .module("bird", "specs/bird/patch-call.json")
@@ -20,6 +23,7 @@
 //! ```
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;

@@ -1,7 +1,8 @@
 //! The `oagen` command line: a thin front end over [`oagen::Config::generate`].
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use oagen::{manifest::Manifest, Config, Error};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -40,11 +41,45 @@ enum Command {
         /// The spec.
         spec: PathBuf,
     },
+    /// Compare two versions of a spec: what changed in the generated SDK, what breaks, and
+    /// the version bump it calls for.
+    Diff {
+        /// The old spec.
+        old: PathBuf,
+        /// The new spec.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit with status 1 when the diff has changes of this kind.
+        #[arg(long, value_enum, default_value_t = FailOn::Never)]
+        fail_on: FailOn,
+    },
+}
+
+/// How `oagen diff` prints its report.
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// Readable text: summary, breaking changes, other changes.
+    Text,
+    /// The report as JSON (`oagen::diff::Report`).
+    Json,
+}
+
+/// Which changes make `oagen diff` fail.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Any breaking change.
+    Breaking,
+    /// Any change at all.
+    Any,
+    /// Nothing: always exit 0 once both specs load.
+    Never,
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");
             ExitCode::FAILURE
@@ -58,7 +93,14 @@ fn print_warnings(warnings: &[oagen::Diagnostic]) {
     }
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+fn load(spec: &Path) -> Result<oagen::ir::Api, Error> {
+    let display = spec.to_string_lossy().replace('\\', "/");
+    let doc = oagen::load::load_file(spec, &display)?;
+    let (api, _warnings) = oagen::lower::lower(&doc)?;
+    Ok(api)
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Generate { spec, out, name } => {
             let mut config = Config::new();
@@ -77,7 +119,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             print_warnings(&generated.warnings);
             generated.write(&out)?;
             eprintln!("wrote {} files to {}", generated.files.len(), out.display());
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Sync { manifest, check } => {
             let parsed = Manifest::read(&manifest)?;
@@ -95,7 +137,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 generated.write(&out)?;
                 eprintln!("wrote {} files to {}", generated.files.len(), out.display());
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Check { spec } => {
             let display = spec.to_string_lossy().replace('\\', "/");
@@ -109,7 +151,56 @@ fn run(cli: Cli) -> Result<(), Error> {
                 api.operations.len(),
                 warnings.len()
             );
-            Ok(())
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+        } => {
+            let report = oagen::diff::diff(&load(&old)?, &load(&new)?);
+            let text = match format {
+                DiffFormat::Text => report.to_string(),
+                DiffFormat::Json => {
+                    let mut json =
+                        serde_json::to_string_pretty(&report).map_err(|e| Error::Internal {
+                            item: "diff report".into(),
+                            message: e.to_string(),
+                        })?;
+                    json.push('\n');
+                    json
+                }
+            };
+            let mut stdout = std::io::stdout().lock();
+            let written = stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush());
+            // A closed pipe (`oagen diff … | head`) is not an error.
+            if let Err(e) = written {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(Error::io("<stdout>", e));
+                }
+            }
+            let breaking = report.breaking().count();
+            let fail = match fail_on {
+                FailOn::Breaking => breaking > 0,
+                FailOn::Any => !report.changes.is_empty(),
+                FailOn::Never => false,
+            };
+            if fail {
+                eprintln!(
+                    "oagen diff: {} changes, {breaking} breaking (--fail-on {})",
+                    report.changes.len(),
+                    if fail_on == FailOn::Any {
+                        "any"
+                    } else {
+                        "breaking"
+                    }
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -1,0 +1,2186 @@
+//! API diff: what changed between two versions of a spec, judged by a user of the
+//! generated Rust SDK.
+//!
+//! [`diff`] compares two lowered [`Api`]s (the IR, so both specs went through the same
+//! rules as generation) and returns a [`Report`]: one [`Change`] per operation, parameter,
+//! request body, response, type, field, enum value or union variant that was added, removed
+//! or changed, each classified as breaking or not, and the [`Bump`] to give the crate.
+//!
+//! # Matching
+//!
+//! Operations are matched by operationId ([`Name::wire`]); an operation left over on both
+//! sides with the same method and path is the same operation renamed. Types are matched by
+//! their Rust name ([`TypeDef::name`]`.rust`, what users write), parameters by location and
+//! wire name, fields by property name, enum values by their JSON string, tagged union variants
+//! by tag value, untagged union variants by Rust name, responses by status.
+//!
+//! # What breaks
+//!
+//! "Breaking" means code written against the SDK generated from the old spec may stop
+//! compiling, or a `match` stops being exhaustive. It depends on what users do with each
+//! item of the generated SDK:
+//!
+//! - **Operations** are `Client` methods. A removed or renamed operation is breaking; a new
+//!   one is not. A changed method or path is not breaking: calls compile unchanged and the SDK
+//!   follows the server.
+//! - **Parameters** are positional arguments, optional ones as `Option<T>`. So *any* added or
+//!   removed parameter, a change between required and optional, a change of type or of
+//!   argument order is breaking.
+//! - **Request bodies** are the `body` argument (`&T`, or `Option<&T>` when optional): a body
+//!   added or removed, a change of type or of requiredness is breaking; a new media type of
+//!   the same kind is not.
+//! - **Responses** decide the method's `Ok` type (from the 2XX responses, or `default` when
+//!   there is none) and its error enum (`{Method}Error`, one variant per other documented
+//!   status). A response change is
+//!   breaking when the `Ok` type changes, or when an error variant is added (exhaustive
+//!   `match`es must handle it), removed, or holds another type.
+//! - **Types**: removing a type or changing its kind (struct, enum, union, alias) is breaking;
+//!   a new type is not.
+//! - **Fields**: generated structs are plain structs with `pub` fields, so *any* new field,
+//!   required or optional, breaks code that builds the struct with a struct literal. Whether
+//!   users build a struct depends on which side of the wire it is on, decided from the *old*
+//!   spec (the code that may break was written against it): a type reachable from a request
+//!   body or parameter is an **input**, built by users, and a new field in it is breaking. A
+//!   type reachable only from responses is an **output**, only read by users, and a new field
+//!   in it is not breaking. A type no operation uses is treated as an input (users can only
+//!   have it by building it). A removed field, a field renamed in Rust or whose Rust type
+//!   changes (including between `T`, `Option<T>` and `Option<Option<T>>`, that is a change of
+//!   required or nullable) is breaking on either side. A change of requiredness that keeps the
+//!   Rust type, of `default`, or of `additionalProperties: false` is not.
+//! - **Enum values and union variants**: generated enums are exhaustive (none is
+//!   `#[non_exhaustive]` or has a catch-all variant), so a new value or variant breaks every
+//!   exhaustive `match`, on input and output types alike. A removed one, or a variant that
+//!   holds another type, is breaking too.
+//! - **Security schemes** are `Client::with_*` setters: a removed one is breaking, a new one
+//!   not. The default base URL (first server) changing is not breaking.
+//!
+//! Documentation changes are not reported.
+//!
+//! # Version bump
+//!
+//! [`Bump::Major`] if anything breaks, [`Bump::Minor`] if anything was added, [`Bump::Patch`]
+//! for other changes, [`Bump::None`] when the specs describe the same SDK. Cargo's rules for
+//! a pre-1.0 crate (`0.y.z`) shift this by one place; [`Bump::next_version`] applies them.
+
+use crate::ir::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// Whether something appeared, disappeared or changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Only in the new spec.
+    Added,
+    /// Only in the old spec.
+    Removed,
+    /// In both, different.
+    Changed,
+}
+
+/// What kind of API item a [`Change`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Item {
+    /// The default server URL (`servers[0]`).
+    Server,
+    /// A security scheme (`components/securitySchemes`): a `Client::with_*` setter.
+    SecurityScheme,
+    /// An operation: a `Client` method.
+    Operation,
+    /// A parameter of an operation: a method argument.
+    Parameter,
+    /// The request body of an operation: the `body` argument.
+    RequestBody,
+    /// A response of an operation: the `Ok` type or an error variant.
+    Response,
+    /// A named type.
+    Type,
+    /// A property of an object type: a struct field.
+    Field,
+    /// A value of a string enumeration.
+    EnumValue,
+    /// A variant of a tagged, adjacently tagged or untagged union.
+    UnionVariant,
+}
+
+/// One difference between two specs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Added, removed or changed.
+    pub kind: ChangeKind,
+    /// The kind of item.
+    pub item: Item,
+    /// The operationId (wire) of the operation concerned, for operation, parameter, request
+    /// body and response changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The `Client` method of that operation (Rust).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The schema name (wire) of the type concerned, for type, field, enum value and variant
+    /// changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The Rust name of that type.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// The wire name of the member: parameter or property name, enum value, tag value,
+    /// response status, security scheme name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Rust name of the member: argument, field or variant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
+    /// The old shape, in Rust terms (absent when added).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    /// The new shape, in Rust terms (absent when removed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+    /// Code written against the old SDK may stop compiling (or a `match` is no longer
+    /// exhaustive).
+    pub breaking: bool,
+    /// Why it is, or is not, breaking; one line.
+    pub reason: String,
+}
+
+/// The semantic-version bump a set of changes calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bump {
+    /// No API change.
+    None,
+    /// Changes that neither break nor add anything.
+    Patch,
+    /// Additions, nothing breaking.
+    Minor,
+    /// At least one breaking change.
+    Major,
+}
+
+impl Bump {
+    /// The version after `current` (`MAJOR.MINOR.PATCH`, pre-release and build metadata
+    /// dropped) under Cargo's semver rules: for `0.y.z` a breaking change bumps `y` and
+    /// anything else bumps `z`; for `0.0.z` every change bumps `z`. `None` when `current`
+    /// is not such a version.
+    pub fn next_version(self, current: &str) -> Option<String> {
+        let core = current.trim().split(['-', '+']).next().unwrap_or_default();
+        let parts: Vec<u64> = core
+            .split('.')
+            .map(|p| p.parse::<u64>().ok())
+            .collect::<Option<_>>()?;
+        let [x, y, z] = parts[..] else {
+            return None;
+        };
+        let (x, y, z) = match (self, x, y) {
+            (Bump::None, ..) => (x, y, z),
+            (_, 0, 0) => (0, 0, z.checked_add(1)?),
+            (Bump::Major, 0, _) => (0, y.checked_add(1)?, 0),
+            (Bump::Minor | Bump::Patch, 0, _) => (0, y, z.checked_add(1)?),
+            (Bump::Major, ..) => (x.checked_add(1)?, 0, 0),
+            (Bump::Minor, ..) => (x, y.checked_add(1)?, 0),
+            (Bump::Patch, ..) => (x, y, z.checked_add(1)?),
+        };
+        Some(format!("{x}.{y}.{z}"))
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+}
+
+impl fmt::Display for Bump {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+/// Which spec a side of the report came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpecInfo {
+    /// The spec file, as given to the loader.
+    pub file: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+}
+
+impl SpecInfo {
+    fn of(api: &Api) -> Self {
+        SpecInfo {
+            file: api.file.clone(),
+            title: api.title.clone(),
+            version: api.version.clone(),
+        }
+    }
+}
+
+/// The result of [`diff`]: every change, sorted, and the bump they call for.
+///
+/// `Display` writes the text report (breaking changes first); `Serialize` gives the JSON one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The old spec.
+    pub old: SpecInfo,
+    /// The new spec.
+    pub new: SpecInfo,
+    /// The suggested version bump.
+    pub bump: Bump,
+    /// Every change, in a deterministic order: API-level items, then operations by
+    /// operationId, then types by Rust name; within each, the item before its members.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// The breaking changes.
+    pub fn breaking(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.breaking)
+    }
+
+    /// True when at least one change is breaking.
+    pub fn is_breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.breaking)
+    }
+}
+
+/// Compares two APIs. Pure and deterministic; never panics, whatever the IR holds.
+pub fn diff(old: &Api, new: &Api) -> Report {
+    let old_side = Side::new(old);
+    let new_side = Side::new(new);
+    let mut cx = Cx {
+        old: &old_side,
+        new: &new_side,
+        out: Vec::new(),
+    };
+    cx.api_level();
+    cx.operations();
+    cx.types();
+    let mut changes = cx.out;
+    changes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    changes.dedup();
+    let bump = if changes.iter().any(|c| c.breaking) {
+        Bump::Major
+    } else if changes.iter().any(|c| c.kind == ChangeKind::Added) {
+        Bump::Minor
+    } else if changes.is_empty() {
+        Bump::None
+    } else {
+        Bump::Patch
+    };
+    Report {
+        old: SpecInfo::of(old),
+        new: SpecInfo::of(new),
+        bump,
+        changes,
+    }
+}
+
+impl Change {
+    fn new(kind: ChangeKind, item: Item) -> Self {
+        Change {
+            kind,
+            item,
+            operation: None,
+            method: None,
+            schema: None,
+            type_name: None,
+            name: None,
+            rust_name: None,
+            old: None,
+            new: None,
+            breaking: false,
+            reason: String::new(),
+        }
+    }
+
+    fn op(mut self, op: &Operation) -> Self {
+        self.operation = Some(op.name.wire.clone());
+        self.method = Some(op.name.rust.clone());
+        self
+    }
+
+    fn ty(mut self, def: &TypeDef) -> Self {
+        self.schema = Some(def.name.wire.clone());
+        self.type_name = Some(def.name.rust.clone());
+        self
+    }
+
+    fn name(mut self, wire: impl Into<String>) -> Self {
+        self.name = Some(wire.into());
+        self
+    }
+
+    fn rust(mut self, rust: impl Into<String>) -> Self {
+        self.rust_name = Some(rust.into());
+        self
+    }
+
+    fn shapes(mut self, old: Option<String>, new: Option<String>) -> Self {
+        self.old = old;
+        self.new = new;
+        self
+    }
+
+    fn breaking(mut self, breaking: bool, reason: impl Into<String>) -> Self {
+        self.breaking = breaking;
+        self.reason = reason.into();
+        self
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn sort_key(
+        &self,
+    ) -> (
+        u8,
+        &str,
+        Item,
+        &str,
+        ChangeKind,
+        Option<&str>,
+        Option<&str>,
+        &str,
+    ) {
+        let (rank, owner) = match (&self.operation, &self.type_name) {
+            (Some(op), _) => (1, op.as_str()),
+            (None, Some(ty)) => (2, ty.as_str()),
+            (None, None) => (0, ""),
+        };
+        (
+            rank,
+            owner,
+            self.item,
+            self.name.as_deref().unwrap_or_default(),
+            self.kind,
+            self.old.as_deref(),
+            self.new.as_deref(),
+            &self.reason,
+        )
+    }
+
+    /// What the change is about, e.g. ``field `Agent.prompt` ``.
+    fn subject(&self) -> String {
+        let op = self.operation.as_deref().unwrap_or("?");
+        let ty = self.type_name.as_deref().unwrap_or("?");
+        let name = self.name.as_deref().unwrap_or("?");
+        let rust_aside = match (&self.rust_name, &self.name) {
+            (Some(rust), Some(wire)) if rust != wire => format!(" (Rust `{rust}`)"),
+            _ => String::new(),
+        };
+        match self.item {
+            Item::Server => "default server URL".to_string(),
+            Item::SecurityScheme => format!("security scheme `{name}`"),
+            Item::Operation => {
+                let method = match &self.method {
+                    Some(m) if m != op => format!(" (`Client::{m}`)"),
+                    _ => String::new(),
+                };
+                format!("operation `{op}`{method}")
+            }
+            Item::Parameter => format!("parameter `{name}`{rust_aside} of `{op}`"),
+            Item::RequestBody => format!("request body of `{op}`"),
+            Item::Response => format!("response {name} of `{op}`"),
+            Item::Type => match &self.schema {
+                Some(schema) if schema != ty => format!("type `{ty}` (schema `{schema}`)"),
+                _ => format!("type `{ty}`"),
+            },
+            Item::Field => format!("field `{ty}.{name}`{rust_aside}"),
+            Item::EnumValue => format!("enum value `{name}` of `{ty}`"),
+            Item::UnionVariant => format!("variant `{name}` of `{ty}`"),
+        }
+    }
+}
+
+impl fmt::Display for Change {
+    /// The change on one line (verb, subject, old → new shape), the reason on the next.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = match self.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        };
+        write!(f, "{verb} {}", self.subject())?;
+        match (&self.old, &self.new) {
+            (Some(old), Some(new)) => write!(f, ": {old} → {new}")?,
+            (Some(one), None) | (None, Some(one)) => write!(f, ": {one}")?,
+            (None, None) => {}
+        }
+        write!(f, "\n    {}", self.reason)
+    }
+}
+
+impl fmt::Display for Report {
+    /// The text report: header, summary and bump, breaking changes, other changes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let side =
+            |s: &SpecInfo| format!("{} {} ({})", s.title.replace('\n', " "), s.version, s.file);
+        writeln!(f, "API diff: {} → {}", side(&self.old), side(&self.new))?;
+        let breaking: Vec<&Change> = self.breaking().collect();
+        let other: Vec<&Change> = self.changes.iter().filter(|c| !c.breaking).collect();
+        if self.changes.is_empty() {
+            writeln!(f, "No API changes: the generated SDK is the same.")?;
+        } else {
+            writeln!(
+                f,
+                "{} changes: {} breaking, {} not breaking.",
+                self.changes.len(),
+                breaking.len(),
+                other.len()
+            )?;
+        }
+        let pre_1_0 = match self.bump {
+            Bump::None => "",
+            Bump::Major => " (a pre-1.0 crate, 0.y.z, bumps y instead)",
+            Bump::Minor | Bump::Patch => " (a pre-1.0 crate, 0.y.z, bumps z)",
+        };
+        writeln!(f, "Suggested version bump: {}{pre_1_0}.", self.bump)?;
+        for (title, list) in [("Breaking changes", breaking), ("Other changes", other)] {
+            if list.is_empty() {
+                continue;
+            }
+            writeln!(f, "\n{title} ({}):", list.len())?;
+            for change in list {
+                writeln!(f, "  - {change}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering the IR in Rust terms.
+
+/// A type use as the SDK spells it (without module paths).
+fn render(api: &Api, ty: &TypeRef) -> String {
+    let named = |id: &TypeId| {
+        api.types
+            .get(id.0)
+            .map(|d| d.name.rust.clone())
+            .unwrap_or_else(|| format!("<unknown type #{}>", id.0))
+    };
+    match ty {
+        TypeRef::Named(id) => named(id),
+        TypeRef::Boxed(id) => format!("Box<{}>", named(id)),
+        TypeRef::String => "String".into(),
+        TypeRef::Integer(IntKind::I32) => "i32".into(),
+        TypeRef::Integer(IntKind::I64) => "i64".into(),
+        TypeRef::Integer(IntKind::U32) => "u32".into(),
+        TypeRef::Integer(IntKind::U64) => "u64".into(),
+        TypeRef::Number => "f64".into(),
+        TypeRef::Boolean => "bool".into(),
+        TypeRef::Uuid => "Uuid".into(),
+        TypeRef::DateTime => "DateTime<Utc>".into(),
+        TypeRef::Date => "NaiveDate".into(),
+        TypeRef::Any => "Value".into(),
+        TypeRef::JsonObject => "Map<String, Value>".into(),
+        TypeRef::Array(inner) => format!("Vec<{}>", render(api, inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", render(api, inner)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", render(api, inner)),
+    }
+}
+
+/// The Rust type of a struct field (with its `Option` wrapping).
+fn field_type(api: &Api, f: &Field) -> String {
+    let base = render(api, &f.ty);
+    if f.flatten {
+        return base;
+    }
+    match (f.required, f.nullable) {
+        (true, false) => base,
+        (true, true) | (false, false) => format!("Option<{base}>"),
+        (false, true) => format!("Option<Option<{base}>>"),
+    }
+}
+
+fn field_shape(api: &Api, f: &Field) -> String {
+    let how = if f.flatten {
+        "flattened"
+    } else {
+        match (f.required, f.nullable) {
+            (true, false) => "required",
+            (true, true) => "required, nullable",
+            (false, false) => "optional",
+            (false, true) => "optional, nullable",
+        }
+    };
+    format!("{} ({how})", field_type(api, f))
+}
+
+fn location(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// The argument type of a parameter: nullability is not expressed in arguments.
+fn param_type(api: &Api, p: &Param) -> String {
+    let ty = match &p.ty {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
+    };
+    let base = render(api, ty);
+    if p.required {
+        base
+    } else {
+        format!("Option<{base}>")
+    }
+}
+
+fn param_shape(api: &Api, p: &Param) -> String {
+    let req = if p.required { "required" } else { "optional" };
+    format!(
+        "{} ({req}, in {})",
+        param_type(api, p),
+        location(p.location)
+    )
+}
+
+fn body_type(api: &Api, kind: &BodyKind) -> String {
+    match kind {
+        BodyKind::Json(t) => render(api, t),
+        BodyKind::Bytes => "bytes".into(),
+        BodyKind::Empty => "no content".into(),
+    }
+}
+
+fn body_shape(api: &Api, b: &Body) -> String {
+    let req = if b.required { "required" } else { "optional" };
+    match &b.kind {
+        BodyKind::Empty => format!("no content ({req})"),
+        kind => format!("{} ({req}, {})", body_type(api, kind), b.content_type),
+    }
+}
+
+fn status_text(s: StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(r) => format!("{r}XX"),
+        StatusMatch::Default => "default".into(),
+    }
+}
+
+fn kind_text(api: &Api, kind: &TypeKind) -> String {
+    match kind {
+        TypeKind::Struct(_) => "struct".into(),
+        TypeKind::Enum(_) => "enum".into(),
+        TypeKind::Tagged(u) => format!("union tagged by `{}`", u.tag),
+        TypeKind::Adjacent(u) => format!("union of `{}` and `{}`", u.tag, u.content),
+        TypeKind::Untagged(_) => "untagged union".into(),
+        TypeKind::Alias(t) => format!("alias of {}", render(api, t)),
+        TypeKind::Pending => "alias of Value".into(),
+    }
+}
+
+/// The type references a definition holds.
+fn children(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(s.additional.as_ref())
+            .collect(),
+        TypeKind::Tagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Adjacent(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| v.content.as_ref())
+            .collect(),
+        TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(t) => vec![t],
+        TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
+    }
+}
+
+fn named_ids(ty: &TypeRef, out: &mut Vec<usize>) {
+    match ty {
+        TypeRef::Named(id) | TypeRef::Boxed(id) => out.push(id.0),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            named_ids(inner, out)
+        }
+        _ => {}
+    }
+}
+
+fn is_success(s: StatusMatch) -> bool {
+    match s {
+        StatusMatch::Code(c) => (200..300).contains(&c),
+        StatusMatch::Range(r) => r == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// One side of the comparison.
+
+/// How the operations use a type (transitively).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Usage {
+    /// Reachable from a parameter or request body: users build it.
+    input: bool,
+    /// Reachable from a response: users read it.
+    output: bool,
+}
+
+impl Usage {
+    /// Users build values of this type (an input, or used by no operation).
+    fn built(self) -> bool {
+        self.input || !self.output
+    }
+
+    /// Qualifies "`match`es on it" for types users rarely match on.
+    fn match_note(self) -> &'static str {
+        match (self.input, self.output) {
+            (_, true) => "",
+            (true, false) => " (even on this input-only type)",
+            (false, false) => " (even on this type no operation uses)",
+        }
+    }
+
+    fn describe(self, ty: &str) -> String {
+        match (self.input, self.output) {
+            (true, true) => format!("`{ty}` is sent in requests and read from responses"),
+            (true, false) => format!("`{ty}` is sent in requests, so users build it"),
+            (false, true) => format!("`{ty}` only appears in responses, so users only read it"),
+            (false, false) => format!("`{ty}` is used by no operation, so users may build it"),
+        }
+    }
+}
+
+/// The success type and error variants of an operation, as the client method has them.
+struct Outcome {
+    /// The `Ok` type.
+    ok: String,
+    /// Error status → its payload.
+    errors: BTreeMap<StatusMatch, String>,
+    /// The statuses that are successes.
+    successes: BTreeSet<StatusMatch>,
+}
+
+struct Side<'a> {
+    api: &'a Api,
+    /// Rust name → index into `api.types`.
+    types: BTreeMap<&'a str, usize>,
+    usage: Vec<Usage>,
+}
+
+impl<'a> Side<'a> {
+    fn new(api: &'a Api) -> Self {
+        let types = api
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.rust.as_str(), i))
+            .collect();
+        let mut inputs = Vec::new();
+        let mut outputs = Vec::new();
+        for op in &api.operations {
+            for p in &op.params {
+                named_ids(&p.ty, &mut inputs);
+            }
+            if let Some(Body {
+                kind: BodyKind::Json(t),
+                ..
+            }) = &op.body
+            {
+                named_ids(t, &mut inputs);
+            }
+            for r in &op.responses {
+                if let BodyKind::Json(t) = &r.kind {
+                    named_ids(t, &mut outputs);
+                }
+            }
+        }
+        let mut usage = vec![Usage::default(); api.types.len()];
+        let reach = |seeds: Vec<usize>| {
+            let mut seen = vec![false; api.types.len()];
+            let mut stack = seeds;
+            while let Some(i) = stack.pop() {
+                let Some(def) = api.types.get(i) else {
+                    continue;
+                };
+                if std::mem::replace(&mut seen[i], true) {
+                    continue;
+                }
+                for t in children(&def.kind) {
+                    named_ids(t, &mut stack);
+                }
+            }
+            seen
+        };
+        for (i, hit) in reach(inputs).into_iter().enumerate() {
+            usage[i].input = hit;
+        }
+        for (i, hit) in reach(outputs).into_iter().enumerate() {
+            usage[i].output = hit;
+        }
+        Side { api, types, usage }
+    }
+
+    fn outcome(&self, op: &Operation) -> Outcome {
+        let has_2xx = op.responses.iter().any(|r| is_success(r.status));
+        let success =
+            |r: &Response| is_success(r.status) || (!has_2xx && r.status == StatusMatch::Default);
+        let successes: Vec<&Response> = op.responses.iter().filter(|r| success(r)).collect();
+        let mut json: Vec<&TypeRef> = successes
+            .iter()
+            .filter_map(|r| match &r.kind {
+                BodyKind::Json(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        json.dedup();
+        let any_bytes = successes.iter().any(|r| r.kind == BodyKind::Bytes);
+        let any_empty = successes.iter().any(|r| r.kind == BodyKind::Empty);
+        let ok = if any_bytes {
+            "Bytes".to_string()
+        } else {
+            match json.as_slice() {
+                [] => "()".to_string(),
+                [t] if any_empty => format!("Option<{}>", render(self.api, t)),
+                [t] => render(self.api, t),
+                _ => "Value".to_string(),
+            }
+        };
+        let errors = op
+            .responses
+            .iter()
+            .filter(|r| !success(r))
+            .map(|r| (r.status, body_type(self.api, &r.kind)))
+            .collect();
+        Outcome {
+            ok,
+            errors,
+            successes: successes.iter().map(|r| r.status).collect(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The comparison.
+
+struct Cx<'a> {
+    old: &'a Side<'a>,
+    new: &'a Side<'a>,
+    out: Vec<Change>,
+}
+
+/// Pairs up two lists by key: (old, new) for each key in either, in key order.
+fn pair<'a, K: Ord, T>(
+    old: impl IntoIterator<Item = (K, &'a T)>,
+    new: impl IntoIterator<Item = (K, &'a T)>,
+) -> Vec<(Option<&'a T>, Option<&'a T>)> {
+    let mut map: BTreeMap<K, (Option<&'a T>, Option<&'a T>)> = BTreeMap::new();
+    for (k, v) in old {
+        map.entry(k).or_default().0.get_or_insert(v);
+    }
+    for (k, v) in new {
+        map.entry(k).or_default().1.get_or_insert(v);
+    }
+    map.into_values().collect()
+}
+
+fn error_enum(op: &Operation) -> String {
+    format!(
+        "{}Error",
+        crate::naming::type_name(&op.name.rust, "Operation")
+    )
+}
+
+fn error_variant(s: StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => format!("Status{c}"),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+impl Cx<'_> {
+    fn push(&mut self, change: Change) {
+        self.out.push(change);
+    }
+
+    // --- API level -----------------------------------------------------------------------
+
+    fn api_level(&mut self) {
+        let (old, new) = (self.old.api, self.new.api);
+        if old.servers.first() != new.servers.first() {
+            let kind = match (old.servers.first(), new.servers.first()) {
+                (None, Some(_)) => ChangeKind::Added,
+                (Some(_), None) => ChangeKind::Removed,
+                _ => ChangeKind::Changed,
+            };
+            self.push(
+                Change::new(kind, Item::Server)
+                    .shapes(old.servers.first().cloned(), new.servers.first().cloned())
+                    .breaking(
+                        false,
+                        "`Client::new` uses the new default base URL; `with_base_url` still overrides it",
+                    ),
+            );
+        }
+        let pairs = pair(
+            old.security_schemes
+                .iter()
+                .map(|s| (s.name.wire.as_str(), s)),
+            new.security_schemes
+                .iter()
+                .map(|s| (s.name.wire.as_str(), s)),
+        );
+        for (o, n) in pairs {
+            match (o, n) {
+                (None, Some(n)) => self.push(
+                    Change::new(ChangeKind::Added, Item::SecurityScheme)
+                        .name(&n.name.wire)
+                        .rust(&n.name.rust)
+                        .shapes(None, Some(format!("Client::with_{}", n.name.rust)))
+                        .breaking(
+                            false,
+                            "a new credential setter; existing code is unaffected",
+                        ),
+                ),
+                (Some(o), None) => self.push(
+                    Change::new(ChangeKind::Removed, Item::SecurityScheme)
+                        .name(&o.name.wire)
+                        .rust(&o.name.rust)
+                        .shapes(Some(format!("Client::with_{}", o.name.rust)), None)
+                        .breaking(
+                            true,
+                            format!("`Client::with_{}` no longer exists", o.name.rust),
+                        ),
+                ),
+                (Some(o), Some(n)) => {
+                    if o.name.rust != n.name.rust {
+                        self.push(
+                            Change::new(ChangeKind::Changed, Item::SecurityScheme)
+                                .name(&n.name.wire)
+                                .rust(&n.name.rust)
+                                .shapes(
+                                    Some(format!("Client::with_{}", o.name.rust)),
+                                    Some(format!("Client::with_{}", n.name.rust)),
+                                )
+                                .breaking(true, "the credential setter is renamed"),
+                        );
+                    } else if o.kind != n.kind {
+                        self.push(
+                            Change::new(ChangeKind::Changed, Item::SecurityScheme)
+                                .name(&n.name.wire)
+                                .rust(&n.name.rust)
+                                .shapes(Some(scheme_text(&o.kind)), Some(scheme_text(&n.kind)))
+                                .breaking(
+                                    false,
+                                    "the SDK sends the credential the new way; calls compile unchanged",
+                                ),
+                        );
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    // --- Operations ----------------------------------------------------------------------
+
+    fn operations(&mut self) {
+        let (old, new) = (self.old.api, self.new.api);
+        let mut pairs = pair(
+            old.operations.iter().map(|o| (o.name.wire.as_str(), o)),
+            new.operations.iter().map(|o| (o.name.wire.as_str(), o)),
+        );
+        // An operation left over on both sides with the same method and path was renamed.
+        let endpoint = |op: &Operation| (op.method.clone(), op.path.raw.clone());
+        for i in 0..pairs.len() {
+            let (Some(o), None) = pairs[i] else {
+                continue;
+            };
+            let found = pairs
+                .iter()
+                .position(|p| matches!(p, (None, Some(n)) if endpoint(n) == endpoint(o)));
+            if let Some(j) = found {
+                pairs[i].1 = pairs[j].1.take();
+            }
+        }
+        for (o, n) in pairs {
+            match (o, n) {
+                (None, Some(n)) => self.push(
+                    Change::new(ChangeKind::Added, Item::Operation)
+                        .op(n)
+                        .shapes(None, Some(format!("{} {}", n.method, n.path.raw)))
+                        .breaking(false, format!("new method `Client::{}`", n.name.rust)),
+                ),
+                (Some(o), None) => self.push(
+                    Change::new(ChangeKind::Removed, Item::Operation)
+                        .op(o)
+                        .shapes(Some(format!("{} {}", o.method, o.path.raw)), None)
+                        .breaking(true, format!("`Client::{}` no longer exists", o.name.rust)),
+                ),
+                (Some(o), Some(n)) => self.operation(o, n),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn operation(&mut self, o: &Operation, n: &Operation) {
+        let (oa, na) = (self.old.api, self.new.api);
+        if o.name.wire != n.name.wire {
+            let breaking = o.name.rust != n.name.rust;
+            let reason = if breaking {
+                format!(
+                    "same {} {}, new operationId: `Client::{}` is now `Client::{}`",
+                    n.method, n.path.raw, o.name.rust, n.name.rust
+                )
+            } else {
+                format!(
+                    "same {} {}, new operationId; the method keeps its name",
+                    n.method, n.path.raw
+                )
+            };
+            self.push(
+                Change::new(ChangeKind::Changed, Item::Operation)
+                    .op(n)
+                    .shapes(
+                        Some(format!("operationId `{}`", o.name.wire)),
+                        Some(format!("operationId `{}`", n.name.wire)),
+                    )
+                    .breaking(breaking, reason),
+            );
+        } else if o.name.rust != n.name.rust {
+            self.push(
+                Change::new(ChangeKind::Changed, Item::Operation)
+                    .op(n)
+                    .shapes(
+                        Some(format!("Client::{}", o.name.rust)),
+                        Some(format!("Client::{}", n.name.rust)),
+                    )
+                    .breaking(true, "the client method is renamed"),
+            );
+        }
+        if o.method != n.method || o.path.raw != n.path.raw {
+            self.push(
+                Change::new(ChangeKind::Changed, Item::Operation)
+                    .op(n)
+                    .shapes(
+                        Some(format!("{} {}", o.method, o.path.raw)),
+                        Some(format!("{} {}", n.method, n.path.raw)),
+                    )
+                    .breaking(
+                        false,
+                        "the SDK sends the request to the new endpoint; calls compile unchanged",
+                    ),
+            );
+        }
+        let schemes = |api: &Api, op: &Operation| -> Vec<String> {
+            let mut v: Vec<String> = op
+                .security
+                .iter()
+                .filter_map(|&i| api.security_schemes.get(i))
+                .map(|s| s.name.wire.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        let (os, ns) = (schemes(oa, o), schemes(na, n));
+        if os != ns {
+            let text = |v: &[String]| {
+                if v.is_empty() {
+                    "no credentials".to_string()
+                } else {
+                    format!("credentials: {}", v.join(", "))
+                }
+            };
+            self.push(
+                Change::new(ChangeKind::Changed, Item::Operation)
+                    .op(n)
+                    .shapes(Some(text(&os)), Some(text(&ns)))
+                    .breaking(
+                        false,
+                        "the SDK sends the credentials the client has; calls compile unchanged",
+                    ),
+            );
+        }
+        self.params(o, n);
+        self.body(o, n);
+        self.responses(o, n);
+    }
+
+    fn params(&mut self, o: &Operation, n: &Operation) {
+        let (oa, na) = (self.old.api, self.new.api);
+        let key = |p: &Param| (p.location, p.name.wire.clone());
+        let pairs = pair(
+            o.params.iter().map(|p| (key(p), p)),
+            n.params.iter().map(|p| (key(p), p)),
+        );
+        let mut signature_changed = false;
+        for (op_, np) in pairs {
+            match (op_, np) {
+                (None, Some(p)) => {
+                    signature_changed = true;
+                    let why = if p.required {
+                        format!(
+                            "`Client::{}` takes a new argument `{}`",
+                            n.name.rust, p.name.rust
+                        )
+                    } else {
+                        format!(
+                            "`Client::{}` takes a new argument `{}` (optional parameters are positional `Option` arguments)",
+                            n.name.rust, p.name.rust
+                        )
+                    };
+                    self.push(
+                        Change::new(ChangeKind::Added, Item::Parameter)
+                            .op(n)
+                            .name(&p.name.wire)
+                            .rust(&p.name.rust)
+                            .shapes(None, Some(param_shape(na, p)))
+                            .breaking(true, why),
+                    );
+                }
+                (Some(p), None) => {
+                    signature_changed = true;
+                    self.push(
+                        Change::new(ChangeKind::Removed, Item::Parameter)
+                            .op(n)
+                            .name(&p.name.wire)
+                            .rust(&p.name.rust)
+                            .shapes(Some(param_shape(oa, p)), None)
+                            .breaking(
+                                true,
+                                format!(
+                                    "`Client::{}` no longer takes the argument `{}`",
+                                    n.name.rust, p.name.rust
+                                ),
+                            ),
+                    );
+                }
+                (Some(a), Some(b)) => {
+                    let (at, bt) = (param_type(oa, a), param_type(na, b));
+                    if at != bt {
+                        signature_changed = true;
+                        let why = if a.required != b.required {
+                            format!(
+                                "the argument `{}` is now {} ({bt} instead of {at})",
+                                b.name.rust,
+                                if b.required { "required" } else { "optional" }
+                            )
+                        } else {
+                            format!("the argument `{}` has a new type", b.name.rust)
+                        };
+                        self.push(
+                            Change::new(ChangeKind::Changed, Item::Parameter)
+                                .op(n)
+                                .name(&b.name.wire)
+                                .rust(&b.name.rust)
+                                .shapes(Some(param_shape(oa, a)), Some(param_shape(na, b)))
+                                .breaking(true, why),
+                        );
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        if !signature_changed {
+            // Same arguments: the order is path, then required, then optional, spec order.
+            let order = |op: &Operation| {
+                let mut ps: Vec<&Param> = op.params.iter().collect();
+                ps.sort_by_key(|p| (p.location != ParamLocation::Path, !p.required));
+                ps.iter().map(|p| p.name.rust.clone()).collect::<Vec<_>>()
+            };
+            let (oo, no) = (order(o), order(n));
+            if oo != no {
+                self.push(
+                    Change::new(ChangeKind::Changed, Item::Operation)
+                        .op(n)
+                        .shapes(
+                            Some(format!("arguments ({})", oo.join(", "))),
+                            Some(format!("arguments ({})", no.join(", "))),
+                        )
+                        .breaking(
+                            true,
+                            format!("the arguments of `Client::{}` are reordered", n.name.rust),
+                        ),
+                );
+            }
+        }
+    }
+
+    fn body(&mut self, o: &Operation, n: &Operation) {
+        let (oa, na) = (self.old.api, self.new.api);
+        // A body without content is no argument.
+        let arg = |b: &Option<Body>| b.as_ref().filter(|b| b.kind != BodyKind::Empty).cloned();
+        let (ob, nb) = (arg(&o.body), arg(&n.body));
+        let method = &n.name.rust;
+        match (&ob, &nb) {
+            (None, Some(b)) => self.push(
+                Change::new(ChangeKind::Added, Item::RequestBody)
+                    .op(n)
+                    .shapes(None, Some(body_shape(na, b)))
+                    .breaking(
+                        true,
+                        format!("`Client::{method}` takes a new `body` argument"),
+                    ),
+            ),
+            (Some(b), None) => self.push(
+                Change::new(ChangeKind::Removed, Item::RequestBody)
+                    .op(n)
+                    .shapes(Some(body_shape(oa, b)), None)
+                    .breaking(
+                        true,
+                        format!("`Client::{method}` no longer takes a `body` argument"),
+                    ),
+            ),
+            (Some(a), Some(b)) => {
+                let (at, bt) = (body_type(oa, &a.kind), body_type(na, &b.kind));
+                let (breaking, why) = if at != bt {
+                    (
+                        true,
+                        format!("the `body` argument is now {bt} instead of {at}"),
+                    )
+                } else if a.required != b.required {
+                    (
+                        true,
+                        format!(
+                            "the `body` argument is now {}",
+                            if b.required {
+                                "required (`&T` instead of `Option<&T>`)"
+                            } else {
+                                "optional (`Option<&T>` instead of `&T`)"
+                            }
+                        ),
+                    )
+                } else if a.content_type != b.content_type {
+                    (
+                        false,
+                        "the SDK sends the new media type; calls compile unchanged".to_string(),
+                    )
+                } else {
+                    return;
+                };
+                self.push(
+                    Change::new(ChangeKind::Changed, Item::RequestBody)
+                        .op(n)
+                        .shapes(Some(body_shape(oa, a)), Some(body_shape(na, b)))
+                        .breaking(breaking, why),
+                );
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn responses(&mut self, o: &Operation, n: &Operation) {
+        let (oa, na) = (self.old.api, self.new.api);
+        let (oo, no) = (self.old.outcome(o), self.new.outcome(n));
+        let method = &n.name.rust;
+        let pairs = pair(
+            o.responses.iter().map(|r| (r.status, r)),
+            n.responses.iter().map(|r| (r.status, r)),
+        );
+        let (oe, ne) = (error_enum(o), error_enum(n));
+        for (or, nr) in pairs {
+            let Some(status) = or.or(nr).map(|r| r.status) else {
+                continue;
+            };
+            let kind = match (or, nr) {
+                (None, Some(_)) => ChangeKind::Added,
+                (Some(_), None) => ChangeKind::Removed,
+                (Some(a), Some(b)) => {
+                    let same = body_type(oa, &a.kind) == body_type(na, &b.kind)
+                        && oo.successes.contains(&status) == no.successes.contains(&status);
+                    if same {
+                        continue;
+                    }
+                    ChangeKind::Changed
+                }
+                (None, None) => continue,
+            };
+            let shape = |api: &Api, r: Option<&Response>| {
+                r.map(|r| format!("{}: {}", status_text(status), body_type(api, &r.kind)))
+            };
+            let success_side = oo.successes.contains(&status) || no.successes.contains(&status);
+            let (old_err, new_err) = (oo.errors.get(&status), no.errors.get(&status));
+            let variant = error_variant(status);
+            let (breaking, why) = if success_side && oo.ok != no.ok {
+                (
+                    true,
+                    format!(
+                        "`Client::{method}` now returns {} instead of {}",
+                        no.ok, oo.ok
+                    ),
+                )
+            } else if old_err != new_err {
+                match (old_err, new_err) {
+                    (None, Some(_)) => (
+                        true,
+                        format!(
+                            "new variant `{ne}::{variant}`: exhaustive `match`es on the error must handle it"
+                        ),
+                    ),
+                    (Some(_), None) => (true, format!("`{oe}::{variant}` no longer exists")),
+                    _ => (
+                        true,
+                        format!(
+                            "`{ne}::{variant}` now holds {}",
+                            new_err.map(String::as_str).unwrap_or_default()
+                        ),
+                    ),
+                }
+            } else {
+                (false, format!("`Client::{method}` still returns {}", no.ok))
+            };
+            self.push(
+                Change::new(kind, Item::Response)
+                    .op(n)
+                    .name(status_text(status))
+                    .shapes(shape(oa, or), shape(na, nr))
+                    .breaking(breaking, why),
+            );
+        }
+    }
+
+    // --- Types ---------------------------------------------------------------------------
+
+    fn types(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let pairs = pair(
+            old.types.iter().map(|(name, i)| (*name, i)),
+            new.types.iter().map(|(name, i)| (*name, i)),
+        );
+        for (o, n) in pairs {
+            let od = o.and_then(|&i| old.api.types.get(i).map(|d| (i, d)));
+            let nd = n.and_then(|&i| new.api.types.get(i).map(|d| (i, d)));
+            match (od, nd) {
+                (None, Some((_, d))) => self.push(
+                    Change::new(ChangeKind::Added, Item::Type)
+                        .ty(d)
+                        .shapes(None, Some(kind_text(new.api, &d.kind)))
+                        .breaking(false, "a new type; existing code is unaffected"),
+                ),
+                (Some((_, d)), None) => self.push(
+                    Change::new(ChangeKind::Removed, Item::Type)
+                        .ty(d)
+                        .shapes(Some(kind_text(old.api, &d.kind)), None)
+                        .breaking(true, format!("`{}` no longer exists", d.name.rust)),
+                ),
+                (Some((i, a)), Some((_, b))) => {
+                    let usage = old.usage.get(i).copied().unwrap_or_default();
+                    self.type_pair(a, b, usage);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn type_pair(&mut self, a: &TypeDef, b: &TypeDef, usage: Usage) {
+        let (oa, na) = (self.old.api, self.new.api);
+        let ty = &b.name.rust;
+        let kind_change = |cx: &mut Self, breaking: bool, why: String| {
+            cx.push(
+                Change::new(ChangeKind::Changed, Item::Type)
+                    .ty(b)
+                    .shapes(Some(kind_text(oa, &a.kind)), Some(kind_text(na, &b.kind)))
+                    .breaking(breaking, why),
+            );
+        };
+        match (&a.kind, &b.kind) {
+            (TypeKind::Struct(x), TypeKind::Struct(y)) => self.structs(b, x, y, usage),
+            (TypeKind::Enum(x), TypeKind::Enum(y)) => self.enums(b, x, y, usage),
+            (TypeKind::Tagged(x), TypeKind::Tagged(y)) => {
+                if x.tag != y.tag {
+                    kind_change(
+                        self,
+                        false,
+                        "the SDK reads and writes the new tag property; code compiles unchanged"
+                            .into(),
+                    );
+                }
+                let variants = |api: &'_ Api, u: &TaggedUnion| -> Vec<(String, String, String)> {
+                    u.variants
+                        .iter()
+                        .map(|v| {
+                            let t = render(api, &v.ty);
+                            (
+                                v.name.wire.clone(),
+                                v.name.rust.clone(),
+                                format!("{ty}::{}({t})", v.name.rust),
+                            )
+                        })
+                        .collect()
+                };
+                self.variants(b, variants(oa, x), variants(na, y), usage);
+            }
+            (TypeKind::Adjacent(x), TypeKind::Adjacent(y)) => {
+                if (&x.tag, &x.content) != (&y.tag, &y.content) {
+                    kind_change(
+                        self,
+                        false,
+                        "the SDK reads and writes the new properties; code compiles unchanged"
+                            .into(),
+                    );
+                }
+                let variants = |api: &'_ Api, u: &AdjacentUnion| -> Vec<(String, String, String)> {
+                    u.variants
+                        .iter()
+                        .map(|v| {
+                            let shape = match &v.content {
+                                None => format!("{ty}::{}", v.name.rust),
+                                Some(t) if v.content_required => {
+                                    format!("{ty}::{}({})", v.name.rust, render(api, t))
+                                }
+                                Some(t) => {
+                                    format!("{ty}::{}(Option<{}>)", v.name.rust, render(api, t))
+                                }
+                            };
+                            (v.name.wire.clone(), v.name.rust.clone(), shape)
+                        })
+                        .collect()
+                };
+                self.variants(b, variants(oa, x), variants(na, y), usage);
+            }
+            (TypeKind::Untagged(x), TypeKind::Untagged(y)) => {
+                let variants = |api: &'_ Api, u: &UntaggedUnion| -> Vec<(String, String, String)> {
+                    u.variants
+                        .iter()
+                        .map(|v| {
+                            let t = render(api, &v.ty);
+                            (
+                                v.name.rust.clone(),
+                                v.name.rust.clone(),
+                                format!("{ty}::{}({t})", v.name.rust),
+                            )
+                        })
+                        .collect()
+                };
+                self.variants(b, variants(oa, x), variants(na, y), usage);
+            }
+            (TypeKind::Alias(x), TypeKind::Alias(y)) => {
+                if render(oa, x) != render(na, y) {
+                    kind_change(self, true, format!("`{ty}` names another type"));
+                }
+            }
+            (TypeKind::Pending, TypeKind::Pending) => {}
+            _ => kind_change(
+                self,
+                true,
+                format!("`{ty}` is a different kind of type: code using it must change"),
+            ),
+        }
+    }
+
+    fn structs(&mut self, def: &TypeDef, x: &Struct, y: &Struct, usage: Usage) {
+        let (oa, na) = (self.old.api, self.new.api);
+        let ty = &def.name.rust;
+        if x.closed != y.closed {
+            let why = if y.closed {
+                "unknown properties are now rejected when deserializing; code compiles unchanged"
+            } else {
+                "unknown properties are now accepted when deserializing; code compiles unchanged"
+            };
+            self.push(
+                Change::new(ChangeKind::Changed, Item::Type)
+                    .ty(def)
+                    .shapes(
+                        Some(format!("closed: {}", x.closed)),
+                        Some(format!("closed: {}", y.closed)),
+                    )
+                    .breaking(false, why),
+            );
+        }
+        let added_why = |field: &str| {
+            if usage.built() {
+                (
+                    true,
+                    format!(
+                        "{}: struct literals must now set `{field}`",
+                        usage.describe(ty)
+                    ),
+                )
+            } else {
+                (
+                    false,
+                    format!("{}; a new field breaks no code", usage.describe(ty)),
+                )
+            }
+        };
+        let pairs = pair(
+            x.fields.iter().map(|f| (f.name.wire.as_str(), f)),
+            y.fields.iter().map(|f| (f.name.wire.as_str(), f)),
+        );
+        for (a, b) in pairs {
+            match (a, b) {
+                (None, Some(f)) => {
+                    let (breaking, why) = added_why(&f.name.rust);
+                    self.push(
+                        Change::new(ChangeKind::Added, Item::Field)
+                            .ty(def)
+                            .name(&f.name.wire)
+                            .rust(&f.name.rust)
+                            .shapes(None, Some(field_shape(na, f)))
+                            .breaking(breaking, why),
+                    );
+                }
+                (Some(f), None) => self.push(
+                    Change::new(ChangeKind::Removed, Item::Field)
+                        .ty(def)
+                        .name(&f.name.wire)
+                        .rust(&f.name.rust)
+                        .shapes(Some(field_shape(oa, f)), None)
+                        .breaking(true, format!("`{ty}.{}` no longer exists", f.name.rust)),
+                ),
+                (Some(a), Some(b)) => self.field(def, a, b),
+                (None, None) => {}
+            }
+        }
+        let extra = |api: &Api, s: &Struct| {
+            s.additional
+                .as_ref()
+                .map(|t| format!("BTreeMap<String, {}>", render(api, t)))
+        };
+        match (extra(oa, x), extra(na, y)) {
+            (None, Some(t)) => {
+                let (breaking, why) = added_why("additional_properties");
+                self.push(
+                    Change::new(ChangeKind::Added, Item::Field)
+                        .ty(def)
+                        .name("additionalProperties")
+                        .rust("additional_properties")
+                        .shapes(None, Some(t))
+                        .breaking(breaking, why),
+                );
+            }
+            (Some(t), None) => self.push(
+                Change::new(ChangeKind::Removed, Item::Field)
+                    .ty(def)
+                    .name("additionalProperties")
+                    .rust("additional_properties")
+                    .shapes(Some(t), None)
+                    .breaking(
+                        true,
+                        format!("`{ty}.additional_properties` no longer exists"),
+                    ),
+            ),
+            (Some(a), Some(b)) if a != b => self.push(
+                Change::new(ChangeKind::Changed, Item::Field)
+                    .ty(def)
+                    .name("additionalProperties")
+                    .rust("additional_properties")
+                    .shapes(Some(a), Some(b))
+                    .breaking(true, format!("`{ty}.additional_properties` has a new type")),
+            ),
+            _ => {}
+        }
+    }
+
+    fn field(&mut self, def: &TypeDef, a: &Field, b: &Field) {
+        let (oa, na) = (self.old.api, self.new.api);
+        let ty = &def.name.rust;
+        let change = || {
+            Change::new(ChangeKind::Changed, Item::Field)
+                .ty(def)
+                .name(&b.name.wire)
+                .rust(&b.name.rust)
+        };
+        let (at, bt) = (field_type(oa, a), field_type(na, b));
+        if a.name.rust != b.name.rust {
+            self.push(
+                change()
+                    .shapes(
+                        Some(format!("{ty}.{}", a.name.rust)),
+                        Some(format!("{ty}.{}", b.name.rust)),
+                    )
+                    .breaking(true, "the Rust field is renamed"),
+            );
+        }
+        if at != bt || a.flatten != b.flatten {
+            let why = if (a.required, a.nullable) != (b.required, b.nullable) {
+                format!(
+                    "the field's Rust type changes with its requiredness or nullability ({at} → {bt})"
+                )
+            } else {
+                format!("the field's Rust type changes ({at} → {bt})")
+            };
+            self.push(
+                change()
+                    .shapes(Some(field_shape(oa, a)), Some(field_shape(na, b)))
+                    .breaking(true, why),
+            );
+        } else if (a.required, a.nullable) != (b.required, b.nullable) {
+            self.push(
+                change()
+                    .shapes(Some(field_shape(oa, a)), Some(field_shape(na, b)))
+                    .breaking(
+                        false,
+                        format!(
+                            "the Rust type stays {bt}; only what is sent when it is `None` changes"
+                        ),
+                    ),
+            );
+        }
+        if a.default != b.default {
+            let text = |d: &Option<serde_json::Value>| {
+                d.as_ref()
+                    .map(|v| format!("default {v}"))
+                    .unwrap_or_else(|| "no default".into())
+            };
+            self.push(
+                change()
+                    .shapes(Some(text(&a.default)), Some(text(&b.default)))
+                    .breaking(
+                        false,
+                        "the server's value when the field is left out changes; code compiles unchanged",
+                    ),
+            );
+        }
+    }
+
+    fn enums(&mut self, def: &TypeDef, x: &Enum, y: &Enum, usage: Usage) {
+        let ty = &def.name.rust;
+        let side = usage.match_note();
+        let pairs = pair(
+            x.variants.iter().map(|v| (v.wire.as_str(), v)),
+            y.variants.iter().map(|v| (v.wire.as_str(), v)),
+        );
+        for (a, b) in pairs {
+            let change = |kind, v: &Name| {
+                Change::new(kind, Item::EnumValue)
+                    .ty(def)
+                    .name(&v.wire)
+                    .rust(&v.rust)
+            };
+            match (a, b) {
+                (None, Some(v)) => self.push(
+                    change(ChangeKind::Added, v)
+                        .shapes(None, Some(format!("{ty}::{}", v.rust)))
+                        .breaking(
+                            true,
+                            format!(
+                                "`{ty}` is an exhaustive enum: `match`es on it{side} must handle `{ty}::{}`",
+                                v.rust
+                            ),
+                        ),
+                ),
+                (Some(v), None) => self.push(
+                    change(ChangeKind::Removed, v)
+                        .shapes(Some(format!("{ty}::{}", v.rust)), None)
+                        .breaking(true, format!("`{ty}::{}` no longer exists", v.rust)),
+                ),
+                (Some(a), Some(b)) if a.rust != b.rust => self.push(
+                    change(ChangeKind::Changed, b)
+                        .shapes(
+                            Some(format!("{ty}::{}", a.rust)),
+                            Some(format!("{ty}::{}", b.rust)),
+                        )
+                        .breaking(true, "the Rust variant is renamed"),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// Union variants as (key, Rust name, shape).
+    fn variants(
+        &mut self,
+        def: &TypeDef,
+        x: Vec<(String, String, String)>,
+        y: Vec<(String, String, String)>,
+        usage: Usage,
+    ) {
+        let ty = &def.name.rust;
+        let side = usage.match_note();
+        let pairs = pair(
+            x.iter().map(|v| (v.0.as_str(), v)),
+            y.iter().map(|v| (v.0.as_str(), v)),
+        );
+        for (a, b) in pairs {
+            let change = |kind, v: &(String, String, String)| {
+                Change::new(kind, Item::UnionVariant)
+                    .ty(def)
+                    .name(&v.0)
+                    .rust(&v.1)
+            };
+            match (a, b) {
+                (None, Some(v)) => self.push(
+                    change(ChangeKind::Added, v)
+                        .shapes(None, Some(v.2.clone()))
+                        .breaking(
+                            true,
+                            format!(
+                                "`{ty}` is an exhaustive enum: `match`es on it{side} must handle `{ty}::{}`",
+                                v.1
+                            ),
+                        ),
+                ),
+                (Some(v), None) => self.push(
+                    change(ChangeKind::Removed, v)
+                        .shapes(Some(v.2.clone()), None)
+                        .breaking(true, format!("`{ty}::{}` no longer exists", v.1)),
+                ),
+                (Some(a), Some(b)) if a.2 != b.2 => self.push(
+                    change(ChangeKind::Changed, b)
+                        .shapes(Some(a.2.clone()), Some(b.2.clone()))
+                        .breaking(
+                            true,
+                            if a.1 != b.1 {
+                                "the Rust variant is renamed".to_string()
+                            } else {
+                                format!("`{ty}::{}` holds another type", b.1)
+                            },
+                        ),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn scheme_text(kind: &SecurityKind) -> String {
+    match kind {
+        SecurityKind::Http { scheme } => format!("Authorization: {scheme}"),
+        SecurityKind::ApiKeyHeader { name } => format!("header {name}"),
+        SecurityKind::ApiKeyQuery { name } => format!("query parameter {name}"),
+        SecurityKind::Unsupported => "unsupported".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r##"openapi: 3.0.3
+info: {title: Pets, version: '1'}
+servers: [{url: 'https://pets.example'}]
+paths:
+  /pets:
+    post:
+      operationId: create_pet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewPet'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+  /pets/{id}:
+    get:
+      operationId: get_pet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+components:
+  schemas:
+    NewPet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        kind: {$ref: '#/components/schemas/Kind'}
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        status: {$ref: '#/components/schemas/Status'}
+        tag: {type: string, default: none}
+    Kind: {type: string, enum: [cat, dog]}
+    Status: {type: string, enum: [available, sold]}
+    Event:
+      type: object
+      properties:
+        at: {type: string}
+"##;
+
+    fn api(text: &str) -> Api {
+        let doc = crate::load::load_str(text, crate::load::Format::Yaml, "x.yaml")
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::lower::lower(&doc)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .0
+    }
+
+    /// `BASE` with each `(from, to)` replaced (each `from` must occur).
+    fn edit(edits: &[(&str, &str)]) -> String {
+        let mut text = BASE.to_string();
+        for (from, to) in edits {
+            assert!(text.contains(from), "`{from}` not in the spec");
+            text = text.replacen(from, to, 1);
+        }
+        text
+    }
+
+    fn report(edits: &[(&str, &str)]) -> Report {
+        diff(&api(BASE), &api(&edit(edits)))
+    }
+
+    /// The one change of `item` named `name`.
+    fn only<'a>(r: &'a Report, item: Item, name: Option<&str>) -> &'a Change {
+        let found: Vec<&Change> = r
+            .changes
+            .iter()
+            .filter(|c| c.item == item && c.name.as_deref() == name)
+            .collect();
+        assert_eq!(found.len(), 1, "{item:?} {name:?} in\n{r}");
+        found[0]
+    }
+
+    #[test]
+    fn the_same_spec_has_no_changes() {
+        let r = diff(&api(BASE), &api(BASE));
+        assert!(r.changes.is_empty(), "{r}");
+        assert_eq!(r.bump, Bump::None);
+        assert!(r.to_string().contains("No API changes"));
+    }
+
+    #[test]
+    fn a_removed_operation_breaks() {
+        let r = report(&[
+            (
+                "operationId: get_pet",
+                "operationId: fetch_pet\n      deprecated: true",
+            ),
+            ("get:", "put:"),
+        ]);
+        let removed = r
+            .changes
+            .iter()
+            .find(|c| c.kind == ChangeKind::Removed && c.item == Item::Operation)
+            .unwrap_or_else(|| panic!("{r}"));
+        assert_eq!(removed.operation.as_deref(), Some("get_pet"));
+        assert!(removed.breaking);
+        let added = r
+            .changes
+            .iter()
+            .find(|c| c.kind == ChangeKind::Added && c.item == Item::Operation)
+            .unwrap_or_else(|| panic!("{r}"));
+        assert_eq!(added.operation.as_deref(), Some("fetch_pet"));
+        assert!(!added.breaking);
+        assert_eq!(r.bump, Bump::Major);
+    }
+
+    #[test]
+    fn a_new_operation_is_a_minor_change() {
+        let r = report(&[(
+            "components:",
+            "  /pets/{id}/photo:\n    delete:\n      operationId: delete_photo\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: gone}\ncomponents:",
+        )]);
+        let c = only(&r, Item::Operation, None);
+        assert_eq!((c.kind, c.breaking), (ChangeKind::Added, false));
+        assert_eq!(c.operation.as_deref(), Some("delete_photo"));
+        assert_eq!(c.new.as_deref(), Some("DELETE /pets/{id}/photo"));
+        assert_eq!(r.changes.len(), 1, "{r}");
+        assert_eq!(r.bump, Bump::Minor);
+    }
+
+    #[test]
+    fn an_operation_with_a_new_operation_id_at_the_same_endpoint_is_renamed() {
+        let r = report(&[("operationId: get_pet", "operationId: read_pet")]);
+        let c = only(&r, Item::Operation, None);
+        assert_eq!(c.kind, ChangeKind::Changed);
+        assert_eq!(c.operation.as_deref(), Some("read_pet"));
+        assert_eq!(c.old.as_deref(), Some("operationId `get_pet`"));
+        assert!(c.breaking, "{r}");
+        assert!(c
+            .reason
+            .contains("`Client::get_pet` is now `Client::read_pet`"));
+    }
+
+    #[test]
+    fn a_new_path_for_the_same_operation_does_not_break() {
+        let r = report(&[("/pets/{id}:", "/v2/pets/{id}:")]);
+        let c = only(&r, Item::Operation, None);
+        assert_eq!(c.kind, ChangeKind::Changed);
+        assert!(!c.breaking);
+        assert_eq!(c.new.as_deref(), Some("GET /v2/pets/{id}"));
+        assert_eq!(r.bump, Bump::Patch);
+    }
+
+    #[test]
+    fn any_new_parameter_breaks_because_arguments_are_positional() {
+        for required in ["true", "false"] {
+            let param = format!(
+                "- {{name: id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: fields, in: query, required: {required}, schema: {{type: string}}}}"
+            );
+            let r = report(&[(
+                "- {name: id, in: path, required: true, schema: {type: string}}",
+                &param,
+            )]);
+            let c = only(&r, Item::Parameter, Some("fields"));
+            assert_eq!(c.kind, ChangeKind::Added);
+            assert_eq!(c.operation.as_deref(), Some("get_pet"));
+            assert!(c.breaking, "required: {required}: {r}");
+            assert_eq!(r.bump, Bump::Major);
+        }
+    }
+
+    #[test]
+    fn a_parameter_type_change_breaks() {
+        let r = report(&[(
+            "{name: id, in: path, required: true, schema: {type: string}}",
+            "{name: id, in: path, required: true, schema: {type: integer, format: int32}}",
+        )]);
+        let c = only(&r, Item::Parameter, Some("id"));
+        assert_eq!(c.kind, ChangeKind::Changed);
+        assert_eq!(c.old.as_deref(), Some("String (required, in path)"));
+        assert_eq!(c.new.as_deref(), Some("i32 (required, in path)"));
+        assert!(c.breaking);
+    }
+
+    #[test]
+    fn a_new_required_field_in_a_request_type_breaks() {
+        let r = report(&[
+            ("required: [name]", "required: [name, age]"),
+            (
+                "kind: {$ref: '#/components/schemas/Kind'}",
+                "kind: {$ref: '#/components/schemas/Kind'}\n        age: {type: integer}",
+            ),
+        ]);
+        let c = only(&r, Item::Field, Some("age"));
+        assert_eq!(c.kind, ChangeKind::Added);
+        assert_eq!(c.type_name.as_deref(), Some("NewPet"));
+        assert_eq!(c.new.as_deref(), Some("i64 (required)"));
+        assert!(c.breaking);
+        assert!(c.reason.contains("sent in requests"), "{}", c.reason);
+    }
+
+    #[test]
+    fn a_new_optional_field_in_a_request_type_breaks_struct_literals() {
+        let r = report(&[(
+            "kind: {$ref: '#/components/schemas/Kind'}",
+            "kind: {$ref: '#/components/schemas/Kind'}\n        age: {type: integer}",
+        )]);
+        let c = only(&r, Item::Field, Some("age"));
+        assert_eq!(c.new.as_deref(), Some("Option<i64> (optional)"));
+        assert!(c.breaking);
+        assert!(c.reason.contains("struct literals"), "{}", c.reason);
+    }
+
+    #[test]
+    fn new_fields_in_a_response_type_do_not_break() {
+        let r = report(&[
+            ("required: [id, name]", "required: [id, name, owner]"),
+            (
+                "tag: {type: string, default: none}",
+                "tag: {type: string, default: none}\n        owner: {type: string}\n        color: {type: string}",
+            ),
+        ]);
+        for name in ["owner", "color"] {
+            let c = only(&r, Item::Field, Some(name));
+            assert_eq!((c.kind, c.breaking), (ChangeKind::Added, false), "{r}");
+            assert!(
+                c.reason.contains("only appears in responses"),
+                "{}",
+                c.reason
+            );
+        }
+        assert_eq!(r.bump, Bump::Minor);
+    }
+
+    #[test]
+    fn a_new_field_in_a_type_no_operation_uses_breaks() {
+        let r = report(&[(
+            "at: {type: string}",
+            "at: {type: string}\n        by: {type: string}",
+        )]);
+        let c = only(&r, Item::Field, Some("by"));
+        assert!(c.breaking, "{r}");
+        assert!(c.reason.contains("used by no operation"), "{}", c.reason);
+    }
+
+    #[test]
+    fn a_removed_response_field_breaks() {
+        let r = report(&[(
+            "        status: {$ref: '#/components/schemas/Status'}\n",
+            "",
+        )]);
+        let c = only(&r, Item::Field, Some("status"));
+        assert_eq!((c.kind, c.breaking), (ChangeKind::Removed, true));
+        assert_eq!(c.type_name.as_deref(), Some("Pet"));
+    }
+
+    #[test]
+    fn a_field_type_or_nullability_change_breaks() {
+        let r = report(&[
+            ("id: {type: string}", "id: {type: string, format: uuid}"),
+            (
+                "name: {type: string}\n        status",
+                "name: {type: string, nullable: true}\n        status",
+            ),
+        ]);
+        let id = only(&r, Item::Field, Some("id"));
+        assert_eq!(id.old.as_deref(), Some("String (required)"));
+        assert_eq!(id.new.as_deref(), Some("Uuid (required)"));
+        assert!(id.breaking);
+        let name = only(&r, Item::Field, Some("name"));
+        assert_eq!(name.type_name.as_deref(), Some("Pet"));
+        assert_eq!(
+            name.new.as_deref(),
+            Some("Option<String> (required, nullable)")
+        );
+        assert!(name.breaking);
+    }
+
+    #[test]
+    fn a_new_default_does_not_break() {
+        let r = report(&[("default: none", "default: unknown")]);
+        let c = only(&r, Item::Field, Some("tag"));
+        assert_eq!(c.kind, ChangeKind::Changed);
+        assert!(!c.breaking);
+        assert_eq!(c.new.as_deref(), Some("default \"unknown\""));
+        assert_eq!(r.bump, Bump::Patch);
+    }
+
+    #[test]
+    fn new_and_removed_enum_values_break() {
+        let r = report(&[
+            (
+                "enum: [available, sold]",
+                "enum: [available, sold, pending]",
+            ),
+            ("enum: [cat, dog]", "enum: [cat]"),
+        ]);
+        let pending = only(&r, Item::EnumValue, Some("pending"));
+        assert_eq!((pending.kind, pending.breaking), (ChangeKind::Added, true));
+        assert_eq!(pending.new.as_deref(), Some("Status::Pending"));
+        assert!(pending.reason.contains("exhaustive"));
+        let dog = only(&r, Item::EnumValue, Some("dog"));
+        assert_eq!((dog.kind, dog.breaking), (ChangeKind::Removed, true));
+        assert_eq!(dog.type_name.as_deref(), Some("Kind"));
+    }
+
+    #[test]
+    fn a_new_union_variant_breaks() {
+        let union = "    Shape:\n      oneOf:\n        - {$ref: '#/components/schemas/Circle'}\n        - {$ref: '#/components/schemas/Square'}\n      discriminator: {propertyName: kind}\n    Circle:\n      type: object\n      required: [kind]\n      properties:\n        kind: {type: string, enum: [circle]}\n        r: {type: number}\n    Square:\n      type: object\n      required: [kind]\n      properties:\n        kind: {type: string, enum: [square]}\n        side: {type: number}\n    Event:";
+        let shape_field = "at: {type: string}\n        shape: {$ref: '#/components/schemas/Shape'}";
+        let old = edit(&[("    Event:", union), ("at: {type: string}", shape_field)]);
+        let wider = union.replace(
+            "        - {$ref: '#/components/schemas/Square'}\n",
+            "        - {$ref: '#/components/schemas/Square'}\n        - {$ref: '#/components/schemas/Dot'}\n",
+        ) .replace(
+            "    Event:",
+            "    Dot:\n      type: object\n      required: [kind]\n      properties:\n        kind: {type: string, enum: [dot]}\n    Event:",
+        );
+        let new = edit(&[("    Event:", &wider), ("at: {type: string}", shape_field)]);
+        let r = diff(&api(&old), &api(&new));
+        let c = only(&r, Item::UnionVariant, Some("dot"));
+        assert_eq!((c.kind, c.breaking), (ChangeKind::Added, true), "{r}");
+        assert_eq!(c.type_name.as_deref(), Some("Shape"));
+        assert!(r
+            .changes
+            .iter()
+            .any(|c| c.item == Item::Type && c.type_name.as_deref() == Some("Dot") && !c.breaking));
+    }
+
+    #[test]
+    fn a_new_response_type_breaks_and_a_new_error_status_breaks() {
+        let r = report(&[(
+            "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\ncomponents:",
+            "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}\n        '404': {description: missing}\ncomponents:",
+        )]);
+        let ok = only(&r, Item::Response, Some("200"));
+        assert_eq!(ok.kind, ChangeKind::Changed);
+        assert!(ok.breaking);
+        assert!(
+            ok.reason.contains("now returns Vec<Pet> instead of Pet"),
+            "{}",
+            ok.reason
+        );
+        let missing = only(&r, Item::Response, Some("404"));
+        assert_eq!((missing.kind, missing.breaking), (ChangeKind::Added, true));
+        assert!(
+            missing.reason.contains("GetPetError::Status404"),
+            "{}",
+            missing.reason
+        );
+    }
+
+    #[test]
+    fn another_success_status_with_the_same_type_does_not_break() {
+        let r = report(&[(
+            "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n  /pets/{id}:",
+            "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n        '201':\n          description: created\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n  /pets/{id}:",
+        )]);
+        let c = only(&r, Item::Response, Some("201"));
+        assert_eq!((c.kind, c.breaking), (ChangeKind::Added, false), "{r}");
+        assert!(c.reason.contains("still returns Pet"));
+    }
+
+    #[test]
+    fn request_body_changes_break() {
+        let optional = report(&[(
+            "required: true\n        content",
+            "required: false\n        content",
+        )]);
+        let c = only(&optional, Item::RequestBody, None);
+        assert_eq!(c.kind, ChangeKind::Changed);
+        assert!(c.breaking);
+        assert!(c.reason.contains("Option<&T>"), "{}", c.reason);
+
+        let retyped = report(&[(
+            "schema: {$ref: '#/components/schemas/NewPet'}",
+            "schema: {$ref: '#/components/schemas/Pet'}",
+        )]);
+        let c = only(&retyped, Item::RequestBody, None);
+        assert_eq!(
+            c.old.as_deref(),
+            Some("NewPet (required, application/json)")
+        );
+        assert_eq!(c.new.as_deref(), Some("Pet (required, application/json)"));
+        assert!(c.breaking);
+    }
+
+    #[test]
+    fn removed_types_break_and_new_types_do_not() {
+        let r = report(&[(
+            "    Event:\n      type: object\n      properties:\n        at: {type: string}\n",
+            "    Notice:\n      type: object\n      properties:\n        at: {type: string}\n",
+        )]);
+        let event = r
+            .changes
+            .iter()
+            .find(|c| c.type_name.as_deref() == Some("Event"))
+            .unwrap_or_else(|| panic!("{r}"));
+        assert_eq!(
+            (event.kind, event.item, event.breaking),
+            (ChangeKind::Removed, Item::Type, true)
+        );
+        let notice = r
+            .changes
+            .iter()
+            .find(|c| c.type_name.as_deref() == Some("Notice"))
+            .unwrap_or_else(|| panic!("{r}"));
+        assert_eq!(
+            (notice.kind, notice.item, notice.breaking),
+            (ChangeKind::Added, Item::Type, false)
+        );
+        assert_eq!(notice.new.as_deref(), Some("struct"));
+    }
+
+    #[test]
+    fn a_type_changing_kind_breaks() {
+        let r = report(&[(
+            "    Event:\n      type: object\n      properties:\n        at: {type: string}\n",
+            "    Event: {type: string, enum: [a]}\n",
+        )]);
+        let c = only(&r, Item::Type, None);
+        assert_eq!((c.kind, c.breaking), (ChangeKind::Changed, true));
+        assert_eq!(
+            (c.old.as_deref(), c.new.as_deref()),
+            (Some("struct"), Some("enum"))
+        );
+    }
+
+    #[test]
+    fn changes_are_sorted_and_reports_deterministic() {
+        let edits: &[(&str, &str)] = &[
+            (
+                "enum: [available, sold]",
+                "enum: [sold, available, pending, lost]",
+            ),
+            ("id: {type: string}", "id: {type: integer}"),
+            ("operationId: create_pet", "operationId: add_pet"),
+            (
+                "servers: [{url: 'https://pets.example'}]",
+                "servers: [{url: 'https://pets.example/v2'}]",
+            ),
+        ];
+        let a = report(edits);
+        let b = report(edits);
+        assert_eq!(a, b);
+        let keys: Vec<_> = a.changes.iter().map(Change::sort_key).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(a.changes[0].item, Item::Server, "{a}");
+        assert_eq!(a.to_string(), b.to_string());
+    }
+
+    #[test]
+    fn the_text_report_names_the_bump_and_the_pre_1_0_rule() {
+        let r = report(&[(
+            "enum: [available, sold]",
+            "enum: [available, sold, pending]",
+        )]);
+        let text = r.to_string();
+        assert!(
+            text.contains("1 changes: 1 breaking, 0 not breaking."),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Suggested version bump: major (a pre-1.0 crate, 0.y.z, bumps y instead)."
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Breaking changes (1):\n  - added enum value `pending` of `Status`: Status::Pending\n    "), "{text}");
+    }
+
+    #[test]
+    fn the_json_report_has_kind_item_names_and_bump() {
+        let r = report(&[(
+            "enum: [available, sold]",
+            "enum: [available, sold, pending]",
+        )]);
+        let json = serde_json::to_value(&r).unwrap_or_default();
+        assert_eq!(json["bump"], "major");
+        let change = &json["changes"][0];
+        assert_eq!(change["kind"], "added");
+        assert_eq!(change["item"], "enum_value");
+        assert_eq!(change["type"], "Status");
+        assert_eq!(change["schema"], "Status");
+        assert_eq!(change["name"], "pending");
+        assert_eq!(change["breaking"], true);
+        assert!(change.get("operation").is_none());
+    }
+
+    #[test]
+    fn next_versions_follow_cargo_semver() {
+        assert_eq!(Bump::Major.next_version("1.2.3").as_deref(), Some("2.0.0"));
+        assert_eq!(Bump::Minor.next_version("1.2.3").as_deref(), Some("1.3.0"));
+        assert_eq!(Bump::Patch.next_version("1.2.3").as_deref(), Some("1.2.4"));
+        assert_eq!(Bump::None.next_version("1.2.3").as_deref(), Some("1.2.3"));
+        assert_eq!(Bump::Major.next_version("0.4.1").as_deref(), Some("0.5.0"));
+        assert_eq!(Bump::Minor.next_version("0.4.1").as_deref(), Some("0.4.2"));
+        assert_eq!(Bump::Major.next_version("0.0.7").as_deref(), Some("0.0.8"));
+        assert_eq!(
+            Bump::Minor.next_version("1.0.0-rc.1").as_deref(),
+            Some("1.1.0")
+        );
+        assert_eq!(Bump::Major.next_version("one").as_deref(), None);
+        assert_eq!(Bump::Major.next_version("1.2").as_deref(), None);
+        assert_eq!(Bump::Major.next_version(&format!("{}.0.0", u64::MAX)), None);
+    }
+
+    #[test]
+    fn a_malformed_ir_does_not_panic() {
+        let mut broken = api(BASE);
+        for def in &mut broken.types {
+            if let TypeKind::Struct(s) = &mut def.kind {
+                for f in &mut s.fields {
+                    f.ty = TypeRef::Array(Box::new(TypeRef::Named(TypeId(9999))));
+                }
+            }
+        }
+        broken.operations[0].security = vec![42];
+        let r = diff(&api(BASE), &broken);
+        assert!(r.is_breaking());
+        assert!(r.to_string().contains("<unknown type #9999>"));
+        let _ = diff(&broken, &broken);
+    }
+}
