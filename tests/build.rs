@@ -7,6 +7,22 @@ use std::path::PathBuf;
 const FIXTURES: &[(&str, &str)] = &[
     ("excerpt", "fixtures/vocode-update-action-excerpt.yaml"),
     ("rules", "fixtures/rules.yaml"),
+    (
+        "vocode_2023_08_22",
+        "fixtures/vocode-history/openapi-2023-08-22-c5a39b82.json",
+    ),
+    (
+        "vocode_2023_12_12",
+        "fixtures/vocode-history/openapi-2023-12-12-6538d1f7.json",
+    ),
+    (
+        "vocode_2024_04_19",
+        "fixtures/vocode-history/openapi-2024-04-19-abfcd9db.json",
+    ),
+    (
+        "vocode_2024_08_16",
+        "fixtures/vocode-history/openapi-2024-08-16-d857d7e4.json",
+    ),
 ];
 
 fn main() -> Result<(), oagen::Error> {

@@ -31,6 +31,7 @@ pub mod lower;
 pub mod manifest;
 pub mod naming;
 pub mod render;
+pub mod sync;
 
 pub use diag::{Diagnostic, Error, Origin, Severity};
 
@@ -169,7 +170,7 @@ impl Config {
         let runtime_text = format!("{runtime_header}\n\n{RUNTIME}");
         let multi = apis.iter().any(|(m, _)| m.is_some()) || apis.len() > 1;
         let mut infos = Vec::new();
-        for (i, (module, api)) in apis.iter().enumerate() {
+        for (i, ((module, api), (_, path))) in apis.iter().zip(&self.specs).enumerate() {
             let name = module.clone().or_else(|| multi.then(|| format!("api{i}")));
             let info = emit::ModuleInfo {
                 name: name.clone(),
@@ -210,6 +211,11 @@ impl Config {
                     }
                 }
             }
+            if self.layout == Layout::Crate {
+                let source = self.root.join(path);
+                let text = std::fs::read_to_string(&source).map_err(|e| Error::io(&source, e))?;
+                files.insert(spec_copy_path(name.as_deref(), path), text);
+            }
             infos.push(info);
         }
         if self.layout == Layout::Crate {
@@ -245,6 +251,16 @@ impl Config {
         Ok(Generated { files, warnings })
     }
 }
+
+/// Where a generated crate keeps the copy of the spec it was generated from:
+/// `specs/<module>.<extension of the spec>`.
+pub fn spec_copy_path(module: Option<&str>, spec: &Path) -> PathBuf {
+    let ext = spec.extension().and_then(|e| e.to_str()).unwrap_or("json");
+    PathBuf::from("specs").join(format!("{}.{ext}", module.unwrap_or("api")))
+}
+
+/// Files in an output directory that oagen keeps but does not generate.
+const PRESERVED: &[&str] = &["CHANGELOG.md"];
 
 fn cargo_toml(
     name: &str,
@@ -299,7 +315,8 @@ impl Generated {
             }
         }
         for extra in list_files(dir) {
-            if !self.files.contains_key(&extra) {
+            let preserved = PRESERVED.iter().any(|p| extra == Path::new(p));
+            if !self.files.contains_key(&extra) && !preserved {
                 stale.push(format!(
                     "{} (no longer generated)",
                     dir.join(&extra).display()
@@ -355,6 +372,12 @@ impl Generated {
                     std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
                 }
                 std::fs::write(&target, text).map_err(|e| Error::io(&target, e))?;
+            }
+            for keep in PRESERVED {
+                let (from, to) = (dir.join(keep), tmp.join(keep));
+                if from.is_file() && !self.files.contains_key(Path::new(keep)) {
+                    std::fs::copy(&from, &to).map_err(|e| Error::io(&to, e))?;
+                }
             }
             if dir.exists() {
                 std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;

@@ -1,7 +1,7 @@
 //! The `oagen` command line: a thin front end over [`oagen::Config::generate`].
 
 use clap::{Parser, Subcommand, ValueEnum};
-use oagen::{manifest::Manifest, Config, Error};
+use oagen::{Config, Error};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,6 +35,9 @@ enum Command {
         /// Write nothing; fail, naming the stale files, if the crate is out of date.
         #[arg(long)]
         check: bool,
+        /// Add a dated entry to the crate's CHANGELOG.md for each spec whose API changed.
+        #[arg(long, conflicts_with = "check")]
+        changelog: bool,
     },
     /// Load and lower a spec, reporting every diagnostic, without generating.
     Check {
@@ -121,21 +124,30 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             eprintln!("wrote {} files to {}", generated.files.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Sync { manifest, check } => {
-            let parsed = Manifest::read(&manifest)?;
-            let root = manifest
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let generated = parsed.config(root).generate()?;
-            print_warnings(&generated.warnings);
-            let out = root.join(&parsed.krate.path);
+        Command::Sync {
+            manifest,
+            check,
+            changelog,
+        } => {
+            let options = oagen::sync::SyncOptions {
+                check,
+                changelog,
+                date: None,
+            };
+            let synced = oagen::sync::sync(&manifest, &options)?;
+            print_warnings(&synced.generated.warnings);
+            print_warnings(&synced.notes);
+            for change in &synced.changes {
+                eprintln!("{}", oagen::sync::summary(change));
+            }
             if check {
-                generated.check(&out, "cargo run --release -p oagen -- sync")?;
-                eprintln!("{} is up to date", out.display());
+                eprintln!("{} is up to date", synced.out.display());
             } else {
-                generated.write(&out)?;
-                eprintln!("wrote {} files to {}", generated.files.len(), out.display());
+                eprintln!(
+                    "wrote {} files to {}",
+                    synced.generated.files.len(),
+                    synced.out.display()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -39,8 +39,10 @@ fn space_items(text: &str) -> String {
             let indent = |s: &str| s.len() - s.trim_start().len();
             let starts_item = ITEM_STARTS.iter().any(|s| cur.starts_with(s));
             let p_trim = p.trim();
-            let after_block = p_trim.ends_with('}') && indent(p) == indent(line);
-            let after_statement = p_trim.ends_with(';')
+            let is_comment = p_trim.starts_with("//");
+            let after_block = !is_comment && p_trim.ends_with('}') && indent(p) == indent(line);
+            let after_statement = !is_comment
+                && p_trim.ends_with(';')
                 && indent(p) == indent(line)
                 && !(p_trim.starts_with("use ") && cur.starts_with("use "))
                 && !p_trim.starts_with("#![");

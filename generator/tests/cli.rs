@@ -133,3 +133,71 @@ fn bad_input_is_reported_with_file_and_pointer() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sync_reports_api_changes_and_keeps_a_changelog() {
+    let root = workspace();
+    let dir = root.join("target/oagen-cli/changelog");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    let spec_path = dir.join("specs/bird.json");
+    std::fs::copy(root.join("specs/bird/patch-call.json"), &spec_path).unwrap();
+    std::fs::write(
+        dir.join("oagen.toml"),
+        "[crate]\nname = \"x\"\npath = \"out\"\n\n[[spec]]\nmodule = \"bird\"\npath = \"specs/bird.json\"\n",
+    )
+    .unwrap();
+    assert!(oagen(&["sync"], &dir).status.success());
+    assert!(
+        dir.join("out/specs/bird.json").is_file(),
+        "the crate keeps its spec"
+    );
+
+    // The vendor adds a hangup cause: a new enum value, which breaks exhaustive matches.
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    spec["components"]["schemas"]["Hangup"]["properties"]["cause"]["enum"]
+        .as_array_mut()
+        .unwrap()
+        .push("no-answer".into());
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+
+    let result = oagen(&["sync", "--changelog"], &dir);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("bird: 1 API change (1 breaking); suggested version bump: major"),
+        "{stderr}"
+    );
+    let changelog = std::fs::read_to_string(dir.join("out/CHANGELOG.md")).unwrap();
+    assert!(changelog.starts_with("# Changelog\n\n## "), "{changelog}");
+    assert!(
+        changelog.contains("**breaking**") && changelog.contains("no-answer"),
+        "{changelog}"
+    );
+
+    // A sync without changes keeps the changelog, and --check ignores it.
+    assert!(oagen(&["sync"], &dir).status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out/CHANGELOG.md")).unwrap(),
+        changelog
+    );
+    assert!(oagen(&["sync", "--check"], &dir).status.success());
+}
+
+#[test]
+fn diff_fails_on_breaking_changes_only_when_asked() {
+    let root = workspace();
+    let old = "tests/fixtures/vocode-history/openapi-2024-08-16-d857d7e4.json";
+    let new = "specs/vocode/openapi.json";
+    let fail = oagen(&["diff", old, new, "--fail-on", "breaking"], &root);
+    assert_eq!(fail.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&fail.stdout);
+    assert!(text.contains("AgentParams.idle_time_seconds"), "{text}");
+    let report = oagen(&["diff", old, new, "--format", "json"], &root);
+    assert!(report.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(json["bump"], "major");
+    let same = oagen(&["diff", new, new, "--fail-on", "any"], &root);
+    assert!(same.status.success());
+}

@@ -13,6 +13,27 @@ pub mod rules {
     include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 }
 
+/// Every earlier version of the Vocode spec (`fixtures/vocode-history/`), from OpenAPI 3.0.2
+/// (2023-08) to 3.1.0 (2024-08): each one generates and compiles.
+pub mod vocode_history {
+    /// 2023-08-22, OpenAPI 3.0.2.
+    pub mod v2023_08_22 {
+        include!(concat!(env!("OUT_DIR"), "/vocode_2023_08_22.rs"));
+    }
+    /// 2023-12-12.
+    pub mod v2023_12_12 {
+        include!(concat!(env!("OUT_DIR"), "/vocode_2023_12_12.rs"));
+    }
+    /// 2024-04-19.
+    pub mod v2024_04_19 {
+        include!(concat!(env!("OUT_DIR"), "/vocode_2024_04_19.rs"));
+    }
+    /// 2024-08-16, OpenAPI 3.1.0.
+    pub mod v2024_08_16 {
+        include!(concat!(env!("OUT_DIR"), "/vocode_2024_08_16.rs"));
+    }
+}
+
 use serde_json::Value;
 
 /// JSON equality as JSON Schema defines it, plus one allowance for date-times:

@@ -86,42 +86,101 @@ fn top_level_items(text: &str) -> Vec<&str> {
         .collect()
 }
 
-#[test]
-fn unrelated_spec_edits_leave_the_rest_of_the_output_byte_identical() {
+/// Generates `spec` (a JSON file under the workspace) as is and after `edit`, and checks
+/// that every item of the original output is still there byte for byte, except items
+/// containing one of `changed`; returns how many items the edited output has in addition.
+fn generate_edited(
+    spec: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+    changed: &[&str],
+) -> isize {
     let root = workspace();
-    let original_text = std::fs::read_to_string(root.join("specs/bird/patch-call.json")).unwrap();
-    let original = generate_one("specs/bird/patch-call.json");
-
-    // Insert a schema at the front, reverse the order of the others and add an inline schema.
-    let mut spec: serde_json::Value = serde_json::from_str(&original_text).unwrap();
-    let schemas = spec["components"]["schemas"].as_object().unwrap().clone();
-    let mut reordered = serde_json::Map::new();
-    reordered.insert(
-        "Aardvark".into(),
-        serde_json::json!({"type": "object", "properties": {"inline": {"type": "object", "properties": {"x": {"type": "string"}}}}}),
-    );
-    for (k, v) in schemas.into_iter().rev() {
-        reordered.insert(k, v);
-    }
-    spec["components"]["schemas"] = serde_json::Value::Object(reordered);
+    let text = std::fs::read_to_string(root.join(spec)).unwrap();
+    let original = generate_one(spec);
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    edit(&mut value);
     let dir = root.join("target").join("oagen-stability");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("patch-call.json"), spec.to_string()).unwrap();
-    let edited = Config::new()
-        .root(&dir)
-        .spec("patch-call.json")
-        .generate()
-        .unwrap();
-
-    let before = file(&original, "src/types.rs").replace("specs/bird/patch-call.json", "X");
-    let after = file(&edited, "src/types.rs").replace("patch-call.json", "X");
-    let after_items = top_level_items(&after);
-    for item in top_level_items(&before) {
-        assert!(
-            after_items.contains(&item),
-            "changed by an unrelated edit:\n{item}"
-        );
+    let name = std::path::Path::new(spec).file_name().unwrap();
+    std::fs::write(dir.join(name), value.to_string()).unwrap();
+    let edited = Config::new().root(&dir).spec(name).generate().unwrap();
+    let mut extra = 0;
+    for file in ["src/types.rs", "src/client.rs"] {
+        let before = file_of(&original, file).replace(spec, "SPEC");
+        let after = file_of(&edited, file).replace(name.to_str().unwrap(), "SPEC");
+        let after_items = top_level_items(&after);
+        let before_items = top_level_items(&before);
+        for item in &before_items {
+            if changed.iter().any(|c| item.contains(c)) {
+                continue;
+            }
+            assert!(
+                after_items.contains(item),
+                "{file}: changed by an unrelated edit:\n{item}"
+            );
+        }
+        extra += after_items.len() as isize - before_items.len() as isize;
     }
-    assert!(after.contains("pub struct Aardvark"));
-    assert_eq!(after_items.len(), top_level_items(&before).len() + 2);
+    extra
+}
+
+fn file_of(generated: &oagen::Generated, path: &str) -> String {
+    file(generated, path).to_string()
+}
+
+#[test]
+fn a_schema_inserted_at_the_front_and_reordered_schemas_change_nothing_else() {
+    let extra = generate_edited(
+        "specs/bird/patch-call.json",
+        |spec| {
+            let schemas = spec["components"]["schemas"].as_object().unwrap().clone();
+            let mut reordered = serde_json::Map::new();
+            reordered.insert(
+                "Aardvark".into(),
+                serde_json::json!({"type": "object", "properties": {"inline": {"type": "object", "properties": {"x": {"type": "string"}}}}}),
+            );
+            for (k, v) in schemas.into_iter().rev() {
+                reordered.insert(k, v);
+            }
+            spec["components"]["schemas"] = serde_json::Value::Object(reordered);
+        },
+        &[],
+    );
+    assert_eq!(extra, 2, "Aardvark and its inline AardvarkInline");
+}
+
+#[test]
+fn reordered_paths_change_nothing() {
+    let extra = generate_edited(
+        "specs/vocode/openapi.json",
+        |spec| {
+            let paths = spec["paths"].as_object().unwrap().clone();
+            spec["paths"] = serde_json::Value::Object(paths.into_iter().rev().collect());
+        },
+        &[],
+    );
+    assert_eq!(extra, 0);
+}
+
+#[test]
+fn an_inline_schema_added_beside_others_renames_none_of_them() {
+    let extra = generate_edited(
+        "specs/vocode/openapi.json",
+        |spec| {
+            let props = spec["components"]["schemas"]["AgentUpdateParams"]["properties"]
+                .as_object()
+                .unwrap()
+                .clone();
+            let mut with_new = serde_json::Map::new();
+            with_new.insert(
+                "a_new_choice".into(),
+                serde_json::json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}),
+            );
+            with_new.extend(props);
+            spec["components"]["schemas"]["AgentUpdateParams"]["properties"] =
+                serde_json::Value::Object(with_new);
+        },
+        &["pub struct AgentUpdateParams {"],
+    );
+    assert_eq!(extra, 1, "only AgentUpdateParamsANewChoice is new");
 }

@@ -52,6 +52,18 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         }
     });
 
+    let uses_types = api.operations.iter().any(|op| {
+        op.params.iter().any(|p| names_a_type(&p.ty))
+            || op
+                .body
+                .iter()
+                .any(|b| matches!(&b.kind, BodyKind::Json(t) if names_a_type(t)))
+            || op
+                .responses
+                .iter()
+                .any(|r| matches!(&r.kind, BodyKind::Json(t) if names_a_type(t)))
+    });
+    let use_types = uses_types.then(|| quote! { use super::types; });
     let mut error_enums = Vec::new();
     let methods: Vec<TokenStream> = api
         .operations
@@ -67,7 +79,7 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         #![doc = #module_doc]
 
         use super::runtime;
-        use super::types;
+        #use_types
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -119,6 +131,17 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         }
 
         #(#error_enums)*
+    }
+}
+
+/// True when the type mentions a generated type (so the client needs `use super::types`).
+fn names_a_type(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) | TypeRef::Boxed(_) => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            names_a_type(inner)
+        }
+        _ => false,
     }
 }
 

@@ -129,7 +129,8 @@ pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
 /// fenced blocks marked `text`, brackets and angle brackets escaped (no broken intra-doc
 /// links or stray HTML), bare URLs turned into autolinks.
 pub(crate) fn sanitize_doc(text: &str) -> String {
-    let mut out = Vec::new();
+    let text = html_to_markdown(text);
+    let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     for raw in text.lines() {
         let line = raw.trim();
@@ -145,6 +146,12 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
         if in_fence {
             out.push(raw.to_string());
             continue;
+        }
+        // A paragraph line right after a list item would be a lazy continuation of it;
+        // the authors mean a new paragraph.
+        let after_item = out.last().is_some_and(|p| is_list_item(p));
+        if after_item && !line.is_empty() && !is_list_item(line) {
+            out.push(String::new());
         }
         out.push(escape_prose(line));
     }
@@ -163,6 +170,65 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
         collapsed.pop();
     }
     collapsed.join("\n")
+}
+
+fn is_list_item(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("- ")
+        || line.starts_with("* ")
+        || line.starts_with("+ ")
+        || line
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Rewrites the HTML tags vendors put in descriptions (`<p>`, `<code>`, `<b>`, `<li>`, `<a>`,
+/// …) as Markdown; any other `<` stays text and is escaped later.
+fn html_to_markdown(text: &str) -> String {
+    if !text.contains('<') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let Some(end) = after.find('>') else {
+            out.push_str(after);
+            return out;
+        };
+        let tag = after[1..end].trim().to_ascii_lowercase();
+        let (closing, name) = match tag.strip_prefix('/') {
+            Some(n) => (true, n.trim()),
+            None => (false, tag.as_str()),
+        };
+        let name = name
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or_default();
+        let replacement = match (name, closing) {
+            ("p", false) | ("ul", _) | ("ol", _) | ("div", _) => Some("\n\n"),
+            ("p", true) | ("li", true) | ("a", _) | ("span", _) => Some(""),
+            ("br", _) => Some("\n"),
+            ("li", false) => Some("\n- "),
+            ("code", _) => Some("`"),
+            ("b", _) | ("strong", _) => Some("**"),
+            ("i", _) | ("em", _) => Some("*"),
+            _ => None,
+        };
+        match replacement {
+            Some(r) => {
+                out.push_str(r);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn escape_prose(line: &str) -> String {
@@ -201,6 +267,14 @@ fn escape_prose(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vendor_html_becomes_markdown_and_lists_end_cleanly() {
+        let text = "<p>Creates a <code>Channel</code>.</p> <p>See <a href=\"x\">docs</a>.</p>";
+        assert_eq!(sanitize_doc(text), "Creates a `Channel`.\n\nSee docs.");
+        assert_eq!(sanitize_doc("* a\n* b\nAfter"), "* a\n* b\n\nAfter");
+        assert_eq!(sanitize_doc("x <string> y"), "x &lt;string&gt; y");
+    }
 
     #[test]
     fn prose_cannot_become_code_links_or_html() {
