@@ -1290,7 +1290,9 @@ impl Cx<'_> {
                     .breaking(breaking, why),
             );
         };
-        match (&a.kind, &b.kind) {
+        // Aliases of named types (merged copies, `A: {$ref: B}`) are compared by what they
+        // stand for: turning a definition into an alias of an identical one changes nothing.
+        match (oa.resolve_kind(a), na.resolve_kind(b)) {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => self.structs(b, x, y, usage),
             (TypeKind::Enum(x), TypeKind::Enum(y)) => self.enums(b, x, y, usage),
             (TypeKind::Tagged(x), TypeKind::Tagged(y)) => {

@@ -58,6 +58,27 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
 }
 
+impl Api {
+    /// The shape a type stands for: its own kind, or, for an alias of another named type
+    /// (`A: {$ref: B}`, or a copy merged with an identical inline schema), the kind at the
+    /// end of the alias chain.
+    pub fn resolve_kind<'a>(&'a self, def: &'a TypeDef) -> &'a TypeKind {
+        let mut kind = &def.kind;
+        for _ in 0..self.types.len() {
+            match kind {
+                TypeKind::Alias(TypeRef::Named(id) | TypeRef::Boxed(id)) => {
+                    match self.types.get(id.0) {
+                        Some(next) => kind = &next.kind,
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        kind
+    }
+}
+
 /// Index of a [`TypeDef`] in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);

@@ -88,12 +88,13 @@ fn top_level_items(text: &str) -> Vec<&str> {
 
 /// Generates `spec` (a JSON file under the workspace) as is and after `edit`, and checks
 /// that every item of the original output is still there byte for byte, except items
-/// containing one of `changed`; returns how many items the edited output has in addition.
+/// containing one of `changed`; returns how many items the edited output has in addition,
+/// and the edited `types.rs`.
 fn generate_edited(
     spec: &str,
     edit: impl FnOnce(&mut serde_json::Value),
     changed: &[&str],
-) -> isize {
+) -> (isize, String) {
     let root = workspace();
     let text = std::fs::read_to_string(root.join(spec)).unwrap();
     let original = generate_one(spec);
@@ -105,6 +106,7 @@ fn generate_edited(
     std::fs::write(dir.join(name), value.to_string()).unwrap();
     let edited = Config::new().root(&dir).spec(name).generate().unwrap();
     let mut extra = 0;
+    let edited_types = file_of(&edited, "src/types.rs");
     for file in ["src/types.rs", "src/client.rs"] {
         let before = file_of(&original, file).replace(spec, "SPEC");
         let after = file_of(&edited, file).replace(name.to_str().unwrap(), "SPEC");
@@ -121,7 +123,7 @@ fn generate_edited(
         }
         extra += after_items.len() as isize - before_items.len() as isize;
     }
-    extra
+    (extra, edited_types)
 }
 
 fn file_of(generated: &oagen::Generated, path: &str) -> String {
@@ -130,7 +132,7 @@ fn file_of(generated: &oagen::Generated, path: &str) -> String {
 
 #[test]
 fn a_schema_inserted_at_the_front_and_reordered_schemas_change_nothing_else() {
-    let extra = generate_edited(
+    let (extra, _) = generate_edited(
         "specs/bird/patch-call.json",
         |spec| {
             let schemas = spec["components"]["schemas"].as_object().unwrap().clone();
@@ -151,7 +153,7 @@ fn a_schema_inserted_at_the_front_and_reordered_schemas_change_nothing_else() {
 
 #[test]
 fn reordered_paths_change_nothing() {
-    let extra = generate_edited(
+    let (extra, _) = generate_edited(
         "specs/vocode/openapi.json",
         |spec| {
             let paths = spec["paths"].as_object().unwrap().clone();
@@ -164,7 +166,10 @@ fn reordered_paths_change_nothing() {
 
 #[test]
 fn an_inline_schema_added_beside_others_renames_none_of_them() {
-    let extra = generate_edited(
+    // The new property's schema, `anyOf [string, integer]`, is a copy of the item schema of
+    // `ValidationError.loc`: copies share one definition, held by the smallest name. Every
+    // existing name stays and keeps its meaning; the old definition becomes an alias.
+    let (extra, types) = generate_edited(
         "specs/vocode/openapi.json",
         |spec| {
             let props = spec["components"]["schemas"]["AgentUpdateParams"]["properties"]
@@ -180,7 +185,24 @@ fn an_inline_schema_added_beside_others_renames_none_of_them() {
             spec["components"]["schemas"]["AgentUpdateParams"]["properties"] =
                 serde_json::Value::Object(with_new);
         },
-        &["pub struct AgentUpdateParams {"],
+        &[
+            "pub struct AgentUpdateParams {",
+            "pub enum ValidationErrorLocItem {",
+        ],
     );
     assert_eq!(extra, 1, "only AgentUpdateParamsANewChoice is new");
+    assert!(types.contains("pub type ValidationErrorLocItem = AgentUpdateParamsANewChoice;"));
+}
+
+#[test]
+fn an_unrelated_inline_schema_changes_nothing_else() {
+    let (extra, _) = generate_edited(
+        "specs/vocode/openapi.json",
+        |spec| {
+            spec["components"]["schemas"]["AgentUpdateParams"]["properties"]["a_new_object"] =
+                serde_json::json!({"type": "object", "properties": {"x": {"type": "boolean"}}});
+        },
+        &["pub struct AgentUpdateParams {"],
+    );
+    assert_eq!(extra, 1, "only AgentUpdateParamsANewObject is new");
 }

@@ -1362,79 +1362,10 @@ impl ::std::fmt::Display for GatherInput {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/Gather/properties/speechLocale` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GatherSpeechLocale {
-    /// `de-DE`
-    #[serde(rename = "de-DE")]
-    DeDe,
-    /// `en-AU`
-    #[serde(rename = "en-AU")]
-    EnAu,
-    /// `en-GB`
-    #[serde(rename = "en-GB")]
-    EnGb,
-    /// `en-US`
-    #[serde(rename = "en-US")]
-    EnUs,
-    /// `es-US`
-    #[serde(rename = "es-US")]
-    EsUs,
-    /// `it-IT`
-    #[serde(rename = "it-IT")]
-    ItIt,
-    /// `ja-JP`
-    #[serde(rename = "ja-JP")]
-    JaJp,
-    /// `ko-KR`
-    #[serde(rename = "ko-KR")]
-    KoKr,
-    /// `pt-BR`
-    #[serde(rename = "pt-BR")]
-    PtBr,
-    /// `th-TH`
-    #[serde(rename = "th-TH")]
-    ThTh,
-    /// `zh-CN`
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-}
-
-impl GatherSpeechLocale {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::DeDe => "de-DE",
-            Self::EnAu => "en-AU",
-            Self::EnGb => "en-GB",
-            Self::EnUs => "en-US",
-            Self::EsUs => "es-US",
-            Self::ItIt => "it-IT",
-            Self::JaJp => "ja-JP",
-            Self::KoKr => "ko-KR",
-            Self::PtBr => "pt-BR",
-            Self::ThTh => "th-TH",
-            Self::ZhCn => "zh-CN",
-        }
-    }
-}
-
-impl ::std::fmt::Display for GatherSpeechLocale {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type GatherSpeechLocale = AmdSettingsSpeechLocale;
 
 /// HangupCalls
 ///

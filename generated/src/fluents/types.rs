@@ -134,68 +134,7 @@ pub struct UpdateActionDto {
     pub action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/UpdateActionDto/properties/type` in `specs/fluents/update-action.yaml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateActionDtoType {
-    /// `action_transfer_call`
-    #[serde(rename = "action_transfer_call")]
-    ActionTransferCall,
-    /// `action_end_conversation`
-    #[serde(rename = "action_end_conversation")]
-    ActionEndConversation,
-    /// `action_dtmf`
-    #[serde(rename = "action_dtmf")]
-    ActionDtmf,
-    /// `action_add_to_conference`
-    #[serde(rename = "action_add_to_conference")]
-    ActionAddToConference,
-    /// `action_trigger_function_call`
-    #[serde(rename = "action_trigger_function_call")]
-    ActionTriggerFunctionCall,
-    /// `action_trigger_phrase_based`
-    #[serde(rename = "action_trigger_phrase_based")]
-    ActionTriggerPhraseBased,
-    /// `action_set_hold`
-    #[serde(rename = "action_set_hold")]
-    ActionSetHold,
-    /// `action_warm_transfer`
-    #[serde(rename = "action_warm_transfer")]
-    ActionWarmTransfer,
-    /// `phrase_condition_type_contains`
-    #[serde(rename = "phrase_condition_type_contains")]
-    PhraseConditionTypeContains,
-}
-
-impl UpdateActionDtoType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionTransferCall => "action_transfer_call",
-            Self::ActionEndConversation => "action_end_conversation",
-            Self::ActionDtmf => "action_dtmf",
-            Self::ActionAddToConference => "action_add_to_conference",
-            Self::ActionTriggerFunctionCall => "action_trigger_function_call",
-            Self::ActionTriggerPhraseBased => "action_trigger_phrase_based",
-            Self::ActionSetHold => "action_set_hold",
-            Self::ActionWarmTransfer => "action_warm_transfer",
-            Self::PhraseConditionTypeContains => "phrase_condition_type_contains",
-        }
-    }
-}
-
-impl ::std::fmt::Display for UpdateActionDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type UpdateActionDtoType = ActionDtoType;

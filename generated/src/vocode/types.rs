@@ -754,41 +754,10 @@ impl ::std::fmt::Display for AddToConferenceActionParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/AddToConferenceAction/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AddToConferenceActionType {
-    /// `action_add_to_conference`
-    #[default]
-    #[serde(rename = "action_add_to_conference")]
-    ActionAddToConference,
-}
-
-impl AddToConferenceActionType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionAddToConference => "action_add_to_conference",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AddToConferenceActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type AddToConferenceActionType = AddToConferenceActionParamsType;
 
 /// Source: `/components/schemas/AddToConferenceActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -805,102 +774,15 @@ pub struct AddToConferenceActionUpdateParams {
     pub action_trigger: Option<AddToConferenceActionUpdateParamsActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/AddToConferenceActionUpdateParams/properties/action_trigger/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum AddToConferenceActionUpdateParamsActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerInput),
-}
+pub type AddToConferenceActionUpdateParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
-impl ::serde::Serialize for AddToConferenceActionUpdateParamsActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionUpdateParamsActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/AddToConferenceActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AddToConferenceActionUpdateParamsType {
-    /// `action_add_to_conference`
-    #[default]
-    #[serde(rename = "action_add_to_conference")]
-    ActionAddToConference,
-}
-
-impl AddToConferenceActionUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionAddToConference => "action_add_to_conference",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AddToConferenceActionUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type AddToConferenceActionUpdateParamsType = AddToConferenceActionParamsType;
 
 /// Source: `/components/schemas/AddToConferenceConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1361,101 +1243,23 @@ pub enum AgentParamsActionsItem {
     /// The branch at `/components/schemas/AgentParams/properties/actions/items/anyOf/0`.
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentParams/properties/actions/items/anyOf/1`.
-    ActionParamsRequest(ActionParamsRequest),
+    Union(ActionParamsRequest),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/AgentParams/properties/deepgram_keywords/anyOf/0/additionalProperties` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum AgentParamsDeepgramKeywordsValue {
-    /// The branch at `/components/schemas/AgentParams/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/0`.
-    Integer(i64),
-    /// The branch at `/components/schemas/AgentParams/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/1`.
-    Number(f64),
-}
+pub type AgentParamsDeepgramKeywordsValue = AgentDeepgramKeywordsValue;
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/AgentParams/properties/endpointing_sensitivity` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AgentParamsEndpointingSensitivity {
-    /// `auto`
-    #[serde(rename = "auto")]
-    Auto,
-    /// `relaxed`
-    #[serde(rename = "relaxed")]
-    Relaxed,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-}
+pub type AgentParamsEndpointingSensitivity = AgentEndpointingSensitivity;
 
-impl AgentParamsEndpointingSensitivity {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Relaxed => "relaxed",
-            Self::Sensitive => "sensitive",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AgentParamsEndpointingSensitivity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/AgentParams/properties/ivr_navigation_mode` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AgentParamsIvrNavigationMode {
-    /// `default`
-    #[serde(rename = "default")]
-    Default,
-    /// `off`
-    #[serde(rename = "off")]
-    Off,
-}
-
-impl AgentParamsIvrNavigationMode {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Default => "default",
-            Self::Off => "off",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AgentParamsIvrNavigationMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type AgentParamsIvrNavigationMode = AgentIvrNavigationMode;
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
 ///
@@ -1506,7 +1310,7 @@ pub enum AgentParamsVoice {
     /// The branch at `/components/schemas/AgentParams/properties/voice/anyOf/0`.
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentParams/properties/voice/anyOf/1`.
-    VoiceParamsRequest(VoiceParamsRequest),
+    Union(VoiceParamsRequest),
 }
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
@@ -1669,101 +1473,23 @@ pub enum AgentUpdateParamsActionsItem {
     /// The branch at `/components/schemas/AgentUpdateParams/properties/actions/anyOf/0/items/anyOf/0`.
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentUpdateParams/properties/actions/anyOf/0/items/anyOf/1`.
-    ActionUpdateParamsRequest(ActionUpdateParamsRequest),
+    Union(ActionUpdateParamsRequest),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/deepgram_keywords/anyOf/0/additionalProperties` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum AgentUpdateParamsDeepgramKeywordsValue {
-    /// The branch at `/components/schemas/AgentUpdateParams/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/0`.
-    Integer(i64),
-    /// The branch at `/components/schemas/AgentUpdateParams/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/1`.
-    Number(f64),
-}
+pub type AgentUpdateParamsDeepgramKeywordsValue = AgentDeepgramKeywordsValue;
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/AgentUpdateParams/properties/endpointing_sensitivity/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AgentUpdateParamsEndpointingSensitivity {
-    /// `auto`
-    #[serde(rename = "auto")]
-    Auto,
-    /// `relaxed`
-    #[serde(rename = "relaxed")]
-    Relaxed,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-}
+pub type AgentUpdateParamsEndpointingSensitivity = AgentEndpointingSensitivity;
 
-impl AgentUpdateParamsEndpointingSensitivity {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Relaxed => "relaxed",
-            Self::Sensitive => "sensitive",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AgentUpdateParamsEndpointingSensitivity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/AgentUpdateParams/properties/ivr_navigation_mode/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AgentUpdateParamsIvrNavigationMode {
-    /// `default`
-    #[serde(rename = "default")]
-    Default,
-    /// `off`
-    #[serde(rename = "off")]
-    Off,
-}
-
-impl AgentUpdateParamsIvrNavigationMode {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Default => "default",
-            Self::Off => "off",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AgentUpdateParamsIvrNavigationMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type AgentUpdateParamsIvrNavigationMode = AgentIvrNavigationMode;
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
 ///
@@ -1814,7 +1540,7 @@ pub enum AgentUpdateParamsVoice {
     /// The branch at `/components/schemas/AgentUpdateParams/properties/voice/anyOf/0`.
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentUpdateParams/properties/voice/anyOf/1`.
-    VoiceUpdateParamsRequest(VoiceUpdateParamsRequest),
+    Union(VoiceUpdateParamsRequest),
 }
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
@@ -1908,41 +1634,10 @@ impl ::std::fmt::Display for AzureVoiceParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/AzureVoice/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AzureVoiceType {
-    /// `voice_azure`
-    #[default]
-    #[serde(rename = "voice_azure")]
-    VoiceAzure,
-}
-
-impl AzureVoiceType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoiceAzure => "voice_azure",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AzureVoiceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type AzureVoiceType = AzureVoiceParamsType;
 
 /// Source: `/components/schemas/AzureVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1960,41 +1655,10 @@ pub struct AzureVoiceUpdateParams {
     pub rate: Option<i64>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/AzureVoiceUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AzureVoiceUpdateParamsType {
-    /// `voice_azure`
-    #[default]
-    #[serde(rename = "voice_azure")]
-    VoiceAzure,
-}
-
-impl AzureVoiceUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoiceAzure => "voice_azure",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AzureVoiceUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type AzureVoiceUpdateParamsType = AzureVoiceParamsType;
 
 /// Source: `/components/schemas/BuyPhoneNumberRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2043,9 +1707,7 @@ pub enum BuyPhoneNumberRequestInboundAgent {
     /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/1`.
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/2`.
-    BuyPhoneNumberRequestInboundAgentVariant2(
-        BuyPhoneNumberRequestInboundAgentBuyPhoneNumberRequestInboundAgentVariant2,
-    ),
+    Enum(BuyPhoneNumberRequestInboundAgentEnum),
     /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/0`.
     AgentParams(AgentParams),
 }
@@ -2064,14 +1726,14 @@ pub enum BuyPhoneNumberRequestInboundAgent {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum BuyPhoneNumberRequestInboundAgentBuyPhoneNumberRequestInboundAgentVariant2 {
+pub enum BuyPhoneNumberRequestInboundAgentEnum {
     /// `default`
     #[default]
     #[serde(rename = "default")]
     Default,
 }
 
-impl BuyPhoneNumberRequestInboundAgentBuyPhoneNumberRequestInboundAgentVariant2 {
+impl BuyPhoneNumberRequestInboundAgentEnum {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -2080,8 +1742,7 @@ impl BuyPhoneNumberRequestInboundAgentBuyPhoneNumberRequestInboundAgentVariant2 
     }
 }
 
-impl ::std::fmt::Display
-for BuyPhoneNumberRequestInboundAgentBuyPhoneNumberRequestInboundAgentVariant2 {
+impl ::std::fmt::Display for BuyPhoneNumberRequestInboundAgentEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2594,43 +2255,10 @@ impl<'de> ::serde::Deserialize<'de> for CallTelephonyMetadata {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/Call/properties/telephony_provider` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallTelephonyProvider {
-    /// `vonage`
-    #[serde(rename = "vonage")]
-    Vonage,
-    /// `twilio`
-    #[serde(rename = "twilio")]
-    Twilio,
-}
-
-impl CallTelephonyProvider {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Vonage => "vonage",
-            Self::Twilio => "twilio",
-        }
-    }
-}
-
-impl ::std::fmt::Display for CallTelephonyProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type CallTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
 
 /// Source: `/components/schemas/CollectField` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2852,176 +2480,50 @@ pub struct CreateCallAgentParams {
     pub llm_temperature: Option<f64>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/actions/items` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateCallAgentParamsActionsItem {
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/actions/items/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/actions/items/anyOf/1`.
-    ActionParamsRequest(ActionParamsRequest),
-}
+pub type CreateCallAgentParamsActionsItem = AgentParamsActionsItem;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/deepgram_keywords/anyOf/0/additionalProperties` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateCallAgentParamsDeepgramKeywordsValue {
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/0`.
-    Integer(i64),
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/1`.
-    Number(f64),
-}
+pub type CreateCallAgentParamsDeepgramKeywordsValue = AgentDeepgramKeywordsValue;
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/endpointing_sensitivity` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCallAgentParamsEndpointingSensitivity {
-    /// `auto`
-    #[serde(rename = "auto")]
-    Auto,
-    /// `relaxed`
-    #[serde(rename = "relaxed")]
-    Relaxed,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-}
+pub type CreateCallAgentParamsEndpointingSensitivity = AgentEndpointingSensitivity;
 
-impl CreateCallAgentParamsEndpointingSensitivity {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Relaxed => "relaxed",
-            Self::Sensitive => "sensitive",
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreateCallAgentParamsEndpointingSensitivity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/ivr_navigation_mode` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCallAgentParamsIvrNavigationMode {
-    /// `default`
-    #[serde(rename = "default")]
-    Default,
-    /// `off`
-    #[serde(rename = "off")]
-    Off,
-}
+pub type CreateCallAgentParamsIvrNavigationMode = AgentIvrNavigationMode;
 
-impl CreateCallAgentParamsIvrNavigationMode {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Default => "default",
-            Self::Off => "off",
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreateCallAgentParamsIvrNavigationMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/openai_account_connection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateCallAgentParamsOpenaiAccountConnection {
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/openai_account_connection/anyOf/1`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/openai_account_connection/anyOf/0`.
-    OpenAiAccountConnection(OpenAiAccountConnection),
-}
+pub type CreateCallAgentParamsOpenaiAccountConnection = AgentParamsOpenaiAccountConnection;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/prompt` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateCallAgentParamsPrompt {
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/prompt/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/prompt/anyOf/1`.
-    PromptParams(PromptParams),
-}
+pub type CreateCallAgentParamsPrompt = AgentParamsPrompt;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/vector_database` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateCallAgentParamsVectorDatabase {
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/vector_database/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/vector_database/anyOf/1`.
-    PineconeVectorDatabaseParams(PineconeVectorDatabaseParams),
-}
+pub type CreateCallAgentParamsVectorDatabase = AgentParamsVectorDatabase;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/voice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateCallAgentParamsVoice {
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/voice/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/voice/anyOf/1`.
-    VoiceParamsRequest(VoiceParamsRequest),
-}
+pub type CreateCallAgentParamsVoice = AgentParamsVoice;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/webhook` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateCallAgentParamsWebhook {
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/webhook/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/CreateCallAgentParams/properties/webhook/anyOf/1`.
-    WebhookParams(WebhookParams),
-}
+pub type CreateCallAgentParamsWebhook = AgentParamsWebhook;
 
 /// Source: `/components/schemas/CreateCallRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3084,43 +2586,10 @@ pub enum CreateCallRequestAgent {
     CreateCallAgentParams(CreateCallAgentParams),
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/CreateCallRequest/properties/on_no_human_answer` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCallRequestOnNoHumanAnswer {
-    /// `continue`
-    #[serde(rename = "continue")]
-    Continue,
-    /// `hangup`
-    #[serde(rename = "hangup")]
-    Hangup,
-}
-
-impl CreateCallRequestOnNoHumanAnswer {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Continue => "continue",
-            Self::Hangup => "hangup",
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreateCallRequestOnNoHumanAnswer {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type CreateCallRequestOnNoHumanAnswer = CallOnNoHumanAnswer;
 
 /// Source: `/components/schemas/DTMFAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3192,41 +2661,10 @@ impl ::std::fmt::Display for DtmfActionParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/DTMFAction/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum DtmfActionType {
-    /// `action_dtmf`
-    #[default]
-    #[serde(rename = "action_dtmf")]
-    ActionDtmf,
-}
-
-impl DtmfActionType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionDtmf => "action_dtmf",
-        }
-    }
-}
-
-impl ::std::fmt::Display for DtmfActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type DtmfActionType = DtmfActionParamsType;
 
 /// Source: `/components/schemas/DTMFActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3243,41 +2681,10 @@ pub struct DtmfActionUpdateParams {
     pub action_trigger: Option<FunctionCallActionTrigger>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/DTMFActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum DtmfActionUpdateParamsType {
-    /// `action_dtmf`
-    #[default]
-    #[serde(rename = "action_dtmf")]
-    ActionDtmf,
-}
-
-impl DtmfActionUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionDtmf => "action_dtmf",
-        }
-    }
-}
-
-impl ::std::fmt::Display for DtmfActionUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type DtmfActionUpdateParamsType = DtmfActionParamsType;
 
 /// Source: `/components/schemas/ElevenLabsVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3437,41 +2844,10 @@ impl ::std::fmt::Display for ElevenLabsVoiceParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/ElevenLabsVoice/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ElevenLabsVoiceType {
-    /// `voice_eleven_labs`
-    #[default]
-    #[serde(rename = "voice_eleven_labs")]
-    VoiceElevenLabs,
-}
-
-impl ElevenLabsVoiceType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoiceElevenLabs => "voice_eleven_labs",
-        }
-    }
-}
-
-impl ::std::fmt::Display for ElevenLabsVoiceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type ElevenLabsVoiceType = ElevenLabsVoiceParamsType;
 
 /// Source: `/components/schemas/ElevenLabsVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3531,41 +2907,10 @@ pub struct ElevenLabsVoiceUpdateParams {
     pub experimental_input_streaming: Option<bool>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/ElevenLabsVoiceUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ElevenLabsVoiceUpdateParamsType {
-    /// `voice_eleven_labs`
-    #[default]
-    #[serde(rename = "voice_eleven_labs")]
-    VoiceElevenLabs,
-}
-
-impl ElevenLabsVoiceUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoiceElevenLabs => "voice_eleven_labs",
-        }
-    }
-}
-
-impl ::std::fmt::Display for ElevenLabsVoiceUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type ElevenLabsVoiceUpdateParamsType = ElevenLabsVoiceParamsType;
 
 /// Source: `/components/schemas/EmptyActionConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3590,66 +2935,10 @@ pub struct EndConversationAction {
     pub action_trigger: Option<EndConversationActionActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/EndConversationAction/properties/action_trigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum EndConversationActionActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerOutput),
-}
-
-impl ::serde::Serialize for EndConversationActionActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EndConversationActionActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
+pub type EndConversationActionActionTrigger = AddToConferenceActionActionTrigger;
 
 /// Source: `/components/schemas/EndConversationActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3666,66 +2955,10 @@ pub struct EndConversationActionParams {
     pub action_trigger: Option<EndConversationActionParamsActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/EndConversationActionParams/properties/action_trigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum EndConversationActionParamsActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerInput),
-}
-
-impl ::serde::Serialize for EndConversationActionParamsActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EndConversationActionParamsActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
+pub type EndConversationActionParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
 /// Source: `/components/schemas/EndConversationActionParams/properties/type` in `specs/vocode/openapi.json`.
 #[derive(
@@ -3763,41 +2996,10 @@ impl ::std::fmt::Display for EndConversationActionParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/EndConversationAction/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum EndConversationActionType {
-    /// `action_end_conversation`
-    #[default]
-    #[serde(rename = "action_end_conversation")]
-    ActionEndConversation,
-}
-
-impl EndConversationActionType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionEndConversation => "action_end_conversation",
-        }
-    }
-}
-
-impl ::std::fmt::Display for EndConversationActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type EndConversationActionType = EndConversationActionParamsType;
 
 /// Source: `/components/schemas/EndConversationActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3814,102 +3016,15 @@ pub struct EndConversationActionUpdateParams {
     pub action_trigger: Option<EndConversationActionUpdateParamsActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/EndConversationActionUpdateParams/properties/action_trigger/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum EndConversationActionUpdateParamsActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerInput),
-}
+pub type EndConversationActionUpdateParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
-impl ::serde::Serialize for EndConversationActionUpdateParamsActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EndConversationActionUpdateParamsActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/EndConversationActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum EndConversationActionUpdateParamsType {
-    /// `action_end_conversation`
-    #[default]
-    #[serde(rename = "action_end_conversation")]
-    ActionEndConversation,
-}
-
-impl EndConversationActionUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionEndConversation => "action_end_conversation",
-        }
-    }
-}
-
-impl ::std::fmt::Display for EndConversationActionUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type EndConversationActionUpdateParamsType = EndConversationActionParamsType;
 
 /// Source: `/components/schemas/EventType` in `specs/vocode/openapi.json`.
 #[derive(
@@ -4102,41 +3217,10 @@ impl ::std::fmt::Display for ExternalActionParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/ExternalAction/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ExternalActionType {
-    /// `action_external`
-    #[default]
-    #[serde(rename = "action_external")]
-    ActionExternal,
-}
-
-impl ExternalActionType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionExternal => "action_external",
-        }
-    }
-}
-
-impl ::std::fmt::Display for ExternalActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type ExternalActionType = ExternalActionParamsType;
 
 /// Source: `/components/schemas/ExternalActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -4153,41 +3237,10 @@ pub struct ExternalActionUpdateParams {
     pub action_trigger: Option<FunctionCallActionTrigger>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/ExternalActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ExternalActionUpdateParamsType {
-    /// `action_external`
-    #[default]
-    #[serde(rename = "action_external")]
-    ActionExternal,
-}
-
-impl ExternalActionUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionExternal => "action_external",
-        }
-    }
-}
-
-impl ::std::fmt::Display for ExternalActionUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type ExternalActionUpdateParamsType = ExternalActionParamsType;
 
 /// Source: `/components/schemas/FunctionCallActionTrigger` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -4467,59 +3520,15 @@ pub struct LinkPhoneNumberRequest {
     pub inbound_agent: Option<Option<LinkPhoneNumberRequestInboundAgent>>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/LinkPhoneNumberRequest/properties/inbound_agent` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum LinkPhoneNumberRequestInboundAgent {
-    /// The branch at `/components/schemas/LinkPhoneNumberRequest/properties/inbound_agent/anyOf/1`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/LinkPhoneNumberRequest/properties/inbound_agent/anyOf/2`.
-    LinkPhoneNumberRequestInboundAgentVariant2(
-        LinkPhoneNumberRequestInboundAgentLinkPhoneNumberRequestInboundAgentVariant2,
-    ),
-    /// The branch at `/components/schemas/LinkPhoneNumberRequest/properties/inbound_agent/anyOf/0`.
-    AgentParams(AgentParams),
-}
+pub type LinkPhoneNumberRequestInboundAgent = BuyPhoneNumberRequestInboundAgent;
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/LinkPhoneNumberRequest/properties/inbound_agent/anyOf/2` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum LinkPhoneNumberRequestInboundAgentLinkPhoneNumberRequestInboundAgentVariant2 {
-    /// `default`
-    #[default]
-    #[serde(rename = "default")]
-    Default,
-}
-
-impl LinkPhoneNumberRequestInboundAgentLinkPhoneNumberRequestInboundAgentVariant2 {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Default => "default",
-        }
-    }
-}
-
-impl ::std::fmt::Display
-for LinkPhoneNumberRequestInboundAgentLinkPhoneNumberRequestInboundAgentVariant2 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type LinkPhoneNumberRequestInboundAgentEnum = BuyPhoneNumberRequestInboundAgentEnum;
 
 /// Source: `/components/schemas/NormalizedAgent` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4682,137 +3691,35 @@ pub struct NormalizedAgent {
     pub llm_temperature: Option<f64>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedAgent/properties/deepgram_keywords/anyOf/0/additionalProperties` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum NormalizedAgentDeepgramKeywordsValue {
-    /// The branch at `/components/schemas/NormalizedAgent/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/0`.
-    Integer(i64),
-    /// The branch at `/components/schemas/NormalizedAgent/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/1`.
-    Number(f64),
-}
+pub type NormalizedAgentDeepgramKeywordsValue = AgentDeepgramKeywordsValue;
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/NormalizedAgent/properties/endpointing_sensitivity` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NormalizedAgentEndpointingSensitivity {
-    /// `auto`
-    #[serde(rename = "auto")]
-    Auto,
-    /// `relaxed`
-    #[serde(rename = "relaxed")]
-    Relaxed,
-    /// `sensitive`
-    #[serde(rename = "sensitive")]
-    Sensitive,
-}
+pub type NormalizedAgentEndpointingSensitivity = AgentEndpointingSensitivity;
 
-impl NormalizedAgentEndpointingSensitivity {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Relaxed => "relaxed",
-            Self::Sensitive => "sensitive",
-        }
-    }
-}
-
-impl ::std::fmt::Display for NormalizedAgentEndpointingSensitivity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/NormalizedAgent/properties/ivr_navigation_mode` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NormalizedAgentIvrNavigationMode {
-    /// `default`
-    #[serde(rename = "default")]
-    Default,
-    /// `off`
-    #[serde(rename = "off")]
-    Off,
-}
+pub type NormalizedAgentIvrNavigationMode = AgentIvrNavigationMode;
 
-impl NormalizedAgentIvrNavigationMode {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Default => "default",
-            Self::Off => "off",
-        }
-    }
-}
-
-impl ::std::fmt::Display for NormalizedAgentIvrNavigationMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedAgent/properties/openai_account_connection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum NormalizedAgentOpenaiAccountConnection {
-    /// The branch at `/components/schemas/NormalizedAgent/properties/openai_account_connection/anyOf/1`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/NormalizedAgent/properties/openai_account_connection/anyOf/0`.
-    OpenAiAccountConnection(OpenAiAccountConnection),
-}
+pub type NormalizedAgentOpenaiAccountConnection = AgentParamsOpenaiAccountConnection;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedAgent/properties/prompt` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum NormalizedAgentPrompt {
-    /// The branch at `/components/schemas/NormalizedAgent/properties/prompt/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/NormalizedAgent/properties/prompt/anyOf/1`.
-    PromptParams(PromptParams),
-}
+pub type NormalizedAgentPrompt = AgentParamsPrompt;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedAgent/properties/vector_database` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum NormalizedAgentVectorDatabase {
-    /// The branch at `/components/schemas/NormalizedAgent/properties/vector_database/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/NormalizedAgent/properties/vector_database/anyOf/1`.
-    PineconeVectorDatabaseParams(PineconeVectorDatabaseParams),
-}
+pub type NormalizedAgentVectorDatabase = AgentParamsVectorDatabase;
 
 /// Source: `/components/schemas/NormalizedCall` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4985,181 +3892,25 @@ pub struct NormalizedCall {
     pub telephony_params: Option<Option<::std::collections::BTreeMap<String, String>>>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/NormalizedCall/properties/human_detection_result/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NormalizedCallHumanDetectionResult {
-    /// `human`
-    #[serde(rename = "human")]
-    Human,
-    /// `no_human`
-    #[serde(rename = "no_human")]
-    NoHuman,
-}
+pub type NormalizedCallHumanDetectionResult = CallHumanDetectionResult;
 
-impl NormalizedCallHumanDetectionResult {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Human => "human",
-            Self::NoHuman => "no_human",
-        }
-    }
-}
-
-impl ::std::fmt::Display for NormalizedCallHumanDetectionResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/NormalizedCall/properties/on_no_human_answer/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NormalizedCallOnNoHumanAnswer {
-    /// `continue`
-    #[serde(rename = "continue")]
-    Continue,
-    /// `hangup`
-    #[serde(rename = "hangup")]
-    Hangup,
-}
+pub type NormalizedCallOnNoHumanAnswer = CallOnNoHumanAnswer;
 
-impl NormalizedCallOnNoHumanAnswer {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Continue => "continue",
-            Self::Hangup => "hangup",
-        }
-    }
-}
-
-impl ::std::fmt::Display for NormalizedCallOnNoHumanAnswer {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/NormalizedCall/properties/stage/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NormalizedCallStage {
-    /// `created`
-    #[serde(rename = "created")]
-    Created,
-    /// `picked_up`
-    #[serde(rename = "picked_up")]
-    PickedUp,
-    /// `transfer_started`
-    #[serde(rename = "transfer_started")]
-    TransferStarted,
-    /// `transfer_successful`
-    #[serde(rename = "transfer_successful")]
-    TransferSuccessful,
-}
+pub type NormalizedCallStage = CallStage;
 
-impl NormalizedCallStage {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::PickedUp => "picked_up",
-            Self::TransferStarted => "transfer_started",
-            Self::TransferSuccessful => "transfer_successful",
-        }
-    }
-}
-
-impl ::std::fmt::Display for NormalizedCallStage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/NormalizedCall/properties/stage_outcome/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NormalizedCallStageOutcome {
-    /// `human_unanswered`
-    #[serde(rename = "human_unanswered")]
-    HumanUnanswered,
-    /// `call_did_not_connect`
-    #[serde(rename = "call_did_not_connect")]
-    CallDidNotConnect,
-    /// `human_disconnected`
-    #[serde(rename = "human_disconnected")]
-    HumanDisconnected,
-    /// `bot_disconnected`
-    #[serde(rename = "bot_disconnected")]
-    BotDisconnected,
-    /// `transfer_unanswered`
-    #[serde(rename = "transfer_unanswered")]
-    TransferUnanswered,
-    /// `transfer_disconnected`
-    #[serde(rename = "transfer_disconnected")]
-    TransferDisconnected,
-}
-
-impl NormalizedCallStageOutcome {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::HumanUnanswered => "human_unanswered",
-            Self::CallDidNotConnect => "call_did_not_connect",
-            Self::HumanDisconnected => "human_disconnected",
-            Self::BotDisconnected => "bot_disconnected",
-            Self::TransferUnanswered => "transfer_unanswered",
-            Self::TransferDisconnected => "transfer_disconnected",
-        }
-    }
-}
-
-impl ::std::fmt::Display for NormalizedCallStageOutcome {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type NormalizedCallStageOutcome = CallStageOutcome;
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
 ///
@@ -5174,104 +3925,15 @@ pub enum NormalizedCallTelephonyAccountConnection {
     TwilioAccountConnection(TwilioAccountConnection),
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedCall/properties/telephony_metadata/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum NormalizedCallTelephonyMetadata {
-    /// `type`: `telephony_metadata_vonage`.
-    Vonage(VonageTelephonyMetadata),
-    /// `type`: `telephony_metadata_twilio`.
-    Twilio(TwilioTelephonyMetadata),
-}
+pub type NormalizedCallTelephonyMetadata = CallTelephonyMetadata;
 
-impl ::serde::Serialize for NormalizedCallTelephonyMetadata {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Vonage(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "telephony_metadata_vonage",
-                    inner,
-                )
-            }
-            Self::Twilio(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "telephony_metadata_twilio",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for NormalizedCallTelephonyMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "telephony_metadata_vonage",
-            "telephony_metadata_twilio",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "telephony_metadata_vonage" => {
-                super::runtime::tagged::variant(value, None).map(Self::Vonage)
-            }
-            "telephony_metadata_twilio" => {
-                super::runtime::tagged::variant(value, None).map(Self::Twilio)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/NormalizedCall/properties/telephony_provider` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NormalizedCallTelephonyProvider {
-    /// `vonage`
-    #[serde(rename = "vonage")]
-    Vonage,
-    /// `twilio`
-    #[serde(rename = "twilio")]
-    Twilio,
-}
-
-impl NormalizedCallTelephonyProvider {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Vonage => "vonage",
-            Self::Twilio => "twilio",
-        }
-    }
-}
-
-impl ::std::fmt::Display for NormalizedCallTelephonyProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type NormalizedCallTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
 
 /// Source: `/components/schemas/NormalizedPhoneNumber` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5333,56 +3995,15 @@ pub struct NormalizedPhoneNumber {
     >,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedPhoneNumber/properties/telephony_account_connection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum NormalizedPhoneNumberTelephonyAccountConnection {
-    /// The branch at `/components/schemas/NormalizedPhoneNumber/properties/telephony_account_connection/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/NormalizedPhoneNumber/properties/telephony_account_connection/anyOf/1`.
-    TwilioAccountConnection(TwilioAccountConnection),
-}
+pub type NormalizedPhoneNumberTelephonyAccountConnection = NormalizedCallTelephonyAccountConnection;
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/NormalizedPhoneNumber/properties/telephony_provider` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NormalizedPhoneNumberTelephonyProvider {
-    /// `vonage`
-    #[serde(rename = "vonage")]
-    Vonage,
-    /// `twilio`
-    #[serde(rename = "twilio")]
-    Twilio,
-}
-
-impl NormalizedPhoneNumberTelephonyProvider {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Vonage => "vonage",
-            Self::Twilio => "twilio",
-        }
-    }
-}
-
-impl ::std::fmt::Display for NormalizedPhoneNumberTelephonyProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type NormalizedPhoneNumberTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
 
 /// Source: `/components/schemas/NormalizedPrompt` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5483,41 +4104,10 @@ impl ::std::fmt::Display for OpenAiAccountConnectionParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/OpenAIAccountConnection/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OpenAiAccountConnectionType {
-    /// `account_connection_openai`
-    #[default]
-    #[serde(rename = "account_connection_openai")]
-    AccountConnectionOpenai,
-}
-
-impl OpenAiAccountConnectionType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::AccountConnectionOpenai => "account_connection_openai",
-        }
-    }
-}
-
-impl ::std::fmt::Display for OpenAiAccountConnectionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type OpenAiAccountConnectionType = OpenAiAccountConnectionParamsType;
 
 /// Source: `/components/schemas/OpenAIAccountConnectionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -5529,41 +4119,10 @@ pub struct OpenAiAccountConnectionUpdateParams {
     pub r#type: OpenAiAccountConnectionUpdateParamsType,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/OpenAIAccountConnectionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OpenAiAccountConnectionUpdateParamsType {
-    /// `account_connection_openai`
-    #[default]
-    #[serde(rename = "account_connection_openai")]
-    AccountConnectionOpenai,
-}
-
-impl OpenAiAccountConnectionUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::AccountConnectionOpenai => "account_connection_openai",
-        }
-    }
-}
-
-impl ::std::fmt::Display for OpenAiAccountConnectionUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type OpenAiAccountConnectionUpdateParamsType = OpenAiAccountConnectionParamsType;
 
 /// Source: `/components/schemas/OpenAICredentials` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5647,43 +4206,10 @@ pub struct PhoneNumberPage {
     pub total_is_estimated: bool,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PhoneNumber/properties/telephony_provider` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PhoneNumberTelephonyProvider {
-    /// `vonage`
-    #[serde(rename = "vonage")]
-    Vonage,
-    /// `twilio`
-    #[serde(rename = "twilio")]
-    Twilio,
-}
-
-impl PhoneNumberTelephonyProvider {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Vonage => "vonage",
-            Self::Twilio => "twilio",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PhoneNumberTelephonyProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type PhoneNumberTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
 
 /// Source: `/components/schemas/PhraseBasedActionTriggerConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5750,41 +4276,10 @@ pub struct PhraseBasedActionTriggerOutput {
     pub config: PhraseBasedActionTriggerConfig,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PhraseBasedActionTrigger-Output/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PhraseBasedActionTriggerOutputType {
-    /// `action_trigger_phrase_based`
-    #[default]
-    #[serde(rename = "action_trigger_phrase_based")]
-    ActionTriggerPhraseBased,
-}
-
-impl PhraseBasedActionTriggerOutputType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionTriggerPhraseBased => "action_trigger_phrase_based",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PhraseBasedActionTriggerOutputType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type PhraseBasedActionTriggerOutputType = PhraseBasedActionTriggerInputType;
 
 /// Source: `/components/schemas/PhraseTrigger` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5897,41 +4392,10 @@ impl ::std::fmt::Display for PineconeVectorDatabaseParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PineconeVectorDatabase/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PineconeVectorDatabaseType {
-    /// `vector_database_pinecone`
-    #[default]
-    #[serde(rename = "vector_database_pinecone")]
-    VectorDatabasePinecone,
-}
-
-impl PineconeVectorDatabaseType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VectorDatabasePinecone => "vector_database_pinecone",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PineconeVectorDatabaseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type PineconeVectorDatabaseType = PineconeVectorDatabaseParamsType;
 
 /// Source: `/components/schemas/PineconeVectorDatabaseUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -5949,41 +4413,10 @@ pub struct PineconeVectorDatabaseUpdateParams {
     pub api_environment: Option<String>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PineconeVectorDatabaseUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PineconeVectorDatabaseUpdateParamsType {
-    /// `vector_database_pinecone`
-    #[default]
-    #[serde(rename = "vector_database_pinecone")]
-    VectorDatabasePinecone,
-}
-
-impl PineconeVectorDatabaseUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VectorDatabasePinecone => "vector_database_pinecone",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PineconeVectorDatabaseUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type PineconeVectorDatabaseUpdateParamsType = PineconeVectorDatabaseParamsType;
 
 /// Source: `/components/schemas/PlanType` in `specs/vocode/openapi.json`.
 #[derive(
@@ -6345,95 +4778,15 @@ impl ::std::fmt::Display for PlayHtVoiceParamsVersion {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PlayHtVoice/properties/quality/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PlayHtVoiceQuality {
-    /// `faster`
-    #[serde(rename = "faster")]
-    Faster,
-    /// `draft`
-    #[serde(rename = "draft")]
-    Draft,
-    /// `low`
-    #[serde(rename = "low")]
-    Low,
-    /// `medium`
-    #[serde(rename = "medium")]
-    Medium,
-    /// `high`
-    #[serde(rename = "high")]
-    High,
-    /// `premium`
-    #[serde(rename = "premium")]
-    Premium,
-}
+pub type PlayHtVoiceQuality = PlayHtVoiceParamsQuality;
 
-impl PlayHtVoiceQuality {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Faster => "faster",
-            Self::Draft => "draft",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Premium => "premium",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PlayHtVoiceQuality {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PlayHtVoice/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PlayHtVoiceType {
-    /// `voice_play_ht`
-    #[default]
-    #[serde(rename = "voice_play_ht")]
-    VoicePlayHt,
-}
-
-impl PlayHtVoiceType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoicePlayHt => "voice_play_ht",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PlayHtVoiceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type PlayHtVoiceType = PlayHtVoiceParamsType;
 
 /// Source: `/components/schemas/PlayHtVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -6523,171 +4876,25 @@ pub struct PlayHtVoiceUpdateParams {
     pub experimental_remove_silence: Option<bool>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PlayHtVoiceUpdateParams/properties/quality/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PlayHtVoiceUpdateParamsQuality {
-    /// `faster`
-    #[serde(rename = "faster")]
-    Faster,
-    /// `draft`
-    #[serde(rename = "draft")]
-    Draft,
-    /// `low`
-    #[serde(rename = "low")]
-    Low,
-    /// `medium`
-    #[serde(rename = "medium")]
-    Medium,
-    /// `high`
-    #[serde(rename = "high")]
-    High,
-    /// `premium`
-    #[serde(rename = "premium")]
-    Premium,
-}
+pub type PlayHtVoiceUpdateParamsQuality = PlayHtVoiceParamsQuality;
 
-impl PlayHtVoiceUpdateParamsQuality {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Faster => "faster",
-            Self::Draft => "draft",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Premium => "premium",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PlayHtVoiceUpdateParamsQuality {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PlayHtVoiceUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PlayHtVoiceUpdateParamsType {
-    /// `voice_play_ht`
-    #[default]
-    #[serde(rename = "voice_play_ht")]
-    VoicePlayHt,
-}
+pub type PlayHtVoiceUpdateParamsType = PlayHtVoiceParamsType;
 
-impl PlayHtVoiceUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoicePlayHt => "voice_play_ht",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PlayHtVoiceUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PlayHtVoiceUpdateParams/properties/version/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PlayHtVoiceUpdateParamsVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type PlayHtVoiceUpdateParamsVersion = PlayHtVoiceParamsVersion;
 
-impl PlayHtVoiceUpdateParamsVersion {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::V1 => "1",
-            Self::V2 => "2",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PlayHtVoiceUpdateParamsVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/PlayHtVoice/properties/version` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PlayHtVoiceVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
-
-impl PlayHtVoiceVersion {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::V1 => "1",
-            Self::V2 => "2",
-        }
-    }
-}
-
-impl ::std::fmt::Display for PlayHtVoiceVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type PlayHtVoiceVersion = PlayHtVoiceParamsVersion;
 
 /// Source: `/components/schemas/Prompt` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6964,43 +5171,10 @@ pub struct RimeVoiceParams {
     pub model_id: Option<Option<RimeVoiceParamsModelId>>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/RimeVoiceParams/properties/model_id/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum RimeVoiceParamsModelId {
-    /// `mist`
-    #[serde(rename = "mist")]
-    Mist,
-    /// `v1`
-    #[serde(rename = "v1")]
-    V1,
-}
-
-impl RimeVoiceParamsModelId {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Mist => "mist",
-            Self::V1 => "v1",
-        }
-    }
-}
-
-impl ::std::fmt::Display for RimeVoiceParamsModelId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type RimeVoiceParamsModelId = RimeVoiceModelId;
 
 /// Source: `/components/schemas/RimeVoiceParams/properties/type` in `specs/vocode/openapi.json`.
 #[derive(
@@ -7038,41 +5212,10 @@ impl ::std::fmt::Display for RimeVoiceParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/RimeVoice/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum RimeVoiceType {
-    /// `voice_rime`
-    #[default]
-    #[serde(rename = "voice_rime")]
-    VoiceRime,
-}
-
-impl RimeVoiceType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoiceRime => "voice_rime",
-        }
-    }
-}
-
-impl ::std::fmt::Display for RimeVoiceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type RimeVoiceType = RimeVoiceParamsType;
 
 /// Source: `/components/schemas/RimeVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7102,79 +5245,15 @@ pub struct RimeVoiceUpdateParams {
     pub model_id: Option<Option<RimeVoiceUpdateParamsModelId>>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/RimeVoiceUpdateParams/properties/model_id/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum RimeVoiceUpdateParamsModelId {
-    /// `mist`
-    #[serde(rename = "mist")]
-    Mist,
-    /// `v1`
-    #[serde(rename = "v1")]
-    V1,
-}
+pub type RimeVoiceUpdateParamsModelId = RimeVoiceModelId;
 
-impl RimeVoiceUpdateParamsModelId {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Mist => "mist",
-            Self::V1 => "v1",
-        }
-    }
-}
-
-impl ::std::fmt::Display for RimeVoiceUpdateParamsModelId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/RimeVoiceUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum RimeVoiceUpdateParamsType {
-    /// `voice_rime`
-    #[default]
-    #[serde(rename = "voice_rime")]
-    VoiceRime,
-}
-
-impl RimeVoiceUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoiceRime => "voice_rime",
-        }
-    }
-}
-
-impl ::std::fmt::Display for RimeVoiceUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type RimeVoiceUpdateParamsType = RimeVoiceParamsType;
 
 /// Source: `/components/schemas/SetHoldAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7195,66 +5274,10 @@ pub struct SetHoldAction {
     pub action_trigger: Option<SetHoldActionActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/SetHoldAction/properties/action_trigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum SetHoldActionActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerOutput),
-}
-
-impl ::serde::Serialize for SetHoldActionActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SetHoldActionActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
+pub type SetHoldActionActionTrigger = AddToConferenceActionActionTrigger;
 
 /// Source: `/components/schemas/SetHoldActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7271,66 +5294,10 @@ pub struct SetHoldActionParams {
     pub action_trigger: Option<SetHoldActionParamsActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/SetHoldActionParams/properties/action_trigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum SetHoldActionParamsActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerInput),
-}
-
-impl ::serde::Serialize for SetHoldActionParamsActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SetHoldActionParamsActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
+pub type SetHoldActionParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
 /// Source: `/components/schemas/SetHoldActionParams/properties/type` in `specs/vocode/openapi.json`.
 #[derive(
@@ -7368,41 +5335,10 @@ impl ::std::fmt::Display for SetHoldActionParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/SetHoldAction/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SetHoldActionType {
-    /// `action_set_hold`
-    #[default]
-    #[serde(rename = "action_set_hold")]
-    ActionSetHold,
-}
-
-impl SetHoldActionType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionSetHold => "action_set_hold",
-        }
-    }
-}
-
-impl ::std::fmt::Display for SetHoldActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type SetHoldActionType = SetHoldActionParamsType;
 
 /// Source: `/components/schemas/SetHoldActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7419,102 +5355,15 @@ pub struct SetHoldActionUpdateParams {
     pub action_trigger: Option<SetHoldActionUpdateParamsActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/SetHoldActionUpdateParams/properties/action_trigger/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum SetHoldActionUpdateParamsActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerInput),
-}
+pub type SetHoldActionUpdateParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
-impl ::serde::Serialize for SetHoldActionUpdateParamsActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SetHoldActionUpdateParamsActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/SetHoldActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SetHoldActionUpdateParamsType {
-    /// `action_set_hold`
-    #[default]
-    #[serde(rename = "action_set_hold")]
-    ActionSetHold,
-}
-
-impl SetHoldActionUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionSetHold => "action_set_hold",
-        }
-    }
-}
-
-impl ::std::fmt::Display for SetHoldActionUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type SetHoldActionUpdateParamsType = SetHoldActionParamsType;
 
 /// Source: `/components/schemas/TransferCallAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7534,66 +5383,10 @@ pub struct TransferCallAction {
     pub action_trigger: Option<TransferCallActionActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/TransferCallAction/properties/action_trigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum TransferCallActionActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerOutput),
-}
-
-impl ::serde::Serialize for TransferCallActionActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for TransferCallActionActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
+pub type TransferCallActionActionTrigger = AddToConferenceActionActionTrigger;
 
 /// Source: `/components/schemas/TransferCallActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7609,66 +5402,10 @@ pub struct TransferCallActionParams {
     pub action_trigger: Option<TransferCallActionParamsActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/TransferCallActionParams/properties/action_trigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum TransferCallActionParamsActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerInput),
-}
-
-impl ::serde::Serialize for TransferCallActionParamsActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for TransferCallActionParamsActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
+pub type TransferCallActionParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
 /// Source: `/components/schemas/TransferCallActionParams/properties/type` in `specs/vocode/openapi.json`.
 #[derive(
@@ -7706,41 +5443,10 @@ impl ::std::fmt::Display for TransferCallActionParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/TransferCallAction/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TransferCallActionType {
-    /// `action_transfer_call`
-    #[default]
-    #[serde(rename = "action_transfer_call")]
-    ActionTransferCall,
-}
-
-impl TransferCallActionType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionTransferCall => "action_transfer_call",
-        }
-    }
-}
-
-impl ::std::fmt::Display for TransferCallActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type TransferCallActionType = TransferCallActionParamsType;
 
 /// Source: `/components/schemas/TransferCallActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7757,102 +5463,15 @@ pub struct TransferCallActionUpdateParams {
     pub action_trigger: Option<TransferCallActionUpdateParamsActionTrigger>,
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/TransferCallActionUpdateParams/properties/action_trigger/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum TransferCallActionUpdateParamsActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerInput),
-}
+pub type TransferCallActionUpdateParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
-impl ::serde::Serialize for TransferCallActionUpdateParamsActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for TransferCallActionUpdateParamsActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/TransferCallActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TransferCallActionUpdateParamsType {
-    /// `action_transfer_call`
-    #[default]
-    #[serde(rename = "action_transfer_call")]
-    ActionTransferCall,
-}
-
-impl TransferCallActionUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::ActionTransferCall => "action_transfer_call",
-        }
-    }
-}
-
-impl ::std::fmt::Display for TransferCallActionUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type TransferCallActionUpdateParamsType = TransferCallActionParamsType;
 
 /// Source: `/components/schemas/TransferCallConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7935,41 +5554,10 @@ impl ::std::fmt::Display for TwilioAccountConnectionParamsType {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/TwilioAccountConnection/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TwilioAccountConnectionType {
-    /// `account_connection_twilio`
-    #[default]
-    #[serde(rename = "account_connection_twilio")]
-    AccountConnectionTwilio,
-}
-
-impl TwilioAccountConnectionType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::AccountConnectionTwilio => "account_connection_twilio",
-        }
-    }
-}
-
-impl ::std::fmt::Display for TwilioAccountConnectionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type TwilioAccountConnectionType = TwilioAccountConnectionParamsType;
 
 /// Source: `/components/schemas/TwilioAccountConnectionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7981,41 +5569,10 @@ pub struct TwilioAccountConnectionUpdateParams {
     pub r#type: TwilioAccountConnectionUpdateParamsType,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/TwilioAccountConnectionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TwilioAccountConnectionUpdateParamsType {
-    /// `account_connection_twilio`
-    #[default]
-    #[serde(rename = "account_connection_twilio")]
-    AccountConnectionTwilio,
-}
-
-impl TwilioAccountConnectionUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::AccountConnectionTwilio => "account_connection_twilio",
-        }
-    }
-}
-
-impl ::std::fmt::Display for TwilioAccountConnectionUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type TwilioAccountConnectionUpdateParamsType = TwilioAccountConnectionParamsType;
 
 /// Source: `/components/schemas/TwilioCredentials` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -8323,41 +5880,10 @@ impl ::std::fmt::Display for VocodeVoiceParamsVoiceId {
     }
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/VocodeVoice/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum VocodeVoiceType {
-    /// `voice_vocode`
-    #[default]
-    #[serde(rename = "voice_vocode")]
-    VoiceVocode,
-}
-
-impl VocodeVoiceType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoiceVocode => "voice_vocode",
-        }
-    }
-}
-
-impl ::std::fmt::Display for VocodeVoiceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type VocodeVoiceType = VocodeVoiceParamsType;
 
 /// Source: `/components/schemas/VocodeVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -8369,113 +5895,20 @@ pub struct VocodeVoiceUpdateParams {
     pub voice_id: Option<VocodeVoiceUpdateParamsVoiceId>,
 }
 
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/VocodeVoiceUpdateParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum VocodeVoiceUpdateParamsType {
-    /// `voice_vocode`
-    #[default]
-    #[serde(rename = "voice_vocode")]
-    VoiceVocode,
-}
+pub type VocodeVoiceUpdateParamsType = VocodeVoiceParamsType;
 
-impl VocodeVoiceUpdateParamsType {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::VoiceVocode => "voice_vocode",
-        }
-    }
-}
-
-impl ::std::fmt::Display for VocodeVoiceUpdateParamsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/VocodeVoiceUpdateParams/properties/voice_id/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum VocodeVoiceUpdateParamsVoiceId {
-    /// `joe`
-    #[default]
-    #[serde(rename = "joe")]
-    Joe,
-}
+pub type VocodeVoiceUpdateParamsVoiceId = VocodeVoiceParamsVoiceId;
 
-impl VocodeVoiceUpdateParamsVoiceId {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Joe => "joe",
-        }
-    }
-}
-
-impl ::std::fmt::Display for VocodeVoiceUpdateParamsVoiceId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// The same schema appears elsewhere in the spec; the types are one.
+///
 /// Source: `/components/schemas/VocodeVoice/properties/voice_id` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum VocodeVoiceVoiceId {
-    /// `joe`
-    #[default]
-    #[serde(rename = "joe")]
-    Joe,
-}
-
-impl VocodeVoiceVoiceId {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Joe => "joe",
-        }
-    }
-}
-
-impl ::std::fmt::Display for VocodeVoiceVoiceId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type VocodeVoiceVoiceId = VocodeVoiceParamsVoiceId;
 
 /// Source: `/components/schemas/VoicePage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -162,7 +162,9 @@ fn pass_of(api: &Api, ty: &TypeRef) -> Pass {
         | TypeRef::Uuid
         | TypeRef::DateTime
         | TypeRef::Date => Pass::Copy,
-        TypeRef::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => Pass::Copy,
+        TypeRef::Named(id) if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(_)) => {
+            Pass::Copy
+        }
         TypeRef::Array(_) => Pass::Slice,
         TypeRef::Nullable(inner) => pass_of(api, inner),
         _ => Pass::Ref,

@@ -61,7 +61,7 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
 }
 
 fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Named(id) if matches!(&api.types[id.0].kind, TypeKind::Enum(e) if e.variants.len() == 1))
+    matches!(ty, TypeRef::Named(id) if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(e) if e.variants.len() == 1))
 }
 
 fn emit_struct(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStream) -> TokenStream {

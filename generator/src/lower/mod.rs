@@ -24,8 +24,10 @@ pub(crate) struct Lowering<'a> {
     types: Vec<TypeDef>,
     /// Component schema pointer → its type.
     components: BTreeMap<String, TypeId>,
-    /// Canonical JSON of composite component schemas → type (inline copies reuse it).
+    /// Canonical JSON of composite component schemas → type (inline copies use it).
     structural: HashMap<String, TypeId>,
+    /// Canonical JSON of inline composite schemas → every type made from such a copy.
+    duplicates: BTreeMap<String, Vec<TypeId>>,
     /// Pointers of FastAPI `Undefined` sentinel schemas.
     sentinels: BTreeSet<String>,
     diags: Diagnostics,
@@ -56,6 +58,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         types: Vec::new(),
         components: BTreeMap::new(),
         structural: HashMap::new(),
+        duplicates: BTreeMap::new(),
         sentinels: BTreeSet::new(),
         diags: Diagnostics::default(),
     };
@@ -73,6 +76,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         security_schemes,
     };
     let mut diags = l.diags;
+    merge_duplicates(&mut api, l.duplicates);
     assign_names(&mut api, &mut diags);
     break_cycles(&mut api);
     let warnings = diags.finish()?;
@@ -578,6 +582,29 @@ fn parse_template(path: &str) -> (PathTemplate, Vec<String>) {
         },
         params,
     )
+}
+
+/// Pass 2b: inline schemas that are copies of each other (same JSON, annotations aside)
+/// share one definition. Every copy keeps its own name, so no name depends on which copies
+/// exist or in which order the spec lists them: the copy with the smallest name (then
+/// pointer) holds the definition and the others become aliases of it.
+fn merge_duplicates(api: &mut Api, groups: BTreeMap<String, Vec<TypeId>>) {
+    for ids in groups.into_values().filter(|ids| ids.len() > 1) {
+        let key = |id: &TypeId| {
+            let t = &api.types[id.0];
+            (t.name.rust.clone(), t.origin.pointer.clone())
+        };
+        let Some(rep) = ids.iter().min_by_key(|id| key(id)).copied() else {
+            continue;
+        };
+        for id in ids.into_iter().filter(|id| *id != rep) {
+            let def = &mut api.types[id.0];
+            def.kind = TypeKind::Alias(TypeRef::Named(rep));
+            def.docs
+                .notes
+                .push("The same schema appears elsewhere in the spec; the types are one.".into());
+        }
+    }
 }
 
 /// Pass 3: Rust names. Types are claimed component-first, each group sorted by wanted name

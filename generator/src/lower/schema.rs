@@ -139,6 +139,12 @@ impl Lowering<'_> {
                     docs_of(schema, None),
                 );
                 self.types[id.0].kind = kind;
+                if is_composite(schema) {
+                    self.duplicates
+                        .entry(canonical(schema))
+                        .or_default()
+                        .push(id);
+                }
                 Shape {
                     ty: TypeRef::Named(id),
                     nullable,
@@ -516,21 +522,27 @@ impl Lowering<'_> {
         let mut names = naming::Namespace::default();
         for (i, branch) in kept {
             let inner = format!("{pointer}/{key}/{i}");
-            let provisional = format!("{hint}Variant{i}");
-            let shape = self.use_at_depth(branch, &inner, &provisional, depth + 1);
+            // An inline branch that becomes a type of its own is named after its parent and
+            // its title or shape; other branches are named after their type.
+            let own_name = inline_branch_name(branch).map(|n| names.claim(&n).0);
+            let branch_hint = match &own_name {
+                Some(n) => format!("{hint}{n}"),
+                None => format!("{hint}Variant{i}"),
+            };
+            let shape = self.use_at_depth(branch, &inner, &branch_hint, depth + 1);
             let ty = if shape.nullable {
                 TypeRef::Nullable(Box::new(shape.ty))
             } else {
                 shape.ty
             };
-            let base = self.variant_name_for(&ty, &format!("Variant{i}"));
-            let (rust, _) = names.claim(&base);
-            // An inline branch type is named after its parent and variant.
-            if let TypeRef::Named(id) = &ty {
-                if self.types[id.0].name.rust == provisional {
-                    self.types[id.0].name.rust = format!("{hint}{rust}");
+            let rust = match own_name {
+                Some(n) => n,
+                None => {
+                    names
+                        .claim(&self.variant_name_for(&ty, &format!("Variant{i}")))
+                        .0
                 }
-            }
+            };
             variants.push(UntaggedVariant {
                 name: Name { wire: inner, rust },
                 ty,
@@ -1064,6 +1076,31 @@ impl Lowering<'_> {
         }
         (Vec::new(), at)
     }
+}
+
+/// The variant name of an inline union branch that will become a named type: its `title`,
+/// or a word for its shape. `None` for references and scalars (named after their type).
+fn inline_branch_name(branch: &Value) -> Option<String> {
+    let obj = branch.as_object()?;
+    if obj.contains_key("$ref") || !is_composite(branch) {
+        return None;
+    }
+    if let Some(title) = obj.get("title").and_then(Value::as_str) {
+        let name = naming::camel_part(title, "");
+        if !name.is_empty() {
+            return Some(name);
+        }
+    }
+    Some(
+        if obj.contains_key("enum") {
+            "Enum"
+        } else if ["oneOf", "anyOf"].iter().any(|k| obj.contains_key(*k)) {
+            "Union"
+        } else {
+            "Object"
+        }
+        .to_string(),
+    )
 }
 
 /// One conditional branch of an adjacently tagged content property.
