@@ -120,7 +120,11 @@ pub fn snake_name(raw: &str, fallback: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
-    if matches!(name.as_str(), "self" | "super" | "crate" | "_") {
+    // Keywords that cannot be raw identifiers, and clippy's placeholder names.
+    if matches!(
+        name.as_str(),
+        "self" | "super" | "crate" | "_" | "foo" | "baz" | "quux"
+    ) {
         name.push('_');
     }
     name

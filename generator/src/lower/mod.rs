@@ -664,7 +664,11 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
         ]
         .map(String::from),
     );
-    for scheme in &api.security_schemes {
+    // Credential fields of the client, and their `with_*` setters.
+    let mut fields = Namespace::with_taken(["base_url", "http"].map(String::from));
+    for scheme in &mut api.security_schemes {
+        let (field, _) = fields.claim(&naming::snake_name(&scheme.name.wire, "credential"));
+        scheme.name.rust = field;
         methods.claim(&format!("with_{}", scheme.name.rust));
     }
     let mut order: Vec<usize> = (0..api.operations.len()).collect();
