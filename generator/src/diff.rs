@@ -581,58 +581,17 @@ fn kind_text(api: &Api, kind: &TypeKind) -> String {
     }
 }
 
-/// The type references a definition holds.
-fn children(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .map(|f| &f.ty)
-            .chain(s.additional.as_ref())
-            .collect(),
-        TypeKind::Tagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Adjacent(u) => u
-            .variants
-            .iter()
-            .filter_map(|v| v.content.as_ref())
-            .collect(),
-        TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Alias(t) => vec![t],
-        TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
-    }
-}
-
-fn named_ids(ty: &TypeRef, out: &mut Vec<usize>) {
-    match ty {
-        TypeRef::Named(id) | TypeRef::Boxed(id) => out.push(id.0),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            named_ids(inner, out)
-        }
-        _ => {}
-    }
-}
-
-fn is_success(s: StatusMatch) -> bool {
-    match s {
-        StatusMatch::Code(c) => (200..300).contains(&c),
-        StatusMatch::Range(r) => r == 2,
-        StatusMatch::Default => false,
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // One side of the comparison.
 
-/// How the operations use a type (transitively).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Usage {
-    /// Reachable from a parameter or request body: users build it.
-    input: bool,
-    /// Reachable from a response: users read it.
-    output: bool,
+/// How [`Usage`] reads in a report.
+trait UsageText {
+    fn built(self) -> bool;
+    fn match_note(self) -> &'static str;
+    fn describe(self, ty: &str) -> String;
 }
 
-impl Usage {
+impl UsageText for Usage {
     /// Users build values of this type (an input, or used by no operation).
     fn built(self) -> bool {
         self.input || !self.output
@@ -682,86 +641,27 @@ impl<'a> Side<'a> {
             .enumerate()
             .map(|(i, t)| (t.name.rust.as_str(), i))
             .collect();
-        let mut inputs = Vec::new();
-        let mut outputs = Vec::new();
-        for op in &api.operations {
-            for p in &op.params {
-                named_ids(&p.ty, &mut inputs);
-            }
-            if let Some(Body {
-                kind: BodyKind::Json(t),
-                ..
-            }) = &op.body
-            {
-                named_ids(t, &mut inputs);
-            }
-            for r in &op.responses {
-                if let BodyKind::Json(t) = &r.kind {
-                    named_ids(t, &mut outputs);
-                }
-            }
-        }
-        let mut usage = vec![Usage::default(); api.types.len()];
-        let reach = |seeds: Vec<usize>| {
-            let mut seen = vec![false; api.types.len()];
-            let mut stack = seeds;
-            while let Some(i) = stack.pop() {
-                let Some(def) = api.types.get(i) else {
-                    continue;
-                };
-                if std::mem::replace(&mut seen[i], true) {
-                    continue;
-                }
-                for t in children(&def.kind) {
-                    named_ids(t, &mut stack);
-                }
-            }
-            seen
-        };
-        for (i, hit) in reach(inputs).into_iter().enumerate() {
-            usage[i].input = hit;
-        }
-        for (i, hit) in reach(outputs).into_iter().enumerate() {
-            usage[i].output = hit;
-        }
+        let usage = api.usage();
         Side { api, types, usage }
     }
 
     fn outcome(&self, op: &Operation) -> Outcome {
-        let has_2xx = op.responses.iter().any(|r| is_success(r.status));
-        let success =
-            |r: &Response| is_success(r.status) || (!has_2xx && r.status == StatusMatch::Default);
-        let successes: Vec<&Response> = op.responses.iter().filter(|r| success(r)).collect();
-        let mut json: Vec<&TypeRef> = successes
-            .iter()
-            .filter_map(|r| match &r.kind {
-                BodyKind::Json(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        json.dedup();
-        let any_bytes = successes.iter().any(|r| r.kind == BodyKind::Bytes);
-        let any_empty = successes.iter().any(|r| r.kind == BodyKind::Empty);
-        let ok = if any_bytes {
-            "Bytes".to_string()
-        } else {
-            match json.as_slice() {
-                [] => "()".to_string(),
-                [t] if any_empty => format!("Option<{}>", render(self.api, t)),
-                [t] => render(self.api, t),
-                _ => "Value".to_string(),
-            }
+        let ok = match op.success() {
+            Success::Bytes => "Bytes".to_string(),
+            Success::Unit => "()".to_string(),
+            Success::OptionalJson(t) => format!("Option<{}>", render(self.api, &t)),
+            Success::Json(t) => render(self.api, &t),
+            Success::AnyJson => "Value".to_string(),
         };
         let errors = op
-            .responses
-            .iter()
-            .filter(|r| !success(r))
+            .errors()
+            .into_iter()
             .map(|r| (r.status, body_type(self.api, &r.kind)))
             .collect();
         Outcome {
             ok,
             errors,
-            successes: successes.iter().map(|r| r.status).collect(),
+            successes: op.successes().iter().map(|r| r.status).collect(),
         }
     }
 }

@@ -79,6 +79,100 @@ impl Api {
     }
 }
 
+/// How operations use a type, transitively through fields, variants, items and aliases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from a parameter or a request body: users build it.
+    pub input: bool,
+    /// Reachable from a response body: users read it.
+    pub output: bool,
+}
+
+impl Api {
+    /// The [`Usage`] of every type, indexed like [`Api::types`].
+    pub fn usage(&self) -> Vec<Usage> {
+        let mut inputs = Vec::new();
+        let mut outputs = Vec::new();
+        for op in &self.operations {
+            for p in &op.params {
+                p.ty.named_ids(&mut inputs);
+            }
+            if let Some(Body {
+                kind: BodyKind::Json(t),
+                ..
+            }) = &op.body
+            {
+                t.named_ids(&mut inputs);
+            }
+            for r in &op.responses {
+                if let BodyKind::Json(t) = &r.kind {
+                    t.named_ids(&mut outputs);
+                }
+            }
+        }
+        let reach = |seeds: Vec<TypeId>| {
+            let mut seen = vec![false; self.types.len()];
+            let mut stack = seeds;
+            while let Some(id) = stack.pop() {
+                let Some(def) = self.types.get(id.0) else {
+                    continue;
+                };
+                if std::mem::replace(&mut seen[id.0], true) {
+                    continue;
+                }
+                for t in def.kind.children() {
+                    t.named_ids(&mut stack);
+                }
+            }
+            seen
+        };
+        let mut usage = vec![Usage::default(); self.types.len()];
+        for (u, hit) in usage.iter_mut().zip(reach(inputs)) {
+            u.input = hit;
+        }
+        for (u, hit) in usage.iter_mut().zip(reach(outputs)) {
+            u.output = hit;
+        }
+        usage
+    }
+}
+
+impl TypeKind {
+    /// The type references this definition holds (fields, variants, alias target).
+    pub fn children(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(s.additional.as_ref())
+                .collect(),
+            TypeKind::Tagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Adjacent(u) => u
+                .variants
+                .iter()
+                .filter_map(|v| v.content.as_ref())
+                .collect(),
+            TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
+        }
+    }
+}
+
+impl TypeRef {
+    /// Appends the named types this reference mentions (through arrays, maps, nullability).
+    pub fn named_ids(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => out.push(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named_ids(out)
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Index of a [`TypeDef`] in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
@@ -365,6 +459,75 @@ pub enum StatusMatch {
     Range(u16),
     /// `default`.
     Default,
+}
+
+impl StatusMatch {
+    /// A 2XX status or the `2XX` range.
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(r) => r == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+/// What an operation's client method returns on success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Success {
+    /// No body (`()`).
+    Unit,
+    /// One JSON type.
+    Json(TypeRef),
+    /// One JSON type, or no body for some statuses (`Option<T>`).
+    OptionalJson(TypeRef),
+    /// Raw bytes (a non-JSON media type among the successes).
+    Bytes,
+    /// Several JSON types: any JSON value.
+    AnyJson,
+}
+
+impl Operation {
+    /// The responses that are successes: the 2XX ones, or `default` when there is none.
+    pub fn successes(&self) -> Vec<&Response> {
+        let has_2xx = self.responses.iter().any(|r| r.status.is_success());
+        self.responses
+            .iter()
+            .filter(|r| r.status.is_success() || (!has_2xx && r.status == StatusMatch::Default))
+            .collect()
+    }
+
+    /// The documented responses that are errors (everything but [`Operation::successes`]).
+    pub fn errors(&self) -> Vec<&Response> {
+        let successes = self.successes();
+        self.responses
+            .iter()
+            .filter(|r| !successes.iter().any(|s| s.status == r.status))
+            .collect()
+    }
+
+    /// The success type of the client method.
+    pub fn success(&self) -> Success {
+        let successes = self.successes();
+        if successes.iter().any(|r| r.kind == BodyKind::Bytes) {
+            return Success::Bytes;
+        }
+        let any_empty = successes.iter().any(|r| r.kind == BodyKind::Empty);
+        let mut json: Vec<&TypeRef> = successes
+            .iter()
+            .filter_map(|r| match &r.kind {
+                BodyKind::Json(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        json.dedup();
+        match json.as_slice() {
+            [] => Success::Unit,
+            [t] if any_empty => Success::OptionalJson((*t).clone()),
+            [t] => Success::Json((*t).clone()),
+            _ => Success::AnyJson,
+        }
+    }
 }
 
 /// A documented response.

@@ -208,14 +208,6 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-fn is_success(status: StatusMatch) -> bool {
-    match status {
-        StatusMatch::Code(c) => (200..300).contains(&c),
-        StatusMatch::Range(r) => r == 2,
-        StatusMatch::Default => false,
-    }
-}
-
 fn variant_for(status: StatusMatch) -> proc_macro2::Ident {
     match status {
         StatusMatch::Code(c) => format_ident!("Status{}", c),
@@ -327,48 +319,9 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     }
 
     // Responses.
-    let has_2xx = op.responses.iter().any(|r| is_success(r.status));
-    let successes: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| is_success(r.status) || (!has_2xx && r.status == StatusMatch::Default))
-        .collect();
-    let errors: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| !successes.iter().any(|s| s.status == r.status))
-        .collect();
-
-    let json_types: Vec<&TypeRef> = {
-        let mut v: Vec<&TypeRef> = successes
-            .iter()
-            .filter_map(|r| match &r.kind {
-                BodyKind::Json(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        v.dedup();
-        v
-    };
-    let any_bytes = successes.iter().any(|r| r.kind == BodyKind::Bytes);
-    let any_empty = successes.iter().any(|r| r.kind == BodyKind::Empty);
-    enum Success {
-        Unit,
-        Json(TypeRef),
-        OptionalJson(TypeRef),
-        Bytes,
-        AnyJson,
-    }
-    let success = if any_bytes {
-        Success::Bytes
-    } else {
-        match json_types.as_slice() {
-            [] => Success::Unit,
-            [t] if any_empty => Success::OptionalJson((*t).clone()),
-            [t] => Success::Json((*t).clone()),
-            _ => Success::AnyJson,
-        }
-    };
+    let successes = op.successes();
+    let errors = op.errors();
+    let success = op.success();
     let ok_type = match &success {
         Success::Unit => quote!(()),
         Success::Json(t) => rust_type(api, t, Scope::Client),
