@@ -584,6 +584,15 @@ fn kind_text(api: &Api, kind: &TypeKind) -> String {
 // ---------------------------------------------------------------------------------------
 // One side of the comparison.
 
+/// Why a new enum value or union variant breaks users' code, or why it does not.
+fn added_variant_reason(ty: &str, variant: &str, side: &str, open: bool) -> String {
+    if open {
+        format!("`{ty}` is `#[non_exhaustive]` (it is read from responses): `match`es on it already have a wildcard arm")
+    } else {
+        format!("`{ty}` is an exhaustive enum: `match`es on it{side} must handle `{ty}::{variant}`")
+    }
+}
+
 /// How [`Usage`] reads in a report.
 trait UsageText {
     fn built(self) -> bool;
@@ -1217,7 +1226,7 @@ impl Cx<'_> {
                         })
                         .collect()
                 };
-                self.variants(b, variants(oa, x), variants(na, y), usage);
+                self.variants(b, variants(oa, x), variants(na, y), usage, y.open);
             }
             (TypeKind::Adjacent(x), TypeKind::Adjacent(y)) => {
                 if (&x.tag, &x.content) != (&y.tag, &y.content) {
@@ -1245,7 +1254,7 @@ impl Cx<'_> {
                         })
                         .collect()
                 };
-                self.variants(b, variants(oa, x), variants(na, y), usage);
+                self.variants(b, variants(oa, x), variants(na, y), usage, false);
             }
             (TypeKind::Untagged(x), TypeKind::Untagged(y)) => {
                 let variants = |api: &'_ Api, u: &UntaggedUnion| -> Vec<(String, String, String)> {
@@ -1261,7 +1270,7 @@ impl Cx<'_> {
                         })
                         .collect()
                 };
-                self.variants(b, variants(oa, x), variants(na, y), usage);
+                self.variants(b, variants(oa, x), variants(na, y), usage, false);
             }
             (TypeKind::Alias(x), TypeKind::Alias(y)) => {
                 if render(oa, x) != render(na, y) {
@@ -1446,6 +1455,7 @@ impl Cx<'_> {
     fn enums(&mut self, def: &TypeDef, x: &Enum, y: &Enum, usage: Usage) {
         let ty = &def.name.rust;
         let side = usage.match_note();
+        let open = y.open;
         let pairs = pair(
             x.variants.iter().map(|v| (v.wire.as_str(), v)),
             y.variants.iter().map(|v| (v.wire.as_str(), v)),
@@ -1461,13 +1471,7 @@ impl Cx<'_> {
                 (None, Some(v)) => self.push(
                     change(ChangeKind::Added, v)
                         .shapes(None, Some(format!("{ty}::{}", v.rust)))
-                        .breaking(
-                            true,
-                            format!(
-                                "`{ty}` is an exhaustive enum: `match`es on it{side} must handle `{ty}::{}`",
-                                v.rust
-                            ),
-                        ),
+                        .breaking(!open, added_variant_reason(ty, &v.rust, side, open)),
                 ),
                 (Some(v), None) => self.push(
                     change(ChangeKind::Removed, v)
@@ -1494,6 +1498,7 @@ impl Cx<'_> {
         x: Vec<(String, String, String)>,
         y: Vec<(String, String, String)>,
         usage: Usage,
+        open: bool,
     ) {
         let ty = &def.name.rust;
         let side = usage.match_note();
@@ -1512,13 +1517,7 @@ impl Cx<'_> {
                 (None, Some(v)) => self.push(
                     change(ChangeKind::Added, v)
                         .shapes(None, Some(v.2.clone()))
-                        .breaking(
-                            true,
-                            format!(
-                                "`{ty}` is an exhaustive enum: `match`es on it{side} must handle `{ty}::{}`",
-                                v.1
-                            ),
-                        ),
+                        .breaking(!open, added_variant_reason(ty, &v.1, side, open)),
                 ),
                 (Some(v), None) => self.push(
                     change(ChangeKind::Removed, v)
@@ -1849,21 +1848,33 @@ components:
     }
 
     #[test]
-    fn new_and_removed_enum_values_break() {
-        let r = report(&[
-            (
-                "enum: [available, sold]",
-                "enum: [available, sold, pending]",
-            ),
-            ("enum: [cat, dog]", "enum: [cat]"),
-        ]);
-        let pending = only(&r, Item::EnumValue, Some("pending"));
-        assert_eq!((pending.kind, pending.breaking), (ChangeKind::Added, true));
-        assert_eq!(pending.new.as_deref(), Some("Status::Pending"));
-        assert!(pending.reason.contains("exhaustive"));
+    fn new_and_removed_values_of_a_request_enum_break() {
+        // `Kind` is only sent (in `NewPet`): a closed, exhaustive enum.
+        let r = report(&[("enum: [cat, dog]", "enum: [cat, bird]")]);
+        let bird = only(&r, Item::EnumValue, Some("bird"));
+        assert_eq!((bird.kind, bird.breaking), (ChangeKind::Added, true));
+        assert_eq!(bird.new.as_deref(), Some("Kind::Bird"));
+        assert!(bird.reason.contains("exhaustive"));
         let dog = only(&r, Item::EnumValue, Some("dog"));
         assert_eq!((dog.kind, dog.breaking), (ChangeKind::Removed, true));
         assert_eq!(dog.type_name.as_deref(), Some("Kind"));
+    }
+
+    #[test]
+    fn a_new_value_of_a_response_enum_does_not_break() {
+        // `Status` is read from responses: forward-compatible and `#[non_exhaustive]`.
+        let r = report(&[(
+            "enum: [available, sold]",
+            "enum: [available, sold, pending]",
+        )]);
+        let pending = only(&r, Item::EnumValue, Some("pending"));
+        assert_eq!((pending.kind, pending.breaking), (ChangeKind::Added, false));
+        assert!(
+            pending.reason.contains("non_exhaustive"),
+            "{}",
+            pending.reason
+        );
+        assert_eq!(r.bump, Bump::Minor);
     }
 
     #[test]
@@ -2015,10 +2026,7 @@ components:
 
     #[test]
     fn the_text_report_names_the_bump_and_the_pre_1_0_rule() {
-        let r = report(&[(
-            "enum: [available, sold]",
-            "enum: [available, sold, pending]",
-        )]);
+        let r = report(&[("enum: [cat, dog]", "enum: [cat, dog, pending]")]);
         let text = r.to_string();
         assert!(
             text.contains("1 changes: 1 breaking, 0 not breaking."),
@@ -2030,22 +2038,19 @@ components:
             ),
             "{text}"
         );
-        assert!(text.contains("Breaking changes (1):\n  - added enum value `pending` of `Status`: Status::Pending\n    "), "{text}");
+        assert!(text.contains("Breaking changes (1):\n  - added enum value `pending` of `Kind`: Kind::Pending\n    "), "{text}");
     }
 
     #[test]
     fn the_json_report_has_kind_item_names_and_bump() {
-        let r = report(&[(
-            "enum: [available, sold]",
-            "enum: [available, sold, pending]",
-        )]);
+        let r = report(&[("enum: [cat, dog]", "enum: [cat, dog, pending]")]);
         let json = serde_json::to_value(&r).unwrap_or_default();
         assert_eq!(json["bump"], "major");
         let change = &json["changes"][0];
         assert_eq!(change["kind"], "added");
         assert_eq!(change["item"], "enum_value");
-        assert_eq!(change["type"], "Status");
-        assert_eq!(change["schema"], "Status");
+        assert_eq!(change["type"], "Kind");
+        assert_eq!(change["schema"], "Kind");
         assert_eq!(change["name"], "pending");
         assert_eq!(change["breaking"], true);
         assert!(change.get("operation").is_none());

@@ -247,6 +247,10 @@ pub struct Field {
 pub struct Enum {
     /// One variant per value; `wire` is the JSON string.
     pub variants: Vec<Name>,
+    /// Forward-compatible: read from responses, so a value added to the API later is kept
+    /// (in an `Unknown` variant users cannot construct) instead of failing, and the Rust
+    /// enum is `#[non_exhaustive]`.
+    pub open: bool,
 }
 
 /// An internally tagged union.
@@ -256,6 +260,8 @@ pub struct TaggedUnion {
     pub tag: String,
     /// Variants; `name.wire` is the tag value.
     pub variants: Vec<TaggedVariant>,
+    /// Forward-compatible, as [`Enum::open`]: an unknown tag keeps the raw JSON.
+    pub open: bool,
 }
 
 /// A variant of a [`TaggedUnion`].

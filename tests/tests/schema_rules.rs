@@ -52,7 +52,9 @@ fn transfer_keeps_its_phone_number() {
 fn discriminator_without_mapping_uses_schema_names() {
     let pet: rules::types::Pet = round_trip(&json!({"kind": "Dog", "good": true}));
     assert!(matches!(pet, rules::types::Pet::Dog(d) if d.good == Some(true)));
-    assert!(parse::<rules::types::Pet>(json!({"kind": "Cow"})).is_err());
+    // `Pet` is a response type: an unknown kind is kept, not rejected.
+    let cow: rules::types::Pet = round_trip(&json!({"kind": "Cow", "moo": true}));
+    assert!(matches!(cow, rules::types::Pet::Unknown(_)));
 }
 
 #[test]
@@ -248,7 +250,7 @@ fn symbolic_enum_values_get_distinct_names_and_keep_their_wire_value() {
         (Op::Eq, "eq"),
         (Op::Ne, "ne"),
     ] {
-        assert_eq!(serde_json::to_value(op).unwrap(), wire);
+        assert_eq!(serde_json::to_value(&op).unwrap(), wire);
         assert_eq!(serde_json::from_value::<Op>(json!(wire)).unwrap(), op);
     }
     for (key, wire) in [(Key::V0, "0"), (Key::Star, "*"), (Key::Hash, "#")] {
@@ -257,6 +259,53 @@ fn symbolic_enum_values_get_distinct_names_and_keep_their_wire_value() {
     }
     assert_eq!(GatherInput::DtmfSpeech.to_string(), "dtmf speech");
     assert_eq!(StandardLocaleTtsPolly::EnGbWls.as_str(), "en-GB-WLS");
+}
+
+// --- Forward compatibility -------------------------------------------------------------
+
+#[test]
+fn a_response_enum_keeps_a_value_added_later_and_sends_it_back_unchanged() {
+    // `channels.call_status` is read from responses (the patched `Call`).
+    let status: bird::types::ChannelsCallStatus = round_trip(&json!("transferring"));
+    match &status {
+        bird::types::ChannelsCallStatus::Unknown(v) => assert_eq!(v.as_str(), "transferring"),
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+    assert_eq!(status.as_str(), "transferring");
+    let known: bird::types::ChannelsCallStatus = round_trip(&json!("ongoing"));
+    assert_eq!(known, bird::types::ChannelsCallStatus::Ongoing);
+}
+
+#[test]
+fn a_request_only_enum_stays_strict() {
+    // `Key` only appears in request bodies (call-flow commands): unknown values are errors.
+    let err = parse::<bird::types::Key>(json!("A")).unwrap_err();
+    assert!(err.contains("unknown variant `A`"), "{err}");
+}
+
+#[test]
+fn a_response_union_keeps_an_unknown_tag_with_its_whole_object() {
+    let id = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
+    let json =
+        json!({"id": id, "user_id": id, "type": "action_teleport", "config": {"to": "mars"}});
+    let action: vocode::types::ActionResponseModel = round_trip(&json);
+    match action {
+        vocode::types::ActionResponseModel::Unknown(v) => {
+            assert_eq!(v.tag(), "action_teleport");
+            assert_eq!(v.value()["config"]["to"], "mars");
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+    // A known tag that does not fit is still an error, not Unknown.
+    let bad = json!({"id": id, "user_id": id, "type": "action_transfer_call"});
+    assert!(parse::<vocode::types::ActionResponseModel>(bad).is_err());
+}
+
+#[test]
+fn a_request_only_union_rejects_unknown_tags() {
+    let err = parse::<vocode::types::ActionUpdateParamsRequest>(json!({"type": "action_teleport"}))
+        .unwrap_err();
+    assert!(err.contains("unknown variant `action_teleport`"), "{err}");
 }
 
 // --- Objects, formats, defaults --------------------------------------------------------

@@ -20,45 +20,33 @@ pub struct AmdResult {
 }
 
 /// Source: `/components/schemas/AmdResult/properties/result` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AmdResultResult {
     /// `human`
-    #[serde(rename = "human")]
     Human,
     /// `machine`
-    #[serde(rename = "machine")]
     Machine,
     /// `noSpeech`
-    #[serde(rename = "noSpeech")]
     NoSpeech,
     /// `beep`
-    #[serde(rename = "beep")]
     Beep,
     /// `unknown`
-    #[serde(rename = "unknown")]
     Unknown,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unrecognized(super::runtime::UnknownValue),
 }
 
 impl AmdResultResult {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Human => "human",
             Self::Machine => "machine",
             Self::NoSpeech => "noSpeech",
             Self::Beep => "beep",
             Self::Unknown => "unknown",
+            Self::Unrecognized(value) => value.as_str(),
         }
     }
 }
@@ -66,6 +54,33 @@ impl AmdResultResult {
 impl ::std::fmt::Display for AmdResultResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AmdResultResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AmdResultResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "human" => Self::Human,
+                "machine" => Self::Machine,
+                "noSpeech" => Self::NoSpeech,
+                "beep" => Self::Beep,
+                "unknown" => Self::Unknown,
+                _ => Self::Unrecognized(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -621,7 +636,6 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandBridgeCallCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &["hangup", "playback", "say", "gather", "pause"];
         let (tag, body) = super::runtime::adjacent::split(
             deserializer,
             "command",
@@ -637,6 +651,13 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandBridgeCallCommand {
             "gather" => super::runtime::adjacent::optional(body).map(Self::Gather),
             "pause" => super::runtime::adjacent::optional(body).map(Self::Pause),
             other => {
+                const VARIANTS: &[&str] = &[
+                    "hangup",
+                    "playback",
+                    "say",
+                    "gather",
+                    "pause",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
@@ -764,17 +785,6 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "answer",
-            "hangup",
-            "playback",
-            "say",
-            "gather",
-            "record",
-            "bridge",
-            "pause",
-            "ringing",
-        ];
         let (tag, body) = super::runtime::adjacent::split(
             deserializer,
             "command",
@@ -796,6 +806,17 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandCommand {
             "pause" => super::runtime::adjacent::optional(body).map(Self::Pause),
             "ringing" => super::runtime::adjacent::optional(body).map(Self::Ringing),
             other => {
+                const VARIANTS: &[&str] = &[
+                    "answer",
+                    "hangup",
+                    "playback",
+                    "say",
+                    "gather",
+                    "record",
+                    "bridge",
+                    "pause",
+                    "ringing",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
@@ -822,45 +843,33 @@ pub struct CallFlowCommandCondition {
 }
 
 /// Source: `/components/schemas/CallFlowCommandCondition/properties/operator` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CallFlowCommandConditionOperator {
     /// `eq`
-    #[serde(rename = "eq")]
     Eq,
     /// `ne`
-    #[serde(rename = "ne")]
     Ne,
     /// `==`
-    #[serde(rename = "==")]
     EqEq,
     /// `!=`
-    #[serde(rename = "!=")]
     NotEq,
     /// `contains`
-    #[serde(rename = "contains")]
     Contains,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CallFlowCommandConditionOperator {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Eq => "eq",
             Self::Ne => "ne",
             Self::EqEq => "==",
             Self::NotEq => "!=",
             Self::Contains => "contains",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -871,34 +880,52 @@ impl ::std::fmt::Display for CallFlowCommandConditionOperator {
     }
 }
 
+impl ::serde::Serialize for CallFlowCommandConditionOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "eq" => Self::Eq,
+                "ne" => Self::Ne,
+                "==" => Self::EqEq,
+                "!=" => Self::NotEq,
+                "contains" => Self::Contains,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/CallFlowCommandCondition/properties/variable` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CallFlowCommandConditionVariable {
     /// `keys`
-    #[serde(rename = "keys")]
     Keys,
     /// `speech`
-    #[serde(rename = "speech")]
     Speech,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CallFlowCommandConditionVariable {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Keys => "keys",
             Self::Speech => "speech",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -906,6 +933,30 @@ impl CallFlowCommandConditionVariable {
 impl ::std::fmt::Display for CallFlowCommandConditionVariable {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CallFlowCommandConditionVariable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionVariable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "keys" => Self::Keys,
+                "speech" => Self::Speech,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -1109,37 +1160,27 @@ pub struct CallSipInsights {
 pub type CallTags = Vec<TagName>;
 
 /// Source: `/components/schemas/CallType` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CallType {
     /// `pstn`
-    #[serde(rename = "pstn")]
     Pstn,
     /// `sip`
-    #[serde(rename = "sip")]
     Sip,
     /// `webrtc`
-    #[serde(rename = "webrtc")]
     Webrtc,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CallType {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Pstn => "pstn",
             Self::Sip => "sip",
             Self::Webrtc => "webrtc",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1150,55 +1191,62 @@ impl ::std::fmt::Display for CallType {
     }
 }
 
+impl ::serde::Serialize for CallType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "pstn" => Self::Pstn,
+                "sip" => Self::Sip,
+                "webrtc" => Self::Webrtc,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/channels.call_status` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChannelsCallStatus {
     /// `accepted`
-    #[serde(rename = "accepted")]
     Accepted,
     /// `starting`
-    #[serde(rename = "starting")]
     Starting,
     /// `ringing`
-    #[serde(rename = "ringing")]
     Ringing,
     /// `ongoing`
-    #[serde(rename = "ongoing")]
     Ongoing,
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `busy`
-    #[serde(rename = "busy")]
     Busy,
     /// `no-answer`
-    #[serde(rename = "no-answer")]
     NoAnswer,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `cancelled`
-    #[serde(rename = "cancelled")]
     Cancelled,
     /// `scheduled`
-    #[serde(rename = "scheduled")]
     Scheduled,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl ChannelsCallStatus {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Accepted => "accepted",
             Self::Starting => "starting",
@@ -1210,6 +1258,7 @@ impl ChannelsCallStatus {
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",
             Self::Scheduled => "scheduled",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1220,34 +1269,57 @@ impl ::std::fmt::Display for ChannelsCallStatus {
     }
 }
 
+impl ::serde::Serialize for ChannelsCallStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChannelsCallStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "accepted" => Self::Accepted,
+                "starting" => Self::Starting,
+                "ringing" => Self::Ringing,
+                "ongoing" => Self::Ongoing,
+                "completed" => Self::Completed,
+                "busy" => Self::Busy,
+                "no-answer" => Self::NoAnswer,
+                "failed" => Self::Failed,
+                "cancelled" => Self::Cancelled,
+                "scheduled" => Self::Scheduled,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/Direction` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Direction {
     /// `incoming`
-    #[serde(rename = "incoming")]
     Incoming,
     /// `outgoing`
-    #[serde(rename = "outgoing")]
     Outgoing,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl Direction {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Incoming => "incoming",
             Self::Outgoing => "outgoing",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1255,6 +1327,30 @@ impl Direction {
 impl ::std::fmt::Display for Direction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for Direction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Direction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "incoming" => Self::Incoming,
+                "outgoing" => Self::Outgoing,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -1419,42 +1515,28 @@ impl ::std::fmt::Display for HangupCause {
 }
 
 /// Source: `/components/schemas/HangupSource` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HangupSource {
     /// `callee`
-    #[serde(rename = "callee")]
     Callee,
     /// `caller`
-    #[serde(rename = "caller")]
     Caller,
     /// `api`
-    #[serde(rename = "api")]
     Api,
     /// `timeout`
-    #[serde(rename = "timeout")]
     Timeout,
     /// `media-timeout`
-    #[serde(rename = "media-timeout")]
     MediaTimeout,
     /// `none`
-    #[serde(rename = "none")]
     None,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl HangupSource {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Callee => "callee",
             Self::Caller => "caller",
@@ -1462,6 +1544,7 @@ impl HangupSource {
             Self::Timeout => "timeout",
             Self::MediaTimeout => "media-timeout",
             Self::None => "none",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1469,6 +1552,34 @@ impl HangupSource {
 impl ::std::fmt::Display for HangupSource {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for HangupSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HangupSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "callee" => Self::Callee,
+                "caller" => Self::Caller,
+                "api" => Self::Api,
+                "timeout" => Self::Timeout,
+                "media-timeout" => Self::MediaTimeout,
+                "none" => Self::None,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -2059,37 +2170,27 @@ pub struct Say {
 }
 
 /// Source: `/components/schemas/SIPType` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SipType {
     /// `elastic`
-    #[serde(rename = "elastic")]
     Elastic,
     /// `byoc`
-    #[serde(rename = "byoc")]
     Byoc,
     /// `forward`
-    #[serde(rename = "forward")]
     Forward,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl SipType {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Elastic => "elastic",
             Self::Byoc => "byoc",
             Self::Forward => "forward",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2097,6 +2198,31 @@ impl SipType {
 impl ::std::fmt::Display for SipType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SipType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SipType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "elastic" => Self::Elastic,
+                "byoc" => Self::Byoc,
+                "forward" => Self::Forward,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 

@@ -25,51 +25,34 @@ pub struct ActionDto {
 }
 
 /// Source: `/components/schemas/ActionDto/properties/type` in `specs/fluents/update-action.yaml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActionDtoType {
     /// `action_transfer_call`
-    #[serde(rename = "action_transfer_call")]
     ActionTransferCall,
     /// `action_end_conversation`
-    #[serde(rename = "action_end_conversation")]
     ActionEndConversation,
     /// `action_dtmf`
-    #[serde(rename = "action_dtmf")]
     ActionDtmf,
     /// `action_add_to_conference`
-    #[serde(rename = "action_add_to_conference")]
     ActionAddToConference,
     /// `action_trigger_function_call`
-    #[serde(rename = "action_trigger_function_call")]
     ActionTriggerFunctionCall,
     /// `action_trigger_phrase_based`
-    #[serde(rename = "action_trigger_phrase_based")]
     ActionTriggerPhraseBased,
     /// `action_set_hold`
-    #[serde(rename = "action_set_hold")]
     ActionSetHold,
     /// `action_warm_transfer`
-    #[serde(rename = "action_warm_transfer")]
     ActionWarmTransfer,
     /// `phrase_condition_type_contains`
-    #[serde(rename = "phrase_condition_type_contains")]
     PhraseConditionTypeContains,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl ActionDtoType {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::ActionTransferCall => "action_transfer_call",
             Self::ActionEndConversation => "action_end_conversation",
@@ -80,6 +63,7 @@ impl ActionDtoType {
             Self::ActionSetHold => "action_set_hold",
             Self::ActionWarmTransfer => "action_warm_transfer",
             Self::PhraseConditionTypeContains => "phrase_condition_type_contains",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -87,6 +71,37 @@ impl ActionDtoType {
 impl ::std::fmt::Display for ActionDtoType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ActionDtoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActionDtoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "action_transfer_call" => Self::ActionTransferCall,
+                "action_end_conversation" => Self::ActionEndConversation,
+                "action_dtmf" => Self::ActionDtmf,
+                "action_add_to_conference" => Self::ActionAddToConference,
+                "action_trigger_function_call" => Self::ActionTriggerFunctionCall,
+                "action_trigger_phrase_based" => Self::ActionTriggerPhraseBased,
+                "action_set_hold" => Self::ActionSetHold,
+                "action_warm_transfer" => Self::ActionWarmTransfer,
+                "phrase_condition_type_contains" => Self::PhraseConditionTypeContains,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 

@@ -61,10 +61,6 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "account_connection_twilio",
-            "account_connection_openai",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "account_connection_twilio" => {
@@ -74,6 +70,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionParamsRequest {
                 super::runtime::tagged::variant(value, None).map(Self::Openai)
             }
             other => {
+                const VARIANTS: &[&str] = &[
+                    "account_connection_twilio",
+                    "account_connection_openai",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
@@ -85,11 +85,14 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionParamsRequest {
 /// Source: `/components/schemas/AccountConnectionResponseModel` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum AccountConnectionResponseModel {
     /// `type`: `account_connection_twilio`.
     Twilio(TwilioAccountConnection),
     /// `type`: `account_connection_openai`.
     Openai(OpenAiAccountConnection),
+    /// A `type` this version of the SDK does not know (the API added it later), with the whole object as received; serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownVariant),
 }
 
 impl ::serde::Serialize for AccountConnectionResponseModel {
@@ -114,6 +117,7 @@ impl ::serde::Serialize for AccountConnectionResponseModel {
                     inner,
                 )
             }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
         }
     }
 }
@@ -122,10 +126,6 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "account_connection_twilio",
-            "account_connection_openai",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "account_connection_twilio" => {
@@ -135,7 +135,11 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionResponseModel {
                 super::runtime::tagged::variant(value, None).map(Self::Openai)
             }
             other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Ok(
+                    Self::Unknown(
+                        super::runtime::UnknownVariant::from_wire(other, value),
+                    ),
+                )
             }
         }
     }
@@ -183,10 +187,6 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionUpdateParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "account_connection_twilio",
-            "account_connection_openai",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "account_connection_twilio" => {
@@ -196,6 +196,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionUpdateParamsRequest {
                 super::runtime::tagged::variant(value, None).map(Self::Openai)
             }
             other => {
+                const VARIANTS: &[&str] = &[
+                    "account_connection_twilio",
+                    "account_connection_openai",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
@@ -301,14 +305,6 @@ impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_transfer_call",
-            "action_end_conversation",
-            "action_dtmf",
-            "action_add_to_conference",
-            "action_set_hold",
-            "action_external",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_transfer_call" => {
@@ -328,6 +324,14 @@ impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
                 super::runtime::tagged::variant(value, None).map(Self::External)
             }
             other => {
+                const VARIANTS: &[&str] = &[
+                    "action_transfer_call",
+                    "action_end_conversation",
+                    "action_dtmf",
+                    "action_add_to_conference",
+                    "action_set_hold",
+                    "action_external",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
@@ -339,6 +343,7 @@ impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
 /// Source: `/components/schemas/ActionResponseModel` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum ActionResponseModel {
     /// `type`: `action_transfer_call`.
     TransferCall(TransferCallAction),
@@ -352,6 +357,8 @@ pub enum ActionResponseModel {
     SetHold(SetHoldAction),
     /// `type`: `action_external`.
     External(ExternalAction),
+    /// A `type` this version of the SDK does not know (the API added it later), with the whole object as received; serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownVariant),
 }
 
 impl ::serde::Serialize for ActionResponseModel {
@@ -408,6 +415,7 @@ impl ::serde::Serialize for ActionResponseModel {
                     inner,
                 )
             }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
         }
     }
 }
@@ -416,14 +424,6 @@ impl<'de> ::serde::Deserialize<'de> for ActionResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_transfer_call",
-            "action_end_conversation",
-            "action_dtmf",
-            "action_add_to_conference",
-            "action_set_hold",
-            "action_external",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_transfer_call" => {
@@ -443,7 +443,11 @@ impl<'de> ::serde::Deserialize<'de> for ActionResponseModel {
                 super::runtime::tagged::variant(value, None).map(Self::External)
             }
             other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Ok(
+                    Self::Unknown(
+                        super::runtime::UnknownVariant::from_wire(other, value),
+                    ),
+                )
             }
         }
     }
@@ -531,14 +535,6 @@ impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_transfer_call",
-            "action_end_conversation",
-            "action_dtmf",
-            "action_add_to_conference",
-            "action_set_hold",
-            "action_external",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_transfer_call" => {
@@ -558,6 +554,14 @@ impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
                 super::runtime::tagged::variant(value, None).map(Self::External)
             }
             other => {
+                const VARIANTS: &[&str] = &[
+                    "action_transfer_call",
+                    "action_end_conversation",
+                    "action_dtmf",
+                    "action_add_to_conference",
+                    "action_set_hold",
+                    "action_external",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
@@ -587,11 +591,14 @@ pub struct AddToConferenceAction {
 /// Source: `/components/schemas/AddToConferenceAction/properties/action_trigger` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum AddToConferenceActionActionTrigger {
     /// `type`: `action_trigger_function_call`.
     FunctionCall(FunctionCallActionTrigger),
     /// `type`: `action_trigger_phrase_based`.
     PhraseBased(PhraseBasedActionTriggerOutput),
+    /// A `type` this version of the SDK does not know (the API added it later), with the whole object as received; serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownVariant),
 }
 
 impl ::serde::Serialize for AddToConferenceActionActionTrigger {
@@ -616,6 +623,7 @@ impl ::serde::Serialize for AddToConferenceActionActionTrigger {
                     inner,
                 )
             }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
         }
     }
 }
@@ -624,10 +632,6 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionActionTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_trigger_function_call" => {
@@ -637,7 +641,11 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionActionTrigger {
                 super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
             }
             other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Ok(
+                    Self::Unknown(
+                        super::runtime::UnknownVariant::from_wire(other, value),
+                    ),
+                )
             }
         }
     }
@@ -699,10 +707,6 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsActionTrigger
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "action_trigger_function_call",
-            "action_trigger_phrase_based",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_trigger_function_call" => {
@@ -712,6 +716,10 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsActionTrigger
                 super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
             }
             other => {
+                const VARIANTS: &[&str] = &[
+                    "action_trigger_function_call",
+                    "action_trigger_phrase_based",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
@@ -981,37 +989,27 @@ pub enum AgentDeepgramKeywordsValue {
 }
 
 /// Source: `/components/schemas/Agent/properties/endpointing_sensitivity` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentEndpointingSensitivity {
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
     /// `relaxed`
-    #[serde(rename = "relaxed")]
     Relaxed,
     /// `sensitive`
-    #[serde(rename = "sensitive")]
     Sensitive,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl AgentEndpointingSensitivity {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
             Self::Relaxed => "relaxed",
             Self::Sensitive => "sensitive",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1022,34 +1020,50 @@ impl ::std::fmt::Display for AgentEndpointingSensitivity {
     }
 }
 
+impl ::serde::Serialize for AgentEndpointingSensitivity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AgentEndpointingSensitivity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "auto" => Self::Auto,
+                "relaxed" => Self::Relaxed,
+                "sensitive" => Self::Sensitive,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/Agent/properties/ivr_navigation_mode` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentIvrNavigationMode {
     /// `default`
-    #[serde(rename = "default")]
     Default,
     /// `off`
-    #[serde(rename = "off")]
     Off,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl AgentIvrNavigationMode {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
             Self::Off => "off",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1057,6 +1071,30 @@ impl AgentIvrNavigationMode {
 impl ::std::fmt::Display for AgentIvrNavigationMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AgentIvrNavigationMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AgentIvrNavigationMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "default" => Self::Default,
+                "off" => Self::Off,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -1749,33 +1787,24 @@ impl ::std::fmt::Display for BuyPhoneNumberRequestInboundAgentEnum {
 }
 
 /// Source: `/components/schemas/BuyPhoneNumberRequest/properties/telephony_provider` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BuyPhoneNumberRequestTelephonyProvider {
     /// `vonage`
-    #[serde(rename = "vonage")]
     Vonage,
     /// `twilio`
-    #[serde(rename = "twilio")]
     Twilio,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl BuyPhoneNumberRequestTelephonyProvider {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Vonage => "vonage",
             Self::Twilio => "twilio",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1783,6 +1812,30 @@ impl BuyPhoneNumberRequestTelephonyProvider {
 impl ::std::fmt::Display for BuyPhoneNumberRequestTelephonyProvider {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for BuyPhoneNumberRequestTelephonyProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestTelephonyProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "vonage" => Self::Vonage,
+                "twilio" => Self::Twilio,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -1956,33 +2009,24 @@ pub struct Call {
 }
 
 /// Source: `/components/schemas/Call/properties/human_detection_result/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CallHumanDetectionResult {
     /// `human`
-    #[serde(rename = "human")]
     Human,
     /// `no_human`
-    #[serde(rename = "no_human")]
     NoHuman,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CallHumanDetectionResult {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Human => "human",
             Self::NoHuman => "no_human",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1993,34 +2037,49 @@ impl ::std::fmt::Display for CallHumanDetectionResult {
     }
 }
 
+impl ::serde::Serialize for CallHumanDetectionResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallHumanDetectionResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "human" => Self::Human,
+                "no_human" => Self::NoHuman,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/Call/properties/on_no_human_answer/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CallOnNoHumanAnswer {
     /// `continue`
-    #[serde(rename = "continue")]
     Continue,
     /// `hangup`
-    #[serde(rename = "hangup")]
     Hangup,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CallOnNoHumanAnswer {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Continue => "continue",
             Self::Hangup => "hangup",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2028,6 +2087,30 @@ impl CallOnNoHumanAnswer {
 impl ::std::fmt::Display for CallOnNoHumanAnswer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CallOnNoHumanAnswer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallOnNoHumanAnswer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "continue" => Self::Continue,
+                "hangup" => Self::Hangup,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -2049,41 +2132,30 @@ pub struct CallPage {
 }
 
 /// Source: `/components/schemas/Call/properties/stage/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CallStage {
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `picked_up`
-    #[serde(rename = "picked_up")]
     PickedUp,
     /// `transfer_started`
-    #[serde(rename = "transfer_started")]
     TransferStarted,
     /// `transfer_successful`
-    #[serde(rename = "transfer_successful")]
     TransferSuccessful,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CallStage {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "created",
             Self::PickedUp => "picked_up",
             Self::TransferStarted => "transfer_started",
             Self::TransferSuccessful => "transfer_successful",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2094,43 +2166,55 @@ impl ::std::fmt::Display for CallStage {
     }
 }
 
+impl ::serde::Serialize for CallStage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallStage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "created" => Self::Created,
+                "picked_up" => Self::PickedUp,
+                "transfer_started" => Self::TransferStarted,
+                "transfer_successful" => Self::TransferSuccessful,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/Call/properties/stage_outcome/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CallStageOutcome {
     /// `human_unanswered`
-    #[serde(rename = "human_unanswered")]
     HumanUnanswered,
     /// `call_did_not_connect`
-    #[serde(rename = "call_did_not_connect")]
     CallDidNotConnect,
     /// `human_disconnected`
-    #[serde(rename = "human_disconnected")]
     HumanDisconnected,
     /// `bot_disconnected`
-    #[serde(rename = "bot_disconnected")]
     BotDisconnected,
     /// `transfer_unanswered`
-    #[serde(rename = "transfer_unanswered")]
     TransferUnanswered,
     /// `transfer_disconnected`
-    #[serde(rename = "transfer_disconnected")]
     TransferDisconnected,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CallStageOutcome {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::HumanUnanswered => "human_unanswered",
             Self::CallDidNotConnect => "call_did_not_connect",
@@ -2138,6 +2222,7 @@ impl CallStageOutcome {
             Self::BotDisconnected => "bot_disconnected",
             Self::TransferUnanswered => "transfer_unanswered",
             Self::TransferDisconnected => "transfer_disconnected",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2148,42 +2233,59 @@ impl ::std::fmt::Display for CallStageOutcome {
     }
 }
 
+impl ::serde::Serialize for CallStageOutcome {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallStageOutcome {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "human_unanswered" => Self::HumanUnanswered,
+                "call_did_not_connect" => Self::CallDidNotConnect,
+                "human_disconnected" => Self::HumanDisconnected,
+                "bot_disconnected" => Self::BotDisconnected,
+                "transfer_unanswered" => Self::TransferUnanswered,
+                "transfer_disconnected" => Self::TransferDisconnected,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/CallStatus` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CallStatus {
     /// `not_started`
-    #[serde(rename = "not_started")]
     NotStarted,
     /// `in_progress`
-    #[serde(rename = "in_progress")]
     InProgress,
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// `ended`
-    #[serde(rename = "ended")]
     Ended,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CallStatus {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::NotStarted => "not_started",
             Self::InProgress => "in_progress",
             Self::Error => "error",
             Self::Ended => "ended",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2194,16 +2296,45 @@ impl ::std::fmt::Display for CallStatus {
     }
 }
 
+impl ::serde::Serialize for CallStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "not_started" => Self::NotStarted,
+                "in_progress" => Self::InProgress,
+                "error" => Self::Error,
+                "ended" => Self::Ended,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
 ///
 /// Source: `/components/schemas/Call/properties/telephony_metadata/anyOf/0` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum CallTelephonyMetadata {
     /// `type`: `telephony_metadata_vonage`.
     Vonage(VonageTelephonyMetadata),
     /// `type`: `telephony_metadata_twilio`.
     Twilio(TwilioTelephonyMetadata),
+    /// A `type` this version of the SDK does not know (the API added it later), with the whole object as received; serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownVariant),
 }
 
 impl ::serde::Serialize for CallTelephonyMetadata {
@@ -2228,6 +2359,7 @@ impl ::serde::Serialize for CallTelephonyMetadata {
                     inner,
                 )
             }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
         }
     }
 }
@@ -2236,10 +2368,6 @@ impl<'de> ::serde::Deserialize<'de> for CallTelephonyMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "telephony_metadata_vonage",
-            "telephony_metadata_twilio",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "telephony_metadata_vonage" => {
@@ -2249,7 +2377,11 @@ impl<'de> ::serde::Deserialize<'de> for CallTelephonyMetadata {
                 super::runtime::tagged::variant(value, None).map(Self::Twilio)
             }
             other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Ok(
+                    Self::Unknown(
+                        super::runtime::UnknownVariant::from_wire(other, value),
+                    ),
+                )
             }
         }
     }
@@ -3027,48 +3159,32 @@ pub type EndConversationActionUpdateParamsActionTrigger = AddToConferenceActionP
 pub type EndConversationActionUpdateParamsType = EndConversationActionParamsType;
 
 /// Source: `/components/schemas/EventType` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventType {
     /// `event_message`
-    #[serde(rename = "event_message")]
     EventMessage,
     /// `event_action`
-    #[serde(rename = "event_action")]
     EventAction,
     /// `event_phone_call_connected`
-    #[serde(rename = "event_phone_call_connected")]
     EventPhoneCallConnected,
     /// `event_phone_call_ended`
-    #[serde(rename = "event_phone_call_ended")]
     EventPhoneCallEnded,
     /// `event_phone_call_did_not_connect`
-    #[serde(rename = "event_phone_call_did_not_connect")]
     EventPhoneCallDidNotConnect,
     /// `event_transcript`
-    #[serde(rename = "event_transcript")]
     EventTranscript,
     /// `event_recording`
-    #[serde(rename = "event_recording")]
     EventRecording,
     /// `event_human_detection`
-    #[serde(rename = "event_human_detection")]
     EventHumanDetection,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl EventType {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::EventMessage => "event_message",
             Self::EventAction => "event_action",
@@ -3078,6 +3194,7 @@ impl EventType {
             Self::EventTranscript => "event_transcript",
             Self::EventRecording => "event_recording",
             Self::EventHumanDetection => "event_human_detection",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3085,6 +3202,36 @@ impl EventType {
 impl ::std::fmt::Display for EventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for EventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "event_message" => Self::EventMessage,
+                "event_action" => Self::EventAction,
+                "event_phone_call_connected" => Self::EventPhoneCallConnected,
+                "event_phone_call_ended" => Self::EventPhoneCallEnded,
+                "event_phone_call_did_not_connect" => Self::EventPhoneCallDidNotConnect,
+                "event_transcript" => Self::EventTranscript,
+                "event_recording" => Self::EventRecording,
+                "event_human_detection" => Self::EventHumanDetection,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -3293,33 +3440,24 @@ impl ::std::fmt::Display for FunctionCallActionTriggerType {
 }
 
 /// Source: `/components/schemas/HTTPMethod` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HttpMethod {
     /// `GET`
-    #[serde(rename = "GET")]
     Get,
     /// `POST`
-    #[serde(rename = "POST")]
     Post,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl HttpMethod {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3327,6 +3465,30 @@ impl HttpMethod {
 impl ::std::fmt::Display for HttpMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for HttpMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HttpMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "GET" => Self::Get,
+                "POST" => Self::Post,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -3348,33 +3510,24 @@ pub struct InternalLlmFallback {
 }
 
 /// Source: `/components/schemas/InternalLLMFallback/properties/provider` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InternalLlmFallbackProvider {
     /// `openai`
-    #[serde(rename = "openai")]
     Openai,
     /// `azure`
-    #[serde(rename = "azure")]
     Azure,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl InternalLlmFallbackProvider {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Openai => "openai",
             Self::Azure => "azure",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3385,34 +3538,49 @@ impl ::std::fmt::Display for InternalLlmFallbackProvider {
     }
 }
 
+impl ::serde::Serialize for InternalLlmFallbackProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InternalLlmFallbackProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "openai" => Self::Openai,
+                "azure" => Self::Azure,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/InterruptSensitivity` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InterruptSensitivity {
     /// `low`
-    #[serde(rename = "low")]
     Low,
     /// `high`
-    #[serde(rename = "high")]
     High,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl InterruptSensitivity {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
             Self::High => "high",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3423,58 +3591,63 @@ impl ::std::fmt::Display for InterruptSensitivity {
     }
 }
 
+impl ::serde::Serialize for InterruptSensitivity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InterruptSensitivity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "low" => Self::Low,
+                "high" => Self::High,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/Language` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Language {
     /// `en`
-    #[serde(rename = "en")]
     En,
     /// `es`
-    #[serde(rename = "es")]
     Es,
     /// `de`
-    #[serde(rename = "de")]
     De,
     /// `hi`
-    #[serde(rename = "hi")]
     Hi,
     /// `pt`
-    #[serde(rename = "pt")]
     Pt,
     /// `fr`
-    #[serde(rename = "fr")]
     Fr,
     /// `nl`
-    #[serde(rename = "nl")]
     Nl,
     /// `id`
-    #[serde(rename = "id")]
     Id,
     /// `it`
-    #[serde(rename = "it")]
     It,
     /// `ja`
-    #[serde(rename = "ja")]
     Ja,
     /// `ko`
-    #[serde(rename = "ko")]
     Ko,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl Language {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::En => "en",
             Self::Es => "es",
@@ -3487,6 +3660,7 @@ impl Language {
             Self::It => "it",
             Self::Ja => "ja",
             Self::Ko => "ko",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3494,6 +3668,39 @@ impl Language {
 impl ::std::fmt::Display for Language {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for Language {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Language {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "en" => Self::En,
+                "es" => Self::Es,
+                "de" => Self::De,
+                "hi" => Self::Hi,
+                "pt" => Self::Pt,
+                "fr" => Self::Fr,
+                "nl" => Self::Nl,
+                "id" => Self::Id,
+                "it" => Self::It,
+                "ja" => Self::Ja,
+                "ko" => Self::Ko,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -4419,41 +4626,30 @@ pub struct PineconeVectorDatabaseUpdateParams {
 pub type PineconeVectorDatabaseUpdateParamsType = PineconeVectorDatabaseParamsType;
 
 /// Source: `/components/schemas/PlanType` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PlanType {
     /// `plan_free`
-    #[serde(rename = "plan_free")]
     PlanFree,
     /// `plan_developer`
-    #[serde(rename = "plan_developer")]
     PlanDeveloper,
     /// `plan_enterprise`
-    #[serde(rename = "plan_enterprise")]
     PlanEnterprise,
     /// `plan_unlimited`
-    #[serde(rename = "plan_unlimited")]
     PlanUnlimited,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl PlanType {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::PlanFree => "plan_free",
             Self::PlanDeveloper => "plan_developer",
             Self::PlanEnterprise => "plan_enterprise",
             Self::PlanUnlimited => "plan_unlimited",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4461,6 +4657,32 @@ impl PlanType {
 impl ::std::fmt::Display for PlanType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PlanType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PlanType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "plan_free" => Self::PlanFree,
+                "plan_developer" => Self::PlanDeveloper,
+                "plan_enterprise" => Self::PlanEnterprise,
+                "plan_unlimited" => Self::PlanUnlimited,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -4651,42 +4873,28 @@ pub struct PlayHtVoiceParams {
 }
 
 /// Source: `/components/schemas/PlayHtVoiceParams/properties/quality/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PlayHtVoiceParamsQuality {
     /// `faster`
-    #[serde(rename = "faster")]
     Faster,
     /// `draft`
-    #[serde(rename = "draft")]
     Draft,
     /// `low`
-    #[serde(rename = "low")]
     Low,
     /// `medium`
-    #[serde(rename = "medium")]
     Medium,
     /// `high`
-    #[serde(rename = "high")]
     High,
     /// `premium`
-    #[serde(rename = "premium")]
     Premium,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl PlayHtVoiceParamsQuality {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Faster => "faster",
             Self::Draft => "draft",
@@ -4694,6 +4902,7 @@ impl PlayHtVoiceParamsQuality {
             Self::Medium => "medium",
             Self::High => "high",
             Self::Premium => "premium",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4701,6 +4910,34 @@ impl PlayHtVoiceParamsQuality {
 impl ::std::fmt::Display for PlayHtVoiceParamsQuality {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PlayHtVoiceParamsQuality {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsQuality {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "faster" => Self::Faster,
+                "draft" => Self::Draft,
+                "low" => Self::Low,
+                "medium" => Self::Medium,
+                "high" => Self::High,
+                "premium" => Self::Premium,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -4741,33 +4978,24 @@ impl ::std::fmt::Display for PlayHtVoiceParamsType {
 }
 
 /// Source: `/components/schemas/PlayHtVoiceParams/properties/version` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PlayHtVoiceParamsVersion {
     /// `1`
-    #[serde(rename = "1")]
     V1,
     /// `2`
-    #[serde(rename = "2")]
     V2,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl PlayHtVoiceParamsVersion {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "1",
             Self::V2 => "2",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4775,6 +5003,30 @@ impl PlayHtVoiceParamsVersion {
 impl ::std::fmt::Display for PlayHtVoiceParamsVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PlayHtVoiceParamsVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "1" => Self::V1,
+                "2" => Self::V2,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -5107,33 +5359,24 @@ pub struct RimeVoice {
 }
 
 /// Source: `/components/schemas/RimeVoice/properties/model_id/anyOf/0` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RimeVoiceModelId {
     /// `mist`
-    #[serde(rename = "mist")]
     Mist,
     /// `v1`
-    #[serde(rename = "v1")]
     V1,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl RimeVoiceModelId {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Mist => "mist",
             Self::V1 => "v1",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5141,6 +5384,30 @@ impl RimeVoiceModelId {
 impl ::std::fmt::Display for RimeVoiceModelId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for RimeVoiceModelId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RimeVoiceModelId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "mist" => Self::Mist,
+                "v1" => Self::V1,
+                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+            },
+        )
     }
 }
 
@@ -5999,13 +6266,6 @@ impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "voice_azure",
-            "voice_rime",
-            "voice_eleven_labs",
-            "voice_play_ht",
-            "voice_vocode",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "voice_azure" => {
@@ -6022,6 +6282,13 @@ impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
                 super::runtime::tagged::variant(value, None).map(Self::Vocode)
             }
             other => {
+                const VARIANTS: &[&str] = &[
+                    "voice_azure",
+                    "voice_rime",
+                    "voice_eleven_labs",
+                    "voice_play_ht",
+                    "voice_vocode",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
@@ -6033,6 +6300,7 @@ impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
 /// Source: `/components/schemas/VoiceResponseModel` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum VoiceResponseModel {
     /// `type`: `voice_azure`.
     Azure(AzureVoice),
@@ -6044,6 +6312,8 @@ pub enum VoiceResponseModel {
     PlayHt(PlayHtVoice),
     /// `type`: `voice_vocode`.
     Vocode(VocodeVoice),
+    /// A `type` this version of the SDK does not know (the API added it later), with the whole object as received; serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownVariant),
 }
 
 impl ::serde::Serialize for VoiceResponseModel {
@@ -6092,6 +6362,7 @@ impl ::serde::Serialize for VoiceResponseModel {
                     inner,
                 )
             }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
         }
     }
 }
@@ -6100,13 +6371,6 @@ impl<'de> ::serde::Deserialize<'de> for VoiceResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "voice_azure",
-            "voice_rime",
-            "voice_eleven_labs",
-            "voice_play_ht",
-            "voice_vocode",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "voice_azure" => {
@@ -6123,7 +6387,11 @@ impl<'de> ::serde::Deserialize<'de> for VoiceResponseModel {
                 super::runtime::tagged::variant(value, None).map(Self::Vocode)
             }
             other => {
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Ok(
+                    Self::Unknown(
+                        super::runtime::UnknownVariant::from_wire(other, value),
+                    ),
+                )
             }
         }
     }
@@ -6201,13 +6469,6 @@ impl<'de> ::serde::Deserialize<'de> for VoiceUpdateParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        const VARIANTS: &[&str] = &[
-            "voice_azure",
-            "voice_rime",
-            "voice_eleven_labs",
-            "voice_play_ht",
-            "voice_vocode",
-        ];
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "voice_azure" => {
@@ -6224,6 +6485,13 @@ impl<'de> ::serde::Deserialize<'de> for VoiceUpdateParamsRequest {
                 super::runtime::tagged::variant(value, None).map(Self::Vocode)
             }
             other => {
+                const VARIANTS: &[&str] = &[
+                    "voice_azure",
+                    "voice_rime",
+                    "voice_eleven_labs",
+                    "voice_play_ht",
+                    "voice_vocode",
+                ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }

@@ -146,7 +146,84 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
     }
 }
 
+/// The name of the catch-all variant of an open enum or union: `Unknown`, unless a value
+/// already has that name.
+fn catch_all<'a>(mut taken: impl FnMut(&str) -> bool) -> proc_macro2::Ident {
+    let name = ["Unknown", "Unrecognized", "OtherValue", "UnknownValue"]
+        .into_iter()
+        .find(|n| !taken(n))
+        .unwrap_or("UnknownVariantValue");
+    ident(name)
+}
+
+const UNKNOWN_DOC: &str = "A value this version of the SDK does not know (the API added it later), kept as \
+                           received and serialized back unchanged. Only deserialization creates it.";
+
 fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStream {
+    let arms = e.variants.iter().map(|v| {
+        let ident = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(Self::#ident => #wire,)
+    });
+    let display = quote! {
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+    if e.open {
+        let unknown = catch_all(|n| e.variants.iter().any(|v| v.rust == n));
+        let variants = e.variants.iter().map(|v| {
+            let ident = ident(&v.rust);
+            let vdoc = doc_lines(&format!("`{}`", v.wire.replace('`', "'")));
+            quote!(#vdoc #ident,)
+        });
+        let de_arms = e.variants.iter().map(|v| {
+            let ident = ident(&v.rust);
+            let wire = &v.wire;
+            quote!(#wire => Self::#ident,)
+        });
+        let unknown_doc = doc_lines(UNKNOWN_DOC);
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+                #unknown_doc
+                #unknown(super::runtime::UnknownValue),
+            }
+
+            impl #name {
+                /// The value as it appears in JSON.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(#arms)*
+                        Self::#unknown(value) => value.as_str(),
+                    }
+                }
+            }
+
+            #display
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(match value.as_str() {
+                        #(#de_arms)*
+                        _ => Self::#unknown(super::runtime::UnknownValue::from_wire(value)),
+                    })
+                }
+            }
+        };
+    }
     let single = e.variants.len() == 1;
     let derive_default = single.then(|| quote!(Default,));
     let variants = e.variants.iter().map(|v| {
@@ -160,11 +237,6 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
             #[serde(rename = #wire)]
             #ident,
         }
-    });
-    let arms = e.variants.iter().map(|v| {
-        let ident = ident(&v.rust);
-        let wire = &v.wire;
-        quote!(Self::#ident => #wire,)
     });
     quote! {
         #doc
@@ -182,11 +254,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
             }
         }
 
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        #display
     }
 }
 
@@ -223,6 +291,19 @@ fn emit_tagged(
         quote!(Self::#ident(inner) => super::runtime::tagged::serialize(serializer, #tag, #wire, inner),)
     });
     let split = quote!(let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;);
+    let open = u.open.then(|| {
+        let unknown = catch_all(|n| u.variants.iter().any(|v| v.name.rust == n));
+        let vdoc = doc_lines(&format!(
+            "A `{}` this version of the SDK does not know (the API added it later), with the whole \
+             object as received; serialized back unchanged. Only deserialization creates it.",
+            tag.replace('`', "'")
+        ));
+        OpenVariant {
+            variant: quote!(#vdoc #unknown(super::runtime::UnknownVariant),),
+            ser_arm: quote!(Self::#unknown(inner) => ::serde::Serialize::serialize(inner, serializer),),
+            de_arm: quote!(other => Ok(Self::#unknown(super::runtime::UnknownVariant::from_wire(other, value))),),
+        }
+    });
     tag_dispatched_enum(
         name,
         doc,
@@ -230,6 +311,7 @@ fn emit_tagged(
         ser_arms,
         split,
         de_arms,
+        open,
         &u.variants
             .iter()
             .map(|v| v.name.wire.as_str())
@@ -240,6 +322,15 @@ fn emit_tagged(
 /// An enum whose serde impls dispatch on a tag read by `split` (internally or adjacently
 /// tagged): `ser_arms` write each variant, `de_arms` read one from the split parts, and an
 /// unknown tag is an `unknown_variant` error listing `expected`.
+/// The catch-all of a forward-compatible union: its variant, how it serializes, and the
+/// fallback arm that builds it from an unknown tag.
+struct OpenVariant {
+    variant: TokenStream,
+    ser_arm: TokenStream,
+    de_arm: TokenStream,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn tag_dispatched_enum(
     name: &proc_macro2::Ident,
     doc: TokenStream,
@@ -247,31 +338,48 @@ fn tag_dispatched_enum(
     ser_arms: impl Iterator<Item = TokenStream>,
     split: TokenStream,
     de_arms: impl Iterator<Item = TokenStream>,
+    open: Option<OpenVariant>,
     expected: &[&str],
 ) -> TokenStream {
+    let (non_exhaustive, extra_variant, extra_ser, fallback) = match open {
+        Some(o) => (quote!(#[non_exhaustive]), o.variant, o.ser_arm, o.de_arm),
+        None => (
+            quote!(),
+            quote!(),
+            quote!(),
+            quote! {
+                other => {
+                    const VARIANTS: &[&str] = &[#(#expected),*];
+                    Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                }
+            },
+        ),
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        #non_exhaustive
         pub enum #name {
             #(#variants)*
+            #extra_variant
         }
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#ser_arms)*
+                    #extra_ser
                 }
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                const VARIANTS: &[&str] = &[#(#expected),*];
                 #split
                 match tag.as_str() {
                     #(#de_arms)*
-                    other => Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS)),
+                    #fallback
                 }
             }
         }
@@ -335,7 +443,9 @@ fn emit_adjacent(
     });
     let split = quote!(let (tag, body) = super::runtime::adjacent::split(deserializer, #tag, #content, #closed)?;);
     let expected: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
-    tag_dispatched_enum(name, doc, variants, ser_arms, split, de_arms, &expected)
+    tag_dispatched_enum(
+        name, doc, variants, ser_arms, split, de_arms, None, &expected,
+    )
 }
 
 fn emit_untagged(

@@ -77,6 +77,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     };
     let mut diags = l.diags;
     merge_duplicates(&mut api, l.duplicates);
+    open_response_types(&mut api);
     assign_names(&mut api, &mut diags);
     break_cycles(&mut api);
     let warnings = diags.finish()?;
@@ -603,6 +604,23 @@ fn merge_duplicates(api: &mut Api, groups: BTreeMap<String, Vec<TypeId>>) {
             def.docs
                 .notes
                 .push("The same schema appears elsewhere in the spec; the types are one.".into());
+        }
+    }
+}
+
+/// Pass 2c: forward compatibility. String enums (of more than one value) and tagged unions
+/// that responses can contain are opened: a value or tag the API adds later is kept, not
+/// rejected, so a deployed client keeps working. Types only sent in requests stay closed.
+fn open_response_types(api: &mut Api) {
+    let usage = api.usage();
+    for (def, usage) in api.types.iter_mut().zip(usage) {
+        if !usage.output {
+            continue;
+        }
+        match &mut def.kind {
+            TypeKind::Enum(e) if e.variants.len() > 1 => e.open = true,
+            TypeKind::Tagged(u) => u.open = true,
+            _ => {}
         }
     }
 }

@@ -684,7 +684,11 @@ impl Lowering<'_> {
                 strip_tag,
             });
         }
-        Some(TaggedUnion { tag, variants })
+        Some(TaggedUnion {
+            tag,
+            variants,
+            open: false,
+        })
     }
 
     fn lower_enum(
@@ -728,7 +732,10 @@ impl Lowering<'_> {
                 });
             }
             return Lowered::Def {
-                kind: TypeKind::Enum(Enum { variants }),
+                kind: TypeKind::Enum(Enum {
+                    variants,
+                    open: false,
+                }),
                 nullable,
                 omittable: false,
             };
