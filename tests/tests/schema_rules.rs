@@ -30,8 +30,9 @@ fn a_tag_naming_a_variant_the_payload_does_not_fit_is_rejected() {
     let json = json!({"id": id, "user_id": id, "type": "action_transfer_call"});
     let err = parse::<vocode::types::ActionResponseModel>(json).unwrap_err();
     assert!(err.contains("missing field `config`"), "{err}");
-    let err =
-        parse::<vocode::types::ActionResponseModel>(json!({"type": "action_nope"})).unwrap_err();
+    // An unknown tag is an error for a union only sent in requests.
+    let err = parse::<vocode::types::ActionUpdateParamsRequest>(json!({"type": "action_nope"}))
+        .unwrap_err();
     assert!(err.contains("unknown variant `action_nope`"), "{err}");
 }
 

@@ -148,7 +148,7 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
 
 /// The name of the catch-all variant of an open enum or union: `Unknown`, unless a value
 /// already has that name.
-fn catch_all<'a>(mut taken: impl FnMut(&str) -> bool) -> proc_macro2::Ident {
+fn catch_all(mut taken: impl FnMut(&str) -> bool) -> proc_macro2::Ident {
     let name = ["Unknown", "Unrecognized", "OtherValue", "UnknownValue"]
         .into_iter()
         .find(|n| !taken(n))
