@@ -134,6 +134,7 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
     let mut in_fence = false;
     for raw in text.lines() {
         let line = raw.trim();
+        let line = &line.replace('\t', "    ");
         if line.starts_with("```") || line.starts_with("~~~") {
             if in_fence {
                 out.push("```".to_string());
@@ -144,7 +145,7 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
             continue;
         }
         if in_fence {
-            out.push(raw.to_string());
+            out.push(raw.replace('\t', "    "));
             continue;
         }
         // A paragraph line right after a list item would be a lazy continuation of it;
