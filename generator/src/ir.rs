@@ -219,6 +219,9 @@ pub struct Struct {
     pub closed: bool,
     /// Typed `additionalProperties`: the remaining properties, as a map.
     pub additional: Option<TypeRef>,
+    /// How the struct was derived when it is not a plain object schema (e.g. merged from
+    /// overlapping `anyOf` branches), for its documentation.
+    pub rule: Option<String>,
 }
 
 /// One property of a [`Struct`].

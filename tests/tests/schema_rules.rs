@@ -363,3 +363,50 @@ fn all_of_merges_into_one_struct() {
     let l: rules::types::Labelled = round_trip(&json!({"title": "t", "label": "l"}));
     assert_eq!((l.title.as_deref(), l.label.as_str()), (Some("t"), "l"));
 }
+
+#[test]
+fn read_only_and_write_only_properties_are_left_out_where_the_spec_says() {
+    // A response carries the read-only id and omits the write-only password.
+    let response: rules::types::Account =
+        round_trip(&json!({"id": "a1", "email": "ada@example.com"}));
+    assert_eq!(response.id.as_deref(), Some("a1"));
+    // A request leaves the read-only id out.
+    let request = rules::types::Account {
+        id: None,
+        password: Some("s3cret".into()),
+        email: "ada@example.com".into(),
+    };
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"password": "s3cret", "email": "ada@example.com"})
+    );
+    // A property that is neither stays required.
+    assert!(parse::<rules::types::Account>(json!({"id": "a1"})).is_err());
+}
+
+#[test]
+fn overlapping_any_of_objects_become_one_struct_that_loses_nothing() {
+    // As an untagged enum the first branch would swallow `{name, age}` and drop `age`.
+    let filter: rules::types::Filter = round_trip(&json!({"name": "Rex", "age": 3}));
+    assert_eq!((filter.name.as_deref(), filter.age), (Some("Rex"), Some(3)));
+    round_trip::<rules::types::Filter>(&json!({}));
+}
+
+#[test]
+fn additional_properties_true_keeps_undeclared_properties() {
+    let open: rules::types::Open =
+        round_trip(&json!({"known": "k", "extra": [1, 2], "more": null}));
+    assert_eq!(open.known.as_deref(), Some("k"));
+    assert_eq!(open.additional_properties["extra"], json!([1, 2]));
+}
+
+#[test]
+fn hostile_names_and_values_stay_data() {
+    // The fixture's descriptions hold `*/`, `"#`, backticks, HTML and fences: it compiles
+    // (this file would not otherwise) and its values are plain strings on the wire.
+    let h: rules::types::Hostile = round_trip(&json!({"weird key\"#": "a\"#b"}));
+    assert_eq!(h.weird_key.map(|k| k.as_str()), Some("a\"#b"));
+    for wire in ["`tick`", "*/", "</p>"] {
+        round_trip::<rules::types::HostileWeirdKey>(&json!(wire));
+    }
+}

@@ -32,6 +32,7 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name.rust);
     let mut docs = def.docs.clone();
     let rule = match &def.kind {
+        TypeKind::Struct(s) if s.rule.is_some() => s.rule.clone(),
         TypeKind::Struct(s) if s.closed => Some("Closed object (`additionalProperties: false`): unknown properties are rejected.".to_string()),
         TypeKind::Tagged(u) => Some(format!(
             "Internally tagged union: the `{}` property names the variant; a payload whose tag names a variant it does not fit is rejected.",

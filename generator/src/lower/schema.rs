@@ -376,6 +376,7 @@ impl Lowering<'_> {
         depth: usize,
     ) -> (Map<String, Value>, Vec<(String, String)>) {
         let mut properties = Map::new();
+        let mut defined_at = std::collections::BTreeMap::<String, String>::new();
         let mut required: Vec<Value> = Vec::new();
         let mut closed = false;
         let mut conflicts = Vec::new();
@@ -398,17 +399,20 @@ impl Lowering<'_> {
             };
             let props = resolved.get("properties").and_then(Value::as_object);
             for (name, prop) in props.into_iter().flatten() {
+                let here = format!("{at}/properties/{}", escape_pointer(name));
                 if properties
                     .get(name)
                     .is_some_and(|previous| previous != prop)
                 {
+                    let earlier = defined_at.get(name).cloned().unwrap_or_default();
                     conflicts.push((
-                        at.clone(),
+                        here.clone(),
                         format!(
-                            "allOf branches disagree on property `{name}`; the later one is used"
+                            "allOf branches disagree on property `{name}` (also defined at {earlier}); this later definition is used"
                         ),
                     ));
                 }
+                defined_at.insert(name.clone(), here);
                 properties.insert(name.clone(), prop.clone());
             }
             let reqs = resolved.get("required").and_then(Value::as_array);
@@ -518,6 +522,27 @@ impl Lowering<'_> {
                 omittable,
             };
         }
+        if let Some(merged) = self.overlapping_objects(key, &kept, pointer) {
+            let lowered = self.lower_object(&merged, pointer, hint, depth, nullable);
+            if let Lowered::Def {
+                kind: TypeKind::Struct(mut s),
+                nullable,
+                ..
+            } = lowered
+            {
+                s.rule = Some(format!(
+                    "`{key}` of object schemas that overlap (no branch has a required property the \
+                     others lack, and shared properties agree): one struct with the properties of \
+                     every branch, so no property of a payload is lost; a property is required \
+                     only when every branch requires it."
+                ));
+                return Lowered::Def {
+                    kind: TypeKind::Struct(s),
+                    nullable,
+                    omittable,
+                };
+            }
+        }
         let mut variants = Vec::new();
         let mut names = naming::Namespace::default();
         for (i, branch) in kept {
@@ -554,6 +579,75 @@ impl Lowering<'_> {
             nullable,
             omittable,
         }
+    }
+
+    /// For `oneOf`/`anyOf` branches that are all object schemas which cannot be told apart
+    /// (some pair has no required property of one missing from the other) and agree on
+    /// every property they share: the merged object schema. `None` otherwise.
+    fn overlapping_objects(
+        &self,
+        key: &str,
+        branches: &[(usize, &Value)],
+        pointer: &str,
+    ) -> Option<Map<String, Value>> {
+        let resolved: Vec<Map<String, Value>> = branches
+            .iter()
+            .map(|(i, b)| self.resolve_object(b, &format!("{pointer}/{key}/{i}")).0)
+            .collect::<Option<_>>()?;
+        if resolved.iter().any(|r| !is_object_schema(r)) {
+            return None;
+        }
+        let props = |r: &Map<String, Value>| {
+            r.get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let required = |r: &Map<String, Value>| -> Vec<String> {
+            r.get("required")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let tells_apart = |a: &Map<String, Value>, b: &Map<String, Value>| {
+            let (pa, pb) = (props(a), props(b));
+            required(a).iter().any(|k| !pb.contains_key(k))
+                || required(b).iter().any(|k| !pa.contains_key(k))
+        };
+        let all_distinct = resolved
+            .iter()
+            .enumerate()
+            .all(|(i, a)| resolved.iter().skip(i + 1).all(|b| tells_apart(a, b)));
+        if all_distinct {
+            return None;
+        }
+        let mut merged_props = Map::new();
+        for r in &resolved {
+            for (name, schema) in props(r) {
+                match merged_props.get(&name) {
+                    Some(existing) if *existing != schema => return None,
+                    Some(_) => {}
+                    None => {
+                        merged_props.insert(name, schema);
+                    }
+                }
+            }
+        }
+        let mut required_everywhere = required(&resolved[0]);
+        required_everywhere.retain(|k| resolved.iter().all(|r| required(r).contains(k)));
+        let mut merged = Map::new();
+        merged.insert("type".into(), "object".into());
+        merged.insert("properties".into(), Value::Object(merged_props));
+        merged.insert(
+            "required".into(),
+            Value::Array(required_everywhere.into_iter().map(Value::String).collect()),
+        );
+        Some(merged)
     }
 
     fn is_sentinel_ref(&self, schema: &Value) -> bool {
@@ -842,9 +936,13 @@ impl Lowering<'_> {
         let additional = obj.get("additionalProperties");
         let closed = additional == Some(&Value::Bool(false));
         let typed_additional = match additional {
-            Some(Value::Object(schema)) if !schema.is_empty() => Some(additional.unwrap()),
+            Some(Value::Object(schema)) if !schema.is_empty() => additional,
             _ => None,
         };
+        // `additionalProperties: true` (or `{}`) written out beside declared properties: the
+        // other properties are kept in a map rather than ignored.
+        let any_additional = matches!(additional, Some(Value::Bool(true)))
+            || matches!(additional, Some(Value::Object(o)) if o.is_empty());
         if !obj.contains_key("properties") && !closed {
             let ty = match typed_additional {
                 Some(schema) => {
@@ -954,14 +1052,34 @@ impl Lowering<'_> {
             let field_hint = format!("{hint}{}", naming::camel_part(name, "Field"));
             let shape = self.use_at_depth(prop, &prop_pointer, &field_hint, depth + 1);
             let default = prop.get("default").cloned();
+            let mut docs = docs_of(prop, None);
+            let mut required = required.contains(&name.as_str()) && !shape.omittable;
+            // OpenAPI 3.0 §4.7.25.3: a required `readOnly` property is required in responses
+            // only, a required `writeOnly` one in requests only. One Rust type serves both
+            // directions, so such a property is optional; requests leave a read-only one out.
+            for (keyword, note) in [
+                (
+                    "readOnly",
+                    "Read-only: the server sets it; requests leave it out (`None`).",
+                ),
+                (
+                    "writeOnly",
+                    "Write-only: sent in requests; responses leave it out (`None`).",
+                ),
+            ] {
+                if prop.get(keyword) == Some(&Value::Bool(true)) {
+                    required = false;
+                    docs.notes.push(note.into());
+                }
+            }
             fields.push(Field {
                 name: Name::wire(name.clone()),
                 ty: shape.ty,
-                required: required.contains(&name.as_str()) && !shape.omittable,
+                required,
                 nullable: shape.nullable,
                 default,
                 flatten: false,
-                docs: docs_of(prop, None),
+                docs,
                 origin: Origin::new(self.file, prop_pointer),
             });
         }
@@ -979,13 +1097,14 @@ impl Lowering<'_> {
                     shape.ty
                 })
             }
-            None => None,
+            None => any_additional.then_some(TypeRef::Any),
         };
         Lowered::Def {
             kind: TypeKind::Struct(Struct {
                 fields,
                 closed,
                 additional,
+                rule: None,
             }),
             nullable,
             omittable: false,
@@ -1375,6 +1494,77 @@ pub(crate) fn docs_of(schema: &Value, name: Option<&str>) -> Docs {
     Docs {
         title,
         description,
-        notes: Vec::new(),
+        notes: constraint_notes(schema),
+    }
+}
+
+/// Validation keywords and examples of a schema, as documentation lines (oagen does not
+/// enforce them; the server does).
+fn constraint_notes(schema: &Value) -> Vec<String> {
+    let Some(obj) = schema.as_object() else {
+        return Vec::new();
+    };
+    let mut parts = Vec::new();
+    let num = |k: &str| obj.get(k).filter(|v| v.is_number()).map(Value::to_string);
+    let bounds = |lo: Option<String>, hi: Option<String>, what: &str| match (lo, hi) {
+        (Some(lo), Some(hi)) => Some(format!("{lo} ≤ {what} ≤ {hi}")),
+        (Some(lo), None) => Some(format!("{what} ≥ {lo}")),
+        (None, Some(hi)) => Some(format!("{what} ≤ {hi}")),
+        (None, None) => None,
+    };
+    parts.extend(bounds(num("minLength"), num("maxLength"), "length"));
+    parts.extend(bounds(num("minItems"), num("maxItems"), "items"));
+    parts.extend(bounds(num("minimum"), num("maximum"), "value"));
+    if let Some(v) = num("exclusiveMinimum") {
+        parts.push(format!("value > {v}"));
+    }
+    if let Some(v) = num("exclusiveMaximum") {
+        parts.push(format!("value < {v}"));
+    }
+    if let Some(v) = num("multipleOf") {
+        parts.push(format!("a multiple of {v}"));
+    }
+    if obj.get("uniqueItems") == Some(&Value::Bool(true)) {
+        parts.push("unique items".into());
+    }
+    if let Some(p) = obj.get("pattern").and_then(Value::as_str) {
+        parts.push(format!("pattern {}", code_span(p)));
+    }
+    if let Some(f) = obj.get("format").and_then(Value::as_str) {
+        parts.push(format!("format {}", code_span(f)));
+    }
+    let mut notes = Vec::new();
+    if !parts.is_empty() {
+        notes.push(format!("Constraints: {}.", parts.join("; ")));
+    }
+    let example = obj.get("example").or_else(|| {
+        obj.get("examples")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+    });
+    if let Some(example) = example {
+        let mut text = example.to_string();
+        if text.len() > 200 {
+            let cut = (0..=200)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            text.truncate(cut);
+            text.push('…');
+        }
+        notes.push(format!("Example: {}.", code_span(&text)));
+    }
+    notes
+}
+
+/// A Markdown code span that holds `text` whatever backticks it contains.
+pub(crate) fn code_span(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{fence}{text}{fence}")
+    } else {
+        format!("{fence} {text} {fence}")
     }
 }
