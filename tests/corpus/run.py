@@ -10,7 +10,7 @@ directory, and prints one line per spec:
 then a total. Exit status is non-zero when any spec fails to generate or to compile
 (clippy warnings are reported, not fatal, unless --strict-clippy).
 
-Usage: python3 tests/corpus/run.py [--corpus DIR] [--only NAME ...] [--list FILE] [--strict-clippy]
+Usage: python3 tests/corpus/run.py [--corpus DIR] [--only NAME ...] [--list FILE] [--strict-clippy] [--debug]
 """
 import argparse
 import json
@@ -52,6 +52,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "target" / "corpus"))
     ap.add_argument("--strict-clippy", action="store_true", help="fail on clippy warnings too")
     ap.add_argument("--json", help="also write the results as JSON to this file")
+    ap.add_argument("--debug", action="store_true", help="use a debug build of oagen (faster to build)")
     args = ap.parse_args()
 
     corpus = pathlib.Path(args.corpus).resolve()
@@ -70,9 +71,11 @@ def main() -> int:
     target = out / "target"
     crates.mkdir(parents=True, exist_ok=True)
 
-    print("building oagen (release)...", flush=True)
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "oagen"], cwd=ROOT, check=True)
-    oagen = ROOT / "target" / "release" / "oagen"
+    profile = "debug" if args.debug else "release"
+    print(f"building oagen ({profile})...", flush=True)
+    build = ["cargo", "build", "-q", "-p", "oagen"] + ([] if args.debug else ["--release"])
+    subprocess.run(build, cwd=ROOT, check=True)
+    oagen = ROOT / "target" / profile / "oagen"
 
     env = dict(os.environ, CARGO_TARGET_DIR=str(target), CARGO_TERM_COLOR="never")
     results = []
