@@ -410,3 +410,37 @@ fn hostile_names_and_values_stay_data() {
         round_trip::<rules::types::HostileWeirdKey>(&json!(wire));
     }
 }
+
+#[test]
+fn names_that_clash_after_case_conversion_are_kept_apart() {
+    // `FooBar`, `foo-bar` and `foo_bar` (sorted by spec name: `FooBar`, `foo-bar`, `foo_bar`).
+    let _: rules::types::FooBar = round_trip(&json!({"x": "a_b"}));
+    let _: rules::types::FooBar2 = round_trip(&json!("a string"));
+    let s: rules::types::FooBar3 =
+        round_trip(&json!({"type": "t", "self": "s", "fooBar": "camel", "foo_bar": "snake"}));
+    assert_eq!(
+        (s.foo_bar.as_deref(), s.foo_bar2.as_deref()),
+        (Some("camel"), Some("snake"))
+    );
+    assert_eq!(
+        (s.r#type.as_deref(), s.self_.as_deref()),
+        (Some("t"), Some("s"))
+    );
+    use rules::types::FooBarX;
+    for (v, wire) in [
+        (FooBarX::AB, "a-b"),
+        (FooBarX::AB2, "a_b"),
+        (FooBarX::AB3, "A B"),
+    ] {
+        assert_eq!(v.as_str(), wire);
+    }
+}
+
+#[test]
+fn operations_get_distinct_method_names_with_or_without_an_operation_id() {
+    let client = rules::Client::new();
+    // `GET /ping` has no operationId; `getThing` and `get_thing` clash after snake_case.
+    let _ping = client.get_ping();
+    let _first = client.get_thing();
+    let _second = client.get_thing2();
+}
