@@ -4,9 +4,16 @@
 //! generated crate, so a generated crate depends on nothing from the oagen repository.
 //!
 //! - [`Request`] builds one HTTP request: path segments are percent-encoded one segment at
-//!   a time, query values are form-encoded, header values containing CR or LF are refused;
+//!   a time, query values are form-encoded in the parameter's style, header values
+//!   containing CR or LF are refused; [`Request::execute`] is the one (non-generic) function
+//!   that sends every request: timeouts, retries with backoff and `Retry-After`, tracing;
+//! - [`Call`] is what each generated method returns: `.await` it for the typed body,
+//!   [`Call::raw`] adds status and headers, and per-call options go before either;
+//! - [`Transport`] holds a client's base URL, HTTP client, timeouts and [`RetryPolicy`];
 //! - [`RawResponse`] is what came back; the generated methods turn it into a typed body or
 //!   an [`Error`];
+//! - [`pages`] turns a page-numbered list operation into a stream of items;
+//! - [`TokenProvider`] supplies OAuth2 tokens ([`ClientCredentials`] fetches and caches them);
 //! - [`Secret`] holds a credential and never prints it;
 //! - [`double_option`], [`tagged`] and [`adjacent`] are the serde helpers the generated
 //!   types use for three-state fields and tagged unions.
@@ -98,11 +105,31 @@ impl serde::Serialize for UnknownVariant {
     }
 }
 
+/// Response headers that carry the vendor's request id, in the order they are looked up.
+pub const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-correlation-id",
+    "x-trace-id",
+];
+
+fn request_id_of(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
+}
+
 /// Everything that can go wrong with one API call.
 ///
 /// `E` is the operation's enum of documented error responses (one variant per documented
-/// non-success status, holding the typed body); operations without documented errors use
-/// [`std::convert::Infallible`].
+/// non-success status, `4XX`/`5XX` range or `default`, holding the typed body); operations
+/// without documented errors use [`std::convert::Infallible`].
+///
+/// Every case that received a response exposes its [`status`](Error::status),
+/// [`headers`](Error::headers) and the vendor's [`request_id`](Error::request_id).
+/// Credentials never appear in the `Debug` or `Display` output.
 #[derive(Debug)]
 pub enum Error<E> {
     /// The server answered with a documented error status; `body` is its typed body.
@@ -131,9 +158,13 @@ pub enum Error<E> {
         headers: HeaderMap,
         /// The raw body, kept for inspection.
         body: Bytes,
-        /// Where and why decoding failed.
+        /// The JSON path of the value that failed (`items[2].id`; `.` for the root).
+        path: String,
+        /// Why decoding failed.
         source: serde_json::Error,
     },
+    /// No complete response arrived within the timeout (per request or the client's).
+    Timeout(std::time::Duration),
     /// Connecting, sending or receiving failed.
     Transport(reqwest::Error),
     /// The request could not be built (invalid base URL, a header value with CR/LF, a body
@@ -149,7 +180,7 @@ impl<E> Error<E> {
             | Error::UnexpectedStatus { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             Error::Transport(e) => e.status(),
-            Error::InvalidRequest(_) => None,
+            Error::Timeout(_) | Error::InvalidRequest(_) => None,
         }
     }
 
@@ -159,7 +190,21 @@ impl<E> Error<E> {
             Error::Api { headers, .. }
             | Error::UnexpectedStatus { headers, .. }
             | Error::Decode { headers, .. } => Some(headers),
-            Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::Timeout(_) | Error::Transport(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The vendor's request id (the first of [`REQUEST_ID_HEADERS`] the response carries),
+    /// to quote in a support ticket.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers().and_then(request_id_of)
+    }
+
+    /// The raw response body, for an undocumented status or a body that did not decode.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Error::UnexpectedStatus { body, .. } | Error::Decode { body, .. } => Some(body),
+            _ => None,
         }
     }
 
@@ -170,6 +215,11 @@ impl<E> Error<E> {
             _ => None,
         }
     }
+
+    /// True for a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
 }
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
@@ -179,12 +229,25 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::UnexpectedStatus { status, body, .. } => {
                 write!(f, "undocumented status {status} ({} byte body)", body.len())
             }
-            Error::Decode { status, source, .. } => {
-                write!(f, "response with status {status} did not decode: {source}")
+            Error::Decode {
+                status,
+                path,
+                source,
+                ..
+            } => {
+                write!(
+                    f,
+                    "response with status {status} did not decode at `{path}`: {source}"
+                )
             }
+            Error::Timeout(limit) => write!(f, "no response within {limit:?}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+        }?;
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
         }
+        Ok(())
     }
 }
 
@@ -194,6 +257,25 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Decode { source, .. } => Some(source),
             Error::Transport(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+/// A failure before any response could be interpreted; converted into [`Error`].
+#[derive(Debug)]
+#[doc(hidden)]
+pub enum Failure {
+    Timeout(Duration),
+    Transport(reqwest::Error),
+    InvalidRequest(String),
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Timeout(d) => Error::Timeout(d),
+            Failure::Transport(e) => Error::Transport(e),
+            Failure::InvalidRequest(m) => Error::InvalidRequest(m),
         }
     }
 }
@@ -219,33 +301,559 @@ fn value_text(value: &serde_json::Value) -> String {
     }
 }
 
-/// One HTTP request under construction. Errors are kept and reported by [`Request::send`].
+/// How a query parameter is serialized (OpenAPI `style` + `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form`, `explode: true` (the default): `a=1&a=2`; an object's properties
+    /// become parameters of their own (`x=1&y=2`).
+    FormExploded,
+    /// `style: form`, `explode: false`: `a=1,2`; an object becomes `a=x,1,y,2`.
+    Form,
+    /// `style: spaceDelimited`: `a=1 2`.
+    SpaceDelimited,
+    /// `style: pipeDelimited`: `a=1|2`.
+    PipeDelimited,
+    /// `style: deepObject`: `a[x]=1&a[y]=2` (nested objects nest the brackets).
+    DeepObject,
+}
+
+/// Pushes `value` as `name[key]…=value` pairs (bracket notation, as Stripe and `deepObject`
+/// use); array items are numbered (`name[0]`, `name[1]`).
+fn bracket_pairs(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                bracket_pairs(&format!("{prefix}[{key}]"), v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                bracket_pairs(&format!("{prefix}[{i}]"), v, out);
+            }
+        }
+        serde_json::Value::Null => {}
+        other => out.push((prefix.to_string(), value_text(other))),
+    }
+}
+
+/// `application/x-www-form-urlencoded` text of `pairs`.
+pub fn urlencoded<'p>(pairs: impl IntoIterator<Item = (&'p str, &'p str)>) -> String {
+    let mut url = reqwest::Url::parse("x:?").expect("a valid URL");
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url.query().unwrap_or_default().to_string()
+}
+
+/// The form fields of an object body (`application/x-www-form-urlencoded`): scalars as
+/// `key=value`, nested objects and arrays in bracket notation (`card[number]=…`,
+/// `items[0][price]=…`), `null` omitted.
+pub fn form_pairs(value: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let serde_json::Value::Object(map) = value {
+        for (key, v) in map {
+            bracket_pairs(key, v, &mut out);
+        }
+    }
+    out
+}
+
+/// A file part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePart {
+    /// The file name sent in `Content-Disposition`.
+    pub filename: String,
+    /// The media type of the part (`application/octet-stream` when unknown).
+    pub content_type: String,
+    /// The file contents.
+    pub bytes: Bytes,
+}
+
+impl FilePart {
+    /// A file with a name; its media type is `application/octet-stream`.
+    pub fn new(filename: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        FilePart {
+            filename: filename.into(),
+            content_type: "application/octet-stream".into(),
+            bytes: bytes.into(),
+        }
+    }
+
+    /// Sets the media type of the part.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = content_type.into();
+        self
+    }
+}
+
+/// One part of a `multipart/form-data` body under construction.
+#[derive(Debug, Clone, Default)]
+pub struct Multipart {
+    parts: Vec<FormPart>,
+}
+
+/// Field name, (file name, media type) for a file, contents.
+type FormPart = (String, Option<(String, String)>, Bytes);
+
+impl Multipart {
+    /// An empty form.
+    pub fn new() -> Self {
+        Multipart::default()
+    }
+
+    /// A text field; a value that is not a string is sent as JSON (arrays repeat the field).
+    pub fn field<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) | Err(_) => {}
+            Ok(serde_json::Value::Array(items)) => {
+                for item in items {
+                    self.text(name, &json_text(&item));
+                }
+            }
+            Ok(v) => self.text(name, &json_text(&v)),
+        }
+    }
+
+    fn text(&mut self, name: &str, value: &str) {
+        self.parts.push((
+            name.to_string(),
+            None,
+            Bytes::copy_from_slice(value.as_bytes()),
+        ));
+    }
+
+    /// A file field.
+    pub fn file(&mut self, name: &str, file: &FilePart) {
+        self.parts.push((
+            name.to_string(),
+            Some((file.filename.clone(), file.content_type.clone())),
+            file.bytes.clone(),
+        ));
+    }
+
+    /// The encoded body and its content type (with the boundary).
+    fn encode(&self) -> (String, Vec<u8>) {
+        let boundary = format!("oagen-{:016x}", random_u64());
+        let mut out = Vec::new();
+        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+        for (name, file, bytes) in &self.parts {
+            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quote(name));
+            if let Some((filename, content_type)) = file {
+                disposition.push_str(&format!(
+                    "; filename=\"{}\"\r\nContent-Type: {}",
+                    quote(filename),
+                    quote(content_type)
+                ));
+            }
+            out.extend_from_slice(disposition.as_bytes());
+            out.extend_from_slice(b"\r\n\r\n");
+            out.extend_from_slice(bytes);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), out)
+    }
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A random number for backoff jitter and multipart boundaries (std only: the hasher keys
+/// of `RandomState` are random per instance).
+fn random_u64() -> u64 {
+    use std::hash::BuildHasher;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    std::collections::hash_map::RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Supplies OAuth2 access tokens (`Authorization: Bearer …`). [`ClientCredentials`] is the
+/// built-in one; implement this trait to bring tokens from elsewhere.
+pub trait TokenProvider: fmt::Debug + Send + Sync {
+    /// A valid access token. Called before every request; cache inside.
+    fn token<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<Secret, String>>;
+}
+
+/// A boxed, sendable future.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// OAuth2 client-credentials grant: fetches a token from `token_url`, caches it and fetches
+/// a new one shortly (30 s) before it expires.
+pub struct ClientCredentials {
+    token_url: String,
+    client_id: String,
+    client_secret: Secret,
+    scopes: Vec<String>,
+    cached: tokio::sync::Mutex<Option<(Secret, Option<std::time::Instant>)>>,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientCredentials {
+    /// A provider for the token endpoint `token_url`.
+    pub fn new(
+        token_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        ClientCredentials {
+            token_url: token_url.into(),
+            client_id: client_id.into(),
+            client_secret: Secret::new(client_secret),
+            scopes: Vec::new(),
+            cached: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// Requests these scopes.
+    pub fn with_scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    async fn fetch(&self, http: &reqwest::Client) -> Result<Secret, String> {
+        let mut cached = self.cached.lock().await;
+        if let Some((token, expiry)) = &*cached {
+            let fresh = expiry.is_none_or(|at| {
+                std::time::Instant::now() + Duration::from_secs(30) < at
+            });
+            if fresh {
+                return Ok(token.clone());
+            }
+        }
+        let mut form = vec![
+            ("grant_type", "client_credentials".to_string()),
+            ("client_id", self.client_id.clone()),
+            ("client_secret", self.client_secret.expose().to_string()),
+        ];
+        if !self.scopes.is_empty() {
+            form.push(("scope", self.scopes.join(" ")));
+        }
+        let body = urlencoded(form.iter().map(|(k, v)| (*k, v.as_str())));
+        let response = http
+            .post(&self.token_url)
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| format!("token request failed: {}", e.without_url()))?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| format!("token response failed: {}", e.without_url()))?;
+        if !status.is_success() {
+            return Err(format!("token endpoint answered {status}"));
+        }
+        #[derive(serde::Deserialize)]
+        struct TokenResponse {
+            access_token: String,
+            expires_in: Option<u64>,
+        }
+        let parsed: TokenResponse = serde_json::from_slice(&bytes)
+            .map_err(|e| format!("token response is not an OAuth2 token: {e}"))?;
+        let token = Secret::new(parsed.access_token);
+        let expiry = parsed
+            .expires_in
+            .map(|s| std::time::Instant::now() + Duration::from_secs(s));
+        *cached = Some((token.clone(), expiry));
+        Ok(token)
+    }
+}
+
+impl TokenProvider for ClientCredentials {
+    fn token<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<Secret, String>> {
+        Box::pin(self.fetch(http))
+    }
+}
+
+/// A fixed credential for an OAuth2 scheme (a token obtained elsewhere).
+impl TokenProvider for Secret {
+    fn token<'a>(&'a self, _: &'a reqwest::Client) -> BoxFuture<'a, Result<Secret, String>> {
+        Box::pin(std::future::ready(Ok(self.clone())))
+    }
+}
+
+use std::time::Duration;
+
+/// When and how often a failed request is sent again.
+///
+/// Retried: connection errors and the statuses 408, 409, 429 and 5xx, after an exponential
+/// backoff with jitter (`initial_backoff · 2ⁿ`, capped at `max_backoff`, then a random
+/// value between half and all of it), or after the server's `Retry-After` (seconds or an
+/// HTTP date) when it sends one. A `Retry-After` longer than `max_retry_after` is not
+/// waited for: the response is returned. By default only idempotent methods (GET, HEAD,
+/// OPTIONS, PUT, DELETE, TRACE) are retried; a request whose body cannot be replayed never is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 turns retrying off).
+    pub max_retries: u32,
+    /// The first backoff.
+    pub initial_backoff: Duration,
+    /// The longest backoff.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured.
+    pub max_retry_after: Duration,
+    /// Retry POST and PATCH too (only safe when the API deduplicates, e.g. idempotency keys).
+    pub non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    /// 2 retries, 200 ms first backoff, 10 s at most, `Retry-After` up to 60 s, idempotent
+    /// methods only.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            max_retry_after: Duration::from_secs(60),
+            non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn never() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Sets [`RetryPolicy::max_retries`].
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the first and the longest backoff.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max;
+        self
+    }
+
+    /// Retries every method, not only idempotent ones.
+    pub fn with_non_idempotent(mut self, yes: bool) -> Self {
+        self.non_idempotent = yes;
+        self
+    }
+
+    /// The backoff before retry number `retry` (1-based), without `Retry-After`.
+    fn backoff(&self, retry: u32) -> Duration {
+        let factor = 1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX);
+        let full = self
+            .initial_backoff
+            .checked_mul(factor)
+            .unwrap_or(self.max_backoff)
+            .min(self.max_backoff);
+        let unit = (random_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        full.mul_f64(0.5 + unit / 2.0)
+    }
+}
+
+/// The status codes worth retrying.
+fn retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 409 | 429 | 500..=599)
+}
+
+/// `Retry-After`: delay seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    let at = u64::try_from(at.timestamp()).unwrap_or(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// Options for one call, on top of the client's: extra headers and query parameters, a
+/// timeout and a retry policy. Also settable one by one on a [`Call`].
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    headers: HeaderMap,
+    query: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    error: Option<String>,
+}
+
+impl RequestOptions {
+    /// No extra options.
+    pub fn new() -> Self {
+        RequestOptions::default()
+    }
+
+    /// Adds a header (after the operation's own; a name given twice is sent twice).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+            reqwest::header::HeaderValue::from_str(value),
+        ) {
+            (Ok(n), Ok(v)) => {
+                self.headers.append(n, v);
+            }
+            _ => {
+                self.error.get_or_insert(format!(
+                    "extra header `{name}` has a name or value not allowed in HTTP headers"
+                ));
+            }
+        }
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The time allowed for the whole exchange (each attempt), replacing the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy, replacing the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+}
+
+/// The part of a generated `Client` that sends requests: base URL, HTTP client, timeouts,
+/// retry policy. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    base_url: String,
+    http: reqwest::Client,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+impl Transport {
+    /// The client's default total timeout per attempt: 60 s.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The client's default connect timeout: 10 s.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// Requests to `base_url` with the default timeouts and retry policy.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Transport {
+            base_url: base_url.into(),
+            http: http_client(Some(Self::DEFAULT_CONNECT_TIMEOUT)),
+            timeout: Some(Self::DEFAULT_TIMEOUT),
+            connect_timeout: Some(Self::DEFAULT_CONNECT_TIMEOUT),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Replaces the base URL.
+    pub fn set_base_url(&mut self, base_url: impl Into<String>) {
+        self.base_url = base_url.into();
+    }
+
+    /// The HTTP client.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Uses a configured `reqwest::Client` (its own connect timeout, proxies, TLS).
+    pub fn set_http_client(&mut self, http: reqwest::Client) {
+        self.http = http;
+        self.connect_timeout = None;
+    }
+
+    /// The total time allowed per attempt; `None` waits forever.
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// The time allowed to connect (rebuilds the HTTP client, replacing one given to
+    /// [`Transport::set_http_client`]).
+    pub fn set_connect_timeout(&mut self, timeout: Option<Duration>) {
+        self.connect_timeout = timeout;
+        self.http = http_client(timeout);
+    }
+
+    /// The retry policy for calls that do not set their own.
+    pub fn set_retry(&mut self, policy: RetryPolicy) {
+        self.retry = policy;
+    }
+
+    /// The current timeouts: (connect, total).
+    pub fn timeouts(&self) -> (Option<Duration>, Option<Duration>) {
+        (self.connect_timeout, self.timeout)
+    }
+
+    /// The current retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+}
+
+fn http_client(connect_timeout: Option<Duration>) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder();
+    if let Some(t) = connect_timeout {
+        builder = builder.connect_timeout(t);
+    }
+    builder.build().unwrap_or_default()
+}
+
+/// One HTTP request under construction. Errors are kept and reported when it is sent.
 #[derive(Debug)]
 pub struct Request {
     method: reqwest::Method,
-    url: Result<reqwest::Url, String>,
+    template: &'static str,
+    segments: Vec<String>,
+    query: Vec<(String, String)>,
+    secret_query: Vec<(String, Secret)>,
     headers: HeaderMap,
-    body: Option<(&'static str, Vec<u8>)>,
+    cookies: Vec<(String, String)>,
+    token: Option<std::sync::Arc<dyn TokenProvider>>,
+    body: Option<(String, Bytes)>,
     error: Option<String>,
 }
 
 impl Request {
-    /// A request to `base_url` followed by `segments`, each percent-encoded as one path
-    /// segment (so `/`, `?` and `#` in a value cannot change the path or query).
-    pub fn new(method: reqwest::Method, base_url: &str, segments: &[String]) -> Self {
-        let url = reqwest::Url::parse(base_url)
-            .map_err(|e| format!("base URL `{base_url}` is not an absolute URL: {e}"))
-            .and_then(|mut url| {
-                url.path_segments_mut()
-                    .map_err(|()| format!("base URL `{base_url}` cannot have a path"))?
-                    .pop_if_empty()
-                    .extend(segments);
-                Ok(url)
-            });
+    /// A request for the path `template` (for tracing), made of `segments`, each
+    /// percent-encoded as one path segment (so `/`, `?` and `#` in a value cannot change
+    /// the path or query) and appended to the client's base URL.
+    pub fn new(method: reqwest::Method, template: &'static str, segments: Vec<String>) -> Self {
         Request {
             method,
-            url,
+            template,
+            segments,
+            query: Vec::new(),
+            secret_query: Vec::new(),
             headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            token: None,
             body: None,
             error: None,
         }
@@ -254,26 +862,77 @@ impl Request {
     /// Appends `name=value` to the query string; an array value repeats the name per item
     /// (OpenAPI `style: form`, `explode: true`, the default for query parameters).
     pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
-        match serde_json::to_value(value) {
-            Ok(serde_json::Value::Array(items)) => {
-                for item in &items {
-                    self.push_query(name, &value_text(item));
+        self.query_styled(name, value, QueryStyle::FormExploded);
+    }
+
+    /// Appends a query parameter in the given style.
+    pub fn query_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) {
+        let value = match serde_json::to_value(value) {
+            Ok(v) => v,
+            Err(e) => return self.fail(format!("query parameter `{name}`: {e}")),
+        };
+        use serde_json::Value;
+        let joined = |items: &[Value], sep: &str| {
+            items.iter().map(value_text).collect::<Vec<_>>().join(sep)
+        };
+        match (style, &value) {
+            (_, Value::Null) => {}
+            (QueryStyle::DeepObject, _) => bracket_pairs(name, &value, &mut self.query),
+            (QueryStyle::FormExploded, Value::Array(items)) => {
+                for item in items {
+                    self.query.push((name.to_string(), value_text(item)));
                 }
             }
-            Ok(value) => self.push_query(name, &value_text(&value)),
-            Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
+            (QueryStyle::FormExploded, Value::Object(map)) => {
+                for (k, v) in map {
+                    self.query.push((k.clone(), value_text(v)));
+                }
+            }
+            (QueryStyle::Form, Value::Object(map)) => {
+                let flat: Vec<String> = map
+                    .iter()
+                    .flat_map(|(k, v)| [k.clone(), value_text(v)])
+                    .collect();
+                self.query.push((name.to_string(), flat.join(",")));
+            }
+            (QueryStyle::Form, Value::Array(items)) => {
+                self.query.push((name.to_string(), joined(items, ",")))
+            }
+            (QueryStyle::SpaceDelimited, Value::Array(items)) => {
+                self.query.push((name.to_string(), joined(items, " ")))
+            }
+            (QueryStyle::PipeDelimited, Value::Array(items)) => {
+                self.query.push((name.to_string(), joined(items, "|")))
+            }
+            (_, other) => self.query.push((name.to_string(), value_text(other))),
         }
     }
 
-    fn push_query(&mut self, name: &str, value: &str) {
-        if let Ok(url) = &mut self.url {
-            url.query_pairs_mut().append_pair(name, value);
-        }
-    }
-
-    /// Sets a header; a value with CR, LF or other bytes not allowed in a header is refused.
+    /// Sets a header (`style: simple`: arrays comma-separated); a value with CR, LF or
+    /// other bytes not allowed in a header is refused.
     pub fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         self.insert_header(name, &param(value), false);
+    }
+
+    /// Adds a cookie (`in: cookie`, `style: form`); the value is percent-encoded.
+    pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let text = param(value);
+        let encoded: String = text
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~!$&'()*+/:<=>?@[]^`{|}".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        self.cookies.push((name.to_string(), encoded));
     }
 
     fn insert_header(&mut self, name: &'static str, value: &str, sensitive: bool) {
@@ -294,6 +953,13 @@ impl Request {
         self.insert_header("authorization", &value, true);
     }
 
+    /// Sends `Authorization: Basic base64(user:password)` (OAS `type: http`, `scheme: basic`);
+    /// a credential already holding `user:password` is encoded the same way.
+    pub fn basic_auth(&mut self, credential: &Secret) {
+        let value = format!("Basic {}", base64(credential.expose().as_bytes()));
+        self.insert_header("authorization", &value, true);
+    }
+
     /// Sends a credential in a header (OAS `type: apiKey`, `in: header`).
     pub fn secret_header(&mut self, name: &'static str, credential: &Secret) {
         self.insert_header(name, credential.expose(), true);
@@ -301,56 +967,432 @@ impl Request {
 
     /// Sends a credential in the query string (OAS `type: apiKey`, `in: query`).
     pub fn secret_query(&mut self, name: &str, credential: &Secret) {
-        self.push_query(name, credential.expose());
+        self.secret_query.push((name.to_string(), credential.clone()));
+    }
+
+    /// Sends a credential as a cookie (OAS `type: apiKey`, `in: cookie`).
+    pub fn secret_cookie(&mut self, name: &str, credential: &Secret) {
+        self.cookies
+            .push((name.to_string(), credential.expose().to_string()));
+    }
+
+    /// Sends `Authorization: Bearer <token>` with a token from `provider` (OAuth2).
+    pub fn bearer_from(&mut self, provider: &std::sync::Arc<dyn TokenProvider>) {
+        self.token = Some(provider.clone());
     }
 
     /// Sets a JSON body.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(("application/json", bytes)),
+            Ok(bytes) => self.body = Some(("application/json".into(), bytes.into())),
             Err(e) => self.fail(format!("request body does not serialize: {e}")),
         }
     }
 
+    /// Sets an `application/x-www-form-urlencoded` body from an object (nested objects in
+    /// bracket notation, see [`form_pairs`]).
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_value(body) {
+            Ok(value @ serde_json::Value::Object(_)) => {
+                let pairs = form_pairs(&value);
+                let text = urlencoded(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                self.body = Some((
+                    "application/x-www-form-urlencoded".into(),
+                    text.into_bytes().into(),
+                ));
+            }
+            Ok(_) => self.fail("a form body must be an object".into()),
+            Err(e) => self.fail(format!("request body does not serialize: {e}")),
+        }
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, form: &Multipart) {
+        let (content_type, bytes) = form.encode();
+        self.body = Some((content_type, bytes.into()));
+    }
+
+    /// Sets a text body (`text/plain` and other `text/*`).
+    pub fn text(&mut self, content_type: &str, body: &str) {
+        self.body = Some((
+            content_type.to_string(),
+            Bytes::copy_from_slice(body.as_bytes()),
+        ));
+    }
+
     /// Sets a raw body with its media type.
-    pub fn bytes(&mut self, content_type: &'static str, body: Vec<u8>) {
-        self.body = Some((content_type, body));
+    pub fn bytes(&mut self, content_type: &str, body: impl Into<Bytes>) {
+        self.body = Some((content_type.to_string(), body.into()));
     }
 
     fn fail(&mut self, message: String) {
         self.error.get_or_insert(message);
     }
 
-    /// Sends the request and reads the whole response.
+    /// Sends the request (with retries) and reads the whole response. The one function
+    /// that does the work for every operation; it is not generic.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for a request that could not be built, [`Error::Transport`]
-    /// when the exchange fails. Any status is returned as a [`RawResponse`].
-    pub async fn send<E>(self, http: &reqwest::Client) -> Result<RawResponse, Error<E>> {
-        self.send_raw(http).await
-    }
-
-    async fn send_raw<E>(self, http: &reqwest::Client) -> Result<RawResponse, Error<E>> {
-        if let Some(message) = self.error {
-            return Err(Error::InvalidRequest(message));
+    /// A [`Failure`] when the request cannot be built, times out or the exchange fails.
+    /// Any status is returned as a [`RawResponse`].
+    pub async fn execute(
+        self,
+        transport: &Transport,
+        options: RequestOptions,
+    ) -> Result<RawResponse, Failure> {
+        if let Some(message) = self.error.or(options.error) {
+            return Err(Failure::InvalidRequest(message));
         }
-        let url = self.url.map_err(Error::InvalidRequest)?;
-        let mut builder = http.request(self.method, url).headers(self.headers);
+        let mut url = reqwest::Url::parse(&transport.base_url).map_err(|e| {
+            Failure::InvalidRequest(format!(
+                "base URL `{}` is not an absolute URL: {e}",
+                transport.base_url
+            ))
+        })?;
+        url.path_segments_mut()
+            .map_err(|()| {
+                Failure::InvalidRequest(format!(
+                    "base URL `{}` cannot have a path",
+                    transport.base_url
+                ))
+            })?
+            .pop_if_empty()
+            .extend(&self.segments);
+        let has_secret_query = !self.secret_query.is_empty();
+        let query_count = self.query.len() + options.query.len() + self.secret_query.len();
+        if query_count > 0 {
+            let mut pairs = url.query_pairs_mut();
+            pairs.extend_pairs(self.query.iter().chain(&options.query));
+            for (name, secret) in &self.secret_query {
+                pairs.append_pair(name, secret.expose());
+            }
+        }
+        let mut headers = self.headers;
+        for (name, value) in &options.headers {
+            headers.append(name, value.clone());
+        }
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            match reqwest::header::HeaderValue::from_str(&cookie) {
+                Ok(mut v) => {
+                    v.set_sensitive(true);
+                    headers.insert(reqwest::header::COOKIE, v);
+                }
+                Err(_) => {
+                    return Err(Failure::InvalidRequest(
+                        "a cookie has a value not allowed in HTTP headers".into(),
+                    ))
+                }
+            }
+        }
+        if let Some(provider) = &self.token {
+            let token = provider
+                .token(&transport.http)
+                .await
+                .map_err(Failure::InvalidRequest)?;
+            let mut v = reqwest::header::HeaderValue::from_str(&format!(
+                "Bearer {}",
+                token.expose()
+            ))
+            .map_err(|_| Failure::InvalidRequest("the access token is not a valid header".into()))?;
+            v.set_sensitive(true);
+            headers.insert(reqwest::header::AUTHORIZATION, v);
+        }
+        let idempotent = matches!(
+            self.method,
+            reqwest::Method::GET
+                | reqwest::Method::HEAD
+                | reqwest::Method::OPTIONS
+                | reqwest::Method::PUT
+                | reqwest::Method::DELETE
+                | reqwest::Method::TRACE
+        );
+        let mut builder = transport
+            .http
+            .request(self.method.clone(), url)
+            .headers(headers);
         if let Some((content_type, body)) = self.body {
             builder = builder
                 .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(body);
         }
-        let response = builder.send().await.map_err(Error::Transport)?;
+        let policy = options.retry.as_ref().unwrap_or(&transport.retry);
+        let retries = if idempotent || policy.non_idempotent {
+            policy.max_retries
+        } else {
+            0
+        };
+        let timeout = options.timeout.or(transport.timeout);
+        let mut pending = Some(builder);
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let Some(current) = pending.take() else {
+                unreachable!("a request is pending at each attempt")
+            };
+            // A body that cannot be replayed (a stream) gives no copy: no retry.
+            pending = current.try_clone();
+            let span = tracing::debug_span!(
+                "http_request",
+                method = %self.method,
+                path = self.template,
+                attempt,
+                status = tracing::field::Empty,
+            );
+            let outcome = tracing::Instrument::instrument(attempt_once(current, timeout), span.clone()).await;
+            let outcome = outcome.map_err(|failure| match failure {
+                Failure::Transport(e) if has_secret_query => Failure::Transport(e.without_url()),
+                other => other,
+            });
+            let wait = match &outcome {
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    if retryable_status(response.status) {
+                        match retry_after(&response.headers) {
+                            Some(after) if after > policy.max_retry_after => None,
+                            Some(after) => Some(after),
+                            None => Some(policy.backoff(attempt)),
+                        }
+                    } else {
+                        None
+                    }
+                }
+                Err(Failure::Transport(e)) if e.is_connect() => Some(policy.backoff(attempt)),
+                Err(_) => None,
+            };
+            match wait {
+                Some(delay) if attempt <= retries && pending.is_some() => {
+                    span.in_scope(|| tracing::debug!(?delay, "retrying"));
+                    tokio::time::sleep(delay).await;
+                }
+                _ => return outcome,
+            }
+        }
+    }
+}
+
+async fn attempt_once(
+    builder: reqwest::RequestBuilder,
+    timeout: Option<Duration>,
+) -> Result<RawResponse, Failure> {
+    let exchange = async {
+        let response = builder.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
-        Ok(RawResponse {
+        let body = response.bytes().await?;
+        Ok::<_, reqwest::Error>(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    };
+    let result = match timeout {
+        Some(limit) => match tokio::time::timeout(limit, exchange).await {
+            Ok(result) => result,
+            Err(_) => return Err(Failure::Timeout(limit)),
+        },
+        None => exchange.await,
+    };
+    result.map_err(|e| {
+        if e.is_timeout() {
+            Failure::Timeout(timeout.unwrap_or_default())
+        } else {
+            Failure::Transport(e)
+        }
+    })
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A typed body with the status and headers it came with (see [`Call::raw`]).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The typed body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// The vendor's request id, when the response carries one.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id_of(&self.headers)
+    }
+
+    /// The body.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+/// One prepared API call, returned by every generated operation method.
+///
+/// `.await` it for the typed body; call [`Call::raw`] for the body with status and headers;
+/// before that, [`Call::header`], [`Call::query`], [`Call::timeout`], [`Call::retry`] and
+/// [`Call::options`] adjust this call only.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, T, E> {
+    transport: &'a Transport,
+    request: Request,
+    options: RequestOptions,
+    decode: fn(RawResponse) -> Result<T, Error<E>>,
+}
+
+impl<T, E> fmt::Debug for Call<'_, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("request", &self.request)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T, E> Call<'a, T, E> {
+    /// Used by generated methods.
+    #[doc(hidden)]
+    pub fn new(
+        transport: &'a Transport,
+        request: Request,
+        decode: fn(RawResponse) -> Result<T, Error<E>>,
+    ) -> Self {
+        Call {
+            transport,
+            request,
+            options: RequestOptions::default(),
+            decode,
+        }
+    }
+
+    /// Adds a header to this call.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.options = self.options.query(name, value);
+        self
+    }
+
+    /// The total time allowed per attempt of this call, replacing the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// The retry policy of this call, replacing the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Replaces this call's options.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the call; the typed body with status and headers.
+    ///
+    /// # Errors
+    /// As the operation documents.
+    pub async fn raw(self) -> Result<Response<T>, Error<E>> {
+        let response = self.request.execute(self.transport, self.options).await?;
+        let status = response.status;
+        let headers = response.headers.clone();
+        let body = (self.decode)(response)?;
+        Ok(Response {
             status,
             headers,
             body,
         })
     }
+
+    /// Sends the call; the typed body (what `.await` does).
+    ///
+    /// # Errors
+    /// As the operation documents.
+    pub async fn send(self) -> Result<T, Error<E>> {
+        let response = self.request.execute(self.transport, self.options).await?;
+        (self.decode)(response)
+    }
+}
+
+impl<'a, T: Send + 'a, E: Send + 'a> std::future::IntoFuture for Call<'a, T, E> {
+    type Output = Result<T, Error<E>>;
+    type IntoFuture = BoxFuture<'a, Result<T, Error<E>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A stream of items of a paginated list operation.
+pub type Items<'a, T, E> = futures::stream::BoxStream<'a, Result<T, Error<E>>>;
+
+/// Walks the pages of a page-numbered list operation from `first`: `fetch(n)` gets page
+/// `n`, `split` takes a page apart into its items and whether more pages follow. Pages are
+/// fetched lazily, as the stream is read; it ends after the last page, an empty page, or
+/// the first error (which it yields).
+pub fn pages<'a, P, I, E, F>(first: i64, fetch: F, split: fn(P) -> (Vec<I>, bool)) -> Items<'a, I, E>
+where
+    F: FnMut(i64) -> BoxFuture<'a, Result<P, Error<E>>> + Send + 'a,
+    P: Send + 'a,
+    I: Send + 'a,
+    E: Send + 'a,
+{
+    struct State<F, I> {
+        fetch: F,
+        next: Option<i64>,
+        buffer: std::vec::IntoIter<I>,
+    }
+    let state = State {
+        fetch,
+        next: Some(first),
+        buffer: Vec::new().into_iter(),
+    };
+    Box::pin(futures::stream::unfold(state, move |mut s| async move {
+        loop {
+            if let Some(item) = s.buffer.next() {
+                return Some((Ok(item), s));
+            }
+            let page = s.next?;
+            match (s.fetch)(page).await {
+                Ok(body) => {
+                    let (items, more) = split(body);
+                    s.next = (more && !items.is_empty()).then_some(page + 1);
+                    s.buffer = items.into_iter();
+                }
+                Err(e) => {
+                    s.next = None;
+                    return Some((Err(e), s));
+                }
+            }
+        }
+    }))
 }
 
 /// A response as received: status, headers and the whole body.
@@ -367,20 +1409,42 @@ impl RawResponse {
         self.status
     }
 
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The media type of the body (without parameters), lower-cased.
+    pub fn content_type(&self) -> String {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    }
+
     /// Decodes a JSON success body.
     ///
     /// # Errors
-    /// [`Error::Decode`], keeping the raw body, when it does not match `T`.
+    /// [`Error::Decode`], keeping the raw body and the JSON path of the failure, when it
+    /// does not match `T`.
     pub fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
-        match serde_json::from_slice(&self.body) {
+        match decode_json(&self.body) {
             Ok(value) => Ok(value),
-            Err(source) => Err(self.decode_error(source)),
+            Err((path, source)) => Err(self.decode_error(path, source)),
         }
     }
 
     /// The success body as bytes.
     pub fn bytes<E>(self) -> Result<Bytes, Error<E>> {
         Ok(self.body)
+    }
+
+    /// The success body as text (UTF-8; invalid sequences replaced).
+    pub fn text<E>(self) -> Result<String, Error<E>> {
+        Ok(String::from_utf8_lossy(&self.body).into_owned())
     }
 
     /// A success without a body.
@@ -393,13 +1457,13 @@ impl RawResponse {
         self,
         variant: impl FnOnce(B) -> E,
     ) -> Error<E> {
-        match serde_json::from_slice(&self.body) {
+        match decode_json(&self.body) {
             Ok(body) => Error::Api {
                 status: self.status,
                 headers: self.headers,
                 body: variant(body),
             },
-            Err(source) => self.decode_error(source),
+            Err((path, source)) => self.decode_error(path, source),
         }
     }
 
@@ -430,14 +1494,25 @@ impl RawResponse {
         }
     }
 
-    fn decode_error<E>(self, source: serde_json::Error) -> Error<E> {
+    fn decode_error<E>(self, path: String, source: serde_json::Error) -> Error<E> {
         Error::Decode {
             status: self.status,
             headers: self.headers,
             body: self.body,
+            path,
             source,
         }
     }
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))?;
+    deserializer
+        .end()
+        .map_err(|e| (".".to_string(), e))?;
+    Ok(value)
 }
 
 /// `Option<Option<T>>` for a property that is optional *and* nullable: `None` = absent,

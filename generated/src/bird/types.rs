@@ -99,11 +99,15 @@ pub struct AmdSettings {
     /// Default when absent: `5`.
     #[serde(rename = "wordCount")]
     pub word_count: f64,
+    /// Constraints: value ≤ 10.
+    ///
     /// JSON property `speechTimeout` (required).
     ///
     /// Default when absent: `3`.
     #[serde(rename = "speechTimeout")]
     pub speech_timeout: f64,
+    /// Constraints: format `locale-bcp47`.
+    ///
     /// JSON property `speechLocale` (required).
     ///
     /// Default when absent: `"en-US"`.
@@ -160,6 +164,8 @@ impl ::std::fmt::Display for AmdSettingsIfMachineNotifyAfter {
     }
 }
 
+/// Constraints: format `locale-bcp47`.
+///
 /// Source: `/components/schemas/AmdSettings/properties/speechLocale` in `specs/bird/patch-call.json`.
 #[derive(
     Debug,
@@ -256,12 +262,16 @@ pub struct BridgeCall {
     pub from: Option<String>,
     /// JSON property `to` (required).
     pub to: String,
+    /// Constraints: 3 ≤ value ≤ 120.
+    ///
     /// JSON property `ringTimeout` (optional).
     ///
     /// Default when absent: `30`.
     #[serde(rename = "ringTimeout")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ring_timeout: Option<i64>,
+    /// Constraints: value ≥ 1.
+    ///
     /// JSON property `maxDuration` (optional).
     ///
     /// Default when absent: `28800`.
@@ -293,6 +303,8 @@ pub struct BridgeCall {
     #[serde(rename = "recordStereo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_stereo: Option<bool>,
+    /// Constraints: items ≤ 20.
+    ///
     /// JSON property `callFlow` (optional).
     #[serde(rename = "callFlow")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,8 +364,12 @@ impl ::std::fmt::Display for BridgeCallRecordStart {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Call {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `channelId` (required).
     #[serde(rename = "channelId")]
     pub channel_id: ::uuid::Uuid,
@@ -365,6 +381,8 @@ pub struct Call {
     pub originator: CallIdentifier,
     /// JSON property `receiver` (required).
     pub receiver: CallIdentifier,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `parentId` (optional).
     #[serde(rename = "parentId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,24 +417,36 @@ pub struct Call {
     #[serde(rename = "hangupSipCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hangup_sip_code: Option<String>,
+    /// Constraints: format `date-time`.
+    ///
     /// JSON property `createdAt` (required).
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    /// Constraints: format `date-time`.
+    ///
     /// JSON property `updatedAt` (required).
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+    /// Constraints: format `date-time`.
+    ///
     /// JSON property `ringingAt` (optional).
     #[serde(rename = "ringingAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ringing_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Constraints: format `date-time`.
+    ///
     /// JSON property `answeredAt` (optional).
     #[serde(rename = "answeredAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Constraints: format `date-time`.
+    ///
     /// JSON property `endedAt` (optional).
     #[serde(rename = "endedAt")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Constraints: format `date-time`.
+    ///
     /// JSON property `scheduledFor` (optional).
     #[serde(rename = "scheduledFor")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -461,13 +491,19 @@ pub struct Call {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CallCommandResponse {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `callId` (optional).
     #[serde(rename = "callId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_id: Option<::uuid::Uuid>,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `callFlowId` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
@@ -511,6 +547,8 @@ pub struct CallContact {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CallFlow {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<::uuid::Uuid>,
@@ -1156,6 +1194,8 @@ pub struct CallSipInsights {
 /// that do not exist are automatically created. You can view your created tags
 /// in the UI. You can specify up to 10 tags per call.
 ///
+/// Constraints: items ≤ 10.
+///
 /// Source: `/components/schemas/CallTags` in `specs/bird/patch-call.json`.
 pub type CallTags = Vec<TagName>;
 
@@ -1364,6 +1404,8 @@ impl<'de> ::serde::Deserialize<'de> for Direction {
 pub struct ErrorDetailed {
     /// A unique code that identifies the error. This code can be used to programmatically identify the error.
     ///
+    /// Constraints: length ≥ 3.
+    ///
     /// JSON property `code` (required).
     pub code: String,
     /// Any additional information about the error that may be helpful for debugging or understanding the error.
@@ -1372,6 +1414,8 @@ pub struct ErrorDetailed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// A human-readable message that describes the error.
+    ///
+    /// Constraints: length ≥ 1.
     ///
     /// JSON property `message` (required).
     pub message: String,
@@ -1402,6 +1446,8 @@ pub struct Gather {
     /// JSON property `input` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<GatherInput>,
+    /// Constraints: format `locale-bcp47`.
+    ///
     /// JSON property `speechLocale` (optional).
     ///
     /// Default when absent: `"en-US"`.
@@ -1458,6 +1504,8 @@ impl ::std::fmt::Display for GatherInput {
     }
 }
 
+/// Constraints: format `locale-bcp47`.
+///
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/Gather/properties/speechLocale` in `specs/bird/patch-call.json`.
@@ -1706,6 +1754,8 @@ pub struct PatchCall {
         with = "super::runtime::double_option"
     )]
     pub status: Option<Option<PatchCallStatus>>,
+    /// Constraints: items ≤ 20.
+    ///
     /// JSON property `callFlow` (optional).
     #[serde(rename = "callFlow")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1756,6 +1806,8 @@ impl ::std::fmt::Display for PatchCallStatus {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pause {
+    /// Constraints: 0 ≤ value ≤ 30.
+    ///
     /// JSON property `pauseSeconds` (optional).
     #[serde(rename = "pauseSeconds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1770,6 +1822,8 @@ pub struct Pause {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Play {
+    /// Constraints: items ≤ 80.
+    ///
     /// JSON property `media` (required).
     ///
     /// Required; may be `null`.
@@ -1781,6 +1835,8 @@ pub struct Play {
     /// JSON property `timeout` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+    /// Constraints: 0 ≤ value ≤ 30000.
+    ///
     /// JSON property `pauseMilliseconds` (optional).
     #[serde(rename = "pauseMilliseconds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1812,6 +1868,8 @@ pub struct Record {
     /// JSON property `transcribe` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcribe: Option<bool>,
+    /// Constraints: format `locale-bcp47`.
+    ///
     /// JSON property `transcribeLocale` (optional).
     ///
     /// Default when absent: `"en-US"`.
@@ -1820,6 +1878,8 @@ pub struct Record {
     pub transcribe_locale: Option<RecordTranscribeLocale>,
 }
 
+/// Constraints: format `locale-bcp47`.
+///
 /// Source: `/components/schemas/Record/properties/transcribeLocale` in `specs/bird/patch-call.json`.
 #[derive(
     Debug,
@@ -2504,6 +2564,8 @@ impl ::std::fmt::Display for StandardLocaleTtsPolly {
 
 /// Tag name. Must be between 1 and 50 characters and must only contain
 /// alphanumeric characters, hyphens, underscores, and spaces.
+///
+/// Constraints: 1 ≤ length ≤ 50; pattern `^[a-zA-Z0-9-_ ]+$`.
 ///
 /// Source: `/components/schemas/TagName` in `specs/bird/patch-call.json`.
 pub type TagName = String;

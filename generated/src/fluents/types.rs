@@ -5,15 +5,25 @@
 /// Source: `/components/schemas/ActionDto` in `specs/fluents/update-action.yaml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ActionDto {
+    /// Example: `"550e8400-e29b-41d4-a716-446655440000"`.
+    ///
     /// JSON property `id` (required).
     pub id: String,
+    /// Example: `"550e8400-e29b-41d4-a716-446655440000"`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: String,
+    /// Example: `"action_transfer_call"`.
+    ///
     /// JSON property `type` (required).
     pub r#type: ActionDtoType,
+    /// Example: `"Transfer Call"`.
+    ///
     /// JSON property `label` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Example: `"This is a description"`.
+    ///
     /// JSON property `description` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -24,6 +34,8 @@ pub struct ActionDto {
     pub action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 
+/// Example: `"action_transfer_call"`.
+///
 /// Source: `/components/schemas/ActionDto/properties/type` in `specs/fluents/update-action.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -112,6 +124,8 @@ pub struct BadRequestError {
     pub message: String,
     /// JSON property `error` (required).
     pub error: String,
+    /// Example: `400`.
+    ///
     /// JSON property `statusCode` (required).
     #[serde(rename = "statusCode")]
     pub status_code: f64,
@@ -124,6 +138,8 @@ pub struct NotFoundError {
     pub message: String,
     /// JSON property `error` (required).
     pub error: String,
+    /// Example: `404`.
+    ///
     /// JSON property `statusCode` (required).
     #[serde(rename = "statusCode")]
     pub status_code: f64,
@@ -132,12 +148,18 @@ pub struct NotFoundError {
 /// Source: `/components/schemas/UpdateActionDto` in `specs/fluents/update-action.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateActionDto {
+    /// Example: `"action_transfer_call"`.
+    ///
     /// JSON property `type` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateActionDtoType>,
+    /// Example: `"Transfer Call"`.
+    ///
     /// JSON property `label` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Example: `"This is a description"`.
+    ///
     /// JSON property `description` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -149,6 +171,8 @@ pub struct UpdateActionDto {
     pub action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 
+/// Example: `"action_transfer_call"`.
+///
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/UpdateActionDto/properties/type` in `specs/fluents/update-action.yaml`.

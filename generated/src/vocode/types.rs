@@ -571,8 +571,12 @@ impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
 /// Source: `/components/schemas/AddToConferenceAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddToConferenceAction {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -821,8 +825,12 @@ pub struct AddToSteeringPoolRequest {
 /// Source: `/components/schemas/Agent` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Agent {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `name` (optional).
@@ -1597,8 +1605,12 @@ pub enum AgentUpdateParamsWebhook {
 /// Source: `/components/schemas/AzureVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AzureVoice {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -1842,8 +1854,12 @@ impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestTelephonyProvider {
 /// Source: `/components/schemas/Call` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Call {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `status` (optional).
@@ -2726,8 +2742,12 @@ pub type CreateCallRequestOnNoHumanAnswer = CallOnNoHumanAnswer;
 /// Source: `/components/schemas/DTMFAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DtmfAction {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -2821,8 +2841,12 @@ pub type DtmfActionUpdateParamsType = DtmfActionParamsType;
 /// Source: `/components/schemas/ElevenLabsVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ElevenLabsVoice {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -3051,8 +3075,12 @@ pub struct EmptyActionConfig {}
 /// Source: `/components/schemas/EndConversationAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EndConversationAction {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -3238,8 +3266,12 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
 /// Source: `/components/schemas/ExternalAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ExternalAction {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -3709,6 +3741,8 @@ impl<'de> ::serde::Deserialize<'de> for Language {
 pub struct LinkPhoneNumberRequest {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `telephony_account_connection` (required).
     pub telephony_account_connection: ::uuid::Uuid,
     /// JSON property `outbound_only` (optional).
@@ -3740,8 +3774,12 @@ pub type LinkPhoneNumberRequestInboundAgentEnum = BuyPhoneNumberRequestInboundAg
 /// Source: `/components/schemas/NormalizedAgent` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NormalizedAgent {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `name` (optional).
@@ -3762,6 +3800,8 @@ pub struct NormalizedAgent {
     pub language: Option<Language>,
     /// JSON property `actions` (required).
     pub actions: Vec<::uuid::Uuid>,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `voice` (required).
     pub voice: ::uuid::Uuid,
     /// JSON property `initial_message` (optional).
@@ -3931,8 +3971,12 @@ pub type NormalizedAgentVectorDatabase = AgentParamsVectorDatabase;
 /// Source: `/components/schemas/NormalizedCall` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NormalizedCall {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `status` (optional).
@@ -4039,6 +4083,8 @@ pub struct NormalizedCall {
     pub to_number: String,
     /// JSON property `from_number` (required).
     pub from_number: String,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `agent` (required).
     pub agent: ::uuid::Uuid,
     /// JSON property `telephony_provider` (required).
@@ -4145,8 +4191,12 @@ pub type NormalizedCallTelephonyProvider = BuyPhoneNumberRequestTelephonyProvide
 /// Source: `/components/schemas/NormalizedPhoneNumber` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NormalizedPhoneNumber {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `active` (optional).
@@ -4215,8 +4265,12 @@ pub type NormalizedPhoneNumberTelephonyProvider = BuyPhoneNumberRequestTelephony
 /// Source: `/components/schemas/NormalizedPrompt` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NormalizedPrompt {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `content` (optional).
@@ -4256,8 +4310,12 @@ pub struct NormalizedPrompt {
 /// Source: `/components/schemas/OpenAIAccountConnection` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OpenAiAccountConnection {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `credentials` (required).
@@ -4341,8 +4399,12 @@ pub struct OpenAiCredentials {
 /// Source: `/components/schemas/PhoneNumber` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PhoneNumber {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `active` (optional).
@@ -4536,8 +4598,12 @@ impl ::std::fmt::Display for PhraseTriggerConditionsItem {
 /// Source: `/components/schemas/PineconeVectorDatabase` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PineconeVectorDatabase {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -4689,8 +4755,12 @@ impl<'de> ::serde::Deserialize<'de> for PlanType {
 /// Source: `/components/schemas/PlayHtVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PlayHtVoice {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -5151,8 +5221,12 @@ pub type PlayHtVoiceVersion = PlayHtVoiceParamsVersion;
 /// Source: `/components/schemas/Prompt` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Prompt {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `content` (optional).
@@ -5259,8 +5333,12 @@ pub enum PromptParamsPromptTemplate {
 /// Source: `/components/schemas/PromptTemplate` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PromptTemplate {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `label` (optional).
@@ -5330,8 +5408,12 @@ pub struct RemoveFromSteeringPoolRequest {
 /// Source: `/components/schemas/RimeVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RimeVoice {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -5525,8 +5607,12 @@ pub type RimeVoiceUpdateParamsType = RimeVoiceParamsType;
 /// Source: `/components/schemas/SetHoldAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetHoldAction {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -5635,8 +5721,12 @@ pub type SetHoldActionUpdateParamsType = SetHoldActionParamsType;
 /// Source: `/components/schemas/TransferCallAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TransferCallAction {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -5750,8 +5840,12 @@ pub struct TransferCallConfig {
 /// Source: `/components/schemas/TwilioAccountConnection` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TwilioAccountConnection {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `credentials` (required).
@@ -6056,8 +6150,12 @@ pub struct VectorDatabasePage {
 /// Source: `/components/schemas/VocodeVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VocodeVoice {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `type` (required).
@@ -6547,8 +6645,12 @@ impl ::std::fmt::Display for VonageTelephonyMetadataType {
 /// Source: `/components/schemas/Webhook` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Webhook {
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
+    /// Constraints: format `uuid`.
+    ///
     /// JSON property `user_id` (required).
     pub user_id: ::uuid::Uuid,
     /// JSON property `subscriptions` (required).

@@ -12,9 +12,12 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
     let module_doc = format!(" HTTP client for {title} {}.", api.version);
     let client_doc = doc_lines(&format!(
         "Async client for {title} {}.\n\n\
-         Cheap to clone (the connection pool is shared). Every method sends one request and returns the \
-         typed success body, or a [`runtime::Error`] holding the typed body of a documented error status, \
-         the raw status and body of an undocumented one, or the transport failure.",
+         Cheap to clone (the connection pool is shared). Every method prepares one request and returns a \
+         [`runtime::Call`]: `.await` it for the typed success body, or call `.raw().await` for the body \
+         with its status and headers; `.timeout(…)`, `.retry(…)`, `.header(…)` and `.query(…)` before that \
+         apply to that call only. Failures are a [`runtime::Error`]: the typed body of a documented error \
+         status, the raw status and body of an undocumented one, a body that did not decode, a timeout \
+         or the transport failure.",
         api.version
     ));
 
@@ -77,6 +80,8 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
 
     quote! {
         #![doc = #module_doc]
+        // Errors keep status, headers and body inline (see `runtime::Error`).
+        #![allow(clippy::result_large_err)]
 
         use super::runtime;
         #use_types
@@ -84,8 +89,7 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
-            base_url: String,
-            http: ::reqwest::Client,
+            transport: runtime::Transport,
             #(#credential_fields)*
         }
 
@@ -108,21 +112,50 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
             /// absolute URL, to which each operation's path is appended.
             pub fn with_base_url(base_url: impl Into<String>) -> Self {
                 Client {
-                    base_url: base_url.into(),
-                    http: ::reqwest::Client::new(),
+                    transport: runtime::Transport::new(base_url),
                     #(#credential_inits)*
                 }
             }
 
-            /// Uses a configured `reqwest::Client` (timeouts, proxies, TLS settings).
+            /// Uses a configured `reqwest::Client` (proxies, TLS settings, its own connect
+            /// timeout). The total timeout and retry policy still come from this client.
             pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
-                self.http = http;
+                self.transport.set_http_client(http);
+                self
+            }
+
+            /// The total time allowed per attempt of every call (default
+            /// [`runtime::Transport::DEFAULT_TIMEOUT`]; `None`: no limit). A call's
+            /// [`runtime::Call::timeout`] overrides it.
+            pub fn with_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+                self.transport.set_timeout(timeout);
+                self
+            }
+
+            /// The time allowed to connect (default
+            /// [`runtime::Transport::DEFAULT_CONNECT_TIMEOUT`]). Rebuilds the HTTP client, so
+            /// set it before [`Client::with_http_client`] or configure that client instead.
+            pub fn with_connect_timeout(mut self, timeout: Option<::std::time::Duration>) -> Self {
+                self.transport.set_connect_timeout(timeout);
+                self
+            }
+
+            /// The retry policy of every call (default [`runtime::RetryPolicy::default`]:
+            /// idempotent methods, twice); [`runtime::RetryPolicy::never`] turns retries off.
+            /// A call's [`runtime::Call::retry`] overrides it.
+            pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
+                self.transport.set_retry(policy);
                 self
             }
 
             /// The base URL requests go to.
             pub fn base_url(&self) -> &str {
-                &self.base_url
+                self.transport.base_url()
+            }
+
+            /// Base URL, HTTP client, timeouts and retry policy.
+            pub fn transport(&self) -> &runtime::Transport {
+                &self.transport
             }
 
             #(#credential_setters)*
@@ -254,10 +287,10 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             BodyKind::Bytes => {
                 let ct = &body.content_type;
                 if body.required {
-                    args.push(quote!(body: Vec<u8>));
+                    args.push(quote!(body: impl Into<runtime::Bytes>));
                     body_stmt = quote!(request.bytes(#ct, body););
                 } else {
-                    args.push(quote!(body: Option<Vec<u8>>));
+                    args.push(quote!(body: Option<runtime::Bytes>));
                     body_stmt = quote!(if let Some(body) = body { request.bytes(#ct, body); });
                 }
             }
@@ -288,6 +321,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         }
     });
     let method = format_ident!("{}", op.method);
+    let template = &op.path.raw;
 
     let mut stmts = Vec::new();
     for p in &params {
@@ -421,9 +455,11 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         }
     }
     docs.notes.push(
-        "# Errors\n\n[`runtime::Error::Api`] for a documented error status (with its typed body), \
+        "`.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.\n\n\
+         # Errors\n\n[`runtime::Error::Api`] for a documented error status (with its typed body), \
          [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when \
-         a body does not match the spec, [`runtime::Error::Transport`] when the request fails."
+         a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, \
+         [`runtime::Error::Transport`] when the request fails."
             .to_string(),
     );
     let doc = doc_attrs(&docs);
@@ -432,18 +468,19 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     let method_tokens = quote! {
         #doc
         #allow
-        pub async fn #name(&self, #(#args),*) -> Result<#ok_type, runtime::Error<#error_type>> {
+        pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
             let #mutable request = runtime::Request::new(
                 ::reqwest::Method::#method,
-                &self.base_url,
-                &[#(#segments),*],
+                #template,
+                vec![#(#segments),*],
             );
             #(#stmts)*
             #body_stmt
-            let response = request.send(&self.http).await?;
-            match response.status().as_u16() {
-                #(#arms)*
-            }
+            runtime::Call::new(&self.transport, request, |response| {
+                match response.status().as_u16() {
+                    #(#arms)*
+                }
+            })
         }
     };
     (method_tokens, error_enum)
