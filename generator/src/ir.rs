@@ -56,6 +56,30 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// `components/securitySchemes`.
     pub security_schemes: Vec<SecurityScheme>,
+    /// Choices the user made in [`crate::Config`] (not from the spec); lowering leaves the
+    /// defaults.
+    pub settings: Settings,
+}
+
+/// Output choices that come from the [`crate::Config`], not from the spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The Rust map type for `additionalProperties` maps.
+    pub map_type: MapType,
+    /// Extra `#[derive]`s: schema name (or `*` for every type) → derive paths.
+    pub derives: std::collections::BTreeMap<String, Vec<String>>,
+    /// Schemas replaced by the user's own types: schema name → Rust path.
+    pub extern_types: std::collections::BTreeMap<String, String>,
+}
+
+/// Which map type stands for JSON objects with `additionalProperties`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MapType {
+    /// `std::collections::BTreeMap`: deterministic order (the default).
+    #[default]
+    BTreeMap,
+    /// `std::collections::HashMap`.
+    HashMap,
 }
 
 impl Api {
@@ -383,10 +407,34 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Security schemes (indexes into [`Api::security_schemes`]) whose credentials are sent.
     pub security: Vec<usize>,
+    /// Recognised as a page-numbered list operation (see [`Pagination`]).
+    pub pagination: Option<Pagination>,
     /// Documentation (`summary`, `description`).
     pub docs: Docs,
     /// The operation object.
     pub origin: Origin,
+}
+
+/// A list operation whose pages are numbered, recognised by this rule: a `page` (or
+/// `page_number`) integer query parameter, no request body, and a JSON success body that is
+/// an object with a required array property `items` (or `data`, `results`) and a required
+/// boolean `has_more`. Pages are fetched from the parameter's `default` (else `minimum`,
+/// else 1) until `has_more` is false or a page is empty. Every Vocode `list_*` operation
+/// matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// Wire name of the page-number parameter.
+    pub page_param: String,
+    /// The first page number.
+    pub first_page: i64,
+    /// Wire name of the array property holding the items.
+    pub items_field: String,
+    /// Wire name of the boolean property saying more pages follow.
+    pub has_more_field: String,
+    /// The page type (the success body).
+    pub page_type: TypeRef,
+    /// The item type.
+    pub item_type: TypeRef,
 }
 
 /// A path template such as `/calls/{callId}`, split at `/`.

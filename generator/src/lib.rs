@@ -34,6 +34,24 @@ pub mod render;
 pub mod sync;
 
 pub use diag::{Diagnostic, Error, Origin, Severity};
+pub use ir::MapType;
+
+/// Generates the SDK for one spec into `OUT_DIR` from a build script: the one-line form of
+/// [`Config::compile`]. The module file is named after the spec
+/// (`specs/patch-call.json` → `patch_call.rs`).
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), oagen::Error> {
+///     oagen::compile("specs/bird/patch-call.json")
+/// }
+/// ```
+///
+/// # Errors
+/// As [`Config::compile`].
+pub fn compile(spec: impl AsRef<Path>) -> Result<(), Error> {
+    Config::new().compile(&[spec])
+}
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -65,6 +83,45 @@ pub struct Config {
     command: String,
     layout: Layout,
     standalone: bool,
+    out_dir: Option<PathBuf>,
+    settings: ir::Settings,
+    include: Vec<Selector>,
+    exclude: Vec<Selector>,
+}
+
+/// Picks operations by what the spec calls them (never by generated Rust names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    /// An `operationId`.
+    OperationId(String),
+    /// A tag in the operation's `tags`.
+    Tag(String),
+    /// A path template as written in the spec (`/calls/{id}`); a trailing `*` matches every
+    /// path that starts with the rest (`/calls/*`).
+    Path(String),
+}
+
+impl Selector {
+    fn matches(&self, op: &ir::Operation, tags: &[String]) -> bool {
+        match self {
+            Selector::OperationId(id) => op.name.wire == *id,
+            Selector::Tag(tag) => tags.contains(tag),
+            Selector::Path(p) => match p.strip_suffix('*') {
+                Some(prefix) => op.path.raw.starts_with(prefix),
+                None => op.path.raw == *p,
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Selector::OperationId(id) => write!(f, "operationId `{id}`"),
+            Selector::Tag(t) => write!(f, "tag `{t}`"),
+            Selector::Path(p) => write!(f, "path `{p}`"),
+        }
+    }
 }
 
 impl Default for Config {
@@ -84,7 +141,105 @@ impl Config {
             command: "cargo run --release -p oagen -- sync".to_string(),
             layout: Layout::Crate,
             standalone: false,
+            out_dir: None,
+            settings: ir::Settings::default(),
+            include: Vec::new(),
+            exclude: Vec::new(),
         }
+    }
+
+    /// Where [`Config::compile`] writes (default: the `OUT_DIR` Cargo gives a build script).
+    pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds `#[derive(…)]`s to the type of schema `schema` (its name under
+    /// `components/schemas`), or to every generated type with `"*"`. Each derive is a Rust
+    /// path, e.g. `"Eq"` or `"schemars::JsonSchema"`.
+    pub fn derive(&mut self, schema: &str, derives: &[&str]) -> &mut Self {
+        self.settings
+            .derives
+            .entry(schema.to_string())
+            .or_default()
+            .extend(derives.iter().map(|d| d.to_string()));
+        self
+    }
+
+    /// Uses the application's own type for schema `schema`: the generated code refers to
+    /// `rust_path` (e.g. `"crate::money::Amount"`), which must implement `Serialize`,
+    /// `Deserialize`, `Debug`, `Clone` and `PartialEq`.
+    pub fn extern_type(&mut self, schema: &str, rust_path: &str) -> &mut Self {
+        self.settings
+            .extern_types
+            .insert(schema.to_string(), rust_path.to_string());
+        self
+    }
+
+    /// The Rust map type for objects with `additionalProperties` (default `BTreeMap`).
+    pub fn map_type(&mut self, map_type: ir::MapType) -> &mut Self {
+        self.settings.map_type = map_type;
+        self
+    }
+
+    /// Generates only the operations one of these selectors picks (all when none is given).
+    pub fn include_operations(&mut self, selectors: &[Selector]) -> &mut Self {
+        self.include.extend_from_slice(selectors);
+        self
+    }
+
+    /// Leaves out the operations one of these selectors picks.
+    pub fn exclude_operations(&mut self, selectors: &[Selector]) -> &mut Self {
+        self.exclude.extend_from_slice(selectors);
+        self
+    }
+
+    /// The build-script entry point (as in prost-build): generates each spec as one
+    /// self-contained `<module>.rs` in [`Config::out_dir`] (default `OUT_DIR`), for
+    /// `include!`. The module name is the file stem in snake_case
+    /// (`specs/patch-call.json` → `patch_call.rs`).
+    ///
+    /// For Cargo it prints `cargo:rerun-if-changed` for every spec read, each warning as a
+    /// `cargo:warning`, and rewrites only files whose content changed, so an unchanged spec
+    /// causes no rebuild. It checks that the crate's `Cargo.toml` lists the crates the
+    /// generated code needs (see [`RUNTIME_DEPENDENCIES`]).
+    ///
+    /// # Errors
+    /// What [`Config::generate`] returns; [`Error::Manifest`] naming the missing
+    /// dependencies; [`Error::Io`] when `OUT_DIR` is unset or not writable.
+    pub fn compile(&mut self, specs: &[impl AsRef<Path>]) -> Result<(), Error> {
+        for spec in specs {
+            let path = spec.as_ref();
+            let module = path
+                .file_stem()
+                .map(|s| naming::snake_name(&s.to_string_lossy(), "api"))
+                .unwrap_or_else(|| "api".into());
+            self.module(&module, path);
+        }
+        self.layout(Layout::SingleFile);
+        let out = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
+                Error::io(
+                    "OUT_DIR",
+                    std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "OUT_DIR is not set: call compile from a build script, or set Config::out_dir",
+                    ),
+                )
+            })?,
+        };
+        for (_, spec) in &self.specs {
+            println!("cargo:rerun-if-changed={}", self.root.join(spec).display());
+        }
+        let generated = self.generate()?;
+        for warning in &generated.warnings {
+            println!("cargo:warning={}", warning.to_string().replace('\n', " "));
+        }
+        if let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR") {
+            check_dependencies(&Path::new(&manifest).join("Cargo.toml"), &generated)?;
+        }
+        generated.write_changed(&out)
     }
 
     /// The directory spec paths are relative to (shown relative to it in headers).
@@ -148,11 +303,13 @@ impl Config {
         let mut apis = Vec::new();
         for (module, path) in &self.specs {
             let display = path.to_string_lossy().replace('\\', "/");
-            let result =
-                load::load_file(&self.root.join(path), &display).and_then(|doc| lower::lower(&doc));
+            let result = load::load_file(&self.root.join(path), &display)
+                .and_then(|doc| lower::lower(&doc).map(|(api, w)| (doc, api, w)));
             match result {
-                Ok((api, w)) => {
+                Ok((doc, mut api, w)) => {
                     warnings.extend(w);
+                    api.settings = self.settings.clone();
+                    self.select_operations(&doc.raw, &mut api, &mut warnings);
                     apis.push((module.clone(), api));
                 }
                 Err(Error::Spec(diags)) => errors.extend(diags),
@@ -262,6 +419,127 @@ pub fn spec_copy_path(module: Option<&str>, spec: &Path) -> PathBuf {
 /// Files in an output directory that oagen keeps but does not generate.
 const PRESERVED: &[&str] = &["CHANGELOG.md"];
 
+impl Config {
+    /// Applies the include/exclude selectors to one API; a selector that matches no
+    /// operation, and a derive or extern type that names no schema, is a warning.
+    fn select_operations(
+        &self,
+        raw: &serde_json::Value,
+        api: &mut ir::Api,
+        warnings: &mut Vec<Diagnostic>,
+    ) {
+        let tags_of = |op: &ir::Operation| -> Vec<String> {
+            raw.pointer(&format!("{}/tags", op.origin.pointer))
+                .and_then(serde_json::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let origin = || Origin::new(api.file.clone(), "");
+        for selector in self.include.iter().chain(&self.exclude) {
+            if !api
+                .operations
+                .iter()
+                .any(|op| selector.matches(op, &tags_of(op)))
+            {
+                warnings.push(Diagnostic::warning(
+                    origin(),
+                    format!("the selector {selector} matches no operation"),
+                ));
+            }
+        }
+        let names: std::collections::BTreeSet<&str> =
+            api.types.iter().map(|t| t.name.wire.as_str()).collect();
+        let configured = self
+            .settings
+            .derives
+            .keys()
+            .chain(self.settings.extern_types.keys());
+        for schema in configured.filter(|s| *s != "*" && !names.contains(s.as_str())) {
+            warnings.push(Diagnostic::warning(
+                origin(),
+                format!("the configuration names schema `{schema}`, which this spec does not have"),
+            ));
+        }
+        let keep: Vec<bool> = api
+            .operations
+            .iter()
+            .map(|op| {
+                let tags = tags_of(op);
+                (self.include.is_empty() || self.include.iter().any(|s| s.matches(op, &tags)))
+                    && !self.exclude.iter().any(|s| s.matches(op, &tags))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        api.operations.retain(|_| keep.next().unwrap_or(true));
+    }
+}
+
+/// The crates generated code may use: the `[dependencies]` of the generated crates'
+/// `Cargo.toml` template (`templates/Cargo.toml.jinja`), so the two never disagree. A crate
+/// that `include!`s generated code must list those the code uses; [`Config::compile`]
+/// checks its `Cargo.toml` and names what is missing.
+pub fn runtime_dependencies() -> Vec<String> {
+    let Ok(text) = cargo_toml("x", "x", &[], false, "") else {
+        return Vec::new();
+    };
+    toml::from_str::<toml::Table>(&text)
+        .ok()
+        .and_then(|t| {
+            t.get("dependencies")
+                .and_then(toml::Value::as_table)
+                .cloned()
+        })
+        .map(|deps| deps.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// True when `code` refers to crate `name` by path (`name::…` not preceded by an
+/// identifier character, so `my_tokio::` does not count).
+fn uses_crate(code: &str, name: &str) -> bool {
+    let needle = format!("{name}::");
+    code.match_indices(&needle).any(|(i, _)| {
+        !code[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// Fails, naming the crates, when the build script's crate does not list what the generated
+/// code needs.
+fn check_dependencies(manifest: &Path, generated: &Generated) -> Result<(), Error> {
+    let Ok(text) = std::fs::read_to_string(manifest) else {
+        return Ok(());
+    };
+    let Ok(parsed) = toml::from_str::<toml::Table>(&text) else {
+        return Ok(());
+    };
+    let deps = parsed.get("dependencies").and_then(toml::Value::as_table);
+    let code: String = generated.files.values().map(String::as_str).collect();
+    let needed: Vec<String> = runtime_dependencies()
+        .into_iter()
+        .filter(|name| uses_crate(&code, name))
+        .collect();
+    let missing: Vec<String> = needed
+        .into_iter()
+        .filter(|name| deps.is_none_or(|d| !d.contains_key(name)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Manifest {
+        path: manifest.display().to_string(),
+        message: format!(
+            "the generated code needs these crates under [dependencies]: {}",
+            missing.join(", ")
+        ),
+    })
+}
+
 fn cargo_toml(
     name: &str,
     description: &str,
@@ -340,6 +618,30 @@ impl Generated {
                 command: command.to_string(),
             })
         }
+    }
+
+    /// Writes the files into `dir` (created if needed), rewriting only those whose content
+    /// changed, so Cargo sees no change when there is none. Other files in `dir` are left
+    /// alone (a build script's `OUT_DIR` is shared).
+    ///
+    /// # Errors
+    /// [`Error::Io`] naming the path that could not be written.
+    pub fn write_changed(&self, dir: impl AsRef<Path>) -> Result<(), Error> {
+        let dir = dir.as_ref();
+        for (path, text) in &self.files {
+            let target = dir.join(path);
+            if std::fs::read_to_string(&target).ok().as_deref() == Some(text.as_str()) {
+                continue;
+            }
+            if let Some(p) = target.parent() {
+                std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
+            }
+            // Write beside and rename, so an interrupted build never leaves half a file.
+            let tmp = target.with_extension("rs.oagen-tmp");
+            std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+            std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+        }
+        Ok(())
     }
 
     /// Replaces `dir` with the generated files, atomically: everything is written to a

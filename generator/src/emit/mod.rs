@@ -77,12 +77,21 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(api, inner, scope);
-            quote!(::std::collections::BTreeMap<String, #inner>)
+            let map = map_path(api);
+            quote!(#map<String, #inner>)
         }
         TypeRef::Nullable(inner) => {
             let inner = rust_type(api, inner, scope);
             quote!(Option<#inner>)
         }
+    }
+}
+
+/// The map type chosen in the settings.
+pub(crate) fn map_path(api: &Api) -> TokenStream {
+    match api.settings.map_type {
+        crate::ir::MapType::BTreeMap => quote!(::std::collections::BTreeMap),
+        crate::ir::MapType::HashMap => quote!(::std::collections::HashMap),
     }
 }
 

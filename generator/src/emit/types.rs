@@ -28,8 +28,33 @@ fn origin_note(def: &TypeDef) -> String {
     )
 }
 
+/// `#[derive(…)]` for the extra derives the settings give this type (by schema name or `*`).
+fn extra_derives(api: &Api, def: &TypeDef) -> TokenStream {
+    let paths: Vec<syn::Path> = ["*", def.name.wire.as_str()]
+        .iter()
+        .filter_map(|key| api.settings.derives.get(*key))
+        .flatten()
+        .filter_map(|d| syn::parse_str(d).ok())
+        .collect();
+    if paths.is_empty() {
+        quote!()
+    } else {
+        quote!(#[derive(#(#paths),*)])
+    }
+}
+
 fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name.rust);
+    if let Some(path) = api.settings.extern_types.get(&def.name.wire) {
+        if let Ok(path) = syn::parse_str::<syn::Type>(path) {
+            let doc = doc_lines(&format!(
+                "Schema `{}`, replaced by the application's own type (`extern_type` in the oagen config).",
+                def.name.wire.replace('`', "'")
+            ));
+            return quote! { #doc pub type #name = #path; };
+        }
+    }
+    let derives = extra_derives(api, def);
     let mut docs = def.docs.clone();
     let rule = match &def.kind {
         TypeKind::Struct(s) if s.rule.is_some() => s.rule.clone(),
@@ -47,6 +72,11 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     docs.notes.extend(rule);
     docs.notes.push(origin_note(def));
     let doc = doc_attrs(&docs);
+    let doc = if matches!(def.kind, TypeKind::Alias(_) | TypeKind::Pending) {
+        doc
+    } else {
+        quote!(#doc #derives)
+    };
     match &def.kind {
         TypeKind::Struct(s) => emit_struct(api, &name, s, doc),
         TypeKind::Enum(e) => emit_enum(&name, e, doc),
@@ -76,10 +106,11 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStrea
     let fields = s.fields.iter().map(|f| emit_field(api, f));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, Scope::Types);
+        let map = super::map_path(api);
         quote! {
             /// Properties not declared in the schema (`additionalProperties`).
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
+            pub additional_properties: #map<String, #ty>,
         }
     });
     quote! {

@@ -1,0 +1,201 @@
+//! `Config` options, each on a small spec: derives, extern types, map type, operation
+//! selectors (and the warnings for selectors that match nothing), and `compile`.
+
+use oagen::{Config, Layout, MapType, Selector};
+use std::path::PathBuf;
+
+const SPEC: &str = r#"openapi: 3.0.3
+info: {title: Shop, version: '1'}
+servers: [{url: 'https://shop.example'}]
+paths:
+  /orders:
+    get:
+      operationId: listOrders
+      tags: [orders]
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Order'}}}}
+  /orders/{id}:
+    delete:
+      operationId: deleteOrder
+      tags: [orders, admin]
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '204': {description: gone}
+  /stock:
+    get:
+      operationId: getStock
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Stock'}}}}
+components:
+  schemas:
+    Order:
+      type: object
+      properties:
+        id: {type: string}
+        total: {$ref: '#/components/schemas/Money'}
+    Money: {type: string}
+    Stock:
+      type: object
+      additionalProperties: {type: integer}
+"#;
+
+fn dir(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("shop.yaml"), SPEC).unwrap();
+    d
+}
+
+/// The generated single file (whitespace normalised to make `contains` checks robust) and
+/// the warnings.
+fn generate(name: &str, configure: impl FnOnce(&mut Config)) -> (String, Vec<String>) {
+    let d = dir(name);
+    let mut config = Config::new();
+    config
+        .root(&d)
+        .layout(Layout::SingleFile)
+        .module("shop", "shop.yaml");
+    configure(&mut config);
+    let generated = config.generate().unwrap();
+    let text = generated
+        .files
+        .values()
+        .next()
+        .unwrap()
+        .replace("async fn", "fn");
+    let warnings = generated.warnings.iter().map(ToString::to_string).collect();
+    (text, warnings)
+}
+
+#[test]
+fn derive_adds_derives_to_one_schema_or_all() {
+    let (text, _) = generate("derive", |c| {
+        c.derive("Order", &["Eq", "Hash"]);
+    });
+    let flat: String = text.lines().map(str::trim).collect::<Vec<_>>().join("\n");
+    assert!(
+        flat.contains("#[derive(Eq, Hash)]\n#[derive(Debug, Clone, PartialEq"),
+        "{flat}"
+    );
+    assert_eq!(text.matches("#[derive(Eq, Hash)]").count(), 1);
+    let (text, _) = generate("derive-all", |c| {
+        c.derive("*", &["Eq"]);
+    });
+    // Every type definition gets it (aliases such as `Money` have no derives).
+    let flat: String = text.lines().map(str::trim).collect::<Vec<_>>().join("\n");
+    assert!(
+        flat.contains("#[derive(Eq)]\n#[derive(Debug, Clone, PartialEq"),
+        "{flat}"
+    );
+    assert!(flat.contains("pub type Money = String;"));
+}
+
+#[test]
+fn extern_type_replaces_a_schema_with_the_application_type() {
+    let (text, _) = generate("extern", |c| {
+        c.extern_type("Money", "crate::money::Amount");
+    });
+    assert!(
+        text.contains("pub type Money = crate::money::Amount;"),
+        "{text}"
+    );
+}
+
+#[test]
+fn map_type_switches_to_hash_map() {
+    let (text, _) = generate("map", |c| {
+        c.map_type(MapType::HashMap);
+    });
+    assert!(
+        text.contains("pub type Stock = ::std::collections::HashMap<String, i64>;"),
+        "{text}"
+    );
+    let (text, _) = generate("map-default", |_| {});
+    assert!(
+        text.contains("pub type Stock = ::std::collections::BTreeMap<String, i64>;"),
+        "{text}"
+    );
+}
+
+#[test]
+fn operations_are_selected_by_operation_id_tag_and_path() {
+    let (text, _) = generate("include-id", |c| {
+        c.include_operations(&[Selector::OperationId("getStock".into())]);
+    });
+    assert!(text.contains("pub fn get_stock") && !text.contains("pub fn list_orders"));
+    let (text, _) = generate("include-tag", |c| {
+        c.include_operations(&[Selector::Tag("orders".into())]);
+    });
+    assert!(text.contains("pub fn list_orders") && text.contains("pub fn delete_order"));
+    assert!(!text.contains("pub fn get_stock"));
+    let (text, _) = generate("exclude-path", |c| {
+        c.exclude_operations(&[
+            Selector::Path("/orders/*".into()),
+            Selector::Tag("admin".into()),
+        ]);
+    });
+    assert!(text.contains("pub fn list_orders") && !text.contains("pub fn delete_order"));
+}
+
+#[test]
+fn selectors_and_schema_names_that_match_nothing_are_warnings() {
+    let (_, warnings) = generate("unmatched", |c| {
+        c.include_operations(&[Selector::OperationId("nope".into())])
+            .derive("Nope", &["Eq"]);
+    });
+    let text = warnings.join("\n");
+    assert!(
+        text.contains("the selector operationId `nope` matches no operation"),
+        "{text}"
+    );
+    assert!(
+        text.contains("names schema `Nope`, which this spec does not have"),
+        "{text}"
+    );
+}
+
+#[test]
+fn compile_writes_only_changed_files_and_checks_dependencies() {
+    let d = dir("compile");
+    let out = d.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // A crate manifest that lacks the runtime's crates: compile names them.
+    std::fs::write(
+        d.join("Cargo.toml"),
+        "[package]\nname = \"app\"\n\n[dependencies]\nserde = \"1\"\n",
+    )
+    .unwrap();
+    std::env::set_var("CARGO_MANIFEST_DIR", &d);
+    let err = Config::new()
+        .root(&d)
+        .out_dir(&out)
+        .compile(&["shop.yaml"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("needs these crates under [dependencies]: "),
+        "{err}"
+    );
+    assert!(
+        err.contains("reqwest") && err.contains("serde_json") && !err.contains(" serde,"),
+        "{err}"
+    );
+
+    std::env::remove_var("CARGO_MANIFEST_DIR");
+    Config::new()
+        .root(&d)
+        .out_dir(&out)
+        .compile(&["shop.yaml"])
+        .unwrap();
+    let file = out.join("shop.rs");
+    let first = std::fs::metadata(&file).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    Config::new()
+        .root(&d)
+        .out_dir(&out)
+        .compile(&["shop.yaml"])
+        .unwrap();
+    let second = std::fs::metadata(&file).unwrap().modified().unwrap();
+    assert_eq!(first, second, "an unchanged spec rewrites nothing");
+}
