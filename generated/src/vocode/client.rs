@@ -1006,6 +1006,28 @@ impl Client {
         )
     }
 
+    /// Every item of [`Client::list_account_connections`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_account_connections_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<
+        'a,
+        types::AccountConnectionResponseModel,
+        ListAccountConnectionsError,
+    > {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_account_connections(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::AccountConnectionPage| (page.items, page.has_more),
+        )
+    }
+
     /// List Actions
     ///
     /// `GET /v1/actions/list` (operation `list_actions`).
@@ -1052,6 +1074,24 @@ impl Client {
                     _ => Err(response.unexpected()),
                 }
             },
+        )
+    }
+
+    /// Every item of [`Client::list_actions`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_actions_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<'a, types::ActionResponseModel, ListActionsError> {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_actions(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::ActionPage| (page.items, page.has_more),
         )
     }
 
@@ -1104,6 +1144,24 @@ impl Client {
         )
     }
 
+    /// Every item of [`Client::list_agents`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_agents_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<'a, types::NormalizedAgent, ListAgentsError> {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_agents(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::AgentPage| (page.items, page.has_more),
+        )
+    }
+
     /// List Calls
     ///
     /// `GET /v1/calls/list` (operation `list_calls`).
@@ -1150,6 +1208,24 @@ impl Client {
                     _ => Err(response.unexpected()),
                 }
             },
+        )
+    }
+
+    /// Every item of [`Client::list_calls`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_calls_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<'a, types::NormalizedCall, ListCallsError> {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_calls(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::CallPage| (page.items, page.has_more),
         )
     }
 
@@ -1202,6 +1278,24 @@ impl Client {
         )
     }
 
+    /// Every item of [`Client::list_numbers`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_numbers_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<'a, types::NormalizedPhoneNumber, ListNumbersError> {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_numbers(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::PhoneNumberPage| (page.items, page.has_more),
+        )
+    }
+
     /// List Prompts
     ///
     /// `GET /v1/prompts/list` (operation `list_prompts`).
@@ -1248,6 +1342,24 @@ impl Client {
                     _ => Err(response.unexpected()),
                 }
             },
+        )
+    }
+
+    /// Every item of [`Client::list_prompts`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_prompts_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<'a, types::NormalizedPrompt, ListPromptsError> {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_prompts(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::PromptPage| (page.items, page.has_more),
         )
     }
 
@@ -1303,6 +1415,24 @@ impl Client {
         )
     }
 
+    /// Every item of [`Client::list_vector_databases`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_vector_databases_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<'a, types::PineconeVectorDatabase, ListVectorDatabasesError> {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_vector_databases(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::VectorDatabasePage| (page.items, page.has_more),
+        )
+    }
+
     /// List Voices
     ///
     /// `GET /v1/voices/list` (operation `list_voices`).
@@ -1352,6 +1482,24 @@ impl Client {
         )
     }
 
+    /// Every item of [`Client::list_voices`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_voices_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<'a, types::VoiceResponseModel, ListVoicesError> {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_voices(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::VoicePage| (page.items, page.has_more),
+        )
+    }
+
     /// List Webhooks
     ///
     /// `GET /v1/webhooks/list` (operation `list_webhooks`).
@@ -1398,6 +1546,24 @@ impl Client {
                     _ => Err(response.unexpected()),
                 }
             },
+        )
+    }
+
+    /// Every item of [`Client::list_webhooks`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
+    ///
+    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
+    pub fn list_webhooks_stream<'a>(
+        &'a self,
+        size: Option<i64>,
+        sort_column: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> runtime::Items<'a, types::Webhook, ListWebhooksError> {
+        runtime::pages(
+            1,
+            move |page| ::std::future::IntoFuture::into_future(
+                self.list_webhooks(Some(page), size, sort_column, sort_desc),
+            ),
+            |page: types::WebhookPage| (page.items, page.has_more),
         )
     }
 

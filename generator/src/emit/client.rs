@@ -74,7 +74,8 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         .map(|op| {
             let (method, error_enum) = emit_operation(api, op);
             error_enums.extend(error_enum);
-            method
+            let stream = emit_stream(api, op);
+            quote!(#method #stream)
         })
         .collect();
 
@@ -205,25 +206,127 @@ fn pass_of(api: &Api, ty: &TypeRef) -> Pass {
 }
 
 fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    arg_type_in(api, ty, None)
+}
+
+/// The argument type, with `lifetime` on its reference when given.
+fn arg_type_in(api: &Api, ty: &TypeRef, lifetime: Option<&TokenStream>) -> TokenStream {
     let ty = match ty {
         TypeRef::Nullable(inner) => inner,
         other => other,
     };
     match pass_of(api, ty) {
-        Pass::Str => quote!(&str),
+        Pass::Str => quote!(&#lifetime str),
         Pass::Copy => rust_type(api, ty, Scope::Client),
         Pass::Ref => {
             let t = rust_type(api, ty, Scope::Client);
-            quote!(&#t)
+            quote!(&#lifetime #t)
         }
         Pass::Slice => {
             let TypeRef::Array(inner) = ty else {
                 unreachable!("Pass::Slice is only chosen for arrays")
             };
             let t = rust_type(api, inner, Scope::Client);
-            quote!(&[#t])
+            quote!(&#lifetime [#t])
         }
     }
+}
+
+/// Path, then required, then optional parameters: the argument order of every method.
+fn sorted_params(op: &Operation) -> Vec<&Param> {
+    let mut params: Vec<&Param> = op.params.iter().collect();
+    params.sort_by_key(|p| (p.location != ParamLocation::Path, !p.required));
+    params
+}
+
+/// `{method}_stream` for a recognised list operation: a stream of items that fetches the
+/// pages as it is read.
+fn emit_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let mut name = format!("{}_stream", op.name.rust);
+    while api.operations.iter().any(|o| o.name.rust == name) {
+        name.push_str("_items");
+    }
+    let name = ident(&name);
+    let method = ident(&op.name.rust);
+    let lifetime = quote!('a);
+    let mut args = Vec::new();
+    let mut call_args = Vec::new();
+    for p in sorted_params(op) {
+        let arg = ident(&p.name.rust);
+        if p.location == ParamLocation::Query && p.name.wire == pagination.page_param {
+            let value = match &p.ty {
+                TypeRef::Integer(IntKind::I64) => quote!(page),
+                _ => quote!(page.try_into().unwrap_or_default()),
+            };
+            call_args.push(if p.required {
+                value
+            } else {
+                quote!(Some(#value))
+            });
+            continue;
+        }
+        let ty = arg_type_in(api, &p.ty, Some(&lifetime));
+        args.push(if p.required {
+            quote!(#arg: #ty)
+        } else {
+            quote!(#arg: Option<#ty>)
+        });
+        call_args.push(quote!(#arg));
+    }
+    let page_type = rust_type(api, &pagination.page_type, Scope::Client);
+    let item_type = rust_type(api, &pagination.item_type, Scope::Client);
+    let field = |wire: &str| {
+        let TypeRef::Named(id) = &pagination.page_type else {
+            return ident(wire);
+        };
+        match api.resolve_kind(&api.types[id.0]) {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .find(|f| f.name.wire == wire)
+                .map(|f| ident(&f.name.rust))
+                .unwrap_or_else(|| ident(wire)),
+            _ => ident(wire),
+        }
+    };
+    let items = field(&pagination.items_field);
+    let has_more = field(&pagination.has_more_field);
+    let first = Literal::i64_unsuffixed(pagination.first_page);
+    let error_type = if op.errors().is_empty() {
+        quote!(::std::convert::Infallible)
+    } else {
+        let e = format_ident!(
+            "{}Error",
+            crate::naming::type_name(&op.name.rust, "Operation")
+        );
+        quote!(#e)
+    };
+    let doc = doc_lines(&format!(
+        "Every item of [`Client::{}`], page after page: a stream that fetches page {} first and \
+         the next one when the items read so far run out, and ends after the page whose `{}` is \
+         false (or an empty page). An error is yielded once and ends the stream.\n\n\
+         Recognised as a paginated list: the integer query parameter `{}` numbers the pages and \
+         the response holds `{}` and `{}`.",
+        op.name.rust,
+        pagination.first_page,
+        pagination.has_more_field,
+        pagination.page_param,
+        pagination.items_field,
+        pagination.has_more_field,
+    ));
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    Some(quote! {
+        #doc
+        #allow
+        pub fn #name<'a>(&'a self, #(#args),*) -> runtime::Items<'a, #item_type, #error_type> {
+            runtime::pages(
+                #first,
+                move |page| ::std::future::IntoFuture::into_future(self.#method(#(#call_args),*)),
+                |page: #page_type| (page.#items, page.#has_more),
+            )
+        }
+    })
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {
@@ -258,8 +361,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
 
     // Arguments: path, then required, then optional parameters; then the body.
     let mut args = Vec::new();
-    let mut params: Vec<&Param> = op.params.iter().collect();
-    params.sort_by_key(|p| (p.location != ParamLocation::Path, !p.required));
+    let params = sorted_params(op);
     for p in &params {
         let arg = ident(&p.name.rust);
         let ty = arg_type(api, &p.ty);
