@@ -444,3 +444,13 @@ fn operations_get_distinct_method_names_with_or_without_an_operation_id() {
     let _first = client.get_thing();
     let _second = client.get_thing2();
 }
+
+#[test]
+fn typed_additional_properties_sit_beside_declared_ones() {
+    let s: rules::types::Scores = round_trip(&json!({"player": "ada", "round1": 3, "round2": 5}));
+    assert_eq!(s.player, "ada");
+    let rounds: &std::collections::BTreeMap<String, i32> = &s.additional_properties;
+    assert_eq!(rounds.values().sum::<i32>(), 8);
+    // A value of the wrong type is rejected, not dropped.
+    assert!(parse::<rules::types::Scores>(json!({"player": "ada", "round1": "x"})).is_err());
+}
