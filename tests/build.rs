@@ -7,6 +7,7 @@ use std::path::PathBuf;
 const FIXTURES: &[(&str, &str)] = &[
     ("excerpt", "fixtures/vocode-update-action-excerpt.yaml"),
     ("rules", "fixtures/rules.yaml"),
+    ("client_params", "fixtures/client/params.yaml"),
     (
         "vocode_2023_08_22",
         "fixtures/vocode-history/openapi-2023-08-22-c5a39b82.json",

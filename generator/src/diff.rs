@@ -548,6 +548,8 @@ fn param_shape(api: &Api, p: &Param) -> String {
 fn body_type(api: &Api, kind: &BodyKind) -> String {
     match kind {
         BodyKind::Json(t) => render(api, t),
+        BodyKind::Form(t) => format!("form {}", render(api, t)),
+        BodyKind::Text => "text".into(),
         BodyKind::Bytes => "bytes".into(),
         BodyKind::Empty => "no content".into(),
     }

@@ -122,7 +122,7 @@ impl Api {
                 p.ty.named_ids(&mut inputs);
             }
             if let Some(Body {
-                kind: BodyKind::Json(t),
+                kind: BodyKind::Json(t) | BodyKind::Form(t),
                 ..
             }) = &op.body
             {
@@ -479,6 +479,10 @@ pub struct Param {
     pub ty: TypeRef,
     /// Must be given.
     pub required: bool,
+    /// `style` as written (`form`, `simple`, `deepObject`, `spaceDelimited`, …), if given.
+    pub style: Option<String>,
+    /// `explode` as written, if given (the default depends on the style).
+    pub explode: Option<bool>,
     /// Documentation.
     pub docs: Docs,
     /// The parameter object (or the path template, for an undeclared path parameter).
@@ -492,6 +496,11 @@ pub enum BodyKind {
     Json(TypeRef),
     /// Anything else: raw bytes with the given media type.
     Bytes,
+    /// `application/x-www-form-urlencoded` request body, typed; nested objects are sent in
+    /// bracket notation (`card[number]=…`).
+    Form(TypeRef),
+    /// A `text/*` request body: a string.
+    Text,
     /// No content.
     Empty,
 }

@@ -13,6 +13,11 @@ pub mod rules {
     include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 }
 
+/// `fixtures/client/params.yaml`: parameter styles of every `in`, form, text and binary bodies.
+pub mod client_params {
+    include!(concat!(env!("OUT_DIR"), "/client_params.rs"));
+}
+
 /// Every earlier version of the Vocode spec (`fixtures/vocode-history/`), from OpenAPI 3.0.2
 /// (2023-08) to 3.1.0 (2024-08): each one generates and compiles.
 pub mod vocode_history {

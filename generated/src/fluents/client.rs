@@ -107,7 +107,7 @@ impl Client {
             "/v1/actions/update",
             vec![String::from("v1"), String::from("actions"), String::from("update")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.bearer {
             request.authorization("Bearer", credential);
         }

@@ -112,7 +112,7 @@ impl Client {
                 String::from("add_to_steering_pool")
             ],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -187,7 +187,12 @@ impl Client {
             "/v1/numbers/cancel",
             vec![String::from("v1"), String::from("numbers"), String::from("cancel")],
         );
-        request.query("phone_number", &phone_number);
+        request
+            .query_styled(
+                "phone_number",
+                &phone_number,
+                runtime::QueryStyle::FormExploded,
+            );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -514,7 +519,7 @@ impl Client {
             "/v1/calls/end",
             vec![String::from("v1"), String::from("calls"), String::from("end")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -553,7 +558,7 @@ impl Client {
             "/v1/account_connections",
             vec![String::from("v1"), String::from("account_connections")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -588,7 +593,7 @@ impl Client {
             "/v1/actions",
             vec![String::from("v1"), String::from("actions")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -623,7 +628,7 @@ impl Client {
             "/v1/agents",
             vec![String::from("v1"), String::from("agents")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -658,7 +663,7 @@ impl Client {
             "/v1/calls",
             vec![String::from("v1"), String::from("calls")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -693,7 +698,12 @@ impl Client {
             "/v1/numbers",
             vec![String::from("v1"), String::from("numbers")],
         );
-        request.query("phone_number", &phone_number);
+        request
+            .query_styled(
+                "phone_number",
+                &phone_number,
+                runtime::QueryStyle::FormExploded,
+            );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -728,7 +738,7 @@ impl Client {
             "/v1/prompts",
             vec![String::from("v1"), String::from("prompts")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -763,7 +773,7 @@ impl Client {
             "/v1/calls/recording",
             vec![String::from("v1"), String::from("calls"), String::from("recording")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -830,7 +840,7 @@ impl Client {
             "/v1/vector_databases",
             vec![String::from("v1"), String::from("vector_databases")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -865,7 +875,7 @@ impl Client {
             "/v1/voices",
             vec![String::from("v1"), String::from("voices")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -900,7 +910,7 @@ impl Client {
             "/v1/webhooks",
             vec![String::from("v1"), String::from("webhooks")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -977,16 +987,17 @@ impl Client {
             ],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1050,16 +1061,17 @@ impl Client {
             vec![String::from("v1"), String::from("actions"), String::from("list")],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1117,16 +1129,17 @@ impl Client {
             vec![String::from("v1"), String::from("agents"), String::from("list")],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1184,16 +1197,17 @@ impl Client {
             vec![String::from("v1"), String::from("calls"), String::from("list")],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1251,16 +1265,17 @@ impl Client {
             vec![String::from("v1"), String::from("numbers"), String::from("list")],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1318,16 +1333,17 @@ impl Client {
             vec![String::from("v1"), String::from("prompts"), String::from("list")],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1388,16 +1404,17 @@ impl Client {
             ],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1455,16 +1472,17 @@ impl Client {
             vec![String::from("v1"), String::from("voices"), String::from("list")],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1522,16 +1540,17 @@ impl Client {
             vec![String::from("v1"), String::from("webhooks"), String::from("list")],
         );
         if let Some(value) = page {
-            request.query("page", &value);
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = size {
-            request.query("size", &value);
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_column {
-            request.query("sort_column", &value);
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(value) = sort_desc {
-            request.query("sort_desc", &value);
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
         }
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1620,7 +1639,7 @@ impl Client {
                 String::from("remove_from_steering_pool")
             ],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -1666,7 +1685,7 @@ impl Client {
                 String::from("update")
             ],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -1705,7 +1724,7 @@ impl Client {
             "/v1/actions/update",
             vec![String::from("v1"), String::from("actions"), String::from("update")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -1742,7 +1761,7 @@ impl Client {
             "/v1/agents/update",
             vec![String::from("v1"), String::from("agents"), String::from("update")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -1779,7 +1798,12 @@ impl Client {
             "/v1/numbers/update",
             vec![String::from("v1"), String::from("numbers"), String::from("update")],
         );
-        request.query("phone_number", &phone_number);
+        request
+            .query_styled(
+                "phone_number",
+                &phone_number,
+                runtime::QueryStyle::FormExploded,
+            );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -1816,7 +1840,7 @@ impl Client {
             "/v1/prompts/update",
             vec![String::from("v1"), String::from("prompts"), String::from("update")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -1856,7 +1880,7 @@ impl Client {
                 String::from("update")
             ],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -1893,7 +1917,7 @@ impl Client {
             "/v1/voices/update",
             vec![String::from("v1"), String::from("voices"), String::from("update")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }
@@ -1930,7 +1954,7 @@ impl Client {
             "/v1/webhooks/update",
             vec![String::from("v1"), String::from("webhooks"), String::from("update")],
         );
-        request.query("id", &id);
+        request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
         }

@@ -386,6 +386,28 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
                     });
                 }
             }
+            BodyKind::Form(ty) => {
+                let t = rust_type(api, ty, Scope::Client);
+                if body.required {
+                    args.push(quote!(body: &#t));
+                    body_stmt = quote!(request.form(body););
+                } else {
+                    args.push(quote!(body: Option<&#t>));
+                    body_stmt = quote!(if let Some(body) = body {
+                        request.form(body);
+                    });
+                }
+            }
+            BodyKind::Text => {
+                let ct = &body.content_type;
+                if body.required {
+                    args.push(quote!(body: &str));
+                    body_stmt = quote!(request.text(#ct, body););
+                } else {
+                    args.push(quote!(body: Option<&str>));
+                    body_stmt = quote!(if let Some(body) = body { request.text(#ct, body); });
+                }
+            }
             BodyKind::Bytes => {
                 let ct = &body.content_type;
                 if body.required {
@@ -429,15 +451,31 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     for p in &params {
         let arg = ident(&p.name.rust);
         let wire = &p.name.wire;
+        // Required parameters are read from the argument, optional ones from `value`.
+        let value = if p.required {
+            quote!(#arg)
+        } else {
+            quote!(value)
+        };
         let call = match p.location {
-            ParamLocation::Path | ParamLocation::Cookie => continue,
-            ParamLocation::Query => quote!(query),
-            ParamLocation::Header => quote!(header),
+            ParamLocation::Path => continue,
+            ParamLocation::Cookie => quote!(cookie(#wire, &#value)),
+            ParamLocation::Header => quote!(header(#wire, &#value)),
+            ParamLocation::Query => {
+                let style = match (p.style.as_deref(), p.explode) {
+                    (Some("deepObject"), _) => quote!(DeepObject),
+                    (Some("spaceDelimited"), _) => quote!(SpaceDelimited),
+                    (Some("pipeDelimited"), _) => quote!(PipeDelimited),
+                    (_, Some(false)) => quote!(Form),
+                    _ => quote!(FormExploded),
+                };
+                quote!(query_styled(#wire, &#value, runtime::QueryStyle::#style))
+            }
         };
         if p.required {
-            stmts.push(quote!(request.#call(#wire, &#arg);));
+            stmts.push(quote!(request.#call;));
         } else {
-            stmts.push(quote!(if let Some(value) = #arg { request.#call(#wire, &value); }));
+            stmts.push(quote!(if let Some(#value) = #arg { request.#call; }));
         }
     }
     for &i in &op.security {
@@ -504,7 +542,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
                 error_variants.push(quote!(#vdoc #variant(#t),));
                 arms.push(quote!(#pat => Err(response.error_json(#error_name::#variant)),));
             }
-            BodyKind::Bytes => {
+            BodyKind::Bytes | BodyKind::Form(_) | BodyKind::Text => {
                 error_variants.push(quote!(#vdoc #variant(runtime::Bytes),));
                 arms.push(quote!(#pat => Err(response.error_bytes(#error_name::#variant)),));
             }

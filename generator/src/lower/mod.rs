@@ -430,6 +430,8 @@ impl Lowering<'_> {
                         location: ParamLocation::Path,
                         ty: TypeRef::String,
                         required: true,
+                        style: None,
+                        explode: None,
                         docs: Docs {
                             notes: vec![
                                 "Not declared in the spec; inferred from the path template.".into(),
@@ -482,6 +484,15 @@ impl Lowering<'_> {
             location,
             ty,
             required: data.required || force_required,
+            style: raw
+                .pointer(pointer)
+                .and_then(|p| p.get("style"))
+                .and_then(Value::as_str)
+                .map(String::from),
+            explode: raw
+                .pointer(pointer)
+                .and_then(|p| p.get("explode"))
+                .and_then(Value::as_bool),
             docs: Docs {
                 description: data.description.clone(),
                 ..Docs::default()
@@ -504,6 +515,23 @@ impl Lowering<'_> {
         };
         let (content_type, mut kind) =
             self.lower_content(&body.content, &pointer, &format!("{hint}Request"));
+        let media = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if kind == BodyKind::Bytes && media == "application/x-www-form-urlencoded" {
+            let schema_pointer =
+                format!("{pointer}/content/{}/schema", escape_pointer(&content_type));
+            let raw = self.raw;
+            if let Some(schema) = raw.pointer(&schema_pointer) {
+                let shape = self.lower_use(schema, &schema_pointer, &format!("{hint}Request"));
+                kind = BodyKind::Form(shape.ty);
+            }
+        } else if kind == BodyKind::Bytes && media.starts_with("text/") {
+            kind = BodyKind::Text;
+        }
         // A nullable request schema: not sending the body is how a client says `null`.
         if let BodyKind::Json(TypeRef::Nullable(inner)) = kind {
             kind = BodyKind::Json(*inner);
