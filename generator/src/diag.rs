@@ -180,6 +180,19 @@ fn render_stale(files: &[String], command: &str) -> String {
     out
 }
 
+/// `--strict`: every warning becomes an error.
+pub fn strict(warnings: Vec<Diagnostic>) -> Error {
+    Error::Spec(
+        warnings
+            .into_iter()
+            .map(|mut d| {
+                d.severity = Severity::Error;
+                d
+            })
+            .collect(),
+    )
+}
+
 /// Collects diagnostics during a stage.
 #[derive(Debug, Default)]
 pub struct Diagnostics {

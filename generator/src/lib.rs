@@ -87,6 +87,7 @@ pub struct Config {
     settings: ir::Settings,
     include: Vec<Selector>,
     exclude: Vec<Selector>,
+    strict: bool,
 }
 
 /// Picks operations by what the spec calls them (never by generated Rust names).
@@ -145,7 +146,15 @@ impl Config {
             settings: ir::Settings::default(),
             include: Vec::new(),
             exclude: Vec::new(),
+            strict: false,
         }
+    }
+
+    /// Treats every warning (a construct typed less precisely than the spec says, an
+    /// undeclared path parameter, a selector that matches nothing) as an error.
+    pub fn strict(&mut self, strict: bool) -> &mut Self {
+        self.strict = strict;
+        self
     }
 
     /// Where [`Config::compile`] writes (default: the `OUT_DIR` Cargo gives a build script).
@@ -202,7 +211,7 @@ impl Config {
     /// For Cargo it prints `cargo:rerun-if-changed` for every spec read, each warning as a
     /// `cargo:warning`, and rewrites only files whose content changed, so an unchanged spec
     /// causes no rebuild. It checks that the crate's `Cargo.toml` lists the crates the
-    /// generated code needs (see [`RUNTIME_DEPENDENCIES`]).
+    /// generated code needs (see [`runtime_dependencies`]).
     ///
     /// # Errors
     /// What [`Config::generate`] returns; [`Error::Manifest`] naming the missing
@@ -320,6 +329,9 @@ impl Config {
             errors.extend(warnings);
             errors.sort();
             return Err(Error::Spec(errors));
+        }
+        if self.strict && !warnings.is_empty() {
+            return Err(diag::strict(warnings));
         }
 
         let mut files = BTreeMap::new();

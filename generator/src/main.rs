@@ -43,6 +43,9 @@ enum Command {
     Check {
         /// The spec.
         spec: PathBuf,
+        /// Treat warnings (constructs typed less precisely than the spec) as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Compare two versions of a spec: what changed in the generated SDK, what breaks, and
     /// the version bump it calls for.
@@ -151,10 +154,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { spec } => {
+        Command::Check { spec, strict } => {
             let display = spec.to_string_lossy().replace('\\', "/");
             let doc = oagen::load::load_file(&spec, &display)?;
             let (api, warnings) = oagen::lower::lower(&doc)?;
+            if strict && !warnings.is_empty() {
+                return Err(oagen::diag::strict(warnings));
+            }
             print_warnings(&warnings);
             eprintln!(
                 "{}: {} types, {} operations, {} warnings",

@@ -80,6 +80,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     merge_duplicates(&mut api, l.duplicates);
     open_response_types(&mut api);
     assign_names(&mut api, &mut diags);
+    check_alias_cycles(&mut api, &mut diags);
     break_cycles(&mut api);
     let warnings = diags.finish()?;
     Ok((api, warnings))
@@ -775,13 +776,20 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
             "new",
             "with_base_url",
             "with_http_client",
+            "with_timeout",
+            "with_connect_timeout",
+            "with_retry",
             "base_url",
             "http_client",
+            "transport",
+            "default",
+            "clone",
+            "fmt",
         ]
         .map(String::from),
     );
     // Credential fields of the client, and their `with_*` setters.
-    let mut fields = Namespace::with_taken(["base_url", "http"].map(String::from));
+    let mut fields = Namespace::with_taken(["base_url", "http", "transport"].map(String::from));
     for scheme in &mut api.security_schemes {
         let (field, _) = fields.claim(&naming::snake_name(&scheme.name.wire, "credential"));
         scheme.name.rust = field;
@@ -809,6 +817,45 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
         }
     }
     api.operations.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
+}
+
+/// Pass 3b: schemas that are only references to each other (`A: {$ref: B}`,
+/// `B: {$ref: A}`) describe no value at all; that is an error naming each schema of the
+/// cycle (the types become `serde_json::Value` so later stages can go on).
+fn check_alias_cycles(api: &mut Api, diags: &mut Diagnostics) {
+    let target = |kind: &TypeKind| match kind {
+        TypeKind::Alias(TypeRef::Named(id) | TypeRef::Boxed(id)) => Some(*id),
+        _ => None,
+    };
+    let mut in_cycle = BTreeSet::new();
+    for start in 0..api.types.len() {
+        let mut seen = BTreeSet::new();
+        let mut at = TypeId(start);
+        while let Some(next) = target(&api.types[at.0].kind) {
+            if !seen.insert(at) {
+                break;
+            }
+            if next.0 == start {
+                in_cycle.insert(start);
+                break;
+            }
+            at = next;
+        }
+    }
+    for i in in_cycle {
+        let def = &mut api.types[i];
+        diags.push(
+            Diagnostic::error(
+                def.origin.clone(),
+                format!(
+                    "schema `{}` is a chain of references that leads back to itself",
+                    def.name.wire
+                ),
+            )
+            .with_hint("one of the schemas in the cycle must describe a value"),
+        );
+        def.kind = TypeKind::Alias(TypeRef::Any);
+    }
 }
 
 /// Pass 4: finds cycles of by-value containment (struct fields, union variants, aliases) and

@@ -286,9 +286,11 @@ impl Lowering<'_> {
     fn lower_ref(&mut self, reference: &str, pointer: &str, hint: &str, depth: usize) -> Shape {
         let Some(target) = reference.strip_prefix('#') else {
             self.diags.push(
-                crate::diag::Diagnostic::error(
+                crate::diag::Diagnostic::warning(
                     self.origin(pointer),
-                    format!("external reference `{reference}` is not supported"),
+                    format!(
+                        "external reference `{reference}` is not supported; typed as any JSON value"
+                    ),
                 )
                 .with_hint("bundle the spec into one file first"),
             );
