@@ -550,6 +550,7 @@ fn body_type(api: &Api, kind: &BodyKind) -> String {
         BodyKind::Json(t) => render(api, t),
         BodyKind::Form(t) => format!("form {}", render(api, t)),
         BodyKind::Text => "text".into(),
+        BodyKind::Multipart(_) => "multipart form".into(),
         BodyKind::Bytes => "bytes".into(),
         BodyKind::Empty => "no content".into(),
     }
@@ -662,7 +663,10 @@ impl<'a> Side<'a> {
             Success::Unit => "()".to_string(),
             Success::OptionalJson(t) => format!("Option<{}>", render(self.api, &t)),
             Success::Json(t) => render(self.api, &t),
-            Success::AnyJson => "Value".to_string(),
+            Success::ByStatus => format!(
+                "{}Response (one variant per status)",
+                crate::naming::type_name(&op.name.rust, "Operation")
+            ),
         };
         let errors = op
             .errors()

@@ -501,8 +501,22 @@ pub enum BodyKind {
     Form(TypeRef),
     /// A `text/*` request body: a string.
     Text,
+    /// A `multipart/form-data` request body: the fields its schema lists (built by the
+    /// caller as a `runtime::Multipart`).
+    Multipart(Vec<FormField>),
     /// No content.
     Empty,
+}
+
+/// A field of a `multipart/form-data` body, for documentation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    /// The property name.
+    pub name: String,
+    /// A file part (`format: binary` or `base64`), not a text field.
+    pub file: bool,
+    /// Listed in `required`.
+    pub required: bool,
 }
 
 /// A request body.
@@ -549,8 +563,8 @@ pub enum Success {
     OptionalJson(TypeRef),
     /// Raw bytes (a non-JSON media type among the successes).
     Bytes,
-    /// Several JSON types: any JSON value.
-    AnyJson,
+    /// Different bodies for different success statuses: an enum with a variant per status.
+    ByStatus,
 }
 
 impl Operation {
@@ -575,9 +589,9 @@ impl Operation {
     /// The success type of the client method.
     pub fn success(&self) -> Success {
         let successes = self.successes();
-        if successes.iter().any(|r| r.kind == BodyKind::Bytes) {
-            return Success::Bytes;
-        }
+        let any_bytes = successes
+            .iter()
+            .any(|r| r.kind != BodyKind::Empty && !matches!(r.kind, BodyKind::Json(_)));
         let any_empty = successes.iter().any(|r| r.kind == BodyKind::Empty);
         let mut json: Vec<&TypeRef> = successes
             .iter()
@@ -586,12 +600,14 @@ impl Operation {
                 _ => None,
             })
             .collect();
+        json.sort();
         json.dedup();
-        match json.as_slice() {
-            [] => Success::Unit,
-            [t] if any_empty => Success::OptionalJson((*t).clone()),
-            [t] => Success::Json((*t).clone()),
-            _ => Success::AnyJson,
+        match (json.as_slice(), any_bytes) {
+            ([], true) => Success::Bytes,
+            ([], false) => Success::Unit,
+            ([t], false) if any_empty => Success::OptionalJson((*t).clone()),
+            ([t], false) => Success::Json((*t).clone()),
+            _ => Success::ByStatus,
         }
     }
 }

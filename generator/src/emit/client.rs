@@ -352,10 +352,27 @@ fn variant_for(status: StatusMatch) -> proc_macro2::Ident {
     }
 }
 
+/// "Status 404: Not found" for a response's variant docs.
+fn status_doc(r: &Response) -> String {
+    let what = match r.status {
+        StatusMatch::Code(c) => format!("Status {c}"),
+        StatusMatch::Range(d) => format!("A {d}XX status"),
+        StatusMatch::Default => "Any other status (`default`)".to_string(),
+    };
+    r.description
+        .as_deref()
+        .map(|d| format!("{what}: {}", super::sanitize_doc(d)))
+        .unwrap_or(what)
+}
+
 fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let name = ident(&op.name.rust);
     let error_name = format_ident!(
         "{}Error",
+        crate::naming::type_name(&op.name.rust, "Operation")
+    );
+    let response_name = format_ident!(
+        "{}Response",
         crate::naming::type_name(&op.name.rust, "Operation")
     );
 
@@ -395,6 +412,17 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
                     args.push(quote!(body: Option<&#t>));
                     body_stmt = quote!(if let Some(body) = body {
                         request.form(body);
+                    });
+                }
+            }
+            BodyKind::Multipart(_) => {
+                if body.required {
+                    args.push(quote!(body: &runtime::Multipart));
+                    body_stmt = quote!(request.multipart(body););
+                } else {
+                    args.push(quote!(body: Option<&runtime::Multipart>));
+                    body_stmt = quote!(if let Some(body) = body {
+                        request.multipart(body);
                     });
                 }
             }
@@ -504,12 +532,32 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             quote!(Option<#t>)
         }
         Success::Bytes => quote!(runtime::Bytes),
-        Success::AnyJson => quote!(::serde_json::Value),
+        Success::ByStatus => quote!(#response_name),
     };
     let mut arms = Vec::new();
+    let mut response_variants = Vec::new();
     for r in &successes {
         let pat = status_pattern(r.status);
         let expr = match (&success, &r.kind) {
+            (Success::ByStatus, kind) => {
+                let variant = variant_for(r.status);
+                let vdoc = doc_lines(&status_doc(r));
+                match kind {
+                    BodyKind::Json(t) => {
+                        let t = rust_type(api, t, Scope::Client);
+                        response_variants.push(quote!(#vdoc #variant(#t),));
+                        quote!(response.json().map(#response_name::#variant))
+                    }
+                    BodyKind::Empty => {
+                        response_variants.push(quote!(#vdoc #variant,));
+                        quote!(response.empty().map(|()| #response_name::#variant))
+                    }
+                    _ => {
+                        response_variants.push(quote!(#vdoc #variant(runtime::Bytes),));
+                        quote!(response.bytes().map(#response_name::#variant))
+                    }
+                }
+            }
             (Success::Bytes, _) => quote!(response.bytes()),
             (Success::Unit, _) => quote!(response.empty()),
             (Success::OptionalJson(_), BodyKind::Empty) => quote!(Ok(None)),
@@ -518,6 +566,20 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         };
         arms.push(quote!(#pat => #expr,));
     }
+    let response_enum = (!response_variants.is_empty()).then(|| {
+        let doc = doc_lines(&format!(
+            "The success responses of [`Client::{}`], which differ by status.",
+            op.name.rust
+        ));
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum #response_name {
+                #(#response_variants)*
+            }
+        }
+    });
     if successes.is_empty() {
         arms.push(quote!(200..=299 => response.empty(),));
     }
@@ -525,24 +587,14 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     for r in &errors {
         let pat = status_pattern(r.status);
         let variant = variant_for(r.status);
-        let what = match r.status {
-            StatusMatch::Code(c) => format!("Status {c}"),
-            StatusMatch::Range(d) => format!("A {d}XX status"),
-            StatusMatch::Default => "Any other status (`default`)".to_string(),
-        };
-        let desc = r
-            .description
-            .as_deref()
-            .map(|d| format!("{what}: {}", super::sanitize_doc(d)))
-            .unwrap_or(what);
-        let vdoc = doc_lines(&desc);
+        let vdoc = doc_lines(&status_doc(r));
         match &r.kind {
             BodyKind::Json(t) => {
                 let t = rust_type(api, t, Scope::Client);
                 error_variants.push(quote!(#vdoc #variant(#t),));
                 arms.push(quote!(#pat => Err(response.error_json(#error_name::#variant)),));
             }
-            BodyKind::Bytes | BodyKind::Form(_) | BodyKind::Text => {
+            BodyKind::Bytes | BodyKind::Form(_) | BodyKind::Text | BodyKind::Multipart(_) => {
                 error_variants.push(quote!(#vdoc #variant(runtime::Bytes),));
                 arms.push(quote!(#pat => Err(response.error_bytes(#error_name::#variant)),));
             }
@@ -585,6 +637,29 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         op.path.raw.replace('`', "'"),
         op.name.wire.replace('`', "'")
     ));
+    if let Some(Body {
+        kind: BodyKind::Multipart(fields),
+        ..
+    }) = &op.body
+    {
+        let list: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                let what = if f.file {
+                    "a file part"
+                } else {
+                    "a text field"
+                };
+                let req = if f.required { ", required" } else { "" };
+                format!("`{}` ({what}{req})", f.name.replace('`', "'"))
+            })
+            .collect();
+        docs.notes.push(format!(
+            "The body is a `multipart/form-data` form: build it with [`runtime::Multipart`] \
+             (`field` for text, `file` with a [`runtime::FilePart`] for files). The spec lists: {}.",
+            if list.is_empty() { "no fields".to_string() } else { list.join(", ") }
+        ));
+    }
     for p in &params {
         if let Some(d) = &p.docs.description {
             docs.notes.push(format!(
@@ -623,5 +698,9 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             })
         }
     };
-    (method_tokens, error_enum)
+    let enums = match (response_enum, error_enum) {
+        (None, None) => None,
+        (a, b) => Some(quote!(#a #b)),
+    };
+    (method_tokens, enums)
 }

@@ -532,6 +532,16 @@ impl Lowering<'_> {
             }
         } else if kind == BodyKind::Bytes && media.starts_with("text/") {
             kind = BodyKind::Text;
+        } else if kind == BodyKind::Bytes && media == "multipart/form-data" {
+            let schema_pointer =
+                format!("{pointer}/content/{}/schema", escape_pointer(&content_type));
+            let raw = self.raw;
+            let fields = raw
+                .pointer(&schema_pointer)
+                .and_then(|schema| self.resolve_object(schema, &schema_pointer).0)
+                .map(|object| form_fields(&object))
+                .unwrap_or_default();
+            kind = BodyKind::Multipart(fields);
         }
         // A nullable request schema: not sending the body is how a client says `null`.
         if let BodyKind::Json(TypeRef::Nullable(inner)) = kind {
@@ -623,6 +633,36 @@ impl Lowering<'_> {
         out.sort_by_key(|r| r.status);
         out
     }
+}
+
+/// The fields of a `multipart/form-data` object schema: `format: binary`/`base64` strings
+/// (or arrays of them) are files.
+fn form_fields(object: &serde_json::Map<String, Value>) -> Vec<FormField> {
+    let required: Vec<&str> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let is_file = |schema: &Value| {
+        matches!(
+            schema.get("format").and_then(Value::as_str),
+            Some("binary" | "base64")
+        ) || schema.get("contentMediaType").is_some()
+    };
+    object
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|props| {
+            props
+                .iter()
+                .map(|(name, schema)| FormField {
+                    name: name.clone(),
+                    file: is_file(schema) || schema.get("items").is_some_and(is_file),
+                    required: required.contains(&name.as_str()),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `application/json`, `application/problem+json`, `*/*` with a JSON schema, …

@@ -437,7 +437,7 @@ impl Lowering<'_> {
 
     /// Follows `$ref`s and single-branch `allOf`s to an object schema, merging multi-branch
     /// `allOf`s. Returns the object and the pointer it was found at.
-    fn resolve_object(
+    pub(super) fn resolve_object(
         &self,
         schema: &Value,
         pointer: &str,
