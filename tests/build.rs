@@ -8,6 +8,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("excerpt", "fixtures/vocode-update-action-excerpt.yaml"),
     ("rules", "fixtures/rules.yaml"),
     ("client_params", "fixtures/client/params.yaml"),
+    ("client_auth", "fixtures/client/auth.yaml"),
     (
         "vocode_2023_08_22",
         "fixtures/vocode-history/openapi-2023-08-22-c5a39b82.json",

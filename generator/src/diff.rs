@@ -1553,6 +1553,12 @@ fn scheme_text(kind: &SecurityKind) -> String {
         SecurityKind::Http { scheme } => format!("Authorization: {scheme}"),
         SecurityKind::ApiKeyHeader { name } => format!("header {name}"),
         SecurityKind::ApiKeyQuery { name } => format!("query parameter {name}"),
+        SecurityKind::HttpBasic => "Authorization: Basic".into(),
+        SecurityKind::ApiKeyCookie { name } => format!("cookie {name}"),
+        SecurityKind::OAuth2 { token_url, .. } => match token_url {
+            Some(url) => format!("OAuth2 client credentials ({url})"),
+            None => "OAuth2".into(),
+        },
         SecurityKind::Unsupported => "unsupported".into(),
     }
 }

@@ -652,6 +652,21 @@ pub enum SecurityKind {
         /// Parameter name.
         name: String,
     },
-    /// Not supported yet (OAuth2, OpenID Connect, cookies): nothing is sent.
+    /// `type: http`, `scheme: basic`: `Authorization: Basic base64(user:password)`.
+    HttpBasic,
+    /// `type: apiKey` in a cookie.
+    ApiKeyCookie {
+        /// Cookie name.
+        name: String,
+    },
+    /// `type: oauth2` (or `openIdConnect`): `Authorization: Bearer <token>` with tokens from
+    /// a token provider; `client_credentials` flows get a built-in provider.
+    OAuth2 {
+        /// The client-credentials flow's `tokenUrl`, if the spec has that flow.
+        token_url: Option<String>,
+        /// The flow's scopes.
+        scopes: Vec<String>,
+    },
+    /// Not supported: nothing is sent.
     Unsupported,
 }

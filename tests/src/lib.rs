@@ -13,6 +13,11 @@ pub mod rules {
     include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 }
 
+/// `fixtures/client/auth.yaml`: every kind of security scheme.
+pub mod client_auth {
+    include!(concat!(env!("OUT_DIR"), "/client_auth.rs"));
+}
+
 /// `fixtures/client/params.yaml`: parameter styles of every `in`, form, text and binary bodies.
 pub mod client_params {
     include!(concat!(env!("OUT_DIR"), "/client_params.rs"));

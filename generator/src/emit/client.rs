@@ -23,7 +23,12 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
 
     let credential_fields = api.security_schemes.iter().map(|s| {
         let field = ident(&s.name.rust);
-        quote!(#field: Option<runtime::Secret>,)
+        match &s.kind {
+            SecurityKind::OAuth2 { .. } => {
+                quote!(#field: Option<::std::sync::Arc<dyn runtime::TokenProvider>>,)
+            }
+            _ => quote!(#field: Option<runtime::Secret>,),
+        }
     });
     let credential_inits = api.security_schemes.iter().map(|s| {
         let field = ident(&s.name.rust);
@@ -34,8 +39,13 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         let setter = format_ident!("with_{}", s.name.rust);
         let how = match &s.kind {
             SecurityKind::Http { scheme } => format!("sent as `Authorization: {scheme} <credential>`"),
+            SecurityKind::HttpBasic => "`user:password`, sent as `Authorization: Basic <base64>`".to_string(),
             SecurityKind::ApiKeyHeader { name } => format!("sent in the `{name}` header"),
             SecurityKind::ApiKeyQuery { name } => format!("sent as the `{name}` query parameter"),
+            SecurityKind::ApiKeyCookie { name } => format!("sent as the `{name}` cookie"),
+            SecurityKind::OAuth2 { token_url, .. } => {
+                return oauth2_setters(s, &field, &setter, token_url.as_deref());
+            }
             SecurityKind::Unsupported => "not sent: oagen does not support this scheme type yet".to_string(),
         };
         let mut text = format!(
@@ -165,6 +175,52 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         }
 
         #(#error_enums)*
+    }
+}
+
+/// The setters of an OAuth2 / OpenID Connect scheme: any token provider, a fixed token, and
+/// (for a `clientCredentials` flow) the built-in client-credentials provider.
+fn oauth2_setters(
+    s: &SecurityScheme,
+    field: &proc_macro2::Ident,
+    setter: &proc_macro2::Ident,
+    token_url: Option<&str>,
+) -> TokenStream {
+    let wire = s.name.wire.replace('`', "'");
+    let provider_doc = doc_lines(&format!(
+        "Sets where the OAuth2 tokens for security scheme `{wire}` come from (sent as \
+         `Authorization: Bearer <token>`): any [`runtime::TokenProvider`], or a fixed token as a \
+         [`runtime::Secret`]. Tokens are redacted from `Debug` output."
+    ));
+    let client_credentials = token_url.map(|url| {
+        let cc = format_ident!("{}_client_credentials", setter);
+        let doc = doc_lines(&format!(
+            "Uses the OAuth2 client-credentials flow of `{wire}`: tokens are fetched from \
+             `{}` (relative to the base URL when relative) with this client id and secret, \
+             cached, and fetched again 30 s before they expire. Call it after \
+             `with_base_url`.",
+            url.replace('`', "'")
+        ));
+        quote! {
+            #doc
+            pub fn #cc(self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+                // A relative `tokenUrl` is relative to the server URL (OAS 3.0 §4.8.29).
+                let token_url = ::reqwest::Url::parse(self.base_url())
+                    .and_then(|base| base.join(#url))
+                    .map(String::from)
+                    .unwrap_or_else(|_| #url.to_string());
+                self.#setter(runtime::ClientCredentials::new(token_url, client_id, client_secret))
+            }
+        }
+    });
+    quote! {
+        #provider_doc
+        pub fn #setter(mut self, provider: impl runtime::TokenProvider + 'static) -> Self {
+            self.#field = Some(::std::sync::Arc::new(provider));
+            self
+        }
+
+        #client_credentials
     }
 }
 
@@ -515,6 +571,11 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
                 quote!(request.secret_header(#name, credential);)
             }
             SecurityKind::ApiKeyQuery { name } => quote!(request.secret_query(#name, credential);),
+            SecurityKind::HttpBasic => quote!(request.basic_auth(credential);),
+            SecurityKind::ApiKeyCookie { name } => {
+                quote!(request.secret_cookie(#name, credential);)
+            }
+            SecurityKind::OAuth2 { .. } => quote!(request.bearer_from(credential);),
             SecurityKind::Unsupported => continue,
         };
         stmts.push(quote!(if let Some(credential) = &self.#field { #apply }));

@@ -159,12 +159,16 @@ impl Lowering<'_> {
                     description,
                     ..
                 } => {
-                    let word = match scheme.to_ascii_lowercase().as_str() {
-                        "bearer" => "Bearer".to_string(),
-                        "basic" => "Basic".to_string(),
-                        _ => scheme.clone(),
+                    let kind = match scheme.to_ascii_lowercase().as_str() {
+                        "bearer" => SecurityKind::Http {
+                            scheme: "Bearer".to_string(),
+                        },
+                        "basic" => SecurityKind::HttpBasic,
+                        _ => SecurityKind::Http {
+                            scheme: scheme.clone(),
+                        },
                     };
-                    (SecurityKind::Http { scheme: word }, description.clone())
+                    (kind, description.clone())
                 }
                 openapiv3::SecurityScheme::APIKey {
                     location,
@@ -180,22 +184,33 @@ impl Lowering<'_> {
                         SecurityKind::ApiKeyQuery { name: name.clone() },
                         description.clone(),
                     ),
-                    openapiv3::APIKeyLocation::Cookie => {
-                        self.diags.warn(
-                            origin,
-                            "apiKey in a cookie is not supported yet; no credential is sent",
-                        );
-                        (SecurityKind::Unsupported, description.clone())
-                    }
+                    openapiv3::APIKeyLocation::Cookie => (
+                        SecurityKind::ApiKeyCookie { name: name.clone() },
+                        description.clone(),
+                    ),
                 },
-                openapiv3::SecurityScheme::OAuth2 { description, .. }
-                | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
-                    self.diags.warn(
-                        origin,
-                        "OAuth2 and OpenID Connect are not supported yet; no credential is sent",
-                    );
-                    (SecurityKind::Unsupported, description.clone())
+                openapiv3::SecurityScheme::OAuth2 {
+                    flows, description, ..
+                } => {
+                    let (token_url, scopes) = match &flows.client_credentials {
+                        Some(flow) => (
+                            Some(flow.token_url.clone()),
+                            flow.scopes.keys().cloned().collect(),
+                        ),
+                        None => (None, Vec::new()),
+                    };
+                    (
+                        SecurityKind::OAuth2 { token_url, scopes },
+                        description.clone(),
+                    )
                 }
+                openapiv3::SecurityScheme::OpenIDConnect { description, .. } => (
+                    SecurityKind::OAuth2 {
+                        token_url: None,
+                        scopes: Vec::new(),
+                    },
+                    description.clone(),
+                ),
             };
             out.push(SecurityScheme {
                 name: Name {
@@ -834,6 +849,15 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
         let (field, _) = fields.claim(&naming::snake_name(&scheme.name.wire, "credential"));
         scheme.name.rust = field;
         methods.claim(&format!("with_{}", scheme.name.rust));
+        if matches!(
+            scheme.kind,
+            SecurityKind::OAuth2 {
+                token_url: Some(_),
+                ..
+            }
+        ) {
+            methods.claim(&format!("with_{}_client_credentials", scheme.name.rust));
+        }
     }
     let mut order: Vec<usize> = (0..api.operations.len()).collect();
     order.sort_by_key(|&i| {

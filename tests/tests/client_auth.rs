@@ -1,0 +1,90 @@
+//! Every kind of security scheme against a loopback server: basic, apiKey in a cookie,
+//! OAuth2 client credentials (token fetched once and cached), and `security: []`.
+
+use oagen_tests::client_auth as auth;
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+#[tokio::test]
+async fn basic_auth_is_base64_of_user_and_password() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/basic"))
+        .and(header("authorization", "Basic dXNlcjpwYXNz"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    auth::Client::with_base_url(server.uri())
+        .with_basic("user:pass")
+        .with_basic2()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_api_key_in_a_cookie_is_sent_as_a_cookie() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cookie"))
+        .and(header("cookie", "session_id=abc"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    auth::Client::with_base_url(server.uri())
+        .with_session("abc")
+        .with_cookie()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn oauth2_client_credentials_fetches_one_token_and_reuses_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .and(body_string_contains("client_id=app"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "t1", "expires_in": 3600})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/oauth"))
+        .and(header("authorization", "Bearer t1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client =
+        auth::Client::with_base_url(server.uri()).with_oauth_client_credentials("app", "s3cret");
+    client.with_oauth2().await.unwrap();
+    client.with_oauth2().await.unwrap();
+    assert!(!format!("{client:?}").contains("s3cret"));
+}
+
+#[tokio::test]
+async fn an_operation_with_empty_security_sends_no_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/public"))
+        .respond_with(|req: &Request| {
+            if req.headers.contains_key("authorization") {
+                ResponseTemplate::new(400)
+            } else {
+                ResponseTemplate::new(204)
+            }
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    auth::Client::with_base_url(server.uri())
+        .with_basic("user:pass")
+        .public()
+        .await
+        .unwrap();
+}
