@@ -729,15 +729,19 @@ impl Cx<'_> {
 
     fn api_level(&mut self) {
         let (old, new) = (self.old.api, self.new.api);
-        if old.servers.first() != new.servers.first() {
-            let kind = match (old.servers.first(), new.servers.first()) {
+        let (old_url, new_url) = (
+            old.servers.first().map(Server::default_url),
+            new.servers.first().map(Server::default_url),
+        );
+        if old_url != new_url {
+            let kind = match (&old_url, &new_url) {
                 (None, Some(_)) => ChangeKind::Added,
                 (Some(_), None) => ChangeKind::Removed,
                 _ => ChangeKind::Changed,
             };
             self.push(
                 Change::new(kind, Item::Server)
-                    .shapes(old.servers.first().cloned(), new.servers.first().cloned())
+                    .shapes(old_url.clone(), new_url.clone())
                     .breaking(
                         false,
                         "`Client::new` uses the new default base URL; `with_base_url` still overrides it",

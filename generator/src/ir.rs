@@ -48,8 +48,8 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub description: Option<String>,
-    /// `servers[*].url`, in spec order.
-    pub servers: Vec<String>,
+    /// `servers`, in spec order.
+    pub servers: Vec<Server>,
     /// The type space; a [`TypeId`] indexes it.
     pub types: Vec<TypeDef>,
     /// Operations, in a stable order (sorted by Rust name).
@@ -59,6 +59,42 @@ pub struct Api {
     /// Choices the user made in [`crate::Config`] (not from the spec); lowering leaves the
     /// defaults.
     pub settings: Settings,
+}
+
+/// A `servers` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// `wire` = the `x-fern-server-name` or `description` it is named after; `rust` = the
+    /// variant name in the generated `Server` enum.
+    pub name: Name,
+    /// The URL template (`https://{region}.example.com`).
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// `variables`, in spec order.
+    pub variables: Vec<ServerVariable>,
+}
+
+impl Server {
+    /// The URL with every variable at its default.
+    pub fn default_url(&self) -> String {
+        self.variables.iter().fold(self.url.clone(), |url, v| {
+            url.replace(&format!("{{{}}}", v.name.wire), &v.default)
+        })
+    }
+}
+
+/// A server URL variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// Wire name (in the template) and field name.
+    pub name: Name,
+    /// `default`.
+    pub default: String,
+    /// `enum`: the allowed values, if restricted.
+    pub values: Vec<String>,
+    /// `description`.
+    pub description: Option<String>,
 }
 
 /// Output choices that come from the [`crate::Config`], not from the spec.

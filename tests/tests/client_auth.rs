@@ -88,3 +88,29 @@ async fn an_operation_with_empty_security_sends_no_credentials() {
         .await
         .unwrap();
 }
+
+#[test]
+fn servers_are_a_typed_choice_with_their_variables() {
+    use auth::client::Server;
+    assert_eq!(Server::default(), Server::Production);
+    assert_eq!(Server::Production.url(), "https://auth.invalid");
+    let regional = Server::Regional {
+        region: "us".into(),
+        version: "v2".into(),
+    };
+    assert_eq!(regional.url(), "https://us.auth.invalid/v2");
+    assert_eq!(
+        auth::Client::for_server(regional).base_url(),
+        "https://us.auth.invalid/v2"
+    );
+    // Seed 000's excerpt lists production and staging.
+    use oagen_tests::excerpt::client::Server as Vocode;
+    assert_eq!(
+        Vocode::StagingEnvironment.url(),
+        "https://staging.vocode.dev"
+    );
+    assert_eq!(
+        oagen_tests::excerpt::Client::DEFAULT_BASE_URL,
+        Vocode::default().url()
+    );
+}

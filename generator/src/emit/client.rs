@@ -7,7 +7,12 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 pub(super) fn emit_client(api: &Api) -> TokenStream {
-    let default_base = api.servers.first().cloned().unwrap_or_default();
+    let default_base = api
+        .servers
+        .first()
+        .map(Server::default_url)
+        .unwrap_or_default();
+    let (server_enum, for_server) = emit_servers(api);
     let title = api.title.replace('\n', " ");
     let module_doc = format!(" HTTP client for {title} {}.", api.version);
     let client_doc = doc_lines(&format!(
@@ -169,13 +174,132 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
                 &self.transport
             }
 
+            #for_server
+
             #(#credential_setters)*
 
             #(#methods)*
         }
 
+        #server_enum
+
         #(#error_enums)*
     }
+}
+
+/// The `Server` enum (a typed choice among the spec's `servers`, with their variables) and
+/// `Client::for_server`, when the spec offers a choice: several servers, or variables.
+fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
+    let choice = api.servers.len() > 1 || api.servers.iter().any(|s| !s.variables.is_empty());
+    if !choice {
+        return (quote!(), quote!());
+    }
+    let variants = api.servers.iter().map(|s| {
+        let v = ident(&s.name.rust);
+        let mut text = format!("`{}`", s.url.replace('`', "'"));
+        if let Some(d) = &s.description {
+            text = format!("{}: {text}", super::sanitize_doc(d));
+        }
+        let doc = doc_lines(&text);
+        if s.variables.is_empty() {
+            return quote!(#doc #v,);
+        }
+        let fields = s.variables.iter().map(|var| {
+            let f = ident(&var.name.rust);
+            let mut text = format!("`{{{}}}`, default `{}`", var.name.wire, var.default);
+            if !var.values.is_empty() {
+                text.push_str(&format!(
+                    "; one of {}",
+                    var.values
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if let Some(d) = &var.description {
+                text = format!("{}\n\n{text}", super::sanitize_doc(d));
+            }
+            let doc = doc_lines(&text);
+            quote!(#doc #f: String,)
+        });
+        quote!(#doc #v { #(#fields)* },)
+    });
+    let url_arms = api.servers.iter().map(|s| {
+        let v = ident(&s.name.rust);
+        if s.variables.is_empty() {
+            let url = &s.url;
+            return quote!(Self::#v => #url.to_string(),);
+        }
+        // Build `format!` from the template: `{var}` → `{}`, other braces escaped.
+        let mut fmt = String::new();
+        let mut args = Vec::new();
+        let mut rest = s.url.as_str();
+        while let Some(start) = rest.find('{') {
+            fmt.push_str(&rest[..start].replace('}', "}}"));
+            let after = &rest[start + 1..];
+            match after.find('}') {
+                Some(end) if s.variables.iter().any(|var| var.name.wire == after[..end]) => {
+                    let var = s.variables.iter().find(|var| var.name.wire == after[..end]);
+                    if let Some(var) = var {
+                        args.push(ident(&var.name.rust));
+                    }
+                    fmt.push_str("{}");
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    fmt.push_str("{{");
+                    rest = after;
+                }
+            }
+        }
+        fmt.push_str(&rest.replace('}', "}}"));
+        let names = s.variables.iter().map(|var| ident(&var.name.rust));
+        quote!(Self::#v { #(#names),* } => format!(#fmt, #(#args),*),)
+    });
+    let first = &api.servers[0];
+    let first_variant = ident(&first.name.rust);
+    let default_expr = if first.variables.is_empty() {
+        quote!(Self::#first_variant)
+    } else {
+        let inits = first.variables.iter().map(|var| {
+            let f = ident(&var.name.rust);
+            let d = &var.default;
+            quote!(#f: #d.to_string())
+        });
+        quote!(Self::#first_variant { #(#inits),* })
+    };
+    let server_enum = quote! {
+        /// The servers the spec lists (`servers`), as a typed choice; see
+        /// [`Client::for_server`]. Any other URL works through [`Client::with_base_url`].
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Server {
+            #(#variants)*
+        }
+
+        impl Server {
+            /// The base URL, with the variables substituted.
+            pub fn url(&self) -> String {
+                match self {
+                    #(#url_arms)*
+                }
+            }
+        }
+
+        impl Default for Server {
+            /// The first server, with its variables at their defaults.
+            fn default() -> Self {
+                #default_expr
+            }
+        }
+    };
+    let for_server = quote! {
+        /// A client for one of the spec's servers.
+        pub fn for_server(server: Server) -> Self {
+            Self::with_base_url(server.url())
+        }
+    };
+    (server_enum, for_server)
 }
 
 /// The setters of an OAuth2 / OpenID Connect scheme: any token provider, a fixed token, and

@@ -70,7 +70,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         title: doc.skeleton.info.title.clone(),
         version: doc.skeleton.info.version.clone(),
         description: doc.skeleton.info.description.clone(),
-        servers: doc.skeleton.servers.iter().map(|s| s.url.clone()).collect(),
+        servers: lower_servers(&doc.skeleton.servers),
         types: l.types,
         operations,
         security_schemes,
@@ -650,6 +650,49 @@ impl Lowering<'_> {
     }
 }
 
+/// `servers` entries, each named for a variant of the generated `Server` enum: the
+/// `x-fern-server-name` extension, else the description, else `Server{n}`; unique.
+fn lower_servers(servers: &[openapiv3::Server]) -> Vec<Server> {
+    let mut names = Namespace::default();
+    servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let label = s
+                .extensions
+                .get("x-fern-server-name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| s.description.clone())
+                .unwrap_or_else(|| format!("Server{i}"));
+            let rust = names
+                .claim(&naming::variant_name(&label, &format!("Server{i}")))
+                .0;
+            let mut fields = Namespace::default();
+            let variables = s
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, v)| ServerVariable {
+                    name: Name {
+                        wire: name.clone(),
+                        rust: fields.claim(&naming::snake_name(name, "variable")).0,
+                    },
+                    default: v.default.clone(),
+                    values: v.enumeration.clone(),
+                    description: v.description.clone(),
+                })
+                .collect();
+            Server {
+                name: Name { wire: label, rust },
+                url: s.url.clone(),
+                description: s.description.clone(),
+                variables,
+            }
+        })
+        .collect()
+}
+
 /// The fields of a `multipart/form-data` object schema: `format: binary`/`base64` strings
 /// (or arrays of them) are files.
 fn form_fields(object: &serde_json::Map<String, Value>) -> Vec<FormField> {
@@ -837,6 +880,7 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
             "base_url",
             "http_client",
             "transport",
+            "for_server",
             "default",
             "clone",
             "fmt",
