@@ -87,6 +87,7 @@ pub struct Config {
     settings: ir::Settings,
     include: Vec<Selector>,
     exclude: Vec<Selector>,
+    no_pagination: Vec<Selector>,
     strict: bool,
 }
 
@@ -146,6 +147,7 @@ impl Config {
             settings: ir::Settings::default(),
             include: Vec::new(),
             exclude: Vec::new(),
+            no_pagination: Vec::new(),
             strict: false,
         }
     }
@@ -194,6 +196,13 @@ impl Config {
     /// Generates only the operations one of these selectors picks (all when none is given).
     pub fn include_operations(&mut self, selectors: &[Selector]) -> &mut Self {
         self.include.extend_from_slice(selectors);
+        self
+    }
+
+    /// Generates no `…_stream` pagination method for these operations, even when they match
+    /// the pagination rule (documented on [`ir::Pagination`]).
+    pub fn disable_pagination(&mut self, selectors: &[Selector]) -> &mut Self {
+        self.no_pagination.extend_from_slice(selectors);
         self
     }
 
@@ -451,7 +460,18 @@ impl Config {
                 .unwrap_or_default()
         };
         let origin = || Origin::new(api.file.clone(), "");
-        for selector in self.include.iter().chain(&self.exclude) {
+        for op in &mut api.operations {
+            let tags = tags_of(op);
+            if self.no_pagination.iter().any(|s| s.matches(op, &tags)) {
+                op.pagination = None;
+            }
+        }
+        for selector in self
+            .include
+            .iter()
+            .chain(&self.exclude)
+            .chain(&self.no_pagination)
+        {
             if !api
                 .operations
                 .iter()

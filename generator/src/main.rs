@@ -162,6 +162,21 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 return Err(oagen::diag::strict(warnings));
             }
             print_warnings(&warnings);
+            let paged: Vec<String> = api
+                .operations
+                .iter()
+                .filter_map(|op| {
+                    let p = op.pagination.as_ref()?;
+                    Some(format!(
+                        "  {} (`{}` pages, `{}` items, until `{}` is false)",
+                        op.name.wire, p.page_param, p.items_field, p.has_more_field
+                    ))
+                })
+                .collect();
+            if !paged.is_empty() {
+                eprintln!("paginated operations (each gets a `…_stream` method):");
+                eprintln!("{}", paged.join("\n"));
+            }
             eprintln!(
                 "{}: {} types, {} operations, {} warnings",
                 display,

@@ -21,6 +21,21 @@ paths:
       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       responses:
         '204': {description: gone}
+  /pages:
+    get:
+      operationId: pageOrders
+      parameters: [{name: page, in: query, schema: {type: integer, default: 1}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items, has_more]
+                properties:
+                  items: {type: array, items: {$ref: '#/components/schemas/Order'}}
+                  has_more: {type: boolean}
   /stock:
     get:
       operationId: getStock
@@ -198,4 +213,16 @@ fn compile_writes_only_changed_files_and_checks_dependencies() {
         .unwrap();
     let second = std::fs::metadata(&file).unwrap().modified().unwrap();
     assert_eq!(first, second, "an unchanged spec rewrites nothing");
+}
+
+#[test]
+fn pagination_is_recognised_and_can_be_switched_off_per_operation() {
+    let (text, _) = generate("paging", |_| {});
+    assert!(text.contains("pub fn page_orders_stream"), "{text}");
+    let (text, warnings) = generate("paging-off", |c| {
+        c.disable_pagination(&[Selector::OperationId("pageOrders".into())]);
+    });
+    assert!(!text.contains("page_orders_stream"));
+    assert!(text.contains("pub fn page_orders("));
+    assert!(warnings.is_empty(), "{warnings:?}");
 }
