@@ -187,9 +187,11 @@ fn is_list_item(line: &str) -> bool {
     line.starts_with("- ")
         || line.starts_with("* ")
         || line.starts_with("+ ")
-        || line
-            .split_once(". ")
-            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        || [". ", ") "].iter().any(|marker| {
+            line.split_once(marker).is_some_and(|(n, _)| {
+                !n.is_empty() && n.len() < 10 && n.chars().all(|c| c.is_ascii_digit())
+            })
+        })
 }
 
 /// Rewrites the HTML tags vendors put in descriptions (`<p>`, `<code>`, `<b>`, `<li>`, `<a>`,
@@ -283,6 +285,7 @@ mod tests {
         let text = "<p>Creates a <code>Channel</code>.</p> <p>See <a href=\"x\">docs</a>.</p>";
         assert_eq!(sanitize_doc(text), "Creates a `Channel`.\n\nSee docs.");
         assert_eq!(sanitize_doc("* a\n* b\nAfter"), "* a\n* b\n\nAfter");
+        assert_eq!(sanitize_doc("1) one\nmore"), "1) one\n\nmore");
         assert_eq!(sanitize_doc("x <string> y"), "x &lt;string&gt; y");
     }
 
