@@ -433,10 +433,15 @@ impl Multipart {
     fn encode(&self) -> (String, Vec<u8>) {
         let boundary = format!("oagen-{:016x}", random_u64());
         let mut out = Vec::new();
-        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+        let quote = |s: &str| {
+            s.replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace(['\r', '\n'], " ")
+        };
         for (name, file, bytes) in &self.parts {
             out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quote(name));
+            let mut disposition =
+                format!("Content-Disposition: form-data; name=\"{}\"", quote(name));
             if let Some((filename, content_type)) = file {
                 disposition.push_str(&format!(
                     "; filename=\"{}\"\r\nContent-Type: {}",
@@ -526,9 +531,8 @@ impl ClientCredentials {
     async fn fetch(&self, http: &reqwest::Client) -> Result<Secret, String> {
         let mut cached = self.cached.lock().await;
         if let Some((token, expiry)) = &*cached {
-            let fresh = expiry.is_none_or(|at| {
-                std::time::Instant::now() + Duration::from_secs(30) < at
-            });
+            let fresh =
+                expiry.is_none_or(|at| std::time::Instant::now() + Duration::from_secs(30) < at);
             if fresh {
                 return Ok(token.clone());
             }
@@ -544,7 +548,10 @@ impl ClientCredentials {
         let body = urlencoded(form.iter().map(|(k, v)| (*k, v.as_str())));
         let response = http
             .post(&self.token_url)
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
             .header(reqwest::header::ACCEPT, "application/json")
             .body(body)
             .send()
@@ -655,7 +662,9 @@ impl RetryPolicy {
 
     /// The backoff before retry number `retry` (1-based), without `Retry-After`.
     fn backoff(&self, retry: u32) -> Duration {
-        let factor = 1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(retry.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         let full = self
             .initial_backoff
             .checked_mul(factor)
@@ -673,7 +682,11 @@ fn retryable_status(status: StatusCode) -> bool {
 
 /// `Retry-After`: delay seconds or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let text = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = text.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -877,9 +890,8 @@ impl Request {
             Err(e) => return self.fail(format!("query parameter `{name}`: {e}")),
         };
         use serde_json::Value;
-        let joined = |items: &[Value], sep: &str| {
-            items.iter().map(value_text).collect::<Vec<_>>().join(sep)
-        };
+        let joined =
+            |items: &[Value], sep: &str| items.iter().map(value_text).collect::<Vec<_>>().join(sep);
         match (style, &value) {
             (_, Value::Null) => {}
             (QueryStyle::DeepObject, _) => bracket_pairs(name, &value, &mut self.query),
@@ -967,7 +979,8 @@ impl Request {
 
     /// Sends a credential in the query string (OAS `type: apiKey`, `in: query`).
     pub fn secret_query(&mut self, name: &str, credential: &Secret) {
-        self.secret_query.push((name.to_string(), credential.clone()));
+        self.secret_query
+            .push((name.to_string(), credential.clone()));
     }
 
     /// Sends a credential as a cookie (OAS `type: apiKey`, `in: cookie`).
@@ -1095,11 +1108,11 @@ impl Request {
                 .token(&transport.http)
                 .await
                 .map_err(Failure::InvalidRequest)?;
-            let mut v = reqwest::header::HeaderValue::from_str(&format!(
-                "Bearer {}",
-                token.expose()
-            ))
-            .map_err(|_| Failure::InvalidRequest("the access token is not a valid header".into()))?;
+            let mut v =
+                reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                    .map_err(|_| {
+                        Failure::InvalidRequest("the access token is not a valid header".into())
+                    })?;
             v.set_sensitive(true);
             headers.insert(reqwest::header::AUTHORIZATION, v);
         }
@@ -1144,7 +1157,8 @@ impl Request {
                 attempt,
                 status = tracing::field::Empty,
             );
-            let outcome = tracing::Instrument::instrument(attempt_once(current, timeout), span.clone()).await;
+            let outcome =
+                tracing::Instrument::instrument(attempt_once(current, timeout), span.clone()).await;
             let outcome = outcome.map_err(|failure| match failure {
                 Failure::Transport(e) if has_secret_query => Failure::Transport(e.without_url()),
                 other => other,
@@ -1208,20 +1222,29 @@ async fn attempt_once(
 }
 
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Bytes that JSON carries as base64 text (OAS `format: byte`, RFC 4648 with padding).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Base64Bytes(pub Vec<u8>);
+
+impl serde::Serialize for Base64Bytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&base64(&self.0))
     }
-    out
+}
+
+impl<'de> serde::Deserialize<'de> for Base64Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map(Base64Bytes)
+            .map_err(|e| <D::Error as serde::de::Error>::custom(format!("invalid base64: {e}")))
+    }
 }
 
 /// A typed body with the status and headers it came with (see [`Call::raw`]).
@@ -1357,7 +1380,11 @@ pub type Items<'a, T, E> = futures::stream::BoxStream<'a, Result<T, Error<E>>>;
 /// `n`, `split` takes a page apart into its items and whether more pages follow. Pages are
 /// fetched lazily, as the stream is read; it ends after the last page, an empty page, or
 /// the first error (which it yields).
-pub fn pages<'a, P, I, E, F>(first: i64, fetch: F, split: fn(P) -> (Vec<I>, bool)) -> Items<'a, I, E>
+pub fn pages<'a, P, I, E, F>(
+    first: i64,
+    fetch: F,
+    split: fn(P) -> (Vec<I>, bool),
+) -> Items<'a, I, E>
 where
     F: FnMut(i64) -> BoxFuture<'a, Result<P, Error<E>>> + Send + 'a,
     P: Send + 'a,
@@ -1505,13 +1532,13 @@ impl RawResponse {
     }
 }
 
-fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
+fn decode_json<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+) -> Result<T, (String, serde_json::Error)> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| (e.path().to_string(), e.into_inner()))?;
-    deserializer
-        .end()
-        .map_err(|e| (".".to_string(), e))?;
+    deserializer.end().map_err(|e| (".".to_string(), e))?;
     Ok(value)
 }
 

@@ -478,6 +478,7 @@ fn render(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Uuid => "Uuid".into(),
         TypeRef::DateTime => "DateTime<Utc>".into(),
         TypeRef::Date => "NaiveDate".into(),
+        TypeRef::Base64 => "Base64Bytes".into(),
         TypeRef::Any => "Value".into(),
         TypeRef::JsonObject => "Map<String, Value>".into(),
         TypeRef::Array(inner) => format!("Vec<{}>", render(api, inner)),

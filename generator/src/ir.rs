@@ -401,6 +401,8 @@ pub enum TypeRef {
     DateTime,
     /// `string` + `format: date` (RFC 3339 full-date).
     Date,
+    /// `string` + `format: byte`: bytes, base64-encoded in JSON.
+    Base64,
     /// Any JSON value (no type constraint oagen can express).
     Any,
     /// `type: object` with no declared properties: a JSON map.

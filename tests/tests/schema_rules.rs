@@ -375,6 +375,7 @@ fn read_only_and_write_only_properties_are_left_out_where_the_spec_says() {
         id: None,
         password: Some("s3cret".into()),
         email: "ada@example.com".into(),
+        avatar: None,
     };
     assert_eq!(
         serde_json::to_value(&request).unwrap(),
@@ -453,4 +454,13 @@ fn typed_additional_properties_sit_beside_declared_ones() {
     assert_eq!(rounds.values().sum::<i32>(), 8);
     // A value of the wrong type is rejected, not dropped.
     assert!(parse::<rules::types::Scores>(json!({"player": "ada", "round1": "x"})).is_err());
+}
+
+#[test]
+fn format_byte_is_bytes_in_base64() {
+    let a: rules::types::Account = round_trip(&json!({"email": "e@x.io", "avatar": "aGVsbG8="}));
+    assert_eq!(a.avatar.unwrap().0, b"hello");
+    let err = parse::<rules::types::Account>(json!({"email": "e@x.io", "avatar": "not base64!"}))
+        .unwrap_err();
+    assert!(err.contains("invalid base64"), "{err}");
 }

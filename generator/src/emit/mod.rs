@@ -69,6 +69,10 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
         TypeRef::Uuid => quote!(::uuid::Uuid),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Base64 => match scope {
+            Scope::Types => quote!(super::runtime::Base64Bytes),
+            Scope::Client => quote!(runtime::Base64Bytes),
+        },
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
         TypeRef::Array(inner) => {

@@ -671,6 +671,7 @@ impl Lowering<'_> {
             TypeRef::Uuid => "Uuid".into(),
             TypeRef::DateTime => "DateTime".into(),
             TypeRef::Date => "Date".into(),
+            TypeRef::Base64 => "Bytes".into(),
             TypeRef::Any => fallback.into(),
             TypeRef::JsonObject | TypeRef::Map(_) => "Object".into(),
             TypeRef::Array(inner) => format!("{}List", self.variant_name_for(inner, "Value")),
@@ -874,6 +875,7 @@ impl Lowering<'_> {
                 "uuid" => TypeRef::Uuid,
                 "date-time" => TypeRef::DateTime,
                 "date" => TypeRef::Date,
+                "byte" => TypeRef::Base64,
                 _ => TypeRef::String,
             },
             "integer" => TypeRef::Integer(match format {
@@ -1379,7 +1381,7 @@ fn rank_plain(ty: &TypeRef, lowering: &Lowering<'_>) -> (u8, std::cmp::Reverse<u
         TypeRef::Boolean => (0, Reverse(0)),
         TypeRef::Integer(_) => (1, Reverse(0)),
         TypeRef::Number => (2, Reverse(0)),
-        TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => (3, Reverse(0)),
+        TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date | TypeRef::Base64 => (3, Reverse(0)),
         TypeRef::String => (5, Reverse(0)),
         TypeRef::Array(_) => (6, Reverse(0)),
         TypeRef::Named(id) | TypeRef::Boxed(id) => match &lowering.types[id.0].kind {
