@@ -112,30 +112,27 @@ pub(crate) fn doc_attrs(docs: &Docs) -> TokenStream {
     doc_lines(&paragraphs.join("\n\n"))
 }
 
-/// `#[doc]` attributes for text oagen wrote itself (already valid rustdoc markdown).
-pub(crate) fn doc_lines(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
+/// The doc-attribute strings for `text`: one per line, each after a space (as `///` writes).
+fn doc_strings(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().map(|line| {
+        if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+        }
+    })
+}
+
+/// `#[doc]` attributes for text oagen wrote itself (already valid rustdoc markdown).
+pub(crate) fn doc_lines(text: &str) -> TokenStream {
+    let lines = doc_strings(text);
+    quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc]` attributes (module or crate documentation) for text oagen wrote.
 pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = doc_strings(text);
+    quote!(#(#![doc = #lines])*)
 }
 
 /// Makes spec prose safe as rustdoc: no indented code blocks (they would become doctests),

@@ -451,30 +451,40 @@ impl Lowering<'_> {
         pointer: &str,
         depth: usize,
     ) -> (Option<Map<String, Value>>, String) {
+        if depth >= MAX_DEPTH {
+            return (None, pointer.to_string());
+        }
+        let Some((target, at)) = self.follow_refs(schema, pointer) else {
+            return (None, pointer.to_string());
+        };
+        let Some(obj) = target.as_object() else {
+            return (None, at);
+        };
+        match obj.get("allOf").and_then(Value::as_array) {
+            Some(all_of) => {
+                let (merged, _) = self.merge_all_of(obj, all_of, &at, depth + 1);
+                (Some(merged), at)
+            }
+            None => (Some(obj.clone()), at),
+        }
+    }
+
+    /// Follows a chain of `$ref`s from `schema` (at `pointer`) to the schema it ends at, and
+    /// that schema's pointer. `None` for a dangling reference or a chain longer than
+    /// [`MAX_DEPTH`] (a cycle).
+    fn follow_refs<'v>(&'v self, schema: &'v Value, pointer: &str) -> Option<(&'v Value, String)> {
         let mut current = schema;
         let mut at = pointer.to_string();
-        for hop in depth..MAX_DEPTH {
-            let Some(obj) = current.as_object() else {
-                return (None, at);
-            };
-            if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
-                let target = percent_decode(r.trim_start_matches('#'));
-                match self.raw.pointer(&target) {
-                    Some(v) => {
-                        current = v;
-                        at = target;
-                        continue;
-                    }
-                    None => return (None, at),
+        for _ in 0..MAX_DEPTH {
+            match current.get("$ref").and_then(Value::as_str) {
+                Some(r) => {
+                    at = percent_decode(r.trim_start_matches('#'));
+                    current = self.raw.pointer(&at)?;
                 }
+                None => return Some((current, at)),
             }
-            if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
-                let (merged, _) = self.merge_all_of(obj, all_of, &at, hop);
-                return (Some(merged), at);
-            }
-            return (Some(obj.clone()), at);
         }
-        (None, at)
+        None
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1130,8 +1140,7 @@ impl Lowering<'_> {
         // Tag values: the tag property's enum (in its order), then any extra branch values.
         let mut values: Vec<String> = Vec::new();
         if let Some(tag_schema) = properties.get(tag) {
-            let (resolved, _) = self.resolve_enum(tag_schema, tag_pointer);
-            values.extend(resolved);
+            values.extend(self.resolve_enum(tag_schema, tag_pointer));
         }
         for b in branches {
             if !values.contains(&b.value) {
@@ -1177,34 +1186,16 @@ impl Lowering<'_> {
     }
 
     /// The string values of an enum schema (following `$ref`s).
-    fn resolve_enum(&self, schema: &Value, pointer: &str) -> (Vec<String>, String) {
-        let mut current = schema;
-        let mut at = pointer.to_string();
-        for _ in 0..MAX_DEPTH {
-            if let Some(r) = current.get("$ref").and_then(Value::as_str) {
-                let target = percent_decode(r.trim_start_matches('#'));
-                match self.raw.pointer(&target) {
-                    Some(v) => {
-                        current = v;
-                        at = target;
-                        continue;
-                    }
-                    None => break,
-                }
-            }
-            let values = current
-                .get("enum")
-                .and_then(Value::as_array)
-                .map(|vs| {
-                    vs.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
-            return (values, at);
-        }
-        (Vec::new(), at)
+    fn resolve_enum(&self, schema: &Value, pointer: &str) -> Vec<String> {
+        self.follow_refs(schema, pointer)
+            .and_then(|(target, _)| target.get("enum").and_then(Value::as_array))
+            .map(|vs| {
+                vs.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
