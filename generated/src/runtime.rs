@@ -14,7 +14,9 @@
 //! - [`Transport`] holds a client's base URL, HTTP client, timeouts and [`RetryPolicy`];
 //! - [`RawResponse`] is what came back; the generated methods turn it into a typed body or
 //!   an [`Error`];
-//! - [`pages`] turns a page-numbered list operation into a stream of items;
+//! - [`Builder`] is what methods with many optional parameters (and list operations)
+//!   return: set parameters one by one, then `.await` it; [`Builder::paginate`] turns a
+//!   list operation into a stream of items that fetches pages lazily;
 //! - [`TokenProvider`] supplies OAuth2 tokens ([`ClientCredentials`] fetches and caches them);
 //! - [`Secret`] holds a credential and never prints it;
 //! - [`double_option`], [`tagged`] and [`adjacent`] are the serde helpers the generated
@@ -853,6 +855,7 @@ pub struct Request {
     token: Option<std::sync::Arc<dyn TokenProvider>>,
     body: Option<(String, Bytes)>,
     error: Option<String>,
+    url: Option<String>,
 }
 
 impl Request {
@@ -871,6 +874,7 @@ impl Request {
             token: None,
             body: None,
             error: None,
+            url: None,
         }
     }
 
@@ -1064,22 +1068,47 @@ impl Request {
                 transport.base_url
             ))
         })?;
-        url.path_segments_mut()
-            .map_err(|()| {
-                Failure::InvalidRequest(format!(
-                    "base URL `{}` cannot have a path",
-                    transport.base_url
-                ))
-            })?
-            .pop_if_empty()
-            .extend(&self.segments);
         let has_secret_query = !self.secret_query.is_empty();
-        let query_count = self.query.len() + options.query.len() + self.secret_query.len();
-        if query_count > 0 {
-            let mut pairs = url.query_pairs_mut();
-            pairs.extend_pairs(self.query.iter().chain(&options.query));
-            for (name, secret) in &self.secret_query {
-                pairs.append_pair(name, secret.expose());
+        if let Some(next) = &self.url {
+            // A next-page link: sent as given (it carries the query), on the same origin only,
+            // so credentials never go to another host.
+            let target = url.join(next).map_err(|e| {
+                Failure::InvalidRequest(format!("next-page link `{next}` is not a URL: {e}"))
+            })?;
+            if target.origin() != url.origin() {
+                return Err(Failure::InvalidRequest(format!(
+                    "next-page link `{next}` leaves the base URL's origin; not followed"
+                )));
+            }
+            url = target;
+            let missing: Vec<_> = self
+                .secret_query
+                .iter()
+                .filter(|(name, _)| !url.query_pairs().any(|(k, _)| k == name.as_str()))
+                .collect();
+            if !missing.is_empty() {
+                let mut pairs = url.query_pairs_mut();
+                for (name, secret) in missing {
+                    pairs.append_pair(name, secret.expose());
+                }
+            }
+        } else {
+            url.path_segments_mut()
+                .map_err(|()| {
+                    Failure::InvalidRequest(format!(
+                        "base URL `{}` cannot have a path",
+                        transport.base_url
+                    ))
+                })?
+                .pop_if_empty()
+                .extend(&self.segments);
+            let query_count = self.query.len() + options.query.len() + self.secret_query.len();
+            if query_count > 0 {
+                let mut pairs = url.query_pairs_mut();
+                pairs.extend_pairs(self.query.iter().chain(&options.query));
+                for (name, secret) in &self.secret_query {
+                    pairs.append_pair(name, secret.expose());
+                }
             }
         }
         let mut headers = self.headers;
@@ -1340,6 +1369,14 @@ impl<'a, T, E> Call<'a, T, E> {
         self
     }
 
+    /// Sends this call to `url` (a next-page link, absolute or relative to the base URL)
+    /// instead of the operation's path and query; it must stay on the base URL's origin.
+    #[doc(hidden)]
+    pub fn follow(mut self, url: String) -> Self {
+        self.request.url = Some(url);
+        self
+    }
+
     /// Sends the call; the typed body with status and headers.
     ///
     /// # Errors
@@ -1375,53 +1412,273 @@ impl<'a, T: Send + 'a, E: Send + 'a> std::future::IntoFuture for Call<'a, T, E> 
     }
 }
 
-/// A stream of items of a paginated list operation.
+/// A call whose optional parameters are set one by one: what the generated methods with
+/// many optional parameters, and the list operations, return (through a type alias per
+/// operation, `<Operation>Request`, whose own methods set the parameters).
+///
+/// `.await` it for the typed body, or call [`Builder::raw`] for the body with status and
+/// headers; [`Builder::header`], [`Builder::query`], [`Builder::timeout`],
+/// [`Builder::retry`] and [`Builder::options`] adjust this call only, as on a [`Call`].
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Builder<'a, P, T, E> {
+    params: P,
+    options: RequestOptions,
+    build: fn(P) -> Call<'a, T, E>,
+}
+
+impl<P: fmt::Debug, T, E> fmt::Debug for Builder<'_, P, T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("params", &self.params)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Clone, T, E> Clone for Builder<'_, P, T, E> {
+    fn clone(&self) -> Self {
+        Builder {
+            params: self.params.clone(),
+            options: self.options.clone(),
+            build: self.build,
+        }
+    }
+}
+
+impl<'a, P, T, E> Builder<'a, P, T, E> {
+    /// Used by generated methods: the parameters so far, and how they become a [`Call`].
+    #[doc(hidden)]
+    pub fn new(params: P, build: fn(P) -> Call<'a, T, E>) -> Self {
+        Builder {
+            params,
+            options: RequestOptions::default(),
+            build,
+        }
+    }
+
+    /// Used by the generated parameter setters.
+    #[doc(hidden)]
+    pub fn params(&self) -> &P {
+        &self.params
+    }
+
+    /// Used by the generated parameter setters.
+    #[doc(hidden)]
+    pub fn params_mut(&mut self) -> &mut P {
+        &mut self.params
+    }
+
+    /// Adds a header to this call.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Adds a query parameter to this call.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.options = self.options.query(name, value);
+        self
+    }
+
+    /// The total time allowed per attempt of this call, replacing the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// The retry policy of this call, replacing the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Replaces this call's options.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The prepared [`Call`], with the parameters and options set so far.
+    pub fn call(self) -> Call<'a, T, E> {
+        (self.build)(self.params).options(self.options)
+    }
+
+    /// Sends the call; the typed body with status and headers.
+    ///
+    /// # Errors
+    /// As the operation documents.
+    pub async fn raw(self) -> Result<Response<T>, Error<E>> {
+        self.call().raw().await
+    }
+
+    /// Sends the call; the typed body (what `.await` does).
+    ///
+    /// # Errors
+    /// As the operation documents.
+    pub async fn send(self) -> Result<T, Error<E>> {
+        self.call().send().await
+    }
+}
+
+impl<'a, P, T: Send + 'a, E: Send + 'a> std::future::IntoFuture for Builder<'a, P, T, E> {
+    type Output = Result<T, Error<E>>;
+    type IntoFuture = BoxFuture<'a, Result<T, Error<E>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.call().send())
+    }
+}
+
+/// A stream of the items of a paginated list operation.
 pub type Items<'a, T, E> = futures::stream::BoxStream<'a, Result<T, Error<E>>>;
 
-/// Walks the pages of a page-numbered list operation from `first`: `fetch(n)` gets page
-/// `n`, `split` takes a page apart into its items and whether more pages follow. Pages are
-/// fetched lazily, as the stream is read; it ends after the last page, an empty page, or
-/// the first error (which it yields).
-pub fn pages<'a, P, I, E, F>(
-    first: i64,
-    fetch: F,
-    split: fn(P) -> (Vec<I>, bool),
-) -> Items<'a, I, E>
+/// Where the next page of a list is, as a generated operation's parameters take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[doc(hidden)]
+pub enum Position {
+    /// The page number.
+    Page(i64),
+    /// The cursor (a token, or a property of the last item).
+    Token(String),
+}
+
+/// What one page says about the next, read off it by the generated code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[doc(hidden)]
+pub enum Next {
+    /// The list ends here.
+    End,
+    /// The next page number.
+    Page,
+    /// The page with this cursor.
+    Token(String),
+    /// The page at this URL (a `Link` header).
+    Url(String),
+    /// The next page number, until this many items have been read.
+    Total(u64),
+}
+
+/// The URL of the `rel="next"` link of a `Link` header (RFC 8288), if any.
+pub fn next_link(headers: &HeaderMap) -> Option<String> {
+    for value in headers.get_all(reqwest::header::LINK) {
+        let text = value.to_str().ok()?;
+        let mut rest = text;
+        while let Some(start) = rest.find('<') {
+            let after = &rest[start + 1..];
+            let end = after.find('>')?;
+            let target = &after[..end];
+            let params_end = after[end..].find('<').map_or(after.len(), |i| end + i);
+            let params = &after[end + 1..params_end];
+            let is_next = params.split(';').any(|p| {
+                let Some((key, value)) = p.split_once('=') else {
+                    return false;
+                };
+                key.trim().eq_ignore_ascii_case("rel")
+                    && value
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
+            });
+            if is_next {
+                return Some(target.to_string());
+            }
+            rest = &after[params_end..];
+        }
+    }
+    None
+}
+
+impl<'a, P, T, E> Builder<'a, P, T, E>
 where
-    F: FnMut(i64) -> BoxFuture<'a, Result<P, Error<E>>> + Send + 'a,
-    P: Send + 'a,
-    I: Send + 'a,
+    P: Clone + Send + 'a,
+    T: Send + 'a,
     E: Send + 'a,
 {
-    struct State<F, I> {
-        fetch: F,
-        next: Option<i64>,
-        buffer: std::vec::IntoIter<I>,
-    }
-    let state = State {
-        fetch,
-        next: Some(first),
-        buffer: Vec::new().into_iter(),
-    };
-    Box::pin(futures::stream::unfold(state, move |mut s| async move {
-        loop {
-            if let Some(item) = s.buffer.next() {
-                return Some((Ok(item), s));
-            }
-            let page = s.next?;
-            match (s.fetch)(page).await {
-                Ok(body) => {
-                    let (items, more) = split(body);
-                    s.next = (more && !items.is_empty()).then_some(page + 1);
-                    s.buffer = items.into_iter();
-                }
-                Err(e) => {
-                    s.next = None;
-                    return Some((Err(e), s));
-                }
-            }
+    /// Walks the pages of a list operation, as the generated `.stream()` methods do: the
+    /// first request is this builder's (at page `start` for page-numbered lists); `set`
+    /// puts the next page's position into the parameters; `split` takes a page apart into
+    /// its items and what it says about the next page. Pages are fetched lazily, as the
+    /// stream is read; the stream ends after the last page, at an empty page, at a cursor
+    /// or link that repeats the previous one, or after the first error (which it yields).
+    #[doc(hidden)]
+    pub fn paginate<I: Send + 'a>(
+        self,
+        start: Option<i64>,
+        set: fn(&mut P, Position),
+        split: fn(Response<T>) -> (Vec<I>, Next),
+    ) -> Items<'a, I, E> {
+        enum At {
+            Start,
+            Position(Position),
+            Url(String),
+            Done,
         }
-    }))
+        struct State<'a, P, T, E, I> {
+            builder: Builder<'a, P, T, E>,
+            at: At,
+            page: Option<i64>,
+            seen: u64,
+            buffer: std::vec::IntoIter<I>,
+        }
+        let state = State {
+            at: match start {
+                Some(n) => At::Position(Position::Page(n)),
+                None => At::Start,
+            },
+            builder: self,
+            page: start,
+            seen: 0,
+            buffer: Vec::new().into_iter(),
+        };
+        Box::pin(futures::stream::unfold(state, move |mut s| async move {
+            loop {
+                if let Some(item) = s.buffer.next() {
+                    return Some((Ok(item), s));
+                }
+                let mut builder = s.builder.clone();
+                // The cursor or link of this request: a next page that repeats it ends the list.
+                let mut previous = None;
+                let call = match std::mem::replace(&mut s.at, At::Done) {
+                    At::Done => return None,
+                    At::Start => builder.call(),
+                    At::Position(position) => {
+                        if let Position::Token(t) = &position {
+                            previous = Some(t.clone());
+                        }
+                        set(&mut builder.params, position);
+                        builder.call()
+                    }
+                    At::Url(url) => {
+                        previous = Some(url.clone());
+                        builder.call().follow(url)
+                    }
+                };
+                let response = match call.raw().await {
+                    Ok(response) => response,
+                    Err(e) => return Some((Err(e), s)),
+                };
+                let (items, next) = split(response);
+                s.seen += items.len() as u64;
+                let page = s.page.map(|n| n + 1);
+                s.at = match next {
+                    _ if items.is_empty() => At::Done,
+                    Next::End => At::Done,
+                    Next::Page => page.map_or(At::Done, |n| At::Position(Position::Page(n))),
+                    Next::Total(total) if s.seen < total => {
+                        page.map_or(At::Done, |n| At::Position(Position::Page(n)))
+                    }
+                    Next::Total(_) => At::Done,
+                    Next::Token(t) if Some(&t) == previous.as_ref() => At::Done,
+                    Next::Token(t) => At::Position(Position::Token(t)),
+                    Next::Url(url) if Some(&url) == previous.as_ref() => At::Done,
+                    Next::Url(url) => At::Url(url),
+                };
+                s.page = page;
+                s.buffer = items.into_iter();
+            }
+        }))
+    }
 }
 
 /// A response as received: status, headers and the whole body.

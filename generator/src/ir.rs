@@ -445,7 +445,7 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Security schemes (indexes into [`Api::security_schemes`]) whose credentials are sent.
     pub security: Vec<usize>,
-    /// Recognised as a page-numbered list operation (see [`Pagination`]).
+    /// Recognised (or configured) as a paginated list operation (see [`Pagination`]).
     pub pagination: Option<Pagination>,
     /// Documentation (`summary`, `description`).
     pub docs: Docs,
@@ -453,26 +453,153 @@ pub struct Operation {
     pub origin: Origin,
 }
 
-/// A list operation whose pages are numbered, recognised by this rule: a `page` (or
-/// `page_number`) integer query parameter, no request body, and a JSON success body that is
-/// an object with a required array property `items` (or `data`, `results`) and a required
-/// boolean `has_more`. Pages are fetched from the parameter's `default` (else `minimum`,
-/// else 1) until `has_more` is false or a page is empty. Every Vocode `list_*` operation
-/// matches.
+/// A list operation whose client method gets a `.stream()` of items that fetches page after
+/// page (see [`PageKind`] for the ways of reaching the next page). Recognised by
+/// `lower::pagination` (the detection rules are documented there), or forced through
+/// [`PaginationRule`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
-    /// Wire name of the page-number parameter.
-    pub page_param: String,
-    /// The first page number.
-    pub first_page: i64,
-    /// Wire name of the array property holding the items.
-    pub items_field: String,
-    /// Wire name of the boolean property saying more pages follow.
-    pub has_more_field: String,
+    /// How the next page is requested and when the list ends.
+    pub kind: PageKind,
+    /// Wire name of the array property holding a page's items; `None` when the success body
+    /// is the array itself.
+    pub items_field: Option<String>,
     /// The page type (the success body).
     pub page_type: TypeRef,
     /// The item type.
     pub item_type: TypeRef,
+}
+
+/// How the next page of a [`Pagination`] is requested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// An integer query parameter numbers the pages, from the parameter's `default` (else
+    /// `minimum`, else 1); each page asks for the next number.
+    Page {
+        /// Wire name of the page-number parameter.
+        param: String,
+        /// The first page number.
+        first: i64,
+        /// When the list ends (besides an empty page).
+        end: PageEnd,
+    },
+    /// A string query parameter carries an opaque cursor that the previous page returned.
+    Cursor {
+        /// Wire name of the cursor parameter.
+        param: String,
+        /// Wire names of the path to the next cursor in the page: one property, or an object
+        /// property and its property (`response_metadata.next_cursor`). Absent, `null` or
+        /// empty ends the list.
+        next: Vec<String>,
+        /// A boolean property that, when false, ends the list.
+        has_more: Option<String>,
+    },
+    /// A query parameter takes a property of the last item read (`starting_after` with the
+    /// last item's `id`, as in Stripe's lists); a boolean property says more follow.
+    LastItem {
+        /// Wire name of the cursor parameter.
+        param: String,
+        /// Wire name of the item property sent as the cursor.
+        item_field: String,
+        /// Wire name of the boolean property saying more pages follow.
+        has_more: String,
+    },
+    /// The response's `Link` header (RFC 8288) gives the URL of the next page (`rel="next"`),
+    /// as in GitHub's lists; it is followed only on the base URL's origin.
+    Link,
+}
+
+/// When a page-numbered list ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageEnd {
+    /// After the page whose boolean property (wire name) is false.
+    HasMore(String),
+    /// Once as many items as the integer property (wire name) says have been read.
+    Total(String),
+    /// At the first empty page.
+    EmptyPage,
+}
+
+/// Pagination forced on an operation through the configuration, naming the parameters and
+/// properties involved (wire names) when the detection rules do not recognise it. Exactly
+/// one of `page`, `cursor` and `link` must be set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationRule {
+    /// An integer query parameter numbering the pages ([`PageKind::Page`]).
+    pub page: Option<String>,
+    /// A string query parameter carrying a cursor ([`PageKind::Cursor`], or
+    /// [`PageKind::LastItem`] with `cursor_from_last`).
+    pub cursor: Option<String>,
+    /// Follow the `Link` header ([`PageKind::Link`]).
+    #[serde(default)]
+    pub link: bool,
+    /// The array property holding the items; unset when the body is the array.
+    pub items: Option<String>,
+    /// A boolean property saying more pages follow.
+    pub has_more: Option<String>,
+    /// An integer property giving the number of items in the whole list.
+    pub total: Option<String>,
+    /// Where the next cursor is: a property, or `object.property`.
+    pub next: Option<String>,
+    /// The item property sent as the cursor (`id` for `starting_after`).
+    pub cursor_from_last: Option<String>,
+}
+
+impl PaginationRule {
+    /// Pages numbered by the query parameter `param`.
+    pub fn page(param: &str) -> Self {
+        PaginationRule {
+            page: Some(param.to_string()),
+            ..Self::default()
+        }
+    }
+
+    /// Pages reached through the cursor query parameter `param`.
+    pub fn cursor(param: &str) -> Self {
+        PaginationRule {
+            cursor: Some(param.to_string()),
+            ..Self::default()
+        }
+    }
+
+    /// Pages reached through the `Link` header.
+    pub fn link() -> Self {
+        PaginationRule {
+            link: true,
+            ..Self::default()
+        }
+    }
+
+    /// The array property holding the items.
+    pub fn items(mut self, property: &str) -> Self {
+        self.items = Some(property.to_string());
+        self
+    }
+
+    /// The boolean property saying more pages follow.
+    pub fn has_more(mut self, property: &str) -> Self {
+        self.has_more = Some(property.to_string());
+        self
+    }
+
+    /// The integer property giving the size of the whole list.
+    pub fn total(mut self, property: &str) -> Self {
+        self.total = Some(property.to_string());
+        self
+    }
+
+    /// Where the next cursor is: `property` or `object.property`.
+    pub fn next(mut self, path: &str) -> Self {
+        self.next = Some(path.to_string());
+        self
+    }
+
+    /// The item property sent as the cursor.
+    pub fn cursor_from_last(mut self, property: &str) -> Self {
+        self.cursor_from_last = Some(property.to_string());
+        self
+    }
 }
 
 /// A path template such as `/calls/{callId}`, split at `/`.

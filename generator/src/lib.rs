@@ -34,7 +34,7 @@ pub mod render;
 pub mod sync;
 
 pub use diag::{Diagnostic, Error, Origin, Severity};
-pub use ir::MapType;
+pub use ir::{MapType, PaginationRule};
 
 /// Generates the SDK for one spec into `OUT_DIR` from a build script: the one-line form of
 /// [`Config::compile`]. The module file is named after the spec
@@ -88,6 +88,7 @@ pub struct Config {
     include: Vec<Selector>,
     exclude: Vec<Selector>,
     no_pagination: Vec<Selector>,
+    forced_pagination: Vec<(Selector, ir::PaginationRule)>,
     strict: bool,
 }
 
@@ -148,6 +149,7 @@ impl Config {
             include: Vec::new(),
             exclude: Vec::new(),
             no_pagination: Vec::new(),
+            forced_pagination: Vec::new(),
             strict: false,
         }
     }
@@ -203,6 +205,21 @@ impl Config {
     /// the pagination rule (documented on [`ir::Pagination`]).
     pub fn disable_pagination(&mut self, selectors: &[Selector]) -> &mut Self {
         self.no_pagination.extend_from_slice(selectors);
+        self
+    }
+
+    /// Makes these operations paginated lists as `rule` describes, when the detection rules
+    /// (documented in [`lower::pagination`]) do not recognise them or recognise them
+    /// differently. A rule naming a parameter or property the operation does not have is
+    /// an error (with the operation's JSON pointer).
+    pub fn force_pagination(
+        &mut self,
+        selectors: &[Selector],
+        rule: ir::PaginationRule,
+    ) -> &mut Self {
+        for s in selectors {
+            self.forced_pagination.push((s.clone(), rule.clone()));
+        }
         self
     }
 
@@ -327,7 +344,7 @@ impl Config {
                 Ok((doc, mut api, w)) => {
                     warnings.extend(w);
                     api.settings = self.settings.clone();
-                    self.select_operations(&doc.raw, &mut api, &mut warnings);
+                    self.select_operations(&doc.raw, &mut api, &mut warnings, &mut errors);
                     apis.push((module.clone(), api));
                 }
                 Err(Error::Spec(diags)) => errors.extend(diags),
@@ -448,6 +465,7 @@ impl Config {
         raw: &serde_json::Value,
         api: &mut ir::Api,
         warnings: &mut Vec<Diagnostic>,
+        errors: &mut Vec<Diagnostic>,
     ) {
         let tags_of = |op: &ir::Operation| -> Vec<String> {
             raw.pointer(&format!("{}/tags", op.origin.pointer))
@@ -466,11 +484,36 @@ impl Config {
                 op.pagination = None;
             }
         }
+        let mut forced = Vec::new();
+        for (i, op) in api.operations.iter().enumerate() {
+            let tags = tags_of(op);
+            if let Some((_, rule)) = self
+                .forced_pagination
+                .iter()
+                .find(|(s, _)| s.matches(op, &tags))
+            {
+                match lower::pagination::apply_rule(api, raw, op, rule) {
+                    Ok(p) => forced.push((i, p)),
+                    Err(message) => errors.push(Diagnostic::error(
+                        op.origin.clone(),
+                        format!(
+                            "cannot paginate `{}` as configured: {message}",
+                            op.name.wire
+                        ),
+                    )),
+                }
+            }
+        }
+        for (i, p) in forced {
+            api.operations[i].pagination = Some(p);
+        }
+        let forced_selectors = self.forced_pagination.iter().map(|(s, _)| s);
         for selector in self
             .include
             .iter()
             .chain(&self.exclude)
             .chain(&self.no_pagination)
+            .chain(forced_selectors)
         {
             if !api
                 .operations

@@ -168,13 +168,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 .filter_map(|op| {
                     let p = op.pagination.as_ref()?;
                     Some(format!(
-                        "  {} (`{}` pages, `{}` items, until `{}` is false)",
-                        op.name.wire, p.page_param, p.items_field, p.has_more_field
+                        "  {} ({})",
+                        op.name.wire,
+                        oagen::lower::pagination::describe(p)
                     ))
                 })
                 .collect();
             if !paged.is_empty() {
-                eprintln!("paginated operations (each gets a `…_stream` method):");
+                eprintln!("paginated operations (each request gets a `.stream()` of items):");
                 eprintln!("{}", paged.join("\n"));
             }
             eprintln!(

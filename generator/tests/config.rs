@@ -1,7 +1,7 @@
 //! `Config` options, each on a small spec: derives, extern types, map type, operation
 //! selectors (and the warnings for selectors that match nothing), and `compile`.
 
-use oagen::{Config, Layout, MapType, Selector};
+use oagen::{Config, Layout, MapType, PaginationRule, Selector};
 use std::path::PathBuf;
 
 const SPEC: &str = r#"openapi: 3.0.3
@@ -36,6 +36,21 @@ paths:
                 properties:
                   items: {type: array, items: {$ref: '#/components/schemas/Order'}}
                   has_more: {type: boolean}
+  /events:
+    get:
+      operationId: listEvents
+      parameters: [{name: p, in: query, schema: {type: integer}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [entries, more]
+                properties:
+                  entries: {type: array, items: {type: string}}
+                  more: {type: boolean}
   /stock:
     get:
       operationId: getStock
@@ -218,11 +233,57 @@ fn compile_writes_only_changed_files_and_checks_dependencies() {
 #[test]
 fn pagination_is_recognised_and_can_be_switched_off_per_operation() {
     let (text, _) = generate("paging", |_| {});
-    assert!(text.contains("pub fn page_orders_stream"), "{text}");
+    assert!(
+        text.contains("pub fn page_orders(&self) -> PageOrdersRequest<'_>"),
+        "{text}"
+    );
+    assert!(text.contains("impl<'a> PageOrdersRequest<'a>"));
+    assert_eq!(
+        text.matches("pub fn stream(").count(),
+        1,
+        "only pageOrders"
+    );
     let (text, warnings) = generate("paging-off", |c| {
         c.disable_pagination(&[Selector::OperationId("pageOrders".into())]);
     });
-    assert!(!text.contains("page_orders_stream"));
-    assert!(text.contains("pub fn page_orders("));
+    assert!(!text.contains("pub fn stream("));
+    assert!(
+        text.contains("pub fn page_orders(\n"),
+        "positional again: {text}"
+    );
     assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn pagination_can_be_forced_with_a_rule_and_a_wrong_rule_is_an_error() {
+    let (text, warnings) = generate("paging-forced", |c| {
+        c.force_pagination(
+            &[Selector::OperationId("listEvents".into())],
+            PaginationRule::page("p").items("entries").has_more("more"),
+        );
+    });
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(text.matches("pub fn stream(").count(), 2, "{text}");
+    assert!(text.contains("pub fn list_events(&self) -> ListEventsRequest<'_>"));
+    assert!(text.contains("params.p = Some(n)"), "{text}");
+
+    let d = dir("paging-wrong");
+    let mut config = Config::new();
+    config
+        .root(&d)
+        .layout(Layout::SingleFile)
+        .module("shop", "shop.yaml")
+        .force_pagination(
+            &[Selector::OperationId("listEvents".into())],
+            PaginationRule::cursor("after")
+                .items("entries")
+                .next("next"),
+        );
+    let err = config.generate().unwrap_err().to_string();
+    assert!(
+        err.contains("cannot paginate `listEvents` as configured")
+            && err.contains("no string query parameter `after`")
+            && err.contains("#/paths/~1events/get"),
+        "{err}"
+    );
 }

@@ -132,7 +132,10 @@ async fn vocode_list_sends_query_parameters_and_a_bearer_token() {
         .await;
     let client = vocode::Client::with_base_url(server.uri()).with_http_bearer("tok");
     let page = client
-        .list_calls(Some(2), Some(10), None, Some(true))
+        .list_calls()
+        .page(2)
+        .size(10)
+        .sort_desc(true)
         .await
         .expect("a CallPage");
     assert_eq!((page.page, page.has_more), (2, false));

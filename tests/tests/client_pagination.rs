@@ -43,7 +43,7 @@ async fn a_three_page_listing_streams_every_item_lazily() {
     mount_page(&server, 3, vec![5], false).await;
     let client = vocode::Client::with_base_url(server.uri()).with_http_bearer("tok");
 
-    let mut stream = client.list_calls_stream(Some(2), None, None);
+    let mut stream = client.list_calls().size(2).stream();
     let first = stream.next().await.unwrap().unwrap();
     assert_eq!(first.to_number, "+15550000001");
     // Only the first page has been fetched so far.
@@ -78,10 +78,7 @@ async fn an_error_ends_the_stream_after_being_yielded() {
     let client = vocode::Client::with_base_url(server.uri())
         .with_http_bearer("tok")
         .with_retry(RetryPolicy::never());
-    let results: Vec<_> = client
-        .list_calls_stream(Some(2), None, None)
-        .collect()
-        .await;
+    let results: Vec<_> = client.list_calls().size(2).stream().collect().await;
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
     assert_eq!(
@@ -99,9 +96,6 @@ async fn an_empty_first_page_ends_at_once() {
     let server = MockServer::start().await;
     mount_page(&server, 1, vec![], true).await;
     let client = vocode::Client::with_base_url(server.uri()).with_http_bearer("tok");
-    let results: Vec<_> = client
-        .list_calls_stream(Some(2), None, None)
-        .collect()
-        .await;
+    let results: Vec<_> = client.list_calls().size(2).stream().collect().await;
     assert!(results.is_empty());
 }

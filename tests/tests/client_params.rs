@@ -24,17 +24,15 @@ async fn parameters_of_every_location_and_style_are_encoded() {
         created: Some(types::GetItemFilterCreated { gte: Some(5) }),
     };
     let response = Client::with_base_url(server.uri())
-        .get_item(
-            "a/b c",
-            Some(&["x y".to_string(), "z".to_string()]),
-            Some(&[1, 2, 3]),
-            Some(&["one".to_string(), "two".to_string()]),
-            Some(&filter),
-            Some("ü&="),
-            Some("t-1"),
-            Some("s 1;x"),
-            Some("dark"),
-        )
+        .get_item("a/b c")
+        .tags(vec!["x y".to_string(), "z".to_string()])
+        .ids(vec![1, 2, 3])
+        .words(vec!["one".to_string(), "two".to_string()])
+        .filter(filter)
+        .q("ü&=")
+        .x_trace("t-1")
+        .session("s 1;x")
+        .theme("dark")
         .await
         .unwrap();
     assert_eq!(response.ok, Some(true));
@@ -57,7 +55,7 @@ async fn absent_optional_parameters_are_not_sent() {
         .mount(&server)
         .await;
     Client::with_base_url(server.uri())
-        .get_item("1", None, None, None, None, None, None, None, None)
+        .get_item("1")
         .await
         .unwrap();
     let request = sent(&server).await;

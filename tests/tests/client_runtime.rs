@@ -43,10 +43,7 @@ async fn a_429_then_200_is_retried_after_the_retry_after_delay() {
         .await;
     let client = vocode::Client::with_base_url(server.uri());
     let started = Instant::now();
-    let body = client
-        .list_calls(None, None, None, None)
-        .await
-        .expect("the retry succeeds");
+    let body = client.list_calls().await.expect("the retry succeeds");
     assert!(!body.has_more);
     assert!(
         started.elapsed() >= Duration::from_secs(1),
@@ -72,7 +69,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .mount(&server)
         .await;
     let client = vocode::Client::with_base_url(server.uri());
-    client.list_calls(None, None, None, None).await.unwrap();
+    client.list_calls().await.unwrap();
     assert_eq!(requests(&server).await, 2);
 }
 
@@ -85,7 +82,7 @@ async fn a_retry_after_longer_than_the_policy_allows_returns_the_response() {
         .await;
     let started = Instant::now();
     let err = vocode::Client::with_base_url(server.uri())
-        .list_calls(None, None, None, None)
+        .list_calls()
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
@@ -103,7 +100,7 @@ async fn server_errors_408_and_409_are_retried_with_backoff_then_reported() {
             .await;
         let err = vocode::Client::with_base_url(server.uri())
             .with_retry(fast_retries(3))
-            .list_calls(None, None, None, None)
+            .list_calls()
             .await
             .unwrap_err();
         assert!(
@@ -127,7 +124,7 @@ async fn other_client_errors_are_not_retried() {
         .await;
     let _ = vocode::Client::with_base_url(server.uri())
         .with_retry(fast_retries(3))
-        .list_calls(None, None, None, None)
+        .list_calls()
         .await
         .unwrap_err();
     assert_eq!(requests(&server).await, 1);
@@ -162,11 +159,11 @@ async fn retries_can_be_turned_off_per_client_and_per_call() {
         .mount(&server)
         .await;
     let client = vocode::Client::with_base_url(server.uri()).with_retry(RetryPolicy::never());
-    client.list_calls(None, None, None, None).await.unwrap_err();
+    client.list_calls().await.unwrap_err();
     assert_eq!(requests(&server).await, 1);
     let client = vocode::Client::with_base_url(server.uri()).with_retry(fast_retries(1));
     client
-        .list_calls(None, None, None, None)
+        .list_calls()
         .retry(RetryPolicy::never())
         .await
         .unwrap_err();
@@ -189,7 +186,7 @@ async fn connection_errors_are_retried_then_reported_as_transport() {
                 .with_max_retries(2)
                 .with_backoff(backoff, backoff),
         )
-        .list_calls(None, None, None, None)
+        .list_calls()
         .await
         .unwrap_err();
     assert!(
@@ -214,7 +211,7 @@ async fn a_slow_response_times_out_per_call_and_per_client() {
     let client = vocode::Client::with_base_url(server.uri()).with_retry(RetryPolicy::never());
     let started = Instant::now();
     let err = client
-        .list_calls(None, None, None, None)
+        .list_calls()
         .timeout(Duration::from_millis(200))
         .await
         .unwrap_err();
@@ -226,17 +223,14 @@ async fn a_slow_response_times_out_per_call_and_per_client() {
     assert!(started.elapsed() < Duration::from_secs(2));
 
     let client = client.with_timeout(Some(Duration::from_millis(150)));
-    let err = client.list_calls(None, None, None, None).await.unwrap_err();
+    let err = client.list_calls().await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(
         client.transport().timeouts().1,
         Some(Duration::from_millis(150))
     );
     // The per-call timeout wins over the client's.
-    let ok = client
-        .list_calls(None, None, None, None)
-        .timeout(Duration::from_secs(10))
-        .await;
+    let ok = client.list_calls().timeout(Duration::from_secs(10)).await;
     assert!(ok.is_ok(), "{ok:?}");
 }
 
@@ -253,7 +247,8 @@ async fn raw_access_returns_the_body_with_status_headers_and_request_id() {
         .mount(&server)
         .await;
     let response = vocode::Client::with_base_url(server.uri())
-        .list_calls(Some(3), None, None, None)
+        .list_calls()
+        .page(3)
         .raw()
         .await
         .unwrap();
@@ -283,7 +278,7 @@ async fn every_error_exposes_status_headers_and_request_id() {
         .mount(&server)
         .await;
     let client = vocode::Client::with_base_url(server.uri());
-    let err = client.list_calls(None, None, None, None).await.unwrap_err();
+    let err = client.list_calls().await.unwrap_err();
     assert!(matches!(err, Error::UnexpectedStatus { .. }), "{err:?}");
     assert_eq!(err.request_id(), Some("req-418"));
     assert_eq!(err.raw_body().map(|b| &b[..]), Some(&b"teapot"[..]));
@@ -311,7 +306,7 @@ async fn a_malformed_body_is_a_decode_error_with_its_json_path() {
         .mount(&server)
         .await;
     let err = vocode::Client::with_base_url(server.uri())
-        .list_calls(None, None, None, None)
+        .list_calls()
         .await
         .unwrap_err();
     match &err {
@@ -335,7 +330,7 @@ async fn a_malformed_body_is_a_decode_error_with_its_json_path() {
         .mount(&server)
         .await;
     let err = vocode::Client::with_base_url(server.uri())
-        .list_calls(None, None, None, None)
+        .list_calls()
         .await
         .unwrap_err();
     assert!(
@@ -359,7 +354,8 @@ async fn per_call_options_add_headers_and_query_parameters() {
         .await;
     let client = vocode::Client::with_base_url(server.uri());
     client
-        .list_calls(Some(1), None, None, None)
+        .list_calls()
+        .page(1)
         .header("x-tenant", "t-1")
         .header("idempotency-key", "k-9")
         .query("trace", "on")
@@ -371,13 +367,9 @@ async fn per_call_options_add_headers_and_query_parameters() {
         .query("trace", "on")
         .timeout(Duration::from_secs(5))
         .retry(RetryPolicy::never());
-    client
-        .list_calls(Some(1), None, None, None)
-        .options(options)
-        .await
-        .unwrap();
+    client.list_calls().page(1).options(options).await.unwrap();
     let bad = client
-        .list_calls(None, None, None, None)
+        .list_calls()
         .header("x-bad", "a\r\nb")
         .await
         .unwrap_err();
@@ -395,7 +387,7 @@ async fn credentials_never_appear_in_debug_or_error_output() {
     let client = vocode::Client::with_base_url(server.uri())
         .with_http_bearer("top-secret")
         .with_retry(RetryPolicy::never());
-    let call = client.list_calls(None, None, None, None);
+    let call = client.list_calls();
     let debug = format!("{call:?} {client:?}");
     assert!(!debug.contains("top-secret"), "{debug}");
     let err = call.await.unwrap_err();

@@ -966,76 +966,21 @@ impl Client {
     ///
     /// `GET /v1/account_connections/list` (operation `list_account_connections`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListAccountConnectionsRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListAccountConnectionsRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_account_connections(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::AccountConnectionPage, ListAccountConnectionsError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/account_connections/list",
-            vec![
-                String::from("v1"), String::from("account_connections"),
-                String::from("list")
-            ],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => {
-                        Err(response.error_json(ListAccountConnectionsError::Status422))
-                    }
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_account_connections(&self) -> ListAccountConnectionsRequest<'_> {
+        runtime::Builder::new(
+            ListAccountConnectionsParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_account_connections`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_account_connections_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<
-        'a,
-        types::AccountConnectionResponseModel,
-        ListAccountConnectionsError,
-    > {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_account_connections(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::AccountConnectionPage| (page.items, page.has_more),
+            ListAccountConnectionsParams::call,
         )
     }
 
@@ -1043,67 +988,21 @@ impl Client {
     ///
     /// `GET /v1/actions/list` (operation `list_actions`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListActionsRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListActionsRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_actions(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::ActionPage, ListActionsError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/actions/list",
-            vec![String::from("v1"), String::from("actions"), String::from("list")],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.error_json(ListActionsError::Status422)),
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_actions(&self) -> ListActionsRequest<'_> {
+        runtime::Builder::new(
+            ListActionsParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_actions`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_actions_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<'a, types::ActionResponseModel, ListActionsError> {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_actions(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::ActionPage| (page.items, page.has_more),
+            ListActionsParams::call,
         )
     }
 
@@ -1111,67 +1010,21 @@ impl Client {
     ///
     /// `GET /v1/agents/list` (operation `list_agents`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListAgentsRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListAgentsRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_agents(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::AgentPage, ListAgentsError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/agents/list",
-            vec![String::from("v1"), String::from("agents"), String::from("list")],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.error_json(ListAgentsError::Status422)),
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_agents(&self) -> ListAgentsRequest<'_> {
+        runtime::Builder::new(
+            ListAgentsParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_agents`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_agents_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<'a, types::NormalizedAgent, ListAgentsError> {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_agents(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::AgentPage| (page.items, page.has_more),
+            ListAgentsParams::call,
         )
     }
 
@@ -1179,67 +1032,21 @@ impl Client {
     ///
     /// `GET /v1/calls/list` (operation `list_calls`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListCallsRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListCallsRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_calls(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::CallPage, ListCallsError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/calls/list",
-            vec![String::from("v1"), String::from("calls"), String::from("list")],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.error_json(ListCallsError::Status422)),
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_calls(&self) -> ListCallsRequest<'_> {
+        runtime::Builder::new(
+            ListCallsParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_calls`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_calls_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<'a, types::NormalizedCall, ListCallsError> {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_calls(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::CallPage| (page.items, page.has_more),
+            ListCallsParams::call,
         )
     }
 
@@ -1247,67 +1054,21 @@ impl Client {
     ///
     /// `GET /v1/numbers/list` (operation `list_numbers`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListNumbersRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListNumbersRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_numbers(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::PhoneNumberPage, ListNumbersError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/numbers/list",
-            vec![String::from("v1"), String::from("numbers"), String::from("list")],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.error_json(ListNumbersError::Status422)),
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_numbers(&self) -> ListNumbersRequest<'_> {
+        runtime::Builder::new(
+            ListNumbersParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_numbers`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_numbers_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<'a, types::NormalizedPhoneNumber, ListNumbersError> {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_numbers(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::PhoneNumberPage| (page.items, page.has_more),
+            ListNumbersParams::call,
         )
     }
 
@@ -1315,67 +1076,21 @@ impl Client {
     ///
     /// `GET /v1/prompts/list` (operation `list_prompts`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListPromptsRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListPromptsRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_prompts(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::PromptPage, ListPromptsError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/prompts/list",
-            vec![String::from("v1"), String::from("prompts"), String::from("list")],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.error_json(ListPromptsError::Status422)),
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_prompts(&self) -> ListPromptsRequest<'_> {
+        runtime::Builder::new(
+            ListPromptsParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_prompts`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_prompts_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<'a, types::NormalizedPrompt, ListPromptsError> {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_prompts(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::PromptPage| (page.items, page.has_more),
+            ListPromptsParams::call,
         )
     }
 
@@ -1383,70 +1098,21 @@ impl Client {
     ///
     /// `GET /v1/vector_databases/list` (operation `list_vector_databases`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListVectorDatabasesRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListVectorDatabasesRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_vector_databases(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::VectorDatabasePage, ListVectorDatabasesError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/vector_databases/list",
-            vec![
-                String::from("v1"), String::from("vector_databases"),
-                String::from("list")
-            ],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.error_json(ListVectorDatabasesError::Status422)),
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_vector_databases(&self) -> ListVectorDatabasesRequest<'_> {
+        runtime::Builder::new(
+            ListVectorDatabasesParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_vector_databases`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_vector_databases_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<'a, types::PineconeVectorDatabase, ListVectorDatabasesError> {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_vector_databases(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::VectorDatabasePage| (page.items, page.has_more),
+            ListVectorDatabasesParams::call,
         )
     }
 
@@ -1454,67 +1120,21 @@ impl Client {
     ///
     /// `GET /v1/voices/list` (operation `list_voices`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListVoicesRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListVoicesRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_voices(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::VoicePage, ListVoicesError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/voices/list",
-            vec![String::from("v1"), String::from("voices"), String::from("list")],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.error_json(ListVoicesError::Status422)),
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_voices(&self) -> ListVoicesRequest<'_> {
+        runtime::Builder::new(
+            ListVoicesParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_voices`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_voices_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<'a, types::VoiceResponseModel, ListVoicesError> {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_voices(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::VoicePage| (page.items, page.has_more),
+            ListVoicesParams::call,
         )
     }
 
@@ -1522,67 +1142,21 @@ impl Client {
     ///
     /// `GET /v1/webhooks/list` (operation `list_webhooks`).
     ///
-    /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
+    /// Returns a [`ListWebhooksRequest`]: set the optional parameters with its methods (`.page(…)`, `.size(…)`, `.sort_column(…)`, `.sort_desc(…)`), then `.await` it for the body, or `.raw().await` for the body with status and headers. [`ListWebhooksRequest::stream`] walks every page instead.
     ///
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn list_webhooks(
-        &self,
-        page: Option<i64>,
-        size: Option<i64>,
-        sort_column: Option<&str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Call<'_, types::WebhookPage, ListWebhooksError> {
-        let mut request = runtime::Request::new(
-            ::reqwest::Method::GET,
-            "/v1/webhooks/list",
-            vec![String::from("v1"), String::from("webhooks"), String::from("list")],
-        );
-        if let Some(value) = page {
-            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = size {
-            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_column {
-            request
-                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(value) = sort_desc {
-            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
-        }
-        if let Some(credential) = &self.http_bearer {
-            request.authorization("Bearer", credential);
-        }
-        runtime::Call::new(
-            &self.transport,
-            request,
-            |response| {
-                match response.status().as_u16() {
-                    200 => response.json(),
-                    422 => Err(response.error_json(ListWebhooksError::Status422)),
-                    _ => Err(response.unexpected()),
-                }
+    pub fn list_webhooks(&self) -> ListWebhooksRequest<'_> {
+        runtime::Builder::new(
+            ListWebhooksParams {
+                client: self,
+                page: None,
+                size: None,
+                sort_column: None,
+                sort_desc: None,
             },
-        )
-    }
-
-    /// Every item of [`Client::list_webhooks`], page after page: a stream that fetches page 1 first and the next one when the items read so far run out, and ends after the page whose `has_more` is false (or an empty page). An error is yielded once and ends the stream.
-    ///
-    /// Recognised as a paginated list: the integer query parameter `page` numbers the pages and the response holds `items` and `has_more`.
-    pub fn list_webhooks_stream<'a>(
-        &'a self,
-        size: Option<i64>,
-        sort_column: Option<&'a str>,
-        sort_desc: Option<bool>,
-    ) -> runtime::Items<'a, types::Webhook, ListWebhooksError> {
-        runtime::pages(
-            1,
-            move |page| ::std::future::IntoFuture::into_future(
-                self.list_webhooks(Some(page), size, sort_column, sort_desc),
-            ),
-            |page: types::WebhookPage| (page.items, page.has_more),
+            ListWebhooksParams::call,
         )
     }
 
@@ -2141,11 +1715,244 @@ pub enum ListAccountConnectionsError {
     Status422(types::HttpValidationError),
 }
 
+/// A prepared [`Client::list_account_connections`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListAccountConnectionsRequest<'a> = runtime::Builder<
+    'a,
+    ListAccountConnectionsParams<'a>,
+    types::AccountConnectionPage,
+    ListAccountConnectionsError,
+>;
+
+/// The parameters of a [`ListAccountConnectionsRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListAccountConnectionsParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListAccountConnectionsParams<'a> {
+    fn call(
+        self,
+    ) -> runtime::Call<'a, types::AccountConnectionPage, ListAccountConnectionsError> {
+        let ListAccountConnectionsParams {
+            client,
+            page,
+            size,
+            sort_column,
+            sort_desc,
+        } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/account_connections/list",
+            vec![
+                String::from("v1"), String::from("account_connections"),
+                String::from("list")
+            ],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => {
+                        Err(response.error_json(ListAccountConnectionsError::Status422))
+                    }
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListAccountConnectionsRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(
+        self,
+    ) -> runtime::Items<
+        'a,
+        types::AccountConnectionResponseModel,
+        ListAccountConnectionsError,
+    > {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
+}
+
 /// The documented error responses of [`Client::list_actions`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListActionsError {
     /// Status 422: Validation Error
     Status422(types::HttpValidationError),
+}
+
+/// A prepared [`Client::list_actions`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListActionsRequest<'a> = runtime::Builder<
+    'a,
+    ListActionsParams<'a>,
+    types::ActionPage,
+    ListActionsError,
+>;
+
+/// The parameters of a [`ListActionsRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListActionsParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListActionsParams<'a> {
+    fn call(self) -> runtime::Call<'a, types::ActionPage, ListActionsError> {
+        let ListActionsParams { client, page, size, sort_column, sort_desc } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/actions/list",
+            vec![String::from("v1"), String::from("actions"), String::from("list")],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.error_json(ListActionsError::Status422)),
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListActionsRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(
+        self,
+    ) -> runtime::Items<'a, types::ActionResponseModel, ListActionsError> {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
 }
 
 /// The documented error responses of [`Client::list_agents`].
@@ -2155,11 +1962,223 @@ pub enum ListAgentsError {
     Status422(types::HttpValidationError),
 }
 
+/// A prepared [`Client::list_agents`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListAgentsRequest<'a> = runtime::Builder<
+    'a,
+    ListAgentsParams<'a>,
+    types::AgentPage,
+    ListAgentsError,
+>;
+
+/// The parameters of a [`ListAgentsRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListAgentsParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListAgentsParams<'a> {
+    fn call(self) -> runtime::Call<'a, types::AgentPage, ListAgentsError> {
+        let ListAgentsParams { client, page, size, sort_column, sort_desc } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/agents/list",
+            vec![String::from("v1"), String::from("agents"), String::from("list")],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.error_json(ListAgentsError::Status422)),
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListAgentsRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(self) -> runtime::Items<'a, types::NormalizedAgent, ListAgentsError> {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
+}
+
 /// The documented error responses of [`Client::list_calls`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListCallsError {
     /// Status 422: Validation Error
     Status422(types::HttpValidationError),
+}
+
+/// A prepared [`Client::list_calls`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListCallsRequest<'a> = runtime::Builder<
+    'a,
+    ListCallsParams<'a>,
+    types::CallPage,
+    ListCallsError,
+>;
+
+/// The parameters of a [`ListCallsRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListCallsParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListCallsParams<'a> {
+    fn call(self) -> runtime::Call<'a, types::CallPage, ListCallsError> {
+        let ListCallsParams { client, page, size, sort_column, sort_desc } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/calls/list",
+            vec![String::from("v1"), String::from("calls"), String::from("list")],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.error_json(ListCallsError::Status422)),
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListCallsRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(self) -> runtime::Items<'a, types::NormalizedCall, ListCallsError> {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
 }
 
 /// The documented error responses of [`Client::list_numbers`].
@@ -2169,11 +2188,227 @@ pub enum ListNumbersError {
     Status422(types::HttpValidationError),
 }
 
+/// A prepared [`Client::list_numbers`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListNumbersRequest<'a> = runtime::Builder<
+    'a,
+    ListNumbersParams<'a>,
+    types::PhoneNumberPage,
+    ListNumbersError,
+>;
+
+/// The parameters of a [`ListNumbersRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListNumbersParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListNumbersParams<'a> {
+    fn call(self) -> runtime::Call<'a, types::PhoneNumberPage, ListNumbersError> {
+        let ListNumbersParams { client, page, size, sort_column, sort_desc } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/numbers/list",
+            vec![String::from("v1"), String::from("numbers"), String::from("list")],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.error_json(ListNumbersError::Status422)),
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListNumbersRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(
+        self,
+    ) -> runtime::Items<'a, types::NormalizedPhoneNumber, ListNumbersError> {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
+}
+
 /// The documented error responses of [`Client::list_prompts`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPromptsError {
     /// Status 422: Validation Error
     Status422(types::HttpValidationError),
+}
+
+/// A prepared [`Client::list_prompts`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListPromptsRequest<'a> = runtime::Builder<
+    'a,
+    ListPromptsParams<'a>,
+    types::PromptPage,
+    ListPromptsError,
+>;
+
+/// The parameters of a [`ListPromptsRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListPromptsParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListPromptsParams<'a> {
+    fn call(self) -> runtime::Call<'a, types::PromptPage, ListPromptsError> {
+        let ListPromptsParams { client, page, size, sort_column, sort_desc } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/prompts/list",
+            vec![String::from("v1"), String::from("prompts"), String::from("list")],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.error_json(ListPromptsError::Status422)),
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListPromptsRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(
+        self,
+    ) -> runtime::Items<'a, types::NormalizedPrompt, ListPromptsError> {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
 }
 
 /// The documented error responses of [`Client::list_vector_databases`].
@@ -2183,6 +2418,119 @@ pub enum ListVectorDatabasesError {
     Status422(types::HttpValidationError),
 }
 
+/// A prepared [`Client::list_vector_databases`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListVectorDatabasesRequest<'a> = runtime::Builder<
+    'a,
+    ListVectorDatabasesParams<'a>,
+    types::VectorDatabasePage,
+    ListVectorDatabasesError,
+>;
+
+/// The parameters of a [`ListVectorDatabasesRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListVectorDatabasesParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListVectorDatabasesParams<'a> {
+    fn call(
+        self,
+    ) -> runtime::Call<'a, types::VectorDatabasePage, ListVectorDatabasesError> {
+        let ListVectorDatabasesParams { client, page, size, sort_column, sort_desc } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/vector_databases/list",
+            vec![
+                String::from("v1"), String::from("vector_databases"),
+                String::from("list")
+            ],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.error_json(ListVectorDatabasesError::Status422)),
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListVectorDatabasesRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(
+        self,
+    ) -> runtime::Items<'a, types::PineconeVectorDatabase, ListVectorDatabasesError> {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
+}
+
 /// The documented error responses of [`Client::list_voices`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListVoicesError {
@@ -2190,11 +2538,225 @@ pub enum ListVoicesError {
     Status422(types::HttpValidationError),
 }
 
+/// A prepared [`Client::list_voices`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListVoicesRequest<'a> = runtime::Builder<
+    'a,
+    ListVoicesParams<'a>,
+    types::VoicePage,
+    ListVoicesError,
+>;
+
+/// The parameters of a [`ListVoicesRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListVoicesParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListVoicesParams<'a> {
+    fn call(self) -> runtime::Call<'a, types::VoicePage, ListVoicesError> {
+        let ListVoicesParams { client, page, size, sort_column, sort_desc } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/voices/list",
+            vec![String::from("v1"), String::from("voices"), String::from("list")],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.error_json(ListVoicesError::Status422)),
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListVoicesRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(
+        self,
+    ) -> runtime::Items<'a, types::VoiceResponseModel, ListVoicesError> {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
+}
+
 /// The documented error responses of [`Client::list_webhooks`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWebhooksError {
     /// Status 422: Validation Error
     Status422(types::HttpValidationError),
+}
+
+/// A prepared [`Client::list_webhooks`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
+pub type ListWebhooksRequest<'a> = runtime::Builder<
+    'a,
+    ListWebhooksParams<'a>,
+    types::WebhookPage,
+    ListWebhooksError,
+>;
+
+/// The parameters of a [`ListWebhooksRequest`] (set through its methods).
+#[derive(Debug, Clone)]
+pub struct ListWebhooksParams<'a> {
+    client: &'a Client,
+    page: Option<i64>,
+    size: Option<i64>,
+    sort_column: Option<String>,
+    sort_desc: Option<bool>,
+}
+
+impl<'a> ListWebhooksParams<'a> {
+    fn call(self) -> runtime::Call<'a, types::WebhookPage, ListWebhooksError> {
+        let ListWebhooksParams { client, page, size, sort_column, sort_desc } = self;
+        let mut request = runtime::Request::new(
+            ::reqwest::Method::GET,
+            "/v1/webhooks/list",
+            vec![String::from("v1"), String::from("webhooks"), String::from("list")],
+        );
+        if let Some(value) = page {
+            request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = size {
+            request.query_styled("size", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_column {
+            request
+                .query_styled("sort_column", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(value) = sort_desc {
+            request.query_styled("sort_desc", &value, runtime::QueryStyle::FormExploded);
+        }
+        if let Some(credential) = &client.http_bearer {
+            request.authorization("Bearer", credential);
+        }
+        runtime::Call::new(
+            &client.transport,
+            request,
+            |response| {
+                match response.status().as_u16() {
+                    200 => response.json(),
+                    422 => Err(response.error_json(ListWebhooksError::Status422)),
+                    _ => Err(response.unexpected()),
+                }
+            },
+        )
+    }
+}
+
+impl<'a> ListWebhooksRequest<'a> {
+    /// Sets the query parameter `page`.
+    pub fn page(mut self, page: i64) -> Self {
+        self.params_mut().page = Some(page);
+        self
+    }
+
+    /// Sets the query parameter `size`.
+    pub fn size(mut self, size: i64) -> Self {
+        self.params_mut().size = Some(size);
+        self
+    }
+
+    /// Sets the query parameter `sort_column`.
+    pub fn sort_column(mut self, sort_column: impl Into<String>) -> Self {
+        self.params_mut().sort_column = Some(sort_column.into());
+        self
+    }
+
+    /// Sets the query parameter `sort_desc`.
+    pub fn sort_desc(mut self, sort_desc: bool) -> Self {
+        self.params_mut().sort_desc = Some(sort_desc);
+        self
+    }
+
+    /// Every item of the list, page after page: a stream that sends this request (with the parameters set so far) and fetches the next page when the items read so far run out.
+    ///
+    /// The integer query parameter `page` numbers the pages (from 1 unless set); the stream ends when `has_more` is false. An empty page also ends it, and an error is yielded once and ends it.
+    pub fn stream(self) -> runtime::Items<'a, types::Webhook, ListWebhooksError> {
+        let start = Some(self.params().page.unwrap_or(1));
+        self.paginate(
+            start,
+            |params, position| {
+                if let runtime::Position::Page(n) = position {
+                    params.page = Some(n);
+                }
+            },
+            |page| {
+                let body = page.into_body();
+                let next = if body.has_more {
+                    runtime::Next::Page
+                } else {
+                    runtime::Next::End
+                };
+                (body.items, next)
+            },
+        )
+    }
 }
 
 /// The documented error responses of [`Client::remove_from_steering_pool`].

@@ -87,10 +87,9 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         .operations
         .iter()
         .map(|op| {
-            let (method, error_enum) = emit_operation(api, op);
-            error_enums.extend(error_enum);
-            let stream = emit_stream(api, op);
-            quote!(#method #stream)
+            let (method, items) = emit_operation(api, op);
+            error_enums.extend(items);
+            method
         })
         .collect();
 
@@ -385,10 +384,6 @@ fn pass_of(api: &Api, ty: &TypeRef) -> Pass {
     }
 }
 
-fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    arg_type_in(api, ty, None)
-}
-
 /// The argument type, with `lifetime` on its reference when given.
 fn arg_type_in(api: &Api, ty: &TypeRef, lifetime: Option<&TokenStream>) -> TokenStream {
     let ty = match ty {
@@ -417,96 +412,6 @@ fn sorted_params(op: &Operation) -> Vec<&Param> {
     let mut params: Vec<&Param> = op.params.iter().collect();
     params.sort_by_key(|p| (p.location != ParamLocation::Path, !p.required));
     params
-}
-
-/// `{method}_stream` for a recognised list operation: a stream of items that fetches the
-/// pages as it is read.
-fn emit_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
-    let pagination = op.pagination.as_ref()?;
-    let mut name = format!("{}_stream", op.name.rust);
-    while api.operations.iter().any(|o| o.name.rust == name) {
-        name.push_str("_items");
-    }
-    let name = ident(&name);
-    let method = ident(&op.name.rust);
-    let lifetime = quote!('a);
-    let mut args = Vec::new();
-    let mut call_args = Vec::new();
-    for p in sorted_params(op) {
-        let arg = ident(&p.name.rust);
-        if p.location == ParamLocation::Query && p.name.wire == pagination.page_param {
-            let value = match &p.ty {
-                TypeRef::Integer(IntKind::I64) => quote!(page),
-                _ => quote!(page.try_into().unwrap_or_default()),
-            };
-            call_args.push(if p.required {
-                value
-            } else {
-                quote!(Some(#value))
-            });
-            continue;
-        }
-        let ty = arg_type_in(api, &p.ty, Some(&lifetime));
-        args.push(if p.required {
-            quote!(#arg: #ty)
-        } else {
-            quote!(#arg: Option<#ty>)
-        });
-        call_args.push(quote!(#arg));
-    }
-    let page_type = rust_type(api, &pagination.page_type, Scope::Client);
-    let item_type = rust_type(api, &pagination.item_type, Scope::Client);
-    let field = |wire: &str| {
-        let TypeRef::Named(id) = &pagination.page_type else {
-            return ident(wire);
-        };
-        match api.resolve_kind(&api.types[id.0]) {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .find(|f| f.name.wire == wire)
-                .map(|f| ident(&f.name.rust))
-                .unwrap_or_else(|| ident(wire)),
-            _ => ident(wire),
-        }
-    };
-    let items = field(&pagination.items_field);
-    let has_more = field(&pagination.has_more_field);
-    let first = Literal::i64_unsuffixed(pagination.first_page);
-    let error_type = if op.errors().is_empty() {
-        quote!(::std::convert::Infallible)
-    } else {
-        let e = format_ident!(
-            "{}Error",
-            crate::naming::type_name(&op.name.rust, "Operation")
-        );
-        quote!(#e)
-    };
-    let doc = doc_lines(&format!(
-        "Every item of [`Client::{}`], page after page: a stream that fetches page {} first and \
-         the next one when the items read so far run out, and ends after the page whose `{}` is \
-         false (or an empty page). An error is yielded once and ends the stream.\n\n\
-         Recognised as a paginated list: the integer query parameter `{}` numbers the pages and \
-         the response holds `{}` and `{}`.",
-        op.name.rust,
-        pagination.first_page,
-        pagination.has_more_field,
-        pagination.page_param,
-        pagination.items_field,
-        pagination.has_more_field,
-    ));
-    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    Some(quote! {
-        #doc
-        #allow
-        pub fn #name<'a>(&'a self, #(#args),*) -> runtime::Items<'a, #item_type, #error_type> {
-            runtime::pages(
-                #first,
-                move |page| ::std::future::IntoFuture::into_future(self.#method(#(#call_args),*)),
-                |page: #page_type| (page.#items, page.#has_more),
-            )
-        }
-    })
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {
@@ -545,88 +450,128 @@ fn status_doc(r: &Response) -> String {
         .unwrap_or(what)
 }
 
+/// Operations with at least this many optional parameters get a request builder.
+const BUILDER_OPTIONAL_PARAMS: usize = 3;
+
+/// The builder form (`client.op(required…).optional(…).await`) is used for list
+/// operations and for operations with [`BUILDER_OPTIONAL_PARAMS`] optional parameters or
+/// more; the others take every parameter positionally.
+pub(crate) fn uses_builder(op: &Operation) -> bool {
+    op.pagination.is_some()
+        || op.params.iter().filter(|p| !p.required).count() >= BUILDER_OPTIONAL_PARAMS
+}
+
+/// The methods every `runtime::Builder` has, which a parameter setter must not shadow.
+const BUILDER_METHODS: &[&str] = &[
+    "new",
+    "params",
+    "params_mut",
+    "header",
+    "query",
+    "timeout",
+    "retry",
+    "options",
+    "call",
+    "raw",
+    "send",
+    "paginate",
+    "stream",
+    "into_future",
+    "clone",
+    "fmt",
+];
+
+/// The type a builder keeps an optional parameter in: owned, so that a list's cursor can
+/// be set from a page.
+fn owned_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    let ty = match ty {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
+    };
+    match ty {
+        TypeRef::String => quote!(String),
+        other => rust_type(api, other, Scope::Client),
+    }
+}
+
 fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let name = ident(&op.name.rust);
-    let error_name = format_ident!(
-        "{}Error",
-        crate::naming::type_name(&op.name.rust, "Operation")
-    );
-    let response_name = format_ident!(
-        "{}Response",
-        crate::naming::type_name(&op.name.rust, "Operation")
-    );
+    let type_base = crate::naming::type_name(&op.name.rust, "Operation");
+    let error_name = format_ident!("{}Error", type_base);
+    let response_name = format_ident!("{}Response", type_base);
+    let builder = uses_builder(op);
+    let lifetime = quote!('a);
+    let lt = builder.then_some(&lifetime);
 
-    // Arguments: path, then required, then optional parameters; then the body.
+    // Arguments: path, then required, then optional parameters; then the body. A builder
+    // takes only the required ones (and the body) as arguments.
     let mut args = Vec::new();
+    // Builder only: the fields of the parameters struct, and their initial values.
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
     let params = sorted_params(op);
+    let mut by_ref = false;
     for p in &params {
         let arg = ident(&p.name.rust);
-        let ty = arg_type(api, &p.ty);
+        let ty = arg_type_in(api, &p.ty, lt);
         if p.required {
+            by_ref |= !matches!(pass_of(api, &p.ty), Pass::Copy);
             args.push(quote!(#arg: #ty));
+            fields.push(quote!(#arg: #ty,));
+            inits.push(quote!(#arg,));
+        } else if builder {
+            let owned = owned_type(api, &p.ty);
+            fields.push(quote!(#arg: Option<#owned>,));
+            inits.push(quote!(#arg: None,));
         } else {
             args.push(quote!(#arg: Option<#ty>));
         }
     }
     let mut body_stmt = quote!();
     if let Some(body) = &op.body {
-        match &body.kind {
+        let (ty, call) = match &body.kind {
             BodyKind::Json(ty) => {
                 let t = rust_type(api, ty, Scope::Client);
-                if body.required {
-                    args.push(quote!(body: &#t));
-                    body_stmt = quote!(request.json(body););
-                } else {
-                    args.push(quote!(body: Option<&#t>));
-                    body_stmt = quote!(if let Some(body) = body {
-                        request.json(body);
-                    });
-                }
+                (quote!(&#lt #t), quote!(json(body)))
             }
             BodyKind::Form(ty) => {
                 let t = rust_type(api, ty, Scope::Client);
-                if body.required {
-                    args.push(quote!(body: &#t));
-                    body_stmt = quote!(request.form(body););
-                } else {
-                    args.push(quote!(body: Option<&#t>));
-                    body_stmt = quote!(if let Some(body) = body {
-                        request.form(body);
-                    });
-                }
+                (quote!(&#lt #t), quote!(form(body)))
             }
-            BodyKind::Multipart(_) => {
-                if body.required {
-                    args.push(quote!(body: &runtime::Multipart));
-                    body_stmt = quote!(request.multipart(body););
-                } else {
-                    args.push(quote!(body: Option<&runtime::Multipart>));
-                    body_stmt = quote!(if let Some(body) = body {
-                        request.multipart(body);
-                    });
-                }
-            }
+            BodyKind::Multipart(_) => (quote!(&#lt runtime::Multipart), quote!(multipart(body))),
             BodyKind::Text => {
                 let ct = &body.content_type;
-                if body.required {
-                    args.push(quote!(body: &str));
-                    body_stmt = quote!(request.text(#ct, body););
-                } else {
-                    args.push(quote!(body: Option<&str>));
-                    body_stmt = quote!(if let Some(body) = body { request.text(#ct, body); });
-                }
+                (quote!(&#lt str), quote!(text(#ct, body)))
             }
             BodyKind::Bytes => {
                 let ct = &body.content_type;
-                if body.required {
-                    args.push(quote!(body: impl Into<runtime::Bytes>));
-                    body_stmt = quote!(request.bytes(#ct, body););
-                } else {
-                    args.push(quote!(body: Option<runtime::Bytes>));
-                    body_stmt = quote!(if let Some(body) = body { request.bytes(#ct, body); });
-                }
+                (quote!(runtime::Bytes), quote!(bytes(#ct, body)))
             }
-            BodyKind::Empty => {}
+            BodyKind::Empty => (quote!(), quote!()),
+        };
+        if !ty.is_empty() {
+            let bytes = matches!(body.kind, BodyKind::Bytes);
+            by_ref |= !bytes;
+            let field_ty = if body.required {
+                ty.clone()
+            } else {
+                quote!(Option<#ty>)
+            };
+            args.push(match (body.required, bytes) {
+                (true, true) => quote!(body: impl Into<runtime::Bytes>),
+                _ => quote!(body: #field_ty),
+            });
+            fields.push(quote!(body: #field_ty,));
+            inits.push(if body.required && bytes {
+                quote!(body: body.into(),)
+            } else {
+                quote!(body,)
+            });
+            body_stmt = if body.required {
+                quote!(request.#call;)
+            } else {
+                quote!(if let Some(body) = body { request.#call; })
+            };
         }
     }
 
@@ -654,6 +599,12 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     });
     let method = format_ident!("{}", op.method);
     let template = &op.path.raw;
+    // The client: `self` in a positional method, the builder's `client` field otherwise.
+    let client = if builder {
+        quote!(client)
+    } else {
+        quote!(self)
+    };
 
     let mut stmts = Vec::new();
     for p in &params {
@@ -702,7 +653,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             SecurityKind::OAuth2 { .. } => quote!(request.bearer_from(credential);),
             SecurityKind::Unsupported => continue,
         };
-        stmts.push(quote!(if let Some(credential) = &self.#field { #apply }));
+        stmts.push(quote!(if let Some(credential) = &#client.#field { #apply }));
     }
 
     // Responses.
@@ -845,7 +796,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             if list.is_empty() { "no fields".to_string() } else { list.join(", ") }
         ));
     }
-    for p in &params {
+    for p in params.iter().filter(|p| p.required || !builder) {
         if let Some(d) = &p.docs.description {
             docs.notes.push(format!(
                 "- `{}`: {}",
@@ -854,9 +805,33 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             ));
         }
     }
+    let request_name = format_ident!("{}Request", type_base);
+    let params_name = format_ident!("{}Params", type_base);
+    let setters = builder.then(|| emit_setters(api, op));
+    if let Some((_, names)) = &setters {
+        let mut text = format!(
+            "Returns a [`{request_name}`]: set the optional parameters with its methods ({}), then \
+             `.await` it for the body, or `.raw().await` for the body with status and headers.",
+            names
+                .iter()
+                .map(|n| format!("`.{n}(…)`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if op.pagination.is_some() {
+            text.push_str(&format!(
+                " [`{request_name}::stream`] walks every page instead."
+            ));
+        }
+        docs.notes.push(text);
+    } else {
+        docs.notes.push(
+            "`.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers."
+                .to_string(),
+        );
+    }
     docs.notes.push(
-        "`.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.\n\n\
-         # Errors\n\n[`runtime::Error::Api`] for a documented error status (with its typed body), \
+        "# Errors\n\n[`runtime::Error::Api`] for a documented error status (with its typed body), \
          [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when \
          a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, \
          [`runtime::Error::Transport`] when the request fails."
@@ -865,27 +840,352 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     let doc = doc_attrs(&docs);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let mutable = (!stmts.is_empty() || !body_stmt.is_empty()).then(|| quote!(mut));
+    let build_request = quote! {
+        let #mutable request = runtime::Request::new(
+            ::reqwest::Method::#method,
+            #template,
+            vec![#(#segments),*],
+        );
+        #(#stmts)*
+        #body_stmt
+        runtime::Call::new(&#client.transport, request, |response| {
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        })
+    };
+    if !builder {
+        let method_tokens = quote! {
+            #doc
+            #allow
+            pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
+                #build_request
+            }
+        };
+        let items = match (response_enum, error_enum) {
+            (None, None) => None,
+            (a, b) => Some(quote!(#a #b)),
+        };
+        return (method_tokens, items);
+    }
+
+    let (setter_fns, _) = setters.unwrap_or_default();
+    let stream = emit_stream(api, op, &error_type);
+    let (generics, self_ref, out) = if by_ref {
+        (quote!(<'a>), quote!(&'a self), quote!('a))
+    } else {
+        (quote!(), quote!(&self), quote!('_))
+    };
+    let destructure = params.iter().map(|p| ident(&p.name.rust)).chain(
+        op.body
+            .iter()
+            .filter(|b| b.kind != BodyKind::Empty)
+            .map(|_| ident("body")),
+    );
     let method_tokens = quote! {
         #doc
         #allow
-        pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
-            let #mutable request = runtime::Request::new(
-                ::reqwest::Method::#method,
-                #template,
-                vec![#(#segments),*],
-            );
-            #(#stmts)*
-            #body_stmt
-            runtime::Call::new(&self.transport, request, |response| {
-                match response.status().as_u16() {
-                    #(#arms)*
-                }
-            })
+        pub fn #name #generics (#self_ref, #(#args),*) -> #request_name<#out> {
+            runtime::Builder::new(
+                #params_name { client: self, #(#inits)* },
+                #params_name::call,
+            )
         }
     };
-    let enums = match (response_enum, error_enum) {
-        (None, None) => None,
-        (a, b) => Some(quote!(#a #b)),
+    let request_doc = doc_lines(&format!(
+        "A prepared [`Client::{}`] call: its methods set the optional parameters (each once; \
+         a later call replaces the value), the [`runtime::Builder`] methods set per-call options; \
+         `.await` it to send it.",
+        op.name.rust
+    ));
+    let params_doc = doc_lines(&format!(
+        "The parameters of a [`{request_name}`] (set through its methods)."
+    ));
+    let items = quote! {
+        #response_enum
+        #error_enum
+
+        #request_doc
+        pub type #request_name<'a> = runtime::Builder<'a, #params_name<'a>, #ok_type, #error_type>;
+
+        #params_doc
+        #[derive(Debug, Clone)]
+        pub struct #params_name<'a> {
+            client: &'a Client,
+            #(#fields)*
+        }
+
+        impl<'a> #params_name<'a> {
+            fn call(self) -> runtime::Call<'a, #ok_type, #error_type> {
+                let #params_name { client, #(#destructure),* } = self;
+                #build_request
+            }
+        }
+
+        impl<'a> #request_name<'a> {
+            #(#setter_fns)*
+            #stream
+        }
     };
-    (method_tokens, enums)
+    (method_tokens, Some(items))
+}
+
+/// The setters of a builder's optional parameters, and their names.
+fn emit_setters(api: &Api, op: &Operation) -> (Vec<TokenStream>, Vec<String>) {
+    let mut fns = Vec::new();
+    let mut names = Vec::new();
+    let taken: Vec<&str> = op.params.iter().map(|p| p.name.rust.as_str()).collect();
+    for p in sorted_params(op).into_iter().filter(|p| !p.required) {
+        let field = ident(&p.name.rust);
+        let mut setter = p.name.rust.clone();
+        while BUILDER_METHODS.contains(&setter.as_str())
+            || (setter != p.name.rust && taken.contains(&setter.as_str()))
+        {
+            setter.push_str("_param");
+        }
+        let setter_ident = ident(&setter);
+        let inner = match &p.ty {
+            TypeRef::Nullable(inner) => inner,
+            other => other,
+        };
+        let (arg_ty, value) = match inner {
+            TypeRef::String => (quote!(impl Into<String>), quote!(#field.into())),
+            other => (rust_type(api, other, Scope::Client), quote!(#field)),
+        };
+        let location = match p.location {
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+            ParamLocation::Path => "path",
+        };
+        let mut text = format!(
+            "Sets the {location} parameter `{}`.",
+            p.name.wire.replace('`', "'")
+        );
+        if let Some(d) = &p.docs.description {
+            text = format!("{}\n\n{text}", super::sanitize_doc(d));
+        }
+        let doc = doc_lines(&text);
+        fns.push(quote! {
+            #doc
+            pub fn #setter_ident(mut self, #field: #arg_ty) -> Self {
+                self.params_mut().#field = Some(#value);
+                self
+            }
+        });
+        names.push(setter);
+    }
+    (fns, names)
+}
+
+/// How a struct field reads as an `Option` of its value: `Some(x)` for a required one, as is
+/// for an optional or nullable one, flattened for an optional nullable one.
+fn as_option(f: &Field, expr: TokenStream) -> TokenStream {
+    match (f.required, f.nullable) {
+        (true, false) => quote!(Some(#expr)),
+        (false, true) => quote!(#expr.flatten()),
+        _ => expr,
+    }
+}
+
+/// `.stream()` on a list operation's builder: the items of every page, fetched lazily.
+fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let item_type = rust_type(api, &pagination.item_type, Scope::Client);
+    let page_fields =
+        crate::lower::pagination::struct_fields(api, &pagination.page_type).unwrap_or_default();
+    let field_of = |fields: &'_ [Field], wire: &str| -> Option<Field> {
+        fields.iter().find(|f| f.name.wire == wire).cloned()
+    };
+    let rust_field = |wire: &str| {
+        field_of(page_fields, wire)
+            .map(|f| ident(&f.name.rust))
+            .unwrap_or_else(|| ident(wire))
+    };
+    let param_of = |wire: &str| {
+        op.params
+            .iter()
+            .find(|p| p.location == ParamLocation::Query && p.name.wire == wire)
+    };
+    let items_expr = match &pagination.items_field {
+        Some(items) => {
+            let f = rust_field(items);
+            quote!(body.#f)
+        }
+        None => quote!(body),
+    };
+    let mut start = quote!(None);
+    let mut set = quote!(|_, _| {});
+    let mut what;
+    let split_body = match &pagination.kind {
+        PageKind::Page { param, first, end } => {
+            let p = param_of(param)?;
+            let field = ident(&p.name.rust);
+            let first = Literal::i64_unsuffixed(*first);
+            let is_i64 = matches!(p.ty, TypeRef::Integer(IntKind::I64));
+            let current = if p.required {
+                quote!(Some(self.params().#field))
+            } else {
+                quote!(self.params().#field)
+            };
+            start = if is_i64 {
+                quote!(Some(#current.unwrap_or(#first)))
+            } else {
+                quote!(Some(#current.and_then(|n| i64::try_from(n).ok()).unwrap_or(#first)))
+            };
+            let value = if is_i64 {
+                quote!(n)
+            } else {
+                quote!(n.try_into().unwrap_or_default())
+            };
+            let assign = if p.required {
+                quote!(params.#field = #value)
+            } else {
+                quote!(params.#field = Some(#value))
+            };
+            set = quote!(|params, position| {
+                if let runtime::Position::Page(n) = position {
+                    #assign;
+                }
+            });
+            let (next, until) = match end {
+                PageEnd::HasMore(h) => {
+                    let h = rust_field(h);
+                    (
+                        quote!(if body.#h { runtime::Next::Page } else { runtime::Next::End }),
+                        format!("`{}` is false", h),
+                    )
+                }
+                PageEnd::Total(t) => {
+                    let f = field_of(page_fields, t)?;
+                    let t_ident = ident(&f.name.rust);
+                    let total = if matches!(f.ty, TypeRef::Integer(IntKind::U64)) {
+                        quote!(body.#t_ident)
+                    } else {
+                        quote!(u64::try_from(body.#t_ident).unwrap_or(0))
+                    };
+                    (
+                        quote!(runtime::Next::Total(#total)),
+                        format!("`{}` items were read", t),
+                    )
+                }
+                PageEnd::EmptyPage => (quote!(runtime::Next::Page), "a page is empty".into()),
+            };
+            what = format!(
+                "The integer query parameter `{param}` numbers the pages (from {first} unless set); \
+                 the stream ends when {until}."
+            );
+            quote! {
+                let body = page.into_body();
+                let next = #next;
+                (#items_expr, next)
+            }
+        }
+        PageKind::Cursor {
+            param,
+            next,
+            has_more,
+        } => {
+            let p = param_of(param)?;
+            let field = ident(&p.name.rust);
+            set = quote!(|params, position| {
+                if let runtime::Position::Token(cursor) = position {
+                    params.#field = Some(cursor);
+                }
+            });
+            let outer = field_of(page_fields, &next[0])?;
+            let outer_ident = ident(&outer.name.rust);
+            let cursor = if next.len() == 1 {
+                as_option(&outer, quote!(body.#outer_ident))
+            } else {
+                let inner_fields =
+                    crate::lower::pagination::struct_fields(api, &outer.ty).unwrap_or_default();
+                let inner = field_of(inner_fields, &next[1])?;
+                let inner_ident = ident(&inner.name.rust);
+                let outer_opt = as_option(&outer, quote!(body.#outer_ident));
+                let inner_opt = as_option(&inner, quote!(outer.#inner_ident));
+                quote!(#outer_opt.and_then(|outer| #inner_opt))
+            };
+            let more = match has_more {
+                Some(h) => {
+                    let h = rust_field(h);
+                    quote!(body.#h)
+                }
+                None => quote!(true),
+            };
+            what = format!(
+                "The query parameter `{param}` takes the cursor that the previous page gave in `{}`; \
+                 the stream ends when there is none.",
+                next.join(".")
+            );
+            quote! {
+                let body = page.into_body();
+                let more = #more;
+                let next = match #cursor {
+                    Some(cursor) if more && !cursor.is_empty() => runtime::Next::Token(cursor),
+                    _ => runtime::Next::End,
+                };
+                (#items_expr, next)
+            }
+        }
+        PageKind::LastItem {
+            param,
+            item_field,
+            has_more,
+        } => {
+            let p = param_of(param)?;
+            let field = ident(&p.name.rust);
+            set = quote!(|params, position| {
+                if let runtime::Position::Token(cursor) = position {
+                    params.#field = Some(cursor);
+                }
+            });
+            let item_fields = crate::lower::pagination::struct_fields(api, &pagination.item_type)
+                .unwrap_or_default();
+            let id = ident(&field_of(item_fields, item_field)?.name.rust);
+            let h = rust_field(has_more);
+            what = format!(
+                "The query parameter `{param}` takes the `{item_field}` of the last item read; the \
+                 stream ends after the page whose `{has_more}` is false."
+            );
+            quote! {
+                let body = page.into_body();
+                let items = #items_expr;
+                let next = match items.last() {
+                    Some(last) if body.#h => runtime::Next::Token(last.#id.clone()),
+                    _ => runtime::Next::End,
+                };
+                (items, next)
+            }
+        }
+        PageKind::Link => {
+            what = "Each next page is the `rel=\"next\"` URL of the previous page's `Link` header \
+                    (followed only on the base URL's origin); the stream ends when there is none."
+                .to_string();
+            quote! {
+                let next = runtime::next_link(&page.headers)
+                    .map_or(runtime::Next::End, runtime::Next::Url);
+                let body = page.into_body();
+                (#items_expr, next)
+            }
+        }
+    };
+    what.push_str(" An empty page also ends it, and an error is yielded once and ends it.");
+    let doc = doc_lines(&format!(
+        "Every item of the list, page after page: a stream that sends this request (with the \
+         parameters set so far) and fetches the next page when the items read so far run out.\n\n{what}"
+    ));
+    Some(quote! {
+        #doc
+        pub fn stream(self) -> runtime::Items<'a, #item_type, #error_type> {
+            let start = #start;
+            self.paginate(
+                start,
+                #set,
+                |page| {
+                    #split_body
+                },
+            )
+        }
+    })
 }

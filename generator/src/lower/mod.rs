@@ -5,8 +5,11 @@
 //! 1. `lower_components` — every component schema becomes a named type (rules in `lower/schema.rs`);
 //! 2. `lower_operations` — paths, parameters, bodies, responses, security;
 //! 3. `assign_names` — Rust names, unique per namespace, claimed in a deterministic order;
-//! 4. `break_cycles` — boxes the fields that make a type contain itself.
+//! 4. `break_cycles` — boxes the fields that make a type contain itself;
+//! 5. `pagination::detect_all` — recognises paginated list operations (rules in
+//!    `lower/pagination.rs`).
 
+pub mod pagination;
 mod schema;
 
 use crate::diag::{Diagnostic, Diagnostics, Error, Origin};
@@ -82,6 +85,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     assign_names(&mut api, &mut diags);
     check_alias_cycles(&mut api, &mut diags);
     break_cycles(&mut api);
+    pagination::detect_all(&mut api, &doc.raw);
     let warnings = diags.finish()?;
     Ok((api, warnings))
 }
@@ -285,13 +289,8 @@ impl Lowering<'_> {
                         }
                     }
                 }
-                let pagination = if body.is_none() {
-                    self.detect_pagination(&params, &responses)
-                } else {
-                    None
-                };
                 ops.push(Operation {
-                    pagination,
+                    pagination: None,
                     name: Name::wire(wire_id),
                     method: method.to_ascii_uppercase(),
                     path: template,
@@ -309,69 +308,6 @@ impl Lowering<'_> {
             }
         }
         ops
-    }
-
-    /// The rule documented on [`Pagination`].
-    fn detect_pagination(&self, params: &[Param], responses: &[Response]) -> Option<Pagination> {
-        let page = params.iter().find(|p| {
-            p.location == ParamLocation::Query
-                && matches!(p.name.wire.as_str(), "page" | "page_number")
-                && matches!(p.ty, TypeRef::Integer(_))
-        })?;
-        let has_2xx = responses.iter().any(|r| r.status.is_success());
-        let mut successes = responses
-            .iter()
-            .filter(|r| r.status.is_success() || (!has_2xx && r.status == StatusMatch::Default));
-        let first = successes.next()?;
-        if successes.next().is_some() {
-            return None;
-        }
-        let BodyKind::Json(page_type) = &first.kind else {
-            return None;
-        };
-        let TypeRef::Named(mut id) = page_type else {
-            return None;
-        };
-        let mut fields = None;
-        for _ in 0..self.types.len() {
-            match &self.types.get(id.0)?.kind {
-                TypeKind::Alias(TypeRef::Named(next)) => id = *next,
-                TypeKind::Struct(s) => {
-                    fields = Some(&s.fields);
-                    break;
-                }
-                _ => return None,
-            }
-        }
-        let fields = fields?;
-        let plain = |f: &&Field| f.required && !f.nullable && !f.flatten;
-        let items = fields.iter().filter(plain).find(|f| {
-            matches!(f.name.wire.as_str(), "items" | "data" | "results")
-                && matches!(f.ty, TypeRef::Array(_))
-        })?;
-        let has_more = fields
-            .iter()
-            .filter(plain)
-            .find(|f| f.name.wire == "has_more" && f.ty == TypeRef::Boolean)?;
-        let TypeRef::Array(item_type) = &items.ty else {
-            return None;
-        };
-        let schema = self
-            .raw
-            .pointer(&page.origin.pointer)
-            .and_then(|p| p.get("schema"));
-        let first_page = schema
-            .and_then(|s| s.get("default").or_else(|| s.get("minimum")))
-            .and_then(Value::as_i64)
-            .unwrap_or(1);
-        Some(Pagination {
-            page_param: page.name.wire.clone(),
-            first_page,
-            items_field: items.name.wire.clone(),
-            has_more_field: has_more.name.wire.clone(),
-            page_type: page_type.clone(),
-            item_type: (**item_type).clone(),
-        })
     }
 
     #[allow(clippy::too_many_arguments)]
