@@ -9,6 +9,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("rules", "fixtures/rules.yaml"),
     ("client_params", "fixtures/client/params.yaml"),
     ("client_auth", "fixtures/client/auth.yaml"),
+    ("client_pagination", "fixtures/client/pagination.yaml"),
     (
         "vocode_2023_08_22",
         "fixtures/vocode-history/openapi-2023-08-22-c5a39b82.json",

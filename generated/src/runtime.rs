@@ -1568,7 +1568,8 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
             let end = after.find('>')?;
             let target = &after[..end];
             let params_end = after[end..].find('<').map_or(after.len(), |i| end + i);
-            let params = &after[end + 1..params_end];
+            // `; rel="next"` up to the comma before the next link.
+            let params = after[end + 1..params_end].split(',').next().unwrap_or("");
             let is_next = params.split(';').any(|p| {
                 let Some((key, value)) = p.split_once('=') else {
                     return false;

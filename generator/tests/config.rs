@@ -238,11 +238,7 @@ fn pagination_is_recognised_and_can_be_switched_off_per_operation() {
         "{text}"
     );
     assert!(text.contains("impl<'a> PageOrdersRequest<'a>"));
-    assert_eq!(
-        text.matches("pub fn stream(").count(),
-        1,
-        "only pageOrders"
-    );
+    assert_eq!(text.matches("pub fn stream(").count(), 1, "only pageOrders");
     let (text, warnings) = generate("paging-off", |c| {
         c.disable_pagination(&[Selector::OperationId("pageOrders".into())]);
     });

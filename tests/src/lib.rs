@@ -18,6 +18,11 @@ pub mod client_auth {
     include!(concat!(env!("OUT_DIR"), "/client_auth.rs"));
 }
 
+/// `fixtures/client/pagination.yaml`: one list operation per pagination kind.
+pub mod client_pagination {
+    include!(concat!(env!("OUT_DIR"), "/client_pagination.rs"));
+}
+
 /// `fixtures/client/params.yaml`: parameter styles of every `in`, form, text and binary bodies.
 pub mod client_params {
     include!(concat!(env!("OUT_DIR"), "/client_params.rs"));

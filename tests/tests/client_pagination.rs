@@ -99,3 +99,236 @@ async fn an_empty_first_page_ends_at_once() {
     let results: Vec<_> = client.list_calls().size(2).stream().collect().await;
     assert!(results.is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every pagination kind, on `fixtures/client/pagination.yaml`.
+// ---------------------------------------------------------------------------------------------
+
+mod kinds {
+    use futures::StreamExt;
+    use oagen_tests::client_pagination::Client;
+    use serde_json::json;
+    use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn items(ids: &[&str]) -> serde_json::Value {
+        ids.iter().map(|id| json!({ "id": id })).collect()
+    }
+
+    async fn ids<E: std::fmt::Debug>(
+        stream: oagen_tests::client_pagination::runtime::Items<
+            '_,
+            oagen_tests::client_pagination::types::Item,
+            E,
+        >,
+    ) -> Vec<String> {
+        stream
+            .map(|r| r.expect("every page parses").id)
+            .collect()
+            .await
+    }
+
+    async fn requests(server: &MockServer) -> Vec<String> {
+        server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.url.query().unwrap_or("").to_string())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn page_numbers_from_the_minimum_until_the_total_is_read() {
+        let server = MockServer::start().await;
+        for (page, list) in [("0", &["a", "b"][..]), ("1", &["c"][..])] {
+            Mock::given(path("/by-total"))
+                .and(query_param("page_number", page))
+                .respond_with(
+                    ResponseTemplate::new(200)
+                        .set_body_json(json!({"results": items(list), "total_count": 3})),
+                )
+                .expect(1)
+                .mount(&server)
+                .await;
+        }
+        let client = Client::with_base_url(server.uri());
+        let got = ids(client.list_by_total().per_page(2).stream()).await;
+        assert_eq!(got, ["a", "b", "c"]);
+        // The third item completes the total: no request for page 2.
+        assert_eq!(
+            requests(&server).await,
+            ["page_number=0&per_page=2", "page_number=1&per_page=2"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_cursor_is_sent_back_until_the_page_has_none() {
+        let server = MockServer::start().await;
+        Mock::given(path("/by-cursor"))
+            .and(query_param_is_missing("cursor"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": items(&["a"]), "next_cursor": "c2"})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/by-cursor"))
+            .and(query_param("cursor", "c2"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": items(&["b"]), "next_cursor": null})),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri());
+        assert_eq!(
+            ids(client.list_by_cursor().limit(1).stream()).await,
+            ["a", "b"]
+        );
+        assert_eq!(requests(&server).await, ["limit=1", "cursor=c2&limit=1"]);
+    }
+
+    #[tokio::test]
+    async fn a_cursor_that_repeats_ends_the_list_instead_of_looping() {
+        let server = MockServer::start().await;
+        Mock::given(path("/by-cursor"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": items(&["a"]), "next_cursor": "same"})),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri());
+        assert_eq!(ids(client.list_by_cursor().stream()).await, ["a", "a"]);
+        assert_eq!(requests(&server).await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_nested_cursor_is_read_and_an_empty_one_ends_the_list() {
+        let server = MockServer::start().await;
+        Mock::given(path("/by-nested-cursor"))
+            .and(query_param_is_missing("cursor"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": items(&["a", "b"]),
+                "response_metadata": {"next_cursor": "dXNlcjpVMEc5V0ZYTlo="}
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(path("/by-nested-cursor"))
+            .and(query_param("cursor", "dXNlcjpVMEc5V0ZYTlo="))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": items(&["c"]),
+                "response_metadata": {"next_cursor": ""}
+            })))
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri());
+        assert_eq!(
+            ids(client.list_by_nested_cursor().stream()).await,
+            ["a", "b", "c"]
+        );
+        assert_eq!(requests(&server).await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn starting_after_takes_the_last_items_id_until_has_more_is_false() {
+        let server = MockServer::start().await;
+        Mock::given(path("/by-last-item"))
+            .and(query_param_is_missing("starting_after"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": items(&["cus_1", "cus_2"]), "has_more": true})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/by-last-item"))
+            .and(query_param("starting_after", "cus_2"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"data": items(&["cus_3"]), "has_more": false})),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri());
+        assert_eq!(
+            ids(client.list_by_last_item().limit(2).stream()).await,
+            ["cus_1", "cus_2", "cus_3"]
+        );
+        assert_eq!(
+            requests(&server).await,
+            ["limit=2", "starting_after=cus_2&limit=2"]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_link_header_next_url_is_followed_on_the_same_origin() {
+        let server = MockServer::start().await;
+        let next = format!("{}/by-link?per_page=2&page=2", server.uri());
+        Mock::given(method("GET"))
+            .and(path("/by-link"))
+            .and(query_param_is_missing("page"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header(
+                        "link",
+                        format!("<{next}>; rel=\"next\", <{next}9>; rel=\"last\"").as_str(),
+                    )
+                    .set_body_json(items(&["a", "b"])),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/by-link"))
+            .and(query_param("page", "2"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("link", "</by-link?per_page=2&page=1>; rel=\"prev\"")
+                    .set_body_json(items(&["c"])),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri());
+        assert_eq!(
+            ids(client.list_by_link().per_page(2).stream()).await,
+            ["a", "b", "c"]
+        );
+        assert_eq!(requests(&server).await, ["per_page=2", "per_page=2&page=2"]);
+    }
+
+    #[tokio::test]
+    async fn a_link_to_another_origin_is_not_followed() {
+        let server = MockServer::start().await;
+        Mock::given(path("/by-link"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header(
+                        "link",
+                        "<https://evil.invalid/by-link?page=2>; rel=\"next\"",
+                    )
+                    .set_body_json(items(&["a"])),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri())
+            .with_retry(oagen_tests::client_pagination::runtime::RetryPolicy::never());
+        let results: Vec<_> = client.list_by_link().stream().collect().await;
+        assert_eq!(results.len(), 2);
+        let err = results[1].as_ref().unwrap_err().to_string();
+        assert!(err.contains("leaves the base URL's origin"), "{err}");
+        assert_eq!(requests(&server).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_operation_matching_no_rule_stays_positional() {
+        let server = MockServer::start().await;
+        Mock::given(path("/not-a-list"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(items(&["a"])))
+            .mount(&server)
+            .await;
+        let client = Client::with_base_url(server.uri());
+        // `page` alone, with an array body and no `Link` header, is not a list: one request.
+        let got = client.not_a_list(Some(3)).await.unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(requests(&server).await, ["page=3"]);
+    }
+}

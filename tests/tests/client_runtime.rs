@@ -395,3 +395,146 @@ async fn credentials_never_appear_in_debug_or_error_output() {
     assert!(!text.contains("top-secret"), "{text}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
 }
+
+#[tokio::test]
+async fn a_builder_sets_optional_parameters_once_and_takes_per_call_options() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/calls/list"))
+        .and(header("x-extra", "1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-7")
+                .set_body_json(page(json!([]), 4, false)),
+        )
+        .mount(&server)
+        .await;
+    let client = vocode::Client::with_base_url(server.uri());
+    let response = client
+        .list_calls()
+        .page(3)
+        .sort_column("start_time")
+        .page(4) // a later value replaces the earlier one
+        .header("x-extra", "1")
+        .query("debug", "true")
+        .timeout(Duration::from_secs(5))
+        .raw()
+        .await
+        .unwrap();
+    assert_eq!(response.status.as_u16(), 200);
+    assert_eq!(response.request_id(), Some("req-7"));
+    let sent = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        sent.url.query(),
+        Some("page=4&sort_column=start_time&debug=true")
+    );
+}
+
+#[tokio::test]
+async fn a_builder_is_a_value_that_can_be_cloned_and_sent_twice() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([]), 1, false)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = vocode::Client::with_base_url(server.uri());
+    let request = client.list_calls().size(10);
+    let debug = format!("{request:?}");
+    assert!(debug.contains("size: Some(10)"), "{debug}");
+    request.clone().await.unwrap();
+    request.call().await.unwrap();
+}
+
+/// Span records captured by a subscriber for one test (the `tracing` API only).
+mod spans {
+    use std::sync::{Arc, Mutex};
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    #[derive(Clone, Default)]
+    pub struct Capture(pub Arc<Mutex<Vec<(String, String)>>>);
+
+    struct Fields(Vec<(String, String)>);
+
+    impl Visit for Fields {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            self.0
+                .push((field.name().to_string(), format!("{value:?}")));
+        }
+    }
+
+    impl Subscriber for Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &Attributes<'_>) -> Id {
+            let mut fields = Fields(Vec::new());
+            span.record(&mut fields);
+            let mut all = self.0.lock().unwrap();
+            all.push(("span".into(), span.metadata().name().into()));
+            all.extend(fields.0);
+            Id::from_u64(all.len() as u64)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            let mut fields = Fields(Vec::new());
+            values.record(&mut fields);
+            self.0.lock().unwrap().extend(fields.0);
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut fields = Fields(Vec::new());
+            event.record(&mut fields);
+            self.0.lock().unwrap().extend(fields.0);
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+}
+
+#[tokio::test]
+async fn each_attempt_is_a_span_with_method_path_template_attempt_and_status_and_no_secrets() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([]), 1, false)))
+        .mount(&server)
+        .await;
+    let capture = spans::Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let client = vocode::Client::with_base_url(server.uri())
+        .with_http_bearer("top-secret")
+        .with_retry(fast_retries(2));
+    client
+        .list_calls()
+        .page(1)
+        .await
+        .expect("the retry succeeds");
+    let records = capture.0.lock().unwrap().clone();
+    let values = |name: &str| -> Vec<String> {
+        records
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    assert_eq!(values("span"), ["http_request", "http_request"]);
+    assert_eq!(values("method"), ["GET", "GET"]);
+    assert_eq!(
+        values("path"),
+        ["\"/v1/calls/list\"", "\"/v1/calls/list\""],
+        "the path template, not the URL"
+    );
+    assert_eq!(values("attempt"), ["1", "2"]);
+    assert_eq!(values("status"), ["503", "200"]);
+    let all = format!("{records:?}");
+    assert!(
+        !all.contains("top-secret") && !all.contains("page=1"),
+        "{all}"
+    );
+}

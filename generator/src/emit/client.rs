@@ -1028,10 +1028,12 @@ fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<To
             } else {
                 quote!(self.params().#field)
             };
-            start = if is_i64 {
-                quote!(Some(#current.unwrap_or(#first)))
-            } else {
-                quote!(Some(#current.and_then(|n| i64::try_from(n).ok()).unwrap_or(#first)))
+            start = match p.ty {
+                TypeRef::Integer(IntKind::I64) => quote!(Some(#current.unwrap_or(#first))),
+                TypeRef::Integer(IntKind::U64) => {
+                    quote!(Some(#current.and_then(|n| i64::try_from(n).ok()).unwrap_or(#first)))
+                }
+                _ => quote!(Some(#current.map(i64::from).unwrap_or(#first))),
             };
             let value = if is_i64 {
                 quote!(n)
@@ -1106,12 +1108,12 @@ fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<To
                 let inner_opt = as_option(&inner, quote!(outer.#inner_ident));
                 quote!(#outer_opt.and_then(|outer| #inner_opt))
             };
-            let more = match has_more {
+            let (more, guard) = match has_more {
                 Some(h) => {
                     let h = rust_field(h);
-                    quote!(body.#h)
+                    (quote!(let more = body.#h;), quote!(more &&))
                 }
-                None => quote!(true),
+                None => (quote!(), quote!()),
             };
             what = format!(
                 "The query parameter `{param}` takes the cursor that the previous page gave in `{}`; \
@@ -1120,9 +1122,9 @@ fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<To
             );
             quote! {
                 let body = page.into_body();
-                let more = #more;
+                #more
                 let next = match #cursor {
-                    Some(cursor) if more && !cursor.is_empty() => runtime::Next::Token(cursor),
+                    Some(cursor) if #guard !cursor.is_empty() => runtime::Next::Token(cursor),
                     _ => runtime::Next::End,
                 };
                 (#items_expr, next)
