@@ -132,6 +132,8 @@ struct Run {
     ir_types: usize,
     ir_operations: usize,
     warnings: usize,
+    /// Seconds of syn parsing, prettyplease printing and dropping the syn tree.
+    split: [f64; 3],
 }
 
 fn fail(msg: impl std::fmt::Display) -> ! {
@@ -185,6 +187,7 @@ fn run_once(target: &Target) -> Result<Run, String> {
     let mut ir_types = 0;
     let mut ir_operations = 0;
     let mut warnings = 0;
+    let mut split = [0.0f64; 3];
     let mut infos = Vec::new();
     for (i, (module, path)) in target.specs.iter().enumerate() {
         let first = i == 0;
@@ -214,7 +217,6 @@ fn run_once(target: &Target) -> Result<Run, String> {
             )
         });
         add(2, s, first);
-        drop(api);
         let header = oagen::render::header(&display, command);
         let root_file = if multi { "mod.rs" } else { "lib.rs" };
         let (texts, s) = stage(|| {
@@ -232,6 +234,24 @@ fn run_once(target: &Target) -> Result<Run, String> {
         lines_rendered += texts.iter().map(|t| lines(t)).sum::<usize>();
         rust_bytes += texts.iter().map(String::len).sum::<usize>();
         drop(texts);
+        // Diagnostic, outside the stages: where render's time goes (syn parse, prettyplease
+        // print, dropping the syn tree) for types.rs and client.rs, on a second emit.
+        let again = oagen::emit::emit(&api);
+        for tokens in [again.types, again.client] {
+            let t0 = Instant::now();
+            let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
+            let t1 = Instant::now();
+            let text = std::hint::black_box(prettyplease::unparse(&file));
+            let t2 = Instant::now();
+            drop(file);
+            let t3 = Instant::now();
+            drop(text);
+            split[0] += (t1 - t0).as_secs_f64();
+            split[1] += (t2 - t1).as_secs_f64();
+            split[2] += (t3 - t2).as_secs_f64();
+        }
+        // As in Config::generate, the API lives until its files are rendered.
+        drop(api);
         infos.push(info);
     }
     if multi {
@@ -286,6 +306,7 @@ fn run_once(target: &Target) -> Result<Run, String> {
         ir_types,
         ir_operations,
         warnings,
+        split,
     })
 }
 
@@ -357,6 +378,7 @@ fn bench(target: &Target, runs: usize) -> Result<serde_json::Value, String> {
         .collect();
     let generate: Vec<Sample> = all.iter().map(|r| r.generate).collect();
     let last = all.last().ok_or("no runs")?;
+    let split_ms = |i: usize| round(median(all.iter().map(|r| r.split[i] * 1000.0).collect()), 2);
     Ok(serde_json::json!({
         "name": target.name,
         "specs": target.specs.iter().map(|(_, p)| p.display().to_string()).collect::<Vec<_>>(),
@@ -370,6 +392,7 @@ fn bench(target: &Target, runs: usize) -> Result<serde_json::Value, String> {
         "stages": stages,
         "total": summary(&totals),
         "generate": summary(&generate),
+        "render_split": {"parse_ms": split_ms(0), "print_ms": split_ms(1), "drop_ms": split_ms(2)},
         "lines_rendered": last.lines_rendered,
         "lines": last.lines_crate,
         "rust_bytes": last.rust_bytes,
