@@ -106,6 +106,18 @@ pub struct Settings {
     pub derives: std::collections::BTreeMap<String, Vec<String>>,
     /// Schemas replaced by the user's own types: schema name → Rust path.
     pub extern_types: std::collections::BTreeMap<String, String>,
+    /// Cargo features per tag: `Some(prefix)` puts each operation behind the feature
+    /// `<prefix><kebab-case first tag>` (see [`Api::feature_of`]).
+    pub tag_features: Option<String>,
+}
+
+/// Which Cargo features a generated item needs (see [`Api::type_gates`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Compiled whatever features are on.
+    Always,
+    /// Compiled when any of these features is on.
+    Any(std::collections::BTreeSet<String>),
 }
 
 /// Which map type stands for JSON objects with `additionalProperties`.
@@ -149,6 +161,148 @@ pub struct Usage {
 }
 
 impl Api {
+    /// The Cargo feature an operation is behind when features per tag are on: the prefix,
+    /// then `tag-` and the kebab-case first tag, or for an operation without tags `path-`
+    /// and the first literal path segment that is not a version (`/v1/customers/{id}` →
+    /// `path-customers`); ASCII letters, digits and `-` only. `None` (always compiled)
+    /// when features per tag are off or there is no such tag or segment.
+    pub fn feature_of(&self, op: &Operation) -> Option<String> {
+        let prefix = self.settings.tag_features.as_ref()?;
+        let kebab = |text: &str| -> Option<String> {
+            let k: String = heck::ToKebabCase::to_kebab_case(text)
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            let k = k.trim_matches('-');
+            (!k.is_empty()).then(|| k.to_string())
+        };
+        if let Some(tag) = op.tags.first() {
+            return kebab(tag).map(|k| format!("{prefix}tag-{k}"));
+        }
+        let is_version = |s: &str| {
+            s.eq_ignore_ascii_case("api")
+                || s.strip_prefix(['v', 'V']).is_some_and(|rest| {
+                    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
+                })
+        };
+        op.path
+            .segments
+            .iter()
+            .find_map(|parts| match parts.as_slice() {
+                [PathPart::Literal(text)] if !is_version(text) => kebab(text),
+                _ => None,
+            })
+            .map(|k| format!("{prefix}path-{k}"))
+    }
+
+    /// The feature of the schemas no operation needs, when features per tag are on:
+    /// `<prefix>other-schemas`.
+    fn other_schemas_feature(&self) -> String {
+        format!(
+            "{}other-schemas",
+            self.settings.tag_features.as_deref().unwrap_or_default()
+        )
+    }
+
+    /// Every feature of [`Api::feature_of`], and the one of the schemas no operation needs
+    /// if there are any, sorted.
+    pub fn tag_features(&self) -> Vec<String> {
+        let mut set: std::collections::BTreeSet<String> = self
+            .operations
+            .iter()
+            .filter_map(|op| self.feature_of(op))
+            .collect();
+        for gate in self.type_gates() {
+            if let Gate::Any(features) = gate {
+                set.extend(features);
+            }
+        }
+        set.into_iter().collect()
+    }
+
+    /// The [`Gate`] of every type, indexed like [`Api::types`]: the features of the
+    /// operations that reach it (through parameters, bodies, responses and then fields,
+    /// variants and aliases), or `<prefix>other-schemas` for what no operation reaches;
+    /// [`Gate::Always`] when an operation without a feature reaches it, or features per
+    /// tag are off.
+    pub fn type_gates(&self) -> Vec<Gate> {
+        let mut gates = vec![Gate::Always; self.types.len()];
+        if self.settings.tag_features.is_none() {
+            return gates;
+        }
+        let mut seeds: std::collections::BTreeMap<Option<String>, Vec<TypeId>> =
+            std::collections::BTreeMap::new();
+        for op in &self.operations {
+            let ids = seeds.entry(self.feature_of(op)).or_default();
+            for p in &op.params {
+                p.ty.named_ids(ids);
+            }
+            if let Some(Body {
+                kind: BodyKind::Json(t) | BodyKind::Form(t),
+                ..
+            }) = &op.body
+            {
+                t.named_ids(ids);
+            }
+            for r in &op.responses {
+                if let BodyKind::Json(t) = &r.kind {
+                    t.named_ids(ids);
+                }
+            }
+        }
+        let mut features: Vec<std::collections::BTreeSet<String>> =
+            vec![Default::default(); self.types.len()];
+        let walk = |ids: Vec<TypeId>, mut mark: Box<dyn FnMut(usize) + '_>| {
+            let mut seen = vec![false; self.types.len()];
+            let mut stack = ids;
+            while let Some(id) = stack.pop() {
+                if id.0 >= self.types.len() || std::mem::replace(&mut seen[id.0], true) {
+                    continue;
+                }
+                mark(id.0);
+                for t in self.types[id.0].kind.children() {
+                    t.named_ids(&mut stack);
+                }
+            }
+        };
+        let always_seeds = seeds.remove(&None).unwrap_or_default();
+        let mut reached = vec![false; self.types.len()];
+        walk(always_seeds.clone(), Box::new(|i| reached[i] = true));
+        for (feature, ids) in seeds {
+            let Some(feature) = feature else { continue };
+            walk(
+                ids,
+                Box::new(|i| {
+                    features[i].insert(feature.clone());
+                }),
+            );
+        }
+        // Schemas no operation needs (webhook payloads, shared definitions) are behind a
+        // feature of their own, with everything they refer to.
+        let unused: Vec<TypeId> = (0..self.types.len())
+            .filter(|&i| features[i].is_empty() && !reached[i])
+            .map(TypeId)
+            .collect();
+        if !unused.is_empty() {
+            let feature = self.other_schemas_feature();
+            walk(
+                unused,
+                Box::new(|i| {
+                    features[i].insert(feature.clone());
+                }),
+            );
+        }
+        // Always compiled: what an operation without a feature needs.
+        let mut always = vec![false; self.types.len()];
+        walk(always_seeds, Box::new(|i| always[i] = true));
+        for (i, gate) in gates.iter_mut().enumerate() {
+            if !always[i] {
+                *gate = Gate::Any(std::mem::take(&mut features[i]));
+            }
+        }
+        gates
+    }
+
     /// The [`Usage`] of every type, indexed like [`Api::types`].
     pub fn usage(&self) -> Vec<Usage> {
         let mut inputs = Vec::new();
@@ -435,6 +589,8 @@ pub struct Operation {
     pub name: Name,
     /// Upper-case HTTP method.
     pub method: String,
+    /// The operation's `tags`, as written.
+    pub tags: Vec<String>,
     /// The path template.
     pub path: PathTemplate,
     /// Parameters: path ones in template order, then the others in spec order.

@@ -327,6 +327,19 @@ impl Config {
         self
     }
 
+    /// Puts each operation behind a Cargo feature named after its first tag (or, without
+    /// tags, its first path segment), and each type behind the features of the operations
+    /// that use it, so that a user compiles only what they call. Features are
+    /// `tag-<kebab-case tag>` or `path-<segment>` (see [`ir::Api::feature_of`]), prefixed
+    /// with `<module>-` in a crate with several modules (each then requires its module's
+    /// feature); all are on by default. Schemas no operation needs (webhook payloads) are
+    /// behind `other-schemas`; types an operation without a feature needs are always
+    /// compiled.
+    pub fn features_per_tag(&mut self, on: bool) -> &mut Self {
+        self.settings.tag_features = on.then(String::new);
+        self
+    }
+
     /// Runs the pipeline and returns the rendered files in memory.
     ///
     /// # Errors
@@ -336,7 +349,8 @@ impl Config {
         let mut warnings = Vec::new();
         let mut errors = Vec::new();
         let mut apis = Vec::new();
-        for (module, path) in &self.specs {
+        let multi = self.specs.iter().any(|(m, _)| m.is_some()) || self.specs.len() > 1;
+        for (i, (module, path)) in self.specs.iter().enumerate() {
             let display = path.to_string_lossy().replace('\\', "/");
             let result = load::load_file(&self.root.join(path), &display)
                 .and_then(|doc| lower::lower(&doc).map(|(api, w)| (doc, api, w)));
@@ -344,6 +358,11 @@ impl Config {
                 Ok((doc, mut api, w)) => {
                     warnings.extend(w);
                     api.settings = self.settings.clone();
+                    if api.settings.tag_features.is_some() {
+                        let name = module.clone().or_else(|| multi.then(|| format!("api{i}")));
+                        api.settings.tag_features =
+                            Some(name.map_or_else(String::new, |m| format!("{m}-")));
+                    }
                     self.select_operations(&doc.raw, &mut api, &mut warnings, &mut errors);
                     apis.push((module.clone(), api));
                 }
@@ -363,8 +382,8 @@ impl Config {
         let mut files = BTreeMap::new();
         let runtime_header = render::header("templates/runtime.rs", &self.command);
         let runtime_text = format!("{runtime_header}\n\n{RUNTIME}");
-        let multi = apis.iter().any(|(m, _)| m.is_some()) || apis.len() > 1;
         let mut infos = Vec::new();
+        let mut features: Vec<CargoFeature> = Vec::new();
         for (i, ((module, api), (_, path))) in apis.iter().zip(&self.specs).enumerate() {
             let name = module.clone().or_else(|| multi.then(|| format!("api{i}")));
             let info = emit::ModuleInfo {
@@ -411,6 +430,14 @@ impl Config {
                 let text = std::fs::read_to_string(&source).map_err(|e| Error::io(&source, e))?;
                 files.insert(spec_copy_path(name.as_deref(), path), text);
             }
+            features.extend(info.feature.iter().map(|f| CargoFeature {
+                name: f.clone(),
+                requires: Vec::new(),
+            }));
+            features.extend(api.tag_features().into_iter().map(|f| CargoFeature {
+                name: f,
+                requires: info.feature.iter().cloned().collect(),
+            }));
             infos.push(info);
         }
         if self.layout == Layout::Crate {
@@ -433,7 +460,6 @@ impl Config {
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| "api-client".to_string())
             });
-            let features: Vec<String> = infos.iter().filter_map(|i| i.feature.clone()).collect();
             let cargo = cargo_toml(
                 &crate_name,
                 &description,
@@ -615,10 +641,17 @@ fn check_dependencies(manifest: &Path, generated: &Generated) -> Result<(), Erro
     })
 }
 
+/// A feature of the generated `Cargo.toml`.
+#[derive(Debug, Clone, serde::Serialize)]
+struct CargoFeature {
+    name: String,
+    requires: Vec<String>,
+}
+
 fn cargo_toml(
     name: &str,
     description: &str,
-    features: &[String],
+    features: &[CargoFeature],
     standalone: bool,
     header: &str,
 ) -> Result<String, Error> {

@@ -26,6 +26,11 @@ enum Command {
         /// Cargo package name (default: from the spec's `info.title`).
         #[arg(long)]
         name: Option<String>,
+        /// One Cargo feature per tag (`tag-<tag>`, or `path-<segment>` for operations
+        /// without tags; all on by default): users compile only the operations they call
+        /// and the types those need.
+        #[arg(long)]
+        features_per_tag: bool,
     },
     /// Regenerate the crate described by `oagen.toml`.
     Sync {
@@ -108,11 +113,17 @@ fn load(spec: &Path) -> Result<oagen::ir::Api, Error> {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Generate { spec, out, name } => {
+        Command::Generate {
+            spec,
+            out,
+            name,
+            features_per_tag,
+        } => {
             let mut config = Config::new();
             config
                 .spec(&spec)
                 .standalone(true)
+                .features_per_tag(features_per_tag)
                 .regenerate_command(&format!(
                     "oagen generate {} --out {}",
                     spec.display(),

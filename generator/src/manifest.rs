@@ -5,6 +5,7 @@
 //! name = "voice-apis"          # package name of the generated crate
 //! path = "generated"           # where `oagen sync` writes it, relative to the manifest
 //! description = "…"
+//! features_per_tag = false     # true: one Cargo feature per tag in each module
 //!
 //! [[spec]]
 //! module = "vocode"            # module and Cargo feature name
@@ -39,6 +40,9 @@ pub struct CrateSection {
     /// Package description.
     #[serde(default)]
     pub description: Option<String>,
+    /// One Cargo feature per tag in each module (see [`Config::features_per_tag`]).
+    #[serde(default)]
+    pub features_per_tag: bool,
 }
 
 /// One `[[spec]]`.
@@ -75,6 +79,7 @@ impl Manifest {
         if let Some(d) = &self.krate.description {
             config.description(d);
         }
+        config.features_per_tag(self.krate.features_per_tag);
         for spec in &self.specs {
             config.module(&spec.module, &spec.path);
         }

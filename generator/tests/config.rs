@@ -283,3 +283,57 @@ fn pagination_can_be_forced_with_a_rule_and_a_wrong_rule_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn features_per_tag_gate_operations_and_the_types_only_they_need() {
+    let d = dir("features");
+    // A schema no operation uses, which refers to one that operations use.
+    let spec = format!(
+        "{SPEC}    Webhook:\n      type: object\n      properties:\n        order: {{$ref: '#/components/schemas/Order'}}\n"
+    );
+    std::fs::write(d.join("shop.yaml"), spec).unwrap();
+    let mut config = Config::new();
+    config
+        .root(&d)
+        .spec("shop.yaml")
+        .crate_name("shop")
+        .features_per_tag(true);
+    let generated = config.generate().unwrap();
+    let file = |p: &str| generated.files[&PathBuf::from(p)].clone();
+    let cargo = file("Cargo.toml");
+    // Tagged operations by first tag; untagged ones by first path segment; schemas no
+    // operation uses behind `other-schemas`.
+    assert!(
+        cargo.contains("tag-orders = []") && cargo.contains("path-pages = []"),
+        "{cargo}"
+    );
+    assert!(
+        cargo.contains("default = [\"other-schemas\", \"path-events\""),
+        "{cargo}"
+    );
+    let client = file("src/client.rs");
+    assert!(
+        client.contains("#[cfg(feature = \"tag-orders\")]\n    pub fn list_orders("),
+        "{client}"
+    );
+    assert!(client.contains("Needs the Cargo feature `tag-orders`"));
+    let types = file("src/types.rs");
+    // `Order` is needed by `listOrders` (tag-orders), `pageOrders` (path-pages) and the
+    // unused `Webhook` (other-schemas).
+    assert!(
+        types.contains(
+            "#[cfg(any(feature = \"other-schemas\", feature = \"path-pages\", feature = \"tag-orders\"))]\n/// Source: `/components/schemas/Order`"
+        ),
+        "{types}"
+    );
+    assert!(
+        types.contains(
+            "#[cfg(feature = \"other-schemas\")]\n/// Source: `/components/schemas/Webhook`"
+        ),
+        "{types}"
+    );
+
+    let off = Config::new().root(&d).spec("shop.yaml").generate().unwrap();
+    let text = off.files[&PathBuf::from("src/types.rs")].clone();
+    assert!(!text.contains("#[cfg(feature"), "off by default");
+}

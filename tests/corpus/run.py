@@ -10,7 +10,12 @@ directory, and prints one line per spec:
 then a total. Exit status is non-zero when any spec fails to generate or to compile
 (clippy warnings are reported, not fatal, unless --strict-clippy).
 
+With --features-per-tag, crates are generated with one Cargo feature per tag (or path
+group): clippy runs with every such feature on, and `cargo check` also with none and with
+only the first, so that every gated item compiles on its own.
+
 Usage: python3 tests/corpus/run.py [--corpus DIR] [--only NAME ...] [--list FILE] [--strict-clippy] [--debug]
+                                   [--features-per-tag]
 """
 import argparse
 import json
@@ -21,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -53,6 +59,8 @@ def main() -> int:
     ap.add_argument("--strict-clippy", action="store_true", help="fail on clippy warnings too")
     ap.add_argument("--json", help="also write the results as JSON to this file")
     ap.add_argument("--debug", action="store_true", help="use a debug build of oagen (faster to build)")
+    ap.add_argument("--features-per-tag", action="store_true",
+                    help="generate with one feature per tag and check with all, none and one")
     args = ap.parse_args()
 
     corpus = pathlib.Path(args.corpus).resolve()
@@ -85,18 +93,34 @@ def main() -> int:
         crate = crates / name
         shutil.rmtree(crate, ignore_errors=True)
         t0 = time.monotonic()
-        gen = subprocess.run([str(oagen), "generate", str(spec), "--out", str(crate), "--name", name],
-                             capture_output=True, text=True)
+        gen_cmd = [str(oagen), "generate", str(spec), "--out", str(crate), "--name", name]
+        if args.features_per_tag:
+            gen_cmd.append("--features-per-tag")
+        gen = subprocess.run(gen_cmd, capture_output=True, text=True)
         gen_s = time.monotonic() - t0
         row = {"spec": rel, "generate": gen.returncode == 0, "generate_s": round(gen_s, 2),
                "check": False, "check_s": 0.0, "clippy_warnings": None, "error": ""}
         if gen.returncode != 0:
             row["error"] = first_error(gen.stderr)
         else:
+            manifest = str(crate / "Cargo.toml")
+            features = []
+            if args.features_per_tag:
+                declared = tomllib.loads((crate / "Cargo.toml").read_text()).get("features", {})
+                features = [f for f in declared if f not in ("default", "rustls")]
             t0 = time.monotonic()
             chk = subprocess.run(["cargo", "clippy", "--quiet", "--no-default-features",
-                                  "--message-format", "short", "--manifest-path", str(crate / "Cargo.toml")],
+                                  "--features", ",".join(features),
+                                  "--message-format", "short", "--manifest-path", manifest],
                                  capture_output=True, text=True, env=env)
+            subsets = [[], features[:1]] if features else []
+            for subset in subsets:
+                if chk.returncode != 0:
+                    break
+                chk = subprocess.run(["cargo", "check", "--quiet", "--no-default-features",
+                                      "--features", ",".join(subset),
+                                      "--message-format", "short", "--manifest-path", manifest],
+                                     capture_output=True, text=True, env=env)
             row["check_s"] = round(time.monotonic() - t0, 1)
             row["check"] = chk.returncode == 0
             row["clippy_warnings"] = len(re.findall(r"^[^ ].*: warning: ", chk.stderr, re.M))

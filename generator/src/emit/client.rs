@@ -82,6 +82,13 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
                 .any(|r| matches!(&r.kind, BodyKind::Json(t) if names_a_type(t)))
     });
     let use_types = uses_types.then(|| quote! { use super::types; });
+    // With features per tag, a build with few features leaves imports and credential
+    // fields unused.
+    let allow_partial = api
+        .settings
+        .tag_features
+        .is_some()
+        .then(|| quote!(#![allow(dead_code, unused_imports)]));
     let mut error_enums = Vec::new();
     let methods: Vec<TokenStream> = api
         .operations
@@ -97,6 +104,7 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         #![doc = #module_doc]
         // Errors keep status, headers and body inline (see `runtime::Error`).
         #![allow(clippy::result_large_err)]
+        #allow_partial
 
         use super::runtime;
         #use_types
@@ -500,6 +508,8 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     let error_name = format_ident!("{}Error", type_base);
     let response_name = format_ident!("{}Response", type_base);
     let builder = uses_builder(op);
+    let feature = api.feature_of(op);
+    let cfg = super::cfg_any(&feature);
     let lifetime = quote!('a);
     let lt = builder.then_some(&lifetime);
 
@@ -709,6 +719,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         ));
         quote! {
             #doc
+            #cfg
             #[derive(Debug, Clone, PartialEq)]
             #[allow(clippy::large_enum_variant)]
             pub enum #response_name {
@@ -758,6 +769,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             quote!(#error_name),
             Some(quote! {
                 #doc
+                #cfg
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #error_name {
                     #(#error_variants)*
@@ -830,6 +842,10 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
                 .to_string(),
         );
     }
+    if let Some(f) = &feature {
+        docs.notes
+            .push(format!("Needs the Cargo feature `{f}` (on by default)."));
+    }
     docs.notes.push(
         "# Errors\n\n[`runtime::Error::Api`] for a documented error status (with its typed body), \
          [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when \
@@ -857,6 +873,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     if !builder {
         let method_tokens = quote! {
             #doc
+            #cfg
             #allow
             pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
                 #build_request
@@ -884,6 +901,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
     );
     let method_tokens = quote! {
         #doc
+        #cfg
         #allow
         pub fn #name #generics (#self_ref, #(#args),*) -> #request_name<#out> {
             runtime::Builder::new(
@@ -906,15 +924,18 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         #error_enum
 
         #request_doc
+        #cfg
         pub type #request_name<'a> = runtime::Builder<'a, #params_name<'a>, #ok_type, #error_type>;
 
         #params_doc
+        #cfg
         #[derive(Debug, Clone)]
         pub struct #params_name<'a> {
             client: &'a Client,
             #(#fields)*
         }
 
+        #cfg
         impl<'a> #params_name<'a> {
             fn call(self) -> runtime::Call<'a, #ok_type, #error_type> {
                 let #params_name { client, #(#destructure),* } = self;
@@ -922,6 +943,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             }
         }
 
+        #cfg
         impl<'a> #request_name<'a> {
             #(#setter_fns)*
             #stream

@@ -11,6 +11,7 @@ mod types;
 use crate::ir::{Api, Docs, IntKind, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use syn::parse::Parser as _;
 
 /// The token streams for one API.
 #[derive(Debug, Clone)]
@@ -298,6 +299,51 @@ mod tests {
             "indented\n\\[link\\] &lt;string&gt; see <https://x.dev/a>.\n```text\nfn x() {}\n```"
         );
     }
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several features.
+pub(crate) fn cfg_any<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
+    let features: Vec<&String> = features.into_iter().collect();
+    match features.as_slice() {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// Puts `attr` (a `#[cfg(…)]`) on every item of `tokens`.
+pub(crate) fn gate(tokens: TokenStream, attr: &TokenStream) -> TokenStream {
+    if attr.is_empty() {
+        return tokens;
+    }
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        // Unparsable output is reported by the render stage; leave it to fail there.
+        return tokens;
+    };
+    for item in &mut file.items {
+        // (`syn` is built without `clone-impls`: parse the attribute once per item.)
+        let Ok(parsed) = syn::Attribute::parse_outer.parse2(attr.clone()) else {
+            return tokens;
+        };
+        let attrs = match item {
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Static(i) => &mut i.attrs,
+            syn::Item::Mod(i) => &mut i.attrs,
+            syn::Item::Use(i) => &mut i.attrs,
+            syn::Item::Trait(i) => &mut i.attrs,
+            syn::Item::Union(i) => &mut i.attrs,
+            syn::Item::Macro(i) => &mut i.attrs,
+            _ => continue,
+        };
+        attrs.splice(0..0, parsed);
+    }
+    let items = &file.items;
+    quote!(#(#items)*)
 }
 
 /// One API module of a generated crate or file.

@@ -6,9 +6,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(super) fn emit_types(api: &Api) -> TokenStream {
-    let mut order: Vec<&TypeDef> = api.types.iter().collect();
-    order.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
-    let items = order.into_iter().map(|def| emit_type(api, def));
+    let gates = api.type_gates();
+    let mut order: Vec<(&TypeDef, &Gate)> = api.types.iter().zip(&gates).collect();
+    order.sort_by(|a, b| a.0.name.rust.cmp(&b.0.name.rust));
+    let items = order.into_iter().map(|(def, g)| match g {
+        Gate::Always => emit_type(api, def),
+        Gate::Any(features) => super::gate(emit_type(api, def), &super::cfg_any(features)),
+    });
     let doc = format!(
         " Types for the schemas of {} {}.",
         api.title.replace('\n', " "),

@@ -293,6 +293,7 @@ impl Lowering<'_> {
                     pagination: None,
                     name: Name::wire(wire_id),
                     method: method.to_ascii_uppercase(),
+                    tags: op.tags.clone(),
                     path: template,
                     params,
                     body,
