@@ -1827,6 +1827,48 @@ pub mod double_option {
     }
 }
 
+/// Properties that FastAPI's `Undefined` sentinel makes omittable (`anyOf: [T, Undefined]`).
+/// `Undefined`'s own value is `{}`; a present `{}` that `T` does not accept is read as
+/// absent (`None`), so a response carrying it still parses.
+pub mod undefined {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    fn empty_object(value: &Value) -> bool {
+        value.as_object().is_some_and(|m| m.is_empty())
+    }
+
+    /// A present property: `{}` that `T` rejects → `None`, else `Some(T)`.
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let empty = empty_object(&value);
+        match T::deserialize(value) {
+            Ok(v) => Ok(Some(v)),
+            Err(_) if empty => Ok(None),
+            Err(e) => Err(D::Error::custom(e)),
+        }
+    }
+
+    /// As [`deserialize`], for a nullable property: `null` → `Some(None)`.
+    pub fn deserialize_nullable<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        if value.is_null() {
+            return Ok(Some(None));
+        }
+        let empty = empty_object(&value);
+        match T::deserialize(value) {
+            Ok(v) => Ok(Some(Some(v))),
+            Err(_) if empty => Ok(None),
+            Err(e) => Err(D::Error::custom(e)),
+        }
+    }
+}
+
 /// Internally tagged unions: one property of the object names the variant.
 pub mod tagged {
     use serde::de::Error as _;

@@ -453,6 +453,9 @@ pub struct Field {
     pub default: Option<Value>,
     /// Flattened into the parent (adjacently tagged pair).
     pub flatten: bool,
+    /// Omittable through FastAPI's `Undefined` sentinel, whose own value is `{}`: an empty
+    /// object that the value type does not accept is read as absent.
+    pub undefined: bool,
     /// Documentation.
     pub docs: Docs,
     /// The property schema.

@@ -23,8 +23,8 @@
 //! them, `null` where it allows it. With a seed, Prism reseeds its generator for every response,
 //! so each operation gets the same body on every run, whatever the order of the calls: the test
 //! is deterministic. The default seed, [`DEFAULT_SEED`], was picked among seeds 1–40 (all
-//! tried): its data includes the one kind of schema-valid response the SDK rejects (see
-//! [`KNOWN_BUG_UNDEFINED`]) in three operations, which the test pins, and no response Prism
+//! tried): its data includes a Rime voice with `"model_id": {}` (FastAPI's `Undefined`, which
+//! the SDK reads as absent; this run found that it was once rejected), and no response Prism
 //! fails to generate. `OAGEN_PRISM_SEED=<text>` runs it with another seed to look for more;
 //! across seeds 1–40 the only other failure was Prism's own: for some seeds json-schema-faker
 //! throws on Vocode's `PhoneNumber` ("TypeError: Cannot read properties of undefined (reading
@@ -67,21 +67,6 @@ const STREAM_ITEMS: usize = 3;
 
 const ID: &str = "3c90c3cc-0d44-4b50-8888-8dd25736052a";
 const OTHER_ID: &str = "4e1f2a0b-7d9c-4c3e-9a6b-2f8d1c0e5b7a";
-
-/// The generator bug this run pins (found by this end-to-end run, issue 8).
-///
-/// Vocode's response schema `RimeVoice` has `model_id: anyOf [enum ["mist", "v1"],
-/// $ref Undefined, null]`, and FastAPI's `Undefined` is `{"type": "object", "properties": {},
-/// "additionalProperties": false}`: an empty object is valid there. oagen reads `anyOf [T,
-/// Undefined]` as "the property may be omitted" and types `model_id` as
-/// `Option<Option<RimeVoiceModelId>>`, so a schema-valid `"model_id": {}` (which Prism
-/// generates, and Prism's own response validation accepts) fails to decode with "invalid type:
-/// map, expected a string". It is the only `Undefined` reachable from a Vocode success
-/// response. The reported path also stops at the enclosing internally tagged union (a voice,
-/// tagged by `type`): `.` for a voice body, `items[i]` in a page, `agent.voice` in a call,
-/// instead of ending in `model_id`.
-const KNOWN_BUG_UNDEFINED: &str =
-    "known bug: `\"model_id\": {}` (FastAPI `Undefined`) does not decode";
 
 /// The one tolerated violation: Prism cannot check Bird's `http`/`AccessKey` scheme.
 const BIRD_UNSUPPORTED_SCHEME: &str =
@@ -267,11 +252,6 @@ fn start_all(seed: &str) -> [Prism; 3] {
 struct Report {
     calls: usize,
     failures: Vec<String>,
-    /// Run with a seed other than [`DEFAULT_SEED`] (`OAGEN_PRISM_SEED`): the known bug
-    /// ([`KNOWN_BUG_UNDEFINED`]) may show up in any operation or none, so it is listed in
-    /// `known` instead of failing, and the calls pinned to it may also parse.
-    exploring: bool,
-    known: Vec<String>,
 }
 
 impl Report {
@@ -297,7 +277,7 @@ impl Report {
                 }
             }
             Err(e) => {
-                self.fail_unless_known(op, String::new(), &e);
+                self.fail(op, describe(&e));
                 None
             }
         }
@@ -313,76 +293,8 @@ impl Report {
         let items: Vec<_> = stream.take(STREAM_ITEMS).collect().await;
         for (i, item) in items.into_iter().enumerate() {
             if let Err(e) = item {
-                self.fail_unless_known(op, format!("item {i}: "), &e);
+                self.fail(op, format!("item {i}: {}", describe(&e)));
             }
-        }
-    }
-
-    /// A call whose response hits the known `model_id: {}` bug (see [`KNOWN_BUG_UNDEFINED`]):
-    /// it must fail to decode at `path` with serde's "invalid type: map, expected a string",
-    /// Prism must report the response as valid (no `sl-violations`), and the same body with
-    /// every `"model_id": {}` removed must parse into `T`, so everything else in it is still
-    /// checked. When the bug is fixed the call parses, and this reports that it should move
-    /// back to [`Report::check`].
-    async fn check_known_undefined_bug<T: DeserializeOwned, E: Debug>(
-        &mut self,
-        op: &str,
-        path: &str,
-        call: impl IntoFuture<Output = Result<Response<T>, Error<E>>>,
-    ) {
-        self.calls += 1;
-        let (headers, body) = match call.await {
-            Err(Error::Decode {
-                path: p,
-                source,
-                headers,
-                body,
-                ..
-            }) if p == path
-                && source
-                    .to_string()
-                    .starts_with("invalid type: map, expected a string") =>
-            {
-                (headers, body)
-            }
-            Ok(_) if self.exploring => return,
-            Ok(_) => {
-                return self.fail(
-                    op,
-                    format!(
-                        "parsed, but was expected to fail at `{path}` ({KNOWN_BUG_UNDEFINED}): \
-                         fixed? move it to check()"
-                    ),
-                )
-            }
-            Err(e) => {
-                return self.fail(
-                    op,
-                    format!(
-                    "expected the known decode failure at `{path}` ({KNOWN_BUG_UNDEFINED}), got {}",
-                    describe(&e)
-                ),
-                )
-            }
-        };
-        let violations = violations(op, &headers);
-        if !violations.is_empty() {
-            return self.fail(
-                op,
-                format!("Prism reports violations: {}", violations.join("; ")),
-            );
-        }
-        let mut json: Value = serde_json::from_slice(&body).expect("Prism sent JSON");
-        if remove_empty_model_ids(&mut json) == 0 {
-            return self.fail(op, format!("no `\"model_id\": {{}}` in the body: {json}"));
-        }
-        if let Err(e) = serde_json::from_value::<T>(json.clone()) {
-            self.fail(
-                op,
-                format!(
-                    "without its `\"model_id\": {{}}` the body still does not parse: {e}\n      body: {json}"
-                ),
-            );
         }
     }
 
@@ -419,15 +331,6 @@ impl Report {
         }
     }
 
-    /// Records `e` as a failure, or, when exploring another seed, as the known bug if it is.
-    fn fail_unless_known<E: Debug>(&mut self, op: &str, prefix: String, e: &Error<E>) {
-        if self.exploring && is_known_undefined_bug(e) {
-            self.known.push(format!("{op}: {prefix}{}", describe(e)));
-        } else {
-            self.fail(op, format!("{prefix}{}", describe(e)));
-        }
-    }
-
     fn fail(&mut self, op: &str, message: String) {
         self.failures.push(format!("{op}: {message}"));
     }
@@ -447,40 +350,6 @@ fn violations(op: &str, headers: &reqwest::header::HeaderMap) -> Vec<String> {
         .filter(|v| !(op.starts_with("bird::") && v["message"] == BIRD_UNSUPPORTED_SCHEME))
         .map(|v| v.to_string())
         .collect()
-}
-
-/// Whether `e` is the known bug: a decode failure "invalid type: map, expected a string" of a
-/// body with a `"model_id": {}` in it.
-fn is_known_undefined_bug<E>(e: &Error<E>) -> bool {
-    match e {
-        Error::Decode { source, body, .. } => {
-            source
-                .to_string()
-                .starts_with("invalid type: map, expected a string")
-                && serde_json::from_slice(body)
-                    .is_ok_and(|mut json: Value| remove_empty_model_ids(&mut json) > 0)
-        }
-        _ => false,
-    }
-}
-
-/// Removes every `"model_id": {}` in `json`; returns how many.
-fn remove_empty_model_ids(json: &mut Value) -> usize {
-    match json {
-        Value::Object(map) => {
-            let mut removed = 0;
-            if map
-                .get("model_id")
-                .is_some_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
-            {
-                map.remove("model_id");
-                removed += 1;
-            }
-            removed + map.values_mut().map(remove_empty_model_ids).sum::<usize>()
-        }
-        Value::Array(items) => items.iter_mut().map(remove_empty_model_ids).sum(),
-        _ => 0,
-    }
 }
 
 /// An error with everything needed to tell a generator bug from a rejected request.
@@ -561,7 +430,6 @@ async fn every_operation_against_prism() {
     let [vocode_server, fluents_server, bird_server] = &servers;
 
     let mut report = Report {
-        exploring: seed != DEFAULT_SEED,
         ..Report::default()
     };
     let vocode = vocode::Client::with_base_url(&vocode_server.base_url)
@@ -592,13 +460,6 @@ async fn every_operation_against_prism() {
         report.calls,
         started.elapsed()
     );
-    if !report.known.is_empty() {
-        eprintln!(
-            "prism: seed {seed:?}: {} calls hit the known bug ({KNOWN_BUG_UNDEFINED}):\n  {}",
-            report.known.len(),
-            report.known.join("\n  ")
-        );
-    }
     if !report.failures.is_empty() {
         let logs: Vec<_> = servers
             .iter()
@@ -746,10 +607,9 @@ async fn vocode_operations(r: &mut Report, c: &vocode::Client) {
         c.get_vector_database(id).raw(),
     )
     .await;
-    // KNOWN BUG (KNOWN_BUG_UNDEFINED): with the default seed, Prism's voice is a Rime voice
-    // with `"model_id": {}`; get_voice, create_voice and update_voice return the same body.
-    r.check_known_undefined_bug("vocode::get_voice", ".", c.get_voice(id).raw())
-        .await;
+    // With the default seed, Prism's voice is a Rime voice with `"model_id": {}` (FastAPI's
+    // `Undefined`, read as absent); create_voice and update_voice return the same body.
+    r.check("vocode::get_voice", c.get_voice(id).raw()).await;
     r.check("vocode::get_webhook", c.get_webhook(id).raw())
         .await;
     r.check("vocode::metrics_metrics_get", c.metrics_metrics_get().raw())
@@ -912,19 +772,12 @@ async fn vocode_operations(r: &mut Report, c: &vocode::Client) {
     let create_voice: types::VoiceParamsRequest = body(
         json!({"type": "voice_azure", "voice_name": "en-US-AriaNeural", "pitch": 0, "rate": 15}),
     );
-    // KNOWN BUG (KNOWN_BUG_UNDEFINED), as for get_voice.
-    r.check_known_undefined_bug(
-        "vocode::create_voice",
-        ".",
-        c.create_voice(&create_voice).raw(),
-    )
-    .await;
+    r.check("vocode::create_voice", c.create_voice(&create_voice).raw())
+        .await;
     let update_voice: types::VoiceUpdateParamsRequest =
         body(json!({"type": "voice_eleven_labs", "voice_id": "voice-1", "stability": null}));
-    // KNOWN BUG (KNOWN_BUG_UNDEFINED), as for get_voice.
-    r.check_known_undefined_bug(
+    r.check(
         "vocode::update_voice",
-        ".",
         c.update_voice(id, &update_voice).raw(),
     )
     .await;

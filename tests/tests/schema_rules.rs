@@ -169,6 +169,30 @@ fn undefined_means_absent_in_and_absent_out() {
 }
 
 #[test]
+fn undefined_s_own_value_an_empty_object_reads_as_absent() {
+    // `RimeVoice.model_id` is `anyOf [enum, $ref Undefined, null]`; `Undefined` is
+    // `{type: object, properties: {}, additionalProperties: false}`, so `{}` is valid JSON for
+    // it (Prism generates it; found by the end-to-end run).
+    let voice = |model_id: serde_json::Value| {
+        parse::<vocode::types::RimeVoice>(json!({
+            "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+            "user_id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+            "type": "voice_rime", "speaker": "young_male_unmarked", "model_id": model_id
+        }))
+    };
+    assert_eq!(voice(json!({})).unwrap().model_id, None);
+    assert_eq!(voice(json!(null)).unwrap().model_id, Some(None));
+    assert_eq!(
+        voice(json!("v1")).unwrap().model_id,
+        Some(Some(vocode::types::RimeVoiceModelId::V1))
+    );
+    // Any other object is still an error.
+    let err = voice(json!({"x": 1})).unwrap_err();
+    assert!(err.contains("invalid type: map"), "{err}");
+    assert!(voice(json!("v9")).unwrap().model_id.is_some(), "open enum keeps it");
+}
+
+#[test]
 fn an_empty_action_config_is_a_real_value() {
     let params: vocode::types::DtmfActionUpdateParams =
         round_trip(&json!({"type": "action_dtmf", "config": {}}));

@@ -777,12 +777,20 @@ pub struct AddToConferenceActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: AddToConferenceActionUpdateParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub config: Option<AddToConferenceConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub action_trigger: Option<AddToConferenceActionUpdateParamsActionTrigger>,
 }
 
@@ -1381,20 +1389,37 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub name: Option<Option<String>>,
     /// JSON property `prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub prompt: Option<AgentUpdateParamsPrompt>,
     /// JSON property `language` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub language: Option<Language>,
     /// JSON property `actions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub actions: Option<Vec<AgentUpdateParamsActionsItem>>,
     /// JSON property `voice` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub voice: Option<AgentUpdateParamsVoice>,
     /// JSON property `initial_message` (optional).
     ///
@@ -1402,7 +1427,8 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub initial_message: Option<Option<String>>,
     /// JSON property `webhook` (optional).
@@ -1411,7 +1437,8 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub webhook: Option<Option<AgentUpdateParamsWebhook>>,
     /// JSON property `vector_database` (optional).
@@ -1420,11 +1447,16 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub vector_database: Option<Option<AgentUpdateParamsVectorDatabase>>,
     /// JSON property `interrupt_sensitivity` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub interrupt_sensitivity: Option<InterruptSensitivity>,
     /// JSON property `context_endpoint` (optional).
     ///
@@ -1432,23 +1464,44 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub context_endpoint: Option<Option<String>>,
     /// JSON property `noise_suppression` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub noise_suppression: Option<bool>,
     /// JSON property `endpointing_sensitivity` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub endpointing_sensitivity: Option<AgentUpdateParamsEndpointingSensitivity>,
     /// JSON property `ivr_navigation_mode` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub ivr_navigation_mode: Option<AgentUpdateParamsIvrNavigationMode>,
     /// JSON property `conversation_speed` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub conversation_speed: Option<f64>,
     /// JSON property `initial_message_delay` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub initial_message_delay: Option<f64>,
     /// JSON property `openai_model_name_override` (optional).
     ///
@@ -1456,11 +1509,16 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub openai_model_name_override: Option<Option<String>>,
     /// JSON property `ask_if_human_present_on_idle` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub ask_if_human_present_on_idle: Option<bool>,
     /// JSON property `openai_account_connection` (optional).
     ///
@@ -1468,13 +1526,18 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub openai_account_connection: Option<
         Option<AgentUpdateParamsOpenaiAccountConnection>,
     >,
     /// JSON property `run_do_not_call_detection` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `llm_fallback` (optional).
     ///
@@ -1482,7 +1545,8 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub llm_fallback: Option<Option<InternalLlmFallback>>,
     /// JSON property `deepgram_keywords` (optional).
@@ -1491,7 +1555,8 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub deepgram_keywords: Option<
         Option<
@@ -1504,7 +1569,8 @@ pub struct AgentUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub idle_time_seconds: Option<Option<i64>>,
 }
@@ -1695,13 +1761,25 @@ pub struct AzureVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: AzureVoiceUpdateParamsType,
     /// JSON property `voice_name` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub voice_name: Option<String>,
     /// JSON property `pitch` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub pitch: Option<i64>,
     /// JSON property `rate` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub rate: Option<i64>,
 }
 
@@ -2824,12 +2902,20 @@ pub struct DtmfActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: DtmfActionUpdateParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub action_trigger: Option<FunctionCallActionTrigger>,
 }
 
@@ -3011,7 +3097,11 @@ pub struct ElevenLabsVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: ElevenLabsVoiceUpdateParamsType,
     /// JSON property `voice_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub voice_id: Option<String>,
     /// JSON property `stability` (optional).
     ///
@@ -3019,7 +3109,8 @@ pub struct ElevenLabsVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub stability: Option<Option<f64>>,
     /// JSON property `similarity_boost` (optional).
@@ -3028,7 +3119,8 @@ pub struct ElevenLabsVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub similarity_boost: Option<Option<f64>>,
     /// JSON property `api_key` (optional).
@@ -3037,7 +3129,8 @@ pub struct ElevenLabsVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub api_key: Option<Option<String>>,
     /// JSON property `optimize_streaming_latency` (optional).
@@ -3046,7 +3139,8 @@ pub struct ElevenLabsVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub optimize_streaming_latency: Option<Option<i64>>,
     /// JSON property `model_id` (optional).
@@ -3055,11 +3149,16 @@ pub struct ElevenLabsVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub model_id: Option<Option<String>>,
     /// JSON property `experimental_input_streaming` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub experimental_input_streaming: Option<bool>,
 }
 
@@ -3167,12 +3266,20 @@ pub struct EndConversationActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: EndConversationActionUpdateParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub action_trigger: Option<EndConversationActionUpdateParamsActionTrigger>,
 }
 
@@ -3407,12 +3514,20 @@ pub struct ExternalActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: ExternalActionUpdateParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub config: Option<ExternalActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub action_trigger: Option<FunctionCallActionTrigger>,
 }
 
@@ -4378,7 +4493,11 @@ pub type OpenAiAccountConnectionType = OpenAiAccountConnectionParamsType;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OpenAiAccountConnectionUpdateParams {
     /// JSON property `credentials` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub credentials: Option<OpenAiCredentials>,
     /// JSON property `type` (required).
     pub r#type: OpenAiAccountConnectionUpdateParamsType,
@@ -4676,13 +4795,25 @@ pub struct PineconeVectorDatabaseUpdateParams {
     /// JSON property `type` (required).
     pub r#type: PineconeVectorDatabaseUpdateParamsType,
     /// JSON property `index` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub index: Option<String>,
     /// JSON property `api_key` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub api_key: Option<String>,
     /// JSON property `api_environment` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub api_environment: Option<String>,
 }
 
@@ -5116,7 +5247,11 @@ pub struct PlayHtVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: PlayHtVoiceUpdateParamsType,
     /// JSON property `voice_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub voice_id: Option<String>,
     /// JSON property `api_user_id` (optional).
     ///
@@ -5124,7 +5259,8 @@ pub struct PlayHtVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub api_user_id: Option<Option<String>>,
     /// JSON property `api_key` (optional).
@@ -5133,11 +5269,16 @@ pub struct PlayHtVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub api_key: Option<Option<String>>,
     /// JSON property `version` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub version: Option<PlayHtVoiceUpdateParamsVersion>,
     /// JSON property `speed` (optional).
     ///
@@ -5145,7 +5286,8 @@ pub struct PlayHtVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub speed: Option<Option<f64>>,
     /// JSON property `quality` (optional).
@@ -5154,7 +5296,8 @@ pub struct PlayHtVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub quality: Option<Option<PlayHtVoiceUpdateParamsQuality>>,
     /// JSON property `temperature` (optional).
@@ -5163,7 +5306,8 @@ pub struct PlayHtVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub temperature: Option<Option<f64>>,
     /// JSON property `top_p` (optional).
@@ -5172,7 +5316,8 @@ pub struct PlayHtVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub top_p: Option<Option<f64>>,
     /// JSON property `text_guidance` (optional).
@@ -5181,7 +5326,8 @@ pub struct PlayHtVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub text_guidance: Option<Option<f64>>,
     /// JSON property `voice_guidance` (optional).
@@ -5190,11 +5336,16 @@ pub struct PlayHtVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub voice_guidance: Option<Option<f64>>,
     /// JSON property `experimental_remove_silence` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub experimental_remove_silence: Option<bool>,
 }
 
@@ -5354,7 +5505,11 @@ pub struct PromptTemplate {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PromptUpdateParams {
     /// JSON property `content` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub content: Option<String>,
     /// JSON property `collect_fields` (optional).
     ///
@@ -5362,7 +5517,8 @@ pub struct PromptUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub collect_fields: Option<Option<Vec<CollectField>>>,
     /// JSON property `context_endpoint` (optional).
@@ -5371,7 +5527,8 @@ pub struct PromptUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub context_endpoint: Option<Option<String>>,
     /// JSON property `prompt_template` (optional).
@@ -5380,7 +5537,8 @@ pub struct PromptUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub prompt_template: Option<Option<PromptUpdateParamsPromptTemplate>>,
 }
@@ -5435,7 +5593,8 @@ pub struct RimeVoice {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub model_id: Option<Option<RimeVoiceModelId>>,
 }
@@ -5515,7 +5674,8 @@ pub struct RimeVoiceParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub model_id: Option<Option<RimeVoiceParamsModelId>>,
 }
@@ -5572,7 +5732,11 @@ pub struct RimeVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: RimeVoiceUpdateParamsType,
     /// JSON property `speaker` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub speaker: Option<String>,
     /// JSON property `speed_alpha` (optional).
     ///
@@ -5580,7 +5744,8 @@ pub struct RimeVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub speed_alpha: Option<Option<f64>>,
     /// JSON property `model_id` (optional).
@@ -5589,7 +5754,8 @@ pub struct RimeVoiceUpdateParams {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub model_id: Option<Option<RimeVoiceUpdateParamsModelId>>,
 }
@@ -5699,12 +5865,20 @@ pub struct SetHoldActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: SetHoldActionUpdateParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub action_trigger: Option<SetHoldActionUpdateParamsActionTrigger>,
 }
 
@@ -5811,12 +5985,20 @@ pub struct TransferCallActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: TransferCallActionUpdateParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub config: Option<TransferCallConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub action_trigger: Option<TransferCallActionUpdateParamsActionTrigger>,
 }
 
@@ -5924,7 +6106,11 @@ pub type TwilioAccountConnectionType = TwilioAccountConnectionParamsType;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TwilioAccountConnectionUpdateParams {
     /// JSON property `credentials` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub credentials: Option<TwilioCredentials>,
     /// JSON property `type` (required).
     pub r#type: TwilioAccountConnectionUpdateParamsType,
@@ -6048,7 +6234,11 @@ pub struct Undefined {}
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateNumberRequest {
     /// JSON property `outbound_only` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub outbound_only: Option<bool>,
     /// JSON property `example_context` (optional).
     ///
@@ -6056,11 +6246,16 @@ pub struct UpdateNumberRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub example_context: Option<Option<::std::collections::BTreeMap<String, String>>>,
     /// JSON property `label` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub label: Option<String>,
     /// JSON property `inbound_agent` (optional).
     ///
@@ -6068,7 +6263,8 @@ pub struct UpdateNumberRequest {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
+        serialize_with = "super::runtime::double_option::serialize",
+        deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub inbound_agent: Option<Option<UpdateNumberRequestInboundAgent>>,
 }
@@ -6256,7 +6452,11 @@ pub struct VocodeVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: VocodeVoiceUpdateParamsType,
     /// JSON property `voice_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub voice_id: Option<VocodeVoiceUpdateParamsVoiceId>,
 }
 
@@ -6699,12 +6899,24 @@ pub struct WebhookParams {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookUpdateParams {
     /// JSON property `subscriptions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub subscriptions: Option<Vec<EventType>>,
     /// JSON property `url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub url: Option<String>,
     /// JSON property `method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::runtime::undefined::deserialize"
+    )]
     pub method: Option<HttpMethod>,
 }

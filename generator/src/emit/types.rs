@@ -153,6 +153,10 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
                 docs.notes.push("Required; may be `null`.".into());
                 (quote!(Option<#base>), quote!(#[serde(default)]))
             }
+            (false, false) if f.undefined => (
+                quote!(Option<#base>),
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::undefined::deserialize")]),
+            ),
             (false, false) => (
                 quote!(Option<#base>),
                 quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
@@ -162,9 +166,14 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
                     "Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`."
                         .into(),
                 );
+                let with = if f.undefined {
+                    quote!(serialize_with = "super::runtime::double_option::serialize", deserialize_with = "super::runtime::undefined::deserialize_nullable")
+                } else {
+                    quote!(with = "super::runtime::double_option")
+                };
                 (
                     quote!(Option<Option<#base>>),
-                    quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "super::runtime::double_option")]),
+                    quote!(#[serde(default, skip_serializing_if = "Option::is_none", #with)]),
                 )
             }
         }

@@ -1055,6 +1055,7 @@ impl Lowering<'_> {
                     nullable: false,
                     default: None,
                     flatten: true,
+                    undefined: false,
                     docs: docs_of(prop, None),
                     origin: Origin::new(self.file, prop_pointer),
                 });
@@ -1093,6 +1094,7 @@ impl Lowering<'_> {
                 nullable: shape.nullable,
                 default,
                 flatten: false,
+                undefined: shape.omittable,
                 docs,
                 origin: Origin::new(self.file, prop_pointer),
             });
