@@ -1825,6 +1825,20 @@ pub mod double_option {
     }
 }
 
+/// Deserializes a buffered value; on failure the message starts with the path of the failure
+/// inside it (`model_id: invalid type: …`), which the enclosing decode error would not reach
+/// (serde reports the position of the buffered value itself).
+fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            e.into_inner().to_string()
+        } else {
+            format!("at `{path}`: {}", e.into_inner())
+        }
+    })
+}
+
 /// Properties that FastAPI's `Undefined` sentinel makes omittable (`anyOf: [T, Undefined]`).
 /// `Undefined`'s own value is `{}`; a present `{}` that `T` does not accept is read as
 /// absent (`None`), so a response carrying it still parses.
@@ -1843,7 +1857,7 @@ pub mod undefined {
     ) -> Result<Option<T>, D::Error> {
         let value = Value::deserialize(deserializer)?;
         let empty = empty_object(&value);
-        match T::deserialize(value) {
+        match super::from_value(value) {
             Ok(v) => Ok(Some(v)),
             Err(_) if empty => Ok(None),
             Err(e) => Err(D::Error::custom(e)),
@@ -1859,7 +1873,7 @@ pub mod undefined {
             return Ok(Some(None));
         }
         let empty = empty_object(&value);
-        match T::deserialize(value) {
+        match super::from_value(value) {
             Ok(v) => Ok(Some(Some(v))),
             Err(_) if empty => Ok(None),
             Err(e) => Err(D::Error::custom(e)),
@@ -1901,7 +1915,7 @@ pub mod tagged {
         if let (Some(tag), Some(map)) = (strip, value.as_object_mut()) {
             map.remove(tag);
         }
-        serde_json::from_value(value).map_err(E::custom)
+        super::from_value(value).map_err(E::custom)
     }
 
     /// Writes the variant's object with the tag property set to `value`.
@@ -1962,7 +1976,8 @@ pub mod adjacent {
         content: &'static str,
     ) -> Result<T, E> {
         match body {
-            Some(value) => serde_json::from_value(value).map_err(E::custom),
+            Some(value) => super::from_value(value)
+                .map_err(|e| E::custom(format!("in `{content}`: {e}"))),
             None => Err(E::missing_field(content)),
         }
     }
@@ -1971,7 +1986,7 @@ pub mod adjacent {
     pub fn optional<T: serde::de::DeserializeOwned, E: serde::de::Error>(
         body: Option<Value>,
     ) -> Result<Option<T>, E> {
-        body.map(|value| serde_json::from_value(value).map_err(E::custom))
+        body.map(|value| super::from_value(value).map_err(E::custom))
             .transpose()
     }
 

@@ -538,3 +538,26 @@ async fn each_attempt_is_a_span_with_method_path_template_attempt_and_status_and
         "{all}"
     );
 }
+
+#[tokio::test]
+async fn a_decode_error_inside_a_tagged_union_names_the_inner_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": ID, "user_id": ID, "type": "voice_rime", "speaker": "young_male_unmarked",
+            "model_id": {"x": 1}
+        })))
+        .mount(&server)
+        .await;
+    let err = vocode::Client::with_base_url(server.uri())
+        .get_voice(ID.parse().unwrap())
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Decode { source, .. } => {
+            let text = source.to_string();
+            assert!(text.starts_with("at `model_id`: "), "{text}");
+        }
+        other => panic!("expected Decode, got {other:?}"),
+    }
+}

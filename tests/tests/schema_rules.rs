@@ -189,7 +189,10 @@ fn undefined_s_own_value_an_empty_object_reads_as_absent() {
     // Any other object is still an error.
     let err = voice(json!({"x": 1})).unwrap_err();
     assert!(err.contains("invalid type: map"), "{err}");
-    assert!(voice(json!("v9")).unwrap().model_id.is_some(), "open enum keeps it");
+    assert!(
+        voice(json!("v9")).unwrap().model_id.is_some(),
+        "open enum keeps it"
+    );
 }
 
 #[test]

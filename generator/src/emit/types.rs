@@ -167,7 +167,10 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
                         .into(),
                 );
                 let with = if f.undefined {
-                    quote!(serialize_with = "super::runtime::double_option::serialize", deserialize_with = "super::runtime::undefined::deserialize_nullable")
+                    quote!(
+                        serialize_with = "super::runtime::double_option::serialize",
+                        deserialize_with = "super::runtime::undefined::deserialize_nullable"
+                    )
                 } else {
                     quote!(with = "super::runtime::double_option")
                 };
