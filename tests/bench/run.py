@@ -462,7 +462,13 @@ def main() -> int:
     ap.add_argument("--no-scaling", action="store_true", help="skip the corpus scaling table")
     ap.add_argument("--only", help="comma-separated subset of stripe,github,kubernetes,voice-apis")
     ap.add_argument("--tag-feature", help="the one tag feature for the features-per-tag row")
+    ap.add_argument("--report-only", action="store_true",
+                    help="render target/bench/report.md again from target/bench/results.json")
     args = ap.parse_args()
+    if args.report_only:
+        print(render_saved(json.loads((OUT / "results.json").read_text()),
+                           targets(pathlib.Path(args.corpus).resolve(), None), pathlib.Path(args.corpus).resolve()))
+        return 0
     if args.quick:
         args.runs = args.anchor_runs = args.scaling_runs = 1
 
@@ -515,15 +521,18 @@ def main() -> int:
             m = oagen_generate(oagen, Target("stripe-tags", stripe.specs), out, extra=["--features-per-tag"])
             if m.rc == 0:
                 import tomllib
+                # Tag features are `tag-*`, path groups (untagged operations, all of Stripe's)
+                # `path-*`, unused schemas `other-schemas`.
                 feats = [f for f in tomllib.loads((out / "Cargo.toml").read_text()).get("features", {})
-                         if f.startswith("tag-")]
-                one = args.tag_feature or (feats[0] if feats else None)
+                         if f.startswith(("tag-", "path-", "other-"))]
+                singles = [f for f in feats if not f.startswith("other-")]
+                one = args.tag_feature or (singles[0] if singles else None)
                 if one:
                     all_check = check_crate(out, "oagen-stripe-tags-all", features=feats)
                     one_check = check_crate(out, "oagen-stripe-tags-one", features=[one], warm=True)
                     tag_row = {"one": one, "n": len(feats), "all": all_check, "single": one_check}
                 else:
-                    tag_row = {"skipped": "the crate generated with --features-per-tag has no tag-* features"}
+                    tag_row = {"skipped": "the crate generated with --features-per-tag has no tag-*/path-* features"}
             else:
                 tag_row = {"skipped": f"oagen generate --features-per-tag failed: {first_error(m.err)}"}
         else:
@@ -561,23 +570,38 @@ def main() -> int:
                 scaling.append(json.loads(line))
 
     elapsed = time.time() - started
-    report = render_report(args, tgts, results, tag_row, scaling, tool_versions, elapsed, load_start,
-                           os.getloadavg(), corpus)
-    (OUT / "report.md").write_text(report)
-    (OUT / "results.json").write_text(json.dumps({"results": results, "tags": tag_row, "scaling": scaling},
-                                                 indent=2, default=str))
+    saved = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "results": results, "tags": tag_row, "scaling": scaling, "tool_versions": tool_versions,
+             "elapsed": elapsed, "load_start": load_start, "load_end": os.getloadavg(),
+             "args": {"runs": args.runs, "anchor_runs": args.anchor_runs, "scaling_runs": args.scaling_runs}}
+    (OUT / "results.json").write_text(json.dumps(saved, indent=2, default=str))
+    report = render_saved(saved, tgts, corpus)
     print(report)
     say(f"report: {OUT / 'report.md'} ({elapsed / 60:.1f} min)")
     return 0
 
 
-def render_report(args, tgts, results, tag_row, scaling, tool_versions, elapsed, load_start, load_end, corpus):
+def render_saved(saved, tgts, corpus):
+    """Renders results.json (as saved by a run) and writes report.md."""
+    a = saved.get("args", {})
+    args = argparse.Namespace(runs=a.get("runs", 5), anchor_runs=a.get("anchor_runs", 3),
+                              scaling_runs=a.get("scaling_runs", 3))
+    tgts = [t for t in tgts if t.name in saved["results"]]
+    report = render_report(args, tgts, saved["results"], saved.get("tags"), saved.get("scaling", []),
+                           saved.get("tool_versions", {}), saved.get("elapsed", 0),
+                           saved.get("load_start", (0, 0, 0)), saved.get("load_end", (0, 0, 0)), corpus,
+                           saved.get("date"))
+    (OUT / "report.md").write_text(report)
+    return report
+
+
+def render_report(args, tgts, results, tag_row, scaling, tool_versions, elapsed, load_start, load_end, corpus,
+                  date=None):
     L = []
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     L.append("# oagen benchmark")
     L.append("")
-    L.append(f"- date: {datetime.datetime.now().isoformat(timespec='seconds')}, oagen commit `{commit}`, "
+    L.append(f"- date: {date or datetime.datetime.now().isoformat(timespec='seconds')}, oagen commit `{commit}`, "
              f"{os.cpu_count()} cores, load average {load_start[0]:.1f} at start, {load_end[0]:.1f} at end")
     L.append(f"- generation: median of {args.runs} runs (anchors: {args.anchor_runs}); `cargo check`: one "
              f"crate-only check after a warm-up (dependencies built), `--no-default-features`")
@@ -685,9 +709,11 @@ def render_report(args, tgts, results, tag_row, scaling, tool_versions, elapsed,
         if not c:
             L.append(f"| {name} crate `cargo check` ≤ {secs} s, ≤ {mb / 1024:.0f} GB | not run | – |")
             continue
-        met = c["ok"] and c["wall"] <= secs and c["peak_mb"] <= mb
+        misses = [x for x, ok in (("fails", c["ok"]), ("time", c["wall"] <= secs), ("memory", c["peak_mb"] <= mb))
+                  if not ok]
+        verdict = "met" if not misses else f"missed ({', '.join(misses)})"
         L.append(f"| {name} crate `cargo check` ≤ {secs} s, ≤ {mb / 1024:.0f} GB | {c['wall']:.1f} s, "
-                 f"{c['peak_mb']:.0f} MB, {c['result']} | {'met' if met else 'missed'} |")
+                 f"{c['peak_mb']:.0f} MB, {c['result']} | {verdict} |")
     L.append("")
 
     L.append("## Features per tag (Stripe)")
