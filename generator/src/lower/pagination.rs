@@ -1,8 +1,8 @@
 //! Recognising paginated list operations (the `pagination` lowering pass), and checking the
 //! pagination a configuration forces on an operation.
 //!
-//! An operation is a list when it has no request body, exactly one success response, and that
-//! response is JSON. Then, in this order (parameter and property names are matched exactly):
+//! An operation is a list when it has no required request body, exactly one success response,
+//! and that response is JSON. Then, in this order (parameter and property names are matched exactly):
 //!
 //! 1. **`Link` header**: the body is an array and the response declares a `Link` header
 //!    (GitHub). The next page is the `rel="next"` URL.
@@ -13,11 +13,12 @@
 //!      where it is false) or a required integer `total`/`total_count`/`totalCount`/
 //!      `total_items`/`totalItems` (it ends once that many items were read) (Vocode);
 //!    - **cursor**: a string query parameter `cursor`, `page_token`, `pageToken`,
-//!      `next_token`, `nextToken`, `continuation_token`, `continuationToken` or `after`, and a
-//!      string property `next_cursor`, `nextCursor`, `next_page_token`, `nextPageToken`,
-//!      `next_token`, `nextToken`, `continuation_token`, `continuationToken` or `cursor`,
-//!      at the top level or inside an object property (`response_metadata.next_cursor`,
-//!      Slack); it ends when that is absent, `null` or empty, or when a boolean
+//!      `next_token`, `nextToken`, `continuation_token`, `continuationToken`, `after` or
+//!      `continue`, and a string property `next_cursor`, `nextCursor`, `next_page_token`,
+//!      `nextPageToken`, `next_token`, `nextToken`, `continuation_token`,
+//!      `continuationToken`, `cursor` or `continue`, at the top level or inside an object
+//!      property (`response_metadata.next_cursor` as in Slack, `metadata.continue` as in
+//!      Kubernetes); it ends when that is absent, `null` or empty, or when a boolean
 //!      `has_more`/`hasMore` is false;
 //!    - **last item**: a string query parameter `starting_after`, a required boolean
 //!      `has_more`, and items with a required string `id`: the next page starts after the
@@ -47,6 +48,7 @@ const CURSOR_PARAMS: &[&str] = &[
     "continuation_token",
     "continuationToken",
     "after",
+    "continue",
 ];
 const NEXT_CURSOR: &[&str] = &[
     "next_cursor",
@@ -58,6 +60,7 @@ const NEXT_CURSOR: &[&str] = &[
     "continuation_token",
     "continuationToken",
     "cursor",
+    "continue",
 ];
 
 /// The fields of the struct a type stands for (through aliases), if it is one.
@@ -97,7 +100,9 @@ fn field<'a>(fields: &'a [Field], wire: &str) -> Option<&'a Field> {
 
 /// The one JSON success body of a list operation, and the raw response object.
 fn success_body<'a>(raw: &'a Value, op: &'a Operation) -> Option<(&'a TypeRef, Option<&'a Value>)> {
-    if op.body.is_some() {
+    // Some specs give list operations an optional, empty body (Stripe's GETs declare an
+    // optional form body); a required one makes the operation something else.
+    if op.body.as_ref().is_some_and(|b| b.required) {
         return None;
     }
     let has_2xx = op.responses.iter().any(|r| r.status.is_success());
@@ -283,7 +288,7 @@ pub fn apply_rule(
     rule: &PaginationRule,
 ) -> Result<Pagination, String> {
     let (page_type, _) = success_body(raw, op).ok_or_else(|| {
-        "pagination needs an operation without a request body and with one JSON success response"
+        "pagination needs an operation without a required request body and with one JSON success response"
             .to_string()
     })?;
     let chosen = [rule.page.is_some(), rule.cursor.is_some(), rule.link]
