@@ -1299,6 +1299,42 @@ impl<T> Response<T> {
     }
 }
 
+/// The per-call option setters of [`Call`] and [`Builder`] (both keep a `RequestOptions`
+/// in `self.options`).
+macro_rules! per_call_options {
+    () => {
+        /// Adds a header to this call.
+        pub fn header(mut self, name: &str, value: &str) -> Self {
+            self.options = self.options.header(name, value);
+            self
+        }
+
+        /// Adds a query parameter to this call.
+        pub fn query(mut self, name: &str, value: &str) -> Self {
+            self.options = self.options.query(name, value);
+            self
+        }
+
+        /// The total time allowed per attempt of this call, replacing the client's.
+        pub fn timeout(mut self, timeout: Duration) -> Self {
+            self.options = self.options.timeout(timeout);
+            self
+        }
+
+        /// The retry policy of this call, replacing the client's.
+        pub fn retry(mut self, policy: RetryPolicy) -> Self {
+            self.options = self.options.retry(policy);
+            self
+        }
+
+        /// Replaces this call's options.
+        pub fn options(mut self, options: RequestOptions) -> Self {
+            self.options = options;
+            self
+        }
+    };
+}
+
 /// One prepared API call, returned by every generated operation method.
 ///
 /// `.await` it for the typed body; call [`Call::raw`] for the body with status and headers;
@@ -1337,35 +1373,7 @@ impl<'a, T, E> Call<'a, T, E> {
         }
     }
 
-    /// Adds a header to this call.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Adds a query parameter to this call.
-    pub fn query(mut self, name: &str, value: &str) -> Self {
-        self.options = self.options.query(name, value);
-        self
-    }
-
-    /// The total time allowed per attempt of this call, replacing the client's.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// The retry policy of this call, replacing the client's.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-
-    /// Replaces this call's options.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
+    per_call_options!();
 
     /// Sends this call to `url` (a next-page link, absolute or relative to the base URL)
     /// instead of the operation's path and query; it must stay on the base URL's origin.
@@ -1466,35 +1474,7 @@ impl<'a, P, T, E> Builder<'a, P, T, E> {
         &mut self.params
     }
 
-    /// Adds a header to this call.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.options = self.options.header(name, value);
-        self
-    }
-
-    /// Adds a query parameter to this call.
-    pub fn query(mut self, name: &str, value: &str) -> Self {
-        self.options = self.options.query(name, value);
-        self
-    }
-
-    /// The total time allowed per attempt of this call, replacing the client's.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options = self.options.timeout(timeout);
-        self
-    }
-
-    /// The retry policy of this call, replacing the client's.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.options = self.options.retry(policy);
-        self
-    }
-
-    /// Replaces this call's options.
-    pub fn options(mut self, options: RequestOptions) -> Self {
-        self.options = options;
-        self
-    }
+    per_call_options!();
 
     /// The prepared [`Call`], with the parameters and options set so far.
     pub fn call(self) -> Call<'a, T, E> {

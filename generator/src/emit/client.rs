@@ -1010,6 +1010,16 @@ fn as_option(f: &Field, expr: TokenStream) -> TokenStream {
     }
 }
 
+/// The `set` function of a cursor list: the cursor goes into the (optional) parameter.
+fn token_setter(p: &Param) -> TokenStream {
+    let field = ident(&p.name.rust);
+    quote!(|params, position| {
+        if let runtime::Position::Token(cursor) = position {
+            params.#field = Some(cursor);
+        }
+    })
+}
+
 /// `.stream()` on a list operation's builder: the items of every page, fetched lazily.
 fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
@@ -1110,13 +1120,7 @@ fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<To
             next,
             has_more,
         } => {
-            let p = param_of(param)?;
-            let field = ident(&p.name.rust);
-            set = quote!(|params, position| {
-                if let runtime::Position::Token(cursor) = position {
-                    params.#field = Some(cursor);
-                }
-            });
+            set = token_setter(param_of(param)?);
             let outer = field_of(page_fields, &next[0])?;
             let outer_ident = ident(&outer.name.rust);
             let cursor = if next.len() == 1 {
@@ -1157,13 +1161,7 @@ fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<To
             item_field,
             has_more,
         } => {
-            let p = param_of(param)?;
-            let field = ident(&p.name.rust);
-            set = quote!(|params, position| {
-                if let runtime::Position::Token(cursor) = position {
-                    params.#field = Some(cursor);
-                }
-            });
+            set = token_setter(param_of(param)?);
             let item_fields = crate::lower::pagination::struct_fields(api, &pagination.item_type)
                 .unwrap_or_default();
             let id = ident(&field_of(item_fields, item_field)?.name.rust);

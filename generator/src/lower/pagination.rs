@@ -231,14 +231,16 @@ pub fn detect(api: &Api, raw: &Value, op: &Operation) -> Option<Pagination> {
             first: first_page(raw, page),
             end,
         }
-    } else if let Some(cursor) = query_param(op, CURSOR_PARAMS, is_string) {
+    } else if let Some(cursor) = query_param(op, CURSOR_PARAMS, is_string).filter(|p| !p.required) {
         let next = next_cursor_path(api, fields)?;
         PageKind::Cursor {
             param: cursor.name.wire.clone(),
             next,
             has_more: bool_field(HAS_MORE),
         }
-    } else if let Some(cursor) = query_param(op, &["starting_after"], is_string) {
+    } else if let Some(cursor) =
+        query_param(op, &["starting_after"], is_string).filter(|p| !p.required)
+    {
         let has_more = bool_field(&["has_more"])?;
         let id = struct_fields(api, item_type)
             .and_then(|f| field(f, "id"))
@@ -345,7 +347,11 @@ pub fn apply_rule(
             end,
         }
     } else if let Some(cursor) = &rule.cursor {
-        param(cursor, "string", is_string)?;
+        if param(cursor, "string", is_string)?.required {
+            return Err(format!(
+                "the cursor parameter `{cursor}` is required; the first page sends none"
+            ));
+        }
         let has_more = rule
             .has_more
             .as_deref()
