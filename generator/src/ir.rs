@@ -234,67 +234,37 @@ impl Api {
             std::collections::BTreeMap::new();
         for op in &self.operations {
             let ids = seeds.entry(self.feature_of(op)).or_default();
-            for p in &op.params {
-                p.ty.named_ids(ids);
-            }
-            if let Some(Body {
-                kind: BodyKind::Json(t) | BodyKind::Form(t),
-                ..
-            }) = &op.body
-            {
+            for t in op.input_types().chain(op.output_types()) {
                 t.named_ids(ids);
             }
-            for r in &op.responses {
-                if let BodyKind::Json(t) = &r.kind {
-                    t.named_ids(ids);
-                }
-            }
         }
+        // Always compiled: what an operation without a feature needs.
+        let always = self.reachable(seeds.remove(&None).unwrap_or_default());
         let mut features: Vec<std::collections::BTreeSet<String>> =
             vec![Default::default(); self.types.len()];
-        let walk = |ids: Vec<TypeId>, mut mark: Box<dyn FnMut(usize) + '_>| {
-            let mut seen = vec![false; self.types.len()];
-            let mut stack = ids;
-            while let Some(id) = stack.pop() {
-                if id.0 >= self.types.len() || std::mem::replace(&mut seen[id.0], true) {
-                    continue;
-                }
-                mark(id.0);
-                for t in self.types[id.0].kind.children() {
-                    t.named_ids(&mut stack);
+        let mark = |features: &mut [std::collections::BTreeSet<String>],
+                    ids: Vec<TypeId>,
+                    feature: &String| {
+            for (i, hit) in self.reachable(ids).into_iter().enumerate() {
+                if hit {
+                    features[i].insert(feature.clone());
                 }
             }
         };
-        let always_seeds = seeds.remove(&None).unwrap_or_default();
-        let mut reached = vec![false; self.types.len()];
-        walk(always_seeds.clone(), Box::new(|i| reached[i] = true));
         for (feature, ids) in seeds {
-            let Some(feature) = feature else { continue };
-            walk(
-                ids,
-                Box::new(|i| {
-                    features[i].insert(feature.clone());
-                }),
-            );
+            if let Some(feature) = feature {
+                mark(&mut features, ids, &feature);
+            }
         }
         // Schemas no operation needs (webhook payloads, shared definitions) are behind a
         // feature of their own, with everything they refer to.
         let unused: Vec<TypeId> = (0..self.types.len())
-            .filter(|&i| features[i].is_empty() && !reached[i])
+            .filter(|&i| features[i].is_empty() && !always[i])
             .map(TypeId)
             .collect();
         if !unused.is_empty() {
-            let feature = self.other_schemas_feature();
-            walk(
-                unused,
-                Box::new(|i| {
-                    features[i].insert(feature.clone());
-                }),
-            );
+            mark(&mut features, unused, &self.other_schemas_feature());
         }
-        // Always compiled: what an operation without a feature needs.
-        let mut always = vec![false; self.types.len()];
-        walk(always_seeds, Box::new(|i| always[i] = true));
         for (i, gate) in gates.iter_mut().enumerate() {
             if !always[i] {
                 *gate = Gate::Any(std::mem::take(&mut features[i]));
@@ -308,46 +278,40 @@ impl Api {
         let mut inputs = Vec::new();
         let mut outputs = Vec::new();
         for op in &self.operations {
-            for p in &op.params {
-                p.ty.named_ids(&mut inputs);
-            }
-            if let Some(Body {
-                kind: BodyKind::Json(t) | BodyKind::Form(t),
-                ..
-            }) = &op.body
-            {
+            for t in op.input_types() {
                 t.named_ids(&mut inputs);
             }
-            for r in &op.responses {
-                if let BodyKind::Json(t) = &r.kind {
-                    t.named_ids(&mut outputs);
-                }
+            for t in op.output_types() {
+                t.named_ids(&mut outputs);
             }
         }
-        let reach = |seeds: Vec<TypeId>| {
-            let mut seen = vec![false; self.types.len()];
-            let mut stack = seeds;
-            while let Some(id) = stack.pop() {
-                let Some(def) = self.types.get(id.0) else {
-                    continue;
-                };
-                if std::mem::replace(&mut seen[id.0], true) {
-                    continue;
-                }
-                for t in def.kind.children() {
-                    t.named_ids(&mut stack);
-                }
-            }
-            seen
-        };
         let mut usage = vec![Usage::default(); self.types.len()];
-        for (u, hit) in usage.iter_mut().zip(reach(inputs)) {
+        for (u, hit) in usage.iter_mut().zip(self.reachable(inputs)) {
             u.input = hit;
         }
-        for (u, hit) in usage.iter_mut().zip(reach(outputs)) {
+        for (u, hit) in usage.iter_mut().zip(self.reachable(outputs)) {
             u.output = hit;
         }
         usage
+    }
+
+    /// Which types the `seeds` reach through fields, variants and aliases (themselves
+    /// included), indexed like [`Api::types`].
+    pub fn reachable(&self, seeds: Vec<TypeId>) -> Vec<bool> {
+        let mut seen = vec![false; self.types.len()];
+        let mut stack = seeds;
+        while let Some(id) = stack.pop() {
+            let Some(def) = self.types.get(id.0) else {
+                continue;
+            };
+            if std::mem::replace(&mut seen[id.0], true) {
+                continue;
+            }
+            for t in def.kind.children() {
+                t.named_ids(&mut stack);
+            }
+        }
+        seen
     }
 }
 
@@ -892,6 +856,26 @@ pub enum Success {
 }
 
 impl Operation {
+    /// The types it sends: parameters and a JSON or form body.
+    pub fn input_types(&self) -> impl Iterator<Item = &TypeRef> {
+        let body = match &self.body {
+            Some(Body {
+                kind: BodyKind::Json(t) | BodyKind::Form(t),
+                ..
+            }) => Some(t),
+            _ => None,
+        };
+        self.params.iter().map(|p| &p.ty).chain(body)
+    }
+
+    /// The types it receives: JSON response bodies.
+    pub fn output_types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.responses.iter().filter_map(|r| match &r.kind {
+            BodyKind::Json(t) => Some(t),
+            _ => None,
+        })
+    }
+
     /// The responses that are successes: the 2XX ones, or `default` when there is none.
     pub fn successes(&self) -> Vec<&Response> {
         let has_2xx = self.responses.iter().any(|r| r.status.is_success());

@@ -105,10 +105,10 @@ pub enum Selector {
 }
 
 impl Selector {
-    fn matches(&self, op: &ir::Operation, tags: &[String]) -> bool {
+    fn matches(&self, op: &ir::Operation) -> bool {
         match self {
             Selector::OperationId(id) => op.name.wire == *id,
-            Selector::Tag(tag) => tags.contains(tag),
+            Selector::Tag(tag) => op.tags.contains(tag),
             Selector::Path(p) => match p.strip_suffix('*') {
                 Some(prefix) => op.path.raw.starts_with(prefix),
                 None => op.path.raw == *p,
@@ -493,31 +493,15 @@ impl Config {
         warnings: &mut Vec<Diagnostic>,
         errors: &mut Vec<Diagnostic>,
     ) {
-        let tags_of = |op: &ir::Operation| -> Vec<String> {
-            raw.pointer(&format!("{}/tags", op.origin.pointer))
-                .and_then(serde_json::Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|t| t.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
         let origin = || Origin::new(api.file.clone(), "");
         for op in &mut api.operations {
-            let tags = tags_of(op);
-            if self.no_pagination.iter().any(|s| s.matches(op, &tags)) {
+            if self.no_pagination.iter().any(|s| s.matches(op)) {
                 op.pagination = None;
             }
         }
         let mut forced = Vec::new();
         for (i, op) in api.operations.iter().enumerate() {
-            let tags = tags_of(op);
-            if let Some((_, rule)) = self
-                .forced_pagination
-                .iter()
-                .find(|(s, _)| s.matches(op, &tags))
-            {
+            if let Some((_, rule)) = self.forced_pagination.iter().find(|(s, _)| s.matches(op)) {
                 match lower::pagination::apply_rule(api, raw, op, rule) {
                     Ok(p) => forced.push((i, p)),
                     Err(message) => errors.push(Diagnostic::error(
@@ -541,11 +525,7 @@ impl Config {
             .chain(&self.no_pagination)
             .chain(forced_selectors)
         {
-            if !api
-                .operations
-                .iter()
-                .any(|op| selector.matches(op, &tags_of(op)))
-            {
+            if !api.operations.iter().any(|op| selector.matches(op)) {
                 warnings.push(Diagnostic::warning(
                     origin(),
                     format!("the selector {selector} matches no operation"),
@@ -569,9 +549,8 @@ impl Config {
             .operations
             .iter()
             .map(|op| {
-                let tags = tags_of(op);
-                (self.include.is_empty() || self.include.iter().any(|s| s.matches(op, &tags)))
-                    && !self.exclude.iter().any(|s| s.matches(op, &tags))
+                (self.include.is_empty() || self.include.iter().any(|s| s.matches(op)))
+                    && !self.exclude.iter().any(|s| s.matches(op))
             })
             .collect();
         let mut keep = keep.into_iter();

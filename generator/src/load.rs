@@ -191,6 +191,28 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// Follows a chain of `$ref`s in `raw` from `value` (at `pointer`) to the object it ends at,
+/// and that object's pointer. `None` for a dangling or external reference, or a chain of more
+/// than 64 hops (a cycle).
+pub fn follow_refs<'v>(
+    raw: &'v Value,
+    value: &'v Value,
+    pointer: &str,
+) -> Option<(&'v Value, String)> {
+    let mut current = value;
+    let mut at = pointer.to_string();
+    for _ in 0..64 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                at = ref_pointer(r)?;
+                current = raw.pointer(&at)?;
+            }
+            None => return Some((current, at)),
+        }
+    }
+    None
+}
+
 /// The JSON pointer of a same-document `$ref` (`#/components/schemas/A%20B` →
 /// `/components/schemas/A B`); `None` for a reference to another document.
 pub fn ref_pointer(reference: &str) -> Option<String> {

@@ -130,24 +130,8 @@ fn success_body<'a>(raw: &'a Value, op: &'a Operation) -> Option<(&'a TypeRef, O
                 .find(|(k, _)| k.eq_ignore_ascii_case(&key))
                 .map(|(_, v)| v)
         })
-        .map(|v| follow(raw, v));
+        .and_then(|v| crate::load::follow_refs(raw, v, "").map(|(v, _)| v));
     Some((ty, response))
-}
-
-/// Follows `$ref`s within the document (a bounded number of hops).
-fn follow<'a>(raw: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(crate::load::ref_pointer)
-            .and_then(|p| raw.pointer(&p))
-        else {
-            break;
-        };
-        value = target;
-    }
-    value
 }
 
 fn declares_link_header(response: Option<&Value>) -> bool {
@@ -179,86 +163,67 @@ fn is_string(ty: &TypeRef) -> bool {
 
 /// The first page number: the parameter's `default`, else its `minimum`, else 1.
 fn first_page(raw: &Value, param: &Param) -> i64 {
+    let follow = |v| crate::load::follow_refs(raw, v, "").map(|(v, _)| v);
     let schema = raw
         .pointer(&param.origin.pointer)
-        .map(|p| follow(raw, p))
+        .and_then(follow)
         .and_then(|p| p.get("schema"))
-        .map(|s| follow(raw, s));
+        .and_then(follow);
     schema
         .and_then(|s| s.get("default").or_else(|| s.get("minimum")))
         .and_then(Value::as_i64)
         .unwrap_or(1)
 }
 
-/// Applies the detection rules of this module to one operation.
+/// Applies the detection rules of this module to one operation: picks the parameter and
+/// property names they name, and checks them as a configured rule would be
+/// ([`apply_rule`]).
 pub fn detect(api: &Api, raw: &Value, op: &Operation) -> Option<Pagination> {
     let (page_type, response) = success_body(raw, op)?;
-    if let TypeRef::Array(item) = resolve_alias(api, page_type) {
-        return declares_link_header(response).then(|| Pagination {
-            kind: PageKind::Link,
-            items_field: None,
-            page_type: page_type.clone(),
-            item_type: (**item).clone(),
-        });
-    }
-    let fields = struct_fields(api, page_type)?;
-    let items = ITEMS
-        .iter()
-        .filter_map(|n| field(fields, n))
-        .find(|f| plain(f) && matches!(resolve_alias(api, &f.ty), TypeRef::Array(_)))?;
-    let TypeRef::Array(item_type) = resolve_alias(api, &items.ty) else {
-        return None;
-    };
-    let bool_field = |names: &[&str]| {
-        names
+    let rule = if let TypeRef::Array(_) = resolve_alias(api, page_type) {
+        if !declares_link_header(response) {
+            return None;
+        }
+        PaginationRule::link()
+    } else {
+        let fields = struct_fields(api, page_type)?;
+        let items = ITEMS
             .iter()
             .filter_map(|n| field(fields, n))
-            .find(|f| plain(f) && f.ty == TypeRef::Boolean)
-            .map(|f| f.name.wire.clone())
-    };
-    let kind = if let Some(page) = query_param(op, PAGE_PARAMS, is_integer) {
-        let end = if let Some(has_more) = bool_field(HAS_MORE) {
-            PageEnd::HasMore(has_more)
-        } else {
-            let total = TOTAL
+            .find(|f| plain(f) && matches!(resolve_alias(api, &f.ty), TypeRef::Array(_)))?;
+        let named = |names: &[&str], ty: fn(&TypeRef) -> bool| {
+            names
                 .iter()
                 .filter_map(|n| field(fields, n))
-                .find(|f| plain(f) && is_integer(&f.ty))?;
-            PageEnd::Total(total.name.wire.clone())
+                .find(|f| plain(f) && ty(&f.ty))
+                .map(|f| f.name.wire.clone())
         };
-        PageKind::Page {
-            param: page.name.wire.clone(),
-            first: first_page(raw, page),
-            end,
-        }
-    } else if let Some(cursor) = query_param(op, CURSOR_PARAMS, is_string).filter(|p| !p.required) {
-        let next = next_cursor_path(api, fields)?;
-        PageKind::Cursor {
-            param: cursor.name.wire.clone(),
-            next,
-            has_more: bool_field(HAS_MORE),
-        }
-    } else if let Some(cursor) =
-        query_param(op, &["starting_after"], is_string).filter(|p| !p.required)
-    {
-        let has_more = bool_field(&["has_more"])?;
-        let id = struct_fields(api, item_type)
-            .and_then(|f| field(f, "id"))
-            .filter(|f| plain(f) && is_string(&f.ty))?;
-        PageKind::LastItem {
-            param: cursor.name.wire.clone(),
-            item_field: id.name.wire.clone(),
-            has_more,
-        }
-    } else {
-        return None;
+        let is_bool = |t: &TypeRef| *t == TypeRef::Boolean;
+        let optional_string =
+            |names: &[&str]| query_param(op, names, is_string).filter(|p| !p.required);
+        let rule = if let Some(page) = query_param(op, PAGE_PARAMS, is_integer) {
+            let rule = PaginationRule::page(&page.name.wire);
+            match named(HAS_MORE, is_bool) {
+                Some(has_more) => rule.has_more(&has_more),
+                None => rule.total(&named(TOTAL, is_integer)?),
+            }
+        } else if let Some(cursor) = optional_string(CURSOR_PARAMS) {
+            let next = next_cursor_path(api, fields)?.join(".");
+            let rule = PaginationRule::cursor(&cursor.name.wire).next(&next);
+            match named(HAS_MORE, is_bool) {
+                Some(has_more) => rule.has_more(&has_more),
+                None => rule,
+            }
+        } else if let Some(cursor) = optional_string(&["starting_after"]) {
+            PaginationRule::cursor(&cursor.name.wire)
+                .cursor_from_last("id")
+                .has_more(&named(&["has_more"], is_bool)?)
+        } else {
+            return None;
+        };
+        rule.items(&items.name.wire)
     };
-    Some(Pagination {
-        kind,
-        items_field: Some(items.name.wire.clone()),
-        page_type: page_type.clone(),
-        item_type: (**item_type).clone(),
-    })
+    apply_rule(api, raw, op, &rule).ok()
 }
 
 /// A string property with a next-cursor name, at the top level or one object down.

@@ -454,7 +454,7 @@ impl Lowering<'_> {
         if depth >= MAX_DEPTH {
             return (None, pointer.to_string());
         }
-        let Some((target, at)) = self.follow_refs(schema, pointer) else {
+        let Some((target, at)) = crate::load::follow_refs(self.raw, schema, pointer) else {
             return (None, pointer.to_string());
         };
         let Some(obj) = target.as_object() else {
@@ -467,24 +467,6 @@ impl Lowering<'_> {
             }
             None => (Some(obj.clone()), at),
         }
-    }
-
-    /// Follows a chain of `$ref`s from `schema` (at `pointer`) to the schema it ends at, and
-    /// that schema's pointer. `None` for a dangling reference or a chain longer than
-    /// [`MAX_DEPTH`] (a cycle).
-    fn follow_refs<'v>(&'v self, schema: &'v Value, pointer: &str) -> Option<(&'v Value, String)> {
-        let mut current = schema;
-        let mut at = pointer.to_string();
-        for _ in 0..MAX_DEPTH {
-            match current.get("$ref").and_then(Value::as_str) {
-                Some(r) => {
-                    at = percent_decode(r.trim_start_matches('#'));
-                    current = self.raw.pointer(&at)?;
-                }
-                None => return Some((current, at)),
-            }
-        }
-        None
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1189,7 +1171,7 @@ impl Lowering<'_> {
 
     /// The string values of an enum schema (following `$ref`s).
     fn resolve_enum(&self, schema: &Value, pointer: &str) -> Vec<String> {
-        self.follow_refs(schema, pointer)
+        crate::load::follow_refs(self.raw, schema, pointer)
             .and_then(|(target, _)| target.get("enum").and_then(Value::as_array))
             .map(|vs| {
                 vs.iter()
