@@ -90,6 +90,7 @@ pub struct Config {
     no_pagination: Vec<Selector>,
     forced_pagination: Vec<(Selector, ir::PaginationRule)>,
     strict: bool,
+    features_per_tag: bool,
 }
 
 /// Picks operations by what the spec calls them (never by generated Rust names).
@@ -151,6 +152,7 @@ impl Config {
             no_pagination: Vec::new(),
             forced_pagination: Vec::new(),
             strict: false,
+            features_per_tag: false,
         }
     }
 
@@ -336,7 +338,7 @@ impl Config {
     /// behind `other-schemas`; types an operation without a feature needs are always
     /// compiled.
     pub fn features_per_tag(&mut self, on: bool) -> &mut Self {
-        self.settings.tag_features = on.then(String::new);
+        self.features_per_tag = on;
         self
     }
 
@@ -358,11 +360,9 @@ impl Config {
                 Ok((doc, mut api, w)) => {
                     warnings.extend(w);
                     api.settings = self.settings.clone();
-                    if api.settings.tag_features.is_some() {
-                        let name = module.clone().or_else(|| multi.then(|| format!("api{i}")));
-                        api.settings.tag_features =
-                            Some(name.map_or_else(String::new, |m| format!("{m}-")));
-                    }
+                    api.settings.tag_features = self.features_per_tag.then(|| {
+                        module_name(module, multi, i).map_or_else(String::new, |m| format!("{m}-"))
+                    });
                     self.select_operations(&doc.raw, &mut api, &mut warnings, &mut errors);
                     apis.push((module.clone(), api));
                 }
@@ -385,7 +385,7 @@ impl Config {
         let mut infos = Vec::new();
         let mut features: Vec<CargoFeature> = Vec::new();
         for (i, ((module, api), (_, path))) in apis.iter().zip(&self.specs).enumerate() {
-            let name = module.clone().or_else(|| multi.then(|| format!("api{i}")));
+            let name = module_name(module, multi, i);
             let info = emit::ModuleInfo {
                 name: name.clone(),
                 feature: name.clone(),
@@ -471,6 +471,11 @@ impl Config {
         }
         Ok(Generated { files, warnings })
     }
+}
+
+/// The module of the `i`th spec: its configured name, or `api{i}` in a crate with several.
+fn module_name(module: &Option<String>, multi: bool, i: usize) -> Option<String> {
+    module.clone().or_else(|| multi.then(|| format!("api{i}")))
 }
 
 /// Where a generated crate keeps the copy of the spec it was generated from:
