@@ -1827,16 +1827,12 @@ pub mod undefined {
     use serde::{Deserialize, Deserializer};
     use serde_json::Value;
 
-    fn empty_object(value: &Value) -> bool {
-        value.as_object().is_some_and(|m| m.is_empty())
-    }
-
     /// A present property: `{}` that `T` rejects → `None`, else `Some(T)`.
     pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<T>, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        let empty = empty_object(&value);
+        let empty = value.as_object().is_some_and(|m| m.is_empty());
         match super::from_value(value) {
             Ok(v) => Ok(Some(v)),
             Err(_) if empty => Ok(None),
@@ -1844,20 +1840,12 @@ pub mod undefined {
         }
     }
 
-    /// As [`deserialize`], for a nullable property: `null` → `Some(None)`.
+    /// As [`deserialize`], for a nullable property: `null` → `Some(None)` (it is
+    /// [`deserialize`] of an `Option<T>`).
     pub fn deserialize_nullable<'de, T: DeserializeOwned, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Option<T>>, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        if value.is_null() {
-            return Ok(Some(None));
-        }
-        let empty = empty_object(&value);
-        match super::from_value(value) {
-            Ok(v) => Ok(Some(Some(v))),
-            Err(_) if empty => Ok(None),
-            Err(e) => Err(D::Error::custom(e)),
-        }
+        deserialize::<Option<T>, D>(deserializer)
     }
 }
 
