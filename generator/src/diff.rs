@@ -783,7 +783,7 @@ impl Cx<'_> {
             new.operations.iter().map(|o| (o.name.wire.as_str(), o)),
         );
         // An operation left over on both sides with the same method and path was renamed.
-        let endpoint = |op: &Operation| (op.method.clone(), op.path.raw.clone());
+        let endpoint = |op: &Operation| (op.method, op.path.raw.clone());
         for i in 0..pairs.len() {
             let (Some(o), None) = pairs[i] else {
                 continue;

@@ -656,7 +656,7 @@ fn emit_request(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
             many => quote!([#(#many),*].concat()),
         }
     });
-    let method = format_ident!("{}", op.method);
+    let method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
     let mut stmts = param_statements(s, &request);
     stmts.extend(credential_statements(api, s, &client, &request));
@@ -716,10 +716,10 @@ fn param_statements(s: &OperationSurface<'_>, request: &proc_macro2::Ident) -> V
             ParamLocation::Cookie => quote!(cookie(#wire, &#value)),
             ParamLocation::Header => quote!(header(#wire, &#value)),
             ParamLocation::Query => {
-                let style = match (p.param.style.as_deref(), p.param.explode) {
-                    (Some("deepObject"), _) => quote!(DeepObject),
-                    (Some("spaceDelimited"), _) => quote!(SpaceDelimited),
-                    (Some("pipeDelimited"), _) => quote!(PipeDelimited),
+                let style = match (p.param.style, p.param.explode) {
+                    (Some(ParamStyle::DeepObject), _) => quote!(DeepObject),
+                    (Some(ParamStyle::SpaceDelimited), _) => quote!(SpaceDelimited),
+                    (Some(ParamStyle::PipeDelimited), _) => quote!(PipeDelimited),
                     (_, Some(false)) => quote!(Form),
                     _ => quote!(FormExploded),
                 };
