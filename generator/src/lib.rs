@@ -32,6 +32,7 @@ pub mod manifest;
 pub mod naming;
 pub mod render;
 pub mod schema_map;
+pub mod surface;
 pub mod sync;
 
 pub use diag::{Diagnostic, Error, Origin, Severity};

@@ -854,9 +854,9 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
         op.name.rust = methods
             .claim(&naming::snake_name(&op.name.wire, "operation"))
             .0;
-        let mut args = Namespace::with_taken(
-            ["body", "self", "request", "response", "credential", "value"].map(String::from),
-        );
+        // Argument names: `body` is the request body's argument and `self` the receiver;
+        // the method body's locals are chosen around these names (`surface::Locals`).
+        let mut args = Namespace::with_taken(["body", "self"].map(String::from));
         for p in &mut op.params {
             p.name.rust = args.claim(&naming::snake_name(&p.name.wire, "param")).0;
         }
