@@ -342,7 +342,7 @@ def main() -> int:
     work = pathlib.Path(args.report).parent / "work"
     work.mkdir(parents=True, exist_ok=True)
 
-    header = f"{'spec':58} {'schemas':>7} {'tried':>6} {'valid':>6} {'accepted':>8} {'equal':>6} {'valid out':>9} {'Unknown':>7}  new failures"
+    header = f"{'spec':64} {'schemas':>7} {'tried':>6} {'valid':>6} {'accepted':>8} {'equal':>6} {'valid out':>9} {'Unknown':>7}  new failures"
     print(header)
     rows, new_failures, seen_expected = [], 0, set()
     for spec in specs:
@@ -369,15 +369,15 @@ def main() -> int:
         new_failures += len(new) + (1 if row["error"] else 0)
         rows.append(row)
         if row["error"]:
-            print(f"{row['spec']:58} ERROR {row['error']}", flush=True)
+            print(f"{row['spec'][-64:]:64} ERROR {row['error']}", flush=True)
             continue
-        print(f"{row['spec']:58} {row['schemas']:7} {row['tried']:6} {row['valid']:6} {row['accepted']:8} "
+        print(f"{row['spec'][-64:]:64} {row['schemas']:7} {row['tried']:6} {row['valid']:6} {row['accepted']:8} "
               f"{row['equal']:6} {row['valid_output']:9} {row['unknown']:7}  {len(new)}", flush=True)
         for f in new[:3]:
             print(f"    {f['kind']}: {f['schema']} ({f['rust']}): {f['what'][:200]}", flush=True)
     total = {k: sum(r.get(k, 0) for r in rows) for k in
              ("schemas", "tried", "valid", "accepted", "equal", "valid_output", "unknown")}
-    print(f"{'total':58} {total['schemas']:7} {total['tried']:6} {total['valid']:6} {total['accepted']:8} "
+    print(f"{'total':64} {total['schemas']:7} {total['tried']:6} {total['valid']:6} {total['accepted']:8} "
           f"{total['equal']:6} {total['valid_output']:9} {total['unknown']:7}  {new_failures}")
     stale = [k for k in expected if k not in seen_expected and any(r["spec"] == k[0] and not r["error"] for r in rows)]
     for k in stale:

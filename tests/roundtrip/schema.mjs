@@ -165,6 +165,43 @@ function closeObjects(node) {
   return node;
 }
 
+// Removes from an instance the properties its schema does not declare, where the schema says
+// nothing of other properties (no `additionalProperties`, `patternProperties`, or free-form
+// object): json-schema-faker sometimes makes some up anyway. A property declared by any branch
+// (`allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`, through `$ref`s) counts as declared.
+function stripUndeclared(instance, schemas, root) {
+  const flat = [];
+  const seen = new Set();
+  const visit = (s, depth) => {
+    if (!s || typeof s !== 'object' || depth > 64 || seen.has(s)) return;
+    seen.add(s);
+    if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
+      const target = s.$ref.slice(2).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .reduce((n, k) => (n && typeof n === 'object' ? n[k] : undefined), root);
+      visit(target, depth + 1);
+    }
+    flat.push(s);
+    for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k])) s[k].forEach((b) => visit(b, depth + 1));
+    for (const k of ['if', 'then', 'else']) visit(s[k], depth + 1);
+  };
+  schemas.forEach((s) => visit(s, 0));
+  if (Array.isArray(instance)) {
+    const items = flat.map((s) => s.items).filter((s) => s && typeof s === 'object');
+    return instance.map((v) => stripUndeclared(v, items, root));
+  }
+  if (!instance || typeof instance !== 'object') return instance;
+  const declared = new Set(flat.flatMap((s) => Object.keys(s.properties || {})));
+  const open = flat.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false)
+    || s.patternProperties || s.unevaluatedProperties) || declared.size === 0;
+  const out = {};
+  for (const [k, v] of Object.entries(instance)) {
+    if (!open && !declared.has(k)) continue;
+    const subs = flat.map((s) => (s.properties && s.properties[k]) || (declared.has(k) ? undefined : s.additionalProperties));
+    out[k] = stripUndeclared(v, subs.filter((s) => s && typeof s === 'object'), root);
+  }
+  return out;
+}
+
 function makeAjv(components) {
   const ajv = new Ajv2020({
     strict: false,
@@ -241,6 +278,10 @@ function generate([spec, schemasFile, n, seed, outFile]) {
       if (instance === undefined) {
         stats.faker_errors++;
         continue;
+      }
+      if (instance && typeof instance === 'object') {
+        const root = { components };
+        instance = stripUndeclared(instance, [{ $ref: `#${pointer}` }], root);
       }
       if (v.validate(instance)) {
         stats.valid++;
