@@ -1,5 +1,6 @@
-//! Generates the fixture specs into `OUT_DIR` through oagen's build-script API, one
-//! self-contained module each; `src/lib.rs` `include!`s them. This proves the fixtures'
+//! Generates the fixture specs into `OUT_DIR` through oagen's build-script API: one
+//! `runtime.rs` shared by all, and one module file per fixture; `src/lib.rs` `include!`s
+//! them. This proves the fixtures'
 //! generated code compiles and exercises the build-script path on every test run.
 
 use std::path::PathBuf;
@@ -41,7 +42,7 @@ fn main() -> Result<(), oagen::Error> {
         config.module(module, spec);
         println!("cargo:rerun-if-changed={spec}");
     }
-    println!("cargo:rerun-if-changed=../templates/runtime.rs");
+    println!("cargo:rerun-if-changed=../templates/runtime");
     let generated = config.generate()?;
     for warning in &generated.warnings {
         println!("cargo:warning={}", warning.to_string().replace('\n', " "));

@@ -31,6 +31,7 @@ pub mod lower;
 pub mod manifest;
 pub mod naming;
 pub mod render;
+mod runtime;
 pub mod schema_map;
 pub mod surface;
 pub mod sync;
@@ -58,8 +59,6 @@ pub fn compile(spec: impl AsRef<Path>) -> Result<(), Error> {
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The runtime module copied into every generated crate.
-const RUNTIME: &str = include_str!("../../templates/runtime.rs");
 /// The `Cargo.toml` template of a generated crate.
 const CARGO_TEMPLATE: &str = include_str!("../../templates/Cargo.toml.jinja");
 
@@ -70,8 +69,10 @@ pub enum Layout {
     /// when it has no module name).
     #[default]
     Crate,
-    /// One self-contained `<module>.rs` per spec, for `include!` from a build script's
-    /// `OUT_DIR`.
+    /// One `<module>.rs` per spec and one [`RUNTIME_FILE`] shared by all of them, for
+    /// `include!` from a build script's `OUT_DIR`: the runtime file declares
+    /// `pub mod runtime`, and each spec's file expects it in its parent module (as
+    /// `super::runtime`).
     SingleFile,
 }
 
@@ -234,9 +235,9 @@ impl Config {
     }
 
     /// The build-script entry point (as in prost-build): generates each spec as one
-    /// self-contained `<module>.rs` in [`Config::out_dir`] (default `OUT_DIR`), for
-    /// `include!`. The module name is the file stem in snake_case
-    /// (`specs/patch-call.json` → `patch_call.rs`).
+    /// `<module>.rs` in [`Config::out_dir`] (default `OUT_DIR`), and the runtime they share
+    /// as [`RUNTIME_FILE`], for `include!` ([`Layout::SingleFile`]). The module name is the
+    /// file stem in snake_case (`specs/patch-call.json` → `patch_call.rs`).
     ///
     /// For Cargo it prints `cargo:rerun-if-changed` for every spec read, each warning as a
     /// `cargo:warning`, and rewrites only files whose content changed, so an unchanged spec
@@ -350,6 +351,18 @@ impl Config {
     /// [`Error::Spec`] with every error of every spec (each with file and JSON pointer),
     /// [`Error::Io`] when a spec cannot be read, [`Error::Internal`] for an oagen bug.
     pub fn generate(&self) -> Result<Generated, Error> {
+        if let Some((_, path)) = self
+            .specs
+            .iter()
+            .find(|(m, _)| m.as_deref() == Some("runtime"))
+        {
+            return Err(Error::Manifest {
+                path: path.display().to_string(),
+                message: "the module name `runtime` is the generated runtime's; choose another \
+                          (for `compile`, rename the spec file)"
+                    .into(),
+            });
+        }
         let mut warnings = Vec::new();
         let mut errors = Vec::new();
         let mut apis = Vec::new();
@@ -382,8 +395,6 @@ impl Config {
         }
 
         let mut files = BTreeMap::new();
-        let runtime_header = render::header("templates/runtime.rs", &self.command);
-        let runtime_text = format!("{runtime_header}\n\n{RUNTIME}");
         let mut infos = Vec::new();
         let mut features: Vec<CargoFeature> = Vec::new();
         for (i, ((module, api), (_, path))) in apis.iter().zip(&self.specs).enumerate() {
@@ -398,16 +409,8 @@ impl Config {
             let module = emit::emit(api);
             match self.layout {
                 Layout::SingleFile => {
-                    let runtime = syn::parse_file(RUNTIME).map_err(|e| Error::Internal {
-                        item: "templates/runtime.rs".into(),
-                        message: e.to_string(),
-                    })?;
                     let file_name = format!("{}.rs", name.as_deref().unwrap_or("api"));
-                    let text = render::rust_file(
-                        emit::single_file(&runtime, &module),
-                        &header,
-                        &file_name,
-                    )?;
+                    let text = render::rust_file(emit::single_file(&module), &header, &file_name)?;
                     files.insert(PathBuf::from(file_name), text);
                 }
                 Layout::Crate => {
@@ -442,8 +445,8 @@ impl Config {
             }));
             infos.push(info);
         }
+        self.add_runtime(&mut files)?;
         if self.layout == Layout::Crate {
-            files.insert(PathBuf::from("src/runtime.rs"), runtime_text);
             let description = self.description.clone().unwrap_or_else(|| {
                 let titles: Vec<&str> = infos.iter().map(|i| i.title.as_str()).collect();
                 format!("Typed async client for {}", titles.join(", "))
@@ -474,6 +477,38 @@ impl Config {
         Ok(Generated { files, warnings })
     }
 }
+
+impl Config {
+    /// Adds the runtime the generated API modules in `files` use: one for all of them,
+    /// `src/runtime/` in a crate, `runtime.rs` (for `include!`) in single-file layout.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when a runtime template does not parse (an oagen bug).
+    fn add_runtime(&self, files: &mut BTreeMap<PathBuf, String>) -> Result<(), Error> {
+        let code = files
+            .iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "rs"))
+            .map(|(_, text)| text.as_str());
+        let parts = runtime::select(code)?;
+        match self.layout {
+            Layout::Crate => {
+                files.extend(runtime::crate_files(&parts, |template| {
+                    render::header(template, &self.command)
+                }));
+            }
+            Layout::SingleFile => {
+                let header = render::header("templates/runtime/", &self.command);
+                let tokens = runtime::single_file_tokens(&parts)?;
+                let text = render::rust_file(tokens, &header, RUNTIME_FILE)?;
+                files.insert(PathBuf::from(RUNTIME_FILE), text);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The runtime's file in single-file layout, `include!`d beside the API modules.
+pub const RUNTIME_FILE: &str = "runtime.rs";
 
 /// The module of the `i`th spec: its configured name, or `api{i}` in a crate with several.
 fn module_name(module: &Option<String>, multi: bool, i: usize) -> Option<String> {

@@ -48,7 +48,7 @@ fn generate_writes_a_standalone_crate_that_compiles() {
     for file in [
         "Cargo.toml",
         "src/lib.rs",
-        "src/runtime.rs",
+        "src/runtime/mod.rs",
         "src/types.rs",
         "src/client.rs",
     ] {

@@ -88,12 +88,7 @@ fn generate(name: &str, configure: impl FnOnce(&mut Config)) -> (String, Vec<Str
         .module("shop", "shop.yaml");
     configure(&mut config);
     let generated = config.generate().unwrap();
-    let text = generated
-        .files
-        .values()
-        .next()
-        .unwrap()
-        .replace("async fn", "fn");
+    let text = generated.files[std::path::Path::new("shop.rs")].replace("async fn", "fn");
     let warnings = generated.warnings.iter().map(ToString::to_string).collect();
     (text, warnings)
 }
@@ -336,4 +331,102 @@ fn features_per_tag_gate_operations_and_the_types_only_they_need() {
     let off = Config::new().root(&d).spec("shop.yaml").generate().unwrap();
     let text = off.files[&PathBuf::from("src/types.rs")].clone();
     assert!(!text.contains("#[cfg(feature"), "off by default");
+}
+
+/// A spec with a `multipart/form-data` body, which needs the runtime's multipart module.
+const UPLOAD: &str = r#"openapi: 3.0.3
+info: {title: Upload, version: '1'}
+paths:
+  /files:
+    post:
+      operationId: upload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {type: string, format: binary}
+      responses:
+        '204': {description: stored}
+"#;
+
+/// The files `config` generates for `shop.yaml` (with `upload.yaml` too when `upload`).
+fn generate_files(
+    name: &str,
+    layout: Layout,
+    upload: bool,
+) -> std::collections::BTreeMap<PathBuf, String> {
+    let d = dir(name);
+    std::fs::write(d.join("upload.yaml"), UPLOAD).unwrap();
+    let mut config = Config::new();
+    config.root(&d).layout(layout).module("shop", "shop.yaml");
+    if upload {
+        config.module("upload", "upload.yaml");
+    }
+    config.generate().unwrap().files
+}
+
+#[test]
+fn specs_of_one_build_script_share_one_runtime_with_only_the_modules_they_use() {
+    let files = generate_files("runtime-single", Layout::SingleFile, false);
+    let names: Vec<_> = files.keys().map(|p| p.display().to_string()).collect();
+    assert_eq!(names, ["runtime.rs", "shop.rs"]);
+    let runtime = &files[&PathBuf::from("runtime.rs")];
+    assert!(runtime.contains("pub mod runtime {"));
+    assert!(runtime.contains("    mod pagination {"), "shop has a list");
+    assert!(!runtime.contains("mod multipart"), "no spec sends a form");
+    assert!(!runtime.contains("mod oauth2"), "no spec uses OAuth2");
+    let shop = &files[&PathBuf::from("shop.rs")];
+    assert!(shop.contains("pub use super::runtime;"));
+    assert!(
+        !shop.contains("mod runtime"),
+        "the API module has no runtime of its own"
+    );
+
+    let files = generate_files("runtime-single-two", Layout::SingleFile, true);
+    let names: Vec<_> = files.keys().map(|p| p.display().to_string()).collect();
+    assert_eq!(names, ["runtime.rs", "shop.rs", "upload.rs"]);
+    let runtime = &files[&PathBuf::from("runtime.rs")];
+    assert_eq!(
+        runtime.matches("pub enum Error<E>").count(),
+        1,
+        "one Error type"
+    );
+    assert!(
+        runtime.contains("    mod multipart {"),
+        "upload sends a form"
+    );
+    assert!(runtime.contains("    mod pagination {"), "shop has a list");
+}
+
+#[test]
+fn a_crate_has_one_runtime_directory_with_only_the_modules_its_specs_use() {
+    let runtime_files = |upload| -> Vec<String> {
+        generate_files("runtime-crate", Layout::Crate, upload)
+            .keys()
+            .filter_map(|p| p.strip_prefix("src/runtime").ok())
+            .map(|p| p.display().to_string())
+            .collect()
+    };
+    let shop = runtime_files(false);
+    assert!(shop.contains(&"mod.rs".to_string()), "{shop:?}");
+    assert!(shop.contains(&"transport.rs".to_string()), "{shop:?}");
+    assert!(shop.contains(&"pagination.rs".to_string()), "{shop:?}");
+    assert!(!shop.contains(&"multipart.rs".to_string()), "{shop:?}");
+    let both = runtime_files(true);
+    assert!(both.contains(&"multipart.rs".to_string()), "{both:?}");
+    assert_eq!(both.len(), shop.len() + 1, "{both:?}");
+}
+
+#[test]
+fn a_module_named_runtime_is_an_error() {
+    let d = dir("runtime-name");
+    let err = Config::new()
+        .root(&d)
+        .module("runtime", "shop.yaml")
+        .generate()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the module name `runtime`"), "{err}");
 }

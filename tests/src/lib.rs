@@ -3,6 +3,10 @@
 //! The repository README is included below, so its Rust example is compiled as a doctest.
 #![doc = include_str!("../../README.md")]
 
+// The runtime every fixture module below shares (`pub mod runtime`, one `Error` type);
+// each module takes it from its parent as `super::runtime`.
+include!(concat!(env!("OUT_DIR"), "/runtime.rs"));
+
 /// The Vocode "Update Action" excerpt of seed 000 (OpenAPI 3.0.2, FastAPI style).
 pub mod excerpt {
     include!(concat!(env!("OUT_DIR"), "/excerpt.rs"));
@@ -37,6 +41,8 @@ pub mod client_params {
 /// Every earlier version of the Vocode spec (`fixtures/vocode-history/`), from OpenAPI 3.0.2
 /// (2023-08) to 3.1.0 (2024-08): each one generates and compiles.
 pub mod vocode_history {
+    pub use super::runtime;
+
     /// 2023-08-22, OpenAPI 3.0.2.
     pub mod v2023_08_22 {
         include!(concat!(env!("OUT_DIR"), "/vocode_2023_08_22.rs"));

@@ -378,18 +378,14 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
     }
 }
 
-/// One self-contained module for `include!` (build scripts): runtime, types and client
-/// inline.
-pub fn single_file(runtime: &syn::File, module: &Module) -> TokenStream {
-    let runtime_attrs = &runtime.attrs;
-    let runtime_items = &runtime.items;
+/// One API module for `include!` (build scripts): types and client inline, with the
+/// runtime (generated once for all APIs, see [`crate::RUNTIME_FILE`]) taken from the
+/// enclosing module, where it must be in scope as `runtime`.
+pub fn single_file(module: &Module) -> TokenStream {
     let types = &module.types;
     let client = &module.client;
     quote! {
-        pub mod runtime {
-            #(#runtime_attrs)*
-            #(#runtime_items)*
-        }
+        pub use super::runtime;
         pub mod types {
             #types
         }

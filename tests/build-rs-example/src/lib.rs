@@ -1,7 +1,12 @@
 //! An application crate that generates its Bird Channels client at build time (see
 //! `build.rs`) instead of committing it.
 
-/// The generated SDK: `runtime`, `types` and `client` modules, `Client` and `Error`.
+// The runtime of the generated code (`pub mod runtime`): one for every spec the build
+// script compiles, with one `Error` type. Each API module takes it from its parent.
+include!(concat!(env!("OUT_DIR"), "/runtime.rs"));
+
+/// The generated SDK: `types` and `client` modules, `Client` and `Error` (and `runtime`,
+/// re-exported from the crate root).
 #[allow(missing_docs)]
 pub mod bird {
     include!(concat!(env!("OUT_DIR"), "/patch_call.rs"));

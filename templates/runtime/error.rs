@@ -1,0 +1,183 @@
+//! [`Error`] is everything that can go wrong with one call: a documented error status with
+//! its typed body, an undocumented status, a body that does not decode, a timeout, a
+//! transport failure or a request that cannot be built; each keeps status, headers and the
+//! vendor's request id.
+
+use super::{Bytes, HeaderMap, StatusCode};
+use std::fmt;
+use std::time::Duration;
+
+/// Response headers that carry the vendor's request id, in the order they are looked up.
+pub const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-correlation-id",
+    "x-trace-id",
+];
+
+pub(super) fn request_id_of(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
+}
+
+/// Everything that can go wrong with one API call.
+///
+/// `E` is the operation's enum of documented error responses (one variant per documented
+/// non-success status, `4XX`/`5XX` range or `default`, holding the typed body); operations
+/// without documented errors use [`std::convert::Infallible`].
+///
+/// Every case that received a response exposes its [`status`](Error::status),
+/// [`headers`](Error::headers) and the vendor's [`request_id`](Error::request_id).
+/// Credentials never appear in the `Debug` or `Display` output.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The server answered with a documented error status; `body` is its typed body.
+    Api {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// The documented error body.
+        body: E,
+    },
+    /// The server answered with a status the spec does not document.
+    UnexpectedStatus {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// The raw body.
+        body: Bytes,
+    },
+    /// The body did not match the documented schema.
+    Decode {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// The raw body, kept for inspection.
+        body: Bytes,
+        /// The JSON path of the value that failed (`items[2].id`; `.` for the root).
+        path: String,
+        /// Why decoding failed.
+        source: serde_json::Error,
+    },
+    /// No complete response arrived within the timeout (per request or the client's).
+    Timeout(std::time::Duration),
+    /// Connecting, sending or receiving failed.
+    Transport(reqwest::Error),
+    /// The request could not be built (invalid base URL, a header value with CR/LF, a body
+    /// that does not serialize).
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            Error::Transport(e) => e.status(),
+            Error::Timeout(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The response headers, when a response was received.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api { headers, .. }
+            | Error::UnexpectedStatus { headers, .. }
+            | Error::Decode { headers, .. } => Some(headers),
+            Error::Timeout(_) | Error::Transport(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The vendor's request id (the first of [`REQUEST_ID_HEADERS`] the response carries),
+    /// to quote in a support ticket.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers().and_then(request_id_of)
+    }
+
+    /// The raw response body, for an undocumented status or a body that did not decode.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        match self {
+            Error::UnexpectedStatus { body, .. } | Error::Decode { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The documented error body, if the server sent one.
+    pub fn body(&self) -> Option<&E> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// True for a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { status, body, .. } => write!(f, "API error {status}: {body:?}"),
+            Error::UnexpectedStatus { status, body, .. } => {
+                write!(f, "undocumented status {status} ({} byte body)", body.len())
+            }
+            Error::Decode {
+                status,
+                path,
+                source,
+                ..
+            } => {
+                write!(
+                    f,
+                    "response with status {status} did not decode at `{path}`: {source}"
+                )
+            }
+            Error::Timeout(limit) => write!(f, "no response within {limit:?}"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+        }?;
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source, .. } => Some(source),
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A failure before any response could be interpreted; converted into [`Error`].
+#[derive(Debug)]
+#[doc(hidden)]
+pub enum Failure {
+    Timeout(Duration),
+    Transport(reqwest::Error),
+    InvalidRequest(String),
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Timeout(d) => Error::Timeout(d),
+            Failure::Transport(e) => Error::Transport(e),
+            Failure::InvalidRequest(m) => Error::InvalidRequest(m),
+        }
+    }
+}

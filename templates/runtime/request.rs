@@ -1,0 +1,172 @@
+//! [`Request`] builds one HTTP request: path segments are percent-encoded one segment at a
+//! time, query values are form-encoded in the parameter's style, header values containing CR
+//! or LF are refused; errors are kept and reported when the request is sent.
+
+use super::encoding::{bracket_pairs, value_text};
+use super::{form_pairs, param, urlencoded, Bytes, HeaderMap, QueryStyle, Secret, TokenProvider};
+
+/// One HTTP request under construction. Errors are kept and reported when it is sent.
+#[derive(Debug)]
+pub struct Request {
+    pub(super) method: reqwest::Method,
+    pub(super) template: &'static str,
+    pub(super) segments: Vec<String>,
+    pub(super) query: Vec<(String, String)>,
+    pub(super) secret_query: Vec<(String, Secret)>,
+    pub(super) headers: HeaderMap,
+    pub(super) cookies: Vec<(String, String)>,
+    pub(super) token: Option<std::sync::Arc<dyn TokenProvider>>,
+    pub(super) body: Option<(String, Bytes)>,
+    pub(super) error: Option<String>,
+    pub(super) url: Option<String>,
+}
+
+impl Request {
+    /// A request for the path `template` (for tracing), made of `segments`, each
+    /// percent-encoded as one path segment (so `/`, `?` and `#` in a value cannot change
+    /// the path or query) and appended to the client's base URL.
+    pub fn new(method: reqwest::Method, template: &'static str, segments: Vec<String>) -> Self {
+        Request {
+            method,
+            template,
+            segments,
+            query: Vec::new(),
+            secret_query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            token: None,
+            body: None,
+            error: None,
+            url: None,
+        }
+    }
+
+    /// Appends `name=value` to the query string; an array value repeats the name per item
+    /// (OpenAPI `style: form`, `explode: true`, the default for query parameters).
+    pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        self.query_styled(name, value, QueryStyle::FormExploded);
+    }
+
+    /// Appends a query parameter in the given style.
+    pub fn query_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) {
+        let value = match serde_json::to_value(value) {
+            Ok(v) => v,
+            Err(e) => return self.fail(format!("query parameter `{name}`: {e}")),
+        };
+        use serde_json::Value;
+        let joined =
+            |items: &[Value], sep: &str| items.iter().map(value_text).collect::<Vec<_>>().join(sep);
+        match (style, &value) {
+            (_, Value::Null) => {}
+            (QueryStyle::DeepObject, _) => bracket_pairs(name, &value, &mut self.query),
+            (QueryStyle::FormExploded, Value::Array(items)) => {
+                for item in items {
+                    self.query.push((name.to_string(), value_text(item)));
+                }
+            }
+            (QueryStyle::FormExploded, Value::Object(map)) => {
+                for (k, v) in map {
+                    self.query.push((k.clone(), value_text(v)));
+                }
+            }
+            (QueryStyle::Form, Value::Object(map)) => {
+                let flat: Vec<String> = map
+                    .iter()
+                    .flat_map(|(k, v)| [k.clone(), value_text(v)])
+                    .collect();
+                self.query.push((name.to_string(), flat.join(",")));
+            }
+            (QueryStyle::Form, Value::Array(items)) => {
+                self.query.push((name.to_string(), joined(items, ",")))
+            }
+            (QueryStyle::SpaceDelimited, Value::Array(items)) => {
+                self.query.push((name.to_string(), joined(items, " ")))
+            }
+            (QueryStyle::PipeDelimited, Value::Array(items)) => {
+                self.query.push((name.to_string(), joined(items, "|")))
+            }
+            (_, other) => self.query.push((name.to_string(), value_text(other))),
+        }
+    }
+
+    /// Sets a header (`style: simple`: arrays comma-separated); a value with CR, LF or
+    /// other bytes not allowed in a header is refused.
+    pub fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.insert_header(name, &param(value), false);
+    }
+
+    /// Adds a cookie (`in: cookie`, `style: form`); the value is percent-encoded.
+    pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let text = param(value);
+        let encoded: String = text
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~!$&'()*+/:<=>?@[]^`{|}".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        self.cookies.push((name.to_string(), encoded));
+    }
+
+    pub(super) fn insert_header(&mut self, name: &'static str, value: &str, sensitive: bool) {
+        match reqwest::header::HeaderValue::from_str(value) {
+            Ok(mut v) => {
+                v.set_sensitive(sensitive);
+                self.headers.insert(name, v);
+            }
+            Err(_) => self.fail(format!(
+                "header `{name}` has a value that is not allowed in HTTP headers (CR, LF or control characters)"
+            )),
+        }
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(("application/json".into(), bytes.into())),
+            Err(e) => self.fail(format!("request body does not serialize: {e}")),
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from an object (nested objects in
+    /// bracket notation, see [`form_pairs`]).
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_value(body) {
+            Ok(value @ serde_json::Value::Object(_)) => {
+                let pairs = form_pairs(&value);
+                let text = urlencoded(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                self.body = Some((
+                    "application/x-www-form-urlencoded".into(),
+                    text.into_bytes().into(),
+                ));
+            }
+            Ok(_) => self.fail("a form body must be an object".into()),
+            Err(e) => self.fail(format!("request body does not serialize: {e}")),
+        }
+    }
+
+    /// Sets a text body (`text/plain` and other `text/*`).
+    pub fn text(&mut self, content_type: &str, body: &str) {
+        self.body = Some((
+            content_type.to_string(),
+            Bytes::copy_from_slice(body.as_bytes()),
+        ));
+    }
+
+    /// Sets a raw body with its media type.
+    pub fn bytes(&mut self, content_type: &str, body: impl Into<Bytes>) {
+        self.body = Some((content_type.to_string(), body.into()));
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+}
