@@ -30,6 +30,7 @@ pub mod load;
 pub mod lower;
 pub mod manifest;
 pub mod naming;
+pub mod overlay;
 pub mod render;
 pub mod sync;
 
