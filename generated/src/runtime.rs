@@ -74,6 +74,21 @@ impl UnknownValue {
     }
 }
 
+impl serde::Serialize for UnknownValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        UNKNOWN_SERIALIZED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// How many catch-all values ([`UnknownValue`], [`UnknownVariant`]) this process has
+/// serialized. The schema round-trip harness (`tests/roundtrip` in oagen) reads it around one
+/// deserialize-and-serialize to see whether a value landed in a catch-all (counting at
+/// serialization sees only the values kept, not an untagged union's discarded attempts).
+#[doc(hidden)]
+pub static UNKNOWN_SERIALIZED: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
 /// A tagged-union member this version of the SDK does not know: its tag and the whole JSON
 /// object as received. Serialized back unchanged; only deserialization creates one.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +120,7 @@ impl UnknownVariant {
 
 impl serde::Serialize for UnknownVariant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        UNKNOWN_SERIALIZED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.value.serialize(serializer)
     }
 }

@@ -32,6 +32,8 @@ pub mod manifest;
 pub mod naming;
 pub mod overlay;
 pub mod render;
+pub mod schema_map;
+pub mod surface;
 pub mod sync;
 
 pub use diag::{Diagnostic, Error, Origin, Severity};

@@ -52,6 +52,12 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Print, as a JSON object, the Rust type of every component schema: its JSON pointer →
+    /// the type's path in the generated crate (`types::Call`); see `oagen::schema_map`.
+    Schemas {
+        /// The spec.
+        spec: PathBuf,
+    },
     /// Compare two versions of a spec: what changed in the generated SDK, what breaks, and
     /// the version bump it calls for.
     Diff {
@@ -196,6 +202,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 api.operations.len(),
                 warnings.len()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schemas { spec } => {
+            let map = oagen::schema_map::schema_types(&load(&spec)?);
+            let json = serde_json::to_string_pretty(&map).map_err(|e| Error::Internal {
+                item: "schema map".into(),
+                message: e.to_string(),
+            })?;
+            println!("{json}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Diff {

@@ -62,7 +62,10 @@ impl ::serde::Serialize for AmdResultResult {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unrecognized(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -923,7 +926,10 @@ impl ::serde::Serialize for CallFlowCommandConditionOperator {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -979,7 +985,10 @@ impl ::serde::Serialize for CallFlowCommandConditionVariable {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -1236,7 +1245,10 @@ impl ::serde::Serialize for CallType {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -1314,7 +1326,10 @@ impl ::serde::Serialize for ChannelsCallStatus {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -1375,7 +1390,10 @@ impl ::serde::Serialize for Direction {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -1608,7 +1626,10 @@ impl ::serde::Serialize for HangupSource {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -2266,7 +2287,10 @@ impl ::serde::Serialize for SipType {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 

@@ -91,7 +91,10 @@ impl ::serde::Serialize for ActionDtoType {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 

@@ -1041,7 +1041,10 @@ impl ::serde::Serialize for AgentEndpointingSensitivity {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -1095,7 +1098,10 @@ impl ::serde::Serialize for AgentIvrNavigationMode {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -1910,7 +1916,10 @@ impl ::serde::Serialize for BuyPhoneNumberRequestTelephonyProvider {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -2136,7 +2145,10 @@ impl ::serde::Serialize for CallHumanDetectionResult {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -2189,7 +2201,10 @@ impl ::serde::Serialize for CallOnNoHumanAnswer {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -2265,7 +2280,10 @@ impl ::serde::Serialize for CallStage {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -2332,7 +2350,10 @@ impl ::serde::Serialize for CallStageOutcome {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -2395,7 +2416,10 @@ impl ::serde::Serialize for CallStatus {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -3345,7 +3369,10 @@ impl ::serde::Serialize for EventType {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -3620,7 +3647,10 @@ impl ::serde::Serialize for HttpMethod {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -3690,7 +3720,10 @@ impl ::serde::Serialize for InternalLlmFallbackProvider {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -3743,7 +3776,10 @@ impl ::serde::Serialize for InterruptSensitivity {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -3823,7 +3859,10 @@ impl ::serde::Serialize for Language {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -4862,7 +4901,10 @@ impl ::serde::Serialize for PlanType {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -5119,7 +5161,10 @@ impl ::serde::Serialize for PlayHtVoiceParamsQuality {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -5212,7 +5257,10 @@ impl ::serde::Serialize for PlayHtVoiceParamsVersion {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 
@@ -5633,7 +5681,10 @@ impl ::serde::Serialize for RimeVoiceModelId {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
     }
 }
 

@@ -257,7 +257,10 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
 
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
+                    match self {
+                        Self::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                        known => serializer.serialize_str(known.as_str()),
+                    }
                 }
             }
 
