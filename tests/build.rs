@@ -8,6 +8,7 @@ use std::path::PathBuf;
 const FIXTURES: &[(&str, &str)] = &[
     ("excerpt", "fixtures/vocode-update-action-excerpt.yaml"),
     ("rules", "fixtures/rules.yaml"),
+    ("extensions", "fixtures/extensions.yaml"),
     ("client_params", "fixtures/client/params.yaml"),
     ("client_auth", "fixtures/client/auth.yaml"),
     ("client_pagination", "fixtures/client/pagination.yaml"),

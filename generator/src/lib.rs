@@ -30,6 +30,7 @@ pub mod load;
 pub mod lower;
 pub mod manifest;
 pub mod naming;
+pub mod overlay;
 pub mod render;
 mod runtime;
 pub mod schema_map;
@@ -374,7 +375,12 @@ impl Config {
             match result {
                 Ok((doc, mut api, w)) => {
                     warnings.extend(w);
+                    // Extern types the spec declares (`x-oagen-type`); the config's win.
+                    let declared = std::mem::take(&mut api.settings.extern_types);
                     api.settings = self.settings.clone();
+                    for (schema, path) in declared {
+                        api.settings.extern_types.entry(schema).or_insert(path);
+                    }
                     api.settings.tag_features = self.features_per_tag.then(|| {
                         module_name(module, multi, i).map_or_else(String::new, |m| format!("{m}-"))
                     });

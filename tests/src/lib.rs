@@ -17,6 +17,11 @@ pub mod rules {
     include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 }
 
+/// `fixtures/extensions.yaml`: names and types the spec asks for through `x-` extensions.
+pub mod extensions {
+    include!(concat!(env!("OUT_DIR"), "/extensions.rs"));
+}
+
 /// `fixtures/client/auth.yaml`: every kind of security scheme.
 pub mod client_auth {
     include!(concat!(env!("OUT_DIR"), "/client_auth.rs"));

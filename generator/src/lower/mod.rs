@@ -9,6 +9,7 @@
 //! 5. `pagination::detect_all` — recognises paginated list operations (rules in
 //!    `lower/pagination.rs`).
 
+mod extensions;
 pub mod pagination;
 mod schema;
 
@@ -88,7 +89,10 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     let mut diags = l.diags;
     merge_duplicates(&mut api, l.duplicates);
     open_response_types(&mut api);
-    assign_names(&mut api, &mut diags);
+    let overrides = extensions::read(&api, &doc.raw, &mut diags);
+    assign_names(&mut api, &overrides, &mut diags);
+    extensions::name_variants(&mut api, &doc.raw, &mut diags);
+    api.settings.extern_types = extensions::extern_types(&api, &doc.raw, &mut diags);
     check_alias_cycles(&mut api, &mut diags);
     break_cycles(&mut api);
     pagination::detect_all(&mut api, &doc.raw);
@@ -774,7 +778,7 @@ fn open_response_types(api: &mut Api) {
 
 /// Pass 3: Rust names. Types are claimed component-first, each group sorted by wanted name
 /// then pointer, so adding or reordering unrelated schemas never renames a type.
-fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
+fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Diagnostics) {
     let mut order: Vec<usize> = (0..api.types.len()).collect();
     let is_component = |t: &TypeDef| {
         t.origin.pointer.starts_with("/components/schemas/")
@@ -790,9 +794,15 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
     });
     let mut types = Namespace::default();
     for i in order {
-        let wanted = naming::type_name(&api.types[i].name.rust, "Type");
+        let requested = overrides.types.get(&i);
+        let wanted = naming::type_name(
+            requested.map_or(&api.types[i].name.rust, |r| &r.name),
+            "Type",
+        );
         let (rust, renamed) = types.claim(&wanted);
-        if renamed && is_component(&api.types[i]) {
+        if let Some(r) = requested {
+            r.check(&wanted, &rust, diags);
+        } else if renamed && is_component(&api.types[i]) {
             diags.warn(
                 api.types[i].origin.clone(),
                 format!(
@@ -803,12 +813,18 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
         }
         api.types[i].name.rust = rust;
     }
-    for ty in &mut api.types {
+    for (i, ty) in api.types.iter_mut().enumerate() {
         match &mut ty.kind {
             TypeKind::Struct(s) => {
                 let mut fields = Namespace::with_taken(["additional_properties".to_string()]);
-                for f in &mut s.fields {
-                    f.name.rust = fields.claim(&naming::snake_name(&f.name.wire, "field")).0;
+                for (j, f) in s.fields.iter_mut().enumerate() {
+                    let requested = overrides.fields.get(&(i, j));
+                    let wanted =
+                        naming::snake_name(requested.map_or(&f.name.wire, |r| &r.name), "field");
+                    f.name.rust = fields.claim(&wanted).0;
+                    if let Some(r) = requested {
+                        r.check(&wanted, &f.name.rust, diags);
+                    }
                 }
             }
             TypeKind::Enum(_)
@@ -853,25 +869,43 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
             methods.claim(&format!("with_{}_client_credentials", scheme.name.rust));
         }
     }
-    let mut order: Vec<usize> = (0..api.operations.len()).collect();
-    order.sort_by_key(|&i| {
-        let op = &api.operations[i];
+    // Names the spec asks for (extensions) are claimed before derived ones.
+    let mut order: Vec<(bool, String, usize)> = api
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let requested = overrides.operations.get(&i);
+            let wanted =
+                naming::snake_name(requested.map_or(&op.name.wire, |r| &r.name), "operation");
+            (requested.is_none(), wanted, i)
+        })
+        .collect();
+    order.sort_by_key(|(derived, wanted, i)| {
+        let op = &api.operations[*i];
         (
-            naming::snake_name(&op.name.wire, "operation"),
+            *derived,
+            wanted.clone(),
             op.path.raw.clone(),
             op.method.as_str(),
         )
     });
-    for i in order {
+    for (_, wanted, i) in order {
         let op = &mut api.operations[i];
-        op.name.rust = methods
-            .claim(&naming::snake_name(&op.name.wire, "operation"))
-            .0;
+        op.name.rust = methods.claim(&wanted).0;
+        if let Some(r) = overrides.operations.get(&i) {
+            r.check(&wanted, &op.name.rust, diags);
+        }
         // Argument names: `body` is the request body's argument and `self` the receiver;
         // the method body's locals are chosen around these names (`surface::Locals`).
         let mut args = Namespace::with_taken(["body", "self"].map(String::from));
-        for p in &mut op.params {
-            p.name.rust = args.claim(&naming::snake_name(&p.name.wire, "param")).0;
+        for (j, p) in op.params.iter_mut().enumerate() {
+            let requested = overrides.params.get(&(i, j));
+            let wanted = naming::snake_name(requested.map_or(&p.name.wire, |r| &r.name), "param");
+            p.name.rust = args.claim(&wanted).0;
+            if let Some(r) = requested {
+                r.check(&wanted, &p.name.rust, diags);
+            }
         }
     }
     api.operations.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
