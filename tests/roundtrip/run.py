@@ -80,9 +80,18 @@ def limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def run(cmd, timeout, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=limit_memory, **kw)
+def run(cmd, timeout, stdin=None, **kw):
+    """Runs a command in a process group of its own, killed whole on timeout (cargo's rustc
+    children included)."""
+    with subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=limit_memory, start_new_session=True, **kw) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.communicate()
+            raise
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 RUNNER = """//! Written by oagen's tests/roundtrip/run.py: reads `[{{"schema", "instance"}}]` on stdin and
@@ -257,8 +266,7 @@ def check_spec(spec, args, oagen, work):
     binary = pathlib.Path(args.target_dir) / "debug" / binary_name
     (d / "input.json").write_text(json.dumps(instances))
     with open(d / "input.json") as stdin:
-        ran = subprocess.run([str(binary)], stdin=stdin, capture_output=True, text=True,
-                             timeout=left(), preexec_fn=limit_memory)
+        ran = run([str(binary)], left(), stdin=stdin)
     if ran.returncode != 0:
         row["error"] = "runner: " + (ran.stderr.strip().splitlines() or ["?"])[-1][:200]
         return row
