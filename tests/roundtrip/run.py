@@ -23,7 +23,8 @@ stays absent and `{}` given for one reads as absent; a `null` instance of a comp
 has no null of its own is read as `Option<T>`, where uses of it carry the nullability); no
 value may land in an `Unknown` catch-all, since every value of a valid instance is declared.
 
-It prints one line per spec (schemas, instances tried / valid / accepted / round-trip equal /
+It prints one line per spec (schemas, schemas covered by a valid instance, instances tried /
+valid / accepted / round-trip equal /
 still valid / wrongly Unknown) and writes a JSON report with the first failing instances of
 each spec. Failures listed in an expected-failures file (`--expected FILE`: lines
 `SPEC<TAB>POINTER<TAB>KIND<TAB>reason`, KIND one of rejected, changed, unknown, invalid-output)
@@ -217,7 +218,7 @@ def check_spec(spec, args, oagen, work):
     """Runs the harness on one spec; returns its row for the report."""
     label = spec_label(spec)
     name = slug(label)
-    row = {"spec": label, "schemas": 0, "tried": 0, "valid": 0, "accepted": 0, "equal": 0,
+    row = {"spec": label, "schemas": 0, "covered": 0, "tried": 0, "valid": 0, "accepted": 0, "equal": 0,
            "valid_output": 0, "unknown": 0, "failures": [], "skipped": [], "error": ""}
     deadline = time.monotonic() + args.timeout
     left = lambda: max(1, deadline - time.monotonic())
@@ -241,6 +242,7 @@ def check_spec(spec, args, oagen, work):
     for pointer, s in generated["schemas"].items():
         row["tried"] += s["tried"]
         row["valid"] += s["valid"]
+        row["covered"] += s["valid"] > 0
         if s["error"] and not s["valid"]:
             row["skipped"].append({"schema": pointer, "reason": s["error"]})
     crate = d / "crate"
@@ -350,7 +352,7 @@ def main() -> int:
     work = pathlib.Path(args.report).parent / "work"
     work.mkdir(parents=True, exist_ok=True)
 
-    header = f"{'spec':64} {'schemas':>7} {'tried':>6} {'valid':>6} {'accepted':>8} {'equal':>6} {'valid out':>9} {'Unknown':>7}  new failures"
+    header = f"{'spec':64} {'schemas':>7} {'covered':>7} {'tried':>6} {'valid':>6} {'accepted':>8} {'equal':>6} {'valid out':>9} {'Unknown':>7}  new failures"
     print(header)
     rows, new_failures, seen_expected = [], 0, set()
     for spec in specs:
@@ -379,13 +381,13 @@ def main() -> int:
         if row["error"]:
             print(f"{row['spec'][-64:]:64} ERROR {row['error']}", flush=True)
             continue
-        print(f"{row['spec'][-64:]:64} {row['schemas']:7} {row['tried']:6} {row['valid']:6} {row['accepted']:8} "
+        print(f"{row['spec'][-64:]:64} {row['schemas']:7} {row['covered']:7} {row['tried']:6} {row['valid']:6} {row['accepted']:8} "
               f"{row['equal']:6} {row['valid_output']:9} {row['unknown']:7}  {len(new)}", flush=True)
         for f in new[:3]:
             print(f"    {f['kind']}: {f['schema']} ({f['rust']}): {f['what'][:200]}", flush=True)
     total = {k: sum(r.get(k, 0) for r in rows) for k in
-             ("schemas", "tried", "valid", "accepted", "equal", "valid_output", "unknown")}
-    print(f"{'total':64} {total['schemas']:7} {total['tried']:6} {total['valid']:6} {total['accepted']:8} "
+             ("schemas", "covered", "tried", "valid", "accepted", "equal", "valid_output", "unknown")}
+    print(f"{'total':64} {total['schemas']:7} {total['covered']:7} {total['tried']:6} {total['valid']:6} {total['accepted']:8} "
           f"{total['equal']:6} {total['valid_output']:9} {total['unknown']:7}  {new_failures}")
     stale = [k for k in expected if k not in seen_expected and any(r["spec"] == k[0] and not r["error"] for r in rows)]
     for k in stale:
