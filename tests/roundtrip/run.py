@@ -378,6 +378,7 @@ def main() -> int:
         row["failures"] = [f for fs in kept.values() for f in fs[:args.examples]]
         new_failures += len(new) + (1 if row["error"] else 0)
         rows.append(row)
+        pathlib.Path(args.report).write_text(json.dumps({"specs": rows}, indent=1))
         if row["error"]:
             print(f"{row['spec'][-64:]:64} ERROR {row['error']}", flush=True)
             continue
