@@ -392,7 +392,7 @@ def main() -> int:
           f"{total['equal']:6} {total['valid_output']:9} {total['unknown']:7}  {new_failures}")
     stale = [k for k in expected if k not in seen_expected and any(r["spec"] == k[0] and not r["error"] for r in rows)]
     for k in stale:
-        print(f"note: expected failure no longer happens (remove it from the list): {' '.join(k)}")
+        print(f"note: listed failure not seen in this run (if fixed, remove it from the list): {' '.join(k)}")
     pathlib.Path(args.report).write_text(json.dumps({"total": total, "specs": rows}, indent=1))
     print(f"report: {args.report}")
     if new_failures:
