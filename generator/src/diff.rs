@@ -63,6 +63,7 @@
 //! a pre-1.0 crate (`0.y.z`) shift this by one place; [`Bump::next_version`] applies them.
 
 use crate::ir::*;
+use crate::surface::{OperationSurface, ParamSurface, Passing, RustType};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -457,34 +458,10 @@ impl fmt::Display for Report {
 // ---------------------------------------------------------------------------------------
 // Rendering the IR in Rust terms.
 
-/// A type use as the SDK spells it (without module paths).
+/// A type use as the SDK spells it (without module paths): the text rendering of
+/// [`RustType`], the structured type emit renders as tokens.
 fn render(api: &Api, ty: &TypeRef) -> String {
-    let named = |id: &TypeId| {
-        api.types
-            .get(id.0)
-            .map(|d| d.name.rust.clone())
-            .unwrap_or_else(|| format!("<unknown type #{}>", id.0))
-    };
-    match ty {
-        TypeRef::Named(id) => named(id),
-        TypeRef::Boxed(id) => format!("Box<{}>", named(id)),
-        TypeRef::String => "String".into(),
-        TypeRef::Integer(IntKind::I32) => "i32".into(),
-        TypeRef::Integer(IntKind::I64) => "i64".into(),
-        TypeRef::Integer(IntKind::U32) => "u32".into(),
-        TypeRef::Integer(IntKind::U64) => "u64".into(),
-        TypeRef::Number => "f64".into(),
-        TypeRef::Boolean => "bool".into(),
-        TypeRef::Uuid => "Uuid".into(),
-        TypeRef::DateTime => "DateTime<Utc>".into(),
-        TypeRef::Date => "NaiveDate".into(),
-        TypeRef::Base64 => "Base64Bytes".into(),
-        TypeRef::Any => "Value".into(),
-        TypeRef::JsonObject => "Map<String, Value>".into(),
-        TypeRef::Array(inner) => format!("Vec<{}>", render(api, inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", render(api, inner)),
-        TypeRef::Nullable(inner) => format!("Option<{}>", render(api, inner)),
-    }
+    RustType::of(api, ty).to_string()
 }
 
 /// The Rust type of a struct field (with its `Option` wrapping).
@@ -523,26 +500,32 @@ fn location(l: ParamLocation) -> &'static str {
     }
 }
 
-/// The argument type of a parameter: nullability is not expressed in arguments.
-fn param_type(api: &Api, p: &Param) -> String {
-    let ty = match &p.ty {
-        TypeRef::Nullable(inner) => inner,
-        other => other,
-    };
-    let base = render(api, ty);
-    if p.required {
-        base
+/// The value type of a parameter, in `Option` when it is optional (nullability is not
+/// expressed in arguments).
+fn param_type(p: &ParamSurface<'_>) -> String {
+    if p.param.required {
+        p.value.to_string()
     } else {
-        format!("Option<{base}>")
+        p.value.clone().optional().to_string()
     }
 }
 
-fn param_shape(api: &Api, p: &Param) -> String {
-    let req = if p.required { "required" } else { "optional" };
+/// The parameter as a user of the method sees it: its type, whether it is required, where
+/// it is sent, and the setter when the builder has one.
+fn param_shape(p: &ParamSurface<'_>) -> String {
+    let req = if p.param.required {
+        "required"
+    } else {
+        "optional"
+    };
+    let setter = match &p.passing {
+        Passing::Setter(name) => format!(", setter `.{name}(…)`"),
+        Passing::Argument => String::new(),
+    };
     format!(
-        "{} ({req}, in {})",
-        param_type(api, p),
-        location(p.location)
+        "{} ({req}, in {}{setter})",
+        param_type(p),
+        location(p.param.location)
     )
 }
 
@@ -633,10 +616,30 @@ impl UsageText for Usage {
 struct Outcome {
     /// The `Ok` type.
     ok: String,
-    /// Error status → its payload.
-    errors: BTreeMap<StatusMatch, String>,
+    /// Error status → what its variant holds.
+    errors: BTreeMap<StatusMatch, Option<RustType>>,
     /// The statuses that are successes.
     successes: BTreeSet<StatusMatch>,
+}
+
+impl Outcome {
+    fn of(s: &OperationSurface<'_>) -> Outcome {
+        let ok = match &s.responses {
+            Some(e) => format!("{} (one variant per status)", e.name),
+            None => s.success.to_string(),
+        };
+        let errors = s
+            .errors
+            .iter()
+            .flat_map(|e| &e.variants)
+            .map(|v| (v.response.status, v.payload.clone()))
+            .collect();
+        Outcome {
+            ok,
+            errors,
+            successes: s.op.successes().iter().map(|r| r.status).collect(),
+        }
+    }
 }
 
 struct Side<'a> {
@@ -656,29 +659,6 @@ impl<'a> Side<'a> {
             .collect();
         let usage = api.usage();
         Side { api, types, usage }
-    }
-
-    fn outcome(&self, op: &Operation) -> Outcome {
-        let ok = match op.success() {
-            Success::Bytes => "Bytes".to_string(),
-            Success::Unit => "()".to_string(),
-            Success::OptionalJson(t) => format!("Option<{}>", render(self.api, &t)),
-            Success::Json(t) => render(self.api, &t),
-            Success::ByStatus => format!(
-                "{}Response (one variant per status)",
-                crate::naming::type_name(&op.name.rust, "Operation")
-            ),
-        };
-        let errors = op
-            .errors()
-            .into_iter()
-            .map(|r| (r.status, body_type(self.api, &r.kind)))
-            .collect();
-        Outcome {
-            ok,
-            errors,
-            successes: op.successes().iter().map(|r| r.status).collect(),
-        }
     }
 }
 
@@ -704,21 +684,6 @@ fn pair<'a, K: Ord, T>(
         map.entry(k).or_default().1.get_or_insert(v);
     }
     map.into_values().collect()
-}
-
-fn error_enum(op: &Operation) -> String {
-    format!(
-        "{}Error",
-        crate::naming::type_name(&op.name.rust, "Operation")
-    )
-}
-
-fn error_variant(s: StatusMatch) -> String {
-    match s {
-        StatusMatch::Code(c) => format!("Status{c}"),
-        StatusMatch::Range(r) => format!("Status{r}xx"),
-        StatusMatch::Default => "Default".into(),
-    }
 }
 
 impl Cx<'_> {
@@ -818,7 +783,7 @@ impl Cx<'_> {
             new.operations.iter().map(|o| (o.name.wire.as_str(), o)),
         );
         // An operation left over on both sides with the same method and path was renamed.
-        let endpoint = |op: &Operation| (op.method.clone(), op.path.raw.clone());
+        let endpoint = |op: &Operation| (op.method, op.path.raw.clone());
         for i in 0..pairs.len() {
             let (Some(o), None) = pairs[i] else {
                 continue;
@@ -909,8 +874,8 @@ impl Cx<'_> {
             v.sort();
             v
         };
-        let (os, ns) = (schemes(oa, o), schemes(na, n));
-        if os != ns {
+        let (old_schemes, new_schemes) = (schemes(oa, o), schemes(na, n));
+        if old_schemes != new_schemes {
             let text = |v: &[String]| {
                 if v.is_empty() {
                     "no credentials".to_string()
@@ -921,116 +886,240 @@ impl Cx<'_> {
             self.push(
                 Change::new(ChangeKind::Changed, Item::Operation)
                     .op(n)
-                    .shapes(Some(text(&os)), Some(text(&ns)))
+                    .shapes(Some(text(&old_schemes)), Some(text(&new_schemes)))
                     .breaking(
                         false,
                         "the SDK sends the credentials the client has; calls compile unchanged",
                     ),
             );
         }
-        self.params(o, n);
+        let (os, ns) = (OperationSurface::of(oa, o), OperationSurface::of(na, n));
+        self.form(&os, &ns);
+        self.params(&os, &ns);
         self.body(o, n);
-        self.responses(o, n);
+        self.responses(&os, &ns);
     }
 
-    fn params(&mut self, o: &Operation, n: &Operation) {
-        let (oa, na) = (self.old.api, self.new.api);
-        let key = |p: &Param| (p.location, p.name.wire.clone());
+    /// The method's form (positional or builder), its `.stream()` and its error type.
+    fn form(&mut self, o: &OperationSurface<'_>, n: &OperationSurface<'_>) {
+        let method = &n.method;
+        let change = || Change::new(ChangeKind::Changed, Item::Operation).op(n.op);
+        let form_text = |s: &OperationSurface<'_>| match &s.builder {
+            Some(b) => format!("request builder `{}`", b.request),
+            None => "positional arguments, returns `runtime::Call`".to_string(),
+        };
+        if o.form != n.form {
+            let why = match (&o.builder, &n.builder) {
+                (None, Some(b)) => format!(
+                    "`Client::{method}` now returns a request builder (`{}`): optional parameters are set with its methods instead of passed as `Option` arguments",
+                    b.request
+                ),
+                (Some(b), _) => format!(
+                    "`Client::{method}` now takes every parameter as an argument and returns a `runtime::Call`: `{}` and its setters are gone",
+                    b.request
+                ),
+                (None, None) => "the method's form changes".to_string(),
+            };
+            self.push(
+                change()
+                    .shapes(Some(form_text(o)), Some(form_text(n)))
+                    .breaking(true, why),
+            );
+        }
+        let stream_text = |s: &OperationSurface<'_>| match (&s.builder, &s.stream) {
+            (Some(b), Some(pages)) => format!("`{}::stream()` of {}", b.request, pages.item),
+            _ => "no `.stream()`".to_string(),
+        };
+        let (old_stream, new_stream) = (stream_text(o), stream_text(n));
+        if old_stream != new_stream {
+            let (breaking, why) = match (&o.stream, &n.stream) {
+                (None, Some(_)) => (
+                    false,
+                    "a new `.stream()` walks every page; existing code is unaffected".to_string(),
+                ),
+                (Some(_), None) => (
+                    true,
+                    format!("`Client::{method}` no longer has `.stream()`"),
+                ),
+                _ => (
+                    true,
+                    "`.stream()` yields another item type or belongs to another builder"
+                        .to_string(),
+                ),
+            };
+            self.push(
+                change()
+                    .shapes(Some(old_stream), Some(new_stream))
+                    .breaking(breaking, why),
+            );
+        }
+        let (old_error, new_error) = (o.error_type().to_string(), n.error_type().to_string());
+        if old_error != new_error {
+            self.push(
+                change()
+                    .shapes(
+                        Some(format!("runtime::Error<{old_error}>")),
+                        Some(format!("runtime::Error<{new_error}>")),
+                    )
+                    .breaking(
+                        true,
+                        format!(
+                            "`Client::{method}` fails with `runtime::Error<{new_error}>` instead of `runtime::Error<{old_error}>`: code naming or matching the error type must change"
+                        ),
+                    ),
+            );
+        }
+    }
+
+    /// Parameters, judged by how the method takes them: a new or changed argument breaks
+    /// calls, a new builder setter does not.
+    fn params(&mut self, o: &OperationSurface<'_>, n: &OperationSurface<'_>) {
+        let key = |p: &ParamSurface<'_>| (p.param.location, p.param.name.wire.clone());
         let pairs = pair(
             o.params.iter().map(|p| (key(p), p)),
             n.params.iter().map(|p| (key(p), p)),
         );
-        let mut signature_changed = false;
-        for (op_, np) in pairs {
-            match (op_, np) {
-                (None, Some(p)) => {
-                    signature_changed = true;
-                    let why = if p.required {
-                        format!(
-                            "`Client::{}` takes a new argument `{}`",
-                            n.name.rust, p.name.rust
-                        )
-                    } else {
-                        format!(
-                            "`Client::{}` takes a new argument `{}` (optional parameters are positional `Option` arguments)",
-                            n.name.rust, p.name.rust
-                        )
-                    };
-                    self.push(
-                        Change::new(ChangeKind::Added, Item::Parameter)
-                            .op(n)
-                            .name(&p.name.wire)
-                            .rust(&p.name.rust)
-                            .shapes(None, Some(param_shape(na, p)))
-                            .breaking(true, why),
-                    );
-                }
-                (Some(p), None) => {
-                    signature_changed = true;
-                    self.push(
-                        Change::new(ChangeKind::Removed, Item::Parameter)
-                            .op(n)
-                            .name(&p.name.wire)
-                            .rust(&p.name.rust)
-                            .shapes(Some(param_shape(oa, p)), None)
-                            .breaking(
-                                true,
-                                format!(
-                                    "`Client::{}` no longer takes the argument `{}`",
-                                    n.name.rust, p.name.rust
-                                ),
-                            ),
-                    );
-                }
+        let method = &n.method;
+        let request = |s: &OperationSurface<'_>| {
+            s.builder
+                .as_ref()
+                .map(|b| b.request.clone())
+                .unwrap_or_default()
+        };
+        let mut arguments_changed = false;
+        for (a, b) in pairs {
+            let (kind, p) = match (a, b) {
+                (None, Some(p)) => (ChangeKind::Added, p),
+                (Some(p), None) => (ChangeKind::Removed, p),
                 (Some(a), Some(b)) => {
-                    let (at, bt) = (param_type(oa, a), param_type(na, b));
-                    if at != bt {
-                        signature_changed = true;
-                        let why = if a.required != b.required {
-                            format!(
-                                "the argument `{}` is now {} ({bt} instead of {at})",
-                                b.name.rust,
-                                if b.required { "required" } else { "optional" }
-                            )
-                        } else {
-                            format!("the argument `{}` has a new type", b.name.rust)
-                        };
-                        self.push(
-                            Change::new(ChangeKind::Changed, Item::Parameter)
-                                .op(n)
-                                .name(&b.name.wire)
-                                .rust(&b.name.rust)
-                                .shapes(Some(param_shape(oa, a)), Some(param_shape(na, b)))
-                                .breaking(true, why),
-                        );
-                    }
+                    arguments_changed |= self.param_pair(o, n, a, b);
+                    continue;
                 }
-                (None, None) => {}
-            }
+                (None, None) => continue,
+            };
+            let (breaking, why) = match (kind, &p.passing) {
+                (ChangeKind::Added, Passing::Setter(setter)) => (
+                    false,
+                    format!(
+                        "a new setter `{}::{setter}`; calls that do not set it compile unchanged",
+                        request(n)
+                    ),
+                ),
+                (ChangeKind::Added, Passing::Argument) if p.param.required => (
+                    true,
+                    format!("`Client::{method}` takes a new argument `{}`", p.name),
+                ),
+                (ChangeKind::Added, Passing::Argument) => (
+                    true,
+                    format!(
+                        "`Client::{method}` takes a new argument `{}` (optional parameters of a positional method are `Option` arguments)",
+                        p.name
+                    ),
+                ),
+                (_, Passing::Setter(setter)) => (
+                    true,
+                    format!("`{}::{setter}` no longer exists", request(o)),
+                ),
+                (_, Passing::Argument) => (
+                    true,
+                    format!(
+                        "`Client::{method}` no longer takes the argument `{}`",
+                        p.name
+                    ),
+                ),
+            };
+            arguments_changed |= p.passing == Passing::Argument;
+            let shape = Some(param_shape(p));
+            let (old, new) = match kind {
+                ChangeKind::Added => (None, shape),
+                _ => (shape, None),
+            };
+            self.push(
+                Change::new(kind, Item::Parameter)
+                    .op(n.op)
+                    .name(&p.param.name.wire)
+                    .rust(&p.name)
+                    .shapes(old, new)
+                    .breaking(breaking, why),
+            );
         }
-        if !signature_changed {
-            // Same arguments: the order is path, then required, then optional, spec order.
-            let order = |op: &Operation| {
-                let mut ps: Vec<&Param> = op.params.iter().collect();
-                ps.sort_by_key(|p| (p.location != ParamLocation::Path, !p.required));
-                ps.iter().map(|p| p.name.rust.clone()).collect::<Vec<_>>()
+        if !arguments_changed {
+            // Same arguments: their order is path, then required, then optional, spec order.
+            let order = |s: &OperationSurface<'_>| {
+                s.arguments().map(|p| p.name.clone()).collect::<Vec<_>>()
             };
             let (oo, no) = (order(o), order(n));
             if oo != no {
                 self.push(
                     Change::new(ChangeKind::Changed, Item::Operation)
-                        .op(n)
+                        .op(n.op)
                         .shapes(
                             Some(format!("arguments ({})", oo.join(", "))),
                             Some(format!("arguments ({})", no.join(", "))),
                         )
                         .breaking(
                             true,
-                            format!("the arguments of `Client::{}` are reordered", n.name.rust),
+                            format!("the arguments of `Client::{method}` are reordered"),
                         ),
                 );
             }
         }
+    }
+
+    /// A parameter in both versions; true when the method's arguments change.
+    fn param_pair(
+        &mut self,
+        o: &OperationSurface<'_>,
+        n: &OperationSurface<'_>,
+        a: &ParamSurface<'_>,
+        b: &ParamSurface<'_>,
+    ) -> bool {
+        let (at, bt) = (param_type(a), param_type(b));
+        let request = n.builder.as_ref().map(|b| b.request.as_str()).unwrap_or("");
+        let old_request = o.builder.as_ref().map(|b| b.request.as_str()).unwrap_or("");
+        let name = &b.name;
+        let (arguments, why) = match (&a.passing, &b.passing) {
+            (Passing::Argument, Passing::Argument) if at == bt => return false,
+            (Passing::Argument, Passing::Argument) if a.param.required != b.param.required => (
+                true,
+                format!(
+                    "the argument `{name}` is now {} ({bt} instead of {at})",
+                    if b.param.required {
+                        "required"
+                    } else {
+                        "optional"
+                    }
+                ),
+            ),
+            (Passing::Argument, Passing::Argument) => {
+                (true, format!("the argument `{name}` has a new type"))
+            }
+            (Passing::Setter(x), Passing::Setter(y)) if at == bt && x == y => return false,
+            (Passing::Setter(_), Passing::Setter(y)) if at == bt => {
+                (false, format!("the setter is renamed `{request}::{y}`"))
+            }
+            (Passing::Setter(_), Passing::Setter(y)) => (
+                false,
+                format!("the setter `{request}::{y}` takes a new type ({bt} instead of {at})"),
+            ),
+            (Passing::Argument, Passing::Setter(y)) => (
+                true,
+                format!("`{name}` is no longer an argument: it is set with `{request}::{y}`"),
+            ),
+            (Passing::Setter(x), Passing::Argument) => (
+                true,
+                format!("`{old_request}::{x}` no longer exists: `{name}` is now an argument"),
+            ),
+        };
+        self.push(
+            Change::new(ChangeKind::Changed, Item::Parameter)
+                .op(n.op)
+                .name(&b.param.name.wire)
+                .rust(&b.name)
+                .shapes(Some(param_shape(a)), Some(param_shape(b)))
+                .breaking(true, why),
+        );
+        arguments
     }
 
     fn body(&mut self, o: &Operation, n: &Operation) {
@@ -1096,15 +1185,18 @@ impl Cx<'_> {
         }
     }
 
-    fn responses(&mut self, o: &Operation, n: &Operation) {
+    fn responses(&mut self, o: &OperationSurface<'_>, n: &OperationSurface<'_>) {
         let (oa, na) = (self.old.api, self.new.api);
-        let (oo, no) = (self.old.outcome(o), self.new.outcome(n));
-        let method = &n.name.rust;
+        let (oo, no) = (Outcome::of(o), Outcome::of(n));
+        let method = &n.method;
         let pairs = pair(
-            o.responses.iter().map(|r| (r.status, r)),
-            n.responses.iter().map(|r| (r.status, r)),
+            o.op.responses.iter().map(|r| (r.status, r)),
+            n.op.responses.iter().map(|r| (r.status, r)),
         );
-        let (oe, ne) = (error_enum(o), error_enum(n));
+        let (oe, ne) = (
+            format!("{}Error", o.type_base),
+            format!("{}Error", n.type_base),
+        );
         for (or, nr) in pairs {
             let Some(status) = or.or(nr).map(|r| r.status) else {
                 continue;
@@ -1127,7 +1219,7 @@ impl Cx<'_> {
             };
             let success_side = oo.successes.contains(&status) || no.successes.contains(&status);
             let (old_err, new_err) = (oo.errors.get(&status), no.errors.get(&status));
-            let variant = error_variant(status);
+            let variant = crate::surface::status_variant(status);
             let (breaking, why) = if success_side && oo.ok != no.ok {
                 (
                     true,
@@ -1145,11 +1237,14 @@ impl Cx<'_> {
                         ),
                     ),
                     (Some(_), None) => (true, format!("`{oe}::{variant}` no longer exists")),
-                    _ => (
+                    (_, payload) => (
                         true,
                         format!(
                             "`{ne}::{variant}` now holds {}",
-                            new_err.map(String::as_str).unwrap_or_default()
+                            match payload {
+                                Some(Some(t)) => t.to_string(),
+                                _ => "nothing".to_string(),
+                            }
                         ),
                     ),
                 }
@@ -1158,7 +1253,7 @@ impl Cx<'_> {
             };
             self.push(
                 Change::new(kind, Item::Response)
-                    .op(n)
+                    .op(n.op)
                     .name(status_text(status))
                     .shapes(shape(oa, or), shape(na, nr))
                     .breaking(breaking, why),
@@ -1224,20 +1319,8 @@ impl Cx<'_> {
                             .into(),
                     );
                 }
-                let variants = |api: &'_ Api, u: &TaggedUnion| -> Vec<(String, String, String)> {
-                    u.variants
-                        .iter()
-                        .map(|v| {
-                            let t = render(api, &v.ty);
-                            (
-                                v.name.wire.clone(),
-                                v.name.rust.clone(),
-                                format!("{ty}::{}({t})", v.name.rust),
-                            )
-                        })
-                        .collect()
-                };
-                self.variants(b, variants(oa, x), variants(na, y), usage, y.open);
+                let (ok, nk) = (oa.resolve_kind(a), na.resolve_kind(b));
+                self.variants(b, members(oa, ty, ok), members(na, ty, nk), usage, y.open);
             }
             (TypeKind::Adjacent(x), TypeKind::Adjacent(y)) => {
                 if (&x.tag, &x.content) != (&y.tag, &y.content) {
@@ -1248,40 +1331,12 @@ impl Cx<'_> {
                             .into(),
                     );
                 }
-                let variants = |api: &'_ Api, u: &AdjacentUnion| -> Vec<(String, String, String)> {
-                    u.variants
-                        .iter()
-                        .map(|v| {
-                            let shape = match &v.content {
-                                None => format!("{ty}::{}", v.name.rust),
-                                Some(t) if v.content_required => {
-                                    format!("{ty}::{}({})", v.name.rust, render(api, t))
-                                }
-                                Some(t) => {
-                                    format!("{ty}::{}(Option<{}>)", v.name.rust, render(api, t))
-                                }
-                            };
-                            (v.name.wire.clone(), v.name.rust.clone(), shape)
-                        })
-                        .collect()
-                };
-                self.variants(b, variants(oa, x), variants(na, y), usage, false);
+                let (ok, nk) = (oa.resolve_kind(a), na.resolve_kind(b));
+                self.variants(b, members(oa, ty, ok), members(na, ty, nk), usage, false);
             }
-            (TypeKind::Untagged(x), TypeKind::Untagged(y)) => {
-                let variants = |api: &'_ Api, u: &UntaggedUnion| -> Vec<(String, String, String)> {
-                    u.variants
-                        .iter()
-                        .map(|v| {
-                            let t = render(api, &v.ty);
-                            (
-                                v.name.rust.clone(),
-                                v.name.rust.clone(),
-                                format!("{ty}::{}({t})", v.name.rust),
-                            )
-                        })
-                        .collect()
-                };
-                self.variants(b, variants(oa, x), variants(na, y), usage, false);
+            (TypeKind::Untagged(_), TypeKind::Untagged(_)) => {
+                let (ok, nk) = (oa.resolve_kind(a), na.resolve_kind(b));
+                self.variants(b, members(oa, ty, ok), members(na, ty, nk), usage, false);
             }
             (TypeKind::Alias(x), TypeKind::Alias(y)) => {
                 if render(oa, x) != render(na, y) {
@@ -1362,9 +1417,9 @@ impl Cx<'_> {
             }
         }
         let extra = |api: &Api, s: &Struct| {
-            s.additional
-                .as_ref()
-                .map(|t| format!("BTreeMap<String, {}>", render(api, t)))
+            s.additional.as_ref().map(|t| {
+                RustType::Map(api.settings.map_type, Box::new(RustType::of(api, t))).to_string()
+            })
         };
         match (extra(oa, x), extra(na, y)) {
             (None, Some(t)) => {
@@ -1502,54 +1557,101 @@ impl Cx<'_> {
         }
     }
 
-    /// Union variants as (key, Rust name, shape).
+    /// Union variants, matched by [`Member::key`].
     fn variants(
         &mut self,
         def: &TypeDef,
-        x: Vec<(String, String, String)>,
-        y: Vec<(String, String, String)>,
+        x: Vec<Member>,
+        y: Vec<Member>,
         usage: Usage,
         open: bool,
     ) {
         let ty = &def.name.rust;
         let side = usage.match_note();
         let pairs = pair(
-            x.iter().map(|v| (v.0.as_str(), v)),
-            y.iter().map(|v| (v.0.as_str(), v)),
+            x.iter().map(|v| (v.key.as_str(), v)),
+            y.iter().map(|v| (v.key.as_str(), v)),
         );
         for (a, b) in pairs {
-            let change = |kind, v: &(String, String, String)| {
+            let change = |kind, v: &Member| {
                 Change::new(kind, Item::UnionVariant)
                     .ty(def)
-                    .name(&v.0)
-                    .rust(&v.1)
+                    .name(&v.key)
+                    .rust(&v.rust)
             };
             match (a, b) {
                 (None, Some(v)) => self.push(
                     change(ChangeKind::Added, v)
-                        .shapes(None, Some(v.2.clone()))
-                        .breaking(!open, added_variant_reason(ty, &v.1, side, open)),
+                        .shapes(None, Some(v.shape.clone()))
+                        .breaking(!open, added_variant_reason(ty, &v.rust, side, open)),
                 ),
                 (Some(v), None) => self.push(
                     change(ChangeKind::Removed, v)
-                        .shapes(Some(v.2.clone()), None)
-                        .breaking(true, format!("`{ty}::{}` no longer exists", v.1)),
+                        .shapes(Some(v.shape.clone()), None)
+                        .breaking(true, format!("`{ty}::{}` no longer exists", v.rust)),
                 ),
-                (Some(a), Some(b)) if a.2 != b.2 => self.push(
+                (Some(a), Some(b)) if a.shape != b.shape => self.push(
                     change(ChangeKind::Changed, b)
-                        .shapes(Some(a.2.clone()), Some(b.2.clone()))
+                        .shapes(Some(a.shape.clone()), Some(b.shape.clone()))
                         .breaking(
                             true,
-                            if a.1 != b.1 {
+                            if a.rust != b.rust {
                                 "the Rust variant is renamed".to_string()
                             } else {
-                                format!("`{ty}::{}` holds another type", b.1)
+                                format!("`{ty}::{}` holds another type", b.rust)
                             },
                         ),
                 ),
                 _ => {}
             }
         }
+    }
+}
+
+/// A variant of a union as the report shows it.
+struct Member {
+    /// What matches it across versions: the tag value (tagged and adjacently tagged
+    /// unions) or the Rust name (untagged ones).
+    key: String,
+    /// The Rust variant name.
+    rust: String,
+    /// `Shape::Circle(Circle)`, `Command::Hangup`, `Command::Say(Option<Say>)`.
+    shape: String,
+}
+
+/// The variants of the union `ty` of kind `kind` (none for other kinds).
+fn members(api: &Api, ty: &str, kind: &TypeKind) -> Vec<Member> {
+    let member = |key: &str, rust: &str, payload: Option<String>| Member {
+        key: key.to_string(),
+        rust: rust.to_string(),
+        shape: match payload {
+            Some(t) => format!("{ty}::{rust}({t})"),
+            None => format!("{ty}::{rust}"),
+        },
+    };
+    match kind {
+        TypeKind::Tagged(u) => u
+            .variants
+            .iter()
+            .map(|v| member(&v.name.wire, &v.name.rust, Some(render(api, &v.ty))))
+            .collect(),
+        TypeKind::Adjacent(u) => u
+            .variants
+            .iter()
+            .map(|v| {
+                let payload = v.content.as_ref().map(|t| {
+                    let t = RustType::of(api, t);
+                    if v.content_required { t } else { t.optional() }.to_string()
+                });
+                member(&v.name.wire, &v.name.rust, payload)
+            })
+            .collect(),
+        TypeKind::Untagged(u) => u
+            .variants
+            .iter()
+            .map(|v| member(&v.name.rust, &v.name.rust, Some(render(api, &v.ty))))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -1745,6 +1847,127 @@ components:
             assert!(c.breaking, "required: {required}: {r}");
             assert_eq!(r.bump, Bump::Major);
         }
+    }
+
+    /// A spec with one list operation `list_pets`: `params` are its query parameters (YAML
+    /// list items) and `page` the properties of its response beside `items`.
+    fn list_spec(params: &str, page: &str) -> String {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: Pets, version: '1'}}\npaths:\n  /pets:\n    get:\n      operationId: list_pets\n      parameters:\n{params}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                required: [items]\n                properties:\n                  items: {{type: array, items: {{type: string}}}}\n{page}"
+        )
+    }
+
+    const PAGE: &str = "        - {name: page, in: query, schema: {type: integer}}\n";
+    const HAS_MORE: &str = "                  has_more: {type: boolean}\n";
+    const REQUIRED_HAS_MORE: &str = "                required: [items, has_more]\n";
+
+    fn list_report(old: (&str, &str), new: (&str, &str)) -> Report {
+        let spec = |(params, page): (&str, &str)| {
+            let text = list_spec(params, page);
+            // A required `has_more` makes the operation a page-numbered list.
+            if page.contains("has_more") {
+                text.replace("                required: [items]\n", REQUIRED_HAS_MORE)
+            } else {
+                text
+            }
+        };
+        diff(&api(&spec(old)), &api(&spec(new)))
+    }
+
+    /// The changes of `item` that are about the operation itself, by their new shape.
+    fn operation_change<'a>(r: &'a Report, new_shape: &str) -> &'a Change {
+        r.changes
+            .iter()
+            .find(|c| {
+                c.item == Item::Operation && c.new.as_deref().is_some_and(|n| n.contains(new_shape))
+            })
+            .unwrap_or_else(|| panic!("no operation change to `{new_shape}` in\n{r}"))
+    }
+
+    #[test]
+    fn a_method_turning_into_a_builder_breaks_and_its_new_stream_does_not() {
+        // The response gains `has_more`: the operation becomes a list, so a builder.
+        let r = list_report((PAGE, ""), (PAGE, HAS_MORE));
+        let form = operation_change(&r, "request builder `ListPetsRequest`");
+        assert!(form.breaking, "{r}");
+        assert_eq!(
+            form.old.as_deref(),
+            Some("positional arguments, returns `runtime::Call`")
+        );
+        assert!(
+            form.reason.contains("now returns a request builder"),
+            "{}",
+            form.reason
+        );
+        let stream = operation_change(&r, "ListPetsRequest::stream()");
+        assert!(!stream.breaking, "{r}");
+        assert_eq!(stream.old.as_deref(), Some("no `.stream()`"));
+        // The page parameter is now set with a setter, which the report says.
+        let page = only(&r, Item::Parameter, Some("page"));
+        assert!(page.breaking);
+        assert!(
+            page.reason.contains("ListPetsRequest::page"),
+            "{}",
+            page.reason
+        );
+        assert_eq!(r.bump, Bump::Major);
+    }
+
+    #[test]
+    fn a_builder_losing_its_stream_breaks() {
+        // Three optional parameters keep the builder; without `has_more` it is no list.
+        let params = format!(
+            "{PAGE}        - {{name: a, in: query, schema: {{type: string}}}}\n        - {{name: b, in: query, schema: {{type: string}}}}\n"
+        );
+        let r = list_report((&params, HAS_MORE), (&params, ""));
+        let c = operation_change(&r, "no `.stream()`");
+        assert!(c.breaking, "{r}");
+        assert_eq!(
+            c.old.as_deref(),
+            Some("`ListPetsRequest::stream()` of String")
+        );
+        assert!(
+            !r.changes
+                .iter()
+                .any(|c| c.reason.contains("request builder")),
+            "the form does not change: {r}"
+        );
+    }
+
+    #[test]
+    fn a_new_optional_parameter_is_a_setter_of_a_builder_and_breaks_nothing() {
+        let new_param =
+            format!("{PAGE}        - {{name: q, in: query, schema: {{type: string}}}}\n");
+        let r = list_report((PAGE, HAS_MORE), (&new_param, HAS_MORE));
+        let c = only(&r, Item::Parameter, Some("q"));
+        assert_eq!((c.kind, c.breaking), (ChangeKind::Added, false), "{r}");
+        assert!(c.reason.contains("ListPetsRequest::q"), "{}", c.reason);
+        assert_eq!(
+            c.new.as_deref(),
+            Some("Option<String> (optional, in query, setter `.q(…)`)")
+        );
+        assert_eq!(r.bump, Bump::Minor);
+        // The same parameter made required is a new argument: breaking.
+        let required = format!(
+            "{PAGE}        - {{name: q, in: query, required: true, schema: {{type: string}}}}\n"
+        );
+        let r = list_report((&new_param, HAS_MORE), (&required, HAS_MORE));
+        let c = only(&r, Item::Parameter, Some("q"));
+        assert_eq!((c.kind, c.breaking), (ChangeKind::Changed, true), "{r}");
+        assert!(c.reason.contains("now an argument"), "{}", c.reason);
+    }
+
+    #[test]
+    fn an_operation_gaining_its_first_error_changes_its_error_type() {
+        let r = report(&[(
+            "              schema: {$ref: '#/components/schemas/Pet'}\ncomponents:",
+            "              schema: {$ref: '#/components/schemas/Pet'}\n        '404': {description: missing}\ncomponents:",
+        )]);
+        let c = operation_change(&r, "runtime::Error<GetPetError>");
+        assert!(c.breaking, "{r}");
+        assert_eq!(c.old.as_deref(), Some("runtime::Error<Infallible>"));
+        let missing = only(&r, Item::Response, Some("404"));
+        assert!(missing.breaking);
     }
 
     #[test]

@@ -554,8 +554,8 @@ pub enum IntKind {
 pub struct Operation {
     /// `wire` = operationId (or synthesized from method + path); `rust` = method name.
     pub name: Name,
-    /// Upper-case HTTP method.
-    pub method: String,
+    /// The HTTP method.
+    pub method: Method,
     /// The operation's `tags`, as written.
     pub tags: Vec<String>,
     /// The path template.
@@ -574,6 +574,67 @@ pub struct Operation {
     pub docs: Docs,
     /// The operation object.
     pub origin: Origin,
+}
+
+/// An HTTP method of an operation (the fixed fields of a Path Item Object).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// `get`.
+    Get,
+    /// `put`.
+    Put,
+    /// `post`.
+    Post,
+    /// `delete`.
+    Delete,
+    /// `options`.
+    Options,
+    /// `head`.
+    Head,
+    /// `patch`.
+    Patch,
+    /// `trace`.
+    Trace,
+}
+
+impl Method {
+    /// The method a Path Item field names (`get`, `post`, …; any case); `None` for any
+    /// other text.
+    pub fn parse(text: &str) -> Option<Method> {
+        Some(match text.to_ascii_lowercase().as_str() {
+            "get" => Method::Get,
+            "put" => Method::Put,
+            "post" => Method::Post,
+            "delete" => Method::Delete,
+            "options" => Method::Options,
+            "head" => Method::Head,
+            "patch" => Method::Patch,
+            "trace" => Method::Trace,
+            _ => return None,
+        })
+    }
+
+    /// The upper-case name, as sent on the wire and as `reqwest::Method`'s constants are
+    /// named (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    /// The upper-case name (`GET`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A list operation whose client method gets a `.stream()` of items that fetches page after
@@ -756,6 +817,42 @@ pub enum ParamLocation {
     Cookie,
 }
 
+/// A parameter's `style` (OpenAPI 3.x "Style Values"): how an array or object value is
+/// serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamStyle {
+    /// `matrix` (path; RFC 6570 `{;name}`).
+    Matrix,
+    /// `label` (path; RFC 6570 `{.name}`).
+    Label,
+    /// `simple` (path and headers: comma-separated).
+    Simple,
+    /// `form` (query and cookies: `name=a&name=b`, or `name=a,b` without `explode`).
+    Form,
+    /// `spaceDelimited` (query arrays: `a%20b`).
+    SpaceDelimited,
+    /// `pipeDelimited` (query arrays: `a|b`).
+    PipeDelimited,
+    /// `deepObject` (query objects: `name[key]=value`).
+    DeepObject,
+}
+
+impl ParamStyle {
+    /// The style named `text` as the spec spells it; `None` for any other text.
+    pub fn parse(text: &str) -> Option<ParamStyle> {
+        Some(match text {
+            "matrix" => ParamStyle::Matrix,
+            "label" => ParamStyle::Label,
+            "simple" => ParamStyle::Simple,
+            "form" => ParamStyle::Form,
+            "spaceDelimited" => ParamStyle::SpaceDelimited,
+            "pipeDelimited" => ParamStyle::PipeDelimited,
+            "deepObject" => ParamStyle::DeepObject,
+            _ => return None,
+        })
+    }
+}
+
 /// An operation parameter.
 #[derive(Debug, Clone)]
 pub struct Param {
@@ -767,8 +864,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// Must be given.
     pub required: bool,
-    /// `style` as written (`form`, `simple`, `deepObject`, `spaceDelimited`, …), if given.
-    pub style: Option<String>,
+    /// `style`, if given (the default depends on the location: `form` in the query and
+    /// cookies, `simple` in the path and headers).
+    pub style: Option<ParamStyle>,
     /// `explode` as written, if given (the default depends on the style).
     pub explode: Option<bool>,
     /// Documentation.

@@ -43,48 +43,8 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         let field = ident(&s.name.rust);
         quote!(#field: None,)
     });
-    let credential_setters = api.security_schemes.iter().map(|s| {
-        let field = ident(&s.name.rust);
-        let setter = format_ident!("with_{}", s.name.rust);
-        let how = match &s.kind {
-            SecurityKind::Http { scheme } => format!("sent as `Authorization: {scheme} <credential>`"),
-            SecurityKind::HttpBasic => "`user:password`, sent as `Authorization: Basic <base64>`".to_string(),
-            SecurityKind::ApiKeyHeader { name } => format!("sent in the `{name}` header"),
-            SecurityKind::ApiKeyQuery { name } => format!("sent as the `{name}` query parameter"),
-            SecurityKind::ApiKeyCookie { name } => format!("sent as the `{name}` cookie"),
-            SecurityKind::OAuth2 { token_url, .. } => {
-                return oauth2_setters(s, &field, &setter, token_url.as_deref());
-            }
-            SecurityKind::Unsupported => "not sent: oagen does not support this scheme type yet".to_string(),
-        };
-        let mut text = format!(
-            "Sets the credential for security scheme `{}` ({how}) on the operations that use it.\n\nThe credential is redacted from `Debug` output.",
-            s.name.wire
-        );
-        if let Some(d) = &s.description {
-            text = format!("{}\n\n{text}", super::sanitize_doc(d));
-        }
-        let doc = doc_lines(&text);
-        quote! {
-            #doc
-            pub fn #setter(mut self, credential: impl Into<String>) -> Self {
-                self.#field = Some(runtime::Secret::new(credential));
-                self
-            }
-        }
-    });
-
-    let uses_types = api.operations.iter().any(|op| {
-        op.params.iter().any(|p| names_a_type(&p.ty))
-            || op
-                .body
-                .iter()
-                .any(|b| matches!(&b.kind, BodyKind::Json(t) if names_a_type(t)))
-            || op
-                .responses
-                .iter()
-                .any(|r| matches!(&r.kind, BodyKind::Json(t) if names_a_type(t)))
-    });
+    let credential_setters = credential_setters(api);
+    let uses_types = uses_types(api);
     let use_types = uses_types.then(|| quote! { use super::types; });
     // With features per tag, a build with few features leaves imports and credential
     // fields unused.
@@ -196,6 +156,56 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
 
         #(#error_enums)*
     }
+}
+
+/// The `Client::with_*` setter of each security scheme's credential.
+fn credential_setters(api: &Api) -> Vec<TokenStream> {
+    api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name.rust);
+        let setter = format_ident!("with_{}", s.name.rust);
+        let how = match &s.kind {
+            SecurityKind::Http { scheme } => format!("sent as `Authorization: {scheme} <credential>`"),
+            SecurityKind::HttpBasic => "`user:password`, sent as `Authorization: Basic <base64>`".to_string(),
+            SecurityKind::ApiKeyHeader { name } => format!("sent in the `{name}` header"),
+            SecurityKind::ApiKeyQuery { name } => format!("sent as the `{name}` query parameter"),
+            SecurityKind::ApiKeyCookie { name } => format!("sent as the `{name}` cookie"),
+            SecurityKind::OAuth2 { token_url, .. } => {
+                return oauth2_setters(s, &field, &setter, token_url.as_deref());
+            }
+            SecurityKind::Unsupported => "not sent: oagen does not support this scheme type yet".to_string(),
+        };
+        let mut text = format!(
+            "Sets the credential for security scheme `{}` ({how}) on the operations that use it.\n\nThe credential is redacted from `Debug` output.",
+            s.name.wire
+        );
+        if let Some(d) = &s.description {
+            text = format!("{}\n\n{text}", super::sanitize_doc(d));
+        }
+        let doc = doc_lines(&text);
+        quote! {
+            #doc
+            pub fn #setter(mut self, credential: impl Into<String>) -> Self {
+                self.#field = Some(runtime::Secret::new(credential));
+                self
+            }
+        }
+    }).collect()
+}
+
+/// True when some operation's parameters, body or responses name a generated type (so the
+/// client needs `use super::types`).
+fn uses_types(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        op.params.iter().any(|p| names_a_type(&p.ty))
+            || op
+                .body
+                .iter()
+                .any(|b| matches!(&b.kind, BodyKind::Json(t) if names_a_type(t)))
+            || op
+                .responses
+                .iter()
+                .any(|r| matches!(&r.kind, BodyKind::Json(t) if names_a_type(t)))
+    })
 }
 
 /// The `Server` enum (a typed choice among the spec's `servers`, with their variables) and
@@ -646,7 +656,7 @@ fn emit_request(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
             many => quote!([#(#many),*].concat()),
         }
     });
-    let method = format_ident!("{}", op.method);
+    let method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
     let mut stmts = param_statements(s, &request);
     stmts.extend(credential_statements(api, s, &client, &request));
@@ -706,10 +716,10 @@ fn param_statements(s: &OperationSurface<'_>, request: &proc_macro2::Ident) -> V
             ParamLocation::Cookie => quote!(cookie(#wire, &#value)),
             ParamLocation::Header => quote!(header(#wire, &#value)),
             ParamLocation::Query => {
-                let style = match (p.param.style.as_deref(), p.param.explode) {
-                    (Some("deepObject"), _) => quote!(DeepObject),
-                    (Some("spaceDelimited"), _) => quote!(SpaceDelimited),
-                    (Some("pipeDelimited"), _) => quote!(PipeDelimited),
+                let style = match (p.param.style, p.param.explode) {
+                    (Some(ParamStyle::DeepObject), _) => quote!(DeepObject),
+                    (Some(ParamStyle::SpaceDelimited), _) => quote!(SpaceDelimited),
+                    (Some(ParamStyle::PipeDelimited), _) => quote!(PipeDelimited),
                     (_, Some(false)) => quote!(Form),
                     _ => quote!(FormExploded),
                 };

@@ -33,6 +33,10 @@ pub(crate) struct Lowering<'a> {
     duplicates: BTreeMap<String, Vec<TypeId>>,
     /// Pointers of FastAPI `Undefined` sentinel schemas.
     sentinels: BTreeSet<String>,
+    /// Inline schemas by JSON pointer: each is lowered once, however many paths reach it.
+    inline: HashMap<String, schema::InlineUse>,
+    /// Object schemas merged from `allOf`, by the pointer of the schema that has the `allOf`.
+    merged: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<schema::Merged>>>>,
     diags: Diagnostics,
 }
 
@@ -63,6 +67,8 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         structural: HashMap::new(),
         duplicates: BTreeMap::new(),
         sentinels: BTreeSet::new(),
+        inline: HashMap::new(),
+        merged: Default::default(),
         diags: Diagnostics::default(),
     };
     l.lower_components();
@@ -244,12 +250,19 @@ impl Lowering<'_> {
                 );
                 continue;
             };
-            for (method, op) in item.iter() {
-                let op_pointer = format!("{path_pointer}/{method}");
+            for (method_name, op) in item.iter() {
+                let op_pointer = format!("{path_pointer}/{method_name}");
+                let Some(method) = Method::parse(method_name) else {
+                    self.diags.warn(
+                        Origin::new(self.file, op_pointer),
+                        format!("`{method_name}` is not an HTTP method of a path item; skipped"),
+                    );
+                    continue;
+                };
                 let wire_id = op
                     .operation_id
                     .clone()
-                    .unwrap_or_else(|| synthesized_operation_id(method, path));
+                    .unwrap_or_else(|| synthesized_operation_id(method_name, path));
                 if let Some(previous) = seen_ids.insert(wire_id.clone(), op_pointer.clone()) {
                     self.diags.push(
                         Diagnostic::error(
@@ -292,7 +305,7 @@ impl Lowering<'_> {
                 ops.push(Operation {
                     pagination: None,
                     name: Name::wire(wire_id),
-                    method: method.to_ascii_uppercase(),
+                    method,
                     tags: op.tags.clone(),
                     path: template,
                     params,
@@ -441,7 +454,7 @@ impl Lowering<'_> {
                 .pointer(pointer)
                 .and_then(|p| p.get("style"))
                 .and_then(Value::as_str)
-                .map(String::from),
+                .and_then(ParamStyle::parse),
             explode: raw
                 .pointer(pointer)
                 .and_then(|p| p.get("explode"))
@@ -846,7 +859,7 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
         (
             naming::snake_name(&op.name.wire, "operation"),
             op.path.raw.clone(),
-            op.method.clone(),
+            op.method.as_str(),
         )
     });
     for i in order {

@@ -23,6 +23,8 @@ use crate::ir::*;
 use crate::load::{escape_pointer, unescape_pointer};
 use crate::naming;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// What a schema use lowers to.
 #[derive(Debug, Clone)]
@@ -45,6 +47,26 @@ impl Shape {
     }
 }
 
+/// The state of an inline schema (by pointer) in [`Lowering::use_at_depth`].
+pub(crate) enum InlineUse {
+    /// Being lowered; the type id a recursive use reserved for it, if any.
+    InProgress(Option<TypeId>),
+    /// Lowered to this shape.
+    Done(Shape),
+}
+
+/// An `allOf` merged into one object schema (see [`Lowering::merge_all_of`]).
+pub(crate) struct Merged {
+    /// The object schema: the properties, `required` and closedness of every branch and of
+    /// the schema itself.
+    pub schema: Map<String, Value>,
+    /// Property name → the JSON pointer of the definition used, where the document writes it
+    /// (so the property is lowered from there, once, not from a copy per path to it).
+    pub origins: BTreeMap<String, String>,
+    /// (pointer, message) for what could not be merged cleanly.
+    pub conflicts: Vec<(String, String)>,
+}
+
 /// Either a reference to an existing type or a new definition to name.
 enum Lowered {
     Ref(Shape),
@@ -56,6 +78,9 @@ enum Lowered {
 }
 
 const MAX_DEPTH: usize = 64;
+
+/// The warning for an `allOf` that reaches the schema it belongs to.
+const ALL_OF_CYCLE: &str = "allOf leads back to this schema; the cycle is not merged";
 
 impl Lowering<'_> {
     /// Registers every component schema (so `$ref`s resolve in any order), then lowers them.
@@ -122,14 +147,22 @@ impl Lowering<'_> {
         self.use_at_depth(schema, pointer, hint, 0)
     }
 
+    /// Lowers a use of a schema. A schema written in the document (`schema` is the value at
+    /// `pointer`) is lowered once and its shape reused, so the work is linear in the spec
+    /// however many `$ref`/`allOf` paths reach it; a path that reaches it again while it is
+    /// being lowered (a recursive inline schema) gets its type id, reserved then.
     fn use_at_depth(&mut self, schema: &Value, pointer: &str, hint: &str, depth: usize) -> Shape {
-        match self.classify(schema, pointer, hint, depth, false) {
-            Lowered::Ref(shape) => shape,
-            Lowered::Def {
-                kind,
-                nullable,
-                omittable,
-            } => {
+        let in_document = self
+            .raw
+            .pointer(pointer)
+            .is_some_and(|at| std::ptr::eq(at, schema));
+        if !in_document {
+            return self.define_use(schema, pointer, hint, depth, None);
+        }
+        match self.inline.get(pointer) {
+            Some(InlineUse::Done(shape)) => return shape.clone(),
+            Some(InlineUse::InProgress(Some(id))) => return Shape::of(TypeRef::Named(*id)),
+            Some(InlineUse::InProgress(None)) => {
                 let id = self.new_type(
                     Name {
                         wire: hint.to_string(),
@@ -138,6 +171,57 @@ impl Lowering<'_> {
                     Origin::new(self.file, pointer),
                     docs_of(schema, None),
                 );
+                self.inline
+                    .insert(pointer.to_string(), InlineUse::InProgress(Some(id)));
+                return Shape::of(TypeRef::Named(id));
+            }
+            None => {}
+        }
+        self.inline
+            .insert(pointer.to_string(), InlineUse::InProgress(None));
+        let shape = self.define_use(schema, pointer, hint, depth, Some(pointer));
+        self.inline
+            .insert(pointer.to_string(), InlineUse::Done(shape.clone()));
+        shape
+    }
+
+    /// Classifies a schema use and defines the new type it needs, if any (in the id reserved
+    /// for `memo`'s pointer when a recursive use reserved one).
+    fn define_use(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+        memo: Option<&str>,
+    ) -> Shape {
+        let lowered = self.classify(schema, pointer, hint, depth, false);
+        let reserved = match memo.and_then(|p| self.inline.get(p)) {
+            Some(InlineUse::InProgress(reserved)) => *reserved,
+            _ => None,
+        };
+        match lowered {
+            Lowered::Ref(shape) => {
+                if let Some(id) = reserved {
+                    self.types[id.0].kind = TypeKind::Alias(shape.ty.clone());
+                }
+                shape
+            }
+            Lowered::Def {
+                kind,
+                nullable,
+                omittable,
+            } => {
+                let id = reserved.unwrap_or_else(|| {
+                    self.new_type(
+                        Name {
+                            wire: hint.to_string(),
+                            rust: hint.to_string(),
+                        },
+                        Origin::new(self.file, pointer),
+                        docs_of(schema, None),
+                    )
+                });
                 self.types[id.0].kind = kind;
                 if is_composite(schema) {
                     self.duplicates
@@ -236,7 +320,7 @@ impl Lowering<'_> {
         match types.as_slice() {
             [] => {
                 if obj.contains_key("properties") || obj.get("additionalProperties").is_some() {
-                    self.lower_object(obj, pointer, hint, depth, nullable)
+                    self.lower_object(obj, pointer, hint, depth, nullable, None)
                 } else if obj.contains_key("items") {
                     self.lower_array(obj, pointer, hint, depth, nullable)
                 } else {
@@ -247,7 +331,7 @@ impl Lowering<'_> {
                     })
                 }
             }
-            ["object"] => self.lower_object(obj, pointer, hint, depth, nullable),
+            ["object"] => self.lower_object(obj, pointer, hint, depth, nullable, None),
             ["array"] => self.lower_array(obj, pointer, hint, depth, nullable),
             [scalar] => Lowered::Ref(Shape {
                 ty: self.scalar(scalar, obj, pointer),
@@ -352,46 +436,126 @@ impl Lowering<'_> {
         let own_shape = obj.contains_key("properties")
             || obj.contains_key("oneOf")
             || obj.contains_key("anyOf");
-        if all_of.len() == 1 && !own_shape {
-            let inner = format!("{pointer}/allOf/0");
-            let mut shape = self.use_at_depth(&all_of[0], &inner, hint, depth + 1);
-            shape.nullable |= nullable;
-            return Lowered::Ref(shape);
+        // Branches that only annotate (`allOf: [{$ref}, {description}]`, common in generated
+        // specs) add no constraint; a `nullable: true` among them makes the use nullable.
+        let nullable = nullable
+            || all_of
+                .iter()
+                .any(|b| is_annotation_only(b) && b.as_object().is_some_and(is_nullable));
+        let shaped: Vec<usize> = (0..all_of.len())
+            .filter(|&i| !is_annotation_only(&all_of[i]))
+            .collect();
+        if !own_shape {
+            match shaped.as_slice() {
+                [i] => {
+                    let inner = format!("{pointer}/allOf/{i}");
+                    let mut shape = self.use_at_depth(&all_of[*i], &inner, hint, depth + 1);
+                    shape.nullable |= nullable;
+                    return Lowered::Ref(shape);
+                }
+                [] => {
+                    // Only annotations: the schema's own keywords say what it is.
+                    let mut own = obj.clone();
+                    own.remove("allOf");
+                    let lowered =
+                        self.classify(&Value::Object(own), pointer, hint, depth + 1, false);
+                    return match lowered {
+                        Lowered::Ref(mut shape) => {
+                            shape.nullable |= nullable;
+                            Lowered::Ref(shape)
+                        }
+                        Lowered::Def {
+                            kind, omittable, ..
+                        } => Lowered::Def {
+                            kind,
+                            nullable,
+                            omittable,
+                        },
+                    };
+                }
+                _ => {}
+            }
         }
         // Several schemas: one struct with the properties of all of them.
-        let (mut merged, conflicts) = self.merge_all_of(obj, all_of, pointer, depth);
-        for (at, message) in conflicts {
-            self.diags.warn(self.origin(&at), message);
+        let merged = self.merge_all_of(obj, all_of, pointer, depth);
+        for (at, message) in &merged.conflicts {
+            self.diags.warn(self.origin(at), message.clone());
         }
-        merged.insert("type".into(), "object".into());
-        self.lower_object(&merged, pointer, hint, depth, nullable)
+        let mut schema = merged.schema.clone();
+        schema.insert("type".into(), "object".into());
+        self.lower_object(
+            &schema,
+            pointer,
+            hint,
+            depth,
+            nullable,
+            Some(&merged.origins),
+        )
     }
 
     /// Merges the schema's own properties and those of its `allOf` branches (resolved, and
-    /// merged recursively) into one object schema. Returns it with the conflicts found, as
-    /// (pointer, message); on a conflict the later branch wins.
+    /// merged recursively) into one object schema, noting where each property is written.
+    /// On a conflict the later branch wins. Each merge is computed once per pointer; a
+    /// branch that leads back to a schema being merged (an `allOf` cycle) is reported and
+    /// skipped.
     fn merge_all_of(
         &self,
         own: &Map<String, Value>,
         all_of: &[Value],
         pointer: &str,
         depth: usize,
-    ) -> (Map<String, Value>, Vec<(String, String)>) {
+    ) -> Rc<Merged> {
+        let memo = self.raw.pointer(pointer).and_then(Value::as_object);
+        let memo = memo.is_some_and(|at| std::ptr::eq(at, own));
+        if memo {
+            if let Some(done) = self.merged.borrow().get(pointer) {
+                return done.clone().unwrap_or_else(|| {
+                    Rc::new(Merged {
+                        schema: Map::new(),
+                        origins: BTreeMap::new(),
+                        conflicts: vec![(pointer.to_string(), ALL_OF_CYCLE.into())],
+                    })
+                });
+            }
+            self.merged.borrow_mut().insert(pointer.to_string(), None);
+        }
+        let merged = Rc::new(self.merge_branches(own, all_of, pointer, depth));
+        if memo {
+            self.merged
+                .borrow_mut()
+                .insert(pointer.to_string(), Some(merged.clone()));
+        }
+        merged
+    }
+
+    fn merge_branches(
+        &self,
+        own: &Map<String, Value>,
+        all_of: &[Value],
+        pointer: &str,
+        depth: usize,
+    ) -> Merged {
         let mut properties = Map::new();
-        let mut defined_at = std::collections::BTreeMap::<String, String>::new();
+        let mut origins = BTreeMap::<String, String>::new();
         let mut required: Vec<Value> = Vec::new();
         let mut closed = false;
         let mut conflicts = Vec::new();
         let mut own_only = own.clone();
         own_only.remove("allOf");
-        let branches = all_of.iter().enumerate().map(|(i, branch)| {
+        let own_origins = property_origins(&own_only, pointer);
+        let mut sources = Vec::new();
+        for (i, branch) in all_of.iter().enumerate() {
+            if is_annotation_only(branch) {
+                continue;
+            }
             let at = format!("{pointer}/allOf/{i}");
-            self.resolve_object_at(branch, &at, depth + 1)
-        });
-        let sources: Vec<_> = branches
-            .chain(std::iter::once((Some(own_only), pointer.to_string())))
-            .collect();
-        for (resolved, at) in sources {
+            let (resolved, found_at, branch_origins, inner) =
+                self.resolve_with_origins(branch, &at, depth + 1);
+            conflicts.extend(inner);
+            sources.push((resolved, found_at, branch_origins));
+        }
+        sources.push((Some(own_only), pointer.to_string(), own_origins));
+        for (resolved, at, branch_origins) in sources {
             let Some(resolved) = resolved else {
                 conflicts.push((
                     at,
@@ -401,12 +565,15 @@ impl Lowering<'_> {
             };
             let props = resolved.get("properties").and_then(Value::as_object);
             for (name, prop) in props.into_iter().flatten() {
-                let here = format!("{at}/properties/{}", escape_pointer(name));
+                let here = branch_origins
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{at}/properties/{}", escape_pointer(name)));
                 if properties
                     .get(name)
                     .is_some_and(|previous| previous != prop)
                 {
-                    let earlier = defined_at.get(name).cloned().unwrap_or_default();
+                    let earlier = origins.get(name).cloned().unwrap_or_default();
                     conflicts.push((
                         here.clone(),
                         format!(
@@ -414,7 +581,7 @@ impl Lowering<'_> {
                         ),
                     ));
                 }
-                defined_at.insert(name.clone(), here);
+                origins.insert(name.clone(), here);
                 properties.insert(name.clone(), prop.clone());
             }
             let reqs = resolved.get("required").and_then(Value::as_array);
@@ -432,7 +599,11 @@ impl Lowering<'_> {
         if closed {
             merged.insert("additionalProperties".into(), false.into());
         }
-        (merged, conflicts)
+        Merged {
+            schema: merged,
+            origins,
+            conflicts,
+        }
     }
 
     /// Follows `$ref`s and single-branch `allOf`s to an object schema, merging multi-branch
@@ -442,30 +613,52 @@ impl Lowering<'_> {
         schema: &Value,
         pointer: &str,
     ) -> (Option<Map<String, Value>>, String) {
-        self.resolve_object_at(schema, pointer, 0)
+        let (resolved, at, _, _) = self.resolve_with_origins(schema, pointer, 0);
+        (resolved, at)
     }
 
-    fn resolve_object_at(
+    /// [`Self::resolve_object`], with where each property is written and the cycles met.
+    #[allow(clippy::type_complexity)]
+    fn resolve_with_origins(
         &self,
         schema: &Value,
         pointer: &str,
         depth: usize,
-    ) -> (Option<Map<String, Value>>, String) {
+    ) -> (
+        Option<Map<String, Value>>,
+        String,
+        BTreeMap<String, String>,
+        Vec<(String, String)>,
+    ) {
         if depth >= MAX_DEPTH {
-            return (None, pointer.to_string());
+            return (None, pointer.to_string(), BTreeMap::new(), Vec::new());
         }
         let Some((target, at)) = crate::load::follow_refs(self.raw, schema, pointer) else {
-            return (None, pointer.to_string());
+            return (None, pointer.to_string(), BTreeMap::new(), Vec::new());
         };
         let Some(obj) = target.as_object() else {
-            return (None, at);
+            return (None, at, BTreeMap::new(), Vec::new());
         };
         match obj.get("allOf").and_then(Value::as_array) {
             Some(all_of) => {
-                let (merged, _) = self.merge_all_of(obj, all_of, &at, depth + 1);
-                (Some(merged), at)
+                let merged = self.merge_all_of(obj, all_of, &at, depth + 1);
+                let cycles = merged
+                    .conflicts
+                    .iter()
+                    .filter(|(_, m)| m == ALL_OF_CYCLE)
+                    .cloned()
+                    .collect();
+                (
+                    Some(merged.schema.clone()),
+                    at,
+                    merged.origins.clone(),
+                    cycles,
+                )
             }
-            None => (Some(obj.clone()), at),
+            None => {
+                let origins = property_origins(obj, &at);
+                (Some(obj.clone()), at, origins, Vec::new())
+            }
         }
     }
 
@@ -517,7 +710,7 @@ impl Lowering<'_> {
             };
         }
         if let Some(merged) = self.overlapping_objects(key, &kept, pointer) {
-            let lowered = self.lower_object(&merged, pointer, hint, depth, nullable);
+            let lowered = self.lower_object(&merged, pointer, hint, depth, nullable, None);
             if let Lowered::Def {
                 kind: TypeKind::Struct(mut s),
                 nullable,
@@ -921,6 +1114,8 @@ impl Lowering<'_> {
         })
     }
 
+    /// Lowers an object schema. `origins` (for an `allOf` merged into `obj`) says where the
+    /// document writes each property: a property is lowered from there, not from its copy.
     fn lower_object(
         &mut self,
         obj: &Map<String, Value>,
@@ -928,6 +1123,7 @@ impl Lowering<'_> {
         hint: &str,
         depth: usize,
         nullable: bool,
+        origins: Option<&BTreeMap<String, String>>,
     ) -> Lowered {
         let additional = obj.get("additionalProperties");
         let closed = additional == Some(&Value::Bool(false));
@@ -1001,8 +1197,17 @@ impl Lowering<'_> {
             .collect();
 
         let mut fields = Vec::new();
+        let raw = self.raw;
         for (name, prop) in properties {
-            let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
+            let written = origins
+                .and_then(|o| o.get(name))
+                .and_then(|at| raw.pointer(at).map(|p| (p, at.clone())));
+            let (prop, prop_pointer) = written.unwrap_or_else(|| {
+                (
+                    prop,
+                    format!("{pointer}/properties/{}", escape_pointer(name)),
+                )
+            });
             if let Some((tag, content, branches)) = adjacent.iter().find(|(t, _, _)| t == name) {
                 let union = self.adjacent_union(
                     properties,
@@ -1370,6 +1575,45 @@ fn rank_plain(ty: &TypeRef, lowering: &Lowering<'_>) -> (u8, std::cmp::Reverse<u
         TypeRef::Map(_) | TypeRef::JsonObject => (9, Reverse(0)),
         TypeRef::Any => (10, Reverse(0)),
         TypeRef::Nullable(inner) => rank_plain(inner, lowering),
+    }
+}
+
+/// Where each property of an object schema at `pointer` is written.
+fn property_origins(obj: &Map<String, Value>, pointer: &str) -> BTreeMap<String, String> {
+    obj.get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| {
+            let at = format!("{pointer}/properties/{}", escape_pointer(name));
+            (name.clone(), at)
+        })
+        .collect()
+}
+
+/// A schema that only annotates (description, title, examples, `nullable`, `readOnly`,
+/// extensions, …) and constrains nothing: as an `allOf` branch it adds no type.
+fn is_annotation_only(schema: &Value) -> bool {
+    const ANNOTATIONS: [&str; 12] = [
+        "description",
+        "title",
+        "example",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+        "externalDocs",
+        "xml",
+        "$comment",
+    ];
+    match schema {
+        Value::Bool(true) => true,
+        Value::Object(obj) => obj
+            .keys()
+            .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")),
+        _ => false,
     }
 }
 
