@@ -23,7 +23,8 @@ stays absent and `{}` given for one reads as absent; a `null` instance of a comp
 has no null of its own is read as `Option<T>`, where uses of it carry the nullability); no
 value may land in an `Unknown` catch-all, since every value of a valid instance is declared.
 
-It prints one line per spec (schemas, instances tried / valid / accepted / round-trip equal /
+It prints one line per spec (schemas, schemas covered by a valid instance, instances tried /
+valid / accepted / round-trip equal /
 still valid / wrongly Unknown) and writes a JSON report with the first failing instances of
 each spec. Failures listed in an expected-failures file (`--expected FILE`: lines
 `SPEC<TAB>POINTER<TAB>KIND<TAB>reason`, KIND one of rejected, changed, unknown, invalid-output)
@@ -80,9 +81,18 @@ def limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def run(cmd, timeout, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=limit_memory, **kw)
+def run(cmd, timeout, stdin=None, **kw):
+    """Runs a command in a process group of its own, killed whole on timeout (cargo's rustc
+    children included)."""
+    with subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          preexec_fn=limit_memory, start_new_session=True, **kw) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.communicate()
+            raise
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 RUNNER = """//! Written by oagen's tests/roundtrip/run.py: reads `[{{"schema", "instance"}}]` on stdin and
@@ -208,7 +218,7 @@ def check_spec(spec, args, oagen, work):
     """Runs the harness on one spec; returns its row for the report."""
     label = spec_label(spec)
     name = slug(label)
-    row = {"spec": label, "schemas": 0, "tried": 0, "valid": 0, "accepted": 0, "equal": 0,
+    row = {"spec": label, "schemas": 0, "covered": 0, "tried": 0, "valid": 0, "accepted": 0, "equal": 0,
            "valid_output": 0, "unknown": 0, "failures": [], "skipped": [], "error": ""}
     deadline = time.monotonic() + args.timeout
     left = lambda: max(1, deadline - time.monotonic())
@@ -232,6 +242,7 @@ def check_spec(spec, args, oagen, work):
     for pointer, s in generated["schemas"].items():
         row["tried"] += s["tried"]
         row["valid"] += s["valid"]
+        row["covered"] += s["valid"] > 0
         if s["error"] and not s["valid"]:
             row["skipped"].append({"schema": pointer, "reason": s["error"]})
     crate = d / "crate"
@@ -257,8 +268,7 @@ def check_spec(spec, args, oagen, work):
     binary = pathlib.Path(args.target_dir) / "debug" / binary_name
     (d / "input.json").write_text(json.dumps(instances))
     with open(d / "input.json") as stdin:
-        ran = subprocess.run([str(binary)], stdin=stdin, capture_output=True, text=True,
-                             timeout=left(), preexec_fn=limit_memory)
+        ran = run([str(binary)], left(), stdin=stdin)
     if ran.returncode != 0:
         row["error"] = "runner: " + (ran.stderr.strip().splitlines() or ["?"])[-1][:200]
         return row
@@ -342,7 +352,7 @@ def main() -> int:
     work = pathlib.Path(args.report).parent / "work"
     work.mkdir(parents=True, exist_ok=True)
 
-    header = f"{'spec':64} {'schemas':>7} {'tried':>6} {'valid':>6} {'accepted':>8} {'equal':>6} {'valid out':>9} {'Unknown':>7}  new failures"
+    header = f"{'spec':64} {'schemas':>7} {'covered':>7} {'tried':>6} {'valid':>6} {'accepted':>8} {'equal':>6} {'valid out':>9} {'Unknown':>7}  new failures"
     print(header)
     rows, new_failures, seen_expected = [], 0, set()
     for spec in specs:
@@ -368,20 +378,21 @@ def main() -> int:
         row["failures"] = [f for fs in kept.values() for f in fs[:args.examples]]
         new_failures += len(new) + (1 if row["error"] else 0)
         rows.append(row)
+        pathlib.Path(args.report).write_text(json.dumps({"specs": rows}, indent=1))
         if row["error"]:
             print(f"{row['spec'][-64:]:64} ERROR {row['error']}", flush=True)
             continue
-        print(f"{row['spec'][-64:]:64} {row['schemas']:7} {row['tried']:6} {row['valid']:6} {row['accepted']:8} "
+        print(f"{row['spec'][-64:]:64} {row['schemas']:7} {row['covered']:7} {row['tried']:6} {row['valid']:6} {row['accepted']:8} "
               f"{row['equal']:6} {row['valid_output']:9} {row['unknown']:7}  {len(new)}", flush=True)
         for f in new[:3]:
             print(f"    {f['kind']}: {f['schema']} ({f['rust']}): {f['what'][:200]}", flush=True)
     total = {k: sum(r.get(k, 0) for r in rows) for k in
-             ("schemas", "tried", "valid", "accepted", "equal", "valid_output", "unknown")}
-    print(f"{'total':64} {total['schemas']:7} {total['tried']:6} {total['valid']:6} {total['accepted']:8} "
+             ("schemas", "covered", "tried", "valid", "accepted", "equal", "valid_output", "unknown")}
+    print(f"{'total':64} {total['schemas']:7} {total['covered']:7} {total['tried']:6} {total['valid']:6} {total['accepted']:8} "
           f"{total['equal']:6} {total['valid_output']:9} {total['unknown']:7}  {new_failures}")
     stale = [k for k in expected if k not in seen_expected and any(r["spec"] == k[0] and not r["error"] for r in rows)]
     for k in stale:
-        print(f"note: expected failure no longer happens (remove it from the list): {' '.join(k)}")
+        print(f"note: listed failure not seen in this run (if fixed, remove it from the list): {' '.join(k)}")
     pathlib.Path(args.report).write_text(json.dumps({"total": total, "specs": rows}, indent=1))
     print(f"report: {args.report}")
     if new_failures:
