@@ -72,6 +72,16 @@ impl UnknownValue {
     pub fn from_wire(value: String) -> Self {
         UnknownValue(value)
     }
+
+    /// Used by generated deserializers: the value, or an error while an untagged union tries
+    /// its variants without catch-alls ([`untagged::strict`]).
+    #[doc(hidden)]
+    pub fn read<E: serde::de::Error>(value: String) -> Result<Self, E> {
+        if untagged::strict() {
+            return Err(E::custom(format!("unknown value `{value}`")));
+        }
+        Ok(UnknownValue(value))
+    }
 }
 
 /// A tagged-union member this version of the SDK does not know: its tag and the whole JSON
@@ -100,6 +110,16 @@ impl UnknownVariant {
             tag: tag.to_string(),
             value,
         }
+    }
+
+    /// Used by generated deserializers: the variant, or an error while an untagged union
+    /// tries its variants without catch-alls ([`untagged::strict`]).
+    #[doc(hidden)]
+    pub fn read<E: serde::de::Error>(tag: &str, value: serde_json::Value) -> Result<Self, E> {
+        if untagged::strict() {
+            return Err(E::custom(format!("unknown tag `{tag}`")));
+        }
+        Ok(Self::from_wire(tag, value))
     }
 }
 
@@ -1876,6 +1896,23 @@ pub mod tagged {
         Ok((name, value))
     }
 
+    /// Reads the object and its tag property when present (which must be a string): a
+    /// union whose branches may omit the tag then matches the object by shape.
+    pub fn split_optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        tag: &'static str,
+    ) -> Result<(Option<String>, Value), D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        match value.get(tag) {
+            Some(Value::String(s)) => Ok((Some(s.clone()), value)),
+            Some(_) => Err(D::Error::custom(format!("`{tag}` must be a string"))),
+            None if value.is_object() => Ok((None, value)),
+            None => Err(D::Error::custom(format!(
+                "expected an object with a `{tag}` property"
+            ))),
+        }
+    }
+
     /// Deserializes the variant's type from the whole object; `strip` removes the tag first
     /// when the variant's type has no field for it.
     pub fn variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(
@@ -1907,6 +1944,143 @@ pub mod tagged {
             }
         }
         json.serialize(serializer)
+    }
+}
+
+/// Untagged unions (`oneOf`/`anyOf` without a tag): of the variants that accept a value, the
+/// one whose serialization reproduces the most of it wins, so no variant swallows an instance
+/// meant for another and drops its properties. Variants are first tried *strictly*, with every
+/// forward-compatible catch-all (an open enum's or tagged union's `Unknown`) refusing values,
+/// so an open enum takes a value only when no other variant reproduces it as well.
+pub mod untagged {
+    use serde::Serialize;
+    use serde_json::Value;
+    use std::cell::Cell;
+
+    thread_local! {
+        static STRICT: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// True while a union tries its variants without catch-alls: open enums and open tagged
+    /// unions then reject values they do not know.
+    pub fn strict() -> bool {
+        STRICT.with(Cell::get)
+    }
+
+    /// Sets the strict flag for its lifetime, restoring the previous value on drop (also
+    /// when a deserializer panics).
+    struct Strict(bool);
+
+    impl Strict {
+        fn set(on: bool) -> Self {
+            Strict(STRICT.with(|s| s.replace(on)))
+        }
+    }
+
+    impl Drop for Strict {
+        fn drop(&mut self) {
+            STRICT.with(|s| s.set(self.0));
+        }
+    }
+
+    /// One variant of a union: its name (for errors) and how to read it from the JSON.
+    pub type Variant<T> = (&'static str, fn(Value) -> Result<T, String>);
+
+    /// Deserializes one variant's type; used by the functions of [`Variant`]s.
+    pub fn parse<V: serde::de::DeserializeOwned>(value: Value) -> Result<V, String> {
+        super::from_value(value)
+    }
+
+    /// Chooses the variant for `value`: the one that reproduces it exactly (the first, in
+    /// order), else the one that reproduces the most of it; catch-alls only when they do
+    /// strictly better than every variant without them.
+    pub fn choose<T: Serialize, E: serde::de::Error>(
+        value: Value,
+        type_name: &str,
+        variants: &[Variant<T>],
+    ) -> Result<T, E> {
+        let outer_strict = strict();
+        let mut errors = Vec::new();
+        let strict_best = {
+            let _strict = Strict::set(true);
+            best(&value, variants, &mut errors)
+        };
+        let chosen = match strict_best {
+            Some((score, variant)) if score == usize::MAX || outer_strict => Some(variant),
+            strict_best => {
+                let _lenient = Strict::set(false);
+                errors.clear();
+                match (strict_best, best(&value, variants, &mut errors)) {
+                    (Some((s1, v1)), Some((s2, v2))) => Some(if s2 > s1 { v2 } else { v1 }),
+                    (a, b) => a.or(b).map(|(_, v)| v),
+                }
+            }
+        };
+        chosen.ok_or_else(|| {
+            E::custom(format!(
+                "data did not match any variant of untagged enum {type_name} ({})",
+                errors.join("; ")
+            ))
+        })
+    }
+
+    /// The best of the variants that accept `value`, with its score (`usize::MAX` for an
+    /// exact reproduction, which ends the search); the errors of the others.
+    fn best<T: Serialize>(
+        value: &Value,
+        variants: &[Variant<T>],
+        errors: &mut Vec<String>,
+    ) -> Option<(usize, T)> {
+        let mut best: Option<(usize, T)> = None;
+        for (name, read) in variants {
+            match read(value.clone()) {
+                Ok(candidate) => {
+                    let score = serde_json::to_value(&candidate).map_or(0, |out| {
+                        if same(value, &out) {
+                            usize::MAX
+                        } else {
+                            overlap(value, &out)
+                        }
+                    });
+                    if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                        best = Some((score, candidate));
+                    }
+                    if score == usize::MAX {
+                        break;
+                    }
+                }
+                Err(e) => errors.push(format!("{name}: {e}")),
+            }
+        }
+        best
+    }
+
+    /// JSON equality with numbers compared by value (`5` equals `5.0`).
+    fn same(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+
+    /// How many of `a`'s leaves (scalars and empty containers) `b` has unchanged.
+    fn overlap(a: &Value, b: &Value) -> usize {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) if !x.is_empty() => x
+                .iter()
+                .map(|(k, v)| y.get(k).map_or(0, |w| overlap(v, w)))
+                .sum(),
+            (Value::Array(x), Value::Array(y)) if !x.is_empty() => {
+                x.iter().zip(y).map(|(v, w)| overlap(v, w)).sum()
+            }
+            _ => usize::from(same(a, b)),
+        }
     }
 }
 

@@ -78,7 +78,11 @@ impl<'de> ::serde::Deserialize<'de> for AmdResultResult {
                 "noSpeech" => Self::NoSpeech,
                 "beep" => Self::Beep,
                 "unknown" => Self::Unknown,
-                _ => Self::Unrecognized(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unrecognized(
+                        super::runtime::UnknownValue::read::<D::Error>(value)?,
+                    )
+                }
             },
         )
     }
@@ -939,7 +943,9 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionOperator {
                 "==" => Self::EqEq,
                 "!=" => Self::NotEq,
                 "contains" => Self::Contains,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -992,7 +998,9 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionVariable {
             match value.as_str() {
                 "keys" => Self::Keys,
                 "speech" => Self::Speech,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1250,7 +1258,9 @@ impl<'de> ::serde::Deserialize<'de> for CallType {
                 "pstn" => Self::Pstn,
                 "sip" => Self::Sip,
                 "webrtc" => Self::Webrtc,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1335,7 +1345,9 @@ impl<'de> ::serde::Deserialize<'de> for ChannelsCallStatus {
                 "failed" => Self::Failed,
                 "cancelled" => Self::Cancelled,
                 "scheduled" => Self::Scheduled,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1388,7 +1400,9 @@ impl<'de> ::serde::Deserialize<'de> for Direction {
             match value.as_str() {
                 "incoming" => Self::Incoming,
                 "outgoing" => Self::Outgoing,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1625,7 +1639,9 @@ impl<'de> ::serde::Deserialize<'de> for HangupSource {
                 "timeout" => Self::Timeout,
                 "media-timeout" => Self::MediaTimeout,
                 "none" => Self::None,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -2280,7 +2296,9 @@ impl<'de> ::serde::Deserialize<'de> for SipType {
                 "elastic" => Self::Elastic,
                 "byoc" => Self::Byoc,
                 "forward" => Self::Forward,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }

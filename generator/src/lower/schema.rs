@@ -211,14 +211,14 @@ impl Lowering<'_> {
             }
         }
 
-        if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
-            return self.lower_all_of(obj, all_of, pointer, hint, depth, own_nullable);
-        }
-
         for key in ["oneOf", "anyOf"] {
             if let Some(branches) = obj.get(key).and_then(Value::as_array) {
                 return self.lower_union(obj, key, branches, pointer, hint, depth, own_nullable);
             }
+        }
+
+        if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
+            return self.lower_all_of(obj, all_of, pointer, hint, depth, own_nullable);
         }
 
         if let Some(values) = obj.get("enum").and_then(Value::as_array) {
@@ -469,6 +469,11 @@ impl Lowering<'_> {
         }
     }
 
+    /// `oneOf`/`anyOf`: nullable and `Undefined` branches set flags; one branch left is that
+    /// branch; then a tagged union, one struct for overlapping objects, or an untagged union.
+    /// The schema's own `properties`/`required`/`allOf` beside the union apply to every branch
+    /// (JSON Schema applies all of a schema's keywords at once), so each branch is lowered as
+    /// `allOf: [branch, own part]` and none of them is lost.
     #[allow(clippy::too_many_arguments)]
     fn lower_union(
         &mut self,
@@ -482,6 +487,8 @@ impl Lowering<'_> {
     ) -> Lowered {
         let mut nullable = nullable;
         let mut omittable = false;
+        let distributed = distribute_own_part(obj, branches);
+        let lowered = distributed.as_deref().unwrap_or(branches);
         let mut kept: Vec<(usize, &Value)> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             if is_null_schema(branch) {
@@ -489,7 +496,7 @@ impl Lowering<'_> {
             } else if self.is_sentinel_ref(branch) {
                 omittable = true;
             } else {
-                kept.push((i, branch));
+                kept.push((i, &lowered[i]));
             }
         }
         match kept.as_slice() {
@@ -509,41 +516,69 @@ impl Lowering<'_> {
             }
             _ => {}
         }
-        if let Some(union) = self.tagged_union(obj, key, &kept, pointer, hint, depth) {
-            return Lowered::Def {
-                kind: TypeKind::Tagged(union),
-                nullable,
-                omittable,
-            };
+        let kind = if let Some(union) = self.tagged_union(obj, key, &kept, pointer, hint, depth) {
+            TypeKind::Tagged(union)
+        } else if let Some(s) = self.overlapping_struct(key, &kept, pointer, hint, depth) {
+            TypeKind::Struct(s)
+        } else {
+            let originals = distributed.is_some().then_some(branches);
+            self.untagged_union(key, &kept, originals, pointer, hint, depth)
+        };
+        Lowered::Def {
+            kind,
+            nullable,
+            omittable,
         }
-        if let Some(merged) = self.overlapping_objects(key, &kept, pointer) {
-            let lowered = self.lower_object(&merged, pointer, hint, depth, nullable);
-            if let Lowered::Def {
-                kind: TypeKind::Struct(mut s),
-                nullable,
-                ..
-            } = lowered
-            {
-                s.rule = Some(format!(
-                    "`{key}` of object schemas that overlap (no branch has a required property the \
-                     others lack, and shared properties agree): one struct with the properties of \
-                     every branch, so no property of a payload is lost; a property is required \
-                     only when every branch requires it."
-                ));
-                return Lowered::Def {
-                    kind: TypeKind::Struct(s),
-                    nullable,
-                    omittable,
-                };
-            }
-        }
+    }
+
+    /// Overlapping object branches (see [`Self::overlapping_objects`]) as one struct.
+    fn overlapping_struct(
+        &mut self,
+        key: &str,
+        kept: &[(usize, &Value)],
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Option<Struct> {
+        let merged = self.overlapping_objects(key, kept, pointer)?;
+        let Lowered::Def {
+            kind: TypeKind::Struct(mut s),
+            ..
+        } = self.lower_object(&merged, pointer, hint, depth, false)
+        else {
+            return None;
+        };
+        s.rule = Some(format!(
+            "`{key}` of object schemas that overlap (no branch has a required property the \
+             others lack, and shared properties agree): one struct with the properties of \
+             every branch, so no property of a payload is lost; a property is required \
+             only when every branch requires it."
+        ));
+        Some(s)
+    }
+
+    /// The untagged union of the branches. `originals` are the branches as written when
+    /// `kept` holds them with the schema's own part distributed into each (for names).
+    fn untagged_union(
+        &mut self,
+        key: &str,
+        kept: &[(usize, &Value)],
+        originals: Option<&[Value]>,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> TypeKind {
         let mut variants = Vec::new();
         let mut names = naming::Namespace::default();
-        for (i, branch) in kept {
+        for &(i, branch) in kept {
             let inner = format!("{pointer}/{key}/{i}");
             // An inline branch that becomes a type of its own is named after its parent and
-            // its title or shape; other branches are named after their type.
-            let own_name = inline_branch_name(branch).map(|n| names.claim(&n).0);
+            // its title or shape; other branches are named after their type (a distributed
+            // `$ref` branch after the schema it names).
+            let original = originals.map_or(branch, |o| &o[i]);
+            let own_name = inline_branch_name(original)
+                .or_else(|| originals.and_then(|_| self.ref_type_name(original)))
+                .map(|n| names.claim(&n).0);
             let branch_hint = match &own_name {
                 Some(n) => format!("{hint}{n}"),
                 None => format!("{hint}Variant{i}"),
@@ -568,11 +603,14 @@ impl Lowering<'_> {
             });
         }
         sort_untagged(&mut variants, self);
-        Lowered::Def {
-            kind: TypeKind::Untagged(UntaggedUnion { variants }),
-            nullable,
-            omittable,
-        }
+        TypeKind::Untagged(UntaggedUnion { variants })
+    }
+
+    /// The Rust name of the component schema a `$ref` branch names.
+    fn ref_type_name(&self, branch: &Value) -> Option<String> {
+        let target = crate::load::ref_pointer(branch.get("$ref")?.as_str()?)?;
+        let id = self.components.get(&target)?;
+        Some(self.types[id.0].name.rust.clone())
     }
 
     /// For `oneOf`/`anyOf` branches that are all object schemas which cannot be told apart
@@ -689,59 +727,12 @@ impl Lowering<'_> {
         if resolved.iter().any(|r| !is_object_schema(r)) {
             return None;
         }
-
-        let (tag, values): (String, Vec<String>) = if let Some(d) = discriminator {
-            let tag = d.get("propertyName")?.as_str()?.to_string();
-            let mapping = d.get("mapping").and_then(Value::as_object);
-            let mut values = Vec::new();
-            for ((_, branch), res) in branches.iter().zip(&resolved) {
-                let reference = branch.get("$ref").and_then(Value::as_str);
-                let from_mapping = mapping.and_then(|m| {
-                    m.iter()
-                        .find(|(_, target)| target.as_str() == reference && reference.is_some())
-                        .map(|(k, _)| k.clone())
-                });
-                let value = from_mapping
-                    .or_else(|| known_value(res, &tag).map(|(v, _)| v))
-                    .or_else(|| {
-                        reference
-                            .and_then(|r| r.rsplit('/').next())
-                            .map(unescape_pointer)
-                    })?;
-                values.push(value);
-            }
-            (tag, values)
-        } else {
-            let first = &resolved[0];
-            let candidates: Vec<&String> = first
-                .get("properties")
-                .and_then(Value::as_object)?
-                .keys()
-                .collect();
-            let mut best: Option<(usize, String, Vec<String>)> = None;
-            for name in candidates {
-                let mut values = Vec::new();
-                let mut weak = 0;
-                for res in &resolved {
-                    match known_value(res, name) {
-                        Some((v, strength)) => {
-                            values.push(v);
-                            weak += usize::from(!strength);
-                        }
-                        None => break,
-                    }
-                }
-                if values.len() != resolved.len() || !all_distinct(&values) {
-                    continue;
-                }
-                if best.as_ref().is_none_or(|(w, _, _)| weak < *w) {
-                    best = Some((weak, name.clone(), values));
-                }
-            }
-            let (_, tag, values) = best?;
-            (tag, values)
+        let (tag, values) = match discriminator {
+            Some(d) => discriminator_values(d, branches, &resolved)?,
+            None => inferred_tag(&resolved)?,
         };
-        if !all_distinct(&values) {
+        let flat: Vec<String> = values.iter().flatten().cloned().collect();
+        if !all_distinct(&flat) {
             self.diags.warn(
                 self.origin(pointer),
                 format!("branches share a `{tag}` value; the union is untagged"),
@@ -749,29 +740,39 @@ impl Lowering<'_> {
             return None;
         }
 
-        let variant_names = strip_common_words(&values);
+        let mut variant_names = strip_common_words(&flat).into_iter();
         let mut names = naming::Namespace::default();
         let mut variants = Vec::new();
-        for (((i, branch), res), (value, base)) in branches
-            .iter()
-            .zip(&resolved)
-            .zip(values.iter().zip(variant_names))
-        {
-            let (rust, _) = names.claim(&base);
-            let inner = format!("{pointer}/{key}/{i}");
-            let shape = self.use_at_depth(branch, &inner, &format!("{hint}{rust}"), depth + 1);
-            let strip_tag = !res
+        for (((i, branch), res), values) in branches.iter().zip(&resolved).zip(&values) {
+            let required = required_names(res);
+            let declared = res
                 .get("properties")
                 .and_then(Value::as_object)
-                .is_some_and(|p| p.contains_key(&tag));
-            variants.push(TaggedVariant {
-                name: Name {
-                    wire: value.clone(),
-                    rust,
-                },
-                ty: shape.ty,
-                strip_tag,
-            });
+                .is_some_and(|p| p.contains_key(&tag))
+                || required.contains(&tag.as_str());
+            // Without a discriminator, a branch that does not require its tag may omit it:
+            // such an object is matched by shape, and keeps its (absent) tag on the way out.
+            let tag_optional = discriminator.is_none() && !required.contains(&tag.as_str());
+            let mut ty = None;
+            for value in values {
+                let (rust, _) = names.claim(&variant_names.next().unwrap_or_default());
+                let inner = format!("{pointer}/{key}/{i}");
+                let ty = ty
+                    .get_or_insert_with(|| {
+                        self.use_at_depth(branch, &inner, &format!("{hint}{rust}"), depth + 1)
+                            .ty
+                    })
+                    .clone();
+                variants.push(TaggedVariant {
+                    name: Name {
+                        wire: value.clone(),
+                        rust,
+                    },
+                    ty,
+                    strip_tag: !declared,
+                    tag_optional,
+                });
+            }
         }
         Some(TaggedUnion {
             tag,
@@ -921,6 +922,8 @@ impl Lowering<'_> {
         })
     }
 
+    /// An object schema: a map (no `properties`) or a struct with one field per property,
+    /// per adjacently tagged pair, and per `required` name `properties` does not describe.
     fn lower_object(
         &mut self,
         obj: &Map<String, Value>,
@@ -939,21 +942,12 @@ impl Lowering<'_> {
         // other properties are kept in a map rather than ignored.
         let any_additional = matches!(additional, Some(Value::Bool(true)))
             || matches!(additional, Some(Value::Object(o)) if o.is_empty());
+        let required = required_names(obj);
+        // Without `properties`, a map keeps every property (the required ones included).
         if !obj.contains_key("properties") && !closed {
             let ty = match typed_additional {
                 Some(schema) => {
-                    let shape = self.use_at_depth(
-                        schema,
-                        &format!("{pointer}/additionalProperties"),
-                        &format!("{hint}Value"),
-                        depth + 1,
-                    );
-                    let value = if shape.nullable {
-                        TypeRef::Nullable(Box::new(shape.ty))
-                    } else {
-                        shape.ty
-                    };
-                    TypeRef::Map(Box::new(value))
+                    TypeRef::Map(Box::new(self.additional_type(schema, pointer, hint, depth)))
                 }
                 None => TypeRef::JsonObject,
             };
@@ -963,43 +957,89 @@ impl Lowering<'_> {
                 omittable: false,
             });
         }
-        let required: Vec<&str> = obj
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
         let empty = Map::new();
         let properties = obj
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-
-        // Adjacently tagged pairs: find content properties conditioned on a sibling.
-        // (tag property, content property, branches)
-        let mut adjacent: Vec<(String, String, Vec<Branch>)> = Vec::new();
-        for (name, prop) in properties {
-            if let Some((tag, branches)) = conditional_branches(prop, properties) {
-                let content_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
-                let branches = branches
-                    .into_iter()
-                    .map(|mut b| {
-                        let key = if prop.get("oneOf").is_some() {
-                            "oneOf"
-                        } else {
-                            "anyOf"
-                        };
-                        b.pointer = format!("{content_pointer}/{key}/{}", b.pointer);
-                        b
-                    })
-                    .collect();
-                adjacent.push((tag, name.clone(), branches));
+        let mut fields = self.object_fields(properties, &required, closed, pointer, hint, depth);
+        // A `required` name `properties` does not describe still has a value: any JSON.
+        let mut seen = std::collections::BTreeSet::new();
+        for name in required {
+            if properties.contains_key(name) || !seen.insert(name) {
+                continue;
             }
+            fields.push(Field {
+                name: Name::wire(name.to_string()),
+                ty: TypeRef::Any,
+                required: true,
+                nullable: false,
+                default: None,
+                flatten: false,
+                undefined: false,
+                docs: Docs {
+                    notes: vec![
+                        "Listed in `required` but not described in `properties`: any JSON value."
+                            .into(),
+                    ],
+                    ..Docs::default()
+                },
+                origin: Origin::new(self.file, format!("{pointer}/required")),
+            });
         }
+        let additional = match typed_additional {
+            Some(schema) => Some(self.additional_type(schema, pointer, hint, depth)),
+            None => any_additional.then_some(TypeRef::Any),
+        };
+        Lowered::Def {
+            kind: TypeKind::Struct(Struct {
+                fields,
+                closed,
+                additional,
+                rule: None,
+            }),
+            nullable,
+            omittable: false,
+        }
+    }
+
+    /// The value type of a typed `additionalProperties`.
+    fn additional_type(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> TypeRef {
+        let shape = self.use_at_depth(
+            schema,
+            &format!("{pointer}/additionalProperties"),
+            &format!("{hint}Value"),
+            depth + 1,
+        );
+        if shape.nullable {
+            TypeRef::Nullable(Box::new(shape.ty))
+        } else {
+            shape.ty
+        }
+    }
+
+    /// One field per declared property, in spec order; an adjacently tagged pair (a content
+    /// property whose branches are conditioned on a sibling tag) is one flattened field.
+    fn object_fields(
+        &mut self,
+        properties: &Map<String, Value>,
+        required: &[&str],
+        closed: bool,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Vec<Field> {
+        let adjacent = adjacent_pairs(properties, pointer);
         let paired: Vec<&str> = adjacent
             .iter()
             .flat_map(|(t, c, _)| [t.as_str(), c.as_str()])
             .collect();
-
         let mut fields = Vec::new();
         for (name, prop) in properties {
             let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
@@ -1014,10 +1054,11 @@ impl Lowering<'_> {
                     hint,
                     depth,
                 );
+                let wire = format!("{hint}{}", naming::camel_part(tag, "Tag"));
                 let id = self.new_type(
                     Name {
-                        wire: format!("{hint}{}", naming::camel_part(tag, "Tag")),
-                        rust: format!("{hint}{}", naming::camel_part(tag, "Tag")),
+                        wire: wire.clone(),
+                        rust: wire,
                     },
                     Origin::new(self.file, prop_pointer.clone()),
                     Docs {
@@ -1041,71 +1082,57 @@ impl Lowering<'_> {
                     docs: docs_of(prop, None),
                     origin: Origin::new(self.file, prop_pointer),
                 });
-                continue;
+            } else if !paired.contains(&name.as_str()) {
+                let required = required.contains(&name.as_str());
+                fields.push(self.property_field(name, prop, required, prop_pointer, hint, depth));
             }
-            if paired.contains(&name.as_str()) {
-                continue;
-            }
-            let field_hint = format!("{hint}{}", naming::camel_part(name, "Field"));
-            let shape = self.use_at_depth(prop, &prop_pointer, &field_hint, depth + 1);
-            let default = prop.get("default").cloned();
-            let mut docs = docs_of(prop, None);
-            let mut required = required.contains(&name.as_str()) && !shape.omittable;
-            // OpenAPI 3.0 §4.7.25.3: a required `readOnly` property is required in responses
-            // only, a required `writeOnly` one in requests only. One Rust type serves both
-            // directions, so such a property is optional; requests leave a read-only one out.
-            for (keyword, note) in [
-                (
-                    "readOnly",
-                    "Read-only: the server sets it; requests leave it out (`None`).",
-                ),
-                (
-                    "writeOnly",
-                    "Write-only: sent in requests; responses leave it out (`None`).",
-                ),
-            ] {
-                if prop.get(keyword) == Some(&Value::Bool(true)) {
-                    required = false;
-                    docs.notes.push(note.into());
-                }
-            }
-            fields.push(Field {
-                name: Name::wire(name.clone()),
-                ty: shape.ty,
-                required,
-                nullable: shape.nullable,
-                default,
-                flatten: false,
-                undefined: shape.omittable,
-                docs,
-                origin: Origin::new(self.file, prop_pointer),
-            });
         }
-        let additional = match typed_additional {
-            Some(schema) => {
-                let shape = self.use_at_depth(
-                    schema,
-                    &format!("{pointer}/additionalProperties"),
-                    &format!("{hint}Value"),
-                    depth + 1,
-                );
-                Some(if shape.nullable {
-                    TypeRef::Nullable(Box::new(shape.ty))
-                } else {
-                    shape.ty
-                })
+        fields
+    }
+
+    /// The field of one declared property.
+    fn property_field(
+        &mut self,
+        name: &str,
+        prop: &Value,
+        required: bool,
+        prop_pointer: String,
+        hint: &str,
+        depth: usize,
+    ) -> Field {
+        let field_hint = format!("{hint}{}", naming::camel_part(name, "Field"));
+        let shape = self.use_at_depth(prop, &prop_pointer, &field_hint, depth + 1);
+        let default = prop.get("default").cloned();
+        let mut docs = docs_of(prop, None);
+        let mut required = required && !shape.omittable;
+        // OpenAPI 3.0 §4.7.25.3: a required `readOnly` property is required in responses
+        // only, a required `writeOnly` one in requests only. One Rust type serves both
+        // directions, so such a property is optional; requests leave a read-only one out.
+        for (keyword, note) in [
+            (
+                "readOnly",
+                "Read-only: the server sets it; requests leave it out (`None`).",
+            ),
+            (
+                "writeOnly",
+                "Write-only: sent in requests; responses leave it out (`None`).",
+            ),
+        ] {
+            if prop.get(keyword) == Some(&Value::Bool(true)) {
+                required = false;
+                docs.notes.push(note.into());
             }
-            None => any_additional.then_some(TypeRef::Any),
-        };
-        Lowered::Def {
-            kind: TypeKind::Struct(Struct {
-                fields,
-                closed,
-                additional,
-                rule: None,
-            }),
-            nullable,
-            omittable: false,
+        }
+        Field {
+            name: Name::wire(name.to_string()),
+            ty: shape.ty,
+            required,
+            nullable: shape.nullable,
+            default,
+            flatten: false,
+            undefined: shape.omittable,
+            docs,
+            origin: Origin::new(self.file, prop_pointer),
         }
     }
 
@@ -1208,6 +1235,66 @@ fn inline_branch_name(branch: &Value) -> Option<String> {
     )
 }
 
+/// A union schema's own object part (`properties`, `required`, `additionalProperties`,
+/// `allOf` beside `oneOf`/`anyOf`), distributed into every branch as
+/// `allOf: [branch, own part]`: an instance must match both, so each branch's type gets the
+/// common properties too. `None` when the schema has no such part. (The caller reads null
+/// and `Undefined` branches from the branches as written.)
+fn distribute_own_part(obj: &Map<String, Value>, branches: &[Value]) -> Option<Vec<Value>> {
+    let non_empty = |k: &str| match obj.get(k) {
+        Some(Value::Object(m)) => !m.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        _ => false,
+    };
+    if !["properties", "required", "allOf"]
+        .iter()
+        .any(|k| non_empty(k))
+    {
+        return None;
+    }
+    let mut own = Map::new();
+    for k in ["properties", "required", "additionalProperties", "allOf"] {
+        if let Some(v) = obj.get(k) {
+            own.insert(k.to_string(), v.clone());
+        }
+    }
+    let own = Value::Object(own);
+    Some(
+        branches
+            .iter()
+            .map(|b| serde_json::json!({ "allOf": [b, own] }))
+            .collect(),
+    )
+}
+
+/// The adjacently tagged pairs among an object's properties: (tag property, content
+/// property, the content's conditional branches with absolute pointers).
+fn adjacent_pairs(
+    properties: &Map<String, Value>,
+    pointer: &str,
+) -> Vec<(String, String, Vec<Branch>)> {
+    let mut adjacent = Vec::new();
+    for (name, prop) in properties {
+        if let Some((tag, branches)) = conditional_branches(prop, properties) {
+            let content_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
+            let key = if prop.get("oneOf").is_some() {
+                "oneOf"
+            } else {
+                "anyOf"
+            };
+            let branches = branches
+                .into_iter()
+                .map(|mut b| {
+                    b.pointer = format!("{content_pointer}/{key}/{}", b.pointer);
+                    b
+                })
+                .collect();
+            adjacent.push((tag, name.clone(), branches));
+        }
+    }
+    adjacent
+}
+
 /// One conditional branch of an adjacently tagged content property.
 struct Branch {
     /// The tag value the branch's condition requires.
@@ -1271,6 +1358,90 @@ fn conditional_branches(
     let tag = tag?;
     let values: Vec<String> = out.iter().map(|b| b.value.clone()).collect();
     all_distinct(&values).then_some((tag, out))
+}
+
+/// The tag property of an explicit `discriminator` and, per branch, its values: every
+/// `mapping` key naming the branch's `$ref` (several keys may name one schema, and each keeps
+/// its value), else the value the branch fixes, else the schema's name (OpenAPI 3.1 §4.8.25).
+fn discriminator_values(
+    d: &Map<String, Value>,
+    branches: &[(usize, &Value)],
+    resolved: &[Map<String, Value>],
+) -> Option<(String, Vec<Vec<String>>)> {
+    let tag = d.get("propertyName")?.as_str()?.to_string();
+    let mapping = d.get("mapping").and_then(Value::as_object);
+    let mut values = Vec::new();
+    for ((_, branch), res) in branches.iter().zip(resolved) {
+        let reference = branch_ref(branch);
+        let from_mapping: Vec<String> = match (mapping, reference) {
+            (Some(m), Some(r)) => m
+                .iter()
+                .filter(|(_, target)| target.as_str() == Some(r))
+                .map(|(k, _)| k.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !from_mapping.is_empty() {
+            values.push(from_mapping);
+            continue;
+        }
+        let value = known_value(res, &tag).map(|(v, _)| v).or_else(|| {
+            reference
+                .and_then(|r| r.rsplit('/').next())
+                .map(unescape_pointer)
+        })?;
+        values.push(vec![value]);
+    }
+    Some((tag, values))
+}
+
+/// Without a discriminator: the property every branch fixes to a distinct value (`const`,
+/// one-value `enum`, `default`), preferring hard constraints over defaults.
+fn inferred_tag(resolved: &[Map<String, Value>]) -> Option<(String, Vec<Vec<String>>)> {
+    let candidates = resolved[0].get("properties").and_then(Value::as_object)?;
+    let mut best: Option<(usize, String, Vec<String>)> = None;
+    for name in candidates.keys() {
+        let mut values = Vec::new();
+        let mut weak = 0;
+        for res in resolved {
+            match known_value(res, name) {
+                Some((v, strength)) => {
+                    values.push(v);
+                    weak += usize::from(!strength);
+                }
+                None => break,
+            }
+        }
+        if values.len() != resolved.len() || !all_distinct(&values) {
+            continue;
+        }
+        if best.as_ref().is_none_or(|(w, _, _)| weak < *w) {
+            best = Some((weak, name.clone(), values));
+        }
+    }
+    let (_, tag, values) = best?;
+    Some((tag, values.into_iter().map(|v| vec![v]).collect()))
+}
+
+/// The `$ref` a union branch names: its own, or that of the first `allOf` member (a branch
+/// refining a schema, or one the union's own part was distributed into).
+fn branch_ref(branch: &Value) -> Option<&str> {
+    branch.get("$ref").and_then(Value::as_str).or_else(|| {
+        branch
+            .get("allOf")?
+            .as_array()?
+            .first()?
+            .get("$ref")?
+            .as_str()
+    })
+}
+
+/// The names in an object schema's `required`.
+fn required_names(obj: &Map<String, Value>) -> Vec<&str> {
+    obj.get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 /// The value a branch fixes for `property`, and whether it is a hard constraint
