@@ -11,6 +11,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("client_params", "fixtures/client/params.yaml"),
     ("client_auth", "fixtures/client/auth.yaml"),
     ("client_pagination", "fixtures/client/pagination.yaml"),
+    ("client_collisions", "fixtures/client/collisions.yaml"),
     (
         "vocode_2023_08_22",
         "fixtures/vocode-history/openapi-2023-08-22-c5a39b82.json",

@@ -31,6 +31,7 @@ pub mod lower;
 pub mod manifest;
 pub mod naming;
 pub mod render;
+pub mod surface;
 pub mod sync;
 
 pub use diag::{Diagnostic, Error, Origin, Severity};

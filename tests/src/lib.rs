@@ -28,6 +28,12 @@ pub mod client_pagination {
     include!(concat!(env!("OUT_DIR"), "/client_pagination.rs"));
 }
 
+/// `fixtures/client/collisions.yaml`: parameters named like the locals of a generated method
+/// body, in positional and builder form.
+pub mod client_collisions {
+    include!(concat!(env!("OUT_DIR"), "/client_collisions.rs"));
+}
+
 /// `fixtures/client/params.yaml`: parameter styles of every `in`, form, text and binary bodies.
 pub mod client_params {
     include!(concat!(env!("OUT_DIR"), "/client_params.rs"));

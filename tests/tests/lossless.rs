@@ -114,3 +114,29 @@ fn an_open_enum_takes_a_value_only_when_no_other_branch_does() {
     let r: t::Recipients = round_trip(&json!(["email", "sms"]));
     assert!(matches!(r, t::Recipients::ChannelList(_)));
 }
+
+#[test]
+fn all_of_merges_same_named_object_properties() {
+    // Before: the second branch's `path` replaced the first's; `id` and `created_at` were
+    // lost (with a warning), and `stage: string` vs the `Stage` enum warned too.
+    let json = json!({"path": {"id": "p1", "created_at": "2024", "version": 3}, "stage": "prod"});
+    let d: t::Deployment = round_trip(&json);
+    assert_eq!((d.path.id.as_str(), d.path.version), ("p1", Some(3)));
+    // The narrowing (`string` → enum) is the intersection: the enum.
+    assert!(matches!(d.stage, Some(t::Stage::Prod)));
+    // Required in the first branch stays required after the merge.
+    let err = parse::<t::Deployment>(json!({"path": {"version": 1}})).unwrap_err();
+    assert!(err.contains("missing field `id`"), "{err}");
+}
+
+#[test]
+fn a_bird_call_flow_command_needs_its_command() {
+    // Decision (README type table): `command` is not in `required`, but a call-flow step
+    // without a command does nothing, so `{}` is rejected with a clear error instead of
+    // typing every command as optional.
+    use voice_apis::bird::types::CallFlowCommand;
+    let err = parse::<CallFlowCommand>(json!({})).unwrap_err();
+    assert!(err.contains("missing field `command`"), "{err}");
+    let c: CallFlowCommand = round_trip(&json!({"command": "hangup"}));
+    assert!(c.conditions.is_none());
+}

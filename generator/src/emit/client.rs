@@ -1,8 +1,12 @@
 //! The `client` module: an async `Client` with one method per operation, and one enum of
 //! documented error responses per operation that has any.
 
-use super::{doc_attrs, doc_lines, ident, rust_type, Scope};
+use super::{doc_attrs, doc_lines, ident, Scope};
 use crate::ir::*;
+use crate::surface::{
+    variant_ident, BuilderNames, Form, OperationSurface, Pages, PagesEnd, PagesKind, ParamSurface,
+    Passing, RustType, StatusEnum,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -366,62 +370,6 @@ fn names_a_type(ty: &TypeRef) -> bool {
     }
 }
 
-/// How an argument is passed.
-enum Pass {
-    Str,
-    Copy,
-    Ref,
-    Slice,
-}
-
-fn pass_of(api: &Api, ty: &TypeRef) -> Pass {
-    match ty {
-        TypeRef::String => Pass::Str,
-        TypeRef::Integer(_)
-        | TypeRef::Number
-        | TypeRef::Boolean
-        | TypeRef::Uuid
-        | TypeRef::DateTime
-        | TypeRef::Date => Pass::Copy,
-        TypeRef::Named(id) if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(_)) => {
-            Pass::Copy
-        }
-        TypeRef::Array(_) => Pass::Slice,
-        TypeRef::Nullable(inner) => pass_of(api, inner),
-        _ => Pass::Ref,
-    }
-}
-
-/// The argument type, with `lifetime` on its reference when given.
-fn arg_type_in(api: &Api, ty: &TypeRef, lifetime: Option<&TokenStream>) -> TokenStream {
-    let ty = match ty {
-        TypeRef::Nullable(inner) => inner,
-        other => other,
-    };
-    match pass_of(api, ty) {
-        Pass::Str => quote!(&#lifetime str),
-        Pass::Copy => rust_type(api, ty, Scope::Client),
-        Pass::Ref => {
-            let t = rust_type(api, ty, Scope::Client);
-            quote!(&#lifetime #t)
-        }
-        Pass::Slice => {
-            let TypeRef::Array(inner) = ty else {
-                unreachable!("Pass::Slice is only chosen for arrays")
-            };
-            let t = rust_type(api, inner, Scope::Client);
-            quote!(&#lifetime [#t])
-        }
-    }
-}
-
-/// Path, then required, then optional parameters: the argument order of every method.
-fn sorted_params(op: &Operation) -> Vec<&Param> {
-    let mut params: Vec<&Param> = op.params.iter().collect();
-    params.sort_by_key(|p| (p.location != ParamLocation::Path, !p.required));
-    params
-}
-
 fn status_pattern(status: StatusMatch) -> TokenStream {
     match status {
         StatusMatch::Code(c) => {
@@ -434,14 +382,6 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
             quote!(#lo..=#hi)
         }
         StatusMatch::Default => quote!(_),
-    }
-}
-
-fn variant_for(status: StatusMatch) -> proc_macro2::Ident {
-    match status {
-        StatusMatch::Code(c) => format_ident!("Status{}", c),
-        StatusMatch::Range(r) => format_ident!("Status{}xx", r),
-        StatusMatch::Default => format_ident!("Default"),
     }
 }
 
@@ -458,326 +398,138 @@ fn status_doc(r: &Response) -> String {
         .unwrap_or(what)
 }
 
-/// Operations with at least this many optional parameters get a request builder.
-const BUILDER_OPTIONAL_PARAMS: usize = 3;
-
-/// The builder form (`client.op(required…).optional(…).await`) is used for list
-/// operations and for operations with [`BUILDER_OPTIONAL_PARAMS`] optional parameters or
-/// more; the others take every parameter positionally.
-pub(crate) fn uses_builder(op: &Operation) -> bool {
-    op.pagination.is_some()
-        || op.params.iter().filter(|p| !p.required).count() >= BUILDER_OPTIONAL_PARAMS
-}
-
-/// The methods every `runtime::Builder` has, which a parameter setter must not shadow.
-const BUILDER_METHODS: &[&str] = &[
-    "new",
-    "params",
-    "params_mut",
-    "header",
-    "query",
-    "timeout",
-    "retry",
-    "options",
-    "call",
-    "raw",
-    "send",
-    "paginate",
-    "stream",
-    "into_future",
-    "clone",
-    "fmt",
-];
-
-/// The type a builder keeps an optional parameter in: owned, so that a list's cursor can
-/// be set from a page.
-fn owned_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    let ty = match ty {
-        TypeRef::Nullable(inner) => inner,
-        other => other,
-    };
-    match ty {
-        TypeRef::String => quote!(String),
-        other => rust_type(api, other, Scope::Client),
-    }
-}
-
+/// The client method of one operation, and the items it needs beside `Client` (its error
+/// and response enums; for a builder, the builder's types).
 fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
-    let name = ident(&op.name.rust);
-    let type_base = crate::naming::type_name(&op.name.rust, "Operation");
-    let error_name = format_ident!("{}Error", type_base);
-    let response_name = format_ident!("{}Response", type_base);
-    let builder = uses_builder(op);
-    let feature = api.feature_of(op);
-    let cfg = super::cfg_any(&feature);
-    let lifetime = quote!('a);
-    let lt = builder.then_some(&lifetime);
-
-    // Arguments: path, then required, then optional parameters; then the body. A builder
-    // takes only the required ones (and the body) as arguments.
-    let mut args = Vec::new();
-    // Builder only: the fields of the parameters struct, and their initial values.
-    let mut fields = Vec::new();
-    let mut inits = Vec::new();
-    let params = sorted_params(op);
-    let mut by_ref = false;
-    for p in &params {
-        let arg = ident(&p.name.rust);
-        let ty = arg_type_in(api, &p.ty, lt);
-        if p.required {
-            by_ref |= !matches!(pass_of(api, &p.ty), Pass::Copy);
-            args.push(quote!(#arg: #ty));
-            fields.push(quote!(#arg: #ty,));
-            inits.push(quote!(#arg,));
-        } else if builder {
-            let owned = owned_type(api, &p.ty);
-            fields.push(quote!(#arg: Option<#owned>,));
-            inits.push(quote!(#arg: None,));
-        } else {
-            args.push(quote!(#arg: Option<#ty>));
-        }
-    }
-    let mut body_stmt = quote!();
-    if let Some(body) = &op.body {
-        let (ty, call) = match &body.kind {
-            BodyKind::Json(ty) => {
-                let t = rust_type(api, ty, Scope::Client);
-                (quote!(&#lt #t), quote!(json(body)))
+    let s = OperationSurface::of(api, op);
+    let cfg = super::cfg_any(&api.feature_of(op));
+    let doc = method_docs(api, &s);
+    let name = ident(&s.method);
+    let ok_type = s.success.tokens(Scope::Client);
+    let error_type = s.error_type().tokens(Scope::Client);
+    let response_enum = s.responses.as_ref().map(|e| {
+        let doc = format!(
+            "The success responses of [`Client::{}`], which differ by status.",
+            s.method
+        );
+        emit_status_enum(e, &doc, &cfg, quote!(#[allow(clippy::large_enum_variant)]))
+    });
+    let error_enum = s.errors.as_ref().map(|e| {
+        let doc = format!(
+            "The documented error responses of [`Client::{}`].",
+            s.method
+        );
+        emit_status_enum(e, &doc, &cfg, quote!())
+    });
+    let args: Vec<TokenStream> = s
+        .arguments()
+        .map(|p| {
+            let arg = ident(&p.name);
+            let ty = p.passed.tokens(Scope::Client);
+            quote!(#arg: #ty)
+        })
+        .chain(s.body.as_ref().map(|b| {
+            let ty = b.passed.tokens(Scope::Client);
+            quote!(body: #ty)
+        }))
+        .collect();
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let build_request = emit_request(api, &s);
+    let Some(names) = &s.builder else {
+        let method_tokens = quote! {
+            #doc
+            #cfg
+            #allow
+            pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
+                #build_request
             }
-            BodyKind::Form(ty) => {
-                let t = rust_type(api, ty, Scope::Client);
-                (quote!(&#lt #t), quote!(form(body)))
-            }
-            BodyKind::Multipart(_) => (quote!(&#lt runtime::Multipart), quote!(multipart(body))),
-            BodyKind::Text => {
-                let ct = &body.content_type;
-                (quote!(&#lt str), quote!(text(#ct, body)))
-            }
-            BodyKind::Bytes => {
-                let ct = &body.content_type;
-                (quote!(runtime::Bytes), quote!(bytes(#ct, body)))
-            }
-            BodyKind::Empty => (quote!(), quote!()),
         };
-        if !ty.is_empty() {
-            let bytes = matches!(body.kind, BodyKind::Bytes);
-            by_ref |= !bytes;
-            let field_ty = if body.required {
-                ty.clone()
-            } else {
-                quote!(Option<#ty>)
-            };
-            args.push(match (body.required, bytes) {
-                (true, true) => quote!(body: impl Into<runtime::Bytes>),
-                _ => quote!(body: #field_ty),
-            });
-            fields.push(quote!(body: #field_ty,));
-            inits.push(if body.required && bytes {
+        let items = match (response_enum, error_enum) {
+            (None, None) => None,
+            (a, b) => Some(quote!(#a #b)),
+        };
+        return (method_tokens, items);
+    };
+    let request_name = format_ident!("{}", names.request);
+    let params_name = format_ident!("{}", names.params);
+    let client = ident(&s.locals.client);
+    let (generics, self_ref, out) = if names.borrows {
+        (quote!(<'a>), quote!(&'a self), quote!('a))
+    } else {
+        (quote!(), quote!(&self), quote!('_))
+    };
+    let inits = s
+        .params
+        .iter()
+        .map(|p| {
+            let arg = ident(&p.name);
+            match p.passing {
+                Passing::Argument => quote!(#arg,),
+                Passing::Setter(_) => quote!(#arg: None,),
+            }
+        })
+        .chain(s.body.as_ref().map(|b| {
+            if b.body.required && b.body.kind == BodyKind::Bytes {
                 quote!(body: body.into(),)
             } else {
                 quote!(body,)
-            });
-            body_stmt = if body.required {
-                quote!(request.#call;)
-            } else {
-                quote!(if let Some(body) = body { request.#call; })
-            };
+            }
+        }));
+    let method_tokens = quote! {
+        #doc
+        #cfg
+        #allow
+        pub fn #name #generics (#self_ref, #(#args),*) -> #request_name<#out> {
+            runtime::Builder::new(
+                #params_name { #client: self, #(#inits)* },
+                #params_name::call,
+            )
         }
-    }
+    };
+    let builder = emit_builder(&s, names, &cfg, build_request);
+    let items = quote! {
+        #response_enum
+        #error_enum
+        #builder
+    };
+    (method_tokens, Some(items))
+}
 
-    // The URL.
-    let segments = op.path.segments.iter().map(|parts| {
-        let pieces: Vec<TokenStream> = parts
-            .iter()
-            .map(|part| match part {
-                PathPart::Literal(text) => quote!(#text),
-                PathPart::Param(wire) => {
-                    let arg = op
-                        .params
-                        .iter()
-                        .find(|p| p.location == ParamLocation::Path && &p.name.wire == wire)
-                        .map(|p| ident(&p.name.rust))
-                        .expect("every template parameter has an argument");
-                    quote!(runtime::param(&#arg).as_str())
-                }
-            })
-            .collect();
-        match pieces.as_slice() {
-            [single] => quote!(String::from(#single)),
-            many => quote!([#(#many),*].concat()),
+/// An error or response enum: one variant per documented status.
+fn emit_status_enum(
+    e: &StatusEnum<'_>,
+    doc: &str,
+    cfg: &TokenStream,
+    allow: TokenStream,
+) -> TokenStream {
+    let doc = doc_lines(doc);
+    let name = format_ident!("{}", e.name);
+    let variants = e.variants.iter().map(|v| {
+        let vdoc = doc_lines(&status_doc(v.response));
+        let variant = variant_ident(v);
+        match &v.payload {
+            Some(t) => {
+                let t = t.tokens(Scope::Client);
+                quote!(#vdoc #variant(#t),)
+            }
+            None => quote!(#vdoc #variant,),
         }
     });
-    let method = format_ident!("{}", op.method);
-    let template = &op.path.raw;
-    // The client: `self` in a positional method, the builder's `client` field otherwise.
-    let client = if builder {
-        quote!(client)
-    } else {
-        quote!(self)
-    };
+    quote! {
+        #doc
+        #cfg
+        #[derive(Debug, Clone, PartialEq)]
+        #allow
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
 
-    let mut stmts = Vec::new();
-    for p in &params {
-        let arg = ident(&p.name.rust);
-        let wire = &p.name.wire;
-        // Required parameters are read from the argument, optional ones from `value`.
-        let value = if p.required {
-            quote!(#arg)
-        } else {
-            quote!(value)
-        };
-        let call = match p.location {
-            ParamLocation::Path => continue,
-            ParamLocation::Cookie => quote!(cookie(#wire, &#value)),
-            ParamLocation::Header => quote!(header(#wire, &#value)),
-            ParamLocation::Query => {
-                let style = match (p.style.as_deref(), p.explode) {
-                    (Some("deepObject"), _) => quote!(DeepObject),
-                    (Some("spaceDelimited"), _) => quote!(SpaceDelimited),
-                    (Some("pipeDelimited"), _) => quote!(PipeDelimited),
-                    (_, Some(false)) => quote!(Form),
-                    _ => quote!(FormExploded),
-                };
-                quote!(query_styled(#wire, &#value, runtime::QueryStyle::#style))
-            }
-        };
-        if p.required {
-            stmts.push(quote!(request.#call;));
-        } else {
-            stmts.push(quote!(if let Some(#value) = #arg { request.#call; }));
-        }
-    }
-    for &i in &op.security {
-        let scheme = &api.security_schemes[i];
-        let field = ident(&scheme.name.rust);
-        let apply = match &scheme.kind {
-            SecurityKind::Http { scheme } => quote!(request.authorization(#scheme, credential);),
-            SecurityKind::ApiKeyHeader { name } => {
-                quote!(request.secret_header(#name, credential);)
-            }
-            SecurityKind::ApiKeyQuery { name } => quote!(request.secret_query(#name, credential);),
-            SecurityKind::HttpBasic => quote!(request.basic_auth(credential);),
-            SecurityKind::ApiKeyCookie { name } => {
-                quote!(request.secret_cookie(#name, credential);)
-            }
-            SecurityKind::OAuth2 { .. } => quote!(request.bearer_from(credential);),
-            SecurityKind::Unsupported => continue,
-        };
-        stmts.push(quote!(if let Some(credential) = &#client.#field { #apply }));
-    }
-
-    // Responses.
-    let successes = op.successes();
-    let errors = op.errors();
-    let success = op.success();
-    let ok_type = match &success {
-        Success::Unit => quote!(()),
-        Success::Json(t) => rust_type(api, t, Scope::Client),
-        Success::OptionalJson(t) => {
-            let t = rust_type(api, t, Scope::Client);
-            quote!(Option<#t>)
-        }
-        Success::Bytes => quote!(runtime::Bytes),
-        Success::ByStatus => quote!(#response_name),
-    };
-    let mut arms = Vec::new();
-    let mut response_variants = Vec::new();
-    for r in &successes {
-        let pat = status_pattern(r.status);
-        let expr = match (&success, &r.kind) {
-            (Success::ByStatus, kind) => {
-                let variant = variant_for(r.status);
-                let vdoc = doc_lines(&status_doc(r));
-                match kind {
-                    BodyKind::Json(t) => {
-                        let t = rust_type(api, t, Scope::Client);
-                        response_variants.push(quote!(#vdoc #variant(#t),));
-                        quote!(response.json().map(#response_name::#variant))
-                    }
-                    BodyKind::Empty => {
-                        response_variants.push(quote!(#vdoc #variant,));
-                        quote!(response.empty().map(|()| #response_name::#variant))
-                    }
-                    _ => {
-                        response_variants.push(quote!(#vdoc #variant(runtime::Bytes),));
-                        quote!(response.bytes().map(#response_name::#variant))
-                    }
-                }
-            }
-            (Success::Bytes, _) => quote!(response.bytes()),
-            (Success::Unit, _) => quote!(response.empty()),
-            (Success::OptionalJson(_), BodyKind::Empty) => quote!(Ok(None)),
-            (Success::OptionalJson(_), _) => quote!(response.json().map(Some)),
-            _ => quote!(response.json()),
-        };
-        arms.push(quote!(#pat => #expr,));
-    }
-    let response_enum = (!response_variants.is_empty()).then(|| {
-        let doc = doc_lines(&format!(
-            "The success responses of [`Client::{}`], which differ by status.",
-            op.name.rust
-        ));
-        quote! {
-            #doc
-            #cfg
-            #[derive(Debug, Clone, PartialEq)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #response_name {
-                #(#response_variants)*
-            }
-        }
-    });
-    if successes.is_empty() {
-        arms.push(quote!(200..=299 => response.empty(),));
-    }
-    let mut error_variants = Vec::new();
-    for r in &errors {
-        let pat = status_pattern(r.status);
-        let variant = variant_for(r.status);
-        let vdoc = doc_lines(&status_doc(r));
-        match &r.kind {
-            BodyKind::Json(t) => {
-                let t = rust_type(api, t, Scope::Client);
-                error_variants.push(quote!(#vdoc #variant(#t),));
-                arms.push(quote!(#pat => Err(response.error_json(#error_name::#variant)),));
-            }
-            BodyKind::Bytes | BodyKind::Form(_) | BodyKind::Text | BodyKind::Multipart(_) => {
-                error_variants.push(quote!(#vdoc #variant(runtime::Bytes),));
-                arms.push(quote!(#pat => Err(response.error_bytes(#error_name::#variant)),));
-            }
-            BodyKind::Empty => {
-                error_variants.push(quote!(#vdoc #variant,));
-                arms.push(quote!(#pat => Err(response.error_empty(#error_name::#variant)),));
-            }
-        }
-    }
-    if !op
-        .responses
-        .iter()
-        .any(|r| r.status == StatusMatch::Default)
-    {
-        arms.push(quote!(_ => Err(response.unexpected()),));
-    }
-    let (error_type, error_enum) = if error_variants.is_empty() {
-        (quote!(::std::convert::Infallible), None)
-    } else {
-        let doc = doc_lines(&format!(
-            "The documented error responses of [`Client::{}`].",
-            op.name.rust
-        ));
-        (
-            quote!(#error_name),
-            Some(quote! {
-                #doc
-                #cfg
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #error_name {
-                    #(#error_variants)*
-                }
-            }),
-        )
-    };
-
+/// The method's documentation: the spec's, then the endpoint, the multipart fields, the
+/// arguments, how to send the call, the feature and the errors.
+fn method_docs(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
+    let op = s.op;
     let mut docs = op.docs.clone();
     docs.notes.push(format!(
         "`{} {}` (operation `{}`).",
@@ -808,41 +560,38 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             if list.is_empty() { "no fields".to_string() } else { list.join(", ") }
         ));
     }
-    for p in params.iter().filter(|p| p.required || !builder) {
-        if let Some(d) = &p.docs.description {
+    for p in s.arguments() {
+        if let Some(d) = &p.param.docs.description {
             docs.notes.push(format!(
                 "- `{}`: {}",
-                p.name.rust,
+                p.name,
                 super::sanitize_doc(d).replace('\n', " ")
             ));
         }
     }
-    let request_name = format_ident!("{}Request", type_base);
-    let params_name = format_ident!("{}Params", type_base);
-    let setters = builder.then(|| emit_setters(api, op));
-    if let Some((_, names)) = &setters {
-        let mut text = format!(
-            "Returns a [`{request_name}`]: set the optional parameters with its methods ({}), then \
-             `.await` it for the body, or `.raw().await` for the body with status and headers.",
-            names
-                .iter()
-                .map(|n| format!("`.{n}(…)`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        if op.pagination.is_some() {
-            text.push_str(&format!(
-                " [`{request_name}::stream`] walks every page instead."
-            ));
+    match &s.builder {
+        Some(names) => {
+            let setters: Vec<String> = s.setters().map(|(_, n)| format!("`.{n}(…)`")).collect();
+            let mut text = format!(
+                "Returns a [`{}`]: set the optional parameters with its methods ({}), then \
+                 `.await` it for the body, or `.raw().await` for the body with status and headers.",
+                names.request,
+                setters.join(", ")
+            );
+            if s.stream.is_some() {
+                text.push_str(&format!(
+                    " [`{}::stream`] walks every page instead.",
+                    names.request
+                ));
+            }
+            docs.notes.push(text);
         }
-        docs.notes.push(text);
-    } else {
-        docs.notes.push(
+        None => docs.notes.push(
             "`.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers."
                 .to_string(),
-        );
+        ),
     }
-    if let Some(f) = &feature {
+    if let Some(f) = api.feature_of(op) {
         docs.notes
             .push(format!("Needs the Cargo feature `{f}` (on by default)."));
     }
@@ -853,76 +602,269 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
          [`runtime::Error::Transport`] when the request fails."
             .to_string(),
     );
-    let doc = doc_attrs(&docs);
-    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let mutable = (!stmts.is_empty() || !body_stmt.is_empty()).then(|| quote!(mut));
-    let build_request = quote! {
-        let #mutable request = runtime::Request::new(
+    doc_attrs(&docs)
+}
+
+/// The method body: builds the `runtime::Request` (path, parameters, credentials, body) and
+/// returns the `runtime::Call` that decodes the response.
+fn emit_request(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
+    let op = s.op;
+    let request = ident(&s.locals.request);
+    let response = ident(&s.locals.response);
+    // The client: `self` in a positional method, the builder's client field otherwise.
+    let client = match s.form {
+        Form::Positional => quote!(self),
+        Form::Builder => {
+            let client = ident(&s.locals.client);
+            quote!(#client)
+        }
+    };
+    let segments = op.path.segments.iter().map(|parts| {
+        let pieces: Vec<TokenStream> = parts
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => quote!(#text),
+                PathPart::Param(wire) => {
+                    let arg = s.params.iter().find(|p| {
+                        p.param.location == ParamLocation::Path && &p.param.name.wire == wire
+                    });
+                    match arg {
+                        Some(p) => {
+                            let arg = ident(&p.name);
+                            quote!(runtime::param(&#arg).as_str())
+                        }
+                        None => {
+                            let message = format!("oagen: no argument for `{{{wire}}}`");
+                            quote!(compile_error!(#message))
+                        }
+                    }
+                }
+            })
+            .collect();
+        match pieces.as_slice() {
+            [single] => quote!(String::from(#single)),
+            many => quote!([#(#many),*].concat()),
+        }
+    });
+    let method = format_ident!("{}", op.method);
+    let template = &op.path.raw;
+    let mut stmts = param_statements(s, &request);
+    stmts.extend(credential_statements(api, s, &client, &request));
+    if let Some(b) = &s.body {
+        let call = match &b.body.kind {
+            BodyKind::Json(_) => quote!(json(body)),
+            BodyKind::Form(_) => quote!(form(body)),
+            BodyKind::Multipart(_) => quote!(multipart(body)),
+            BodyKind::Text => {
+                let ct = &b.body.content_type;
+                quote!(text(#ct, body))
+            }
+            BodyKind::Bytes => {
+                let ct = &b.body.content_type;
+                quote!(bytes(#ct, body))
+            }
+            BodyKind::Empty => quote!(),
+        };
+        stmts.push(if b.body.required {
+            quote!(#request.#call;)
+        } else {
+            quote!(if let Some(body) = body { #request.#call; })
+        });
+    }
+    let mutable = (!stmts.is_empty()).then(|| quote!(mut));
+    let arms = response_arms(s, &response);
+    quote! {
+        let #mutable #request = runtime::Request::new(
             ::reqwest::Method::#method,
             #template,
             vec![#(#segments),*],
         );
         #(#stmts)*
-        #body_stmt
-        runtime::Call::new(&#client.transport, request, |response| {
-            match response.status().as_u16() {
+        runtime::Call::new(&#client.transport, #request, |#response| {
+            match #response.status().as_u16() {
                 #(#arms)*
             }
         })
-    };
-    if !builder {
-        let method_tokens = quote! {
-            #doc
-            #cfg
-            #allow
-            pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
-                #build_request
+    }
+}
+
+/// One statement per query, header and cookie parameter (optional ones when set).
+fn param_statements(s: &OperationSurface<'_>, request: &proc_macro2::Ident) -> Vec<TokenStream> {
+    let mut stmts = Vec::new();
+    for p in &s.params {
+        let arg = ident(&p.name);
+        let wire = &p.param.name.wire;
+        // Required parameters are read from the argument, optional ones from the local.
+        let value = if p.param.required {
+            quote!(#arg)
+        } else {
+            let value = ident(&s.locals.value);
+            quote!(#value)
+        };
+        let call = match p.param.location {
+            ParamLocation::Path => continue,
+            ParamLocation::Cookie => quote!(cookie(#wire, &#value)),
+            ParamLocation::Header => quote!(header(#wire, &#value)),
+            ParamLocation::Query => {
+                let style = match (p.param.style.as_deref(), p.param.explode) {
+                    (Some("deepObject"), _) => quote!(DeepObject),
+                    (Some("spaceDelimited"), _) => quote!(SpaceDelimited),
+                    (Some("pipeDelimited"), _) => quote!(PipeDelimited),
+                    (_, Some(false)) => quote!(Form),
+                    _ => quote!(FormExploded),
+                };
+                quote!(query_styled(#wire, &#value, runtime::QueryStyle::#style))
             }
         };
-        let items = match (response_enum, error_enum) {
-            (None, None) => None,
-            (a, b) => Some(quote!(#a #b)),
-        };
-        return (method_tokens, items);
-    }
-
-    let (setter_fns, _) = setters.unwrap_or_default();
-    let stream = emit_stream(api, op, &error_type);
-    let (generics, self_ref, out) = if by_ref {
-        (quote!(<'a>), quote!(&'a self), quote!('a))
-    } else {
-        (quote!(), quote!(&self), quote!('_))
-    };
-    let destructure = params.iter().map(|p| ident(&p.name.rust)).chain(
-        op.body
-            .iter()
-            .filter(|b| b.kind != BodyKind::Empty)
-            .map(|_| ident("body")),
-    );
-    let method_tokens = quote! {
-        #doc
-        #cfg
-        #allow
-        pub fn #name #generics (#self_ref, #(#args),*) -> #request_name<#out> {
-            runtime::Builder::new(
-                #params_name { client: self, #(#inits)* },
-                #params_name::call,
-            )
+        if p.param.required {
+            stmts.push(quote!(#request.#call;));
+        } else {
+            stmts.push(quote!(if let Some(#value) = #arg { #request.#call; }));
         }
-    };
+    }
+    stmts
+}
+
+/// One statement per security scheme of the operation: its credential, when the client
+/// has one.
+fn credential_statements(
+    api: &Api,
+    s: &OperationSurface<'_>,
+    client: &TokenStream,
+    request: &proc_macro2::Ident,
+) -> Vec<TokenStream> {
+    let credential = ident(&s.locals.credential);
+    s.op.security
+        .iter()
+        .filter_map(|&i| api.security_schemes.get(i))
+        .filter_map(|scheme| {
+            let field = ident(&scheme.name.rust);
+            let apply = match &scheme.kind {
+                SecurityKind::Http { scheme } => {
+                    quote!(#request.authorization(#scheme, #credential);)
+                }
+                SecurityKind::ApiKeyHeader { name } => {
+                    quote!(#request.secret_header(#name, #credential);)
+                }
+                SecurityKind::ApiKeyQuery { name } => {
+                    quote!(#request.secret_query(#name, #credential);)
+                }
+                SecurityKind::HttpBasic => quote!(#request.basic_auth(#credential);),
+                SecurityKind::ApiKeyCookie { name } => {
+                    quote!(#request.secret_cookie(#name, #credential);)
+                }
+                SecurityKind::OAuth2 { .. } => quote!(#request.bearer_from(#credential);),
+                SecurityKind::Unsupported => return None,
+            };
+            Some(quote!(if let Some(#credential) = &#client.#field { #apply }))
+        })
+        .collect()
+}
+
+/// The arms of the `match` on the response status: decode a success, an error variant, or
+/// an unexpected status.
+fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<TokenStream> {
+    let op = s.op;
+    let successes = op.successes();
+    let mut arms = Vec::new();
+    match &s.responses {
+        Some(e) => {
+            let name = format_ident!("{}", e.name);
+            for v in &e.variants {
+                let pat = status_pattern(v.response.status);
+                let variant = variant_ident(v);
+                let expr = match &v.response.kind {
+                    BodyKind::Json(_) => quote!(#response.json().map(#name::#variant)),
+                    BodyKind::Empty => quote!(#response.empty().map(|()| #name::#variant)),
+                    _ => quote!(#response.bytes().map(#name::#variant)),
+                };
+                arms.push(quote!(#pat => #expr,));
+            }
+        }
+        None => {
+            let success = op.success();
+            for r in &successes {
+                let pat = status_pattern(r.status);
+                let expr = match (&success, &r.kind) {
+                    (Success::Bytes, _) => quote!(#response.bytes()),
+                    (Success::Unit, _) => quote!(#response.empty()),
+                    (Success::OptionalJson(_), BodyKind::Empty) => quote!(Ok(None)),
+                    (Success::OptionalJson(_), _) => quote!(#response.json().map(Some)),
+                    _ => quote!(#response.json()),
+                };
+                arms.push(quote!(#pat => #expr,));
+            }
+        }
+    }
+    if successes.is_empty() {
+        arms.push(quote!(200..=299 => #response.empty(),));
+    }
+    if let Some(e) = &s.errors {
+        let name = format_ident!("{}", e.name);
+        for v in &e.variants {
+            let pat = status_pattern(v.response.status);
+            let variant = variant_ident(v);
+            let decode = match &v.response.kind {
+                BodyKind::Json(_) => quote!(error_json),
+                BodyKind::Empty => quote!(error_empty),
+                _ => quote!(error_bytes),
+            };
+            arms.push(quote!(#pat => Err(#response.#decode(#name::#variant)),));
+        }
+    }
+    if !op
+        .responses
+        .iter()
+        .any(|r| r.status == StatusMatch::Default)
+    {
+        arms.push(quote!(_ => Err(#response.unexpected()),));
+    }
+    arms
+}
+
+/// A builder's items: the `runtime::Builder` alias, the struct of its parameters with the
+/// function that sends them, and the setters (and `.stream()`).
+fn emit_builder(
+    s: &OperationSurface<'_>,
+    names: &BuilderNames,
+    cfg: &TokenStream,
+    build_request: TokenStream,
+) -> TokenStream {
+    let request_name = format_ident!("{}", names.request);
+    let params_name = format_ident!("{}", names.params);
+    let client = ident(&s.locals.client);
+    let ok_type = s.success.tokens(Scope::Client);
+    let error_type = s.error_type().tokens(Scope::Client);
+    let fields = s
+        .params
+        .iter()
+        .map(|p| (ident(&p.name), p.field.tokens(Scope::Client)))
+        .chain(
+            s.body
+                .as_ref()
+                .map(|b| (ident("body"), b.field.tokens(Scope::Client))),
+        )
+        .map(|(name, ty)| quote!(#name: #ty,));
+    let destructure = s
+        .params
+        .iter()
+        .map(|p| ident(&p.name))
+        .chain(s.body.as_ref().map(|_| ident("body")));
+    let setters = s.setters().map(|(p, setter)| emit_setter(p, setter));
+    let stream = s
+        .stream
+        .as_ref()
+        .map(|pages| emit_stream(pages, &error_type));
     let request_doc = doc_lines(&format!(
         "A prepared [`Client::{}`] call: its methods set the optional parameters (each once; \
          a later call replaces the value), the [`runtime::Builder`] methods set per-call options; \
          `.await` it to send it.",
-        op.name.rust
+        s.method
     ));
     let params_doc = doc_lines(&format!(
         "The parameters of a [`{request_name}`] (set through its methods)."
     ));
-    let items = quote! {
-        #response_enum
-        #error_enum
-
+    quote! {
         #request_doc
         #cfg
         pub type #request_name<'a> = runtime::Builder<'a, #params_name<'a>, #ok_type, #error_type>;
@@ -931,73 +873,56 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         #cfg
         #[derive(Debug, Clone)]
         pub struct #params_name<'a> {
-            client: &'a Client,
+            #client: &'a Client,
             #(#fields)*
         }
 
         #cfg
         impl<'a> #params_name<'a> {
             fn call(self) -> runtime::Call<'a, #ok_type, #error_type> {
-                let #params_name { client, #(#destructure),* } = self;
+                let #params_name { #client, #(#destructure),* } = self;
                 #build_request
             }
         }
 
         #cfg
         impl<'a> #request_name<'a> {
-            #(#setter_fns)*
+            #(#setters)*
             #stream
         }
-    };
-    (method_tokens, Some(items))
+    }
 }
 
-/// The setters of a builder's optional parameters, and their names.
-fn emit_setters(api: &Api, op: &Operation) -> (Vec<TokenStream>, Vec<String>) {
-    let mut fns = Vec::new();
-    let mut names = Vec::new();
-    let taken: Vec<&str> = op.params.iter().map(|p| p.name.rust.as_str()).collect();
-    for p in sorted_params(op).into_iter().filter(|p| !p.required) {
-        let field = ident(&p.name.rust);
-        let mut setter = p.name.rust.clone();
-        while BUILDER_METHODS.contains(&setter.as_str())
-            || (setter != p.name.rust && taken.contains(&setter.as_str()))
-        {
-            setter.push_str("_param");
-        }
-        let setter_ident = ident(&setter);
-        let inner = match &p.ty {
-            TypeRef::Nullable(inner) => inner,
-            other => other,
-        };
-        let (arg_ty, value) = match inner {
-            TypeRef::String => (quote!(impl Into<String>), quote!(#field.into())),
-            other => (rust_type(api, other, Scope::Client), quote!(#field)),
-        };
-        let location = match p.location {
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
-            ParamLocation::Path => "path",
-        };
-        let mut text = format!(
-            "Sets the {location} parameter `{}`.",
-            p.name.wire.replace('`', "'")
-        );
-        if let Some(d) = &p.docs.description {
-            text = format!("{}\n\n{text}", super::sanitize_doc(d));
-        }
-        let doc = doc_lines(&text);
-        fns.push(quote! {
-            #doc
-            pub fn #setter_ident(mut self, #field: #arg_ty) -> Self {
-                self.params_mut().#field = Some(#value);
-                self
-            }
-        });
-        names.push(setter);
+/// The setter of a builder's optional parameter.
+fn emit_setter(p: &ParamSurface<'_>, setter: &str) -> TokenStream {
+    let field = ident(&p.name);
+    let setter = ident(setter);
+    let arg_ty = p.passed.tokens(Scope::Client);
+    let value = match &p.passed {
+        RustType::Into(_) => quote!(#field.into()),
+        _ => quote!(#field),
+    };
+    let location = match p.param.location {
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+        ParamLocation::Path => "path",
+    };
+    let mut text = format!(
+        "Sets the {location} parameter `{}`.",
+        p.param.name.wire.replace('`', "'")
+    );
+    if let Some(d) = &p.param.docs.description {
+        text = format!("{}\n\n{text}", super::sanitize_doc(d));
     }
-    (fns, names)
+    let doc = doc_lines(&text);
+    quote! {
+        #doc
+        pub fn #setter(mut self, #field: #arg_ty) -> Self {
+            self.params_mut().#field = Some(#value);
+            self
+        }
+    }
 }
 
 /// How a struct field reads as an `Option` of its value: `Some(x)` for a required one, as is
@@ -1020,184 +945,84 @@ fn token_setter(p: &Param) -> TokenStream {
     })
 }
 
+/// How a `.stream()` walks the pages: the first position, the function that puts a
+/// position into the parameters, the function that splits a page into its items and the
+/// next position, and the documentation of the rule.
+struct Walk {
+    start: TokenStream,
+    set: TokenStream,
+    split: TokenStream,
+    what: String,
+}
+
 /// `.stream()` on a list operation's builder: the items of every page, fetched lazily.
-fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<TokenStream> {
-    let pagination = op.pagination.as_ref()?;
-    let item_type = rust_type(api, &pagination.item_type, Scope::Client);
-    let page_fields =
-        crate::lower::pagination::struct_fields(api, &pagination.page_type).unwrap_or_default();
-    let field_of = |fields: &'_ [Field], wire: &str| -> Option<Field> {
-        fields.iter().find(|f| f.name.wire == wire).cloned()
-    };
-    let rust_field = |wire: &str| {
-        field_of(page_fields, wire)
-            .map(|f| ident(&f.name.rust))
-            .unwrap_or_else(|| ident(wire))
-    };
-    let param_of = |wire: &str| {
-        op.params
-            .iter()
-            .find(|p| p.location == ParamLocation::Query && p.name.wire == wire)
-    };
-    let items_expr = match &pagination.items_field {
-        Some(items) => {
-            let f = rust_field(items);
+fn emit_stream(pages: &Pages<'_>, error_type: &TokenStream) -> TokenStream {
+    let item_type = pages.item.tokens(Scope::Client);
+    let items = match pages.items {
+        Some(f) => {
+            let f = ident(&f.name.rust);
             quote!(body.#f)
         }
         None => quote!(body),
     };
-    let mut start = quote!(None);
-    let mut set = quote!(|_, _| {});
-    let mut what;
-    let split_body = match &pagination.kind {
-        PageKind::Page { param, first, end } => {
-            let p = param_of(param)?;
-            let field = ident(&p.name.rust);
-            let first = Literal::i64_unsuffixed(*first);
-            let is_i64 = matches!(p.ty, TypeRef::Integer(IntKind::I64));
-            let current = if p.required {
-                quote!(Some(self.params().#field))
-            } else {
-                quote!(self.params().#field)
-            };
-            start = match p.ty {
-                TypeRef::Integer(IntKind::I64) => quote!(Some(#current.unwrap_or(#first))),
-                TypeRef::Integer(IntKind::U64) => {
-                    quote!(Some(#current.and_then(|n| i64::try_from(n).ok()).unwrap_or(#first)))
-                }
-                _ => quote!(Some(#current.map(i64::from).unwrap_or(#first))),
-            };
-            let value = if is_i64 {
-                quote!(n)
-            } else {
-                quote!(n.try_into().unwrap_or_default())
-            };
-            let assign = if p.required {
-                quote!(params.#field = #value)
-            } else {
-                quote!(params.#field = Some(#value))
-            };
-            set = quote!(|params, position| {
-                if let runtime::Position::Page(n) = position {
-                    #assign;
-                }
-            });
-            let (next, until) = match end {
-                PageEnd::HasMore(h) => {
-                    let h = rust_field(h);
-                    (
-                        quote!(if body.#h { runtime::Next::Page } else { runtime::Next::End }),
-                        format!("`{}` is false", h),
-                    )
-                }
-                PageEnd::Total(t) => {
-                    let f = field_of(page_fields, t)?;
-                    let t_ident = ident(&f.name.rust);
-                    let total = if matches!(f.ty, TypeRef::Integer(IntKind::U64)) {
-                        quote!(body.#t_ident)
-                    } else {
-                        quote!(u64::try_from(body.#t_ident).unwrap_or(0))
-                    };
-                    (
-                        quote!(runtime::Next::Total(#total)),
-                        format!("`{}` items were read", t),
-                    )
-                }
-                PageEnd::EmptyPage => (quote!(runtime::Next::Page), "a page is empty".into()),
-            };
-            what = format!(
-                "The integer query parameter `{param}` numbers the pages (from {first} unless set); \
-                 the stream ends when {until}."
-            );
-            quote! {
-                let body = page.into_body();
-                let next = #next;
-                (#items_expr, next)
-            }
-        }
-        PageKind::Cursor {
+    let mut walk = match &pages.kind {
+        PagesKind::Page { param, first, end } => page_walk(param, *first, end, &items),
+        PagesKind::Cursor {
             param,
             next,
             has_more,
-        } => {
-            set = token_setter(param_of(param)?);
-            let outer = field_of(page_fields, &next[0])?;
-            let outer_ident = ident(&outer.name.rust);
-            let cursor = if next.len() == 1 {
-                as_option(&outer, quote!(body.#outer_ident))
-            } else {
-                let inner_fields =
-                    crate::lower::pagination::struct_fields(api, &outer.ty).unwrap_or_default();
-                let inner = field_of(inner_fields, &next[1])?;
-                let inner_ident = ident(&inner.name.rust);
-                let outer_opt = as_option(&outer, quote!(body.#outer_ident));
-                let inner_opt = as_option(&inner, quote!(outer.#inner_ident));
-                quote!(#outer_opt.and_then(|outer| #inner_opt))
-            };
-            let (more, guard) = match has_more {
-                Some(h) => {
-                    let h = rust_field(h);
-                    (quote!(let more = body.#h;), quote!(more &&))
-                }
-                None => (quote!(), quote!()),
-            };
-            what = format!(
-                "The query parameter `{param}` takes the cursor that the previous page gave in `{}`; \
-                 the stream ends when there is none.",
-                next.join(".")
-            );
-            quote! {
-                let body = page.into_body();
-                #more
-                let next = match #cursor {
-                    Some(cursor) if #guard !cursor.is_empty() => runtime::Next::Token(cursor),
-                    _ => runtime::Next::End,
-                };
-                (#items_expr, next)
-            }
-        }
-        PageKind::LastItem {
+        } => cursor_walk(param, next, *has_more, &items),
+        PagesKind::LastItem {
             param,
             item_field,
             has_more,
         } => {
-            set = token_setter(param_of(param)?);
-            let item_fields = crate::lower::pagination::struct_fields(api, &pagination.item_type)
-                .unwrap_or_default();
-            let id = ident(&field_of(item_fields, item_field)?.name.rust);
-            let h = rust_field(has_more);
-            what = format!(
-                "The query parameter `{param}` takes the `{item_field}` of the last item read; the \
-                 stream ends after the page whose `{has_more}` is false."
-            );
-            quote! {
-                let body = page.into_body();
-                let items = #items_expr;
-                let next = match items.last() {
-                    Some(last) if body.#h => runtime::Next::Token(last.#id.clone()),
-                    _ => runtime::Next::End,
-                };
-                (items, next)
+            let id = ident(&item_field.name.rust);
+            let h = ident(&has_more.name.rust);
+            Walk {
+                start: quote!(None),
+                set: token_setter(param),
+                split: quote! {
+                    let body = page.into_body();
+                    let items = #items;
+                    let next = match items.last() {
+                        Some(last) if body.#h => runtime::Next::Token(last.#id.clone()),
+                        _ => runtime::Next::End,
+                    };
+                    (items, next)
+                },
+                what: format!(
+                    "The query parameter `{}` takes the `{}` of the last item read; the \
+                     stream ends after the page whose `{}` is false.",
+                    param.name.wire, item_field.name.wire, has_more.name.wire
+                ),
             }
         }
-        PageKind::Link => {
-            what = "Each next page is the `rel=\"next\"` URL of the previous page's `Link` header \
-                    (followed only on the base URL's origin); the stream ends when there is none."
-                .to_string();
-            quote! {
+        PagesKind::Link => Walk {
+            start: quote!(None),
+            set: quote!(|_, _| {}),
+            split: quote! {
                 let next = runtime::next_link(&page.headers)
                     .map_or(runtime::Next::End, runtime::Next::Url);
                 let body = page.into_body();
-                (#items_expr, next)
-            }
-        }
+                (#items, next)
+            },
+            what: "Each next page is the `rel=\"next\"` URL of the previous page's `Link` header \
+                   (followed only on the base URL's origin); the stream ends when there is none."
+                .to_string(),
+        },
     };
-    what.push_str(" An empty page also ends it, and an error is yielded once and ends it.");
+    walk.what
+        .push_str(" An empty page also ends it, and an error is yielded once and ends it.");
     let doc = doc_lines(&format!(
         "Every item of the list, page after page: a stream that sends this request (with the \
-         parameters set so far) and fetches the next page when the items read so far run out.\n\n{what}"
+         parameters set so far) and fetches the next page when the items read so far run out.\n\n{}",
+        walk.what
     ));
-    Some(quote! {
+    let Walk {
+        start, set, split, ..
+    } = walk;
+    quote! {
         #doc
         pub fn stream(self) -> runtime::Items<'a, #item_type, #error_type> {
             let start = #start;
@@ -1205,9 +1030,123 @@ fn emit_stream(api: &Api, op: &Operation, error_type: &TokenStream) -> Option<To
                 start,
                 #set,
                 |page| {
-                    #split_body
+                    #split
                 },
             )
         }
-    })
+    }
+}
+
+/// Numbered pages: from the parameter's value (or the first number), until the end rule.
+fn page_walk(p: &Param, first: i64, end: &PagesEnd<'_>, items: &TokenStream) -> Walk {
+    let field = ident(&p.name.rust);
+    let first_lit = Literal::i64_unsuffixed(first);
+    let current = if p.required {
+        quote!(Some(self.params().#field))
+    } else {
+        quote!(self.params().#field)
+    };
+    let start = match p.ty {
+        TypeRef::Integer(IntKind::I64) => quote!(Some(#current.unwrap_or(#first_lit))),
+        TypeRef::Integer(IntKind::U64) => {
+            quote!(Some(#current.and_then(|n| i64::try_from(n).ok()).unwrap_or(#first_lit)))
+        }
+        _ => quote!(Some(#current.map(i64::from).unwrap_or(#first_lit))),
+    };
+    let value = if matches!(p.ty, TypeRef::Integer(IntKind::I64)) {
+        quote!(n)
+    } else {
+        quote!(n.try_into().unwrap_or_default())
+    };
+    let assign = if p.required {
+        quote!(params.#field = #value)
+    } else {
+        quote!(params.#field = Some(#value))
+    };
+    let set = quote!(|params, position| {
+        if let runtime::Position::Page(n) = position {
+            #assign;
+        }
+    });
+    let (next, until) = match end {
+        PagesEnd::HasMore(h) => {
+            let h = ident(&h.name.rust);
+            (
+                quote!(if body.#h { runtime::Next::Page } else { runtime::Next::End }),
+                format!("`{}` is false", h),
+            )
+        }
+        PagesEnd::Total(f) => {
+            let t_ident = ident(&f.name.rust);
+            let total = if matches!(f.ty, TypeRef::Integer(IntKind::U64)) {
+                quote!(body.#t_ident)
+            } else {
+                quote!(u64::try_from(body.#t_ident).unwrap_or(0))
+            };
+            (
+                quote!(runtime::Next::Total(#total)),
+                format!("`{}` items were read", f.name.wire),
+            )
+        }
+        PagesEnd::EmptyPage => (quote!(runtime::Next::Page), "a page is empty".into()),
+    };
+    Walk {
+        start,
+        set,
+        split: quote! {
+            let body = page.into_body();
+            let next = #next;
+            (#items, next)
+        },
+        what: format!(
+            "The integer query parameter `{}` numbers the pages (from {first} unless set); \
+             the stream ends when {until}.",
+            p.name.wire
+        ),
+    }
+}
+
+/// A cursor from the page (one property, or a property of an object property).
+fn cursor_walk(p: &Param, next: &[&Field], has_more: Option<&Field>, items: &TokenStream) -> Walk {
+    let cursor = match next {
+        [outer, inner] => {
+            let outer_ident = ident(&outer.name.rust);
+            let inner_ident = ident(&inner.name.rust);
+            let outer_opt = as_option(outer, quote!(body.#outer_ident));
+            let inner_opt = as_option(inner, quote!(outer.#inner_ident));
+            quote!(#outer_opt.and_then(|outer| #inner_opt))
+        }
+        [outer, ..] => {
+            let outer_ident = ident(&outer.name.rust);
+            as_option(outer, quote!(body.#outer_ident))
+        }
+        [] => quote!(None::<String>),
+    };
+    let (more, guard) = match has_more {
+        Some(h) => {
+            let h = ident(&h.name.rust);
+            (quote!(let more = body.#h;), quote!(more &&))
+        }
+        None => (quote!(), quote!()),
+    };
+    let path: Vec<&str> = next.iter().map(|f| f.name.wire.as_str()).collect();
+    Walk {
+        start: quote!(None),
+        set: token_setter(p),
+        split: quote! {
+            let body = page.into_body();
+            #more
+            let next = match #cursor {
+                Some(cursor) if #guard !cursor.is_empty() => runtime::Next::Token(cursor),
+                _ => runtime::Next::End,
+            };
+            (#items, next)
+        },
+        what: format!(
+            "The query parameter `{}` takes the cursor that the previous page gave in `{}`; \
+             the stream ends when there is none.",
+            p.name.wire,
+            path.join(".")
+        ),
+    }
 }

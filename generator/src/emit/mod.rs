@@ -8,7 +8,7 @@
 mod client;
 mod types;
 
-use crate::ir::{Api, Docs, IntKind, TypeRef};
+use crate::ir::{Api, Docs, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use syn::parse::Parser as _;
@@ -39,65 +39,17 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// Where a type is written from: inside `types` (`Foo`) or elsewhere (`types::Foo`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scope {
-    Types,
-    Client,
-}
+pub(crate) use crate::surface::Scope;
 
-/// The Rust type for a [`TypeRef`].
+/// The Rust type for a [`TypeRef`] (see [`crate::surface::RustType`], which diff renders as
+/// text).
 pub(crate) fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
-    match ty {
-        TypeRef::Named(id) => {
-            let name = ident(&api.types[id.0].name.rust);
-            match scope {
-                Scope::Types => quote!(#name),
-                Scope::Client => quote!(types::#name),
-            }
-        }
-        TypeRef::Boxed(id) => {
-            let inner = rust_type(api, &TypeRef::Named(*id), scope);
-            quote!(Box<#inner>)
-        }
-        TypeRef::String => quote!(String),
-        TypeRef::Integer(IntKind::I32) => quote!(i32),
-        TypeRef::Integer(IntKind::I64) => quote!(i64),
-        TypeRef::Integer(IntKind::U32) => quote!(u32),
-        TypeRef::Integer(IntKind::U64) => quote!(u64),
-        TypeRef::Number => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Uuid => quote!(::uuid::Uuid),
-        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
-        TypeRef::Date => quote!(::chrono::NaiveDate),
-        TypeRef::Base64 => match scope {
-            Scope::Types => quote!(super::runtime::Base64Bytes),
-            Scope::Client => quote!(runtime::Base64Bytes),
-        },
-        TypeRef::Any => quote!(::serde_json::Value),
-        TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
-        TypeRef::Array(inner) => {
-            let inner = rust_type(api, inner, scope);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = rust_type(api, inner, scope);
-            let map = map_path(api);
-            quote!(#map<String, #inner>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = rust_type(api, inner, scope);
-            quote!(Option<#inner>)
-        }
-    }
+    crate::surface::RustType::of(api, ty).tokens(scope)
 }
 
 /// The map type chosen in the settings.
 pub(crate) fn map_path(api: &Api) -> TokenStream {
-    match api.settings.map_type {
-        crate::ir::MapType::BTreeMap => quote!(::std::collections::BTreeMap),
-        crate::ir::MapType::HashMap => quote!(::std::collections::HashMap),
-    }
+    crate::surface::map_tokens(api.settings.map_type)
 }
 
 /// `#[doc = "…"]` attributes for documentation: title, description, then oagen's notes.

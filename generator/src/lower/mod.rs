@@ -33,6 +33,10 @@ pub(crate) struct Lowering<'a> {
     duplicates: BTreeMap<String, Vec<TypeId>>,
     /// Pointers of FastAPI `Undefined` sentinel schemas.
     sentinels: BTreeSet<String>,
+    /// Inline schemas by JSON pointer: each is lowered once, however many paths reach it.
+    inline: HashMap<String, schema::InlineUse>,
+    /// Object schemas merged from `allOf`, by the pointer of the schema that has the `allOf`.
+    merged: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<schema::Merged>>>>,
     diags: Diagnostics,
 }
 
@@ -63,6 +67,8 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         structural: HashMap::new(),
         duplicates: BTreeMap::new(),
         sentinels: BTreeSet::new(),
+        inline: HashMap::new(),
+        merged: Default::default(),
         diags: Diagnostics::default(),
     };
     l.lower_components();
@@ -854,9 +860,9 @@ fn assign_names(api: &mut Api, diags: &mut Diagnostics) {
         op.name.rust = methods
             .claim(&naming::snake_name(&op.name.wire, "operation"))
             .0;
-        let mut args = Namespace::with_taken(
-            ["body", "self", "request", "response", "credential", "value"].map(String::from),
-        );
+        // Argument names: `body` is the request body's argument and `self` the receiver;
+        // the method body's locals are chosen around these names (`surface::Locals`).
+        let mut args = Namespace::with_taken(["body", "self"].map(String::from));
         for p in &mut op.params {
             p.name.rust = args.claim(&naming::snake_name(&p.name.wire, "param")).0;
         }

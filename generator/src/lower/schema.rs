@@ -23,6 +23,8 @@ use crate::ir::*;
 use crate::load::{escape_pointer, unescape_pointer};
 use crate::naming;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// What a schema use lowers to.
 #[derive(Debug, Clone)]
@@ -45,6 +47,26 @@ impl Shape {
     }
 }
 
+/// The state of an inline schema (by pointer) in [`Lowering::use_at_depth`].
+pub(crate) enum InlineUse {
+    /// Being lowered; the type id a recursive use reserved for it, if any.
+    InProgress(Option<TypeId>),
+    /// Lowered to this shape.
+    Done(Shape),
+}
+
+/// An `allOf` merged into one object schema (see [`Lowering::merge_all_of`]).
+pub(crate) struct Merged {
+    /// The object schema: the properties, `required` and closedness of every branch and of
+    /// the schema itself.
+    pub schema: Map<String, Value>,
+    /// Property name → the JSON pointer of the definition used, where the document writes it
+    /// (so the property is lowered from there, once, not from a copy per path to it).
+    pub origins: BTreeMap<String, String>,
+    /// (pointer, message) for what could not be merged cleanly.
+    pub conflicts: Vec<(String, String)>,
+}
+
 /// Either a reference to an existing type or a new definition to name.
 enum Lowered {
     Ref(Shape),
@@ -56,6 +78,9 @@ enum Lowered {
 }
 
 const MAX_DEPTH: usize = 64;
+
+/// The warning for an `allOf` that reaches the schema it belongs to.
+const ALL_OF_CYCLE: &str = "allOf leads back to this schema; the cycle is not merged";
 
 impl Lowering<'_> {
     /// Registers every component schema (so `$ref`s resolve in any order), then lowers them.
@@ -122,14 +147,22 @@ impl Lowering<'_> {
         self.use_at_depth(schema, pointer, hint, 0)
     }
 
+    /// Lowers a use of a schema. A schema written in the document (`schema` is the value at
+    /// `pointer`) is lowered once and its shape reused, so the work is linear in the spec
+    /// however many `$ref`/`allOf` paths reach it; a path that reaches it again while it is
+    /// being lowered (a recursive inline schema) gets its type id, reserved then.
     fn use_at_depth(&mut self, schema: &Value, pointer: &str, hint: &str, depth: usize) -> Shape {
-        match self.classify(schema, pointer, hint, depth, false) {
-            Lowered::Ref(shape) => shape,
-            Lowered::Def {
-                kind,
-                nullable,
-                omittable,
-            } => {
+        let in_document = self
+            .raw
+            .pointer(pointer)
+            .is_some_and(|at| std::ptr::eq(at, schema));
+        if !in_document {
+            return self.define_use(schema, pointer, hint, depth, None);
+        }
+        match self.inline.get(pointer) {
+            Some(InlineUse::Done(shape)) => return shape.clone(),
+            Some(InlineUse::InProgress(Some(id))) => return Shape::of(TypeRef::Named(*id)),
+            Some(InlineUse::InProgress(None)) => {
                 let id = self.new_type(
                     Name {
                         wire: hint.to_string(),
@@ -138,6 +171,57 @@ impl Lowering<'_> {
                     Origin::new(self.file, pointer),
                     docs_of(schema, None),
                 );
+                self.inline
+                    .insert(pointer.to_string(), InlineUse::InProgress(Some(id)));
+                return Shape::of(TypeRef::Named(id));
+            }
+            None => {}
+        }
+        self.inline
+            .insert(pointer.to_string(), InlineUse::InProgress(None));
+        let shape = self.define_use(schema, pointer, hint, depth, Some(pointer));
+        self.inline
+            .insert(pointer.to_string(), InlineUse::Done(shape.clone()));
+        shape
+    }
+
+    /// Classifies a schema use and defines the new type it needs, if any (in the id reserved
+    /// for `memo`'s pointer when a recursive use reserved one).
+    fn define_use(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+        memo: Option<&str>,
+    ) -> Shape {
+        let lowered = self.classify(schema, pointer, hint, depth, false);
+        let reserved = match memo.and_then(|p| self.inline.get(p)) {
+            Some(InlineUse::InProgress(reserved)) => *reserved,
+            _ => None,
+        };
+        match lowered {
+            Lowered::Ref(shape) => {
+                if let Some(id) = reserved {
+                    self.types[id.0].kind = TypeKind::Alias(shape.ty.clone());
+                }
+                shape
+            }
+            Lowered::Def {
+                kind,
+                nullable,
+                omittable,
+            } => {
+                let id = reserved.unwrap_or_else(|| {
+                    self.new_type(
+                        Name {
+                            wire: hint.to_string(),
+                            rust: hint.to_string(),
+                        },
+                        Origin::new(self.file, pointer),
+                        docs_of(schema, None),
+                    )
+                });
                 self.types[id.0].kind = kind;
                 if is_composite(schema) {
                     self.duplicates
@@ -236,7 +320,7 @@ impl Lowering<'_> {
         match types.as_slice() {
             [] => {
                 if obj.contains_key("properties") || obj.get("additionalProperties").is_some() {
-                    self.lower_object(obj, pointer, hint, depth, nullable)
+                    self.lower_object(obj, pointer, hint, depth, nullable, None)
                 } else if obj.contains_key("items") {
                     self.lower_array(obj, pointer, hint, depth, nullable)
                 } else {
@@ -247,7 +331,7 @@ impl Lowering<'_> {
                     })
                 }
             }
-            ["object"] => self.lower_object(obj, pointer, hint, depth, nullable),
+            ["object"] => self.lower_object(obj, pointer, hint, depth, nullable, None),
             ["array"] => self.lower_array(obj, pointer, hint, depth, nullable),
             [scalar] => Lowered::Ref(Shape {
                 ty: self.scalar(scalar, obj, pointer),
@@ -352,46 +436,126 @@ impl Lowering<'_> {
         let own_shape = obj.contains_key("properties")
             || obj.contains_key("oneOf")
             || obj.contains_key("anyOf");
-        if all_of.len() == 1 && !own_shape {
-            let inner = format!("{pointer}/allOf/0");
-            let mut shape = self.use_at_depth(&all_of[0], &inner, hint, depth + 1);
-            shape.nullable |= nullable;
-            return Lowered::Ref(shape);
+        // Branches that only annotate (`allOf: [{$ref}, {description}]`, common in generated
+        // specs) add no constraint; a `nullable: true` among them makes the use nullable.
+        let nullable = nullable
+            || all_of
+                .iter()
+                .any(|b| is_annotation_only(b) && b.as_object().is_some_and(is_nullable));
+        let shaped: Vec<usize> = (0..all_of.len())
+            .filter(|&i| !is_annotation_only(&all_of[i]))
+            .collect();
+        if !own_shape {
+            match shaped.as_slice() {
+                [i] => {
+                    let inner = format!("{pointer}/allOf/{i}");
+                    let mut shape = self.use_at_depth(&all_of[*i], &inner, hint, depth + 1);
+                    shape.nullable |= nullable;
+                    return Lowered::Ref(shape);
+                }
+                [] => {
+                    // Only annotations: the schema's own keywords say what it is.
+                    let mut own = obj.clone();
+                    own.remove("allOf");
+                    let lowered =
+                        self.classify(&Value::Object(own), pointer, hint, depth + 1, false);
+                    return match lowered {
+                        Lowered::Ref(mut shape) => {
+                            shape.nullable |= nullable;
+                            Lowered::Ref(shape)
+                        }
+                        Lowered::Def {
+                            kind, omittable, ..
+                        } => Lowered::Def {
+                            kind,
+                            nullable,
+                            omittable,
+                        },
+                    };
+                }
+                _ => {}
+            }
         }
         // Several schemas: one struct with the properties of all of them.
-        let (mut merged, conflicts) = self.merge_all_of(obj, all_of, pointer, depth);
-        for (at, message) in conflicts {
-            self.diags.warn(self.origin(&at), message);
+        let merged = self.merge_all_of(obj, all_of, pointer, depth);
+        for (at, message) in &merged.conflicts {
+            self.diags.warn(self.origin(at), message.clone());
         }
-        merged.insert("type".into(), "object".into());
-        self.lower_object(&merged, pointer, hint, depth, nullable)
+        let mut schema = merged.schema.clone();
+        schema.insert("type".into(), "object".into());
+        self.lower_object(
+            &schema,
+            pointer,
+            hint,
+            depth,
+            nullable,
+            Some(&merged.origins),
+        )
     }
 
     /// Merges the schema's own properties and those of its `allOf` branches (resolved, and
-    /// merged recursively) into one object schema. Returns it with the conflicts found, as
-    /// (pointer, message); on a conflict the later branch wins.
+    /// merged recursively) into one object schema, noting where each property is written.
+    /// On a conflict the later branch wins. Each merge is computed once per pointer; a
+    /// branch that leads back to a schema being merged (an `allOf` cycle) is reported and
+    /// skipped.
     fn merge_all_of(
         &self,
         own: &Map<String, Value>,
         all_of: &[Value],
         pointer: &str,
         depth: usize,
-    ) -> (Map<String, Value>, Vec<(String, String)>) {
+    ) -> Rc<Merged> {
+        let memo = self.raw.pointer(pointer).and_then(Value::as_object);
+        let memo = memo.is_some_and(|at| std::ptr::eq(at, own));
+        if memo {
+            if let Some(done) = self.merged.borrow().get(pointer) {
+                return done.clone().unwrap_or_else(|| {
+                    Rc::new(Merged {
+                        schema: Map::new(),
+                        origins: BTreeMap::new(),
+                        conflicts: vec![(pointer.to_string(), ALL_OF_CYCLE.into())],
+                    })
+                });
+            }
+            self.merged.borrow_mut().insert(pointer.to_string(), None);
+        }
+        let merged = Rc::new(self.merge_branches(own, all_of, pointer, depth));
+        if memo {
+            self.merged
+                .borrow_mut()
+                .insert(pointer.to_string(), Some(merged.clone()));
+        }
+        merged
+    }
+
+    fn merge_branches(
+        &self,
+        own: &Map<String, Value>,
+        all_of: &[Value],
+        pointer: &str,
+        depth: usize,
+    ) -> Merged {
         let mut properties = Map::new();
-        let mut defined_at = std::collections::BTreeMap::<String, String>::new();
+        let mut origins = BTreeMap::<String, String>::new();
         let mut required: Vec<Value> = Vec::new();
         let mut closed = false;
         let mut conflicts = Vec::new();
         let mut own_only = own.clone();
         own_only.remove("allOf");
-        let branches = all_of.iter().enumerate().map(|(i, branch)| {
+        let own_origins = property_origins(&own_only, pointer);
+        let mut sources = Vec::new();
+        for (i, branch) in all_of.iter().enumerate() {
+            if is_annotation_only(branch) {
+                continue;
+            }
             let at = format!("{pointer}/allOf/{i}");
-            self.resolve_object_at(branch, &at, depth + 1)
-        });
-        let sources: Vec<_> = branches
-            .chain(std::iter::once((Some(own_only), pointer.to_string())))
-            .collect();
-        for (resolved, at) in sources {
+            let (resolved, found_at, branch_origins, inner) =
+                self.resolve_with_origins(branch, &at, depth + 1);
+            conflicts.extend(inner);
+            sources.push((resolved, found_at, branch_origins));
+        }
+        sources.push((Some(own_only), pointer.to_string(), own_origins));
+        for (resolved, at, branch_origins) in sources {
             let Some(resolved) = resolved else {
                 conflicts.push((
                     at,
@@ -401,20 +565,33 @@ impl Lowering<'_> {
             };
             let props = resolved.get("properties").and_then(Value::as_object);
             for (name, prop) in props.into_iter().flatten() {
-                let here = format!("{at}/properties/{}", escape_pointer(name));
-                if properties
+                let here = branch_origins
                     .get(name)
-                    .is_some_and(|previous| previous != prop)
-                {
-                    let earlier = defined_at.get(name).cloned().unwrap_or_default();
-                    conflicts.push((
-                        here.clone(),
-                        format!(
-                            "allOf branches disagree on property `{name}` (also defined at {earlier}); this later definition is used"
-                        ),
-                    ));
+                    .cloned()
+                    .unwrap_or_else(|| format!("{at}/properties/{}", escape_pointer(name)));
+                // allOf is an intersection: a property defined again is both definitions.
+                match properties.get(name).filter(|previous| *previous != prop) {
+                    None => {}
+                    Some(previous) => match self.intersect(previous, prop) {
+                        Intersection::First => continue,
+                        Intersection::Second => {}
+                        Intersection::Merged(both) => {
+                            origins.remove(name);
+                            properties.insert(name.clone(), both);
+                            continue;
+                        }
+                        Intersection::Contradiction => {
+                            let earlier = origins.get(name).cloned().unwrap_or_default();
+                            conflicts.push((
+                                here.clone(),
+                                format!(
+                                    "allOf branches contradict each other on property `{name}` (also defined at {earlier}); this later definition is used"
+                                ),
+                            ));
+                        }
+                    },
                 }
-                defined_at.insert(name.clone(), here);
+                origins.insert(name.clone(), here);
                 properties.insert(name.clone(), prop.clone());
             }
             let reqs = resolved.get("required").and_then(Value::as_array);
@@ -432,7 +609,87 @@ impl Lowering<'_> {
         if closed {
             merged.insert("additionalProperties".into(), false.into());
         }
-        (merged, conflicts)
+        Merged {
+            schema: merged,
+            origins,
+            conflicts,
+        }
+    }
+
+    /// Two definitions of one property in the branches of an `allOf` (JSON Schema: both
+    /// apply). Objects merge recursively (`allOf` of both); a definition whose every
+    /// constraint the other also states is the other (`string` and an `enum` of strings are
+    /// the enum); other scalars of one type merge their keywords (`enum`s intersect, `null`
+    /// only when both allow it). Different types are a contradiction.
+    fn intersect(&self, a: &Value, b: &Value) -> Intersection {
+        let resolve = |v: &'_ Value| {
+            crate::load::follow_refs(self.raw, v, "").and_then(|(t, _)| t.as_object().cloned())
+        };
+        let (Some(oa), Some(ob)) = (resolve(a), resolve(b)) else {
+            return Intersection::Contradiction;
+        };
+        let objectish = |o: &Map<String, Value>| is_object_schema(o) || o.contains_key("allOf");
+        if objectish(&oa) && objectish(&ob) {
+            return Intersection::Merged(serde_json::json!({ "allOf": [a, b] }));
+        }
+        if states_all_of(&ob, &oa) {
+            return Intersection::Second;
+        }
+        if states_all_of(&oa, &ob) {
+            return Intersection::First;
+        }
+        let types = |o: &Map<String, Value>| -> Vec<String> {
+            let mut t: Vec<String> = type_names(o)
+                .into_iter()
+                .filter(|t| *t != "null")
+                .map(str::to_string)
+                .collect();
+            t.sort();
+            t
+        };
+        let (ta, tb) = (types(&oa), types(&ob));
+        if objectish(&oa) || objectish(&ob) || (!ta.is_empty() && !tb.is_empty() && ta != tb) {
+            return Intersection::Contradiction;
+        }
+        let mut merged = oa.clone();
+        for (k, v) in &ob {
+            match (
+                k.as_str(),
+                merged.get("enum").and_then(Value::as_array),
+                v.as_array(),
+            ) {
+                ("enum", Some(mine), Some(theirs)) => {
+                    let both: Vec<Value> = mine
+                        .iter()
+                        .filter(|x| theirs.contains(x))
+                        .cloned()
+                        .collect();
+                    if both.is_empty() {
+                        return Intersection::Contradiction;
+                    }
+                    merged.insert("enum".into(), Value::Array(both));
+                }
+                _ => {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        if !(is_nullable(&oa) && is_nullable(&ob)) {
+            merged.remove("nullable");
+            let non_null = if ta.is_empty() { tb } else { ta };
+            match non_null.as_slice() {
+                [] => {
+                    merged.remove("type");
+                }
+                [one] => {
+                    merged.insert("type".into(), one.clone().into());
+                }
+                _ => {
+                    merged.insert("type".into(), non_null.into());
+                }
+            }
+        }
+        Intersection::Merged(Value::Object(merged))
     }
 
     /// Follows `$ref`s and single-branch `allOf`s to an object schema, merging multi-branch
@@ -442,30 +699,52 @@ impl Lowering<'_> {
         schema: &Value,
         pointer: &str,
     ) -> (Option<Map<String, Value>>, String) {
-        self.resolve_object_at(schema, pointer, 0)
+        let (resolved, at, _, _) = self.resolve_with_origins(schema, pointer, 0);
+        (resolved, at)
     }
 
-    fn resolve_object_at(
+    /// [`Self::resolve_object`], with where each property is written and the cycles met.
+    #[allow(clippy::type_complexity)]
+    fn resolve_with_origins(
         &self,
         schema: &Value,
         pointer: &str,
         depth: usize,
-    ) -> (Option<Map<String, Value>>, String) {
+    ) -> (
+        Option<Map<String, Value>>,
+        String,
+        BTreeMap<String, String>,
+        Vec<(String, String)>,
+    ) {
         if depth >= MAX_DEPTH {
-            return (None, pointer.to_string());
+            return (None, pointer.to_string(), BTreeMap::new(), Vec::new());
         }
         let Some((target, at)) = crate::load::follow_refs(self.raw, schema, pointer) else {
-            return (None, pointer.to_string());
+            return (None, pointer.to_string(), BTreeMap::new(), Vec::new());
         };
         let Some(obj) = target.as_object() else {
-            return (None, at);
+            return (None, at, BTreeMap::new(), Vec::new());
         };
         match obj.get("allOf").and_then(Value::as_array) {
             Some(all_of) => {
-                let (merged, _) = self.merge_all_of(obj, all_of, &at, depth + 1);
-                (Some(merged), at)
+                let merged = self.merge_all_of(obj, all_of, &at, depth + 1);
+                let cycles = merged
+                    .conflicts
+                    .iter()
+                    .filter(|(_, m)| m == ALL_OF_CYCLE)
+                    .cloned()
+                    .collect();
+                (
+                    Some(merged.schema.clone()),
+                    at,
+                    merged.origins.clone(),
+                    cycles,
+                )
             }
-            None => (Some(obj.clone()), at),
+            None => {
+                let origins = property_origins(obj, &at);
+                (Some(obj.clone()), at, origins, Vec::new())
+            }
         }
     }
 
@@ -487,7 +766,7 @@ impl Lowering<'_> {
     ) -> Lowered {
         let mut nullable = nullable;
         let mut omittable = false;
-        let distributed = distribute_own_part(obj, branches);
+        let distributed = self.distribute_own_part(obj, branches, pointer);
         let lowered = distributed.as_deref().unwrap_or(branches);
         let mut kept: Vec<(usize, &Value)> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
@@ -531,6 +810,61 @@ impl Lowering<'_> {
         }
     }
 
+    /// A union schema's own object part (`properties`, `required`, `additionalProperties`,
+    /// `allOf` beside `oneOf`/`anyOf`), distributed into every branch as
+    /// `allOf: [branch, own part]`: an instance must match both, so each branch's type gets the
+    /// common properties too. `None` when the schema has no such part. The own part is a
+    /// `$ref` to the union schema itself when it is written in the document (merging reads
+    /// only its object keywords, and each property is then lowered once, from where it is
+    /// written); otherwise a copy. The caller reads null and `Undefined` branches from the
+    /// branches as written.
+    fn distribute_own_part(
+        &self,
+        obj: &Map<String, Value>,
+        branches: &[Value],
+        pointer: &str,
+    ) -> Option<Vec<Value>> {
+        let non_empty = |k: &str| match obj.get(k) {
+            Some(Value::Object(m)) => !m.is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            _ => false,
+        };
+        if !["properties", "required", "allOf"]
+            .iter()
+            .any(|k| non_empty(k))
+        {
+            return None;
+        }
+        let mut copy = Map::new();
+        for k in ["properties", "required", "additionalProperties", "allOf"] {
+            if let Some(v) = obj.get(k) {
+                copy.insert(k.to_string(), v.clone());
+            }
+        }
+        let copy = Value::Object(copy);
+        let in_document = self
+            .raw
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .is_some_and(|at| std::ptr::eq(at, obj));
+        let reference = serde_json::json!({ "$ref": format!("#{}", pointer.replace('%', "%25")) });
+        Some(
+            branches
+                .iter()
+                .map(|b| {
+                    // A branch that constrains nothing would leave the reference alone in the
+                    // `allOf`, which would stand for the union itself.
+                    let own = if in_document && !is_annotation_only(b) {
+                        &reference
+                    } else {
+                        &copy
+                    };
+                    serde_json::json!({ "allOf": [b, own] })
+                })
+                .collect(),
+        )
+    }
+
     /// Overlapping object branches (see [`Self::overlapping_objects`]) as one struct.
     fn overlapping_struct(
         &mut self,
@@ -544,7 +878,7 @@ impl Lowering<'_> {
         let Lowered::Def {
             kind: TypeKind::Struct(mut s),
             ..
-        } = self.lower_object(&merged, pointer, hint, depth, false)
+        } = self.lower_object(&merged, pointer, hint, depth, false, None)
         else {
             return None;
         };
@@ -752,7 +1086,11 @@ impl Lowering<'_> {
                 || required.contains(&tag.as_str());
             // Without a discriminator, a branch that does not require its tag may omit it:
             // such an object is matched by shape, and keeps its (absent) tag on the way out.
-            let tag_optional = discriminator.is_none() && !required.contains(&tag.as_str());
+            // A tag fixed by a `default` is written as that default (the existing behaviour
+            // requests rely on), so only `const`/one-value `enum` tags may be omitted.
+            let tag_optional = discriminator.is_none()
+                && !required.contains(&tag.as_str())
+                && known_value(res, &tag).is_some_and(|(_, hard)| hard);
             let mut ty = None;
             for value in values {
                 let (rust, _) = names.claim(&variant_names.next().unwrap_or_default());
@@ -924,6 +1262,8 @@ impl Lowering<'_> {
 
     /// An object schema: a map (no `properties`) or a struct with one field per property,
     /// per adjacently tagged pair, and per `required` name `properties` does not describe.
+    /// `origins` (for an `allOf` merged into `obj`) says where the document writes each
+    /// property: a property is lowered from there, not from its copy.
     fn lower_object(
         &mut self,
         obj: &Map<String, Value>,
@@ -931,6 +1271,7 @@ impl Lowering<'_> {
         hint: &str,
         depth: usize,
         nullable: bool,
+        origins: Option<&BTreeMap<String, String>>,
     ) -> Lowered {
         let additional = obj.get("additionalProperties");
         let closed = additional == Some(&Value::Bool(false));
@@ -962,7 +1303,8 @@ impl Lowering<'_> {
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-        let mut fields = self.object_fields(properties, &required, closed, pointer, hint, depth);
+        let mut fields =
+            self.object_fields(properties, origins, &required, closed, pointer, hint, depth);
         // A `required` name `properties` does not describe still has a value: any JSON.
         let mut seen = std::collections::BTreeSet::new();
         for name in required {
@@ -1026,9 +1368,11 @@ impl Lowering<'_> {
 
     /// One field per declared property, in spec order; an adjacently tagged pair (a content
     /// property whose branches are conditioned on a sibling tag) is one flattened field.
+    #[allow(clippy::too_many_arguments)]
     fn object_fields(
         &mut self,
         properties: &Map<String, Value>,
+        origins: Option<&BTreeMap<String, String>>,
         required: &[&str],
         closed: bool,
         pointer: &str,
@@ -1041,8 +1385,17 @@ impl Lowering<'_> {
             .flat_map(|(t, c, _)| [t.as_str(), c.as_str()])
             .collect();
         let mut fields = Vec::new();
+        let raw = self.raw;
         for (name, prop) in properties {
-            let prop_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
+            let written = origins
+                .and_then(|o| o.get(name))
+                .and_then(|at| raw.pointer(at).map(|p| (p, at.clone())));
+            let (prop, prop_pointer) = written.unwrap_or_else(|| {
+                (
+                    prop,
+                    format!("{pointer}/properties/{}", escape_pointer(name)),
+                )
+            });
             if let Some((tag, content, branches)) = adjacent.iter().find(|(t, _, _)| t == name) {
                 let union = self.adjacent_union(
                     properties,
@@ -1232,38 +1585,6 @@ fn inline_branch_name(branch: &Value) -> Option<String> {
             "Object"
         }
         .to_string(),
-    )
-}
-
-/// A union schema's own object part (`properties`, `required`, `additionalProperties`,
-/// `allOf` beside `oneOf`/`anyOf`), distributed into every branch as
-/// `allOf: [branch, own part]`: an instance must match both, so each branch's type gets the
-/// common properties too. `None` when the schema has no such part. (The caller reads null
-/// and `Undefined` branches from the branches as written.)
-fn distribute_own_part(obj: &Map<String, Value>, branches: &[Value]) -> Option<Vec<Value>> {
-    let non_empty = |k: &str| match obj.get(k) {
-        Some(Value::Object(m)) => !m.is_empty(),
-        Some(Value::Array(a)) => !a.is_empty(),
-        _ => false,
-    };
-    if !["properties", "required", "allOf"]
-        .iter()
-        .any(|k| non_empty(k))
-    {
-        return None;
-    }
-    let mut own = Map::new();
-    for k in ["properties", "required", "additionalProperties", "allOf"] {
-        if let Some(v) = obj.get(k) {
-            own.insert(k.to_string(), v.clone());
-        }
-    }
-    let own = Value::Object(own);
-    Some(
-        branches
-            .iter()
-            .map(|b| serde_json::json!({ "allOf": [b, own] }))
-            .collect(),
     )
 }
 
@@ -1544,6 +1865,67 @@ fn rank_plain(ty: &TypeRef, lowering: &Lowering<'_>) -> (u8, std::cmp::Reverse<u
     }
 }
 
+/// What two definitions of one property in an `allOf` amount to ([`Lowering::intersect`]).
+enum Intersection {
+    /// The first one (it states every constraint of the second).
+    First,
+    /// The second one.
+    Second,
+    /// A schema for both.
+    Merged(Value),
+    /// No value satisfies both (different types).
+    Contradiction,
+}
+
+/// `narrow` states every constraint of `wide` (annotations aside) with the same value.
+fn states_all_of(narrow: &Map<String, Value>, wide: &Map<String, Value>) -> bool {
+    wide.iter()
+        .filter(|(k, _)| !is_annotation(k))
+        .all(|(k, v)| narrow.get(k) == Some(v))
+}
+
+/// Where each property of an object schema at `pointer` is written.
+fn property_origins(obj: &Map<String, Value>, pointer: &str) -> BTreeMap<String, String> {
+    obj.get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| {
+            let at = format!("{pointer}/properties/{}", escape_pointer(name));
+            (name.clone(), at)
+        })
+        .collect()
+}
+
+/// A schema that only annotates (description, title, examples, `nullable`, `readOnly`,
+/// extensions, …) and constrains nothing: as an `allOf` branch it adds no type.
+fn is_annotation_only(schema: &Value) -> bool {
+    match schema {
+        Value::Bool(true) => true,
+        Value::Object(obj) => obj.keys().all(|k| is_annotation(k)),
+        _ => false,
+    }
+}
+
+/// A keyword that annotates and constrains nothing (or an extension, `x-…`).
+fn is_annotation(keyword: &str) -> bool {
+    const ANNOTATIONS: [&str; 12] = [
+        "description",
+        "title",
+        "example",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "nullable",
+        "externalDocs",
+        "xml",
+        "$comment",
+    ];
+    ANNOTATIONS.contains(&keyword) || keyword.starts_with("x-")
+}
+
 fn is_object_schema(obj: &Map<String, Value>) -> bool {
     obj.contains_key("properties") || type_names(obj).contains(&"object")
 }
@@ -1716,5 +2098,115 @@ pub(crate) fn code_span(text: &str) -> String {
         format!("{fence}{text}{fence}")
     } else {
         format!("{fence} {text} {fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The classification rules, one small spec each: what kind of type a construct becomes.
+    use crate::ir::*;
+
+    /// Lowers `schemas` (YAML under `components/schemas`) and returns the types by wire name.
+    fn lower(schemas: &str) -> (Vec<TypeDef>, Vec<String>) {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let doc = crate::load::load_str(&text, crate::load::Format::Yaml, "t.yaml").unwrap();
+        let (api, diags) = crate::lower::lower(&doc).unwrap();
+        (api.types, diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    fn kind<'a>(types: &'a [TypeDef], wire: &str) -> &'a TypeKind {
+        &types.iter().find(|t| t.name.wire == wire).unwrap().kind
+    }
+
+    fn struct_fields(types: &[TypeDef], ty: &TypeRef) -> Vec<String> {
+        let TypeRef::Named(id) = ty else {
+            panic!("not a named type: {ty:?}")
+        };
+        match &types[id.0].kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.name.wire.clone()).collect(),
+            other => panic!("not a struct: {other:?}"),
+        }
+    }
+
+    const BRANCHES: &str = "    A: {type: object, required: [t], properties: {t: {const: a}, x: {type: string}}}\n    B: {type: object, required: [t], properties: {t: {const: b}, y: {type: string}}}\n";
+
+    #[test]
+    fn own_properties_beside_one_of_go_into_every_variant() {
+        let (types, _) = lower(&format!(
+            "    U:\n      properties: {{id: {{type: string}}}}\n      required: [id]\n      oneOf: [{{$ref: '#/components/schemas/A'}}, {{$ref: '#/components/schemas/B'}}]\n{BRANCHES}"
+        ));
+        let TypeKind::Tagged(u) = kind(&types, "U") else {
+            panic!("not tagged")
+        };
+        for v in &u.variants {
+            assert!(struct_fields(&types, &v.ty).contains(&"id".to_string()));
+        }
+    }
+
+    #[test]
+    fn several_mapping_values_for_one_schema_each_get_a_variant() {
+        let (types, _) = lower(&format!(
+            "    U:\n      oneOf: [{{$ref: '#/components/schemas/A'}}, {{$ref: '#/components/schemas/B'}}]\n      discriminator: {{propertyName: t, mapping: {{a: '#/components/schemas/A', a2: '#/components/schemas/A', b: '#/components/schemas/B'}}}}\n{BRANCHES}"
+        ));
+        let TypeKind::Tagged(u) = kind(&types, "U") else {
+            panic!("not tagged")
+        };
+        let wires: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+        assert_eq!(wires, ["a", "a2", "b"]);
+        assert_eq!(u.variants[0].ty, u.variants[1].ty);
+    }
+
+    #[test]
+    fn an_inferred_tag_is_optional_only_where_a_branch_does_not_require_it() {
+        let (types, _) = lower(
+            "    U:\n      oneOf:\n        - {type: object, properties: {t: {const: a}}}\n        - {type: object, required: [t], properties: {t: {const: b}}}\n",
+        );
+        let TypeKind::Tagged(u) = kind(&types, "U") else {
+            panic!("not tagged")
+        };
+        let optional: Vec<bool> = u.variants.iter().map(|v| v.tag_optional).collect();
+        assert_eq!(optional, [true, false]);
+    }
+
+    #[test]
+    fn a_required_name_without_a_property_is_an_any_field() {
+        let (types, _) =
+            lower("    S: {type: object, required: [kind], properties: {x: {type: string}}}\n");
+        let TypeKind::Struct(s) = kind(&types, "S") else {
+            panic!("not a struct")
+        };
+        let kind_field = s.fields.iter().find(|f| f.name.wire == "kind").unwrap();
+        assert!(kind_field.required && kind_field.ty == TypeRef::Any);
+    }
+
+    #[test]
+    fn all_of_intersects_properties_and_warns_only_on_contradictions() {
+        let (types, diags) = lower(
+            "    S:\n      allOf:\n        - {properties: {o: {type: object, properties: {a: {type: string}}}, s: {type: string}, n: {type: string}}}\n        - {properties: {o: {type: object, properties: {b: {type: string}}}, s: {type: string, enum: [x, y]}, n: {type: integer}}}\n",
+        );
+        let TypeKind::Struct(s) = kind(&types, "S") else {
+            panic!("not a struct")
+        };
+        let o = s.fields.iter().find(|f| f.name.wire == "o").unwrap();
+        assert_eq!(struct_fields(&types, &o.ty), ["a", "b"]);
+        let st = s.fields.iter().find(|f| f.name.wire == "s").unwrap();
+        assert!(
+            matches!(&st.ty, TypeRef::Named(id) if matches!(types[id.0].kind, TypeKind::Enum(_)))
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].contains("contradict") && diags[0].contains("`n`"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn overlapping_open_objects_become_one_struct() {
+        let (types, _) = lower(
+            "    U:\n      anyOf:\n        - {type: object, properties: {a: {type: string}}}\n        - {type: object, properties: {b: {type: string}}}\n",
+        );
+        assert!(matches!(kind(&types, "U"), TypeKind::Struct(s) if s.fields.len() == 2));
     }
 }

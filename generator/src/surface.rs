@@ -1,0 +1,853 @@
+//! The Rust surface of each operation: what its generated client method looks like, decided
+//! once from the IR and read by both [`emit`](crate::emit) (which renders it as tokens) and
+//! [`diff`](crate::diff) (which compares two of them).
+//!
+//! For each [`Operation`], [`OperationSurface::of`] computes:
+//!
+//! - the method name and its [`Form`]: positional (every parameter an argument, optional ones
+//!   as `Option`), or a request builder (required parameters as arguments, optional ones as
+//!   setters) for list operations and operations with [`BUILDER_OPTIONAL_PARAMS`] optional
+//!   parameters or more;
+//! - each parameter's [`ParamSurface`]: argument or setter (with the setter's name), and its
+//!   Rust types as [`RustType`] values;
+//! - the request body argument, the success (`Ok`) type, the error enum and the response enum
+//!   (by status), each with its variants;
+//! - the builder's type names and its `.stream()` over a list's pages ([`Pages`], with the
+//!   parameters and properties of the IR's [`Pagination`] resolved);
+//! - the [`Locals`] the generated method body binds (`client`, `request`, `response`, …),
+//!   allocated from one namespace seeded with the argument names, so no parameter, whatever
+//!   its name, can collide with a local (the way progenitor's `unique_ident_from` does).
+//!
+//! [`RustType`] is the one structured Rust type of the generator: emit renders it as tokens
+//! with full paths ([`RustType::tokens`]), diff as short text (`Display`).
+
+use crate::ir::*;
+use crate::naming::Namespace;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::fmt;
+
+/// A Rust type as the generated code spells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    /// A generated type of the `types` module (its Rust name).
+    Named(String),
+    /// A generated type of the `client` module (an operation's response or error enum).
+    Local(String),
+    /// A [`TypeId`] the IR does not define (a malformed IR: reported, never a panic).
+    Unknown(usize),
+    /// A primitive, standard-library, dependency or runtime type.
+    Std(StdType),
+    /// `Vec<T>`.
+    Vec(Box<RustType>),
+    /// `Option<T>`.
+    Option(Box<RustType>),
+    /// `Box<T>` (an edge that closes a cycle).
+    Box(Box<RustType>),
+    /// A map from `String` to `T` (the map type of the settings).
+    Map(MapType, Box<RustType>),
+    /// A shared reference: `&T`, or `&'a T` when `lifetime` (a builder's arguments).
+    Ref {
+        /// Carries the builder's lifetime `'a`.
+        lifetime: bool,
+        /// The referenced type.
+        to: Box<RustType>,
+    },
+    /// A slice `[T]` (behind a [`RustType::Ref`]).
+    Slice(Box<RustType>),
+    /// `impl Into<T>` (an argument that converts).
+    Into(Box<RustType>),
+}
+
+/// The fixed types a [`RustType`] can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StdType {
+    /// `()`.
+    Unit,
+    /// `String`.
+    String,
+    /// `str` (behind a reference).
+    Str,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u32`.
+    U32,
+    /// `u64`.
+    U64,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// `serde_json::Value`.
+    Value,
+    /// `serde_json::Map<String, serde_json::Value>`.
+    JsonMap,
+    /// `runtime::Base64Bytes`.
+    Base64Bytes,
+    /// `runtime::Bytes`.
+    Bytes,
+    /// `runtime::Multipart`.
+    Multipart,
+    /// `std::convert::Infallible` (the error type of an operation without error responses).
+    Infallible,
+}
+
+/// Where a type is written from: inside the `types` module (`Foo`) or from the `client`
+/// module (`types::Foo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Inside `types`.
+    Types,
+    /// Inside `client`.
+    Client,
+}
+
+impl RustType {
+    /// The Rust type of a [`TypeRef`] (a value of it, as struct fields and bodies hold it).
+    pub fn of(api: &Api, ty: &TypeRef) -> RustType {
+        let named = |id: &TypeId| match api.types.get(id.0) {
+            Some(def) => RustType::Named(def.name.rust.clone()),
+            None => RustType::Unknown(id.0),
+        };
+        let std = RustType::Std;
+        match ty {
+            TypeRef::Named(id) => named(id),
+            TypeRef::Boxed(id) => RustType::Box(Box::new(named(id))),
+            TypeRef::String => std(StdType::String),
+            TypeRef::Integer(IntKind::I32) => std(StdType::I32),
+            TypeRef::Integer(IntKind::I64) => std(StdType::I64),
+            TypeRef::Integer(IntKind::U32) => std(StdType::U32),
+            TypeRef::Integer(IntKind::U64) => std(StdType::U64),
+            TypeRef::Number => std(StdType::F64),
+            TypeRef::Boolean => std(StdType::Bool),
+            TypeRef::Uuid => std(StdType::Uuid),
+            TypeRef::DateTime => std(StdType::DateTime),
+            TypeRef::Date => std(StdType::Date),
+            TypeRef::Base64 => std(StdType::Base64Bytes),
+            TypeRef::Any => std(StdType::Value),
+            TypeRef::JsonObject => std(StdType::JsonMap),
+            TypeRef::Array(inner) => RustType::Vec(Box::new(Self::of(api, inner))),
+            TypeRef::Map(inner) => {
+                RustType::Map(api.settings.map_type, Box::new(Self::of(api, inner)))
+            }
+            TypeRef::Nullable(inner) => RustType::Option(Box::new(Self::of(api, inner))),
+        }
+    }
+
+    /// `Option<self>`.
+    pub fn optional(self) -> RustType {
+        RustType::Option(Box::new(self))
+    }
+
+    /// `&self`, with the builder lifetime when `lifetime`.
+    pub fn reference(self, lifetime: bool) -> RustType {
+        RustType::Ref {
+            lifetime,
+            to: Box::new(self),
+        }
+    }
+
+    /// The type as tokens, with absolute paths, written from `scope`.
+    pub fn tokens(&self, scope: Scope) -> TokenStream {
+        match self {
+            RustType::Named(name) => {
+                let name = crate::emit::ident(name);
+                match scope {
+                    Scope::Types => quote!(#name),
+                    Scope::Client => quote!(types::#name),
+                }
+            }
+            RustType::Local(name) => {
+                let name = crate::emit::ident(name);
+                quote!(#name)
+            }
+            RustType::Unknown(id) => {
+                let message = format!("oagen: the IR names an unknown type #{id}");
+                quote!(compile_error!(#message))
+            }
+            RustType::Std(std) => std.tokens(scope),
+            RustType::Vec(inner) => {
+                let inner = inner.tokens(scope);
+                quote!(Vec<#inner>)
+            }
+            RustType::Option(inner) => {
+                let inner = inner.tokens(scope);
+                quote!(Option<#inner>)
+            }
+            RustType::Box(inner) => {
+                let inner = inner.tokens(scope);
+                quote!(Box<#inner>)
+            }
+            RustType::Map(map, inner) => {
+                let inner = inner.tokens(scope);
+                let map = map_tokens(*map);
+                quote!(#map<String, #inner>)
+            }
+            RustType::Ref { lifetime, to } => {
+                let to = to.tokens(scope);
+                let lifetime = lifetime.then(|| quote!('a));
+                quote!(&#lifetime #to)
+            }
+            RustType::Slice(inner) => {
+                let inner = inner.tokens(scope);
+                quote!([#inner])
+            }
+            RustType::Into(inner) => {
+                let inner = inner.tokens(scope);
+                quote!(impl Into<#inner>)
+            }
+        }
+    }
+}
+
+/// The path of a map type.
+pub(crate) fn map_tokens(map: MapType) -> TokenStream {
+    match map {
+        MapType::BTreeMap => quote!(::std::collections::BTreeMap),
+        MapType::HashMap => quote!(::std::collections::HashMap),
+    }
+}
+
+impl StdType {
+    fn tokens(self, scope: Scope) -> TokenStream {
+        match self {
+            StdType::Unit => quote!(()),
+            StdType::String => quote!(String),
+            StdType::Str => quote!(str),
+            StdType::I32 => quote!(i32),
+            StdType::I64 => quote!(i64),
+            StdType::U32 => quote!(u32),
+            StdType::U64 => quote!(u64),
+            StdType::F64 => quote!(f64),
+            StdType::Bool => quote!(bool),
+            StdType::Uuid => quote!(::uuid::Uuid),
+            StdType::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+            StdType::Date => quote!(::chrono::NaiveDate),
+            StdType::Value => quote!(::serde_json::Value),
+            StdType::JsonMap => quote!(::serde_json::Map<String, ::serde_json::Value>),
+            StdType::Base64Bytes => match scope {
+                Scope::Types => quote!(super::runtime::Base64Bytes),
+                Scope::Client => quote!(runtime::Base64Bytes),
+            },
+            StdType::Bytes => quote!(runtime::Bytes),
+            StdType::Multipart => quote!(runtime::Multipart),
+            StdType::Infallible => quote!(::std::convert::Infallible),
+        }
+    }
+
+    /// The short spelling (no module path) used in reports.
+    fn text(self) -> &'static str {
+        match self {
+            StdType::Unit => "()",
+            StdType::String => "String",
+            StdType::Str => "str",
+            StdType::I32 => "i32",
+            StdType::I64 => "i64",
+            StdType::U32 => "u32",
+            StdType::U64 => "u64",
+            StdType::F64 => "f64",
+            StdType::Bool => "bool",
+            StdType::Uuid => "Uuid",
+            StdType::DateTime => "DateTime<Utc>",
+            StdType::Date => "NaiveDate",
+            StdType::Value => "Value",
+            StdType::JsonMap => "Map<String, Value>",
+            StdType::Base64Bytes => "Base64Bytes",
+            StdType::Bytes => "Bytes",
+            StdType::Multipart => "Multipart",
+            StdType::Infallible => "Infallible",
+        }
+    }
+}
+
+impl fmt::Display for RustType {
+    /// The type as users read it in a report: no module paths, no lifetimes
+    /// (`Vec<Pet>`, `Option<&str>`, `DateTime<Utc>`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RustType::Named(name) | RustType::Local(name) => f.write_str(name),
+            RustType::Unknown(id) => write!(f, "<unknown type #{id}>"),
+            RustType::Std(std) => f.write_str(std.text()),
+            RustType::Vec(inner) => write!(f, "Vec<{inner}>"),
+            RustType::Option(inner) => write!(f, "Option<{inner}>"),
+            RustType::Box(inner) => write!(f, "Box<{inner}>"),
+            RustType::Map(MapType::BTreeMap, inner) => write!(f, "BTreeMap<String, {inner}>"),
+            RustType::Map(MapType::HashMap, inner) => write!(f, "HashMap<String, {inner}>"),
+            RustType::Ref { to, .. } => write!(f, "&{to}"),
+            RustType::Slice(inner) => write!(f, "[{inner}]"),
+            RustType::Into(inner) => write!(f, "impl Into<{inner}>"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Operations.
+
+/// Operations with at least this many optional parameters get a request builder.
+pub const BUILDER_OPTIONAL_PARAMS: usize = 3;
+
+/// The methods every `runtime::Builder` has, which a parameter setter must not shadow.
+pub const BUILDER_METHODS: &[&str] = &[
+    "new",
+    "params",
+    "params_mut",
+    "header",
+    "query",
+    "timeout",
+    "retry",
+    "options",
+    "call",
+    "raw",
+    "send",
+    "paginate",
+    "stream",
+    "into_future",
+    "clone",
+    "fmt",
+];
+
+/// How an operation's client method takes its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// `client.op(required…, optional…)` returning a `runtime::Call`: every parameter is an
+    /// argument, optional ones as `Option`.
+    Positional,
+    /// `client.op(required…).optional(…)` returning a `runtime::Builder`: only required
+    /// parameters (and the body) are arguments; optional ones have setters.
+    Builder,
+}
+
+impl Form {
+    /// The form of an operation: [`Form::Builder`] for list operations and for those with
+    /// [`BUILDER_OPTIONAL_PARAMS`] optional parameters or more, else [`Form::Positional`].
+    pub fn of(op: &Operation) -> Form {
+        let optional = op.params.iter().filter(|p| !p.required).count();
+        if op.pagination.is_some() || optional >= BUILDER_OPTIONAL_PARAMS {
+            Form::Builder
+        } else {
+            Form::Positional
+        }
+    }
+}
+
+/// How one parameter reaches the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Passing {
+    /// A method argument (in argument order).
+    Argument,
+    /// A builder setter of this name (the parameter's name unless it would shadow a
+    /// [`BUILDER_METHODS`] method, then with `_param` appended).
+    Setter(String),
+}
+
+/// The Rust surface of one parameter.
+#[derive(Debug, Clone)]
+pub struct ParamSurface<'a> {
+    /// The parameter (wire name, location, style, docs).
+    pub param: &'a Param,
+    /// Its Rust name: the argument, the builder field and the setter's argument.
+    pub name: String,
+    /// Argument or setter.
+    pub passing: Passing,
+    /// The value type (nullability is not expressed in arguments): what [`crate::diff`]
+    /// shows, wrapped in `Option` when the parameter is optional.
+    pub value: RustType,
+    /// What the user passes: the argument type (`&str`, `Option<&Pet>`, `Kind`) or the
+    /// setter's argument type (`impl Into<String>`, `Vec<i64>`).
+    pub passed: RustType,
+    /// The type of the builder's field (builder form only): the argument type for a
+    /// required parameter, an owned `Option` for an optional one.
+    pub field: RustType,
+}
+
+/// The Rust surface of a request body with content.
+#[derive(Debug, Clone)]
+pub struct BodySurface<'a> {
+    /// The body.
+    pub body: &'a Body,
+    /// What the `body` argument takes (`&Pet`, `Option<&str>`, `impl Into<runtime::Bytes>`).
+    pub passed: RustType,
+    /// The type of the builder's `body` field.
+    pub field: RustType,
+}
+
+/// A variant of an error or response enum: one documented status.
+#[derive(Debug, Clone)]
+pub struct StatusVariant<'a> {
+    /// The response.
+    pub response: &'a Response,
+    /// The variant name (`Status404`, `Status4xx`, `Default`).
+    pub name: String,
+    /// What it holds: the JSON type, `runtime::Bytes` for other media types, nothing for
+    /// an empty body.
+    pub payload: Option<RustType>,
+}
+
+/// An enum with one variant per status: the error enum, or the response enum of an
+/// operation whose success bodies differ by status.
+#[derive(Debug, Clone)]
+pub struct StatusEnum<'a> {
+    /// Its name (`GetPetError`, `GetPetResponse`).
+    pub name: String,
+    /// Its variants, in status order.
+    pub variants: Vec<StatusVariant<'a>>,
+}
+
+/// The names of a builder's types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuilderNames {
+    /// The builder (`ListCallsRequest`, a `runtime::Builder` alias).
+    pub request: String,
+    /// The struct of its parameters (`ListCallsParams`).
+    pub params: String,
+    /// Whether the method borrows its arguments (`<'a>` on the method).
+    pub borrows: bool,
+}
+
+/// The local identifiers the generated method body binds, none equal to an argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locals {
+    /// The client (`self` in a positional method; the builder's field and local otherwise).
+    pub client: String,
+    /// The `runtime::Request` being built.
+    pub request: String,
+    /// The response, in the decoding closure.
+    pub response: String,
+    /// An optional parameter's value.
+    pub value: String,
+    /// A credential of the client.
+    pub credential: String,
+}
+
+impl Locals {
+    /// The locals of a body whose arguments are `args`: each the first of `client`,
+    /// `client2`, … that no argument uses.
+    pub fn allocate<'n>(args: impl IntoIterator<Item = &'n str>) -> Locals {
+        let mut names = Namespace::with_taken(
+            args.into_iter()
+                .map(String::from)
+                .chain(["self".to_string(), "body".to_string()]),
+        );
+        let mut claim = |wanted: &str| names.claim(wanted).0;
+        Locals {
+            client: claim("client"),
+            request: claim("request"),
+            response: claim("response"),
+            value: claim("value"),
+            credential: claim("credential"),
+        }
+    }
+}
+
+/// Everything about one operation's client method.
+#[derive(Debug, Clone)]
+pub struct OperationSurface<'a> {
+    /// The operation.
+    pub op: &'a Operation,
+    /// The method name (`Client::{method}`).
+    pub method: String,
+    /// Positional or builder.
+    pub form: Form,
+    /// The base of the per-operation type names (`GetPet`).
+    pub type_base: String,
+    /// The parameters in argument order: path, then required, then optional (spec order
+    /// within each).
+    pub params: Vec<ParamSurface<'a>>,
+    /// The `body` argument, when the operation has a body with content.
+    pub body: Option<BodySurface<'a>>,
+    /// The `Ok` type.
+    pub success: RustType,
+    /// The enum of success responses, when success bodies differ by status.
+    pub responses: Option<StatusEnum<'a>>,
+    /// The enum of documented error responses; `None` when there is none (the error type
+    /// is then `Infallible`).
+    pub errors: Option<StatusEnum<'a>>,
+    /// The builder's type names (builder form only).
+    pub builder: Option<BuilderNames>,
+    /// `.stream()` over every page, for a list operation whose pagination resolves.
+    pub stream: Option<Pages<'a>>,
+    /// The locals of the method body.
+    pub locals: Locals,
+}
+
+/// How a value is passed as an argument.
+enum Pass {
+    /// `&str`.
+    Str,
+    /// By value (small `Copy` types and enums of strings).
+    Copy,
+    /// By reference.
+    Ref,
+    /// A slice.
+    Slice,
+}
+
+fn pass_of(api: &Api, ty: &TypeRef) -> Pass {
+    match ty {
+        TypeRef::String => Pass::Str,
+        TypeRef::Integer(_)
+        | TypeRef::Number
+        | TypeRef::Boolean
+        | TypeRef::Uuid
+        | TypeRef::DateTime
+        | TypeRef::Date => Pass::Copy,
+        TypeRef::Named(id)
+            if api
+                .types
+                .get(id.0)
+                .is_some_and(|def| matches!(api.resolve_kind(def), TypeKind::Enum(_))) =>
+        {
+            Pass::Copy
+        }
+        TypeRef::Array(_) => Pass::Slice,
+        TypeRef::Nullable(inner) => pass_of(api, inner),
+        _ => Pass::Ref,
+    }
+}
+
+/// The type without its outer nullability.
+fn strip_nullable(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
+    }
+}
+
+/// The argument type of a value of `ty` (nullability dropped), borrowing for `'a` when
+/// `lifetime`.
+fn argument_type(api: &Api, ty: &TypeRef, lifetime: bool) -> RustType {
+    let ty = strip_nullable(ty);
+    match (pass_of(api, ty), ty) {
+        (Pass::Str, _) => RustType::Std(StdType::Str).reference(lifetime),
+        (Pass::Copy, _) => RustType::of(api, ty),
+        (Pass::Slice, TypeRef::Array(inner)) => {
+            RustType::Slice(Box::new(RustType::of(api, inner))).reference(lifetime)
+        }
+        _ => RustType::of(api, ty).reference(lifetime),
+    }
+}
+
+/// The variant name of a status.
+pub fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => format!("Status{c}"),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+/// What a variant for a response with this body holds.
+fn payload(api: &Api, kind: &BodyKind) -> Option<RustType> {
+    match kind {
+        BodyKind::Json(t) => Some(RustType::of(api, t)),
+        BodyKind::Empty => None,
+        BodyKind::Bytes | BodyKind::Form(_) | BodyKind::Text | BodyKind::Multipart(_) => {
+            Some(RustType::Std(StdType::Bytes))
+        }
+    }
+}
+
+fn status_enum<'a>(api: &Api, name: String, responses: &[&'a Response]) -> StatusEnum<'a> {
+    StatusEnum {
+        name,
+        variants: responses
+            .iter()
+            .map(|r| StatusVariant {
+                response: r,
+                name: status_variant(r.status),
+                payload: payload(api, &r.kind),
+            })
+            .collect(),
+    }
+}
+
+/// Path, then required, then optional parameters: the argument order of every method.
+pub fn sorted_params(op: &Operation) -> Vec<&Param> {
+    let mut params: Vec<&Param> = op.params.iter().collect();
+    params.sort_by_key(|p| (p.location != ParamLocation::Path, !p.required));
+    params
+}
+
+impl<'a> OperationSurface<'a> {
+    /// The surface of `op`, an operation of `api`.
+    pub fn of(api: &'a Api, op: &'a Operation) -> Self {
+        let form = Form::of(op);
+        let builder = form == Form::Builder;
+        let type_base = crate::naming::type_name(&op.name.rust, "Operation");
+        let params = param_surfaces(api, op, form);
+        let body = op.body.as_ref().and_then(|b| body_surface(api, b, builder));
+        let (success, responses) = match op.success() {
+            Success::Unit => (RustType::Std(StdType::Unit), None),
+            Success::Json(t) => (RustType::of(api, &t), None),
+            Success::OptionalJson(t) => (RustType::of(api, &t).optional(), None),
+            Success::Bytes => (RustType::Std(StdType::Bytes), None),
+            Success::ByStatus => {
+                let name = format!("{type_base}Response");
+                let e = status_enum(api, name.clone(), &op.successes());
+                (RustType::Local(name), Some(e))
+            }
+        };
+        let errors = op.errors();
+        let errors =
+            (!errors.is_empty()).then(|| status_enum(api, format!("{type_base}Error"), &errors));
+        let borrows = params.iter().any(|p| {
+            p.passing == Passing::Argument && !matches!(pass_of(api, &p.param.ty), Pass::Copy)
+        }) || body
+            .as_ref()
+            .is_some_and(|b| !matches!(b.body.kind, BodyKind::Bytes));
+        let builder_names = builder.then(|| BuilderNames {
+            request: format!("{type_base}Request"),
+            params: format!("{type_base}Params"),
+            borrows,
+        });
+        let stream = if builder {
+            Pages::resolve(api, op)
+        } else {
+            None
+        };
+        let locals = Locals::allocate(params.iter().map(|p| p.name.as_str()));
+        OperationSurface {
+            op,
+            method: op.name.rust.clone(),
+            form,
+            type_base,
+            params,
+            body,
+            success,
+            responses,
+            errors,
+            builder: builder_names,
+            stream,
+            locals,
+        }
+    }
+
+    /// The error type parameter of the method's `runtime::Error`.
+    pub fn error_type(&self) -> RustType {
+        match &self.errors {
+            Some(e) => RustType::Local(e.name.clone()),
+            None => RustType::Std(StdType::Infallible),
+        }
+    }
+
+    /// The parameters passed as arguments, in order.
+    pub fn arguments(&self) -> impl Iterator<Item = &ParamSurface<'a>> {
+        self.params
+            .iter()
+            .filter(|p| p.passing == Passing::Argument)
+    }
+
+    /// The builder's setters (parameter, setter name), in order.
+    pub fn setters(&self) -> impl Iterator<Item = (&ParamSurface<'a>, &str)> {
+        self.params.iter().filter_map(|p| match &p.passing {
+            Passing::Setter(name) => Some((p, name.as_str())),
+            Passing::Argument => None,
+        })
+    }
+}
+
+fn param_surfaces<'a>(api: &Api, op: &'a Operation, form: Form) -> Vec<ParamSurface<'a>> {
+    let builder = form == Form::Builder;
+    let taken: Vec<&str> = op.params.iter().map(|p| p.name.rust.as_str()).collect();
+    sorted_params(op)
+        .into_iter()
+        .map(|p| {
+            let value = RustType::of(api, strip_nullable(&p.ty));
+            let argument = argument_type(api, &p.ty, builder);
+            let (passing, passed, field) = match (p.required, builder) {
+                (true, _) => (Passing::Argument, argument.clone(), argument),
+                (false, false) => (Passing::Argument, argument.clone().optional(), argument),
+                (false, true) => {
+                    let mut setter = p.name.rust.clone();
+                    while BUILDER_METHODS.contains(&setter.as_str())
+                        || (setter != p.name.rust && taken.contains(&setter.as_str()))
+                    {
+                        setter.push_str("_param");
+                    }
+                    let passed = match &value {
+                        RustType::Std(StdType::String) => {
+                            RustType::Into(Box::new(RustType::Std(StdType::String)))
+                        }
+                        other => other.clone(),
+                    };
+                    (Passing::Setter(setter), passed, value.clone().optional())
+                }
+            };
+            ParamSurface {
+                param: p,
+                name: p.name.rust.clone(),
+                passing,
+                value,
+                passed,
+                field,
+            }
+        })
+        .collect()
+}
+
+fn body_surface<'a>(api: &Api, body: &'a Body, lifetime: bool) -> Option<BodySurface<'a>> {
+    let ty = match &body.kind {
+        BodyKind::Json(t) | BodyKind::Form(t) => RustType::of(api, t).reference(lifetime),
+        BodyKind::Multipart(_) => RustType::Std(StdType::Multipart).reference(lifetime),
+        BodyKind::Text => RustType::Std(StdType::Str).reference(lifetime),
+        BodyKind::Bytes => RustType::Std(StdType::Bytes),
+        BodyKind::Empty => return None,
+    };
+    let field = if body.required { ty } else { ty.optional() };
+    let passed = match (body.required, &body.kind) {
+        (true, BodyKind::Bytes) => RustType::Into(Box::new(RustType::Std(StdType::Bytes))),
+        _ => field.clone(),
+    };
+    Some(BodySurface {
+        body,
+        passed,
+        field,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Pagination, resolved.
+
+/// A list operation's pagination with its parameter and properties resolved: what
+/// `.stream()` reads and sets.
+#[derive(Debug, Clone)]
+pub struct Pages<'a> {
+    /// The item type.
+    pub item: RustType,
+    /// The property of the page holding the items; `None` when the page is the array.
+    pub items: Option<&'a Field>,
+    /// How the next page is requested.
+    pub kind: PagesKind<'a>,
+}
+
+/// [`PageKind`] resolved.
+#[derive(Debug, Clone)]
+pub enum PagesKind<'a> {
+    /// Numbered pages.
+    Page {
+        /// The page-number parameter.
+        param: &'a Param,
+        /// The first page number.
+        first: i64,
+        /// When the list ends.
+        end: PagesEnd<'a>,
+    },
+    /// An opaque cursor.
+    Cursor {
+        /// The cursor parameter.
+        param: &'a Param,
+        /// The property with the next cursor, or an object property and its property.
+        next: Vec<&'a Field>,
+        /// A boolean property that ends the list when false.
+        has_more: Option<&'a Field>,
+    },
+    /// A property of the last item.
+    LastItem {
+        /// The cursor parameter.
+        param: &'a Param,
+        /// The item's property sent as the cursor.
+        item_field: &'a Field,
+        /// The boolean property saying more pages follow.
+        has_more: &'a Field,
+    },
+    /// The `Link` header.
+    Link,
+}
+
+/// [`PageEnd`] resolved.
+#[derive(Debug, Clone)]
+pub enum PagesEnd<'a> {
+    /// The boolean property is false.
+    HasMore(&'a Field),
+    /// The integer property's count was read.
+    Total(&'a Field),
+    /// An empty page.
+    EmptyPage,
+}
+
+impl<'a> Pages<'a> {
+    /// Resolves `op.pagination` against the operation's query parameters and the page's and
+    /// item's struct fields; `None` when there is none or a name does not resolve.
+    pub fn resolve(api: &'a Api, op: &'a Operation) -> Option<Pages<'a>> {
+        let pagination = op.pagination.as_ref()?;
+        let page_fields =
+            crate::lower::pagination::struct_fields(api, &pagination.page_type).unwrap_or_default();
+        let field = |fields: &'a [Field], wire: &str| fields.iter().find(|f| f.name.wire == wire);
+        let param = |wire: &str| {
+            op.params
+                .iter()
+                .find(|p| p.location == ParamLocation::Query && p.name.wire == wire)
+        };
+        let items = match &pagination.items_field {
+            Some(wire) => Some(field(page_fields, wire)?),
+            None => None,
+        };
+        let kind = match &pagination.kind {
+            PageKind::Page {
+                param: wire,
+                first,
+                end,
+            } => PagesKind::Page {
+                param: param(wire)?,
+                first: *first,
+                end: match end {
+                    PageEnd::HasMore(h) => PagesEnd::HasMore(field(page_fields, h)?),
+                    PageEnd::Total(t) => PagesEnd::Total(field(page_fields, t)?),
+                    PageEnd::EmptyPage => PagesEnd::EmptyPage,
+                },
+            },
+            PageKind::Cursor {
+                param: wire,
+                next,
+                has_more,
+            } => {
+                let outer = field(page_fields, next.first()?)?;
+                let mut path = vec![outer];
+                if let Some(inner) = next.get(1) {
+                    let inner_fields = crate::lower::pagination::struct_fields(api, &outer.ty)?;
+                    path.push(field(inner_fields, inner)?);
+                }
+                PagesKind::Cursor {
+                    param: param(wire)?,
+                    next: path,
+                    has_more: match has_more {
+                        Some(h) => Some(field(page_fields, h)?),
+                        None => None,
+                    },
+                }
+            }
+            PageKind::LastItem {
+                param: wire,
+                item_field,
+                has_more,
+            } => {
+                let item_fields =
+                    crate::lower::pagination::struct_fields(api, &pagination.item_type)?;
+                PagesKind::LastItem {
+                    param: param(wire)?,
+                    item_field: field(item_fields, item_field)?,
+                    has_more: field(page_fields, has_more)?,
+                }
+            }
+            PageKind::Link => PagesKind::Link,
+        };
+        Some(Pages {
+            item: RustType::of(api, &pagination.item_type),
+            items,
+            kind,
+        })
+    }
+}
+
+/// A status enum's variant name as an identifier.
+pub(crate) fn variant_ident(v: &StatusVariant<'_>) -> proc_macro2::Ident {
+    format_ident!("{}", v.name)
+}

@@ -1,0 +1,117 @@
+//! Regression fixtures from the run over every spec of the public APIs.guru directory
+//! (issue 13): each reproduces one failure class in a small spec.
+
+use oagen::ir::{Api, TypeKind, TypeRef};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/directory")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Lowers a YAML spec on another thread; fails if that takes more than `limit` (a lowering
+/// that is exponential in the spec never finishes).
+fn lower_within(yaml: String, limit: Duration) -> (Api, Vec<String>) {
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let doc = oagen::load::load_str(&yaml, oagen::load::Format::Yaml, "t.yaml").unwrap();
+        let (api, warnings) = oagen::lower::lower(&doc).unwrap();
+        let warnings = warnings.iter().map(ToString::to_string).collect();
+        let _ = send.send((api, warnings));
+    });
+    receive
+        .recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("lowering did not finish within {limit:?}"))
+}
+
+fn type_named<'a>(api: &'a Api, rust: &str) -> &'a oagen::ir::TypeDef {
+    api.types
+        .iter()
+        .find(|t| t.name.rust == rust)
+        .unwrap_or_else(|| panic!("no type {rust}"))
+}
+
+fn field_type(api: &Api, ty: &str, field: &str) -> TypeRef {
+    let TypeKind::Struct(s) = &type_named(api, ty).kind else {
+        panic!("{ty} is not a struct");
+    };
+    let f = s.fields.iter().find(|f| f.name.wire == field);
+    f.unwrap_or_else(|| panic!("{ty} has no field {field}"))
+        .ty
+        .clone()
+}
+
+/// Recursive structures through `allOf` and `$ref`s to inline schemas lower in bounded time
+/// to a handful of types; an annotation-only `allOf` branch adds no type.
+#[test]
+fn recursive_all_of_stays_small() {
+    let (api, warnings) = lower_within(fixture("recursive-all-of.yaml"), Duration::from_secs(20));
+    assert!(
+        api.types.len() <= 8,
+        "{} types: {:?}",
+        api.types.len(),
+        names(&api)
+    );
+    // `allOf: [{$ref: Node}, {description}]` is a `Node`.
+    let node = api
+        .types
+        .iter()
+        .position(|t| t.name.rust == "Node")
+        .unwrap();
+    assert!(
+        matches!(field_type(&api, "Node", "left"), TypeRef::Named(id) | TypeRef::Boxed(id) if id.0 == node)
+    );
+    // `right` merges `Node` with `weight`: one struct, which contains itself.
+    let right = field_type(&api, "Node", "right");
+    let (TypeRef::Named(right) | TypeRef::Boxed(right)) = right else {
+        panic!("right is {right:?}");
+    };
+    let right_name = api.types[right.0].name.rust.clone();
+    let inner = field_type(&api, &right_name, "right");
+    assert!(
+        matches!(inner, TypeRef::Named(id) | TypeRef::Boxed(id) if id == right),
+        "{inner:?}"
+    );
+    // The `allOf` cycle between `Loop` and `LoopBack` is reported, not followed forever.
+    let text = warnings.join("\n");
+    assert!(text.contains("allOf leads back to this schema"), "{text}");
+}
+
+/// A chain of components whose properties are `allOf: [{$ref: next}, {description}]` (twice
+/// each): the type count is linear in the chain, not 2^length.
+#[test]
+fn all_of_fan_out_is_linear() {
+    let length = 16;
+    let mut yaml = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
+    for i in 0..length {
+        yaml.push_str(&format!(
+            "    S{i}:\n      type: object\n      properties:\n"
+        ));
+        if i + 1 < length {
+            for p in ["a", "b"] {
+                yaml.push_str(&format!(
+                    "        {p}:\n          allOf:\n            - $ref: '#/components/schemas/S{}'\n            - properties: {{extra_{p}: {{type: string}}}}\n",
+                    i + 1
+                ));
+            }
+        } else {
+            yaml.push_str("        leaf: {type: string}\n");
+        }
+    }
+    let (api, _) = lower_within(yaml, Duration::from_secs(20));
+    assert!(
+        api.types.len() <= 4 * length,
+        "{} types for a chain of {length}",
+        api.types.len()
+    );
+}
+
+fn names(api: &Api) -> Vec<&str> {
+    api.types.iter().map(|t| t.name.rust.as_str()).collect()
+}
