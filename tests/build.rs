@@ -9,6 +9,7 @@ const FIXTURES: &[(&str, &str)] = &[
     ("excerpt", "fixtures/vocode-update-action-excerpt.yaml"),
     ("rules", "fixtures/rules.yaml"),
     ("extensions", "fixtures/extensions.yaml"),
+    ("lossless", "fixtures/lossless.yaml"),
     ("client_params", "fixtures/client/params.yaml"),
     ("client_auth", "fixtures/client/auth.yaml"),
     ("client_pagination", "fixtures/client/pagination.yaml"),

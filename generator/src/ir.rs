@@ -457,6 +457,10 @@ pub struct TaggedVariant {
     pub ty: TypeRef,
     /// The branch struct declares no field for the tag: strip it before deserializing.
     pub strip_tag: bool,
+    /// The branch does not require the tag (inferred from `const`/`default`, no
+    /// `discriminator`): an object without it is matched by shape against such variants, and
+    /// serializing writes the tag only when the value itself has none.
+    pub tag_optional: bool,
 }
 
 /// An adjacently tagged pair of properties.

@@ -19,6 +19,16 @@ impl UnknownValue {
     pub fn from_wire(value: String) -> Self {
         UnknownValue(value)
     }
+
+    /// Used by generated deserializers: the value, or an error while an untagged union tries
+    /// its variants without catch-alls.
+    #[doc(hidden)]
+    pub fn read<E: serde::de::Error>(value: String) -> Result<Self, E> {
+        if super::encoding::catch_alls_refused() {
+            return Err(E::custom(format!("unknown value `{value}`")));
+        }
+        Ok(UnknownValue(value))
+    }
 }
 
 impl serde::Serialize for UnknownValue {
@@ -62,6 +72,16 @@ impl UnknownVariant {
             tag: tag.to_string(),
             value,
         }
+    }
+
+    /// Used by generated deserializers: the variant, or an error while an untagged union
+    /// tries its variants without catch-alls.
+    #[doc(hidden)]
+    pub fn read<E: serde::de::Error>(tag: &str, value: serde_json::Value) -> Result<Self, E> {
+        if super::encoding::catch_alls_refused() {
+            return Err(E::custom(format!("unknown tag `{tag}`")));
+        }
+        Ok(Self::from_wire(tag, value))
     }
 }
 

@@ -22,6 +22,11 @@ pub mod extensions {
     include!(concat!(env!("OUT_DIR"), "/extensions.rs"));
 }
 
+/// `fixtures/lossless.yaml`: the rules that keep every valid instance of a schema.
+pub mod lossless {
+    include!(concat!(env!("OUT_DIR"), "/lossless.rs"));
+}
+
 /// `fixtures/client/auth.yaml`: every kind of security scheme.
 pub mod client_auth {
     include!(concat!(env!("OUT_DIR"), "/client_auth.rs"));

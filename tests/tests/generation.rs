@@ -188,6 +188,7 @@ fn an_inline_schema_added_beside_others_renames_none_of_them() {
         &[
             "pub struct AgentUpdateParams {",
             "pub enum ValidationErrorLocItem {",
+            "Deserialize<'de> for ValidationErrorLocItem {",
         ],
     );
     assert_eq!(extra, 1, "only AgentUpdateParamsANewChoice is new");

@@ -81,7 +81,11 @@ impl<'de> ::serde::Deserialize<'de> for AmdResultResult {
                 "noSpeech" => Self::NoSpeech,
                 "beep" => Self::Beep,
                 "unknown" => Self::Unknown,
-                _ => Self::Unrecognized(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unrecognized(
+                        super::runtime::UnknownValue::read::<D::Error>(value)?,
+                    )
+                }
             },
         )
     }
@@ -945,7 +949,9 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionOperator {
                 "==" => Self::EqEq,
                 "!=" => Self::NotEq,
                 "contains" => Self::Contains,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1001,7 +1007,9 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionVariable {
             match value.as_str() {
                 "keys" => Self::Keys,
                 "speech" => Self::Speech,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1262,7 +1270,9 @@ impl<'de> ::serde::Deserialize<'de> for CallType {
                 "pstn" => Self::Pstn,
                 "sip" => Self::Sip,
                 "webrtc" => Self::Webrtc,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1350,7 +1360,9 @@ impl<'de> ::serde::Deserialize<'de> for ChannelsCallStatus {
                 "failed" => Self::Failed,
                 "cancelled" => Self::Cancelled,
                 "scheduled" => Self::Scheduled,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1406,7 +1418,9 @@ impl<'de> ::serde::Deserialize<'de> for Direction {
             match value.as_str() {
                 "incoming" => Self::Incoming,
                 "outgoing" => Self::Outgoing,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1646,7 +1660,9 @@ impl<'de> ::serde::Deserialize<'de> for HangupSource {
                 "timeout" => Self::Timeout,
                 "media-timeout" => Self::MediaTimeout,
                 "none" => Self::None,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -2304,7 +2320,9 @@ impl<'de> ::serde::Deserialize<'de> for SipType {
                 "elastic" => Self::Elastic,
                 "byoc" => Self::Byoc,
                 "forward" => Self::Forward,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }

@@ -114,7 +114,9 @@ impl<'de> ::serde::Deserialize<'de> for ActionDtoType {
                 "action_set_hold" => Self::ActionSetHold,
                 "action_warm_transfer" => Self::ActionWarmTransfer,
                 "phrase_condition_type_contains" => Self::PhraseConditionTypeContains,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }

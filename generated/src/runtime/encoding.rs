@@ -84,3 +84,30 @@ pub fn form_pairs(value: &serde_json::Value) -> Vec<(String, String)> {
     }
     out
 }
+
+thread_local! {
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while an untagged union tries its variants without catch-alls: open enums and open
+/// tagged unions then reject values they do not know (see the `untagged` module).
+#[doc(hidden)]
+pub fn catch_alls_refused() -> bool {
+    STRICT.with(std::cell::Cell::get)
+}
+
+/// Sets the catch-all refusal for its lifetime, restoring the previous value on drop (also
+/// when a deserializer panics).
+pub(crate) struct RefuseCatchAlls(bool);
+
+impl RefuseCatchAlls {
+    pub(crate) fn set(on: bool) -> Self {
+        RefuseCatchAlls(STRICT.with(|s| s.replace(on)))
+    }
+}
+
+impl Drop for RefuseCatchAlls {
+    fn drop(&mut self) {
+        STRICT.with(|s| s.set(self.0));
+    }
+}

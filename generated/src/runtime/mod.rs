@@ -48,6 +48,11 @@
 //!   `Undefined`'s own value is `{}`; a present `{}` that `T` does not accept is read as
 //!   absent (`None`), so a response carrying it still parses.
 //! - [`tagged`]: internally tagged unions: one property of the object names the variant.
+//! - [`untagged`]: untagged unions (`oneOf`/`anyOf` without a tag): of the variants that accept a value, the
+//!   one whose serialization reproduces the most of it wins, so no variant swallows an instance
+//!   meant for another and drops its properties. Variants are first tried *strictly*, with every
+//!   forward-compatible catch-all (an open enum's or tagged union's `Unknown`) refusing values,
+//!   so an open enum takes a value only when no other variant reproduces it as well.
 //! - [`adjacent`]: adjacently tagged pairs: one property names the variant, a sibling holds its content.
 
 // `Error` keeps status, headers and body inline so callers can match on them directly;
@@ -81,4 +86,5 @@ pub use unknown::*;
 pub mod double_option;
 pub mod undefined;
 pub mod tagged;
+pub mod untagged;
 pub mod adjacent;

@@ -25,6 +25,23 @@ pub fn split<'de, D: Deserializer<'de>>(
     Ok((name, value))
 }
 
+/// Reads the object and its tag property when present (which must be a string): a
+/// union whose branches may omit the tag then matches the object by shape.
+pub fn split_optional<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    tag: &'static str,
+) -> Result<(Option<String>, Value), D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    match value.get(tag) {
+        Some(Value::String(s)) => Ok((Some(s.clone()), value)),
+        Some(_) => Err(D::Error::custom(format!("`{tag}` must be a string"))),
+        None if value.is_object() => Ok((None, value)),
+        None => Err(D::Error::custom(format!(
+            "expected an object with a `{tag}` property"
+        ))),
+    }
+}
+
 /// Deserializes the variant's type from the whole object; `strip` removes the tag first
 /// when the variant's type has no field for it.
 pub fn variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(

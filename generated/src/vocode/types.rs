@@ -135,11 +135,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionResponseModel {
                 super::runtime::tagged::variant(value, None).map(Self::Openai)
             }
             other => {
-                Ok(
-                    Self::Unknown(
-                        super::runtime::UnknownVariant::from_wire(other, value),
-                    ),
-                )
+                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
             }
         }
     }
@@ -443,11 +439,7 @@ impl<'de> ::serde::Deserialize<'de> for ActionResponseModel {
                 super::runtime::tagged::variant(value, None).map(Self::External)
             }
             other => {
-                Ok(
-                    Self::Unknown(
-                        super::runtime::UnknownVariant::from_wire(other, value),
-                    ),
-                )
+                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
             }
         }
     }
@@ -645,11 +637,7 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionActionTrigger {
                 super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
             }
             other => {
-                Ok(
-                    Self::Unknown(
-                        super::runtime::UnknownVariant::from_wire(other, value),
-                    ),
-                )
+                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
             }
         }
     }
@@ -991,10 +979,10 @@ pub struct Agent {
     pub llm_temperature: Option<f64>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/Agent/properties/deepgram_keywords/anyOf/0/additionalProperties` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentDeepgramKeywordsValue {
@@ -1002,6 +990,24 @@ pub enum AgentDeepgramKeywordsValue {
     Integer(i64),
     /// The branch at `/components/schemas/Agent/properties/deepgram_keywords/anyOf/0/additionalProperties/anyOf/1`.
     Number(f64),
+}
+
+impl<'de> ::serde::Deserialize<'de> for AgentDeepgramKeywordsValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentDeepgramKeywordsValue",
+            &[
+                ("Integer", |v| super::runtime::untagged::parse(v).map(Self::Integer)),
+                ("Number", |v| super::runtime::untagged::parse(v).map(Self::Number)),
+            ],
+        )
+    }
 }
 
 /// Source: `/components/schemas/Agent/properties/endpointing_sensitivity` in `specs/vocode/openapi.json`.
@@ -1058,7 +1064,9 @@ impl<'de> ::serde::Deserialize<'de> for AgentEndpointingSensitivity {
                 "auto" => Self::Auto,
                 "relaxed" => Self::Relaxed,
                 "sensitive" => Self::Sensitive,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1114,7 +1122,9 @@ impl<'de> ::serde::Deserialize<'de> for AgentIvrNavigationMode {
             match value.as_str() {
                 "default" => Self::Default,
                 "off" => Self::Off,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -1293,10 +1303,10 @@ pub struct AgentParams {
     pub llm_temperature: Option<f64>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/actions/items` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentParamsActionsItem {
@@ -1304,6 +1314,24 @@ pub enum AgentParamsActionsItem {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentParams/properties/actions/items/anyOf/1`.
     Union(ActionParamsRequest),
+}
+
+impl<'de> ::serde::Deserialize<'de> for AgentParamsActionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentParamsActionsItem",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
+            ],
+        )
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -1321,10 +1349,10 @@ pub type AgentParamsEndpointingSensitivity = AgentEndpointingSensitivity;
 /// Source: `/components/schemas/AgentParams/properties/ivr_navigation_mode` in `specs/vocode/openapi.json`.
 pub type AgentParamsIvrNavigationMode = AgentIvrNavigationMode;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/openai_account_connection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentParamsOpenaiAccountConnection {
@@ -1334,10 +1362,34 @@ pub enum AgentParamsOpenaiAccountConnection {
     OpenAiAccountConnection(OpenAiAccountConnection),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+impl<'de> ::serde::Deserialize<'de> for AgentParamsOpenaiAccountConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentParamsOpenaiAccountConnection",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "OpenAiAccountConnection",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::OpenAiAccountConnection)
+                    },
+                ),
+            ],
+        )
+    }
+}
+
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/prompt` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentParamsPrompt {
@@ -1347,10 +1399,31 @@ pub enum AgentParamsPrompt {
     PromptParams(PromptParams),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+impl<'de> ::serde::Deserialize<'de> for AgentParamsPrompt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentParamsPrompt",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "PromptParams",
+                    |v| super::runtime::untagged::parse(v).map(Self::PromptParams),
+                ),
+            ],
+        )
+    }
+}
+
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/vector_database` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentParamsVectorDatabase {
@@ -1360,10 +1433,34 @@ pub enum AgentParamsVectorDatabase {
     PineconeVectorDatabaseParams(PineconeVectorDatabaseParams),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+impl<'de> ::serde::Deserialize<'de> for AgentParamsVectorDatabase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentParamsVectorDatabase",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "PineconeVectorDatabaseParams",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::PineconeVectorDatabaseParams)
+                    },
+                ),
+            ],
+        )
+    }
+}
+
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/voice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentParamsVoice {
@@ -1373,10 +1470,28 @@ pub enum AgentParamsVoice {
     Union(VoiceParamsRequest),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+impl<'de> ::serde::Deserialize<'de> for AgentParamsVoice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentParamsVoice",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
+            ],
+        )
+    }
+}
+
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/webhook` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentParamsWebhook {
@@ -1384,6 +1499,27 @@ pub enum AgentParamsWebhook {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentParams/properties/webhook/anyOf/1`.
     WebhookParams(WebhookParams),
+}
+
+impl<'de> ::serde::Deserialize<'de> for AgentParamsWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentParamsWebhook",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "WebhookParams",
+                    |v| super::runtime::untagged::parse(v).map(Self::WebhookParams),
+                ),
+            ],
+        )
+    }
 }
 
 /// Source: `/components/schemas/AgentUpdateParams` in `specs/vocode/openapi.json`.
@@ -1581,10 +1717,10 @@ pub struct AgentUpdateParams {
     pub idle_time_seconds: Option<Option<i64>>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/actions/anyOf/0/items` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentUpdateParamsActionsItem {
@@ -1592,6 +1728,24 @@ pub enum AgentUpdateParamsActionsItem {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentUpdateParams/properties/actions/anyOf/0/items/anyOf/1`.
     Union(ActionUpdateParamsRequest),
+}
+
+impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsActionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentUpdateParamsActionsItem",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
+            ],
+        )
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -1609,10 +1763,10 @@ pub type AgentUpdateParamsEndpointingSensitivity = AgentEndpointingSensitivity;
 /// Source: `/components/schemas/AgentUpdateParams/properties/ivr_navigation_mode/anyOf/0` in `specs/vocode/openapi.json`.
 pub type AgentUpdateParamsIvrNavigationMode = AgentIvrNavigationMode;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/openai_account_connection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentUpdateParamsOpenaiAccountConnection {
@@ -1622,10 +1776,34 @@ pub enum AgentUpdateParamsOpenaiAccountConnection {
     OpenAiAccountConnection(OpenAiAccountConnection),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsOpenaiAccountConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentUpdateParamsOpenaiAccountConnection",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "OpenAiAccountConnection",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::OpenAiAccountConnection)
+                    },
+                ),
+            ],
+        )
+    }
+}
+
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/prompt` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentUpdateParamsPrompt {
@@ -1635,10 +1813,31 @@ pub enum AgentUpdateParamsPrompt {
     PromptUpdateParams(PromptUpdateParams),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsPrompt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentUpdateParamsPrompt",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "PromptUpdateParams",
+                    |v| super::runtime::untagged::parse(v).map(Self::PromptUpdateParams),
+                ),
+            ],
+        )
+    }
+}
+
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/vector_database` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentUpdateParamsVectorDatabase {
@@ -1648,10 +1847,34 @@ pub enum AgentUpdateParamsVectorDatabase {
     PineconeVectorDatabaseUpdateParams(PineconeVectorDatabaseUpdateParams),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVectorDatabase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentUpdateParamsVectorDatabase",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "PineconeVectorDatabaseUpdateParams",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::PineconeVectorDatabaseUpdateParams)
+                    },
+                ),
+            ],
+        )
+    }
+}
+
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/voice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentUpdateParamsVoice {
@@ -1661,10 +1884,28 @@ pub enum AgentUpdateParamsVoice {
     Union(VoiceUpdateParamsRequest),
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVoice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentUpdateParamsVoice",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
+            ],
+        )
+    }
+}
+
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/webhook` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AgentUpdateParamsWebhook {
@@ -1672,6 +1913,27 @@ pub enum AgentUpdateParamsWebhook {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentUpdateParams/properties/webhook/anyOf/1`.
     WebhookUpdateParams(WebhookUpdateParams),
+}
+
+impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsWebhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "AgentUpdateParamsWebhook",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "WebhookUpdateParams",
+                    |v| super::runtime::untagged::parse(v).map(Self::WebhookUpdateParams),
+                ),
+            ],
+        )
+    }
 }
 
 /// Source: `/components/schemas/AzureVoice` in `specs/vocode/openapi.json`.
@@ -1831,10 +2093,10 @@ pub struct BuyPhoneNumberRequest {
     pub inbound_agent: Option<Option<BuyPhoneNumberRequestInboundAgent>>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum BuyPhoneNumberRequestInboundAgent {
@@ -1844,6 +2106,28 @@ pub enum BuyPhoneNumberRequestInboundAgent {
     Enum(BuyPhoneNumberRequestInboundAgentEnum),
     /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/0`.
     AgentParams(AgentParams),
+}
+
+impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestInboundAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "BuyPhoneNumberRequestInboundAgent",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                ("Enum", |v| super::runtime::untagged::parse(v).map(Self::Enum)),
+                (
+                    "AgentParams",
+                    |v| super::runtime::untagged::parse(v).map(Self::AgentParams),
+                ),
+            ],
+        )
+    }
 }
 
 /// Source: `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/2` in `specs/vocode/openapi.json`.
@@ -1932,7 +2216,9 @@ impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestTelephonyProvider {
             match value.as_str() {
                 "vonage" => Self::Vonage,
                 "twilio" => Self::Twilio,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -2161,7 +2447,9 @@ impl<'de> ::serde::Deserialize<'de> for CallHumanDetectionResult {
             match value.as_str() {
                 "human" => Self::Human,
                 "no_human" => Self::NoHuman,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -2217,7 +2505,9 @@ impl<'de> ::serde::Deserialize<'de> for CallOnNoHumanAnswer {
             match value.as_str() {
                 "continue" => Self::Continue,
                 "hangup" => Self::Hangup,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -2298,7 +2588,9 @@ impl<'de> ::serde::Deserialize<'de> for CallStage {
                 "picked_up" => Self::PickedUp,
                 "transfer_started" => Self::TransferStarted,
                 "transfer_successful" => Self::TransferSuccessful,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -2370,7 +2662,9 @@ impl<'de> ::serde::Deserialize<'de> for CallStageOutcome {
                 "bot_disconnected" => Self::BotDisconnected,
                 "transfer_unanswered" => Self::TransferUnanswered,
                 "transfer_disconnected" => Self::TransferDisconnected,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -2434,7 +2728,9 @@ impl<'de> ::serde::Deserialize<'de> for CallStatus {
                 "in_progress" => Self::InProgress,
                 "error" => Self::Error,
                 "ended" => Self::Ended,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -2495,11 +2791,7 @@ impl<'de> ::serde::Deserialize<'de> for CallTelephonyMetadata {
                 super::runtime::tagged::variant(value, None).map(Self::Twilio)
             }
             other => {
-                Ok(
-                    Self::Unknown(
-                        super::runtime::UnknownVariant::from_wire(other, value),
-                    ),
-                )
+                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
             }
         }
     }
@@ -2823,10 +3115,10 @@ pub struct CreateCallRequest {
     pub telephony_params: Option<Option<::std::collections::BTreeMap<String, String>>>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/CreateCallRequest/properties/agent` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateCallRequestAgent {
@@ -2834,6 +3126,30 @@ pub enum CreateCallRequestAgent {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/CreateCallRequest/properties/agent/anyOf/1`.
     CreateCallAgentParams(CreateCallAgentParams),
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCallRequestAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "CreateCallRequestAgent",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "CreateCallAgentParams",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::CreateCallAgentParams)
+                    },
+                ),
+            ],
+        )
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -3391,7 +3707,9 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
                 "event_transcript" => Self::EventTranscript,
                 "event_recording" => Self::EventRecording,
                 "event_human_detection" => Self::EventHumanDetection,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -3663,7 +3981,9 @@ impl<'de> ::serde::Deserialize<'de> for HttpMethod {
             match value.as_str() {
                 "GET" => Self::Get,
                 "POST" => Self::Post,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -3736,7 +4056,9 @@ impl<'de> ::serde::Deserialize<'de> for InternalLlmFallbackProvider {
             match value.as_str() {
                 "openai" => Self::Openai,
                 "azure" => Self::Azure,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -3792,7 +4114,9 @@ impl<'de> ::serde::Deserialize<'de> for InterruptSensitivity {
             match value.as_str() {
                 "low" => Self::Low,
                 "high" => Self::High,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -3884,7 +4208,9 @@ impl<'de> ::serde::Deserialize<'de> for Language {
                 "it" => Self::It,
                 "ja" => Self::Ja,
                 "ko" => Self::Ko,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -4319,10 +4645,10 @@ pub type NormalizedCallStage = CallStage;
 /// Source: `/components/schemas/NormalizedCall/properties/stage_outcome/anyOf/0` in `specs/vocode/openapi.json`.
 pub type NormalizedCallStageOutcome = CallStageOutcome;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/NormalizedCall/properties/telephony_account_connection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum NormalizedCallTelephonyAccountConnection {
@@ -4330,6 +4656,30 @@ pub enum NormalizedCallTelephonyAccountConnection {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/NormalizedCall/properties/telephony_account_connection/anyOf/1`.
     TwilioAccountConnection(TwilioAccountConnection),
+}
+
+impl<'de> ::serde::Deserialize<'de> for NormalizedCallTelephonyAccountConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "NormalizedCallTelephonyAccountConnection",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "TwilioAccountConnection",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::TwilioAccountConnection)
+                    },
+                ),
+            ],
+        )
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -4919,7 +5269,9 @@ impl<'de> ::serde::Deserialize<'de> for PlanType {
                 "plan_developer" => Self::PlanDeveloper,
                 "plan_enterprise" => Self::PlanEnterprise,
                 "plan_unlimited" => Self::PlanUnlimited,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -5181,7 +5533,9 @@ impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsQuality {
                 "medium" => Self::Medium,
                 "high" => Self::High,
                 "premium" => Self::Premium,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -5273,7 +5627,9 @@ impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsVersion {
             match value.as_str() {
                 "1" => Self::V1,
                 "2" => Self::V2,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -5516,10 +5872,10 @@ pub struct PromptParams {
     pub prompt_template: Option<Option<PromptParamsPromptTemplate>>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/PromptParams/properties/prompt_template` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PromptParamsPromptTemplate {
@@ -5527,6 +5883,27 @@ pub enum PromptParamsPromptTemplate {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/PromptParams/properties/prompt_template/anyOf/1`.
     PromptTemplate(PromptTemplate),
+}
+
+impl<'de> ::serde::Deserialize<'de> for PromptParamsPromptTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "PromptParamsPromptTemplate",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "PromptTemplate",
+                    |v| super::runtime::untagged::parse(v).map(Self::PromptTemplate),
+                ),
+            ],
+        )
+    }
 }
 
 /// Source: `/components/schemas/PromptTemplate` in `specs/vocode/openapi.json`.
@@ -5591,10 +5968,10 @@ pub struct PromptUpdateParams {
     pub prompt_template: Option<Option<PromptUpdateParamsPromptTemplate>>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/PromptUpdateParams/properties/prompt_template` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum PromptUpdateParamsPromptTemplate {
@@ -5602,6 +5979,27 @@ pub enum PromptUpdateParamsPromptTemplate {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/PromptUpdateParams/properties/prompt_template/anyOf/1`.
     PromptTemplate(PromptTemplate),
+}
+
+impl<'de> ::serde::Deserialize<'de> for PromptUpdateParamsPromptTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "PromptUpdateParamsPromptTemplate",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "PromptTemplate",
+                    |v| super::runtime::untagged::parse(v).map(Self::PromptTemplate),
+                ),
+            ],
+        )
+    }
 }
 
 /// Source: `/components/schemas/RemoveFromSteeringPoolRequest` in `specs/vocode/openapi.json`.
@@ -5697,7 +6095,9 @@ impl<'de> ::serde::Deserialize<'de> for RimeVoiceModelId {
             match value.as_str() {
                 "mist" => Self::Mist,
                 "v1" => Self::V1,
-                _ => Self::Unknown(super::runtime::UnknownValue::from_wire(value)),
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
             },
         )
     }
@@ -6320,10 +6720,10 @@ pub struct UpdateNumberRequest {
     pub inbound_agent: Option<Option<UpdateNumberRequestInboundAgent>>,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/UpdateNumberRequest/properties/inbound_agent` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateNumberRequestInboundAgent {
@@ -6331,6 +6731,27 @@ pub enum UpdateNumberRequestInboundAgent {
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/UpdateNumberRequest/properties/inbound_agent/anyOf/0`.
     AgentUpdateParams(AgentUpdateParams),
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateNumberRequestInboundAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "UpdateNumberRequestInboundAgent",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "AgentUpdateParams",
+                    |v| super::runtime::untagged::parse(v).map(Self::AgentUpdateParams),
+                ),
+            ],
+        )
+    }
 }
 
 /// Source: `/components/schemas/Usage` in `specs/vocode/openapi.json`.
@@ -6364,10 +6785,10 @@ pub struct ValidationError {
     pub r#type: String,
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first.
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/ValidationError/properties/loc/items` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ValidationErrorLocItem {
@@ -6375,6 +6796,24 @@ pub enum ValidationErrorLocItem {
     Integer(i64),
     /// The branch at `/components/schemas/ValidationError/properties/loc/items/anyOf/0`.
     String(String),
+}
+
+impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "ValidationErrorLocItem",
+            &[
+                ("Integer", |v| super::runtime::untagged::parse(v).map(Self::Integer)),
+                ("String", |v| super::runtime::untagged::parse(v).map(Self::String)),
+            ],
+        )
+    }
 }
 
 /// Source: `/components/schemas/VectorDatabasePage` in `specs/vocode/openapi.json`.
@@ -6736,11 +7175,7 @@ impl<'de> ::serde::Deserialize<'de> for VoiceResponseModel {
                 super::runtime::tagged::variant(value, None).map(Self::Vocode)
             }
             other => {
-                Ok(
-                    Self::Unknown(
-                        super::runtime::UnknownVariant::from_wire(other, value),
-                    ),
-                )
+                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
             }
         }
     }

@@ -64,11 +64,16 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) if s.rule.is_some() => s.rule.clone(),
         TypeKind::Struct(s) if s.closed => Some("Closed object (`additionalProperties: false`): unknown properties are rejected.".to_string()),
         TypeKind::Tagged(u) => Some(format!(
-            "Internally tagged union: the `{}` property names the variant; a payload whose tag names a variant it does not fit is rejected.",
-            u.tag
+            "Internally tagged union: the `{}` property names the variant; a payload whose tag names a variant it does not fit is rejected.{}",
+            u.tag,
+            if u.variants.iter().any(|v| v.tag_optional) {
+                " Variants whose schema does not require the tag may omit it: such a payload is matched by shape, and written back without it."
+            } else {
+                ""
+            }
         )),
         TypeKind::Untagged(_) => Some(
-            "Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the first variant that fits, most specific first."
+            "Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits."
                 .to_string(),
         ),
         _ => None,
@@ -269,7 +274,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
                     let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
                     Ok(match value.as_str() {
                         #(#de_arms)*
-                        _ => Self::#unknown(super::runtime::UnknownValue::from_wire(value)),
+                        _ => Self::#unknown(super::runtime::UnknownValue::read::<D::Error>(value)?),
                     })
                 }
             }
@@ -339,9 +344,31 @@ fn emit_tagged(
     let ser_arms = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let wire = &v.name.wire;
-        quote!(Self::#ident(inner) => super::runtime::tagged::serialize(serializer, #tag, #wire, inner),)
+        if v.tag_optional {
+            // The variant's own (optional) tag field says whether the tag is written.
+            quote!(Self::#ident(inner) => ::serde::Serialize::serialize(inner, serializer),)
+        } else {
+            quote!(Self::#ident(inner) => super::runtime::tagged::serialize(serializer, #tag, #wire, inner),)
+        }
     });
-    let split = quote!(let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;);
+    let by_shape: Vec<&Name> = u
+        .variants
+        .iter()
+        .filter(|v| v.tag_optional)
+        .map(|v| &v.name)
+        .collect();
+    let split = if by_shape.is_empty() {
+        quote!(let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;)
+    } else {
+        // Without the tag, the variants that may omit it are matched by shape.
+        let choice = choose_variant(&name.to_string(), quote!(value), by_shape.into_iter());
+        quote! {
+            let (tag, value) = super::runtime::tagged::split_optional(deserializer, #tag)?;
+            let Some(tag) = tag else {
+                return #choice;
+            };
+        }
+    };
     let open = u.open.then(|| {
         let unknown = catch_all(|n| u.variants.iter().any(|v| v.name.rust == n));
         let vdoc = doc_lines(&format!(
@@ -352,7 +379,7 @@ fn emit_tagged(
         OpenVariant {
             variant: quote!(#vdoc #unknown(super::runtime::UnknownVariant),),
             ser_arm: quote!(Self::#unknown(inner) => ::serde::Serialize::serialize(inner, serializer),),
-            de_arm: quote!(other => Ok(Self::#unknown(super::runtime::UnknownVariant::from_wire(other, value))),),
+            de_arm: quote!(other => super::runtime::UnknownVariant::read(other, value).map(Self::#unknown),),
         }
     });
     tag_dispatched_enum(
@@ -514,13 +541,43 @@ fn emit_untagged(
         ));
         quote!(#vdoc #ident(#ty),)
     });
+    let choice = choose_variant(
+        &name.to_string(),
+        quote!(value),
+        u.variants.iter().map(|v| &v.name),
+    );
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#variants)*
         }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #choice
+            }
+        }
+    }
+}
+
+/// An expression choosing among `variants` for the JSON in `value` with
+/// `runtime::untagged::choose`: the variant that reproduces the most of it, earlier first on
+/// ties, catch-alls (an open enum's `Unknown`) only when nothing does as well without them.
+fn choose_variant<'a>(
+    type_name: &str,
+    value: TokenStream,
+    variants: impl Iterator<Item = &'a Name>,
+) -> TokenStream {
+    let entries = variants.map(|n| {
+        let ident = ident(&n.rust);
+        let label = &n.rust;
+        quote!((#label, |v| super::runtime::untagged::parse(v).map(Self::#ident)),)
+    });
+    quote! {
+        super::runtime::untagged::choose(#value, #type_name, &[#(#entries)*])
     }
 }

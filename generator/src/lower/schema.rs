@@ -295,14 +295,14 @@ impl Lowering<'_> {
             }
         }
 
-        if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
-            return self.lower_all_of(obj, all_of, pointer, hint, depth, own_nullable);
-        }
-
         for key in ["oneOf", "anyOf"] {
             if let Some(branches) = obj.get(key).and_then(Value::as_array) {
                 return self.lower_union(obj, key, branches, pointer, hint, depth, own_nullable);
             }
+        }
+
+        if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
+            return self.lower_all_of(obj, all_of, pointer, hint, depth, own_nullable);
         }
 
         if let Some(values) = obj.get("enum").and_then(Value::as_array) {
@@ -569,17 +569,27 @@ impl Lowering<'_> {
                     .get(name)
                     .cloned()
                     .unwrap_or_else(|| format!("{at}/properties/{}", escape_pointer(name)));
-                if properties
-                    .get(name)
-                    .is_some_and(|previous| previous != prop)
-                {
-                    let earlier = origins.get(name).cloned().unwrap_or_default();
-                    conflicts.push((
-                        here.clone(),
-                        format!(
-                            "allOf branches disagree on property `{name}` (also defined at {earlier}); this later definition is used"
-                        ),
-                    ));
+                // allOf is an intersection: a property defined again is both definitions.
+                match properties.get(name).filter(|previous| *previous != prop) {
+                    None => {}
+                    Some(previous) => match self.intersect(previous, prop) {
+                        Intersection::First => continue,
+                        Intersection::Second => {}
+                        Intersection::Merged(both) => {
+                            origins.remove(name);
+                            properties.insert(name.clone(), both);
+                            continue;
+                        }
+                        Intersection::Contradiction => {
+                            let earlier = origins.get(name).cloned().unwrap_or_default();
+                            conflicts.push((
+                                here.clone(),
+                                format!(
+                                    "allOf branches contradict each other on property `{name}` (also defined at {earlier}); this later definition is used"
+                                ),
+                            ));
+                        }
+                    },
                 }
                 origins.insert(name.clone(), here);
                 properties.insert(name.clone(), prop.clone());
@@ -604,6 +614,82 @@ impl Lowering<'_> {
             origins,
             conflicts,
         }
+    }
+
+    /// Two definitions of one property in the branches of an `allOf` (JSON Schema: both
+    /// apply). Objects merge recursively (`allOf` of both); a definition whose every
+    /// constraint the other also states is the other (`string` and an `enum` of strings are
+    /// the enum); other scalars of one type merge their keywords (`enum`s intersect, `null`
+    /// only when both allow it). Different types are a contradiction.
+    fn intersect(&self, a: &Value, b: &Value) -> Intersection {
+        let resolve = |v: &'_ Value| {
+            crate::load::follow_refs(self.raw, v, "").and_then(|(t, _)| t.as_object().cloned())
+        };
+        let (Some(oa), Some(ob)) = (resolve(a), resolve(b)) else {
+            return Intersection::Contradiction;
+        };
+        let objectish = |o: &Map<String, Value>| is_object_schema(o) || o.contains_key("allOf");
+        if objectish(&oa) && objectish(&ob) {
+            return Intersection::Merged(serde_json::json!({ "allOf": [a, b] }));
+        }
+        if states_all_of(&ob, &oa) {
+            return Intersection::Second;
+        }
+        if states_all_of(&oa, &ob) {
+            return Intersection::First;
+        }
+        let types = |o: &Map<String, Value>| -> Vec<String> {
+            let mut t: Vec<String> = type_names(o)
+                .into_iter()
+                .filter(|t| *t != "null")
+                .map(str::to_string)
+                .collect();
+            t.sort();
+            t
+        };
+        let (ta, tb) = (types(&oa), types(&ob));
+        if objectish(&oa) || objectish(&ob) || (!ta.is_empty() && !tb.is_empty() && ta != tb) {
+            return Intersection::Contradiction;
+        }
+        let mut merged = oa.clone();
+        for (k, v) in &ob {
+            match (
+                k.as_str(),
+                merged.get("enum").and_then(Value::as_array),
+                v.as_array(),
+            ) {
+                ("enum", Some(mine), Some(theirs)) => {
+                    let both: Vec<Value> = mine
+                        .iter()
+                        .filter(|x| theirs.contains(x))
+                        .cloned()
+                        .collect();
+                    if both.is_empty() {
+                        return Intersection::Contradiction;
+                    }
+                    merged.insert("enum".into(), Value::Array(both));
+                }
+                _ => {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        if !(is_nullable(&oa) && is_nullable(&ob)) {
+            merged.remove("nullable");
+            let non_null = if ta.is_empty() { tb } else { ta };
+            match non_null.as_slice() {
+                [] => {
+                    merged.remove("type");
+                }
+                [one] => {
+                    merged.insert("type".into(), one.clone().into());
+                }
+                _ => {
+                    merged.insert("type".into(), non_null.into());
+                }
+            }
+        }
+        Intersection::Merged(Value::Object(merged))
     }
 
     /// Follows `$ref`s and single-branch `allOf`s to an object schema, merging multi-branch
@@ -662,6 +748,11 @@ impl Lowering<'_> {
         }
     }
 
+    /// `oneOf`/`anyOf`: nullable and `Undefined` branches set flags; one branch left is that
+    /// branch; then a tagged union, one struct for overlapping objects, or an untagged union.
+    /// The schema's own `properties`/`required`/`allOf` beside the union apply to every branch
+    /// (JSON Schema applies all of a schema's keywords at once), so each branch is lowered as
+    /// `allOf: [branch, own part]` and none of them is lost.
     #[allow(clippy::too_many_arguments)]
     fn lower_union(
         &mut self,
@@ -675,6 +766,8 @@ impl Lowering<'_> {
     ) -> Lowered {
         let mut nullable = nullable;
         let mut omittable = false;
+        let distributed = self.distribute_own_part(obj, branches, pointer);
+        let lowered = distributed.as_deref().unwrap_or(branches);
         let mut kept: Vec<(usize, &Value)> = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             if is_null_schema(branch) {
@@ -682,7 +775,7 @@ impl Lowering<'_> {
             } else if self.is_sentinel_ref(branch) {
                 omittable = true;
             } else {
-                kept.push((i, branch));
+                kept.push((i, &lowered[i]));
             }
         }
         match kept.as_slice() {
@@ -702,41 +795,124 @@ impl Lowering<'_> {
             }
             _ => {}
         }
-        if let Some(union) = self.tagged_union(obj, key, &kept, pointer, hint, depth) {
-            return Lowered::Def {
-                kind: TypeKind::Tagged(union),
-                nullable,
-                omittable,
-            };
+        let kind = if let Some(union) = self.tagged_union(obj, key, &kept, pointer, hint, depth) {
+            TypeKind::Tagged(union)
+        } else if let Some(s) = self.overlapping_struct(key, &kept, pointer, hint, depth) {
+            TypeKind::Struct(s)
+        } else {
+            let originals = distributed.is_some().then_some(branches);
+            self.untagged_union(key, &kept, originals, pointer, hint, depth)
+        };
+        Lowered::Def {
+            kind,
+            nullable,
+            omittable,
         }
-        if let Some(merged) = self.overlapping_objects(key, &kept, pointer) {
-            let lowered = self.lower_object(&merged, pointer, hint, depth, nullable, None);
-            if let Lowered::Def {
-                kind: TypeKind::Struct(mut s),
-                nullable,
-                ..
-            } = lowered
-            {
-                s.rule = Some(format!(
-                    "`{key}` of object schemas that overlap (no branch has a required property the \
-                     others lack, and shared properties agree): one struct with the properties of \
-                     every branch, so no property of a payload is lost; a property is required \
-                     only when every branch requires it."
-                ));
-                return Lowered::Def {
-                    kind: TypeKind::Struct(s),
-                    nullable,
-                    omittable,
-                };
+    }
+
+    /// A union schema's own object part (`properties`, `required`, `additionalProperties`,
+    /// `allOf` beside `oneOf`/`anyOf`), distributed into every branch as
+    /// `allOf: [branch, own part]`: an instance must match both, so each branch's type gets the
+    /// common properties too. `None` when the schema has no such part. The own part is a
+    /// `$ref` to the union schema itself when it is written in the document (merging reads
+    /// only its object keywords, and each property is then lowered once, from where it is
+    /// written); otherwise a copy. The caller reads null and `Undefined` branches from the
+    /// branches as written.
+    fn distribute_own_part(
+        &self,
+        obj: &Map<String, Value>,
+        branches: &[Value],
+        pointer: &str,
+    ) -> Option<Vec<Value>> {
+        let non_empty = |k: &str| match obj.get(k) {
+            Some(Value::Object(m)) => !m.is_empty(),
+            Some(Value::Array(a)) => !a.is_empty(),
+            _ => false,
+        };
+        if !["properties", "required", "allOf"]
+            .iter()
+            .any(|k| non_empty(k))
+        {
+            return None;
+        }
+        let mut copy = Map::new();
+        for k in ["properties", "required", "additionalProperties", "allOf"] {
+            if let Some(v) = obj.get(k) {
+                copy.insert(k.to_string(), v.clone());
             }
         }
+        let copy = Value::Object(copy);
+        let in_document = self
+            .raw
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .is_some_and(|at| std::ptr::eq(at, obj));
+        let reference = serde_json::json!({ "$ref": format!("#{}", pointer.replace('%', "%25")) });
+        Some(
+            branches
+                .iter()
+                .map(|b| {
+                    // A branch that constrains nothing would leave the reference alone in the
+                    // `allOf`, which would stand for the union itself.
+                    let own = if in_document && !is_annotation_only(b) {
+                        &reference
+                    } else {
+                        &copy
+                    };
+                    serde_json::json!({ "allOf": [b, own] })
+                })
+                .collect(),
+        )
+    }
+
+    /// Overlapping object branches (see [`Self::overlapping_objects`]) as one struct.
+    fn overlapping_struct(
+        &mut self,
+        key: &str,
+        kept: &[(usize, &Value)],
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Option<Struct> {
+        let merged = self.overlapping_objects(key, kept, pointer)?;
+        let Lowered::Def {
+            kind: TypeKind::Struct(mut s),
+            ..
+        } = self.lower_object(&merged, pointer, hint, depth, false, None)
+        else {
+            return None;
+        };
+        s.rule = Some(format!(
+            "`{key}` of object schemas that overlap (no branch has a required property the \
+             others lack, and shared properties agree): one struct with the properties of \
+             every branch, so no property of a payload is lost; a property is required \
+             only when every branch requires it."
+        ));
+        Some(s)
+    }
+
+    /// The untagged union of the branches. `originals` are the branches as written when
+    /// `kept` holds them with the schema's own part distributed into each (for names).
+    fn untagged_union(
+        &mut self,
+        key: &str,
+        kept: &[(usize, &Value)],
+        originals: Option<&[Value]>,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> TypeKind {
         let mut variants = Vec::new();
         let mut names = naming::Namespace::default();
-        for (i, branch) in kept {
+        for &(i, branch) in kept {
             let inner = format!("{pointer}/{key}/{i}");
             // An inline branch that becomes a type of its own is named after its parent and
-            // its title or shape; other branches are named after their type.
-            let own_name = inline_branch_name(branch).map(|n| names.claim(&n).0);
+            // its title or shape; other branches are named after their type (a distributed
+            // `$ref` branch after the schema it names).
+            let original = originals.map_or(branch, |o| &o[i]);
+            let own_name = inline_branch_name(original)
+                .or_else(|| originals.and_then(|_| self.ref_type_name(original)))
+                .map(|n| names.claim(&n).0);
             let branch_hint = match &own_name {
                 Some(n) => format!("{hint}{n}"),
                 None => format!("{hint}Variant{i}"),
@@ -761,11 +937,14 @@ impl Lowering<'_> {
             });
         }
         sort_untagged(&mut variants, self);
-        Lowered::Def {
-            kind: TypeKind::Untagged(UntaggedUnion { variants }),
-            nullable,
-            omittable,
-        }
+        TypeKind::Untagged(UntaggedUnion { variants })
+    }
+
+    /// The Rust name of the component schema a `$ref` branch names.
+    fn ref_type_name(&self, branch: &Value) -> Option<String> {
+        let target = crate::load::ref_pointer(branch.get("$ref")?.as_str()?)?;
+        let id = self.components.get(&target)?;
+        Some(self.types[id.0].name.rust.clone())
     }
 
     /// For `oneOf`/`anyOf` branches that are all object schemas which cannot be told apart
@@ -882,59 +1061,12 @@ impl Lowering<'_> {
         if resolved.iter().any(|r| !is_object_schema(r)) {
             return None;
         }
-
-        let (tag, values): (String, Vec<String>) = if let Some(d) = discriminator {
-            let tag = d.get("propertyName")?.as_str()?.to_string();
-            let mapping = d.get("mapping").and_then(Value::as_object);
-            let mut values = Vec::new();
-            for ((_, branch), res) in branches.iter().zip(&resolved) {
-                let reference = branch.get("$ref").and_then(Value::as_str);
-                let from_mapping = mapping.and_then(|m| {
-                    m.iter()
-                        .find(|(_, target)| target.as_str() == reference && reference.is_some())
-                        .map(|(k, _)| k.clone())
-                });
-                let value = from_mapping
-                    .or_else(|| known_value(res, &tag).map(|(v, _)| v))
-                    .or_else(|| {
-                        reference
-                            .and_then(|r| r.rsplit('/').next())
-                            .map(unescape_pointer)
-                    })?;
-                values.push(value);
-            }
-            (tag, values)
-        } else {
-            let first = &resolved[0];
-            let candidates: Vec<&String> = first
-                .get("properties")
-                .and_then(Value::as_object)?
-                .keys()
-                .collect();
-            let mut best: Option<(usize, String, Vec<String>)> = None;
-            for name in candidates {
-                let mut values = Vec::new();
-                let mut weak = 0;
-                for res in &resolved {
-                    match known_value(res, name) {
-                        Some((v, strength)) => {
-                            values.push(v);
-                            weak += usize::from(!strength);
-                        }
-                        None => break,
-                    }
-                }
-                if values.len() != resolved.len() || !all_distinct(&values) {
-                    continue;
-                }
-                if best.as_ref().is_none_or(|(w, _, _)| weak < *w) {
-                    best = Some((weak, name.clone(), values));
-                }
-            }
-            let (_, tag, values) = best?;
-            (tag, values)
+        let (tag, values) = match discriminator {
+            Some(d) => discriminator_values(d, branches, &resolved)?,
+            None => inferred_tag(&resolved)?,
         };
-        if !all_distinct(&values) {
+        let flat: Vec<String> = values.iter().flatten().cloned().collect();
+        if !all_distinct(&flat) {
             self.diags.warn(
                 self.origin(pointer),
                 format!("branches share a `{tag}` value; the union is untagged"),
@@ -942,29 +1074,43 @@ impl Lowering<'_> {
             return None;
         }
 
-        let variant_names = strip_common_words(&values);
+        let mut variant_names = strip_common_words(&flat).into_iter();
         let mut names = naming::Namespace::default();
         let mut variants = Vec::new();
-        for (((i, branch), res), (value, base)) in branches
-            .iter()
-            .zip(&resolved)
-            .zip(values.iter().zip(variant_names))
-        {
-            let (rust, _) = names.claim(&base);
-            let inner = format!("{pointer}/{key}/{i}");
-            let shape = self.use_at_depth(branch, &inner, &format!("{hint}{rust}"), depth + 1);
-            let strip_tag = !res
+        for (((i, branch), res), values) in branches.iter().zip(&resolved).zip(&values) {
+            let required = required_names(res);
+            let declared = res
                 .get("properties")
                 .and_then(Value::as_object)
-                .is_some_and(|p| p.contains_key(&tag));
-            variants.push(TaggedVariant {
-                name: Name {
-                    wire: value.clone(),
-                    rust,
-                },
-                ty: shape.ty,
-                strip_tag,
-            });
+                .is_some_and(|p| p.contains_key(&tag))
+                || required.contains(&tag.as_str());
+            // Without a discriminator, a branch that does not require its tag may omit it:
+            // such an object is matched by shape, and keeps its (absent) tag on the way out.
+            // A tag fixed by a `default` is written as that default (the existing behaviour
+            // requests rely on), so only `const`/one-value `enum` tags may be omitted.
+            let tag_optional = discriminator.is_none()
+                && !required.contains(&tag.as_str())
+                && known_value(res, &tag).is_some_and(|(_, hard)| hard);
+            let mut ty = None;
+            for value in values {
+                let (rust, _) = names.claim(&variant_names.next().unwrap_or_default());
+                let inner = format!("{pointer}/{key}/{i}");
+                let ty = ty
+                    .get_or_insert_with(|| {
+                        self.use_at_depth(branch, &inner, &format!("{hint}{rust}"), depth + 1)
+                            .ty
+                    })
+                    .clone();
+                variants.push(TaggedVariant {
+                    name: Name {
+                        wire: value.clone(),
+                        rust,
+                    },
+                    ty,
+                    strip_tag: !declared,
+                    tag_optional,
+                });
+            }
         }
         Some(TaggedUnion {
             tag,
@@ -1114,8 +1260,10 @@ impl Lowering<'_> {
         })
     }
 
-    /// Lowers an object schema. `origins` (for an `allOf` merged into `obj`) says where the
-    /// document writes each property: a property is lowered from there, not from its copy.
+    /// An object schema: a map (no `properties`) or a struct with one field per property,
+    /// per adjacently tagged pair, and per `required` name `properties` does not describe.
+    /// `origins` (for an `allOf` merged into `obj`) says where the document writes each
+    /// property: a property is lowered from there, not from its copy.
     fn lower_object(
         &mut self,
         obj: &Map<String, Value>,
@@ -1135,21 +1283,12 @@ impl Lowering<'_> {
         // other properties are kept in a map rather than ignored.
         let any_additional = matches!(additional, Some(Value::Bool(true)))
             || matches!(additional, Some(Value::Object(o)) if o.is_empty());
+        let required = required_names(obj);
+        // Without `properties`, a map keeps every property (the required ones included).
         if !obj.contains_key("properties") && !closed {
             let ty = match typed_additional {
                 Some(schema) => {
-                    let shape = self.use_at_depth(
-                        schema,
-                        &format!("{pointer}/additionalProperties"),
-                        &format!("{hint}Value"),
-                        depth + 1,
-                    );
-                    let value = if shape.nullable {
-                        TypeRef::Nullable(Box::new(shape.ty))
-                    } else {
-                        shape.ty
-                    };
-                    TypeRef::Map(Box::new(value))
+                    TypeRef::Map(Box::new(self.additional_type(schema, pointer, hint, depth)))
                 }
                 None => TypeRef::JsonObject,
             };
@@ -1159,43 +1298,92 @@ impl Lowering<'_> {
                 omittable: false,
             });
         }
-        let required: Vec<&str> = obj
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
         let empty = Map::new();
         let properties = obj
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
-
-        // Adjacently tagged pairs: find content properties conditioned on a sibling.
-        // (tag property, content property, branches)
-        let mut adjacent: Vec<(String, String, Vec<Branch>)> = Vec::new();
-        for (name, prop) in properties {
-            if let Some((tag, branches)) = conditional_branches(prop, properties) {
-                let content_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
-                let branches = branches
-                    .into_iter()
-                    .map(|mut b| {
-                        let key = if prop.get("oneOf").is_some() {
-                            "oneOf"
-                        } else {
-                            "anyOf"
-                        };
-                        b.pointer = format!("{content_pointer}/{key}/{}", b.pointer);
-                        b
-                    })
-                    .collect();
-                adjacent.push((tag, name.clone(), branches));
+        let mut fields =
+            self.object_fields(properties, origins, &required, closed, pointer, hint, depth);
+        // A `required` name `properties` does not describe still has a value: any JSON.
+        let mut seen = std::collections::BTreeSet::new();
+        for name in required {
+            if properties.contains_key(name) || !seen.insert(name) {
+                continue;
             }
+            fields.push(Field {
+                name: Name::wire(name.to_string()),
+                ty: TypeRef::Any,
+                required: true,
+                nullable: false,
+                default: None,
+                flatten: false,
+                undefined: false,
+                docs: Docs {
+                    notes: vec![
+                        "Listed in `required` but not described in `properties`: any JSON value."
+                            .into(),
+                    ],
+                    ..Docs::default()
+                },
+                origin: Origin::new(self.file, format!("{pointer}/required")),
+            });
         }
+        let additional = match typed_additional {
+            Some(schema) => Some(self.additional_type(schema, pointer, hint, depth)),
+            None => any_additional.then_some(TypeRef::Any),
+        };
+        Lowered::Def {
+            kind: TypeKind::Struct(Struct {
+                fields,
+                closed,
+                additional,
+                rule: None,
+            }),
+            nullable,
+            omittable: false,
+        }
+    }
+
+    /// The value type of a typed `additionalProperties`.
+    fn additional_type(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> TypeRef {
+        let shape = self.use_at_depth(
+            schema,
+            &format!("{pointer}/additionalProperties"),
+            &format!("{hint}Value"),
+            depth + 1,
+        );
+        if shape.nullable {
+            TypeRef::Nullable(Box::new(shape.ty))
+        } else {
+            shape.ty
+        }
+    }
+
+    /// One field per declared property, in spec order; an adjacently tagged pair (a content
+    /// property whose branches are conditioned on a sibling tag) is one flattened field.
+    #[allow(clippy::too_many_arguments)]
+    fn object_fields(
+        &mut self,
+        properties: &Map<String, Value>,
+        origins: Option<&BTreeMap<String, String>>,
+        required: &[&str],
+        closed: bool,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Vec<Field> {
+        let adjacent = adjacent_pairs(properties, pointer);
         let paired: Vec<&str> = adjacent
             .iter()
             .flat_map(|(t, c, _)| [t.as_str(), c.as_str()])
             .collect();
-
         let mut fields = Vec::new();
         let raw = self.raw;
         for (name, prop) in properties {
@@ -1219,10 +1407,11 @@ impl Lowering<'_> {
                     hint,
                     depth,
                 );
+                let wire = format!("{hint}{}", naming::camel_part(tag, "Tag"));
                 let id = self.new_type(
                     Name {
-                        wire: format!("{hint}{}", naming::camel_part(tag, "Tag")),
-                        rust: format!("{hint}{}", naming::camel_part(tag, "Tag")),
+                        wire: wire.clone(),
+                        rust: wire,
                     },
                     Origin::new(self.file, prop_pointer.clone()),
                     Docs {
@@ -1246,71 +1435,57 @@ impl Lowering<'_> {
                     docs: docs_of(prop, None),
                     origin: Origin::new(self.file, prop_pointer),
                 });
-                continue;
+            } else if !paired.contains(&name.as_str()) {
+                let required = required.contains(&name.as_str());
+                fields.push(self.property_field(name, prop, required, prop_pointer, hint, depth));
             }
-            if paired.contains(&name.as_str()) {
-                continue;
-            }
-            let field_hint = format!("{hint}{}", naming::camel_part(name, "Field"));
-            let shape = self.use_at_depth(prop, &prop_pointer, &field_hint, depth + 1);
-            let default = prop.get("default").cloned();
-            let mut docs = docs_of(prop, None);
-            let mut required = required.contains(&name.as_str()) && !shape.omittable;
-            // OpenAPI 3.0 §4.7.25.3: a required `readOnly` property is required in responses
-            // only, a required `writeOnly` one in requests only. One Rust type serves both
-            // directions, so such a property is optional; requests leave a read-only one out.
-            for (keyword, note) in [
-                (
-                    "readOnly",
-                    "Read-only: the server sets it; requests leave it out (`None`).",
-                ),
-                (
-                    "writeOnly",
-                    "Write-only: sent in requests; responses leave it out (`None`).",
-                ),
-            ] {
-                if prop.get(keyword) == Some(&Value::Bool(true)) {
-                    required = false;
-                    docs.notes.push(note.into());
-                }
-            }
-            fields.push(Field {
-                name: Name::wire(name.clone()),
-                ty: shape.ty,
-                required,
-                nullable: shape.nullable,
-                default,
-                flatten: false,
-                undefined: shape.omittable,
-                docs,
-                origin: Origin::new(self.file, prop_pointer),
-            });
         }
-        let additional = match typed_additional {
-            Some(schema) => {
-                let shape = self.use_at_depth(
-                    schema,
-                    &format!("{pointer}/additionalProperties"),
-                    &format!("{hint}Value"),
-                    depth + 1,
-                );
-                Some(if shape.nullable {
-                    TypeRef::Nullable(Box::new(shape.ty))
-                } else {
-                    shape.ty
-                })
+        fields
+    }
+
+    /// The field of one declared property.
+    fn property_field(
+        &mut self,
+        name: &str,
+        prop: &Value,
+        required: bool,
+        prop_pointer: String,
+        hint: &str,
+        depth: usize,
+    ) -> Field {
+        let field_hint = format!("{hint}{}", naming::camel_part(name, "Field"));
+        let shape = self.use_at_depth(prop, &prop_pointer, &field_hint, depth + 1);
+        let default = prop.get("default").cloned();
+        let mut docs = docs_of(prop, None);
+        let mut required = required && !shape.omittable;
+        // OpenAPI 3.0 §4.7.25.3: a required `readOnly` property is required in responses
+        // only, a required `writeOnly` one in requests only. One Rust type serves both
+        // directions, so such a property is optional; requests leave a read-only one out.
+        for (keyword, note) in [
+            (
+                "readOnly",
+                "Read-only: the server sets it; requests leave it out (`None`).",
+            ),
+            (
+                "writeOnly",
+                "Write-only: sent in requests; responses leave it out (`None`).",
+            ),
+        ] {
+            if prop.get(keyword) == Some(&Value::Bool(true)) {
+                required = false;
+                docs.notes.push(note.into());
             }
-            None => any_additional.then_some(TypeRef::Any),
-        };
-        Lowered::Def {
-            kind: TypeKind::Struct(Struct {
-                fields,
-                closed,
-                additional,
-                rule: None,
-            }),
-            nullable,
-            omittable: false,
+        }
+        Field {
+            name: Name::wire(name.to_string()),
+            ty: shape.ty,
+            required,
+            nullable: shape.nullable,
+            default,
+            flatten: false,
+            undefined: shape.omittable,
+            docs,
+            origin: Origin::new(self.file, prop_pointer),
         }
     }
 
@@ -1413,6 +1588,34 @@ fn inline_branch_name(branch: &Value) -> Option<String> {
     )
 }
 
+/// The adjacently tagged pairs among an object's properties: (tag property, content
+/// property, the content's conditional branches with absolute pointers).
+fn adjacent_pairs(
+    properties: &Map<String, Value>,
+    pointer: &str,
+) -> Vec<(String, String, Vec<Branch>)> {
+    let mut adjacent = Vec::new();
+    for (name, prop) in properties {
+        if let Some((tag, branches)) = conditional_branches(prop, properties) {
+            let content_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
+            let key = if prop.get("oneOf").is_some() {
+                "oneOf"
+            } else {
+                "anyOf"
+            };
+            let branches = branches
+                .into_iter()
+                .map(|mut b| {
+                    b.pointer = format!("{content_pointer}/{key}/{}", b.pointer);
+                    b
+                })
+                .collect();
+            adjacent.push((tag, name.clone(), branches));
+        }
+    }
+    adjacent
+}
+
 /// One conditional branch of an adjacently tagged content property.
 struct Branch {
     /// The tag value the branch's condition requires.
@@ -1476,6 +1679,90 @@ fn conditional_branches(
     let tag = tag?;
     let values: Vec<String> = out.iter().map(|b| b.value.clone()).collect();
     all_distinct(&values).then_some((tag, out))
+}
+
+/// The tag property of an explicit `discriminator` and, per branch, its values: every
+/// `mapping` key naming the branch's `$ref` (several keys may name one schema, and each keeps
+/// its value), else the value the branch fixes, else the schema's name (OpenAPI 3.1 §4.8.25).
+fn discriminator_values(
+    d: &Map<String, Value>,
+    branches: &[(usize, &Value)],
+    resolved: &[Map<String, Value>],
+) -> Option<(String, Vec<Vec<String>>)> {
+    let tag = d.get("propertyName")?.as_str()?.to_string();
+    let mapping = d.get("mapping").and_then(Value::as_object);
+    let mut values = Vec::new();
+    for ((_, branch), res) in branches.iter().zip(resolved) {
+        let reference = branch_ref(branch);
+        let from_mapping: Vec<String> = match (mapping, reference) {
+            (Some(m), Some(r)) => m
+                .iter()
+                .filter(|(_, target)| target.as_str() == Some(r))
+                .map(|(k, _)| k.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !from_mapping.is_empty() {
+            values.push(from_mapping);
+            continue;
+        }
+        let value = known_value(res, &tag).map(|(v, _)| v).or_else(|| {
+            reference
+                .and_then(|r| r.rsplit('/').next())
+                .map(unescape_pointer)
+        })?;
+        values.push(vec![value]);
+    }
+    Some((tag, values))
+}
+
+/// Without a discriminator: the property every branch fixes to a distinct value (`const`,
+/// one-value `enum`, `default`), preferring hard constraints over defaults.
+fn inferred_tag(resolved: &[Map<String, Value>]) -> Option<(String, Vec<Vec<String>>)> {
+    let candidates = resolved[0].get("properties").and_then(Value::as_object)?;
+    let mut best: Option<(usize, String, Vec<String>)> = None;
+    for name in candidates.keys() {
+        let mut values = Vec::new();
+        let mut weak = 0;
+        for res in resolved {
+            match known_value(res, name) {
+                Some((v, strength)) => {
+                    values.push(v);
+                    weak += usize::from(!strength);
+                }
+                None => break,
+            }
+        }
+        if values.len() != resolved.len() || !all_distinct(&values) {
+            continue;
+        }
+        if best.as_ref().is_none_or(|(w, _, _)| weak < *w) {
+            best = Some((weak, name.clone(), values));
+        }
+    }
+    let (_, tag, values) = best?;
+    Some((tag, values.into_iter().map(|v| vec![v]).collect()))
+}
+
+/// The `$ref` a union branch names: its own, or that of the first `allOf` member (a branch
+/// refining a schema, or one the union's own part was distributed into).
+fn branch_ref(branch: &Value) -> Option<&str> {
+    branch.get("$ref").and_then(Value::as_str).or_else(|| {
+        branch
+            .get("allOf")?
+            .as_array()?
+            .first()?
+            .get("$ref")?
+            .as_str()
+    })
+}
+
+/// The names in an object schema's `required`.
+fn required_names(obj: &Map<String, Value>) -> Vec<&str> {
+    obj.get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 /// The value a branch fixes for `property`, and whether it is a hard constraint
@@ -1578,6 +1865,25 @@ fn rank_plain(ty: &TypeRef, lowering: &Lowering<'_>) -> (u8, std::cmp::Reverse<u
     }
 }
 
+/// What two definitions of one property in an `allOf` amount to ([`Lowering::intersect`]).
+enum Intersection {
+    /// The first one (it states every constraint of the second).
+    First,
+    /// The second one.
+    Second,
+    /// A schema for both.
+    Merged(Value),
+    /// No value satisfies both (different types).
+    Contradiction,
+}
+
+/// `narrow` states every constraint of `wide` (annotations aside) with the same value.
+fn states_all_of(narrow: &Map<String, Value>, wide: &Map<String, Value>) -> bool {
+    wide.iter()
+        .filter(|(k, _)| !is_annotation(k))
+        .all(|(k, v)| narrow.get(k) == Some(v))
+}
+
 /// Where each property of an object schema at `pointer` is written.
 fn property_origins(obj: &Map<String, Value>, pointer: &str) -> BTreeMap<String, String> {
     obj.get("properties")
@@ -1594,6 +1900,15 @@ fn property_origins(obj: &Map<String, Value>, pointer: &str) -> BTreeMap<String,
 /// A schema that only annotates (description, title, examples, `nullable`, `readOnly`,
 /// extensions, …) and constrains nothing: as an `allOf` branch it adds no type.
 fn is_annotation_only(schema: &Value) -> bool {
+    match schema {
+        Value::Bool(true) => true,
+        Value::Object(obj) => obj.keys().all(|k| is_annotation(k)),
+        _ => false,
+    }
+}
+
+/// A keyword that annotates and constrains nothing (or an extension, `x-…`).
+fn is_annotation(keyword: &str) -> bool {
     const ANNOTATIONS: [&str; 12] = [
         "description",
         "title",
@@ -1608,13 +1923,7 @@ fn is_annotation_only(schema: &Value) -> bool {
         "xml",
         "$comment",
     ];
-    match schema {
-        Value::Bool(true) => true,
-        Value::Object(obj) => obj
-            .keys()
-            .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")),
-        _ => false,
-    }
+    ANNOTATIONS.contains(&keyword) || keyword.starts_with("x-")
 }
 
 fn is_object_schema(obj: &Map<String, Value>) -> bool {
@@ -1789,5 +2098,115 @@ pub(crate) fn code_span(text: &str) -> String {
         format!("{fence}{text}{fence}")
     } else {
         format!("{fence} {text} {fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The classification rules, one small spec each: what kind of type a construct becomes.
+    use crate::ir::*;
+
+    /// Lowers `schemas` (YAML under `components/schemas`) and returns the types by wire name.
+    fn lower(schemas: &str) -> (Vec<TypeDef>, Vec<String>) {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let doc = crate::load::load_str(&text, crate::load::Format::Yaml, "t.yaml").unwrap();
+        let (api, diags) = crate::lower::lower(&doc).unwrap();
+        (api.types, diags.iter().map(|d| d.to_string()).collect())
+    }
+
+    fn kind<'a>(types: &'a [TypeDef], wire: &str) -> &'a TypeKind {
+        &types.iter().find(|t| t.name.wire == wire).unwrap().kind
+    }
+
+    fn struct_fields(types: &[TypeDef], ty: &TypeRef) -> Vec<String> {
+        let TypeRef::Named(id) = ty else {
+            panic!("not a named type: {ty:?}")
+        };
+        match &types[id.0].kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.name.wire.clone()).collect(),
+            other => panic!("not a struct: {other:?}"),
+        }
+    }
+
+    const BRANCHES: &str = "    A: {type: object, required: [t], properties: {t: {const: a}, x: {type: string}}}\n    B: {type: object, required: [t], properties: {t: {const: b}, y: {type: string}}}\n";
+
+    #[test]
+    fn own_properties_beside_one_of_go_into_every_variant() {
+        let (types, _) = lower(&format!(
+            "    U:\n      properties: {{id: {{type: string}}}}\n      required: [id]\n      oneOf: [{{$ref: '#/components/schemas/A'}}, {{$ref: '#/components/schemas/B'}}]\n{BRANCHES}"
+        ));
+        let TypeKind::Tagged(u) = kind(&types, "U") else {
+            panic!("not tagged")
+        };
+        for v in &u.variants {
+            assert!(struct_fields(&types, &v.ty).contains(&"id".to_string()));
+        }
+    }
+
+    #[test]
+    fn several_mapping_values_for_one_schema_each_get_a_variant() {
+        let (types, _) = lower(&format!(
+            "    U:\n      oneOf: [{{$ref: '#/components/schemas/A'}}, {{$ref: '#/components/schemas/B'}}]\n      discriminator: {{propertyName: t, mapping: {{a: '#/components/schemas/A', a2: '#/components/schemas/A', b: '#/components/schemas/B'}}}}\n{BRANCHES}"
+        ));
+        let TypeKind::Tagged(u) = kind(&types, "U") else {
+            panic!("not tagged")
+        };
+        let wires: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+        assert_eq!(wires, ["a", "a2", "b"]);
+        assert_eq!(u.variants[0].ty, u.variants[1].ty);
+    }
+
+    #[test]
+    fn an_inferred_tag_is_optional_only_where_a_branch_does_not_require_it() {
+        let (types, _) = lower(
+            "    U:\n      oneOf:\n        - {type: object, properties: {t: {const: a}}}\n        - {type: object, required: [t], properties: {t: {const: b}}}\n",
+        );
+        let TypeKind::Tagged(u) = kind(&types, "U") else {
+            panic!("not tagged")
+        };
+        let optional: Vec<bool> = u.variants.iter().map(|v| v.tag_optional).collect();
+        assert_eq!(optional, [true, false]);
+    }
+
+    #[test]
+    fn a_required_name_without_a_property_is_an_any_field() {
+        let (types, _) =
+            lower("    S: {type: object, required: [kind], properties: {x: {type: string}}}\n");
+        let TypeKind::Struct(s) = kind(&types, "S") else {
+            panic!("not a struct")
+        };
+        let kind_field = s.fields.iter().find(|f| f.name.wire == "kind").unwrap();
+        assert!(kind_field.required && kind_field.ty == TypeRef::Any);
+    }
+
+    #[test]
+    fn all_of_intersects_properties_and_warns_only_on_contradictions() {
+        let (types, diags) = lower(
+            "    S:\n      allOf:\n        - {properties: {o: {type: object, properties: {a: {type: string}}}, s: {type: string}, n: {type: string}}}\n        - {properties: {o: {type: object, properties: {b: {type: string}}}, s: {type: string, enum: [x, y]}, n: {type: integer}}}\n",
+        );
+        let TypeKind::Struct(s) = kind(&types, "S") else {
+            panic!("not a struct")
+        };
+        let o = s.fields.iter().find(|f| f.name.wire == "o").unwrap();
+        assert_eq!(struct_fields(&types, &o.ty), ["a", "b"]);
+        let st = s.fields.iter().find(|f| f.name.wire == "s").unwrap();
+        assert!(
+            matches!(&st.ty, TypeRef::Named(id) if matches!(types[id.0].kind, TypeKind::Enum(_)))
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].contains("contradict") && diags[0].contains("`n`"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn overlapping_open_objects_become_one_struct() {
+        let (types, _) = lower(
+            "    U:\n      anyOf:\n        - {type: object, properties: {a: {type: string}}}\n        - {type: object, properties: {b: {type: string}}}\n",
+        );
+        assert!(matches!(kind(&types, "U"), TypeKind::Struct(s) if s.fields.len() == 2));
     }
 }
