@@ -22,6 +22,7 @@
 //! # Ok::<(), oagen::Error>(())
 //! ```
 
+mod cargo;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -30,15 +31,20 @@ pub mod load;
 pub mod lower;
 pub mod manifest;
 pub mod naming;
+mod output;
 pub mod overlay;
 pub mod render;
 mod runtime;
 pub mod schema_map;
+mod select;
 pub mod surface;
 pub mod sync;
 
+pub use cargo::runtime_dependencies;
 pub use diag::{Diagnostic, Error, Origin, Severity};
 pub use ir::{MapType, PaginationRule};
+pub use output::Generated;
+pub use select::Selector;
 
 /// Generates the SDK for one spec into `OUT_DIR` from a build script: the one-line form of
 /// [`Config::compile`]. The module file is named after the spec
@@ -59,9 +65,6 @@ pub fn compile(spec: impl AsRef<Path>) -> Result<(), Error> {
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// The `Cargo.toml` template of a generated crate.
-const CARGO_TEMPLATE: &str = include_str!("../../templates/Cargo.toml.jinja");
 
 /// How generated code is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -95,41 +98,6 @@ pub struct Config {
     forced_pagination: Vec<(Selector, ir::PaginationRule)>,
     strict: bool,
     features_per_tag: bool,
-}
-
-/// Picks operations by what the spec calls them (never by generated Rust names).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selector {
-    /// An `operationId`.
-    OperationId(String),
-    /// A tag in the operation's `tags`.
-    Tag(String),
-    /// A path template as written in the spec (`/calls/{id}`); a trailing `*` matches every
-    /// path that starts with the rest (`/calls/*`).
-    Path(String),
-}
-
-impl Selector {
-    fn matches(&self, op: &ir::Operation) -> bool {
-        match self {
-            Selector::OperationId(id) => op.name.wire == *id,
-            Selector::Tag(tag) => op.tags.contains(tag),
-            Selector::Path(p) => match p.strip_suffix('*') {
-                Some(prefix) => op.path.raw.starts_with(prefix),
-                None => op.path.raw == *p,
-            },
-        }
-    }
-}
-
-impl std::fmt::Display for Selector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Selector::OperationId(id) => write!(f, "operationId `{id}`"),
-            Selector::Tag(t) => write!(f, "tag `{t}`"),
-            Selector::Path(p) => write!(f, "path `{p}`"),
-        }
-    }
 }
 
 impl Default for Config {
@@ -278,7 +246,7 @@ impl Config {
             println!("cargo:warning={}", warning.to_string().replace('\n', " "));
         }
         if let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR") {
-            check_dependencies(&Path::new(&manifest).join("Cargo.toml"), &generated)?;
+            cargo::check_dependencies(&Path::new(&manifest).join("Cargo.toml"), &generated)?;
         }
         generated.write_changed(&out)
     }
@@ -402,7 +370,7 @@ impl Config {
 
         let mut files = BTreeMap::new();
         let mut infos = Vec::new();
-        let mut features: Vec<CargoFeature> = Vec::new();
+        let mut features: Vec<cargo::CargoFeature> = Vec::new();
         for (i, ((module, api), (_, path))) in apis.iter().zip(&self.specs).enumerate() {
             let name = module_name(module, multi, i);
             let info = emit::ModuleInfo {
@@ -441,11 +409,11 @@ impl Config {
                 let text = std::fs::read_to_string(&source).map_err(|e| Error::io(&source, e))?;
                 files.insert(spec_copy_path(name.as_deref(), path), text);
             }
-            features.extend(info.feature.iter().map(|f| CargoFeature {
+            features.extend(info.feature.iter().map(|f| cargo::CargoFeature {
                 name: f.clone(),
                 requires: Vec::new(),
             }));
-            features.extend(api.tag_features().into_iter().map(|f| CargoFeature {
+            features.extend(api.tag_features().into_iter().map(|f| cargo::CargoFeature {
                 name: f,
                 requires: info.feature.iter().cloned().collect(),
             }));
@@ -471,7 +439,7 @@ impl Config {
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| "api-client".to_string())
             });
-            let cargo = cargo_toml(
+            let cargo = cargo::cargo_toml(
                 &crate_name,
                 &description,
                 &features,
@@ -526,334 +494,4 @@ fn module_name(module: &Option<String>, multi: bool, i: usize) -> Option<String>
 pub fn spec_copy_path(module: Option<&str>, spec: &Path) -> PathBuf {
     let ext = spec.extension().and_then(|e| e.to_str()).unwrap_or("json");
     PathBuf::from("specs").join(format!("{}.{ext}", module.unwrap_or("api")))
-}
-
-/// Files in an output directory that oagen keeps but does not generate.
-const PRESERVED: &[&str] = &["CHANGELOG.md"];
-
-impl Config {
-    /// Applies the include/exclude selectors to one API; a selector that matches no
-    /// operation, and a derive or extern type that names no schema, is a warning.
-    fn select_operations(
-        &self,
-        raw: &serde_json::Value,
-        api: &mut ir::Api,
-        warnings: &mut Vec<Diagnostic>,
-        errors: &mut Vec<Diagnostic>,
-    ) {
-        let origin = || Origin::new(api.file.clone(), "");
-        for op in &mut api.operations {
-            if self.no_pagination.iter().any(|s| s.matches(op)) {
-                op.pagination = None;
-            }
-        }
-        let mut forced = Vec::new();
-        for (i, op) in api.operations.iter().enumerate() {
-            if let Some((_, rule)) = self.forced_pagination.iter().find(|(s, _)| s.matches(op)) {
-                match lower::pagination::apply_rule(api, raw, op, rule) {
-                    Ok(p) => forced.push((i, p)),
-                    Err(message) => errors.push(Diagnostic::error(
-                        op.origin.clone(),
-                        format!(
-                            "cannot paginate `{}` as configured: {message}",
-                            op.name.wire
-                        ),
-                    )),
-                }
-            }
-        }
-        for (i, p) in forced {
-            api.operations[i].pagination = Some(p);
-        }
-        let forced_selectors = self.forced_pagination.iter().map(|(s, _)| s);
-        for selector in self
-            .include
-            .iter()
-            .chain(&self.exclude)
-            .chain(&self.no_pagination)
-            .chain(forced_selectors)
-        {
-            if !api.operations.iter().any(|op| selector.matches(op)) {
-                warnings.push(Diagnostic::warning(
-                    origin(),
-                    format!("the selector {selector} matches no operation"),
-                ));
-            }
-        }
-        let names: std::collections::BTreeSet<&str> =
-            api.types.iter().map(|t| t.name.wire.as_str()).collect();
-        let configured = self
-            .settings
-            .derives
-            .keys()
-            .chain(self.settings.extern_types.keys());
-        for schema in configured.filter(|s| *s != "*" && !names.contains(s.as_str())) {
-            warnings.push(Diagnostic::warning(
-                origin(),
-                format!("the configuration names schema `{schema}`, which this spec does not have"),
-            ));
-        }
-        let keep: Vec<bool> = api
-            .operations
-            .iter()
-            .map(|op| {
-                (self.include.is_empty() || self.include.iter().any(|s| s.matches(op)))
-                    && !self.exclude.iter().any(|s| s.matches(op))
-            })
-            .collect();
-        let mut keep = keep.into_iter();
-        api.operations.retain(|_| keep.next().unwrap_or(true));
-    }
-}
-
-/// The crates generated code may use: the `[dependencies]` of the generated crates'
-/// `Cargo.toml` template (`templates/Cargo.toml.jinja`), so the two never disagree. A crate
-/// that `include!`s generated code must list those the code uses; [`Config::compile`]
-/// checks its `Cargo.toml` and names what is missing.
-pub fn runtime_dependencies() -> Vec<String> {
-    let Ok(text) = cargo_toml("x", "x", &[], false, "") else {
-        return Vec::new();
-    };
-    toml::from_str::<toml::Table>(&text)
-        .ok()
-        .and_then(|t| {
-            t.get("dependencies")
-                .and_then(toml::Value::as_table)
-                .cloned()
-        })
-        .map(|deps| deps.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
-/// True when `code` refers to crate `name` by path (`name::…` not preceded by an
-/// identifier character, so `my_tokio::` does not count).
-fn uses_crate(code: &str, name: &str) -> bool {
-    let needle = format!("{name}::");
-    code.match_indices(&needle).any(|(i, _)| {
-        !code[..i]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-    })
-}
-
-/// Fails, naming the crates, when the build script's crate does not list what the generated
-/// code needs.
-fn check_dependencies(manifest: &Path, generated: &Generated) -> Result<(), Error> {
-    let Ok(text) = std::fs::read_to_string(manifest) else {
-        return Ok(());
-    };
-    let Ok(parsed) = toml::from_str::<toml::Table>(&text) else {
-        return Ok(());
-    };
-    let deps = parsed.get("dependencies").and_then(toml::Value::as_table);
-    let code: String = generated.files.values().map(String::as_str).collect();
-    let needed: Vec<String> = runtime_dependencies()
-        .into_iter()
-        .filter(|name| uses_crate(&code, name))
-        .collect();
-    let missing: Vec<String> = needed
-        .into_iter()
-        .filter(|name| deps.is_none_or(|d| !d.contains_key(name)))
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Manifest {
-        path: manifest.display().to_string(),
-        message: format!(
-            "the generated code needs these crates under [dependencies]: {}",
-            missing.join(", ")
-        ),
-    })
-}
-
-/// A feature of the generated `Cargo.toml`.
-#[derive(Debug, Clone, serde::Serialize)]
-struct CargoFeature {
-    name: String,
-    requires: Vec<String>,
-}
-
-fn cargo_toml(
-    name: &str,
-    description: &str,
-    features: &[CargoFeature],
-    standalone: bool,
-    header: &str,
-) -> Result<String, Error> {
-    let mut env = minijinja::Environment::new();
-    env.add_template("Cargo.toml", CARGO_TEMPLATE)
-        .and_then(|_| env.get_template("Cargo.toml"))
-        .and_then(|t| {
-            t.render(minijinja::context! {
-                header => header,
-                name => name,
-                description => description,
-                features => features,
-                standalone => standalone,
-            })
-        })
-        .map(|mut text| {
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text
-        })
-        .map_err(|e| Error::Internal {
-            item: "templates/Cargo.toml.jinja".into(),
-            message: e.to_string(),
-        })
-}
-
-/// Rendered files, in memory, keyed by path relative to the output directory.
-#[derive(Debug, Clone)]
-pub struct Generated {
-    /// Relative path → file contents.
-    pub files: BTreeMap<PathBuf, String>,
-    /// Warnings from every stage, each with file and JSON pointer.
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl Generated {
-    /// The files under `dir` that differ from the generated ones: missing, changed, or no
-    /// longer generated. Empty when `dir` is up to date.
-    pub fn stale_files(&self, dir: &Path) -> Vec<String> {
-        let mut stale = Vec::new();
-        for (path, text) in &self.files {
-            match std::fs::read_to_string(dir.join(path)) {
-                Ok(existing) if existing == *text => {}
-                Ok(_) => stale.push(format!("{} (changed)", dir.join(path).display())),
-                Err(_) => stale.push(format!("{} (missing)", dir.join(path).display())),
-            }
-        }
-        for extra in list_files(dir) {
-            let preserved = PRESERVED.iter().any(|p| extra == Path::new(p));
-            if !self.files.contains_key(&extra) && !preserved {
-                stale.push(format!(
-                    "{} (no longer generated)",
-                    dir.join(&extra).display()
-                ));
-            }
-        }
-        stale
-    }
-
-    /// Like [`Generated::stale_files`], as an [`Error::Stale`] naming `command`.
-    ///
-    /// # Errors
-    /// [`Error::Stale`] when any file is out of date.
-    pub fn check(&self, dir: &Path, command: &str) -> Result<(), Error> {
-        let files = self.stale_files(dir);
-        if files.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Stale {
-                files,
-                command: command.to_string(),
-            })
-        }
-    }
-
-    /// Writes the files into `dir` (created if needed), rewriting only those whose content
-    /// changed, so Cargo sees no change when there is none. Other files in `dir` are left
-    /// alone (a build script's `OUT_DIR` is shared).
-    ///
-    /// # Errors
-    /// [`Error::Io`] naming the path that could not be written.
-    pub fn write_changed(&self, dir: impl AsRef<Path>) -> Result<(), Error> {
-        let dir = dir.as_ref();
-        for (path, text) in &self.files {
-            let target = dir.join(path);
-            if std::fs::read_to_string(&target).ok().as_deref() == Some(text.as_str()) {
-                continue;
-            }
-            if let Some(p) = target.parent() {
-                std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
-            }
-            // Write beside and rename, so an interrupted build never leaves half a file.
-            let tmp = target.with_extension("rs.oagen-tmp");
-            std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
-        }
-        Ok(())
-    }
-
-    /// Replaces `dir` with the generated files, atomically: everything is written to a
-    /// sibling temporary directory first and renamed into place, so a failure leaves the
-    /// previous output untouched. Does nothing when `dir` is already up to date.
-    ///
-    /// # Errors
-    /// [`Error::Io`] naming the path that could not be written.
-    pub fn write(&self, dir: impl AsRef<Path>) -> Result<(), Error> {
-        let dir = dir.as_ref();
-        if dir.exists() && self.stale_files(dir).is_empty() {
-            return Ok(());
-        }
-        let parent = dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let base = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "out".into());
-        let tmp = parent.join(format!(".{base}.oagen-new-{}", std::process::id()));
-        let old = parent.join(format!(".{base}.oagen-old-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let result = (|| {
-            for (path, text) in &self.files {
-                let target = tmp.join(path);
-                if let Some(p) = target.parent() {
-                    std::fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
-                }
-                std::fs::write(&target, text).map_err(|e| Error::io(&target, e))?;
-            }
-            for keep in PRESERVED {
-                let (from, to) = (dir.join(keep), tmp.join(keep));
-                if from.is_file() && !self.files.contains_key(Path::new(keep)) {
-                    std::fs::copy(&from, &to).map_err(|e| Error::io(&to, e))?;
-                }
-            }
-            if dir.exists() {
-                std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
-            }
-            if let Err(e) = std::fs::rename(&tmp, dir) {
-                let _ = std::fs::rename(&old, dir);
-                return Err(Error::io(dir, e));
-            }
-            let _ = std::fs::remove_dir_all(&old);
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
-        result
-    }
-}
-
-/// Files below `dir` (relative paths), skipping `target/` and hidden entries.
-fn list_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(dir.join(&rel)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') || (rel.as_os_str().is_empty() && name == "target") {
-                continue;
-            }
-            let path = rel.join(&name);
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                Ok(_) => out.push(path),
-                Err(_) => {}
-            }
-        }
-    }
-    out.sort();
-    out
 }
