@@ -115,3 +115,37 @@ fn all_of_fan_out_is_linear() {
 fn names(api: &Api) -> Vec<&str> {
     api.types.iter().map(|t| t.name.rust.as_str()).collect()
 }
+
+/// Names oagen derives from method and path never clash; a repeated declared operationId is
+/// a warning naming both pointers, and the operation is renamed by its tag.
+#[test]
+fn derived_and_duplicate_operation_names_are_unique() {
+    let (api, warnings) = lower_within(fixture("derived-names.yaml"), Duration::from_secs(20));
+    let mut wire: Vec<&str> = api
+        .operations
+        .iter()
+        .map(|o| o.name.wire.as_str())
+        .collect();
+    wire.sort_unstable();
+    assert_eq!(
+        wire,
+        [
+            "get_aliases_v2_trackingId",
+            "get_aliases_v2_trackingId_2",
+            "get_jobs",
+            "get_jobs_2",
+            "get_jobs_3",
+            "list",
+            "models_list"
+        ]
+    );
+    let text = warnings.join("\n");
+    assert!(
+        text.contains("duplicate operationId `list` (also at /paths/~1voices/get); this operation is named `models_list`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("t.yaml#/paths/~1models/get/operationId"),
+        "{text}"
+    );
+}
