@@ -72,10 +72,9 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
 
     let uses_types = api.operations.iter().any(|op| {
         op.params.iter().any(|p| names_a_type(&p.ty))
-            || op
-                .body
-                .iter()
-                .any(|b| matches!(&b.kind, BodyKind::Json(t) if names_a_type(t)))
+            || op.body.iter().any(
+                |b| matches!(&b.kind, BodyKind::Json(t) | BodyKind::Form(t) if names_a_type(t)),
+            )
             || op
                 .responses
                 .iter()
