@@ -79,13 +79,15 @@ pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Erro
                 ),
             )
         })?,
-        Format::Yaml => serde_yaml::from_str(text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
-                .unwrap_or_default();
-            spec_error(file, "", format!("invalid YAML{at}: {e}"))
-        })?,
+        Format::Yaml => serde_yaml::from_str::<YamlJson>(text)
+            .map(|v| v.0)
+            .map_err(|e| {
+                let at = e
+                    .location()
+                    .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
+                    .unwrap_or_default();
+                spec_error(file, "", format!("invalid YAML{at}: {e}"))
+            })?,
     };
     let version = match raw.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_string(),
@@ -120,6 +122,78 @@ pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Erro
     })
 }
 
+/// A JSON value read from YAML. As `serde_json::Value`, except that integers outside 64 bits
+/// (OpenAI's `minimum: -9223372036854776000`) become floats, as JSON parsers read them
+/// (`serde_json::Value` rejects them), and a non-finite float (`.inf`, `.nan`) becomes `null`.
+struct YamlJson(Value);
+
+impl<'de> serde::Deserialize<'de> for YamlJson {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(YamlVisitor).map(YamlJson)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(float(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(YamlJson(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((key, YamlJson(value))) = map.next_entry::<String, YamlJson>()? {
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
 fn spec_error(file: &str, pointer: &str, message: impl Into<String>) -> Error {
     Error::Spec(vec![Diagnostic::error(Origin::new(file, pointer), message)])
 }
@@ -142,6 +216,9 @@ fn skeleton(raw: &Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
                 blank_schemas(value);
             }
         }
+        // oagen generates no callbacks; `openapiv3` rejects a `$ref` to one (a Reference
+        // Object is allowed there, OpenAPI 3.0 §4.7.10), so the skeleton leaves them out.
+        drop_callbacks(&mut copy);
     }
     let mut track = serde_path_to_error::Track::new();
     let de = serde_path_to_error::Deserializer::new(&copy, &mut track);
@@ -153,6 +230,21 @@ fn skeleton(raw: &Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
             format!("does not match the OpenAPI 3 object model: {e}"),
         )
     })
+}
+
+/// Removes `callbacks` from every operation and from `components`.
+fn drop_callbacks(doc: &mut Value) {
+    if let Some(Value::Object(components)) = doc.get_mut("components") {
+        components.remove("callbacks");
+    }
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in item.values_mut().filter_map(Value::as_object_mut) {
+            op.remove("callbacks");
+        }
+    }
 }
 
 /// Replaces every `schema` member below `value` by `{}`.

@@ -17,10 +17,25 @@ pub fn rust_file(tokens: TokenStream, header: &str, item: &str) -> Result<String
         item: item.to_string(),
         message: e.to_string(),
     })?;
-    Ok(format!(
-        "{header}\n\n{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+    let text = format!("{header}\n\n{}", space_items(&prettyplease::unparse(&file)));
+    Ok(comments_safe(text))
+}
+
+/// Replaces each control character but newline and tab, and each Unicode line or paragraph
+/// separator, by a space. String literals are printed escaped, so such a character can only
+/// be spec text in a comment, where rustc rejects some ("bare CR not allowed in
+/// doc-comment"). Doc text is split into lines before this (`emit::doc_strings`); this is
+/// the guarantee for every other place spec text reaches a comment.
+fn comments_safe(text: String) -> String {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if !text.contains(unsafe_char) {
+        return text;
+    }
+    text.chars()
+        .map(|c| if unsafe_char(c) { ' ' } else { c })
+        .collect()
 }
 
 /// Puts a blank line between consecutive items (prettyplease prints them back to back),

@@ -115,3 +115,101 @@ fn all_of_fan_out_is_linear() {
 fn names(api: &Api) -> Vec<&str> {
     api.types.iter().map(|t| t.name.rust.as_str()).collect()
 }
+
+/// Names oagen derives from method and path never clash; a repeated declared operationId is
+/// a warning naming both pointers, and the operation is renamed by its tag.
+#[test]
+fn derived_and_duplicate_operation_names_are_unique() {
+    let (api, warnings) = lower_within(fixture("derived-names.yaml"), Duration::from_secs(20));
+    let mut wire: Vec<&str> = api
+        .operations
+        .iter()
+        .map(|o| o.name.wire.as_str())
+        .collect();
+    wire.sort_unstable();
+    assert_eq!(
+        wire,
+        [
+            "get_aliases_v2_trackingId",
+            "get_aliases_v2_trackingId_2",
+            "get_jobs",
+            "get_jobs_2",
+            "get_jobs_3",
+            "list",
+            "models_list"
+        ]
+    );
+    let text = warnings.join("\n");
+    assert!(
+        text.contains("duplicate operationId `list` (also at /paths/~1voices/get); this operation is named `models_list`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("t.yaml#/paths/~1models/get/operationId"),
+        "{text}"
+    );
+}
+
+fn generate(name: &str) -> oagen::Generated {
+    oagen::Config::new()
+        .root(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/directory"))
+        .spec(name)
+        .generate()
+        .unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
+
+/// A `$ref` in `callbacks` loads (callbacks generate nothing).
+#[test]
+fn callbacks_may_be_references() {
+    let g = generate("callbacks-ref.yaml");
+    assert!(g.files[Path::new("src/client.rs")].contains("pub fn subscribe("));
+}
+
+/// YAML integers outside 64 bits load, as floats.
+#[test]
+fn yaml_integers_beyond_64_bits_load_as_floats() {
+    let doc = oagen::load::load_str(
+        &fixture("big-integers.yaml"),
+        oagen::load::Format::Yaml,
+        "t.yaml",
+    )
+    .unwrap();
+    let seed = &doc.raw["components"]["schemas"]["Seed"];
+    assert_eq!(seed["minimum"].as_f64(), Some(-9223372036854776000.0));
+    assert!(seed["minimum"].as_i64().is_none());
+    assert_eq!(seed["maximum"].as_f64(), Some(18446744073709551616.0));
+}
+
+/// No spec text puts a line break or control character where rustc rejects it: every
+/// generated Rust file parses, and holds no CR, U+2028/2029 or control character but
+/// newline and tab.
+#[test]
+fn control_characters_in_spec_text_cannot_break_the_code() {
+    let g = generate("control-characters.json");
+    for (path, text) in &g.files {
+        if path.extension().is_some_and(|e| e == "rs") {
+            if let Some(c) = text.chars().find(|c| {
+                (c.is_control() && *c != '\n' && *c != '\t')
+                    || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}')
+            }) {
+                panic!("{}: holds {c:?}", path.display());
+            }
+            syn::parse_file(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+    }
+    let types = &g.files[Path::new("src/types.rs")];
+    assert!(types.contains("/// An order."), "{types}");
+    assert!(types.contains("/// Second line."), "{types}");
+}
+
+/// A client whose only generated type is an inline form body imports the types module.
+#[test]
+fn a_form_body_without_component_schemas_imports_its_type() {
+    let g = generate("form-body-only.yaml");
+    let client = &g.files[Path::new("src/client.rs")];
+    assert!(
+        client.contains("types::PostBarcodeDecodeRequest"),
+        "{client}"
+    );
+    assert!(client.contains("use super::types;"), "{client}");
+}

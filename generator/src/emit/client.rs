@@ -197,10 +197,9 @@ fn credential_setters(api: &Api) -> Vec<TokenStream> {
 fn uses_types(api: &Api) -> bool {
     api.operations.iter().any(|op| {
         op.params.iter().any(|p| names_a_type(&p.ty))
-            || op
-                .body
-                .iter()
-                .any(|b| matches!(&b.kind, BodyKind::Json(t) if names_a_type(t)))
+            || op.body.iter().any(
+                |b| matches!(&b.kind, BodyKind::Json(t) | BodyKind::Form(t) if names_a_type(t)),
+            )
             || op
                 .responses
                 .iter()

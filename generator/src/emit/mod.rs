@@ -66,14 +66,32 @@ pub(crate) fn doc_attrs(docs: &Docs) -> TokenStream {
 }
 
 /// The doc-attribute strings for `text`: one per line, each after a space (as `///` writes).
-fn doc_strings(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    })
+/// Every line break (`\n`, `\r\n`, a bare `\r`, U+0085, U+2028, U+2029) ends a line and
+/// other control characters become spaces, so no spec text can make a `///` comment that
+/// rustc rejects ("bare CR not allowed in doc-comment").
+fn doc_strings(text: &str) -> impl Iterator<Item = String> {
+    let lines: Vec<String> = normalize_line_breaks(text)
+        .lines()
+        .map(|line| {
+            let line: String = line
+                .chars()
+                .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+                .collect();
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect();
+    lines.into_iter()
+}
+
+/// `text` with every line break written as `\n`: `\r\n`, a bare `\r`, NEL (U+0085) and the
+/// Unicode line and paragraph separators (U+2028, U+2029).
+fn normalize_line_breaks(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n")
 }
 
 /// `#[doc]` attributes for text oagen wrote itself (already valid rustdoc markdown).
@@ -92,7 +110,7 @@ pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
 /// fenced blocks marked `text`, brackets and angle brackets escaped (no broken intra-doc
 /// links or stray HTML), bare URLs turned into autolinks.
 pub(crate) fn sanitize_doc(text: &str) -> String {
-    let text = html_to_markdown(text);
+    let text = html_to_markdown(&normalize_line_breaks(text));
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     for raw in text.lines() {

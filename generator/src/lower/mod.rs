@@ -244,7 +244,7 @@ impl Lowering<'_> {
         schemes: &[SecurityScheme],
     ) -> Vec<Operation> {
         let mut ops = Vec::new();
-        let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+        let mut names = OperationNames::new(api);
         for (path, item) in &api.paths.paths {
             let path_pointer = format!("/paths/{}", escape_pointer(path));
             let ReferenceOr::Item(item) = item else {
@@ -263,20 +263,21 @@ impl Lowering<'_> {
                     );
                     continue;
                 };
-                let wire_id = op
-                    .operation_id
-                    .clone()
-                    .unwrap_or_else(|| synthesized_operation_id(method_name, path));
-                if let Some(previous) = seen_ids.insert(wire_id.clone(), op_pointer.clone()) {
-                    self.diags.push(
-                        Diagnostic::error(
-                            Origin::new(self.file, format!("{op_pointer}/operationId")),
-                            format!("duplicate operationId `{wire_id}` (also at {previous})"),
-                        )
-                        .with_hint("operationIds must be unique within a document"),
-                    );
-                    continue;
-                }
+                let wire_id = match names.claim(op, method_name, path, &op_pointer) {
+                    Ok(id) => id,
+                    Err((id, declared, previous)) => {
+                        self.diags.push(
+                            Diagnostic::warning(
+                                Origin::new(self.file, format!("{op_pointer}/operationId")),
+                                format!(
+                                    "duplicate operationId `{declared}` (also at {previous}); this operation is named `{id}`"
+                                ),
+                            )
+                            .with_hint("operationIds must be unique within a document (OpenAPI 3.x, Operation Object)"),
+                        );
+                        id
+                    }
+                };
                 let hint = naming::camel_part(&wire_id, "Operation");
                 let origin = Origin::new(self.file, op_pointer.clone());
                 let (template, template_params) = parse_template(path);
@@ -689,6 +690,80 @@ fn is_json(media_type: &str) -> bool {
 }
 
 /// `get /users/{id}/posts` → `get_users_id_posts`.
+/// The wire names of operations, unique in the document: declared `operationId`s as written,
+/// except a repeated one; names oagen derives from method and path, made unique.
+struct OperationNames {
+    /// Every declared `operationId` (a derived name never takes one).
+    declared: BTreeSet<String>,
+    /// Name → pointer of the operation that has it.
+    claimed: BTreeMap<String, String>,
+}
+
+impl OperationNames {
+    fn new(api: &openapiv3::OpenAPI) -> Self {
+        let declared = api
+            .paths
+            .paths
+            .values()
+            .filter_map(ReferenceOr::as_item)
+            .flat_map(|item| item.iter())
+            .filter_map(|(_, op)| op.operation_id.clone())
+            .collect();
+        OperationNames {
+            declared,
+            claimed: BTreeMap::new(),
+        }
+    }
+
+    /// Claims the operation's name (operations in document order). A derived name that is
+    /// taken gets a number (`get_jobs`, `get_jobs_2`). A repeated declared `operationId` is
+    /// disambiguated by the operation's first tag (`billing_list`), else its path
+    /// (`list_get_v2_things`), else a number: `Err((name, declared id, pointer of the first
+    /// operation declaring it))`, for a warning.
+    fn claim(
+        &mut self,
+        op: &openapiv3::Operation,
+        method: &str,
+        path: &str,
+        pointer: &str,
+    ) -> Result<String, (String, String, String)> {
+        let Some(declared) = &op.operation_id else {
+            let base = synthesized_operation_id(method, path);
+            let id = self.first_free(std::iter::empty(), &base);
+            self.claimed.insert(id.clone(), pointer.to_string());
+            return Ok(id);
+        };
+        let Some(previous) = self.claimed.get(declared).cloned() else {
+            self.claimed.insert(declared.clone(), pointer.to_string());
+            return Ok(declared.clone());
+        };
+        let by_tag = op.tags.first().map(|tag| format!("{tag}_{declared}"));
+        let by_path = format!("{declared}_{}", synthesized_operation_id(method, path));
+        let id = self.first_free(by_tag.into_iter().chain([by_path]), declared);
+        self.claimed.insert(id.clone(), pointer.to_string());
+        Err((id, declared.clone(), previous))
+    }
+
+    /// The first candidate that is free, else `base`, else `base_2`, `base_3`, … (first free).
+    fn first_free(&self, candidates: impl Iterator<Item = String>, base: &str) -> String {
+        let free = |c: &String| !self.claimed.contains_key(c) && !self.declared.contains(c);
+        if let Some(c) = candidates
+            .chain(std::iter::once(base.to_string()))
+            .find(|c| free(c))
+        {
+            return c;
+        }
+        let mut n = 2;
+        loop {
+            let c = format!("{base}_{n}");
+            if free(&c) {
+                return c;
+            }
+            n += 1;
+        }
+    }
+}
+
 fn synthesized_operation_id(method: &str, path: &str) -> String {
     let mut id = method.to_string();
     for word in path
