@@ -851,3 +851,139 @@ impl<'a> Pages<'a> {
 pub(crate) fn variant_ident(v: &StatusVariant<'_>) -> proc_macro2::Ident {
     format_ident!("{}", v.name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(text: &str) -> Api {
+        let doc = crate::load::load_str(text, crate::load::Format::Yaml, "x.yaml")
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::lower::lower(&doc)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .0
+    }
+
+    /// A spec with one operation `op` whose query parameters are `params` (YAML list items).
+    fn spec(params: &str, response: &str) -> String {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /things/{{id}}:\n    get:\n      operationId: op\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n{params}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n{response}        '404':\n          description: missing\n"
+        )
+    }
+
+    const ITEM: &str =
+        "                type: object\n                properties: {x: {type: string}}\n";
+
+    fn optional(names: &[&str]) -> String {
+        names
+            .iter()
+            .map(|n| format!("        - {{name: {n}, in: query, schema: {{type: string}}}}\n"))
+            .collect()
+    }
+
+    #[test]
+    fn two_optional_parameters_are_positional_and_three_make_a_builder() {
+        let two = api(&spec(&optional(&["a", "b"]), ITEM));
+        let s = OperationSurface::of(&two, &two.operations[0]);
+        assert_eq!(s.form, Form::Positional);
+        assert!(s.builder.is_none());
+        assert_eq!(s.arguments().count(), 3);
+        assert_eq!(s.params[1].passed.to_string(), "Option<&str>");
+
+        let three = api(&spec(&optional(&["a", "b", "c"]), ITEM));
+        let s = OperationSurface::of(&three, &three.operations[0]);
+        assert_eq!(s.form, Form::Builder);
+        assert_eq!(
+            s.builder.as_ref().map(|b| b.request.as_str()),
+            Some("OpRequest")
+        );
+        assert_eq!(s.arguments().count(), 1, "only the path parameter");
+        let setters: Vec<&str> = s.setters().map(|(_, name)| name).collect();
+        assert_eq!(setters, ["a", "b", "c"]);
+        assert_eq!(s.params[1].passed.to_string(), "impl Into<String>");
+        assert_eq!(s.params[1].field.to_string(), "Option<String>");
+        assert_eq!(s.error_type().to_string(), "OpError");
+    }
+
+    #[test]
+    fn a_list_is_a_builder_with_a_stream() {
+        let page = "                type: object\n                required: [items, has_more]\n                properties:\n                  items: {type: array, items: {type: integer}}\n                  has_more: {type: boolean}\n";
+        let list = api(&spec(
+            "        - {name: page, in: query, schema: {type: integer}}\n",
+            page,
+        ));
+        let s = OperationSurface::of(&list, &list.operations[0]);
+        assert_eq!(s.form, Form::Builder);
+        let pages = s.stream.as_ref().unwrap_or_else(|| panic!("no stream"));
+        assert_eq!(pages.item.to_string(), "i64");
+        assert!(matches!(
+            pages.kind,
+            PagesKind::Page {
+                end: PagesEnd::HasMore(_),
+                first: 1,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn setters_never_shadow_builder_methods() {
+        let api = api(&spec(&optional(&["query", "timeout", "stream", "x"]), ITEM));
+        let s = OperationSurface::of(&api, &api.operations[0]);
+        let setters: Vec<&str> = s.setters().map(|(_, name)| name).collect();
+        assert_eq!(
+            setters,
+            ["query_param", "timeout_param", "stream_param", "x"]
+        );
+    }
+
+    #[test]
+    fn locals_avoid_every_argument_name() {
+        let locals = Locals::allocate(["client", "request", "client2", "value"]);
+        assert_eq!(
+            locals,
+            Locals {
+                client: "client3".into(),
+                request: "request2".into(),
+                response: "response".into(),
+                value: "value2".into(),
+                credential: "credential".into(),
+            }
+        );
+        // Parameters keep their names; the locals move out of their way.
+        let api = api(&spec(&optional(&["client", "request", "response"]), ITEM));
+        let s = OperationSurface::of(&api, &api.operations[0]);
+        let names: Vec<&str> = s.params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["id", "client", "request", "response"]);
+        assert_eq!(
+            (s.locals.client.as_str(), s.locals.request.as_str()),
+            ("client2", "request2")
+        );
+        assert_eq!(s.locals.response, "response2");
+    }
+
+    #[test]
+    fn one_type_renders_as_tokens_and_as_text() {
+        let ty = RustType::Map(
+            MapType::BTreeMap,
+            Box::new(RustType::Vec(Box::new(RustType::Option(Box::new(
+                RustType::Named("Pet".into()),
+            ))))),
+        );
+        assert_eq!(ty.to_string(), "BTreeMap<String, Vec<Option<Pet>>>");
+        assert_eq!(
+            ty.tokens(Scope::Client).to_string(),
+            ":: std :: collections :: BTreeMap < String , Vec < Option < types :: Pet > > >"
+        );
+        let arg = RustType::Std(StdType::Str).reference(true);
+        assert_eq!(arg.to_string(), "&str");
+        assert_eq!(arg.tokens(Scope::Client).to_string(), "& 'a str");
+        assert_eq!(RustType::Unknown(7).to_string(), "<unknown type #7>");
+        assert_eq!(
+            RustType::Std(StdType::DateTime)
+                .tokens(Scope::Types)
+                .to_string(),
+            ":: chrono :: DateTime < :: chrono :: Utc >"
+        );
+    }
+}
