@@ -6,7 +6,23 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use super::encoding::{catch_alls_refused, RefuseCatchAlls};
+use super::encoding::{catch_alls_refused, refuse_catch_alls};
+
+/// Sets the catch-all refusal for its lifetime, restoring the previous value on drop (also
+/// when a deserializer panics).
+struct RefuseCatchAlls(bool);
+
+impl RefuseCatchAlls {
+    fn set(on: bool) -> Self {
+        RefuseCatchAlls(refuse_catch_alls(on))
+    }
+}
+
+impl Drop for RefuseCatchAlls {
+    fn drop(&mut self) {
+        refuse_catch_alls(self.0);
+    }
+}
 
 /// One variant of a union: its name (for errors) and how to read it from the JSON.
 pub type Variant<T> = (&'static str, fn(Value) -> Result<T, String>);

@@ -96,18 +96,9 @@ pub fn catch_alls_refused() -> bool {
     STRICT.with(std::cell::Cell::get)
 }
 
-/// Sets the catch-all refusal for its lifetime, restoring the previous value on drop (also
-/// when a deserializer panics).
-pub(crate) struct RefuseCatchAlls(bool);
-
-impl RefuseCatchAlls {
-    pub(crate) fn set(on: bool) -> Self {
-        RefuseCatchAlls(STRICT.with(|s| s.replace(on)))
-    }
-}
-
-impl Drop for RefuseCatchAlls {
-    fn drop(&mut self) {
-        STRICT.with(|s| s.set(self.0));
-    }
+/// Sets whether catch-alls refuse values; returns the previous setting (for the `untagged`
+/// module, which restores it).
+#[doc(hidden)]
+pub fn refuse_catch_alls(on: bool) -> bool {
+    STRICT.with(|s| s.replace(on))
 }
