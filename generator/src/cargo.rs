@@ -10,7 +10,7 @@ const CARGO_TEMPLATE: &str = include_str!("../../templates/Cargo.toml.jinja");
 
 /// The crates generated code may use: the `[dependencies]` of the generated crates'
 /// `Cargo.toml` template (`templates/Cargo.toml.jinja`), so the two never disagree. A crate
-/// that `include!`s generated code must list those the code uses; [`Config::compile`]
+/// that `include!`s generated code must list those the code uses; [`Config::compile`](crate::Config::compile)
 /// checks its `Cargo.toml` and names what is missing.
 pub fn runtime_dependencies() -> Vec<String> {
     let Ok(text) = cargo_toml("x", "x", &[], false, "") else {

@@ -125,7 +125,7 @@ fn decode_json<T: serde::de::DeserializeOwned>(
     Ok(value)
 }
 
-/// A typed body with the status and headers it came with (see [`Call::raw`]).
+/// A typed body with the status and headers it came with (see [`Call::raw`](super::Call::raw)).
 #[derive(Debug, Clone)]
 pub struct Response<T> {
     /// HTTP status.

@@ -11,7 +11,7 @@ use reqwest::header::HeaderValue;
 use std::time::Duration;
 
 /// Options for one call, on top of the client's: extra headers and query parameters, a
-/// timeout and a retry policy. Also settable one by one on a [`Call`].
+/// timeout and a retry policy. Also settable one by one on a [`Call`](super::Call).
 #[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
     headers: HeaderMap,
