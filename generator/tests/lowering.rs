@@ -14,7 +14,7 @@ fn conflicting_all_of_branches_are_reported_with_both_pointers() {
     );
     let text = w.join("\n");
     assert!(
-        text.contains("allOf branches disagree on property `id`"),
+        text.contains("allOf branches contradict each other on property `id`"),
         "{text}"
     );
     assert!(
