@@ -131,6 +131,30 @@ pub enum MapType {
 }
 
 impl Api {
+    /// The field a [`FieldRef`] names; `None` only for a reference into another API.
+    pub fn field(&self, field: FieldRef) -> Option<&Field> {
+        match &self.types.get(field.owner.0)?.kind {
+            TypeKind::Struct(s) => s.fields.get(field.index),
+            _ => None,
+        }
+    }
+
+    /// The struct a type stands for (through aliases and boxes), with its id, if it is one.
+    pub fn struct_of(&self, ty: &TypeRef) -> Option<(TypeId, &Struct)> {
+        let mut ty = ty;
+        for _ in 0..=self.types.len() {
+            let (TypeRef::Named(id) | TypeRef::Boxed(id)) = ty else {
+                return None;
+            };
+            match &self.types.get(id.0)?.kind {
+                TypeKind::Alias(next) => ty = next,
+                TypeKind::Struct(s) => return Some((*id, s)),
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// The shape a type stands for: its own kind, or, for an alias of another named type
     /// (`A: {$ref: B}`, or a copy merged with an identical inline schema), the kind at the
     /// end of the alias chain.
@@ -645,17 +669,35 @@ impl std::fmt::Display for Method {
 /// page (see [`PageKind`] for the ways of reaching the next page). Recognised by
 /// `lower::pagination` (the detection rules are documented there), or forced through
 /// [`PaginationRule`].
+///
+/// Resolved once, when it is recognised: it names the operation's parameters by
+/// [`ParamId`] and the page's and items' properties by [`FieldRef`], so later stages never
+/// look a wire name up again (a lookup that could fail and silently drop `.stream()`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
     /// How the next page is requested and when the list ends.
     pub kind: PageKind,
-    /// Wire name of the array property holding a page's items; `None` when the success body
-    /// is the array itself.
-    pub items_field: Option<String>,
+    /// The array property of the page holding its items; `None` when the success body is
+    /// the array itself.
+    pub items: Option<FieldRef>,
     /// The page type (the success body).
     pub page_type: TypeRef,
     /// The item type.
     pub item_type: TypeRef,
+}
+
+/// An operation's parameter: its index in [`Operation::params`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParamId(pub usize);
+
+/// A property of a struct type: the struct (the end of any alias chain) and the index of the
+/// field in its [`Struct::fields`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldRef {
+    /// The struct type.
+    pub owner: TypeId,
+    /// The field's index.
+    pub index: usize,
 }
 
 /// How the next page of a [`Pagination`] is requested.
@@ -664,8 +706,8 @@ pub enum PageKind {
     /// An integer query parameter numbers the pages, from the parameter's `default` (else
     /// `minimum`, else 1); each page asks for the next number.
     Page {
-        /// Wire name of the page-number parameter.
-        param: String,
+        /// The page-number parameter.
+        param: ParamId,
         /// The first page number.
         first: i64,
         /// When the list ends (besides an empty page).
@@ -673,24 +715,24 @@ pub enum PageKind {
     },
     /// A string query parameter carries an opaque cursor that the previous page returned.
     Cursor {
-        /// Wire name of the cursor parameter.
-        param: String,
-        /// Wire names of the path to the next cursor in the page: one property, or an object
-        /// property and its property (`response_metadata.next_cursor`). Absent, `null` or
-        /// empty ends the list.
-        next: Vec<String>,
-        /// A boolean property that, when false, ends the list.
-        has_more: Option<String>,
+        /// The cursor parameter.
+        param: ParamId,
+        /// The path to the next cursor in the page: one property, or an object property and
+        /// its property (`response_metadata.next_cursor`). Absent, `null` or empty ends the
+        /// list.
+        next: Vec<FieldRef>,
+        /// A boolean property of the page that, when false, ends the list.
+        has_more: Option<FieldRef>,
     },
     /// A query parameter takes a property of the last item read (`starting_after` with the
     /// last item's `id`, as in Stripe's lists); a boolean property says more follow.
     LastItem {
-        /// Wire name of the cursor parameter.
-        param: String,
-        /// Wire name of the item property sent as the cursor.
-        item_field: String,
-        /// Wire name of the boolean property saying more pages follow.
-        has_more: String,
+        /// The cursor parameter.
+        param: ParamId,
+        /// The item property sent as the cursor.
+        item_field: FieldRef,
+        /// The boolean property of the page saying more pages follow.
+        has_more: FieldRef,
     },
     /// The response's `Link` header (RFC 8288) gives the URL of the next page (`rel="next"`),
     /// as in GitHub's lists; it is followed only on the base URL's origin.
@@ -700,10 +742,10 @@ pub enum PageKind {
 /// When a page-numbered list ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageEnd {
-    /// After the page whose boolean property (wire name) is false.
-    HasMore(String),
-    /// Once as many items as the integer property (wire name) says have been read.
-    Total(String),
+    /// After the page whose boolean property is false.
+    HasMore(FieldRef),
+    /// Once as many items as the integer property says have been read.
+    Total(FieldRef),
     /// At the first empty page.
     EmptyPage,
 }
@@ -873,6 +915,10 @@ pub struct Param {
     pub style: Option<ParamStyle>,
     /// `explode` as written, if given (the default depends on the style).
     pub explode: Option<bool>,
+    /// The schema's `default`, as written (through `$ref`s).
+    pub default: Option<Value>,
+    /// The schema's `minimum`, as written (through `$ref`s).
+    pub minimum: Option<serde_json::Number>,
     /// Documentation.
     pub docs: Docs,
     /// The parameter object (or the path template, for an undeclared path parameter).
@@ -958,6 +1004,11 @@ pub enum Success {
 }
 
 impl Operation {
+    /// The parameter a [`ParamId`] names.
+    pub fn param(&self, id: ParamId) -> Option<&Param> {
+        self.params.get(id.0)
+    }
+
     /// The types it sends: parameters and a JSON or form body.
     pub fn input_types(&self) -> impl Iterator<Item = &TypeRef> {
         let body = match &self.body {
@@ -1031,6 +1082,8 @@ pub struct Response {
     pub kind: BodyKind,
     /// `description`.
     pub description: Option<String>,
+    /// The names of the headers it declares (`headers`), as written.
+    pub headers: Vec<String>,
 }
 
 /// A security scheme (`components/securitySchemes`).

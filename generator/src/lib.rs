@@ -338,10 +338,10 @@ impl Config {
         let multi = self.specs.iter().any(|(m, _)| m.is_some()) || self.specs.len() > 1;
         for (i, (module, path)) in self.specs.iter().enumerate() {
             let display = path.to_string_lossy().replace('\\', "/");
-            let result = load::load_file(&self.root.join(path), &display)
-                .and_then(|doc| lower::lower(&doc).map(|(api, w)| (doc, api, w)));
+            let result =
+                load::load_file(&self.root.join(path), &display).and_then(|doc| lower::lower(&doc));
             match result {
-                Ok((doc, mut api, w)) => {
+                Ok((mut api, w)) => {
                     warnings.extend(w);
                     // Extern types the spec declares (`x-oagen-type`); the config's win.
                     let declared = std::mem::take(&mut api.settings.extern_types);
@@ -352,7 +352,7 @@ impl Config {
                     api.settings.tag_features = self.features_per_tag.then(|| {
                         module_name(module, multi, i).map_or_else(String::new, |m| format!("{m}-"))
                     });
-                    self.select_operations(&doc.raw, &mut api, &mut warnings, &mut errors);
+                    self.select_operations(&mut api, &mut warnings, &mut errors);
                     apis.push((module.clone(), api));
                 }
                 Err(Error::Spec(diags)) => errors.extend(diags),

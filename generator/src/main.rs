@@ -187,7 +187,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     Some(format!(
                         "  {} ({})",
                         op.name.wire,
-                        oagen::lower::pagination::describe(p)
+                        oagen::lower::pagination::describe(&api, op, p)
                     ))
                 })
                 .collect();

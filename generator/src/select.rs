@@ -45,7 +45,6 @@ impl Config {
     /// operation, and a derive or extern type that names no schema, is a warning.
     pub(crate) fn select_operations(
         &self,
-        raw: &serde_json::Value,
         api: &mut ir::Api,
         warnings: &mut Vec<Diagnostic>,
         errors: &mut Vec<Diagnostic>,
@@ -59,7 +58,7 @@ impl Config {
         let mut forced = Vec::new();
         for (i, op) in api.operations.iter().enumerate() {
             if let Some((_, rule)) = self.forced_pagination.iter().find(|(s, _)| s.matches(op)) {
-                match lower::pagination::apply_rule(api, raw, op, rule) {
+                match lower::pagination::apply_rule(api, op, rule) {
                     Ok(p) => forced.push((i, p)),
                     Err(message) => errors.push(Diagnostic::error(
                         op.origin.clone(),

@@ -774,74 +774,51 @@ pub enum PagesEnd<'a> {
 }
 
 impl<'a> Pages<'a> {
-    /// Resolves `op.pagination` against the operation's query parameters and the page's and
-    /// item's struct fields; `None` when there is none or a name does not resolve.
+    /// Reads `op.pagination`'s parameter and properties (resolved once, in `lower`) from
+    /// the operation and the type space; `None` when there is none, or when a reference does
+    /// not resolve, which only an `Api` edited after lowering can cause.
     pub fn resolve(api: &'a Api, op: &'a Operation) -> Option<Pages<'a>> {
         let pagination = op.pagination.as_ref()?;
-        let page_fields =
-            crate::lower::pagination::struct_fields(api, &pagination.page_type).unwrap_or_default();
-        let field = |fields: &'a [Field], wire: &str| fields.iter().find(|f| f.name.wire == wire);
-        let param = |wire: &str| {
-            op.params
-                .iter()
-                .find(|p| p.location == ParamLocation::Query && p.name.wire == wire)
-        };
-        let items = match &pagination.items_field {
-            Some(wire) => Some(field(page_fields, wire)?),
-            None => None,
-        };
+        let field = |at: &FieldRef| api.field(*at);
         let kind = match &pagination.kind {
-            PageKind::Page {
-                param: wire,
-                first,
-                end,
-            } => PagesKind::Page {
-                param: param(wire)?,
+            PageKind::Page { param, first, end } => PagesKind::Page {
+                param: op.param(*param)?,
                 first: *first,
                 end: match end {
-                    PageEnd::HasMore(h) => PagesEnd::HasMore(field(page_fields, h)?),
-                    PageEnd::Total(t) => PagesEnd::Total(field(page_fields, t)?),
+                    PageEnd::HasMore(h) => PagesEnd::HasMore(field(h)?),
+                    PageEnd::Total(t) => PagesEnd::Total(field(t)?),
                     PageEnd::EmptyPage => PagesEnd::EmptyPage,
                 },
             },
             PageKind::Cursor {
-                param: wire,
+                param,
                 next,
                 has_more,
-            } => {
-                let outer = field(page_fields, next.first()?)?;
-                let mut path = vec![outer];
-                if let Some(inner) = next.get(1) {
-                    let inner_fields = crate::lower::pagination::struct_fields(api, &outer.ty)?;
-                    path.push(field(inner_fields, inner)?);
-                }
-                PagesKind::Cursor {
-                    param: param(wire)?,
-                    next: path,
-                    has_more: match has_more {
-                        Some(h) => Some(field(page_fields, h)?),
-                        None => None,
-                    },
-                }
-            }
+            } => PagesKind::Cursor {
+                param: op.param(*param)?,
+                next: next.iter().map(field).collect::<Option<_>>()?,
+                has_more: match has_more {
+                    Some(h) => Some(field(h)?),
+                    None => None,
+                },
+            },
             PageKind::LastItem {
-                param: wire,
+                param,
                 item_field,
                 has_more,
-            } => {
-                let item_fields =
-                    crate::lower::pagination::struct_fields(api, &pagination.item_type)?;
-                PagesKind::LastItem {
-                    param: param(wire)?,
-                    item_field: field(item_fields, item_field)?,
-                    has_more: field(page_fields, has_more)?,
-                }
-            }
+            } => PagesKind::LastItem {
+                param: op.param(*param)?,
+                item_field: field(item_field)?,
+                has_more: field(has_more)?,
+            },
             PageKind::Link => PagesKind::Link,
         };
         Some(Pages {
             item: RustType::of(api, &pagination.item_type),
-            items,
+            items: match &pagination.items {
+                Some(at) => Some(field(at)?),
+                None => None,
+            },
             kind,
         })
     }

@@ -95,7 +95,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     api.settings.extern_types = extensions::extern_types(&api, &doc.raw, &mut diags);
     check_alias_cycles(&mut api, &mut diags);
     break_cycles(&mut api);
-    pagination::detect_all(&mut api, &doc.raw);
+    pagination::detect_all(&mut api);
     let warnings = diags.finish()?;
     Ok((api, warnings))
 }
@@ -403,6 +403,8 @@ impl Lowering<'_> {
                         required: true,
                         style: None,
                         explode: None,
+                        default: None,
+                        minimum: None,
                         docs: Docs {
                             notes: vec![
                                 "Not declared in the spec; inferred from the path template.".into(),
@@ -450,6 +452,10 @@ impl Lowering<'_> {
             }
             None => TypeRef::String,
         };
+        let schema = raw
+            .pointer(&schema_pointer)
+            .and_then(|s| crate::load::follow_refs(raw, s, &schema_pointer))
+            .map(|(s, _)| s);
         Param {
             name: Name::wire(data.name.clone()),
             location,
@@ -464,6 +470,11 @@ impl Lowering<'_> {
                 .pointer(pointer)
                 .and_then(|p| p.get("explode"))
                 .and_then(Value::as_bool),
+            default: schema.and_then(|s| s.get("default")).cloned(),
+            minimum: schema.and_then(|s| match s.get("minimum") {
+                Some(Value::Number(n)) => Some(n.clone()),
+                _ => None,
+            }),
             docs: Docs {
                 description: data.description.clone(),
                 ..Docs::default()
@@ -598,6 +609,7 @@ impl Lowering<'_> {
                 status,
                 kind,
                 description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                headers: response.headers.keys().cloned().collect(),
             });
         }
         out.sort_by_key(|r| r.status);
