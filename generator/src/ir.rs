@@ -846,8 +846,10 @@ pub struct PathTemplate {
 pub enum PathPart {
     /// Text sent as written.
     Literal(String),
-    /// `{name}`: the value of a path parameter, percent-encoded as part of one segment.
-    Param(String),
+    /// `{name}`: the value of a path parameter, percent-encoded as part of one segment. The
+    /// path parameters come first in [`Operation::params`], one per name in template order,
+    /// so the id of the first name is 0.
+    Param(ParamId),
 }
 
 /// Where a parameter goes (`in`).

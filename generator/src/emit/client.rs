@@ -633,17 +633,19 @@ fn emit_request(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
             .iter()
             .map(|part| match part {
                 PathPart::Literal(text) => quote!(#text),
-                PathPart::Param(wire) => {
-                    let arg = s.params.iter().find(|p| {
-                        p.param.location == ParamLocation::Path && &p.param.name.wire == wire
-                    });
+                PathPart::Param(id) => {
+                    let param = op.param(*id);
+                    let arg = s
+                        .params
+                        .iter()
+                        .find(|p| param.is_some_and(|param| std::ptr::eq(p.param, param)));
                     match arg {
                         Some(p) => {
                             let arg = ident(&p.name);
                             quote!(runtime::param(&#arg).as_str())
                         }
                         None => {
-                            let message = format!("oagen: no argument for `{{{wire}}}`");
+                            let message = format!("oagen: no path parameter #{}", id.0);
                             quote!(compile_error!(#message))
                         }
                     }

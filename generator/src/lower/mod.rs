@@ -803,10 +803,14 @@ fn parse_template(path: &str) -> (PathTemplate, Vec<String>) {
                 parts.push(PathPart::Literal(rest[..start].to_string()));
             }
             let name = rest[start + 1..start + len].to_string();
-            if !params.contains(&name) {
-                params.push(name.clone());
-            }
-            parts.push(PathPart::Param(name));
+            let id = match params.iter().position(|p| *p == name) {
+                Some(i) => i,
+                None => {
+                    params.push(name);
+                    params.len() - 1
+                }
+            };
+            parts.push(PathPart::Param(ParamId(id)));
             rest = &rest[start + len + 1..];
         }
         if !rest.is_empty() {
@@ -1128,14 +1132,20 @@ mod tests {
 
     #[test]
     fn templates_split_into_literals_and_params() {
-        let (t, params) = parse_template("/files/{name}.json/{id}");
+        let (t, params) = parse_template("/files/{name}.json/{id}/{name}");
         assert_eq!(params, ["name", "id"]);
         assert_eq!(
             t.segments[1],
             [
-                PathPart::Param("name".into()),
+                PathPart::Param(ParamId(0)),
                 PathPart::Literal(".json".into())
             ]
+        );
+        assert_eq!(t.segments[2], [PathPart::Param(ParamId(1))]);
+        assert_eq!(
+            t.segments[3],
+            [PathPart::Param(ParamId(0))],
+            "a name repeated"
         );
     }
 
