@@ -195,7 +195,7 @@ pub fn strict(warnings: Vec<Diagnostic>) -> Error {
 
 /// Collects diagnostics during a stage.
 #[derive(Debug, Default)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     items: Vec<Diagnostic>,
 }
 

@@ -7,8 +7,8 @@
 //!
 //! 1. [`load`]: spec text → [`load::Document`] (raw JSON kept, nothing lost);
 //! 2. [`lower`]: document → [`ir::Api`] (named types and operations, with origins);
-//! 3. [`emit`]: IR → token streams (the only stage using `quote`);
-//! 4. [`render`]: tokens → formatted files with an `@generated` header.
+//! 3. `emit`: IR → token streams (the only stage using `quote`);
+//! 4. `render`: tokens → formatted files with an `@generated` header.
 //!
 //! Beside the pipeline, [`diff`] compares two lowered APIs (two versions of a spec): what
 //! changed in the generated SDK, what breaks its users, and the version bump it calls for.
@@ -22,22 +22,32 @@
 //! # Ok::<(), oagen::Error>(())
 //! ```
 
+// The public API (as small as prost-build's, so the pipeline can change without a semver
+// break): `Config` and what it returns or reports (`Generated`, `Error`, `Diagnostic`,
+// `Selector`, `PaginationRule`, `MapType`, `Layout`); `load`, `lower` and `ir` for callers
+// that read a spec without generating (the CLI's `check`, `schemas` and `diff`, and the
+// tests); `diff`, `sync`, `manifest` and `schema_map` for the CLI's commands; `diag` for
+// diagnostics. `emit` and `render` are `#[doc(hidden)]`: only the stage benchmark
+// (`benches/stages.rs`) and the fuzz test time or drive them one by one. The rest is
+// private to the crate.
 mod cargo;
 pub mod diag;
 pub mod diff;
+#[doc(hidden)]
 pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod manifest;
-pub mod naming;
+pub(crate) mod naming;
 mod output;
 pub mod overlay;
+#[doc(hidden)]
 pub mod render;
 mod runtime;
 pub mod schema_map;
 mod select;
-pub mod surface;
+pub(crate) mod surface;
 pub mod sync;
 
 pub use cargo::runtime_dependencies;
@@ -183,7 +193,7 @@ impl Config {
     }
 
     /// Makes these operations paginated lists as `rule` describes, when the detection rules
-    /// (documented in [`lower::pagination`]) do not recognise them or recognise them
+    /// (documented in the README, "Pagination") do not recognise them or recognise them
     /// differently. A rule naming a parameter or property the operation does not have is
     /// an error (with the operation's JSON pointer).
     pub fn force_pagination(

@@ -38,7 +38,7 @@ pub enum Format {
 
 impl Format {
     /// The format for a file name, by extension.
-    pub fn from_path(path: &Path) -> Option<Format> {
+    pub(crate) fn from_path(path: &Path) -> Option<Format> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "json" => Some(Format::Json),
             "yaml" | "yml" => Some(Format::Yaml),
@@ -286,7 +286,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 /// Follows a chain of `$ref`s in `raw` from `value` (at `pointer`) to the object it ends at,
 /// and that object's pointer. `None` for a dangling or external reference, or a chain of more
 /// than 64 hops (a cycle).
-pub fn follow_refs<'v>(
+pub(crate) fn follow_refs<'v>(
     raw: &'v Value,
     value: &'v Value,
     pointer: &str,
@@ -307,7 +307,7 @@ pub fn follow_refs<'v>(
 
 /// The JSON pointer of a same-document `$ref` (`#/components/schemas/A%20B` →
 /// `/components/schemas/A B`); `None` for a reference to another document.
-pub fn ref_pointer(reference: &str) -> Option<String> {
+pub(crate) fn ref_pointer(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;
     let bytes = fragment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -328,12 +328,12 @@ pub fn ref_pointer(reference: &str) -> Option<String> {
 }
 
 /// Escapes one JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
-pub fn escape_pointer(token: &str) -> String {
+pub(crate) fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Unescapes one JSON pointer token.
-pub fn unescape_pointer(token: &str) -> String {
+pub(crate) fn unescape_pointer(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 

@@ -183,12 +183,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 .operations
                 .iter()
                 .filter_map(|op| {
-                    let p = op.pagination.as_ref()?;
-                    Some(format!(
-                        "  {} ({})",
-                        op.name.wire,
-                        oagen::lower::pagination::describe(&api, op, p)
-                    ))
+                    let p = oagen::lower::describe_pagination(&api, op)?;
+                    Some(format!("  {} ({p})", op.name.wire))
                 })
                 .collect();
             if !paged.is_empty() {

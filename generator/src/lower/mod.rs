@@ -10,7 +10,7 @@
 //!    `lower/pagination.rs`).
 
 mod extensions;
-pub mod pagination;
+pub(crate) mod pagination;
 mod schema;
 
 use crate::diag::{Diagnostic, Diagnostics, Error, Origin};
@@ -98,6 +98,12 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     pagination::detect_all(&mut api);
     let warnings = diags.finish()?;
     Ok((api, warnings))
+}
+
+/// How `oagen check` describes an operation recognised (or configured) as a paginated list:
+/// its parameter, items and end (`None` when it is not one).
+pub fn describe_pagination(api: &Api, op: &Operation) -> Option<String> {
+    Some(pagination::describe(api, op, op.pagination.as_ref()?))
 }
 
 impl Lowering<'_> {

@@ -419,7 +419,7 @@ pub(crate) fn detect_all(api: &mut Api) {
 }
 
 /// How `oagen check` describes a recognised list.
-pub fn describe(api: &Api, op: &Operation, p: &Pagination) -> String {
+pub(crate) fn describe(api: &Api, op: &Operation, p: &Pagination) -> String {
     let field = |at: &FieldRef| api.field(*at).map_or("?", |f| f.name.wire.as_str());
     let param = |id: &ParamId| op.param(*id).map_or("?", |p| p.name.wire.as_str());
     let items = p
