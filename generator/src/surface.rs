@@ -833,13 +833,7 @@ pub(crate) fn variant_ident(v: &StatusVariant<'_>) -> proc_macro2::Ident {
 mod tests {
     use super::*;
 
-    fn api(text: &str) -> Api {
-        let doc = crate::load::load_str(text, crate::load::Format::Yaml, "x.yaml")
-            .unwrap_or_else(|e| panic!("{e}"));
-        crate::lower::lower(&doc)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .0
-    }
+    use crate::lower::lower_yaml_for_test as api;
 
     /// A spec with one operation `op` whose query parameters are `params` (YAML list items).
     fn spec(params: &str, response: &str) -> String {
@@ -901,6 +895,99 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// The parameter and property wire names a resolved `.stream()` reads and sets.
+    fn stream_names(pages: &Pages<'_>) -> Vec<String> {
+        let mut names: Vec<String> = pages.items.iter().map(|f| f.name.wire.clone()).collect();
+        match &pages.kind {
+            PagesKind::Page { param, end, .. } => {
+                names.push(param.name.wire.clone());
+                if let PagesEnd::HasMore(f) | PagesEnd::Total(f) = end {
+                    names.push(f.name.wire.clone());
+                }
+            }
+            PagesKind::Cursor {
+                param,
+                next,
+                has_more,
+            } => {
+                names.push(param.name.wire.clone());
+                names.extend(next.iter().map(|f| f.name.wire.clone()));
+                names.extend(has_more.iter().map(|f| f.name.wire.clone()));
+            }
+            PagesKind::LastItem {
+                param,
+                item_field,
+                has_more,
+            } => {
+                names.push(param.name.wire.clone());
+                names.push(item_field.name.wire.clone());
+                names.push(has_more.name.wire.clone());
+            }
+            PagesKind::Link => names.push("Link".into()),
+        }
+        names
+    }
+
+    #[test]
+    fn every_pagination_kind_resolves_to_its_parameter_and_properties() {
+        let api = api(include_str!("../../tests/fixtures/client/pagination.yaml"));
+        let streams: Vec<(String, Form, Vec<String>)> = api
+            .operations
+            .iter()
+            .map(|op| {
+                let s = OperationSurface::of(&api, op);
+                let names = s.stream.as_ref().map(stream_names).unwrap_or_default();
+                (op.name.wire.clone(), s.form, names)
+            })
+            .collect();
+        let expected = [
+            (
+                "listByCursor",
+                Form::Builder,
+                &["data", "cursor", "next_cursor"][..],
+            ),
+            (
+                "listByLastItem",
+                Form::Builder,
+                &["data", "starting_after", "id", "has_more"],
+            ),
+            ("listByLink", Form::Builder, &["Link"]),
+            (
+                "listByNestedCursor",
+                Form::Builder,
+                &["items", "cursor", "response_metadata", "next_cursor"],
+            ),
+            (
+                "listByTotal",
+                Form::Builder,
+                &["results", "page_number", "total_count"],
+            ),
+            ("notAList", Form::Positional, &[]),
+        ];
+        let expected: Vec<(String, Form, Vec<String>)> = expected
+            .iter()
+            .map(|(op, form, names)| {
+                let names = names.iter().map(|n| n.to_string()).collect();
+                (op.to_string(), *form, names)
+            })
+            .collect();
+        assert_eq!(streams, expected);
+    }
+
+    #[test]
+    fn a_pagination_whose_references_do_not_resolve_has_no_stream() {
+        let mut api = api(include_str!("../../tests/fixtures/client/pagination.yaml"));
+        let i = api
+            .operations
+            .iter()
+            .position(|op| op.name.wire == "listByTotal")
+            .unwrap_or_else(|| panic!("no listByTotal"));
+        assert!(Pages::resolve(&api, &api.operations[i]).is_some());
+        // Only an `Api` edited after lowering can break a reference: dropping the parameter.
+        api.operations[i].params.clear();
+        assert!(Pages::resolve(&api, &api.operations[i]).is_none());
     }
 
     #[test]

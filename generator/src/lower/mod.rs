@@ -106,6 +106,14 @@ pub fn describe_pagination(api: &Api, op: &Operation) -> Option<String> {
     Some(pagination::describe(api, op, op.pagination.as_ref()?))
 }
 
+/// Lowers a YAML spec for a unit test; panics (in the test) on any error.
+#[cfg(test)]
+pub(crate) fn lower_yaml_for_test(text: &str) -> Api {
+    let doc = crate::load::load_str(text, crate::load::Format::Yaml, "x.yaml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    lower(&doc).unwrap_or_else(|e| panic!("{e}")).0
+}
+
 impl Lowering<'_> {
     /// Follows a `$ref` (to components or anywhere else in the document, through chains of
     /// references) and reads the object it reaches as a `T`. Schemas inside it are blanked
@@ -558,14 +566,7 @@ impl Lowering<'_> {
         let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer(mt));
         let raw = self.raw;
         let ty = match raw.pointer(&schema_pointer) {
-            Some(schema) => {
-                let shape = self.lower_use(schema, &schema_pointer, hint);
-                if shape.nullable {
-                    TypeRef::Nullable(Box::new(shape.ty))
-                } else {
-                    shape.ty
-                }
-            }
+            Some(schema) => self.lower_use(schema, &schema_pointer, hint).into_type(),
             None => TypeRef::Any,
         };
         (mt.clone(), BodyKind::Json(ty))

@@ -459,13 +459,7 @@ pub(crate) fn describe(api: &Api, op: &Operation, p: &Pagination) -> String {
 mod tests {
     use super::*;
 
-    fn api(text: &str) -> Api {
-        let doc = crate::load::load_str(text, crate::load::Format::Yaml, "x.yaml")
-            .unwrap_or_else(|e| panic!("{e}"));
-        crate::lower::lower(&doc)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .0
-    }
+    use crate::lower::lower_yaml_for_test as api;
 
     fn fixture() -> Api {
         api(include_str!(

@@ -38,6 +38,16 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
+    /// The type where nothing else can carry the nullability (array items, map values, a
+    /// body): [`TypeRef::Nullable`] around it when `null` is allowed.
+    pub(crate) fn into_type(self) -> TypeRef {
+        if self.nullable {
+            TypeRef::Nullable(Box::new(self.ty))
+        } else {
+            self.ty
+        }
+    }
+
     fn of(ty: TypeRef) -> Self {
         Shape {
             ty,
@@ -918,11 +928,7 @@ impl Lowering<'_> {
                 None => format!("{hint}Variant{i}"),
             };
             let shape = self.use_at_depth(branch, &inner, &branch_hint, depth + 1);
-            let ty = if shape.nullable {
-                TypeRef::Nullable(Box::new(shape.ty))
-            } else {
-                shape.ty
-            };
+            let ty = shape.into_type();
             let rust = match own_name {
                 Some(n) => n,
                 None => {
@@ -1238,19 +1244,14 @@ impl Lowering<'_> {
         nullable: bool,
     ) -> Lowered {
         let item = match obj.get("items") {
-            Some(items) if items.is_object() || items.is_boolean() => {
-                let shape = self.use_at_depth(
+            Some(items) if items.is_object() || items.is_boolean() => self
+                .use_at_depth(
                     items,
                     &format!("{pointer}/items"),
                     &format!("{hint}Item"),
                     depth + 1,
-                );
-                if shape.nullable {
-                    TypeRef::Nullable(Box::new(shape.ty))
-                } else {
-                    shape.ty
-                }
-            }
+                )
+                .into_type(),
             _ => TypeRef::Any,
         };
         Lowered::Ref(Shape {
@@ -1353,17 +1354,13 @@ impl Lowering<'_> {
         hint: &str,
         depth: usize,
     ) -> TypeRef {
-        let shape = self.use_at_depth(
+        self.use_at_depth(
             schema,
             &format!("{pointer}/additionalProperties"),
             &format!("{hint}Value"),
             depth + 1,
-        );
-        if shape.nullable {
-            TypeRef::Nullable(Box::new(shape.ty))
-        } else {
-            shape.ty
-        }
+        )
+        .into_type()
     }
 
     /// One field per declared property, in spec order; an adjacently tagged pair (a content
