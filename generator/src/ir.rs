@@ -73,6 +73,18 @@ pub struct Server {
     pub description: Option<String>,
     /// `variables`, in spec order.
     pub variables: Vec<ServerVariable>,
+    /// The URL template, parsed: text, and `{name}`s naming a declared variable (a brace
+    /// naming none is text).
+    pub template: Vec<UrlPart>,
+}
+
+/// A piece of a [`Server`] URL template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlPart {
+    /// Text as written (braces included where they name no variable).
+    Literal(String),
+    /// `{name}`: the value of the variable at this index of [`Server::variables`].
+    Variable(usize),
 }
 
 impl Server {
@@ -81,6 +93,40 @@ impl Server {
         self.variables.iter().fold(self.url.clone(), |url, v| {
             url.replace(&format!("{{{}}}", v.name.wire), &v.default)
         })
+    }
+
+    /// Parses `url` into [`UrlPart`]s: a `{name}` naming one of `variables` is a variable,
+    /// any other brace is text.
+    pub(crate) fn parse_template(url: &str, variables: &[ServerVariable]) -> Vec<UrlPart> {
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut rest = url;
+        while let Some(start) = rest.find('{') {
+            text.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let var = after.find('}').and_then(|end| {
+                let i = variables.iter().position(|v| v.name.wire == after[..end])?;
+                Some((i, end))
+            });
+            match var {
+                Some((i, end)) => {
+                    if !text.is_empty() {
+                        parts.push(UrlPart::Literal(std::mem::take(&mut text)));
+                    }
+                    parts.push(UrlPart::Variable(i));
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    text.push('{');
+                    rest = after;
+                }
+            }
+        }
+        text.push_str(rest);
+        if !text.is_empty() {
+            parts.push(UrlPart::Literal(text));
+        }
+        parts
     }
 }
 

@@ -251,29 +251,22 @@ fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
             let url = &s.url;
             return quote!(Self::#v => #url.to_string(),);
         }
-        // Build `format!` from the template: `{var}` → `{}`, other braces escaped.
+        // `format!` from the template: a variable → `{}`, braces in text escaped.
         let mut fmt = String::new();
         let mut args = Vec::new();
-        let mut rest = s.url.as_str();
-        while let Some(start) = rest.find('{') {
-            fmt.push_str(&rest[..start].replace('}', "}}"));
-            let after = &rest[start + 1..];
-            match after.find('}') {
-                Some(end) if s.variables.iter().any(|var| var.name.wire == after[..end]) => {
-                    let var = s.variables.iter().find(|var| var.name.wire == after[..end]);
-                    if let Some(var) = var {
+        for part in &s.template {
+            match part {
+                UrlPart::Literal(text) => {
+                    fmt.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                }
+                UrlPart::Variable(i) => {
+                    if let Some(var) = s.variables.get(*i) {
                         args.push(ident(&var.name.rust));
                     }
                     fmt.push_str("{}");
-                    rest = &after[end + 1..];
-                }
-                _ => {
-                    fmt.push_str("{{");
-                    rest = after;
                 }
             }
         }
-        fmt.push_str(&rest.replace('}', "}}"));
         let names = s.variables.iter().map(|var| ident(&var.name.rust));
         quote!(Self::#v { #(#names),* } => format!(#fmt, #(#args),*),)
     });

@@ -656,11 +656,12 @@ fn lower_servers(servers: &[openapiv3::Server]) -> Vec<Server> {
                     values: v.enumeration.clone(),
                     description: v.description.clone(),
                 })
-                .collect();
+                .collect::<Vec<_>>();
             Server {
                 name: Name { wire: label, rust },
                 url: s.url.clone(),
                 description: s.description.clone(),
+                template: Server::parse_template(&s.url, &variables),
                 variables,
             }
         })
@@ -1153,6 +1154,30 @@ mod tests {
             t.segments[3],
             [PathPart::Param(ParamId(0))],
             "a name repeated"
+        );
+    }
+
+    #[test]
+    fn server_templates_split_into_text_and_declared_variables() {
+        let var = |name: &str| ServerVariable {
+            name: Name::wire(name),
+            default: String::new(),
+            values: Vec::new(),
+            description: None,
+        };
+        let parts = Server::parse_template(
+            "https://{region}.x.com/{v}/{{port}}",
+            &[var("port"), var("region")],
+        );
+        assert_eq!(
+            parts,
+            [
+                UrlPart::Literal("https://".into()),
+                UrlPart::Variable(1),
+                UrlPart::Literal(".x.com/{v}/{".into()),
+                UrlPart::Variable(0),
+                UrlPart::Literal("}".into()),
+            ]
         );
     }
 
