@@ -110,7 +110,7 @@ impl<'a> Lowering<'a> {
         Some(Webhook {
             name: Name {
                 wire: key.to_string(),
-                rust: names.claim(&naming::type_name(key, "Event")).0,
+                rust: names.claim(&event_variant(key)).0,
             },
             payload,
             tag: self.event_tag(schema),
@@ -170,6 +170,17 @@ impl<'a> Lowering<'a> {
             })
         })
     }
+}
+
+/// The variant of a webhook in the `Event` enum: its name without a trailing `Webhook`,
+/// `Callback` or `Event` word (`transcriptReadyWebhook` → `TranscriptReady`).
+fn event_variant(key: &str) -> String {
+    let name = naming::type_name(key, "Event");
+    ["Webhook", "Callback", "Event"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix).filter(|rest| !rest.is_empty()))
+        .map(str::to_string)
+        .unwrap_or(name)
 }
 
 /// After names are assigned: each operation's event stream (the streaming method's name,
