@@ -19,9 +19,9 @@ pub use runtime::webhooks::{WebhookError, WebhookVerifier};
 #[non_exhaustive]
 pub enum Event {
     /// The `transcriptReadyWebhook` webhook.
-    TranscriptReadyWebhook(types::TranscriptReadyNotification),
+    TranscriptReady(types::TranscriptReadyNotification),
     /// The `redactedAudioWebhook` webhook.
-    RedactedAudioWebhook(types::RedactedAudioNotification),
+    RedactedAudio(types::RedactedAudioNotification),
     /// An event the spec did not list (its JSON body).
     Unknown(::serde_json::Value),
 }
@@ -52,10 +52,10 @@ impl Event {
         let value: ::serde_json::Value = ::serde_json::from_slice(body)
             .map_err(|e| WebhookError::Decode(e.to_string()))?;
         if let Ok(event) = runtime::from_value(value.clone()) {
-            return Ok(Event::TranscriptReadyWebhook(event));
+            return Ok(Event::TranscriptReady(event));
         }
         if let Ok(event) = runtime::from_value(value.clone()) {
-            return Ok(Event::RedactedAudioWebhook(event));
+            return Ok(Event::RedactedAudio(event));
         }
         Ok(Event::Unknown(value))
     }
@@ -63,8 +63,8 @@ impl Event {
     /// The webhook's name in the spec (`Unknown` for an unknown event).
     pub fn name(&self) -> &'static str {
         match self {
-            Event::TranscriptReadyWebhook(_) => "transcriptReadyWebhook",
-            Event::RedactedAudioWebhook(_) => "redactedAudioWebhook",
+            Event::TranscriptReady(_) => "transcriptReadyWebhook",
+            Event::RedactedAudio(_) => "redactedAudioWebhook",
             Event::Unknown(_) => "Unknown",
         }
     }
