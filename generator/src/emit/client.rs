@@ -790,15 +790,31 @@ fn emit_request_with(
     if let Some(events) = events {
         let item = events.item.tokens(Scope::Client);
         let arms = error_arms(s, &response);
+        // Without a documented error status, every status is unexpected.
+        let only_default = s.errors.as_ref().is_none_or(|e| {
+            e.variants
+                .iter()
+                .all(|v| v.response.status == StatusMatch::Default)
+        });
+        // One arm matching every status: its expression alone.
+        let single = match (only_default, arms.as_slice()) {
+            (true, [arm]) => syn::parse2::<syn::Arm>(arm.clone()).ok(),
+            _ => None,
+        };
+        let errors = match single {
+            Some(arm) => {
+                let body = arm.body;
+                quote!(#body)
+            }
+            None => quote!(match #response.status().as_u16() { #(#arms)* }),
+        };
         return quote! {
             #head
             runtime::EventCall::new(
                 &#client.transport,
                 #request,
                 runtime::json_data::<#item>,
-                |#response| match #response.status().as_u16() {
-                    #(#arms)*
-                },
+                |#response| #errors,
             )
         };
     }
