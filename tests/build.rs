@@ -14,6 +14,8 @@ const FIXTURES: &[(&str, &str)] = &[
     ("client_auth", "fixtures/client/auth.yaml"),
     ("client_pagination", "fixtures/client/pagination.yaml"),
     ("client_collisions", "fixtures/client/collisions.yaml"),
+    ("streams", "fixtures/streams.yaml"),
+    ("openai", "fixtures/openai/chat-webhooks.json"),
     (
         "vocode_2023_08_22",
         "fixtures/vocode-history/openapi-2023-08-22-c5a39b82.json",

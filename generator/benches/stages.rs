@@ -209,6 +209,7 @@ fn run_once(target: &Target) -> Result<Run, String> {
             feature: name.clone(),
             title: format!("{} {}", api.title.replace('\n', " "), api.version),
             file: api.file.clone(),
+            webhooks: !api.webhooks.is_empty(),
         };
         let ((module_tokens, root_tokens), s) = stage(|| {
             (

@@ -13,7 +13,8 @@ const CARGO_TEMPLATE: &str = include_str!("../../templates/Cargo.toml.jinja");
 /// that `include!`s generated code must list those the code uses; [`Config::compile`](crate::Config::compile)
 /// checks its `Cargo.toml` and names what is missing.
 pub fn runtime_dependencies() -> Vec<String> {
-    let Ok(text) = cargo_toml("x", "x", &[], false, "") else {
+    let every_part = ["sse", "webhooks"];
+    let Ok(text) = cargo_toml("x", "x", &[], false, "", &every_part) else {
         return Vec::new();
     };
     toml::from_str::<toml::Table>(&text)
@@ -30,7 +31,7 @@ pub fn runtime_dependencies() -> Vec<String> {
 /// True when `code` refers to crate `name` by path (`name::…` not preceded by an
 /// identifier character, so `my_tokio::` does not count).
 fn uses_crate(code: &str, name: &str) -> bool {
-    let needle = format!("{name}::");
+    let needle = format!("{}::", name.replace('-', "_"));
     code.match_indices(&needle).any(|(i, _)| {
         !code[..i]
             .chars()
@@ -83,6 +84,7 @@ pub(crate) fn cargo_toml(
     features: &[CargoFeature],
     standalone: bool,
     header: &str,
+    runtime: &[&str],
 ) -> Result<String, Error> {
     let mut env = minijinja::Environment::new();
     env.add_template("Cargo.toml", CARGO_TEMPLATE)
@@ -94,6 +96,7 @@ pub(crate) fn cargo_toml(
                 description => description,
                 features => features,
                 standalone => standalone,
+                runtime => runtime,
             })
         })
         .map(|mut text| {

@@ -895,6 +895,7 @@ impl Cx<'_> {
         }
         let (os, ns) = (OperationSurface::of(oa, o), OperationSurface::of(na, n));
         self.form(&os, &ns);
+        self.events(&os, &ns);
         self.params(&os, &ns);
         self.body(o, n);
         self.responses(&os, &ns);
@@ -969,6 +970,43 @@ impl Cx<'_> {
                     ),
             );
         }
+    }
+
+    /// The streaming method of a `text/event-stream` response: gaining one is an addition;
+    /// losing it, a new item type, or the plain method becoming the stream break callers.
+    fn events(&mut self, o: &OperationSurface<'_>, n: &OperationSurface<'_>) {
+        let text = |s: &OperationSurface<'_>| match &s.events {
+            Some(e) if e.only => format!(
+                "`Client::{}` returns an event stream of {}",
+                e.method, e.item
+            ),
+            Some(e) => format!("`Client::{}` streams events of {}", e.method, e.item),
+            None => "no event stream".to_string(),
+        };
+        let (old, new) = (text(o), text(n));
+        if old == new {
+            return;
+        }
+        let (breaking, why) = match (&o.events, &n.events) {
+            (None, Some(e)) if !e.only => (
+                false,
+                format!("a new `Client::{}` streams the response; existing code is unaffected", e.method),
+            ),
+            (Some(e), None) => (true, format!("`Client::{}` no longer streams", e.method)),
+            _ => (
+                true,
+                format!(
+                    "`Client::{}`'s stream changes: another item type or method, or the method itself now returns a stream (or no longer does)",
+                    n.method
+                ),
+            ),
+        };
+        self.push(
+            Change::new(ChangeKind::Changed, Item::Operation)
+                .op(n.op)
+                .shapes(Some(old), Some(new))
+                .breaking(breaking, why),
+        );
     }
 
     /// Parameters, judged by how the method takes them: a new or changed argument breaks
@@ -1911,6 +1949,34 @@ components:
             page.reason
         );
         assert_eq!(r.bump, Bump::Major);
+    }
+
+    #[test]
+    fn an_event_stream_added_is_not_breaking_and_removed_is() {
+        let json = r#"{"application/json": {"schema": {"type": "string"}}}"#;
+        let both = r#"{"application/json": {"schema": {"type": "string"}}, "text/event-stream": {"schema": {"type": "integer"}}}"#;
+        let spec = |content: &str| {
+            format!(
+                r#"{{"openapi": "3.0.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"/x": {{"post": {{"operationId": "make", "responses": {{"200": {{"description": "ok", "content": {content}}}}}}}}}}}}}"#
+            )
+        };
+        let find = |r: &Report| {
+            let found: Vec<bool> = r
+                .changes
+                .iter()
+                .filter(|c| {
+                    c.old
+                        .iter()
+                        .chain(&c.new)
+                        .any(|t| t.contains("make_stream"))
+                })
+                .map(|c| c.breaking)
+                .collect();
+            assert_eq!(found.len(), 1, "{r}");
+            found[0]
+        };
+        assert!(!find(&diff(&api(&spec(json)), &api(&spec(both)))));
+        assert!(find(&diff(&api(&spec(both)), &api(&spec(json)))));
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// `components/securitySchemes`.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The requests the API sends to its users: OpenAPI 3.1 top-level `webhooks`, then
+    /// operation `callbacks`, in spec order.
+    pub webhooks: Vec<Webhook>,
     /// Choices the user made in [`crate::Config`] (not from the spec); lowering leaves the
     /// defaults.
     pub settings: Settings,
@@ -355,6 +358,10 @@ impl Api {
                 t.named_ids(&mut outputs);
             }
         }
+        // A webhook's payload is read (by the user's server) like a response.
+        for hook in &self.webhooks {
+            hook.payload.named_ids(&mut outputs);
+        }
         let mut usage = vec![Usage::default(); self.types.len()];
         for (u, hit) in usage.iter_mut().zip(self.reachable(inputs)) {
             u.input = hit;
@@ -644,9 +651,47 @@ pub struct Operation {
     pub security: Vec<usize>,
     /// Recognised (or configured) as a paginated list operation (see [`Pagination`]).
     pub pagination: Option<Pagination>,
+    /// A success response that can be a `text/event-stream` (see [`Events`]).
+    pub events: Option<Events>,
+    /// Wire name of the header parameter carrying an idempotency key (`Idempotency-Key`,
+    /// any case): the client sends a fresh key unless the caller sets one, the same on
+    /// every retry, and retries the call whatever its method.
+    pub idempotency_key: Option<String>,
     /// Documentation (`summary`, `description`).
     pub docs: Docs,
     /// The operation object.
+    pub origin: Origin,
+}
+
+/// The server-sent events (`text/event-stream`, WHATWG HTML § 9.2) an operation's success
+/// response can be: each event's `data` is JSON of the item type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Events {
+    /// The item type: the media type's `schema`, or OpenAPI 3.2's `itemSchema`.
+    pub item: TypeRef,
+    /// The Rust name of the separate streaming method (`create_chat_completion_stream`)
+    /// when the response has another form too; `None` when the operation only streams
+    /// (its own method returns the stream).
+    pub method: Option<String>,
+    /// Wire name of the request body's boolean property that asks for the stream
+    /// (`stream`), which the streaming method sets to `true`.
+    pub flag: Option<String>,
+}
+
+/// A request the API sends to its users' servers: an entry of the top-level `webhooks`
+/// (OpenAPI 3.1 § 4.8.1) or of an operation's `callbacks` (§ 4.8.10), with a JSON body.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// `wire` = the `webhooks` key (or callback name); `rust` = the event enum's variant.
+    pub name: Name,
+    /// The payload (the request body's JSON schema).
+    pub payload: TypeRef,
+    /// The property and constant value that identify this event in a payload (a
+    /// discriminator, or a `type`-like property with one allowed value), when it has one.
+    pub tag: Option<(String, String)>,
+    /// Documentation (`summary`, `description`).
+    pub docs: Docs,
+    /// The path item's operation.
     pub origin: Origin,
 }
 
@@ -1069,11 +1114,14 @@ impl Operation {
         self.params.iter().map(|p| &p.ty).chain(body)
     }
 
-    /// The types it receives: JSON response bodies.
+    /// The types it receives: JSON response bodies and event-stream items.
     pub fn output_types(&self) -> impl Iterator<Item = &TypeRef> {
-        self.responses.iter().filter_map(|r| match &r.kind {
-            BodyKind::Json(t) => Some(t),
-            _ => None,
+        self.responses.iter().flat_map(|r| {
+            let body = match &r.kind {
+                BodyKind::Json(t) => Some(t),
+                _ => None,
+            };
+            body.into_iter().chain(r.events.as_ref())
         })
     }
 
@@ -1132,6 +1180,8 @@ pub struct Response {
     pub description: Option<String>,
     /// The names of the headers it declares (`headers`), as written.
     pub headers: Vec<String>,
+    /// The item type of a `text/event-stream` media type of this response.
+    pub events: Option<TypeRef>,
 }
 
 /// A security scheme (`components/securitySchemes`).

@@ -388,6 +388,7 @@ impl Config {
                 feature: name.clone(),
                 title: format!("{} {}", api.title.replace('\n', " "), api.version),
                 file: api.file.clone(),
+                webhooks: !api.webhooks.is_empty(),
             };
             let header = render::header(&api.file, &self.command);
             let module = emit::emit(api);
@@ -403,11 +404,15 @@ impl Config {
                         None => PathBuf::from("src"),
                     };
                     let root_file = if name.is_some() { "mod.rs" } else { "lib.rs" };
+                    let webhooks = module.webhooks.map(|w| ("webhooks.rs", w));
                     for (file, tokens) in [
                         (root_file, emit::module_root(&info, name.is_none())),
                         ("types.rs", module.types),
                         ("client.rs", module.client),
-                    ] {
+                    ]
+                    .into_iter()
+                    .chain(webhooks)
+                    {
                         let path = dir.join(file);
                         let text = render::rust_file(tokens, &header, &path.to_string_lossy())?;
                         files.insert(path, text);
@@ -429,7 +434,7 @@ impl Config {
             }));
             infos.push(info);
         }
-        self.add_runtime(&mut files)?;
+        let runtime_parts = self.add_runtime(&mut files)?;
         if self.layout == Layout::Crate {
             let description = self.description.clone().unwrap_or_else(|| {
                 let titles: Vec<&str> = infos.iter().map(|i| i.title.as_str()).collect();
@@ -455,6 +460,7 @@ impl Config {
                 &features,
                 self.standalone,
                 &render::header("templates/Cargo.toml.jinja", &self.command).replacen("//", "#", 1),
+                &runtime_parts,
             )?;
             files.insert(PathBuf::from("Cargo.toml"), cargo);
         }
@@ -468,7 +474,10 @@ impl Config {
     ///
     /// # Errors
     /// [`Error::Internal`] when a runtime template does not parse (an oagen bug).
-    fn add_runtime(&self, files: &mut BTreeMap<PathBuf, String>) -> Result<(), Error> {
+    fn add_runtime(
+        &self,
+        files: &mut BTreeMap<PathBuf, String>,
+    ) -> Result<Vec<&'static str>, Error> {
         let code = files
             .iter()
             .filter(|(path, _)| path.extension().is_some_and(|e| e == "rs"))
@@ -487,7 +496,7 @@ impl Config {
                 files.insert(PathBuf::from(RUNTIME_FILE), text);
             }
         }
-        Ok(())
+        Ok(parts.iter().map(|p| p.name()).collect())
     }
 }
 

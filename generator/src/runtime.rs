@@ -73,6 +73,8 @@ const PARTS: &[Part] = &[
     part!("tagged", false, Module),
     part!("untagged", false, Module),
     part!("adjacent", false, Module),
+    part!("sse", false, Flat),
+    part!("webhooks", false, Module),
 ];
 
 /// `templates/runtime/mod.rs`: the root's documentation, attributes and re-exports; the
@@ -128,6 +130,11 @@ fn named_items<'a>(code: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> 
 }
 
 impl Part {
+    /// The module name (and file stem).
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
     /// The names generated code can use this module by: its public items for a flat
     /// module, its own name for a public one.
     fn provides(&self) -> Result<Vec<String>, Error> {

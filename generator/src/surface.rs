@@ -474,8 +474,27 @@ pub struct OperationSurface<'a> {
     pub builder: Option<BuilderNames>,
     /// `.stream()` over every page, for a list operation whose pagination resolves.
     pub stream: Option<Pages<'a>>,
+    /// The method returning a `runtime::EventCall`, for an operation whose success can be
+    /// a `text/event-stream`.
+    pub events: Option<EventsSurface>,
     /// The locals of the method body.
     pub locals: Locals,
+}
+
+/// The streaming method of an operation with a `text/event-stream` success response. It
+/// takes every parameter as an argument (the positional form) and returns a
+/// `runtime::EventCall` of the item type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventsSurface {
+    /// The method name: `{method}_stream`, or the operation's own method name when the
+    /// operation only streams.
+    pub method: String,
+    /// The item type.
+    pub item: RustType,
+    /// The body's boolean property the method sets to `true` (`stream`).
+    pub flag: Option<String>,
+    /// The operation only streams: this is its only method.
+    pub only: bool,
 }
 
 /// How a value is passed as an argument.
@@ -579,7 +598,11 @@ pub fn sorted_params(op: &Operation) -> Vec<&Param> {
 impl<'a> OperationSurface<'a> {
     /// The surface of `op`, an operation of `api`.
     pub fn of(api: &'a Api, op: &'a Operation) -> Self {
-        let form = Form::of(op);
+        Self::with_form(api, op, Form::of(op))
+    }
+
+    /// The surface of `op` in the given form (the streaming method is always positional).
+    pub fn with_form(api: &'a Api, op: &'a Operation, form: Form) -> Self {
         let builder = form == Form::Builder;
         let type_base = crate::naming::type_name(&op.name.rust, "Operation");
         let params = param_surfaces(api, op, form);
@@ -614,6 +637,12 @@ impl<'a> OperationSurface<'a> {
             None
         };
         let locals = Locals::allocate(params.iter().map(|p| p.name.as_str()));
+        let events = op.events.as_ref().map(|e| EventsSurface {
+            method: e.method.clone().unwrap_or_else(|| op.name.rust.clone()),
+            item: RustType::of(api, &e.item),
+            flag: e.flag.clone(),
+            only: e.method.is_none(),
+        });
         OperationSurface {
             op,
             method: op.name.rust.clone(),
@@ -626,6 +655,7 @@ impl<'a> OperationSurface<'a> {
             errors,
             builder: builder_names,
             stream,
+            events,
             locals,
         }
     }

@@ -19,6 +19,7 @@ pub struct Request {
     pub(super) body: Option<(String, Bytes)>,
     pub(super) error: Option<String>,
     pub(super) url: Option<String>,
+    pub(super) idempotency_key: Option<&'static str>,
 }
 
 impl Request {
@@ -38,6 +39,7 @@ impl Request {
             body: None,
             error: None,
             url: None,
+            idempotency_key: None,
         }
     }
 
@@ -128,6 +130,13 @@ impl Request {
         }
     }
 
+    /// Sends header `name` with a fresh key (a random UUID) unless the caller set it, the
+    /// same key on every retry of this call, and allows retrying the call whatever its
+    /// method (the server deduplicates by key; the IETF draft `Idempotency-Key` header).
+    pub fn idempotency_key(&mut self, name: &'static str) {
+        self.idempotency_key = Some(name);
+    }
+
     /// Sets a JSON body.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
         match serde_json::to_vec(body) {
@@ -166,7 +175,7 @@ impl Request {
         self.body = Some((content_type.to_string(), body.into()));
     }
 
-    fn fail(&mut self, message: String) {
+    pub(super) fn fail(&mut self, message: String) {
         self.error.get_or_insert(message);
     }
 }

@@ -27,6 +27,17 @@ pub mod lossless {
     include!(concat!(env!("OUT_DIR"), "/lossless.rs"));
 }
 
+/// `fixtures/streams.yaml`: event streams, an idempotency key and a callback.
+pub mod streams {
+    include!(concat!(env!("OUT_DIR"), "/streams.rs"));
+}
+
+/// `fixtures/openai/chat-webhooks.json`: OpenAI's chat completions (JSON or event stream)
+/// and webhooks, an excerpt of its spec.
+pub mod openai {
+    include!(concat!(env!("OUT_DIR"), "/openai.rs"));
+}
+
 /// `fixtures/client/auth.yaml`: every kind of security scheme.
 pub mod client_auth {
     include!(concat!(env!("OUT_DIR"), "/client_auth.rs"));

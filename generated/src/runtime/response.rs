@@ -117,7 +117,7 @@ impl RawResponse {
     }
 }
 
-fn decode_json<T: serde::de::DeserializeOwned>(
+pub(super) fn decode_json<T: serde::de::DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, (String, serde_json::Error)> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);

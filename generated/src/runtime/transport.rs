@@ -27,6 +27,12 @@ impl RequestOptions {
         RequestOptions::default()
     }
 
+    /// The per-attempt timeout set for this call, if any.
+    #[allow(dead_code)] // used by the optional `sse` module
+    pub(super) fn attempt_timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
     /// Adds a header (after the operation's own; a name given twice is sent twice).
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match (
@@ -157,17 +163,45 @@ impl Request {
     /// A [`Failure`] when the request cannot be built, times out or the exchange fails.
     /// Any status is returned as a [`RawResponse`].
     pub async fn execute(
-        mut self,
+        self,
         transport: &Transport,
         options: RequestOptions,
     ) -> Result<RawResponse, Failure> {
+        match self.send(transport, options, false).await? {
+            Exchange::Read(response) => Ok(response),
+            Exchange::Open(response) => read_whole(response).await.map_err(Failure::Transport),
+        }
+    }
+
+    /// Sends the request (with retries) and returns as soon as a success's headers arrive,
+    /// leaving its body to be read as a stream; any other status is read whole.
+    ///
+    /// # Errors
+    /// As [`Request::execute`].
+    #[allow(dead_code)] // used by the optional `sse` module
+    pub(super) async fn open(
+        self,
+        transport: &Transport,
+        options: RequestOptions,
+    ) -> Result<Exchange, Failure> {
+        self.send(transport, options, true).await
+    }
+
+    async fn send(
+        mut self,
+        transport: &Transport,
+        options: RequestOptions,
+        keep_open: bool,
+    ) -> Result<Exchange, Failure> {
         if let Some(message) = self.error.take().or(options.error) {
             return Err(Failure::InvalidRequest(message));
         }
         let url = self.target_url(&transport.base_url, &options.query)?;
         let headers = self.send_headers(transport, &options.headers).await?;
         let policy = options.retry.as_ref().unwrap_or(&transport.retry);
-        let retries = if is_idempotent(&self.method) || policy.non_idempotent {
+        // A request with an idempotency key may be repeated whatever its method.
+        let safe = is_idempotent(&self.method) || self.idempotency_key.is_some();
+        let retries = if safe || policy.non_idempotent {
             policy.max_retries
         } else {
             0
@@ -188,6 +222,7 @@ impl Request {
             retries,
             timeout: options.timeout.or(transport.timeout),
             redact_url: !self.secret_query.is_empty(),
+            keep_open,
         };
         send_with_retries(builder, &plan).await
     }
@@ -271,6 +306,14 @@ impl Request {
         if let Some(cookie) = self.cookie_header()? {
             headers.insert(reqwest::header::COOKIE, cookie);
         }
+        if let Some(name) = self.idempotency_key {
+            if !headers.contains_key(name) {
+                // One key per logical call: retries send the same request, key included.
+                if let Ok(key) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
+                    headers.insert(name, key);
+                }
+            }
+        }
         if let Some(provider) = &self.token {
             let bearer = bearer_header(provider.as_ref(), &transport.http).await?;
             headers.insert(reqwest::header::AUTHORIZATION, bearer);
@@ -334,6 +377,44 @@ struct Attempts<'a> {
     timeout: Option<Duration>,
     /// The URL carries a credential: transport errors are reported without it.
     redact_url: bool,
+    /// A success is returned with its body unread (an event stream).
+    keep_open: bool,
+}
+
+/// What an attempt got back.
+pub(super) enum Exchange {
+    /// The whole response.
+    Read(RawResponse),
+    /// A success whose body is still to be read.
+    Open(reqwest::Response),
+}
+
+impl Exchange {
+    fn status(&self) -> reqwest::StatusCode {
+        match self {
+            Exchange::Read(r) => r.status,
+            Exchange::Open(r) => r.status(),
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Exchange::Read(r) => &r.headers,
+            Exchange::Open(r) => r.headers(),
+        }
+    }
+}
+
+/// Reads the rest of `response`.
+async fn read_whole(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Sends `builder`, then again after each retryable outcome while the plan allows, each
@@ -341,7 +422,7 @@ struct Attempts<'a> {
 async fn send_with_retries(
     builder: reqwest::RequestBuilder,
     plan: &Attempts<'_>,
-) -> Result<RawResponse, Failure> {
+) -> Result<Exchange, Failure> {
     let mut current = builder;
     let mut attempt: u32 = 0;
     loop {
@@ -356,14 +437,14 @@ async fn send_with_retries(
             status = tracing::field::Empty,
         );
         let outcome =
-            tracing::Instrument::instrument(attempt_once(current, plan.timeout), span.clone())
+            tracing::Instrument::instrument(attempt_once(current, plan), span.clone())
                 .await
                 .map_err(|failure| match failure {
                     Failure::Transport(e) if plan.redact_url => Failure::Transport(e.without_url()),
                     other => other,
                 });
         if let Ok(response) = &outcome {
-            span.record("status", response.status.as_u16());
+            span.record("status", response.status().as_u16());
         }
         match (retry_delay(&outcome, plan.policy, attempt), replay) {
             (Some(delay), Some(next)) if attempt <= plan.retries => {
@@ -380,12 +461,12 @@ async fn send_with_retries(
 /// when it is not worth retrying: a retryable status waits for its `Retry-After` (none
 /// beyond the policy's limit) or the backoff, a connection error for the backoff.
 fn retry_delay(
-    outcome: &Result<RawResponse, Failure>,
+    outcome: &Result<Exchange, Failure>,
     policy: &RetryPolicy,
     attempt: u32,
 ) -> Option<Duration> {
     match outcome {
-        Ok(response) if retryable_status(response.status) => match retry_after(&response.headers) {
+        Ok(response) if retryable_status(response.status()) => match retry_after(response.headers()) {
             Some(after) if after > policy.max_retry_after => None,
             Some(after) => Some(after),
             None => Some(policy.backoff(attempt)),
@@ -398,18 +479,15 @@ fn retry_delay(
 
 async fn attempt_once(
     builder: reqwest::RequestBuilder,
-    timeout: Option<Duration>,
-) -> Result<RawResponse, Failure> {
+    plan: &Attempts<'_>,
+) -> Result<Exchange, Failure> {
+    let timeout = plan.timeout;
     let exchange = async {
         let response = builder.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok::<_, reqwest::Error>(RawResponse {
-            status,
-            headers,
-            body,
-        })
+        if plan.keep_open && response.status().is_success() {
+            return Ok(Exchange::Open(response));
+        }
+        read_whole(response).await.map(Exchange::Read)
     };
     let result = match timeout {
         Some(limit) => match tokio::time::timeout(limit, exchange).await {

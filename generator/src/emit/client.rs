@@ -4,8 +4,8 @@
 use super::{doc_attrs, doc_lines, ident, Scope};
 use crate::ir::*;
 use crate::surface::{
-    variant_ident, BuilderNames, Form, OperationSurface, Pages, PagesEnd, PagesKind, ParamSurface,
-    Passing, RustType, StatusEnum,
+    variant_ident, BuilderNames, EventsSurface, Form, OperationSurface, Pages, PagesEnd, PagesKind,
+    ParamSurface, Passing, RustType, StatusEnum,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -400,12 +400,117 @@ fn status_doc(r: &Response) -> String {
         .unwrap_or(what)
 }
 
-/// The client method of one operation, and the items it needs beside `Client` (its error
-/// and response enums; for a builder, the builder's types).
+/// The client methods of one operation, and the items they need beside `Client` (the
+/// error and response enums; for a builder, the builder's types). An operation whose
+/// success can be an event stream gets a streaming method too, or only that one.
 fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let s = OperationSurface::of(api, op);
+    let Some(events) = &s.events else {
+        return emit_plain_operation(api, &s);
+    };
     let cfg = super::cfg_any(&api.feature_of(op));
-    let doc = method_docs(api, &s);
+    let stream = emit_events_method(api, op, events, &cfg);
+    if events.only {
+        let error_enum = s.errors.as_ref().map(|e| {
+            let doc = format!(
+                "The documented error responses of [`Client::{}`].",
+                s.method
+            );
+            emit_status_enum(e, &doc, &cfg, quote!())
+        });
+        return (stream, error_enum);
+    }
+    let (method, items) = emit_plain_operation(api, &s);
+    (quote!(#method #stream), items)
+}
+
+/// The arguments of a method: its argument parameters, then the body.
+fn argument_list(s: &OperationSurface<'_>) -> Vec<TokenStream> {
+    s.arguments()
+        .map(|p| {
+            let arg = ident(&p.name);
+            let ty = p.passed.tokens(Scope::Client);
+            quote!(#arg: #ty)
+        })
+        .chain(s.body.as_ref().map(|b| {
+            let ty = b.passed.tokens(Scope::Client);
+            quote!(body: #ty)
+        }))
+        .collect()
+}
+
+/// The streaming method: every parameter an argument, returning a `runtime::EventCall`.
+fn emit_events_method(
+    api: &Api,
+    op: &Operation,
+    events: &EventsSurface,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let s = OperationSurface::with_form(api, op, Form::Positional);
+    let name = ident(&events.method);
+    let item = events.item.tokens(Scope::Client);
+    let error_type = s.error_type().tokens(Scope::Client);
+    let args = argument_list(&s);
+    let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc = events_docs(api, &s, events);
+    let body = emit_request_with(api, &s, Some(events));
+    quote! {
+        #doc
+        #cfg
+        #allow
+        pub fn #name(&self, #(#args),*) -> runtime::EventCall<'_, #item, #error_type> {
+            #body
+        }
+    }
+}
+
+/// The streaming method's documentation.
+fn events_docs(api: &Api, s: &OperationSurface<'_>, events: &EventsSurface) -> TokenStream {
+    let op = s.op;
+    let mut docs = op.docs.clone();
+    docs.notes.push(format!(
+        "`{} {}` (operation `{}`), reading the response as server-sent events (`text/event-stream`).",
+        op.method,
+        op.path.raw.replace('`', "'"),
+        op.name.wire.replace('`', "'")
+    ));
+    if !events.only {
+        let flag = match &events.flag {
+            Some(f) => format!(", with `{}` set to `true` in the body", f.replace('`', "'")),
+            None => String::new(),
+        };
+        docs.notes.push(format!(
+            "The streaming form of [`Client::{}`]{flag}.",
+            s.method
+        ));
+    }
+    docs.notes.push(format!(
+        "`.await` the returned [`runtime::EventCall`] for a [`runtime::EventStream`] (a \
+         `futures::Stream`) of `{}`: one item per event, its `data` decoded as JSON; the \
+         stream ends at the end of the body or at a `[DONE]` event. An event whose data does \
+         not decode is an `Err(`[`runtime::Error::Decode`]`)` item and the stream goes on; a \
+         broken connection or no event within the idle timeout ends it with an error item.",
+        events.item
+    ));
+    if let Some(f) = api.feature_of(op) {
+        docs.notes
+            .push(format!("Needs the Cargo feature `{f}` (on by default)."));
+    }
+    docs.notes.push(
+        "# Errors\n\nBefore the stream starts: [`runtime::Error::Api`] for a documented error \
+         status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, \
+         [`runtime::Error::Timeout`] when no response arrives in time, \
+         [`runtime::Error::Transport`] when the request fails."
+            .to_string(),
+    );
+    doc_attrs(&docs)
+}
+
+/// The method of one operation that is not a stream.
+fn emit_plain_operation(api: &Api, s: &OperationSurface<'_>) -> (TokenStream, Option<TokenStream>) {
+    let op = s.op;
+    let cfg = super::cfg_any(&api.feature_of(op));
+    let doc = method_docs(api, s);
     let name = ident(&s.method);
     let ok_type = s.success.tokens(Scope::Client);
     let error_type = s.error_type().tokens(Scope::Client);
@@ -423,20 +528,9 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
         );
         emit_status_enum(e, &doc, &cfg, quote!())
     });
-    let args: Vec<TokenStream> = s
-        .arguments()
-        .map(|p| {
-            let arg = ident(&p.name);
-            let ty = p.passed.tokens(Scope::Client);
-            quote!(#arg: #ty)
-        })
-        .chain(s.body.as_ref().map(|b| {
-            let ty = b.passed.tokens(Scope::Client);
-            quote!(body: #ty)
-        }))
-        .collect();
+    let args = argument_list(s);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let build_request = emit_request(api, &s);
+    let build_request = emit_request(api, s);
     let Some(names) = &s.builder else {
         let method_tokens = quote! {
             #doc
@@ -488,7 +582,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
             )
         }
     };
-    let builder = emit_builder(&s, names, &cfg, build_request);
+    let builder = emit_builder(s, names, &cfg, build_request);
     let items = quote! {
         #response_enum
         #error_enum
@@ -610,6 +704,16 @@ fn method_docs(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
 /// The method body: builds the `runtime::Request` (path, parameters, credentials, body) and
 /// returns the `runtime::Call` that decodes the response.
 fn emit_request(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
+    emit_request_with(api, s, None)
+}
+
+/// [`emit_request`], or for the streaming method the request for an event stream (the
+/// body's flag set) returning a `runtime::EventCall`.
+fn emit_request_with(
+    api: &Api,
+    s: &OperationSurface<'_>,
+    events: Option<&EventsSurface>,
+) -> TokenStream {
     let op = s.op;
     let request = ident(&s.locals.request);
     let response = ident(&s.locals.response);
@@ -655,19 +759,10 @@ fn emit_request(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
     let mut stmts = param_statements(s, &request);
     stmts.extend(credential_statements(api, s, &client, &request));
     if let Some(b) = &s.body {
-        let call = match &b.body.kind {
-            BodyKind::Json(_) => quote!(json(body)),
-            BodyKind::Form(_) => quote!(form(body)),
-            BodyKind::Multipart(_) => quote!(multipart(body)),
-            BodyKind::Text => {
-                let ct = &b.body.content_type;
-                quote!(text(#ct, body))
-            }
-            BodyKind::Bytes => {
-                let ct = &b.body.content_type;
-                quote!(bytes(#ct, body))
-            }
-            BodyKind::Empty => quote!(),
+        let flag = events.and_then(|e| e.flag.as_deref());
+        let call = match (&b.body.kind, flag) {
+            (BodyKind::Json(_), Some(flag)) => quote!(json_streaming(body, #flag)),
+            (kind, _) => body_call(kind, &b.body.content_type),
         };
         stmts.push(if b.body.required {
             quote!(#request.#call;)
@@ -675,20 +770,69 @@ fn emit_request(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
             quote!(if let Some(body) = body { #request.#call; })
         });
     }
+    if let Some(header) = &op.idempotency_key {
+        stmts.push(quote!(#request.idempotency_key(#header);));
+    }
     let mutable = (!stmts.is_empty()).then(|| quote!(mut));
-    let arms = response_arms(s, &response);
-    quote! {
+    let head = quote! {
         let #mutable #request = runtime::Request::new(
             ::reqwest::Method::#method,
             #template,
             vec![#(#segments),*],
         );
         #(#stmts)*
+    };
+    if let Some(events) = events {
+        let item = events.item.tokens(Scope::Client);
+        let arms = error_arms(s, &response);
+        // Without a documented error status, every status is unexpected.
+        let only_default = s.errors.as_ref().is_none_or(|e| {
+            e.variants
+                .iter()
+                .all(|v| v.response.status == StatusMatch::Default)
+        });
+        // One arm matching every status: its expression alone.
+        let single = match (only_default, arms.as_slice()) {
+            (true, [arm]) => syn::parse2::<syn::Arm>(arm.clone()).ok(),
+            _ => None,
+        };
+        let errors = match single {
+            Some(arm) => {
+                let body = arm.body;
+                quote!(#body)
+            }
+            None => quote!(match #response.status().as_u16() { #(#arms)* }),
+        };
+        return quote! {
+            #head
+            runtime::EventCall::new(
+                &#client.transport,
+                #request,
+                runtime::json_data::<#item>,
+                |#response| #errors,
+            )
+        };
+    }
+    let arms = response_arms(s, &response);
+    quote! {
+        #head
         runtime::Call::new(&#client.transport, #request, |#response| {
             match #response.status().as_u16() {
                 #(#arms)*
             }
         })
+    }
+}
+
+/// The `runtime::Request` method that sets a body of this kind.
+fn body_call(kind: &BodyKind, content_type: &str) -> TokenStream {
+    match kind {
+        BodyKind::Json(_) => quote!(json(body)),
+        BodyKind::Form(_) => quote!(form(body)),
+        BodyKind::Multipart(_) => quote!(multipart(body)),
+        BodyKind::Text => quote!(text(#content_type, body)),
+        BodyKind::Bytes => quote!(bytes(#content_type, body)),
+        BodyKind::Empty => quote!(),
     }
 }
 
@@ -803,6 +947,15 @@ fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec
     if successes.is_empty() {
         arms.push(quote!(200..=299 => #response.empty(),));
     }
+    arms.extend(error_arms(s, response));
+    arms
+}
+
+/// The arms of the status `match` for the documented error statuses, then (unless the
+/// spec documents `default`) every other status as unexpected.
+fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<TokenStream> {
+    let op = s.op;
+    let mut arms = Vec::new();
     if let Some(e) = &s.errors {
         let name = format_ident!("{}", e.name);
         for v in &e.variants {

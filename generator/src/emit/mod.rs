@@ -7,6 +7,7 @@
 
 mod client;
 mod types;
+mod webhooks;
 
 use crate::ir::{Api, Docs, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -20,6 +21,8 @@ pub struct Module {
     pub types: TokenStream,
     /// Contents of `client.rs`.
     pub client: TokenStream,
+    /// Contents of `webhooks.rs`, for an API with webhooks or callbacks.
+    pub webhooks: Option<TokenStream>,
 }
 
 /// Emits the types and client of one API.
@@ -27,6 +30,7 @@ pub fn emit(api: &Api) -> Module {
     Module {
         types: types::emit_types(api),
         client: client::emit_client(api),
+        webhooks: webhooks::emit_webhooks(api),
     }
 }
 
@@ -327,6 +331,8 @@ pub struct ModuleInfo {
     pub title: String,
     /// The spec file, for docs.
     pub file: String,
+    /// The API has a `webhooks` module.
+    pub webhooks: bool,
 }
 
 /// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature.
@@ -380,6 +386,12 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
         quote! { use crate::runtime; }
     };
     let deny = root.then(|| quote!(#![deny(missing_docs)]));
+    let webhooks = info.webhooks.then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod webhooks;
+        }
+    });
     quote! {
         #doc
         #deny
@@ -390,6 +402,7 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
         pub mod client;
         #[rustfmt::skip]
         pub mod types;
+        #webhooks
 
         pub use client::Client;
         pub use runtime::Error;
@@ -402,6 +415,10 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
 pub fn single_file(module: &Module) -> TokenStream {
     let types = &module.types;
     let client = &module.client;
+    let webhooks = module
+        .webhooks
+        .as_ref()
+        .map(|w| quote!(pub mod webhooks { #w }));
     quote! {
         pub use super::runtime;
         pub mod types {
@@ -410,6 +427,7 @@ pub fn single_file(module: &Module) -> TokenStream {
         pub mod client {
             #client
         }
+        #webhooks
         pub use client::Client;
         pub use runtime::Error;
     }

@@ -9,6 +9,7 @@
 //! 5. `pagination::detect_all` — recognises paginated list operations (rules in
 //!    `lower/pagination.rs`).
 
+mod events;
 mod extensions;
 pub(crate) mod pagination;
 mod schema;
@@ -75,6 +76,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     l.lower_components();
     let security_schemes = l.lower_security_schemes(&doc.skeleton);
     let operations = l.lower_operations(&doc.skeleton, &security_schemes);
+    let webhooks = l.lower_webhooks();
     let mut api = Api {
         file: doc.file.clone(),
         title: doc.skeleton.info.title.clone(),
@@ -84,6 +86,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         types: l.types,
         operations,
         security_schemes,
+        webhooks,
         settings: Settings::default(),
     };
     let mut diags = l.diags;
@@ -92,6 +95,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     let overrides = extensions::read(&api, &doc.raw, &mut diags);
     assign_names(&mut api, &overrides, &mut diags);
     extensions::name_variants(&mut api, &doc.raw, &mut diags);
+    events::resolve_operations(&mut api);
     api.settings.extern_types = extensions::extern_types(&api, &doc.raw, &mut diags);
     check_alias_cycles(&mut api, &mut diags);
     break_cycles(&mut api);
@@ -323,6 +327,8 @@ impl Lowering<'_> {
                 }
                 ops.push(Operation {
                     pagination: None,
+                    events: None,
+                    idempotency_key: None,
                     name: Name::wire(wire_id),
                     method,
                     tags: op.tags.clone(),
@@ -610,11 +616,15 @@ impl Lowering<'_> {
                 StatusMatch::Range(r) => format!("Status{r}xx"),
                 StatusMatch::Default => "Default".to_string(),
             };
-            let (_, kind) =
-                self.lower_content(&response.content, &pointer, &format!("{hint}{suffix}"));
+            let events =
+                self.lower_events(&response.content, &pointer, &format!("{hint}{suffix}Event"));
+            let mut content = response.content.clone();
+            content.retain(|media_type, _| !events::is_event_stream(media_type));
+            let (_, kind) = self.lower_content(&content, &pointer, &format!("{hint}{suffix}"));
             out.push(Response {
                 status,
                 kind,
+                events,
                 description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
                 headers: response.headers.keys().cloned().collect(),
             });
