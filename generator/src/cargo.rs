@@ -13,7 +13,7 @@ const CARGO_TEMPLATE: &str = include_str!("../../templates/Cargo.toml.jinja");
 /// that `include!`s generated code must list those the code uses; [`Config::compile`](crate::Config::compile)
 /// checks its `Cargo.toml` and names what is missing.
 pub fn runtime_dependencies() -> Vec<String> {
-    let Ok(text) = cargo_toml("x", "x", &[], false, "") else {
+    let Ok(text) = cargo_toml("x", "0.1.0", "x", &[], false, "") else {
         return Vec::new();
     };
     toml::from_str::<toml::Table>(&text)
@@ -79,6 +79,7 @@ pub(crate) struct CargoFeature {
 
 pub(crate) fn cargo_toml(
     name: &str,
+    version: &str,
     description: &str,
     features: &[CargoFeature],
     standalone: bool,
@@ -91,6 +92,7 @@ pub(crate) fn cargo_toml(
             t.render(minijinja::context! {
                 header => header,
                 name => name,
+                version => version,
                 description => description,
                 features => features,
                 standalone => standalone,

@@ -31,6 +31,10 @@ enum Command {
         /// and the types those need.
         #[arg(long)]
         features_per_tag: bool,
+        /// An OpenAPI Overlay 1.0.0 file applied to the spec before generating; repeat to
+        /// apply several, in order.
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<PathBuf>,
     },
     /// Regenerate the crate described by `oagen.toml`.
     Sync {
@@ -48,9 +52,13 @@ enum Command {
     Check {
         /// The spec.
         spec: PathBuf,
-        /// Treat warnings (constructs typed less precisely than the spec) as errors.
+        /// Treat warnings (constructs typed less precisely than the spec, overlay actions
+        /// that select nothing) as errors.
         #[arg(long)]
         strict: bool,
+        /// An OpenAPI Overlay 1.0.0 file applied to the spec first; repeatable, in order.
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<PathBuf>,
     },
     /// Print, as a JSON object, the Rust type of every component schema: its JSON pointer →
     /// the type's path in the generated crate (`types::Call`); see `oagen::schema_map`.
@@ -71,6 +79,9 @@ enum Command {
         /// Exit with status 1 when the diff has changes of this kind.
         #[arg(long, value_enum, default_value_t = FailOn::Never)]
         fail_on: FailOn,
+        /// An OpenAPI Overlay 1.0.0 file applied to both specs first; repeatable, in order.
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<PathBuf>,
     },
 }
 
@@ -110,11 +121,25 @@ fn print_warnings(warnings: &[oagen::Diagnostic]) {
     }
 }
 
-fn load(spec: &Path) -> Result<oagen::ir::Api, Error> {
-    let display = spec.to_string_lossy().replace('\\', "/");
-    let doc = oagen::load::load_file(spec, &display)?;
-    let (api, _warnings) = oagen::lower::lower(&doc)?;
-    Ok(api)
+/// The configuration of one spec with its overlays.
+fn config(spec: &Path, overlays: &[PathBuf]) -> Config {
+    let mut config = Config::new();
+    config.spec(spec);
+    for overlay in overlays {
+        config.overlay(overlay);
+    }
+    config
+}
+
+/// Lowers one spec (with its overlays) as generation would, and the warnings.
+fn lower(config: &Config) -> Result<(oagen::ir::Api, Vec<oagen::Diagnostic>), Error> {
+    let lowered = config.lower_configured()?;
+    let api = lowered.specs.into_iter().next().map(|s| s.api);
+    let api = api.ok_or_else(|| Error::Internal {
+        item: "lower_configured".into(),
+        message: "no spec lowered".into(),
+    })?;
+    Ok((api, lowered.warnings))
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -124,10 +149,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             out,
             name,
             features_per_tag,
+            overlays,
         } => {
-            let mut config = Config::new();
+            let mut config = config(&spec, &overlays);
             config
-                .spec(&spec)
                 .standalone(true)
                 .features_per_tag(features_per_tag)
                 .regenerate_command(&format!(
@@ -171,13 +196,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { spec, strict } => {
+        Command::Check {
+            spec,
+            strict,
+            overlays,
+        } => {
             let display = spec.to_string_lossy().replace('\\', "/");
-            let doc = oagen::load::load_file(&spec, &display)?;
-            let (api, warnings) = oagen::lower::lower(&doc)?;
-            if strict && !warnings.is_empty() {
-                return Err(oagen::diag::strict(warnings));
-            }
+            let (api, warnings) = lower(config(&spec, &overlays).strict(strict))?;
             print_warnings(&warnings);
             let paged: Vec<String> = api
                 .operations
@@ -205,7 +230,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Schemas { spec } => {
-            let map = oagen::schema_map::schema_types(&load(&spec)?);
+            let map = oagen::schema_map::schema_types(&lower(&config(&spec, &[]))?.0);
             let json = serde_json::to_string_pretty(&map).map_err(|e| Error::Internal {
                 item: "schema map".into(),
                 message: e.to_string(),
@@ -218,8 +243,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             new,
             format,
             fail_on,
+            overlays,
         } => {
-            let report = oagen::diff::diff(&load(&old)?, &load(&new)?);
+            let (old, _) = lower(&config(&old, &overlays))?;
+            let (new, _) = lower(&config(&new, &overlays))?;
+            let report = oagen::diff::diff(&old, &new);
             let text = match format {
                 DiffFormat::Text => report.to_string(),
                 DiffFormat::Json => {
