@@ -39,6 +39,8 @@ pub mod schema_map;
 mod select;
 pub mod surface;
 pub mod sync;
+#[cfg(feature = "cli")]
+pub mod update;
 
 pub use cargo::runtime_dependencies;
 pub use diag::{Diagnostic, Error, Origin, Severity};

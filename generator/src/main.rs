@@ -48,6 +48,21 @@ enum Command {
         #[arg(long, conflicts_with = "check")]
         changelog: bool,
     },
+    /// Fetch each `[[spec]]`'s `source`, print its API diff against the committed spec, write
+    /// it, regenerate, bump `[crate] version` by the diff's verdict and add a CHANGELOG entry.
+    Update {
+        /// The modules to update (default: every spec with a `source`).
+        modules: Vec<String>,
+        /// The manifest.
+        #[arg(long, default_value = "oagen.toml")]
+        manifest: PathBuf,
+        /// Write nothing; exit with status 1 when any source differs from the committed spec.
+        #[arg(long)]
+        check: bool,
+        /// The longest one fetch may take, in seconds.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+    },
     /// Load and lower a spec, reporting every diagnostic, without generating.
     Check {
         /// The spec.
@@ -196,6 +211,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Update {
+            modules,
+            manifest,
+            check,
+            timeout,
+        } => update(&manifest, modules, check, timeout),
         Command::Check {
             spec,
             strict,
@@ -288,6 +309,53 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 );
                 return Ok(ExitCode::FAILURE);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `oagen update`: prints what changed per source, then the diffs and the new version.
+fn update(
+    manifest: &Path,
+    modules: Vec<String>,
+    check: bool,
+    timeout: u64,
+) -> Result<ExitCode, Error> {
+    let options = oagen::update::UpdateOptions {
+        modules,
+        check,
+        date: None,
+        timeout: std::time::Duration::from_secs(timeout),
+    };
+    let updated = oagen::update::update(manifest, &options)?;
+    for source in &updated.sources {
+        let state = if source.changed {
+            "differs from"
+        } else {
+            "is the same as"
+        };
+        eprintln!(
+            "{}: {} {state} {}",
+            source.module,
+            source.source,
+            source.path.display()
+        );
+    }
+    print_warnings(&updated.warnings);
+    for change in &updated.changes {
+        println!("{}:\n{}", change.module, change.report);
+    }
+    match (&updated.version, check) {
+        (_, true) if updated.any_changed() => {
+            eprintln!("oagen update --check: a source differs; run `oagen update`");
+            Ok(ExitCode::FAILURE)
+        }
+        ((old, Some(new)), _) => {
+            eprintln!("version {old} -> {new} ({} bump)", updated.bump);
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!("every spec is up to date");
             Ok(ExitCode::SUCCESS)
         }
     }

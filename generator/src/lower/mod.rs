@@ -500,7 +500,7 @@ impl Lowering<'_> {
                 let shape = self.lower_use(schema, &schema_pointer, &format!("{hint}Request"));
                 kind = BodyKind::Form(shape.ty);
             }
-        } else if kind == BodyKind::Bytes && media.starts_with("text/") {
+        } else if kind == BodyKind::Bytes && is_text(&media) {
             kind = BodyKind::Text;
         } else if kind == BodyKind::Bytes && media == "multipart/form-data" {
             let schema_pointer =
@@ -592,8 +592,11 @@ impl Lowering<'_> {
                 StatusMatch::Range(r) => format!("Status{r}xx"),
                 StatusMatch::Default => "Default".to_string(),
             };
-            let (_, kind) =
+            let (media, mut kind) =
                 self.lower_content(&response.content, &pointer, &format!("{hint}{suffix}"));
+            if kind == BodyKind::Bytes && is_text(&media) {
+                kind = BodyKind::Text;
+            }
             out.push(Response {
                 status,
                 kind,
@@ -676,6 +679,14 @@ fn form_fields(object: &serde_json::Map<String, Value>) -> Vec<FormField> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A `text/*` media type read as a string: not `text/event-stream` (a stream of events,
+/// not one text) and not `text/json` (JSON).
+fn is_text(media_type: &str) -> bool {
+    let media = media_type.split(';').next().unwrap_or_default().trim();
+    let media = media.to_ascii_lowercase();
+    media.starts_with("text/") && media != "text/event-stream" && media != "text/json"
 }
 
 /// `application/json`, `application/problem+json`, `*/*` with a JSON schema, …
