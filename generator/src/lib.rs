@@ -306,6 +306,7 @@ impl Config {
     /// Generates spec `index` (in the order added) from `text` instead of its file, e.g. a
     /// new version fetched by `oagen update` before anything is written. Its file name
     /// still names it in diagnostics and chooses the format.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) fn spec_text(&mut self, index: usize, text: String) -> &mut Self {
         if let Some(spec) = self.specs.get_mut(index) {
             spec.text = Some(text);

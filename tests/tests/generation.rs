@@ -12,11 +12,16 @@ fn workspace() -> PathBuf {
 }
 
 fn generate_one(spec: &str) -> oagen::Generated {
-    Config::new()
-        .root(workspace())
-        .spec(spec)
-        .generate()
-        .unwrap_or_else(|e| panic!("{spec}: {e}"))
+    generate_overlaid(spec, &[])
+}
+
+fn generate_overlaid(spec: &str, overlays: &[&str]) -> oagen::Generated {
+    let mut config = Config::new();
+    config.root(workspace()).spec(spec);
+    for overlay in overlays {
+        config.overlay(overlay);
+    }
+    config.generate().unwrap_or_else(|e| panic!("{spec}: {e}"))
 }
 
 fn file<'a>(generated: &'a oagen::Generated, path: &str) -> &'a str {
@@ -28,16 +33,31 @@ fn file<'a>(generated: &'a oagen::Generated, path: &str) -> &'a str {
 
 #[test]
 fn snapshots_of_the_generated_code() {
-    for (name, spec) in [
-        ("vocode", "specs/vocode/openapi.json"),
-        ("fluents", "specs/fluents/update-action.yaml"),
-        ("bird", "specs/bird/patch-call.json"),
+    // The vendor specs with the overlays `oagen.toml` applies to them.
+    for (name, spec, overlays) in [
+        (
+            "vocode",
+            "specs/vocode/openapi.json",
+            &["specs/vocode/overlay.yaml"][..],
+        ),
+        ("fluents", "specs/fluents/update-action.yaml", &[]),
+        (
+            "bird",
+            "specs/bird/patch-call.json",
+            &["specs/bird/overlay.yaml"],
+        ),
         (
             "vocode_excerpt",
             "tests/fixtures/vocode-update-action-excerpt.yaml",
+            &[],
         ),
     ] {
-        let generated = generate_one(spec);
+        let generated = generate_overlaid(spec, overlays);
+        assert!(
+            generated.warnings.is_empty(),
+            "{spec}: {:?}",
+            generated.warnings
+        );
         insta::assert_snapshot!(format!("{name}_types"), file(&generated, "src/types.rs"));
         insta::assert_snapshot!(format!("{name}_client"), file(&generated, "src/client.rs"));
     }
