@@ -5,10 +5,14 @@
 //!
 //! The pipeline, one module per stage, each with its own data type:
 //!
-//! 1. [`load`]: spec text → [`load::Document`] (raw JSON kept, nothing lost);
+//! 1. [`load`]: spec text → JSON value ([`load::parse_str`]), changed by the spec's
+//!    [`overlay`]s, → [`load::Document`] ([`load::build`]; raw JSON kept, nothing lost);
 //! 2. [`lower`]: document → [`ir::Api`] (named types and operations, with origins);
 //! 3. [`emit`]: IR → token streams (the only stage using `quote`);
 //! 4. [`render`]: tokens → formatted files with an `@generated` header.
+//!
+//! [`Config::lower_configured`] runs stages 1–2 with the configured passes (selections,
+//! pagination overrides, settings) for every front end; [`Config::render`] runs 3–4.
 //!
 //! Beside the pipeline, [`diff`] compares two lowered APIs (two versions of a spec): what
 //! changed in the generated SDK, what breaks its users, and the version bump it calls for.

@@ -265,52 +265,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             format,
             fail_on,
             overlays,
-        } => {
-            let (old, _) = lower(&config(&old, &overlays))?;
-            let (new, _) = lower(&config(&new, &overlays))?;
-            let report = oagen::diff::diff(&old, &new);
-            let text = match format {
-                DiffFormat::Text => report.to_string(),
-                DiffFormat::Json => {
-                    let mut json =
-                        serde_json::to_string_pretty(&report).map_err(|e| Error::Internal {
-                            item: "diff report".into(),
-                            message: e.to_string(),
-                        })?;
-                    json.push('\n');
-                    json
-                }
-            };
-            let mut stdout = std::io::stdout().lock();
-            let written = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush());
-            // A closed pipe (`oagen diff … | head`) is not an error.
-            if let Err(e) = written {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(Error::io("<stdout>", e));
-                }
-            }
-            let breaking = report.breaking().count();
-            let fail = match fail_on {
-                FailOn::Breaking => breaking > 0,
-                FailOn::Any => !report.changes.is_empty(),
-                FailOn::Never => false,
-            };
-            if fail {
-                eprintln!(
-                    "oagen diff: {} changes, {breaking} breaking (--fail-on {})",
-                    report.changes.len(),
-                    if fail_on == FailOn::Any {
-                        "any"
-                    } else {
-                        "breaking"
-                    }
-                );
-                return Ok(ExitCode::FAILURE);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => diff(&old, &new, format, fail_on, &overlays),
     }
 }
 
@@ -359,4 +314,57 @@ fn update(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `oagen diff`: prints the report; fails as `--fail-on` says.
+fn diff(
+    old: &Path,
+    new: &Path,
+    format: DiffFormat,
+    fail_on: FailOn,
+    overlays: &[PathBuf],
+) -> Result<ExitCode, Error> {
+    let (old, _) = lower(&config(old, overlays))?;
+    let (new, _) = lower(&config(new, overlays))?;
+    let report = oagen::diff::diff(&old, &new);
+    let text = match format {
+        DiffFormat::Text => report.to_string(),
+        DiffFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&report).map_err(|e| Error::Internal {
+                item: "diff report".into(),
+                message: e.to_string(),
+            })?;
+            json.push('\n');
+            json
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    // A closed pipe (`oagen diff … | head`) is not an error.
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(Error::io("<stdout>", e));
+        }
+    }
+    let breaking = report.breaking().count();
+    let fail = match fail_on {
+        FailOn::Breaking => breaking > 0,
+        FailOn::Any => !report.changes.is_empty(),
+        FailOn::Never => false,
+    };
+    if fail {
+        eprintln!(
+            "oagen diff: {} changes, {breaking} breaking (--fail-on {})",
+            report.changes.len(),
+            if fail_on == FailOn::Any {
+                "any"
+            } else {
+                "breaking"
+            }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }
