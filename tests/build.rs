@@ -46,6 +46,12 @@ fn main() -> Result<(), oagen::Error> {
         config.module(module, spec);
         println!("cargo:rerun-if-changed={spec}");
     }
+    // The same fixture with extensions added by an overlay (Config::overlay attaches it to
+    // the spec added last).
+    config
+        .module("extensions_overlaid", "fixtures/extensions.yaml")
+        .overlay("fixtures/extensions-overlay.yaml");
+    println!("cargo:rerun-if-changed=fixtures/extensions-overlay.yaml");
     println!("cargo:rerun-if-changed=../templates/runtime");
     let generated = config.generate()?;
     for warning in &generated.warnings {

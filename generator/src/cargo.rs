@@ -14,7 +14,7 @@ const CARGO_TEMPLATE: &str = include_str!("../../templates/Cargo.toml.jinja");
 /// checks its `Cargo.toml` and names what is missing.
 pub fn runtime_dependencies() -> Vec<String> {
     let every_part = ["sse", "webhooks"];
-    let Ok(text) = cargo_toml("x", "x", &[], false, "", &every_part) else {
+    let Ok(text) = cargo_toml("x", "0.1.0", "x", &[], false, "", &every_part) else {
         return Vec::new();
     };
     toml::from_str::<toml::Table>(&text)
@@ -80,6 +80,7 @@ pub(crate) struct CargoFeature {
 
 pub(crate) fn cargo_toml(
     name: &str,
+    version: &str,
     description: &str,
     features: &[CargoFeature],
     standalone: bool,
@@ -93,6 +94,7 @@ pub(crate) fn cargo_toml(
             t.render(minijinja::context! {
                 header => header,
                 name => name,
+                version => version,
                 description => description,
                 features => features,
                 standalone => standalone,

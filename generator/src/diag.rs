@@ -118,6 +118,14 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// `oagen update` could not fetch a spec's `source`.
+    #[error("fetching {source_url}: {message}")]
+    Fetch {
+        /// The URL (or `file://` path) in `oagen.toml`.
+        source_url: String,
+        /// What went wrong (connection, timeout, HTTP status, …).
+        message: String,
+    },
     /// A bug in oagen: generated tokens did not parse as Rust. Please report it.
     #[error("internal error: generated code for {item} is not valid Rust ({message}); please report this as an oagen bug")]
     Internal {

@@ -1028,7 +1028,8 @@ pub enum BodyKind {
     /// `application/x-www-form-urlencoded` request body, typed; nested objects are sent in
     /// bracket notation (`card[number]=…`).
     Form(TypeRef),
-    /// A `text/*` request body: a string.
+    /// A `text/*` body (except `text/event-stream`): a string. A success response of this
+    /// kind is read as text.
     Text,
     /// A `multipart/form-data` request body: the fields its schema lists (built by the
     /// caller as a `runtime::Multipart`).
@@ -1092,6 +1093,9 @@ pub enum Success {
     OptionalJson(TypeRef),
     /// Raw bytes (a non-JSON media type among the successes).
     Bytes,
+    /// Text: every success with a body is `text/*` (Prometheus metrics, CSV, …), read as a
+    /// `String` (UTF-8, invalid sequences replaced).
+    Text,
     /// Different bodies for different success statuses: an enum with a variant per status.
     ByStatus,
 }
@@ -1150,6 +1154,9 @@ impl Operation {
             .iter()
             .any(|r| r.kind != BodyKind::Empty && !matches!(r.kind, BodyKind::Json(_)));
         let any_empty = successes.iter().any(|r| r.kind == BodyKind::Empty);
+        let all_text = successes
+            .iter()
+            .all(|r| matches!(r.kind, BodyKind::Text | BodyKind::Empty));
         let mut json: Vec<&TypeRef> = successes
             .iter()
             .filter_map(|r| match &r.kind {
@@ -1160,6 +1167,7 @@ impl Operation {
         json.sort();
         json.dedup();
         match (json.as_slice(), any_bytes) {
+            ([], true) if all_text => Success::Text,
             ([], true) => Success::Bytes,
             ([], false) => Success::Unit,
             ([t], false) if any_empty => Success::OptionalJson((*t).clone()),

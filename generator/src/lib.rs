@@ -5,10 +5,14 @@
 //!
 //! The pipeline, one module per stage, each with its own data type:
 //!
-//! 1. [`load`]: spec text → [`load::Document`] (raw JSON kept, nothing lost);
+//! 1. [`load`]: spec text → JSON value ([`load::parse_str`]), changed by the spec's
+//!    [`overlay`]s, → [`load::Document`] ([`load::build`]; raw JSON kept, nothing lost);
 //! 2. [`lower`]: document → [`ir::Api`] (named types and operations, with origins);
 //! 3. `emit`: IR → token streams (the only stage using `quote`);
 //! 4. `render`: tokens → formatted files with an `@generated` header.
+//!
+//! [`Config::lower_configured`] runs stages 1–2 with the configured passes (selections,
+//! pagination overrides, settings) for every front end; [`Config::render`] runs 3–4.
 //!
 //! Beside the pipeline, [`diff`] compares two lowered APIs (two versions of a spec): what
 //! changed in the generated SDK, what breaks its users, and the version bump it calls for.
@@ -49,11 +53,14 @@ pub mod schema_map;
 mod select;
 pub(crate) mod surface;
 pub mod sync;
+#[cfg(feature = "cli")]
+pub mod update;
 
 pub use cargo::runtime_dependencies;
 pub use diag::{Diagnostic, Error, Origin, Severity};
 pub use ir::{MapType, PaginationRule};
 pub use output::Generated;
+pub use overlay::Overlay;
 pub use select::Selector;
 
 /// Generates the SDK for one spec into `OUT_DIR` from a build script: the one-line form of
@@ -94,8 +101,11 @@ pub enum Layout {
 #[derive(Debug, Clone)]
 pub struct Config {
     root: PathBuf,
-    specs: Vec<(Option<String>, PathBuf)>,
+    specs: Vec<SpecEntry>,
+    /// Overlays given before any spec: they attach to the next spec added.
+    pending_overlays: Vec<PathBuf>,
     crate_name: Option<String>,
+    crate_version: Option<String>,
     description: Option<String>,
     command: String,
     layout: Layout,
@@ -122,7 +132,9 @@ impl Config {
         Config {
             root: PathBuf::from("."),
             specs: Vec::new(),
+            pending_overlays: Vec::new(),
             crate_name: None,
+            crate_version: None,
             description: None,
             command: "cargo run --release -p oagen -- sync".to_string(),
             layout: Layout::Crate,
@@ -248,8 +260,10 @@ impl Config {
                 )
             })?,
         };
-        for (_, spec) in &self.specs {
-            println!("cargo:rerun-if-changed={}", self.root.join(spec).display());
+        for spec in &self.specs {
+            for file in std::iter::once(&spec.path).chain(&spec.overlays) {
+                println!("cargo:rerun-if-changed={}", self.root.join(file).display());
+            }
         }
         let generated = self.generate()?;
         for warning in &generated.warnings {
@@ -269,14 +283,54 @@ impl Config {
 
     /// Adds a spec generated at the crate root (for a single-API crate).
     pub fn spec(&mut self, path: impl AsRef<Path>) -> &mut Self {
-        self.specs.push((None, path.as_ref().to_path_buf()));
-        self
+        self.push_spec(None, path.as_ref())
     }
 
     /// Adds a spec generated as module `name` (also the name of its Cargo feature).
     pub fn module(&mut self, name: &str, path: impl AsRef<Path>) -> &mut Self {
-        self.specs
-            .push((Some(name.to_string()), path.as_ref().to_path_buf()));
+        self.push_spec(Some(name.to_string()), path.as_ref())
+    }
+
+    fn push_spec(&mut self, module: Option<String>, path: &Path) -> &mut Self {
+        self.specs.push(SpecEntry {
+            module,
+            path: path.to_path_buf(),
+            overlays: std::mem::take(&mut self.pending_overlays),
+            text: None,
+        });
+        self
+    }
+
+    /// Applies the overlay at `path` (an [OpenAPI Overlay 1.0.0] document, relative to
+    /// [`Config::root`]) to the last spec added, after the overlays given before it; see
+    /// [`overlay`] for what an overlay can do. Called before any spec is added, the overlay
+    /// goes to the next spec added, so `Config::new().overlay("fix.yaml").compile(&["api.json"])`
+    /// works. [`Config::compile`] prints `cargo:rerun-if-changed` for overlays too.
+    ///
+    /// [OpenAPI Overlay 1.0.0]: https://spec.openapis.org/overlay/v1.0.0.html
+    pub fn overlay(&mut self, path: impl AsRef<Path>) -> &mut Self {
+        let path = path.as_ref().to_path_buf();
+        match self.specs.last_mut() {
+            Some(spec) => spec.overlays.push(path),
+            None => self.pending_overlays.push(path),
+        }
+        self
+    }
+
+    /// Generates spec `index` (in the order added) from `text` instead of its file, e.g. a
+    /// new version fetched by `oagen update` before anything is written. Its file name
+    /// still names it in diagnostics and chooses the format.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    pub(crate) fn spec_text(&mut self, index: usize, text: String) -> &mut Self {
+        if let Some(spec) = self.specs.get_mut(index) {
+            spec.text = Some(text);
+        }
+        self
+    }
+
+    /// The version of the generated crate (its `Cargo.toml`; default `0.1.0`).
+    pub fn crate_version(&mut self, version: &str) -> &mut Self {
+        self.crate_version = Some(version.to_string());
         self
     }
 
@@ -328,42 +382,66 @@ impl Config {
     ///
     /// # Errors
     /// [`Error::Spec`] with every error of every spec (each with file and JSON pointer),
-    /// [`Error::Io`] when a spec cannot be read, [`Error::Internal`] for an oagen bug.
+    /// [`Error::Io`] when a spec or overlay cannot be read, [`Error::Internal`] for an oagen
+    /// bug.
     pub fn generate(&self) -> Result<Generated, Error> {
-        if let Some((_, path)) = self
+        let lowered = self.lower_configured()?;
+        self.render(lowered)
+    }
+
+    /// The front half of the pipeline, shared by [`Config::generate`], `oagen sync`, `check`
+    /// and `diff`: each spec is read, parsed, overlaid (its overlays in order), built into a
+    /// document, lowered, and given the configured settings, features and selections
+    /// (`include_operations`, pagination overrides, extern types merged with the spec's
+    /// `x-oagen-type`, the configuration's winning).
+    ///
+    /// Warnings include an overlay action that selects nothing (naming the overlay file and
+    /// `#/actions/<index>`), and every diagnostic about a node an overlay changed names the
+    /// overlay action in its hint.
+    ///
+    /// # Errors
+    /// As [`Config::generate`]; under [`Config::strict`], every warning is an error.
+    pub fn lower_configured(&self) -> Result<Lowered, Error> {
+        if let Some(spec) = self
             .specs
             .iter()
-            .find(|(m, _)| m.as_deref() == Some("runtime"))
+            .find(|s| s.module.as_deref() == Some("runtime"))
         {
             return Err(Error::Manifest {
-                path: path.display().to_string(),
+                path: spec.path.display().to_string(),
                 message: "the module name `runtime` is the generated runtime's; choose another \
                           (for `compile`, rename the spec file)"
                     .into(),
             });
         }
+        if let Some(overlay) = self.pending_overlays.first() {
+            return Err(Error::Manifest {
+                path: overlay.display().to_string(),
+                message: "an overlay was given, but no spec to apply it to".into(),
+            });
+        }
         let mut warnings = Vec::new();
         let mut errors = Vec::new();
-        let mut apis = Vec::new();
-        let multi = self.specs.iter().any(|(m, _)| m.is_some()) || self.specs.len() > 1;
-        for (i, (module, path)) in self.specs.iter().enumerate() {
-            let display = path.to_string_lossy().replace('\\', "/");
-            let result =
-                load::load_file(&self.root.join(path), &display).and_then(|doc| lower::lower(&doc));
-            match result {
-                Ok((mut api, w)) => {
+        let mut specs = Vec::new();
+        for i in 0..self.specs.len() {
+            let spec = &self.specs[i];
+            let display = display_path(&spec.path);
+            let text = match &spec.text {
+                Some(text) => text.clone(),
+                None => {
+                    let file = self.root.join(&spec.path);
+                    std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?
+                }
+            };
+            match self.lower_source(i, &text, &display) {
+                Ok((api, w)) => {
                     warnings.extend(w);
-                    // Extern types the spec declares (`x-oagen-type`); the config's win.
-                    let declared = std::mem::take(&mut api.settings.extern_types);
-                    api.settings = self.settings.clone();
-                    for (schema, path) in declared {
-                        api.settings.extern_types.entry(schema).or_insert(path);
-                    }
-                    api.settings.tag_features = self.features_per_tag.then(|| {
-                        module_name(module, multi, i).map_or_else(String::new, |m| format!("{m}-"))
+                    specs.push(LoweredSpec {
+                        module: module_name(&spec.module, self.multi(), i),
+                        path: spec.path.clone(),
+                        api,
+                        text,
                     });
-                    self.select_operations(&mut api, &mut warnings, &mut errors);
-                    apis.push((module.clone(), api));
                 }
                 Err(Error::Spec(diags)) => errors.extend(diags),
                 Err(other) => return Err(other),
@@ -377,12 +455,102 @@ impl Config {
         if self.strict && !warnings.is_empty() {
             return Err(diag::strict(warnings));
         }
+        Ok(Lowered { specs, warnings })
+    }
 
+    /// Lowers `text` as spec `index` of this configuration (its overlays, settings and
+    /// selections), named `display` in diagnostics: one spec of
+    /// [`Config::lower_configured`], also used to lower an older version of the same spec
+    /// for a diff. Errors and warnings are returned together in `Err` (strictness is the
+    /// caller's).
+    pub(crate) fn lower_source(
+        &self,
+        index: usize,
+        text: &str,
+        display: &str,
+    ) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
+        let spec = &self.specs[index];
+        let format = load::Format::from_path(&spec.path).ok_or_else(|| {
+            Error::Spec(vec![Diagnostic::error(
+                Origin::new(display, ""),
+                "unknown spec file extension",
+            )
+            .with_hint("name the file *.json, *.yaml or *.yml")])
+        })?;
+        let mut raw = load::parse_str(text, format, display)?;
+        let mut warnings = Vec::new();
+        let mut changes = Vec::new();
+        let mut errors = Vec::new();
+        for path in &spec.overlays {
+            match overlay::Overlay::load(&self.root.join(path), &display_path(path)) {
+                Ok(o) => {
+                    let (c, w) = o.apply(&mut raw);
+                    changes.extend(c);
+                    warnings.extend(w);
+                }
+                Err(Error::Spec(diags)) => errors.extend(diags),
+                Err(other) => return Err(other),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Spec(errors));
+        }
+        let annotated = |mut diags: Vec<Diagnostic>| {
+            overlay::annotate(&mut diags, display, &changes);
+            diags
+        };
+        let doc = load::build(raw, display).map_err(|e| match e {
+            Error::Spec(diags) => Error::Spec(annotated(diags)),
+            other => other,
+        })?;
+        let (mut api, w) = match lower::lower(&doc) {
+            Ok(lowered) => lowered,
+            Err(Error::Spec(diags)) => {
+                warnings.extend(diags);
+                return Err(Error::Spec(annotated(warnings)));
+            }
+            Err(other) => return Err(other),
+        };
+        warnings.extend(w);
+        // Extern types the spec declares (`x-oagen-type`); the config's win.
+        let declared = std::mem::take(&mut api.settings.extern_types);
+        api.settings = self.settings.clone();
+        for (schema, path) in declared {
+            api.settings.extern_types.entry(schema).or_insert(path);
+        }
+        api.settings.tag_features = self.features_per_tag.then(|| {
+            module_name(&spec.module, self.multi(), index)
+                .map_or_else(String::new, |m| format!("{m}-"))
+        });
+        self.select_operations(&mut api, &mut warnings, &mut errors);
+        let warnings = annotated(warnings);
+        if errors.is_empty() {
+            Ok((api, warnings))
+        } else {
+            errors.extend(warnings);
+            errors.sort();
+            Err(Error::Spec(annotated(errors)))
+        }
+    }
+
+    /// True when the crate has modules (a named spec, or several specs).
+    fn multi(&self) -> bool {
+        self.specs.iter().any(|s| s.module.is_some()) || self.specs.len() > 1
+    }
+
+    /// The back half of the pipeline: emits and renders what [`Config::lower_configured`]
+    /// returned.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] for an oagen bug (generated tokens that do not parse).
+    pub fn render(&self, lowered: Lowered) -> Result<Generated, Error> {
+        let Lowered { specs, warnings } = lowered;
+        let multi = self.multi();
         let mut files = BTreeMap::new();
         let mut infos = Vec::new();
         let mut features: Vec<cargo::CargoFeature> = Vec::new();
-        for (i, ((module, api), (_, path))) in apis.iter().zip(&self.specs).enumerate() {
-            let name = module_name(module, multi, i);
+        for spec in &specs {
+            let (api, name) = (&spec.api, spec.module.clone());
             let info = emit::ModuleInfo {
                 name: name.clone(),
                 feature: name.clone(),
@@ -420,9 +588,10 @@ impl Config {
                 }
             }
             if self.layout == Layout::Crate {
-                let source = self.root.join(path);
-                let text = std::fs::read_to_string(&source).map_err(|e| Error::io(&source, e))?;
-                files.insert(spec_copy_path(name.as_deref(), path), text);
+                files.insert(
+                    spec_copy_path(name.as_deref(), &spec.path),
+                    spec.text.clone(),
+                );
             }
             features.extend(info.feature.iter().map(|f| cargo::CargoFeature {
                 name: f.clone(),
@@ -449,13 +618,15 @@ impl Config {
                 );
             }
             let crate_name = self.crate_name.clone().unwrap_or_else(|| {
-                apis.first()
-                    .map(|(_, a)| heck::ToKebabCase::to_kebab_case(a.title.as_str()))
+                specs
+                    .first()
+                    .map(|s| heck::ToKebabCase::to_kebab_case(s.api.title.as_str()))
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| "api-client".to_string())
             });
             let cargo = cargo::cargo_toml(
                 &crate_name,
+                self.crate_version.as_deref().unwrap_or("0.1.0"),
                 &description,
                 &features,
                 self.standalone,
@@ -498,6 +669,44 @@ impl Config {
         }
         Ok(parts.iter().map(|p| p.name()).collect())
     }
+}
+
+/// One spec of a [`Config`]: where it is and which overlays apply to it.
+#[derive(Debug, Clone)]
+struct SpecEntry {
+    module: Option<String>,
+    path: PathBuf,
+    overlays: Vec<PathBuf>,
+    /// The spec's text, when given instead of the file's (see `Config::spec_text`).
+    text: Option<String>,
+}
+
+/// What [`Config::lower_configured`] returns: each spec lowered, and every warning.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    /// The specs, in the order configured.
+    pub specs: Vec<LoweredSpec>,
+    /// Every warning of every spec and overlay, sorted per spec.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One lowered spec.
+#[derive(Debug, Clone)]
+pub struct LoweredSpec {
+    /// Its module: the configured name, `api{i}` in a crate with several specs, or `None`
+    /// for a single spec generated at the crate root.
+    pub module: Option<String>,
+    /// The spec file, as configured (relative to [`Config::root`]).
+    pub path: PathBuf,
+    /// The IR, after the configured passes.
+    pub api: ir::Api,
+    /// The spec's text as read (before overlays): the crate keeps a verbatim copy.
+    pub text: String,
+}
+
+/// A path as diagnostics name it (forward slashes).
+fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
 }
 
 /// The runtime's file in single-file layout, `include!`d beside the API modules.

@@ -49,25 +49,45 @@ impl Format {
 
 /// Reads and loads the spec at `path`; `display` is the name used in diagnostics.
 pub fn load_file(path: &Path, display: &str) -> Result<Document, Error> {
+    build(parse_file(path, display)?, display)
+}
+
+/// Reads the file at `path` and parses it (JSON or YAML, by extension) into a JSON value,
+/// without checking that it is an OpenAPI document: the first half of loading, so that
+/// overlays can change the value before [`build`] reads anything from it.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Spec`] for an unknown extension or
+/// a syntax error (with line and column).
+pub fn parse_file(path: &Path, display: &str) -> Result<Value, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let format = Format::from_path(path).ok_or_else(|| {
         Error::Spec(vec![Diagnostic::error(
             Origin::new(display, ""),
-            "unknown spec file extension",
+            "unknown file extension",
         )
         .with_hint("name the file *.json, *.yaml or *.yml")])
     })?;
-    load_str(&text, format, display)
+    parse_str(&text, format, display)
 }
 
-/// Loads a spec from text.
+/// Loads a spec from text: [`parse_str`], then [`build`].
 ///
 /// # Errors
 /// [`Error::Spec`] when the text does not parse, is not OpenAPI 3.0/3.1, or its skeleton
 /// (paths, operations, parameters, responses) does not match the OpenAPI 3 object model;
 /// the diagnostic names the JSON pointer of the offending node.
 pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Error> {
-    let raw: Value = match format {
+    build(parse_str(text, format, file)?, file)
+}
+
+/// Parses spec (or overlay) text into a JSON value. YAML becomes the same model as JSON
+/// (integers beyond 64 bits become floats, as JSON parsers read them).
+///
+/// # Errors
+/// [`Error::Spec`] naming the line and column of a syntax error.
+pub fn parse_str(text: &str, format: Format, file: &str) -> Result<Value, Error> {
+    Ok(match format {
         Format::Json => serde_json::from_str(text).map_err(|e| {
             spec_error(
                 file,
@@ -88,7 +108,16 @@ pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Erro
                     .unwrap_or_default();
                 spec_error(file, "", format!("invalid YAML{at}: {e}"))
             })?,
-    };
+    })
+}
+
+/// Builds the [`Document`] from a parsed (and possibly overlaid) spec value: checks the
+/// OpenAPI version and reads the skeleton.
+///
+/// # Errors
+/// [`Error::Spec`] when the value is not OpenAPI 3.0/3.1 or its skeleton does not match
+/// the OpenAPI 3 object model (with the JSON pointer of the offending node).
+pub fn build(raw: Value, file: &str) -> Result<Document, Error> {
     let version = match raw.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_string(),
         Some(v) => {

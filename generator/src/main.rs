@@ -31,6 +31,10 @@ enum Command {
         /// and the types those need.
         #[arg(long)]
         features_per_tag: bool,
+        /// An OpenAPI Overlay 1.0.0 file applied to the spec before generating; repeat to
+        /// apply several, in order.
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<PathBuf>,
     },
     /// Regenerate the crate described by `oagen.toml`.
     Sync {
@@ -44,13 +48,32 @@ enum Command {
         #[arg(long, conflicts_with = "check")]
         changelog: bool,
     },
+    /// Fetch each `[[spec]]`'s `source`, print its API diff against the committed spec, write
+    /// it, regenerate, bump `[crate] version` by the diff's verdict and add a CHANGELOG entry.
+    Update {
+        /// The modules to update (default: every spec with a `source`).
+        modules: Vec<String>,
+        /// The manifest.
+        #[arg(long, default_value = "oagen.toml")]
+        manifest: PathBuf,
+        /// Write nothing; exit with status 1 when any source differs from the committed spec.
+        #[arg(long)]
+        check: bool,
+        /// The longest one fetch may take, in seconds.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+    },
     /// Load and lower a spec, reporting every diagnostic, without generating.
     Check {
         /// The spec.
         spec: PathBuf,
-        /// Treat warnings (constructs typed less precisely than the spec) as errors.
+        /// Treat warnings (constructs typed less precisely than the spec, overlay actions
+        /// that select nothing) as errors.
         #[arg(long)]
         strict: bool,
+        /// An OpenAPI Overlay 1.0.0 file applied to the spec first; repeatable, in order.
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<PathBuf>,
     },
     /// Print, as a JSON object, the Rust type of every component schema: its JSON pointer →
     /// the type's path in the generated crate (`types::Call`); see `oagen::schema_map`.
@@ -71,6 +94,9 @@ enum Command {
         /// Exit with status 1 when the diff has changes of this kind.
         #[arg(long, value_enum, default_value_t = FailOn::Never)]
         fail_on: FailOn,
+        /// An OpenAPI Overlay 1.0.0 file applied to both specs first; repeatable, in order.
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<PathBuf>,
     },
 }
 
@@ -110,11 +136,25 @@ fn print_warnings(warnings: &[oagen::Diagnostic]) {
     }
 }
 
-fn load(spec: &Path) -> Result<oagen::ir::Api, Error> {
-    let display = spec.to_string_lossy().replace('\\', "/");
-    let doc = oagen::load::load_file(spec, &display)?;
-    let (api, _warnings) = oagen::lower::lower(&doc)?;
-    Ok(api)
+/// The configuration of one spec with its overlays.
+fn config(spec: &Path, overlays: &[PathBuf]) -> Config {
+    let mut config = Config::new();
+    config.spec(spec);
+    for overlay in overlays {
+        config.overlay(overlay);
+    }
+    config
+}
+
+/// Lowers one spec (with its overlays) as generation would, and the warnings.
+fn lower(config: &Config) -> Result<(oagen::ir::Api, Vec<oagen::Diagnostic>), Error> {
+    let lowered = config.lower_configured()?;
+    let api = lowered.specs.into_iter().next().map(|s| s.api);
+    let api = api.ok_or_else(|| Error::Internal {
+        item: "lower_configured".into(),
+        message: "no spec lowered".into(),
+    })?;
+    Ok((api, lowered.warnings))
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -124,10 +164,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             out,
             name,
             features_per_tag,
+            overlays,
         } => {
-            let mut config = Config::new();
+            let mut config = config(&spec, &overlays);
             config
-                .spec(&spec)
                 .standalone(true)
                 .features_per_tag(features_per_tag)
                 .regenerate_command(&format!(
@@ -171,13 +211,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { spec, strict } => {
+        Command::Update {
+            modules,
+            manifest,
+            check,
+            timeout,
+        } => update(&manifest, modules, check, timeout),
+        Command::Check {
+            spec,
+            strict,
+            overlays,
+        } => {
             let display = spec.to_string_lossy().replace('\\', "/");
-            let doc = oagen::load::load_file(&spec, &display)?;
-            let (api, warnings) = oagen::lower::lower(&doc)?;
-            if strict && !warnings.is_empty() {
-                return Err(oagen::diag::strict(warnings));
-            }
+            let (api, warnings) = lower(config(&spec, &overlays).strict(strict))?;
             print_warnings(&warnings);
             let paged: Vec<String> = api
                 .operations
@@ -201,7 +247,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Schemas { spec } => {
-            let map = oagen::schema_map::schema_types(&load(&spec)?);
+            let map = oagen::schema_map::schema_types(&lower(&config(&spec, &[]))?.0);
             let json = serde_json::to_string_pretty(&map).map_err(|e| Error::Internal {
                 item: "schema map".into(),
                 message: e.to_string(),
@@ -214,49 +260,107 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             new,
             format,
             fail_on,
-        } => {
-            let report = oagen::diff::diff(&load(&old)?, &load(&new)?);
-            let text = match format {
-                DiffFormat::Text => report.to_string(),
-                DiffFormat::Json => {
-                    let mut json =
-                        serde_json::to_string_pretty(&report).map_err(|e| Error::Internal {
-                            item: "diff report".into(),
-                            message: e.to_string(),
-                        })?;
-                    json.push('\n');
-                    json
-                }
-            };
-            let mut stdout = std::io::stdout().lock();
-            let written = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush());
-            // A closed pipe (`oagen diff … | head`) is not an error.
-            if let Err(e) = written {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(Error::io("<stdout>", e));
-                }
-            }
-            let breaking = report.breaking().count();
-            let fail = match fail_on {
-                FailOn::Breaking => breaking > 0,
-                FailOn::Any => !report.changes.is_empty(),
-                FailOn::Never => false,
-            };
-            if fail {
-                eprintln!(
-                    "oagen diff: {} changes, {breaking} breaking (--fail-on {})",
-                    report.changes.len(),
-                    if fail_on == FailOn::Any {
-                        "any"
-                    } else {
-                        "breaking"
-                    }
-                );
-                return Ok(ExitCode::FAILURE);
-            }
+            overlays,
+        } => diff(&old, &new, format, fail_on, &overlays),
+    }
+}
+
+/// `oagen update`: prints what changed per source, then the diffs and the new version.
+fn update(
+    manifest: &Path,
+    modules: Vec<String>,
+    check: bool,
+    timeout: u64,
+) -> Result<ExitCode, Error> {
+    let options = oagen::update::UpdateOptions {
+        modules,
+        check,
+        date: None,
+        timeout: std::time::Duration::from_secs(timeout),
+    };
+    let updated = oagen::update::update(manifest, &options)?;
+    for source in &updated.sources {
+        let state = if source.changed {
+            "differs from"
+        } else {
+            "is the same as"
+        };
+        eprintln!(
+            "{}: {} {state} {}",
+            source.module,
+            source.source,
+            source.path.display()
+        );
+    }
+    print_warnings(&updated.warnings);
+    for change in &updated.changes {
+        println!("{}:\n{}", change.module, change.report);
+    }
+    match (&updated.version, check) {
+        (_, true) if updated.any_changed() => {
+            eprintln!("oagen update --check: a source differs; run `oagen update`");
+            Ok(ExitCode::FAILURE)
+        }
+        ((old, Some(new)), _) => {
+            eprintln!("version {old} -> {new} ({} bump)", updated.bump);
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!("every spec is up to date");
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `oagen diff`: prints the report; fails as `--fail-on` says.
+fn diff(
+    old: &Path,
+    new: &Path,
+    format: DiffFormat,
+    fail_on: FailOn,
+    overlays: &[PathBuf],
+) -> Result<ExitCode, Error> {
+    let (old, _) = lower(&config(old, overlays))?;
+    let (new, _) = lower(&config(new, overlays))?;
+    let report = oagen::diff::diff(&old, &new);
+    let text = match format {
+        DiffFormat::Text => report.to_string(),
+        DiffFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&report).map_err(|e| Error::Internal {
+                item: "diff report".into(),
+                message: e.to_string(),
+            })?;
+            json.push('\n');
+            json
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    // A closed pipe (`oagen diff … | head`) is not an error.
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(Error::io("<stdout>", e));
+        }
+    }
+    let breaking = report.breaking().count();
+    let fail = match fail_on {
+        FailOn::Breaking => breaking > 0,
+        FailOn::Any => !report.changes.is_empty(),
+        FailOn::Never => false,
+    };
+    if fail {
+        eprintln!(
+            "oagen diff: {} changes, {breaking} breaking (--fail-on {})",
+            report.changes.len(),
+            if fail_on == FailOn::Any {
+                "any"
+            } else {
+                "breaking"
+            }
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }

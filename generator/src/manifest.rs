@@ -5,12 +5,17 @@
 //! name = "voice-apis"          # package name of the generated crate
 //! path = "generated"           # where `oagen sync` writes it, relative to the manifest
 //! description = "…"
+//! version = "0.3.1"            # of the generated crate (default 0.1.0); `oagen update` bumps it
 //! features_per_tag = false     # true: one Cargo feature per tag in each module
 //!
 //! [[spec]]
 //! module = "vocode"            # module and Cargo feature name
 //! path = "specs/vocode/openapi.json"
+//! overlays = ["specs/vocode/overlay.yaml"]  # applied in order (see `oagen::overlay`)
+//! source = "https://…/openapi.json"         # where `oagen update` fetches it (or file://…)
 //! ```
+//!
+//! Paths are relative to the manifest's directory.
 
 use crate::diag::Error;
 use crate::Config;
@@ -40,6 +45,9 @@ pub struct CrateSection {
     /// Package description.
     #[serde(default)]
     pub description: Option<String>,
+    /// The generated crate's version (default `0.1.0`), bumped by `oagen update`.
+    #[serde(default)]
+    pub version: Option<String>,
     /// One Cargo feature per tag in each module (see [`Config::features_per_tag`]).
     #[serde(default)]
     pub features_per_tag: bool,
@@ -53,6 +61,13 @@ pub struct SpecSection {
     pub module: String,
     /// Spec file, relative to the manifest.
     pub path: PathBuf,
+    /// Overlay files applied to the spec, in order, relative to the manifest.
+    #[serde(default)]
+    pub overlays: Vec<PathBuf>,
+    /// Where `oagen update` fetches the spec from: an `https://`/`http://` URL or a
+    /// `file://` path (relative to the manifest when it does not start with `/`).
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 impl Manifest {
@@ -79,9 +94,15 @@ impl Manifest {
         if let Some(d) = &self.krate.description {
             config.description(d);
         }
+        if let Some(v) = &self.krate.version {
+            config.crate_version(v);
+        }
         config.features_per_tag(self.krate.features_per_tag);
         for spec in &self.specs {
             config.module(&spec.module, &spec.path);
+            for overlay in &spec.overlays {
+                config.overlay(overlay);
+            }
         }
         config
     }

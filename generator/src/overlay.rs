@@ -49,7 +49,8 @@ struct Action {
     remove: bool,
 }
 
-/// A node an overlay action changed (updated, appended to, or removed).
+/// A node an overlay action changed: a property an `update` set, an array it appended to,
+/// or a node it removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// JSON pointer of the node in the spec.
@@ -78,33 +79,7 @@ impl Overlay {
     /// JSON pointer of the offending node when it does not parse or is not an Overlay 1.0
     /// document (no `overlay: 1.0.x`, no `actions`, an action without a valid `target`).
     pub fn load(path: &Path, display: &str) -> Result<Overlay, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let yaml = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        );
-        let raw: Value = if yaml {
-            serde_yaml::from_str(&text).map_err(|e| {
-                let at = e
-                    .location()
-                    .map(|l| format!(" at line {}, column {}", l.line(), l.column()))
-                    .unwrap_or_default();
-                error(display, "", format!("invalid YAML{at}: {e}"))
-            })?
-        } else {
-            serde_json::from_str(&text).map_err(|e| {
-                error(
-                    display,
-                    "",
-                    format!(
-                        "invalid JSON at line {}, column {}: {e}",
-                        e.line(),
-                        e.column()
-                    ),
-                )
-            })?
-        };
-        Overlay::from_value(&raw, display)
+        Overlay::from_value(&crate::load::parse_file(path, display)?, display)
     }
 
     /// Parses an overlay document already read as JSON; `file` names it in diagnostics.
@@ -215,7 +190,12 @@ impl Overlay {
                         Some(Value::Object(node)) => match update {
                             Value::Object(fields) => {
                                 merge(node, fields);
-                                changes.push(change(pointer));
+                                // Each property the update sets: a diagnostic about a
+                                // sibling the overlay left alone names no overlay.
+                                for key in fields.keys() {
+                                    let escaped = crate::load::escape_pointer(key);
+                                    changes.push(change(&format!("{pointer}/{escaped}")));
+                                }
                             }
                             _ => warnings.push(Diagnostic::warning(
                                 origin.clone(),
@@ -282,10 +262,6 @@ fn contains(outer: &str, pointer: &str) -> bool {
     pointer
         .strip_prefix(outer)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
-fn error(file: &str, pointer: &str, message: String) -> Error {
-    Error::Spec(vec![Diagnostic::error(Origin::new(file, pointer), message)])
 }
 
 /// Reads one action; on error, the pointer inside the action and the message.
@@ -402,7 +378,14 @@ mod tests {
         );
         assert_eq!(doc["paths"]["/a"]["get"]["tags"], json!(["x", "z"]));
         let pointers: Vec<&str> = changes.iter().map(|c| c.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/components/schemas/S", "/paths/~1a/get/tags"]);
+        assert_eq!(
+            pointers,
+            [
+                "/components/schemas/S/properties",
+                "/components/schemas/S/required",
+                "/paths/~1a/get/tags"
+            ]
+        );
     }
 
     #[test]

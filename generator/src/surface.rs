@@ -612,6 +612,7 @@ impl<'a> OperationSurface<'a> {
             Success::Json(t) => (RustType::of(api, &t), None),
             Success::OptionalJson(t) => (RustType::of(api, &t).optional(), None),
             Success::Bytes => (RustType::Std(StdType::Bytes), None),
+            Success::Text => (RustType::Std(StdType::String), None),
             Success::ByStatus => {
                 let name = format!("{type_base}Response");
                 let e = status_enum(api, name.clone(), &op.successes());

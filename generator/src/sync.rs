@@ -9,7 +9,7 @@
 use crate::diag::{Diagnostic, Error};
 use crate::diff::{self, Report};
 use crate::manifest::Manifest;
-use crate::{load, lower, Generated};
+use crate::Generated;
 use std::path::{Path, PathBuf};
 
 /// The command that regenerates a manifest's crate (named in headers and stale reports).
@@ -55,52 +55,19 @@ pub struct Synced {
 /// out of date; [`Error::Io`] when writing fails (the previous output is left untouched).
 pub fn sync(manifest_path: &Path, options: &SyncOptions) -> Result<Synced, Error> {
     let manifest = Manifest::read(manifest_path)?;
-    let root = manifest_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let generated = manifest.config(root).generate()?;
+    let root = manifest_root(manifest_path);
+    let config = manifest.config(root);
     let out = root.join(&manifest.krate.path);
-
-    let mut changes = Vec::new();
-    let mut notes = Vec::new();
-    for spec in &manifest.specs {
-        let copy = crate::spec_copy_path(Some(&spec.module), &spec.path);
-        let (Ok(old_text), Some(new_text)) = (
-            std::fs::read_to_string(out.join(&copy)),
-            generated.files.get(&copy),
-        ) else {
-            continue;
-        };
-        if old_text == *new_text {
-            continue;
-        }
-        let Some(format) = load::Format::from_path(&copy) else {
-            continue;
-        };
-        let old_name = format!("{} (committed copy)", spec.path.display());
-        let new_name = spec.path.to_string_lossy().replace('\\', "/");
-        let old = load::load_str(&old_text, format, &old_name).and_then(|d| lower::lower(&d));
-        let new = load::load_str(new_text, format, &new_name).and_then(|d| lower::lower(&d));
-        match (old, new) {
-            (Ok((old, _)), Ok((new, _))) => changes.push(SpecChange {
-                module: spec.module.clone(),
-                report: diff::diff(&old, &new),
-            }),
-            _ => notes.push(Diagnostic::warning(
-                crate::Origin::new(out.join(&copy).display().to_string(), ""),
-                "the committed copy of this spec no longer loads; no API diff for it",
-            )),
-        }
-    }
-
+    let lowered = config.lower_configured()?;
+    let (changes, notes) = api_changes(&config, &lowered, &out);
+    let generated = config.render(lowered)?;
     if options.check {
         generated.check(&out, SYNC_COMMAND)?;
     } else {
         generated.write(&out)?;
         if options.changelog && !changes.is_empty() {
             let date = options.date.clone().unwrap_or_else(today);
-            append_changelog(&out.join("CHANGELOG.md"), &date, &changes)?;
+            prepend_changelog(&out.join("CHANGELOG.md"), &date, &changes)?;
         }
     }
     Ok(Synced {
@@ -109,6 +76,51 @@ pub fn sync(manifest_path: &Path, options: &SyncOptions) -> Result<Synced, Error
         changes,
         notes,
     })
+}
+
+/// The directory a manifest's paths are relative to.
+pub(crate) fn manifest_root(manifest_path: &Path) -> &Path {
+    manifest_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The API change of each spec whose committed copy in `out` differs from the spec now:
+/// both sides lowered by [`crate::Config::lower_configured`]'s rules (overlays, selections),
+/// so the diff is about the SDK actually generated. A committed copy that no longer loads
+/// is a note.
+pub(crate) fn api_changes(
+    config: &crate::Config,
+    lowered: &crate::Lowered,
+    out: &Path,
+) -> (Vec<SpecChange>, Vec<Diagnostic>) {
+    let mut changes = Vec::new();
+    let mut notes = Vec::new();
+    for (i, spec) in lowered.specs.iter().enumerate() {
+        let Some(module) = &spec.module else {
+            continue;
+        };
+        let copy = out.join(crate::spec_copy_path(Some(module), &spec.path));
+        let Ok(old_text) = std::fs::read_to_string(&copy) else {
+            continue;
+        };
+        if old_text == spec.text {
+            continue;
+        }
+        let old_name = format!("{} (committed copy)", spec.path.display());
+        match config.lower_source(i, &old_text, &old_name) {
+            Ok((old, _)) => changes.push(SpecChange {
+                module: module.clone(),
+                report: diff::diff(&old, &spec.api),
+            }),
+            Err(_) => notes.push(Diagnostic::warning(
+                crate::Origin::new(copy.display().to_string(), ""),
+                "the committed copy of this spec no longer loads; no API diff for it",
+            )),
+        }
+    }
+    (changes, notes)
 }
 
 /// A short summary of a spec's API change: counts, the bump, and the breaking changes.
@@ -130,13 +142,27 @@ pub fn summary(change: &SpecChange) -> String {
 }
 
 /// Inserts a dated entry below the title of `path` (creating the file if needed).
-fn append_changelog(path: &Path, date: &str, changes: &[SpecChange]) -> Result<(), Error> {
-    let existing = std::fs::read_to_string(path).unwrap_or_default();
+fn prepend_changelog(path: &Path, date: &str, changes: &[SpecChange]) -> Result<(), Error> {
+    let text = with_changelog_entry(
+        &std::fs::read_to_string(path).unwrap_or_default(),
+        date,
+        changes,
+    );
+    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+}
+
+/// `existing` (a `CHANGELOG.md`, possibly empty) with an entry headed `## {heading}` for
+/// `changes` inserted below its `# Changelog` title, newest first.
+pub(crate) fn with_changelog_entry(
+    existing: &str,
+    heading: &str,
+    changes: &[SpecChange],
+) -> String {
     let (title, rest) = match existing.strip_prefix("# Changelog\n") {
         Some(rest) => ("# Changelog\n", rest.trim_start_matches('\n')),
-        None => ("# Changelog\n", existing.as_str()),
+        None => ("# Changelog\n", existing),
     };
-    let mut entry = format!("## {date}\n");
+    let mut entry = format!("## {heading}\n");
     for change in changes {
         let r = &change.report;
         entry.push_str(&format!(
@@ -160,11 +186,11 @@ fn append_changelog(path: &Path, date: &str, changes: &[SpecChange]) -> Result<(
         }
     }
     let text = format!("{title}\n{entry}\n{rest}");
-    std::fs::write(path, text.trim_end().to_string() + "\n").map_err(|e| Error::io(path, e))
+    text.trim_end().to_string() + "\n"
 }
 
 /// Today's date in UTC, `YYYY-MM-DD`.
-fn today() -> String {
+pub(crate) fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())

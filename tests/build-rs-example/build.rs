@@ -1,5 +1,5 @@
 //! Generates the Bird Channels SDK from the repository's spec into `OUT_DIR` on every build
-//! where the spec changed (oagen prints `cargo:rerun-if-changed` for it).
+//! where the spec or its overlay changed (oagen prints `cargo:rerun-if-changed` for both).
 
 fn main() -> Result<(), oagen::Error> {
     oagen::Config::new()
@@ -11,5 +11,8 @@ fn main() -> Result<(), oagen::Error> {
         .map_type(oagen::MapType::HashMap)
         // Only the operations this application calls.
         .include_operations(&[oagen::Selector::OperationId("patchCall".into())])
+        // Fixes to the vendor's spec (OpenAPI Overlay 1.0.0): declares the path parameters
+        // Bird's template uses. Given before `compile`, it applies to the spec compiled.
+        .overlay("../../specs/bird/overlay.yaml")
         .compile(&["../../specs/bird/patch-call.json"])
 }

@@ -22,6 +22,12 @@ pub mod extensions {
     include!(concat!(env!("OUT_DIR"), "/extensions.rs"));
 }
 
+/// `fixtures/extensions.yaml` with `fixtures/extensions-overlay.yaml` applied
+/// (`Config::overlay` in `build.rs`): extensions an overlay adds or replaces.
+pub mod extensions_overlaid {
+    include!(concat!(env!("OUT_DIR"), "/extensions_overlaid.rs"));
+}
+
 /// `fixtures/lossless.yaml`: the rules that keep every valid instance of a schema.
 pub mod lossless {
     include!(concat!(env!("OUT_DIR"), "/lossless.rs"));

@@ -49,3 +49,20 @@ fn methods_and_arguments_follow_the_extensions() {
     drop(client.create(&body));
     drop(client.all());
 }
+
+/// `fixtures/extensions-overlay.yaml` (applied by `build.rs` with `Config::overlay`) renames
+/// the list method over the spec's `x-speakeasy-name-override`, renames `thing_v2` `Item`,
+/// and replaces the enum's variant names; the spec file is the same as `extensions`'.
+#[test]
+fn an_overlay_adds_and_replaces_extensions() {
+    use oagen_tests::extensions_overlaid::{client::Client, types};
+    let client = Client::with_base_url("http://127.0.0.1:9");
+    let call: oagen_tests::runtime::Call<'_, Vec<types::Item>, _> = client.list_everything();
+    drop(call);
+    let item: types::Item = serde_json::from_value(json!({"id": "i", "state": "done"})).unwrap();
+    assert_eq!(item.state, Some(types::State::Over));
+    assert_eq!(
+        serde_json::to_value(types::State::Working).unwrap(),
+        json!("in-progress")
+    );
+}

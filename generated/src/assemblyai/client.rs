@@ -358,7 +358,7 @@ impl Client {
         transcript_id: &str,
         subtitle_format: types::SubtitleFormat,
         chars_per_caption: Option<i64>,
-    ) -> runtime::Call<'_, runtime::Bytes, GetSubtitlesError> {
+    ) -> runtime::Call<'_, String, GetSubtitlesError> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/{subtitle_format}",
@@ -384,7 +384,7 @@ impl Client {
             request,
             |response| {
                 match response.status().as_u16() {
-                    200 => response.bytes(),
+                    200 => response.text(),
                     400 => Err(response.error_json(GetSubtitlesError::Status400)),
                     401 => Err(response.error_json(GetSubtitlesError::Status401)),
                     404 => Err(response.error_json(GetSubtitlesError::Status404)),

@@ -98,6 +98,12 @@ impl Client {
     ///
     /// `PATCH /workspaces/{workspaceId}/channels/{channelId}/calls/{callId}` (operation `patchCall`).
     ///
+    /// - `workspace_id`: The workspace's id.
+    ///
+    /// - `channel_id`: The voice channel's id.
+    ///
+    /// - `call_id`: The call's id.
+    ///
     /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
     ///
     /// # Errors

@@ -1173,7 +1173,7 @@ impl Client {
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
     pub fn metrics_metrics_get(
         &self,
-    ) -> runtime::Call<'_, ::serde_json::Value, ::std::convert::Infallible> {
+    ) -> runtime::Call<'_, String, ::std::convert::Infallible> {
         let request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/metrics",
@@ -1184,7 +1184,7 @@ impl Client {
             request,
             |response| {
                 match response.status().as_u16() {
-                    200 => response.json(),
+                    200 => response.text(),
                     _ => Err(response.unexpected()),
                 }
             },

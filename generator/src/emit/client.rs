@@ -935,6 +935,7 @@ fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec
                 let pat = status_pattern(r.status);
                 let expr = match (&success, &r.kind) {
                     (Success::Bytes, _) => quote!(#response.bytes()),
+                    (Success::Text, _) => quote!(#response.text()),
                     (Success::Unit, _) => quote!(#response.empty()),
                     (Success::OptionalJson(_), BodyKind::Empty) => quote!(Ok(None)),
                     (Success::OptionalJson(_), _) => quote!(#response.json().map(Some)),

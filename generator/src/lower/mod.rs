@@ -531,7 +531,7 @@ impl Lowering<'_> {
                 let shape = self.lower_use(schema, &schema_pointer, &format!("{hint}Request"));
                 kind = BodyKind::Form(shape.ty);
             }
-        } else if kind == BodyKind::Bytes && media.starts_with("text/") {
+        } else if kind == BodyKind::Bytes && is_text(&media) {
             kind = BodyKind::Text;
         } else if kind == BodyKind::Bytes && media == "multipart/form-data" {
             let schema_pointer =
@@ -620,7 +620,11 @@ impl Lowering<'_> {
                 self.lower_events(&response.content, &pointer, &format!("{hint}{suffix}Event"));
             let mut content = response.content.clone();
             content.retain(|media_type, _| !events::is_event_stream(media_type));
-            let (_, kind) = self.lower_content(&content, &pointer, &format!("{hint}{suffix}"));
+            let (media, mut kind) =
+                self.lower_content(&content, &pointer, &format!("{hint}{suffix}"));
+            if kind == BodyKind::Bytes && is_text(&media) {
+                kind = BodyKind::Text;
+            }
             out.push(Response {
                 status,
                 kind,
@@ -706,6 +710,14 @@ fn form_fields(object: &serde_json::Map<String, Value>) -> Vec<FormField> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A `text/*` media type read as a string: not `text/event-stream` (a stream of events,
+/// not one text) and not `text/json` (JSON).
+fn is_text(media_type: &str) -> bool {
+    let media = media_type.split(';').next().unwrap_or_default().trim();
+    let media = media.to_ascii_lowercase();
+    media.starts_with("text/") && media != "text/event-stream" && media != "text/json"
 }
 
 /// `application/json`, `application/problem+json`, `*/*` with a JSON schema, …
