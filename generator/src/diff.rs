@@ -472,8 +472,8 @@ fn field_type(api: &Api, f: &Field) -> String {
     }
     match (f.required, f.nullable) {
         (true, false) => base,
-        (true, true) | (false, false) => format!("Option<{base}>"),
-        (false, true) => format!("Option<Option<{base}>>"),
+        _ if f.tri_state() => format!("Option<Option<{base}>>"),
+        _ => format!("Option<{base}>"),
     }
 }
 
@@ -1355,8 +1355,8 @@ impl Cx<'_> {
     fn structs(&mut self, def: &TypeDef, x: &Struct, y: &Struct, usage: Usage) {
         let (oa, na) = (self.old.api, self.new.api);
         let ty = &def.name.rust;
-        if x.closed != y.closed {
-            let why = if y.closed {
+        if x.strict() != y.strict() {
+            let why = if y.strict() {
                 "unknown properties are now rejected when deserializing; code compiles unchanged"
             } else {
                 "unknown properties are now accepted when deserializing; code compiles unchanged"
@@ -1365,8 +1365,8 @@ impl Cx<'_> {
                 Change::new(ChangeKind::Changed, Item::Type)
                     .ty(def)
                     .shapes(
-                        Some(format!("closed: {}", x.closed)),
-                        Some(format!("closed: {}", y.closed)),
+                        Some(format!("closed: {}", x.strict())),
+                        Some(format!("closed: {}", y.strict())),
                     )
                     .breaking(false, why),
             );

@@ -939,7 +939,7 @@ fn emit_setter(p: &ParamSurface<'_>, setter: &str) -> TokenStream {
 fn as_option(f: &Field, expr: TokenStream) -> TokenStream {
     match (f.required, f.nullable) {
         (true, false) => quote!(Some(#expr)),
-        (false, true) => quote!(#expr.flatten()),
+        _ if f.tri_state() => quote!(#expr.flatten()),
         _ => expr,
     }
 }

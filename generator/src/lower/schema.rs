@@ -1319,6 +1319,7 @@ impl Lowering<'_> {
                 default: None,
                 flatten: false,
                 undefined: false,
+                read_only: false,
                 docs: Docs {
                     notes: vec![
                         "Listed in `required` but not described in `properties`: any JSON value."
@@ -1339,6 +1340,7 @@ impl Lowering<'_> {
                 closed,
                 additional,
                 rule: None,
+                usage: Usage::default(),
             }),
             nullable,
             omittable: false,
@@ -1432,6 +1434,7 @@ impl Lowering<'_> {
                     default: None,
                     flatten: true,
                     undefined: false,
+                read_only: false,
                     docs: docs_of(prop, None),
                     origin: Origin::new(self.file, prop_pointer),
                 });
@@ -1484,6 +1487,7 @@ impl Lowering<'_> {
             default,
             flatten: false,
             undefined: shape.omittable,
+            read_only: false,
             docs,
             origin: Origin::new(self.file, prop_pointer),
         }
