@@ -391,7 +391,7 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
 
-        pub use client::Client;
+        pub use client::*;
         pub use runtime::Error;
     }
 }
@@ -410,7 +410,7 @@ pub fn single_file(module: &Module) -> TokenStream {
         pub mod client {
             #client
         }
-        pub use client::Client;
+        pub use client::*;
         pub use runtime::Error;
     }
 }

@@ -925,6 +925,10 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
         [
             "new",
             "with_base_url",
+            "with_user_agent",
+            "with_server",
+            "from_env",
+            "from_env_prefixed",
             "with_http_client",
             "with_timeout",
             "with_connect_timeout",
@@ -944,7 +948,13 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
     for scheme in &mut api.security_schemes {
         let (field, _) = fields.claim(&naming::snake_name(&scheme.name.wire, "credential"));
         scheme.name.rust = field;
-        methods.claim(&format!("with_{}", scheme.name.rust));
+    }
+    for (scheme, credential) in api
+        .security_schemes
+        .iter()
+        .zip(crate::surface::credentials(api))
+    {
+        methods.claim(&credential.setter);
         if matches!(
             scheme.kind,
             SecurityKind::OAuth2 {
@@ -952,7 +962,7 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
                 ..
             }
         ) {
-            methods.claim(&format!("with_{}_client_credentials", scheme.name.rust));
+            methods.claim(&format!("{}_client_credentials", credential.setter));
         }
     }
     // Names the spec asks for (extensions) are claimed before derived ones.
