@@ -1405,11 +1405,13 @@ impl Agent {
     /// Sets `deepgram_keywords`.
     pub fn deepgram_keywords(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, AgentDeepgramKeywordsValue>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<AgentDeepgramKeywordsValue>),
         >,
     ) -> Self {
-        self.deepgram_keywords = Some(value.into());
+        self.deepgram_keywords = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -1995,11 +1997,13 @@ impl AgentParams {
     /// Sets `deepgram_keywords`.
     pub fn deepgram_keywords(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, AgentParamsDeepgramKeywordsValue>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<AgentParamsDeepgramKeywordsValue>),
         >,
     ) -> Self {
-        self.deepgram_keywords = Some(Some(value.into()));
+        self.deepgram_keywords = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
         self
     }
 
@@ -2068,6 +2072,42 @@ impl From<::uuid::Uuid> for AgentParamsActionsItem {
 impl From<ActionParamsRequest> for AgentParamsActionsItem {
     fn from(value: ActionParamsRequest) -> Self {
         Self::Union(value)
+    }
+}
+
+impl From<TransferCallActionParams> for AgentParamsActionsItem {
+    fn from(value: TransferCallActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<EndConversationActionParams> for AgentParamsActionsItem {
+    fn from(value: EndConversationActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<DtmfActionParams> for AgentParamsActionsItem {
+    fn from(value: DtmfActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<AddToConferenceActionParams> for AgentParamsActionsItem {
+    fn from(value: AddToConferenceActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<SetHoldActionParams> for AgentParamsActionsItem {
+    fn from(value: SetHoldActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<ExternalActionParams> for AgentParamsActionsItem {
+    fn from(value: ExternalActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
     }
 }
 
@@ -2270,6 +2310,36 @@ impl From<::uuid::Uuid> for AgentParamsVoice {
 impl From<VoiceParamsRequest> for AgentParamsVoice {
     fn from(value: VoiceParamsRequest) -> Self {
         Self::Union(value)
+    }
+}
+
+impl From<AzureVoiceParams> for AgentParamsVoice {
+    fn from(value: AzureVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<RimeVoiceParams> for AgentParamsVoice {
+    fn from(value: RimeVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<ElevenLabsVoiceParams> for AgentParamsVoice {
+    fn from(value: ElevenLabsVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<PlayHtVoiceParams> for AgentParamsVoice {
+    fn from(value: PlayHtVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<VocodeVoiceParams> for AgentParamsVoice {
+    fn from(value: VocodeVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
     }
 }
 
@@ -2705,11 +2775,13 @@ impl AgentUpdateParams {
     /// Sets `deepgram_keywords`.
     pub fn deepgram_keywords(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, AgentUpdateParamsDeepgramKeywordsValue>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<AgentUpdateParamsDeepgramKeywordsValue>),
         >,
     ) -> Self {
-        self.deepgram_keywords = Some(Some(value.into()));
+        self.deepgram_keywords = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
         self
     }
 
@@ -2772,6 +2844,42 @@ impl From<::uuid::Uuid> for AgentUpdateParamsActionsItem {
 impl From<ActionUpdateParamsRequest> for AgentUpdateParamsActionsItem {
     fn from(value: ActionUpdateParamsRequest) -> Self {
         Self::Union(value)
+    }
+}
+
+impl From<TransferCallActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: TransferCallActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<EndConversationActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: EndConversationActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<DtmfActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: DtmfActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<AddToConferenceActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: AddToConferenceActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<SetHoldActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: SetHoldActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<ExternalActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: ExternalActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
     }
 }
 
@@ -2974,6 +3082,36 @@ impl From<::uuid::Uuid> for AgentUpdateParamsVoice {
 impl From<VoiceUpdateParamsRequest> for AgentUpdateParamsVoice {
     fn from(value: VoiceUpdateParamsRequest) -> Self {
         Self::Union(value)
+    }
+}
+
+impl From<AzureVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: AzureVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<RimeVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: RimeVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<ElevenLabsVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: ElevenLabsVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<PlayHtVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: PlayHtVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<VocodeVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: VocodeVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
     }
 }
 
@@ -3707,9 +3845,11 @@ impl Call {
     /// Sets `context`.
     pub fn context(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.context = Some(value.into());
+        self.context = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -3731,9 +3871,11 @@ impl Call {
     /// Sets `telephony_params`.
     pub fn telephony_params(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.telephony_params = Some(value.into());
+        self.telephony_params = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 }
@@ -4636,14 +4778,16 @@ impl CreateCallAgentParams {
     /// Sets `deepgram_keywords`.
     pub fn deepgram_keywords(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<
-                String,
-                CreateCallAgentParamsDeepgramKeywordsValue,
-            >,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                impl Into<CreateCallAgentParamsDeepgramKeywordsValue>,
+            ),
         >,
     ) -> Self {
-        self.deepgram_keywords = Some(Some(value.into()));
+        self.deepgram_keywords = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
         self
     }
 
@@ -4815,9 +4959,11 @@ impl CreateCallRequest {
     /// Sets `context`.
     pub fn context(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.context = Some(Some(value.into()));
+        self.context = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
         self
     }
 
@@ -4830,9 +4976,11 @@ impl CreateCallRequest {
     /// Sets `telephony_params`.
     pub fn telephony_params(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.telephony_params = Some(Some(value.into()));
+        self.telephony_params = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
         self
     }
 
@@ -6770,11 +6918,13 @@ impl NormalizedAgent {
     /// Sets `deepgram_keywords`.
     pub fn deepgram_keywords(
         mut self,
-        value: impl Into<
-            ::std::collections::BTreeMap<String, NormalizedAgentDeepgramKeywordsValue>,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<NormalizedAgentDeepgramKeywordsValue>),
         >,
     ) -> Self {
-        self.deepgram_keywords = Some(value.into());
+        self.deepgram_keywords = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -7076,9 +7226,11 @@ impl NormalizedCall {
     /// Sets `context`.
     pub fn context(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.context = Some(value.into());
+        self.context = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -7100,9 +7252,11 @@ impl NormalizedCall {
     /// Sets `telephony_params`.
     pub fn telephony_params(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.telephony_params = Some(value.into());
+        self.telephony_params = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 }
@@ -7287,9 +7441,11 @@ impl NormalizedPhoneNumber {
     /// Sets `example_context`.
     pub fn example_context(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.example_context = Some(value.into());
+        self.example_context = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -7636,9 +7792,11 @@ impl PhoneNumber {
     /// Sets `example_context`.
     pub fn example_context(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.example_context = Some(value.into());
+        self.example_context = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
         self
     }
 
@@ -10406,9 +10564,11 @@ impl UpdateNumberRequest {
     /// Sets `example_context`.
     pub fn example_context(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.example_context = Some(Some(value.into()));
+        self.example_context = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
         self
     }
 

@@ -176,7 +176,8 @@ fn construction<'a>(api: &Api, s: &'a Struct) -> Construction<'a> {
 }
 
 /// The argument type and conversion of a value for `ty`: arrays take any iterable of items
-/// convertible to the item type, other values anything `Into` the type.
+/// convertible to the item type, maps any iterable of (key, value) pairs, other values
+/// anything `Into` the type.
 fn into_arg(api: &Api, ty: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     match ty {
         TypeRef::Array(item) => {
@@ -184,6 +185,13 @@ fn into_arg(api: &Api, ty: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream
             (
                 quote!(impl IntoIterator<Item = impl Into<#item>>),
                 quote!(#value.into_iter().map(Into::into).collect()),
+            )
+        }
+        TypeRef::Map(item) => {
+            let item = rust_type(api, item, Scope::Types);
+            (
+                quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#item>)>),
+                quote!(#value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
             )
         }
         _ => {
@@ -603,27 +611,72 @@ fn variant_froms<'a>(
             other => other,
         }
     };
-    let variants: Vec<(&Name, &TypeRef, String)> = variants
-        .map(|(n, ty)| {
-            let key = rust_type(api, &resolve(ty), Scope::Types).to_string();
-            (n, ty, key)
-        })
-        .collect();
-    let impls = variants.iter().filter(|(_, _, key)| {
-        variants.iter().filter(|(_, _, k)| k == key).count() == 1
-            && *key != name.to_string()
+    // Each variant's own type, then (one level down) the variant types of a variant that is
+    // itself a union: `Outer::V(Inner::from(value))`.
+    struct Source<'a> {
+        variant: &'a Name,
+        ty: TypeRef,
+        inner: Option<proc_macro2::Ident>,
+        key: String,
+    }
+    let key = |ty: &TypeRef| rust_type(api, &resolve(ty), Scope::Types).to_string();
+    let variants: Vec<(&Name, &TypeRef)> = variants.collect();
+    let mut sources: Vec<Source> = Vec::new();
+    for (n, ty) in &variants {
+        sources.push(Source {
+            variant: n,
+            ty: (*ty).clone(),
+            inner: None,
+            key: key(ty),
+        });
+    }
+    for (n, ty) in &variants {
+        let TypeRef::Named(id) = resolve(ty) else {
+            continue;
+        };
+        let inner: Vec<&TypeRef> = match &api.types[id.0].kind {
+            TypeKind::Tagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            _ => continue,
+        };
+        let inner_name = ident(&api.types[id.0].name.rust);
+        let inner_keys: Vec<String> = inner.iter().map(|t| key(t)).collect();
+        for t in inner {
+            let k = key(t);
+            if inner_keys.iter().filter(|o| **o == k).count() != 1 {
+                continue; // the inner union has no `From` for it either
+            }
+            sources.push(Source {
+                variant: n,
+                ty: t.clone(),
+                inner: Some(inner_name.clone()),
+                key: key(t),
+            });
+        }
+    }
+    let own = name.to_string();
+    let impls = sources.iter().filter(|s| {
+        let rivals = sources
+            .iter()
+            .filter(|o| o.key == s.key && (s.inner.is_some() || o.inner.is_none()))
+            .count();
+        rivals == 1 && s.key != own
     });
-    let impls = impls.map(|(n, ty, _)| {
-        let variant = ident(&n.rust);
-        let (from, wrap) = match ty {
+    let impls = impls.map(|s| {
+        let variant = ident(&s.variant.rust);
+        let (from, value) = match &s.ty {
+            TypeRef::Boxed(id) if s.inner.is_some() => {
+                (rust_type(api, &TypeRef::Named(*id), Scope::Types), quote!(value))
+            }
             TypeRef::Boxed(id) => (
                 rust_type(api, &TypeRef::Named(*id), Scope::Types),
-                quote!(Self::#variant(Box::new(value))),
+                quote!(Box::new(value)),
             ),
-            _ => (
-                rust_type(api, ty, Scope::Types),
-                quote!(Self::#variant(value)),
-            ),
+            ty => (rust_type(api, ty, Scope::Types), quote!(value)),
+        };
+        let wrap = match &s.inner {
+            Some(inner) => quote!(Self::#variant(#inner::from(#value))),
+            None => quote!(Self::#variant(#value)),
         };
         quote! {
             impl From<#from> for #name {
