@@ -302,7 +302,7 @@ fn uses_types(api: &Api) -> bool {
 }
 
 /// The `Server` enum (a typed choice among the spec's `servers`, with their variables) and
-/// `Client::for_server`, when the spec offers a choice: several servers, or variables.
+/// `Client::with_server`, when the spec offers a choice: several servers, or variables.
 fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
     let choice = api.servers.len() > 1 || api.servers.iter().any(|s| !s.variables.is_empty());
     if !choice {
