@@ -2019,7 +2019,11 @@ components:
         assert_eq!(c.new.as_deref(), Some("i64 (required)"));
         assert!(c.breaking);
         assert!(c.reason.contains("sent in requests"), "{}", c.reason);
-        assert!(c.reason.contains("NewPet::new` now takes `age`"), "{}", c.reason);
+        assert!(
+            c.reason.contains("NewPet::new` now takes `age`"),
+            "{}",
+            c.reason
+        );
     }
 
     #[test]

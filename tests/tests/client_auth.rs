@@ -15,7 +15,8 @@ async fn basic_auth_is_base64_of_user_and_password() {
         .expect(1)
         .mount(&server)
         .await;
-    auth::Client::new().with_base_url(server.uri())
+    auth::Client::new()
+        .with_base_url(server.uri())
         .with_basic_auth("user", "pass")
         .with_basic()
         .await
@@ -32,7 +33,8 @@ async fn an_api_key_in_a_cookie_is_sent_as_a_cookie() {
         .expect(1)
         .mount(&server)
         .await;
-    auth::Client::new().with_base_url(server.uri())
+    auth::Client::new()
+        .with_base_url(server.uri())
         .with_api_key("abc")
         .with_cookie()
         .await
@@ -60,8 +62,9 @@ async fn oauth2_client_credentials_fetches_one_token_and_reuses_it() {
         .expect(2)
         .mount(&server)
         .await;
-    let client =
-        auth::Client::new().with_base_url(server.uri()).with_oauth2_client_credentials("app", "s3cret");
+    let client = auth::Client::new()
+        .with_base_url(server.uri())
+        .with_oauth2_client_credentials("app", "s3cret");
     client.with_oauth().await.unwrap();
     client.with_oauth().await.unwrap();
     assert!(!format!("{client:?}").contains("s3cret"));
@@ -82,7 +85,8 @@ async fn an_operation_with_empty_security_sends_no_credentials() {
         .expect(1)
         .mount(&server)
         .await;
-    auth::Client::new().with_base_url(server.uri())
+    auth::Client::new()
+        .with_base_url(server.uri())
         .with_basic_auth("user", "pass")
         .public()
         .await

@@ -26,7 +26,8 @@ async fn a_positional_method_sends_parameters_named_like_its_locals() {
         .mount(&server)
         .await;
     let note = types::Note::default().text("hi");
-    let got = Client::new().with_base_url(server.uri())
+    let got = Client::new()
+        .with_base_url(server.uri())
         .with_bearer_token("secret")
         .positional(
             "c-1",
@@ -69,7 +70,8 @@ async fn a_builder_sends_parameters_named_like_its_locals_and_methods() {
         .expect(1)
         .mount(&server)
         .await;
-    let got = Client::new().with_base_url(server.uri())
+    let got = Client::new()
+        .with_base_url(server.uri())
         .with_bearer_token("secret")
         .builder("c-2", "req")
         .response("resp")

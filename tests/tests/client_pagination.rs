@@ -41,7 +41,9 @@ async fn a_three_page_listing_streams_every_item_lazily() {
     mount_page(&server, 1, vec![1, 2], true).await;
     mount_page(&server, 2, vec![3, 4], true).await;
     mount_page(&server, 3, vec![5], false).await;
-    let client = vocode::Client::new().with_base_url(server.uri()).with_bearer_token("tok");
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("tok");
 
     let mut stream = client.list_calls().size(2).stream();
     let first = stream.next().await.unwrap().unwrap();
@@ -75,7 +77,8 @@ async fn an_error_ends_the_stream_after_being_yielded() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let client = vocode::Client::new().with_base_url(server.uri())
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
         .with_bearer_token("tok")
         .with_retry(RetryPolicy::never());
     let results: Vec<_> = client.list_calls().size(2).stream().collect().await;
@@ -95,7 +98,9 @@ async fn an_error_ends_the_stream_after_being_yielded() {
 async fn an_empty_first_page_ends_at_once() {
     let server = MockServer::start().await;
     mount_page(&server, 1, vec![], true).await;
-    let client = vocode::Client::new().with_base_url(server.uri()).with_bearer_token("tok");
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("tok");
     let results: Vec<_> = client.list_calls().size(2).stream().collect().await;
     assert!(results.is_empty());
 }
@@ -309,7 +314,8 @@ mod kinds {
             )
             .mount(&server)
             .await;
-        let client = Client::new().with_base_url(server.uri())
+        let client = Client::new()
+            .with_base_url(server.uri())
             .with_retry(oagen_tests::client_pagination::runtime::RetryPolicy::never());
         let results: Vec<_> = client.list_by_link().stream().collect().await;
         assert_eq!(results.len(), 2);

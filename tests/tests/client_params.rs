@@ -22,7 +22,8 @@ async fn parameters_of_every_location_and_style_are_encoded() {
     let filter = types::GetItemFilter::default()
         .status("paid & due")
         .created(types::GetItemFilterCreated::default().gte(5));
-    let response = Client::new().with_base_url(server.uri())
+    let response = Client::new()
+        .with_base_url(server.uri())
         .get_item("a/b c")
         .tags(vec!["x y".to_string(), "z".to_string()])
         .ids(vec![1, 2, 3])
@@ -53,7 +54,8 @@ async fn absent_optional_parameters_are_not_sent() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
         .mount(&server)
         .await;
-    Client::new().with_base_url(server.uri())
+    Client::new()
+        .with_base_url(server.uri())
         .get_item("1")
         .await
         .unwrap();
@@ -86,7 +88,8 @@ async fn form_bodies_use_bracket_notation_for_nested_values() {
         )
         .metadata([("order_id".to_string(), "6735".to_string())])
         .expand(["customer", "invoice"]);
-    Client::new().with_base_url(server.uri())
+    Client::new()
+        .with_base_url(server.uri())
         .create_charge(&body)
         .await
         .unwrap();

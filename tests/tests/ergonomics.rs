@@ -23,9 +23,12 @@ fn a_closed_response_type_ignores_a_property_added_later() {
     let call: bird::types::Call = serde_json::from_value(call_with_new_fields()).unwrap();
     assert_eq!(call.from, "+351910648518");
     // A type only sent in requests stays strict.
-    let err = serde_json::from_value::<bird::types::PatchCall>(json!({"addedLater": 1}))
-        .unwrap_err();
-    assert!(err.to_string().contains("unknown field `addedLater`"), "{err}");
+    let err =
+        serde_json::from_value::<bird::types::PatchCall>(json!({"addedLater": 1})).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown field `addedLater`"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -37,9 +40,11 @@ async fn a_call_and_an_error_body_with_a_new_field_still_decode() {
         .mount(&server)
         .await;
     Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(
-            json!({"code": "NotFound", "message": "no call", "addedLater": true}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(
+                json!({"code": "NotFound", "message": "no call", "addedLater": true}),
+            ),
+        )
         .mount(&server)
         .await;
     let client = bird::Client::new().with_base_url(server.uri());
@@ -83,9 +88,15 @@ fn a_vocode_agent_is_one_expression() {
 #[test]
 fn nullable_fields_of_request_types_can_send_an_explicit_null() {
     let update = vocode::types::AgentUpdateParams::default().name_null();
-    assert_eq!(serde_json::to_value(&update).unwrap(), json!({"name": null}));
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"name": null})
+    );
     let update = vocode::types::AgentUpdateParams::default().name("Ada");
-    assert_eq!(serde_json::to_value(&update).unwrap(), json!({"name": "Ada"}));
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"name": "Ada"})
+    );
     assert_eq!(
         serde_json::to_value(vocode::types::AgentUpdateParams::default()).unwrap(),
         json!({})
@@ -114,7 +125,7 @@ fn a_union_converts_from_each_variant() {
 
 #[test]
 fn bird_call_flow_needs_no_option_wrapping() {
-    use bird::types::{CallFlowCommand, CallFlowCommandCommand as Command, Pause, PatchCall};
+    use bird::types::{CallFlowCommand, CallFlowCommandCommand as Command, PatchCall, Pause};
     let patch = PatchCall::default().call_flow([
         CallFlowCommand::new(Command::Ringing(None)),
         CallFlowCommand::new(Command::Pause(Some(Pause::default().pause_seconds(2)))),
@@ -176,7 +187,9 @@ async fn a_client_reads_its_credential_and_base_url_from_the_environment() {
     // A prefix of this test's own, so no other test sees the variables.
     let missing = fluents::Client::from_env_prefixed("OAGEN_TEST_ERGONOMICS").unwrap_err();
     assert_eq!(missing.variables, ["OAGEN_TEST_ERGONOMICS_API_KEY"]);
-    assert!(missing.to_string().contains("OAGEN_TEST_ERGONOMICS_API_KEY"));
+    assert!(missing
+        .to_string()
+        .contains("OAGEN_TEST_ERGONOMICS_API_KEY"));
     // SAFETY: no other test reads or writes these variables.
     unsafe {
         std::env::set_var("OAGEN_TEST_ERGONOMICS_API_KEY", "from-env");

@@ -432,21 +432,24 @@ async fn every_operation_against_prism() {
     let mut report = Report {
         ..Report::default()
     };
-    let vocode = vocode::Client::new().with_base_url(&vocode_server.base_url)
+    let vocode = vocode::Client::new()
+        .with_base_url(&vocode_server.base_url)
         .with_bearer_token("test-api-key")
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
     vocode_operations(&mut report, &vocode).await;
     let vocode_calls = report.calls;
 
-    let fluents = fluents::Client::new().with_base_url(&fluents_server.base_url)
+    let fluents = fluents::Client::new()
+        .with_base_url(&fluents_server.base_url)
         .with_bearer_token("test-api-key")
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
     fluents_operations(&mut report, &fluents).await;
     let fluents_calls = report.calls - vocode_calls;
 
-    let bird = bird::Client::new().with_base_url(&bird_server.base_url)
+    let bird = bird::Client::new()
+        .with_base_url(&bird_server.base_url)
         .with_authorization("test-access-key")
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
@@ -885,7 +888,8 @@ async fn bird_operations(r: &mut Report, c: &bird::Client) {
 // ---------------------------------------------------------------------------------------------
 
 async fn controls(r: &mut Report, vocode_url: &str) {
-    let anonymous = vocode::Client::new().with_base_url(vocode_url)
+    let anonymous = vocode::Client::new()
+        .with_base_url(vocode_url)
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
     match anonymous.get_usage().await {
@@ -895,7 +899,8 @@ async fn controls(r: &mut Report, vocode_url: &str) {
             format!("expected Prism's 401, got {other:?}"),
         ),
     }
-    let client = vocode::Client::new().with_base_url(vocode_url)
+    let client = vocode::Client::new()
+        .with_base_url(vocode_url)
         .with_bearer_token("test-api-key")
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());

@@ -195,7 +195,10 @@ fn undefined_s_own_value_an_empty_object_reads_as_absent() {
 fn an_empty_action_config_is_a_real_value() {
     let params: vocode::types::DtmfActionUpdateParams =
         round_trip(&json!({"type": "action_dtmf", "config": {}}));
-    assert_eq!(params.config, Some(vocode::types::EmptyActionConfig::default()));
+    assert_eq!(
+        params.config,
+        Some(vocode::types::EmptyActionConfig::default())
+    );
 }
 
 // --- Nullability in every spelling, three states for optional + nullable ------------------

@@ -4,8 +4,8 @@
 use super::{doc_attrs, doc_lines, ident, Scope};
 use crate::ir::*;
 use crate::surface::{
-    credentials, variant_ident, BuilderNames, Form, OperationSurface, Pages, PagesEnd, PagesKind, ParamSurface,
-    Passing, RustType, StatusEnum,
+    credentials, variant_ident, BuilderNames, Form, OperationSurface, Pages, PagesEnd, PagesKind,
+    ParamSurface, Passing, RustType, StatusEnum,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -219,26 +219,37 @@ fn credential_setters(api: &Api) -> Vec<TokenStream> {
 fn emit_from_env(api: &Api) -> TokenStream {
     let creds = credentials(api);
     let mut looked: Vec<String> = Vec::new();
-    let reads = api.security_schemes.iter().zip(&creds).filter(|(_, c)| !c.env.is_empty()).map(|(s, c)| {
-        let setter = ident(&c.setter);
-        looked.extend(c.env.iter().map(|v| format!("`{{PREFIX}}_{v}`")));
-        let vars: Vec<&String> = c.env.iter().collect();
-        let names: Vec<proc_macro2::Ident> = (0..vars.len()).map(|i| format_ident!("v{}", i)).collect();
-        let call = match &s.kind {
-            SecurityKind::OAuth2 { token_url: Some(_), .. } => {
-                let cc = format_ident!("{}_client_credentials", setter);
-                quote!(client.#cc(#(#names),*))
+    let reads = api
+        .security_schemes
+        .iter()
+        .zip(&creds)
+        .filter(|(_, c)| !c.env.is_empty())
+        .map(|(s, c)| {
+            let setter = ident(&c.setter);
+            looked.extend(c.env.iter().map(|v| format!("`{{PREFIX}}_{v}`")));
+            let vars: Vec<&String> = c.env.iter().collect();
+            let names: Vec<proc_macro2::Ident> =
+                (0..vars.len()).map(|i| format_ident!("v{}", i)).collect();
+            let call = match &s.kind {
+                SecurityKind::OAuth2 {
+                    token_url: Some(_), ..
+                } => {
+                    let cc = format_ident!("{}_client_credentials", setter);
+                    quote!(client.#cc(#(#names),*))
+                }
+                SecurityKind::OAuth2 { .. } => {
+                    quote!(client.#setter(runtime::Secret::new(#(#names),*)))
+                }
+                _ => quote!(client.#setter(#(#names),*)),
+            };
+            quote! {
+                if let (#(Some(#names),)*) = (#(runtime::env_var(&prefix, #vars),)*) {
+                    client = #call;
+                    found = true;
+                }
             }
-            SecurityKind::OAuth2 { .. } => quote!(client.#setter(runtime::Secret::new(#(#names),*))),
-            _ => quote!(client.#setter(#(#names),*)),
-        };
-        quote! {
-            if let (#(Some(#names),)*) = (#(runtime::env_var(&prefix, #vars),)*) {
-                client = #call;
-                found = true;
-            }
-        }
-    }).collect::<Vec<_>>();
+        })
+        .collect::<Vec<_>>();
     let any = !reads.is_empty();
     let check = any.then(|| {
         let vars = creds.iter().flat_map(|c| &c.env);

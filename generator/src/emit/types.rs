@@ -665,9 +665,10 @@ fn variant_froms<'a>(
     let impls = impls.map(|s| {
         let variant = ident(&s.variant.rust);
         let (from, value) = match &s.ty {
-            TypeRef::Boxed(id) if s.inner.is_some() => {
-                (rust_type(api, &TypeRef::Named(*id), Scope::Types), quote!(value))
-            }
+            TypeRef::Boxed(id) if s.inner.is_some() => (
+                rust_type(api, &TypeRef::Named(*id), Scope::Types),
+                quote!(value),
+            ),
             TypeRef::Boxed(id) => (
                 rust_type(api, &TypeRef::Named(*id), Scope::Types),
                 quote!(Box::new(value)),

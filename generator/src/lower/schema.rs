@@ -1434,7 +1434,7 @@ impl Lowering<'_> {
                     default: None,
                     flatten: true,
                     undefined: false,
-                read_only: false,
+                    read_only: false,
                     docs: docs_of(prop, None),
                     origin: Origin::new(self.file, prop_pointer),
                 });
