@@ -36,17 +36,19 @@
 //!   `match`es must handle it), removed, or holds another type.
 //! - **Types**: removing a type or changing its kind (struct, enum, union, alias) is breaking;
 //!   a new type is not.
-//! - **Fields**: generated structs are plain structs with `pub` fields, so *any* new field,
-//!   required or optional, breaks code that builds the struct with a struct literal. Whether
-//!   users build a struct depends on which side of the wire it is on, decided from the *old*
-//!   spec (the code that may break was written against it): a type reachable from a request
-//!   body or parameter is an **input**, built by users, and a new field in it is breaking. A
-//!   type reachable only from responses is an **output**, only read by users, and a new field
-//!   in it is not breaking. A type no operation uses is treated as an input (users can only
-//!   have it by building it). A removed field, a field renamed in Rust or whose Rust type
-//!   changes (including between `T`, `Option<T>` and `Option<Option<T>>`, that is a change of
-//!   required or nullable) is breaking on either side. A change of requiredness that keeps the
-//!   Rust type, of `default`, or of `additionalProperties: false` is not.
+//! - **Fields**: generated structs are `#[non_exhaustive]`, built with `T::new(required…)`
+//!   (or `Default` when nothing is required) and one setter per optional field, so no user
+//!   code names every field. A new *required* field (not `null`able, not fixed by the spec) is
+//!   a new argument of `new` and breaks code that builds the struct; a new optional one is a
+//!   new setter and breaks nothing. Whether users build a struct depends on which side of the
+//!   wire it is on, decided from the *old* spec (the code that may break was written against
+//!   it): a type reachable from a request body or parameter is an **input**, built by users;
+//!   a type reachable only from responses is an **output**, only read by users, and no new
+//!   field in it is breaking. A type no operation uses is treated as an input. A removed
+//!   field, a field renamed in Rust or whose Rust type changes (between `T`, `Option<T>` and
+//!   `Option<Option<T>>`: an output type has no `Option<Option<T>>`, so there a nullability
+//!   change alone keeps the type) is breaking on either side. A change of requiredness that
+//!   keeps the Rust type, of `default`, or of `additionalProperties: false` is not.
 //! - **Enum values and union variants**: generated enums are exhaustive (none is
 //!   `#[non_exhaustive]` or has a catch-all variant), so a new value or variant breaks every
 //!   exhaustive `match`, on input and output types alike. A removed one, or a variant that
@@ -472,9 +474,17 @@ fn field_type(api: &Api, f: &Field) -> String {
     }
     match (f.required, f.nullable) {
         (true, false) => base,
-        (true, true) | (false, false) => format!("Option<{base}>"),
-        (false, true) => format!("Option<Option<{base}>>"),
+        _ if f.tri_state() => format!("Option<Option<{base}>>"),
+        _ => format!("Option<{base}>"),
     }
+}
+
+/// A field that is an argument of the struct's `new` (required, not `null`able, not fixed by
+/// the spec as a one-value enum), as emit decides.
+fn is_argument(api: &Api, f: &Field) -> bool {
+    let fixed = matches!(&f.ty, TypeRef::Named(id)
+        if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(e) if e.variants.len() == 1));
+    !fixed && (f.flatten || (f.required && !f.nullable))
 }
 
 fn field_shape(api: &Api, f: &Field) -> String {
@@ -1393,8 +1403,8 @@ impl Cx<'_> {
     fn structs(&mut self, def: &TypeDef, x: &Struct, y: &Struct, usage: Usage) {
         let (oa, na) = (self.old.api, self.new.api);
         let ty = &def.name.rust;
-        if x.closed != y.closed {
-            let why = if y.closed {
+        if x.strict() != y.strict() {
+            let why = if y.strict() {
                 "unknown properties are now rejected when deserializing; code compiles unchanged"
             } else {
                 "unknown properties are now accepted when deserializing; code compiles unchanged"
@@ -1403,18 +1413,29 @@ impl Cx<'_> {
                 Change::new(ChangeKind::Changed, Item::Type)
                     .ty(def)
                     .shapes(
-                        Some(format!("closed: {}", x.closed)),
-                        Some(format!("closed: {}", y.closed)),
+                        Some(format!("closed: {}", x.strict())),
+                        Some(format!("closed: {}", y.strict())),
                     )
                     .breaking(false, why),
             );
         }
-        let added_why = |field: &str| {
-            if usage.built() {
+        // Structs are `#[non_exhaustive]` and built with `new(required…)` (or `Default`) and
+        // setters: a new optional field (or one the spec fixes) is a new setter; only a new
+        // argument of `new` breaks code that builds the type.
+        let added_why = |field: &str, argument: bool| {
+            if usage.built() && argument {
                 (
                     true,
                     format!(
-                        "{}: struct literals must now set `{field}`",
+                        "{}: `{ty}::new` now takes `{field}` (and a type without required fields loses `Default`)",
+                        usage.describe(ty)
+                    ),
+                )
+            } else if usage.built() {
+                (
+                    false,
+                    format!(
+                        "{}; structs are `#[non_exhaustive]`, so a new optional field is only a new setter",
                         usage.describe(ty)
                     ),
                 )
@@ -1432,7 +1453,7 @@ impl Cx<'_> {
         for (a, b) in pairs {
             match (a, b) {
                 (None, Some(f)) => {
-                    let (breaking, why) = added_why(&f.name.rust);
+                    let (breaking, why) = added_why(&f.name.rust, is_argument(na, f));
                     self.push(
                         Change::new(ChangeKind::Added, Item::Field)
                             .ty(def)
@@ -1461,7 +1482,7 @@ impl Cx<'_> {
         };
         match (extra(oa, x), extra(na, y)) {
             (None, Some(t)) => {
-                let (breaking, why) = added_why("additional_properties");
+                let (breaking, why) = added_why("additional_properties", false);
                 self.push(
                     Change::new(ChangeKind::Added, Item::Field)
                         .ty(def)
@@ -2064,18 +2085,23 @@ components:
         assert_eq!(c.new.as_deref(), Some("i64 (required)"));
         assert!(c.breaking);
         assert!(c.reason.contains("sent in requests"), "{}", c.reason);
+        assert!(
+            c.reason.contains("NewPet::new` now takes `age`"),
+            "{}",
+            c.reason
+        );
     }
 
     #[test]
-    fn a_new_optional_field_in_a_request_type_breaks_struct_literals() {
+    fn a_new_optional_field_in_a_request_type_is_a_new_setter() {
         let r = report(&[(
             "kind: {$ref: '#/components/schemas/Kind'}",
             "kind: {$ref: '#/components/schemas/Kind'}\n        age: {type: integer}",
         )]);
         let c = only(&r, Item::Field, Some("age"));
         assert_eq!(c.new.as_deref(), Some("Option<i64> (optional)"));
-        assert!(c.breaking);
-        assert!(c.reason.contains("struct literals"), "{}", c.reason);
+        assert!(!c.breaking, "structs are #[non_exhaustive]: {}", c.reason);
+        assert!(c.reason.contains("non_exhaustive"), "{}", c.reason);
     }
 
     #[test]
@@ -2100,13 +2126,13 @@ components:
     }
 
     #[test]
-    fn a_new_field_in_a_type_no_operation_uses_breaks() {
+    fn a_new_optional_field_in_a_type_no_operation_uses_does_not_break() {
         let r = report(&[(
             "at: {type: string}",
             "at: {type: string}\n        by: {type: string}",
         )]);
         let c = only(&r, Item::Field, Some("by"));
-        assert!(c.breaking, "{r}");
+        assert!(!c.breaking, "{r}");
         assert!(c.reason.contains("used by no operation"), "{}", c.reason);
     }
 

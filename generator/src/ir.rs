@@ -477,6 +477,24 @@ pub struct Struct {
     /// How the struct was derived when it is not a plain object schema (e.g. merged from
     /// overlapping `anyOf` branches), for its documentation.
     pub rule: Option<String>,
+    /// Whether requests and/or responses reach it (set by lowering's usage pass).
+    pub usage: Usage,
+}
+
+impl Struct {
+    /// Rejects unknown properties: `additionalProperties: false` on a type only sent in
+    /// requests. A type read from responses ignores them whatever the spec says, so a
+    /// property the API adds later does not break a deployed client.
+    pub fn strict(&self) -> bool {
+        self.closed && !self.usage.output
+    }
+
+    /// Only read, never sent: its optional nullable properties are a plain `Option<T>`
+    /// (absent and `null` both read as `None`), since a reader cannot act on the difference.
+    /// A type no operation reaches counts as sent (tri-state).
+    pub fn read_only(&self) -> bool {
+        self.usage.output && !self.usage.input
+    }
 }
 
 /// One property of a [`Struct`].
@@ -497,10 +515,21 @@ pub struct Field {
     /// Omittable through FastAPI's `Undefined` sentinel, whose own value is `{}`: an empty
     /// object that the value type does not accept is read as absent.
     pub undefined: bool,
+    /// Its struct is only read from responses ([`Struct::read_only`], set by lowering's usage
+    /// pass): optional and nullable is a plain `Option<T>`, not `Option<Option<T>>`.
+    pub read_only: bool,
     /// Documentation.
     pub docs: Docs,
     /// The property schema.
     pub origin: Origin,
+}
+
+impl Field {
+    /// Optional, nullable and sent in requests: `Option<Option<T>>`, where `Some(None)` sends
+    /// `null` and `None` leaves the property out.
+    pub fn tri_state(&self) -> bool {
+        !self.required && self.nullable && !self.read_only && !self.flatten
+    }
 }
 
 /// A string enumeration.

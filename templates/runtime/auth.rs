@@ -84,3 +84,51 @@ fn base64(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// `Client::from_env` found no credential: the variables it read, none of them set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvError {
+    /// The variables read (`VOCODE_API_KEY`, …).
+    pub variables: Vec<String>,
+}
+
+impl EnvError {
+    /// The error for variables `{prefix}_{suffix}`.
+    pub fn new(prefix: &str, suffixes: &[&str]) -> Self {
+        EnvError {
+            variables: suffixes.iter().map(|s| format!("{prefix}_{s}")).collect(),
+        }
+    }
+}
+
+impl fmt::Display for EnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no credential in the environment: set {}",
+            self.variables.join(" or ")
+        )
+    }
+}
+
+impl std::error::Error for EnvError {}
+
+/// The variable `{prefix}_{suffix}`, when set and not empty.
+pub fn env_var(prefix: &str, suffix: &str) -> Option<String> {
+    std::env::var(format!("{prefix}_{suffix}"))
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// The environment prefix of a client in module `module_path` (`voice_apis::vocode::client`):
+/// the module above `client`, upper-cased (`VOCODE`).
+pub fn env_prefix(module_path: &str) -> String {
+    let mut parts = module_path.rsplit("::");
+    let last = parts.next().unwrap_or_default();
+    let name = if last == "client" {
+        parts.next().unwrap_or(last)
+    } else {
+        last
+    };
+    name.to_ascii_uppercase()
+}

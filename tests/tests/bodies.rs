@@ -35,7 +35,8 @@ async fn a_multipart_body_sends_files_with_their_names_and_text_fields() {
         &FilePart::new("notes.txt", &b"hello"[..]).with_content_type("text/plain"),
     );
     form.field("purpose", "backup");
-    let outcome = rules::Client::with_base_url(server.uri())
+    let outcome = rules::Client::new()
+        .with_base_url(server.uri())
         .upload(&form)
         .await
         .unwrap();
@@ -49,7 +50,8 @@ async fn each_success_status_has_its_own_typed_variant() {
         .respond_with(ResponseTemplate::new(202).set_body_json(serde_json::json!({"kind": "Dog"})))
         .mount(&server)
         .await;
-    let outcome = rules::Client::with_base_url(server.uri())
+    let outcome = rules::Client::new()
+        .with_base_url(server.uri())
         .upload(&Multipart::new())
         .await
         .unwrap();

@@ -25,7 +25,9 @@ async fn bird_patch_call_sends_the_call_flow_with_an_access_key() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = bird::Client::with_base_url(server.uri()).with_access_key("secret-key");
+    let client = bird::Client::new()
+        .with_base_url(server.uri())
+        .with_authorization("secret-key");
     let body: bird::types::PatchCall = serde_json::from_value(request).unwrap();
     let call = client
         .patch_call("ws-1", "ch-1", "call-1", Some(&body))
@@ -42,7 +44,8 @@ async fn bird_error_for(response: ResponseTemplate) -> Error<bird::client::Patch
         .respond_with(response)
         .mount(&server)
         .await;
-    bird::Client::with_base_url(server.uri())
+    bird::Client::new()
+        .with_base_url(server.uri())
         .patch_call("w", "c", "x", None)
         .await
         .expect_err("the server answers with an error")
@@ -108,7 +111,8 @@ async fn path_parameters_are_encoded_as_one_segment() {
         .expect(1)
         .mount(&server)
         .await;
-    bird::Client::with_base_url(server.uri())
+    bird::Client::new()
+        .with_base_url(server.uri())
         .patch_call("../admin", "a/b?x=1", "#frag", None)
         .await
         .expect("the hostile values stay inside their segments");
@@ -130,7 +134,9 @@ async fn vocode_list_sends_query_parameters_and_a_bearer_token() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri()).with_http_bearer("tok");
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("tok");
     let page = client
         .list_calls()
         .page(2)
@@ -154,7 +160,7 @@ async fn vocode_validation_errors_are_typed() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri());
+    let client = vocode::Client::new().with_base_url(server.uri());
     let body = vocode::types::ActionUpdateParamsRequest::Dtmf(Default::default());
     let err = client
         .update_action(ID.parse().unwrap(), &body)
@@ -175,7 +181,8 @@ async fn vocode_recording_comes_back_as_bytes() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0xff, 0xfb, 0x90], "audio/mpeg"))
         .mount(&server)
         .await;
-    let audio = vocode::Client::with_base_url(server.uri())
+    let audio = vocode::Client::new()
+        .with_base_url(server.uri())
         .get_recording(ID.parse().unwrap())
         .await
         .unwrap();
@@ -202,11 +209,10 @@ async fn fluents_update_action_and_its_typed_400() {
         })))
         .mount(&server)
         .await;
-    let client = fluents::Client::with_base_url(server.uri()).with_bearer("jwt");
-    let body = fluents::types::UpdateActionDto {
-        label: Some("Transfer".into()),
-        ..Default::default()
-    };
+    let client = fluents::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("jwt");
+    let body = fluents::types::UpdateActionDto::default().label("Transfer");
     let action = client
         .action_controller_update_action("a1", &body)
         .await
@@ -227,7 +233,7 @@ async fn fluents_update_action_and_its_typed_400() {
 
 #[test]
 fn credentials_are_redacted_from_debug() {
-    let client = bird::Client::new().with_access_key("super-secret");
+    let client = bird::Client::new().with_authorization("super-secret");
     let debug = format!("{client:?}");
     assert!(!debug.contains("super-secret"), "{debug}");
     assert_eq!(bird::Client::DEFAULT_BASE_URL, "https://api.bird.com");

@@ -15,9 +15,10 @@ async fn basic_auth_is_base64_of_user_and_password() {
         .expect(1)
         .mount(&server)
         .await;
-    auth::Client::with_base_url(server.uri())
-        .with_basic("user:pass")
-        .with_basic2()
+    auth::Client::new()
+        .with_base_url(server.uri())
+        .with_basic_auth("user", "pass")
+        .with_basic()
         .await
         .unwrap();
 }
@@ -32,8 +33,9 @@ async fn an_api_key_in_a_cookie_is_sent_as_a_cookie() {
         .expect(1)
         .mount(&server)
         .await;
-    auth::Client::with_base_url(server.uri())
-        .with_session("abc")
+    auth::Client::new()
+        .with_base_url(server.uri())
+        .with_api_key("abc")
         .with_cookie()
         .await
         .unwrap();
@@ -60,10 +62,11 @@ async fn oauth2_client_credentials_fetches_one_token_and_reuses_it() {
         .expect(2)
         .mount(&server)
         .await;
-    let client =
-        auth::Client::with_base_url(server.uri()).with_oauth_client_credentials("app", "s3cret");
-    client.with_oauth2().await.unwrap();
-    client.with_oauth2().await.unwrap();
+    let client = auth::Client::new()
+        .with_base_url(server.uri())
+        .with_oauth2_client_credentials("app", "s3cret");
+    client.with_oauth().await.unwrap();
+    client.with_oauth().await.unwrap();
     assert!(!format!("{client:?}").contains("s3cret"));
 }
 
@@ -82,8 +85,9 @@ async fn an_operation_with_empty_security_sends_no_credentials() {
         .expect(1)
         .mount(&server)
         .await;
-    auth::Client::with_base_url(server.uri())
-        .with_basic("user:pass")
+    auth::Client::new()
+        .with_base_url(server.uri())
+        .with_basic_auth("user", "pass")
         .public()
         .await
         .unwrap();
@@ -100,7 +104,7 @@ fn servers_are_a_typed_choice_with_their_variables() {
     };
     assert_eq!(regional.url(), "https://us.auth.invalid/v2");
     assert_eq!(
-        auth::Client::for_server(regional).base_url(),
+        auth::Client::new().with_server(regional).base_url(),
         "https://us.auth.invalid/v2"
     );
     // Seed 000's excerpt lists production and staging.

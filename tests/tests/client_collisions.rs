@@ -25,11 +25,10 @@ async fn a_positional_method_sends_parameters_named_like_its_locals() {
         .expect(1)
         .mount(&server)
         .await;
-    let note = types::Note {
-        text: Some("hi".into()),
-    };
-    let got = Client::with_base_url(server.uri())
-        .with_token("secret")
+    let note = types::Note::default().text("hi");
+    let got = Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("secret")
         .positional(
             "c-1",
             "r-1",
@@ -71,8 +70,9 @@ async fn a_builder_sends_parameters_named_like_its_locals_and_methods() {
         .expect(1)
         .mount(&server)
         .await;
-    let got = Client::with_base_url(server.uri())
-        .with_token("secret")
+    let got = Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("secret")
         .builder("c-2", "req")
         .response("resp")
         .value(3)

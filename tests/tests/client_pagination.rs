@@ -41,7 +41,9 @@ async fn a_three_page_listing_streams_every_item_lazily() {
     mount_page(&server, 1, vec![1, 2], true).await;
     mount_page(&server, 2, vec![3, 4], true).await;
     mount_page(&server, 3, vec![5], false).await;
-    let client = vocode::Client::with_base_url(server.uri()).with_http_bearer("tok");
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("tok");
 
     let mut stream = client.list_calls().size(2).stream();
     let first = stream.next().await.unwrap().unwrap();
@@ -75,8 +77,9 @@ async fn an_error_ends_the_stream_after_being_yielded() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri())
-        .with_http_bearer("tok")
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("tok")
         .with_retry(RetryPolicy::never());
     let results: Vec<_> = client.list_calls().size(2).stream().collect().await;
     assert_eq!(results.len(), 2);
@@ -95,7 +98,9 @@ async fn an_error_ends_the_stream_after_being_yielded() {
 async fn an_empty_first_page_ends_at_once() {
     let server = MockServer::start().await;
     mount_page(&server, 1, vec![], true).await;
-    let client = vocode::Client::with_base_url(server.uri()).with_http_bearer("tok");
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("tok");
     let results: Vec<_> = client.list_calls().size(2).stream().collect().await;
     assert!(results.is_empty());
 }
@@ -152,7 +157,7 @@ mod kinds {
                 .mount(&server)
                 .await;
         }
-        let client = Client::with_base_url(server.uri());
+        let client = Client::new().with_base_url(server.uri());
         let got = ids(client.list_by_total().per_page(2).stream()).await;
         assert_eq!(got, ["a", "b", "c"]);
         // The third item completes the total: no request for page 2.
@@ -181,7 +186,7 @@ mod kinds {
             )
             .mount(&server)
             .await;
-        let client = Client::with_base_url(server.uri());
+        let client = Client::new().with_base_url(server.uri());
         assert_eq!(
             ids(client.list_by_cursor().limit(1).stream()).await,
             ["a", "b"]
@@ -199,7 +204,7 @@ mod kinds {
             )
             .mount(&server)
             .await;
-        let client = Client::with_base_url(server.uri());
+        let client = Client::new().with_base_url(server.uri());
         assert_eq!(ids(client.list_by_cursor().stream()).await, ["a", "a"]);
         assert_eq!(requests(&server).await.len(), 2);
     }
@@ -223,7 +228,7 @@ mod kinds {
             })))
             .mount(&server)
             .await;
-        let client = Client::with_base_url(server.uri());
+        let client = Client::new().with_base_url(server.uri());
         assert_eq!(
             ids(client.list_by_nested_cursor().stream()).await,
             ["a", "b", "c"]
@@ -250,7 +255,7 @@ mod kinds {
             )
             .mount(&server)
             .await;
-        let client = Client::with_base_url(server.uri());
+        let client = Client::new().with_base_url(server.uri());
         assert_eq!(
             ids(client.list_by_last_item().limit(2).stream()).await,
             ["cus_1", "cus_2", "cus_3"]
@@ -287,7 +292,7 @@ mod kinds {
             )
             .mount(&server)
             .await;
-        let client = Client::with_base_url(server.uri());
+        let client = Client::new().with_base_url(server.uri());
         assert_eq!(
             ids(client.list_by_link().per_page(2).stream()).await,
             ["a", "b", "c"]
@@ -309,7 +314,8 @@ mod kinds {
             )
             .mount(&server)
             .await;
-        let client = Client::with_base_url(server.uri())
+        let client = Client::new()
+            .with_base_url(server.uri())
             .with_retry(oagen_tests::client_pagination::runtime::RetryPolicy::never());
         let results: Vec<_> = client.list_by_link().stream().collect().await;
         assert_eq!(results.len(), 2);
@@ -325,7 +331,7 @@ mod kinds {
             .respond_with(ResponseTemplate::new(200).set_body_json(items(&["a"])))
             .mount(&server)
             .await;
-        let client = Client::with_base_url(server.uri());
+        let client = Client::new().with_base_url(server.uri());
         // `page` alone, with an array body and no `Link` header, is not a list: one request.
         let got = client.not_a_list(Some(3)).await.unwrap();
         assert_eq!(got.len(), 1);

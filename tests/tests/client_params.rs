@@ -19,11 +19,11 @@ async fn parameters_of_every_location_and_style_are_encoded() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ok": true})))
         .mount(&server)
         .await;
-    let filter = types::GetItemFilter {
-        status: Some("paid & due".into()),
-        created: Some(types::GetItemFilterCreated { gte: Some(5) }),
-    };
-    let response = Client::with_base_url(server.uri())
+    let filter = types::GetItemFilter::default()
+        .status("paid & due")
+        .created(types::GetItemFilterCreated::default().gte(5));
+    let response = Client::new()
+        .with_base_url(server.uri())
         .get_item("a/b c")
         .tags(vec!["x y".to_string(), "z".to_string()])
         .ids(vec![1, 2, 3])
@@ -54,7 +54,8 @@ async fn absent_optional_parameters_are_not_sent() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
         .mount(&server)
         .await;
-    Client::with_base_url(server.uri())
+    Client::new()
+        .with_base_url(server.uri())
         .get_item("1")
         .await
         .unwrap();
@@ -78,17 +79,17 @@ async fn form_bodies_use_bracket_notation_for_nested_values() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::CreateChargeRequest {
-        amount: 2000,
-        currency: Some("eur".into()),
-        card: Some(types::CreateChargeRequestCard {
-            number: Some("4242 4242".into()),
-            exp_month: Some(12),
-        }),
-        metadata: Some([("order_id".to_string(), "6735".to_string())].into()),
-        expand: Some(vec!["customer".into(), "invoice".into()]),
-    };
-    Client::with_base_url(server.uri())
+    let body = types::CreateChargeRequest::new(2000)
+        .currency("eur")
+        .card(
+            types::CreateChargeRequestCard::default()
+                .number("4242 4242")
+                .exp_month(12),
+        )
+        .metadata([("order_id".to_string(), "6735".to_string())])
+        .expand(["customer", "invoice"]);
+    Client::new()
+        .with_base_url(server.uri())
         .create_charge(&body)
         .await
         .unwrap();
@@ -115,7 +116,7 @@ async fn text_and_binary_bodies_are_sent_as_they_are() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::with_base_url(server.uri());
+    let client = Client::new().with_base_url(server.uri());
     client.put_note("héllo\nworld").await.unwrap();
     let echoed = client.put_blob(vec![0u8, 159, 146, 150]).await.unwrap();
     assert_eq!(&echoed[..], &[0u8, 159, 146, 150]);

@@ -41,7 +41,7 @@ async fn a_429_then_200_is_retried_after_the_retry_after_delay() {
         .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([]), 1, false)))
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri());
+    let client = vocode::Client::new().with_base_url(server.uri());
     let started = Instant::now();
     let body = client.list_calls().await.expect("the retry succeeds");
     assert!(!body.has_more);
@@ -68,7 +68,7 @@ async fn retry_after_as_an_http_date_is_honoured() {
         .respond_with(ResponseTemplate::new(200).set_body_json(page(json!([]), 1, false)))
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri());
+    let client = vocode::Client::new().with_base_url(server.uri());
     client.list_calls().await.unwrap();
     assert_eq!(requests(&server).await, 2);
 }
@@ -81,7 +81,8 @@ async fn a_retry_after_longer_than_the_policy_allows_returns_the_response() {
         .mount(&server)
         .await;
     let started = Instant::now();
-    let err = vocode::Client::with_base_url(server.uri())
+    let err = vocode::Client::new()
+        .with_base_url(server.uri())
         .list_calls()
         .await
         .unwrap_err();
@@ -98,7 +99,8 @@ async fn server_errors_408_and_409_are_retried_with_backoff_then_reported() {
             .respond_with(ResponseTemplate::new(status).set_body_string("busy"))
             .mount(&server)
             .await;
-        let err = vocode::Client::with_base_url(server.uri())
+        let err = vocode::Client::new()
+            .with_base_url(server.uri())
             .with_retry(fast_retries(3))
             .list_calls()
             .await
@@ -122,7 +124,8 @@ async fn other_client_errors_are_not_retried() {
         .respond_with(ResponseTemplate::new(400))
         .mount(&server)
         .await;
-    let _ = vocode::Client::with_base_url(server.uri())
+    let _ = vocode::Client::new()
+        .with_base_url(server.uri())
         .with_retry(fast_retries(3))
         .list_calls()
         .await
@@ -138,7 +141,9 @@ async fn post_is_not_retried_unless_the_call_asks() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri()).with_retry(fast_retries(2));
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_retry(fast_retries(2));
     let body = vocode::types::ActionUpdateParamsRequest::Dtmf(Default::default());
     let id = ID.parse().unwrap();
     client.update_action(id, &body).await.unwrap_err();
@@ -158,10 +163,14 @@ async fn retries_can_be_turned_off_per_client_and_per_call() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri()).with_retry(RetryPolicy::never());
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_retry(RetryPolicy::never());
     client.list_calls().await.unwrap_err();
     assert_eq!(requests(&server).await, 1);
-    let client = vocode::Client::with_base_url(server.uri()).with_retry(fast_retries(1));
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_retry(fast_retries(1));
     client
         .list_calls()
         .retry(RetryPolicy::never())
@@ -180,7 +189,8 @@ async fn connection_errors_are_retried_then_reported_as_transport() {
         .port();
     let backoff = Duration::from_millis(50);
     let started = Instant::now();
-    let err = vocode::Client::with_base_url(format!("http://127.0.0.1:{port}"))
+    let err = vocode::Client::new()
+        .with_base_url(format!("http://127.0.0.1:{port}"))
         .with_retry(
             RetryPolicy::default()
                 .with_max_retries(2)
@@ -208,7 +218,9 @@ async fn a_slow_response_times_out_per_call_and_per_client() {
         )
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri()).with_retry(RetryPolicy::never());
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_retry(RetryPolicy::never());
     let started = Instant::now();
     let err = client
         .list_calls()
@@ -246,7 +258,8 @@ async fn raw_access_returns_the_body_with_status_headers_and_request_id() {
         )
         .mount(&server)
         .await;
-    let response = vocode::Client::with_base_url(server.uri())
+    let response = vocode::Client::new()
+        .with_base_url(server.uri())
         .list_calls()
         .page(3)
         .raw()
@@ -277,7 +290,7 @@ async fn every_error_exposes_status_headers_and_request_id() {
         )
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri());
+    let client = vocode::Client::new().with_base_url(server.uri());
     let err = client.list_calls().await.unwrap_err();
     assert!(matches!(err, Error::UnexpectedStatus { .. }), "{err:?}");
     assert_eq!(err.request_id(), Some("req-418"));
@@ -305,7 +318,8 @@ async fn a_malformed_body_is_a_decode_error_with_its_json_path() {
         )))
         .mount(&server)
         .await;
-    let err = vocode::Client::with_base_url(server.uri())
+    let err = vocode::Client::new()
+        .with_base_url(server.uri())
         .list_calls()
         .await
         .unwrap_err();
@@ -329,7 +343,8 @@ async fn a_malformed_body_is_a_decode_error_with_its_json_path() {
         .respond_with(ResponseTemplate::new(200).set_body_string("<html>oops</html>"))
         .mount(&server)
         .await;
-    let err = vocode::Client::with_base_url(server.uri())
+    let err = vocode::Client::new()
+        .with_base_url(server.uri())
         .list_calls()
         .await
         .unwrap_err();
@@ -352,7 +367,7 @@ async fn per_call_options_add_headers_and_query_parameters() {
         .expect(2)
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri());
+    let client = vocode::Client::new().with_base_url(server.uri());
     client
         .list_calls()
         .page(1)
@@ -384,8 +399,9 @@ async fn credentials_never_appear_in_debug_or_error_output() {
         .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri())
-        .with_http_bearer("top-secret")
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("top-secret")
         .with_retry(RetryPolicy::never());
     let call = client.list_calls();
     let debug = format!("{call:?} {client:?}");
@@ -409,7 +425,7 @@ async fn a_builder_sets_optional_parameters_once_and_takes_per_call_options() {
         )
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri());
+    let client = vocode::Client::new().with_base_url(server.uri());
     let response = client
         .list_calls()
         .page(3)
@@ -438,7 +454,7 @@ async fn a_builder_is_a_value_that_can_be_cloned_and_sent_twice() {
         .expect(2)
         .mount(&server)
         .await;
-    let client = vocode::Client::with_base_url(server.uri());
+    let client = vocode::Client::new().with_base_url(server.uri());
     let request = client.list_calls().size(10);
     let debug = format!("{request:?}");
     assert!(debug.contains("size: Some(10)"), "{debug}");
@@ -507,8 +523,9 @@ async fn each_attempt_is_a_span_with_method_path_template_attempt_and_status_and
         .await;
     let capture = spans::Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
-    let client = vocode::Client::with_base_url(server.uri())
-        .with_http_bearer("top-secret")
+    let client = vocode::Client::new()
+        .with_base_url(server.uri())
+        .with_bearer_token("top-secret")
         .with_retry(fast_retries(2));
     client
         .list_calls()
@@ -549,7 +566,8 @@ async fn a_decode_error_inside_a_tagged_union_names_the_inner_path() {
         })))
         .mount(&server)
         .await;
-    let err = vocode::Client::with_base_url(server.uri())
+    let err = vocode::Client::new()
+        .with_base_url(server.uri())
         .get_voice(ID.parse().unwrap())
         .await
         .unwrap_err();

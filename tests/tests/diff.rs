@@ -50,13 +50,20 @@ fn vocode_history_reports() {
 }
 
 #[test]
-fn every_vocode_version_breaks_something_and_reports_are_stable() {
+fn every_vocode_version_but_the_last_breaks_something_and_reports_are_stable() {
     let apis: Vec<_> = HISTORY.iter().map(|s| lower(s)).collect();
     for (i, pair) in apis.windows(2).enumerate() {
         let report = oagen::diff::diff(&pair[0], &pair[1]);
         let again = oagen::diff::diff(&lower(HISTORY[i]), &lower(HISTORY[i + 1]));
         assert_eq!(report, again, "{} → {}", HISTORY[i], HISTORY[i + 1]);
-        assert_eq!(report.bump, oagen::diff::Bump::Major, "{report}");
+        // The last update only adds optional `idle_time_seconds` fields: structs are
+        // `#[non_exhaustive]` with setters, so that is a minor release.
+        let expected = if i + 2 == HISTORY.len() {
+            oagen::diff::Bump::Minor
+        } else {
+            oagen::diff::Bump::Major
+        };
+        assert_eq!(report.bump, expected, "{report}");
         assert!(report.changes.iter().all(|c| !c.reason.is_empty()));
         let json = serde_json::to_value(&report).expect("the report serializes");
         assert_eq!(

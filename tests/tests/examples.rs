@@ -35,10 +35,8 @@ fn bird_example_2_response_round_trips() {
         "a78dd93c-08fb-450b-8651-0def9cf77cf9",
         "ids are real UUIDs"
     );
-    let flow = call
-        .call_flow
-        .flatten()
-        .expect("callFlow present, not null");
+    // `Call` is only read: optional + nullable is a plain `Option` (absent or null → None).
+    let flow = call.call_flow.expect("callFlow present, not null");
     assert_eq!(flow.commands.map(|c| c.len()), Some(5));
 }
 
@@ -99,7 +97,7 @@ fn vocode_update_number_response_is_rejected_for_its_string_prompt() {
         back["inbound_agent"]["actions"][0]["config"],
         serde_json::json!({})
     );
-    let agent = number.inbound_agent.flatten().expect("an inbound agent");
+    let agent = number.inbound_agent.expect("an inbound agent");
     match agent.voice {
         vocode::types::VoiceResponseModel::Unknown(v) => assert_eq!(v.tag(), "voice_base"),
         other => panic!("expected the unknown voice type to be kept, got {other:?}"),

@@ -34,18 +34,12 @@ fn types_fields_variants_and_extern_types_follow_the_extensions() {
 
 #[test]
 fn methods_and_arguments_follow_the_extensions() {
-    let client = Client::with_base_url("http://127.0.0.1:9");
+    let client = Client::new().with_base_url("http://127.0.0.1:9");
     // x-oagen-name on the operation and on the parameter.
     let get = |id: &str| drop(client.get_thing(id));
     get("t-1");
     // x-fern-sdk-method-name and x-speakeasy-name-override.
-    let body = types::Thing {
-        id: "t-2".into(),
-        created: None,
-        state: None,
-        price: None,
-        extra: None,
-    };
+    let body = types::Thing::new("t-2");
     drop(client.create(&body));
     drop(client.all());
 }

@@ -432,22 +432,25 @@ async fn every_operation_against_prism() {
     let mut report = Report {
         ..Report::default()
     };
-    let vocode = vocode::Client::with_base_url(&vocode_server.base_url)
-        .with_http_bearer("test-api-key")
+    let vocode = vocode::Client::new()
+        .with_base_url(&vocode_server.base_url)
+        .with_bearer_token("test-api-key")
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
     vocode_operations(&mut report, &vocode).await;
     let vocode_calls = report.calls;
 
-    let fluents = fluents::Client::with_base_url(&fluents_server.base_url)
-        .with_bearer("test-api-key")
+    let fluents = fluents::Client::new()
+        .with_base_url(&fluents_server.base_url)
+        .with_bearer_token("test-api-key")
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
     fluents_operations(&mut report, &fluents).await;
     let fluents_calls = report.calls - vocode_calls;
 
-    let bird = bird::Client::with_base_url(&bird_server.base_url)
-        .with_access_key("test-access-key")
+    let bird = bird::Client::new()
+        .with_base_url(&bird_server.base_url)
+        .with_authorization("test-access-key")
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
     bird_operations(&mut report, &bird).await;
@@ -885,7 +888,8 @@ async fn bird_operations(r: &mut Report, c: &bird::Client) {
 // ---------------------------------------------------------------------------------------------
 
 async fn controls(r: &mut Report, vocode_url: &str) {
-    let anonymous = vocode::Client::with_base_url(vocode_url)
+    let anonymous = vocode::Client::new()
+        .with_base_url(vocode_url)
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
     match anonymous.get_usage().await {
@@ -895,8 +899,9 @@ async fn controls(r: &mut Report, vocode_url: &str) {
             format!("expected Prism's 401, got {other:?}"),
         ),
     }
-    let client = vocode::Client::with_base_url(vocode_url)
-        .with_http_bearer("test-api-key")
+    let client = vocode::Client::new()
+        .with_base_url(vocode_url)
+        .with_bearer_token("test-api-key")
         .with_timeout(Some(CALL_TIMEOUT))
         .with_retry(RetryPolicy::never());
     match client.list_calls().query("size", "ten").await {

@@ -13,7 +13,7 @@ async fn a_header_value_with_cr_lf_is_refused_not_sent() {
         .expect(0)
         .mount(&server)
         .await;
-    let client = rules::Client::with_base_url(server.uri());
+    let client = rules::Client::new().with_base_url(server.uri());
     let err = client
         .get_pet("p1", None, Some("ok\r\nX-Injected: yes"))
         .await
@@ -33,7 +33,7 @@ async fn a_path_value_cannot_add_segments_or_a_query() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = rules::Client::with_base_url(server.uri());
+    let client = rules::Client::new().with_base_url(server.uri());
     let pet = client.get_pet("../admin?x=1", None, None).await.unwrap();
     assert!(matches!(pet, rules::types::Pet::Dog(_)));
 }

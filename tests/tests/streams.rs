@@ -76,11 +76,11 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
 }
 
 fn chat_request() -> openai::types::CreateChatCompletionRequest {
-    serde_json::from_value(json!({
-        "model": "gpt-4o",
-        "messages": [{"role": "user", "content": "Say hello"}]
-    }))
-    .unwrap()
+    use openai::types::{ChatCompletionRequestUserMessage, CreateChatCompletionRequest};
+    CreateChatCompletionRequest::new(
+        [ChatCompletionRequestUserMessage::new("Say hello".to_string())],
+        "gpt-4o".to_string(),
+    )
 }
 
 fn chunk(id: &str, content: &str) -> String {
@@ -119,7 +119,7 @@ async fn a_chat_completion_streams_in_chunks_split_mid_event_and_ends_at_done() 
         pause: Duration::from_millis(20),
     })
     .await;
-    let client = openai::Client::with_base_url(url).with_api_key_auth("sk-test");
+    let client = openai::Client::new().with_base_url(url).with_bearer_token_api_key_auth("sk-test");
     let mut stream = client
         .create_chat_completion_stream(&chat_request())
         .await
@@ -155,7 +155,7 @@ async fn an_error_status_before_the_stream_is_the_typed_error() {
         pause: Duration::ZERO,
     })
     .await;
-    let client = streams::Client::with_base_url(url);
+    let client = streams::Client::new().with_base_url(url);
     let body: streams::types::CreateResponse =
         serde_json::from_value(json!({"input": ""})).unwrap();
     let error = client.create_response_stream(&body).await.unwrap_err();
@@ -187,7 +187,7 @@ async fn a_responses_stream_yields_each_event_type_and_survives_a_malformed_even
         pause: Duration::from_millis(10),
     })
     .await;
-    let client = streams::Client::with_base_url(url);
+    let client = streams::Client::new().with_base_url(url);
     let body: streams::types::CreateResponse =
         serde_json::from_value(json!({"input": "hello"})).unwrap();
     let items: Vec<_> = client
@@ -221,7 +221,7 @@ async fn an_operation_that_only_streams_returns_the_stream_and_an_idle_stream_ti
         pause: Duration::from_millis(600),
     })
     .await;
-    let client = streams::Client::with_base_url(url);
+    let client = streams::Client::new().with_base_url(url);
     let items: Vec<_> = client
         .watch_ticks(Some(5))
         .idle_timeout(Some(Duration::from_millis(200)))
@@ -251,7 +251,7 @@ async fn an_idempotency_key_is_generated_once_and_reused_on_retries() {
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "p1"})))
         .mount(&server)
         .await;
-    let client = streams::Client::with_base_url(server.uri()).with_retry(
+    let client = streams::Client::new().with_base_url(server.uri()).with_retry(
         oagen_tests::runtime::RetryPolicy::default()
             .with_max_retries(2)
             .with_backoff(Duration::from_millis(1), Duration::from_millis(1)),

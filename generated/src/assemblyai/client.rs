@@ -24,18 +24,58 @@ impl Client {
     /// The first `servers` entry of the spec.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.assemblyai.com";
 
-    /// A client for [`Client::DEFAULT_BASE_URL`].
+    /// A client for [`Client::DEFAULT_BASE_URL`], without credentials; the `with_*`
+    /// setters change it and chain in any order.
     pub fn new() -> Self {
-        Self::with_base_url(Self::DEFAULT_BASE_URL)
-    }
-
-    /// A client for another server (a staging environment, a mock); `base_url` is an
-    /// absolute URL, to which each operation's path is appended.
-    pub fn with_base_url(base_url: impl Into<String>) -> Self {
         Client {
-            transport: runtime::Transport::new(base_url),
+            transport: runtime::Transport::new(Self::DEFAULT_BASE_URL),
             api_key: None,
         }
+    }
+
+    /// A client configured from environment variables named `{PREFIX}_…`, where `PREFIX` is the name of the module holding this client, upper-cased (`vocode` → `VOCODE`; the crate name for a crate with one API): the credentials `{PREFIX}_API_KEY` (each scheme whose variables are all set), and `{PREFIX}_BASE_URL` to replace the base URL.
+    ///
+    /// # Errors
+    ///
+    /// [`runtime::EnvError`] naming the variables read when no credential is set.
+    pub fn from_env() -> Result<Self, runtime::EnvError> {
+        Self::from_env_prefixed(&runtime::env_prefix(module_path!()))
+    }
+
+    /// As [`Client::from_env`], with variables named `{prefix}_…`.
+    ///
+    /// # Errors
+    ///
+    /// [`runtime::EnvError`] naming the variables read when no credential is set.
+    pub fn from_env_prefixed(prefix: &str) -> Result<Self, runtime::EnvError> {
+        let prefix = prefix.to_string();
+        let mut client = Self::new();
+        if let Some(url) = runtime::env_var(&prefix, "BASE_URL") {
+            client = client.with_base_url(url);
+        }
+        let mut found = false;
+        if let (Some(v0),) = (runtime::env_var(&prefix, "API_KEY"),) {
+            client = client.with_api_key(v0);
+            found = true;
+        }
+        if !found {
+            return Err(runtime::EnvError::new(&prefix, &["API_KEY"]));
+        }
+        Ok(client)
+    }
+
+    /// Sends requests to another server (a staging environment, a mock); `base_url` is
+    /// an absolute URL, to which each operation's path is appended.
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.transport.set_base_url(base_url);
+        self
+    }
+
+    /// Replaces the `User-Agent` header (default
+    /// [`runtime::Transport::DEFAULT_USER_AGENT`], `<crate>/<version>`).
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.transport.set_user_agent(user_agent);
+        self
     }
 
     /// Uses a configured `reqwest::Client` (proxies, TLS settings, its own connect

@@ -15,6 +15,6 @@ pub mod types;
 #[rustfmt::skip]
 pub mod webhooks;
 
-pub use client::Client;
+pub use client::*;
 
 pub use runtime::Error;

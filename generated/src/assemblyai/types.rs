@@ -64,11 +64,11 @@ impl<'de> ::serde::Deserialize<'de> for AudioIntelligenceModelStatus {
 
 /// Example: `{"count":1,"rank":0.08,"text":"air quality alerts","timestamps":[{"start":3978,"end":5114}]}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/AutoHighlightResult` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AutoHighlightResult {
     /// The total number of times the key phrase appears in the audio file
     ///
@@ -90,6 +90,23 @@ pub struct AutoHighlightResult {
     pub timestamps: Vec<Timestamp>,
 }
 
+impl AutoHighlightResult {
+    /// A `AutoHighlightResult` with its required properties (`count`, `rank`, `text`, `timestamps`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        count: impl Into<i64>,
+        rank: impl Into<f64>,
+        text: impl Into<String>,
+        timestamps: impl IntoIterator<Item = impl Into<Timestamp>>,
+    ) -> Self {
+        Self {
+            count: count.into(),
+            rank: rank.into(),
+            text: text.into(),
+            timestamps: timestamps.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 /// An array of results for the Key Phrases model, if it is enabled.
 /// See \[Key phrases\](https://www.assemblyai.com/docs/speech-understanding/key-phrases) for more information.
 ///
@@ -97,6 +114,7 @@ pub struct AutoHighlightResult {
 ///
 /// Source: `/components/schemas/AutoHighlightsResult` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoHighlightsResult {
     /// The status of the Key Phrases model. Either success, or unavailable in the rare case that the model failed.
     ///
@@ -108,15 +126,28 @@ pub struct AutoHighlightsResult {
     pub results: Vec<AutoHighlightResult>,
 }
 
+impl AutoHighlightsResult {
+    /// A `AutoHighlightsResult` with its required properties (`status`, `results`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        status: impl Into<AudioIntelligenceModelStatus>,
+        results: impl IntoIterator<Item = impl Into<AutoHighlightResult>>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            results: results.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 /// Chapter of the audio file
 ///
 /// Example: `{"summary":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy. In some places, the air qua…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Chapter` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Chapter {
     /// An ultra-short summary (just a few words) of the content spoken in the chapter
     ///
@@ -140,13 +171,32 @@ pub struct Chapter {
     pub end: i64,
 }
 
+impl Chapter {
+    /// A `Chapter` with its required properties (`gist`, `headline`, `summary`, `start`, `end`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        gist: impl Into<String>,
+        headline: impl Into<String>,
+        summary: impl Into<String>,
+        start: impl Into<i64>,
+        end: impl Into<i64>,
+    ) -> Self {
+        Self {
+            gist: gist.into(),
+            headline: headline.into(),
+            summary: summary.into(),
+            start: start.into(),
+            end: end.into(),
+        }
+    }
+}
+
 /// Example: `{"label":"disasters","confidence":0.8142836093902588,"severity":0.4093044400215149}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/ContentSafetyLabel` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ContentSafetyLabel {
     /// The label of the sensitive topic
     ///
@@ -166,13 +216,28 @@ pub struct ContentSafetyLabel {
     pub severity: f64,
 }
 
+impl ContentSafetyLabel {
+    /// A `ContentSafetyLabel` with its required properties (`label`, `confidence`, `severity`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        label: impl Into<String>,
+        confidence: impl Into<f64>,
+        severity: impl Into<f64>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            confidence: confidence.into(),
+            severity: severity.into(),
+        }
+    }
+}
+
 /// Example: `{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy. And in some places, the air qu…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/ContentSafetyLabelResult` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ContentSafetyLabelResult {
     /// The transcript of the section flagged by the Content Moderation model
     ///
@@ -196,6 +261,25 @@ pub struct ContentSafetyLabelResult {
     pub timestamp: Timestamp,
 }
 
+impl ContentSafetyLabelResult {
+    /// A `ContentSafetyLabelResult` with its required properties (`text`, `labels`, `sentences_idx_start`, `sentences_idx_end`, `timestamp`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        text: impl Into<String>,
+        labels: impl IntoIterator<Item = impl Into<ContentSafetyLabel>>,
+        sentences_idx_start: impl Into<i64>,
+        sentences_idx_end: impl Into<i64>,
+        timestamp: impl Into<Timestamp>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            labels: labels.into_iter().map(Into::into).collect(),
+            sentences_idx_start: sentences_idx_start.into(),
+            sentences_idx_end: sentences_idx_end.into(),
+            timestamp: timestamp.into(),
+        }
+    }
+}
+
 /// An array of results for the Content Moderation model, if it is enabled.
 /// See \[Content moderation\](https://www.assemblyai.com/docs/content-moderation) for more information.
 ///
@@ -203,6 +287,7 @@ pub struct ContentSafetyLabelResult {
 ///
 /// Source: `/components/schemas/ContentSafetyLabelsResult` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContentSafetyLabelsResult {
     /// The status of the Content Moderation model. Either success, or unavailable in the rare case that the model failed.
     ///
@@ -225,12 +310,35 @@ pub struct ContentSafetyLabelsResult {
     >,
 }
 
+impl ContentSafetyLabelsResult {
+    /// A `ContentSafetyLabelsResult` with its required properties (`status`, `results`, `summary`, `severity_score_summary`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        status: impl Into<AudioIntelligenceModelStatus>,
+        results: impl IntoIterator<Item = impl Into<ContentSafetyLabelResult>>,
+        summary: impl IntoIterator<Item = (impl Into<String>, impl Into<f64>)>,
+        severity_score_summary: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<SeverityScoreSummary>),
+        >,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            results: results.into_iter().map(Into::into).collect(),
+            summary: summary.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            severity_score_summary: severity_score_summary
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+}
+
 /// Example: `{"expires_in":480}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/CreateRealtimeTemporaryTokenParams` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CreateRealtimeTemporaryTokenParams {
     /// The amount of time until the token expires in seconds
@@ -241,17 +349,39 @@ pub struct CreateRealtimeTemporaryTokenParams {
     pub expires_in: i64,
 }
 
+impl CreateRealtimeTemporaryTokenParams {
+    /// A `CreateRealtimeTemporaryTokenParams` with its required properties (`expires_in`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(expires_in: impl Into<i64>) -> Self {
+        Self {
+            expires_in: expires_in.into(),
+        }
+    }
+}
+
 /// Request body for \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting).
 ///
 /// Source: `/components/schemas/CustomFormattingRequestBody` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomFormattingRequestBody {
     /// JSON property `custom_formatting` (required).
     pub custom_formatting: CustomFormattingRequestBodyCustomFormatting,
 }
 
+impl CustomFormattingRequestBody {
+    /// A `CustomFormattingRequestBody` with its required properties (`custom_formatting`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        custom_formatting: impl Into<CustomFormattingRequestBodyCustomFormatting>,
+    ) -> Self {
+        Self {
+            custom_formatting: custom_formatting.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/CustomFormattingRequestBody/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomFormattingRequestBodyCustomFormatting {
     /// Date format pattern (e.g., `"mm/dd/yyyy"`). See \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting) for more details.
     ///
@@ -270,16 +400,49 @@ pub struct CustomFormattingRequestBodyCustomFormatting {
     pub email: Option<String>,
 }
 
+impl CustomFormattingRequestBodyCustomFormatting {
+    /// Sets `date`.
+    pub fn date(mut self, value: impl Into<String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+
+    /// Sets `phone_number`.
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/CustomFormattingResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomFormattingResponse {
     /// JSON property `custom_formatting` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_formatting: Option<CustomFormattingResponseCustomFormatting>,
 }
 
+impl CustomFormattingResponse {
+    /// Sets `custom_formatting`.
+    pub fn custom_formatting(
+        mut self,
+        value: impl Into<CustomFormattingResponseCustomFormatting>,
+    ) -> Self {
+        self.custom_formatting = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/CustomFormattingResponse/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomFormattingResponseCustomFormatting {
     /// JSON property `mapping` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -289,15 +452,34 @@ pub struct CustomFormattingResponseCustomFormatting {
     pub formatted_text: Option<String>,
 }
 
+impl CustomFormattingResponseCustomFormatting {
+    /// Sets `mapping`.
+    pub fn mapping(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.mapping = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `formatted_text`.
+    pub fn formatted_text(mut self, value: impl Into<String>) -> Self {
+        self.formatted_text = Some(value.into());
+        self
+    }
+}
+
 /// A detected entity
 ///
 /// Example: `{"entity_type":"location","text":"Canada","start":2548,"end":3130}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Entity` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Entity {
     /// The type of entity for the detected entity
     ///
@@ -315,6 +497,23 @@ pub struct Entity {
     ///
     /// JSON property `end` (required).
     pub end: i64,
+}
+
+impl Entity {
+    /// A `Entity` with its required properties (`entity_type`, `text`, `start`, `end`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        entity_type: impl Into<EntityType>,
+        text: impl Into<String>,
+        start: impl Into<i64>,
+        end: impl Into<i64>,
+    ) -> Self {
+        Self {
+            entity_type: entity_type.into(),
+            text: text.into(),
+            start: start.into(),
+            end: end.into(),
+        }
+    }
 }
 
 /// The type of entity for the detected entity
@@ -549,6 +748,7 @@ impl<'de> ::serde::Deserialize<'de> for EntityType {
 ///
 /// Source: `/components/schemas/Error` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorType {
     /// Error message
     ///
@@ -560,6 +760,17 @@ pub struct ErrorType {
     /// Properties not declared in the schema (`additionalProperties`).
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+}
+
+impl ErrorType {
+    /// A `ErrorType` with its required properties (`error`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(error: impl Into<String>) -> Self {
+        Self {
+            error: error.into(),
+            status: None,
+            additional_properties: Default::default(),
+        }
+    }
 }
 
 /// Source: `/components/schemas/Error/properties/status` in `specs/assemblyai/openapi.yml`.
@@ -600,10 +811,11 @@ impl ::std::fmt::Display for ErrorTypeStatus {
 
 /// Example: `{"transcript_ids":["64nygnr62k-405c-4ae8-8a6b-d90b40ff3cce"],"context":"This is an interview about wildfires.","answer_format":"Bullet Points","final_model":"anthropic/claude-sonnet-4-20250514","tempe…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurActionItemsParams` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurActionItemsParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
@@ -657,6 +869,60 @@ pub struct LemurActionItemsParams {
     pub answer_format: Option<String>,
 }
 
+impl LemurActionItemsParams {
+    /// A `LemurActionItemsParams` with its required properties (`final_model`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(final_model: impl Into<LemurBaseParamsFinalModel>) -> Self {
+        Self {
+            transcript_ids: None,
+            input_text: None,
+            context: None,
+            final_model: final_model.into(),
+            max_output_size: None,
+            temperature: None,
+            answer_format: None,
+        }
+    }
+
+    /// Sets `transcript_ids`.
+    pub fn transcript_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<::uuid::Uuid>>,
+    ) -> Self {
+        self.transcript_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `input_text`.
+    pub fn input_text(mut self, value: impl Into<String>) -> Self {
+        self.input_text = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(mut self, value: impl Into<LemurBaseParamsContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `max_output_size`.
+    pub fn max_output_size(mut self, value: impl Into<i64>) -> Self {
+        self.max_output_size = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets `answer_format`.
+    pub fn answer_format(mut self, value: impl Into<String>) -> Self {
+        self.answer_format = Some(value.into());
+        self
+    }
+}
+
 /// Example: `{"request_id":"5e1b27c2-691f-4414-8bc5-f14678442f9e","response":"Here are some potential action items based on the transcript:\n\n- Monitor air quality levels in affected areas and issue warnings as n…`.
 ///
 /// Source: `/components/schemas/LemurActionItemsResponse` in `specs/assemblyai/openapi.yml`.
@@ -664,10 +930,11 @@ pub type LemurActionItemsResponse = LemurStringResponse;
 
 /// Example: `{"transcript_ids":["85f9b381-e90c-46ed-beca-7d76245d375e","7c3acd18-df4d-4432-88f5-1e89f8827eea"],"context":"This is an interview about wildfires.","final_model":"anthropic/claude-sonnet-4-20250514","…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurBaseParams` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurBaseParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
@@ -713,6 +980,53 @@ pub struct LemurBaseParams {
     pub temperature: Option<f64>,
 }
 
+impl LemurBaseParams {
+    /// A `LemurBaseParams` with its required properties (`final_model`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(final_model: impl Into<LemurBaseParamsFinalModel>) -> Self {
+        Self {
+            transcript_ids: None,
+            input_text: None,
+            context: None,
+            final_model: final_model.into(),
+            max_output_size: None,
+            temperature: None,
+        }
+    }
+
+    /// Sets `transcript_ids`.
+    pub fn transcript_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<::uuid::Uuid>>,
+    ) -> Self {
+        self.transcript_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `input_text`.
+    pub fn input_text(mut self, value: impl Into<String>) -> Self {
+        self.input_text = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(mut self, value: impl Into<LemurBaseParamsContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `max_output_size`.
+    pub fn max_output_size(mut self, value: impl Into<i64>) -> Self {
+        self.max_output_size = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+}
+
 /// Context to provide the model. This can be a string or a free-form JSON value.
 ///
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
@@ -743,6 +1057,18 @@ impl<'de> ::serde::Deserialize<'de> for LemurBaseParamsContext {
                 ("Object", |v| super::runtime::untagged::parse(v).map(Self::Object)),
             ],
         )
+    }
+}
+
+impl From<String> for LemurBaseParamsContext {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<::serde_json::Map<String, ::serde_json::Value>> for LemurBaseParamsContext {
+    fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
+        Self::Object(value)
     }
 }
 
@@ -782,12 +1108,25 @@ impl<'de> ::serde::Deserialize<'de> for LemurBaseParamsFinalModel {
     }
 }
 
+impl From<String> for LemurBaseParamsFinalModel {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<LemurModel> for LemurBaseParamsFinalModel {
+    fn from(value: LemurModel) -> Self {
+        Self::LemurModel(value)
+    }
+}
+
 /// Example: `{"request_id":"5e1b27c2-691f-4414-8bc5-f14678442f9e","usage":{"input_tokens":27,"output_tokens":3}}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurBaseResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurBaseResponse {
     /// The ID of the LeMUR request
@@ -800,6 +1139,19 @@ pub struct LemurBaseResponse {
     ///
     /// JSON property `usage` (required).
     pub usage: LemurUsage,
+}
+
+impl LemurBaseResponse {
+    /// A `LemurBaseResponse` with its required properties (`request_id`, `usage`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        request_id: impl Into<::uuid::Uuid>,
+        usage: impl Into<LemurUsage>,
+    ) -> Self {
+        Self {
+            request_id: request_id.into(),
+            usage: usage.into(),
+        }
+    }
 }
 
 /// The model that is used for the final prompt after compression is performed.
@@ -866,10 +1218,11 @@ impl ::std::fmt::Display for LemurModel {
 
 /// Example: `{"question":"Where are there wildfires?","answer_format":"List of countries in ISO 3166-1 alpha-2 format"}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestion` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurQuestion {
     /// The question you wish to ask. For more complex questions use default model.
@@ -893,14 +1246,48 @@ pub struct LemurQuestion {
     pub answer_options: Option<Vec<String>>,
 }
 
+impl LemurQuestion {
+    /// A `LemurQuestion` with its required properties (`question`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(question: impl Into<String>) -> Self {
+        Self {
+            question: question.into(),
+            context: None,
+            answer_format: None,
+            answer_options: None,
+        }
+    }
+
+    /// Sets `context`.
+    pub fn context(mut self, value: impl Into<LemurQuestionContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `answer_format`.
+    pub fn answer_format(mut self, value: impl Into<String>) -> Self {
+        self.answer_format = Some(value.into());
+        self
+    }
+
+    /// Sets `answer_options`.
+    pub fn answer_options(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.answer_options = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// An answer generated by LeMUR and its question
 ///
 /// Example: `{"answer":"CA, US","question":"Where are there wildfires?"}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswer` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurQuestionAnswer {
     /// The question for LeMUR to answer
@@ -913,12 +1300,23 @@ pub struct LemurQuestionAnswer {
     pub answer: String,
 }
 
+impl LemurQuestionAnswer {
+    /// A `LemurQuestionAnswer` with its required properties (`question`, `answer`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(question: impl Into<String>, answer: impl Into<String>) -> Self {
+        Self {
+            question: question.into(),
+            answer: answer.into(),
+        }
+    }
+}
+
 /// Example: `{"transcript_ids":["64nygnr62k-405c-4ae8-8a6b-d90b40ff3cce"],"context":"This is an interview about wildfires.","questions":[{"question":"Where are there wildfires?","answer_format":"List of countries …`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswerParams` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurQuestionAnswerParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
@@ -968,12 +1366,64 @@ pub struct LemurQuestionAnswerParams {
     pub questions: Vec<LemurQuestion>,
 }
 
+impl LemurQuestionAnswerParams {
+    /// A `LemurQuestionAnswerParams` with its required properties (`final_model`, `questions`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        final_model: impl Into<LemurBaseParamsFinalModel>,
+        questions: impl IntoIterator<Item = impl Into<LemurQuestion>>,
+    ) -> Self {
+        Self {
+            transcript_ids: None,
+            input_text: None,
+            context: None,
+            final_model: final_model.into(),
+            max_output_size: None,
+            temperature: None,
+            questions: questions.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// Sets `transcript_ids`.
+    pub fn transcript_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<::uuid::Uuid>>,
+    ) -> Self {
+        self.transcript_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `input_text`.
+    pub fn input_text(mut self, value: impl Into<String>) -> Self {
+        self.input_text = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(mut self, value: impl Into<LemurBaseParamsContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `max_output_size`.
+    pub fn max_output_size(mut self, value: impl Into<i64>) -> Self {
+        self.max_output_size = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+}
+
 /// Example: `{"request_id":"5e1b27c2-691f-4414-8bc5-f14678442f9e","response":[{"answer":"CA, US","question":"Where are there wildfires?"},{"answer":"yes","question":"Is global warming affecting wildfires?"}],"usag…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswerResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurQuestionAnswerResponse {
     /// The ID of the LeMUR request
@@ -990,6 +1440,21 @@ pub struct LemurQuestionAnswerResponse {
     ///
     /// JSON property `response` (required).
     pub response: Vec<LemurQuestionAnswer>,
+}
+
+impl LemurQuestionAnswerResponse {
+    /// A `LemurQuestionAnswerResponse` with its required properties (`request_id`, `usage`, `response`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        request_id: impl Into<::uuid::Uuid>,
+        usage: impl Into<LemurUsage>,
+        response: impl IntoIterator<Item = impl Into<LemurQuestionAnswer>>,
+    ) -> Self {
+        Self {
+            request_id: request_id.into(),
+            usage: usage.into(),
+            response: response.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 /// Any context about the transcripts you wish to provide. This can be a string or any object.
@@ -1039,12 +1504,25 @@ impl<'de> ::serde::Deserialize<'de> for LemurResponse {
     }
 }
 
+impl From<LemurStringResponse> for LemurResponse {
+    fn from(value: LemurStringResponse) -> Self {
+        Self::LemurStringResponse(value)
+    }
+}
+
+impl From<LemurQuestionAnswerResponse> for LemurResponse {
+    fn from(value: LemurQuestionAnswerResponse) -> Self {
+        Self::LemurQuestionAnswerResponse(value)
+    }
+}
+
 /// Example: `{"request_id":"5e1b27c2-691f-4414-8bc5-f14678442f9e","response":"Based on the transcript, the following locations were mentioned as being affected by wildfire smoke from Canada:\n\n- Maine\n- Maryland…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurStringResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurStringResponse {
     /// The response generated by LeMUR.
@@ -1063,12 +1541,28 @@ pub struct LemurStringResponse {
     pub usage: LemurUsage,
 }
 
+impl LemurStringResponse {
+    /// A `LemurStringResponse` with its required properties (`response`, `request_id`, `usage`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        response: impl Into<String>,
+        request_id: impl Into<::uuid::Uuid>,
+        usage: impl Into<LemurUsage>,
+    ) -> Self {
+        Self {
+            response: response.into(),
+            request_id: request_id.into(),
+            usage: usage.into(),
+        }
+    }
+}
+
 /// Example: `{"transcript_ids":["47b95ba5-8889-44d8-bc80-5de38306e582"],"context":"This is an interview about wildfires.","final_model":"anthropic/claude-sonnet-4-20250514","temperature":0,"max_output_size":3000}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurSummaryParams` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurSummaryParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
@@ -1119,6 +1613,60 @@ pub struct LemurSummaryParams {
     pub answer_format: Option<String>,
 }
 
+impl LemurSummaryParams {
+    /// A `LemurSummaryParams` with its required properties (`final_model`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(final_model: impl Into<LemurBaseParamsFinalModel>) -> Self {
+        Self {
+            transcript_ids: None,
+            input_text: None,
+            context: None,
+            final_model: final_model.into(),
+            max_output_size: None,
+            temperature: None,
+            answer_format: None,
+        }
+    }
+
+    /// Sets `transcript_ids`.
+    pub fn transcript_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<::uuid::Uuid>>,
+    ) -> Self {
+        self.transcript_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `input_text`.
+    pub fn input_text(mut self, value: impl Into<String>) -> Self {
+        self.input_text = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(mut self, value: impl Into<LemurBaseParamsContext>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `max_output_size`.
+    pub fn max_output_size(mut self, value: impl Into<i64>) -> Self {
+        self.max_output_size = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets `answer_format`.
+    pub fn answer_format(mut self, value: impl Into<String>) -> Self {
+        self.answer_format = Some(value.into());
+        self
+    }
+}
+
 /// Example: `{"request_id":"5e1b27c2-691f-4414-8bc5-f14678442f9e","response":"- Wildfires in Canada are sending smoke and air pollution across parts of the US, triggering air quality alerts from Maine to Minnesota…`.
 ///
 /// Source: `/components/schemas/LemurSummaryResponse` in `specs/assemblyai/openapi.yml`.
@@ -1129,10 +1677,11 @@ pub type LemurSummaryResponse = LemurStringResponse;
 /// Source: `/components/schemas/LemurTaskParams` in `specs/assemblyai/openapi.yml`.
 pub type LemurTaskParams = LemurTaskParams2;
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurTaskParams/allOf/0` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurTaskParams2 {
     /// Your text to prompt the model to produce a desired output, including any context you want to pass into the model.
@@ -1177,6 +1726,47 @@ pub struct LemurTaskParams2 {
     pub temperature: Option<f64>,
 }
 
+impl LemurTaskParams2 {
+    /// A `LemurTaskParams2` with its required properties (`prompt`, `final_model`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(prompt: impl Into<String>, final_model: impl Into<LemurModel>) -> Self {
+        Self {
+            prompt: prompt.into(),
+            transcript_ids: None,
+            input_text: None,
+            final_model: final_model.into(),
+            max_output_size: None,
+            temperature: None,
+        }
+    }
+
+    /// Sets `transcript_ids`.
+    pub fn transcript_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<::uuid::Uuid>>,
+    ) -> Self {
+        self.transcript_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `input_text`.
+    pub fn input_text(mut self, value: impl Into<String>) -> Self {
+        self.input_text = Some(value.into());
+        self
+    }
+
+    /// Sets `max_output_size`.
+    pub fn max_output_size(mut self, value: impl Into<i64>) -> Self {
+        self.max_output_size = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+}
+
 /// Example: `{"request_id":"5e1b27c2-691f-4414-8bc5-f14678442f9e","response":"Based on the transcript, the following locations were mentioned as being affected by wildfire smoke from Canada:\n\n- Maine\n- Maryland…`.
 ///
 /// Source: `/components/schemas/LemurTaskResponse` in `specs/assemblyai/openapi.yml`.
@@ -1184,10 +1774,11 @@ pub type LemurTaskResponse = LemurStringResponse;
 
 /// The usage numbers for the LeMUR request
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurUsage` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct LemurUsage {
     /// The number of input tokens used by the model
@@ -1204,12 +1795,23 @@ pub struct LemurUsage {
     pub output_tokens: i64,
 }
 
+impl LemurUsage {
+    /// A `LemurUsage` with its required properties (`input_tokens`, `output_tokens`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(input_tokens: impl Into<i64>, output_tokens: impl Into<i64>) -> Self {
+        Self {
+            input_tokens: input_tokens.into(),
+            output_tokens: output_tokens.into(),
+        }
+    }
+}
+
 /// Example: `{"after_id":"a7c5cafd-2c2e-4bdd-b0b2-69dade2f7a1b","before_id":"9ea68fd3-f953-42c1-9742-976c447fb463","created_on":"2023-11-03","limit":2,"status":"completed","throttled_only":false}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/ListTranscriptParams` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ListTranscriptParams {
     /// Maximum amount of transcripts to retrieve
@@ -1256,15 +1858,53 @@ pub struct ListTranscriptParams {
     pub throttled_only: Option<bool>,
 }
 
+impl ListTranscriptParams {
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<TranscriptStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `created_on`.
+    pub fn created_on(mut self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        self.created_on = Some(value.into());
+        self
+    }
+
+    /// Sets `before_id`.
+    pub fn before_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.before_id = Some(value.into());
+        self
+    }
+
+    /// Sets `after_id`.
+    pub fn after_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.after_id = Some(value.into());
+        self
+    }
+
+    /// Sets `throttled_only`.
+    pub fn throttled_only(mut self, value: impl Into<bool>) -> Self {
+        self.throttled_only = Some(value.into());
+        self
+    }
+}
+
 /// Details of the transcript page. Transcripts are sorted from newest to oldest. The previous URL always points to a page with older transcripts.
 ///
 /// Example: `{"limit":10,"result_count":10,"current_url":"https://api.assemblyai.com/v2/transcript?limit=10","prev_url":"https://api.assemblyai.com/v2/transcript?limit=10&before_id=62npeahu2b-a8ea-4112-854c-69542c…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/PageDetails` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PageDetails {
     /// The number of results this page is limited to
     ///
@@ -1300,13 +1940,54 @@ pub struct PageDetails {
     pub next_url: Option<String>,
 }
 
+impl PageDetails {
+    /// A `PageDetails` with its required properties (`limit`, `result_count`, `current_url`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        limit: impl Into<i64>,
+        result_count: impl Into<i64>,
+        current_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            limit: limit.into(),
+            result_count: result_count.into(),
+            current_url: current_url.into(),
+            prev_url: None,
+            next_url: None,
+        }
+    }
+
+    /// Sets `prev_url`.
+    pub fn prev_url(mut self, value: impl Into<String>) -> Self {
+        self.prev_url = Some(value.into());
+        self
+    }
+
+    /// Sends `prev_url` as an explicit `null`.
+    pub fn prev_url_null(mut self) -> Self {
+        self.prev_url = None;
+        self
+    }
+
+    /// Sets `next_url`.
+    pub fn next_url(mut self, value: impl Into<String>) -> Self {
+        self.next_url = Some(value.into());
+        self
+    }
+
+    /// Sends `next_url` as an explicit `null`.
+    pub fn next_url_null(mut self) -> Self {
+        self.next_url = None;
+        self
+    }
+}
+
 /// Example: `{"paragraphs":[{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy. And in some pla…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/ParagraphsResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ParagraphsResponse {
     /// The unique identifier of your transcript
     ///
@@ -1328,6 +2009,23 @@ pub struct ParagraphsResponse {
     ///
     /// JSON property `paragraphs` (required).
     pub paragraphs: Vec<TranscriptParagraph>,
+}
+
+impl ParagraphsResponse {
+    /// A `ParagraphsResponse` with its required properties (`id`, `confidence`, `audio_duration`, `paragraphs`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        confidence: impl Into<f64>,
+        audio_duration: impl Into<f64>,
+        paragraphs: impl IntoIterator<Item = impl Into<TranscriptParagraph>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            confidence: confidence.into(),
+            audio_duration: audio_duration.into(),
+            paragraphs: paragraphs.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 /// The type of PII to redact
@@ -1560,10 +2258,11 @@ impl<'de> ::serde::Deserialize<'de> for PiiPolicy {
 
 /// Example: `{"request_id":"914fe7e4-f10a-4364-8946-34614c2873f6","request_id_to_purge":"b7eb03ec-1650-4181-949b-75d9de317de1","deleted":true}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/PurgeLemurRequestDataResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PurgeLemurRequestDataResponse {
     /// The ID of the deletion request of the LeMUR request
@@ -1584,18 +2283,41 @@ pub struct PurgeLemurRequestDataResponse {
     pub deleted: bool,
 }
 
+impl PurgeLemurRequestDataResponse {
+    /// A `PurgeLemurRequestDataResponse` with its required properties (`request_id`, `request_id_to_purge`, `deleted`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        request_id: impl Into<::uuid::Uuid>,
+        request_id_to_purge: impl Into<::uuid::Uuid>,
+        deleted: impl Into<bool>,
+    ) -> Self {
+        Self {
+            request_id: request_id.into(),
+            request_id_to_purge: request_id_to_purge.into(),
+            deleted: deleted.into(),
+        }
+    }
+}
+
 /// Example: `{"token":"fe4145dd1e7a2e149488dcd2d553a8018a89833fc5084837d66fd1bcf5a105d4"}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/RealtimeTemporaryTokenResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct RealtimeTemporaryTokenResponse {
     /// The temporary authentication token for Streaming Speech-to-Text
     ///
     /// JSON property `token` (required).
     pub token: String,
+}
+
+impl RealtimeTemporaryTokenResponse {
+    /// A `RealtimeTemporaryTokenResponse` with its required properties (`token`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self { token: token.into() }
+    }
 }
 
 /// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more details.
@@ -1667,11 +2389,11 @@ pub type RedactedAudioNotification = RedactedAudioResponse;
 
 /// Example: `{"redacted_audio_url":"https://s3.us-west-2.amazonaws.com/api.assembly.ai.usw2/redacted-audio/785efd9e-0e20-45e1-967b-3db17770ed9f.wav?AWSAccessKeyId=aws-access-key0id&Signature=signature&x-amz-securi…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/RedactedAudioResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RedactedAudioResponse {
     /// The status of the redacted audio
     ///
@@ -1683,6 +2405,16 @@ pub struct RedactedAudioResponse {
     ///
     /// JSON property `redacted_audio_url` (required).
     pub redacted_audio_url: String,
+}
+
+impl RedactedAudioResponse {
+    /// A `RedactedAudioResponse` with its required properties (`redacted_audio_url`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(redacted_audio_url: impl Into<String>) -> Self {
+        Self {
+            status: Default::default(),
+            redacted_audio_url: redacted_audio_url.into(),
+        }
+    }
 }
 
 /// The status of the redacted audio
@@ -1725,11 +2457,11 @@ impl ::std::fmt::Display for RedactedAudioStatus {
 
 /// Example: `{"sentences":[{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US.","start":250,"end":6350,"confidence":0.72412,"words":[{"text":"Smoke","start":250,…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/SentencesResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SentencesResponse {
     /// The unique identifier for the transcript
     ///
@@ -1751,6 +2483,23 @@ pub struct SentencesResponse {
     ///
     /// JSON property `sentences` (required).
     pub sentences: Vec<TranscriptSentence>,
+}
+
+impl SentencesResponse {
+    /// A `SentencesResponse` with its required properties (`id`, `confidence`, `audio_duration`, `sentences`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        confidence: impl Into<f64>,
+        audio_duration: impl Into<f64>,
+        sentences: impl IntoIterator<Item = impl Into<TranscriptSentence>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            confidence: confidence.into(),
+            audio_duration: audio_duration.into(),
+            sentences: sentences.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 /// Source: `/components/schemas/Sentiment` in `specs/assemblyai/openapi.yml`.
@@ -1819,11 +2568,11 @@ impl<'de> ::serde::Deserialize<'de> for Sentiment {
 ///
 /// Example: `{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US.","start":250,"end":6350,"sentiment":"NEGATIVE","confidence":0.8181032538414001,"speaker":null}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/SentimentAnalysisResult` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SentimentAnalysisResult {
     /// The transcript of the sentence
     ///
@@ -1851,13 +2600,9 @@ pub struct SentimentAnalysisResult {
     ///
     /// JSON property `channel` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub channel: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     /// The speaker of the sentence if \[Speaker Diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) is enabled, else null
     ///
     /// JSON property `speaker` (required).
@@ -1867,10 +2612,50 @@ pub struct SentimentAnalysisResult {
     pub speaker: Option<String>,
 }
 
+impl SentimentAnalysisResult {
+    /// A `SentimentAnalysisResult` with its required properties (`text`, `start`, `end`, `sentiment`, `confidence`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        text: impl Into<String>,
+        start: impl Into<i64>,
+        end: impl Into<i64>,
+        sentiment: impl Into<Sentiment>,
+        confidence: impl Into<f64>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            start: start.into(),
+            end: end.into(),
+            sentiment: sentiment.into(),
+            confidence: confidence.into(),
+            channel: None,
+            speaker: None,
+        }
+    }
+
+    /// Sets `channel`.
+    pub fn channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker`.
+    pub fn speaker(mut self, value: impl Into<String>) -> Self {
+        self.speaker = Some(value.into());
+        self
+    }
+
+    /// Sends `speaker` as an explicit `null`.
+    pub fn speaker_null(mut self) -> Self {
+        self.speaker = None;
+        self
+    }
+}
+
 /// Example: `{"low":0.5733263024656846,"medium":0.42667369753431533,"high":0.0}`.
 ///
 /// Source: `/components/schemas/SeverityScoreSummary` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SeverityScoreSummary {
     /// Constraints: 0 ≤ value ≤ 1; format `double`.
     ///
@@ -1886,17 +2671,47 @@ pub struct SeverityScoreSummary {
     pub high: f64,
 }
 
+impl SeverityScoreSummary {
+    /// A `SeverityScoreSummary` with its required properties (`low`, `medium`, `high`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        low: impl Into<f64>,
+        medium: impl Into<f64>,
+        high: impl Into<f64>,
+    ) -> Self {
+        Self {
+            low: low.into(),
+            medium: medium.into(),
+            high: high.into(),
+        }
+    }
+}
+
 /// Request body for \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification).
 ///
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpeakerIdentificationRequestBody {
     /// JSON property `speaker_identification` (required).
     pub speaker_identification: SpeakerIdentificationRequestBodySpeakerIdentification,
 }
 
+impl SpeakerIdentificationRequestBody {
+    /// A `SpeakerIdentificationRequestBody` with its required properties (`speaker_identification`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        speaker_identification: impl Into<
+            SpeakerIdentificationRequestBodySpeakerIdentification,
+        >,
+    ) -> Self {
+        Self {
+            speaker_identification: speaker_identification.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
     /// Type of speaker identification. See \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification) for details on each type.
     ///
@@ -1914,6 +2729,43 @@ pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
     pub speakers: Option<
         Vec<SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem>,
     >,
+}
+
+impl SpeakerIdentificationRequestBodySpeakerIdentification {
+    /// A `SpeakerIdentificationRequestBodySpeakerIdentification` with its required properties (`speaker_type`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        speaker_type: impl Into<
+            SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType,
+        >,
+    ) -> Self {
+        Self {
+            speaker_type: speaker_type.into(),
+            known_values: None,
+            speakers: None,
+        }
+    }
+
+    /// Sets `known_values`.
+    pub fn known_values(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.known_values = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `speakers`.
+    pub fn speakers(
+        mut self,
+        value: impl IntoIterator<
+            Item = impl Into<
+                SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem,
+            >,
+        >,
+    ) -> Self {
+        self.speakers = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 
 /// Type of speaker identification. See \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification) for details on each type.
@@ -1981,6 +2833,7 @@ for SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType {
 
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody/properties/speaker_identification/properties/speakers/items` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem {
     /// The role of the speaker. Required when `speaker_type` is "role".
     ///
@@ -2002,8 +2855,29 @@ pub struct SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+impl SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem {
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/SpeakerIdentificationResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpeakerIdentificationResponse {
     /// JSON property `speaker_identification` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2012,8 +2886,20 @@ pub struct SpeakerIdentificationResponse {
     >,
 }
 
+impl SpeakerIdentificationResponse {
+    /// Sets `speaker_identification`.
+    pub fn speaker_identification(
+        mut self,
+        value: impl Into<SpeakerIdentificationResponseSpeakerIdentification>,
+    ) -> Self {
+        self.speaker_identification = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/SpeakerIdentificationResponse/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SpeakerIdentificationResponseSpeakerIdentification {
     /// A mapping of the original generic speaker labels (e.g., "A", "B") to the identified speaker names or roles.
     ///
@@ -2023,6 +2909,25 @@ pub struct SpeakerIdentificationResponseSpeakerIdentification {
     /// JSON property `status` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl SpeakerIdentificationResponseSpeakerIdentification {
+    /// Sets `mapping`.
+    pub fn mapping(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.mapping = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 
 /// The speech model to use for the transcription. See \[Model Selection\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model) for available models.
@@ -2230,11 +3135,11 @@ impl ::std::fmt::Display for SummaryType {
 ///
 /// Example: `{"start":3978,"end":5114}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Timestamp` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Timestamp {
     /// The start time in milliseconds
     ///
@@ -2246,6 +3151,16 @@ pub struct Timestamp {
     pub end: i64,
 }
 
+impl Timestamp {
+    /// A `Timestamp` with its required properties (`start`, `end`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(start: impl Into<i64>, end: impl Into<i64>) -> Self {
+        Self {
+            start: start.into(),
+            end: end.into(),
+        }
+    }
+}
+
 /// The result of the Topic Detection model, if it is enabled.
 /// See \[Topic Detection\](https://www.assemblyai.com/docs/speech-understanding/topic-detection) for more information.
 ///
@@ -2253,6 +3168,7 @@ pub struct Timestamp {
 ///
 /// Source: `/components/schemas/TopicDetectionModelResult` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TopicDetectionModelResult {
     /// The status of the Topic Detection model. Either success, or unavailable in the rare case that the model failed.
     ///
@@ -2268,15 +3184,30 @@ pub struct TopicDetectionModelResult {
     pub summary: ::std::collections::BTreeMap<String, f64>,
 }
 
+impl TopicDetectionModelResult {
+    /// A `TopicDetectionModelResult` with its required properties (`status`, `results`, `summary`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        status: impl Into<AudioIntelligenceModelStatus>,
+        results: impl IntoIterator<Item = impl Into<TopicDetectionResult>>,
+        summary: impl IntoIterator<Item = (impl Into<String>, impl Into<f64>)>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            results: results.into_iter().map(Into::into).collect(),
+            summary: summary.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        }
+    }
+}
+
 /// The result of the topic detection model
 ///
 /// Example: `{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy. And in some places, the air qu…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TopicDetectionResult` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TopicDetectionResult {
     /// The text in the transcript in which a detected topic occurs
     ///
@@ -2292,11 +3223,37 @@ pub struct TopicDetectionResult {
     pub timestamp: Option<Timestamp>,
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+impl TopicDetectionResult {
+    /// A `TopicDetectionResult` with its required properties (`text`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            labels: None,
+            timestamp: None,
+        }
+    }
+
+    /// Sets `labels`.
+    pub fn labels(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TopicDetectionResultLabelsItem>>,
+    ) -> Self {
+        self.labels = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `timestamp`.
+    pub fn timestamp(mut self, value: impl Into<Timestamp>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+}
+
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TopicDetectionResult/properties/labels/items` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TopicDetectionResultLabelsItem {
     /// How relevant the detected topic is of a detected topic
     ///
@@ -2310,15 +3267,25 @@ pub struct TopicDetectionResultLabelsItem {
     pub label: String,
 }
 
+impl TopicDetectionResultLabelsItem {
+    /// A `TopicDetectionResultLabelsItem` with its required properties (`relevance`, `label`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(relevance: impl Into<f64>, label: impl Into<String>) -> Self {
+        Self {
+            relevance: relevance.into(),
+            label: label.into(),
+        }
+    }
+}
+
 /// A transcript object
 ///
 /// Example: `{"id":"9ea68fd3-f953-42c1-9742-976c447fb463","speech_model":null,"language_model":"assemblyai_default","acoustic_model":"assemblyai_default","language_code":"en_us","language_detection":true,"language…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Transcript` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Transcript {
     /// The number of audio channels in the audio file. This is only present when \[multichannel\](https://www.assemblyai.com/docs/pre-recorded-audio/multichannel) is enabled.
     ///
@@ -2329,35 +3296,23 @@ pub struct Transcript {
     ///
     /// JSON property `audio_duration` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub audio_duration: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_duration: Option<i64>,
     /// The point in time, in milliseconds, in the file at which the transcription was terminated. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
     ///
     /// JSON property `audio_end_at` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub audio_end_at: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_end_at: Option<i64>,
     /// The point in time, in milliseconds, in the file at which the transcription was started. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
     ///
     /// JSON property `audio_start_from` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub audio_start_from: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_start_from: Option<i64>,
     /// The URL of the media that was transcribed
     ///
     /// Constraints: format `url`.
@@ -2368,13 +3323,9 @@ pub struct Transcript {
     ///
     /// JSON property `auto_chapters` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub auto_chapters: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_chapters: Option<bool>,
     /// Whether \[Key Phrases\](https://www.assemblyai.com/docs/speech-understanding/key-phrases) is enabled, either true or false
     ///
     /// JSON property `auto_highlights` (required).
@@ -2384,105 +3335,69 @@ pub struct Transcript {
     ///
     /// JSON property `auto_highlights_result` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub auto_highlights_result: Option<Option<AutoHighlightsResult>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_highlights_result: Option<AutoHighlightsResult>,
     /// An array of temporally sequential chapters for the audio file. See \[Auto Chapters\](https://www.assemblyai.com/docs/speech-understanding/auto-chapters) for more information.
     ///
     /// JSON property `chapters` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub chapters: Option<Option<Vec<Chapter>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapters: Option<Vec<Chapter>>,
     /// The confidence score for the transcript, between 0.0 (low confidence) and 1.0 (high confidence)
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `double`.
     ///
     /// JSON property `confidence` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub confidence: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
     /// Whether \[Content Moderation\](https://www.assemblyai.com/docs/content-moderation) is enabled, can be true or false
     ///
     /// JSON property `content_safety` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub content_safety: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_safety: Option<bool>,
     /// An array of results for the Content Moderation model, if it is enabled.
     /// See \[Content moderation\](https://www.assemblyai.com/docs/content-moderation) for more information.
     ///
     /// JSON property `content_safety_labels` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub content_safety_labels: Option<Option<ContentSafetyLabelsResult>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_safety_labels: Option<ContentSafetyLabelsResult>,
     /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling) for more details.
     ///
     /// JSON property `custom_spelling` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub custom_spelling: Option<Option<Vec<TranscriptCustomSpelling>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_spelling: Option<Vec<TranscriptCustomSpelling>>,
     /// Transcribe \[Filler Words\](https://www.assemblyai.com/docs/pre-recorded-audio/filler-words), like "umm", in your media file; can be true or false
     ///
     /// JSON property `disfluencies` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub disfluencies: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disfluencies: Option<bool>,
     /// An array of results for the Entity Detection model, if it is enabled.
     /// See \[Entity detection\](https://www.assemblyai.com/docs/speech-understanding/entity-detection) for more information.
     ///
     /// JSON property `entities` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub entities: Option<Option<Vec<Entity>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entities: Option<Vec<Entity>>,
     /// Whether \[Entity Detection\](https://www.assemblyai.com/docs/speech-understanding/entity-detection) is enabled, can be true or false
     ///
     /// JSON property `entity_detection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub entity_detection: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_detection: Option<bool>,
     /// Error message of why the transcript failed
     ///
     /// JSON property `error` (optional).
@@ -2492,47 +3407,31 @@ pub struct Transcript {
     ///
     /// JSON property `filter_profanity` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub filter_profanity: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_profanity: Option<bool>,
     /// Whether \[Text Formatting\](https://www.assemblyai.com/docs/pre-recorded-audio) is enabled, either true or false
     ///
     /// JSON property `format_text` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub format_text: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format_text: Option<bool>,
     /// Whether \[Topic Detection\](https://www.assemblyai.com/docs/speech-understanding/topic-detection) is enabled, can be true or false
     ///
     /// JSON property `iab_categories` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub iab_categories: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iab_categories: Option<bool>,
     /// The result of the Topic Detection model, if it is enabled.
     /// See \[Topic Detection\](https://www.assemblyai.com/docs/speech-understanding/topic-detection) for more information.
     ///
     /// JSON property `iab_categories_result` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub iab_categories_result: Option<Option<TopicDetectionModelResult>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iab_categories_result: Option<TopicDetectionModelResult>,
     /// The unique identifier of your transcript
     ///
     /// Constraints: format `uuid`.
@@ -2556,13 +3455,9 @@ pub struct Transcript {
     ///
     /// JSON property `language_codes` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub language_codes: Option<Option<Vec<TranscriptLanguageCode>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_codes: Option<Vec<TranscriptLanguageCode>>,
     /// The confidence score for the detected language, between 0.0 (low confidence) and 1.0 (high confidence). See \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection) for more details.
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `double`.
@@ -2587,13 +3482,9 @@ pub struct Transcript {
     ///
     /// JSON property `language_detection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub language_detection: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_detection: Option<bool>,
     /// Specify options for \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection).
     ///
     /// JSON property `language_detection_options` (optional).
@@ -2603,13 +3494,9 @@ pub struct Transcript {
     ///
     /// JSON property `multichannel` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub multichannel: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multichannel: Option<bool>,
     /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](https://www.assemblyai.com/docs/pre-recorded-audio/prompting) for best practices.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
@@ -2621,13 +3508,9 @@ pub struct Transcript {
     ///
     /// JSON property `punctuate` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub punctuate: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub punctuate: Option<bool>,
     /// Whether \[PII Redaction\](https://www.assemblyai.com/docs/pii-redaction) is enabled, either true or false
     ///
     /// JSON property `redact_pii` (required).
@@ -2637,13 +3520,9 @@ pub struct Transcript {
     ///
     /// JSON property `redact_pii_audio` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub redact_pii_audio: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact_pii_audio: Option<bool>,
     /// The options for PII-redacted audio, if redact_pii_audio is enabled.
     /// See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more information.
     ///
@@ -2655,25 +3534,17 @@ pub struct Transcript {
     ///
     /// JSON property `redact_pii_audio_quality` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub redact_pii_audio_quality: Option<Option<RedactPiiAudioQuality>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact_pii_audio_quality: Option<RedactPiiAudioQuality>,
     /// The list of PII Redaction policies that were enabled, if PII Redaction is enabled.
     /// See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more information.
     ///
     /// JSON property `redact_pii_policies` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub redact_pii_policies: Option<Option<Vec<PiiPolicy>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redact_pii_policies: Option<Vec<PiiPolicy>>,
     /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
     ///
     /// JSON property `redact_pii_sub` (optional).
@@ -2683,47 +3554,31 @@ pub struct Transcript {
     ///
     /// JSON property `sentiment_analysis` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub sentiment_analysis: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment_analysis: Option<bool>,
     /// An array of results for the Sentiment Analysis model, if it is enabled.
     /// See \[Sentiment Analysis\](https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis) for more information.
     ///
     /// JSON property `sentiment_analysis_results` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub sentiment_analysis_results: Option<Option<Vec<SentimentAnalysisResult>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment_analysis_results: Option<Vec<SentimentAnalysisResult>>,
     /// Whether \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) is enabled, can be true or false
     ///
     /// JSON property `speaker_labels` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub speaker_labels: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker_labels: Option<bool>,
     /// Tell the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected) for more details.
     ///
     /// JSON property `speakers_expected` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub speakers_expected: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speakers_expected: Option<i64>,
     /// The speech model that was actually used for the transcription. See \[Model Selection\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model) for available models.
     ///
     /// JSON property `speech_model_used` (optional).
@@ -2733,13 +3588,9 @@ pub struct Transcript {
     ///
     /// JSON property `speech_models` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub speech_models: Option<Option<Vec<SpeechModel>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speech_models: Option<Vec<SpeechModel>>,
     /// Defaults to null. Reject audio files that contain less than this fraction of speech.
     /// Valid values are in the range \[0, 1\] inclusive. See \[Speech Threshold\](https://www.assemblyai.com/docs/speech-threshold) for more details.
     ///
@@ -2747,13 +3598,9 @@ pub struct Transcript {
     ///
     /// JSON property `speech_threshold` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub speech_threshold: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speech_threshold: Option<f64>,
     /// Speech understanding tasks like \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation), \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification), and \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting). See the task-specific docs for available options and configuration.
     ///
     /// JSON property `speech_understanding` (optional).
@@ -2771,49 +3618,33 @@ pub struct Transcript {
     ///
     /// JSON property `summary` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub summary: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// The Summarization model used to generate the summary,
     /// if \[Summarization\](https://www.assemblyai.com/docs/speech-understanding/summarization#summary-models) is enabled. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
     ///
     /// JSON property `summary_model` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub summary_model: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_model: Option<String>,
     /// The type of summary generated, if \[Summarization\](https://www.assemblyai.com/docs/speech-understanding/summarization#summary-types) is enabled. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
     ///
     /// JSON property `summary_type` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub summary_type: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_type: Option<String>,
     /// Whether \[audio event tags\](https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags) were removed from the transcript text.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
     /// JSON property `remove_audio_tags` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub remove_audio_tags: Option<Option<TranscriptRemoveAudioTags>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove_audio_tags: Option<TranscriptRemoveAudioTags>,
     /// The temperature that was used for the model's response. See the \[Prompting Guide\](https://www.assemblyai.com/docs/pre-recorded-audio/prompting) for more details.
     ///
     /// Note: This parameter can only be used with the Universal-3 Pro model.
@@ -2822,47 +3653,31 @@ pub struct Transcript {
     ///
     /// JSON property `temperature` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub temperature: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
     /// The textual transcript of your media file
     ///
     /// JSON property `text` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub text: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     /// True while a request is throttled and false when a request is no longer throttled
     ///
     /// JSON property `throttled` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub throttled: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttled: Option<bool>,
     /// When multichannel or speaker_labels is enabled, a list of turn-by-turn utterance objects.
     /// See \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) and \[Multichannel transcription\](https://www.assemblyai.com/docs/pre-recorded-audio/multichannel) for more information.
     ///
     /// JSON property `utterances` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub utterances: Option<Option<Vec<TranscriptUtterance>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utterances: Option<Vec<TranscriptUtterance>>,
     /// Whether \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) authentication details were provided
     ///
     /// JSON property `webhook_auth` (required).
@@ -2871,48 +3686,32 @@ pub struct Transcript {
     ///
     /// JSON property `webhook_auth_header_name` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub webhook_auth_header_name: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_auth_header_name: Option<String>,
     /// The status code we received from your server when delivering the transcript completed or failed \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) request, if a webhook URL was provided
     ///
     /// JSON property `webhook_status_code` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub webhook_status_code: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_status_code: Option<i64>,
     /// The URL to which we send \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests.
     ///
     /// Constraints: format `url`.
     ///
     /// JSON property `webhook_url` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub webhook_url: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
     /// An array of temporally-sequential word objects, one for each word in the transcript.
     ///
     /// JSON property `words` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub words: Option<Option<Vec<TranscriptWord>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<Vec<TranscriptWord>>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `acoustic_model` (required).
@@ -2921,13 +3720,9 @@ pub struct Transcript {
     ///
     /// JSON property `custom_topics` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub custom_topics: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_topics: Option<bool>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `language_model` (required).
@@ -2943,13 +3738,9 @@ pub struct Transcript {
     ///
     /// JSON property `speed_boost` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub speed_boost: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_boost: Option<bool>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `topics` (optional).
@@ -2960,6 +3751,515 @@ pub struct Transcript {
     /// JSON property `translated_texts` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_texts: Option<TranscriptTranslatedTexts>,
+}
+
+impl Transcript {
+    /// A `Transcript` with its required properties (`audio_url`, `auto_highlights`, `id`, `redact_pii`, `status`, `summarization`, `webhook_auth`, `acoustic_model`, `language_model`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        audio_url: impl Into<String>,
+        auto_highlights: impl Into<bool>,
+        id: impl Into<::uuid::Uuid>,
+        redact_pii: impl Into<bool>,
+        status: impl Into<TranscriptStatus>,
+        summarization: impl Into<bool>,
+        webhook_auth: impl Into<bool>,
+        acoustic_model: impl Into<String>,
+        language_model: impl Into<String>,
+    ) -> Self {
+        Self {
+            audio_channels: None,
+            audio_duration: None,
+            audio_end_at: None,
+            audio_start_from: None,
+            audio_url: audio_url.into(),
+            auto_chapters: None,
+            auto_highlights: auto_highlights.into(),
+            auto_highlights_result: None,
+            chapters: None,
+            confidence: None,
+            content_safety: None,
+            content_safety_labels: None,
+            custom_spelling: None,
+            disfluencies: None,
+            entities: None,
+            entity_detection: None,
+            error: None,
+            filter_profanity: None,
+            format_text: None,
+            iab_categories: None,
+            iab_categories_result: None,
+            id: id.into(),
+            keyterms_prompt: None,
+            language_code: None,
+            language_codes: None,
+            language_confidence: None,
+            language_confidence_threshold: None,
+            language_detection: None,
+            language_detection_options: None,
+            multichannel: None,
+            prompt: None,
+            punctuate: None,
+            redact_pii: redact_pii.into(),
+            redact_pii_audio: None,
+            redact_pii_audio_options: None,
+            redact_pii_audio_quality: None,
+            redact_pii_policies: None,
+            redact_pii_sub: None,
+            sentiment_analysis: None,
+            sentiment_analysis_results: None,
+            speaker_labels: None,
+            speakers_expected: None,
+            speech_model_used: None,
+            speech_models: None,
+            speech_threshold: None,
+            speech_understanding: None,
+            status: status.into(),
+            summarization: summarization.into(),
+            summary: None,
+            summary_model: None,
+            summary_type: None,
+            remove_audio_tags: None,
+            temperature: None,
+            text: None,
+            throttled: None,
+            utterances: None,
+            webhook_auth: webhook_auth.into(),
+            webhook_auth_header_name: None,
+            webhook_status_code: None,
+            webhook_url: None,
+            words: None,
+            acoustic_model: acoustic_model.into(),
+            custom_topics: None,
+            language_model: language_model.into(),
+            speech_model: None,
+            speed_boost: None,
+            topics: None,
+            translated_texts: None,
+        }
+    }
+
+    /// Sets `audio_channels`.
+    pub fn audio_channels(mut self, value: impl Into<i64>) -> Self {
+        self.audio_channels = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_duration`.
+    pub fn audio_duration(mut self, value: impl Into<i64>) -> Self {
+        self.audio_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_end_at`.
+    pub fn audio_end_at(mut self, value: impl Into<i64>) -> Self {
+        self.audio_end_at = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_start_from`.
+    pub fn audio_start_from(mut self, value: impl Into<i64>) -> Self {
+        self.audio_start_from = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_chapters`.
+    pub fn auto_chapters(mut self, value: impl Into<bool>) -> Self {
+        self.auto_chapters = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_highlights_result`.
+    pub fn auto_highlights_result(
+        mut self,
+        value: impl Into<AutoHighlightsResult>,
+    ) -> Self {
+        self.auto_highlights_result = Some(value.into());
+        self
+    }
+
+    /// Sets `chapters`.
+    pub fn chapters(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Chapter>>,
+    ) -> Self {
+        self.chapters = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `confidence`.
+    pub fn confidence(mut self, value: impl Into<f64>) -> Self {
+        self.confidence = Some(value.into());
+        self
+    }
+
+    /// Sets `content_safety`.
+    pub fn content_safety(mut self, value: impl Into<bool>) -> Self {
+        self.content_safety = Some(value.into());
+        self
+    }
+
+    /// Sets `content_safety_labels`.
+    pub fn content_safety_labels(
+        mut self,
+        value: impl Into<ContentSafetyLabelsResult>,
+    ) -> Self {
+        self.content_safety_labels = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_spelling`.
+    pub fn custom_spelling(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TranscriptCustomSpelling>>,
+    ) -> Self {
+        self.custom_spelling = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disfluencies`.
+    pub fn disfluencies(mut self, value: impl Into<bool>) -> Self {
+        self.disfluencies = Some(value.into());
+        self
+    }
+
+    /// Sets `entities`.
+    pub fn entities(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<Entity>>,
+    ) -> Self {
+        self.entities = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `entity_detection`.
+    pub fn entity_detection(mut self, value: impl Into<bool>) -> Self {
+        self.entity_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `filter_profanity`.
+    pub fn filter_profanity(mut self, value: impl Into<bool>) -> Self {
+        self.filter_profanity = Some(value.into());
+        self
+    }
+
+    /// Sets `format_text`.
+    pub fn format_text(mut self, value: impl Into<bool>) -> Self {
+        self.format_text = Some(value.into());
+        self
+    }
+
+    /// Sets `iab_categories`.
+    pub fn iab_categories(mut self, value: impl Into<bool>) -> Self {
+        self.iab_categories = Some(value.into());
+        self
+    }
+
+    /// Sets `iab_categories_result`.
+    pub fn iab_categories_result(
+        mut self,
+        value: impl Into<TopicDetectionModelResult>,
+    ) -> Self {
+        self.iab_categories_result = Some(value.into());
+        self
+    }
+
+    /// Sets `keyterms_prompt`.
+    pub fn keyterms_prompt(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.keyterms_prompt = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `language_code`.
+    pub fn language_code(mut self, value: impl Into<TranscriptLanguageCode2>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Sets `language_codes`.
+    pub fn language_codes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TranscriptLanguageCode>>,
+    ) -> Self {
+        self.language_codes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `language_confidence`.
+    pub fn language_confidence(mut self, value: impl Into<f64>) -> Self {
+        self.language_confidence = Some(value.into());
+        self
+    }
+
+    /// Sends `language_confidence` as an explicit `null`.
+    pub fn language_confidence_null(mut self) -> Self {
+        self.language_confidence = None;
+        self
+    }
+
+    /// Sets `language_confidence_threshold`.
+    pub fn language_confidence_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.language_confidence_threshold = Some(value.into());
+        self
+    }
+
+    /// Sends `language_confidence_threshold` as an explicit `null`.
+    pub fn language_confidence_threshold_null(mut self) -> Self {
+        self.language_confidence_threshold = None;
+        self
+    }
+
+    /// Sets `language_detection`.
+    pub fn language_detection(mut self, value: impl Into<bool>) -> Self {
+        self.language_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `language_detection_options`.
+    pub fn language_detection_options(
+        mut self,
+        value: impl Into<TranscriptLanguageDetectionOptions>,
+    ) -> Self {
+        self.language_detection_options = Some(value.into());
+        self
+    }
+
+    /// Sets `multichannel`.
+    pub fn multichannel(mut self, value: impl Into<bool>) -> Self {
+        self.multichannel = Some(value.into());
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `punctuate`.
+    pub fn punctuate(mut self, value: impl Into<bool>) -> Self {
+        self.punctuate = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio`.
+    pub fn redact_pii_audio(mut self, value: impl Into<bool>) -> Self {
+        self.redact_pii_audio = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio_options`.
+    pub fn redact_pii_audio_options(
+        mut self,
+        value: impl Into<TranscriptRedactPiiAudioOptions>,
+    ) -> Self {
+        self.redact_pii_audio_options = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio_quality`.
+    pub fn redact_pii_audio_quality(
+        mut self,
+        value: impl Into<RedactPiiAudioQuality>,
+    ) -> Self {
+        self.redact_pii_audio_quality = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_policies`.
+    pub fn redact_pii_policies(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PiiPolicy>>,
+    ) -> Self {
+        self.redact_pii_policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `redact_pii_sub`.
+    pub fn redact_pii_sub(mut self, value: impl Into<SubstitutionPolicy>) -> Self {
+        self.redact_pii_sub = Some(value.into());
+        self
+    }
+
+    /// Sets `sentiment_analysis`.
+    pub fn sentiment_analysis(mut self, value: impl Into<bool>) -> Self {
+        self.sentiment_analysis = Some(value.into());
+        self
+    }
+
+    /// Sets `sentiment_analysis_results`.
+    pub fn sentiment_analysis_results(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SentimentAnalysisResult>>,
+    ) -> Self {
+        self.sentiment_analysis_results = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sets `speaker_labels`.
+    pub fn speaker_labels(mut self, value: impl Into<bool>) -> Self {
+        self.speaker_labels = Some(value.into());
+        self
+    }
+
+    /// Sets `speakers_expected`.
+    pub fn speakers_expected(mut self, value: impl Into<i64>) -> Self {
+        self.speakers_expected = Some(value.into());
+        self
+    }
+
+    /// Sets `speech_model_used`.
+    pub fn speech_model_used(mut self, value: impl Into<SpeechModel>) -> Self {
+        self.speech_model_used = Some(value.into());
+        self
+    }
+
+    /// Sets `speech_models`.
+    pub fn speech_models(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<SpeechModel>>,
+    ) -> Self {
+        self.speech_models = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `speech_threshold`.
+    pub fn speech_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.speech_threshold = Some(value.into());
+        self
+    }
+
+    /// Sets `speech_understanding`.
+    pub fn speech_understanding(
+        mut self,
+        value: impl Into<TranscriptSpeechUnderstanding>,
+    ) -> Self {
+        self.speech_understanding = Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
+        self
+    }
+
+    /// Sets `summary_model`.
+    pub fn summary_model(mut self, value: impl Into<String>) -> Self {
+        self.summary_model = Some(value.into());
+        self
+    }
+
+    /// Sets `summary_type`.
+    pub fn summary_type(mut self, value: impl Into<String>) -> Self {
+        self.summary_type = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets `throttled`.
+    pub fn throttled(mut self, value: impl Into<bool>) -> Self {
+        self.throttled = Some(value.into());
+        self
+    }
+
+    /// Sets `utterances`.
+    pub fn utterances(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TranscriptUtterance>>,
+    ) -> Self {
+        self.utterances = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `webhook_auth_header_name`.
+    pub fn webhook_auth_header_name(mut self, value: impl Into<String>) -> Self {
+        self.webhook_auth_header_name = Some(value.into());
+        self
+    }
+
+    /// Sets `webhook_status_code`.
+    pub fn webhook_status_code(mut self, value: impl Into<i64>) -> Self {
+        self.webhook_status_code = Some(value.into());
+        self
+    }
+
+    /// Sets `webhook_url`.
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = Some(value.into());
+        self
+    }
+
+    /// Sets `words`.
+    pub fn words(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TranscriptWord>>,
+    ) -> Self {
+        self.words = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `custom_topics`.
+    pub fn custom_topics(mut self, value: impl Into<bool>) -> Self {
+        self.custom_topics = Some(value.into());
+        self
+    }
+
+    /// Sets `speech_model`.
+    pub fn speech_model(mut self, value: impl Into<SpeechModel>) -> Self {
+        self.speech_model = Some(value.into());
+        self
+    }
+
+    /// Sends `speech_model` as an explicit `null`.
+    pub fn speech_model_null(mut self) -> Self {
+        self.speech_model = None;
+        self
+    }
+
+    /// Sets `speed_boost`.
+    pub fn speed_boost(mut self, value: impl Into<bool>) -> Self {
+        self.speed_boost = Some(value.into());
+        self
+    }
+
+    /// Sets `topics`.
+    pub fn topics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.topics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `translated_texts`.
+    pub fn translated_texts(
+        mut self,
+        value: impl Into<TranscriptTranslatedTexts>,
+    ) -> Self {
+        self.translated_texts = Some(value.into());
+        self
+    }
 }
 
 /// How much to boost specified words
@@ -3010,11 +4310,11 @@ impl ::std::fmt::Display for TranscriptBoostParam {
 ///
 /// Example: `{"from":["dicarlo"],"to":"Decarlo"}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptCustomSpelling` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptCustomSpelling {
     /// Words or phrases to replace
     ///
@@ -3024,6 +4324,19 @@ pub struct TranscriptCustomSpelling {
     ///
     /// JSON property `to` (required).
     pub to: String,
+}
+
+impl TranscriptCustomSpelling {
+    /// A `TranscriptCustomSpelling` with its required properties (`from`, `to`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        from: impl IntoIterator<Item = impl Into<String>>,
+        to: impl Into<String>,
+    ) -> Self {
+        Self {
+            from: from.into_iter().map(Into::into).collect(),
+            to: to.into(),
+        }
+    }
 }
 
 /// The language of your audio file. Possible values are found in \[Supported Languages\](https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages).
@@ -3528,13 +4841,25 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptLanguageCode2 {
     }
 }
 
+impl From<TranscriptLanguageCode> for TranscriptLanguageCode2 {
+    fn from(value: TranscriptLanguageCode) -> Self {
+        Self::TranscriptLanguageCode(value)
+    }
+}
+
+impl From<String> for TranscriptLanguageCode2 {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
 /// Specify options for \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection).
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Transcript/properties/language_detection_options` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptLanguageDetectionOptions {
     /// List of languages expected in the audio file. Defaults to `\["all"\]` when unspecified. See \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection) for more details.
     ///
@@ -3566,15 +4891,44 @@ pub struct TranscriptLanguageDetectionOptions {
     pub code_switching_confidence_threshold: Option<f64>,
 }
 
+impl TranscriptLanguageDetectionOptions {
+    /// Sets `expected_languages`.
+    pub fn expected_languages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expected_languages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `fallback_language`.
+    pub fn fallback_language(mut self, value: impl Into<String>) -> Self {
+        self.fallback_language = Some(value.into());
+        self
+    }
+
+    /// Sets `code_switching`.
+    pub fn code_switching(mut self, value: impl Into<bool>) -> Self {
+        self.code_switching = Some(value.into());
+        self
+    }
+
+    /// Sets `code_switching_confidence_threshold`.
+    pub fn code_switching_confidence_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.code_switching_confidence_threshold = Some(value.into());
+        self
+    }
+}
+
 /// A list of transcripts. Transcripts are sorted from newest to oldest. The previous URL always points to a page with older transcripts.
 ///
 /// Example: `{"page_details":{"limit":3,"result_count":3,"current_url":"https://api.assemblyai.com/v2/transcript?limit=3","prev_url":"https://api.assemblyai.com/v2/transcript?limit=3&before_id=28a73d01-98db-41dd-9…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptList` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptList {
     /// Details of the transcript page
     ///
@@ -3586,13 +4940,26 @@ pub struct TranscriptList {
     pub transcripts: Vec<TranscriptListItem>,
 }
 
+impl TranscriptList {
+    /// A `TranscriptList` with its required properties (`page_details`, `transcripts`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        page_details: impl Into<PageDetails>,
+        transcripts: impl IntoIterator<Item = impl Into<TranscriptListItem>>,
+    ) -> Self {
+        Self {
+            page_details: page_details.into(),
+            transcripts: transcripts.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 /// Example: `{"id":"9ea68fd3-f953-42c1-9742-976c447fb463","resource_url":"https://api.assemblyai.com/v2/transcript/9ea68fd3-f953-42c1-9742-976c447fb463","status":"completed","created":"2023-11-02T21:49:25.586965",…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptListItem` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptListItem {
     /// The unique identifier for the transcript
     ///
@@ -3640,14 +5007,60 @@ pub struct TranscriptListItem {
     pub error: Option<String>,
 }
 
+impl TranscriptListItem {
+    /// A `TranscriptListItem` with its required properties (`id`, `resource_url`, `status`, `created`, `audio_url`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        resource_url: impl Into<String>,
+        status: impl Into<TranscriptStatus>,
+        created: impl Into<String>,
+        audio_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            resource_url: resource_url.into(),
+            status: status.into(),
+            created: created.into(),
+            completed: None,
+            audio_url: audio_url.into(),
+            error: None,
+        }
+    }
+
+    /// Sets `completed`.
+    pub fn completed(mut self, value: impl Into<String>) -> Self {
+        self.completed = Some(value.into());
+        self
+    }
+
+    /// Sends `completed` as an explicit `null`.
+    pub fn completed_null(mut self) -> Self {
+        self.completed = None;
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sends `error` as an explicit `null`.
+    pub fn error_null(mut self) -> Self {
+        self.error = None;
+        self
+    }
+}
+
 /// The parameters for creating a transcript
 ///
 /// Example: `{"speech_model":null,"language_code":"en_us","language_detection":true,"language_confidence_threshold":0.7,"punctuate":true,"format_text":true,"multichannel":true,"webhook_url":"https://your-webhook-u…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptOptionalParams {
     /// The point in time, in milliseconds, to stop transcribing in your media file. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
@@ -4013,6 +5426,395 @@ pub struct TranscriptOptionalParams {
     pub topics: Option<Vec<String>>,
 }
 
+impl TranscriptOptionalParams {
+    /// A `TranscriptOptionalParams` with its required properties (`speech_models`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(speech_models: impl IntoIterator<Item = impl Into<SpeechModel>>) -> Self {
+        Self {
+            audio_end_at: None,
+            audio_start_from: None,
+            auto_chapters: None,
+            auto_highlights: None,
+            content_safety: None,
+            content_safety_confidence: None,
+            custom_spelling: None,
+            disfluencies: None,
+            entity_detection: None,
+            filter_profanity: None,
+            format_text: None,
+            iab_categories: None,
+            keyterms_prompt: None,
+            language_code: None,
+            language_codes: None,
+            language_confidence_threshold: None,
+            language_detection: None,
+            language_detection_options: None,
+            multichannel: None,
+            prompt: None,
+            punctuate: None,
+            redact_pii: None,
+            redact_pii_audio: None,
+            redact_pii_audio_options: None,
+            redact_pii_audio_quality: None,
+            redact_pii_policies: None,
+            redact_pii_sub: None,
+            sentiment_analysis: None,
+            speaker_labels: None,
+            speaker_options: None,
+            speakers_expected: None,
+            speech_models: speech_models.into_iter().map(Into::into).collect(),
+            speech_threshold: None,
+            speech_understanding: None,
+            summarization: None,
+            summary_model: None,
+            summary_type: None,
+            remove_audio_tags: None,
+            temperature: None,
+            webhook_auth_header_name: None,
+            webhook_auth_header_value: None,
+            webhook_url: None,
+            custom_topics: None,
+            speech_model: None,
+            topics: None,
+        }
+    }
+
+    /// Sets `audio_end_at`.
+    pub fn audio_end_at(mut self, value: impl Into<i64>) -> Self {
+        self.audio_end_at = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_start_from`.
+    pub fn audio_start_from(mut self, value: impl Into<i64>) -> Self {
+        self.audio_start_from = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_chapters`.
+    pub fn auto_chapters(mut self, value: impl Into<bool>) -> Self {
+        self.auto_chapters = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_highlights`.
+    pub fn auto_highlights(mut self, value: impl Into<bool>) -> Self {
+        self.auto_highlights = Some(value.into());
+        self
+    }
+
+    /// Sets `content_safety`.
+    pub fn content_safety(mut self, value: impl Into<bool>) -> Self {
+        self.content_safety = Some(value.into());
+        self
+    }
+
+    /// Sets `content_safety_confidence`.
+    pub fn content_safety_confidence(mut self, value: impl Into<i64>) -> Self {
+        self.content_safety_confidence = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_spelling`.
+    pub fn custom_spelling(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TranscriptCustomSpelling>>,
+    ) -> Self {
+        self.custom_spelling = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disfluencies`.
+    pub fn disfluencies(mut self, value: impl Into<bool>) -> Self {
+        self.disfluencies = Some(value.into());
+        self
+    }
+
+    /// Sets `entity_detection`.
+    pub fn entity_detection(mut self, value: impl Into<bool>) -> Self {
+        self.entity_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `filter_profanity`.
+    pub fn filter_profanity(mut self, value: impl Into<bool>) -> Self {
+        self.filter_profanity = Some(value.into());
+        self
+    }
+
+    /// Sets `format_text`.
+    pub fn format_text(mut self, value: impl Into<bool>) -> Self {
+        self.format_text = Some(value.into());
+        self
+    }
+
+    /// Sets `iab_categories`.
+    pub fn iab_categories(mut self, value: impl Into<bool>) -> Self {
+        self.iab_categories = Some(value.into());
+        self
+    }
+
+    /// Sets `keyterms_prompt`.
+    pub fn keyterms_prompt(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.keyterms_prompt = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `language_code`.
+    pub fn language_code(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsLanguageCode>,
+    ) -> Self {
+        self.language_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `language_code` as an explicit `null`.
+    pub fn language_code_null(mut self) -> Self {
+        self.language_code = Some(None);
+        self
+    }
+
+    /// Sets `language_codes`.
+    pub fn language_codes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TranscriptLanguageCode>>,
+    ) -> Self {
+        self.language_codes = Some(Some(value.into_iter().map(Into::into).collect()));
+        self
+    }
+
+    /// Sends `language_codes` as an explicit `null`.
+    pub fn language_codes_null(mut self) -> Self {
+        self.language_codes = Some(None);
+        self
+    }
+
+    /// Sets `language_confidence_threshold`.
+    pub fn language_confidence_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.language_confidence_threshold = Some(value.into());
+        self
+    }
+
+    /// Sets `language_detection`.
+    pub fn language_detection(mut self, value: impl Into<bool>) -> Self {
+        self.language_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `language_detection_options`.
+    pub fn language_detection_options(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsLanguageDetectionOptions>,
+    ) -> Self {
+        self.language_detection_options = Some(value.into());
+        self
+    }
+
+    /// Sets `multichannel`.
+    pub fn multichannel(mut self, value: impl Into<bool>) -> Self {
+        self.multichannel = Some(value.into());
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `punctuate`.
+    pub fn punctuate(mut self, value: impl Into<bool>) -> Self {
+        self.punctuate = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii`.
+    pub fn redact_pii(mut self, value: impl Into<bool>) -> Self {
+        self.redact_pii = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio`.
+    pub fn redact_pii_audio(mut self, value: impl Into<bool>) -> Self {
+        self.redact_pii_audio = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio_options`.
+    pub fn redact_pii_audio_options(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsRedactPiiAudioOptions>,
+    ) -> Self {
+        self.redact_pii_audio_options = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio_quality`.
+    pub fn redact_pii_audio_quality(
+        mut self,
+        value: impl Into<RedactPiiAudioQuality>,
+    ) -> Self {
+        self.redact_pii_audio_quality = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_policies`.
+    pub fn redact_pii_policies(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PiiPolicy>>,
+    ) -> Self {
+        self.redact_pii_policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `redact_pii_sub`.
+    pub fn redact_pii_sub(mut self, value: impl Into<SubstitutionPolicy>) -> Self {
+        self.redact_pii_sub = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `redact_pii_sub` as an explicit `null`.
+    pub fn redact_pii_sub_null(mut self) -> Self {
+        self.redact_pii_sub = Some(None);
+        self
+    }
+
+    /// Sets `sentiment_analysis`.
+    pub fn sentiment_analysis(mut self, value: impl Into<bool>) -> Self {
+        self.sentiment_analysis = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_labels`.
+    pub fn speaker_labels(mut self, value: impl Into<bool>) -> Self {
+        self.speaker_labels = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_options`.
+    pub fn speaker_options(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsSpeakerOptions>,
+    ) -> Self {
+        self.speaker_options = Some(value.into());
+        self
+    }
+
+    /// Sets `speakers_expected`.
+    pub fn speakers_expected(mut self, value: impl Into<i64>) -> Self {
+        self.speakers_expected = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speakers_expected` as an explicit `null`.
+    pub fn speakers_expected_null(mut self) -> Self {
+        self.speakers_expected = Some(None);
+        self
+    }
+
+    /// Sets `speech_threshold`.
+    pub fn speech_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.speech_threshold = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speech_threshold` as an explicit `null`.
+    pub fn speech_threshold_null(mut self) -> Self {
+        self.speech_threshold = Some(None);
+        self
+    }
+
+    /// Sets `speech_understanding`.
+    pub fn speech_understanding(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsSpeechUnderstanding>,
+    ) -> Self {
+        self.speech_understanding = Some(value.into());
+        self
+    }
+
+    /// Sets `summarization`.
+    pub fn summarization(mut self, value: impl Into<bool>) -> Self {
+        self.summarization = Some(value.into());
+        self
+    }
+
+    /// Sets `summary_model`.
+    pub fn summary_model(mut self, value: impl Into<SummaryModel>) -> Self {
+        self.summary_model = Some(value.into());
+        self
+    }
+
+    /// Sets `summary_type`.
+    pub fn summary_type(mut self, value: impl Into<SummaryType>) -> Self {
+        self.summary_type = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets `webhook_auth_header_name`.
+    pub fn webhook_auth_header_name(mut self, value: impl Into<String>) -> Self {
+        self.webhook_auth_header_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `webhook_auth_header_name` as an explicit `null`.
+    pub fn webhook_auth_header_name_null(mut self) -> Self {
+        self.webhook_auth_header_name = Some(None);
+        self
+    }
+
+    /// Sets `webhook_auth_header_value`.
+    pub fn webhook_auth_header_value(mut self, value: impl Into<String>) -> Self {
+        self.webhook_auth_header_value = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `webhook_auth_header_value` as an explicit `null`.
+    pub fn webhook_auth_header_value_null(mut self) -> Self {
+        self.webhook_auth_header_value = Some(None);
+        self
+    }
+
+    /// Sets `webhook_url`.
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_topics`.
+    pub fn custom_topics(mut self, value: impl Into<bool>) -> Self {
+        self.custom_topics = Some(value.into());
+        self
+    }
+
+    /// Sets `speech_model`.
+    pub fn speech_model(mut self, value: impl Into<SpeechModel>) -> Self {
+        self.speech_model = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speech_model` as an explicit `null`.
+    pub fn speech_model_null(mut self) -> Self {
+        self.speech_model = Some(None);
+        self
+    }
+
+    /// Sets `topics`.
+    pub fn topics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.topics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/language_code/oneOf/0` in `specs/assemblyai/openapi.yml`.
@@ -4050,6 +5852,18 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsLanguageCode {
     }
 }
 
+impl From<String> for TranscriptOptionalParamsLanguageCode {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<TranscriptLanguageCode> for TranscriptOptionalParamsLanguageCode {
+    fn from(value: TranscriptLanguageCode) -> Self {
+        Self::TranscriptLanguageCode(value)
+    }
+}
+
 /// Specify options for \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection).
 ///
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -4059,10 +5873,11 @@ pub type TranscriptOptionalParamsLanguageDetectionOptions = TranscriptLanguageDe
 
 /// Specify options for \[PII redacted audio\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) files.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/redact_pii_audio_options` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
     /// By default, audio redaction provides redacted audio URLs only when speech is detected. However, if your use-case specifically requires redacted audio files even for silent audio files without any dialogue, you can opt to receive these URLs by setting this parameter to `true`.
@@ -4079,6 +5894,14 @@ pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
     pub override_audio_redaction_method: Option<
         TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod,
     >,
+}
+
+impl TranscriptOptionalParamsRedactPiiAudioOptions {
+    /// Sets `return_redacted_no_speech_audio`.
+    pub fn return_redacted_no_speech_audio(mut self, value: impl Into<bool>) -> Self {
+        self.return_redacted_no_speech_audio = Some(value.into());
+        self
+    }
 }
 
 /// Specify the method used to redact audio. By default, redacted audio uses a beep sound. Set to `silence` to replace PII with silence instead of a beep.
@@ -4158,10 +5981,11 @@ impl ::std::fmt::Display for TranscriptOptionalParamsRemoveAudioTags {
 
 /// Specify options for \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers). Use this to set a range of possible speakers.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/speaker_options` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptOptionalParamsSpeakerOptions {
     /// The minimum number of speakers expected in the audio file. See \[Set a range of possible speakers\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers) for more details.
@@ -4179,13 +6003,37 @@ pub struct TranscriptOptionalParamsSpeakerOptions {
     pub max_speakers_expected: Option<i64>,
 }
 
+impl TranscriptOptionalParamsSpeakerOptions {
+    /// Sets `min_speakers_expected`.
+    pub fn min_speakers_expected(mut self, value: impl Into<i64>) -> Self {
+        self.min_speakers_expected = Some(value.into());
+        self
+    }
+
+    /// Sets `max_speakers_expected`.
+    pub fn max_speakers_expected(mut self, value: impl Into<i64>) -> Self {
+        self.max_speakers_expected = Some(value.into());
+        self
+    }
+}
+
 /// Enable speech understanding tasks like \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation), \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification), and \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting). See the task-specific docs for available options and configuration.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/speech_understanding` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TranscriptOptionalParamsSpeechUnderstanding {
     /// JSON property `request` (required).
     pub request: TranscriptOptionalParamsSpeechUnderstandingRequest,
+}
+
+impl TranscriptOptionalParamsSpeechUnderstanding {
+    /// A `TranscriptOptionalParamsSpeechUnderstanding` with its required properties (`request`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        request: impl Into<TranscriptOptionalParamsSpeechUnderstandingRequest>,
+    ) -> Self {
+        Self { request: request.into() }
+    }
 }
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
@@ -4241,13 +6089,34 @@ for TranscriptOptionalParamsSpeechUnderstandingRequest {
     }
 }
 
+impl From<TranslationRequestBody>
+for TranscriptOptionalParamsSpeechUnderstandingRequest {
+    fn from(value: TranslationRequestBody) -> Self {
+        Self::TranslationRequestBody(value)
+    }
+}
+
+impl From<SpeakerIdentificationRequestBody>
+for TranscriptOptionalParamsSpeechUnderstandingRequest {
+    fn from(value: SpeakerIdentificationRequestBody) -> Self {
+        Self::SpeakerIdentificationRequestBody(value)
+    }
+}
+
+impl From<CustomFormattingRequestBody>
+for TranscriptOptionalParamsSpeechUnderstandingRequest {
+    fn from(value: CustomFormattingRequestBody) -> Self {
+        Self::CustomFormattingRequestBody(value)
+    }
+}
+
 /// Example: `{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy. And in some places, the air qu…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptParagraph` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptParagraph {
     /// The transcript of the paragraph
     ///
@@ -4273,14 +6142,34 @@ pub struct TranscriptParagraph {
     pub words: Vec<TranscriptWord>,
 }
 
+impl TranscriptParagraph {
+    /// A `TranscriptParagraph` with its required properties (`text`, `start`, `end`, `confidence`, `words`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        text: impl Into<String>,
+        start: impl Into<i64>,
+        end: impl Into<i64>,
+        confidence: impl Into<f64>,
+        words: impl IntoIterator<Item = impl Into<TranscriptWord>>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            start: start.into(),
+            end: end.into(),
+            confidence: confidence.into(),
+            words: words.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 /// The parameters for creating a transcript
 ///
 /// Example: `{"speech_model":null,"language_code":"en_us","language_detection":true,"language_confidence_threshold":0.7,"audio_url":"https://assembly.ai/wildfires.mp3","punctuate":true,"format_text":true,"multicha…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptParams` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptParams {
     /// The URL of the audio or video file to transcribe.
@@ -4652,15 +6541,408 @@ pub struct TranscriptParams {
     pub topics: Option<Vec<String>>,
 }
 
+impl TranscriptParams {
+    /// A `TranscriptParams` with its required properties (`audio_url`, `speech_models`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        audio_url: impl Into<String>,
+        speech_models: impl IntoIterator<Item = impl Into<SpeechModel>>,
+    ) -> Self {
+        Self {
+            audio_url: audio_url.into(),
+            audio_end_at: None,
+            audio_start_from: None,
+            auto_chapters: None,
+            auto_highlights: None,
+            content_safety: None,
+            content_safety_confidence: None,
+            custom_spelling: None,
+            disfluencies: None,
+            entity_detection: None,
+            filter_profanity: None,
+            format_text: None,
+            iab_categories: None,
+            keyterms_prompt: None,
+            language_code: None,
+            language_codes: None,
+            language_confidence_threshold: None,
+            language_detection: None,
+            language_detection_options: None,
+            multichannel: None,
+            prompt: None,
+            punctuate: None,
+            redact_pii: None,
+            redact_pii_audio: None,
+            redact_pii_audio_options: None,
+            redact_pii_audio_quality: None,
+            redact_pii_policies: None,
+            redact_pii_sub: None,
+            sentiment_analysis: None,
+            speaker_labels: None,
+            speaker_options: None,
+            speakers_expected: None,
+            speech_models: speech_models.into_iter().map(Into::into).collect(),
+            speech_threshold: None,
+            speech_understanding: None,
+            summarization: None,
+            summary_model: None,
+            summary_type: None,
+            remove_audio_tags: None,
+            temperature: None,
+            webhook_auth_header_name: None,
+            webhook_auth_header_value: None,
+            webhook_url: None,
+            custom_topics: None,
+            speech_model: None,
+            topics: None,
+        }
+    }
+
+    /// Sets `audio_end_at`.
+    pub fn audio_end_at(mut self, value: impl Into<i64>) -> Self {
+        self.audio_end_at = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_start_from`.
+    pub fn audio_start_from(mut self, value: impl Into<i64>) -> Self {
+        self.audio_start_from = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_chapters`.
+    pub fn auto_chapters(mut self, value: impl Into<bool>) -> Self {
+        self.auto_chapters = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_highlights`.
+    pub fn auto_highlights(mut self, value: impl Into<bool>) -> Self {
+        self.auto_highlights = Some(value.into());
+        self
+    }
+
+    /// Sets `content_safety`.
+    pub fn content_safety(mut self, value: impl Into<bool>) -> Self {
+        self.content_safety = Some(value.into());
+        self
+    }
+
+    /// Sets `content_safety_confidence`.
+    pub fn content_safety_confidence(mut self, value: impl Into<i64>) -> Self {
+        self.content_safety_confidence = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_spelling`.
+    pub fn custom_spelling(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TranscriptCustomSpelling>>,
+    ) -> Self {
+        self.custom_spelling = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `disfluencies`.
+    pub fn disfluencies(mut self, value: impl Into<bool>) -> Self {
+        self.disfluencies = Some(value.into());
+        self
+    }
+
+    /// Sets `entity_detection`.
+    pub fn entity_detection(mut self, value: impl Into<bool>) -> Self {
+        self.entity_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `filter_profanity`.
+    pub fn filter_profanity(mut self, value: impl Into<bool>) -> Self {
+        self.filter_profanity = Some(value.into());
+        self
+    }
+
+    /// Sets `format_text`.
+    pub fn format_text(mut self, value: impl Into<bool>) -> Self {
+        self.format_text = Some(value.into());
+        self
+    }
+
+    /// Sets `iab_categories`.
+    pub fn iab_categories(mut self, value: impl Into<bool>) -> Self {
+        self.iab_categories = Some(value.into());
+        self
+    }
+
+    /// Sets `keyterms_prompt`.
+    pub fn keyterms_prompt(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.keyterms_prompt = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `language_code`.
+    pub fn language_code(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsLanguageCode>,
+    ) -> Self {
+        self.language_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `language_code` as an explicit `null`.
+    pub fn language_code_null(mut self) -> Self {
+        self.language_code = Some(None);
+        self
+    }
+
+    /// Sets `language_codes`.
+    pub fn language_codes(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TranscriptLanguageCode>>,
+    ) -> Self {
+        self.language_codes = Some(Some(value.into_iter().map(Into::into).collect()));
+        self
+    }
+
+    /// Sends `language_codes` as an explicit `null`.
+    pub fn language_codes_null(mut self) -> Self {
+        self.language_codes = Some(None);
+        self
+    }
+
+    /// Sets `language_confidence_threshold`.
+    pub fn language_confidence_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.language_confidence_threshold = Some(value.into());
+        self
+    }
+
+    /// Sets `language_detection`.
+    pub fn language_detection(mut self, value: impl Into<bool>) -> Self {
+        self.language_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `language_detection_options`.
+    pub fn language_detection_options(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsLanguageDetectionOptions>,
+    ) -> Self {
+        self.language_detection_options = Some(value.into());
+        self
+    }
+
+    /// Sets `multichannel`.
+    pub fn multichannel(mut self, value: impl Into<bool>) -> Self {
+        self.multichannel = Some(value.into());
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `punctuate`.
+    pub fn punctuate(mut self, value: impl Into<bool>) -> Self {
+        self.punctuate = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii`.
+    pub fn redact_pii(mut self, value: impl Into<bool>) -> Self {
+        self.redact_pii = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio`.
+    pub fn redact_pii_audio(mut self, value: impl Into<bool>) -> Self {
+        self.redact_pii_audio = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio_options`.
+    pub fn redact_pii_audio_options(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsRedactPiiAudioOptions>,
+    ) -> Self {
+        self.redact_pii_audio_options = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_audio_quality`.
+    pub fn redact_pii_audio_quality(
+        mut self,
+        value: impl Into<RedactPiiAudioQuality>,
+    ) -> Self {
+        self.redact_pii_audio_quality = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_pii_policies`.
+    pub fn redact_pii_policies(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<PiiPolicy>>,
+    ) -> Self {
+        self.redact_pii_policies = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `redact_pii_sub`.
+    pub fn redact_pii_sub(mut self, value: impl Into<SubstitutionPolicy>) -> Self {
+        self.redact_pii_sub = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `redact_pii_sub` as an explicit `null`.
+    pub fn redact_pii_sub_null(mut self) -> Self {
+        self.redact_pii_sub = Some(None);
+        self
+    }
+
+    /// Sets `sentiment_analysis`.
+    pub fn sentiment_analysis(mut self, value: impl Into<bool>) -> Self {
+        self.sentiment_analysis = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_labels`.
+    pub fn speaker_labels(mut self, value: impl Into<bool>) -> Self {
+        self.speaker_labels = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_options`.
+    pub fn speaker_options(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsSpeakerOptions>,
+    ) -> Self {
+        self.speaker_options = Some(value.into());
+        self
+    }
+
+    /// Sets `speakers_expected`.
+    pub fn speakers_expected(mut self, value: impl Into<i64>) -> Self {
+        self.speakers_expected = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speakers_expected` as an explicit `null`.
+    pub fn speakers_expected_null(mut self) -> Self {
+        self.speakers_expected = Some(None);
+        self
+    }
+
+    /// Sets `speech_threshold`.
+    pub fn speech_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.speech_threshold = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speech_threshold` as an explicit `null`.
+    pub fn speech_threshold_null(mut self) -> Self {
+        self.speech_threshold = Some(None);
+        self
+    }
+
+    /// Sets `speech_understanding`.
+    pub fn speech_understanding(
+        mut self,
+        value: impl Into<TranscriptOptionalParamsSpeechUnderstanding>,
+    ) -> Self {
+        self.speech_understanding = Some(value.into());
+        self
+    }
+
+    /// Sets `summarization`.
+    pub fn summarization(mut self, value: impl Into<bool>) -> Self {
+        self.summarization = Some(value.into());
+        self
+    }
+
+    /// Sets `summary_model`.
+    pub fn summary_model(mut self, value: impl Into<SummaryModel>) -> Self {
+        self.summary_model = Some(value.into());
+        self
+    }
+
+    /// Sets `summary_type`.
+    pub fn summary_type(mut self, value: impl Into<SummaryType>) -> Self {
+        self.summary_type = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets `webhook_auth_header_name`.
+    pub fn webhook_auth_header_name(mut self, value: impl Into<String>) -> Self {
+        self.webhook_auth_header_name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `webhook_auth_header_name` as an explicit `null`.
+    pub fn webhook_auth_header_name_null(mut self) -> Self {
+        self.webhook_auth_header_name = Some(None);
+        self
+    }
+
+    /// Sets `webhook_auth_header_value`.
+    pub fn webhook_auth_header_value(mut self, value: impl Into<String>) -> Self {
+        self.webhook_auth_header_value = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `webhook_auth_header_value` as an explicit `null`.
+    pub fn webhook_auth_header_value_null(mut self) -> Self {
+        self.webhook_auth_header_value = Some(None);
+        self
+    }
+
+    /// Sets `webhook_url`.
+    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+        self.webhook_url = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_topics`.
+    pub fn custom_topics(mut self, value: impl Into<bool>) -> Self {
+        self.custom_topics = Some(value.into());
+        self
+    }
+
+    /// Sets `speech_model`.
+    pub fn speech_model(mut self, value: impl Into<SpeechModel>) -> Self {
+        self.speech_model = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speech_model` as an explicit `null`.
+    pub fn speech_model_null(mut self) -> Self {
+        self.speech_model = Some(None);
+        self
+    }
+
+    /// Sets `topics`.
+    pub fn topics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.topics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// The notification when the transcript status is completed or error.
 ///
 /// Example: `{"transcript_id":"9ea68fd3-f953-42c1-9742-976c447fb463","status":"completed"}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptReadyNotification` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptReadyNotification {
     /// The ID of the transcript
     ///
@@ -4672,6 +6954,19 @@ pub struct TranscriptReadyNotification {
     ///
     /// JSON property `status` (required).
     pub status: TranscriptReadyStatus,
+}
+
+impl TranscriptReadyNotification {
+    /// A `TranscriptReadyNotification` with its required properties (`transcript_id`, `status`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        transcript_id: impl Into<::uuid::Uuid>,
+        status: impl Into<TranscriptReadyStatus>,
+    ) -> Self {
+        Self {
+            transcript_id: transcript_id.into(),
+            status: status.into(),
+        }
+    }
 }
 
 /// The status of the transcript. Either completed or error.
@@ -4737,11 +7032,11 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptReadyStatus {
 /// The options for PII-redacted audio, if redact_pii_audio is enabled.
 /// See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more information.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Transcript/properties/redact_pii_audio_options` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptRedactPiiAudioOptions {
     /// By default, audio redaction provides redacted audio URLs only when speech is detected. However, if your use-case specifically requires redacted audio files even for silent audio files without any dialogue, you can opt to receive these URLs by setting this parameter to `true`.
     ///
@@ -4759,6 +7054,14 @@ pub struct TranscriptRedactPiiAudioOptions {
     >,
 }
 
+impl TranscriptRedactPiiAudioOptions {
+    /// Sets `return_redacted_no_speech_audio`.
+    pub fn return_redacted_no_speech_audio(mut self, value: impl Into<bool>) -> Self {
+        self.return_redacted_no_speech_audio = Some(value.into());
+        self
+    }
+}
+
 /// Specify the method used to redact audio. By default, redacted audio uses a beep sound. Set to `silence` to replace PII with silence instead of a beep.
 ///
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -4773,11 +7076,11 @@ pub type TranscriptRemoveAudioTags = TranscriptOptionalParamsRemoveAudioTags;
 
 /// Example: `{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US.","start":250,"end":6350,"confidence":0.72412,"words":[{"text":"Smoke","start":250,"end":650,"con…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptSentence` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptSentence {
     /// The transcript of the sentence
     ///
@@ -4805,13 +7108,9 @@ pub struct TranscriptSentence {
     ///
     /// JSON property `channel` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub channel: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     /// The speaker of the sentence if \[Speaker Diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) is enabled, else null
     ///
     /// JSON property `speaker` (required).
@@ -4821,10 +7120,50 @@ pub struct TranscriptSentence {
     pub speaker: Option<String>,
 }
 
+impl TranscriptSentence {
+    /// A `TranscriptSentence` with its required properties (`text`, `start`, `end`, `confidence`, `words`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        text: impl Into<String>,
+        start: impl Into<i64>,
+        end: impl Into<i64>,
+        confidence: impl Into<f64>,
+        words: impl IntoIterator<Item = impl Into<TranscriptWord>>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            start: start.into(),
+            end: end.into(),
+            confidence: confidence.into(),
+            words: words.into_iter().map(Into::into).collect(),
+            channel: None,
+            speaker: None,
+        }
+    }
+
+    /// Sets `channel`.
+    pub fn channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker`.
+    pub fn speaker(mut self, value: impl Into<String>) -> Self {
+        self.speaker = Some(value.into());
+        self
+    }
+
+    /// Sends `speaker` as an explicit `null`.
+    pub fn speaker_null(mut self) -> Self {
+        self.speaker = None;
+        self
+    }
+}
+
 /// Speech understanding tasks like \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation), \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification), and \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting). See the task-specific docs for available options and configuration.
 ///
 /// Source: `/components/schemas/Transcript/properties/speech_understanding` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TranscriptSpeechUnderstanding {
     /// JSON property `request` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4832,6 +7171,26 @@ pub struct TranscriptSpeechUnderstanding {
     /// JSON property `response` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<TranscriptSpeechUnderstandingResponse>,
+}
+
+impl TranscriptSpeechUnderstanding {
+    /// Sets `request`.
+    pub fn request(
+        mut self,
+        value: impl Into<TranscriptSpeechUnderstandingRequest>,
+    ) -> Self {
+        self.request = Some(value.into());
+        self
+    }
+
+    /// Sets `response`.
+    pub fn response(
+        mut self,
+        value: impl Into<TranscriptSpeechUnderstandingResponse>,
+    ) -> Self {
+        self.response = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -4843,6 +7202,7 @@ pub type TranscriptSpeechUnderstandingRequest = TranscriptOptionalParamsSpeechUn
 ///
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TranscriptSpeechUnderstandingResponse {
     /// JSON property `translation` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4857,6 +7217,35 @@ pub struct TranscriptSpeechUnderstandingResponse {
     pub custom_formatting: Option<TranscriptSpeechUnderstandingResponseCustomFormatting>,
 }
 
+impl TranscriptSpeechUnderstandingResponse {
+    /// Sets `translation`.
+    pub fn translation(
+        mut self,
+        value: impl Into<TranscriptSpeechUnderstandingResponseTranslation>,
+    ) -> Self {
+        self.translation = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_identification`.
+    pub fn speaker_identification(
+        mut self,
+        value: impl Into<TranscriptSpeechUnderstandingResponseSpeakerIdentification>,
+    ) -> Self {
+        self.speaker_identification = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_formatting`.
+    pub fn custom_formatting(
+        mut self,
+        value: impl Into<TranscriptSpeechUnderstandingResponseCustomFormatting>,
+    ) -> Self {
+        self.custom_formatting = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
@@ -4869,10 +7258,19 @@ pub type TranscriptSpeechUnderstandingResponseSpeakerIdentification = SpeakerIde
 
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response/properties/translation` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TranscriptSpeechUnderstandingResponseTranslation {
     /// JSON property `status` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl TranscriptSpeechUnderstandingResponseTranslation {
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
 }
 
 /// The status of your transcript. Possible values are queued, processing, completed, or error.
@@ -4947,6 +7345,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptStatus {
 ///
 /// Source: `/components/schemas/Transcript/properties/translated_texts` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TranscriptTranslatedTexts {
     /// Translated text for this language code
     ///
@@ -4955,13 +7354,21 @@ pub struct TranscriptTranslatedTexts {
     pub language_code: Option<String>,
 }
 
+impl TranscriptTranslatedTexts {
+    /// Sets `language_code`.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+}
+
 /// Example: `{"confidence":0.9359033333333334,"end":26950,"speaker":"A","start":250,"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Mar…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptUtterance` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptUtterance {
     /// The confidence score for the transcript of this utterance
     ///
@@ -4989,13 +7396,9 @@ pub struct TranscriptUtterance {
     ///
     /// JSON property `channel` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub channel: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     /// The speaker of this utterance, where each speaker is assigned a sequential capital letter - e.g. "A" for Speaker A, "B" for Speaker B, etc.
     ///
     /// JSON property `speaker` (required).
@@ -5005,6 +7408,46 @@ pub struct TranscriptUtterance {
     /// JSON property `translated_texts` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_texts: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl TranscriptUtterance {
+    /// A `TranscriptUtterance` with its required properties (`confidence`, `start`, `end`, `text`, `words`, `speaker`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        confidence: impl Into<f64>,
+        start: impl Into<i64>,
+        end: impl Into<i64>,
+        text: impl Into<String>,
+        words: impl IntoIterator<Item = impl Into<TranscriptWord>>,
+        speaker: impl Into<String>,
+    ) -> Self {
+        Self {
+            confidence: confidence.into(),
+            start: start.into(),
+            end: end.into(),
+            text: text.into(),
+            words: words.into_iter().map(Into::into).collect(),
+            channel: None,
+            speaker: speaker.into(),
+            translated_texts: None,
+        }
+    }
+
+    /// Sets `channel`.
+    pub fn channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets `translated_texts`.
+    pub fn translated_texts(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.translated_texts = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
 }
 
 /// The notifications sent to the webhook URL.
@@ -5052,13 +7495,25 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptWebhookNotification {
     }
 }
 
+impl From<TranscriptReadyNotification> for TranscriptWebhookNotification {
+    fn from(value: TranscriptReadyNotification) -> Self {
+        Self::TranscriptReadyNotification(value)
+    }
+}
+
+impl From<RedactedAudioNotification> for TranscriptWebhookNotification {
+    fn from(value: RedactedAudioNotification) -> Self {
+        Self::RedactedAudioNotification(value)
+    }
+}
+
 /// Example: `{"text":"Smoke","start":250,"end":650,"confidence":0.97465,"channel":null,"speaker":null}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptWord` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TranscriptWord {
     /// The confidence score for the transcript of this word
     ///
@@ -5082,13 +7537,9 @@ pub struct TranscriptWord {
     ///
     /// JSON property `channel` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub channel: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     /// The speaker of the word if \[Speaker Diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) is enabled, else null
     ///
     /// JSON property `speaker` (required).
@@ -5098,17 +7549,65 @@ pub struct TranscriptWord {
     pub speaker: Option<String>,
 }
 
+impl TranscriptWord {
+    /// A `TranscriptWord` with its required properties (`confidence`, `start`, `end`, `text`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        confidence: impl Into<f64>,
+        start: impl Into<i64>,
+        end: impl Into<i64>,
+        text: impl Into<String>,
+    ) -> Self {
+        Self {
+            confidence: confidence.into(),
+            start: start.into(),
+            end: end.into(),
+            text: text.into(),
+            channel: None,
+            speaker: None,
+        }
+    }
+
+    /// Sets `channel`.
+    pub fn channel(mut self, value: impl Into<String>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker`.
+    pub fn speaker(mut self, value: impl Into<String>) -> Self {
+        self.speaker = Some(value.into());
+        self
+    }
+
+    /// Sends `speaker` as an explicit `null`.
+    pub fn speaker_null(mut self) -> Self {
+        self.speaker = None;
+        self
+    }
+}
+
 /// Request body for \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation).
 ///
 /// Source: `/components/schemas/TranslationRequestBody` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TranslationRequestBody {
     /// JSON property `translation` (required).
     pub translation: TranslationRequestBodyTranslation,
 }
 
+impl TranslationRequestBody {
+    /// A `TranslationRequestBody` with its required properties (`translation`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(translation: impl Into<TranslationRequestBodyTranslation>) -> Self {
+        Self {
+            translation: translation.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/TranslationRequestBody/properties/translation` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TranslationRequestBodyTranslation {
     /// List of target language codes (e.g., `\["es", "de"\]`). See \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation) for supported languages.
     ///
@@ -5130,12 +7629,47 @@ pub struct TranslationRequestBodyTranslation {
     pub match_original_utterance: Option<bool>,
 }
 
+impl TranslationRequestBodyTranslation {
+    /// A `TranslationRequestBodyTranslation` with its required properties (`target_languages`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(target_languages: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            target_languages: target_languages.into_iter().map(Into::into).collect(),
+            formal: None,
+            match_original_utterance: None,
+        }
+    }
+
+    /// Sets `formal`.
+    pub fn formal(mut self, value: impl Into<bool>) -> Self {
+        self.formal = Some(value.into());
+        self
+    }
+
+    /// Sets `match_original_utterance`.
+    pub fn match_original_utterance(mut self, value: impl Into<bool>) -> Self {
+        self.match_original_utterance = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/TranslationResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TranslationResponse {
     /// JSON property `translation` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation: Option<TranslationResponseTranslation>,
+}
+
+impl TranslationResponse {
+    /// Sets `translation`.
+    pub fn translation(
+        mut self,
+        value: impl Into<TranslationResponseTranslation>,
+    ) -> Self {
+        self.translation = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -5145,11 +7679,11 @@ pub type TranslationResponseTranslation = TranscriptSpeechUnderstandingResponseT
 
 /// Example: `{"upload_url":"https://cdn.assemblyai.com/upload/f756988d-47e2-4ca3-96ce-04bb168f8f2a"}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/UploadedFile` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UploadedFile {
     /// A URL that points to your audio file, accessible only by AssemblyAI's servers
     ///
@@ -5159,13 +7693,22 @@ pub struct UploadedFile {
     pub upload_url: String,
 }
 
+impl UploadedFile {
+    /// A `UploadedFile` with its required properties (`upload_url`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(upload_url: impl Into<String>) -> Self {
+        Self {
+            upload_url: upload_url.into(),
+        }
+    }
+}
+
 /// Example: `{"text":"smoke","count":6,"timestamps":[[250,650],[49168,49398],[55284,55594],[168888,169118],[215108,215386],[225944,226170]],"indexes":[0,136,156,486,652,698]}`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/WordSearchMatch` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct WordSearchMatch {
     /// The matched word
     ///
@@ -5185,13 +7728,30 @@ pub struct WordSearchMatch {
     pub indexes: Vec<i64>,
 }
 
+impl WordSearchMatch {
+    /// A `WordSearchMatch` with its required properties (`text`, `count`, `timestamps`, `indexes`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        text: impl Into<String>,
+        count: impl Into<i64>,
+        timestamps: impl IntoIterator<Item = impl Into<WordSearchTimestamp>>,
+        indexes: impl IntoIterator<Item = impl Into<i64>>,
+    ) -> Self {
+        Self {
+            text: text.into(),
+            count: count.into(),
+            timestamps: timestamps.into_iter().map(Into::into).collect(),
+            indexes: indexes.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 /// Example: `{"id":"d5a3d302-066e-43fb-b63b-8f57baf185db","total_count":10,"matches":[{"text":"smoke","count":6,"timestamps":[[250,650],[49168,49398],[55284,55594],[168888,169118],[215108,215386],[225944,226170]],…`.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/WordSearchResponse` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct WordSearchResponse {
     /// The ID of the transcript
     ///
@@ -5207,6 +7767,21 @@ pub struct WordSearchResponse {
     ///
     /// JSON property `matches` (required).
     pub matches: Vec<WordSearchMatch>,
+}
+
+impl WordSearchResponse {
+    /// A `WordSearchResponse` with its required properties (`id`, `total_count`, `matches`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        total_count: impl Into<i64>,
+        matches: impl IntoIterator<Item = impl Into<WordSearchMatch>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            total_count: total_count.into(),
+            matches: matches.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 /// An array of timestamps structured as \[`start_time`, `end_time`\] in milliseconds

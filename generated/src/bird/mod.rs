@@ -12,6 +12,6 @@ pub mod client;
 #[rustfmt::skip]
 pub mod types;
 
-pub use client::Client;
+pub use client::*;
 
 pub use runtime::Error;

@@ -2,11 +2,11 @@
 
 //! Types for the schemas of Channels v1.
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/AmdResult` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AmdResult {
     /// JSON property `result` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +17,26 @@ pub struct AmdResult {
     /// JSON property `locale` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+
+impl AmdResult {
+    /// Sets `result`.
+    pub fn result(mut self, value: impl Into<AmdResultResult>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+
+    /// Sets `speech`.
+    pub fn speech(mut self, value: impl Into<String>) -> Self {
+        self.speech = Some(value.into());
+        self
+    }
+
+    /// Sets `locale`.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/AmdResult/properties/result` in `specs/bird/patch-call.json`.
@@ -91,10 +111,11 @@ impl<'de> ::serde::Deserialize<'de> for AmdResultResult {
     }
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/AmdSettings` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AmdSettings {
     /// JSON property `enabled` (required).
@@ -131,6 +152,32 @@ pub struct AmdSettings {
     /// Default when absent: `"wordCount"`.
     #[serde(rename = "ifMachineNotifyAfter")]
     pub if_machine_notify_after: AmdSettingsIfMachineNotifyAfter,
+}
+
+impl AmdSettings {
+    /// A `AmdSettings` with its required properties (`enabled`, `wordCount`, `speechTimeout`, `speechLocale`, `ifMachineNotifyAfter`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        enabled: impl Into<bool>,
+        word_count: impl Into<f64>,
+        speech_timeout: impl Into<f64>,
+        speech_locale: impl Into<AmdSettingsSpeechLocale>,
+        if_machine_notify_after: impl Into<AmdSettingsIfMachineNotifyAfter>,
+    ) -> Self {
+        Self {
+            enabled: enabled.into(),
+            word_count: word_count.into(),
+            speech_timeout: speech_timeout.into(),
+            speech_locale: speech_locale.into(),
+            beep_timeout: None,
+            if_machine_notify_after: if_machine_notify_after.into(),
+        }
+    }
+
+    /// Sets `beepTimeout`.
+    pub fn beep_timeout(mut self, value: impl Into<f64>) -> Self {
+        self.beep_timeout = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/AmdSettings/properties/ifMachineNotifyAfter` in `specs/bird/patch-call.json`.
@@ -249,19 +296,21 @@ impl ::std::fmt::Display for AmdSettingsSpeechLocale {
 
 /// AnswerCalls
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Answer` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Answer {}
 
 /// Bridge new call with existing call
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/BridgeCall` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BridgeCall {
     /// JSON property `from` (optional).
@@ -325,6 +374,101 @@ pub struct BridgeCall {
     pub amd_settings: Option<AmdSettings>,
 }
 
+impl BridgeCall {
+    /// A `BridgeCall` with its required properties (`to`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(to: impl Into<String>) -> Self {
+        Self {
+            from: None,
+            to: to.into(),
+            ring_timeout: None,
+            max_duration: None,
+            ring_tone: None,
+            hangup_after_bridge: None,
+            record: None,
+            record_start: None,
+            record_stereo: None,
+            call_flow: None,
+            notification: None,
+            amd_settings: None,
+        }
+    }
+
+    /// Sets `from`.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+
+    /// Sets `ringTimeout`.
+    pub fn ring_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.ring_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `maxDuration`.
+    pub fn max_duration(mut self, value: impl Into<i64>) -> Self {
+        self.max_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `ringTone`.
+    pub fn ring_tone(mut self, value: impl Into<RingTone>) -> Self {
+        self.ring_tone = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `ringTone` as an explicit `null`.
+    pub fn ring_tone_null(mut self) -> Self {
+        self.ring_tone = Some(None);
+        self
+    }
+
+    /// Sets `hangupAfterBridge`.
+    pub fn hangup_after_bridge(mut self, value: impl Into<bool>) -> Self {
+        self.hangup_after_bridge = Some(value.into());
+        self
+    }
+
+    /// Sets `record`.
+    pub fn record(mut self, value: impl Into<bool>) -> Self {
+        self.record = Some(value.into());
+        self
+    }
+
+    /// Sets `recordStart`.
+    pub fn record_start(mut self, value: impl Into<BridgeCallRecordStart>) -> Self {
+        self.record_start = Some(value.into());
+        self
+    }
+
+    /// Sets `recordStereo`.
+    pub fn record_stereo(mut self, value: impl Into<bool>) -> Self {
+        self.record_stereo = Some(value.into());
+        self
+    }
+
+    /// Sets `callFlow`.
+    pub fn call_flow(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CallFlowCommandBridgeCall>>,
+    ) -> Self {
+        self.call_flow = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `notification`.
+    pub fn notification(mut self, value: impl Into<CallNotification>) -> Self {
+        self.notification = Some(value.into());
+        self
+    }
+
+    /// Sets `amdSettings`.
+    pub fn amd_settings(mut self, value: impl Into<AmdSettings>) -> Self {
+        self.amd_settings = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/BridgeCall/properties/recordStart` in `specs/bird/patch-call.json`.
 #[derive(
     Debug,
@@ -365,11 +509,11 @@ impl ::std::fmt::Display for BridgeCallRecordStart {
 
 /// ChannelCall
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Call` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Call {
     /// Constraints: format `uuid`.
     ///
@@ -412,14 +556,10 @@ pub struct Call {
     pub hangup_cause_code: Option<i64>,
     /// JSON property `hangupSource` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(rename = "hangupSource")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub hangup_source: Option<Option<HangupSource>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hangup_source: Option<HangupSource>,
     /// JSON property `hangupSipCode` (optional).
     #[serde(rename = "hangupSipCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -460,14 +600,10 @@ pub struct Call {
     pub scheduled_for: Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON property `callFlow` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(rename = "callFlow")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub call_flow: Option<Option<CallFlow>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_flow: Option<CallFlow>,
     /// JSON property `notification` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<CallNotification>,
@@ -492,11 +628,174 @@ pub struct Call {
     pub tags: Option<CallTags>,
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+impl Call {
+    /// A `Call` with its required properties (`id`, `channelId`, `from`, `to`, `originator`, `receiver`, `direction`, `status`, `type`, `createdAt`, `updatedAt`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        channel_id: impl Into<::uuid::Uuid>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+        originator: impl Into<CallIdentifier>,
+        receiver: impl Into<CallIdentifier>,
+        direction: impl Into<Direction>,
+        status: impl Into<ChannelsCallStatus>,
+        r#type: impl Into<CallType>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        updated_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            channel_id: channel_id.into(),
+            from: from.into(),
+            to: to.into(),
+            originator: originator.into(),
+            receiver: receiver.into(),
+            parent_id: None,
+            direction: direction.into(),
+            status: status.into(),
+            reason: None,
+            r#type: r#type.into(),
+            duration: None,
+            hangup_cause_code: None,
+            hangup_source: None,
+            hangup_sip_code: None,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
+            ringing_at: None,
+            answered_at: None,
+            ended_at: None,
+            scheduled_for: None,
+            call_flow: None,
+            notification: None,
+            quality_insights: None,
+            sip_insights: None,
+            amd_result: None,
+            sip_type: None,
+            tags: None,
+        }
+    }
+
+    /// Sets `parentId`.
+    pub fn parent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Into<i64>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets `hangupCauseCode`.
+    pub fn hangup_cause_code(mut self, value: impl Into<i64>) -> Self {
+        self.hangup_cause_code = Some(value.into());
+        self
+    }
+
+    /// Sets `hangupSource`.
+    pub fn hangup_source(mut self, value: impl Into<HangupSource>) -> Self {
+        self.hangup_source = Some(value.into());
+        self
+    }
+
+    /// Sets `hangupSipCode`.
+    pub fn hangup_sip_code(mut self, value: impl Into<String>) -> Self {
+        self.hangup_sip_code = Some(value.into());
+        self
+    }
+
+    /// Sets `ringingAt`.
+    pub fn ringing_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ringing_at = Some(value.into());
+        self
+    }
+
+    /// Sets `answeredAt`.
+    pub fn answered_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.answered_at = Some(value.into());
+        self
+    }
+
+    /// Sets `endedAt`.
+    pub fn ended_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ended_at = Some(value.into());
+        self
+    }
+
+    /// Sets `scheduledFor`.
+    pub fn scheduled_for(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.scheduled_for = Some(value.into());
+        self
+    }
+
+    /// Sets `callFlow`.
+    pub fn call_flow(mut self, value: impl Into<CallFlow>) -> Self {
+        self.call_flow = Some(value.into());
+        self
+    }
+
+    /// Sets `notification`.
+    pub fn notification(mut self, value: impl Into<CallNotification>) -> Self {
+        self.notification = Some(value.into());
+        self
+    }
+
+    /// Sets `qualityInsights`.
+    pub fn quality_insights(mut self, value: impl Into<CallQualityInsights>) -> Self {
+        self.quality_insights = Some(value.into());
+        self
+    }
+
+    /// Sets `sipInsights`.
+    pub fn sip_insights(mut self, value: impl Into<CallSipInsights>) -> Self {
+        self.sip_insights = Some(value.into());
+        self
+    }
+
+    /// Sets `amdResult`.
+    pub fn amd_result(mut self, value: impl Into<AmdResult>) -> Self {
+        self.amd_result = Some(value.into());
+        self
+    }
+
+    /// Sets `sipType`.
+    pub fn sip_type(mut self, value: impl Into<SipType>) -> Self {
+        self.sip_type = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl Into<CallTags>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+}
+
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallCommandResponse` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CallCommandResponse {
     /// Constraints: format `uuid`.
     ///
@@ -513,14 +812,10 @@ pub struct CallCommandResponse {
     ///
     /// JSON property `callFlowId` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(rename = "callFlowId")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub call_flow_id: Option<Option<::uuid::Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_flow_id: Option<::uuid::Uuid>,
     /// JSON property `status` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -532,11 +827,52 @@ pub struct CallCommandResponse {
     pub conditions: Option<Vec<CallFlowCommandCondition>>,
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+impl CallCommandResponse {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `callId`.
+    pub fn call_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.call_id = Some(value.into());
+        self
+    }
+
+    /// Sets `callFlowId`.
+    pub fn call_flow_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.call_flow_id = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `command`.
+    pub fn command(mut self, value: impl Into<String>) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+
+    /// Sets `conditions`.
+    pub fn conditions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CallFlowCommandCondition>>,
+    ) -> Self {
+        self.conditions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallContact` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CallContact {
     /// JSON property `id` (required).
     pub id: String,
@@ -548,11 +884,26 @@ pub struct CallContact {
     pub identifier_value: String,
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+impl CallContact {
+    /// A `CallContact` with its required properties (`id`, `identifierKey`, `identifierValue`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<String>,
+        identifier_key: impl Into<String>,
+        identifier_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            identifier_key: identifier_key.into(),
+            identifier_value: identifier_value.into(),
+        }
+    }
+}
+
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallFlow` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CallFlow {
     /// Constraints: format `uuid`.
     ///
@@ -564,10 +915,28 @@ pub struct CallFlow {
     pub commands: Option<Vec<CallCommandResponse>>,
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+impl CallFlow {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `commands`.
+    pub fn commands(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CallCommandResponse>>,
+    ) -> Self {
+        self.commands = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/CallFlowCommand` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallFlowCommand {
     /// The `command` property and its companion, flattened into this object.
     #[serde(flatten)]
@@ -583,12 +952,38 @@ pub struct CallFlowCommand {
     pub conditions: Option<Option<Vec<CallFlowCommandCondition>>>,
 }
 
+impl CallFlowCommand {
+    /// A `CallFlowCommand` with its required properties (`command`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(command: impl Into<CallFlowCommandCommand>) -> Self {
+        Self {
+            command: command.into(),
+            conditions: None,
+        }
+    }
+
+    /// Sets `conditions`.
+    pub fn conditions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CallFlowCommandCondition>>,
+    ) -> Self {
+        self.conditions = Some(Some(value.into_iter().map(Into::into).collect()));
+        self
+    }
+
+    /// Sends `conditions` as an explicit `null`.
+    pub fn conditions_null(mut self) -> Self {
+        self.conditions = Some(None);
+        self
+    }
+}
+
 /// CallFlowCommand
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/CallFlowCommandBridgeCall` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallFlowCommandBridgeCall {
     /// The `command` property and its companion, flattened into this object.
     #[serde(flatten)]
@@ -602,6 +997,31 @@ pub struct CallFlowCommandBridgeCall {
         with = "super::runtime::double_option"
     )]
     pub conditions: Option<Option<Vec<CallFlowCommandCondition>>>,
+}
+
+impl CallFlowCommandBridgeCall {
+    /// A `CallFlowCommandBridgeCall` with its required properties (`command`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(command: impl Into<CallFlowCommandBridgeCallCommand>) -> Self {
+        Self {
+            command: command.into(),
+            conditions: None,
+        }
+    }
+
+    /// Sets `conditions`.
+    pub fn conditions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CallFlowCommandCondition>>,
+    ) -> Self {
+        self.conditions = Some(Some(value.into_iter().map(Into::into).collect()));
+        self
+    }
+
+    /// Sends `conditions` as an explicit `null`.
+    pub fn conditions_null(mut self) -> Self {
+        self.conditions = Some(None);
+        self
+    }
 }
 
 /// Adjacently tagged: `command` names the variant and `options` holds its options. Read from the `if`/`const` conditions on `options`'s `oneOf` branches (JSON Schema 2020-12 §10.2.2).
@@ -870,11 +1290,11 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandCommand {
 
 /// Conditions for command
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallFlowCommandCondition` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CallFlowCommandCondition {
     /// JSON property `variable` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -885,6 +1305,32 @@ pub struct CallFlowCommandCondition {
     /// JSON property `value` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl CallFlowCommandCondition {
+    /// Sets `variable`.
+    pub fn variable(
+        mut self,
+        value: impl Into<CallFlowCommandConditionVariable>,
+    ) -> Self {
+        self.variable = Some(value.into());
+        self
+    }
+
+    /// Sets `operator`.
+    pub fn operator(
+        mut self,
+        value: impl Into<CallFlowCommandConditionOperator>,
+    ) -> Self {
+        self.operator = Some(value.into());
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/CallFlowCommandCondition/properties/operator` in `specs/bird/patch-call.json`.
@@ -1133,11 +1579,11 @@ impl ::std::fmt::Display for CallFlowCommandEnumBridgeCall {
 
 /// ChannelCallOriginatorOrReceiver
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallIdentifier` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CallIdentifier {
     /// JSON property `contact` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1146,24 +1592,48 @@ pub struct CallIdentifier {
     pub number: Number,
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+impl CallIdentifier {
+    /// A `CallIdentifier` with its required properties (`number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(number: impl Into<Number>) -> Self {
+        Self {
+            contact: None,
+            number: number.into(),
+        }
+    }
+
+    /// Sets `contact`.
+    pub fn contact(mut self, value: impl Into<CallContact>) -> Self {
+        self.contact = Some(value.into());
+        self
+    }
+}
+
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallNotification` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CallNotification {
     /// JSON property `url` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
+impl CallNotification {
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
 /// qualityInsights
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallQualityInsights` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CallQualityInsights {
     /// JSON property `mos` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1173,13 +1643,27 @@ pub struct CallQualityInsights {
     pub pdd: Option<String>,
 }
 
+impl CallQualityInsights {
+    /// Sets `mos`.
+    pub fn mos(mut self, value: impl Into<String>) -> Self {
+        self.mos = Some(value.into());
+        self
+    }
+
+    /// Sets `pdd`.
+    pub fn pdd(mut self, value: impl Into<String>) -> Self {
+        self.pdd = Some(value.into());
+        self
+    }
+}
+
 /// signallingInsights
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallSipInsights` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CallSipInsights {
     /// JSON property `hangupSipCode` (optional).
     #[serde(rename = "hangupSipCode")]
@@ -1205,6 +1689,44 @@ pub struct CallSipInsights {
     #[serde(rename = "remoteMediaIp")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_media_ip: Option<String>,
+}
+
+impl CallSipInsights {
+    /// Sets `hangupSipCode`.
+    pub fn hangup_sip_code(mut self, value: impl Into<String>) -> Self {
+        self.hangup_sip_code = Some(value.into());
+        self
+    }
+
+    /// Sets `edgeRegion`.
+    pub fn edge_region(mut self, value: impl Into<String>) -> Self {
+        self.edge_region = Some(value.into());
+        self
+    }
+
+    /// Sets `providerName`.
+    pub fn provider_name(mut self, value: impl Into<String>) -> Self {
+        self.provider_name = Some(value.into());
+        self
+    }
+
+    /// Sets `userAgent`.
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    /// Sets `remoteSignallingIp`.
+    pub fn remote_signalling_ip(mut self, value: impl Into<String>) -> Self {
+        self.remote_signalling_ip = Some(value.into());
+        self
+    }
+
+    /// Sets `remoteMediaIp`.
+    pub fn remote_media_ip(mut self, value: impl Into<String>) -> Self {
+        self.remote_media_ip = Some(value.into());
+        self
+    }
 }
 
 /// Tags to associate with the call. Tags are converted to lower case and tags
@@ -1428,11 +1950,11 @@ impl<'de> ::serde::Deserialize<'de> for Direction {
 
 /// An error returned from the API that includes additional details about the error. The `details` property can contain any additional information about the error that may be helpful for debugging or understanding the error.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/error.detailed` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ErrorDetailed {
     /// A unique code that identifies the error. This code can be used to programmatically identify the error.
     ///
@@ -1453,12 +1975,33 @@ pub struct ErrorDetailed {
     pub message: String,
 }
 
+impl ErrorDetailed {
+    /// A `ErrorDetailed` with its required properties (`code`, `message`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            details: None,
+            message: message.into(),
+        }
+    }
+
+    /// Sets `details`.
+    pub fn details(
+        mut self,
+        value: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+}
+
 /// Gather dtmfs from call
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Gather` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Gather {
     /// JSON property `maxNumKeys` (optional).
@@ -1492,6 +2035,56 @@ pub struct Gather {
     /// JSON property `say` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub say: Option<Say>,
+}
+
+impl Gather {
+    /// Sets `maxNumKeys`.
+    pub fn max_num_keys(mut self, value: impl Into<i64>) -> Self {
+        self.max_num_keys = Some(value.into());
+        self
+    }
+
+    /// Sets `endKey`.
+    pub fn end_key(mut self, value: impl Into<Key>) -> Self {
+        self.end_key = Some(value.into());
+        self
+    }
+
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `retries`.
+    pub fn retries(mut self, value: impl Into<i64>) -> Self {
+        self.retries = Some(value.into());
+        self
+    }
+
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<GatherInput>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+
+    /// Sets `speechLocale`.
+    pub fn speech_locale(mut self, value: impl Into<GatherSpeechLocale>) -> Self {
+        self.speech_locale = Some(value.into());
+        self
+    }
+
+    /// Sets `playback`.
+    pub fn playback(mut self, value: impl Into<Play>) -> Self {
+        self.playback = Some(value.into());
+        self
+    }
+
+    /// Sets `say`.
+    pub fn say(mut self, value: impl Into<Say>) -> Self {
+        self.say = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/Gather/properties/input` in `specs/bird/patch-call.json`.
@@ -1545,15 +2138,24 @@ pub type GatherSpeechLocale = AmdSettingsSpeechLocale;
 
 /// HangupCalls
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Hangup` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Hangup {
     /// JSON property `cause` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<HangupCause>,
+}
+
+impl Hangup {
+    /// Sets `cause`.
+    pub fn cause(mut self, value: impl Into<HangupCause>) -> Self {
+        self.cause = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/Hangup/properties/cause` in `specs/bird/patch-call.json`.
@@ -1746,11 +2348,11 @@ impl ::std::fmt::Display for Key {
     }
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Number` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Number {
     /// JSON property `type` (required).
     pub r#type: CallType,
@@ -1776,10 +2378,56 @@ pub struct Number {
     pub pstn_number_type: Option<String>,
 }
 
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+impl Number {
+    /// A `Number` with its required properties (`type`, `number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(r#type: impl Into<CallType>, number: impl Into<String>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            number: number.into(),
+            anonymous: None,
+            caller_id_name: None,
+            identity: None,
+            country_iso_code: None,
+            pstn_number_type: None,
+        }
+    }
+
+    /// Sets `anonymous`.
+    pub fn anonymous(mut self, value: impl Into<bool>) -> Self {
+        self.anonymous = Some(value.into());
+        self
+    }
+
+    /// Sets `callerIdName`.
+    pub fn caller_id_name(mut self, value: impl Into<String>) -> Self {
+        self.caller_id_name = Some(value.into());
+        self
+    }
+
+    /// Sets `identity`.
+    pub fn identity(mut self, value: impl Into<String>) -> Self {
+        self.identity = Some(value.into());
+        self
+    }
+
+    /// Sets `countryIsoCode`.
+    pub fn country_iso_code(mut self, value: impl Into<String>) -> Self {
+        self.country_iso_code = Some(value.into());
+        self
+    }
+
+    /// Sets `pstnNumberType`.
+    pub fn pstn_number_type(mut self, value: impl Into<String>) -> Self {
+        self.pstn_number_type = Some(value.into());
+        self
+    }
+}
+
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/PatchCall` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PatchCall {
     /// JSON property `status` (optional).
@@ -1797,6 +2445,17 @@ pub struct PatchCall {
     #[serde(rename = "callFlow")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_flow: Option<Vec<CallFlowCommand>>,
+}
+
+impl PatchCall {
+    /// Sets `callFlow`.
+    pub fn call_flow(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CallFlowCommand>>,
+    ) -> Self {
+        self.call_flow = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 
 /// Source: `/components/schemas/PatchCall/properties/status` in `specs/bird/patch-call.json`.
@@ -1837,10 +2496,11 @@ impl ::std::fmt::Display for PatchCallStatus {
 
 /// PauseCall
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Pause` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Pause {
     /// Constraints: 0 ≤ value ≤ 30.
@@ -1851,12 +2511,21 @@ pub struct Pause {
     pub pause_seconds: Option<i64>,
 }
 
+impl Pause {
+    /// Sets `pauseSeconds`.
+    pub fn pause_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.pause_seconds = Some(value.into());
+        self
+    }
+}
+
 /// Playback sound to Call
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Play` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Play {
     /// Constraints: items ≤ 80.
@@ -1880,12 +2549,45 @@ pub struct Play {
     pub pause_milliseconds: Option<i64>,
 }
 
+impl Play {
+    /// Sets `media`.
+    pub fn media(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.media = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends `media` as an explicit `null`.
+    pub fn media_null(mut self) -> Self {
+        self.media = None;
+        self
+    }
+
+    /// Sets `loop`.
+    pub fn r#loop(mut self, value: impl Into<i64>) -> Self {
+        self.r#loop = Some(value.into());
+        self
+    }
+
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `pauseMilliseconds`.
+    pub fn pause_milliseconds(mut self, value: impl Into<i64>) -> Self {
+        self.pause_milliseconds = Some(value.into());
+        self
+    }
+}
+
 /// Record one Call
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Record` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// JSON property `endKey` (optional).
@@ -1913,6 +2615,47 @@ pub struct Record {
     #[serde(rename = "transcribeLocale")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcribe_locale: Option<RecordTranscribeLocale>,
+}
+
+impl Record {
+    /// Sets `endKey`.
+    pub fn end_key(mut self, value: impl Into<Key>) -> Self {
+        self.end_key = Some(value.into());
+        self
+    }
+
+    /// Sets `maxLength`.
+    pub fn max_length(mut self, value: impl Into<i64>) -> Self {
+        self.max_length = Some(value.into());
+        self
+    }
+
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `beep`.
+    pub fn beep(mut self, value: impl Into<bool>) -> Self {
+        self.beep = Some(value.into());
+        self
+    }
+
+    /// Sets `transcribe`.
+    pub fn transcribe(mut self, value: impl Into<bool>) -> Self {
+        self.transcribe = Some(value.into());
+        self
+    }
+
+    /// Sets `transcribeLocale`.
+    pub fn transcribe_locale(
+        mut self,
+        value: impl Into<RecordTranscribeLocale>,
+    ) -> Self {
+        self.transcribe_locale = Some(value.into());
+        self
+    }
 }
 
 /// Constraints: format `locale-bcp47`.
@@ -2235,19 +2978,21 @@ impl ::std::fmt::Display for RingTone {
 
 /// RingingCalls
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Ringing` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Ringing {}
 
 /// Say text to Call
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Say` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Say {
     /// JSON property `text` (required).
@@ -2264,6 +3009,43 @@ pub struct Say {
     /// JSON property `timeout` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+impl Say {
+    /// A `Say` with its required properties (`text`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            locale: None,
+            voice: None,
+            r#loop: None,
+            timeout: None,
+        }
+    }
+
+    /// Sets `locale`.
+    pub fn locale(mut self, value: impl Into<StandardLocaleTtsPolly>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets `voice`.
+    pub fn voice(mut self, value: impl Into<String>) -> Self {
+        self.voice = Some(value.into());
+        self
+    }
+
+    /// Sets `loop`.
+    pub fn r#loop(mut self, value: impl Into<i64>) -> Self {
+        self.r#loop = Some(value.into());
+        self
+    }
+
+    /// Sets `timeout`.
+    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
+        self.timeout = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/SIPType` in `specs/bird/patch-call.json`.

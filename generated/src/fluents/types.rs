@@ -4,6 +4,7 @@
 
 /// Source: `/components/schemas/ActionDto` in `specs/fluents/update-action.yaml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActionDto {
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`.
     ///
@@ -32,6 +33,47 @@ pub struct ActionDto {
     /// JSON property `action_trigger` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+
+impl ActionDto {
+    /// A `ActionDto` with its required properties (`id`, `user_id`, `type`, `config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<String>,
+        user_id: impl Into<String>,
+        r#type: impl Into<ActionDtoType>,
+        config: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: r#type.into(),
+            label: None,
+            description: None,
+            config: config.into(),
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// Example: `"action_transfer_call"`.
@@ -124,6 +166,7 @@ impl<'de> ::serde::Deserialize<'de> for ActionDtoType {
 
 /// Source: `/components/schemas/BadRequestError` in `specs/fluents/update-action.yaml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BadRequestError {
     /// JSON property `message` (required).
     pub message: String,
@@ -136,8 +179,24 @@ pub struct BadRequestError {
     pub status_code: f64,
 }
 
+impl BadRequestError {
+    /// A `BadRequestError` with its required properties (`message`, `error`, `statusCode`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        message: impl Into<String>,
+        error: impl Into<String>,
+        status_code: impl Into<f64>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            error: error.into(),
+            status_code: status_code.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/NotFoundError` in `specs/fluents/update-action.yaml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotFoundError {
     /// JSON property `message` (required).
     pub message: String,
@@ -150,8 +209,24 @@ pub struct NotFoundError {
     pub status_code: f64,
 }
 
+impl NotFoundError {
+    /// A `NotFoundError` with its required properties (`message`, `error`, `statusCode`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        message: impl Into<String>,
+        error: impl Into<String>,
+        status_code: impl Into<f64>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            error: error.into(),
+            status_code: status_code.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/UpdateActionDto` in `specs/fluents/update-action.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateActionDto {
     /// Example: `"action_transfer_call"`.
     ///
@@ -174,6 +249,44 @@ pub struct UpdateActionDto {
     /// JSON property `action_trigger` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+
+impl UpdateActionDto {
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<UpdateActionDtoType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `config`.
+    pub fn config(
+        mut self,
+        value: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// Example: `"action_transfer_call"`.

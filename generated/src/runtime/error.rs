@@ -34,7 +34,10 @@ pub(super) fn request_id_of(headers: &HeaderMap) -> Option<&str> {
 /// Every case that received a response exposes its [`status`](Error::status),
 /// [`headers`](Error::headers) and the vendor's [`request_id`](Error::request_id).
 /// Credentials never appear in the `Debug` or `Display` output.
+///
+/// `#[non_exhaustive]`: match with a `_` arm, or use the `is_*` helpers.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with a documented error status; `body` is its typed body.
     Api {
@@ -123,6 +126,51 @@ impl<E> Error<E> {
     /// True for a timeout.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
+    }
+
+    /// True when a response with this status was received (documented or not).
+    pub fn is_status(&self, status: u16) -> bool {
+        self.status().is_some_and(|s| s.as_u16() == status)
+    }
+
+    /// True for `400 Bad Request`.
+    pub fn is_bad_request(&self) -> bool {
+        self.is_status(400)
+    }
+
+    /// True for `401 Unauthorized` (a missing or wrong credential).
+    pub fn is_unauthorized(&self) -> bool {
+        self.is_status(401)
+    }
+
+    /// True for `403 Forbidden`.
+    pub fn is_forbidden(&self) -> bool {
+        self.is_status(403)
+    }
+
+    /// True for `404 Not Found`.
+    pub fn is_not_found(&self) -> bool {
+        self.is_status(404)
+    }
+
+    /// True for `409 Conflict`.
+    pub fn is_conflict(&self) -> bool {
+        self.is_status(409)
+    }
+
+    /// True for `422 Unprocessable Entity` (a request the server could not validate).
+    pub fn is_unprocessable(&self) -> bool {
+        self.is_status(422)
+    }
+
+    /// True for `429 Too Many Requests`.
+    pub fn is_rate_limited(&self) -> bool {
+        self.is_status(429)
+    }
+
+    /// True for a `5xx` status.
+    pub fn is_server_error(&self) -> bool {
+        self.status().is_some_and(|s| s.is_server_error())
     }
 }
 

@@ -79,6 +79,7 @@ pub struct Transport {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
+    user_agent: String,
 }
 
 impl Transport {
@@ -95,7 +96,24 @@ impl Transport {
             timeout: Some(Self::DEFAULT_TIMEOUT),
             connect_timeout: Some(Self::DEFAULT_CONNECT_TIMEOUT),
             retry: RetryPolicy::default(),
+            user_agent: Self::DEFAULT_USER_AGENT.to_string(),
         }
+    }
+
+    /// The `User-Agent` sent unless changed: `<crate>/<version>` of the crate holding the
+    /// generated code.
+    pub const DEFAULT_USER_AGENT: &'static str =
+        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+    /// The `User-Agent` header sent with every request (a call's own `User-Agent` header
+    /// wins).
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Replaces the `User-Agent`.
+    pub fn set_user_agent(&mut self, user_agent: impl Into<String>) {
+        self.user_agent = user_agent.into();
     }
 
     /// The base URL.
@@ -302,6 +320,12 @@ impl Request {
         let mut headers = std::mem::take(&mut self.headers);
         for (name, value) in extra {
             headers.append(name, value.clone());
+        }
+        if !headers.contains_key(reqwest::header::USER_AGENT) {
+            let agent = HeaderValue::from_str(&transport.user_agent).map_err(|_| {
+                Failure::InvalidRequest("the User-Agent is not allowed in HTTP headers".into())
+            })?;
+            headers.insert(reqwest::header::USER_AGENT, agent);
         }
         if let Some(cookie) = self.cookie_header()? {
             headers.insert(reqwest::header::COOKIE, cookie);

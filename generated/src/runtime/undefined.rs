@@ -28,3 +28,11 @@ pub fn deserialize_nullable<'de, T: DeserializeOwned, D: Deserializer<'de>>(
 ) -> Result<Option<Option<T>>, D::Error> {
     deserialize::<Option<T>, D>(deserializer)
 }
+
+/// As [`deserialize`], for a nullable property of a type only read from responses: `null`
+/// and `{}` both read as `None`.
+pub fn deserialize_or_null<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    deserialize::<Option<T>, D>(deserializer).map(Option::flatten)
+}

@@ -4,6 +4,7 @@
 
 /// Source: `/components/schemas/AccountConnectionPage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountConnectionPage {
     /// JSON property `items` (required).
     pub items: Vec<AccountConnectionResponseModel>,
@@ -17,6 +18,27 @@ pub struct AccountConnectionPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl AccountConnectionPage {
+    /// A `AccountConnectionPage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<AccountConnectionResponseModel>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
 }
 
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
@@ -77,6 +99,18 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionParamsRequest {
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
+    }
+}
+
+impl From<TwilioAccountConnectionParams> for AccountConnectionParamsRequest {
+    fn from(value: TwilioAccountConnectionParams) -> Self {
+        Self::Twilio(value)
+    }
+}
+
+impl From<OpenAiAccountConnectionParams> for AccountConnectionParamsRequest {
+    fn from(value: OpenAiAccountConnectionParams) -> Self {
+        Self::Openai(value)
     }
 }
 
@@ -141,6 +175,18 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionResponseModel {
     }
 }
 
+impl From<TwilioAccountConnection> for AccountConnectionResponseModel {
+    fn from(value: TwilioAccountConnection) -> Self {
+        Self::Twilio(value)
+    }
+}
+
+impl From<OpenAiAccountConnection> for AccountConnectionResponseModel {
+    fn from(value: OpenAiAccountConnection) -> Self {
+        Self::Openai(value)
+    }
+}
+
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
 ///
 /// Source: `/components/schemas/AccountConnectionUpdateParamsRequest` in `specs/vocode/openapi.json`.
@@ -202,8 +248,21 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionUpdateParamsRequest {
     }
 }
 
+impl From<TwilioAccountConnectionUpdateParams> for AccountConnectionUpdateParamsRequest {
+    fn from(value: TwilioAccountConnectionUpdateParams) -> Self {
+        Self::Twilio(value)
+    }
+}
+
+impl From<OpenAiAccountConnectionUpdateParams> for AccountConnectionUpdateParamsRequest {
+    fn from(value: OpenAiAccountConnectionUpdateParams) -> Self {
+        Self::Openai(value)
+    }
+}
+
 /// Source: `/components/schemas/ActionPage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActionPage {
     /// JSON property `items` (required).
     pub items: Vec<ActionResponseModel>,
@@ -217,6 +276,27 @@ pub struct ActionPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl ActionPage {
+    /// A `ActionPage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<ActionResponseModel>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
 }
 
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
@@ -334,6 +414,42 @@ impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
     }
 }
 
+impl From<TransferCallActionParams> for ActionParamsRequest {
+    fn from(value: TransferCallActionParams) -> Self {
+        Self::TransferCall(value)
+    }
+}
+
+impl From<EndConversationActionParams> for ActionParamsRequest {
+    fn from(value: EndConversationActionParams) -> Self {
+        Self::EndConversation(value)
+    }
+}
+
+impl From<DtmfActionParams> for ActionParamsRequest {
+    fn from(value: DtmfActionParams) -> Self {
+        Self::Dtmf(value)
+    }
+}
+
+impl From<AddToConferenceActionParams> for ActionParamsRequest {
+    fn from(value: AddToConferenceActionParams) -> Self {
+        Self::AddToConference(value)
+    }
+}
+
+impl From<SetHoldActionParams> for ActionParamsRequest {
+    fn from(value: SetHoldActionParams) -> Self {
+        Self::SetHold(value)
+    }
+}
+
+impl From<ExternalActionParams> for ActionParamsRequest {
+    fn from(value: ExternalActionParams) -> Self {
+        Self::External(value)
+    }
+}
+
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
 ///
 /// Source: `/components/schemas/ActionResponseModel` in `specs/vocode/openapi.json`.
@@ -442,6 +558,42 @@ impl<'de> ::serde::Deserialize<'de> for ActionResponseModel {
                 super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
             }
         }
+    }
+}
+
+impl From<TransferCallAction> for ActionResponseModel {
+    fn from(value: TransferCallAction) -> Self {
+        Self::TransferCall(value)
+    }
+}
+
+impl From<EndConversationAction> for ActionResponseModel {
+    fn from(value: EndConversationAction) -> Self {
+        Self::EndConversation(value)
+    }
+}
+
+impl From<DtmfAction> for ActionResponseModel {
+    fn from(value: DtmfAction) -> Self {
+        Self::Dtmf(value)
+    }
+}
+
+impl From<AddToConferenceAction> for ActionResponseModel {
+    fn from(value: AddToConferenceAction) -> Self {
+        Self::AddToConference(value)
+    }
+}
+
+impl From<SetHoldAction> for ActionResponseModel {
+    fn from(value: SetHoldAction) -> Self {
+        Self::SetHold(value)
+    }
+}
+
+impl From<ExternalAction> for ActionResponseModel {
+    fn from(value: ExternalAction) -> Self {
+        Self::External(value)
     }
 }
 
@@ -560,8 +712,45 @@ impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
     }
 }
 
+impl From<TransferCallActionUpdateParams> for ActionUpdateParamsRequest {
+    fn from(value: TransferCallActionUpdateParams) -> Self {
+        Self::TransferCall(value)
+    }
+}
+
+impl From<EndConversationActionUpdateParams> for ActionUpdateParamsRequest {
+    fn from(value: EndConversationActionUpdateParams) -> Self {
+        Self::EndConversation(value)
+    }
+}
+
+impl From<DtmfActionUpdateParams> for ActionUpdateParamsRequest {
+    fn from(value: DtmfActionUpdateParams) -> Self {
+        Self::Dtmf(value)
+    }
+}
+
+impl From<AddToConferenceActionUpdateParams> for ActionUpdateParamsRequest {
+    fn from(value: AddToConferenceActionUpdateParams) -> Self {
+        Self::AddToConference(value)
+    }
+}
+
+impl From<SetHoldActionUpdateParams> for ActionUpdateParamsRequest {
+    fn from(value: SetHoldActionUpdateParams) -> Self {
+        Self::SetHold(value)
+    }
+}
+
+impl From<ExternalActionUpdateParams> for ActionUpdateParamsRequest {
+    fn from(value: ExternalActionUpdateParams) -> Self {
+        Self::External(value)
+    }
+}
+
 /// Source: `/components/schemas/AddToConferenceAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddToConferenceAction {
     /// Constraints: format `uuid`.
     ///
@@ -580,6 +769,32 @@ pub struct AddToConferenceAction {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<AddToConferenceActionActionTrigger>,
+}
+
+impl AddToConferenceAction {
+    /// A `AddToConferenceAction` with its required properties (`id`, `user_id`, `config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        config: impl Into<AddToConferenceConfig>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            config: config.into(),
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<AddToConferenceActionActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
@@ -643,8 +858,21 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionActionTrigger {
     }
 }
 
+impl From<FunctionCallActionTrigger> for AddToConferenceActionActionTrigger {
+    fn from(value: FunctionCallActionTrigger) -> Self {
+        Self::FunctionCall(value)
+    }
+}
+
+impl From<PhraseBasedActionTriggerOutput> for AddToConferenceActionActionTrigger {
+    fn from(value: PhraseBasedActionTriggerOutput) -> Self {
+        Self::PhraseBased(value)
+    }
+}
+
 /// Source: `/components/schemas/AddToConferenceActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddToConferenceActionParams {
     /// JSON property `type` (required).
     pub r#type: AddToConferenceActionParamsType,
@@ -655,6 +883,26 @@ pub struct AddToConferenceActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<AddToConferenceActionParamsActionTrigger>,
+}
+
+impl AddToConferenceActionParams {
+    /// A `AddToConferenceActionParams` with its required properties (`config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(config: impl Into<AddToConferenceConfig>) -> Self {
+        Self {
+            r#type: Default::default(),
+            config: config.into(),
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<AddToConferenceActionParamsActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
@@ -718,6 +966,18 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsActionTrigger
     }
 }
 
+impl From<FunctionCallActionTrigger> for AddToConferenceActionParamsActionTrigger {
+    fn from(value: FunctionCallActionTrigger) -> Self {
+        Self::FunctionCall(value)
+    }
+}
+
+impl From<PhraseBasedActionTriggerInput> for AddToConferenceActionParamsActionTrigger {
+    fn from(value: PhraseBasedActionTriggerInput) -> Self {
+        Self::PhraseBased(value)
+    }
+}
+
 /// Source: `/components/schemas/AddToConferenceActionParams/properties/type` in `specs/vocode/openapi.json`.
 #[derive(
     Debug,
@@ -761,6 +1021,7 @@ pub type AddToConferenceActionType = AddToConferenceActionParamsType;
 
 /// Source: `/components/schemas/AddToConferenceActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddToConferenceActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: AddToConferenceActionUpdateParamsType,
@@ -782,6 +1043,23 @@ pub struct AddToConferenceActionUpdateParams {
     pub action_trigger: Option<AddToConferenceActionUpdateParamsActionTrigger>,
 }
 
+impl AddToConferenceActionUpdateParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<AddToConferenceConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<AddToConferenceActionUpdateParamsActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/AddToConferenceActionUpdateParams/properties/action_trigger/anyOf/0` in `specs/vocode/openapi.json`.
@@ -794,6 +1072,7 @@ pub type AddToConferenceActionUpdateParamsType = AddToConferenceActionParamsType
 
 /// Source: `/components/schemas/AddToConferenceConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddToConferenceConfig {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
@@ -804,8 +1083,25 @@ pub struct AddToConferenceConfig {
     pub place_primary_on_hold: Option<bool>,
 }
 
+impl AddToConferenceConfig {
+    /// A `AddToConferenceConfig` with its required properties (`phone_number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        Self {
+            phone_number: phone_number.into(),
+            place_primary_on_hold: None,
+        }
+    }
+
+    /// Sets `place_primary_on_hold`.
+    pub fn place_primary_on_hold(mut self, value: impl Into<bool>) -> Self {
+        self.place_primary_on_hold = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/AddToSteeringPoolRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddToSteeringPoolRequest {
     /// JSON property `phone_number` (optional).
     ///
@@ -818,8 +1114,23 @@ pub struct AddToSteeringPoolRequest {
     pub phone_number: Option<Option<String>>,
 }
 
+impl AddToSteeringPoolRequest {
+    /// Sets `phone_number`.
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `phone_number` as an explicit `null`.
+    pub fn phone_number_null(mut self) -> Self {
+        self.phone_number = Some(None);
+        self
+    }
+}
+
 /// Source: `/components/schemas/Agent` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Agent {
     /// Constraints: format `uuid`.
     ///
@@ -831,13 +1142,9 @@ pub struct Agent {
     pub user_id: ::uuid::Uuid,
     /// JSON property `name` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub name: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// JSON property `prompt` (required).
     pub prompt: Prompt,
     /// JSON property `language` (optional).
@@ -851,31 +1158,19 @@ pub struct Agent {
     pub voice: VoiceResponseModel,
     /// JSON property `initial_message` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub initial_message: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_message: Option<String>,
     /// JSON property `webhook` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub webhook: Option<Option<Webhook>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<Webhook>,
     /// JSON property `vector_database` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub vector_database: Option<Option<PineconeVectorDatabase>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector_database: Option<PineconeVectorDatabase>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
@@ -883,13 +1178,9 @@ pub struct Agent {
     pub interrupt_sensitivity: Option<InterruptSensitivity>,
     /// JSON property `context_endpoint` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub context_endpoint: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_endpoint: Option<String>,
     /// JSON property `noise_suppression` (optional).
     ///
     /// Default when absent: `false`.
@@ -917,13 +1208,9 @@ pub struct Agent {
     pub initial_message_delay: Option<f64>,
     /// JSON property `openai_model_name_override` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub openai_model_name_override: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openai_model_name_override: Option<String>,
     /// JSON property `ask_if_human_present_on_idle` (optional).
     ///
     /// Default when absent: `false`.
@@ -931,13 +1218,9 @@ pub struct Agent {
     pub ask_if_human_present_on_idle: Option<bool>,
     /// JSON property `openai_account_connection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub openai_account_connection: Option<Option<OpenAiAccountConnection>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openai_account_connection: Option<OpenAiAccountConnection>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
@@ -945,38 +1228,204 @@ pub struct Agent {
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `llm_fallback` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub llm_fallback: Option<Option<InternalLlmFallback>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_fallback: Option<InternalLlmFallback>,
     /// JSON property `deepgram_keywords` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deepgram_keywords: Option<
-        Option<::std::collections::BTreeMap<String, AgentDeepgramKeywordsValue>>,
+        ::std::collections::BTreeMap<String, AgentDeepgramKeywordsValue>,
     >,
     /// JSON property `idle_time_seconds` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub idle_time_seconds: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_time_seconds: Option<i64>,
     /// JSON property `llm_temperature` (optional).
     ///
     /// Default when absent: `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_temperature: Option<f64>,
+}
+
+impl Agent {
+    /// A `Agent` with its required properties (`id`, `user_id`, `prompt`, `actions`, `voice`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        prompt: impl Into<Prompt>,
+        actions: impl IntoIterator<Item = impl Into<ActionResponseModel>>,
+        voice: impl Into<VoiceResponseModel>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            name: None,
+            prompt: prompt.into(),
+            language: None,
+            actions: actions.into_iter().map(Into::into).collect(),
+            voice: voice.into(),
+            initial_message: None,
+            webhook: None,
+            vector_database: None,
+            interrupt_sensitivity: None,
+            context_endpoint: None,
+            noise_suppression: None,
+            endpointing_sensitivity: None,
+            ivr_navigation_mode: None,
+            conversation_speed: None,
+            initial_message_delay: None,
+            openai_model_name_override: None,
+            ask_if_human_present_on_idle: None,
+            openai_account_connection: None,
+            run_do_not_call_detection: None,
+            llm_fallback: None,
+            deepgram_keywords: None,
+            idle_time_seconds: None,
+            llm_temperature: None,
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<Language>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message`.
+    pub fn initial_message(mut self, value: impl Into<String>) -> Self {
+        self.initial_message = Some(value.into());
+        self
+    }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<Webhook>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// Sets `vector_database`.
+    pub fn vector_database(mut self, value: impl Into<PineconeVectorDatabase>) -> Self {
+        self.vector_database = Some(value.into());
+        self
+    }
+
+    /// Sets `interrupt_sensitivity`.
+    pub fn interrupt_sensitivity(
+        mut self,
+        value: impl Into<InterruptSensitivity>,
+    ) -> Self {
+        self.interrupt_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(value.into());
+        self
+    }
+
+    /// Sets `noise_suppression`.
+    pub fn noise_suppression(mut self, value: impl Into<bool>) -> Self {
+        self.noise_suppression = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointing_sensitivity`.
+    pub fn endpointing_sensitivity(
+        mut self,
+        value: impl Into<AgentEndpointingSensitivity>,
+    ) -> Self {
+        self.endpointing_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `ivr_navigation_mode`.
+    pub fn ivr_navigation_mode(
+        mut self,
+        value: impl Into<AgentIvrNavigationMode>,
+    ) -> Self {
+        self.ivr_navigation_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_speed`.
+    pub fn conversation_speed(mut self, value: impl Into<f64>) -> Self {
+        self.conversation_speed = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message_delay`.
+    pub fn initial_message_delay(mut self, value: impl Into<f64>) -> Self {
+        self.initial_message_delay = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_model_name_override`.
+    pub fn openai_model_name_override(mut self, value: impl Into<String>) -> Self {
+        self.openai_model_name_override = Some(value.into());
+        self
+    }
+
+    /// Sets `ask_if_human_present_on_idle`.
+    pub fn ask_if_human_present_on_idle(mut self, value: impl Into<bool>) -> Self {
+        self.ask_if_human_present_on_idle = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_account_connection`.
+    pub fn openai_account_connection(
+        mut self,
+        value: impl Into<OpenAiAccountConnection>,
+    ) -> Self {
+        self.openai_account_connection = Some(value.into());
+        self
+    }
+
+    /// Sets `run_do_not_call_detection`.
+    pub fn run_do_not_call_detection(mut self, value: impl Into<bool>) -> Self {
+        self.run_do_not_call_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_fallback`.
+    pub fn llm_fallback(mut self, value: impl Into<InternalLlmFallback>) -> Self {
+        self.llm_fallback = Some(value.into());
+        self
+    }
+
+    /// Sets `deepgram_keywords`.
+    pub fn deepgram_keywords(
+        mut self,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<AgentDeepgramKeywordsValue>),
+        >,
+    ) -> Self {
+        self.deepgram_keywords = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `idle_time_seconds`.
+    pub fn idle_time_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.idle_time_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_temperature`.
+    pub fn llm_temperature(mut self, value: impl Into<f64>) -> Self {
+        self.llm_temperature = Some(value.into());
+        self
+    }
 }
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
@@ -1007,6 +1456,18 @@ impl<'de> ::serde::Deserialize<'de> for AgentDeepgramKeywordsValue {
                 ("Number", |v| super::runtime::untagged::parse(v).map(Self::Number)),
             ],
         )
+    }
+}
+
+impl From<i64> for AgentDeepgramKeywordsValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<f64> for AgentDeepgramKeywordsValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
     }
 }
 
@@ -1132,6 +1593,7 @@ impl<'de> ::serde::Deserialize<'de> for AgentIvrNavigationMode {
 
 /// Source: `/components/schemas/AgentPage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AgentPage {
     /// JSON property `items` (required).
     pub items: Vec<NormalizedAgent>,
@@ -1147,8 +1609,30 @@ pub struct AgentPage {
     pub total_is_estimated: bool,
 }
 
+impl AgentPage {
+    /// A `AgentPage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<NormalizedAgent>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/AgentParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AgentParams {
     /// JSON property `name` (optional).
     ///
@@ -1303,6 +1787,251 @@ pub struct AgentParams {
     pub llm_temperature: Option<f64>,
 }
 
+impl AgentParams {
+    /// A `AgentParams` with its required properties (`prompt`, `voice`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        prompt: impl Into<AgentParamsPrompt>,
+        voice: impl Into<AgentParamsVoice>,
+    ) -> Self {
+        Self {
+            name: None,
+            prompt: prompt.into(),
+            language: None,
+            actions: None,
+            voice: voice.into(),
+            initial_message: None,
+            webhook: None,
+            vector_database: None,
+            interrupt_sensitivity: None,
+            context_endpoint: None,
+            noise_suppression: None,
+            endpointing_sensitivity: None,
+            ivr_navigation_mode: None,
+            conversation_speed: None,
+            initial_message_delay: None,
+            openai_model_name_override: None,
+            ask_if_human_present_on_idle: None,
+            openai_account_connection: None,
+            run_do_not_call_detection: None,
+            llm_fallback: None,
+            deepgram_keywords: None,
+            idle_time_seconds: None,
+            llm_temperature: None,
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as an explicit `null`.
+    pub fn name_null(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<Language>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `actions`.
+    pub fn actions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AgentParamsActionsItem>>,
+    ) -> Self {
+        self.actions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `initial_message`.
+    pub fn initial_message(mut self, value: impl Into<String>) -> Self {
+        self.initial_message = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `initial_message` as an explicit `null`.
+    pub fn initial_message_null(mut self) -> Self {
+        self.initial_message = Some(None);
+        self
+    }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<AgentParamsWebhook>) -> Self {
+        self.webhook = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `webhook` as an explicit `null`.
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Some(None);
+        self
+    }
+
+    /// Sets `vector_database`.
+    pub fn vector_database(
+        mut self,
+        value: impl Into<AgentParamsVectorDatabase>,
+    ) -> Self {
+        self.vector_database = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `vector_database` as an explicit `null`.
+    pub fn vector_database_null(mut self) -> Self {
+        self.vector_database = Some(None);
+        self
+    }
+
+    /// Sets `interrupt_sensitivity`.
+    pub fn interrupt_sensitivity(
+        mut self,
+        value: impl Into<InterruptSensitivity>,
+    ) -> Self {
+        self.interrupt_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `context_endpoint` as an explicit `null`.
+    pub fn context_endpoint_null(mut self) -> Self {
+        self.context_endpoint = Some(None);
+        self
+    }
+
+    /// Sets `noise_suppression`.
+    pub fn noise_suppression(mut self, value: impl Into<bool>) -> Self {
+        self.noise_suppression = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointing_sensitivity`.
+    pub fn endpointing_sensitivity(
+        mut self,
+        value: impl Into<AgentParamsEndpointingSensitivity>,
+    ) -> Self {
+        self.endpointing_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `ivr_navigation_mode`.
+    pub fn ivr_navigation_mode(
+        mut self,
+        value: impl Into<AgentParamsIvrNavigationMode>,
+    ) -> Self {
+        self.ivr_navigation_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_speed`.
+    pub fn conversation_speed(mut self, value: impl Into<f64>) -> Self {
+        self.conversation_speed = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message_delay`.
+    pub fn initial_message_delay(mut self, value: impl Into<f64>) -> Self {
+        self.initial_message_delay = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_model_name_override`.
+    pub fn openai_model_name_override(mut self, value: impl Into<String>) -> Self {
+        self.openai_model_name_override = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `openai_model_name_override` as an explicit `null`.
+    pub fn openai_model_name_override_null(mut self) -> Self {
+        self.openai_model_name_override = Some(None);
+        self
+    }
+
+    /// Sets `ask_if_human_present_on_idle`.
+    pub fn ask_if_human_present_on_idle(mut self, value: impl Into<bool>) -> Self {
+        self.ask_if_human_present_on_idle = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_account_connection`.
+    pub fn openai_account_connection(
+        mut self,
+        value: impl Into<AgentParamsOpenaiAccountConnection>,
+    ) -> Self {
+        self.openai_account_connection = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `openai_account_connection` as an explicit `null`.
+    pub fn openai_account_connection_null(mut self) -> Self {
+        self.openai_account_connection = Some(None);
+        self
+    }
+
+    /// Sets `run_do_not_call_detection`.
+    pub fn run_do_not_call_detection(mut self, value: impl Into<bool>) -> Self {
+        self.run_do_not_call_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_fallback`.
+    pub fn llm_fallback(mut self, value: impl Into<InternalLlmFallback>) -> Self {
+        self.llm_fallback = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `llm_fallback` as an explicit `null`.
+    pub fn llm_fallback_null(mut self) -> Self {
+        self.llm_fallback = Some(None);
+        self
+    }
+
+    /// Sets `deepgram_keywords`.
+    pub fn deepgram_keywords(
+        mut self,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<AgentParamsDeepgramKeywordsValue>),
+        >,
+    ) -> Self {
+        self.deepgram_keywords = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
+        self
+    }
+
+    /// Sends `deepgram_keywords` as an explicit `null`.
+    pub fn deepgram_keywords_null(mut self) -> Self {
+        self.deepgram_keywords = Some(None);
+        self
+    }
+
+    /// Sets `idle_time_seconds`.
+    pub fn idle_time_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.idle_time_seconds = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `idle_time_seconds` as an explicit `null`.
+    pub fn idle_time_seconds_null(mut self) -> Self {
+        self.idle_time_seconds = Some(None);
+        self
+    }
+
+    /// Sets `llm_temperature`.
+    pub fn llm_temperature(mut self, value: impl Into<f64>) -> Self {
+        self.llm_temperature = Some(value.into());
+        self
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/actions/items` in `specs/vocode/openapi.json`.
@@ -1331,6 +2060,54 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsActionsItem {
                 ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
             ],
         )
+    }
+}
+
+impl From<::uuid::Uuid> for AgentParamsActionsItem {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<ActionParamsRequest> for AgentParamsActionsItem {
+    fn from(value: ActionParamsRequest) -> Self {
+        Self::Union(value)
+    }
+}
+
+impl From<TransferCallActionParams> for AgentParamsActionsItem {
+    fn from(value: TransferCallActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<EndConversationActionParams> for AgentParamsActionsItem {
+    fn from(value: EndConversationActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<DtmfActionParams> for AgentParamsActionsItem {
+    fn from(value: DtmfActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<AddToConferenceActionParams> for AgentParamsActionsItem {
+    fn from(value: AddToConferenceActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<SetHoldActionParams> for AgentParamsActionsItem {
+    fn from(value: SetHoldActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
+    }
+}
+
+impl From<ExternalActionParams> for AgentParamsActionsItem {
+    fn from(value: ExternalActionParams) -> Self {
+        Self::Union(ActionParamsRequest::from(value))
     }
 }
 
@@ -1386,6 +2163,18 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsOpenaiAccountConnection {
     }
 }
 
+impl From<::uuid::Uuid> for AgentParamsOpenaiAccountConnection {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<OpenAiAccountConnection> for AgentParamsOpenaiAccountConnection {
+    fn from(value: OpenAiAccountConnection) -> Self {
+        Self::OpenAiAccountConnection(value)
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/prompt` in `specs/vocode/openapi.json`.
@@ -1417,6 +2206,18 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsPrompt {
                 ),
             ],
         )
+    }
+}
+
+impl From<::uuid::Uuid> for AgentParamsPrompt {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<PromptParams> for AgentParamsPrompt {
+    fn from(value: PromptParams) -> Self {
+        Self::PromptParams(value)
     }
 }
 
@@ -1457,6 +2258,18 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsVectorDatabase {
     }
 }
 
+impl From<::uuid::Uuid> for AgentParamsVectorDatabase {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<PineconeVectorDatabaseParams> for AgentParamsVectorDatabase {
+    fn from(value: PineconeVectorDatabaseParams) -> Self {
+        Self::PineconeVectorDatabaseParams(value)
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentParams/properties/voice` in `specs/vocode/openapi.json`.
@@ -1485,6 +2298,48 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsVoice {
                 ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
             ],
         )
+    }
+}
+
+impl From<::uuid::Uuid> for AgentParamsVoice {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<VoiceParamsRequest> for AgentParamsVoice {
+    fn from(value: VoiceParamsRequest) -> Self {
+        Self::Union(value)
+    }
+}
+
+impl From<AzureVoiceParams> for AgentParamsVoice {
+    fn from(value: AzureVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<RimeVoiceParams> for AgentParamsVoice {
+    fn from(value: RimeVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<ElevenLabsVoiceParams> for AgentParamsVoice {
+    fn from(value: ElevenLabsVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<PlayHtVoiceParams> for AgentParamsVoice {
+    fn from(value: PlayHtVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<VocodeVoiceParams> for AgentParamsVoice {
+    fn from(value: VocodeVoiceParams) -> Self {
+        Self::Union(VoiceParamsRequest::from(value))
     }
 }
 
@@ -1522,8 +2377,21 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsWebhook {
     }
 }
 
+impl From<::uuid::Uuid> for AgentParamsWebhook {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<WebhookParams> for AgentParamsWebhook {
+    fn from(value: WebhookParams) -> Self {
+        Self::WebhookParams(value)
+    }
+}
+
 /// Source: `/components/schemas/AgentUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AgentUpdateParams {
     /// JSON property `name` (optional).
     ///
@@ -1717,6 +2585,225 @@ pub struct AgentUpdateParams {
     pub idle_time_seconds: Option<Option<i64>>,
 }
 
+impl AgentUpdateParams {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as an explicit `null`.
+    pub fn name_null(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<AgentUpdateParamsPrompt>) -> Self {
+        self.prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<Language>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `actions`.
+    pub fn actions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AgentUpdateParamsActionsItem>>,
+    ) -> Self {
+        self.actions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `voice`.
+    pub fn voice(mut self, value: impl Into<AgentUpdateParamsVoice>) -> Self {
+        self.voice = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message`.
+    pub fn initial_message(mut self, value: impl Into<String>) -> Self {
+        self.initial_message = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `initial_message` as an explicit `null`.
+    pub fn initial_message_null(mut self) -> Self {
+        self.initial_message = Some(None);
+        self
+    }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<AgentUpdateParamsWebhook>) -> Self {
+        self.webhook = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `webhook` as an explicit `null`.
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Some(None);
+        self
+    }
+
+    /// Sets `vector_database`.
+    pub fn vector_database(
+        mut self,
+        value: impl Into<AgentUpdateParamsVectorDatabase>,
+    ) -> Self {
+        self.vector_database = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `vector_database` as an explicit `null`.
+    pub fn vector_database_null(mut self) -> Self {
+        self.vector_database = Some(None);
+        self
+    }
+
+    /// Sets `interrupt_sensitivity`.
+    pub fn interrupt_sensitivity(
+        mut self,
+        value: impl Into<InterruptSensitivity>,
+    ) -> Self {
+        self.interrupt_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `context_endpoint` as an explicit `null`.
+    pub fn context_endpoint_null(mut self) -> Self {
+        self.context_endpoint = Some(None);
+        self
+    }
+
+    /// Sets `noise_suppression`.
+    pub fn noise_suppression(mut self, value: impl Into<bool>) -> Self {
+        self.noise_suppression = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointing_sensitivity`.
+    pub fn endpointing_sensitivity(
+        mut self,
+        value: impl Into<AgentUpdateParamsEndpointingSensitivity>,
+    ) -> Self {
+        self.endpointing_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `ivr_navigation_mode`.
+    pub fn ivr_navigation_mode(
+        mut self,
+        value: impl Into<AgentUpdateParamsIvrNavigationMode>,
+    ) -> Self {
+        self.ivr_navigation_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_speed`.
+    pub fn conversation_speed(mut self, value: impl Into<f64>) -> Self {
+        self.conversation_speed = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message_delay`.
+    pub fn initial_message_delay(mut self, value: impl Into<f64>) -> Self {
+        self.initial_message_delay = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_model_name_override`.
+    pub fn openai_model_name_override(mut self, value: impl Into<String>) -> Self {
+        self.openai_model_name_override = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `openai_model_name_override` as an explicit `null`.
+    pub fn openai_model_name_override_null(mut self) -> Self {
+        self.openai_model_name_override = Some(None);
+        self
+    }
+
+    /// Sets `ask_if_human_present_on_idle`.
+    pub fn ask_if_human_present_on_idle(mut self, value: impl Into<bool>) -> Self {
+        self.ask_if_human_present_on_idle = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_account_connection`.
+    pub fn openai_account_connection(
+        mut self,
+        value: impl Into<AgentUpdateParamsOpenaiAccountConnection>,
+    ) -> Self {
+        self.openai_account_connection = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `openai_account_connection` as an explicit `null`.
+    pub fn openai_account_connection_null(mut self) -> Self {
+        self.openai_account_connection = Some(None);
+        self
+    }
+
+    /// Sets `run_do_not_call_detection`.
+    pub fn run_do_not_call_detection(mut self, value: impl Into<bool>) -> Self {
+        self.run_do_not_call_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_fallback`.
+    pub fn llm_fallback(mut self, value: impl Into<InternalLlmFallback>) -> Self {
+        self.llm_fallback = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `llm_fallback` as an explicit `null`.
+    pub fn llm_fallback_null(mut self) -> Self {
+        self.llm_fallback = Some(None);
+        self
+    }
+
+    /// Sets `deepgram_keywords`.
+    pub fn deepgram_keywords(
+        mut self,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<AgentUpdateParamsDeepgramKeywordsValue>),
+        >,
+    ) -> Self {
+        self.deepgram_keywords = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
+        self
+    }
+
+    /// Sends `deepgram_keywords` as an explicit `null`.
+    pub fn deepgram_keywords_null(mut self) -> Self {
+        self.deepgram_keywords = Some(None);
+        self
+    }
+
+    /// Sets `idle_time_seconds`.
+    pub fn idle_time_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.idle_time_seconds = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `idle_time_seconds` as an explicit `null`.
+    pub fn idle_time_seconds_null(mut self) -> Self {
+        self.idle_time_seconds = Some(None);
+        self
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/actions/anyOf/0/items` in `specs/vocode/openapi.json`.
@@ -1745,6 +2832,54 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsActionsItem {
                 ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
             ],
         )
+    }
+}
+
+impl From<::uuid::Uuid> for AgentUpdateParamsActionsItem {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<ActionUpdateParamsRequest> for AgentUpdateParamsActionsItem {
+    fn from(value: ActionUpdateParamsRequest) -> Self {
+        Self::Union(value)
+    }
+}
+
+impl From<TransferCallActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: TransferCallActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<EndConversationActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: EndConversationActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<DtmfActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: DtmfActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<AddToConferenceActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: AddToConferenceActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<SetHoldActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: SetHoldActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<ExternalActionUpdateParams> for AgentUpdateParamsActionsItem {
+    fn from(value: ExternalActionUpdateParams) -> Self {
+        Self::Union(ActionUpdateParamsRequest::from(value))
     }
 }
 
@@ -1800,6 +2935,18 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsOpenaiAccountConnection
     }
 }
 
+impl From<::uuid::Uuid> for AgentUpdateParamsOpenaiAccountConnection {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<OpenAiAccountConnection> for AgentUpdateParamsOpenaiAccountConnection {
+    fn from(value: OpenAiAccountConnection) -> Self {
+        Self::OpenAiAccountConnection(value)
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/prompt` in `specs/vocode/openapi.json`.
@@ -1831,6 +2978,18 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsPrompt {
                 ),
             ],
         )
+    }
+}
+
+impl From<::uuid::Uuid> for AgentUpdateParamsPrompt {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<PromptUpdateParams> for AgentUpdateParamsPrompt {
+    fn from(value: PromptUpdateParams) -> Self {
+        Self::PromptUpdateParams(value)
     }
 }
 
@@ -1871,6 +3030,18 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVectorDatabase {
     }
 }
 
+impl From<::uuid::Uuid> for AgentUpdateParamsVectorDatabase {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<PineconeVectorDatabaseUpdateParams> for AgentUpdateParamsVectorDatabase {
+    fn from(value: PineconeVectorDatabaseUpdateParams) -> Self {
+        Self::PineconeVectorDatabaseUpdateParams(value)
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/AgentUpdateParams/properties/voice` in `specs/vocode/openapi.json`.
@@ -1899,6 +3070,48 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVoice {
                 ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
             ],
         )
+    }
+}
+
+impl From<::uuid::Uuid> for AgentUpdateParamsVoice {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<VoiceUpdateParamsRequest> for AgentUpdateParamsVoice {
+    fn from(value: VoiceUpdateParamsRequest) -> Self {
+        Self::Union(value)
+    }
+}
+
+impl From<AzureVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: AzureVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<RimeVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: RimeVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<ElevenLabsVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: ElevenLabsVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<PlayHtVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: PlayHtVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
+    }
+}
+
+impl From<VocodeVoiceUpdateParams> for AgentUpdateParamsVoice {
+    fn from(value: VocodeVoiceUpdateParams) -> Self {
+        Self::Union(VoiceUpdateParamsRequest::from(value))
     }
 }
 
@@ -1936,8 +3149,21 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsWebhook {
     }
 }
 
+impl From<::uuid::Uuid> for AgentUpdateParamsWebhook {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<WebhookUpdateParams> for AgentUpdateParamsWebhook {
+    fn from(value: WebhookUpdateParams) -> Self {
+        Self::WebhookUpdateParams(value)
+    }
+}
+
 /// Source: `/components/schemas/AzureVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AzureVoice {
     /// Constraints: format `uuid`.
     ///
@@ -1963,8 +3189,39 @@ pub struct AzureVoice {
     pub rate: Option<i64>,
 }
 
+impl AzureVoice {
+    /// A `AzureVoice` with its required properties (`id`, `user_id`, `voice_name`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        voice_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            voice_name: voice_name.into(),
+            pitch: None,
+            rate: None,
+        }
+    }
+
+    /// Sets `pitch`.
+    pub fn pitch(mut self, value: impl Into<i64>) -> Self {
+        self.pitch = Some(value.into());
+        self
+    }
+
+    /// Sets `rate`.
+    pub fn rate(mut self, value: impl Into<i64>) -> Self {
+        self.rate = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/AzureVoiceParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AzureVoiceParams {
     /// JSON property `type` (required).
     pub r#type: AzureVoiceParamsType,
@@ -1980,6 +3237,30 @@ pub struct AzureVoiceParams {
     /// Default when absent: `15`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
+}
+
+impl AzureVoiceParams {
+    /// A `AzureVoiceParams` with its required properties (`voice_name`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(voice_name: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            voice_name: voice_name.into(),
+            pitch: None,
+            rate: None,
+        }
+    }
+
+    /// Sets `pitch`.
+    pub fn pitch(mut self, value: impl Into<i64>) -> Self {
+        self.pitch = Some(value.into());
+        self
+    }
+
+    /// Sets `rate`.
+    pub fn rate(mut self, value: impl Into<i64>) -> Self {
+        self.rate = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/AzureVoiceParams/properties/type` in `specs/vocode/openapi.json`.
@@ -2025,6 +3306,7 @@ pub type AzureVoiceType = AzureVoiceParamsType;
 
 /// Source: `/components/schemas/AzureVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AzureVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: AzureVoiceUpdateParamsType,
@@ -2051,6 +3333,26 @@ pub struct AzureVoiceUpdateParams {
     pub rate: Option<i64>,
 }
 
+impl AzureVoiceUpdateParams {
+    /// Sets `voice_name`.
+    pub fn voice_name(mut self, value: impl Into<String>) -> Self {
+        self.voice_name = Some(value.into());
+        self
+    }
+
+    /// Sets `pitch`.
+    pub fn pitch(mut self, value: impl Into<i64>) -> Self {
+        self.pitch = Some(value.into());
+        self
+    }
+
+    /// Sets `rate`.
+    pub fn rate(mut self, value: impl Into<i64>) -> Self {
+        self.rate = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/AzureVoiceUpdateParams/properties/type` in `specs/vocode/openapi.json`.
@@ -2058,6 +3360,7 @@ pub type AzureVoiceUpdateParamsType = AzureVoiceParamsType;
 
 /// Source: `/components/schemas/BuyPhoneNumberRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyPhoneNumberRequest {
     /// JSON property `area_code` (optional).
     ///
@@ -2091,6 +3394,59 @@ pub struct BuyPhoneNumberRequest {
         with = "super::runtime::double_option"
     )]
     pub inbound_agent: Option<Option<BuyPhoneNumberRequestInboundAgent>>,
+}
+
+impl BuyPhoneNumberRequest {
+    /// Sets `area_code`.
+    pub fn area_code(mut self, value: impl Into<String>) -> Self {
+        self.area_code = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `area_code` as an explicit `null`.
+    pub fn area_code_null(mut self) -> Self {
+        self.area_code = Some(None);
+        self
+    }
+
+    /// Sets `telephony_provider`.
+    pub fn telephony_provider(
+        mut self,
+        value: impl Into<BuyPhoneNumberRequestTelephonyProvider>,
+    ) -> Self {
+        self.telephony_provider = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_account_connection`.
+    pub fn telephony_account_connection(
+        mut self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        self.telephony_account_connection = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `telephony_account_connection` as an explicit `null`.
+    pub fn telephony_account_connection_null(mut self) -> Self {
+        self.telephony_account_connection = Some(None);
+        self
+    }
+
+    /// Sets `inbound_agent`.
+    pub fn inbound_agent(
+        mut self,
+        value: impl Into<BuyPhoneNumberRequestInboundAgent>,
+    ) -> Self {
+        self.inbound_agent = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `inbound_agent` as an explicit `null`.
+    pub fn inbound_agent_null(mut self) -> Self {
+        self.inbound_agent = Some(None);
+        self
+    }
 }
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
@@ -2127,6 +3483,24 @@ impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestInboundAgent {
                 ),
             ],
         )
+    }
+}
+
+impl From<::uuid::Uuid> for BuyPhoneNumberRequestInboundAgent {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<BuyPhoneNumberRequestInboundAgentEnum> for BuyPhoneNumberRequestInboundAgent {
+    fn from(value: BuyPhoneNumberRequestInboundAgentEnum) -> Self {
+        Self::Enum(value)
+    }
+}
+
+impl From<AgentParams> for BuyPhoneNumberRequestInboundAgent {
+    fn from(value: AgentParams) -> Self {
+        Self::AgentParams(value)
     }
 }
 
@@ -2226,6 +3600,7 @@ impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestTelephonyProvider {
 
 /// Source: `/components/schemas/Call` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Call {
     /// Constraints: format `uuid`.
     ///
@@ -2242,13 +3617,9 @@ pub struct Call {
     pub status: Option<CallStatus>,
     /// JSON property `error_message` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub error_message: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
     /// JSON property `recording_available` (optional).
     ///
     /// Default when absent: `false`.
@@ -2256,85 +3627,49 @@ pub struct Call {
     pub recording_available: Option<bool>,
     /// JSON property `transcript` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub transcript: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
     /// JSON property `human_detection_result` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub human_detection_result: Option<Option<CallHumanDetectionResult>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub human_detection_result: Option<CallHumanDetectionResult>,
     /// JSON property `do_not_call_result` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub do_not_call_result: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub do_not_call_result: Option<bool>,
     /// JSON property `telephony_id` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_id: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_id: Option<String>,
     /// JSON property `stage` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub stage: Option<Option<CallStage>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<CallStage>,
     /// JSON property `stage_outcome` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub stage_outcome: Option<Option<CallStageOutcome>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage_outcome: Option<CallStageOutcome>,
     /// JSON property `telephony_metadata` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_metadata: Option<Option<CallTelephonyMetadata>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_metadata: Option<CallTelephonyMetadata>,
     /// JSON property `start_time` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub start_time: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
     /// JSON property `end_time` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub end_time: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
     /// JSON property `to_number` (required).
     pub to_number: String,
     /// JSON property `from_number` (required).
@@ -2352,49 +3687,197 @@ pub struct Call {
     pub hipaa_compliant: Option<bool>,
     /// JSON property `on_no_human_answer` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub on_no_human_answer: Option<Option<CallOnNoHumanAnswer>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_no_human_answer: Option<CallOnNoHumanAnswer>,
     /// JSON property `context` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub context: Option<Option<::std::collections::BTreeMap<String, String>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub run_do_not_call_detection: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_do_not_call_detection: Option<bool>,
     /// JSON property `telephony_account_connection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_account_connection: Option<Option<TwilioAccountConnection>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_account_connection: Option<TwilioAccountConnection>,
     /// JSON property `telephony_params` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_params: Option<Option<::std::collections::BTreeMap<String, String>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_params: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl Call {
+    /// A `Call` with its required properties (`id`, `user_id`, `to_number`, `from_number`, `agent`, `telephony_provider`, `agent_phone_number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        to_number: impl Into<String>,
+        from_number: impl Into<String>,
+        agent: impl Into<Agent>,
+        telephony_provider: impl Into<CallTelephonyProvider>,
+        agent_phone_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            status: None,
+            error_message: None,
+            recording_available: None,
+            transcript: None,
+            human_detection_result: None,
+            do_not_call_result: None,
+            telephony_id: None,
+            stage: None,
+            stage_outcome: None,
+            telephony_metadata: None,
+            start_time: None,
+            end_time: None,
+            to_number: to_number.into(),
+            from_number: from_number.into(),
+            agent: agent.into(),
+            telephony_provider: telephony_provider.into(),
+            agent_phone_number: agent_phone_number.into(),
+            hipaa_compliant: None,
+            on_no_human_answer: None,
+            context: None,
+            run_do_not_call_detection: None,
+            telephony_account_connection: None,
+            telephony_params: None,
+        }
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<CallStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `error_message`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    /// Sets `recording_available`.
+    pub fn recording_available(mut self, value: impl Into<bool>) -> Self {
+        self.recording_available = Some(value.into());
+        self
+    }
+
+    /// Sets `transcript`.
+    pub fn transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// Sets `human_detection_result`.
+    pub fn human_detection_result(
+        mut self,
+        value: impl Into<CallHumanDetectionResult>,
+    ) -> Self {
+        self.human_detection_result = Some(value.into());
+        self
+    }
+
+    /// Sets `do_not_call_result`.
+    pub fn do_not_call_result(mut self, value: impl Into<bool>) -> Self {
+        self.do_not_call_result = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_id`.
+    pub fn telephony_id(mut self, value: impl Into<String>) -> Self {
+        self.telephony_id = Some(value.into());
+        self
+    }
+
+    /// Sets `stage`.
+    pub fn stage(mut self, value: impl Into<CallStage>) -> Self {
+        self.stage = Some(value.into());
+        self
+    }
+
+    /// Sets `stage_outcome`.
+    pub fn stage_outcome(mut self, value: impl Into<CallStageOutcome>) -> Self {
+        self.stage_outcome = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_metadata`.
+    pub fn telephony_metadata(
+        mut self,
+        value: impl Into<CallTelephonyMetadata>,
+    ) -> Self {
+        self.telephony_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `hipaa_compliant`.
+    pub fn hipaa_compliant(mut self, value: impl Into<bool>) -> Self {
+        self.hipaa_compliant = Some(value.into());
+        self
+    }
+
+    /// Sets `on_no_human_answer`.
+    pub fn on_no_human_answer(mut self, value: impl Into<CallOnNoHumanAnswer>) -> Self {
+        self.on_no_human_answer = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.context = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `run_do_not_call_detection`.
+    pub fn run_do_not_call_detection(mut self, value: impl Into<bool>) -> Self {
+        self.run_do_not_call_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_account_connection`.
+    pub fn telephony_account_connection(
+        mut self,
+        value: impl Into<TwilioAccountConnection>,
+    ) -> Self {
+        self.telephony_account_connection = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_params`.
+    pub fn telephony_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.telephony_params = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
 }
 
 /// Source: `/components/schemas/Call/properties/human_detection_result/anyOf/0` in `specs/vocode/openapi.json`.
@@ -2515,6 +3998,7 @@ impl<'de> ::serde::Deserialize<'de> for CallOnNoHumanAnswer {
 
 /// Source: `/components/schemas/CallPage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CallPage {
     /// JSON property `items` (required).
     pub items: Vec<NormalizedCall>,
@@ -2528,6 +4012,27 @@ pub struct CallPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl CallPage {
+    /// A `CallPage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<NormalizedCall>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
 }
 
 /// Source: `/components/schemas/Call/properties/stage/anyOf/0` in `specs/vocode/openapi.json`.
@@ -2797,6 +4302,18 @@ impl<'de> ::serde::Deserialize<'de> for CallTelephonyMetadata {
     }
 }
 
+impl From<VonageTelephonyMetadata> for CallTelephonyMetadata {
+    fn from(value: VonageTelephonyMetadata) -> Self {
+        Self::Vonage(value)
+    }
+}
+
+impl From<TwilioTelephonyMetadata> for CallTelephonyMetadata {
+    fn from(value: TwilioTelephonyMetadata) -> Self {
+        Self::Twilio(value)
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/Call/properties/telephony_provider` in `specs/vocode/openapi.json`.
@@ -2804,6 +4321,7 @@ pub type CallTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
 
 /// Source: `/components/schemas/CollectField` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CollectField {
     /// JSON property `field_type` (required).
     pub field_type: CollectFieldFieldType,
@@ -2820,6 +4338,30 @@ pub struct CollectField {
         with = "super::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
+}
+
+impl CollectField {
+    /// A `CollectField` with its required properties (`label`, `name`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(label: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            field_type: Default::default(),
+            label: label.into(),
+            name: name.into(),
+            description: None,
+        }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `description` as an explicit `null`.
+    pub fn description_null(mut self) -> Self {
+        self.description = Some(None);
+        self
+    }
 }
 
 /// Source: `/components/schemas/CollectField/properties/field_type` in `specs/vocode/openapi.json`.
@@ -2860,6 +4402,7 @@ impl ::std::fmt::Display for CollectFieldFieldType {
 
 /// Source: `/components/schemas/CreateCallAgentParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCallAgentParams {
     /// JSON property `name` (optional).
     ///
@@ -3022,6 +4565,257 @@ pub struct CreateCallAgentParams {
     pub llm_temperature: Option<f64>,
 }
 
+impl CreateCallAgentParams {
+    /// A `CreateCallAgentParams` with its required properties (`prompt`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(prompt: impl Into<CreateCallAgentParamsPrompt>) -> Self {
+        Self {
+            name: None,
+            prompt: prompt.into(),
+            language: None,
+            actions: None,
+            voice: None,
+            initial_message: None,
+            webhook: None,
+            vector_database: None,
+            interrupt_sensitivity: None,
+            context_endpoint: None,
+            noise_suppression: None,
+            endpointing_sensitivity: None,
+            ivr_navigation_mode: None,
+            conversation_speed: None,
+            initial_message_delay: None,
+            openai_model_name_override: None,
+            ask_if_human_present_on_idle: None,
+            openai_account_connection: None,
+            run_do_not_call_detection: None,
+            llm_fallback: None,
+            deepgram_keywords: None,
+            idle_time_seconds: None,
+            llm_temperature: None,
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `name` as an explicit `null`.
+    pub fn name_null(mut self) -> Self {
+        self.name = Some(None);
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<Language>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `actions`.
+    pub fn actions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CreateCallAgentParamsActionsItem>>,
+    ) -> Self {
+        self.actions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `voice`.
+    pub fn voice(mut self, value: impl Into<CreateCallAgentParamsVoice>) -> Self {
+        self.voice = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message`.
+    pub fn initial_message(mut self, value: impl Into<String>) -> Self {
+        self.initial_message = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `initial_message` as an explicit `null`.
+    pub fn initial_message_null(mut self) -> Self {
+        self.initial_message = Some(None);
+        self
+    }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<CreateCallAgentParamsWebhook>) -> Self {
+        self.webhook = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `webhook` as an explicit `null`.
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Some(None);
+        self
+    }
+
+    /// Sets `vector_database`.
+    pub fn vector_database(
+        mut self,
+        value: impl Into<CreateCallAgentParamsVectorDatabase>,
+    ) -> Self {
+        self.vector_database = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `vector_database` as an explicit `null`.
+    pub fn vector_database_null(mut self) -> Self {
+        self.vector_database = Some(None);
+        self
+    }
+
+    /// Sets `interrupt_sensitivity`.
+    pub fn interrupt_sensitivity(
+        mut self,
+        value: impl Into<InterruptSensitivity>,
+    ) -> Self {
+        self.interrupt_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `context_endpoint` as an explicit `null`.
+    pub fn context_endpoint_null(mut self) -> Self {
+        self.context_endpoint = Some(None);
+        self
+    }
+
+    /// Sets `noise_suppression`.
+    pub fn noise_suppression(mut self, value: impl Into<bool>) -> Self {
+        self.noise_suppression = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointing_sensitivity`.
+    pub fn endpointing_sensitivity(
+        mut self,
+        value: impl Into<CreateCallAgentParamsEndpointingSensitivity>,
+    ) -> Self {
+        self.endpointing_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `ivr_navigation_mode`.
+    pub fn ivr_navigation_mode(
+        mut self,
+        value: impl Into<CreateCallAgentParamsIvrNavigationMode>,
+    ) -> Self {
+        self.ivr_navigation_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_speed`.
+    pub fn conversation_speed(mut self, value: impl Into<f64>) -> Self {
+        self.conversation_speed = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message_delay`.
+    pub fn initial_message_delay(mut self, value: impl Into<f64>) -> Self {
+        self.initial_message_delay = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_model_name_override`.
+    pub fn openai_model_name_override(mut self, value: impl Into<String>) -> Self {
+        self.openai_model_name_override = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `openai_model_name_override` as an explicit `null`.
+    pub fn openai_model_name_override_null(mut self) -> Self {
+        self.openai_model_name_override = Some(None);
+        self
+    }
+
+    /// Sets `ask_if_human_present_on_idle`.
+    pub fn ask_if_human_present_on_idle(mut self, value: impl Into<bool>) -> Self {
+        self.ask_if_human_present_on_idle = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_account_connection`.
+    pub fn openai_account_connection(
+        mut self,
+        value: impl Into<CreateCallAgentParamsOpenaiAccountConnection>,
+    ) -> Self {
+        self.openai_account_connection = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `openai_account_connection` as an explicit `null`.
+    pub fn openai_account_connection_null(mut self) -> Self {
+        self.openai_account_connection = Some(None);
+        self
+    }
+
+    /// Sets `run_do_not_call_detection`.
+    pub fn run_do_not_call_detection(mut self, value: impl Into<bool>) -> Self {
+        self.run_do_not_call_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_fallback`.
+    pub fn llm_fallback(mut self, value: impl Into<InternalLlmFallback>) -> Self {
+        self.llm_fallback = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `llm_fallback` as an explicit `null`.
+    pub fn llm_fallback_null(mut self) -> Self {
+        self.llm_fallback = Some(None);
+        self
+    }
+
+    /// Sets `deepgram_keywords`.
+    pub fn deepgram_keywords(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                impl Into<CreateCallAgentParamsDeepgramKeywordsValue>,
+            ),
+        >,
+    ) -> Self {
+        self.deepgram_keywords = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
+        self
+    }
+
+    /// Sends `deepgram_keywords` as an explicit `null`.
+    pub fn deepgram_keywords_null(mut self) -> Self {
+        self.deepgram_keywords = Some(None);
+        self
+    }
+
+    /// Sets `idle_time_seconds`.
+    pub fn idle_time_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.idle_time_seconds = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `idle_time_seconds` as an explicit `null`.
+    pub fn idle_time_seconds_null(mut self) -> Self {
+        self.idle_time_seconds = Some(None);
+        self
+    }
+
+    /// Sets `llm_temperature`.
+    pub fn llm_temperature(mut self, value: impl Into<f64>) -> Self {
+        self.llm_temperature = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/actions/items` in `specs/vocode/openapi.json`.
@@ -3069,6 +4863,7 @@ pub type CreateCallAgentParamsWebhook = AgentParamsWebhook;
 
 /// Source: `/components/schemas/CreateCallRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCallRequest {
     /// JSON property `from_number` (required).
     pub from_number: String,
@@ -3115,6 +4910,87 @@ pub struct CreateCallRequest {
     pub telephony_params: Option<Option<::std::collections::BTreeMap<String, String>>>,
 }
 
+impl CreateCallRequest {
+    /// A `CreateCallRequest` with its required properties (`from_number`, `to_number`, `agent`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        from_number: impl Into<String>,
+        to_number: impl Into<String>,
+        agent: impl Into<CreateCallRequestAgent>,
+    ) -> Self {
+        Self {
+            from_number: from_number.into(),
+            to_number: to_number.into(),
+            agent: agent.into(),
+            on_no_human_answer: None,
+            run_do_not_call_detection: None,
+            hipaa_compliant: None,
+            context: None,
+            telephony_params: None,
+        }
+    }
+
+    /// Sets `on_no_human_answer`.
+    pub fn on_no_human_answer(
+        mut self,
+        value: impl Into<CreateCallRequestOnNoHumanAnswer>,
+    ) -> Self {
+        self.on_no_human_answer = Some(value.into());
+        self
+    }
+
+    /// Sets `run_do_not_call_detection`.
+    pub fn run_do_not_call_detection(mut self, value: impl Into<bool>) -> Self {
+        self.run_do_not_call_detection = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `run_do_not_call_detection` as an explicit `null`.
+    pub fn run_do_not_call_detection_null(mut self) -> Self {
+        self.run_do_not_call_detection = Some(None);
+        self
+    }
+
+    /// Sets `hipaa_compliant`.
+    pub fn hipaa_compliant(mut self, value: impl Into<bool>) -> Self {
+        self.hipaa_compliant = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.context = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
+        self
+    }
+
+    /// Sends `context` as an explicit `null`.
+    pub fn context_null(mut self) -> Self {
+        self.context = Some(None);
+        self
+    }
+
+    /// Sets `telephony_params`.
+    pub fn telephony_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.telephony_params = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
+        self
+    }
+
+    /// Sends `telephony_params` as an explicit `null`.
+    pub fn telephony_params_null(mut self) -> Self {
+        self.telephony_params = Some(None);
+        self
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/CreateCallRequest/properties/agent` in `specs/vocode/openapi.json`.
@@ -3152,6 +5028,18 @@ impl<'de> ::serde::Deserialize<'de> for CreateCallRequestAgent {
     }
 }
 
+impl From<::uuid::Uuid> for CreateCallRequestAgent {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<CreateCallAgentParams> for CreateCallRequestAgent {
+    fn from(value: CreateCallAgentParams) -> Self {
+        Self::CreateCallAgentParams(value)
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallRequest/properties/on_no_human_answer` in `specs/vocode/openapi.json`.
@@ -3159,6 +5047,7 @@ pub type CreateCallRequestOnNoHumanAnswer = CallOnNoHumanAnswer;
 
 /// Source: `/components/schemas/DTMFAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DtmfAction {
     /// Constraints: format `uuid`.
     ///
@@ -3180,8 +5069,37 @@ pub struct DtmfAction {
     pub action_trigger: Option<FunctionCallActionTrigger>,
 }
 
+impl DtmfAction {
+    /// A `DtmfAction` with its required properties (`id`, `user_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(id: impl Into<::uuid::Uuid>, user_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            config: None,
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<FunctionCallActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/DTMFActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DtmfActionParams {
     /// JSON property `type` (required).
     pub r#type: DtmfActionParamsType,
@@ -3193,6 +5111,23 @@ pub struct DtmfActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<FunctionCallActionTrigger>,
+}
+
+impl DtmfActionParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<FunctionCallActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/DTMFActionParams/properties/type` in `specs/vocode/openapi.json`.
@@ -3238,6 +5173,7 @@ pub type DtmfActionType = DtmfActionParamsType;
 
 /// Source: `/components/schemas/DTMFActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DtmfActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: DtmfActionUpdateParamsType,
@@ -3259,6 +5195,23 @@ pub struct DtmfActionUpdateParams {
     pub action_trigger: Option<FunctionCallActionTrigger>,
 }
 
+impl DtmfActionUpdateParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<FunctionCallActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/DTMFActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
@@ -3266,6 +5219,7 @@ pub type DtmfActionUpdateParamsType = DtmfActionParamsType;
 
 /// Source: `/components/schemas/ElevenLabsVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ElevenLabsVoice {
     /// Constraints: format `uuid`.
     ///
@@ -3281,49 +5235,29 @@ pub struct ElevenLabsVoice {
     pub voice_id: String,
     /// JSON property `stability` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub stability: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<f64>,
     /// JSON property `similarity_boost` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub similarity_boost: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity_boost: Option<f64>,
     /// JSON property `api_key` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub api_key: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
     /// JSON property `optimize_streaming_latency` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub optimize_streaming_latency: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimize_streaming_latency: Option<i64>,
     /// JSON property `model_id` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub model_id: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_id: Option<String>,
     /// JSON property `experimental_input_streaming` (optional).
     ///
     /// Default when absent: `false`.
@@ -3331,8 +5265,67 @@ pub struct ElevenLabsVoice {
     pub experimental_input_streaming: Option<bool>,
 }
 
+impl ElevenLabsVoice {
+    /// A `ElevenLabsVoice` with its required properties (`id`, `user_id`, `voice_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        voice_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            voice_id: voice_id.into(),
+            stability: None,
+            similarity_boost: None,
+            api_key: None,
+            optimize_streaming_latency: None,
+            model_id: None,
+            experimental_input_streaming: None,
+        }
+    }
+
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Some(value.into());
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Some(value.into());
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+
+    /// Sets `optimize_streaming_latency`.
+    pub fn optimize_streaming_latency(mut self, value: impl Into<i64>) -> Self {
+        self.optimize_streaming_latency = Some(value.into());
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `experimental_input_streaming`.
+    pub fn experimental_input_streaming(mut self, value: impl Into<bool>) -> Self {
+        self.experimental_input_streaming = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/ElevenLabsVoiceParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ElevenLabsVoiceParams {
     /// JSON property `type` (required).
     pub r#type: ElevenLabsVoiceParamsType,
@@ -3390,6 +5383,88 @@ pub struct ElevenLabsVoiceParams {
     pub experimental_input_streaming: Option<bool>,
 }
 
+impl ElevenLabsVoiceParams {
+    /// A `ElevenLabsVoiceParams` with its required properties (`voice_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(voice_id: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            voice_id: voice_id.into(),
+            stability: None,
+            similarity_boost: None,
+            api_key: None,
+            optimize_streaming_latency: None,
+            model_id: None,
+            experimental_input_streaming: None,
+        }
+    }
+
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `stability` as an explicit `null`.
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Some(None);
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `similarity_boost` as an explicit `null`.
+    pub fn similarity_boost_null(mut self) -> Self {
+        self.similarity_boost = Some(None);
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `api_key` as an explicit `null`.
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = Some(None);
+        self
+    }
+
+    /// Sets `optimize_streaming_latency`.
+    pub fn optimize_streaming_latency(mut self, value: impl Into<i64>) -> Self {
+        self.optimize_streaming_latency = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `optimize_streaming_latency` as an explicit `null`.
+    pub fn optimize_streaming_latency_null(mut self) -> Self {
+        self.optimize_streaming_latency = Some(None);
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `model_id` as an explicit `null`.
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Some(None);
+        self
+    }
+
+    /// Sets `experimental_input_streaming`.
+    pub fn experimental_input_streaming(mut self, value: impl Into<bool>) -> Self {
+        self.experimental_input_streaming = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/ElevenLabsVoiceParams/properties/type` in `specs/vocode/openapi.json`.
 #[derive(
     Debug,
@@ -3433,6 +5508,7 @@ pub type ElevenLabsVoiceType = ElevenLabsVoiceParamsType;
 
 /// Source: `/components/schemas/ElevenLabsVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ElevenLabsVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: ElevenLabsVoiceUpdateParamsType,
@@ -3502,6 +5578,80 @@ pub struct ElevenLabsVoiceUpdateParams {
     pub experimental_input_streaming: Option<bool>,
 }
 
+impl ElevenLabsVoiceUpdateParams {
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `stability` as an explicit `null`.
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Some(None);
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `similarity_boost` as an explicit `null`.
+    pub fn similarity_boost_null(mut self) -> Self {
+        self.similarity_boost = Some(None);
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `api_key` as an explicit `null`.
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = Some(None);
+        self
+    }
+
+    /// Sets `optimize_streaming_latency`.
+    pub fn optimize_streaming_latency(mut self, value: impl Into<i64>) -> Self {
+        self.optimize_streaming_latency = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `optimize_streaming_latency` as an explicit `null`.
+    pub fn optimize_streaming_latency_null(mut self) -> Self {
+        self.optimize_streaming_latency = Some(None);
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `model_id` as an explicit `null`.
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Some(None);
+        self
+    }
+
+    /// Sets `experimental_input_streaming`.
+    pub fn experimental_input_streaming(mut self, value: impl Into<bool>) -> Self {
+        self.experimental_input_streaming = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/ElevenLabsVoiceUpdateParams/properties/type` in `specs/vocode/openapi.json`.
@@ -3509,10 +5659,12 @@ pub type ElevenLabsVoiceUpdateParamsType = ElevenLabsVoiceParamsType;
 
 /// Source: `/components/schemas/EmptyActionConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmptyActionConfig {}
 
 /// Source: `/components/schemas/EndConversationAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EndConversationAction {
     /// Constraints: format `uuid`.
     ///
@@ -3534,6 +5686,34 @@ pub struct EndConversationAction {
     pub action_trigger: Option<EndConversationActionActionTrigger>,
 }
 
+impl EndConversationAction {
+    /// A `EndConversationAction` with its required properties (`id`, `user_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(id: impl Into<::uuid::Uuid>, user_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            config: None,
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<EndConversationActionActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/EndConversationAction/properties/action_trigger` in `specs/vocode/openapi.json`.
@@ -3541,6 +5721,7 @@ pub type EndConversationActionActionTrigger = AddToConferenceActionActionTrigger
 
 /// Source: `/components/schemas/EndConversationActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EndConversationActionParams {
     /// JSON property `type` (required).
     pub r#type: EndConversationActionParamsType,
@@ -3552,6 +5733,23 @@ pub struct EndConversationActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<EndConversationActionParamsActionTrigger>,
+}
+
+impl EndConversationActionParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<EndConversationActionParamsActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -3602,6 +5800,7 @@ pub type EndConversationActionType = EndConversationActionParamsType;
 
 /// Source: `/components/schemas/EndConversationActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EndConversationActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: EndConversationActionUpdateParamsType,
@@ -3621,6 +5820,23 @@ pub struct EndConversationActionUpdateParams {
         deserialize_with = "super::runtime::undefined::deserialize"
     )]
     pub action_trigger: Option<EndConversationActionUpdateParamsActionTrigger>,
+}
+
+impl EndConversationActionUpdateParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<EndConversationActionUpdateParamsActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -3717,6 +5933,7 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
 
 /// Source: `/components/schemas/ExternalAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalAction {
     /// Constraints: format `uuid`.
     ///
@@ -3737,8 +5954,35 @@ pub struct ExternalAction {
     pub action_trigger: Option<FunctionCallActionTrigger>,
 }
 
+impl ExternalAction {
+    /// A `ExternalAction` with its required properties (`id`, `user_id`, `config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        config: impl Into<ExternalActionConfig>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            config: config.into(),
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<FunctionCallActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/ExternalActionConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalActionConfig {
     /// JSON property `processing_mode` (optional).
     ///
@@ -3760,6 +6004,35 @@ pub struct ExternalActionConfig {
     /// JSON property `signature_secret` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_secret: Option<String>,
+}
+
+impl ExternalActionConfig {
+    /// A `ExternalActionConfig` with its required properties (`name`, `description`, `url`, `input_schema`, `speak_on_send`, `speak_on_receive`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        url: impl Into<String>,
+        input_schema: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+        speak_on_send: impl Into<bool>,
+        speak_on_receive: impl Into<bool>,
+    ) -> Self {
+        Self {
+            processing_mode: None,
+            name: name.into(),
+            description: description.into(),
+            url: url.into(),
+            input_schema: input_schema.into(),
+            speak_on_send: speak_on_send.into(),
+            speak_on_receive: speak_on_receive.into(),
+            signature_secret: None,
+        }
+    }
+
+    /// Sets `signature_secret`.
+    pub fn signature_secret(mut self, value: impl Into<String>) -> Self {
+        self.signature_secret = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/ExternalActionConfig/properties/processing_mode` in `specs/vocode/openapi.json`.
@@ -3800,6 +6073,7 @@ impl ::std::fmt::Display for ExternalActionConfigProcessingMode {
 
 /// Source: `/components/schemas/ExternalActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalActionParams {
     /// JSON property `type` (required).
     pub r#type: ExternalActionParamsType,
@@ -3810,6 +6084,26 @@ pub struct ExternalActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<FunctionCallActionTrigger>,
+}
+
+impl ExternalActionParams {
+    /// A `ExternalActionParams` with its required properties (`config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(config: impl Into<ExternalActionConfig>) -> Self {
+        Self {
+            r#type: Default::default(),
+            config: config.into(),
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<FunctionCallActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/ExternalActionParams/properties/type` in `specs/vocode/openapi.json`.
@@ -3855,6 +6149,7 @@ pub type ExternalActionType = ExternalActionParamsType;
 
 /// Source: `/components/schemas/ExternalActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: ExternalActionUpdateParamsType,
@@ -3876,6 +6171,23 @@ pub struct ExternalActionUpdateParams {
     pub action_trigger: Option<FunctionCallActionTrigger>,
 }
 
+impl ExternalActionUpdateParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<ExternalActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<FunctionCallActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/ExternalActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
@@ -3883,6 +6195,7 @@ pub type ExternalActionUpdateParamsType = ExternalActionParamsType;
 
 /// Source: `/components/schemas/FunctionCallActionTrigger` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FunctionCallActionTrigger {
     /// JSON property `type` (required).
     pub r#type: FunctionCallActionTriggerType,
@@ -3891,8 +6204,17 @@ pub struct FunctionCallActionTrigger {
     pub config: Option<FunctionCallActionTriggerConfig>,
 }
 
+impl FunctionCallActionTrigger {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<FunctionCallActionTriggerConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/FunctionCallActionTriggerConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FunctionCallActionTriggerConfig {}
 
 /// Source: `/components/schemas/FunctionCallActionTrigger/properties/type` in `specs/vocode/openapi.json`.
@@ -3991,19 +6313,45 @@ impl<'de> ::serde::Deserialize<'de> for HttpMethod {
 
 /// Source: `/components/schemas/HTTPValidationError` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HttpValidationError {
     /// JSON property `detail` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
+impl HttpValidationError {
+    /// Sets `detail`.
+    pub fn detail(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<ValidationError>>,
+    ) -> Self {
+        self.detail = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// Source: `/components/schemas/InternalLLMFallback` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalLlmFallback {
     /// JSON property `provider` (required).
     pub provider: InternalLlmFallbackProvider,
     /// JSON property `model_name` (required).
     pub model_name: String,
+}
+
+impl InternalLlmFallback {
+    /// A `InternalLlmFallback` with its required properties (`provider`, `model_name`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        provider: impl Into<InternalLlmFallbackProvider>,
+        model_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            model_name: model_name.into(),
+        }
+    }
 }
 
 /// Source: `/components/schemas/InternalLLMFallback/properties/provider` in `specs/vocode/openapi.json`.
@@ -4218,6 +6566,7 @@ impl<'de> ::serde::Deserialize<'de> for Language {
 
 /// Source: `/components/schemas/LinkPhoneNumberRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LinkPhoneNumberRequest {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
@@ -4241,6 +6590,42 @@ pub struct LinkPhoneNumberRequest {
     pub inbound_agent: Option<Option<LinkPhoneNumberRequestInboundAgent>>,
 }
 
+impl LinkPhoneNumberRequest {
+    /// A `LinkPhoneNumberRequest` with its required properties (`phone_number`, `telephony_account_connection`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        phone_number: impl Into<String>,
+        telephony_account_connection: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            phone_number: phone_number.into(),
+            telephony_account_connection: telephony_account_connection.into(),
+            outbound_only: None,
+            inbound_agent: None,
+        }
+    }
+
+    /// Sets `outbound_only`.
+    pub fn outbound_only(mut self, value: impl Into<bool>) -> Self {
+        self.outbound_only = Some(value.into());
+        self
+    }
+
+    /// Sets `inbound_agent`.
+    pub fn inbound_agent(
+        mut self,
+        value: impl Into<LinkPhoneNumberRequestInboundAgent>,
+    ) -> Self {
+        self.inbound_agent = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `inbound_agent` as an explicit `null`.
+    pub fn inbound_agent_null(mut self) -> Self {
+        self.inbound_agent = Some(None);
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/LinkPhoneNumberRequest/properties/inbound_agent` in `specs/vocode/openapi.json`.
@@ -4253,6 +6638,7 @@ pub type LinkPhoneNumberRequestInboundAgentEnum = BuyPhoneNumberRequestInboundAg
 
 /// Source: `/components/schemas/NormalizedAgent` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NormalizedAgent {
     /// Constraints: format `uuid`.
     ///
@@ -4264,13 +6650,9 @@ pub struct NormalizedAgent {
     pub user_id: ::uuid::Uuid,
     /// JSON property `name` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub name: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// JSON property `prompt` (required).
     pub prompt: NormalizedAgentPrompt,
     /// JSON property `language` (optional).
@@ -4286,31 +6668,19 @@ pub struct NormalizedAgent {
     pub voice: ::uuid::Uuid,
     /// JSON property `initial_message` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub initial_message: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_message: Option<String>,
     /// JSON property `webhook` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub webhook: Option<Option<::uuid::Uuid>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<::uuid::Uuid>,
     /// JSON property `vector_database` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub vector_database: Option<Option<NormalizedAgentVectorDatabase>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector_database: Option<NormalizedAgentVectorDatabase>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
@@ -4318,13 +6688,9 @@ pub struct NormalizedAgent {
     pub interrupt_sensitivity: Option<InterruptSensitivity>,
     /// JSON property `context_endpoint` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub context_endpoint: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_endpoint: Option<String>,
     /// JSON property `noise_suppression` (optional).
     ///
     /// Default when absent: `false`.
@@ -4352,13 +6718,9 @@ pub struct NormalizedAgent {
     pub initial_message_delay: Option<f64>,
     /// JSON property `openai_model_name_override` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub openai_model_name_override: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openai_model_name_override: Option<String>,
     /// JSON property `ask_if_human_present_on_idle` (optional).
     ///
     /// Default when absent: `false`.
@@ -4366,15 +6728,9 @@ pub struct NormalizedAgent {
     pub ask_if_human_present_on_idle: Option<bool>,
     /// JSON property `openai_account_connection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub openai_account_connection: Option<
-        Option<NormalizedAgentOpenaiAccountConnection>,
-    >,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openai_account_connection: Option<NormalizedAgentOpenaiAccountConnection>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
@@ -4382,40 +6738,207 @@ pub struct NormalizedAgent {
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `llm_fallback` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub llm_fallback: Option<Option<InternalLlmFallback>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_fallback: Option<InternalLlmFallback>,
     /// JSON property `deepgram_keywords` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deepgram_keywords: Option<
-        Option<
-            ::std::collections::BTreeMap<String, NormalizedAgentDeepgramKeywordsValue>,
-        >,
+        ::std::collections::BTreeMap<String, NormalizedAgentDeepgramKeywordsValue>,
     >,
     /// JSON property `idle_time_seconds` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub idle_time_seconds: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_time_seconds: Option<i64>,
     /// JSON property `llm_temperature` (optional).
     ///
     /// Default when absent: `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_temperature: Option<f64>,
+}
+
+impl NormalizedAgent {
+    /// A `NormalizedAgent` with its required properties (`id`, `user_id`, `prompt`, `actions`, `voice`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        prompt: impl Into<NormalizedAgentPrompt>,
+        actions: impl IntoIterator<Item = impl Into<::uuid::Uuid>>,
+        voice: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            name: None,
+            prompt: prompt.into(),
+            language: None,
+            actions: actions.into_iter().map(Into::into).collect(),
+            voice: voice.into(),
+            initial_message: None,
+            webhook: None,
+            vector_database: None,
+            interrupt_sensitivity: None,
+            context_endpoint: None,
+            noise_suppression: None,
+            endpointing_sensitivity: None,
+            ivr_navigation_mode: None,
+            conversation_speed: None,
+            initial_message_delay: None,
+            openai_model_name_override: None,
+            ask_if_human_present_on_idle: None,
+            openai_account_connection: None,
+            run_do_not_call_detection: None,
+            llm_fallback: None,
+            deepgram_keywords: None,
+            idle_time_seconds: None,
+            llm_temperature: None,
+        }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<Language>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message`.
+    pub fn initial_message(mut self, value: impl Into<String>) -> Self {
+        self.initial_message = Some(value.into());
+        self
+    }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// Sets `vector_database`.
+    pub fn vector_database(
+        mut self,
+        value: impl Into<NormalizedAgentVectorDatabase>,
+    ) -> Self {
+        self.vector_database = Some(value.into());
+        self
+    }
+
+    /// Sets `interrupt_sensitivity`.
+    pub fn interrupt_sensitivity(
+        mut self,
+        value: impl Into<InterruptSensitivity>,
+    ) -> Self {
+        self.interrupt_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(value.into());
+        self
+    }
+
+    /// Sets `noise_suppression`.
+    pub fn noise_suppression(mut self, value: impl Into<bool>) -> Self {
+        self.noise_suppression = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointing_sensitivity`.
+    pub fn endpointing_sensitivity(
+        mut self,
+        value: impl Into<NormalizedAgentEndpointingSensitivity>,
+    ) -> Self {
+        self.endpointing_sensitivity = Some(value.into());
+        self
+    }
+
+    /// Sets `ivr_navigation_mode`.
+    pub fn ivr_navigation_mode(
+        mut self,
+        value: impl Into<NormalizedAgentIvrNavigationMode>,
+    ) -> Self {
+        self.ivr_navigation_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_speed`.
+    pub fn conversation_speed(mut self, value: impl Into<f64>) -> Self {
+        self.conversation_speed = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_message_delay`.
+    pub fn initial_message_delay(mut self, value: impl Into<f64>) -> Self {
+        self.initial_message_delay = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_model_name_override`.
+    pub fn openai_model_name_override(mut self, value: impl Into<String>) -> Self {
+        self.openai_model_name_override = Some(value.into());
+        self
+    }
+
+    /// Sets `ask_if_human_present_on_idle`.
+    pub fn ask_if_human_present_on_idle(mut self, value: impl Into<bool>) -> Self {
+        self.ask_if_human_present_on_idle = Some(value.into());
+        self
+    }
+
+    /// Sets `openai_account_connection`.
+    pub fn openai_account_connection(
+        mut self,
+        value: impl Into<NormalizedAgentOpenaiAccountConnection>,
+    ) -> Self {
+        self.openai_account_connection = Some(value.into());
+        self
+    }
+
+    /// Sets `run_do_not_call_detection`.
+    pub fn run_do_not_call_detection(mut self, value: impl Into<bool>) -> Self {
+        self.run_do_not_call_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_fallback`.
+    pub fn llm_fallback(mut self, value: impl Into<InternalLlmFallback>) -> Self {
+        self.llm_fallback = Some(value.into());
+        self
+    }
+
+    /// Sets `deepgram_keywords`.
+    pub fn deepgram_keywords(
+        mut self,
+        value: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<NormalizedAgentDeepgramKeywordsValue>),
+        >,
+    ) -> Self {
+        self.deepgram_keywords = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `idle_time_seconds`.
+    pub fn idle_time_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.idle_time_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_temperature`.
+    pub fn llm_temperature(mut self, value: impl Into<f64>) -> Self {
+        self.llm_temperature = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -4450,6 +6973,7 @@ pub type NormalizedAgentVectorDatabase = AgentParamsVectorDatabase;
 
 /// Source: `/components/schemas/NormalizedCall` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NormalizedCall {
     /// Constraints: format `uuid`.
     ///
@@ -4466,13 +6990,9 @@ pub struct NormalizedCall {
     pub status: Option<CallStatus>,
     /// JSON property `error_message` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub error_message: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
     /// JSON property `recording_available` (optional).
     ///
     /// Default when absent: `false`.
@@ -4480,85 +7000,49 @@ pub struct NormalizedCall {
     pub recording_available: Option<bool>,
     /// JSON property `transcript` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub transcript: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
     /// JSON property `human_detection_result` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub human_detection_result: Option<Option<NormalizedCallHumanDetectionResult>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub human_detection_result: Option<NormalizedCallHumanDetectionResult>,
     /// JSON property `do_not_call_result` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub do_not_call_result: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub do_not_call_result: Option<bool>,
     /// JSON property `telephony_id` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_id: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_id: Option<String>,
     /// JSON property `stage` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub stage: Option<Option<NormalizedCallStage>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<NormalizedCallStage>,
     /// JSON property `stage_outcome` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub stage_outcome: Option<Option<NormalizedCallStageOutcome>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage_outcome: Option<NormalizedCallStageOutcome>,
     /// JSON property `telephony_metadata` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_metadata: Option<Option<NormalizedCallTelephonyMetadata>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_metadata: Option<NormalizedCallTelephonyMetadata>,
     /// JSON property `start_time` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub start_time: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<f64>,
     /// JSON property `end_time` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub end_time: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<f64>,
     /// JSON property `to_number` (required).
     pub to_number: String,
     /// JSON property `from_number` (required).
@@ -4578,51 +7062,203 @@ pub struct NormalizedCall {
     pub hipaa_compliant: Option<bool>,
     /// JSON property `on_no_human_answer` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub on_no_human_answer: Option<Option<NormalizedCallOnNoHumanAnswer>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_no_human_answer: Option<NormalizedCallOnNoHumanAnswer>,
     /// JSON property `context` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub context: Option<Option<::std::collections::BTreeMap<String, String>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub run_do_not_call_detection: Option<Option<bool>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_do_not_call_detection: Option<bool>,
     /// JSON property `telephony_account_connection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_account_connection: Option<
-        Option<NormalizedCallTelephonyAccountConnection>,
-    >,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_account_connection: Option<NormalizedCallTelephonyAccountConnection>,
     /// JSON property `telephony_params` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_params: Option<Option<::std::collections::BTreeMap<String, String>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_params: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl NormalizedCall {
+    /// A `NormalizedCall` with its required properties (`id`, `user_id`, `to_number`, `from_number`, `agent`, `telephony_provider`, `agent_phone_number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        to_number: impl Into<String>,
+        from_number: impl Into<String>,
+        agent: impl Into<::uuid::Uuid>,
+        telephony_provider: impl Into<NormalizedCallTelephonyProvider>,
+        agent_phone_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            status: None,
+            error_message: None,
+            recording_available: None,
+            transcript: None,
+            human_detection_result: None,
+            do_not_call_result: None,
+            telephony_id: None,
+            stage: None,
+            stage_outcome: None,
+            telephony_metadata: None,
+            start_time: None,
+            end_time: None,
+            to_number: to_number.into(),
+            from_number: from_number.into(),
+            agent: agent.into(),
+            telephony_provider: telephony_provider.into(),
+            agent_phone_number: agent_phone_number.into(),
+            hipaa_compliant: None,
+            on_no_human_answer: None,
+            context: None,
+            run_do_not_call_detection: None,
+            telephony_account_connection: None,
+            telephony_params: None,
+        }
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<CallStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `error_message`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    /// Sets `recording_available`.
+    pub fn recording_available(mut self, value: impl Into<bool>) -> Self {
+        self.recording_available = Some(value.into());
+        self
+    }
+
+    /// Sets `transcript`.
+    pub fn transcript(mut self, value: impl Into<String>) -> Self {
+        self.transcript = Some(value.into());
+        self
+    }
+
+    /// Sets `human_detection_result`.
+    pub fn human_detection_result(
+        mut self,
+        value: impl Into<NormalizedCallHumanDetectionResult>,
+    ) -> Self {
+        self.human_detection_result = Some(value.into());
+        self
+    }
+
+    /// Sets `do_not_call_result`.
+    pub fn do_not_call_result(mut self, value: impl Into<bool>) -> Self {
+        self.do_not_call_result = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_id`.
+    pub fn telephony_id(mut self, value: impl Into<String>) -> Self {
+        self.telephony_id = Some(value.into());
+        self
+    }
+
+    /// Sets `stage`.
+    pub fn stage(mut self, value: impl Into<NormalizedCallStage>) -> Self {
+        self.stage = Some(value.into());
+        self
+    }
+
+    /// Sets `stage_outcome`.
+    pub fn stage_outcome(
+        mut self,
+        value: impl Into<NormalizedCallStageOutcome>,
+    ) -> Self {
+        self.stage_outcome = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_metadata`.
+    pub fn telephony_metadata(
+        mut self,
+        value: impl Into<NormalizedCallTelephonyMetadata>,
+    ) -> Self {
+        self.telephony_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<f64>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<f64>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `hipaa_compliant`.
+    pub fn hipaa_compliant(mut self, value: impl Into<bool>) -> Self {
+        self.hipaa_compliant = Some(value.into());
+        self
+    }
+
+    /// Sets `on_no_human_answer`.
+    pub fn on_no_human_answer(
+        mut self,
+        value: impl Into<NormalizedCallOnNoHumanAnswer>,
+    ) -> Self {
+        self.on_no_human_answer = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.context = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `run_do_not_call_detection`.
+    pub fn run_do_not_call_detection(mut self, value: impl Into<bool>) -> Self {
+        self.run_do_not_call_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_account_connection`.
+    pub fn telephony_account_connection(
+        mut self,
+        value: impl Into<NormalizedCallTelephonyAccountConnection>,
+    ) -> Self {
+        self.telephony_account_connection = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_params`.
+    pub fn telephony_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.telephony_params = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -4682,6 +7318,18 @@ impl<'de> ::serde::Deserialize<'de> for NormalizedCallTelephonyAccountConnection
     }
 }
 
+impl From<::uuid::Uuid> for NormalizedCallTelephonyAccountConnection {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<TwilioAccountConnection> for NormalizedCallTelephonyAccountConnection {
+    fn from(value: TwilioAccountConnection) -> Self {
+        Self::TwilioAccountConnection(value)
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedCall/properties/telephony_metadata/anyOf/0` in `specs/vocode/openapi.json`.
@@ -4694,6 +7342,7 @@ pub type NormalizedCallTelephonyProvider = BuyPhoneNumberRequestTelephonyProvide
 
 /// Source: `/components/schemas/NormalizedPhoneNumber` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NormalizedPhoneNumber {
     /// Constraints: format `uuid`.
     ///
@@ -4715,13 +7364,9 @@ pub struct NormalizedPhoneNumber {
     pub label: Option<String>,
     /// JSON property `inbound_agent` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub inbound_agent: Option<Option<::uuid::Uuid>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbound_agent: Option<::uuid::Uuid>,
     /// JSON property `outbound_only` (optional).
     ///
     /// Default when absent: `false`.
@@ -4729,13 +7374,9 @@ pub struct NormalizedPhoneNumber {
     pub outbound_only: Option<bool>,
     /// JSON property `example_context` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub example_context: Option<Option<::std::collections::BTreeMap<String, String>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example_context: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `number` (required).
     pub number: String,
     /// JSON property `telephony_provider` (optional).
@@ -4745,15 +7386,86 @@ pub struct NormalizedPhoneNumber {
     pub telephony_provider: Option<NormalizedPhoneNumberTelephonyProvider>,
     /// JSON property `telephony_account_connection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephony_account_connection: Option<
-        Option<NormalizedPhoneNumberTelephonyAccountConnection>,
+        NormalizedPhoneNumberTelephonyAccountConnection,
     >,
+}
+
+impl NormalizedPhoneNumber {
+    /// A `NormalizedPhoneNumber` with its required properties (`id`, `user_id`, `number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        number: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            active: None,
+            label: None,
+            inbound_agent: None,
+            outbound_only: None,
+            example_context: None,
+            number: number.into(),
+            telephony_provider: None,
+            telephony_account_connection: None,
+        }
+    }
+
+    /// Sets `active`.
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `inbound_agent`.
+    pub fn inbound_agent(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.inbound_agent = Some(value.into());
+        self
+    }
+
+    /// Sets `outbound_only`.
+    pub fn outbound_only(mut self, value: impl Into<bool>) -> Self {
+        self.outbound_only = Some(value.into());
+        self
+    }
+
+    /// Sets `example_context`.
+    pub fn example_context(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.example_context = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `telephony_provider`.
+    pub fn telephony_provider(
+        mut self,
+        value: impl Into<NormalizedPhoneNumberTelephonyProvider>,
+    ) -> Self {
+        self.telephony_provider = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_account_connection`.
+    pub fn telephony_account_connection(
+        mut self,
+        value: impl Into<NormalizedPhoneNumberTelephonyAccountConnection>,
+    ) -> Self {
+        self.telephony_account_connection = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -4768,6 +7480,7 @@ pub type NormalizedPhoneNumberTelephonyProvider = BuyPhoneNumberRequestTelephony
 
 /// Source: `/components/schemas/NormalizedPrompt` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NormalizedPrompt {
     /// Constraints: format `uuid`.
     ///
@@ -4784,35 +7497,65 @@ pub struct NormalizedPrompt {
     pub content: Option<String>,
     /// JSON property `collect_fields` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub collect_fields: Option<Option<Vec<CollectField>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collect_fields: Option<Vec<CollectField>>,
     /// JSON property `context_endpoint` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub context_endpoint: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_endpoint: Option<String>,
     /// JSON property `prompt_template` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub prompt_template: Option<Option<::uuid::Uuid>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_template: Option<::uuid::Uuid>,
+}
+
+impl NormalizedPrompt {
+    /// A `NormalizedPrompt` with its required properties (`id`, `user_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(id: impl Into<::uuid::Uuid>, user_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            content: None,
+            collect_fields: None,
+            context_endpoint: None,
+            prompt_template: None,
+        }
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `collect_fields`.
+    pub fn collect_fields(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CollectField>>,
+    ) -> Self {
+        self.collect_fields = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(value.into());
+        self
+    }
+
+    /// Sets `prompt_template`.
+    pub fn prompt_template(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.prompt_template = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/OpenAIAccountConnection` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpenAiAccountConnection {
     /// Constraints: format `uuid`.
     ///
@@ -4828,13 +7571,40 @@ pub struct OpenAiAccountConnection {
     pub r#type: OpenAiAccountConnectionType,
 }
 
+impl OpenAiAccountConnection {
+    /// A `OpenAiAccountConnection` with its required properties (`id`, `user_id`, `credentials`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        credentials: impl Into<OpenAiCredentials>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            credentials: credentials.into(),
+            r#type: Default::default(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/OpenAIAccountConnectionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpenAiAccountConnectionParams {
     /// JSON property `credentials` (required).
     pub credentials: OpenAiCredentials,
     /// JSON property `type` (required).
     pub r#type: OpenAiAccountConnectionParamsType,
+}
+
+impl OpenAiAccountConnectionParams {
+    /// A `OpenAiAccountConnectionParams` with its required properties (`credentials`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(credentials: impl Into<OpenAiCredentials>) -> Self {
+        Self {
+            credentials: credentials.into(),
+            r#type: Default::default(),
+        }
+    }
 }
 
 /// Source: `/components/schemas/OpenAIAccountConnectionParams/properties/type` in `specs/vocode/openapi.json`.
@@ -4880,6 +7650,7 @@ pub type OpenAiAccountConnectionType = OpenAiAccountConnectionParamsType;
 
 /// Source: `/components/schemas/OpenAIAccountConnectionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpenAiAccountConnectionUpdateParams {
     /// JSON property `credentials` (optional).
     #[serde(
@@ -4892,6 +7663,14 @@ pub struct OpenAiAccountConnectionUpdateParams {
     pub r#type: OpenAiAccountConnectionUpdateParamsType,
 }
 
+impl OpenAiAccountConnectionUpdateParams {
+    /// Sets `credentials`.
+    pub fn credentials(mut self, value: impl Into<OpenAiCredentials>) -> Self {
+        self.credentials = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/OpenAIAccountConnectionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
@@ -4899,13 +7678,24 @@ pub type OpenAiAccountConnectionUpdateParamsType = OpenAiAccountConnectionParams
 
 /// Source: `/components/schemas/OpenAICredentials` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpenAiCredentials {
     /// JSON property `openai_api_key` (required).
     pub openai_api_key: String,
 }
 
+impl OpenAiCredentials {
+    /// A `OpenAiCredentials` with its required properties (`openai_api_key`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(openai_api_key: impl Into<String>) -> Self {
+        Self {
+            openai_api_key: openai_api_key.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/PhoneNumber` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// Constraints: format `uuid`.
     ///
@@ -4927,13 +7717,9 @@ pub struct PhoneNumber {
     pub label: Option<String>,
     /// JSON property `inbound_agent` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub inbound_agent: Option<Option<Agent>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbound_agent: Option<Agent>,
     /// JSON property `outbound_only` (optional).
     ///
     /// Default when absent: `false`.
@@ -4941,13 +7727,9 @@ pub struct PhoneNumber {
     pub outbound_only: Option<bool>,
     /// JSON property `example_context` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub example_context: Option<Option<::std::collections::BTreeMap<String, String>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example_context: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `number` (required).
     pub number: String,
     /// JSON property `telephony_provider` (optional).
@@ -4957,17 +7739,89 @@ pub struct PhoneNumber {
     pub telephony_provider: Option<PhoneNumberTelephonyProvider>,
     /// JSON property `telephony_account_connection` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub telephony_account_connection: Option<Option<TwilioAccountConnection>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephony_account_connection: Option<TwilioAccountConnection>,
+}
+
+impl PhoneNumber {
+    /// A `PhoneNumber` with its required properties (`id`, `user_id`, `number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        number: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            active: None,
+            label: None,
+            inbound_agent: None,
+            outbound_only: None,
+            example_context: None,
+            number: number.into(),
+            telephony_provider: None,
+            telephony_account_connection: None,
+        }
+    }
+
+    /// Sets `active`.
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `inbound_agent`.
+    pub fn inbound_agent(mut self, value: impl Into<Agent>) -> Self {
+        self.inbound_agent = Some(value.into());
+        self
+    }
+
+    /// Sets `outbound_only`.
+    pub fn outbound_only(mut self, value: impl Into<bool>) -> Self {
+        self.outbound_only = Some(value.into());
+        self
+    }
+
+    /// Sets `example_context`.
+    pub fn example_context(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.example_context = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `telephony_provider`.
+    pub fn telephony_provider(
+        mut self,
+        value: impl Into<PhoneNumberTelephonyProvider>,
+    ) -> Self {
+        self.telephony_provider = Some(value.into());
+        self
+    }
+
+    /// Sets `telephony_account_connection`.
+    pub fn telephony_account_connection(
+        mut self,
+        value: impl Into<TwilioAccountConnection>,
+    ) -> Self {
+        self.telephony_account_connection = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/PhoneNumberPage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumberPage {
     /// JSON property `items` (required).
     pub items: Vec<NormalizedPhoneNumber>,
@@ -4983,6 +7837,27 @@ pub struct PhoneNumberPage {
     pub total_is_estimated: bool,
 }
 
+impl PhoneNumberPage {
+    /// A `PhoneNumberPage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<NormalizedPhoneNumber>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/PhoneNumber/properties/telephony_provider` in `specs/vocode/openapi.json`.
@@ -4990,20 +7865,43 @@ pub type PhoneNumberTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
 
 /// Source: `/components/schemas/PhraseBasedActionTriggerConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhraseBasedActionTriggerConfig {
     /// JSON property `phrase_triggers` (required).
     pub phrase_triggers: Vec<PhraseTrigger>,
+}
+
+impl PhraseBasedActionTriggerConfig {
+    /// A `PhraseBasedActionTriggerConfig` with its required properties (`phrase_triggers`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        phrase_triggers: impl IntoIterator<Item = impl Into<PhraseTrigger>>,
+    ) -> Self {
+        Self {
+            phrase_triggers: phrase_triggers.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 /// PhraseBasedActionTrigger
 ///
 /// Source: `/components/schemas/PhraseBasedActionTrigger-Input` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhraseBasedActionTriggerInput {
     /// JSON property `type` (required).
     pub r#type: PhraseBasedActionTriggerInputType,
     /// JSON property `config` (required).
     pub config: PhraseBasedActionTriggerConfig,
+}
+
+impl PhraseBasedActionTriggerInput {
+    /// A `PhraseBasedActionTriggerInput` with its required properties (`config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(config: impl Into<PhraseBasedActionTriggerConfig>) -> Self {
+        Self {
+            r#type: Default::default(),
+            config: config.into(),
+        }
+    }
 }
 
 /// Source: `/components/schemas/PhraseBasedActionTrigger-Input/properties/type` in `specs/vocode/openapi.json`.
@@ -5046,11 +7944,22 @@ impl ::std::fmt::Display for PhraseBasedActionTriggerInputType {
 ///
 /// Source: `/components/schemas/PhraseBasedActionTrigger-Output` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhraseBasedActionTriggerOutput {
     /// JSON property `type` (required).
     pub r#type: PhraseBasedActionTriggerOutputType,
     /// JSON property `config` (required).
     pub config: PhraseBasedActionTriggerConfig,
+}
+
+impl PhraseBasedActionTriggerOutput {
+    /// A `PhraseBasedActionTriggerOutput` with its required properties (`config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(config: impl Into<PhraseBasedActionTriggerConfig>) -> Self {
+        Self {
+            r#type: Default::default(),
+            config: config.into(),
+        }
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -5060,11 +7969,25 @@ pub type PhraseBasedActionTriggerOutputType = PhraseBasedActionTriggerInputType;
 
 /// Source: `/components/schemas/PhraseTrigger` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhraseTrigger {
     /// JSON property `phrase` (required).
     pub phrase: String,
     /// JSON property `conditions` (required).
     pub conditions: Vec<PhraseTriggerConditionsItem>,
+}
+
+impl PhraseTrigger {
+    /// A `PhraseTrigger` with its required properties (`phrase`, `conditions`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        phrase: impl Into<String>,
+        conditions: impl IntoIterator<Item = impl Into<PhraseTriggerConditionsItem>>,
+    ) -> Self {
+        Self {
+            phrase: phrase.into(),
+            conditions: conditions.into_iter().map(Into::into).collect(),
+        }
+    }
 }
 
 /// Source: `/components/schemas/PhraseTrigger/properties/conditions/items` in `specs/vocode/openapi.json`.
@@ -5105,6 +8028,7 @@ impl ::std::fmt::Display for PhraseTriggerConditionsItem {
 
 /// Source: `/components/schemas/PineconeVectorDatabase` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PineconeVectorDatabase {
     /// Constraints: format `uuid`.
     ///
@@ -5124,8 +8048,29 @@ pub struct PineconeVectorDatabase {
     pub api_environment: String,
 }
 
+impl PineconeVectorDatabase {
+    /// A `PineconeVectorDatabase` with its required properties (`id`, `user_id`, `index`, `api_key`, `api_environment`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        index: impl Into<String>,
+        api_key: impl Into<String>,
+        api_environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            index: index.into(),
+            api_key: api_key.into(),
+            api_environment: api_environment.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/PineconeVectorDatabaseParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PineconeVectorDatabaseParams {
     /// JSON property `type` (required).
     pub r#type: PineconeVectorDatabaseParamsType,
@@ -5135,6 +8080,22 @@ pub struct PineconeVectorDatabaseParams {
     pub api_key: String,
     /// JSON property `api_environment` (required).
     pub api_environment: String,
+}
+
+impl PineconeVectorDatabaseParams {
+    /// A `PineconeVectorDatabaseParams` with its required properties (`index`, `api_key`, `api_environment`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        index: impl Into<String>,
+        api_key: impl Into<String>,
+        api_environment: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            index: index.into(),
+            api_key: api_key.into(),
+            api_environment: api_environment.into(),
+        }
+    }
 }
 
 /// Source: `/components/schemas/PineconeVectorDatabaseParams/properties/type` in `specs/vocode/openapi.json`.
@@ -5180,6 +8141,7 @@ pub type PineconeVectorDatabaseType = PineconeVectorDatabaseParamsType;
 
 /// Source: `/components/schemas/PineconeVectorDatabaseUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PineconeVectorDatabaseUpdateParams {
     /// JSON property `type` (required).
     pub r#type: PineconeVectorDatabaseUpdateParamsType,
@@ -5204,6 +8166,26 @@ pub struct PineconeVectorDatabaseUpdateParams {
         deserialize_with = "super::runtime::undefined::deserialize"
     )]
     pub api_environment: Option<String>,
+}
+
+impl PineconeVectorDatabaseUpdateParams {
+    /// Sets `index`.
+    pub fn index(mut self, value: impl Into<String>) -> Self {
+        self.index = Some(value.into());
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+
+    /// Sets `api_environment`.
+    pub fn api_environment(mut self, value: impl Into<String>) -> Self {
+        self.api_environment = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -5279,6 +8261,7 @@ impl<'de> ::serde::Deserialize<'de> for PlanType {
 
 /// Source: `/components/schemas/PlayHtVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PlayHtVoice {
     /// Constraints: format `uuid`.
     ///
@@ -5294,22 +8277,14 @@ pub struct PlayHtVoice {
     pub voice_id: String,
     /// JSON property `api_user_id` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub api_user_id: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_user_id: Option<String>,
     /// JSON property `api_key` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub api_key: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
     /// JSON property `version` (optional).
     ///
     /// Default when absent: `"2"`.
@@ -5317,58 +8292,34 @@ pub struct PlayHtVoice {
     pub version: Option<PlayHtVoiceVersion>,
     /// JSON property `speed` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub speed: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<f64>,
     /// JSON property `quality` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub quality: Option<Option<PlayHtVoiceQuality>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<PlayHtVoiceQuality>,
     /// JSON property `temperature` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub temperature: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
     /// JSON property `top_p` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub top_p: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
     /// JSON property `text_guidance` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub text_guidance: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_guidance: Option<f64>,
     /// JSON property `voice_guidance` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub voice_guidance: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_guidance: Option<f64>,
     /// JSON property `experimental_remove_silence` (optional).
     ///
     /// Default when absent: `false`.
@@ -5376,8 +8327,95 @@ pub struct PlayHtVoice {
     pub experimental_remove_silence: Option<bool>,
 }
 
+impl PlayHtVoice {
+    /// A `PlayHtVoice` with its required properties (`id`, `user_id`, `voice_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        voice_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            voice_id: voice_id.into(),
+            api_user_id: None,
+            api_key: None,
+            version: None,
+            speed: None,
+            quality: None,
+            temperature: None,
+            top_p: None,
+            text_guidance: None,
+            voice_guidance: None,
+            experimental_remove_silence: None,
+        }
+    }
+
+    /// Sets `api_user_id`.
+    pub fn api_user_id(mut self, value: impl Into<String>) -> Self {
+        self.api_user_id = Some(value.into());
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<PlayHtVoiceVersion>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Some(value.into());
+        self
+    }
+
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<PlayHtVoiceQuality>) -> Self {
+        self.quality = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(value.into());
+        self
+    }
+
+    /// Sets `top_p`.
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.top_p = Some(value.into());
+        self
+    }
+
+    /// Sets `text_guidance`.
+    pub fn text_guidance(mut self, value: impl Into<f64>) -> Self {
+        self.text_guidance = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_guidance`.
+    pub fn voice_guidance(mut self, value: impl Into<f64>) -> Self {
+        self.voice_guidance = Some(value.into());
+        self
+    }
+
+    /// Sets `experimental_remove_silence`.
+    pub fn experimental_remove_silence(mut self, value: impl Into<bool>) -> Self {
+        self.experimental_remove_silence = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/PlayHtVoiceParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PlayHtVoiceParams {
     /// JSON property `type` (required).
     pub r#type: PlayHtVoiceParamsType,
@@ -5465,6 +8503,134 @@ pub struct PlayHtVoiceParams {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experimental_remove_silence: Option<bool>,
+}
+
+impl PlayHtVoiceParams {
+    /// A `PlayHtVoiceParams` with its required properties (`voice_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(voice_id: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            voice_id: voice_id.into(),
+            api_user_id: None,
+            api_key: None,
+            version: None,
+            speed: None,
+            quality: None,
+            temperature: None,
+            top_p: None,
+            text_guidance: None,
+            voice_guidance: None,
+            experimental_remove_silence: None,
+        }
+    }
+
+    /// Sets `api_user_id`.
+    pub fn api_user_id(mut self, value: impl Into<String>) -> Self {
+        self.api_user_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `api_user_id` as an explicit `null`.
+    pub fn api_user_id_null(mut self) -> Self {
+        self.api_user_id = Some(None);
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `api_key` as an explicit `null`.
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = Some(None);
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<PlayHtVoiceParamsVersion>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speed` as an explicit `null`.
+    pub fn speed_null(mut self) -> Self {
+        self.speed = Some(None);
+        self
+    }
+
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<PlayHtVoiceParamsQuality>) -> Self {
+        self.quality = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `quality` as an explicit `null`.
+    pub fn quality_null(mut self) -> Self {
+        self.quality = Some(None);
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `temperature` as an explicit `null`.
+    pub fn temperature_null(mut self) -> Self {
+        self.temperature = Some(None);
+        self
+    }
+
+    /// Sets `top_p`.
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.top_p = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `top_p` as an explicit `null`.
+    pub fn top_p_null(mut self) -> Self {
+        self.top_p = Some(None);
+        self
+    }
+
+    /// Sets `text_guidance`.
+    pub fn text_guidance(mut self, value: impl Into<f64>) -> Self {
+        self.text_guidance = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `text_guidance` as an explicit `null`.
+    pub fn text_guidance_null(mut self) -> Self {
+        self.text_guidance = Some(None);
+        self
+    }
+
+    /// Sets `voice_guidance`.
+    pub fn voice_guidance(mut self, value: impl Into<f64>) -> Self {
+        self.voice_guidance = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `voice_guidance` as an explicit `null`.
+    pub fn voice_guidance_null(mut self) -> Self {
+        self.voice_guidance = Some(None);
+        self
+    }
+
+    /// Sets `experimental_remove_silence`.
+    pub fn experimental_remove_silence(mut self, value: impl Into<bool>) -> Self {
+        self.experimental_remove_silence = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/PlayHtVoiceParams/properties/quality/anyOf/0` in `specs/vocode/openapi.json`.
@@ -5647,6 +8813,7 @@ pub type PlayHtVoiceType = PlayHtVoiceParamsType;
 
 /// Source: `/components/schemas/PlayHtVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PlayHtVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: PlayHtVoiceUpdateParamsType,
@@ -5753,6 +8920,122 @@ pub struct PlayHtVoiceUpdateParams {
     pub experimental_remove_silence: Option<bool>,
 }
 
+impl PlayHtVoiceUpdateParams {
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `api_user_id`.
+    pub fn api_user_id(mut self, value: impl Into<String>) -> Self {
+        self.api_user_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `api_user_id` as an explicit `null`.
+    pub fn api_user_id_null(mut self) -> Self {
+        self.api_user_id = Some(None);
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `api_key` as an explicit `null`.
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = Some(None);
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<PlayHtVoiceUpdateParamsVersion>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speed` as an explicit `null`.
+    pub fn speed_null(mut self) -> Self {
+        self.speed = Some(None);
+        self
+    }
+
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<PlayHtVoiceUpdateParamsQuality>) -> Self {
+        self.quality = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `quality` as an explicit `null`.
+    pub fn quality_null(mut self) -> Self {
+        self.quality = Some(None);
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `temperature` as an explicit `null`.
+    pub fn temperature_null(mut self) -> Self {
+        self.temperature = Some(None);
+        self
+    }
+
+    /// Sets `top_p`.
+    pub fn top_p(mut self, value: impl Into<f64>) -> Self {
+        self.top_p = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `top_p` as an explicit `null`.
+    pub fn top_p_null(mut self) -> Self {
+        self.top_p = Some(None);
+        self
+    }
+
+    /// Sets `text_guidance`.
+    pub fn text_guidance(mut self, value: impl Into<f64>) -> Self {
+        self.text_guidance = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `text_guidance` as an explicit `null`.
+    pub fn text_guidance_null(mut self) -> Self {
+        self.text_guidance = Some(None);
+        self
+    }
+
+    /// Sets `voice_guidance`.
+    pub fn voice_guidance(mut self, value: impl Into<f64>) -> Self {
+        self.voice_guidance = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `voice_guidance` as an explicit `null`.
+    pub fn voice_guidance_null(mut self) -> Self {
+        self.voice_guidance = Some(None);
+        self
+    }
+
+    /// Sets `experimental_remove_silence`.
+    pub fn experimental_remove_silence(mut self, value: impl Into<bool>) -> Self {
+        self.experimental_remove_silence = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/PlayHtVoiceUpdateParams/properties/quality/anyOf/0` in `specs/vocode/openapi.json`.
@@ -5775,6 +9058,7 @@ pub type PlayHtVoiceVersion = PlayHtVoiceParamsVersion;
 
 /// Source: `/components/schemas/Prompt` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Prompt {
     /// Constraints: format `uuid`.
     ///
@@ -5791,35 +9075,65 @@ pub struct Prompt {
     pub content: Option<String>,
     /// JSON property `collect_fields` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub collect_fields: Option<Option<Vec<CollectField>>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collect_fields: Option<Vec<CollectField>>,
     /// JSON property `context_endpoint` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub context_endpoint: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_endpoint: Option<String>,
     /// JSON property `prompt_template` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub prompt_template: Option<Option<PromptTemplate>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_template: Option<PromptTemplate>,
+}
+
+impl Prompt {
+    /// A `Prompt` with its required properties (`id`, `user_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(id: impl Into<::uuid::Uuid>, user_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            content: None,
+            collect_fields: None,
+            context_endpoint: None,
+            prompt_template: None,
+        }
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `collect_fields`.
+    pub fn collect_fields(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CollectField>>,
+    ) -> Self {
+        self.collect_fields = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(value.into());
+        self
+    }
+
+    /// Sets `prompt_template`.
+    pub fn prompt_template(mut self, value: impl Into<PromptTemplate>) -> Self {
+        self.prompt_template = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/PromptPage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromptPage {
     /// JSON property `items` (required).
     pub items: Vec<NormalizedPrompt>,
@@ -5835,8 +9149,30 @@ pub struct PromptPage {
     pub total_is_estimated: bool,
 }
 
+impl PromptPage {
+    /// A `PromptPage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<NormalizedPrompt>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/PromptParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromptParams {
     /// JSON property `content` (optional).
     ///
@@ -5870,6 +9206,56 @@ pub struct PromptParams {
         with = "super::runtime::double_option"
     )]
     pub prompt_template: Option<Option<PromptParamsPromptTemplate>>,
+}
+
+impl PromptParams {
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `collect_fields`.
+    pub fn collect_fields(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CollectField>>,
+    ) -> Self {
+        self.collect_fields = Some(Some(value.into_iter().map(Into::into).collect()));
+        self
+    }
+
+    /// Sends `collect_fields` as an explicit `null`.
+    pub fn collect_fields_null(mut self) -> Self {
+        self.collect_fields = Some(None);
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `context_endpoint` as an explicit `null`.
+    pub fn context_endpoint_null(mut self) -> Self {
+        self.context_endpoint = Some(None);
+        self
+    }
+
+    /// Sets `prompt_template`.
+    pub fn prompt_template(
+        mut self,
+        value: impl Into<PromptParamsPromptTemplate>,
+    ) -> Self {
+        self.prompt_template = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `prompt_template` as an explicit `null`.
+    pub fn prompt_template_null(mut self) -> Self {
+        self.prompt_template = Some(None);
+        self
+    }
 }
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
@@ -5906,8 +9292,21 @@ impl<'de> ::serde::Deserialize<'de> for PromptParamsPromptTemplate {
     }
 }
 
+impl From<::uuid::Uuid> for PromptParamsPromptTemplate {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<PromptTemplate> for PromptParamsPromptTemplate {
+    fn from(value: PromptTemplate) -> Self {
+        Self::PromptTemplate(value)
+    }
+}
+
 /// Source: `/components/schemas/PromptTemplate` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromptTemplate {
     /// Constraints: format `uuid`.
     ///
@@ -5926,8 +9325,34 @@ pub struct PromptTemplate {
     pub required_context_keys: Vec<String>,
 }
 
+impl PromptTemplate {
+    /// A `PromptTemplate` with its required properties (`id`, `user_id`, `required_context_keys`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        required_context_keys: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            label: None,
+            required_context_keys: required_context_keys
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        }
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/PromptUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PromptUpdateParams {
     /// JSON property `content` (optional).
     #[serde(
@@ -5968,6 +9393,56 @@ pub struct PromptUpdateParams {
     pub prompt_template: Option<Option<PromptUpdateParamsPromptTemplate>>,
 }
 
+impl PromptUpdateParams {
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `collect_fields`.
+    pub fn collect_fields(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<CollectField>>,
+    ) -> Self {
+        self.collect_fields = Some(Some(value.into_iter().map(Into::into).collect()));
+        self
+    }
+
+    /// Sends `collect_fields` as an explicit `null`.
+    pub fn collect_fields_null(mut self) -> Self {
+        self.collect_fields = Some(None);
+        self
+    }
+
+    /// Sets `context_endpoint`.
+    pub fn context_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.context_endpoint = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `context_endpoint` as an explicit `null`.
+    pub fn context_endpoint_null(mut self) -> Self {
+        self.context_endpoint = Some(None);
+        self
+    }
+
+    /// Sets `prompt_template`.
+    pub fn prompt_template(
+        mut self,
+        value: impl Into<PromptUpdateParamsPromptTemplate>,
+    ) -> Self {
+        self.prompt_template = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `prompt_template` as an explicit `null`.
+    pub fn prompt_template_null(mut self) -> Self {
+        self.prompt_template = Some(None);
+        self
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/PromptUpdateParams/properties/prompt_template` in `specs/vocode/openapi.json`.
@@ -6002,15 +9477,38 @@ impl<'de> ::serde::Deserialize<'de> for PromptUpdateParamsPromptTemplate {
     }
 }
 
+impl From<::uuid::Uuid> for PromptUpdateParamsPromptTemplate {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<PromptTemplate> for PromptUpdateParamsPromptTemplate {
+    fn from(value: PromptTemplate) -> Self {
+        Self::PromptTemplate(value)
+    }
+}
+
 /// Source: `/components/schemas/RemoveFromSteeringPoolRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RemoveFromSteeringPoolRequest {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
 }
 
+impl RemoveFromSteeringPoolRequest {
+    /// A `RemoveFromSteeringPoolRequest` with its required properties (`phone_number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        Self {
+            phone_number: phone_number.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/RimeVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RimeVoice {
     /// Constraints: format `uuid`.
     ///
@@ -6026,23 +9524,48 @@ pub struct RimeVoice {
     pub speaker: String,
     /// JSON property `speed_alpha` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub speed_alpha: Option<Option<f64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed_alpha: Option<f64>,
     /// JSON property `model_id` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        serialize_with = "super::runtime::double_option::serialize",
-        deserialize_with = "super::runtime::undefined::deserialize_nullable"
+        deserialize_with = "super::runtime::undefined::deserialize_or_null"
     )]
-    pub model_id: Option<Option<RimeVoiceModelId>>,
+    pub model_id: Option<RimeVoiceModelId>,
+}
+
+impl RimeVoice {
+    /// A `RimeVoice` with its required properties (`id`, `user_id`, `speaker`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        speaker: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            speaker: speaker.into(),
+            speed_alpha: None,
+            model_id: None,
+        }
+    }
+
+    /// Sets `speed_alpha`.
+    pub fn speed_alpha(mut self, value: impl Into<f64>) -> Self {
+        self.speed_alpha = Some(value.into());
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<RimeVoiceModelId>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/RimeVoice/properties/model_id/anyOf/0` in `specs/vocode/openapi.json`.
@@ -6105,6 +9628,7 @@ impl<'de> ::serde::Deserialize<'de> for RimeVoiceModelId {
 
 /// Source: `/components/schemas/RimeVoiceParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RimeVoiceParams {
     /// JSON property `type` (required).
     pub r#type: RimeVoiceParamsType,
@@ -6129,6 +9653,42 @@ pub struct RimeVoiceParams {
         deserialize_with = "super::runtime::undefined::deserialize_nullable"
     )]
     pub model_id: Option<Option<RimeVoiceParamsModelId>>,
+}
+
+impl RimeVoiceParams {
+    /// A `RimeVoiceParams` with its required properties (`speaker`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(speaker: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            speaker: speaker.into(),
+            speed_alpha: None,
+            model_id: None,
+        }
+    }
+
+    /// Sets `speed_alpha`.
+    pub fn speed_alpha(mut self, value: impl Into<f64>) -> Self {
+        self.speed_alpha = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speed_alpha` as an explicit `null`.
+    pub fn speed_alpha_null(mut self) -> Self {
+        self.speed_alpha = Some(None);
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<RimeVoiceParamsModelId>) -> Self {
+        self.model_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `model_id` as an explicit `null`.
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Some(None);
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -6179,6 +9739,7 @@ pub type RimeVoiceType = RimeVoiceParamsType;
 
 /// Source: `/components/schemas/RimeVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RimeVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: RimeVoiceUpdateParamsType,
@@ -6211,6 +9772,38 @@ pub struct RimeVoiceUpdateParams {
     pub model_id: Option<Option<RimeVoiceUpdateParamsModelId>>,
 }
 
+impl RimeVoiceUpdateParams {
+    /// Sets `speaker`.
+    pub fn speaker(mut self, value: impl Into<String>) -> Self {
+        self.speaker = Some(value.into());
+        self
+    }
+
+    /// Sets `speed_alpha`.
+    pub fn speed_alpha(mut self, value: impl Into<f64>) -> Self {
+        self.speed_alpha = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `speed_alpha` as an explicit `null`.
+    pub fn speed_alpha_null(mut self) -> Self {
+        self.speed_alpha = Some(None);
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<RimeVoiceUpdateParamsModelId>) -> Self {
+        self.model_id = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `model_id` as an explicit `null`.
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Some(None);
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/RimeVoiceUpdateParams/properties/model_id/anyOf/0` in `specs/vocode/openapi.json`.
@@ -6223,6 +9816,7 @@ pub type RimeVoiceUpdateParamsType = RimeVoiceParamsType;
 
 /// Source: `/components/schemas/SetHoldAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetHoldAction {
     /// Constraints: format `uuid`.
     ///
@@ -6244,6 +9838,34 @@ pub struct SetHoldAction {
     pub action_trigger: Option<SetHoldActionActionTrigger>,
 }
 
+impl SetHoldAction {
+    /// A `SetHoldAction` with its required properties (`id`, `user_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(id: impl Into<::uuid::Uuid>, user_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            config: None,
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<SetHoldActionActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/SetHoldAction/properties/action_trigger` in `specs/vocode/openapi.json`.
@@ -6251,6 +9873,7 @@ pub type SetHoldActionActionTrigger = AddToConferenceActionActionTrigger;
 
 /// Source: `/components/schemas/SetHoldActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetHoldActionParams {
     /// JSON property `type` (required).
     pub r#type: SetHoldActionParamsType,
@@ -6262,6 +9885,23 @@ pub struct SetHoldActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<SetHoldActionParamsActionTrigger>,
+}
+
+impl SetHoldActionParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<SetHoldActionParamsActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -6312,6 +9952,7 @@ pub type SetHoldActionType = SetHoldActionParamsType;
 
 /// Source: `/components/schemas/SetHoldActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SetHoldActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: SetHoldActionUpdateParamsType,
@@ -6333,6 +9974,23 @@ pub struct SetHoldActionUpdateParams {
     pub action_trigger: Option<SetHoldActionUpdateParamsActionTrigger>,
 }
 
+impl SetHoldActionUpdateParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<EmptyActionConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<SetHoldActionUpdateParamsActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/SetHoldActionUpdateParams/properties/action_trigger/anyOf/0` in `specs/vocode/openapi.json`.
@@ -6345,6 +10003,7 @@ pub type SetHoldActionUpdateParamsType = SetHoldActionParamsType;
 
 /// Source: `/components/schemas/TransferCallAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferCallAction {
     /// Constraints: format `uuid`.
     ///
@@ -6365,6 +10024,32 @@ pub struct TransferCallAction {
     pub action_trigger: Option<TransferCallActionActionTrigger>,
 }
 
+impl TransferCallAction {
+    /// A `TransferCallAction` with its required properties (`id`, `user_id`, `config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        config: impl Into<TransferCallConfig>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            config: config.into(),
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<TransferCallActionActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/TransferCallAction/properties/action_trigger` in `specs/vocode/openapi.json`.
@@ -6372,6 +10057,7 @@ pub type TransferCallActionActionTrigger = AddToConferenceActionActionTrigger;
 
 /// Source: `/components/schemas/TransferCallActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferCallActionParams {
     /// JSON property `type` (required).
     pub r#type: TransferCallActionParamsType,
@@ -6382,6 +10068,26 @@ pub struct TransferCallActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<TransferCallActionParamsActionTrigger>,
+}
+
+impl TransferCallActionParams {
+    /// A `TransferCallActionParams` with its required properties (`config`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(config: impl Into<TransferCallConfig>) -> Self {
+        Self {
+            r#type: Default::default(),
+            config: config.into(),
+            action_trigger: None,
+        }
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<TransferCallActionParamsActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
 }
 
 /// The same schema appears elsewhere in the spec; the types are one.
@@ -6432,6 +10138,7 @@ pub type TransferCallActionType = TransferCallActionParamsType;
 
 /// Source: `/components/schemas/TransferCallActionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferCallActionUpdateParams {
     /// JSON property `type` (required).
     pub r#type: TransferCallActionUpdateParamsType,
@@ -6453,6 +10160,23 @@ pub struct TransferCallActionUpdateParams {
     pub action_trigger: Option<TransferCallActionUpdateParamsActionTrigger>,
 }
 
+impl TransferCallActionUpdateParams {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<TransferCallConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `action_trigger`.
+    pub fn action_trigger(
+        mut self,
+        value: impl Into<TransferCallActionUpdateParamsActionTrigger>,
+    ) -> Self {
+        self.action_trigger = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/TransferCallActionUpdateParams/properties/action_trigger/anyOf/0` in `specs/vocode/openapi.json`.
@@ -6465,13 +10189,24 @@ pub type TransferCallActionUpdateParamsType = TransferCallActionParamsType;
 
 /// Source: `/components/schemas/TransferCallConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TransferCallConfig {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
 }
 
+impl TransferCallConfig {
+    /// A `TransferCallConfig` with its required properties (`phone_number`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        Self {
+            phone_number: phone_number.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/TwilioAccountConnection` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwilioAccountConnection {
     /// Constraints: format `uuid`.
     ///
@@ -6495,8 +10230,42 @@ pub struct TwilioAccountConnection {
     pub account_supports_any_caller_id: Option<bool>,
 }
 
+impl TwilioAccountConnection {
+    /// A `TwilioAccountConnection` with its required properties (`id`, `user_id`, `credentials`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        credentials: impl Into<TwilioCredentials>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            credentials: credentials.into(),
+            r#type: Default::default(),
+            steering_pool: None,
+            account_supports_any_caller_id: None,
+        }
+    }
+
+    /// Sets `steering_pool`.
+    pub fn steering_pool(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.steering_pool = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `account_supports_any_caller_id`.
+    pub fn account_supports_any_caller_id(mut self, value: impl Into<bool>) -> Self {
+        self.account_supports_any_caller_id = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/TwilioAccountConnectionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwilioAccountConnectionParams {
     /// JSON property `credentials` (required).
     pub credentials: TwilioCredentials,
@@ -6510,6 +10279,33 @@ pub struct TwilioAccountConnectionParams {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_supports_any_caller_id: Option<bool>,
+}
+
+impl TwilioAccountConnectionParams {
+    /// A `TwilioAccountConnectionParams` with its required properties (`credentials`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(credentials: impl Into<TwilioCredentials>) -> Self {
+        Self {
+            credentials: credentials.into(),
+            r#type: Default::default(),
+            steering_pool: None,
+            account_supports_any_caller_id: None,
+        }
+    }
+
+    /// Sets `steering_pool`.
+    pub fn steering_pool(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.steering_pool = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `account_supports_any_caller_id`.
+    pub fn account_supports_any_caller_id(mut self, value: impl Into<bool>) -> Self {
+        self.account_supports_any_caller_id = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/TwilioAccountConnectionParams/properties/type` in `specs/vocode/openapi.json`.
@@ -6555,6 +10351,7 @@ pub type TwilioAccountConnectionType = TwilioAccountConnectionParamsType;
 
 /// Source: `/components/schemas/TwilioAccountConnectionUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwilioAccountConnectionUpdateParams {
     /// JSON property `credentials` (optional).
     #[serde(
@@ -6567,6 +10364,14 @@ pub struct TwilioAccountConnectionUpdateParams {
     pub r#type: TwilioAccountConnectionUpdateParamsType,
 }
 
+impl TwilioAccountConnectionUpdateParams {
+    /// Sets `credentials`.
+    pub fn credentials(mut self, value: impl Into<TwilioCredentials>) -> Self {
+        self.credentials = Some(value.into());
+        self
+    }
+}
+
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/TwilioAccountConnectionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
@@ -6574,6 +10379,7 @@ pub type TwilioAccountConnectionUpdateParamsType = TwilioAccountConnectionParams
 
 /// Source: `/components/schemas/TwilioCredentials` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwilioCredentials {
     /// JSON property `twilio_account_sid` (required).
     pub twilio_account_sid: String,
@@ -6581,8 +10387,22 @@ pub struct TwilioCredentials {
     pub twilio_auth_token: String,
 }
 
+impl TwilioCredentials {
+    /// A `TwilioCredentials` with its required properties (`twilio_account_sid`, `twilio_auth_token`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        twilio_account_sid: impl Into<String>,
+        twilio_auth_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            twilio_account_sid: twilio_account_sid.into(),
+            twilio_auth_token: twilio_auth_token.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/TwilioTelephonyMetadata` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TwilioTelephonyMetadata {
     /// JSON property `type` (optional).
     ///
@@ -6591,49 +10411,61 @@ pub struct TwilioTelephonyMetadata {
     pub r#type: Option<TwilioTelephonyMetadataType>,
     /// JSON property `call_sid` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub call_sid: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_sid: Option<String>,
     /// JSON property `call_status` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub call_status: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_status: Option<String>,
     /// JSON property `transfer_call_sid` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub transfer_call_sid: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_call_sid: Option<String>,
     /// JSON property `transfer_call_status` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub transfer_call_status: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_call_status: Option<String>,
     /// JSON property `conference_sid` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub conference_sid: Option<Option<String>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conference_sid: Option<String>,
+}
+
+impl TwilioTelephonyMetadata {
+    /// Sets `call_sid`.
+    pub fn call_sid(mut self, value: impl Into<String>) -> Self {
+        self.call_sid = Some(value.into());
+        self
+    }
+
+    /// Sets `call_status`.
+    pub fn call_status(mut self, value: impl Into<String>) -> Self {
+        self.call_status = Some(value.into());
+        self
+    }
+
+    /// Sets `transfer_call_sid`.
+    pub fn transfer_call_sid(mut self, value: impl Into<String>) -> Self {
+        self.transfer_call_sid = Some(value.into());
+        self
+    }
+
+    /// Sets `transfer_call_status`.
+    pub fn transfer_call_status(mut self, value: impl Into<String>) -> Self {
+        self.transfer_call_status = Some(value.into());
+        self
+    }
+
+    /// Sets `conference_sid`.
+    pub fn conference_sid(mut self, value: impl Into<String>) -> Self {
+        self.conference_sid = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/TwilioTelephonyMetadata/properties/type` in `specs/vocode/openapi.json`.
@@ -6674,15 +10506,17 @@ impl ::std::fmt::Display for TwilioTelephonyMetadataType {
 
 /// FastAPI's `Undefined` sentinel: a property whose `anyOf` includes it may be omitted, so oagen makes that property optional and never uses this type.
 ///
-/// Closed object (`additionalProperties: false`): unknown properties are rejected.
+/// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Undefined` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct Undefined {}
 
 /// Source: `/components/schemas/UpdateNumberRequest` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateNumberRequest {
     /// JSON property `outbound_only` (optional).
     #[serde(
@@ -6720,6 +10554,52 @@ pub struct UpdateNumberRequest {
     pub inbound_agent: Option<Option<UpdateNumberRequestInboundAgent>>,
 }
 
+impl UpdateNumberRequest {
+    /// Sets `outbound_only`.
+    pub fn outbound_only(mut self, value: impl Into<bool>) -> Self {
+        self.outbound_only = Some(value.into());
+        self
+    }
+
+    /// Sets `example_context`.
+    pub fn example_context(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.example_context = Some(
+            Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        );
+        self
+    }
+
+    /// Sends `example_context` as an explicit `null`.
+    pub fn example_context_null(mut self) -> Self {
+        self.example_context = Some(None);
+        self
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `inbound_agent`.
+    pub fn inbound_agent(
+        mut self,
+        value: impl Into<UpdateNumberRequestInboundAgent>,
+    ) -> Self {
+        self.inbound_agent = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `inbound_agent` as an explicit `null`.
+    pub fn inbound_agent_null(mut self) -> Self {
+        self.inbound_agent = Some(None);
+        self
+    }
+}
+
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
 /// Source: `/components/schemas/UpdateNumberRequest/properties/inbound_agent` in `specs/vocode/openapi.json`.
@@ -6754,8 +10634,21 @@ impl<'de> ::serde::Deserialize<'de> for UpdateNumberRequestInboundAgent {
     }
 }
 
+impl From<::uuid::Uuid> for UpdateNumberRequestInboundAgent {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<AgentUpdateParams> for UpdateNumberRequestInboundAgent {
+    fn from(value: AgentUpdateParams) -> Self {
+        Self::AgentUpdateParams(value)
+    }
+}
+
 /// Source: `/components/schemas/Usage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Usage {
     /// JSON property `user_id` (required).
     pub user_id: String,
@@ -6765,17 +10658,36 @@ pub struct Usage {
     pub monthly_usage_minutes: i64,
     /// JSON property `monthly_usage_limit_minutes` (optional).
     ///
-    /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
-    pub monthly_usage_limit_minutes: Option<Option<i64>>,
+    /// Optional and nullable, only read from responses: absent and `null` are both `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_usage_limit_minutes: Option<i64>,
+}
+
+impl Usage {
+    /// A `Usage` with its required properties (`user_id`, `plan_type`, `monthly_usage_minutes`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        user_id: impl Into<String>,
+        plan_type: impl Into<PlanType>,
+        monthly_usage_minutes: impl Into<i64>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            plan_type: plan_type.into(),
+            monthly_usage_minutes: monthly_usage_minutes.into(),
+            monthly_usage_limit_minutes: None,
+        }
+    }
+
+    /// Sets `monthly_usage_limit_minutes`.
+    pub fn monthly_usage_limit_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.monthly_usage_limit_minutes = Some(value.into());
+        self
+    }
 }
 
 /// Source: `/components/schemas/ValidationError` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// JSON property `loc` (required).
     pub loc: Vec<ValidationErrorLocItem>,
@@ -6783,6 +10695,21 @@ pub struct ValidationError {
     pub msg: String,
     /// JSON property `type` (required).
     pub r#type: String,
+}
+
+impl ValidationError {
+    /// A `ValidationError` with its required properties (`loc`, `msg`, `type`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        loc: impl IntoIterator<Item = impl Into<ValidationErrorLocItem>>,
+        msg: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        Self {
+            loc: loc.into_iter().map(Into::into).collect(),
+            msg: msg.into(),
+            r#type: r#type.into(),
+        }
+    }
 }
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
@@ -6816,8 +10743,21 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
     }
 }
 
+impl From<i64> for ValidationErrorLocItem {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<String> for ValidationErrorLocItem {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
 /// Source: `/components/schemas/VectorDatabasePage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VectorDatabasePage {
     /// JSON property `items` (required).
     pub items: Vec<PineconeVectorDatabase>,
@@ -6833,8 +10773,30 @@ pub struct VectorDatabasePage {
     pub total_is_estimated: bool,
 }
 
+impl VectorDatabasePage {
+    /// A `VectorDatabasePage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<PineconeVectorDatabase>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/VocodeVoice` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VocodeVoice {
     /// Constraints: format `uuid`.
     ///
@@ -6850,8 +10812,21 @@ pub struct VocodeVoice {
     pub voice_id: VocodeVoiceVoiceId,
 }
 
+impl VocodeVoice {
+    /// A `VocodeVoice` with its required properties (`id`, `user_id`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(id: impl Into<::uuid::Uuid>, user_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            r#type: Default::default(),
+            voice_id: Default::default(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/VocodeVoiceParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VocodeVoiceParams {
     /// JSON property `type` (required).
     pub r#type: VocodeVoiceParamsType,
@@ -6938,6 +10913,7 @@ pub type VocodeVoiceType = VocodeVoiceParamsType;
 
 /// Source: `/components/schemas/VocodeVoiceUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VocodeVoiceUpdateParams {
     /// JSON property `type` (required).
     pub r#type: VocodeVoiceUpdateParamsType,
@@ -6967,6 +10943,7 @@ pub type VocodeVoiceVoiceId = VocodeVoiceParamsVoiceId;
 
 /// Source: `/components/schemas/VoicePage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoicePage {
     /// JSON property `items` (required).
     pub items: Vec<VoiceResponseModel>,
@@ -6980,6 +10957,27 @@ pub struct VoicePage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl VoicePage {
+    /// A `VoicePage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<VoiceResponseModel>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
 }
 
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
@@ -7083,6 +11081,36 @@ impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
     }
 }
 
+impl From<AzureVoiceParams> for VoiceParamsRequest {
+    fn from(value: AzureVoiceParams) -> Self {
+        Self::Azure(value)
+    }
+}
+
+impl From<RimeVoiceParams> for VoiceParamsRequest {
+    fn from(value: RimeVoiceParams) -> Self {
+        Self::Rime(value)
+    }
+}
+
+impl From<ElevenLabsVoiceParams> for VoiceParamsRequest {
+    fn from(value: ElevenLabsVoiceParams) -> Self {
+        Self::ElevenLabs(value)
+    }
+}
+
+impl From<PlayHtVoiceParams> for VoiceParamsRequest {
+    fn from(value: PlayHtVoiceParams) -> Self {
+        Self::PlayHt(value)
+    }
+}
+
+impl From<VocodeVoiceParams> for VoiceParamsRequest {
+    fn from(value: VocodeVoiceParams) -> Self {
+        Self::Vocode(value)
+    }
+}
+
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
 ///
 /// Source: `/components/schemas/VoiceResponseModel` in `specs/vocode/openapi.json`.
@@ -7178,6 +11206,36 @@ impl<'de> ::serde::Deserialize<'de> for VoiceResponseModel {
                 super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
             }
         }
+    }
+}
+
+impl From<AzureVoice> for VoiceResponseModel {
+    fn from(value: AzureVoice) -> Self {
+        Self::Azure(value)
+    }
+}
+
+impl From<RimeVoice> for VoiceResponseModel {
+    fn from(value: RimeVoice) -> Self {
+        Self::Rime(value)
+    }
+}
+
+impl From<ElevenLabsVoice> for VoiceResponseModel {
+    fn from(value: ElevenLabsVoice) -> Self {
+        Self::ElevenLabs(value)
+    }
+}
+
+impl From<PlayHtVoice> for VoiceResponseModel {
+    fn from(value: PlayHtVoice) -> Self {
+        Self::PlayHt(value)
+    }
+}
+
+impl From<VocodeVoice> for VoiceResponseModel {
+    fn from(value: VocodeVoice) -> Self {
+        Self::Vocode(value)
     }
 }
 
@@ -7282,8 +11340,39 @@ impl<'de> ::serde::Deserialize<'de> for VoiceUpdateParamsRequest {
     }
 }
 
+impl From<AzureVoiceUpdateParams> for VoiceUpdateParamsRequest {
+    fn from(value: AzureVoiceUpdateParams) -> Self {
+        Self::Azure(value)
+    }
+}
+
+impl From<RimeVoiceUpdateParams> for VoiceUpdateParamsRequest {
+    fn from(value: RimeVoiceUpdateParams) -> Self {
+        Self::Rime(value)
+    }
+}
+
+impl From<ElevenLabsVoiceUpdateParams> for VoiceUpdateParamsRequest {
+    fn from(value: ElevenLabsVoiceUpdateParams) -> Self {
+        Self::ElevenLabs(value)
+    }
+}
+
+impl From<PlayHtVoiceUpdateParams> for VoiceUpdateParamsRequest {
+    fn from(value: PlayHtVoiceUpdateParams) -> Self {
+        Self::PlayHt(value)
+    }
+}
+
+impl From<VocodeVoiceUpdateParams> for VoiceUpdateParamsRequest {
+    fn from(value: VocodeVoiceUpdateParams) -> Self {
+        Self::Vocode(value)
+    }
+}
+
 /// Source: `/components/schemas/VonageTelephonyMetadata` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VonageTelephonyMetadata {
     /// JSON property `type` (optional).
     ///
@@ -7330,6 +11419,7 @@ impl ::std::fmt::Display for VonageTelephonyMetadataType {
 
 /// Source: `/components/schemas/Webhook` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Webhook {
     /// Constraints: format `uuid`.
     ///
@@ -7350,8 +11440,33 @@ pub struct Webhook {
     pub method: Option<HttpMethod>,
 }
 
+impl Webhook {
+    /// A `Webhook` with its required properties (`id`, `user_id`, `subscriptions`, `url`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        subscriptions: impl IntoIterator<Item = impl Into<EventType>>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            user_id: user_id.into(),
+            subscriptions: subscriptions.into_iter().map(Into::into).collect(),
+            url: url.into(),
+            method: None,
+        }
+    }
+
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<HttpMethod>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/WebhookPage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookPage {
     /// JSON property `items` (required).
     pub items: Vec<Webhook>,
@@ -7367,8 +11482,30 @@ pub struct WebhookPage {
     pub total_is_estimated: bool,
 }
 
+impl WebhookPage {
+    /// A `WebhookPage` with its required properties (`items`, `page`, `size`, `has_more`, `total`, `total_is_estimated`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        items: impl IntoIterator<Item = impl Into<Webhook>>,
+        page: impl Into<i64>,
+        size: impl Into<i64>,
+        has_more: impl Into<bool>,
+        total: impl Into<i64>,
+        total_is_estimated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().map(Into::into).collect(),
+            page: page.into(),
+            size: size.into(),
+            has_more: has_more.into(),
+            total: total.into(),
+            total_is_estimated: total_is_estimated.into(),
+        }
+    }
+}
+
 /// Source: `/components/schemas/WebhookParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookParams {
     /// JSON property `subscriptions` (required).
     pub subscriptions: Vec<EventType>,
@@ -7381,8 +11518,29 @@ pub struct WebhookParams {
     pub method: Option<HttpMethod>,
 }
 
+impl WebhookParams {
+    /// A `WebhookParams` with its required properties (`subscriptions`, `url`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
+    pub fn new(
+        subscriptions: impl IntoIterator<Item = impl Into<EventType>>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscriptions: subscriptions.into_iter().map(Into::into).collect(),
+            url: url.into(),
+            method: None,
+        }
+    }
+
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<HttpMethod>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+}
+
 /// Source: `/components/schemas/WebhookUpdateParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookUpdateParams {
     /// JSON property `subscriptions` (optional).
     #[serde(
@@ -7405,4 +11563,27 @@ pub struct WebhookUpdateParams {
         deserialize_with = "super::runtime::undefined::deserialize"
     )]
     pub method: Option<HttpMethod>,
+}
+
+impl WebhookUpdateParams {
+    /// Sets `subscriptions`.
+    pub fn subscriptions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<EventType>>,
+    ) -> Self {
+        self.subscriptions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<HttpMethod>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
 }

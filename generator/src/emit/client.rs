@@ -4,7 +4,8 @@
 use super::{doc_attrs, doc_lines, ident, Scope};
 use crate::ir::*;
 use crate::surface::{
-    variant_ident, BuilderNames, EventsSurface, Form, OperationSurface, Pages, PagesEnd, PagesKind,
+    credentials, variant_ident, BuilderNames, EventsSurface, Form, OperationSurface, Pages,
+    PagesEnd, PagesKind,
     ParamSurface, Passing, RustType, StatusEnum,
 };
 use proc_macro2::{Literal, TokenStream};
@@ -44,6 +45,7 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         quote!(#field: None,)
     });
     let credential_setters = credential_setters(api);
+    let from_env = emit_from_env(api);
     let uses_types = uses_types(api);
     let use_types = uses_types.then(|| quote! { use super::types; });
     // With features per tag, a build with few features leaves imports and credential
@@ -90,18 +92,29 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
             /// The first `servers` entry of the spec.
             pub const DEFAULT_BASE_URL: &'static str = #default_base;
 
-            /// A client for [`Client::DEFAULT_BASE_URL`].
+            /// A client for [`Client::DEFAULT_BASE_URL`], without credentials; the `with_*`
+            /// setters change it and chain in any order.
             pub fn new() -> Self {
-                Self::with_base_url(Self::DEFAULT_BASE_URL)
-            }
-
-            /// A client for another server (a staging environment, a mock); `base_url` is an
-            /// absolute URL, to which each operation's path is appended.
-            pub fn with_base_url(base_url: impl Into<String>) -> Self {
                 Client {
-                    transport: runtime::Transport::new(base_url),
+                    transport: runtime::Transport::new(Self::DEFAULT_BASE_URL),
                     #(#credential_inits)*
                 }
+            }
+
+            #from_env
+
+            /// Sends requests to another server (a staging environment, a mock); `base_url` is
+            /// an absolute URL, to which each operation's path is appended.
+            pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+                self.transport.set_base_url(base_url);
+                self
+            }
+
+            /// Replaces the `User-Agent` header (default
+            /// [`runtime::Transport::DEFAULT_USER_AGENT`], `<crate>/<version>`).
+            pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.transport.set_user_agent(user_agent);
+                self
             }
 
             /// Uses a configured `reqwest::Client` (proxies, TLS settings, its own connect
@@ -160,12 +173,12 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
 
 /// The `Client::with_*` setter of each security scheme's credential.
 fn credential_setters(api: &Api) -> Vec<TokenStream> {
-    api.security_schemes.iter().map(|s| {
+    api.security_schemes.iter().zip(credentials(api)).map(|(s, c)| {
         let field = ident(&s.name.rust);
-        let setter = format_ident!("with_{}", s.name.rust);
+        let setter = ident(&c.setter);
         let how = match &s.kind {
             SecurityKind::Http { scheme } => format!("sent as `Authorization: {scheme} <credential>`"),
-            SecurityKind::HttpBasic => "`user:password`, sent as `Authorization: Basic <base64>`".to_string(),
+            SecurityKind::HttpBasic => "sent as `Authorization: Basic <base64 of user:password>`".to_string(),
             SecurityKind::ApiKeyHeader { name } => format!("sent in the `{name}` header"),
             SecurityKind::ApiKeyQuery { name } => format!("sent as the `{name}` query parameter"),
             SecurityKind::ApiKeyCookie { name } => format!("sent as the `{name}` cookie"),
@@ -182,6 +195,16 @@ fn credential_setters(api: &Api) -> Vec<TokenStream> {
             text = format!("{}\n\n{text}", super::sanitize_doc(d));
         }
         let doc = doc_lines(&text);
+        if matches!(s.kind, SecurityKind::HttpBasic) {
+            return quote! {
+                #doc
+                pub fn #setter(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+                    let credential = format!("{}:{}", username.into(), password.into());
+                    self.#field = Some(runtime::Secret::new(credential));
+                    self
+                }
+            };
+        }
         quote! {
             #doc
             pub fn #setter(mut self, credential: impl Into<String>) -> Self {
@@ -190,6 +213,89 @@ fn credential_setters(api: &Api) -> Vec<TokenStream> {
             }
         }
     }).collect()
+}
+
+/// `Client::from_env` and `Client::from_env_prefixed`: the credentials (and base URL) from
+/// environment variables named after the module holding the client.
+fn emit_from_env(api: &Api) -> TokenStream {
+    let creds = credentials(api);
+    let mut looked: Vec<String> = Vec::new();
+    let reads = api
+        .security_schemes
+        .iter()
+        .zip(&creds)
+        .filter(|(_, c)| !c.env.is_empty())
+        .map(|(s, c)| {
+            let setter = ident(&c.setter);
+            looked.extend(c.env.iter().map(|v| format!("`{{PREFIX}}_{v}`")));
+            let vars: Vec<&String> = c.env.iter().collect();
+            let names: Vec<proc_macro2::Ident> =
+                (0..vars.len()).map(|i| format_ident!("v{}", i)).collect();
+            let call = match &s.kind {
+                SecurityKind::OAuth2 {
+                    token_url: Some(_), ..
+                } => {
+                    let cc = format_ident!("{}_client_credentials", setter);
+                    quote!(client.#cc(#(#names),*))
+                }
+                SecurityKind::OAuth2 { .. } => {
+                    quote!(client.#setter(runtime::Secret::new(#(#names),*)))
+                }
+                _ => quote!(client.#setter(#(#names),*)),
+            };
+            quote! {
+                if let (#(Some(#names),)*) = (#(runtime::env_var(&prefix, #vars),)*) {
+                    client = #call;
+                    found = true;
+                }
+            }
+        })
+        .collect::<Vec<_>>();
+    let any = !reads.is_empty();
+    let check = any.then(|| {
+        let vars = creds.iter().flat_map(|c| &c.env);
+        quote! {
+            if !found {
+                return Err(runtime::EnvError::new(&prefix, &[#(#vars),*]));
+            }
+        }
+    });
+    let found_decl = any.then(|| quote!(let mut found = false;));
+    let list = if looked.is_empty() {
+        "no credential (the spec declares none)".to_string()
+    } else {
+        looked.join(", ")
+    };
+    let doc = doc_lines(&format!(
+        "A client configured from environment variables named `{{PREFIX}}_…`, where `PREFIX` is \
+         the name of the module holding this client, upper-cased (`vocode` → `VOCODE`; the crate \
+         name for a crate with one API): the credentials {list} (each scheme whose variables are \
+         all set), and `{{PREFIX}}_BASE_URL` to replace the base URL.\n\n\
+         # Errors\n\n[`runtime::EnvError`] naming the variables read when no credential is set."
+    ));
+    quote! {
+        #doc
+        pub fn from_env() -> Result<Self, runtime::EnvError> {
+            Self::from_env_prefixed(&runtime::env_prefix(module_path!()))
+        }
+
+        /// As [`Client::from_env`], with variables named `{prefix}_…`.
+        ///
+        /// # Errors
+        ///
+        /// [`runtime::EnvError`] naming the variables read when no credential is set.
+        pub fn from_env_prefixed(prefix: &str) -> Result<Self, runtime::EnvError> {
+            let prefix = prefix.to_string();
+            let mut client = Self::new();
+            if let Some(url) = runtime::env_var(&prefix, "BASE_URL") {
+                client = client.with_base_url(url);
+            }
+            #found_decl
+            #(#reads)*
+            #check
+            Ok(client)
+        }
+    }
 }
 
 /// True when some operation's parameters, body or responses name a generated type (so the
@@ -208,7 +314,7 @@ fn uses_types(api: &Api) -> bool {
 }
 
 /// The `Server` enum (a typed choice among the spec's `servers`, with their variables) and
-/// `Client::for_server`, when the spec offers a choice: several servers, or variables.
+/// `Client::with_server`, when the spec offers a choice: several servers, or variables.
 fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
     let choice = api.servers.len() > 1 || api.servers.iter().any(|s| !s.variables.is_empty());
     if !choice {
@@ -284,7 +390,7 @@ fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
     };
     let server_enum = quote! {
         /// The servers the spec lists (`servers`), as a typed choice; see
-        /// [`Client::for_server`]. Any other URL works through [`Client::with_base_url`].
+        /// [`Client::with_server`]. Any other URL works through [`Client::with_base_url`].
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum Server {
             #(#variants)*
@@ -307,9 +413,9 @@ fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
         }
     };
     let for_server = quote! {
-        /// A client for one of the spec's servers.
-        pub fn for_server(server: Server) -> Self {
-            Self::with_base_url(server.url())
+        /// Sends requests to one of the spec's servers.
+        pub fn with_server(self, server: Server) -> Self {
+            self.with_base_url(server.url())
         }
     };
     (server_enum, for_server)
@@ -1088,7 +1194,7 @@ fn emit_setter(p: &ParamSurface<'_>, setter: &str) -> TokenStream {
 fn as_option(f: &Field, expr: TokenStream) -> TokenStream {
     match (f.required, f.nullable) {
         (true, false) => quote!(Some(#expr)),
-        (false, true) => quote!(#expr.flatten()),
+        _ if f.tri_state() => quote!(#expr.flatten()),
         _ => expr,
     }
 }

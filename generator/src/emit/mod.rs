@@ -404,7 +404,7 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
         pub mod types;
         #webhooks
 
-        pub use client::Client;
+        pub use client::*;
         pub use runtime::Error;
     }
 }
@@ -428,7 +428,7 @@ pub fn single_file(module: &Module) -> TokenStream {
             #client
         }
         #webhooks
-        pub use client::Client;
+        pub use client::*;
         pub use runtime::Error;
     }
 }

@@ -62,7 +62,8 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     let mut docs = def.docs.clone();
     let rule = match &def.kind {
         TypeKind::Struct(s) if s.rule.is_some() => s.rule.clone(),
-        TypeKind::Struct(s) if s.closed => Some("Closed object (`additionalProperties: false`): unknown properties are rejected.".to_string()),
+        TypeKind::Struct(s) if s.strict() => Some("Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.".to_string()),
+        TypeKind::Struct(s) if s.closed => Some("Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.".to_string()),
         TypeKind::Tagged(u) => Some(format!(
             "Internally tagged union: the `{}` property names the variant; a payload whose tag names a variant it does not fit is rejected.{}",
             u.tag,
@@ -106,12 +107,9 @@ fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
 
 fn emit_struct(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStream) -> TokenStream {
     let has_flatten = s.fields.iter().any(|f| f.flatten) || s.additional.is_some();
-    let deny = (s.closed && !has_flatten).then(|| quote!(#[serde(deny_unknown_fields)]));
-    let defaultable = s
-        .fields
-        .iter()
-        .all(|f| !f.flatten && (!f.required || f.nullable || is_const_enum(api, &f.ty)));
-    let default = defaultable.then(|| quote!(Default,));
+    let deny = (s.strict() && !has_flatten).then(|| quote!(#[serde(deny_unknown_fields)]));
+    let plan = construction(api, s);
+    let default = plan.args.is_empty().then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| emit_field(api, f));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, Scope::Types);
@@ -122,17 +120,186 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStrea
             pub additional_properties: #map<String, #ty>,
         }
     });
+    let constructors = emit_constructors(api, name, s, &plan);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         #deny
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        #constructors
     }
 }
 
+/// How a struct's fields are set by users: constructor arguments (required, in spec order),
+/// values the spec fixes (filled in), and chainable setters (with their method names).
+struct Construction<'a> {
+    args: Vec<&'a Field>,
+    fixed: Vec<&'a Field>,
+    /// Field, setter name, and for a tri-state field the name of its `null` setter.
+    setters: Vec<(&'a Field, String, Option<String>)>,
+}
+
+/// Fields the spec fixes: a single-value enum (`const`, one-value `enum`), required (filled
+/// in with its one value) or optional (left out unless set).
+fn is_fixed(api: &Api, f: &Field) -> bool {
+    !f.flatten && is_const_enum(api, &f.ty)
+}
+
+fn construction<'a>(api: &Api, s: &'a Struct) -> Construction<'a> {
+    let mut names = crate::naming::Namespace::with_taken(["new".to_string()]);
+    let mut plan = Construction {
+        args: Vec::new(),
+        fixed: Vec::new(),
+        setters: Vec::new(),
+    };
+    for f in &s.fields {
+        if is_fixed(api, f) {
+            plan.fixed.push(f);
+        } else if f.flatten || (f.required && !f.nullable) {
+            plan.args.push(f);
+        } else {
+            let setter = names.claim(&f.name.rust).0;
+            plan.setters.push((f, setter, None));
+        }
+    }
+    for (f, setter, null) in &mut plan.setters {
+        if f.tri_state() || (f.required && f.nullable) {
+            *null = Some(names.claim(&format!("{setter}_null")).0);
+        }
+    }
+    plan
+}
+
+/// The argument type and conversion of a value for `ty`: arrays take any iterable of items
+/// convertible to the item type, maps any iterable of (key, value) pairs, other values
+/// anything `Into` the type.
+fn into_arg(api: &Api, ty: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::Array(item) => {
+            let item = rust_type(api, item, Scope::Types);
+            (
+                quote!(impl IntoIterator<Item = impl Into<#item>>),
+                quote!(#value.into_iter().map(Into::into).collect()),
+            )
+        }
+        TypeRef::Map(item) => {
+            let item = rust_type(api, item, Scope::Types);
+            (
+                quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#item>)>),
+                quote!(#value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+            )
+        }
+        _ => {
+            let ty = rust_type(api, ty, Scope::Types);
+            (quote!(impl Into<#ty>), quote!(#value.into()))
+        }
+    }
+}
+
+/// `new(required…)` (when the struct has required fields; otherwise it is `Default`) and
+/// one chainable setter per optional field, in one `impl` block.
+fn emit_constructors(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    plan: &Construction<'_>,
+) -> TokenStream {
+    let new = (!plan.args.is_empty()).then(|| {
+        let params = plan.args.iter().map(|f| {
+            let field = ident(&f.name.rust);
+            let (ty, _) = into_arg(api, &f.ty, &field);
+            quote!(#field: #ty)
+        });
+        let inits = s.fields.iter().map(|f| {
+            let field = ident(&f.name.rust);
+            if plan.args.iter().any(|a| std::ptr::eq(*a, f)) {
+                let (_, value) = into_arg(api, &f.ty, &field);
+                quote!(#field: #value,)
+            } else if plan.fixed.iter().any(|a| std::ptr::eq(*a, f)) && f.required {
+                quote!(#field: Default::default(),)
+            } else {
+                quote!(#field: None,)
+            }
+        });
+        let additional = s
+            .additional
+            .is_some()
+            .then(|| quote!(additional_properties: Default::default(),));
+        let list = plan
+            .args
+            .iter()
+            .map(|f| format!("`{}`", f.name.wire.replace('`', "'")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let doc = doc_lines(&format!(
+            "A `{name}` with its required properties ({list}, in spec order); optional ones are \
+             left out (set them with the setters) and values the spec fixes are filled in."
+        ));
+        let allow = (plan.args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #doc
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* #additional }
+            }
+        }
+    });
+    let setters = plan.setters.iter().map(|(f, setter, null)| {
+        let field = ident(&f.name.rust);
+        let method = ident(setter);
+        let value = ident("value");
+        let (ty, conv) = into_arg(api, &f.ty, &value);
+        let wire = f.name.wire.replace('`', "'");
+        let set = if f.tri_state() {
+            quote!(Some(Some(#conv)))
+        } else {
+            quote!(Some(#conv))
+        };
+        let doc = doc_lines(&format!("Sets `{wire}`."));
+        let null = null.as_ref().map(|n| {
+            let n = ident(n);
+            let doc = doc_lines(&format!("Sends `{wire}` as an explicit `null`."));
+            let none = if f.tri_state() {
+                quote!(Some(None))
+            } else {
+                quote!(None)
+            };
+            quote! {
+                #doc
+                pub fn #n(mut self) -> Self {
+                    self.#field = #none;
+                    self
+                }
+            }
+        });
+        quote! {
+            #doc
+            pub fn #method(mut self, #value: #ty) -> Self {
+                self.#field = #set;
+                self
+            }
+            #null
+        }
+    });
+    let setters: Vec<TokenStream> = setters.collect();
+    if new.is_none() && setters.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl #name {
+            #new
+            #(#setters)*
+        }
+    }
+}
+
+/// A field; one of a struct only read from responses ([`Field::read_only`]) is a plain
+/// `Option<T>` when optional and nullable (absent and `null` both `None`).
 fn emit_field(api: &Api, f: &Field) -> TokenStream {
     let name = ident(&f.name.rust);
     let base = rust_type(api, &f.ty, Scope::Types);
@@ -166,6 +333,19 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
                 quote!(Option<#base>),
                 quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
             ),
+            (false, true) if f.read_only => {
+                docs.notes.push(
+                    "Optional and nullable, only read from responses: absent and `null` are both `None`."
+                        .into(),
+                );
+                let de = f.undefined.then(|| {
+                    quote!(, deserialize_with = "super::runtime::undefined::deserialize_or_null")
+                });
+                (
+                    quote!(Option<#base>),
+                    quote!(#[serde(default, skip_serializing_if = "Option::is_none" #de)]),
+                )
+            }
             (false, true) => {
                 docs.notes.push(
                     "Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`."
@@ -382,7 +562,8 @@ fn emit_tagged(
             de_arm: quote!(other => super::runtime::UnknownVariant::read(other, value).map(Self::#unknown),),
         }
     });
-    tag_dispatched_enum(
+    let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
+    let tokens = tag_dispatched_enum(
         name,
         doc,
         variants,
@@ -394,7 +575,119 @@ fn emit_tagged(
             .iter()
             .map(|v| v.name.wire.as_str())
             .collect::<Vec<_>>(),
-    )
+    );
+    quote!(#tokens #froms)
+}
+
+/// `From<T>` for each variant type `T` of a union that no other variant shares (after
+/// following aliases), so a value converts into the union with `.into()` (and setters taking
+/// `impl Into<Union>` take the variant's value directly). A boxed variant converts from the
+/// unboxed type.
+fn variant_froms<'a>(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    variants: impl Iterator<Item = (&'a Name, &'a TypeRef)>,
+) -> TokenStream {
+    let resolve = |ty: &TypeRef| -> TypeRef {
+        let mut ty = ty.clone();
+        for _ in 0..api.types.len() {
+            match &ty {
+                TypeRef::Named(id) | TypeRef::Boxed(id)
+                    if !api
+                        .settings
+                        .extern_types
+                        .contains_key(&api.types[id.0].name.wire) =>
+                {
+                    match &api.types[id.0].kind {
+                        TypeKind::Alias(next) => ty = next.clone(),
+                        _ => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        match ty {
+            TypeRef::Boxed(id) => TypeRef::Named(id),
+            other => other,
+        }
+    };
+    // Each variant's own type, then (one level down) the variant types of a variant that is
+    // itself a union: `Outer::V(Inner::from(value))`.
+    struct Source<'a> {
+        variant: &'a Name,
+        ty: TypeRef,
+        inner: Option<proc_macro2::Ident>,
+        key: String,
+    }
+    let key = |ty: &TypeRef| rust_type(api, &resolve(ty), Scope::Types).to_string();
+    let variants: Vec<(&Name, &TypeRef)> = variants.collect();
+    let mut sources: Vec<Source> = Vec::new();
+    for (n, ty) in &variants {
+        sources.push(Source {
+            variant: n,
+            ty: (*ty).clone(),
+            inner: None,
+            key: key(ty),
+        });
+    }
+    for (n, ty) in &variants {
+        let TypeRef::Named(id) = resolve(ty) else {
+            continue;
+        };
+        let inner: Vec<&TypeRef> = match &api.types[id.0].kind {
+            TypeKind::Tagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            _ => continue,
+        };
+        let inner_name = ident(&api.types[id.0].name.rust);
+        let inner_keys: Vec<String> = inner.iter().map(|t| key(t)).collect();
+        for t in inner {
+            let k = key(t);
+            if inner_keys.iter().filter(|o| **o == k).count() != 1 {
+                continue; // the inner union has no `From` for it either
+            }
+            sources.push(Source {
+                variant: n,
+                ty: t.clone(),
+                inner: Some(inner_name.clone()),
+                key: key(t),
+            });
+        }
+    }
+    let own = name.to_string();
+    let impls = sources.iter().filter(|s| {
+        let rivals = sources
+            .iter()
+            .filter(|o| o.key == s.key && (s.inner.is_some() || o.inner.is_none()))
+            .count();
+        rivals == 1 && s.key != own
+    });
+    let impls = impls.map(|s| {
+        let variant = ident(&s.variant.rust);
+        let (from, value) = match &s.ty {
+            TypeRef::Boxed(id) if s.inner.is_some() => (
+                rust_type(api, &TypeRef::Named(*id), Scope::Types),
+                quote!(value),
+            ),
+            TypeRef::Boxed(id) => (
+                rust_type(api, &TypeRef::Named(*id), Scope::Types),
+                quote!(Box::new(value)),
+            ),
+            ty => (rust_type(api, ty, Scope::Types), quote!(value)),
+        };
+        let wrap = match &s.inner {
+            Some(inner) => quote!(Self::#variant(#inner::from(#value))),
+            None => quote!(Self::#variant(#value)),
+        };
+        quote! {
+            impl From<#from> for #name {
+                fn from(value: #from) -> Self {
+                    #wrap
+                }
+            }
+        }
+    });
+    quote!(#(#impls)*)
 }
 
 /// An enum whose serde impls dispatch on a tag read by `split` (internally or adjacently
@@ -546,6 +839,7 @@ fn emit_untagged(
         quote!(value),
         u.variants.iter().map(|v| &v.name),
     );
+    let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -561,6 +855,8 @@ fn emit_untagged(
                 #choice
             }
         }
+
+        #froms
     }
 }
 

@@ -880,18 +880,29 @@ fn merge_duplicates(api: &mut Api, groups: BTreeMap<String, Vec<TypeId>>) {
     }
 }
 
-/// Pass 2c: forward compatibility. String enums (of more than one value) and tagged unions
-/// that responses can contain are opened: a value or tag the API adds later is kept, not
-/// rejected, so a deployed client keeps working. Types only sent in requests stay closed.
+/// Pass 2c: forward compatibility, from one reachability computation over the operations.
+/// String enums (of more than one value) and tagged unions that responses can contain are
+/// opened: a value or tag the API adds later is kept, not rejected, so a deployed client
+/// keeps working; structs record their [`Usage`], so that those read from responses ignore
+/// unknown properties ([`Struct::strict`]) and those only read drop the tri-state
+/// ([`Struct::read_only`]). Types only sent in requests stay closed.
 fn open_response_types(api: &mut Api) {
     let usage = api.usage();
     for (def, usage) in api.types.iter_mut().zip(usage) {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            s.usage = usage;
+            let read_only = s.read_only();
+            for f in &mut s.fields {
+                f.read_only = read_only;
+            }
+        }
         if !usage.output {
             continue;
         }
         match &mut def.kind {
             TypeKind::Enum(e) if e.variants.len() > 1 => e.open = true,
             TypeKind::Tagged(u) => u.open = true,
+            TypeKind::Adjacent(u) => u.closed = false,
             _ => {}
         }
     }
@@ -960,6 +971,10 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
         [
             "new",
             "with_base_url",
+            "with_user_agent",
+            "with_server",
+            "from_env",
+            "from_env_prefixed",
             "with_http_client",
             "with_timeout",
             "with_connect_timeout",
@@ -979,7 +994,13 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
     for scheme in &mut api.security_schemes {
         let (field, _) = fields.claim(&naming::snake_name(&scheme.name.wire, "credential"));
         scheme.name.rust = field;
-        methods.claim(&format!("with_{}", scheme.name.rust));
+    }
+    for (scheme, credential) in api
+        .security_schemes
+        .iter()
+        .zip(crate::surface::credentials(api))
+    {
+        methods.claim(&credential.setter);
         if matches!(
             scheme.kind,
             SecurityKind::OAuth2 {
@@ -987,7 +1008,7 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
                 ..
             }
         ) {
-            methods.claim(&format!("with_{}_client_credentials", scheme.name.rust));
+            methods.claim(&format!("{}_client_credentials", credential.setter));
         }
     }
     // Names the spec asks for (extensions) are claimed before derived ones.

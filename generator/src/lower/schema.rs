@@ -1320,6 +1320,7 @@ impl Lowering<'_> {
                 default: None,
                 flatten: false,
                 undefined: false,
+                read_only: false,
                 docs: Docs {
                     notes: vec![
                         "Listed in `required` but not described in `properties`: any JSON value."
@@ -1340,6 +1341,7 @@ impl Lowering<'_> {
                 closed,
                 additional,
                 rule: None,
+                usage: Usage::default(),
             }),
             nullable,
             omittable: false,
@@ -1429,6 +1431,7 @@ impl Lowering<'_> {
                     default: None,
                     flatten: true,
                     undefined: false,
+                    read_only: false,
                     docs: docs_of(prop, None),
                     origin: Origin::new(self.file, prop_pointer),
                 });
@@ -1481,6 +1484,7 @@ impl Lowering<'_> {
             default,
             flatten: false,
             undefined: shape.omittable,
+            read_only: false,
             docs,
             origin: Origin::new(self.file, prop_pointer),
         }

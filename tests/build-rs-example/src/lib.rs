@@ -34,13 +34,9 @@ pub async fn hang_up(
     channel: &str,
     call: &str,
 ) -> Result<bird::types::Call, bird::Error<bird::client::PatchCallError>> {
-    let patch = bird::types::PatchCall {
-        call_flow: Some(vec![bird::types::CallFlowCommand {
-            command: bird::types::CallFlowCommandCommand::Hangup(None),
-            conditions: None,
-        }]),
-        ..Default::default()
-    };
+    let patch = bird::types::PatchCall::default().call_flow([bird::types::CallFlowCommand::new(
+        bird::types::CallFlowCommandCommand::Hangup(None),
+    )]);
     client
         .patch_call(workspace, channel, call, Some(&patch))
         .await

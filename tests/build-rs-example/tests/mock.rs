@@ -25,7 +25,9 @@ async fn the_generated_client_hangs_up_a_call() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = bird::Client::with_base_url(server.uri()).with_access_key("k");
+    let client = bird::Client::new()
+        .with_base_url(server.uri())
+        .with_authorization("k");
     let call = hang_up(&client, "w", "c", "x").await.unwrap();
     assert_eq!(call.status, bird::types::ChannelsCallStatus::Completed);
     // `extern_type`: the spec's `TagName` is the application's `Tag`.
