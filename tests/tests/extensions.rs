@@ -50,7 +50,7 @@ fn methods_and_arguments_follow_the_extensions() {
 #[test]
 fn an_overlay_adds_and_replaces_extensions() {
     use oagen_tests::extensions_overlaid::{client::Client, types};
-    let client = Client::with_base_url("http://127.0.0.1:9");
+    let client = Client::new().with_base_url("http://127.0.0.1:9");
     let call: oagen_tests::runtime::Call<'_, Vec<types::Item>, _> = client.list_everything();
     drop(call);
     let item: types::Item = serde_json::from_value(json!({"id": "i", "state": "done"})).unwrap();

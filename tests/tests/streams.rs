@@ -78,7 +78,9 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
 fn chat_request() -> openai::types::CreateChatCompletionRequest {
     use openai::types::{ChatCompletionRequestUserMessage, CreateChatCompletionRequest};
     CreateChatCompletionRequest::new(
-        [ChatCompletionRequestUserMessage::new("Say hello".to_string())],
+        [ChatCompletionRequestUserMessage::new(
+            "Say hello".to_string(),
+        )],
         "gpt-4o".to_string(),
     )
 }
@@ -119,7 +121,9 @@ async fn a_chat_completion_streams_in_chunks_split_mid_event_and_ends_at_done() 
         pause: Duration::from_millis(20),
     })
     .await;
-    let client = openai::Client::new().with_base_url(url).with_bearer_token_api_key_auth("sk-test");
+    let client = openai::Client::new()
+        .with_base_url(url)
+        .with_bearer_token_api_key_auth("sk-test");
     let mut stream = client
         .create_chat_completion_stream(&chat_request())
         .await
@@ -251,11 +255,13 @@ async fn an_idempotency_key_is_generated_once_and_reused_on_retries() {
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "p1"})))
         .mount(&server)
         .await;
-    let client = streams::Client::new().with_base_url(server.uri()).with_retry(
-        oagen_tests::runtime::RetryPolicy::default()
-            .with_max_retries(2)
-            .with_backoff(Duration::from_millis(1), Duration::from_millis(1)),
-    );
+    let client = streams::Client::new()
+        .with_base_url(server.uri())
+        .with_retry(
+            oagen_tests::runtime::RetryPolicy::default()
+                .with_max_retries(2)
+                .with_backoff(Duration::from_millis(1), Duration::from_millis(1)),
+        );
     let body: streams::types::CreatePaymentRequest =
         serde_json::from_value(json!({"amount": 5})).unwrap();
     let created = client.create_payment(None, &body).await.unwrap();

@@ -5,8 +5,7 @@ use super::{doc_attrs, doc_lines, ident, Scope};
 use crate::ir::*;
 use crate::surface::{
     credentials, variant_ident, BuilderNames, EventsSurface, Form, OperationSurface, Pages,
-    PagesEnd, PagesKind,
-    ParamSurface, Passing, RustType, StatusEnum,
+    PagesEnd, PagesKind, ParamSurface, Passing, RustType, StatusEnum,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
