@@ -213,21 +213,15 @@ async fn fluents_update_action_and_its_typed_400() {
         .with_base_url(server.uri())
         .with_bearer_token("jwt");
     let body = fluents::types::UpdateActionDto::default().label("Transfer");
-    let action = client
-        .action_controller_update_action("a1", &body)
-        .await
-        .unwrap();
+    let action = client.update_action("a1", &body).await.unwrap();
     assert_eq!(
         action.r#type,
         fluents::types::ActionDtoType::ActionTransferCall
     );
-    let err = client
-        .action_controller_update_action("bad", &body)
-        .await
-        .unwrap_err();
+    let err = client.update_action("bad", &body).await.unwrap_err();
     assert!(matches!(
         err.body(),
-        Some(fluents::client::ActionControllerUpdateActionError::Status400(e)) if e.status_code == 400.0
+        Some(fluents::client::UpdateActionError::Status400(e)) if e.status_code == 400.0
     ));
 }
 

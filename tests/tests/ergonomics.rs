@@ -159,10 +159,7 @@ async fn every_request_says_who_sends_it_and_the_user_agent_can_change() {
         .await;
     let body = fluents::types::UpdateActionDto::default().label("x");
     let client = fluents::Client::new().with_base_url(server.uri());
-    let err = client
-        .action_controller_update_action("a", &body)
-        .await
-        .unwrap_err();
+    let err = client.update_action("a", &body).await.unwrap_err();
     assert!(err.is_not_found() && !err.is_server_error(), "{err:?}");
     // Setters chain in any order.
     let client = fluents::Client::new()
@@ -170,7 +167,7 @@ async fn every_request_says_who_sends_it_and_the_user_agent_can_change() {
         .with_bearer_token("t")
         .with_base_url(server.uri());
     assert!(client
-        .action_controller_update_action("a", &body)
+        .update_action("a", &body)
         .await
         .unwrap_err()
         .is_status(404));
@@ -198,10 +195,7 @@ async fn a_client_reads_its_credential_and_base_url_from_the_environment() {
     let client = fluents::Client::from_env_prefixed("OAGEN_TEST_ERGONOMICS").unwrap();
     assert_eq!(client.base_url(), server.uri());
     let body = fluents::types::UpdateActionDto::default();
-    let err = client
-        .action_controller_update_action("a", &body)
-        .await
-        .unwrap_err();
+    let err = client.update_action("a", &body).await.unwrap_err();
     assert!(err.is_not_found());
     // `from_env` names its variables after the module: `FLUENTS_API_KEY`.
     assert_eq!(
@@ -212,7 +206,7 @@ async fn a_client_reads_its_credential_and_base_url_from_the_environment() {
 
 #[test]
 fn error_enums_sit_next_to_the_client() {
-    // Re-exported from `client`: `fluents::ActionControllerUpdateActionError`.
-    fn takes(_: Option<fluents::ActionControllerUpdateActionError>) {}
+    // Re-exported from `client`: `fluents::UpdateActionError`.
+    fn takes(_: Option<fluents::UpdateActionError>) {}
     takes(None);
 }

@@ -615,8 +615,7 @@ async fn vocode_operations(r: &mut Report, c: &vocode::Client) {
     r.check("vocode::get_voice", c.get_voice(id).raw()).await;
     r.check("vocode::get_webhook", c.get_webhook(id).raw())
         .await;
-    r.check("vocode::metrics_metrics_get", c.metrics_metrics_get().raw())
-        .await;
+    r.check("vocode::metrics", c.metrics().raw()).await;
 
     // --- Numbers. ---
     let buy: types::BuyPhoneNumberRequest = body(json!({
@@ -852,7 +851,7 @@ async fn fluents_operations(r: &mut Report, c: &fluents::Client) {
     }));
     r.check(
         "fluents::action_controller_update_action",
-        c.action_controller_update_action("550e8400-e29b-41d4-a716-446655440000", &update)
+        c.update_action("550e8400-e29b-41d4-a716-446655440000", &update)
             .raw(),
     )
     .await;

@@ -137,11 +137,11 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn action_controller_update_action(
+    pub fn update_action(
         &self,
         id: &str,
         body: &types::UpdateActionDto,
-    ) -> runtime::Call<'_, types::ActionDto, ActionControllerUpdateActionError> {
+    ) -> runtime::Call<'_, types::ActionDto, UpdateActionError> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/actions/update",
@@ -158,18 +158,8 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     201 => response.json(),
-                    400 => {
-                        Err(
-                            response
-                                .error_json(ActionControllerUpdateActionError::Status400),
-                        )
-                    }
-                    404 => {
-                        Err(
-                            response
-                                .error_json(ActionControllerUpdateActionError::Status404),
-                        )
-                    }
+                    400 => Err(response.error_json(UpdateActionError::Status400)),
+                    404 => Err(response.error_json(UpdateActionError::Status404)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -177,9 +167,9 @@ impl Client {
     }
 }
 
-/// The documented error responses of [`Client::action_controller_update_action`].
+/// The documented error responses of [`Client::update_action`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum ActionControllerUpdateActionError {
+pub enum UpdateActionError {
     /// Status 400
     Status400(types::BadRequestError),
     /// Status 404

@@ -1211,9 +1211,7 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
-    pub fn metrics_metrics_get(
-        &self,
-    ) -> runtime::Call<'_, String, ::std::convert::Infallible> {
+    pub fn metrics(&self) -> runtime::Call<'_, String, ::std::convert::Infallible> {
         let request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/metrics",
