@@ -108,7 +108,7 @@ impl AutoHighlightResult {
 }
 
 /// An array of results for the Key Phrases model, if it is enabled.
-/// See \[Key phrases\](https://www.assemblyai.com/docs/speech-understanding/key-phrases) for more information.
+/// See \[Key phrases\](<https://www.assemblyai.com/docs/speech-understanding/key-phrases>) for more information.
 ///
 /// Example: `{"status":"success","results":[{"count":1,"rank":0.08,"text":"air quality alerts","timestamps":[{"start":3978,"end":5114}]},{"count":1,"rank":0.08,"text":"wide ranging air quality consequences","times…`.
 ///
@@ -281,7 +281,7 @@ impl ContentSafetyLabelResult {
 }
 
 /// An array of results for the Content Moderation model, if it is enabled.
-/// See \[Content moderation\](https://www.assemblyai.com/docs/content-moderation) for more information.
+/// See \[Content moderation\](<https://www.assemblyai.com/docs/content-moderation>) for more information.
 ///
 /// Example: `{"status":"success","results":[{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy.…`.
 ///
@@ -358,7 +358,7 @@ impl CreateRealtimeTemporaryTokenParams {
     }
 }
 
-/// Request body for \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting).
+/// Request body for \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>).
 ///
 /// Source: `/components/schemas/CustomFormattingRequestBody` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -383,17 +383,17 @@ impl CustomFormattingRequestBody {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomFormattingRequestBodyCustomFormatting {
-    /// Date format pattern (e.g., `"mm/dd/yyyy"`). See \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting) for more details.
+    /// Date format pattern (e.g., `"mm/dd/yyyy"`). See \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>) for more details.
     ///
     /// JSON property `date` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// Phone number format pattern (e.g., `"(xxx)xxx-xxxx"`). See \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting) for more details.
+    /// Phone number format pattern (e.g., `"(xxx)xxx-xxxx"`). See \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>) for more details.
     ///
     /// JSON property `phone_number` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    /// Email format pattern (e.g., `"username@domain.com"`). See \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting) for more details.
+    /// Email format pattern (e.g., `"username@domain.com"`). See \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>) for more details.
     ///
     /// JSON property `email` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2320,7 +2320,7 @@ impl RealtimeTemporaryTokenResponse {
     }
 }
 
-/// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more details.
+/// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
 ///
 /// Example: `"mp3"`.
 ///
@@ -2603,7 +2603,7 @@ pub struct SentimentAnalysisResult {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    /// The speaker of the sentence if \[Speaker Diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) is enabled, else null
+    /// The speaker of the sentence if \[Speaker Diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) is enabled, else null
     ///
     /// JSON property `speaker` (required).
     ///
@@ -2686,7 +2686,7 @@ impl SeverityScoreSummary {
     }
 }
 
-/// Request body for \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification).
+/// Request body for \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>).
 ///
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2713,7 +2713,7 @@ impl SpeakerIdentificationRequestBody {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
-    /// Type of speaker identification. See \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification) for details on each type.
+    /// Type of speaker identification. See \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>) for details on each type.
     ///
     /// JSON property `speaker_type` (required).
     pub speaker_type: SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType,
@@ -2768,7 +2768,7 @@ impl SpeakerIdentificationRequestBodySpeakerIdentification {
     }
 }
 
-/// Type of speaker identification. See \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification) for details on each type.
+/// Type of speaker identification. See \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>) for details on each type.
 ///
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody/properties/speaker_identification/properties/speaker_type` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2930,12 +2930,12 @@ impl SpeakerIdentificationResponseSpeakerIdentification {
     }
 }
 
-/// The speech model to use for the transcription. See \[Model Selection\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model) for available models.
+/// The speech model to use for the transcription. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models.
 ///
 /// Source: `/components/schemas/SpeechModel` in `specs/assemblyai/openapi.yml`.
 pub type SpeechModel = String;
 
-/// The replacement logic for detected PII, can be `entity_name` or `hash`. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
+/// The replacement logic for detected PII, can be `entity_name` or `hash`. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
 ///
 /// Source: `/components/schemas/SubstitutionPolicy` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3162,7 +3162,7 @@ impl Timestamp {
 }
 
 /// The result of the Topic Detection model, if it is enabled.
-/// See \[Topic Detection\](https://www.assemblyai.com/docs/speech-understanding/topic-detection) for more information.
+/// See \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>) for more information.
 ///
 /// Example: `{"status":"success","results":[{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy.…`.
 ///
@@ -3287,7 +3287,7 @@ impl TopicDetectionResultLabelsItem {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Transcript {
-    /// The number of audio channels in the audio file. This is only present when \[multichannel\](https://www.assemblyai.com/docs/pre-recorded-audio/multichannel) is enabled.
+    /// The number of audio channels in the audio file. This is only present when \[multichannel\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) is enabled.
     ///
     /// JSON property `audio_channels` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3299,14 +3299,14 @@ pub struct Transcript {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_duration: Option<i64>,
-    /// The point in time, in milliseconds, in the file at which the transcription was terminated. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
+    /// The point in time, in milliseconds, in the file at which the transcription was terminated. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_end_at` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_end_at: Option<i64>,
-    /// The point in time, in milliseconds, in the file at which the transcription was started. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
+    /// The point in time, in milliseconds, in the file at which the transcription was started. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_start_from` (optional).
     ///
@@ -3319,26 +3319,26 @@ pub struct Transcript {
     ///
     /// JSON property `audio_url` (required).
     pub audio_url: String,
-    /// Whether \[Auto Chapters\](https://www.assemblyai.com/docs/speech-understanding/auto-chapters) is enabled, can be true or false. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible chapter summaries. See the \[updated Auto Chapters page\](https://www.assemblyai.com/docs/speech-understanding/auto-chapters) for details.
+    /// Whether \[Auto Chapters\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>) is enabled, can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible chapter summaries. See the \[updated Auto Chapters page\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>) for details.
     ///
     /// JSON property `auto_chapters` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_chapters: Option<bool>,
-    /// Whether \[Key Phrases\](https://www.assemblyai.com/docs/speech-understanding/key-phrases) is enabled, either true or false
+    /// Whether \[Key Phrases\](<https://www.assemblyai.com/docs/speech-understanding/key-phrases>) is enabled, either true or false
     ///
     /// JSON property `auto_highlights` (required).
     pub auto_highlights: bool,
     /// An array of results for the Key Phrases model, if it is enabled.
-    /// See \[Key Phrases\](https://www.assemblyai.com/docs/speech-understanding/key-phrases) for more information.
+    /// See \[Key Phrases\](<https://www.assemblyai.com/docs/speech-understanding/key-phrases>) for more information.
     ///
     /// JSON property `auto_highlights_result` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_highlights_result: Option<AutoHighlightsResult>,
-    /// An array of temporally sequential chapters for the audio file. See \[Auto Chapters\](https://www.assemblyai.com/docs/speech-understanding/auto-chapters) for more information.
+    /// An array of temporally sequential chapters for the audio file. See \[Auto Chapters\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>) for more information.
     ///
     /// JSON property `chapters` (optional).
     ///
@@ -3354,7 +3354,7 @@ pub struct Transcript {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
-    /// Whether \[Content Moderation\](https://www.assemblyai.com/docs/content-moderation) is enabled, can be true or false
+    /// Whether \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>) is enabled, can be true or false
     ///
     /// JSON property `content_safety` (optional).
     ///
@@ -3362,21 +3362,21 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety: Option<bool>,
     /// An array of results for the Content Moderation model, if it is enabled.
-    /// See \[Content moderation\](https://www.assemblyai.com/docs/content-moderation) for more information.
+    /// See \[Content moderation\](<https://www.assemblyai.com/docs/content-moderation>) for more information.
     ///
     /// JSON property `content_safety_labels` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety_labels: Option<ContentSafetyLabelsResult>,
-    /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling) for more details.
+    /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](<https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling>) for more details.
     ///
     /// JSON property `custom_spelling` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<Vec<TranscriptCustomSpelling>>,
-    /// Transcribe \[Filler Words\](https://www.assemblyai.com/docs/pre-recorded-audio/filler-words), like "umm", in your media file; can be true or false
+    /// Transcribe \[Filler Words\](<https://www.assemblyai.com/docs/pre-recorded-audio/filler-words>), like "umm", in your media file; can be true or false
     ///
     /// JSON property `disfluencies` (optional).
     ///
@@ -3384,14 +3384,14 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disfluencies: Option<bool>,
     /// An array of results for the Entity Detection model, if it is enabled.
-    /// See \[Entity detection\](https://www.assemblyai.com/docs/speech-understanding/entity-detection) for more information.
+    /// See \[Entity detection\](<https://www.assemblyai.com/docs/speech-understanding/entity-detection>) for more information.
     ///
     /// JSON property `entities` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<Entity>>,
-    /// Whether \[Entity Detection\](https://www.assemblyai.com/docs/speech-understanding/entity-detection) is enabled, can be true or false
+    /// Whether \[Entity Detection\](<https://www.assemblyai.com/docs/speech-understanding/entity-detection>) is enabled, can be true or false
     ///
     /// JSON property `entity_detection` (optional).
     ///
@@ -3403,21 +3403,21 @@ pub struct Transcript {
     /// JSON property `error` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// Whether \[Profanity Filtering\](https://www.assemblyai.com/docs/profanity-filtering) is enabled, either true or false
+    /// Whether \[Profanity Filtering\](<https://www.assemblyai.com/docs/profanity-filtering>) is enabled, either true or false
     ///
     /// JSON property `filter_profanity` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_profanity: Option<bool>,
-    /// Whether \[Text Formatting\](https://www.assemblyai.com/docs/pre-recorded-audio) is enabled, either true or false
+    /// Whether \[Text Formatting\](<https://www.assemblyai.com/docs/pre-recorded-audio>) is enabled, either true or false
     ///
     /// JSON property `format_text` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_text: Option<bool>,
-    /// Whether \[Topic Detection\](https://www.assemblyai.com/docs/speech-understanding/topic-detection) is enabled, can be true or false
+    /// Whether \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>) is enabled, can be true or false
     ///
     /// JSON property `iab_categories` (optional).
     ///
@@ -3425,7 +3425,7 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iab_categories: Option<bool>,
     /// The result of the Topic Detection model, if it is enabled.
-    /// See \[Topic Detection\](https://www.assemblyai.com/docs/speech-understanding/topic-detection) for more information.
+    /// See \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>) for more information.
     ///
     /// JSON property `iab_categories_result` (optional).
     ///
@@ -3438,13 +3438,13 @@ pub struct Transcript {
     ///
     /// JSON property `id` (required).
     pub id: ::uuid::Uuid,
-    /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting) for more details.
+    /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](<https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting>) for more details.
     ///
     /// JSON property `keyterms_prompt` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyterms_prompt: Option<Vec<String>>,
     /// The language of your audio file.
-    /// Possible values are found in \[Supported Languages\](https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages).
+    /// Possible values are found in \[Supported Languages\](<https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages>).
     /// The default value is 'en_us'.
     ///
     /// JSON property `language_code` (optional).
@@ -3458,7 +3458,7 @@ pub struct Transcript {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_codes: Option<Vec<TranscriptLanguageCode>>,
-    /// The confidence score for the detected language, between 0.0 (low confidence) and 1.0 (high confidence). See \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection) for more details.
+    /// The confidence score for the detected language, between 0.0 (low confidence) and 1.0 (high confidence). See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `double`.
     ///
@@ -3469,7 +3469,7 @@ pub struct Transcript {
     pub language_confidence: Option<f64>,
     /// The confidence threshold for the automatically detected language.
     /// An error will be returned if the language confidence is below this threshold.
-    /// See \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection) for more details.
+    /// See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `float`.
     ///
@@ -3485,38 +3485,38 @@ pub struct Transcript {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection: Option<bool>,
-    /// Specify options for \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection).
+    /// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
     ///
     /// JSON property `language_detection_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection_options: Option<TranscriptLanguageDetectionOptions>,
-    /// Whether \[Multichannel transcription\](https://www.assemblyai.com/docs/pre-recorded-audio/multichannel) was enabled in the transcription request, either true or false
+    /// Whether \[Multichannel transcription\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) was enabled in the transcription request, either true or false
     ///
     /// JSON property `multichannel` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multichannel: Option<bool>,
-    /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](https://www.assemblyai.com/docs/pre-recorded-audio/prompting) for best practices.
+    /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for best practices.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
     /// JSON property `prompt` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    /// Whether \[Automatic Punctuation\](https://www.assemblyai.com/docs/pre-recorded-audio) is enabled, either true or false
+    /// Whether \[Automatic Punctuation\](<https://www.assemblyai.com/docs/pre-recorded-audio>) is enabled, either true or false
     ///
     /// JSON property `punctuate` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub punctuate: Option<bool>,
-    /// Whether \[PII Redaction\](https://www.assemblyai.com/docs/pii-redaction) is enabled, either true or false
+    /// Whether \[PII Redaction\](<https://www.assemblyai.com/docs/pii-redaction>) is enabled, either true or false
     ///
     /// JSON property `redact_pii` (required).
     pub redact_pii: bool,
     /// Whether a redacted version of the audio file was generated,
-    /// either true or false. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more information.
+    /// either true or false. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more information.
     ///
     /// JSON property `redact_pii_audio` (optional).
     ///
@@ -3524,13 +3524,13 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio: Option<bool>,
     /// The options for PII-redacted audio, if redact_pii_audio is enabled.
-    /// See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more information.
+    /// See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more information.
     ///
     /// JSON property `redact_pii_audio_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_options: Option<TranscriptRedactPiiAudioOptions>,
     /// The audio quality of the PII-redacted audio file, if redact_pii_audio is enabled.
-    /// See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more information.
+    /// See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more information.
     ///
     /// JSON property `redact_pii_audio_quality` (optional).
     ///
@@ -3538,19 +3538,19 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_quality: Option<RedactPiiAudioQuality>,
     /// The list of PII Redaction policies that were enabled, if PII Redaction is enabled.
-    /// See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more information.
+    /// See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more information.
     ///
     /// JSON property `redact_pii_policies` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_policies: Option<Vec<PiiPolicy>>,
-    /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
+    /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii_sub` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_sub: Option<SubstitutionPolicy>,
-    /// Whether \[Sentiment Analysis\](https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis) is enabled, can be true or false
+    /// Whether \[Sentiment Analysis\](<https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis>) is enabled, can be true or false
     ///
     /// JSON property `sentiment_analysis` (optional).
     ///
@@ -3558,33 +3558,33 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
     /// An array of results for the Sentiment Analysis model, if it is enabled.
-    /// See \[Sentiment Analysis\](https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis) for more information.
+    /// See \[Sentiment Analysis\](<https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis>) for more information.
     ///
     /// JSON property `sentiment_analysis_results` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis_results: Option<Vec<SentimentAnalysisResult>>,
-    /// Whether \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) is enabled, can be true or false
+    /// Whether \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) is enabled, can be true or false
     ///
     /// JSON property `speaker_labels` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_labels: Option<bool>,
-    /// Tell the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected) for more details.
+    /// Tell the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected>) for more details.
     ///
     /// JSON property `speakers_expected` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speakers_expected: Option<i64>,
-    /// The speech model that was actually used for the transcription. See \[Model Selection\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model) for available models.
+    /// The speech model that was actually used for the transcription. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models.
     ///
     /// JSON property `speech_model_used` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_model_used: Option<SpeechModel>,
-    /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model) for available models and routing behavior.
+    /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models and routing behavior.
     ///
     /// JSON property `speech_models` (optional).
     ///
@@ -3592,7 +3592,7 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_models: Option<Vec<SpeechModel>>,
     /// Defaults to null. Reject audio files that contain less than this fraction of speech.
-    /// Valid values are in the range \[0, 1\] inclusive. See \[Speech Threshold\](https://www.assemblyai.com/docs/speech-threshold) for more details.
+    /// Valid values are in the range \[0, 1\] inclusive. See \[Speech Threshold\](<https://www.assemblyai.com/docs/speech-threshold>) for more details.
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `float`.
     ///
@@ -3601,7 +3601,7 @@ pub struct Transcript {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_threshold: Option<f64>,
-    /// Speech understanding tasks like \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation), \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification), and \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting). See the task-specific docs for available options and configuration.
+    /// Speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
     ///
     /// JSON property `speech_understanding` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3610,11 +3610,11 @@ pub struct Transcript {
     ///
     /// JSON property `status` (required).
     pub status: TranscriptStatus,
-    /// Whether \[Summarization\](https://www.assemblyai.com/docs/speech-understanding/summarization) is enabled, either true or false. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// Whether \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) is enabled, either true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summarization` (required).
     pub summarization: bool,
-    /// The generated summary of the media file, if \[Summarization\](https://www.assemblyai.com/docs/speech-understanding/summarization) is enabled. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// The generated summary of the media file, if \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) is enabled. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary` (optional).
     ///
@@ -3622,21 +3622,21 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// The Summarization model used to generate the summary,
-    /// if \[Summarization\](https://www.assemblyai.com/docs/speech-understanding/summarization#summary-models) is enabled. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// if \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization#summary-models>) is enabled. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_model` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_model: Option<String>,
-    /// The type of summary generated, if \[Summarization\](https://www.assemblyai.com/docs/speech-understanding/summarization#summary-types) is enabled. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// The type of summary generated, if \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization#summary-types>) is enabled. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_type` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_type: Option<String>,
-    /// Whether \[audio event tags\](https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags) were removed from the transcript text.
+    /// Whether \[audio event tags\](<https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags>) were removed from the transcript text.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
@@ -3645,7 +3645,7 @@ pub struct Transcript {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_audio_tags: Option<TranscriptRemoveAudioTags>,
-    /// The temperature that was used for the model's response. See the \[Prompting Guide\](https://www.assemblyai.com/docs/pre-recorded-audio/prompting) for more details.
+    /// The temperature that was used for the model's response. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for more details.
     ///
     /// Note: This parameter can only be used with the Universal-3 Pro model.
     ///
@@ -3671,32 +3671,32 @@ pub struct Transcript {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttled: Option<bool>,
     /// When multichannel or speaker_labels is enabled, a list of turn-by-turn utterance objects.
-    /// See \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) and \[Multichannel transcription\](https://www.assemblyai.com/docs/pre-recorded-audio/multichannel) for more information.
+    /// See \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) and \[Multichannel transcription\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) for more information.
     ///
     /// JSON property `utterances` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utterances: Option<Vec<TranscriptUtterance>>,
-    /// Whether \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) authentication details were provided
+    /// Whether \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) authentication details were provided
     ///
     /// JSON property `webhook_auth` (required).
     pub webhook_auth: bool,
-    /// The header name to be sent with the transcript completed or failed \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests
+    /// The header name to be sent with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests
     ///
     /// JSON property `webhook_auth_header_name` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_auth_header_name: Option<String>,
-    /// The status code we received from your server when delivering the transcript completed or failed \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) request, if a webhook URL was provided
+    /// The status code we received from your server when delivering the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) request, if a webhook URL was provided
     ///
     /// JSON property `webhook_status_code` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_status_code: Option<i64>,
-    /// The URL to which we send \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests.
+    /// The URL to which we send \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests.
     ///
     /// Constraints: format `url`.
     ///
@@ -3727,7 +3727,7 @@ pub struct Transcript {
     ///
     /// JSON property `language_model` (required).
     pub language_model: String,
-    /// This parameter has been replaced with the `speech_models` parameter, learn more about the `speech_models` parameter \[here\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model).
+    /// This parameter has been replaced with the `speech_models` parameter, learn more about the `speech_models` parameter \[here\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>).
     ///
     /// JSON property `speech_model` (required).
     ///
@@ -3746,7 +3746,7 @@ pub struct Transcript {
     /// JSON property `topics` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
-    /// Translated text keyed by language code. See \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation) for more details.
+    /// Translated text keyed by language code. See \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>) for more details.
     ///
     /// JSON property `translated_texts` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4339,7 +4339,7 @@ impl TranscriptCustomSpelling {
     }
 }
 
-/// The language of your audio file. Possible values are found in \[Supported Languages\](https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages).
+/// The language of your audio file. Possible values are found in \[Supported Languages\](<https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages>).
 /// The default value is 'en_us'.
 ///
 /// Source: `/components/schemas/TranscriptLanguageCode` in `specs/assemblyai/openapi.yml`.
@@ -4801,7 +4801,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptLanguageCode {
 }
 
 /// The language of your audio file.
-/// Possible values are found in \[Supported Languages\](https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages).
+/// Possible values are found in \[Supported Languages\](<https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages>).
 /// The default value is 'en_us'.
 ///
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
@@ -4853,7 +4853,7 @@ impl From<String> for TranscriptLanguageCode2 {
     }
 }
 
-/// Specify options for \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection).
+/// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
 ///
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
@@ -4861,12 +4861,12 @@ impl From<String> for TranscriptLanguageCode2 {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TranscriptLanguageDetectionOptions {
-    /// List of languages expected in the audio file. Defaults to `\["all"\]` when unspecified. See \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection) for more details.
+    /// List of languages expected in the audio file. Defaults to `\["all"\]` when unspecified. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
     /// JSON property `expected_languages` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_languages: Option<Vec<String>>,
-    /// If the detected language of the audio file is not in the list of expected languages, the `fallback_language` is used. Specify `\["auto"\]` to let our model choose the fallback language from `expected_languages` with the highest confidence score. See \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection) for more details.
+    /// If the detected language of the audio file is not in the list of expected languages, the `fallback_language` is used. Specify `\["auto"\]` to let our model choose the fallback language from `expected_languages` with the highest confidence score. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
     /// JSON property `fallback_language` (optional).
     ///
@@ -5063,38 +5063,38 @@ impl TranscriptListItem {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptOptionalParams {
-    /// The point in time, in milliseconds, to stop transcribing in your media file. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
+    /// The point in time, in milliseconds, to stop transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_end_at` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_end_at: Option<i64>,
-    /// The point in time, in milliseconds, to begin transcribing in your media file. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
+    /// The point in time, in milliseconds, to begin transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_start_from` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_start_from: Option<i64>,
-    /// Enable \[Auto Chapters\](https://www.assemblyai.com/docs/speech-understanding/auto-chapters), can be true or false. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible chapter summaries. See the \[updated Auto Chapters page\](https://www.assemblyai.com/docs/speech-understanding/auto-chapters) for details.
+    /// Enable \[Auto Chapters\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>), can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible chapter summaries. See the \[updated Auto Chapters page\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>) for details.
     ///
     /// JSON property `auto_chapters` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_chapters: Option<bool>,
-    /// Enable \[Key Phrases\](https://www.assemblyai.com/docs/speech-understanding/key-phrases), either true or false
+    /// Enable \[Key Phrases\](<https://www.assemblyai.com/docs/speech-understanding/key-phrases>), either true or false
     ///
     /// JSON property `auto_highlights` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_highlights: Option<bool>,
-    /// Enable \[Content Moderation\](https://www.assemblyai.com/docs/content-moderation), can be true or false
+    /// Enable \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>), can be true or false
     ///
     /// JSON property `content_safety` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety: Option<bool>,
-    /// The confidence threshold for the \[Content Moderation\](https://www.assemblyai.com/docs/content-moderation) model. Values must be between 25 and 100.
+    /// The confidence threshold for the \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>) model. Values must be between 25 and 100.
     ///
     /// Constraints: 25 ≤ value ≤ 100.
     ///
@@ -5103,52 +5103,52 @@ pub struct TranscriptOptionalParams {
     /// Default when absent: `50`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety_confidence: Option<i64>,
-    /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling) for more details.
+    /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](<https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling>) for more details.
     ///
     /// JSON property `custom_spelling` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<Vec<TranscriptCustomSpelling>>,
-    /// Transcribe \[Filler Words\](https://www.assemblyai.com/docs/pre-recorded-audio/filler-words), like "umm", in your media file; can be true or false
+    /// Transcribe \[Filler Words\](<https://www.assemblyai.com/docs/pre-recorded-audio/filler-words>), like "umm", in your media file; can be true or false
     ///
     /// JSON property `disfluencies` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disfluencies: Option<bool>,
-    /// Enable \[Entity Detection\](https://www.assemblyai.com/docs/speech-understanding/entity-detection), can be true or false
+    /// Enable \[Entity Detection\](<https://www.assemblyai.com/docs/speech-understanding/entity-detection>), can be true or false
     ///
     /// JSON property `entity_detection` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_detection: Option<bool>,
-    /// Filter profanity from the transcribed text, can be true or false. See \[Profanity Filtering\](https://www.assemblyai.com/docs/profanity-filtering) for more details.
+    /// Filter profanity from the transcribed text, can be true or false. See \[Profanity Filtering\](<https://www.assemblyai.com/docs/profanity-filtering>) for more details.
     ///
     /// JSON property `filter_profanity` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_profanity: Option<bool>,
-    /// Enable \[Text Formatting\](https://www.assemblyai.com/docs/pre-recorded-audio), can be true or false
+    /// Enable \[Text Formatting\](<https://www.assemblyai.com/docs/pre-recorded-audio>), can be true or false
     ///
     /// JSON property `format_text` (optional).
     ///
     /// Default when absent: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_text: Option<bool>,
-    /// Enable \[Topic Detection\](https://www.assemblyai.com/docs/speech-understanding/topic-detection), can be true or false
+    /// Enable \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>), can be true or false
     ///
     /// JSON property `iab_categories` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iab_categories: Option<bool>,
-    /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting) for more details.
+    /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](<https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting>) for more details.
     ///
     /// JSON property `keyterms_prompt` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyterms_prompt: Option<Vec<String>>,
-    /// The language of your audio file. Possible values are found in \[Supported Languages\](https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages).
+    /// The language of your audio file. Possible values are found in \[Supported Languages\](<https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages>).
     /// The default value is 'en_us'.
     ///
     /// JSON property `language_code` (optional).
@@ -5176,7 +5176,7 @@ pub struct TranscriptOptionalParams {
     pub language_codes: Option<Option<Vec<TranscriptLanguageCode>>>,
     /// The confidence threshold for the automatically detected language.
     /// An error will be returned if the language confidence is below this threshold.
-    /// Defaults to 0. See \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection) for more details.
+    /// Defaults to 0. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `float`.
     ///
@@ -5185,73 +5185,73 @@ pub struct TranscriptOptionalParams {
     /// Default when absent: `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_confidence_threshold: Option<f64>,
-    /// Enable \[Automatic language detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection), either true or false.
+    /// Enable \[Automatic language detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>), either true or false.
     ///
     /// JSON property `language_detection` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection: Option<bool>,
-    /// Specify options for \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection).
+    /// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
     ///
     /// JSON property `language_detection_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection_options: Option<
         TranscriptOptionalParamsLanguageDetectionOptions,
     >,
-    /// Enable \[Multichannel\](https://www.assemblyai.com/docs/pre-recorded-audio/multichannel) transcription, can be true or false.
+    /// Enable \[Multichannel\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) transcription, can be true or false.
     ///
     /// JSON property `multichannel` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multichannel: Option<bool>,
-    /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](https://www.assemblyai.com/docs/pre-recorded-audio/prompting) for best practices.
+    /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for best practices.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
     /// JSON property `prompt` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    /// Enable \[Automatic Punctuation\](https://www.assemblyai.com/docs/pre-recorded-audio), can be true or false
+    /// Enable \[Automatic Punctuation\](<https://www.assemblyai.com/docs/pre-recorded-audio>), can be true or false
     ///
     /// JSON property `punctuate` (optional).
     ///
     /// Default when absent: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub punctuate: Option<bool>,
-    /// Redact PII from the transcribed text using the Redact PII model, can be true or false. See \[PII Redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
+    /// Redact PII from the transcribed text using the Redact PII model, can be true or false. See \[PII Redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii: Option<bool>,
-    /// Generate a copy of the original media file with spoken PII "beeped" out, can be true or false. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more details.
+    /// Generate a copy of the original media file with spoken PII "beeped" out, can be true or false. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
     ///
     /// JSON property `redact_pii_audio` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio: Option<bool>,
-    /// Specify options for \[PII redacted audio\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) files.
+    /// Specify options for \[PII redacted audio\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) files.
     ///
     /// JSON property `redact_pii_audio_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_options: Option<TranscriptOptionalParamsRedactPiiAudioOptions>,
-    /// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more details.
+    /// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
     ///
     /// JSON property `redact_pii_audio_quality` (optional).
     ///
     /// Default when absent: `"mp3"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_quality: Option<RedactPiiAudioQuality>,
-    /// The list of PII Redaction policies to enable. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
+    /// The list of PII Redaction policies to enable. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii_policies` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_policies: Option<Vec<PiiPolicy>>,
-    /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
+    /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii_sub` (optional).
     ///
@@ -5264,26 +5264,26 @@ pub struct TranscriptOptionalParams {
         with = "super::runtime::double_option"
     )]
     pub redact_pii_sub: Option<Option<SubstitutionPolicy>>,
-    /// Enable \[Sentiment Analysis\](https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis), can be true or false
+    /// Enable \[Sentiment Analysis\](<https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis>), can be true or false
     ///
     /// JSON property `sentiment_analysis` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
-    /// Enable \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization), can be true or false
+    /// Enable \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>), can be true or false
     ///
     /// JSON property `speaker_labels` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_labels: Option<bool>,
-    /// Specify options for \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers). Use this to set a range of possible speakers.
+    /// Specify options for \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>). Use this to set a range of possible speakers.
     ///
     /// JSON property `speaker_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_options: Option<TranscriptOptionalParamsSpeakerOptions>,
-    /// Tells the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected) for more details.
+    /// Tells the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected>) for more details.
     ///
     /// JSON property `speakers_expected` (optional).
     ///
@@ -5296,12 +5296,12 @@ pub struct TranscriptOptionalParams {
         with = "super::runtime::double_option"
     )]
     pub speakers_expected: Option<Option<i64>>,
-    /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model) for available models and routing behavior.
+    /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models and routing behavior.
     ///
     /// JSON property `speech_models` (required).
     pub speech_models: Vec<SpeechModel>,
     /// Reject audio files that contain less than this fraction of speech.
-    /// Valid values are in the range \[0, 1\] inclusive. See \[Speech Threshold\](https://www.assemblyai.com/docs/speech-threshold) for more details.
+    /// Valid values are in the range \[0, 1\] inclusive. See \[Speech Threshold\](<https://www.assemblyai.com/docs/speech-threshold>) for more details.
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `float`.
     ///
@@ -5316,33 +5316,33 @@ pub struct TranscriptOptionalParams {
         with = "super::runtime::double_option"
     )]
     pub speech_threshold: Option<Option<f64>>,
-    /// Enable speech understanding tasks like \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation), \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification), and \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting). See the task-specific docs for available options and configuration.
+    /// Enable speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
     ///
     /// JSON property `speech_understanding` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_understanding: Option<TranscriptOptionalParamsSpeechUnderstanding>,
-    /// Enable \[Summarization\](https://www.assemblyai.com/docs/speech-understanding/summarization), can be true or false. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// Enable \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization>), can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summarization` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
-    /// The model to summarize the transcript. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// The model to summarize the transcript. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_model` (optional).
     ///
     /// Default when absent: `"informative"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_model: Option<SummaryModel>,
-    /// The type of summary. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// The type of summary. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_type` (optional).
     ///
     /// Default when absent: `"bullets"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_type: Option<SummaryType>,
-    /// Remove \[audio event tags\](https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags) from the transcript text. Set to `"all"` to remove all audio tags.
+    /// Remove \[audio event tags\](<https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags>) from the transcript text. Set to `"all"` to remove all audio tags.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
@@ -5357,7 +5357,7 @@ pub struct TranscriptOptionalParams {
         with = "super::runtime::double_option"
     )]
     pub remove_audio_tags: Option<Option<TranscriptOptionalParamsRemoveAudioTags>>,
-    /// Control the amount of randomness injected into the model's response. See the \[Prompting Guide\](https://www.assemblyai.com/docs/pre-recorded-audio/prompting) for more details.
+    /// Control the amount of randomness injected into the model's response. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for more details.
     ///
     /// Note: This parameter can only be used with the Universal-3 Pro model.
     ///
@@ -5368,7 +5368,7 @@ pub struct TranscriptOptionalParams {
     /// Default when absent: `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
-    /// The header name to be sent with the transcript completed or failed \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests
+    /// The header name to be sent with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests
     ///
     /// JSON property `webhook_auth_header_name` (optional).
     ///
@@ -5381,7 +5381,7 @@ pub struct TranscriptOptionalParams {
         with = "super::runtime::double_option"
     )]
     pub webhook_auth_header_name: Option<Option<String>>,
-    /// The header value to send back with the transcript completed or failed \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests for added security
+    /// The header value to send back with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests for added security
     ///
     /// JSON property `webhook_auth_header_value` (optional).
     ///
@@ -5394,7 +5394,7 @@ pub struct TranscriptOptionalParams {
         with = "super::runtime::double_option"
     )]
     pub webhook_auth_header_value: Option<Option<String>>,
-    /// The URL to which we send \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests.
+    /// The URL to which we send \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests.
     ///
     /// Constraints: format `url`.
     ///
@@ -5408,7 +5408,7 @@ pub struct TranscriptOptionalParams {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_topics: Option<bool>,
-    /// This parameter has been replaced with the `speech_models` parameter, learn more about the `speech_models` parameter \[here\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model).
+    /// This parameter has been replaced with the `speech_models` parameter, learn more about the `speech_models` parameter \[here\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>).
     ///
     /// JSON property `speech_model` (optional).
     ///
@@ -5864,14 +5864,14 @@ impl From<TranscriptLanguageCode> for TranscriptOptionalParamsLanguageCode {
     }
 }
 
-/// Specify options for \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection).
+/// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
 ///
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/language_detection_options` in `specs/assemblyai/openapi.yml`.
 pub type TranscriptOptionalParamsLanguageDetectionOptions = TranscriptLanguageDetectionOptions;
 
-/// Specify options for \[PII redacted audio\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) files.
+/// Specify options for \[PII redacted audio\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) files.
 ///
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
@@ -5979,7 +5979,7 @@ impl ::std::fmt::Display for TranscriptOptionalParamsRemoveAudioTags {
     }
 }
 
-/// Specify options for \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers). Use this to set a range of possible speakers.
+/// Specify options for \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>). Use this to set a range of possible speakers.
 ///
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
@@ -5988,7 +5988,7 @@ impl ::std::fmt::Display for TranscriptOptionalParamsRemoveAudioTags {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct TranscriptOptionalParamsSpeakerOptions {
-    /// The minimum number of speakers expected in the audio file. See \[Set a range of possible speakers\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers) for more details.
+    /// The minimum number of speakers expected in the audio file. See \[Set a range of possible speakers\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>) for more details.
     ///
     /// JSON property `min_speakers_expected` (optional).
     ///
@@ -5996,7 +5996,7 @@ pub struct TranscriptOptionalParamsSpeakerOptions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_speakers_expected: Option<i64>,
     /// &lt;Warning&gt;Setting this parameter too high may hurt model accuracy&lt;/Warning&gt;
-    /// The maximum number of speakers expected in the audio file. The default depends on audio duration: no limit for 0-2 minutes, 10 for 2-10 minutes, and 30 for 10+ minutes. See \[Set a range of possible speakers\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers) for more details.
+    /// The maximum number of speakers expected in the audio file. The default depends on audio duration: no limit for 0-2 minutes, 10 for 2-10 minutes, and 30 for 10+ minutes. See \[Set a range of possible speakers\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>) for more details.
     ///
     /// JSON property `max_speakers_expected` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6017,7 +6017,7 @@ impl TranscriptOptionalParamsSpeakerOptions {
     }
 }
 
-/// Enable speech understanding tasks like \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation), \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification), and \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting). See the task-specific docs for available options and configuration.
+/// Enable speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/speech_understanding` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6178,38 +6178,38 @@ pub struct TranscriptParams {
     ///
     /// JSON property `audio_url` (required).
     pub audio_url: String,
-    /// The point in time, in milliseconds, to stop transcribing in your media file. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
+    /// The point in time, in milliseconds, to stop transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_end_at` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_end_at: Option<i64>,
-    /// The point in time, in milliseconds, to begin transcribing in your media file. See \[Set the start and end of the transcript\](https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript) for more details.
+    /// The point in time, in milliseconds, to begin transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_start_from` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_start_from: Option<i64>,
-    /// Enable \[Auto Chapters\](https://www.assemblyai.com/docs/speech-understanding/auto-chapters), can be true or false. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible chapter summaries. See the \[updated Auto Chapters page\](https://www.assemblyai.com/docs/speech-understanding/auto-chapters) for details.
+    /// Enable \[Auto Chapters\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>), can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible chapter summaries. See the \[updated Auto Chapters page\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>) for details.
     ///
     /// JSON property `auto_chapters` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_chapters: Option<bool>,
-    /// Enable \[Key Phrases\](https://www.assemblyai.com/docs/speech-understanding/key-phrases), either true or false
+    /// Enable \[Key Phrases\](<https://www.assemblyai.com/docs/speech-understanding/key-phrases>), either true or false
     ///
     /// JSON property `auto_highlights` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_highlights: Option<bool>,
-    /// Enable \[Content Moderation\](https://www.assemblyai.com/docs/content-moderation), can be true or false
+    /// Enable \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>), can be true or false
     ///
     /// JSON property `content_safety` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety: Option<bool>,
-    /// The confidence threshold for the \[Content Moderation\](https://www.assemblyai.com/docs/content-moderation) model. Values must be between 25 and 100.
+    /// The confidence threshold for the \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>) model. Values must be between 25 and 100.
     ///
     /// Constraints: 25 ≤ value ≤ 100.
     ///
@@ -6218,52 +6218,52 @@ pub struct TranscriptParams {
     /// Default when absent: `50`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety_confidence: Option<i64>,
-    /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling) for more details.
+    /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](<https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling>) for more details.
     ///
     /// JSON property `custom_spelling` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<Vec<TranscriptCustomSpelling>>,
-    /// Transcribe \[Filler Words\](https://www.assemblyai.com/docs/pre-recorded-audio/filler-words), like "umm", in your media file; can be true or false
+    /// Transcribe \[Filler Words\](<https://www.assemblyai.com/docs/pre-recorded-audio/filler-words>), like "umm", in your media file; can be true or false
     ///
     /// JSON property `disfluencies` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disfluencies: Option<bool>,
-    /// Enable \[Entity Detection\](https://www.assemblyai.com/docs/speech-understanding/entity-detection), can be true or false
+    /// Enable \[Entity Detection\](<https://www.assemblyai.com/docs/speech-understanding/entity-detection>), can be true or false
     ///
     /// JSON property `entity_detection` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_detection: Option<bool>,
-    /// Filter profanity from the transcribed text, can be true or false. See \[Profanity Filtering\](https://www.assemblyai.com/docs/profanity-filtering) for more details.
+    /// Filter profanity from the transcribed text, can be true or false. See \[Profanity Filtering\](<https://www.assemblyai.com/docs/profanity-filtering>) for more details.
     ///
     /// JSON property `filter_profanity` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_profanity: Option<bool>,
-    /// Enable \[Text Formatting\](https://www.assemblyai.com/docs/pre-recorded-audio), can be true or false
+    /// Enable \[Text Formatting\](<https://www.assemblyai.com/docs/pre-recorded-audio>), can be true or false
     ///
     /// JSON property `format_text` (optional).
     ///
     /// Default when absent: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_text: Option<bool>,
-    /// Enable \[Topic Detection\](https://www.assemblyai.com/docs/speech-understanding/topic-detection), can be true or false
+    /// Enable \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>), can be true or false
     ///
     /// JSON property `iab_categories` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iab_categories: Option<bool>,
-    /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting) for more details.
+    /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](<https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting>) for more details.
     ///
     /// JSON property `keyterms_prompt` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyterms_prompt: Option<Vec<String>>,
-    /// The language of your audio file. Possible values are found in \[Supported Languages\](https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages).
+    /// The language of your audio file. Possible values are found in \[Supported Languages\](<https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages>).
     /// The default value is 'en_us'.
     ///
     /// JSON property `language_code` (optional).
@@ -6291,7 +6291,7 @@ pub struct TranscriptParams {
     pub language_codes: Option<Option<Vec<TranscriptLanguageCode>>>,
     /// The confidence threshold for the automatically detected language.
     /// An error will be returned if the language confidence is below this threshold.
-    /// Defaults to 0. See \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection) for more details.
+    /// Defaults to 0. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `float`.
     ///
@@ -6300,73 +6300,73 @@ pub struct TranscriptParams {
     /// Default when absent: `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_confidence_threshold: Option<f64>,
-    /// Enable \[Automatic language detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection), either true or false.
+    /// Enable \[Automatic language detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>), either true or false.
     ///
     /// JSON property `language_detection` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection: Option<bool>,
-    /// Specify options for \[Automatic Language Detection\](https://www.assemblyai.com/docs/pre-recorded-audio/language-detection).
+    /// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
     ///
     /// JSON property `language_detection_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection_options: Option<
         TranscriptOptionalParamsLanguageDetectionOptions,
     >,
-    /// Enable \[Multichannel\](https://www.assemblyai.com/docs/pre-recorded-audio/multichannel) transcription, can be true or false.
+    /// Enable \[Multichannel\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) transcription, can be true or false.
     ///
     /// JSON property `multichannel` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multichannel: Option<bool>,
-    /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](https://www.assemblyai.com/docs/pre-recorded-audio/prompting) for best practices.
+    /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for best practices.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
     /// JSON property `prompt` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    /// Enable \[Automatic Punctuation\](https://www.assemblyai.com/docs/pre-recorded-audio), can be true or false
+    /// Enable \[Automatic Punctuation\](<https://www.assemblyai.com/docs/pre-recorded-audio>), can be true or false
     ///
     /// JSON property `punctuate` (optional).
     ///
     /// Default when absent: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub punctuate: Option<bool>,
-    /// Redact PII from the transcribed text using the Redact PII model, can be true or false. See \[PII Redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
+    /// Redact PII from the transcribed text using the Redact PII model, can be true or false. See \[PII Redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii: Option<bool>,
-    /// Generate a copy of the original media file with spoken PII "beeped" out, can be true or false. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more details.
+    /// Generate a copy of the original media file with spoken PII "beeped" out, can be true or false. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
     ///
     /// JSON property `redact_pii_audio` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio: Option<bool>,
-    /// Specify options for \[PII redacted audio\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) files.
+    /// Specify options for \[PII redacted audio\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) files.
     ///
     /// JSON property `redact_pii_audio_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_options: Option<TranscriptOptionalParamsRedactPiiAudioOptions>,
-    /// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more details.
+    /// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
     ///
     /// JSON property `redact_pii_audio_quality` (optional).
     ///
     /// Default when absent: `"mp3"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_quality: Option<RedactPiiAudioQuality>,
-    /// The list of PII Redaction policies to enable. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
+    /// The list of PII Redaction policies to enable. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii_policies` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_policies: Option<Vec<PiiPolicy>>,
-    /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction) for more details.
+    /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii_sub` (optional).
     ///
@@ -6379,26 +6379,26 @@ pub struct TranscriptParams {
         with = "super::runtime::double_option"
     )]
     pub redact_pii_sub: Option<Option<SubstitutionPolicy>>,
-    /// Enable \[Sentiment Analysis\](https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis), can be true or false
+    /// Enable \[Sentiment Analysis\](<https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis>), can be true or false
     ///
     /// JSON property `sentiment_analysis` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
-    /// Enable \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization), can be true or false
+    /// Enable \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>), can be true or false
     ///
     /// JSON property `speaker_labels` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_labels: Option<bool>,
-    /// Specify options for \[Speaker diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers). Use this to set a range of possible speakers.
+    /// Specify options for \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>). Use this to set a range of possible speakers.
     ///
     /// JSON property `speaker_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_options: Option<TranscriptOptionalParamsSpeakerOptions>,
-    /// Tells the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected) for more details.
+    /// Tells the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected>) for more details.
     ///
     /// JSON property `speakers_expected` (optional).
     ///
@@ -6411,12 +6411,12 @@ pub struct TranscriptParams {
         with = "super::runtime::double_option"
     )]
     pub speakers_expected: Option<Option<i64>>,
-    /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model) for available models and routing behavior.
+    /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models and routing behavior.
     ///
     /// JSON property `speech_models` (required).
     pub speech_models: Vec<SpeechModel>,
     /// Reject audio files that contain less than this fraction of speech.
-    /// Valid values are in the range \[0, 1\] inclusive. See \[Speech Threshold\](https://www.assemblyai.com/docs/speech-threshold) for more details.
+    /// Valid values are in the range \[0, 1\] inclusive. See \[Speech Threshold\](<https://www.assemblyai.com/docs/speech-threshold>) for more details.
     ///
     /// Constraints: 0 ≤ value ≤ 1; format `float`.
     ///
@@ -6431,33 +6431,33 @@ pub struct TranscriptParams {
         with = "super::runtime::double_option"
     )]
     pub speech_threshold: Option<Option<f64>>,
-    /// Enable speech understanding tasks like \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation), \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification), and \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting). See the task-specific docs for available options and configuration.
+    /// Enable speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
     ///
     /// JSON property `speech_understanding` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_understanding: Option<TranscriptOptionalParamsSpeechUnderstanding>,
-    /// Enable \[Summarization\](https://www.assemblyai.com/docs/speech-understanding/summarization), can be true or false. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// Enable \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization>), can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summarization` (optional).
     ///
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
-    /// The model to summarize the transcript. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// The model to summarize the transcript. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_model` (optional).
     ///
     /// Default when absent: `"informative"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_model: Option<SummaryModel>,
-    /// The type of summary. Deprecated - use \[LLM Gateway\](https://www.assemblyai.com/docs/llm-gateway/overview) instead for more flexible summaries. See the \[updated Summarization page\](https://www.assemblyai.com/docs/speech-understanding/summarization) for details.
+    /// The type of summary. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_type` (optional).
     ///
     /// Default when absent: `"bullets"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_type: Option<SummaryType>,
-    /// Remove \[audio event tags\](https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags) from the transcript text. Set to `"all"` to remove all audio tags.
+    /// Remove \[audio event tags\](<https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags>) from the transcript text. Set to `"all"` to remove all audio tags.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
@@ -6472,7 +6472,7 @@ pub struct TranscriptParams {
         with = "super::runtime::double_option"
     )]
     pub remove_audio_tags: Option<Option<TranscriptOptionalParamsRemoveAudioTags>>,
-    /// Control the amount of randomness injected into the model's response. See the \[Prompting Guide\](https://www.assemblyai.com/docs/pre-recorded-audio/prompting) for more details.
+    /// Control the amount of randomness injected into the model's response. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for more details.
     ///
     /// Note: This parameter can only be used with the Universal-3 Pro model.
     ///
@@ -6483,7 +6483,7 @@ pub struct TranscriptParams {
     /// Default when absent: `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
-    /// The header name to be sent with the transcript completed or failed \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests
+    /// The header name to be sent with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests
     ///
     /// JSON property `webhook_auth_header_name` (optional).
     ///
@@ -6496,7 +6496,7 @@ pub struct TranscriptParams {
         with = "super::runtime::double_option"
     )]
     pub webhook_auth_header_name: Option<Option<String>>,
-    /// The header value to send back with the transcript completed or failed \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests for added security
+    /// The header value to send back with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests for added security
     ///
     /// JSON property `webhook_auth_header_value` (optional).
     ///
@@ -6509,7 +6509,7 @@ pub struct TranscriptParams {
         with = "super::runtime::double_option"
     )]
     pub webhook_auth_header_value: Option<Option<String>>,
-    /// The URL to which we send \[webhook\](https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio) requests.
+    /// The URL to which we send \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests.
     ///
     /// Constraints: format `url`.
     ///
@@ -6523,7 +6523,7 @@ pub struct TranscriptParams {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_topics: Option<bool>,
-    /// This parameter has been replaced with the `speech_models` parameter, learn more about the `speech_models` parameter \[here\](https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model).
+    /// This parameter has been replaced with the `speech_models` parameter, learn more about the `speech_models` parameter \[here\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>).
     ///
     /// JSON property `speech_model` (optional).
     ///
@@ -7030,7 +7030,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptReadyStatus {
 }
 
 /// The options for PII-redacted audio, if redact_pii_audio is enabled.
-/// See \[PII redaction\](https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio) for more information.
+/// See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more information.
 ///
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
@@ -7111,7 +7111,7 @@ pub struct TranscriptSentence {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    /// The speaker of the sentence if \[Speaker Diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) is enabled, else null
+    /// The speaker of the sentence if \[Speaker Diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) is enabled, else null
     ///
     /// JSON property `speaker` (required).
     ///
@@ -7159,7 +7159,7 @@ impl TranscriptSentence {
     }
 }
 
-/// Speech understanding tasks like \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation), \[Speaker Identification\](https://www.assemblyai.com/docs/speech-understanding/speaker-identification), and \[Custom Formatting\](https://www.assemblyai.com/docs/speech-understanding/custom-formatting). See the task-specific docs for available options and configuration.
+/// Speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
 ///
 /// Source: `/components/schemas/Transcript/properties/speech_understanding` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7341,7 +7341,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptStatus {
     }
 }
 
-/// Translated text keyed by language code. See \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation) for more details.
+/// Translated text keyed by language code. See \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>) for more details.
 ///
 /// Source: `/components/schemas/Transcript/properties/translated_texts` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7540,7 +7540,7 @@ pub struct TranscriptWord {
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    /// The speaker of the word if \[Speaker Diarization\](https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization) is enabled, else null
+    /// The speaker of the word if \[Speaker Diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) is enabled, else null
     ///
     /// JSON property `speaker` (required).
     ///
@@ -7586,7 +7586,7 @@ impl TranscriptWord {
     }
 }
 
-/// Request body for \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation).
+/// Request body for \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>).
 ///
 /// Source: `/components/schemas/TranslationRequestBody` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7609,11 +7609,11 @@ impl TranslationRequestBody {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TranslationRequestBodyTranslation {
-    /// List of target language codes (e.g., `\["es", "de"\]`). See \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation) for supported languages.
+    /// List of target language codes (e.g., `\["es", "de"\]`). See \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>) for supported languages.
     ///
     /// JSON property `target_languages` (required).
     pub target_languages: Vec<String>,
-    /// Use formal language style. See \[Translation\](https://www.assemblyai.com/docs/speech-understanding/translation) for more details.
+    /// Use formal language style. See \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>) for more details.
     ///
     /// JSON property `formal` (optional).
     ///

@@ -223,6 +223,25 @@ fn escape_prose(line: &str) -> String {
     let mut out = String::new();
     for word in line.split_inclusive(' ') {
         let trimmed = word.trim_end();
+        // A Markdown link's target, `[text](https://…)`: an autolink inside the
+        // parentheses (the brackets are escaped below, so it is no link of its own).
+        if let Some(p) = trimmed
+            .find("(http://")
+            .or_else(|| trimmed.find("(https://"))
+        {
+            out.push_str(&escape_prose(&word[..=p]));
+            let rest = &word[p + 1..];
+            let end = rest.find(')').unwrap_or(rest.trim_end().len());
+            let url: String = rest[..end]
+                .chars()
+                .filter(|c| !matches!(c, '<' | '>' | '`'))
+                .collect();
+            out.push('<');
+            out.push_str(&url);
+            out.push('>');
+            out.push_str(&escape_prose(&rest[end..]));
+            continue;
+        }
         let is_url = trimmed.starts_with("http://") || trimmed.starts_with("https://");
         if is_url {
             let url: String = trimmed
@@ -263,6 +282,10 @@ mod tests {
         assert_eq!(sanitize_doc("* a\n* b\nAfter"), "* a\n* b\n\nAfter");
         assert_eq!(sanitize_doc("1) one\nmore"), "1) one\n\nmore");
         assert_eq!(sanitize_doc("x <string> y"), "x &lt;string&gt; y");
+        assert_eq!(
+            sanitize_doc("See [Key phrases](https://a.dev/k) for more."),
+            "See \\[Key phrases\\](<https://a.dev/k>) for more."
+        );
     }
 
     #[test]
