@@ -132,6 +132,8 @@ impl Client {
 
     /// `POST /v1/actions/update` (operation `ActionController_updateAction`).
     ///
+    /// - `id`: The id of the action to update.
+    ///
     /// `.await` the returned [`runtime::Call`] for the body; `.raw().await` adds status and headers.
     ///
     /// # Errors
@@ -170,8 +172,8 @@ impl Client {
 /// The documented error responses of [`Client::update_action`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateActionError {
-    /// Status 400
+    /// Status 400: The request is not valid (the body's errors are listed).
     Status400(types::BadRequestError),
-    /// Status 404
+    /// Status 404: No action has this id.
     Status404(types::NotFoundError),
 }
