@@ -272,6 +272,37 @@ pub fn words(raw: &str) -> Vec<String> {
         .collect()
 }
 
+/// The plain name inside an operationId a web framework generated, when `id` has one of
+/// the known shapes: FastAPI's `{name}{path with non-word characters as _}_{method}`
+/// (`metrics_metrics_get` for `GET /metrics` → `metrics`) and NestJS's
+/// `{Name}Controller_{method}` (`ActionController_updateAction` → `updateAction`).
+/// `None` for any other id.
+pub fn framework_operation_name(id: &str, method: &str, path: &str) -> Option<String> {
+    if let Some((controller, name)) = id.split_once("Controller_") {
+        let plain = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric());
+        if plain(controller)
+            && plain(name)
+            && controller.starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            return Some(name.to_string());
+        }
+    }
+    let path: String = path
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let suffix = format!("{path}_{}", method.to_ascii_lowercase());
+    id.strip_suffix(&suffix)
+        .filter(|name| !name.is_empty() && !name.ends_with('_'))
+        .map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,35 +387,4 @@ mod tests {
         assert_eq!(ns.claim("V1"), ("V1".into(), false));
         assert_eq!(ns.claim("V1"), ("V1_2".into(), true));
     }
-}
-
-/// The plain name inside an operationId a web framework generated, when `id` has one of
-/// the known shapes: FastAPI's `{name}{path with non-word characters as _}_{method}`
-/// (`metrics_metrics_get` for `GET /metrics` → `metrics`) and NestJS's
-/// `{Name}Controller_{method}` (`ActionController_updateAction` → `updateAction`).
-/// `None` for any other id.
-pub fn framework_operation_name(id: &str, method: &str, path: &str) -> Option<String> {
-    if let Some((controller, name)) = id.split_once("Controller_") {
-        let plain = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric());
-        if plain(controller)
-            && plain(name)
-            && controller.starts_with(|c: char| c.is_ascii_uppercase())
-        {
-            return Some(name.to_string());
-        }
-    }
-    let path: String = path
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let suffix = format!("{path}_{}", method.to_ascii_lowercase());
-    id.strip_suffix(&suffix)
-        .filter(|name| !name.is_empty() && !name.ends_with('_'))
-        .map(str::to_string)
 }

@@ -257,7 +257,10 @@ fn the_vendor_specs_generate_without_warnings() {
             "specs/vocode/openapi.json",
             &["specs/vocode/overlay.yaml"][..],
         ),
-        ("specs/fluents/update-action.yaml", &["specs/fluents/overlay.yaml"]),
+        (
+            "specs/fluents/update-action.yaml",
+            &["specs/fluents/overlay.yaml"],
+        ),
         ("specs/bird/patch-call.json", &["specs/bird/overlay.yaml"]),
         ("specs/assemblyai/openapi.yml", &[]),
     ] {
