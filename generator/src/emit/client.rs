@@ -44,6 +44,7 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
         quote!(#field: None,)
     });
     let credential_setters = credential_setters(api);
+    let transport_methods = transport_methods();
     let from_env = emit_from_env(api);
     let uses_types = uses_types(api);
     let use_types = uses_types.then(|| quote! { use super::types; });
@@ -102,6 +103,25 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
 
             #from_env
 
+            #transport_methods
+
+            #for_server
+
+            #(#credential_setters)*
+
+            #(#methods)*
+        }
+
+        #server_enum
+
+        #(#error_enums)*
+    }
+}
+
+/// The `Client` methods that configure its transport (base URL, user agent, HTTP client,
+/// timeouts, retries) and read it back: the same for every API.
+fn transport_methods() -> TokenStream {
+    quote! {
             /// Sends requests to another server (a staging environment, a mock); `base_url` is
             /// an absolute URL, to which each operation's path is appended.
             pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
@@ -156,17 +176,6 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
             pub fn transport(&self) -> &runtime::Transport {
                 &self.transport
             }
-
-            #for_server
-
-            #(#credential_setters)*
-
-            #(#methods)*
-        }
-
-        #server_enum
-
-        #(#error_enums)*
     }
 }
 

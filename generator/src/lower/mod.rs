@@ -1011,41 +1011,7 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
             methods.claim(&format!("{}_client_credentials", credential.setter));
         }
     }
-    // Names the spec asks for (extensions) are claimed before derived ones. An operationId
-    // a web framework generated (FastAPI, NestJS) gives its plain name when that name is
-    // unambiguous: no other operation would get it.
-    let raw: Vec<String> = api
-        .operations
-        .iter()
-        .map(|op| naming::snake_name(&op.name.wire, "operation"))
-        .collect();
-    let plain: Vec<Option<String>> = api
-        .operations
-        .iter()
-        .map(|op| {
-            naming::framework_operation_name(&op.name.wire, op.method.as_str(), &op.path.raw)
-                .map(|name| naming::snake_name(&name, "operation"))
-        })
-        .collect();
-    let unambiguous = |i: usize, name: &String| {
-        let others = (0..raw.len()).filter(|&j| j != i);
-        others
-            .clone()
-            .all(|j| plain[j].as_ref() != Some(name) && &raw[j] != name)
-    };
-    let mut order: Vec<(bool, String, usize)> = api
-        .operations
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            let wanted = match (overrides.operations.get(&i), &plain[i]) {
-                (Some(r), _) => naming::snake_name(&r.name, "operation"),
-                (None, Some(name)) if unambiguous(i, name) => name.clone(),
-                (None, _) => raw[i].clone(),
-            };
-            (!overrides.operations.contains_key(&i), wanted, i)
-        })
-        .collect();
+    let mut order = wanted_method_names(api, overrides);
     order.sort_by_key(|(derived, wanted, i)| {
         let op = &api.operations[*i];
         (
@@ -1074,6 +1040,47 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
         }
     }
     api.operations.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
+}
+
+/// The method name each operation asks for, with whether it is derived (not requested by
+/// an extension), and its index. Names the spec asks for (extensions) are claimed before
+/// derived ones. An operationId a web framework generated (FastAPI, NestJS) gives its plain
+/// name when that name is unambiguous: no other operation would get it.
+fn wanted_method_names(api: &Api, overrides: &extensions::Overrides) -> Vec<(bool, String, usize)> {
+    // Names the spec asks for (extensions) are claimed before derived ones. An operationId
+    // a web framework generated (FastAPI, NestJS) gives its plain name when that name is
+    // unambiguous: no other operation would get it.
+    let raw: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| naming::snake_name(&op.name.wire, "operation"))
+        .collect();
+    let plain: Vec<Option<String>> = api
+        .operations
+        .iter()
+        .map(|op| {
+            naming::framework_operation_name(&op.name.wire, op.method.as_str(), &op.path.raw)
+                .map(|name| naming::snake_name(&name, "operation"))
+        })
+        .collect();
+    let unambiguous = |i: usize, name: &String| {
+        let others = (0..raw.len()).filter(|&j| j != i);
+        others
+            .clone()
+            .all(|j| plain[j].as_ref() != Some(name) && &raw[j] != name)
+    };
+    api.operations
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let wanted = match (overrides.operations.get(&i), &plain[i]) {
+                (Some(r), _) => naming::snake_name(&r.name, "operation"),
+                (None, Some(name)) if unambiguous(i, name) => name.clone(),
+                (None, _) => raw[i].clone(),
+            };
+            (!overrides.operations.contains_key(&i), wanted, i)
+        })
+        .collect()
 }
 
 /// Pass 3b: schemas that are only references to each other (`A: {$ref: B}`,
