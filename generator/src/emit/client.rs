@@ -578,15 +578,23 @@ fn emit_events_method(
     }
 }
 
+/// "`GET /path` (operation `id`)", for a method's documentation.
+fn endpoint(op: &Operation) -> String {
+    format!(
+        "`{} {}` (operation `{}`)",
+        op.method,
+        op.path.raw.replace('`', "'"),
+        op.name.wire.replace('`', "'")
+    )
+}
+
 /// The streaming method's documentation.
 fn events_docs(api: &Api, s: &OperationSurface<'_>, events: &EventsSurface) -> TokenStream {
     let op = s.op;
     let mut docs = op.docs.clone();
     docs.notes.push(format!(
-        "`{} {}` (operation `{}`), reading the response as server-sent events (`text/event-stream`).",
-        op.method,
-        op.path.raw.replace('`', "'"),
-        op.name.wire.replace('`', "'")
+        "{}, reading the response as server-sent events (`text/event-stream`).",
+        endpoint(op)
     ));
     if !events.only {
         let flag = match &events.flag {
@@ -741,12 +749,7 @@ fn emit_status_enum(
 fn method_docs(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
     let op = s.op;
     let mut docs = op.docs.clone();
-    docs.notes.push(format!(
-        "`{} {}` (operation `{}`).",
-        op.method,
-        op.path.raw.replace('`', "'"),
-        op.name.wire.replace('`', "'")
-    ));
+    docs.notes.push(format!("{}.", endpoint(op)));
     if let Some(Body {
         kind: BodyKind::Multipart(fields),
         ..

@@ -123,27 +123,10 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    /// Follows `$ref`s from `node` (at `pointer`) to the object they reach.
+    /// Follows `$ref`s from `node` (at `pointer`) to the object they reach; a dangling one
+    /// leaves `node` as it is (its uses report it).
     fn follow(&self, node: &'a Value, pointer: String) -> (&'a Value, String) {
-        let raw: &'a Value = self.raw;
-        let (mut node, mut pointer) = (node, pointer);
-        for _ in 0..32 {
-            let Some(target) = node
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(crate::load::ref_pointer)
-            else {
-                break;
-            };
-            match raw.pointer(&target) {
-                Some(next) => {
-                    node = next;
-                    pointer = target;
-                }
-                None => break,
-            }
-        }
-        (node, pointer)
+        crate::load::follow_refs(self.raw, node, &pointer).unwrap_or((node, pointer))
     }
 
     /// The property and constant that identify an event payload: the first of
