@@ -443,6 +443,36 @@ pub struct TypeDef {
     pub docs: Docs,
     /// The shape.
     pub kind: TypeKind,
+    /// Which serde traits it implements without the generated crate's `full-serde` feature
+    /// (set by lowering's usage pass; both until then).
+    pub serde: SerdeImpls,
+}
+
+/// Which of `serde::Serialize` and `serde::Deserialize` a type implements by default.
+///
+/// A type is serialized when users send it (reachable from a parameter or a request body) and
+/// deserialized when users read it (reachable from a response body, an event stream or a
+/// webhook payload); a type that no operation reaches gets both. Types reachable from a union
+/// that is told apart by re-serializing its candidates (untagged, or tagged with an optional
+/// tag) also serialize. Each set is closed under containment, so a derive never needs a trait
+/// its fields lack. The generated crate's `full-serde` feature gives every type both, for
+/// users who store responses or mock a server. Halves the serde code the compiler checks
+/// (issue 17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SerdeImpls {
+    /// Implements `Serialize` by default.
+    pub serialize: bool,
+    /// Implements `Deserialize` by default.
+    pub deserialize: bool,
+}
+
+impl Default for SerdeImpls {
+    fn default() -> Self {
+        SerdeImpls {
+            serialize: true,
+            deserialize: true,
+        }
+    }
 }
 
 /// The shape of a named type.

@@ -70,6 +70,7 @@ const PARTS: &[Part] = &[
     part!("unknown", false, Flat),
     part!("double_option", false, Module),
     part!("undefined", false, Module),
+    part!("de", false, Module),
     part!("tagged", false, Module),
     part!("untagged", false, Module),
     part!("adjacent", false, Module),

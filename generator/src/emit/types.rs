@@ -32,6 +32,34 @@ fn origin_note(def: &TypeDef) -> String {
     )
 }
 
+/// The serde derives of a type: the traits it implements by default (`Serialize, Deserialize`
+/// entries for its `#[derive(…)]` list), and a `cfg_attr` deriving the others only with the
+/// generated crate's `full-serde` feature ([`SerdeImpls`]).
+/// Without `derive_deserialize` (a hand-written impl), only `Serialize` is handled.
+fn serde_derives(serde: SerdeImpls, derive_deserialize: bool) -> (TokenStream, TokenStream) {
+    let ser = quote!(::serde::Serialize);
+    let de = quote!(::serde::Deserialize);
+    let derived = [(serde.serialize, ser)]
+        .into_iter()
+        .chain(derive_deserialize.then_some((serde.deserialize, de)));
+    let (on, off): (Vec<_>, Vec<_>) = derived.partition(|(by_default, _)| *by_default);
+    let on = on.into_iter().map(|(_, t)| t);
+    let off: Vec<TokenStream> = off.into_iter().map(|(_, t)| t).collect();
+    let feature =
+        (!off.is_empty()).then(|| quote!(#[cfg_attr(feature = "full-serde", derive(#(#off),*))]));
+    (quote!(#(#on,)*), quote!(#feature))
+}
+
+/// Nothing for an impl of a serde trait the type implements by default, else
+/// `#[cfg(feature = "full-serde")]` ([`SerdeImpls`]).
+fn serde_gate(by_default: bool) -> TokenStream {
+    if by_default {
+        quote!()
+    } else {
+        quote!(#[cfg(feature = "full-serde")])
+    }
+}
+
 /// `#[derive(…)]` for the extra derives the settings give this type (by schema name or `*`).
 fn extra_derives(api: &Api, def: &TypeDef) -> TokenStream {
     let paths: Vec<syn::Path> = ["*", def.name.wire.as_str()]
@@ -87,12 +115,13 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     } else {
         quote!(#doc #derives)
     };
+    let serde = def.serde;
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, s, doc),
-        TypeKind::Enum(e) => emit_enum(&name, e, doc),
-        TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc),
-        TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc),
-        TypeKind::Untagged(u) => emit_untagged(api, &name, u, doc),
+        TypeKind::Struct(s) => emit_struct(api, &name, s, doc, serde),
+        TypeKind::Enum(e) => emit_enum(&name, e, doc, serde),
+        TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
+        TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
+        TypeKind::Untagged(u) => emit_untagged(api, &name, u, doc, serde),
         TypeKind::Alias(ty) => {
             let ty = rust_type(api, ty, Scope::Types);
             quote! { #doc pub type #name = #ty; }
@@ -105,12 +134,35 @@ fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Named(id) if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(e) if e.variants.len() == 1))
 }
 
-fn emit_struct(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStream) -> TokenStream {
+fn emit_struct(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    doc: TokenStream,
+    serde: SerdeImpls,
+) -> TokenStream {
     let has_flatten = s.fields.iter().any(|f| f.flatten) || s.additional.is_some();
-    let deny = (s.strict() && !has_flatten).then(|| quote!(#[serde(deny_unknown_fields)]));
+    // Read by `runtime::de` instead of a derive, unless serde's flatten or a field's own
+    // `deserialize_with` is needed.
+    let compact = !has_flatten && !s.fields.iter().any(|f| f.undefined);
+    let by_default = serde;
+    let (serde, full_serde) = serde_derives(by_default, !compact);
+    // Field attributes need a serde derive in force.
+    let attrs_gated = compact && !by_default.serialize;
+    let deny =
+        (s.strict() && !has_flatten && !compact).then(|| quote!(#[serde(deny_unknown_fields)]));
     let plan = construction(api, s);
     let default = plan.args.is_empty().then(|| quote!(Default,));
-    let fields = s.fields.iter().map(|f| emit_field(api, f));
+    let fields = s.fields.iter().map(|f| {
+        let field = emit_field(api, f);
+        if attrs_gated {
+            gate_serde_attrs(field)
+        } else {
+            field
+        }
+    });
+    let compact_de =
+        compact.then(|| compact_deserialize(name, s, serde_gate(by_default.deserialize)));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, Scope::Types);
         let map = super::map_path(api);
@@ -123,7 +175,8 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStrea
     let constructors = emit_constructors(api, name, s, &plan);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #serde)]
+        #full_serde
         #[non_exhaustive]
         #deny
         pub struct #name {
@@ -131,7 +184,127 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, s: &Struct, doc: TokenStrea
             #additional
         }
 
+        #compact_de
         #constructors
+    }
+}
+
+/// `#[cfg_attr(feature = "full-serde", serde(…))]` for each `#[serde(…)]` in `tokens`: the
+/// field attributes of a struct that derives no serde trait without that feature.
+fn gate_serde_attrs(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out: Vec<TokenTree> = Vec::new();
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(g)
+                if g.delimiter() == Delimiter::Bracket
+                    && matches!(out.last(), Some(TokenTree::Punct(p)) if p.as_char() == '#')
+                    && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "serde") =>
+            {
+                let inner = g.stream();
+                out.extend(quote!([cfg_attr(feature = "full-serde", #inner)]));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// How a property is read by [`compact_deserialize`]: its slot holds the field's own type
+/// (`Option` fields, `null` read as `None`), or `Some` of it once seen (required fields and
+/// tri-state ones, where a `null` is `Some(None)`).
+fn slot_wraps(f: &Field) -> bool {
+    match (f.required, f.nullable) {
+        (true, false) => true,
+        (false, true) => !f.read_only,
+        _ => false,
+    }
+}
+
+/// `Deserialize` of a struct without flattened fields through `runtime::de::Object`: one
+/// loop over the object's keys, a `match` arm per property (skipping unknown ones, or
+/// rejecting them for a closed request type), then the struct, with a missing required
+/// property a `missing field` error. Accepts the same JSON as serde's derive.
+fn compact_deserialize(name: &proc_macro2::Ident, s: &Struct, gate: TokenStream) -> TokenStream {
+    let expecting = format!("struct {name}");
+    let slots = s.fields.iter().map(|f| {
+        let slot = ident(&f.name.rust);
+        quote!(let mut #slot = None;)
+    });
+    let arms: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let slot = ident(&f.name.rust);
+            let wire = &f.name.wire;
+            if slot_wraps(f) {
+                quote!(#wire => #slot = Some(__map.next_value()?),)
+            } else {
+                quote!(#wire => #slot = __map.next_value()?,)
+            }
+        })
+        .collect();
+    let inits = s.fields.iter().map(|f| {
+        let slot = ident(&f.name.rust);
+        let wire = &f.name.wire;
+        if f.required && !f.nullable {
+            quote!(#slot: super::runtime::de::required::<_, A::Error>(#slot, #wire)?,)
+        } else {
+            quote!(#slot,)
+        }
+    });
+    let wires = s.fields.iter().map(|f| &f.name.wire);
+    let strict = s.strict();
+    let body = match (arms.is_empty(), strict) {
+        (true, false) => quote! {
+            while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+                super::runtime::de::skip(&mut __map)?;
+            }
+        },
+        (true, true) => quote! {
+            if let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+                return Err(super::runtime::de::unknown(__key.as_str(), &[]));
+            }
+        },
+        (false, strict) => {
+            let fallback = if strict {
+                quote! {
+                    other => {
+                        const FIELDS: &[&str] = &[#(#wires),*];
+                        return Err(super::runtime::de::unknown(other, FIELDS));
+                    }
+                }
+            } else {
+                quote!(_ => super::runtime::de::skip(&mut __map)?,)
+            };
+            quote! {
+                #(#slots)*
+                while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+                    match __key.as_str() {
+                        #(#arms)*
+                        #fallback
+                    }
+                }
+            }
+        }
+    };
+    quote! {
+        #gate
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                super::runtime::de::object(deserializer)
+            }
+        }
+
+        #gate
+        impl super::runtime::de::Object for #name {
+            const EXPECTING: &'static str = #expecting;
+
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+                #body
+                Ok(Self { #(#inits)* })
+            }
+        }
     }
 }
 
@@ -392,7 +565,12 @@ fn catch_all(mut taken: impl FnMut(&str) -> bool) -> proc_macro2::Ident {
 const UNKNOWN_DOC: &str = "A value this version of the SDK does not know (the API added it later), kept as \
                            received and serialized back unchanged. Only deserialization creates it.";
 
-fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStream {
+fn emit_enum(
+    name: &proc_macro2::Ident,
+    e: &Enum,
+    doc: TokenStream,
+    serde: SerdeImpls,
+) -> TokenStream {
     let arms = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
         let wire = &v.wire;
@@ -418,6 +596,8 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
             quote!(#wire => Self::#ident,)
         });
         let unknown_doc = doc_lines(UNKNOWN_DOC);
+        let ser_gate = serde_gate(serde.serialize);
+        let de_gate = serde_gate(serde.deserialize);
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -440,6 +620,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
 
             #display
 
+            #ser_gate
             impl ::serde::Serialize for #name {
                 fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
@@ -449,6 +630,7 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
                 }
             }
 
+            #de_gate
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -462,6 +644,8 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
     }
     let single = e.variants.len() == 1;
     let derive_default = single.then(|| quote!(Default,));
+    let ser_gate = serde_gate(serde.serialize);
+    let de_gate = serde_gate(serde.deserialize);
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
         let wire = &v.wire;
@@ -470,15 +654,41 @@ fn emit_enum(name: &proc_macro2::Ident, e: &Enum, doc: TokenStream) -> TokenStre
         quote! {
             #vdoc
             #default
-            #[serde(rename = #wire)]
             #ident,
         }
     });
+    let de_arms = e.variants.iter().map(|v| {
+        let ident = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(#wire => Ok(Self::#ident),)
+    });
+    let wires = e.variants.iter().map(|v| &v.wire);
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
         pub enum #name {
             #(#variants)*
+        }
+
+        #ser_gate
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #de_gate
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(deserializer)?;
+                match value.as_str() {
+                    #(#de_arms)*
+                    other => {
+                        const VARIANTS: &[&str] = &[#(#wires),*];
+                        Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                    }
+                }
+            }
         }
 
         impl #name {
@@ -499,6 +709,7 @@ fn emit_tagged(
     name: &proc_macro2::Ident,
     u: &TaggedUnion,
     doc: TokenStream,
+    serde: SerdeImpls,
 ) -> TokenStream {
     let tag = &u.tag;
     let variants = u.variants.iter().map(|v| {
@@ -575,6 +786,7 @@ fn emit_tagged(
             .iter()
             .map(|v| v.name.wire.as_str())
             .collect::<Vec<_>>(),
+        serde,
     );
     quote!(#tokens #froms)
 }
@@ -711,7 +923,10 @@ fn tag_dispatched_enum(
     de_arms: impl Iterator<Item = TokenStream>,
     open: Option<OpenVariant>,
     expected: &[&str],
+    serde: SerdeImpls,
 ) -> TokenStream {
+    let ser_gate = serde_gate(serde.serialize);
+    let de_gate = serde_gate(serde.deserialize);
     let (non_exhaustive, extra_variant, extra_ser, fallback) = match open {
         Some(o) => (quote!(#[non_exhaustive]), o.variant, o.ser_arm, o.de_arm),
         None => (
@@ -736,6 +951,7 @@ fn tag_dispatched_enum(
             #extra_variant
         }
 
+        #ser_gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -745,6 +961,7 @@ fn tag_dispatched_enum(
             }
         }
 
+        #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #split
@@ -762,6 +979,7 @@ fn emit_adjacent(
     name: &proc_macro2::Ident,
     u: &AdjacentUnion,
     doc: TokenStream,
+    serde: SerdeImpls,
 ) -> TokenStream {
     let tag = &u.tag;
     let content = &u.content;
@@ -815,7 +1033,7 @@ fn emit_adjacent(
     let split = quote!(let (tag, body) = super::runtime::adjacent::split(deserializer, #tag, #content, #closed)?;);
     let expected: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
     tag_dispatched_enum(
-        name, doc, variants, ser_arms, split, de_arms, None, &expected,
+        name, doc, variants, ser_arms, split, de_arms, None, &expected, serde,
     )
 }
 
@@ -824,7 +1042,11 @@ fn emit_untagged(
     name: &proc_macro2::Ident,
     u: &UntaggedUnion,
     doc: TokenStream,
+    serde: SerdeImpls,
 ) -> TokenStream {
+    // Always serializes: deserializing it compares re-serialized candidates (lowering's
+    // `serde_impls`).
+    let de_gate = serde_gate(serde.deserialize);
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty, Scope::Types);
@@ -849,6 +1071,7 @@ fn emit_untagged(
             #(#variants)*
         }
 
+        #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;

@@ -50,6 +50,7 @@ impl<'a> Lowering<'a> {
             origin,
             docs,
             kind: TypeKind::Pending,
+            serde: SerdeImpls::default(),
         });
         id
     }
@@ -880,6 +881,37 @@ fn merge_duplicates(api: &mut Api, groups: BTreeMap<String, Vec<TypeId>>) {
     }
 }
 
+/// The [`SerdeImpls`] of every type from its [`Usage`]: see there.
+fn serde_impls(api: &Api, usage: &[Usage]) -> Vec<SerdeImpls> {
+    let unused = |u: &Usage| !u.input && !u.output;
+    let seeds = |keep: &dyn Fn(usize, &Usage) -> bool| -> Vec<TypeId> {
+        usage
+            .iter()
+            .enumerate()
+            .filter(|(i, u)| keep(*i, u))
+            .map(|(i, _)| TypeId(i))
+            .collect()
+    };
+    // Chosen by re-serializing each candidate (`runtime::untagged::choose`).
+    let chooses = |i: usize| match &api.types[i].kind {
+        TypeKind::Untagged(_) => true,
+        TypeKind::Tagged(t) => t.variants.iter().any(|v| v.tag_optional),
+        _ => false,
+    };
+    let serialize = api.reachable(seeds(&|i, u| {
+        u.input || unused(u) || (u.output && chooses(i))
+    }));
+    let deserialize = api.reachable(seeds(&|_, u| u.output || unused(u)));
+    serialize
+        .into_iter()
+        .zip(deserialize)
+        .map(|(serialize, deserialize)| SerdeImpls {
+            serialize,
+            deserialize,
+        })
+        .collect()
+}
+
 /// Pass 2c: forward compatibility, from one reachability computation over the operations.
 /// String enums (of more than one value) and tagged unions that responses can contain are
 /// opened: a value or tag the API adds later is kept, not rejected, so a deployed client
@@ -888,6 +920,10 @@ fn merge_duplicates(api: &mut Api, groups: BTreeMap<String, Vec<TypeId>>) {
 /// ([`Struct::read_only`]). Types only sent in requests stay closed.
 fn open_response_types(api: &mut Api) {
     let usage = api.usage();
+    let serde = serde_impls(api, &usage);
+    for (def, serde) in api.types.iter_mut().zip(serde) {
+        def.serde = serde;
+    }
     for (def, usage) in api.types.iter_mut().zip(usage) {
         if let TypeKind::Struct(s) = &mut def.kind {
             s.usage = usage;
