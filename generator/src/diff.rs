@@ -2249,7 +2249,7 @@ components:
         let missing = only(&r, Item::Response, Some("404"));
         assert_eq!((missing.kind, missing.breaking), (ChangeKind::Added, true));
         assert!(
-            missing.reason.contains("GetPetError::Status404"),
+            missing.reason.contains("GetPetError::NotFound"),
             "{}",
             missing.reason
         );

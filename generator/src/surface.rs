@@ -384,7 +384,7 @@ pub struct BodySurface<'a> {
 pub struct StatusVariant<'a> {
     /// The response.
     pub response: &'a Response,
-    /// The variant name (`Status404`, `Status4xx`, `Default`).
+    /// The variant name (`NotFound`, `ClientError`, `Default`; see [`status_variant`]).
     pub name: String,
     /// What it holds: the JSON type, `runtime::Bytes` for other media types, nothing for
     /// an empty body.
@@ -554,10 +554,25 @@ fn argument_type(api: &Api, ty: &TypeRef, lifetime: bool) -> RustType {
     }
 }
 
-/// The variant name of a status.
+/// The variant name of a status, by its meaning: a code's reason phrase (RFC 9110 § 15, as
+/// the `http` crate spells it: `404` → `NotFound`, `422` → `UnprocessableEntity`, `429` →
+/// `TooManyRequests`, `200` → `Ok`), a range's class (`4XX` → `ClientError`, `5XX` →
+/// `ServerError`, `2XX` → `Success`, `3XX` → `Redirection`, `1XX` → `Informational`),
+/// `Default` for `default`; `Status{code}` (`Status{n}xx`) for a code (range) without one.
+/// Each is distinct, so the variants of one enum never clash.
 pub fn status_variant(status: StatusMatch) -> String {
     match status {
-        StatusMatch::Code(c) => format!("Status{c}"),
+        StatusMatch::Code(c) => http::StatusCode::from_u16(c)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map(|reason| crate::naming::variant_name(reason, ""))
+            .filter(|name| !name.is_empty() && name.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .unwrap_or_else(|| format!("Status{c}")),
+        StatusMatch::Range(1) => "Informational".into(),
+        StatusMatch::Range(2) => "Success".into(),
+        StatusMatch::Range(3) => "Redirection".into(),
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
         StatusMatch::Range(r) => format!("Status{r}xx"),
         StatusMatch::Default => "Default".into(),
     }

@@ -40,7 +40,7 @@ async fn a_multipart_body_sends_files_with_their_names_and_text_fields() {
         .upload(&form)
         .await
         .unwrap();
-    assert_eq!(outcome, rules::client::UploadResponse::Status204);
+    assert_eq!(outcome, rules::client::UploadResponse::NoContent);
 }
 
 #[tokio::test]
@@ -58,7 +58,7 @@ async fn each_success_status_has_its_own_typed_variant() {
     assert!(
         matches!(
             outcome,
-            rules::client::UploadResponse::Status202(rules::types::Pet::Dog(_))
+            rules::client::UploadResponse::Accepted(rules::types::Pet::Dog(_))
         ),
         "{outcome:?}"
     );

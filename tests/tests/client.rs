@@ -60,7 +60,7 @@ async fn bird_documented_errors_come_back_typed() {
     match err {
         Error::Api {
             status,
-            body: bird::client::PatchCallError::Status404(e),
+            body: bird::client::PatchCallError::NotFound(e),
             ..
         } => {
             assert_eq!(status.as_u16(), 404);
@@ -166,7 +166,7 @@ async fn vocode_validation_errors_are_typed() {
         .update_action(ID.parse().unwrap(), &body)
         .await
         .unwrap_err();
-    let Some(vocode::client::UpdateActionError::Status422(e)) = err.body() else {
+    let Some(vocode::client::UpdateActionError::UnprocessableEntity(e)) = err.body() else {
         panic!("expected a typed 422, got {err:?}");
     };
     assert_eq!(e.detail.as_ref().unwrap()[0].msg, "bad id");
@@ -221,7 +221,7 @@ async fn fluents_update_action_and_its_typed_400() {
     let err = client.update_action("bad", &body).await.unwrap_err();
     assert!(matches!(
         err.body(),
-        Some(fluents::client::UpdateActionError::Status400(e)) if e.status_code == 400.0
+        Some(fluents::client::UpdateActionError::BadRequest(e)) if e.status_code == 400.0
     ));
 }
 

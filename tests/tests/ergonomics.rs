@@ -54,7 +54,7 @@ async fn a_call_and_an_error_body_with_a_new_field_still_decode() {
     assert!(err.is_not_found());
     match err {
         Error::Api {
-            body: bird::client::PatchCallError::Status404(e),
+            body: bird::client::PatchCallError::NotFound(e),
             ..
         } => assert_eq!(e.message, "no call"),
         other => panic!("expected a typed 404, got {other:?}"),
@@ -125,7 +125,7 @@ fn a_union_converts_from_each_variant() {
 
 #[test]
 fn bird_call_flow_needs_no_option_wrapping() {
-    use bird::types::{CallFlowCommand, CallFlowCommandCommand as Command, PatchCall, Pause};
+    use bird::types::{CallFlowCommand, Command, PatchCall, Pause};
     let patch = PatchCall::default().call_flow([
         CallFlowCommand::new(Command::Ringing(None)),
         CallFlowCommand::new(Command::Pause(Some(Pause::default().pause_seconds(2)))),

@@ -15,7 +15,7 @@ fn bird_example_2_request_round_trips() {
         .iter()
         .map(|c| &c.command)
         .collect();
-    use bird::types::CallFlowCommandCommand as C;
+    use bird::types::Command as C;
     assert!(matches!(commands[0], C::Ringing(None)));
     assert!(matches!(commands[1], C::Pause(Some(p)) if p.pause_seconds == Some(2)));
     assert!(matches!(commands[2], C::Answer(None)));

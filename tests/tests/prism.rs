@@ -906,7 +906,7 @@ async fn controls(r: &mut Report, vocode_url: &str) {
     match client.list_calls().query("size", "ten").await {
         Err(Error::Api {
             status,
-            body: vocode::client::ListCallsError::Status422(_),
+            body: vocode::client::ListCallsError::UnprocessableEntity(_),
             ..
         }) if status == 422 => {}
         other => r.fail(

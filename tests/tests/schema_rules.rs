@@ -95,15 +95,12 @@ fn serializing_a_variant_writes_its_own_tag() {
 #[test]
 fn a_command_without_options_is_accepted_when_its_branch_requires_nothing() {
     let cmd: bird::types::CallFlowCommand = round_trip(&json!({"command": "ringing"}));
-    assert!(matches!(
-        cmd.command,
-        bird::types::CallFlowCommandCommand::Ringing(None)
-    ));
+    assert!(matches!(cmd.command, bird::types::Command::Ringing(None)));
     let cmd: bird::types::CallFlowCommand =
         round_trip(&json!({"command": "ringing", "options": {}}));
     assert!(matches!(
         cmd.command,
-        bird::types::CallFlowCommandCommand::Ringing(Some(_))
+        bird::types::Command::Ringing(Some(_))
     ));
 }
 
@@ -125,10 +122,7 @@ fn say_cannot_carry_pause_options() {
 fn null_options_mean_no_options() {
     let cmd: bird::types::CallFlowCommand =
         parse(json!({"command": "hangup", "options": null})).unwrap();
-    assert!(matches!(
-        cmd.command,
-        bird::types::CallFlowCommandCommand::Hangup(None)
-    ));
+    assert!(matches!(cmd.command, bird::types::Command::Hangup(None)));
 }
 
 #[test]

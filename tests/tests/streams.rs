@@ -166,7 +166,7 @@ async fn an_error_status_before_the_stream_is_the_typed_error() {
     match error {
         oagen_tests::runtime::Error::Api { status, body, .. } => {
             assert_eq!(status, 400);
-            let streams::client::CreateResponseError::Status400(body) = body;
+            let streams::client::CreateResponseError::BadRequest(body) = body;
             assert_eq!(body.message, "input is empty");
         }
         other => panic!("expected the typed 400, got {other:?}"),

@@ -166,13 +166,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(DeleteError::Status400)),
-                    401 => Err(response.error_json(DeleteError::Status401)),
-                    404 => Err(response.error_json(DeleteError::Status404)),
-                    429 => Err(response.error_json(DeleteError::Status429)),
-                    500 => Err(response.error_json(DeleteError::Status500)),
-                    503 => Err(response.error_empty(DeleteError::Status503)),
-                    504 => Err(response.error_empty(DeleteError::Status504)),
+                    400 => Err(response.error_json(DeleteError::BadRequest)),
+                    401 => Err(response.error_json(DeleteError::Unauthorized)),
+                    404 => Err(response.error_json(DeleteError::NotFound)),
+                    429 => Err(response.error_json(DeleteError::TooManyRequests)),
+                    500 => Err(response.error_json(DeleteError::InternalServerError)),
+                    503 => Err(response.error_empty(DeleteError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(DeleteError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -214,13 +214,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(GetError::Status400)),
-                    401 => Err(response.error_json(GetError::Status401)),
-                    404 => Err(response.error_json(GetError::Status404)),
-                    429 => Err(response.error_json(GetError::Status429)),
-                    500 => Err(response.error_json(GetError::Status500)),
-                    503 => Err(response.error_empty(GetError::Status503)),
-                    504 => Err(response.error_empty(GetError::Status504)),
+                    400 => Err(response.error_json(GetError::BadRequest)),
+                    401 => Err(response.error_json(GetError::Unauthorized)),
+                    404 => Err(response.error_json(GetError::NotFound)),
+                    429 => Err(response.error_json(GetError::TooManyRequests)),
+                    500 => Err(response.error_json(GetError::InternalServerError)),
+                    503 => Err(response.error_empty(GetError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(GetError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -263,13 +263,17 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(GetParagraphsError::Status400)),
-                    401 => Err(response.error_json(GetParagraphsError::Status401)),
-                    404 => Err(response.error_json(GetParagraphsError::Status404)),
-                    429 => Err(response.error_json(GetParagraphsError::Status429)),
-                    500 => Err(response.error_json(GetParagraphsError::Status500)),
-                    503 => Err(response.error_empty(GetParagraphsError::Status503)),
-                    504 => Err(response.error_empty(GetParagraphsError::Status504)),
+                    400 => Err(response.error_json(GetParagraphsError::BadRequest)),
+                    401 => Err(response.error_json(GetParagraphsError::Unauthorized)),
+                    404 => Err(response.error_json(GetParagraphsError::NotFound)),
+                    429 => Err(response.error_json(GetParagraphsError::TooManyRequests)),
+                    500 => {
+                        Err(response.error_json(GetParagraphsError::InternalServerError))
+                    }
+                    503 => {
+                        Err(response.error_empty(GetParagraphsError::ServiceUnavailable))
+                    }
+                    504 => Err(response.error_empty(GetParagraphsError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -313,13 +317,27 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(GetRedactedAudioError::Status400)),
-                    401 => Err(response.error_json(GetRedactedAudioError::Status401)),
-                    404 => Err(response.error_json(GetRedactedAudioError::Status404)),
-                    429 => Err(response.error_json(GetRedactedAudioError::Status429)),
-                    500 => Err(response.error_json(GetRedactedAudioError::Status500)),
-                    503 => Err(response.error_empty(GetRedactedAudioError::Status503)),
-                    504 => Err(response.error_empty(GetRedactedAudioError::Status504)),
+                    400 => Err(response.error_json(GetRedactedAudioError::BadRequest)),
+                    401 => Err(response.error_json(GetRedactedAudioError::Unauthorized)),
+                    404 => Err(response.error_json(GetRedactedAudioError::NotFound)),
+                    429 => {
+                        Err(response.error_json(GetRedactedAudioError::TooManyRequests))
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error_json(GetRedactedAudioError::InternalServerError),
+                        )
+                    }
+                    503 => {
+                        Err(
+                            response
+                                .error_empty(GetRedactedAudioError::ServiceUnavailable),
+                        )
+                    }
+                    504 => {
+                        Err(response.error_empty(GetRedactedAudioError::GatewayTimeout))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -362,13 +380,17 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(GetSentencesError::Status400)),
-                    401 => Err(response.error_json(GetSentencesError::Status401)),
-                    404 => Err(response.error_json(GetSentencesError::Status404)),
-                    429 => Err(response.error_json(GetSentencesError::Status429)),
-                    500 => Err(response.error_json(GetSentencesError::Status500)),
-                    503 => Err(response.error_empty(GetSentencesError::Status503)),
-                    504 => Err(response.error_empty(GetSentencesError::Status504)),
+                    400 => Err(response.error_json(GetSentencesError::BadRequest)),
+                    401 => Err(response.error_json(GetSentencesError::Unauthorized)),
+                    404 => Err(response.error_json(GetSentencesError::NotFound)),
+                    429 => Err(response.error_json(GetSentencesError::TooManyRequests)),
+                    500 => {
+                        Err(response.error_json(GetSentencesError::InternalServerError))
+                    }
+                    503 => {
+                        Err(response.error_empty(GetSentencesError::ServiceUnavailable))
+                    }
+                    504 => Err(response.error_empty(GetSentencesError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -425,13 +447,17 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.text(),
-                    400 => Err(response.error_json(GetSubtitlesError::Status400)),
-                    401 => Err(response.error_json(GetSubtitlesError::Status401)),
-                    404 => Err(response.error_json(GetSubtitlesError::Status404)),
-                    429 => Err(response.error_json(GetSubtitlesError::Status429)),
-                    500 => Err(response.error_json(GetSubtitlesError::Status500)),
-                    503 => Err(response.error_empty(GetSubtitlesError::Status503)),
-                    504 => Err(response.error_empty(GetSubtitlesError::Status504)),
+                    400 => Err(response.error_json(GetSubtitlesError::BadRequest)),
+                    401 => Err(response.error_json(GetSubtitlesError::Unauthorized)),
+                    404 => Err(response.error_json(GetSubtitlesError::NotFound)),
+                    429 => Err(response.error_json(GetSubtitlesError::TooManyRequests)),
+                    500 => {
+                        Err(response.error_json(GetSubtitlesError::InternalServerError))
+                    }
+                    503 => {
+                        Err(response.error_empty(GetSubtitlesError::ServiceUnavailable))
+                    }
+                    504 => Err(response.error_empty(GetSubtitlesError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -508,13 +534,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(SubmitError::Status400)),
-                    401 => Err(response.error_json(SubmitError::Status401)),
-                    404 => Err(response.error_json(SubmitError::Status404)),
-                    429 => Err(response.error_json(SubmitError::Status429)),
-                    500 => Err(response.error_json(SubmitError::Status500)),
-                    503 => Err(response.error_empty(SubmitError::Status503)),
-                    504 => Err(response.error_empty(SubmitError::Status504)),
+                    400 => Err(response.error_json(SubmitError::BadRequest)),
+                    401 => Err(response.error_json(SubmitError::Unauthorized)),
+                    404 => Err(response.error_json(SubmitError::NotFound)),
+                    429 => Err(response.error_json(SubmitError::TooManyRequests)),
+                    500 => Err(response.error_json(SubmitError::InternalServerError)),
+                    503 => Err(response.error_empty(SubmitError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(SubmitError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -556,14 +582,14 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(UploadError::Status400)),
-                    401 => Err(response.error_json(UploadError::Status401)),
-                    403 => Err(response.error_json(UploadError::Status403)),
-                    404 => Err(response.error_json(UploadError::Status404)),
-                    429 => Err(response.error_json(UploadError::Status429)),
-                    500 => Err(response.error_json(UploadError::Status500)),
-                    503 => Err(response.error_empty(UploadError::Status503)),
-                    504 => Err(response.error_empty(UploadError::Status504)),
+                    400 => Err(response.error_json(UploadError::BadRequest)),
+                    401 => Err(response.error_json(UploadError::Unauthorized)),
+                    403 => Err(response.error_json(UploadError::Forbidden)),
+                    404 => Err(response.error_json(UploadError::NotFound)),
+                    429 => Err(response.error_json(UploadError::TooManyRequests)),
+                    500 => Err(response.error_json(UploadError::InternalServerError)),
+                    503 => Err(response.error_empty(UploadError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(UploadError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -610,13 +636,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(WordSearchError::Status400)),
-                    401 => Err(response.error_json(WordSearchError::Status401)),
-                    404 => Err(response.error_json(WordSearchError::Status404)),
-                    429 => Err(response.error_json(WordSearchError::Status429)),
-                    500 => Err(response.error_json(WordSearchError::Status500)),
-                    503 => Err(response.error_empty(WordSearchError::Status503)),
-                    504 => Err(response.error_empty(WordSearchError::Status504)),
+                    400 => Err(response.error_json(WordSearchError::BadRequest)),
+                    401 => Err(response.error_json(WordSearchError::Unauthorized)),
+                    404 => Err(response.error_json(WordSearchError::NotFound)),
+                    429 => Err(response.error_json(WordSearchError::TooManyRequests)),
+                    500 => Err(response.error_json(WordSearchError::InternalServerError)),
+                    503 => Err(response.error_empty(WordSearchError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(WordSearchError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -628,133 +654,252 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl DeleteError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl GetError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_paragraphs`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetParagraphsError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl GetParagraphsError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_redacted_audio`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetRedactedAudioError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl GetRedactedAudioError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_sentences`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSentencesError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl GetSentencesError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_subtitles`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSubtitlesError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl GetSubtitlesError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::list`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl ListError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// A prepared [`Client::list`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -826,13 +971,13 @@ impl<'a> ListParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(ListError::Status400)),
-                    401 => Err(response.error_json(ListError::Status401)),
-                    404 => Err(response.error_json(ListError::Status404)),
-                    429 => Err(response.error_json(ListError::Status429)),
-                    500 => Err(response.error_json(ListError::Status500)),
-                    503 => Err(response.error_empty(ListError::Status503)),
-                    504 => Err(response.error_empty(ListError::Status504)),
+                    400 => Err(response.error_json(ListError::BadRequest)),
+                    401 => Err(response.error_json(ListError::Unauthorized)),
+                    404 => Err(response.error_json(ListError::NotFound)),
+                    429 => Err(response.error_json(ListError::TooManyRequests)),
+                    500 => Err(response.error_json(ListError::InternalServerError)),
+                    503 => Err(response.error_empty(ListError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ListError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -894,57 +1039,109 @@ impl<'a> ListRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SubmitError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl SubmitError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::upload`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 403: Cannot access uploaded file
-    Status403(types::ErrorType),
+    Forbidden(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl UploadError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::Forbidden(_) => Some(403),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::word_search`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum WordSearchError {
     /// Status 400: Bad request
-    Status400(types::ErrorType),
+    BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
-    Status401(types::ErrorType),
+    Unauthorized(types::ErrorType),
     /// Status 404: Not found
-    Status404(types::ErrorType),
+    NotFound(types::ErrorType),
     /// Status 429: Too many requests
-    Status429(types::ErrorType),
+    TooManyRequests(types::ErrorType),
     /// Status 500: An error occurred while processing the request
-    Status500(types::ErrorType),
+    InternalServerError(types::ErrorType),
     /// Status 503: Service unavailable
-    Status503,
+    ServiceUnavailable,
     /// Status 504: Gateway timeout
-    Status504,
+    GatewayTimeout,
+}
+
+impl WordSearchError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::Unauthorized(_) => Some(401),
+            Self::NotFound(_) => Some(404),
+            Self::TooManyRequests(_) => Some(429),
+            Self::InternalServerError(_) => Some(500),
+            Self::ServiceUnavailable => Some(503),
+            Self::GatewayTimeout => Some(504),
+        }
+    }
 }

@@ -358,6 +358,39 @@ impl CreateRealtimeTemporaryTokenParams {
     }
 }
 
+/// One schema written in 2 places, which agree on this name.
+///
+/// Source: `/components/schemas/CustomFormattingResponse/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct CustomFormatting {
+    /// JSON property `mapping` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<::std::collections::BTreeMap<String, String>>,
+    /// JSON property `formatted_text` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted_text: Option<String>,
+}
+
+impl CustomFormatting {
+    /// Sets `mapping`.
+    pub fn mapping(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.mapping = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `formatted_text`.
+    pub fn formatted_text(mut self, value: impl Into<String>) -> Self {
+        self.formatted_text = Some(value.into());
+        self
+    }
+}
+
 /// Request body for \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>).
 ///
 /// Source: `/components/schemas/CustomFormattingRequestBody` in `specs/assemblyai/openapi.yml`.
@@ -426,50 +459,21 @@ impl CustomFormattingRequestBodyCustomFormatting {
 pub struct CustomFormattingResponse {
     /// JSON property `custom_formatting` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_formatting: Option<CustomFormattingResponseCustomFormatting>,
+    pub custom_formatting: Option<CustomFormatting>,
 }
 
 impl CustomFormattingResponse {
     /// Sets `custom_formatting`.
-    pub fn custom_formatting(
-        mut self,
-        value: impl Into<CustomFormattingResponseCustomFormatting>,
-    ) -> Self {
+    pub fn custom_formatting(mut self, value: impl Into<CustomFormatting>) -> Self {
         self.custom_formatting = Some(value.into());
         self
     }
 }
 
+/// The same schema appears elsewhere in the spec; every place uses [`CustomFormatting`].
+///
 /// Source: `/components/schemas/CustomFormattingResponse/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomFormattingResponseCustomFormatting {
-    /// JSON property `mapping` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<::std::collections::BTreeMap<String, String>>,
-    /// JSON property `formatted_text` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formatted_text: Option<String>,
-}
-
-impl CustomFormattingResponseCustomFormatting {
-    /// Sets `mapping`.
-    pub fn mapping(
-        mut self,
-        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
-    ) -> Self {
-        self.mapping = Some(
-            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
-        );
-        self
-    }
-
-    /// Sets `formatted_text`.
-    pub fn formatted_text(mut self, value: impl Into<String>) -> Self {
-        self.formatted_text = Some(value.into());
-        self
-    }
-}
+pub type CustomFormattingResponseCustomFormatting = CustomFormatting;
 
 /// A detected entity
 ///
@@ -809,6 +813,75 @@ impl ::std::fmt::Display for ErrorTypeStatus {
     }
 }
 
+/// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
+///
+/// One schema written in 2 places, which agree on this name.
+///
+/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
+///
+/// Source: `/components/schemas/Transcript/properties/language_detection_options` in `specs/assemblyai/openapi.yml`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct LanguageDetectionOptions {
+    /// List of languages expected in the audio file. Defaults to `\["all"\]` when unspecified. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
+    ///
+    /// JSON property `expected_languages` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_languages: Option<Vec<String>>,
+    /// If the detected language of the audio file is not in the list of expected languages, the `fallback_language` is used. Specify `\["auto"\]` to let our model choose the fallback language from `expected_languages` with the highest confidence score. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
+    ///
+    /// JSON property `fallback_language` (optional).
+    ///
+    /// Default when absent: `"auto"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_language: Option<String>,
+    /// Whether \[code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching) should be detected.
+    ///
+    /// JSON property `code_switching` (optional).
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_switching: Option<bool>,
+    /// The confidence threshold for \[code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching) detection. If the code switching confidence is below this threshold, the transcript will be processed in the language with the highest `language_detection_confidence` score.
+    ///
+    /// Constraints: 0 ≤ value ≤ 1.
+    ///
+    /// JSON property `code_switching_confidence_threshold` (optional).
+    ///
+    /// Default when absent: `0.3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_switching_confidence_threshold: Option<f64>,
+}
+
+impl LanguageDetectionOptions {
+    /// Sets `expected_languages`.
+    pub fn expected_languages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.expected_languages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `fallback_language`.
+    pub fn fallback_language(mut self, value: impl Into<String>) -> Self {
+        self.fallback_language = Some(value.into());
+        self
+    }
+
+    /// Sets `code_switching`.
+    pub fn code_switching(mut self, value: impl Into<bool>) -> Self {
+        self.code_switching = Some(value.into());
+        self
+    }
+
+    /// Sets `code_switching_confidence_threshold`.
+    pub fn code_switching_confidence_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.code_switching_confidence_threshold = Some(value.into());
+        self
+    }
+}
+
 /// Example: `{"transcript_ids":["64nygnr62k-405c-4ae8-8a6b-d90b40ff3cce"],"context":"This is an interview about wildfires.","answer_format":"Bullet Points","final_model":"anthropic/claude-sonnet-4-20250514","tempe…`.
 ///
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
@@ -1072,6 +1145,12 @@ impl From<::serde_json::Map<String, ::serde_json::Value>> for LemurBaseParamsCon
     }
 }
 
+impl From<&str> for LemurBaseParamsContext {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_string())
+    }
+}
+
 /// The model that is used for the final prompt after compression is performed.
 ///
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
@@ -1117,6 +1196,12 @@ impl From<String> for LemurBaseParamsFinalModel {
 impl From<LemurModel> for LemurBaseParamsFinalModel {
     fn from(value: LemurModel) -> Self {
         Self::LemurModel(value)
+    }
+}
+
+impl From<&str> for LemurBaseParamsFinalModel {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_string())
     }
 }
 
@@ -1893,6 +1978,46 @@ impl ListTranscriptParams {
     pub fn throttled_only(mut self, value: impl Into<bool>) -> Self {
         self.throttled_only = Some(value.into());
         self
+    }
+}
+
+/// Specify the method used to redact audio. By default, redacted audio uses a beep sound. Set to `silence` to replace PII with silence instead of a beep.
+///
+/// One schema written in 2 places, which agree on this name.
+///
+/// Source: `/components/schemas/TranscriptOptionalParams/properties/redact_pii_audio_options/properties/override_audio_redaction_method` in `specs/assemblyai/openapi.yml`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum OverrideAudioRedactionMethod {
+    /// `silence`
+    #[default]
+    #[serde(rename = "silence")]
+    Silence,
+}
+
+impl OverrideAudioRedactionMethod {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Silence => "silence",
+        }
+    }
+}
+
+impl ::std::fmt::Display for OverrideAudioRedactionMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2686,6 +2811,41 @@ impl SeverityScoreSummary {
     }
 }
 
+/// One schema written in 2 places, which agree on this name.
+///
+/// Source: `/components/schemas/SpeakerIdentificationResponse/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SpeakerIdentification {
+    /// A mapping of the original generic speaker labels (e.g., "A", "B") to the identified speaker names or roles.
+    ///
+    /// JSON property `mapping` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<::std::collections::BTreeMap<String, String>>,
+    /// JSON property `status` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+impl SpeakerIdentification {
+    /// Sets `mapping`.
+    pub fn mapping(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.mapping = Some(
+            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        );
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
 /// Request body for \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>).
 ///
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody` in `specs/assemblyai/openapi.yml`.
@@ -2881,54 +3041,24 @@ impl SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem {
 pub struct SpeakerIdentificationResponse {
     /// JSON property `speaker_identification` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speaker_identification: Option<
-        SpeakerIdentificationResponseSpeakerIdentification,
-    >,
+    pub speaker_identification: Option<SpeakerIdentification>,
 }
 
 impl SpeakerIdentificationResponse {
     /// Sets `speaker_identification`.
     pub fn speaker_identification(
         mut self,
-        value: impl Into<SpeakerIdentificationResponseSpeakerIdentification>,
+        value: impl Into<SpeakerIdentification>,
     ) -> Self {
         self.speaker_identification = Some(value.into());
         self
     }
 }
 
+/// The same schema appears elsewhere in the spec; every place uses [`SpeakerIdentification`].
+///
 /// Source: `/components/schemas/SpeakerIdentificationResponse/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct SpeakerIdentificationResponseSpeakerIdentification {
-    /// A mapping of the original generic speaker labels (e.g., "A", "B") to the identified speaker names or roles.
-    ///
-    /// JSON property `mapping` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mapping: Option<::std::collections::BTreeMap<String, String>>,
-    /// JSON property `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-}
-
-impl SpeakerIdentificationResponseSpeakerIdentification {
-    /// Sets `mapping`.
-    pub fn mapping(
-        mut self,
-        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
-    ) -> Self {
-        self.mapping = Some(
-            value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
-        );
-        self
-    }
-
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
+pub type SpeakerIdentificationResponseSpeakerIdentification = SpeakerIdentification;
 
 /// The speech model to use for the transcription. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models.
 ///
@@ -3489,7 +3619,7 @@ pub struct Transcript {
     ///
     /// JSON property `language_detection_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language_detection_options: Option<TranscriptLanguageDetectionOptions>,
+    pub language_detection_options: Option<LanguageDetectionOptions>,
     /// Whether \[Multichannel transcription\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) was enabled in the transcription request, either true or false
     ///
     /// JSON property `multichannel` (optional).
@@ -4028,7 +4158,7 @@ impl Transcript {
     /// Sets `language_detection_options`.
     pub fn language_detection_options(
         mut self,
-        value: impl Into<TranscriptLanguageDetectionOptions>,
+        value: impl Into<LanguageDetectionOptions>,
     ) -> Self {
         self.language_detection_options = Some(value.into());
         self
@@ -4853,72 +4983,18 @@ impl From<String> for TranscriptLanguageCode2 {
     }
 }
 
+impl From<&str> for TranscriptLanguageCode2 {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_string())
+    }
+}
+
 /// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
 ///
-/// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
+/// The same schema appears elsewhere in the spec; every place uses [`LanguageDetectionOptions`].
 ///
 /// Source: `/components/schemas/Transcript/properties/language_detection_options` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct TranscriptLanguageDetectionOptions {
-    /// List of languages expected in the audio file. Defaults to `\["all"\]` when unspecified. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
-    ///
-    /// JSON property `expected_languages` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expected_languages: Option<Vec<String>>,
-    /// If the detected language of the audio file is not in the list of expected languages, the `fallback_language` is used. Specify `\["auto"\]` to let our model choose the fallback language from `expected_languages` with the highest confidence score. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
-    ///
-    /// JSON property `fallback_language` (optional).
-    ///
-    /// Default when absent: `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback_language: Option<String>,
-    /// Whether \[code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching) should be detected.
-    ///
-    /// JSON property `code_switching` (optional).
-    ///
-    /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_switching: Option<bool>,
-    /// The confidence threshold for \[code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching) detection. If the code switching confidence is below this threshold, the transcript will be processed in the language with the highest `language_detection_confidence` score.
-    ///
-    /// Constraints: 0 ≤ value ≤ 1.
-    ///
-    /// JSON property `code_switching_confidence_threshold` (optional).
-    ///
-    /// Default when absent: `0.3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_switching_confidence_threshold: Option<f64>,
-}
-
-impl TranscriptLanguageDetectionOptions {
-    /// Sets `expected_languages`.
-    pub fn expected_languages(
-        mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.expected_languages = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets `fallback_language`.
-    pub fn fallback_language(mut self, value: impl Into<String>) -> Self {
-        self.fallback_language = Some(value.into());
-        self
-    }
-
-    /// Sets `code_switching`.
-    pub fn code_switching(mut self, value: impl Into<bool>) -> Self {
-        self.code_switching = Some(value.into());
-        self
-    }
-
-    /// Sets `code_switching_confidence_threshold`.
-    pub fn code_switching_confidence_threshold(mut self, value: impl Into<f64>) -> Self {
-        self.code_switching_confidence_threshold = Some(value.into());
-        self
-    }
-}
+pub type TranscriptLanguageDetectionOptions = LanguageDetectionOptions;
 
 /// A list of transcripts. Transcripts are sorted from newest to oldest. The previous URL always points to a page with older transcripts.
 ///
@@ -5196,9 +5272,7 @@ pub struct TranscriptOptionalParams {
     ///
     /// JSON property `language_detection_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language_detection_options: Option<
-        TranscriptOptionalParamsLanguageDetectionOptions,
-    >,
+    pub language_detection_options: Option<LanguageDetectionOptions>,
     /// Enable \[Multichannel\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) transcription, can be true or false.
     ///
     /// JSON property `multichannel` (optional).
@@ -5607,7 +5681,7 @@ impl TranscriptOptionalParams {
     /// Sets `language_detection_options`.
     pub fn language_detection_options(
         mut self,
-        value: impl Into<TranscriptOptionalParamsLanguageDetectionOptions>,
+        value: impl Into<LanguageDetectionOptions>,
     ) -> Self {
         self.language_detection_options = Some(value.into());
         self
@@ -5864,12 +5938,18 @@ impl From<TranscriptLanguageCode> for TranscriptOptionalParamsLanguageCode {
     }
 }
 
+impl From<&str> for TranscriptOptionalParamsLanguageCode {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_string())
+    }
+}
+
 /// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
 ///
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`LanguageDetectionOptions`].
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/language_detection_options` in `specs/assemblyai/openapi.yml`.
-pub type TranscriptOptionalParamsLanguageDetectionOptions = TranscriptLanguageDetectionOptions;
+pub type TranscriptOptionalParamsLanguageDetectionOptions = LanguageDetectionOptions;
 
 /// Specify options for \[PII redacted audio\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) files.
 ///
@@ -5891,9 +5971,7 @@ pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
     ///
     /// JSON property `override_audio_redaction_method` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub override_audio_redaction_method: Option<
-        TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod,
-    >,
+    pub override_audio_redaction_method: Option<OverrideAudioRedactionMethod>,
 }
 
 impl TranscriptOptionalParamsRedactPiiAudioOptions {
@@ -5906,42 +5984,10 @@ impl TranscriptOptionalParamsRedactPiiAudioOptions {
 
 /// Specify the method used to redact audio. By default, redacted audio uses a beep sound. Set to `silence` to replace PII with silence instead of a beep.
 ///
+/// The same schema appears elsewhere in the spec; every place uses [`OverrideAudioRedactionMethod`].
+///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/redact_pii_audio_options/properties/override_audio_redaction_method` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod {
-    /// `silence`
-    #[default]
-    #[serde(rename = "silence")]
-    Silence,
-}
-
-impl TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Silence => "silence",
-        }
-    }
-}
-
-impl ::std::fmt::Display
-for TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod = OverrideAudioRedactionMethod;
 
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/remove_audio_tags/oneOf/0` in `specs/assemblyai/openapi.yml`.
 #[derive(
@@ -6311,9 +6357,7 @@ pub struct TranscriptParams {
     ///
     /// JSON property `language_detection_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language_detection_options: Option<
-        TranscriptOptionalParamsLanguageDetectionOptions,
-    >,
+    pub language_detection_options: Option<LanguageDetectionOptions>,
     /// Enable \[Multichannel\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) transcription, can be true or false.
     ///
     /// JSON property `multichannel` (optional).
@@ -6726,7 +6770,7 @@ impl TranscriptParams {
     /// Sets `language_detection_options`.
     pub fn language_detection_options(
         mut self,
-        value: impl Into<TranscriptOptionalParamsLanguageDetectionOptions>,
+        value: impl Into<LanguageDetectionOptions>,
     ) -> Self {
         self.language_detection_options = Some(value.into());
         self
@@ -7049,9 +7093,7 @@ pub struct TranscriptRedactPiiAudioOptions {
     ///
     /// JSON property `override_audio_redaction_method` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub override_audio_redaction_method: Option<
-        TranscriptRedactPiiAudioOptionsOverrideAudioRedactionMethod,
-    >,
+    pub override_audio_redaction_method: Option<OverrideAudioRedactionMethod>,
 }
 
 impl TranscriptRedactPiiAudioOptions {
@@ -7064,10 +7106,10 @@ impl TranscriptRedactPiiAudioOptions {
 
 /// Specify the method used to redact audio. By default, redacted audio uses a beep sound. Set to `silence` to replace PII with silence instead of a beep.
 ///
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`OverrideAudioRedactionMethod`].
 ///
 /// Source: `/components/schemas/Transcript/properties/redact_pii_audio_options/properties/override_audio_redaction_method` in `specs/assemblyai/openapi.yml`.
-pub type TranscriptRedactPiiAudioOptionsOverrideAudioRedactionMethod = TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod;
+pub type TranscriptRedactPiiAudioOptionsOverrideAudioRedactionMethod = OverrideAudioRedactionMethod;
 
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
@@ -7209,12 +7251,10 @@ pub struct TranscriptSpeechUnderstandingResponse {
     pub translation: Option<TranscriptSpeechUnderstandingResponseTranslation>,
     /// JSON property `speaker_identification` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speaker_identification: Option<
-        TranscriptSpeechUnderstandingResponseSpeakerIdentification,
-    >,
+    pub speaker_identification: Option<SpeakerIdentification>,
     /// JSON property `custom_formatting` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_formatting: Option<TranscriptSpeechUnderstandingResponseCustomFormatting>,
+    pub custom_formatting: Option<CustomFormatting>,
 }
 
 impl TranscriptSpeechUnderstandingResponse {
@@ -7230,31 +7270,28 @@ impl TranscriptSpeechUnderstandingResponse {
     /// Sets `speaker_identification`.
     pub fn speaker_identification(
         mut self,
-        value: impl Into<TranscriptSpeechUnderstandingResponseSpeakerIdentification>,
+        value: impl Into<SpeakerIdentification>,
     ) -> Self {
         self.speaker_identification = Some(value.into());
         self
     }
 
     /// Sets `custom_formatting`.
-    pub fn custom_formatting(
-        mut self,
-        value: impl Into<TranscriptSpeechUnderstandingResponseCustomFormatting>,
-    ) -> Self {
+    pub fn custom_formatting(mut self, value: impl Into<CustomFormatting>) -> Self {
         self.custom_formatting = Some(value.into());
         self
     }
 }
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`CustomFormatting`].
 ///
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
-pub type TranscriptSpeechUnderstandingResponseCustomFormatting = CustomFormattingResponseCustomFormatting;
+pub type TranscriptSpeechUnderstandingResponseCustomFormatting = CustomFormatting;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`SpeakerIdentification`].
 ///
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
-pub type TranscriptSpeechUnderstandingResponseSpeakerIdentification = SpeakerIdentificationResponseSpeakerIdentification;
+pub type TranscriptSpeechUnderstandingResponseSpeakerIdentification = SpeakerIdentification;
 
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response/properties/translation` in `specs/assemblyai/openapi.yml`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

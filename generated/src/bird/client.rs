@@ -178,9 +178,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     202 => response.json(),
-                    400 => Err(response.error_json(PatchCallError::Status400)),
-                    404 => Err(response.error_json(PatchCallError::Status404)),
-                    422 => Err(response.error_json(PatchCallError::Status422)),
+                    400 => Err(response.error_json(PatchCallError::BadRequest)),
+                    404 => Err(response.error_json(PatchCallError::NotFound)),
+                    422 => Err(response.error_json(PatchCallError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -192,9 +192,22 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchCallError {
     /// Status 400: An error
-    Status400(types::ErrorDetailed),
+    BadRequest(types::ErrorDetailed),
     /// Status 404: An error
-    Status404(types::ErrorDetailed),
+    NotFound(types::ErrorDetailed),
     /// Status 422: An error
-    Status422(types::ErrorDetailed),
+    UnprocessableEntity(types::ErrorDetailed),
+}
+
+impl PatchCallError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::NotFound(_) => Some(404),
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }

@@ -10,7 +10,7 @@
 pub struct AmdResult {
     /// JSON property `result` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<AmdResultResult>,
+    pub result: Option<AmdResultKind>,
     /// JSON property `speech` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech: Option<String>,
@@ -21,7 +21,7 @@ pub struct AmdResult {
 
 impl AmdResult {
     /// Sets `result`.
-    pub fn result(mut self, value: impl Into<AmdResultResult>) -> Self {
+    pub fn result(mut self, value: impl Into<AmdResultKind>) -> Self {
         self.result = Some(value.into());
         self
     }
@@ -42,7 +42,7 @@ impl AmdResult {
 /// Source: `/components/schemas/AmdResult/properties/result` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum AmdResultResult {
+pub enum AmdResultKind {
     /// `human`
     Human,
     /// `machine`
@@ -57,7 +57,7 @@ pub enum AmdResultResult {
     Unrecognized(super::runtime::UnknownValue),
 }
 
-impl AmdResultResult {
+impl AmdResultKind {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &str {
         match self {
@@ -71,13 +71,13 @@ impl AmdResultResult {
     }
 }
 
-impl ::std::fmt::Display for AmdResultResult {
+impl ::std::fmt::Display for AmdResultKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for AmdResultResult {
+impl ::serde::Serialize for AmdResultKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -89,7 +89,7 @@ impl ::serde::Serialize for AmdResultResult {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for AmdResultResult {
+impl<'de> ::serde::Deserialize<'de> for AmdResultKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -140,7 +140,7 @@ pub struct AmdSettings {
     ///
     /// Default when absent: `"en-US"`.
     #[serde(rename = "speechLocale")]
-    pub speech_locale: AmdSettingsSpeechLocale,
+    pub speech_locale: SpeechLocale,
     /// JSON property `beepTimeout` (optional).
     ///
     /// Default when absent: `30`.
@@ -160,7 +160,7 @@ impl AmdSettings {
         enabled: impl Into<bool>,
         word_count: impl Into<f64>,
         speech_timeout: impl Into<f64>,
-        speech_locale: impl Into<AmdSettingsSpeechLocale>,
+        speech_locale: impl Into<SpeechLocale>,
         if_machine_notify_after: impl Into<AmdSettingsIfMachineNotifyAfter>,
     ) -> Self {
         Self {
@@ -220,79 +220,10 @@ impl ::std::fmt::Display for AmdSettingsIfMachineNotifyAfter {
 
 /// Constraints: format `locale-bcp47`.
 ///
+/// The same schema appears elsewhere in the spec; every place uses [`SpeechLocale`].
+///
 /// Source: `/components/schemas/AmdSettings/properties/speechLocale` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum AmdSettingsSpeechLocale {
-    /// `de-DE`
-    #[serde(rename = "de-DE")]
-    DeDe,
-    /// `en-AU`
-    #[serde(rename = "en-AU")]
-    EnAu,
-    /// `en-GB`
-    #[serde(rename = "en-GB")]
-    EnGb,
-    /// `en-US`
-    #[serde(rename = "en-US")]
-    EnUs,
-    /// `es-US`
-    #[serde(rename = "es-US")]
-    EsUs,
-    /// `it-IT`
-    #[serde(rename = "it-IT")]
-    ItIt,
-    /// `ja-JP`
-    #[serde(rename = "ja-JP")]
-    JaJp,
-    /// `ko-KR`
-    #[serde(rename = "ko-KR")]
-    KoKr,
-    /// `pt-BR`
-    #[serde(rename = "pt-BR")]
-    PtBr,
-    /// `th-TH`
-    #[serde(rename = "th-TH")]
-    ThTh,
-    /// `zh-CN`
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-}
-
-impl AmdSettingsSpeechLocale {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::DeDe => "de-DE",
-            Self::EnAu => "en-AU",
-            Self::EnGb => "en-GB",
-            Self::EnUs => "en-US",
-            Self::EsUs => "es-US",
-            Self::ItIt => "it-IT",
-            Self::JaJp => "ja-JP",
-            Self::KoKr => "ko-KR",
-            Self::PtBr => "pt-BR",
-            Self::ThTh => "th-TH",
-            Self::ZhCn => "zh-CN",
-        }
-    }
-}
-
-impl ::std::fmt::Display for AmdSettingsSpeechLocale {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub type AmdSettingsSpeechLocale = SpeechLocale;
 
 /// AnswerCalls
 ///
@@ -940,7 +871,7 @@ impl CallFlow {
 pub struct CallFlowCommand {
     /// The `command` property and its companion, flattened into this object.
     #[serde(flatten)]
-    pub command: CallFlowCommandCommand,
+    pub command: Command,
     /// JSON property `conditions` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
@@ -954,7 +885,7 @@ pub struct CallFlowCommand {
 
 impl CallFlowCommand {
     /// A `CallFlowCommand` with its required properties (`command`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
-    pub fn new(command: impl Into<CallFlowCommandCommand>) -> Self {
+    pub fn new(command: impl Into<Command>) -> Self {
         Self {
             command: command.into(),
             conditions: None,
@@ -1122,165 +1053,6 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandBridgeCallCommand {
                     "say",
                     "gather",
                     "pause",
-                ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
-
-/// Adjacently tagged: `command` names the variant and `options` holds its options. Read from the `if`/`const` conditions on `options`'s `oneOf` branches (JSON Schema 2020-12 §10.2.2).
-///
-/// Source: `/components/schemas/CallFlowCommand/properties/command` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CallFlowCommandCommand {
-    /// `command`: `answer`; `options` may be omitted (`None`).
-    Answer(Option<Answer>),
-    /// `command`: `hangup`; `options` may be omitted (`None`).
-    Hangup(Option<Hangup>),
-    /// `command`: `playback`, with its required `options`.
-    Playback(Play),
-    /// `command`: `say`, with its required `options`.
-    Say(Say),
-    /// `command`: `gather`; `options` may be omitted (`None`).
-    Gather(Option<Gather>),
-    /// `command`: `record`; `options` may be omitted (`None`).
-    Record(Option<Record>),
-    /// `command`: `bridge`, with its required `options`.
-    Bridge(BridgeCall),
-    /// `command`: `pause`; `options` may be omitted (`None`).
-    Pause(Option<Pause>),
-    /// `command`: `ringing`; `options` may be omitted (`None`).
-    Ringing(Option<Ringing>),
-}
-
-impl ::serde::Serialize for CallFlowCommandCommand {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Answer(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "answer",
-                    "options",
-                    body.as_ref(),
-                )
-            }
-            Self::Hangup(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "hangup",
-                    "options",
-                    body.as_ref(),
-                )
-            }
-            Self::Playback(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "playback",
-                    "options",
-                    Some(body),
-                )
-            }
-            Self::Say(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "say",
-                    "options",
-                    Some(body),
-                )
-            }
-            Self::Gather(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "gather",
-                    "options",
-                    body.as_ref(),
-                )
-            }
-            Self::Record(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "record",
-                    "options",
-                    body.as_ref(),
-                )
-            }
-            Self::Bridge(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "bridge",
-                    "options",
-                    Some(body),
-                )
-            }
-            Self::Pause(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "pause",
-                    "options",
-                    body.as_ref(),
-                )
-            }
-            Self::Ringing(body) => {
-                super::runtime::adjacent::serialize(
-                    serializer,
-                    "command",
-                    "ringing",
-                    "options",
-                    body.as_ref(),
-                )
-            }
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CallFlowCommandCommand {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, body) = super::runtime::adjacent::split(
-            deserializer,
-            "command",
-            "options",
-            true,
-        )?;
-        match tag.as_str() {
-            "answer" => super::runtime::adjacent::optional(body).map(Self::Answer),
-            "hangup" => super::runtime::adjacent::optional(body).map(Self::Hangup),
-            "playback" => {
-                super::runtime::adjacent::required(body, "options").map(Self::Playback)
-            }
-            "say" => super::runtime::adjacent::required(body, "options").map(Self::Say),
-            "gather" => super::runtime::adjacent::optional(body).map(Self::Gather),
-            "record" => super::runtime::adjacent::optional(body).map(Self::Record),
-            "bridge" => {
-                super::runtime::adjacent::required(body, "options").map(Self::Bridge)
-            }
-            "pause" => super::runtime::adjacent::optional(body).map(Self::Pause),
-            "ringing" => super::runtime::adjacent::optional(body).map(Self::Ringing),
-            other => {
-                const VARIANTS: &[&str] = &[
-                    "answer",
-                    "hangup",
-                    "playback",
-                    "say",
-                    "gather",
-                    "record",
-                    "bridge",
-                    "pause",
-                    "ringing",
                 ];
                 Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
@@ -1890,6 +1662,165 @@ impl<'de> ::serde::Deserialize<'de> for ChannelsCallStatus {
     }
 }
 
+/// Adjacently tagged: `command` names the variant and `options` holds its options. Read from the `if`/`const` conditions on `options`'s `oneOf` branches (JSON Schema 2020-12 §10.2.2).
+///
+/// Source: `/components/schemas/CallFlowCommand/properties/command` in `specs/bird/patch-call.json`.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Command {
+    /// `command`: `answer`; `options` may be omitted (`None`).
+    Answer(Option<Answer>),
+    /// `command`: `hangup`; `options` may be omitted (`None`).
+    Hangup(Option<Hangup>),
+    /// `command`: `playback`, with its required `options`.
+    Playback(Play),
+    /// `command`: `say`, with its required `options`.
+    Say(Say),
+    /// `command`: `gather`; `options` may be omitted (`None`).
+    Gather(Option<Gather>),
+    /// `command`: `record`; `options` may be omitted (`None`).
+    Record(Option<Record>),
+    /// `command`: `bridge`, with its required `options`.
+    Bridge(BridgeCall),
+    /// `command`: `pause`; `options` may be omitted (`None`).
+    Pause(Option<Pause>),
+    /// `command`: `ringing`; `options` may be omitted (`None`).
+    Ringing(Option<Ringing>),
+}
+
+impl ::serde::Serialize for Command {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Answer(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "answer",
+                    "options",
+                    body.as_ref(),
+                )
+            }
+            Self::Hangup(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "hangup",
+                    "options",
+                    body.as_ref(),
+                )
+            }
+            Self::Playback(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "playback",
+                    "options",
+                    Some(body),
+                )
+            }
+            Self::Say(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "say",
+                    "options",
+                    Some(body),
+                )
+            }
+            Self::Gather(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "gather",
+                    "options",
+                    body.as_ref(),
+                )
+            }
+            Self::Record(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "record",
+                    "options",
+                    body.as_ref(),
+                )
+            }
+            Self::Bridge(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "bridge",
+                    "options",
+                    Some(body),
+                )
+            }
+            Self::Pause(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "pause",
+                    "options",
+                    body.as_ref(),
+                )
+            }
+            Self::Ringing(body) => {
+                super::runtime::adjacent::serialize(
+                    serializer,
+                    "command",
+                    "ringing",
+                    "options",
+                    body.as_ref(),
+                )
+            }
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Command {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let (tag, body) = super::runtime::adjacent::split(
+            deserializer,
+            "command",
+            "options",
+            true,
+        )?;
+        match tag.as_str() {
+            "answer" => super::runtime::adjacent::optional(body).map(Self::Answer),
+            "hangup" => super::runtime::adjacent::optional(body).map(Self::Hangup),
+            "playback" => {
+                super::runtime::adjacent::required(body, "options").map(Self::Playback)
+            }
+            "say" => super::runtime::adjacent::required(body, "options").map(Self::Say),
+            "gather" => super::runtime::adjacent::optional(body).map(Self::Gather),
+            "record" => super::runtime::adjacent::optional(body).map(Self::Record),
+            "bridge" => {
+                super::runtime::adjacent::required(body, "options").map(Self::Bridge)
+            }
+            "pause" => super::runtime::adjacent::optional(body).map(Self::Pause),
+            "ringing" => super::runtime::adjacent::optional(body).map(Self::Ringing),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "answer",
+                    "hangup",
+                    "playback",
+                    "say",
+                    "gather",
+                    "record",
+                    "bridge",
+                    "pause",
+                    "ringing",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
+}
+
 /// Source: `/components/schemas/Direction` in `specs/bird/patch-call.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2028,7 +1959,7 @@ pub struct Gather {
     /// Default when absent: `"en-US"`.
     #[serde(rename = "speechLocale")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speech_locale: Option<GatherSpeechLocale>,
+    pub speech_locale: Option<SpeechLocale>,
     /// JSON property `playback` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playback: Option<Play>,
@@ -2069,7 +2000,7 @@ impl Gather {
     }
 
     /// Sets `speechLocale`.
-    pub fn speech_locale(mut self, value: impl Into<GatherSpeechLocale>) -> Self {
+    pub fn speech_locale(mut self, value: impl Into<SpeechLocale>) -> Self {
         self.speech_locale = Some(value.into());
         self
     }
@@ -2131,10 +2062,10 @@ impl ::std::fmt::Display for GatherInput {
 
 /// Constraints: format `locale-bcp47`.
 ///
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`SpeechLocale`].
 ///
 /// Source: `/components/schemas/Gather/properties/speechLocale` in `specs/bird/patch-call.json`.
-pub type GatherSpeechLocale = AmdSettingsSpeechLocale;
+pub type GatherSpeechLocale = SpeechLocale;
 
 /// HangupCalls
 ///
@@ -3107,6 +3038,84 @@ impl<'de> ::serde::Deserialize<'de> for SipType {
                 }
             },
         )
+    }
+}
+
+/// Constraints: format `locale-bcp47`.
+///
+/// One schema written in 2 places, which agree on this name.
+///
+/// Source: `/components/schemas/AmdSettings/properties/speechLocale` in `specs/bird/patch-call.json`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum SpeechLocale {
+    /// `de-DE`
+    #[serde(rename = "de-DE")]
+    DeDe,
+    /// `en-AU`
+    #[serde(rename = "en-AU")]
+    EnAu,
+    /// `en-GB`
+    #[serde(rename = "en-GB")]
+    EnGb,
+    /// `en-US`
+    #[serde(rename = "en-US")]
+    EnUs,
+    /// `es-US`
+    #[serde(rename = "es-US")]
+    EsUs,
+    /// `it-IT`
+    #[serde(rename = "it-IT")]
+    ItIt,
+    /// `ja-JP`
+    #[serde(rename = "ja-JP")]
+    JaJp,
+    /// `ko-KR`
+    #[serde(rename = "ko-KR")]
+    KoKr,
+    /// `pt-BR`
+    #[serde(rename = "pt-BR")]
+    PtBr,
+    /// `th-TH`
+    #[serde(rename = "th-TH")]
+    ThTh,
+    /// `zh-CN`
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl SpeechLocale {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::DeDe => "de-DE",
+            Self::EnAu => "en-AU",
+            Self::EnGb => "en-GB",
+            Self::EnUs => "en-US",
+            Self::EsUs => "es-US",
+            Self::ItIt => "it-IT",
+            Self::JaJp => "ja-JP",
+            Self::KoKr => "ko-KR",
+            Self::PtBr => "pt-BR",
+            Self::ThTh => "th-TH",
+            Self::ZhCn => "zh-CN",
+        }
+    }
+}
+
+impl ::std::fmt::Display for SpeechLocale {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

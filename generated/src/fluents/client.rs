@@ -160,8 +160,8 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     201 => response.json(),
-                    400 => Err(response.error_json(UpdateActionError::Status400)),
-                    404 => Err(response.error_json(UpdateActionError::Status404)),
+                    400 => Err(response.error_json(UpdateActionError::BadRequest)),
+                    404 => Err(response.error_json(UpdateActionError::NotFound)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -173,7 +173,19 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateActionError {
     /// Status 400: The request is not valid (the body's errors are listed).
-    Status400(types::BadRequestError),
+    BadRequest(types::BadRequestError),
     /// Status 404: No action has this id.
-    Status404(types::NotFoundError),
+    NotFound(types::NotFoundError),
+}
+
+impl UpdateActionError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::BadRequest(_) => Some(400),
+            Self::NotFound(_) => Some(404),
+        }
+    }
 }

@@ -165,7 +165,12 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(AddToSteeringPoolError::Status422)),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(AddToSteeringPoolError::UnprocessableEntity),
+                        )
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -202,7 +207,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(BuyNumberError::Status422)),
+                    422 => Err(response.error_json(BuyNumberError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -242,7 +247,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CancelNumberError::Status422)),
+                    422 => {
+                        Err(response.error_json(CancelNumberError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -285,7 +292,12 @@ impl Client {
                 match response.status().as_u16() {
                     200 => response.json(),
                     422 => {
-                        Err(response.error_json(CreateAccountConnectionError::Status422))
+                        Err(
+                            response
+                                .error_json(
+                                    CreateAccountConnectionError::UnprocessableEntity,
+                                ),
+                        )
                     }
                     _ => Err(response.unexpected()),
                 }
@@ -321,7 +333,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CreateActionError::Status422)),
+                    422 => {
+                        Err(response.error_json(CreateActionError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -356,7 +370,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CreateAgentError::Status422)),
+                    422 => {
+                        Err(response.error_json(CreateAgentError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -391,7 +407,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CreateCallError::Status422)),
+                    422 => Err(response.error_json(CreateCallError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -426,7 +442,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CreatePromptError::Status422)),
+                    422 => {
+                        Err(response.error_json(CreatePromptError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -464,7 +482,12 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CreateVectorDatabaseError::Status422)),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(CreateVectorDatabaseError::UnprocessableEntity),
+                        )
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -499,7 +522,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CreateVoiceError::Status422)),
+                    422 => {
+                        Err(response.error_json(CreateVoiceError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -534,7 +559,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CreateWebhookError::Status422)),
+                    422 => {
+                        Err(response.error_json(CreateWebhookError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -569,7 +596,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(EndCallError::Status422)),
+                    422 => Err(response.error_json(EndCallError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -608,7 +635,12 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetAccountConnectionError::Status422)),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(GetAccountConnectionError::UnprocessableEntity),
+                        )
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -643,7 +675,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetActionError::Status422)),
+                    422 => Err(response.error_json(GetActionError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -678,7 +710,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetAgentError::Status422)),
+                    422 => Err(response.error_json(GetAgentError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -713,7 +745,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetCallError::Status422)),
+                    422 => Err(response.error_json(GetCallError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -753,7 +785,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetNumberError::Status422)),
+                    422 => Err(response.error_json(GetNumberError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -788,7 +820,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetPromptError::Status422)),
+                    422 => Err(response.error_json(GetPromptError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -823,7 +855,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.bytes(),
-                    422 => Err(response.error_json(GetRecordingError::Status422)),
+                    422 => {
+                        Err(response.error_json(GetRecordingError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -890,7 +924,12 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetVectorDatabaseError::Status422)),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(GetVectorDatabaseError::UnprocessableEntity),
+                        )
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -925,7 +964,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetVoiceError::Status422)),
+                    422 => Err(response.error_json(GetVoiceError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -960,7 +999,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetWebhookError::Status422)),
+                    422 => Err(response.error_json(GetWebhookError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -995,7 +1034,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(LinkNumberError::Status422)),
+                    422 => Err(response.error_json(LinkNumberError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1263,7 +1302,12 @@ impl Client {
                 match response.status().as_u16() {
                     200 => response.json(),
                     422 => {
-                        Err(response.error_json(RemoveFromSteeringPoolError::Status422))
+                        Err(
+                            response
+                                .error_json(
+                                    RemoveFromSteeringPoolError::UnprocessableEntity,
+                                ),
+                        )
                     }
                     _ => Err(response.unexpected()),
                 }
@@ -1309,7 +1353,12 @@ impl Client {
                 match response.status().as_u16() {
                     200 => response.json(),
                     422 => {
-                        Err(response.error_json(UpdateAccountConnectionError::Status422))
+                        Err(
+                            response
+                                .error_json(
+                                    UpdateAccountConnectionError::UnprocessableEntity,
+                                ),
+                        )
                     }
                     _ => Err(response.unexpected()),
                 }
@@ -1347,7 +1396,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(UpdateActionError::Status422)),
+                    422 => {
+                        Err(response.error_json(UpdateActionError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1384,7 +1435,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(UpdateAgentError::Status422)),
+                    422 => {
+                        Err(response.error_json(UpdateAgentError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1426,7 +1479,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(UpdateNumberError::Status422)),
+                    422 => {
+                        Err(response.error_json(UpdateNumberError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1463,7 +1518,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(UpdatePromptError::Status422)),
+                    422 => {
+                        Err(response.error_json(UpdatePromptError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1503,7 +1560,12 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(UpdateVectorDatabaseError::Status422)),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(UpdateVectorDatabaseError::UnprocessableEntity),
+                        )
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1540,7 +1602,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(UpdateVoiceError::Status422)),
+                    422 => {
+                        Err(response.error_json(UpdateVoiceError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1577,7 +1641,9 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(UpdateWebhookError::Status422)),
+                    422 => {
+                        Err(response.error_json(UpdateWebhookError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1589,168 +1655,432 @@ impl Client {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AddToSteeringPoolError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl AddToSteeringPoolError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::buy_number`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum BuyNumberError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl BuyNumberError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::cancel_number`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelNumberError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CancelNumberError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::create_account_connection`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAccountConnectionError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CreateAccountConnectionError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::create_action`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateActionError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CreateActionError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::create_agent`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateAgentError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CreateAgentError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::create_call`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateCallError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CreateCallError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::create_prompt`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePromptError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CreatePromptError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::create_vector_database`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateVectorDatabaseError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CreateVectorDatabaseError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::create_voice`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateVoiceError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CreateVoiceError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::create_webhook`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateWebhookError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl CreateWebhookError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::end_call`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum EndCallError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl EndCallError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_account_connection`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAccountConnectionError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetAccountConnectionError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_action`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActionError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetActionError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_agent`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAgentError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetAgentError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_call`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCallError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetCallError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_number`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetNumberError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetNumberError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_prompt`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPromptError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetPromptError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_recording`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetRecordingError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetRecordingError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_vector_database`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetVectorDatabaseError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetVectorDatabaseError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_voice`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetVoiceError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetVoiceError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_webhook`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWebhookError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl GetWebhookError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::link_number`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkNumberError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl LinkNumberError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::list_account_connections`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAccountConnectionsError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListAccountConnectionsError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_account_connections`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -1813,7 +2143,12 @@ impl<'a> ListAccountConnectionsParams<'a> {
                 match response.status().as_u16() {
                     200 => response.json(),
                     422 => {
-                        Err(response.error_json(ListAccountConnectionsError::Status422))
+                        Err(
+                            response
+                                .error_json(
+                                    ListAccountConnectionsError::UnprocessableEntity,
+                                ),
+                        )
                     }
                     _ => Err(response.unexpected()),
                 }
@@ -1882,7 +2217,18 @@ impl<'a> ListAccountConnectionsRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListActionsError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListActionsError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_actions`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -1933,7 +2279,9 @@ impl<'a> ListActionsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListActionsError::Status422)),
+                    422 => {
+                        Err(response.error_json(ListActionsError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1997,7 +2345,18 @@ impl<'a> ListActionsRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAgentsError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListAgentsError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_agents`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -2048,7 +2407,7 @@ impl<'a> ListAgentsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListAgentsError::Status422)),
+                    422 => Err(response.error_json(ListAgentsError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2110,7 +2469,18 @@ impl<'a> ListAgentsRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListCallsError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListCallsError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_calls`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -2161,7 +2531,7 @@ impl<'a> ListCallsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListCallsError::Status422)),
+                    422 => Err(response.error_json(ListCallsError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2223,7 +2593,18 @@ impl<'a> ListCallsRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListNumbersError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListNumbersError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_numbers`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -2274,7 +2655,9 @@ impl<'a> ListNumbersParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListNumbersError::Status422)),
+                    422 => {
+                        Err(response.error_json(ListNumbersError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2338,7 +2721,18 @@ impl<'a> ListNumbersRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPromptsError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListPromptsError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_prompts`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -2389,7 +2783,9 @@ impl<'a> ListPromptsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListPromptsError::Status422)),
+                    422 => {
+                        Err(response.error_json(ListPromptsError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2453,7 +2849,18 @@ impl<'a> ListPromptsRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListVectorDatabasesError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListVectorDatabasesError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_vector_databases`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -2509,7 +2916,12 @@ impl<'a> ListVectorDatabasesParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListVectorDatabasesError::Status422)),
+                    422 => {
+                        Err(
+                            response
+                                .error_json(ListVectorDatabasesError::UnprocessableEntity),
+                        )
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2573,7 +2985,18 @@ impl<'a> ListVectorDatabasesRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListVoicesError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListVoicesError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_voices`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -2624,7 +3047,7 @@ impl<'a> ListVoicesParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListVoicesError::Status422)),
+                    422 => Err(response.error_json(ListVoicesError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2688,7 +3111,18 @@ impl<'a> ListVoicesRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWebhooksError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl ListWebhooksError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// A prepared [`Client::list_webhooks`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
@@ -2739,7 +3173,9 @@ impl<'a> ListWebhooksParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListWebhooksError::Status422)),
+                    422 => {
+                        Err(response.error_json(ListWebhooksError::UnprocessableEntity))
+                    }
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2801,61 +3237,160 @@ impl<'a> ListWebhooksRequest<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemoveFromSteeringPoolError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl RemoveFromSteeringPoolError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::update_account_connection`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAccountConnectionError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl UpdateAccountConnectionError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::update_action`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateActionError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl UpdateActionError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::update_agent`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAgentError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl UpdateAgentError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::update_number`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateNumberError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl UpdateNumberError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::update_prompt`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePromptError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl UpdatePromptError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::update_vector_database`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateVectorDatabaseError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl UpdateVectorDatabaseError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::update_voice`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateVoiceError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl UpdateVoiceError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::update_webhook`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateWebhookError {
     /// Status 422: Validation Error
-    Status422(types::HttpValidationError),
+    UnprocessableEntity(types::HttpValidationError),
+}
+
+impl UpdateWebhookError {
+    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+    /// for a range (`4XX`) or `default`, whose actual status is on the response
+    /// (`runtime::Error::status`).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::UnprocessableEntity(_) => Some(422),
+        }
+    }
 }

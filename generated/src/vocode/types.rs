@@ -597,6 +597,81 @@ impl From<ExternalAction> for ActionResponseModel {
     }
 }
 
+/// One schema written in 4 places, which agree on this name.
+///
+/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+///
+/// Source: `/components/schemas/AddToConferenceAction/properties/action_trigger` in `specs/vocode/openapi.json`.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
+pub enum ActionTrigger {
+    /// `type`: `action_trigger_function_call`.
+    FunctionCall(FunctionCallActionTrigger),
+    /// `type`: `action_trigger_phrase_based`.
+    PhraseBased(PhraseBasedActionTriggerOutput),
+    /// A `type` this version of the SDK does not know (the API added it later), with the whole object as received; serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownVariant),
+}
+
+impl ::serde::Serialize for ActionTrigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::FunctionCall(inner) => {
+                super::runtime::tagged::serialize(
+                    serializer,
+                    "type",
+                    "action_trigger_function_call",
+                    inner,
+                )
+            }
+            Self::PhraseBased(inner) => {
+                super::runtime::tagged::serialize(
+                    serializer,
+                    "type",
+                    "action_trigger_phrase_based",
+                    inner,
+                )
+            }
+            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActionTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
+        match tag.as_str() {
+            "action_trigger_function_call" => {
+                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
+            }
+            "action_trigger_phrase_based" => {
+                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
+            }
+            other => {
+                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
+            }
+        }
+    }
+}
+
+impl From<FunctionCallActionTrigger> for ActionTrigger {
+    fn from(value: FunctionCallActionTrigger) -> Self {
+        Self::FunctionCall(value)
+    }
+}
+
+impl From<PhraseBasedActionTriggerOutput> for ActionTrigger {
+    fn from(value: PhraseBasedActionTriggerOutput) -> Self {
+        Self::PhraseBased(value)
+    }
+}
+
 /// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
 ///
 /// Source: `/components/schemas/ActionUpdateParamsRequest` in `specs/vocode/openapi.json`.
@@ -768,7 +843,7 @@ pub struct AddToConferenceAction {
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_trigger: Option<AddToConferenceActionActionTrigger>,
+    pub action_trigger: Option<ActionTrigger>,
 }
 
 impl AddToConferenceAction {
@@ -788,87 +863,16 @@ impl AddToConferenceAction {
     }
 
     /// Sets `action_trigger`.
-    pub fn action_trigger(
-        mut self,
-        value: impl Into<AddToConferenceActionActionTrigger>,
-    ) -> Self {
+    pub fn action_trigger(mut self, value: impl Into<ActionTrigger>) -> Self {
         self.action_trigger = Some(value.into());
         self
     }
 }
 
-/// Internally tagged union: the `type` property names the variant; a payload whose tag names a variant it does not fit is rejected.
+/// The same schema appears elsewhere in the spec; every place uses [`ActionTrigger`].
 ///
 /// Source: `/components/schemas/AddToConferenceAction/properties/action_trigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-#[non_exhaustive]
-pub enum AddToConferenceActionActionTrigger {
-    /// `type`: `action_trigger_function_call`.
-    FunctionCall(FunctionCallActionTrigger),
-    /// `type`: `action_trigger_phrase_based`.
-    PhraseBased(PhraseBasedActionTriggerOutput),
-    /// A `type` this version of the SDK does not know (the API added it later), with the whole object as received; serialized back unchanged. Only deserialization creates it.
-    Unknown(super::runtime::UnknownVariant),
-}
-
-impl ::serde::Serialize for AddToConferenceActionActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FunctionCall(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_function_call",
-                    inner,
-                )
-            }
-            Self::PhraseBased(inner) => {
-                super::runtime::tagged::serialize(
-                    serializer,
-                    "type",
-                    "action_trigger_phrase_based",
-                    inner,
-                )
-            }
-            Self::Unknown(inner) => ::serde::Serialize::serialize(inner, serializer),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
-            other => {
-                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
-            }
-        }
-    }
-}
-
-impl From<FunctionCallActionTrigger> for AddToConferenceActionActionTrigger {
-    fn from(value: FunctionCallActionTrigger) -> Self {
-        Self::FunctionCall(value)
-    }
-}
-
-impl From<PhraseBasedActionTriggerOutput> for AddToConferenceActionActionTrigger {
-    fn from(value: PhraseBasedActionTriggerOutput) -> Self {
-        Self::PhraseBased(value)
-    }
-}
+pub type AddToConferenceActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/AddToConferenceActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1656,7 +1660,7 @@ pub struct AgentParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<AgentParamsActionsItem>>,
     /// JSON property `voice` (required).
-    pub voice: AgentParamsVoice,
+    pub voice: Voice,
     /// JSON property `initial_message` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
@@ -1683,7 +1687,7 @@ pub struct AgentParams {
         skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub vector_database: Option<Option<AgentParamsVectorDatabase>>,
+    pub vector_database: Option<Option<VectorDatabase>>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
@@ -1745,7 +1749,7 @@ pub struct AgentParams {
         skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub openai_account_connection: Option<Option<AgentParamsOpenaiAccountConnection>>,
+    pub openai_account_connection: Option<Option<OpenaiAccountConnection>>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
@@ -1789,10 +1793,7 @@ pub struct AgentParams {
 
 impl AgentParams {
     /// A `AgentParams` with its required properties (`prompt`, `voice`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
-    pub fn new(
-        prompt: impl Into<AgentParamsPrompt>,
-        voice: impl Into<AgentParamsVoice>,
-    ) -> Self {
+    pub fn new(prompt: impl Into<AgentParamsPrompt>, voice: impl Into<Voice>) -> Self {
         Self {
             name: None,
             prompt: prompt.into(),
@@ -1872,10 +1873,7 @@ impl AgentParams {
     }
 
     /// Sets `vector_database`.
-    pub fn vector_database(
-        mut self,
-        value: impl Into<AgentParamsVectorDatabase>,
-    ) -> Self {
+    pub fn vector_database(mut self, value: impl Into<VectorDatabase>) -> Self {
         self.vector_database = Some(Some(value.into()));
         self
     }
@@ -1964,7 +1962,7 @@ impl AgentParams {
     /// Sets `openai_account_connection`.
     pub fn openai_account_connection(
         mut self,
-        value: impl Into<AgentParamsOpenaiAccountConnection>,
+        value: impl Into<OpenaiAccountConnection>,
     ) -> Self {
         self.openai_account_connection = Some(Some(value.into()));
         self
@@ -2042,7 +2040,7 @@ pub enum AgentParamsActionsItem {
     /// The branch at `/components/schemas/AgentParams/properties/actions/items/anyOf/0`.
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentParams/properties/actions/items/anyOf/1`.
-    Union(ActionParamsRequest),
+    ActionParamsRequest(ActionParamsRequest),
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentParamsActionsItem {
@@ -2057,7 +2055,10 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsActionsItem {
             "AgentParamsActionsItem",
             &[
                 ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
+                (
+                    "ActionParamsRequest",
+                    |v| super::runtime::untagged::parse(v).map(Self::ActionParamsRequest),
+                ),
             ],
         )
     }
@@ -2071,43 +2072,43 @@ impl From<::uuid::Uuid> for AgentParamsActionsItem {
 
 impl From<ActionParamsRequest> for AgentParamsActionsItem {
     fn from(value: ActionParamsRequest) -> Self {
-        Self::Union(value)
+        Self::ActionParamsRequest(value)
     }
 }
 
 impl From<TransferCallActionParams> for AgentParamsActionsItem {
     fn from(value: TransferCallActionParams) -> Self {
-        Self::Union(ActionParamsRequest::from(value))
+        Self::ActionParamsRequest(ActionParamsRequest::from(value))
     }
 }
 
 impl From<EndConversationActionParams> for AgentParamsActionsItem {
     fn from(value: EndConversationActionParams) -> Self {
-        Self::Union(ActionParamsRequest::from(value))
+        Self::ActionParamsRequest(ActionParamsRequest::from(value))
     }
 }
 
 impl From<DtmfActionParams> for AgentParamsActionsItem {
     fn from(value: DtmfActionParams) -> Self {
-        Self::Union(ActionParamsRequest::from(value))
+        Self::ActionParamsRequest(ActionParamsRequest::from(value))
     }
 }
 
 impl From<AddToConferenceActionParams> for AgentParamsActionsItem {
     fn from(value: AddToConferenceActionParams) -> Self {
-        Self::Union(ActionParamsRequest::from(value))
+        Self::ActionParamsRequest(ActionParamsRequest::from(value))
     }
 }
 
 impl From<SetHoldActionParams> for AgentParamsActionsItem {
     fn from(value: SetHoldActionParams) -> Self {
-        Self::Union(ActionParamsRequest::from(value))
+        Self::ActionParamsRequest(ActionParamsRequest::from(value))
     }
 }
 
 impl From<ExternalActionParams> for AgentParamsActionsItem {
     fn from(value: ExternalActionParams) -> Self {
-        Self::Union(ActionParamsRequest::from(value))
+        Self::ActionParamsRequest(ActionParamsRequest::from(value))
     }
 }
 
@@ -2126,54 +2127,10 @@ pub type AgentParamsEndpointingSensitivity = AgentEndpointingSensitivity;
 /// Source: `/components/schemas/AgentParams/properties/ivr_navigation_mode` in `specs/vocode/openapi.json`.
 pub type AgentParamsIvrNavigationMode = AgentIvrNavigationMode;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+/// The same schema appears elsewhere in the spec; every place uses [`OpenaiAccountConnection`].
 ///
 /// Source: `/components/schemas/AgentParams/properties/openai_account_connection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum AgentParamsOpenaiAccountConnection {
-    /// The branch at `/components/schemas/AgentParams/properties/openai_account_connection/anyOf/1`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/AgentParams/properties/openai_account_connection/anyOf/0`.
-    OpenAiAccountConnection(OpenAiAccountConnection),
-}
-
-impl<'de> ::serde::Deserialize<'de> for AgentParamsOpenaiAccountConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentParamsOpenaiAccountConnection",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "OpenAiAccountConnection",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::OpenAiAccountConnection)
-                    },
-                ),
-            ],
-        )
-    }
-}
-
-impl From<::uuid::Uuid> for AgentParamsOpenaiAccountConnection {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
-
-impl From<OpenAiAccountConnection> for AgentParamsOpenaiAccountConnection {
-    fn from(value: OpenAiAccountConnection) -> Self {
-        Self::OpenAiAccountConnection(value)
-    }
-}
+pub type AgentParamsOpenaiAccountConnection = OpenaiAccountConnection;
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
@@ -2221,127 +2178,15 @@ impl From<PromptParams> for AgentParamsPrompt {
     }
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+/// The same schema appears elsewhere in the spec; every place uses [`VectorDatabase`].
 ///
 /// Source: `/components/schemas/AgentParams/properties/vector_database` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum AgentParamsVectorDatabase {
-    /// The branch at `/components/schemas/AgentParams/properties/vector_database/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/AgentParams/properties/vector_database/anyOf/1`.
-    PineconeVectorDatabaseParams(PineconeVectorDatabaseParams),
-}
+pub type AgentParamsVectorDatabase = VectorDatabase;
 
-impl<'de> ::serde::Deserialize<'de> for AgentParamsVectorDatabase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentParamsVectorDatabase",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "PineconeVectorDatabaseParams",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::PineconeVectorDatabaseParams)
-                    },
-                ),
-            ],
-        )
-    }
-}
-
-impl From<::uuid::Uuid> for AgentParamsVectorDatabase {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
-
-impl From<PineconeVectorDatabaseParams> for AgentParamsVectorDatabase {
-    fn from(value: PineconeVectorDatabaseParams) -> Self {
-        Self::PineconeVectorDatabaseParams(value)
-    }
-}
-
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+/// The same schema appears elsewhere in the spec; every place uses [`Voice`].
 ///
 /// Source: `/components/schemas/AgentParams/properties/voice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum AgentParamsVoice {
-    /// The branch at `/components/schemas/AgentParams/properties/voice/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/AgentParams/properties/voice/anyOf/1`.
-    Union(VoiceParamsRequest),
-}
-
-impl<'de> ::serde::Deserialize<'de> for AgentParamsVoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentParamsVoice",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
-            ],
-        )
-    }
-}
-
-impl From<::uuid::Uuid> for AgentParamsVoice {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
-
-impl From<VoiceParamsRequest> for AgentParamsVoice {
-    fn from(value: VoiceParamsRequest) -> Self {
-        Self::Union(value)
-    }
-}
-
-impl From<AzureVoiceParams> for AgentParamsVoice {
-    fn from(value: AzureVoiceParams) -> Self {
-        Self::Union(VoiceParamsRequest::from(value))
-    }
-}
-
-impl From<RimeVoiceParams> for AgentParamsVoice {
-    fn from(value: RimeVoiceParams) -> Self {
-        Self::Union(VoiceParamsRequest::from(value))
-    }
-}
-
-impl From<ElevenLabsVoiceParams> for AgentParamsVoice {
-    fn from(value: ElevenLabsVoiceParams) -> Self {
-        Self::Union(VoiceParamsRequest::from(value))
-    }
-}
-
-impl From<PlayHtVoiceParams> for AgentParamsVoice {
-    fn from(value: PlayHtVoiceParams) -> Self {
-        Self::Union(VoiceParamsRequest::from(value))
-    }
-}
-
-impl From<VocodeVoiceParams> for AgentParamsVoice {
-    fn from(value: VocodeVoiceParams) -> Self {
-        Self::Union(VoiceParamsRequest::from(value))
-    }
-}
+pub type AgentParamsVoice = Voice;
 
 /// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
 ///
@@ -2814,7 +2659,7 @@ pub enum AgentUpdateParamsActionsItem {
     /// The branch at `/components/schemas/AgentUpdateParams/properties/actions/anyOf/0/items/anyOf/0`.
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentUpdateParams/properties/actions/anyOf/0/items/anyOf/1`.
-    Union(ActionUpdateParamsRequest),
+    ActionUpdateParamsRequest(ActionUpdateParamsRequest),
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsActionsItem {
@@ -2829,7 +2674,13 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsActionsItem {
             "AgentUpdateParamsActionsItem",
             &[
                 ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
+                (
+                    "ActionUpdateParamsRequest",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::ActionUpdateParamsRequest)
+                    },
+                ),
             ],
         )
     }
@@ -2843,43 +2694,43 @@ impl From<::uuid::Uuid> for AgentUpdateParamsActionsItem {
 
 impl From<ActionUpdateParamsRequest> for AgentUpdateParamsActionsItem {
     fn from(value: ActionUpdateParamsRequest) -> Self {
-        Self::Union(value)
+        Self::ActionUpdateParamsRequest(value)
     }
 }
 
 impl From<TransferCallActionUpdateParams> for AgentUpdateParamsActionsItem {
     fn from(value: TransferCallActionUpdateParams) -> Self {
-        Self::Union(ActionUpdateParamsRequest::from(value))
+        Self::ActionUpdateParamsRequest(ActionUpdateParamsRequest::from(value))
     }
 }
 
 impl From<EndConversationActionUpdateParams> for AgentUpdateParamsActionsItem {
     fn from(value: EndConversationActionUpdateParams) -> Self {
-        Self::Union(ActionUpdateParamsRequest::from(value))
+        Self::ActionUpdateParamsRequest(ActionUpdateParamsRequest::from(value))
     }
 }
 
 impl From<DtmfActionUpdateParams> for AgentUpdateParamsActionsItem {
     fn from(value: DtmfActionUpdateParams) -> Self {
-        Self::Union(ActionUpdateParamsRequest::from(value))
+        Self::ActionUpdateParamsRequest(ActionUpdateParamsRequest::from(value))
     }
 }
 
 impl From<AddToConferenceActionUpdateParams> for AgentUpdateParamsActionsItem {
     fn from(value: AddToConferenceActionUpdateParams) -> Self {
-        Self::Union(ActionUpdateParamsRequest::from(value))
+        Self::ActionUpdateParamsRequest(ActionUpdateParamsRequest::from(value))
     }
 }
 
 impl From<SetHoldActionUpdateParams> for AgentUpdateParamsActionsItem {
     fn from(value: SetHoldActionUpdateParams) -> Self {
-        Self::Union(ActionUpdateParamsRequest::from(value))
+        Self::ActionUpdateParamsRequest(ActionUpdateParamsRequest::from(value))
     }
 }
 
 impl From<ExternalActionUpdateParams> for AgentUpdateParamsActionsItem {
     fn from(value: ExternalActionUpdateParams) -> Self {
-        Self::Union(ActionUpdateParamsRequest::from(value))
+        Self::ActionUpdateParamsRequest(ActionUpdateParamsRequest::from(value))
     }
 }
 
@@ -3052,7 +2903,7 @@ pub enum AgentUpdateParamsVoice {
     /// The branch at `/components/schemas/AgentUpdateParams/properties/voice/anyOf/0`.
     Uuid(::uuid::Uuid),
     /// The branch at `/components/schemas/AgentUpdateParams/properties/voice/anyOf/1`.
-    Union(VoiceUpdateParamsRequest),
+    VoiceUpdateParamsRequest(VoiceUpdateParamsRequest),
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVoice {
@@ -3067,7 +2918,13 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVoice {
             "AgentUpdateParamsVoice",
             &[
                 ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                ("Union", |v| super::runtime::untagged::parse(v).map(Self::Union)),
+                (
+                    "VoiceUpdateParamsRequest",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::VoiceUpdateParamsRequest)
+                    },
+                ),
             ],
         )
     }
@@ -3081,37 +2938,37 @@ impl From<::uuid::Uuid> for AgentUpdateParamsVoice {
 
 impl From<VoiceUpdateParamsRequest> for AgentUpdateParamsVoice {
     fn from(value: VoiceUpdateParamsRequest) -> Self {
-        Self::Union(value)
+        Self::VoiceUpdateParamsRequest(value)
     }
 }
 
 impl From<AzureVoiceUpdateParams> for AgentUpdateParamsVoice {
     fn from(value: AzureVoiceUpdateParams) -> Self {
-        Self::Union(VoiceUpdateParamsRequest::from(value))
+        Self::VoiceUpdateParamsRequest(VoiceUpdateParamsRequest::from(value))
     }
 }
 
 impl From<RimeVoiceUpdateParams> for AgentUpdateParamsVoice {
     fn from(value: RimeVoiceUpdateParams) -> Self {
-        Self::Union(VoiceUpdateParamsRequest::from(value))
+        Self::VoiceUpdateParamsRequest(VoiceUpdateParamsRequest::from(value))
     }
 }
 
 impl From<ElevenLabsVoiceUpdateParams> for AgentUpdateParamsVoice {
     fn from(value: ElevenLabsVoiceUpdateParams) -> Self {
-        Self::Union(VoiceUpdateParamsRequest::from(value))
+        Self::VoiceUpdateParamsRequest(VoiceUpdateParamsRequest::from(value))
     }
 }
 
 impl From<PlayHtVoiceUpdateParams> for AgentUpdateParamsVoice {
     fn from(value: PlayHtVoiceUpdateParams) -> Self {
-        Self::Union(VoiceUpdateParamsRequest::from(value))
+        Self::VoiceUpdateParamsRequest(VoiceUpdateParamsRequest::from(value))
     }
 }
 
 impl From<VocodeVoiceUpdateParams> for AgentUpdateParamsVoice {
     fn from(value: VocodeVoiceUpdateParams) -> Self {
-        Self::Union(VoiceUpdateParamsRequest::from(value))
+        Self::VoiceUpdateParamsRequest(VoiceUpdateParamsRequest::from(value))
     }
 }
 
@@ -3375,7 +3232,7 @@ pub struct BuyPhoneNumberRequest {
     ///
     /// Default when absent: `"vonage"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephony_provider: Option<BuyPhoneNumberRequestTelephonyProvider>,
+    pub telephony_provider: Option<TelephonyProvider>,
     /// JSON property `telephony_account_connection` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
@@ -3393,7 +3250,7 @@ pub struct BuyPhoneNumberRequest {
         skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub inbound_agent: Option<Option<BuyPhoneNumberRequestInboundAgent>>,
+    pub inbound_agent: Option<Option<InboundAgent>>,
 }
 
 impl BuyPhoneNumberRequest {
@@ -3410,10 +3267,7 @@ impl BuyPhoneNumberRequest {
     }
 
     /// Sets `telephony_provider`.
-    pub fn telephony_provider(
-        mut self,
-        value: impl Into<BuyPhoneNumberRequestTelephonyProvider>,
-    ) -> Self {
+    pub fn telephony_provider(mut self, value: impl Into<TelephonyProvider>) -> Self {
         self.telephony_provider = Some(value.into());
         self
     }
@@ -3434,10 +3288,7 @@ impl BuyPhoneNumberRequest {
     }
 
     /// Sets `inbound_agent`.
-    pub fn inbound_agent(
-        mut self,
-        value: impl Into<BuyPhoneNumberRequestInboundAgent>,
-    ) -> Self {
+    pub fn inbound_agent(mut self, value: impl Into<InboundAgent>) -> Self {
         self.inbound_agent = Some(Some(value.into()));
         self
     }
@@ -3449,60 +3300,10 @@ impl BuyPhoneNumberRequest {
     }
 }
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+/// The same schema appears elsewhere in the spec; every place uses [`InboundAgent`].
 ///
 /// Source: `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum BuyPhoneNumberRequestInboundAgent {
-    /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/1`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/2`.
-    Enum(BuyPhoneNumberRequestInboundAgentEnum),
-    /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/0`.
-    AgentParams(AgentParams),
-}
-
-impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestInboundAgent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "BuyPhoneNumberRequestInboundAgent",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                ("Enum", |v| super::runtime::untagged::parse(v).map(Self::Enum)),
-                (
-                    "AgentParams",
-                    |v| super::runtime::untagged::parse(v).map(Self::AgentParams),
-                ),
-            ],
-        )
-    }
-}
-
-impl From<::uuid::Uuid> for BuyPhoneNumberRequestInboundAgent {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
-
-impl From<BuyPhoneNumberRequestInboundAgentEnum> for BuyPhoneNumberRequestInboundAgent {
-    fn from(value: BuyPhoneNumberRequestInboundAgentEnum) -> Self {
-        Self::Enum(value)
-    }
-}
-
-impl From<AgentParams> for BuyPhoneNumberRequestInboundAgent {
-    fn from(value: AgentParams) -> Self {
-        Self::AgentParams(value)
-    }
-}
+pub type BuyPhoneNumberRequestInboundAgent = InboundAgent;
 
 /// Source: `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/2` in `specs/vocode/openapi.json`.
 #[derive(
@@ -3518,14 +3319,14 @@ impl From<AgentParams> for BuyPhoneNumberRequestInboundAgent {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum BuyPhoneNumberRequestInboundAgentEnum {
+pub enum BuyPhoneNumberRequestInboundAgentDefault {
     /// `default`
     #[default]
     #[serde(rename = "default")]
     Default,
 }
 
-impl BuyPhoneNumberRequestInboundAgentEnum {
+impl BuyPhoneNumberRequestInboundAgentDefault {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -3534,69 +3335,16 @@ impl BuyPhoneNumberRequestInboundAgentEnum {
     }
 }
 
-impl ::std::fmt::Display for BuyPhoneNumberRequestInboundAgentEnum {
+impl ::std::fmt::Display for BuyPhoneNumberRequestInboundAgentDefault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+/// The same schema appears elsewhere in the spec; every place uses [`TelephonyProvider`].
+///
 /// Source: `/components/schemas/BuyPhoneNumberRequest/properties/telephony_provider` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BuyPhoneNumberRequestTelephonyProvider {
-    /// `vonage`
-    Vonage,
-    /// `twilio`
-    Twilio,
-    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
-    Unknown(super::runtime::UnknownValue),
-}
-
-impl BuyPhoneNumberRequestTelephonyProvider {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vonage => "vonage",
-            Self::Twilio => "twilio",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BuyPhoneNumberRequestTelephonyProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BuyPhoneNumberRequestTelephonyProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
-        }
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestTelephonyProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "vonage" => Self::Vonage,
-                "twilio" => Self::Twilio,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
-    }
-}
+pub type BuyPhoneNumberRequestTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/Call` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3677,7 +3425,7 @@ pub struct Call {
     /// JSON property `agent` (required).
     pub agent: Agent,
     /// JSON property `telephony_provider` (required).
-    pub telephony_provider: CallTelephonyProvider,
+    pub telephony_provider: TelephonyProvider,
     /// JSON property `agent_phone_number` (required).
     pub agent_phone_number: String,
     /// JSON property `hipaa_compliant` (optional).
@@ -3720,7 +3468,7 @@ impl Call {
         to_number: impl Into<String>,
         from_number: impl Into<String>,
         agent: impl Into<Agent>,
-        telephony_provider: impl Into<CallTelephonyProvider>,
+        telephony_provider: impl Into<TelephonyProvider>,
         agent_phone_number: impl Into<String>,
     ) -> Self {
         Self {
@@ -4314,17 +4062,17 @@ impl From<TwilioTelephonyMetadata> for CallTelephonyMetadata {
     }
 }
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`TelephonyProvider`].
 ///
 /// Source: `/components/schemas/Call/properties/telephony_provider` in `specs/vocode/openapi.json`.
-pub type CallTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
+pub type CallTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/CollectField` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CollectField {
     /// JSON property `field_type` (required).
-    pub field_type: CollectFieldFieldType,
+    pub field_type: CollectFieldType,
     /// JSON property `label` (required).
     pub label: String,
     /// JSON property `name` (required).
@@ -4378,14 +4126,14 @@ impl CollectField {
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub enum CollectFieldFieldType {
+pub enum CollectFieldType {
     /// `field_type_email`
     #[default]
     #[serde(rename = "field_type_email")]
     FieldTypeEmail,
 }
 
-impl CollectFieldFieldType {
+impl CollectFieldType {
     /// The value as it appears in JSON.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -4394,7 +4142,7 @@ impl CollectFieldFieldType {
     }
 }
 
-impl ::std::fmt::Display for CollectFieldFieldType {
+impl ::std::fmt::Display for CollectFieldType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4427,7 +4175,7 @@ pub struct CreateCallAgentParams {
     pub actions: Option<Vec<CreateCallAgentParamsActionsItem>>,
     /// JSON property `voice` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice: Option<CreateCallAgentParamsVoice>,
+    pub voice: Option<Voice>,
     /// JSON property `initial_message` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
@@ -4454,7 +4202,7 @@ pub struct CreateCallAgentParams {
         skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub vector_database: Option<Option<CreateCallAgentParamsVectorDatabase>>,
+    pub vector_database: Option<Option<VectorDatabase>>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
@@ -4516,9 +4264,7 @@ pub struct CreateCallAgentParams {
         skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub openai_account_connection: Option<
-        Option<CreateCallAgentParamsOpenaiAccountConnection>,
-    >,
+    pub openai_account_connection: Option<Option<OpenaiAccountConnection>>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
@@ -4623,7 +4369,7 @@ impl CreateCallAgentParams {
     }
 
     /// Sets `voice`.
-    pub fn voice(mut self, value: impl Into<CreateCallAgentParamsVoice>) -> Self {
+    pub fn voice(mut self, value: impl Into<Voice>) -> Self {
         self.voice = Some(value.into());
         self
     }
@@ -4653,10 +4399,7 @@ impl CreateCallAgentParams {
     }
 
     /// Sets `vector_database`.
-    pub fn vector_database(
-        mut self,
-        value: impl Into<CreateCallAgentParamsVectorDatabase>,
-    ) -> Self {
+    pub fn vector_database(mut self, value: impl Into<VectorDatabase>) -> Self {
         self.vector_database = Some(Some(value.into()));
         self
     }
@@ -4745,7 +4488,7 @@ impl CreateCallAgentParams {
     /// Sets `openai_account_connection`.
     pub fn openai_account_connection(
         mut self,
-        value: impl Into<CreateCallAgentParamsOpenaiAccountConnection>,
+        value: impl Into<OpenaiAccountConnection>,
     ) -> Self {
         self.openai_account_connection = Some(Some(value.into()));
         self
@@ -4836,25 +4579,25 @@ pub type CreateCallAgentParamsEndpointingSensitivity = AgentEndpointingSensitivi
 /// Source: `/components/schemas/CreateCallAgentParams/properties/ivr_navigation_mode` in `specs/vocode/openapi.json`.
 pub type CreateCallAgentParamsIvrNavigationMode = AgentIvrNavigationMode;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`OpenaiAccountConnection`].
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/openai_account_connection` in `specs/vocode/openapi.json`.
-pub type CreateCallAgentParamsOpenaiAccountConnection = AgentParamsOpenaiAccountConnection;
+pub type CreateCallAgentParamsOpenaiAccountConnection = OpenaiAccountConnection;
 
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/prompt` in `specs/vocode/openapi.json`.
 pub type CreateCallAgentParamsPrompt = AgentParamsPrompt;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`VectorDatabase`].
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/vector_database` in `specs/vocode/openapi.json`.
-pub type CreateCallAgentParamsVectorDatabase = AgentParamsVectorDatabase;
+pub type CreateCallAgentParamsVectorDatabase = VectorDatabase;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`Voice`].
 ///
 /// Source: `/components/schemas/CreateCallAgentParams/properties/voice` in `specs/vocode/openapi.json`.
-pub type CreateCallAgentParamsVoice = AgentParamsVoice;
+pub type CreateCallAgentParamsVoice = Voice;
 
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
@@ -5683,7 +5426,7 @@ pub struct EndConversationAction {
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_trigger: Option<EndConversationActionActionTrigger>,
+    pub action_trigger: Option<ActionTrigger>,
 }
 
 impl EndConversationAction {
@@ -5705,19 +5448,16 @@ impl EndConversationAction {
     }
 
     /// Sets `action_trigger`.
-    pub fn action_trigger(
-        mut self,
-        value: impl Into<EndConversationActionActionTrigger>,
-    ) -> Self {
+    pub fn action_trigger(mut self, value: impl Into<ActionTrigger>) -> Self {
         self.action_trigger = Some(value.into());
         self
     }
 }
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`ActionTrigger`].
 ///
 /// Source: `/components/schemas/EndConversationAction/properties/action_trigger` in `specs/vocode/openapi.json`.
-pub type EndConversationActionActionTrigger = AddToConferenceActionActionTrigger;
+pub type EndConversationActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/EndConversationActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -6331,6 +6071,63 @@ impl HttpValidationError {
     }
 }
 
+/// One schema written in 2 places, which agree on this name.
+///
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+///
+/// Source: `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent` in `specs/vocode/openapi.json`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum InboundAgent {
+    /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/1`.
+    Uuid(::uuid::Uuid),
+    /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/2`.
+    Default(BuyPhoneNumberRequestInboundAgentDefault),
+    /// The branch at `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/0`.
+    AgentParams(AgentParams),
+}
+
+impl<'de> ::serde::Deserialize<'de> for InboundAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "InboundAgent",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                ("Default", |v| super::runtime::untagged::parse(v).map(Self::Default)),
+                (
+                    "AgentParams",
+                    |v| super::runtime::untagged::parse(v).map(Self::AgentParams),
+                ),
+            ],
+        )
+    }
+}
+
+impl From<::uuid::Uuid> for InboundAgent {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<BuyPhoneNumberRequestInboundAgentDefault> for InboundAgent {
+    fn from(value: BuyPhoneNumberRequestInboundAgentDefault) -> Self {
+        Self::Default(value)
+    }
+}
+
+impl From<AgentParams> for InboundAgent {
+    fn from(value: AgentParams) -> Self {
+        Self::AgentParams(value)
+    }
+}
+
 /// Source: `/components/schemas/InternalLLMFallback` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -6587,7 +6384,7 @@ pub struct LinkPhoneNumberRequest {
         skip_serializing_if = "Option::is_none",
         with = "super::runtime::double_option"
     )]
-    pub inbound_agent: Option<Option<LinkPhoneNumberRequestInboundAgent>>,
+    pub inbound_agent: Option<Option<InboundAgent>>,
 }
 
 impl LinkPhoneNumberRequest {
@@ -6611,10 +6408,7 @@ impl LinkPhoneNumberRequest {
     }
 
     /// Sets `inbound_agent`.
-    pub fn inbound_agent(
-        mut self,
-        value: impl Into<LinkPhoneNumberRequestInboundAgent>,
-    ) -> Self {
+    pub fn inbound_agent(mut self, value: impl Into<InboundAgent>) -> Self {
         self.inbound_agent = Some(Some(value.into()));
         self
     }
@@ -6626,15 +6420,15 @@ impl LinkPhoneNumberRequest {
     }
 }
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`InboundAgent`].
 ///
 /// Source: `/components/schemas/LinkPhoneNumberRequest/properties/inbound_agent` in `specs/vocode/openapi.json`.
-pub type LinkPhoneNumberRequestInboundAgent = BuyPhoneNumberRequestInboundAgent;
+pub type LinkPhoneNumberRequestInboundAgent = InboundAgent;
 
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/LinkPhoneNumberRequest/properties/inbound_agent/anyOf/2` in `specs/vocode/openapi.json`.
-pub type LinkPhoneNumberRequestInboundAgentEnum = BuyPhoneNumberRequestInboundAgentEnum;
+pub type LinkPhoneNumberRequestInboundAgentDefault = BuyPhoneNumberRequestInboundAgentDefault;
 
 /// Source: `/components/schemas/NormalizedAgent` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6680,7 +6474,7 @@ pub struct NormalizedAgent {
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vector_database: Option<NormalizedAgentVectorDatabase>,
+    pub vector_database: Option<VectorDatabase>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
@@ -6730,7 +6524,7 @@ pub struct NormalizedAgent {
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub openai_account_connection: Option<NormalizedAgentOpenaiAccountConnection>,
+    pub openai_account_connection: Option<OpenaiAccountConnection>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
@@ -6823,10 +6617,7 @@ impl NormalizedAgent {
     }
 
     /// Sets `vector_database`.
-    pub fn vector_database(
-        mut self,
-        value: impl Into<NormalizedAgentVectorDatabase>,
-    ) -> Self {
+    pub fn vector_database(mut self, value: impl Into<VectorDatabase>) -> Self {
         self.vector_database = Some(value.into());
         self
     }
@@ -6897,7 +6688,7 @@ impl NormalizedAgent {
     /// Sets `openai_account_connection`.
     pub fn openai_account_connection(
         mut self,
-        value: impl Into<NormalizedAgentOpenaiAccountConnection>,
+        value: impl Into<OpenaiAccountConnection>,
     ) -> Self {
         self.openai_account_connection = Some(value.into());
         self
@@ -6956,20 +6747,20 @@ pub type NormalizedAgentEndpointingSensitivity = AgentEndpointingSensitivity;
 /// Source: `/components/schemas/NormalizedAgent/properties/ivr_navigation_mode` in `specs/vocode/openapi.json`.
 pub type NormalizedAgentIvrNavigationMode = AgentIvrNavigationMode;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`OpenaiAccountConnection`].
 ///
 /// Source: `/components/schemas/NormalizedAgent/properties/openai_account_connection` in `specs/vocode/openapi.json`.
-pub type NormalizedAgentOpenaiAccountConnection = AgentParamsOpenaiAccountConnection;
+pub type NormalizedAgentOpenaiAccountConnection = OpenaiAccountConnection;
 
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedAgent/properties/prompt` in `specs/vocode/openapi.json`.
 pub type NormalizedAgentPrompt = AgentParamsPrompt;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`VectorDatabase`].
 ///
 /// Source: `/components/schemas/NormalizedAgent/properties/vector_database` in `specs/vocode/openapi.json`.
-pub type NormalizedAgentVectorDatabase = AgentParamsVectorDatabase;
+pub type NormalizedAgentVectorDatabase = VectorDatabase;
 
 /// Source: `/components/schemas/NormalizedCall` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7052,7 +6843,7 @@ pub struct NormalizedCall {
     /// JSON property `agent` (required).
     pub agent: ::uuid::Uuid,
     /// JSON property `telephony_provider` (required).
-    pub telephony_provider: NormalizedCallTelephonyProvider,
+    pub telephony_provider: TelephonyProvider,
     /// JSON property `agent_phone_number` (required).
     pub agent_phone_number: String,
     /// JSON property `hipaa_compliant` (optional).
@@ -7079,7 +6870,7 @@ pub struct NormalizedCall {
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephony_account_connection: Option<NormalizedCallTelephonyAccountConnection>,
+    pub telephony_account_connection: Option<TelephonyAccountConnection>,
     /// JSON property `telephony_params` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
@@ -7095,7 +6886,7 @@ impl NormalizedCall {
         to_number: impl Into<String>,
         from_number: impl Into<String>,
         agent: impl Into<::uuid::Uuid>,
-        telephony_provider: impl Into<NormalizedCallTelephonyProvider>,
+        telephony_provider: impl Into<TelephonyProvider>,
         agent_phone_number: impl Into<String>,
     ) -> Self {
         Self {
@@ -7243,7 +7034,7 @@ impl NormalizedCall {
     /// Sets `telephony_account_connection`.
     pub fn telephony_account_connection(
         mut self,
-        value: impl Into<NormalizedCallTelephonyAccountConnection>,
+        value: impl Into<TelephonyAccountConnection>,
     ) -> Self {
         self.telephony_account_connection = Some(value.into());
         self
@@ -7281,64 +7072,20 @@ pub type NormalizedCallStage = CallStage;
 /// Source: `/components/schemas/NormalizedCall/properties/stage_outcome/anyOf/0` in `specs/vocode/openapi.json`.
 pub type NormalizedCallStageOutcome = CallStageOutcome;
 
-/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+/// The same schema appears elsewhere in the spec; every place uses [`TelephonyAccountConnection`].
 ///
 /// Source: `/components/schemas/NormalizedCall/properties/telephony_account_connection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum NormalizedCallTelephonyAccountConnection {
-    /// The branch at `/components/schemas/NormalizedCall/properties/telephony_account_connection/anyOf/0`.
-    Uuid(::uuid::Uuid),
-    /// The branch at `/components/schemas/NormalizedCall/properties/telephony_account_connection/anyOf/1`.
-    TwilioAccountConnection(TwilioAccountConnection),
-}
-
-impl<'de> ::serde::Deserialize<'de> for NormalizedCallTelephonyAccountConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "NormalizedCallTelephonyAccountConnection",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "TwilioAccountConnection",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::TwilioAccountConnection)
-                    },
-                ),
-            ],
-        )
-    }
-}
-
-impl From<::uuid::Uuid> for NormalizedCallTelephonyAccountConnection {
-    fn from(value: ::uuid::Uuid) -> Self {
-        Self::Uuid(value)
-    }
-}
-
-impl From<TwilioAccountConnection> for NormalizedCallTelephonyAccountConnection {
-    fn from(value: TwilioAccountConnection) -> Self {
-        Self::TwilioAccountConnection(value)
-    }
-}
+pub type NormalizedCallTelephonyAccountConnection = TelephonyAccountConnection;
 
 /// The same schema appears elsewhere in the spec; the types are one.
 ///
 /// Source: `/components/schemas/NormalizedCall/properties/telephony_metadata/anyOf/0` in `specs/vocode/openapi.json`.
 pub type NormalizedCallTelephonyMetadata = CallTelephonyMetadata;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`TelephonyProvider`].
 ///
 /// Source: `/components/schemas/NormalizedCall/properties/telephony_provider` in `specs/vocode/openapi.json`.
-pub type NormalizedCallTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
+pub type NormalizedCallTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/NormalizedPhoneNumber` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7383,14 +7130,12 @@ pub struct NormalizedPhoneNumber {
     ///
     /// Default when absent: `"vonage"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephony_provider: Option<NormalizedPhoneNumberTelephonyProvider>,
+    pub telephony_provider: Option<TelephonyProvider>,
     /// JSON property `telephony_account_connection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephony_account_connection: Option<
-        NormalizedPhoneNumberTelephonyAccountConnection,
-    >,
+    pub telephony_account_connection: Option<TelephonyAccountConnection>,
 }
 
 impl NormalizedPhoneNumber {
@@ -7450,10 +7195,7 @@ impl NormalizedPhoneNumber {
     }
 
     /// Sets `telephony_provider`.
-    pub fn telephony_provider(
-        mut self,
-        value: impl Into<NormalizedPhoneNumberTelephonyProvider>,
-    ) -> Self {
+    pub fn telephony_provider(mut self, value: impl Into<TelephonyProvider>) -> Self {
         self.telephony_provider = Some(value.into());
         self
     }
@@ -7461,22 +7203,22 @@ impl NormalizedPhoneNumber {
     /// Sets `telephony_account_connection`.
     pub fn telephony_account_connection(
         mut self,
-        value: impl Into<NormalizedPhoneNumberTelephonyAccountConnection>,
+        value: impl Into<TelephonyAccountConnection>,
     ) -> Self {
         self.telephony_account_connection = Some(value.into());
         self
     }
 }
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`TelephonyAccountConnection`].
 ///
 /// Source: `/components/schemas/NormalizedPhoneNumber/properties/telephony_account_connection` in `specs/vocode/openapi.json`.
-pub type NormalizedPhoneNumberTelephonyAccountConnection = NormalizedCallTelephonyAccountConnection;
+pub type NormalizedPhoneNumberTelephonyAccountConnection = TelephonyAccountConnection;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`TelephonyProvider`].
 ///
 /// Source: `/components/schemas/NormalizedPhoneNumber/properties/telephony_provider` in `specs/vocode/openapi.json`.
-pub type NormalizedPhoneNumberTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
+pub type NormalizedPhoneNumberTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/NormalizedPrompt` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7693,6 +7435,57 @@ impl OpenAiCredentials {
     }
 }
 
+/// One schema written in 3 places, which agree on this name.
+///
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+///
+/// Source: `/components/schemas/AgentParams/properties/openai_account_connection` in `specs/vocode/openapi.json`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum OpenaiAccountConnection {
+    /// The branch at `/components/schemas/AgentParams/properties/openai_account_connection/anyOf/1`.
+    Uuid(::uuid::Uuid),
+    /// The branch at `/components/schemas/AgentParams/properties/openai_account_connection/anyOf/0`.
+    OpenAiAccountConnection(OpenAiAccountConnection),
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpenaiAccountConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "OpenaiAccountConnection",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "OpenAiAccountConnection",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::OpenAiAccountConnection)
+                    },
+                ),
+            ],
+        )
+    }
+}
+
+impl From<::uuid::Uuid> for OpenaiAccountConnection {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<OpenAiAccountConnection> for OpenaiAccountConnection {
+    fn from(value: OpenAiAccountConnection) -> Self {
+        Self::OpenAiAccountConnection(value)
+    }
+}
+
 /// Source: `/components/schemas/PhoneNumber` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -7736,7 +7529,7 @@ pub struct PhoneNumber {
     ///
     /// Default when absent: `"vonage"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephony_provider: Option<PhoneNumberTelephonyProvider>,
+    pub telephony_provider: Option<TelephonyProvider>,
     /// JSON property `telephony_account_connection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
@@ -7801,10 +7594,7 @@ impl PhoneNumber {
     }
 
     /// Sets `telephony_provider`.
-    pub fn telephony_provider(
-        mut self,
-        value: impl Into<PhoneNumberTelephonyProvider>,
-    ) -> Self {
+    pub fn telephony_provider(mut self, value: impl Into<TelephonyProvider>) -> Self {
         self.telephony_provider = Some(value.into());
         self
     }
@@ -7858,10 +7648,10 @@ impl PhoneNumberPage {
     }
 }
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`TelephonyProvider`].
 ///
 /// Source: `/components/schemas/PhoneNumber/properties/telephony_provider` in `specs/vocode/openapi.json`.
-pub type PhoneNumberTelephonyProvider = BuyPhoneNumberRequestTelephonyProvider;
+pub type PhoneNumberTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/PhraseBasedActionTriggerConfig` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -9835,7 +9625,7 @@ pub struct SetHoldAction {
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_trigger: Option<SetHoldActionActionTrigger>,
+    pub action_trigger: Option<ActionTrigger>,
 }
 
 impl SetHoldAction {
@@ -9857,19 +9647,16 @@ impl SetHoldAction {
     }
 
     /// Sets `action_trigger`.
-    pub fn action_trigger(
-        mut self,
-        value: impl Into<SetHoldActionActionTrigger>,
-    ) -> Self {
+    pub fn action_trigger(mut self, value: impl Into<ActionTrigger>) -> Self {
         self.action_trigger = Some(value.into());
         self
     }
 }
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`ActionTrigger`].
 ///
 /// Source: `/components/schemas/SetHoldAction/properties/action_trigger` in `specs/vocode/openapi.json`.
-pub type SetHoldActionActionTrigger = AddToConferenceActionActionTrigger;
+pub type SetHoldActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/SetHoldActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -10001,6 +9788,117 @@ pub type SetHoldActionUpdateParamsActionTrigger = AddToConferenceActionParamsAct
 /// Source: `/components/schemas/SetHoldActionUpdateParams/properties/type` in `specs/vocode/openapi.json`.
 pub type SetHoldActionUpdateParamsType = SetHoldActionParamsType;
 
+/// One schema written in 2 places, which agree on this name.
+///
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+///
+/// Source: `/components/schemas/NormalizedCall/properties/telephony_account_connection` in `specs/vocode/openapi.json`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum TelephonyAccountConnection {
+    /// The branch at `/components/schemas/NormalizedCall/properties/telephony_account_connection/anyOf/0`.
+    Uuid(::uuid::Uuid),
+    /// The branch at `/components/schemas/NormalizedCall/properties/telephony_account_connection/anyOf/1`.
+    TwilioAccountConnection(TwilioAccountConnection),
+}
+
+impl<'de> ::serde::Deserialize<'de> for TelephonyAccountConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "TelephonyAccountConnection",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "TwilioAccountConnection",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::TwilioAccountConnection)
+                    },
+                ),
+            ],
+        )
+    }
+}
+
+impl From<::uuid::Uuid> for TelephonyAccountConnection {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<TwilioAccountConnection> for TelephonyAccountConnection {
+    fn from(value: TwilioAccountConnection) -> Self {
+        Self::TwilioAccountConnection(value)
+    }
+}
+
+/// One schema written in 5 places, which agree on this name.
+///
+/// Source: `/components/schemas/BuyPhoneNumberRequest/properties/telephony_provider` in `specs/vocode/openapi.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TelephonyProvider {
+    /// `vonage`
+    Vonage,
+    /// `twilio`
+    Twilio,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
+}
+
+impl TelephonyProvider {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Vonage => "vonage",
+            Self::Twilio => "twilio",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TelephonyProvider {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TelephonyProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            known => serializer.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TelephonyProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "vonage" => Self::Vonage,
+                "twilio" => Self::Twilio,
+                _ => {
+                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
+                }
+            },
+        )
+    }
+}
+
 /// Source: `/components/schemas/TransferCallAction` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -10021,7 +9919,7 @@ pub struct TransferCallAction {
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_trigger: Option<TransferCallActionActionTrigger>,
+    pub action_trigger: Option<ActionTrigger>,
 }
 
 impl TransferCallAction {
@@ -10041,19 +9939,16 @@ impl TransferCallAction {
     }
 
     /// Sets `action_trigger`.
-    pub fn action_trigger(
-        mut self,
-        value: impl Into<TransferCallActionActionTrigger>,
-    ) -> Self {
+    pub fn action_trigger(mut self, value: impl Into<ActionTrigger>) -> Self {
         self.action_trigger = Some(value.into());
         self
     }
 }
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// The same schema appears elsewhere in the spec; every place uses [`ActionTrigger`].
 ///
 /// Source: `/components/schemas/TransferCallAction/properties/action_trigger` in `specs/vocode/openapi.json`.
-pub type TransferCallActionActionTrigger = AddToConferenceActionActionTrigger;
+pub type TransferCallActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/TransferCallActionParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -10755,6 +10650,63 @@ impl From<String> for ValidationErrorLocItem {
     }
 }
 
+impl From<&str> for ValidationErrorLocItem {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_string())
+    }
+}
+
+/// One schema written in 3 places, which agree on this name.
+///
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+///
+/// Source: `/components/schemas/AgentParams/properties/vector_database` in `specs/vocode/openapi.json`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum VectorDatabase {
+    /// The branch at `/components/schemas/AgentParams/properties/vector_database/anyOf/0`.
+    Uuid(::uuid::Uuid),
+    /// The branch at `/components/schemas/AgentParams/properties/vector_database/anyOf/1`.
+    PineconeVectorDatabaseParams(PineconeVectorDatabaseParams),
+}
+
+impl<'de> ::serde::Deserialize<'de> for VectorDatabase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "VectorDatabase",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "PineconeVectorDatabaseParams",
+                    |v| {
+                        super::runtime::untagged::parse(v)
+                            .map(Self::PineconeVectorDatabaseParams)
+                    },
+                ),
+            ],
+        )
+    }
+}
+
+impl From<::uuid::Uuid> for VectorDatabase {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<PineconeVectorDatabaseParams> for VectorDatabase {
+    fn from(value: PineconeVectorDatabaseParams) -> Self {
+        Self::PineconeVectorDatabaseParams(value)
+    }
+}
+
 /// Source: `/components/schemas/VectorDatabasePage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -10809,7 +10761,7 @@ pub struct VocodeVoice {
     /// JSON property `type` (required).
     pub r#type: VocodeVoiceType,
     /// JSON property `voice_id` (required).
-    pub voice_id: VocodeVoiceVoiceId,
+    pub voice_id: VocodeVoiceId,
 }
 
 impl VocodeVoice {
@@ -10823,6 +10775,11 @@ impl VocodeVoice {
         }
     }
 }
+
+/// The same schema appears elsewhere in the spec; the types are one.
+///
+/// Source: `/components/schemas/VocodeVoice/properties/voice_id` in `specs/vocode/openapi.json`.
+pub type VocodeVoiceId = VocodeVoiceParamsVoiceId;
 
 /// Source: `/components/schemas/VocodeVoiceParams` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -10936,10 +10893,83 @@ pub type VocodeVoiceUpdateParamsType = VocodeVoiceParamsType;
 /// Source: `/components/schemas/VocodeVoiceUpdateParams/properties/voice_id/anyOf/0` in `specs/vocode/openapi.json`.
 pub type VocodeVoiceUpdateParamsVoiceId = VocodeVoiceParamsVoiceId;
 
-/// The same schema appears elsewhere in the spec; the types are one.
+/// One schema written in 2 places, which agree on this name.
 ///
-/// Source: `/components/schemas/VocodeVoice/properties/voice_id` in `specs/vocode/openapi.json`.
-pub type VocodeVoiceVoiceId = VocodeVoiceParamsVoiceId;
+/// Untagged union (`oneOf`/`anyOf` without a tag): deserializes as the variant that reproduces the most of the JSON (the first that reproduces all of it, most specific first); a variant holding an open enum's `Unknown` catch-all only when no other fits.
+///
+/// Source: `/components/schemas/AgentParams/properties/voice` in `specs/vocode/openapi.json`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum Voice {
+    /// The branch at `/components/schemas/AgentParams/properties/voice/anyOf/0`.
+    Uuid(::uuid::Uuid),
+    /// The branch at `/components/schemas/AgentParams/properties/voice/anyOf/1`.
+    VoiceParamsRequest(VoiceParamsRequest),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Voice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        super::runtime::untagged::choose(
+            value,
+            "Voice",
+            &[
+                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
+                (
+                    "VoiceParamsRequest",
+                    |v| super::runtime::untagged::parse(v).map(Self::VoiceParamsRequest),
+                ),
+            ],
+        )
+    }
+}
+
+impl From<::uuid::Uuid> for Voice {
+    fn from(value: ::uuid::Uuid) -> Self {
+        Self::Uuid(value)
+    }
+}
+
+impl From<VoiceParamsRequest> for Voice {
+    fn from(value: VoiceParamsRequest) -> Self {
+        Self::VoiceParamsRequest(value)
+    }
+}
+
+impl From<AzureVoiceParams> for Voice {
+    fn from(value: AzureVoiceParams) -> Self {
+        Self::VoiceParamsRequest(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<RimeVoiceParams> for Voice {
+    fn from(value: RimeVoiceParams) -> Self {
+        Self::VoiceParamsRequest(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<ElevenLabsVoiceParams> for Voice {
+    fn from(value: ElevenLabsVoiceParams) -> Self {
+        Self::VoiceParamsRequest(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<PlayHtVoiceParams> for Voice {
+    fn from(value: PlayHtVoiceParams) -> Self {
+        Self::VoiceParamsRequest(VoiceParamsRequest::from(value))
+    }
+}
+
+impl From<VocodeVoiceParams> for Voice {
+    fn from(value: VocodeVoiceParams) -> Self {
+        Self::VoiceParamsRequest(VoiceParamsRequest::from(value))
+    }
+}
 
 /// Source: `/components/schemas/VoicePage` in `specs/vocode/openapi.json`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -733,6 +733,20 @@ fn emit_status_enum(
             None => quote!(#vdoc #variant,),
         }
     });
+    let statuses = e.variants.iter().map(|v| {
+        let variant = variant_ident(v);
+        let pat = match v.payload {
+            Some(_) => quote!(Self::#variant(_)),
+            None => quote!(Self::#variant),
+        };
+        match v.response.status {
+            StatusMatch::Code(c) => {
+                let c = Literal::u16_unsuffixed(c);
+                quote!(#pat => Some(#c),)
+            }
+            StatusMatch::Range(_) | StatusMatch::Default => quote!(#pat => None,),
+        }
+    });
     quote! {
         #doc
         #cfg
@@ -740,6 +754,18 @@ fn emit_status_enum(
         #allow
         pub enum #name {
             #(#variants)*
+        }
+
+        #cfg
+        impl #name {
+            /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
+            /// for a range (`4XX`) or `default`, whose actual status is on the response
+            /// (`runtime::Error::status`).
+            pub fn status(&self) -> Option<u16> {
+                match self {
+                    #(#statuses)*
+                }
+            }
         }
     }
 }

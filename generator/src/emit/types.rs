@@ -794,7 +794,7 @@ fn emit_tagged(
 /// `From<T>` for each variant type `T` of a union that no other variant shares (after
 /// following aliases), so a value converts into the union with `.into()` (and setters taking
 /// `impl Into<Union>` take the variant's value directly). A boxed variant converts from the
-/// unboxed type.
+/// unboxed type. A union with a `From<String>` has `From<&str>` too.
 fn variant_froms<'a>(
     api: &Api,
     name: &proc_macro2::Ident,
@@ -874,6 +874,19 @@ fn variant_froms<'a>(
             .count();
         rivals == 1 && s.key != own
     });
+    // A union that converts from `String` converts from `&str` too (`"gpt-4o".into()`).
+    let from_str = impls
+        .clone()
+        .any(|s| matches!(s.ty, TypeRef::String))
+        .then(|| {
+            quote! {
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self::from(value.to_string())
+                    }
+                }
+            }
+        });
     let impls = impls.map(|s| {
         let variant = ident(&s.variant.rust);
         let (from, value) = match &s.ty {
@@ -899,7 +912,7 @@ fn variant_froms<'a>(
             }
         }
     });
-    quote!(#(#impls)*)
+    quote!(#(#impls)* #from_str)
 }
 
 /// An enum whose serde impls dispatch on a tag read by `split` (internally or adjacently

@@ -4,13 +4,16 @@
 //! Runs as a visible list of passes:
 //! 1. `lower_components` — every component schema becomes a named type (rules in `lower/schema.rs`);
 //! 2. `lower_operations` — paths, parameters, bodies, responses, security;
-//! 3. `assign_names` — Rust names, unique per namespace, claimed in a deterministic order;
+//! 3. `names::prefer_names` — better names for inline types when unique (shared copies named
+//!    by what their places agree on, no stutter; rules in `lower/names.rs`), then
+//!    `assign_names` — Rust names, unique per namespace, claimed in a deterministic order;
 //! 4. `break_cycles` — boxes the fields that make a type contain itself;
 //! 5. `pagination::detect_all` — recognises paginated list operations (rules in
 //!    `lower/pagination.rs`).
 
 mod events;
 mod extensions;
+mod names;
 pub(crate) mod pagination;
 mod schema;
 
@@ -91,9 +94,10 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         settings: Settings::default(),
     };
     let mut diags = l.diags;
-    merge_duplicates(&mut api, l.duplicates);
+    let groups = merge_duplicates(&mut api, l.duplicates);
     open_response_types(&mut api);
     let overrides = extensions::read(&api, &doc.raw, &mut diags);
+    names::prefer_names(&mut api, &doc.raw, &groups, &overrides);
     assign_names(&mut api, &overrides, &mut diags);
     extensions::name_variants(&mut api, &doc.raw, &mut diags);
     events::resolve_operations(&mut api);
@@ -572,6 +576,10 @@ impl Lowering<'_> {
         }
         let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer(mt));
         let raw = self.raw;
+        if is_wildcard(mt) && raw.pointer(&schema_pointer).is_none_or(is_opaque) {
+            // `*/*` with nothing that says JSON: any bytes, sent as octet-stream.
+            return ("application/octet-stream".into(), BodyKind::Bytes);
+        }
         let ty = match raw.pointer(&schema_pointer) {
             Some(schema) => self.lower_use(schema, &schema_pointer, hint).into_type(),
             None => TypeRef::Any,
@@ -721,7 +729,28 @@ fn is_text(media_type: &str) -> bool {
     media.starts_with("text/") && media != "text/event-stream" && media != "text/json"
 }
 
-/// `application/json`, `application/problem+json`, `*/*` with a JSON schema, …
+/// `*/*` (or `application/*`): the media type says nothing about the body.
+fn is_wildcard(media_type: &str) -> bool {
+    let mt = media_type.split(';').next().unwrap_or_default().trim();
+    mt == "*/*" || mt.eq_ignore_ascii_case("application/*")
+}
+
+/// A schema that describes no JSON structure: `{}` (anything), or a `binary` string (raw
+/// bytes, OpenAPI 3.0 § 4.7.14's file upload and download).
+fn is_opaque(schema: &Value) -> bool {
+    let Some(obj) = schema.as_object() else {
+        return true;
+    };
+    let annotation =
+        |k: &String| matches!(k.as_str(), "description" | "title" | "example" | "examples");
+    obj.keys().all(annotation)
+        || (obj.get("type").and_then(Value::as_str) == Some("string")
+            && obj.get("format").and_then(Value::as_str) == Some("binary"))
+        || obj.get("contentMediaType").is_some()
+}
+
+/// `application/json`, `application/problem+json`, `*/*` or `application/*` with a JSON
+/// schema (without one, or with a binary one, a wildcard is bytes: `is_opaque`), …
 fn is_json(media_type: &str) -> bool {
     let mt = media_type
         .split(';')
@@ -729,7 +758,11 @@ fn is_json(media_type: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    mt == "application/json" || mt.ends_with("+json") || mt == "*/*" || mt == "text/json"
+    mt == "application/json"
+        || mt.ends_with("+json")
+        || mt == "*/*"
+        || mt == "application/*"
+        || mt == "text/json"
 }
 
 /// `get /users/{id}/posts` → `get_users_id_posts`.
@@ -861,24 +894,26 @@ fn parse_template(path: &str) -> (PathTemplate, Vec<String>) {
 /// Pass 2b: inline schemas that are copies of each other (same JSON, annotations aside)
 /// share one definition. Every copy keeps its own name, so no name depends on which copies
 /// exist or in which order the spec lists them: the copy with the smallest name (then
-/// pointer) holds the definition and the others become aliases of it.
-fn merge_duplicates(api: &mut Api, groups: BTreeMap<String, Vec<TypeId>>) {
-    for ids in groups.into_values().filter(|ids| ids.len() > 1) {
-        let key = |id: &TypeId| {
+/// pointer) holds the definition and the others become aliases of it. Returns each group,
+/// the holder first (the sorted order of the rest).
+fn merge_duplicates(api: &mut Api, groups: BTreeMap<String, Vec<TypeId>>) -> Vec<Vec<TypeId>> {
+    let mut merged = Vec::new();
+    for mut ids in groups.into_values().filter(|ids| ids.len() > 1) {
+        ids.sort_by_cached_key(|id| {
             let t = &api.types[id.0];
             (t.name.rust.clone(), t.origin.pointer.clone())
-        };
-        let Some(rep) = ids.iter().min_by_key(|id| key(id)).copied() else {
-            continue;
-        };
-        for id in ids.into_iter().filter(|id| *id != rep) {
+        });
+        let rep = ids[0];
+        for id in &ids[1..] {
             let def = &mut api.types[id.0];
             def.kind = TypeKind::Alias(TypeRef::Named(rep));
             def.docs
                 .notes
                 .push("The same schema appears elsewhere in the spec; the types are one.".into());
         }
+        merged.push(ids);
     }
+    merged
 }
 
 /// The [`SerdeImpls`] of every type from its [`Usage`]: see there.

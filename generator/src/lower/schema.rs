@@ -920,7 +920,10 @@ impl Lowering<'_> {
             // its title or shape; other branches are named after their type (a distributed
             // `$ref` branch after the schema it names).
             let original = originals.map_or(branch, |o| &o[i]);
-            let own_name = inline_branch_name(original)
+            let inline = inline_branch_name(original);
+            let filler = inline.as_ref().is_some_and(|(_, filler)| *filler);
+            let own_name = inline
+                .map(|(n, _)| n)
                 .or_else(|| originals.and_then(|_| self.ref_type_name(original)))
                 .map(|n| names.claim(&n).0);
             let branch_hint = match &own_name {
@@ -929,9 +932,20 @@ impl Lowering<'_> {
             };
             let shape = self.use_at_depth(branch, &inner, &branch_hint, depth + 1);
             let ty = shape.into_type();
-            let rust = match own_name {
-                Some(n) => n,
-                None => {
+            // A word for the branch's shape (`Union`) says nothing: when the branch is a
+            // copy of a component schema (one type), the variant is named after it.
+            let component = match &ty {
+                TypeRef::Named(id) | TypeRef::Boxed(id) if filler => self
+                    .components
+                    .values()
+                    .any(|c| c == id)
+                    .then(|| self.types[id.0].name.rust.clone()),
+                _ => None,
+            };
+            let rust = match (component, own_name) {
+                (Some(n), _) => names.claim(&n).0,
+                (None, Some(n)) => n,
+                (None, None) => {
                     names
                         .claim(&self.variant_name_for(&ty, &format!("Variant{i}")))
                         .0
@@ -1565,8 +1579,11 @@ impl Lowering<'_> {
 }
 
 /// The variant name of an inline union branch that will become a named type: its `title`,
-/// or a word for its shape. `None` for references and scalars (named after their type).
-fn inline_branch_name(branch: &Value) -> Option<String> {
+/// the value of a one-value `enum` or a `const` (`"default"` → `Default`), or else a word for
+/// its shape (`Enum`, `Union`, `Object`: `true` in the pair, a filler to replace when the
+/// branch turns out to be a component's type). `None` for references and scalars (named
+/// after their type).
+fn inline_branch_name(branch: &Value) -> Option<(String, bool)> {
     let obj = branch.as_object()?;
     if obj.contains_key("$ref") || !is_composite(branch) {
         return None;
@@ -1574,10 +1591,20 @@ fn inline_branch_name(branch: &Value) -> Option<String> {
     if let Some(title) = obj.get("title").and_then(Value::as_str) {
         let name = naming::camel_part(title, "");
         if !name.is_empty() {
-            return Some(name);
+            return Some((name, false));
         }
     }
-    Some(
+    let single = match (obj.get("const"), obj.get("enum").and_then(Value::as_array)) {
+        (Some(Value::String(v)), _) => Some(v.as_str()),
+        (_, Some(values)) if values.len() == 1 => values[0].as_str(),
+        _ => None,
+    };
+    if let Some(name) = single.map(|v| naming::camel_part(v, "")) {
+        if !name.is_empty() {
+            return Some((name, false));
+        }
+    }
+    Some((
         if obj.contains_key("enum") {
             "Enum"
         } else if ["oneOf", "anyOf"].iter().any(|k| obj.contains_key(*k)) {
@@ -1586,7 +1613,8 @@ fn inline_branch_name(branch: &Value) -> Option<String> {
             "Object"
         }
         .to_string(),
-    )
+        true,
+    ))
 }
 
 /// The adjacently tagged pairs among an object's properties: (tag property, content

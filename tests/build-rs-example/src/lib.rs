@@ -35,7 +35,7 @@ pub async fn hang_up(
     call: &str,
 ) -> Result<bird::types::Call, bird::Error<bird::client::PatchCallError>> {
     let patch = bird::types::PatchCall::default().call_flow([bird::types::CallFlowCommand::new(
-        bird::types::CallFlowCommandCommand::Hangup(None),
+        bird::types::Command::Hangup(None),
     )]);
     client
         .patch_call(workspace, channel, call, Some(&patch))
