@@ -14,7 +14,7 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 /// `syn` tree exists at once and each item's tokens are freed once it is printed: peak
 /// memory is bounded by the largest item, not the file. The text is the same as printing
 /// the whole `syn::File` (prettyplease ends every item with a hard line break, so items
-/// print independently); [`print_impl`] checks the one place that relies on more than that.
+/// print independently); `print_impl` checks the one place that relies on more than that.
 ///
 /// # Errors
 /// [`Error::Internal`] when the tokens are not valid Rust: an oagen bug, reported with the
