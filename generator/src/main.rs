@@ -6,6 +6,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's allocator: generation allocates and frees millions of small
+/// token, tree and string nodes, and glibc's `malloc`/`free` took 40% of the CLI's cycles
+/// (tests/bench/README.md). Build scripts calling the library keep their own allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// OpenAPI 3.0/3.1 → typed async Rust SDKs.
 #[derive(Parser)]
 #[command(version, about)]

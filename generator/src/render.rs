@@ -5,20 +5,299 @@
 //! version. Every file starts with an `@generated` header without version or timestamp.
 
 use crate::diag::Error;
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 
 /// Formats `tokens` as a Rust file with `header` lines (each already starting with `//`).
+///
+/// The file is parsed and printed one top-level item at a time, and the body of a top-level
+/// `impl` block (a client's hundreds of methods) one method at a time, so only one item's
+/// `syn` tree exists at once and each item's tokens are freed once it is printed: peak
+/// memory is bounded by the largest item, not the file. The text is the same as printing
+/// the whole `syn::File` (prettyplease ends every item with a hard line break, so items
+/// print independently); `print_impl` checks the one place that relies on more than that.
 ///
 /// # Errors
 /// [`Error::Internal`] when the tokens are not valid Rust: an oagen bug, reported with the
 /// file it concerns.
 pub fn rust_file(tokens: TokenStream, header: &str, item: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
+    let internal = |e: syn::Error| Error::Internal {
         item: item.to_string(),
         message: e.to_string(),
-    })?;
-    let text = format!("{header}\n\n{}", space_items(&prettyplease::unparse(&file)));
+    };
+    let mut body = String::new();
+    let mut trees = tokens.into_iter().peekable();
+    let mut inner = Vec::new();
+    while is_inner_attr_start(&mut trees) {
+        inner.extend(trees.by_ref().take(3));
+    }
+    if !inner.is_empty() {
+        let file: syn::File = syn::parse2(inner.into_iter().collect()).map_err(internal)?;
+        body.push_str(&prettyplease::unparse(&file));
+    }
+    for chunk in Chunks::new(trees, ItemKind::Item) {
+        print_item(chunk.map_err(internal)?, &mut body).map_err(internal)?;
+    }
+    let mut text = String::with_capacity(header.len() + body.len() + body.len() / 16 + 2);
+    text.push_str(header);
+    text.push_str("\n\n");
+    space_items(&body, &mut text);
+    drop(body);
     Ok(comments_safe(text))
+}
+
+/// True when the next tokens are `#` `!` `[…]`, an inner attribute.
+fn is_inner_attr_start(
+    trees: &mut std::iter::Peekable<proc_macro2::token_stream::IntoIter>,
+) -> bool {
+    let mut ahead = trees.clone();
+    matches!(ahead.next(), Some(TokenTree::Punct(p)) if p.as_char() == '#')
+        && matches!(ahead.next(), Some(TokenTree::Punct(p)) if p.as_char() == '!')
+        && matches!(ahead.next(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket)
+}
+
+/// Prints one top-level item (its tokens) onto `out`.
+fn print_item(chunk: Chunk, out: &mut String) -> syn::Result<()> {
+    match chunk {
+        Chunk::Impl { header, body } => print_impl(header, body, out),
+        Chunk::Item(item) => {
+            out.push_str(&unparse_items(vec![*item]));
+            Ok(())
+        }
+        Chunk::ImplItem(_) => Err(syn::Error::new(Span::call_site(), "misplaced impl item")),
+    }
+}
+
+/// Prints an `impl` block from its header tokens (everything before the braces) and its
+/// body, one associated item at a time. The block's first line(s) are taken from printing
+/// the header with its first item, and each item's lines from printing it in an `impl X`
+/// block; when the first item's lines are not the end of the header's printout (never seen,
+/// but prettyplease promises nothing), or the body has inner attributes, the whole block is
+/// printed as one.
+fn print_impl(header: Vec<TokenTree>, body: TokenStream, out: &mut String) -> syn::Result<()> {
+    let mut trees = body.clone().into_iter().peekable();
+    let mut tokens: TokenStream = header.into_iter().collect();
+    if is_inner_attr_start(&mut trees) {
+        tokens.extend([TokenTree::Group(Group::new(Delimiter::Brace, body))]);
+        out.push_str(&unparse_items(vec![syn::parse2(tokens)?]));
+        return Ok(());
+    }
+    drop(body);
+    tokens.extend([TokenTree::Group(Group::new(
+        Delimiter::Brace,
+        TokenStream::new(),
+    ))]);
+    let mut block: syn::ItemImpl = syn::parse2(tokens)?;
+    let mut items = Chunks::new(trees, ItemKind::ImplItem);
+    let Some(first) = items.next() else {
+        out.push_str(&unparse_items(vec![syn::Item::Impl(block)]));
+        return Ok(());
+    };
+    let (first_lines, first) = impl_item_lines(first?.impl_item()?)?;
+    block.items.push(first);
+    let mut file = file_of(vec![syn::Item::Impl(block)]);
+    let printed = prettyplease::unparse(&file);
+    let head = printed
+        .strip_suffix("}\n")
+        .and_then(|p| p.strip_suffix(first_lines.as_str()));
+    let Some(head) = head else {
+        let Some(syn::Item::Impl(mut block)) = file.items.pop() else {
+            return Err(syn::Error::new(Span::call_site(), "impl block lost"));
+        };
+        for item in items {
+            block.items.push(item?.impl_item()?);
+        }
+        out.push_str(&unparse_items(vec![syn::Item::Impl(block)]));
+        return Ok(());
+    };
+    out.push_str(head);
+    out.push_str(&first_lines);
+    drop(file);
+    for item in items {
+        out.push_str(&impl_item_lines(item?.impl_item()?)?.0);
+    }
+    out.push_str("}\n");
+    Ok(())
+}
+
+/// The lines of `item` as printed inside an `impl` block (indented, without the braces).
+/// Returns the item back, for a caller that still needs it.
+fn impl_item_lines(item: syn::ImplItem) -> syn::Result<(String, syn::ImplItem)> {
+    let mut block: syn::ItemImpl = syn::parse_quote!(impl X {});
+    block.items.push(item);
+    let mut file = file_of(vec![syn::Item::Impl(block)]);
+    let text = prettyplease::unparse(&file);
+    let lines = text
+        .strip_prefix("impl X {\n")
+        .and_then(|t| t.strip_suffix("}\n"))
+        .map(str::to_string);
+    let item = match file.items.pop() {
+        Some(syn::Item::Impl(mut block)) => block.items.pop(),
+        _ => None,
+    };
+    match (lines, item) {
+        (Some(lines), Some(item)) => Ok((lines, item)),
+        _ => Err(syn::Error::new(
+            Span::call_site(),
+            "unexpected impl item printout",
+        )),
+    }
+}
+
+/// A file of `items`, without inner attributes.
+fn file_of(items: Vec<syn::Item>) -> syn::File {
+    syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items,
+    }
+}
+
+fn unparse_items(items: Vec<syn::Item>) -> String {
+    prettyplease::unparse(&file_of(items))
+}
+
+/// What [`Chunks`] splits: top-level items or the items of an `impl` body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ItemKind {
+    Item,
+    ImplItem,
+}
+
+/// One parsed piece of a token stream.
+enum Chunk {
+    /// A top-level item other than an `impl` block with a body.
+    Item(Box<syn::Item>),
+    /// A top-level `impl` block, left as tokens: its header and its body.
+    Impl {
+        header: Vec<TokenTree>,
+        body: TokenStream,
+    },
+    /// An item of an `impl` body.
+    ImplItem(Box<syn::ImplItem>),
+}
+
+impl Chunk {
+    fn impl_item(self) -> syn::Result<syn::ImplItem> {
+        match self {
+            Chunk::ImplItem(item) => Ok(*item),
+            _ => Err(syn::Error::new(Span::call_site(), "expected an impl item")),
+        }
+    }
+}
+
+/// Splits a token stream into items without parsing it as a whole: tokens are gathered up
+/// to a candidate end (a `;` or a `{…}` group at the top level) and the gathered tokens
+/// end an item when they parse as one (so `use a::{b, c};` or `const X: T = T {…};` go on
+/// past their braces). `use`, `const`, `static` and `type` items only end at a `;`.
+struct Chunks {
+    trees: std::iter::Peekable<proc_macro2::token_stream::IntoIter>,
+    kind: ItemKind,
+}
+
+impl Chunks {
+    fn new(
+        trees: std::iter::Peekable<proc_macro2::token_stream::IntoIter>,
+        kind: ItemKind,
+    ) -> Self {
+        Chunks { trees, kind }
+    }
+}
+
+impl Iterator for Chunks {
+    type Item = syn::Result<Chunk>;
+
+    fn next(&mut self) -> Option<syn::Result<Chunk>> {
+        let mut current: Vec<TokenTree> = Vec::new();
+        for tree in self.trees.by_ref() {
+            let candidate = match &tree {
+                TokenTree::Punct(p) => p.as_char() == ';',
+                TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+                _ => false,
+            };
+            current.push(tree);
+            if !candidate {
+                continue;
+            }
+            let keyword = leading_keyword(&current);
+            let semicolon_only = matches!(keyword.as_deref(), Some("use" | "static" | "type"))
+                || (keyword.as_deref() == Some("const") && !is_const_fn(&current));
+            let is_brace = matches!(current.last(), Some(TokenTree::Group(_)));
+            if semicolon_only && is_brace {
+                continue;
+            }
+            if self.kind == ItemKind::Item && keyword.as_deref() == Some("impl") && is_brace {
+                let Some(TokenTree::Group(group)) = current.pop() else {
+                    unreachable!("checked above")
+                };
+                let body = group.stream();
+                drop(group);
+                return Some(Ok(Chunk::Impl {
+                    header: current,
+                    body,
+                }));
+            }
+            let tokens: TokenStream = std::mem::take(&mut current).into_iter().collect();
+            let parsed = match self.kind {
+                ItemKind::Item => {
+                    syn::parse2::<syn::Item>(tokens.clone()).map(|i| Chunk::Item(Box::new(i)))
+                }
+                ItemKind::ImplItem => syn::parse2::<syn::ImplItem>(tokens.clone())
+                    .map(|i| Chunk::ImplItem(Box::new(i))),
+            };
+            match parsed {
+                Ok(chunk) => return Some(Ok(chunk)),
+                Err(_) => current = tokens.into_iter().collect(),
+            }
+        }
+        if current.is_empty() {
+            return None;
+        }
+        let tokens: TokenStream = current.into_iter().collect();
+        Some(match self.kind {
+            ItemKind::Item => syn::parse2::<syn::Item>(tokens).map(|i| Chunk::Item(Box::new(i))),
+            ItemKind::ImplItem => {
+                syn::parse2::<syn::ImplItem>(tokens).map(|i| Chunk::ImplItem(Box::new(i)))
+            }
+        })
+    }
+}
+
+/// The keyword that says what an item is: its first identifier after outer attributes,
+/// a visibility and `unsafe`/`async`/`default`/`extern "…"` qualifiers.
+fn leading_keyword(tokens: &[TokenTree]) -> Option<String> {
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i] {
+            TokenTree::Punct(p) if p.as_char() == '#' => i += 2,
+            TokenTree::Ident(id) => {
+                let word = id.to_string();
+                match word.as_str() {
+                    "pub" => {
+                        i += 1;
+                        if matches!(tokens.get(i), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+                        {
+                            i += 1;
+                        }
+                    }
+                    "unsafe" | "async" | "default" | "extern" => i += 1,
+                    _ => return Some(word),
+                }
+            }
+            TokenTree::Literal(_) => i += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// True for `const fn` (and `const unsafe fn`…), whose item ends at its body.
+fn is_const_fn(tokens: &[TokenTree]) -> bool {
+    tokens
+        .iter()
+        .skip_while(|t| !matches!(t, TokenTree::Ident(id) if id == "const"))
+        .nth(1)
+        .is_some_and(|t| matches!(t, TokenTree::Ident(id) if id == "fn" || id == "unsafe" || id == "async" || id == "extern"))
 }
 
 /// Replaces each control character but newline and tab, and each Unicode line or paragraph
@@ -41,12 +320,11 @@ fn comments_safe(text: String) -> String {
 /// Puts a blank line between consecutive items (prettyplease prints them back to back),
 /// as a person would write them. Lines are only inserted, never changed; string literals
 /// in generated code never span lines, so this cannot alter a value.
-fn space_items(text: &str) -> String {
+fn space_items(text: &str, out: &mut String) {
     const ITEM_STARTS: [&str; 13] = [
         "///", "#[", "pub ", "impl", "fn ", "async fn", "const ", "mod ", "enum ", "struct ",
         "type ", "use ", "unsafe ",
     ];
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev: Option<&str> = None;
     for line in text.lines() {
         if let Some(p) = prev {
@@ -70,10 +348,99 @@ fn space_items(text: &str) -> String {
         out.push('\n');
         prev = Some(line);
     }
-    out
 }
 
 /// The `// @generated` header of a file made from `source`.
 pub fn header(source: &str, command: &str) -> String {
     format!("// @generated by oagen from {source}. Do not edit: run `{command}`.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    /// The pre-streaming render: one `syn::File` for the whole stream.
+    fn whole_file(tokens: TokenStream) -> String {
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let mut text = String::from("// h\n\n");
+        space_items(&prettyplease::unparse(&file), &mut text);
+        text
+    }
+
+    #[test]
+    fn item_by_item_prints_as_the_whole_file() {
+        let tokens = quote! {
+            #![allow(clippy::all)]
+            #![doc = "inner"]
+            use super::{runtime, types};
+            /// A struct.
+            #[derive(Debug)]
+            pub struct A { pub x: u8 }
+            pub struct B(pub u8);
+            pub const DEFAULT: A = A { x: 1 };
+            pub static NAMES: &[&str] = &["a", "b"];
+            pub type C = std::collections::BTreeMap<String, A>;
+            impl A {}
+            impl<'de> serde::Deserialize<'de> for B where B: Sized {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    u8::deserialize(d).map(B)
+                }
+            }
+            impl A {
+                #![allow(dead_code)]
+                fn a(&self) -> u8 { self.x }
+            }
+            impl A {
+                /// Builds one.
+                pub const fn new(x: u8) -> Self { A { x } }
+                const N: usize = 3;
+                type T = u8;
+                pub fn get(&self) -> u8 { match self.x { 0 => 1, n => n } }
+            }
+            pub mod m { pub fn f() {} impl super::A { fn g() {} } }
+            pub const fn h() -> u8 { 0 }
+            pub enum E { X { a: u8 }, Y }
+        };
+        assert_eq!(
+            rust_file(tokens.clone(), "// h", "t.rs").unwrap(),
+            whole_file(tokens)
+        );
+    }
+
+    /// Resource bound (issue 13): an `impl` block of many methods is split into one parse
+    /// per method, so the largest `syn` tree alive is one method's, not the block's (the
+    /// 45 MB `client.rs` of Microsoft Graph is one `impl Client`).
+    #[test]
+    fn an_impl_block_is_parsed_method_by_method() {
+        let methods = (0..200).map(|i| {
+            let name = quote::format_ident!("op_{i}");
+            quote!(pub async fn #name(&self, id: &str) -> Result<(), Error> { let _ = id; Ok(()) })
+        });
+        let body: TokenStream = quote!(#(#methods)*);
+        let chunks: Vec<Chunk> =
+            Chunks::new(body.clone().into_iter().peekable(), ItemKind::ImplItem)
+                .collect::<syn::Result<_>>()
+                .unwrap();
+        assert_eq!(chunks.len(), 200);
+        assert!(chunks.iter().all(|c| matches!(c, Chunk::ImplItem(_))));
+        let file = quote!(pub struct Client; impl Client { #body });
+        let top: Vec<Chunk> = Chunks::new(file.clone().into_iter().peekable(), ItemKind::Item)
+            .collect::<syn::Result<_>>()
+            .unwrap();
+        assert!(matches!(
+            top.as_slice(),
+            [Chunk::Item(_), Chunk::Impl { .. }]
+        ));
+        assert_eq!(
+            rust_file(file.clone(), "// h", "t.rs").unwrap(),
+            whole_file(file)
+        );
+    }
+
+    #[test]
+    fn invalid_tokens_are_an_internal_error_naming_the_file() {
+        let err = rust_file(quote!(pub struct ;), "// h", "src/x.rs").unwrap_err();
+        assert!(err.to_string().contains("src/x.rs"), "{err}");
+    }
 }
