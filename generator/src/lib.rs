@@ -6,7 +6,8 @@
 //! The pipeline, one module per stage, each with its own data type:
 //!
 //! 1. [`load`]: spec text → JSON value ([`load::parse_str`]), changed by the spec's
-//!    [`overlay`]s, → [`load::Document`] ([`load::build`]; raw JSON kept, nothing lost);
+//!    [`overlay`]s, → [`load::Document`] ([`load::build`]; raw JSON kept, nothing lost),
+//!    checked against the official OpenAPI JSON Schema ([`validate`]: warnings);
 //! 2. [`lower`]: document → [`ir::Api`] (named types and operations, with origins);
 //! 3. `emit`: IR → token streams (the only stage using `quote`);
 //! 4. `render`: tokens → formatted files with an `@generated` header.
@@ -55,6 +56,7 @@ pub(crate) mod surface;
 pub mod sync;
 #[cfg(feature = "cli")]
 pub mod update;
+pub mod validate;
 
 pub use cargo::runtime_dependencies;
 pub use diag::{Diagnostic, Error, Origin, Severity};
@@ -499,10 +501,15 @@ impl Config {
             overlay::annotate(&mut diags, display, &changes);
             diags
         };
-        let doc = load::build(raw, display).map_err(|e| match e {
-            Error::Spec(diags) => Error::Spec(annotated(diags)),
-            other => other,
-        })?;
+        warnings.extend(validate::validate(&raw, display));
+        let doc = match load::build(raw, display) {
+            Ok(doc) => doc,
+            Err(Error::Spec(mut diags)) => {
+                diags.append(&mut warnings);
+                return Err(Error::Spec(annotated(diags)));
+            }
+            Err(other) => return Err(other),
+        };
         let (mut api, w) = match lower::lower(&doc) {
             Ok(lowered) => lowered,
             Err(Error::Spec(diags)) => {
