@@ -167,37 +167,59 @@ function closeObjects(node) {
 
 // Removes from an instance the properties its schema does not declare, where the schema says
 // nothing of other properties (no `additionalProperties`, `patternProperties`, or free-form
-// object): json-schema-faker sometimes makes some up anyway. A property declared by any branch
-// (`allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`, through `$ref`s) counts as declared.
-function stripUndeclared(instance, schemas, root) {
+// object): json-schema-faker sometimes makes some up anyway. A property declared by an `allOf`
+// or `if`/`then`/`else` branch (through `$ref`s) counts as declared; one declared by a
+// `oneOf`/`anyOf` branch counts only when the instance matches that branch (validated on its
+// own, as `oneOf` does): a property of a branch the instance is not is undeclared for it, and
+// oagen's variant type for the branch it is drops it like any undeclared property. Schemas are
+// `{s, p}`: the schema and its JSON pointer (`null` where unknown: then every branch counts).
+function stripUndeclared(instance, schemas, root, validator) {
   const flat = [];
   const seen = new Set();
-  const visit = (s, depth) => {
+  const matches = (p) => {
+    if (p === null || !validator) return true;
+    const v = validator(p);
+    return v.error ? true : v.validate(instance);
+  };
+  const visit = ({ s, p }, depth) => {
     if (!s || typeof s !== 'object' || depth > 64 || seen.has(s)) return;
     seen.add(s);
     if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
-      const target = s.$ref.slice(2).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      const target = s.$ref.slice(2).split('/').map((q) => q.replace(/~1/g, '/').replace(/~0/g, '~'))
         .reduce((n, k) => (n && typeof n === 'object' ? n[k] : undefined), root);
-      visit(target, depth + 1);
+      visit({ s: target, p: s.$ref.slice(1) }, depth + 1);
     }
-    flat.push(s);
-    for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k])) s[k].forEach((b) => visit(b, depth + 1));
-    for (const k of ['if', 'then', 'else']) visit(s[k], depth + 1);
+    flat.push({ s, p });
+    const at = (k, i) => (p === null ? null : `${p}/${k}${i === undefined ? '' : `/${i}`}`);
+    if (Array.isArray(s.allOf)) s.allOf.forEach((b, i) => visit({ s: b, p: at('allOf', i) }, depth + 1));
+    for (const k of ['anyOf', 'oneOf']) {
+      if (!Array.isArray(s[k])) continue;
+      const branches = s[k].map((b, i) => ({ s: b, p: at(k, i) }));
+      const matched = branches.filter((b) => matches(b.p));
+      (matched.length ? matched : branches).forEach((b) => visit(b, depth + 1));
+    }
+    for (const k of ['if', 'then', 'else']) visit({ s: s[k], p: at(k) }, depth + 1);
   };
   schemas.forEach((s) => visit(s, 0));
+  const escape = (k) => k.replace(/~/g, '~0').replace(/\//g, '~1');
   if (Array.isArray(instance)) {
-    const items = flat.map((s) => s.items).filter((s) => s && typeof s === 'object');
-    return instance.map((v) => stripUndeclared(v, items, root));
+    const items = flat.filter(({ s }) => s.items && typeof s.items === 'object')
+      .map(({ s, p }) => ({ s: s.items, p: p === null ? null : `${p}/items` }));
+    return instance.map((v) => stripUndeclared(v, items, root, validator));
   }
   if (!instance || typeof instance !== 'object') return instance;
-  const declared = new Set(flat.flatMap((s) => Object.keys(s.properties || {})));
-  const open = flat.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false)
+  const declared = new Set(flat.flatMap(({ s }) => Object.keys(s.properties || {})));
+  const open = flat.some(({ s }) => (s.additionalProperties !== undefined && s.additionalProperties !== false)
     || s.patternProperties || s.unevaluatedProperties) || declared.size === 0;
   const out = {};
   for (const [k, v] of Object.entries(instance)) {
     if (!open && !declared.has(k)) continue;
-    const subs = flat.map((s) => (s.properties && s.properties[k]) || (declared.has(k) ? undefined : s.additionalProperties));
-    out[k] = stripUndeclared(v, subs.filter((s) => s && typeof s === 'object'), root);
+    const subs = flat.map(({ s, p }) => {
+      if (s.properties && s.properties[k]) return { s: s.properties[k], p: p === null ? null : `${p}/properties/${escape(k)}` };
+      if (!declared.has(k) && s.additionalProperties) return { s: s.additionalProperties, p: p === null ? null : `${p}/additionalProperties` };
+      return { s: undefined, p: null };
+    });
+    out[k] = stripUndeclared(v, subs.filter(({ s }) => s && typeof s === 'object'), root, validator);
   }
   return out;
 }
@@ -281,7 +303,7 @@ function generate([spec, schemasFile, n, seed, outFile]) {
       }
       if (instance && typeof instance === 'object') {
         const root = { components };
-        instance = stripUndeclared(instance, [{ $ref: `#${pointer}` }], root);
+        instance = stripUndeclared(instance, [{ s: { $ref: `#${pointer}` }, p: null }], root, validator);
       }
       if (v.validate(instance)) {
         stats.valid++;
