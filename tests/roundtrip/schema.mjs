@@ -179,7 +179,15 @@ function stripUndeclared(instance, schemas, root, validator) {
   const matches = (p) => {
     if (p === null || !validator) return true;
     const v = validator(p);
-    return v.error ? true : v.validate(instance);
+    if (v.error) return true;
+    try {
+      return v.validate(instance);
+    } catch (e) {
+      // A branch that only makes sense inside its parent (a recursive reference that resolves
+      // differently out of context) cannot be checked alone: it counts.
+      if (process.env.RT_DEBUG) console.error(`cannot validate ${p} alone: ${String(e).slice(0, 100)}`);
+      return true;
+    }
   };
   const visit = ({ s, p }, depth) => {
     if (!s || typeof s !== 'object' || depth > 64 || seen.has(s)) return;
