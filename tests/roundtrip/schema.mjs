@@ -101,6 +101,50 @@ function convert(node, dialect) {
   return out;
 }
 
+// `additionalProperties: false` written beside `allOf`/`oneOf`/`anyOf`, or in an `allOf`
+// branch, read literally (JSON Schema) admits no property declared by another branch, so no
+// instance with one is valid: AssemblyAI's `TranscriptParams` (`allOf` of a closed base and its
+// own properties) or `TranscriptWebhookNotification` (closed, properties only in `oneOf`
+// branches). Their authors mean the merged object closed, and so do oagen's merged types; that
+// is what JSON Schema 2020-12 says with `unevaluatedProperties: false` on the outer schema. So
+// such a schema gets that instead, and a closed `allOf` branch is used through an open copy
+// (a `$ref` branch's target copied, its own `$ref`s absolute, so they still resolve).
+function closeCompositions(components) {
+  const target = (ref) => ref.slice(2).split('/').map((q) => q.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((n, k) => (n && typeof n === 'object' ? n[k] : undefined), { components });
+  const seen = new Set();
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    for (const [k, v] of Object.entries(node)) if (!DATA_KEYS.has(k) && !k.startsWith('x-')) walk(v);
+    let closed = false;
+    if (Array.isArray(node.allOf)) {
+      node.allOf = node.allOf.map((b) => {
+        const resolved = b && typeof b.$ref === 'string' && b.$ref.startsWith('#/') ? target(b.$ref) : b;
+        if (!resolved || typeof resolved !== 'object' || resolved.additionalProperties !== false) return b;
+        closed = true;
+        const { additionalProperties, ...open } = resolved;
+        return open;
+      });
+    }
+    const composed = ['allOf', 'oneOf', 'anyOf'].some((k) => Array.isArray(node[k]));
+    if (composed && node.additionalProperties === false) {
+      delete node.additionalProperties;
+      closed = true;
+    }
+    if (closed && node.additionalProperties === undefined && node.unevaluatedProperties === undefined) {
+      node.unevaluatedProperties = false;
+    }
+  };
+  walk(components);
+  return components;
+}
+
+function readComponents(doc, dialect) {
+  return closeCompositions(convert(doc.components || {}, dialect));
+}
+
 function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
@@ -262,7 +306,7 @@ function errorText(validate) {
 
 function generate([spec, schemasFile, n, seed, outFile]) {
   const { doc, dialect } = loadSpec(spec);
-  const components = convert(doc.components || {}, dialect);
+  const components = readComponents(doc, dialect);
   const pointers = Object.keys(JSON.parse(fs.readFileSync(schemasFile, 'utf8')));
   const validator = makeAjv(structuredClone(components));
   let rng = Math.random;
@@ -279,6 +323,8 @@ function generate([spec, schemasFile, n, seed, outFile]) {
     useExamplesValue: false,
     random: () => rng(),
   });
+  // ajv-formats checks `format: url` (AssemblyAI's URLs); json-schema-faker does not know it.
+  jsf.format('url', () => `https://example.com/${Math.floor(rng() * 1e6)}`);
   jsf.format('byte', () => {
     const bytes = Buffer.alloc(1 + Math.floor(rng() * 12));
     for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rng() * 256);
@@ -327,7 +373,7 @@ function generate([spec, schemasFile, n, seed, outFile]) {
 
 function validate([spec, inFile, outFile]) {
   const { doc, dialect } = loadSpec(spec);
-  const validator = makeAjv(convert(doc.components || {}, dialect));
+  const validator = makeAjv(readComponents(doc, dialect));
   const items = JSON.parse(fs.readFileSync(inFile, 'utf8'));
   const out = items.map(({ schema, value }) => {
     const v = validator(schema);
