@@ -101,6 +101,50 @@ function convert(node, dialect) {
   return out;
 }
 
+// `additionalProperties: false` written beside `allOf`/`oneOf`/`anyOf`, or in an `allOf`
+// branch, read literally (JSON Schema) admits no property declared by another branch, so no
+// instance with one is valid: AssemblyAI's `TranscriptParams` (`allOf` of a closed base and its
+// own properties) or `TranscriptWebhookNotification` (closed, properties only in `oneOf`
+// branches). Their authors mean the merged object closed, and so do oagen's merged types; that
+// is what JSON Schema 2020-12 says with `unevaluatedProperties: false` on the outer schema. So
+// such a schema gets that instead, and a closed `allOf` branch is used through an open copy
+// (a `$ref` branch's target copied, its own `$ref`s absolute, so they still resolve).
+function closeCompositions(components) {
+  const target = (ref) => ref.slice(2).split('/').map((q) => q.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((n, k) => (n && typeof n === 'object' ? n[k] : undefined), { components });
+  const seen = new Set();
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    for (const [k, v] of Object.entries(node)) if (!DATA_KEYS.has(k) && !k.startsWith('x-')) walk(v);
+    let closed = false;
+    if (Array.isArray(node.allOf)) {
+      node.allOf = node.allOf.map((b) => {
+        const resolved = b && typeof b.$ref === 'string' && b.$ref.startsWith('#/') ? target(b.$ref) : b;
+        if (!resolved || typeof resolved !== 'object' || resolved.additionalProperties !== false) return b;
+        closed = true;
+        const { additionalProperties, ...open } = resolved;
+        return open;
+      });
+    }
+    const composed = ['allOf', 'oneOf', 'anyOf'].some((k) => Array.isArray(node[k]));
+    if (composed && node.additionalProperties === false) {
+      delete node.additionalProperties;
+      closed = true;
+    }
+    if (closed && node.additionalProperties === undefined && node.unevaluatedProperties === undefined) {
+      node.unevaluatedProperties = false;
+    }
+  };
+  walk(components);
+  return components;
+}
+
+function readComponents(doc, dialect) {
+  return closeCompositions(convert(doc.components || {}, dialect));
+}
+
 function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
@@ -167,37 +211,67 @@ function closeObjects(node) {
 
 // Removes from an instance the properties its schema does not declare, where the schema says
 // nothing of other properties (no `additionalProperties`, `patternProperties`, or free-form
-// object): json-schema-faker sometimes makes some up anyway. A property declared by any branch
-// (`allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`, through `$ref`s) counts as declared.
-function stripUndeclared(instance, schemas, root) {
+// object): json-schema-faker sometimes makes some up anyway. A property declared by an `allOf`
+// or `if`/`then`/`else` branch (through `$ref`s) counts as declared; one declared by a
+// `oneOf`/`anyOf` branch counts only when the instance matches that branch (validated on its
+// own, as `oneOf` does): a property of a branch the instance is not is undeclared for it, and
+// oagen's variant type for the branch it is drops it like any undeclared property. Schemas are
+// `{s, p}`: the schema and its JSON pointer (`null` where unknown: then every branch counts).
+function stripUndeclared(instance, schemas, root, validator) {
   const flat = [];
   const seen = new Set();
-  const visit = (s, depth) => {
+  const matches = (p) => {
+    if (p === null || !validator) return true;
+    const v = validator(p);
+    if (v.error) return true;
+    try {
+      return v.validate(instance);
+    } catch (e) {
+      // A branch that only makes sense inside its parent (a recursive reference that resolves
+      // differently out of context) cannot be checked alone: it counts.
+      if (process.env.RT_DEBUG) console.error(`cannot validate ${p} alone: ${String(e).slice(0, 100)}`);
+      return true;
+    }
+  };
+  const visit = ({ s, p }, depth) => {
     if (!s || typeof s !== 'object' || depth > 64 || seen.has(s)) return;
     seen.add(s);
     if (typeof s.$ref === 'string' && s.$ref.startsWith('#/')) {
-      const target = s.$ref.slice(2).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      const target = s.$ref.slice(2).split('/').map((q) => q.replace(/~1/g, '/').replace(/~0/g, '~'))
         .reduce((n, k) => (n && typeof n === 'object' ? n[k] : undefined), root);
-      visit(target, depth + 1);
+      visit({ s: target, p: s.$ref.slice(1) }, depth + 1);
     }
-    flat.push(s);
-    for (const k of ['allOf', 'anyOf', 'oneOf']) if (Array.isArray(s[k])) s[k].forEach((b) => visit(b, depth + 1));
-    for (const k of ['if', 'then', 'else']) visit(s[k], depth + 1);
+    flat.push({ s, p });
+    const at = (k, i) => (p === null ? null : `${p}/${k}${i === undefined ? '' : `/${i}`}`);
+    if (Array.isArray(s.allOf)) s.allOf.forEach((b, i) => visit({ s: b, p: at('allOf', i) }, depth + 1));
+    for (const k of ['anyOf', 'oneOf']) {
+      if (!Array.isArray(s[k])) continue;
+      const branches = s[k].map((b, i) => ({ s: b, p: at(k, i) }));
+      const matched = branches.filter((b) => matches(b.p));
+      (matched.length ? matched : branches).forEach((b) => visit(b, depth + 1));
+    }
+    for (const k of ['if', 'then', 'else']) visit({ s: s[k], p: at(k) }, depth + 1);
   };
   schemas.forEach((s) => visit(s, 0));
+  const escape = (k) => k.replace(/~/g, '~0').replace(/\//g, '~1');
   if (Array.isArray(instance)) {
-    const items = flat.map((s) => s.items).filter((s) => s && typeof s === 'object');
-    return instance.map((v) => stripUndeclared(v, items, root));
+    const items = flat.filter(({ s }) => s.items && typeof s.items === 'object')
+      .map(({ s, p }) => ({ s: s.items, p: p === null ? null : `${p}/items` }));
+    return instance.map((v) => stripUndeclared(v, items, root, validator));
   }
   if (!instance || typeof instance !== 'object') return instance;
-  const declared = new Set(flat.flatMap((s) => Object.keys(s.properties || {})));
-  const open = flat.some((s) => (s.additionalProperties !== undefined && s.additionalProperties !== false)
+  const declared = new Set(flat.flatMap(({ s }) => Object.keys(s.properties || {})));
+  const open = flat.some(({ s }) => (s.additionalProperties !== undefined && s.additionalProperties !== false)
     || s.patternProperties || s.unevaluatedProperties) || declared.size === 0;
   const out = {};
   for (const [k, v] of Object.entries(instance)) {
     if (!open && !declared.has(k)) continue;
-    const subs = flat.map((s) => (s.properties && s.properties[k]) || (declared.has(k) ? undefined : s.additionalProperties));
-    out[k] = stripUndeclared(v, subs.filter((s) => s && typeof s === 'object'), root);
+    const subs = flat.map(({ s, p }) => {
+      if (s.properties && s.properties[k]) return { s: s.properties[k], p: p === null ? null : `${p}/properties/${escape(k)}` };
+      if (!declared.has(k) && s.additionalProperties) return { s: s.additionalProperties, p: p === null ? null : `${p}/additionalProperties` };
+      return { s: undefined, p: null };
+    });
+    out[k] = stripUndeclared(v, subs.filter(({ s }) => s && typeof s === 'object'), root, validator);
   }
   return out;
 }
@@ -232,7 +306,7 @@ function errorText(validate) {
 
 function generate([spec, schemasFile, n, seed, outFile]) {
   const { doc, dialect } = loadSpec(spec);
-  const components = convert(doc.components || {}, dialect);
+  const components = readComponents(doc, dialect);
   const pointers = Object.keys(JSON.parse(fs.readFileSync(schemasFile, 'utf8')));
   const validator = makeAjv(structuredClone(components));
   let rng = Math.random;
@@ -249,6 +323,8 @@ function generate([spec, schemasFile, n, seed, outFile]) {
     useExamplesValue: false,
     random: () => rng(),
   });
+  // ajv-formats checks `format: url` (AssemblyAI's URLs); json-schema-faker does not know it.
+  jsf.format('url', () => `https://example.com/${Math.floor(rng() * 1e6)}`);
   jsf.format('byte', () => {
     const bytes = Buffer.alloc(1 + Math.floor(rng() * 12));
     for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rng() * 256);
@@ -281,7 +357,7 @@ function generate([spec, schemasFile, n, seed, outFile]) {
       }
       if (instance && typeof instance === 'object') {
         const root = { components };
-        instance = stripUndeclared(instance, [{ $ref: `#${pointer}` }], root);
+        instance = stripUndeclared(instance, [{ s: { $ref: `#${pointer}` }, p: null }], root, validator);
       }
       if (v.validate(instance)) {
         stats.valid++;
@@ -297,7 +373,7 @@ function generate([spec, schemasFile, n, seed, outFile]) {
 
 function validate([spec, inFile, outFile]) {
   const { doc, dialect } = loadSpec(spec);
-  const validator = makeAjv(convert(doc.components || {}, dialect));
+  const validator = makeAjv(readComponents(doc, dialect));
   const items = JSON.parse(fs.readFileSync(inFile, 'utf8'));
   const out = items.map(({ schema, value }) => {
     const v = validator(schema);
