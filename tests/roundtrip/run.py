@@ -269,7 +269,7 @@ def check_spec(spec, args, oagen, work):
     (crate / "src" / "bin" / f"{binary_name}.rs").write_text(
         RUNNER.format(krate=name.replace("-", "_"), arms=arms, unknown=unknown))
     env = dict(os.environ, CARGO_TARGET_DIR=args.target_dir, CARGO_TERM_COLOR="never")
-    build = run(["cargo", "build", "--quiet", "--no-default-features", "--bin", binary_name,
+    build = run(["cargo", "build", "--quiet", "--no-default-features", "--features", "full-serde", "--bin", binary_name,
                  "--manifest-path", str(crate / "Cargo.toml"), "--message-format", "short"],
                 left(), env=env)
     if build.returncode != 0:

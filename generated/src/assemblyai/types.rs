@@ -33,6 +33,7 @@ impl ::std::fmt::Display for AudioIntelligenceModelStatus {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for AudioIntelligenceModelStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -67,7 +68,8 @@ impl<'de> ::serde::Deserialize<'de> for AudioIntelligenceModelStatus {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/AutoHighlightResult` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoHighlightResult {
     /// The total number of times the key phrase appears in the audio file
@@ -88,6 +90,45 @@ pub struct AutoHighlightResult {
     ///
     /// JSON property `timestamps` (required).
     pub timestamps: Vec<Timestamp>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for AutoHighlightResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for AutoHighlightResult {
+    const EXPECTING: &'static str = "struct AutoHighlightResult";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut count = None;
+        let mut rank = None;
+        let mut text = None;
+        let mut timestamps = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "count" => count = Some(__map.next_value()?),
+                "rank" => rank = Some(__map.next_value()?),
+                "text" => text = Some(__map.next_value()?),
+                "timestamps" => timestamps = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            count: super::runtime::de::required::<_, A::Error>(count, "count")?,
+            rank: super::runtime::de::required::<_, A::Error>(rank, "rank")?,
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            timestamps: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(timestamps, "timestamps")?,
+        })
+    }
 }
 
 impl AutoHighlightResult {
@@ -113,7 +154,8 @@ impl AutoHighlightResult {
 /// Example: `{"status":"success","results":[{"count":1,"rank":0.08,"text":"air quality alerts","timestamps":[{"start":3978,"end":5114}]},{"count":1,"rank":0.08,"text":"wide ranging air quality consequences","times…`.
 ///
 /// Source: `/components/schemas/AutoHighlightsResult` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoHighlightsResult {
     /// The status of the Key Phrases model. Either success, or unavailable in the rare case that the model failed.
@@ -124,6 +166,36 @@ pub struct AutoHighlightsResult {
     ///
     /// JSON property `results` (required).
     pub results: Vec<AutoHighlightResult>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for AutoHighlightsResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for AutoHighlightsResult {
+    const EXPECTING: &'static str = "struct AutoHighlightsResult";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut results = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "status" => status = Some(__map.next_value()?),
+                "results" => results = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            results: super::runtime::de::required::<_, A::Error>(results, "results")?,
+        })
+    }
 }
 
 impl AutoHighlightsResult {
@@ -146,7 +218,8 @@ impl AutoHighlightsResult {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Chapter` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Chapter {
     /// An ultra-short summary (just a few words) of the content spoken in the chapter
@@ -169,6 +242,45 @@ pub struct Chapter {
     ///
     /// JSON property `end` (required).
     pub end: i64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Chapter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Chapter {
+    const EXPECTING: &'static str = "struct Chapter";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut gist = None;
+        let mut headline = None;
+        let mut summary = None;
+        let mut start = None;
+        let mut end = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "gist" => gist = Some(__map.next_value()?),
+                "headline" => headline = Some(__map.next_value()?),
+                "summary" => summary = Some(__map.next_value()?),
+                "start" => start = Some(__map.next_value()?),
+                "end" => end = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            gist: super::runtime::de::required::<_, A::Error>(gist, "gist")?,
+            headline: super::runtime::de::required::<_, A::Error>(headline, "headline")?,
+            summary: super::runtime::de::required::<_, A::Error>(summary, "summary")?,
+            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+        })
+    }
 }
 
 impl Chapter {
@@ -195,7 +307,8 @@ impl Chapter {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/ContentSafetyLabel` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ContentSafetyLabel {
     /// The label of the sensitive topic
@@ -214,6 +327,42 @@ pub struct ContentSafetyLabel {
     ///
     /// JSON property `severity` (required).
     pub severity: f64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ContentSafetyLabel {
+    const EXPECTING: &'static str = "struct ContentSafetyLabel";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut label = None;
+        let mut confidence = None;
+        let mut severity = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "label" => label = Some(__map.next_value()?),
+                "confidence" => confidence = Some(__map.next_value()?),
+                "severity" => severity = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            label: super::runtime::de::required::<_, A::Error>(label, "label")?,
+            confidence: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(confidence, "confidence")?,
+            severity: super::runtime::de::required::<_, A::Error>(severity, "severity")?,
+        })
+    }
 }
 
 impl ContentSafetyLabel {
@@ -236,7 +385,8 @@ impl ContentSafetyLabel {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/ContentSafetyLabelResult` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ContentSafetyLabelResult {
     /// The transcript of the section flagged by the Content Moderation model
@@ -259,6 +409,54 @@ pub struct ContentSafetyLabelResult {
     ///
     /// JSON property `timestamp` (required).
     pub timestamp: Timestamp,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabelResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ContentSafetyLabelResult {
+    const EXPECTING: &'static str = "struct ContentSafetyLabelResult";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut labels = None;
+        let mut sentences_idx_start = None;
+        let mut sentences_idx_end = None;
+        let mut timestamp = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "text" => text = Some(__map.next_value()?),
+                "labels" => labels = Some(__map.next_value()?),
+                "sentences_idx_start" => sentences_idx_start = Some(__map.next_value()?),
+                "sentences_idx_end" => sentences_idx_end = Some(__map.next_value()?),
+                "timestamp" => timestamp = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            labels: super::runtime::de::required::<_, A::Error>(labels, "labels")?,
+            sentences_idx_start: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(sentences_idx_start, "sentences_idx_start")?,
+            sentences_idx_end: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(sentences_idx_end, "sentences_idx_end")?,
+            timestamp: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(timestamp, "timestamp")?,
+        })
+    }
 }
 
 impl ContentSafetyLabelResult {
@@ -286,7 +484,8 @@ impl ContentSafetyLabelResult {
 /// Example: `{"status":"success","results":[{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy.…`.
 ///
 /// Source: `/components/schemas/ContentSafetyLabelsResult` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ContentSafetyLabelsResult {
     /// The status of the Content Moderation model. Either success, or unavailable in the rare case that the model failed.
@@ -308,6 +507,47 @@ pub struct ContentSafetyLabelsResult {
         String,
         SeverityScoreSummary,
     >,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabelsResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ContentSafetyLabelsResult {
+    const EXPECTING: &'static str = "struct ContentSafetyLabelsResult";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut results = None;
+        let mut summary = None;
+        let mut severity_score_summary = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "status" => status = Some(__map.next_value()?),
+                "results" => results = Some(__map.next_value()?),
+                "summary" => summary = Some(__map.next_value()?),
+                "severity_score_summary" => {
+                    severity_score_summary = Some(__map.next_value()?);
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            results: super::runtime::de::required::<_, A::Error>(results, "results")?,
+            summary: super::runtime::de::required::<_, A::Error>(summary, "summary")?,
+            severity_score_summary: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(severity_score_summary, "severity_score_summary")?,
+        })
+    }
 }
 
 impl ContentSafetyLabelsResult {
@@ -337,9 +577,8 @@ impl ContentSafetyLabelsResult {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/CreateRealtimeTemporaryTokenParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct CreateRealtimeTemporaryTokenParams {
     /// The amount of time until the token expires in seconds
     ///
@@ -347,6 +586,39 @@ pub struct CreateRealtimeTemporaryTokenParams {
     ///
     /// JSON property `expires_in` (required).
     pub expires_in: i64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateRealtimeTemporaryTokenParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CreateRealtimeTemporaryTokenParams {
+    const EXPECTING: &'static str = "struct CreateRealtimeTemporaryTokenParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut expires_in = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "expires_in" => expires_in = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &["expires_in"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            expires_in: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(expires_in, "expires_in")?,
+        })
+    }
 }
 
 impl CreateRealtimeTemporaryTokenParams {
@@ -361,7 +633,7 @@ impl CreateRealtimeTemporaryTokenParams {
 /// One schema written in 2 places, which agree on this name.
 ///
 /// Source: `/components/schemas/CustomFormattingResponse/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFormatting {
     /// JSON property `mapping` (optional).
@@ -370,6 +642,33 @@ pub struct CustomFormatting {
     /// JSON property `formatted_text` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted_text: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomFormatting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CustomFormatting {
+    const EXPECTING: &'static str = "struct CustomFormatting";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut mapping = None;
+        let mut formatted_text = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "mapping" => mapping = __map.next_value()?,
+                "formatted_text" => formatted_text = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { mapping, formatted_text })
+    }
 }
 
 impl CustomFormatting {
@@ -394,11 +693,41 @@ impl CustomFormatting {
 /// Request body for \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>).
 ///
 /// Source: `/components/schemas/CustomFormattingRequestBody` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFormattingRequestBody {
     /// JSON property `custom_formatting` (required).
     pub custom_formatting: CustomFormattingRequestBodyCustomFormatting,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomFormattingRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CustomFormattingRequestBody {
+    const EXPECTING: &'static str = "struct CustomFormattingRequestBody";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut custom_formatting = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "custom_formatting" => custom_formatting = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            custom_formatting: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(custom_formatting, "custom_formatting")?,
+        })
+    }
 }
 
 impl CustomFormattingRequestBody {
@@ -413,7 +742,7 @@ impl CustomFormattingRequestBody {
 }
 
 /// Source: `/components/schemas/CustomFormattingRequestBody/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFormattingRequestBodyCustomFormatting {
     /// Date format pattern (e.g., `"mm/dd/yyyy"`). See \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>) for more details.
@@ -431,6 +760,35 @@ pub struct CustomFormattingRequestBodyCustomFormatting {
     /// JSON property `email` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomFormattingRequestBodyCustomFormatting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CustomFormattingRequestBodyCustomFormatting {
+    const EXPECTING: &'static str = "struct CustomFormattingRequestBodyCustomFormatting";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut date = None;
+        let mut phone_number = None;
+        let mut email = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "date" => date = __map.next_value()?,
+                "phone_number" => phone_number = __map.next_value()?,
+                "email" => email = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { date, phone_number, email })
+    }
 }
 
 impl CustomFormattingRequestBodyCustomFormatting {
@@ -454,12 +812,37 @@ impl CustomFormattingRequestBodyCustomFormatting {
 }
 
 /// Source: `/components/schemas/CustomFormattingResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFormattingResponse {
     /// JSON property `custom_formatting` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_formatting: Option<CustomFormatting>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomFormattingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CustomFormattingResponse {
+    const EXPECTING: &'static str = "struct CustomFormattingResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut custom_formatting = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "custom_formatting" => custom_formatting = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { custom_formatting })
+    }
 }
 
 impl CustomFormattingResponse {
@@ -482,7 +865,8 @@ pub type CustomFormattingResponseCustomFormatting = CustomFormatting;
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Entity` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Entity {
     /// The type of entity for the detected entity
@@ -501,6 +885,45 @@ pub struct Entity {
     ///
     /// JSON property `end` (required).
     pub end: i64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Entity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Entity {
+    const EXPECTING: &'static str = "struct Entity";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut entity_type = None;
+        let mut text = None;
+        let mut start = None;
+        let mut end = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "entity_type" => entity_type = Some(__map.next_value()?),
+                "text" => text = Some(__map.next_value()?),
+                "start" => start = Some(__map.next_value()?),
+                "end" => end = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            entity_type: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(entity_type, "entity_type")?,
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+        })
+    }
 }
 
 impl Entity {
@@ -677,6 +1100,7 @@ impl ::std::fmt::Display for EntityType {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for EntityType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -751,7 +1175,8 @@ impl<'de> ::serde::Deserialize<'de> for EntityType {
 /// Example: `{"error":"format_text must be a Boolean"}`.
 ///
 /// Source: `/components/schemas/Error` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorType {
     /// Error message
@@ -778,24 +1203,38 @@ impl ErrorType {
 }
 
 /// Source: `/components/schemas/Error/properties/status` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ErrorTypeStatus {
     /// `error`
     #[default]
-    #[serde(rename = "error")]
     Error,
+}
+
+#[cfg(feature = "full-serde")]
+impl ::serde::Serialize for ErrorTypeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ErrorTypeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "error" => Ok(Self::Error),
+            other => {
+                const VARIANTS: &[&str] = &["error"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl ErrorTypeStatus {
@@ -820,7 +1259,7 @@ impl ::std::fmt::Display for ErrorTypeStatus {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Transcript/properties/language_detection_options` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LanguageDetectionOptions {
     /// List of languages expected in the audio file. Defaults to `\["all"\]` when unspecified. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
@@ -851,6 +1290,44 @@ pub struct LanguageDetectionOptions {
     /// Default when absent: `0.3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_switching_confidence_threshold: Option<f64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LanguageDetectionOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LanguageDetectionOptions {
+    const EXPECTING: &'static str = "struct LanguageDetectionOptions";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut expected_languages = None;
+        let mut fallback_language = None;
+        let mut code_switching = None;
+        let mut code_switching_confidence_threshold = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "expected_languages" => expected_languages = __map.next_value()?,
+                "fallback_language" => fallback_language = __map.next_value()?,
+                "code_switching" => code_switching = __map.next_value()?,
+                "code_switching_confidence_threshold" => {
+                    code_switching_confidence_threshold = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            expected_languages,
+            fallback_language,
+            code_switching,
+            code_switching_confidence_threshold,
+        })
+    }
 }
 
 impl LanguageDetectionOptions {
@@ -887,9 +1364,8 @@ impl LanguageDetectionOptions {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurActionItemsParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurActionItemsParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
     /// Use either transcript_ids or input_text as input into LeMUR.
@@ -940,6 +1416,65 @@ pub struct LemurActionItemsParams {
     /// Default when absent: `"Bullet Points"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_format: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurActionItemsParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurActionItemsParams {
+    const EXPECTING: &'static str = "struct LemurActionItemsParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut transcript_ids = None;
+        let mut input_text = None;
+        let mut context = None;
+        let mut final_model = None;
+        let mut max_output_size = None;
+        let mut temperature = None;
+        let mut answer_format = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "transcript_ids" => transcript_ids = __map.next_value()?,
+                "input_text" => input_text = __map.next_value()?,
+                "context" => context = __map.next_value()?,
+                "final_model" => final_model = Some(__map.next_value()?),
+                "max_output_size" => max_output_size = __map.next_value()?,
+                "temperature" => temperature = __map.next_value()?,
+                "answer_format" => answer_format = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "transcript_ids",
+                        "input_text",
+                        "context",
+                        "final_model",
+                        "max_output_size",
+                        "temperature",
+                        "answer_format",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            transcript_ids,
+            input_text,
+            context,
+            final_model: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(final_model, "final_model")?,
+            max_output_size,
+            temperature,
+            answer_format,
+        })
+    }
 }
 
 impl LemurActionItemsParams {
@@ -1006,9 +1541,8 @@ pub type LemurActionItemsResponse = LemurStringResponse;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurBaseParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurBaseParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
     /// Use either transcript_ids or input_text as input into LeMUR.
@@ -1051,6 +1585,61 @@ pub struct LemurBaseParams {
     /// Default when absent: `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurBaseParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurBaseParams {
+    const EXPECTING: &'static str = "struct LemurBaseParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut transcript_ids = None;
+        let mut input_text = None;
+        let mut context = None;
+        let mut final_model = None;
+        let mut max_output_size = None;
+        let mut temperature = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "transcript_ids" => transcript_ids = __map.next_value()?,
+                "input_text" => input_text = __map.next_value()?,
+                "context" => context = __map.next_value()?,
+                "final_model" => final_model = Some(__map.next_value()?),
+                "max_output_size" => max_output_size = __map.next_value()?,
+                "temperature" => temperature = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "transcript_ids",
+                        "input_text",
+                        "context",
+                        "final_model",
+                        "max_output_size",
+                        "temperature",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            transcript_ids,
+            input_text,
+            context,
+            final_model: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(final_model, "final_model")?,
+            max_output_size,
+            temperature,
+        })
+    }
 }
 
 impl LemurBaseParams {
@@ -1210,9 +1799,8 @@ impl From<&str> for LemurBaseParamsFinalModel {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurBaseResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurBaseResponse {
     /// The ID of the LeMUR request
     ///
@@ -1224,6 +1812,42 @@ pub struct LemurBaseResponse {
     ///
     /// JSON property `usage` (required).
     pub usage: LemurUsage,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurBaseResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurBaseResponse {
+    const EXPECTING: &'static str = "struct LemurBaseResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut request_id = None;
+        let mut usage = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "request_id" => request_id = Some(__map.next_value()?),
+                "usage" => usage = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &["request_id", "usage"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            request_id: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(request_id, "request_id")?,
+            usage: super::runtime::de::required::<_, A::Error>(usage, "usage")?,
+        })
+    }
 }
 
 impl LemurBaseResponse {
@@ -1242,40 +1866,68 @@ impl LemurBaseResponse {
 /// The model that is used for the final prompt after compression is performed.
 ///
 /// Source: `/components/schemas/LemurModel` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LemurModel {
     /// `anthropic/claude-sonnet-4-20250514`
-    #[serde(rename = "anthropic/claude-sonnet-4-20250514")]
     AnthropicClaudeSonnet420250514,
     /// `anthropic/claude-opus-4-20250514`
-    #[serde(rename = "anthropic/claude-opus-4-20250514")]
     AnthropicClaudeOpus420250514,
     /// `anthropic/claude-3-7-sonnet-20250219`
-    #[serde(rename = "anthropic/claude-3-7-sonnet-20250219")]
     AnthropicClaude37Sonnet20250219,
     /// `anthropic/claude-3-5-sonnet`
-    #[serde(rename = "anthropic/claude-3-5-sonnet")]
     AnthropicClaude35Sonnet,
     /// `anthropic/claude-3-5-haiku-20241022`
-    #[serde(rename = "anthropic/claude-3-5-haiku-20241022")]
     AnthropicClaude35Haiku20241022,
     /// `anthropic/claude-3-opus`
-    #[serde(rename = "anthropic/claude-3-opus")]
     AnthropicClaude3Opus,
     /// `anthropic/claude-3-haiku`
-    #[serde(rename = "anthropic/claude-3-haiku")]
     AnthropicClaude3Haiku,
+}
+
+impl ::serde::Serialize for LemurModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "anthropic/claude-sonnet-4-20250514" => {
+                Ok(Self::AnthropicClaudeSonnet420250514)
+            }
+            "anthropic/claude-opus-4-20250514" => Ok(Self::AnthropicClaudeOpus420250514),
+            "anthropic/claude-3-7-sonnet-20250219" => {
+                Ok(Self::AnthropicClaude37Sonnet20250219)
+            }
+            "anthropic/claude-3-5-sonnet" => Ok(Self::AnthropicClaude35Sonnet),
+            "anthropic/claude-3-5-haiku-20241022" => {
+                Ok(Self::AnthropicClaude35Haiku20241022)
+            }
+            "anthropic/claude-3-opus" => Ok(Self::AnthropicClaude3Opus),
+            "anthropic/claude-3-haiku" => Ok(Self::AnthropicClaude3Haiku),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "anthropic/claude-sonnet-4-20250514",
+                    "anthropic/claude-opus-4-20250514",
+                    "anthropic/claude-3-7-sonnet-20250219",
+                    "anthropic/claude-3-5-sonnet",
+                    "anthropic/claude-3-5-haiku-20241022",
+                    "anthropic/claude-3-opus",
+                    "anthropic/claude-3-haiku",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl LemurModel {
@@ -1306,9 +1958,8 @@ impl ::std::fmt::Display for LemurModel {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestion` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurQuestion {
     /// The question you wish to ask. For more complex questions use default model.
     ///
@@ -1329,6 +1980,50 @@ pub struct LemurQuestion {
     /// JSON property `answer_options` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_options: Option<Vec<String>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurQuestion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurQuestion {
+    const EXPECTING: &'static str = "struct LemurQuestion";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut question = None;
+        let mut context = None;
+        let mut answer_format = None;
+        let mut answer_options = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "question" => question = Some(__map.next_value()?),
+                "context" => context = __map.next_value()?,
+                "answer_format" => answer_format = __map.next_value()?,
+                "answer_options" => answer_options = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "question",
+                        "context",
+                        "answer_format",
+                        "answer_options",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            question: super::runtime::de::required::<_, A::Error>(question, "question")?,
+            context,
+            answer_format,
+            answer_options,
+        })
+    }
 }
 
 impl LemurQuestion {
@@ -1371,9 +2066,8 @@ impl LemurQuestion {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswer` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurQuestionAnswer {
     /// The question for LeMUR to answer
     ///
@@ -1383,6 +2077,39 @@ pub struct LemurQuestionAnswer {
     ///
     /// JSON property `answer` (required).
     pub answer: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurQuestionAnswer {
+    const EXPECTING: &'static str = "struct LemurQuestionAnswer";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut question = None;
+        let mut answer = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "question" => question = Some(__map.next_value()?),
+                "answer" => answer = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &["question", "answer"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            question: super::runtime::de::required::<_, A::Error>(question, "question")?,
+            answer: super::runtime::de::required::<_, A::Error>(answer, "answer")?,
+        })
+    }
 }
 
 impl LemurQuestionAnswer {
@@ -1400,9 +2127,8 @@ impl LemurQuestionAnswer {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswerParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurQuestionAnswerParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
     /// Use either transcript_ids or input_text as input into LeMUR.
@@ -1449,6 +2175,68 @@ pub struct LemurQuestionAnswerParams {
     ///
     /// JSON property `questions` (required).
     pub questions: Vec<LemurQuestion>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswerParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurQuestionAnswerParams {
+    const EXPECTING: &'static str = "struct LemurQuestionAnswerParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut transcript_ids = None;
+        let mut input_text = None;
+        let mut context = None;
+        let mut final_model = None;
+        let mut max_output_size = None;
+        let mut temperature = None;
+        let mut questions = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "transcript_ids" => transcript_ids = __map.next_value()?,
+                "input_text" => input_text = __map.next_value()?,
+                "context" => context = __map.next_value()?,
+                "final_model" => final_model = Some(__map.next_value()?),
+                "max_output_size" => max_output_size = __map.next_value()?,
+                "temperature" => temperature = __map.next_value()?,
+                "questions" => questions = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "transcript_ids",
+                        "input_text",
+                        "context",
+                        "final_model",
+                        "max_output_size",
+                        "temperature",
+                        "questions",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            transcript_ids,
+            input_text,
+            context,
+            final_model: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(final_model, "final_model")?,
+            max_output_size,
+            temperature,
+            questions: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(questions, "questions")?,
+        })
+    }
 }
 
 impl LemurQuestionAnswerParams {
@@ -1507,9 +2295,8 @@ impl LemurQuestionAnswerParams {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswerResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurQuestionAnswerResponse {
     /// The ID of the LeMUR request
     ///
@@ -1525,6 +2312,45 @@ pub struct LemurQuestionAnswerResponse {
     ///
     /// JSON property `response` (required).
     pub response: Vec<LemurQuestionAnswer>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurQuestionAnswerResponse {
+    const EXPECTING: &'static str = "struct LemurQuestionAnswerResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut request_id = None;
+        let mut usage = None;
+        let mut response = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "request_id" => request_id = Some(__map.next_value()?),
+                "usage" => usage = Some(__map.next_value()?),
+                "response" => response = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &["request_id", "usage", "response"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            request_id: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(request_id, "request_id")?,
+            usage: super::runtime::de::required::<_, A::Error>(usage, "usage")?,
+            response: super::runtime::de::required::<_, A::Error>(response, "response")?,
+        })
+    }
 }
 
 impl LemurQuestionAnswerResponse {
@@ -1606,9 +2432,8 @@ impl From<LemurQuestionAnswerResponse> for LemurResponse {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurStringResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurStringResponse {
     /// The response generated by LeMUR.
     ///
@@ -1624,6 +2449,45 @@ pub struct LemurStringResponse {
     ///
     /// JSON property `usage` (required).
     pub usage: LemurUsage,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurStringResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurStringResponse {
+    const EXPECTING: &'static str = "struct LemurStringResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut response = None;
+        let mut request_id = None;
+        let mut usage = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "response" => response = Some(__map.next_value()?),
+                "request_id" => request_id = Some(__map.next_value()?),
+                "usage" => usage = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &["response", "request_id", "usage"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            response: super::runtime::de::required::<_, A::Error>(response, "response")?,
+            request_id: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(request_id, "request_id")?,
+            usage: super::runtime::de::required::<_, A::Error>(usage, "usage")?,
+        })
+    }
 }
 
 impl LemurStringResponse {
@@ -1646,9 +2510,8 @@ impl LemurStringResponse {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurSummaryParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurSummaryParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
     /// Use either transcript_ids or input_text as input into LeMUR.
@@ -1696,6 +2559,65 @@ pub struct LemurSummaryParams {
     /// JSON property `answer_format` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_format: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurSummaryParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurSummaryParams {
+    const EXPECTING: &'static str = "struct LemurSummaryParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut transcript_ids = None;
+        let mut input_text = None;
+        let mut context = None;
+        let mut final_model = None;
+        let mut max_output_size = None;
+        let mut temperature = None;
+        let mut answer_format = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "transcript_ids" => transcript_ids = __map.next_value()?,
+                "input_text" => input_text = __map.next_value()?,
+                "context" => context = __map.next_value()?,
+                "final_model" => final_model = Some(__map.next_value()?),
+                "max_output_size" => max_output_size = __map.next_value()?,
+                "temperature" => temperature = __map.next_value()?,
+                "answer_format" => answer_format = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "transcript_ids",
+                        "input_text",
+                        "context",
+                        "final_model",
+                        "max_output_size",
+                        "temperature",
+                        "answer_format",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            transcript_ids,
+            input_text,
+            context,
+            final_model: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(final_model, "final_model")?,
+            max_output_size,
+            temperature,
+            answer_format,
+        })
+    }
 }
 
 impl LemurSummaryParams {
@@ -1765,9 +2687,8 @@ pub type LemurTaskParams = LemurTaskParams2;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurTaskParams/allOf/0` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurTaskParams2 {
     /// Your text to prompt the model to produce a desired output, including any context you want to pass into the model.
     ///
@@ -1809,6 +2730,61 @@ pub struct LemurTaskParams2 {
     /// Default when absent: `0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurTaskParams2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurTaskParams2 {
+    const EXPECTING: &'static str = "struct LemurTaskParams2";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut prompt = None;
+        let mut transcript_ids = None;
+        let mut input_text = None;
+        let mut final_model = None;
+        let mut max_output_size = None;
+        let mut temperature = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "prompt" => prompt = Some(__map.next_value()?),
+                "transcript_ids" => transcript_ids = __map.next_value()?,
+                "input_text" => input_text = __map.next_value()?,
+                "final_model" => final_model = Some(__map.next_value()?),
+                "max_output_size" => max_output_size = __map.next_value()?,
+                "temperature" => temperature = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "prompt",
+                        "transcript_ids",
+                        "input_text",
+                        "final_model",
+                        "max_output_size",
+                        "temperature",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            transcript_ids,
+            input_text,
+            final_model: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(final_model, "final_model")?,
+            max_output_size,
+            temperature,
+        })
+    }
 }
 
 impl LemurTaskParams2 {
@@ -1862,9 +2838,8 @@ pub type LemurTaskResponse = LemurStringResponse;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurUsage` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct LemurUsage {
     /// The number of input tokens used by the model
     ///
@@ -1878,6 +2853,45 @@ pub struct LemurUsage {
     ///
     /// JSON property `output_tokens` (required).
     pub output_tokens: i64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for LemurUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for LemurUsage {
+    const EXPECTING: &'static str = "struct LemurUsage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut input_tokens = None;
+        let mut output_tokens = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "input_tokens" => input_tokens = Some(__map.next_value()?),
+                "output_tokens" => output_tokens = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &["input_tokens", "output_tokens"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            input_tokens: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(input_tokens, "input_tokens")?,
+            output_tokens: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(output_tokens, "output_tokens")?,
+        })
+    }
 }
 
 impl LemurUsage {
@@ -1895,9 +2909,8 @@ impl LemurUsage {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/ListTranscriptParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct ListTranscriptParams {
     /// Maximum amount of transcripts to retrieve
     ///
@@ -1943,6 +2956,58 @@ pub struct ListTranscriptParams {
     pub throttled_only: Option<bool>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListTranscriptParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ListTranscriptParams {
+    const EXPECTING: &'static str = "struct ListTranscriptParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut limit = None;
+        let mut status = None;
+        let mut created_on = None;
+        let mut before_id = None;
+        let mut after_id = None;
+        let mut throttled_only = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "limit" => limit = __map.next_value()?,
+                "status" => status = __map.next_value()?,
+                "created_on" => created_on = __map.next_value()?,
+                "before_id" => before_id = __map.next_value()?,
+                "after_id" => after_id = __map.next_value()?,
+                "throttled_only" => throttled_only = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "limit",
+                        "status",
+                        "created_on",
+                        "before_id",
+                        "after_id",
+                        "throttled_only",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            limit,
+            status,
+            created_on,
+            before_id,
+            after_id,
+            throttled_only,
+        })
+    }
+}
+
 impl ListTranscriptParams {
     /// Sets `limit`.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
@@ -1986,24 +3051,37 @@ impl ListTranscriptParams {
 /// One schema written in 2 places, which agree on this name.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/redact_pii_audio_options/properties/override_audio_redaction_method` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum OverrideAudioRedactionMethod {
     /// `silence`
     #[default]
-    #[serde(rename = "silence")]
     Silence,
+}
+
+impl ::serde::Serialize for OverrideAudioRedactionMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OverrideAudioRedactionMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "silence" => Ok(Self::Silence),
+            other => {
+                const VARIANTS: &[&str] = &["silence"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl OverrideAudioRedactionMethod {
@@ -2028,7 +3106,8 @@ impl ::std::fmt::Display for OverrideAudioRedactionMethod {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/PageDetails` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageDetails {
     /// The number of results this page is limited to
@@ -2052,7 +3131,7 @@ pub struct PageDetails {
     /// JSON property `prev_url` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub prev_url: Option<String>,
     /// The URL to the next page of transcripts. The next URL always points to a page with newer transcripts.
     ///
@@ -2061,8 +3140,53 @@ pub struct PageDetails {
     /// JSON property `next_url` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub next_url: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PageDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PageDetails {
+    const EXPECTING: &'static str = "struct PageDetails";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut limit = None;
+        let mut result_count = None;
+        let mut current_url = None;
+        let mut prev_url = None;
+        let mut next_url = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "limit" => limit = Some(__map.next_value()?),
+                "result_count" => result_count = Some(__map.next_value()?),
+                "current_url" => current_url = Some(__map.next_value()?),
+                "prev_url" => prev_url = __map.next_value()?,
+                "next_url" => next_url = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            limit: super::runtime::de::required::<_, A::Error>(limit, "limit")?,
+            result_count: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(result_count, "result_count")?,
+            current_url: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(current_url, "current_url")?,
+            prev_url,
+            next_url,
+        })
+    }
 }
 
 impl PageDetails {
@@ -2111,7 +3235,8 @@ impl PageDetails {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/ParagraphsResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ParagraphsResponse {
     /// The unique identifier of your transcript
@@ -2134,6 +3259,51 @@ pub struct ParagraphsResponse {
     ///
     /// JSON property `paragraphs` (required).
     pub paragraphs: Vec<TranscriptParagraph>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ParagraphsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ParagraphsResponse {
+    const EXPECTING: &'static str = "struct ParagraphsResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut confidence = None;
+        let mut audio_duration = None;
+        let mut paragraphs = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "confidence" => confidence = Some(__map.next_value()?),
+                "audio_duration" => audio_duration = Some(__map.next_value()?),
+                "paragraphs" => paragraphs = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            confidence: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(confidence, "confidence")?,
+            audio_duration: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(audio_duration, "audio_duration")?,
+            paragraphs: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(paragraphs, "paragraphs")?,
+        })
+    }
 }
 
 impl ParagraphsResponse {
@@ -2386,9 +3556,8 @@ impl<'de> ::serde::Deserialize<'de> for PiiPolicy {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/PurgeLemurRequestDataResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct PurgeLemurRequestDataResponse {
     /// The ID of the deletion request of the LeMUR request
     ///
@@ -2406,6 +3575,52 @@ pub struct PurgeLemurRequestDataResponse {
     ///
     /// JSON property `deleted` (required).
     pub deleted: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PurgeLemurRequestDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PurgeLemurRequestDataResponse {
+    const EXPECTING: &'static str = "struct PurgeLemurRequestDataResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut request_id = None;
+        let mut request_id_to_purge = None;
+        let mut deleted = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "request_id" => request_id = Some(__map.next_value()?),
+                "request_id_to_purge" => request_id_to_purge = Some(__map.next_value()?),
+                "deleted" => deleted = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "request_id",
+                        "request_id_to_purge",
+                        "deleted",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            request_id: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(request_id, "request_id")?,
+            request_id_to_purge: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(request_id_to_purge, "request_id_to_purge")?,
+            deleted: super::runtime::de::required::<_, A::Error>(deleted, "deleted")?,
+        })
+    }
 }
 
 impl PurgeLemurRequestDataResponse {
@@ -2428,14 +3643,43 @@ impl PurgeLemurRequestDataResponse {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/RealtimeTemporaryTokenResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct RealtimeTemporaryTokenResponse {
     /// The temporary authentication token for Streaming Speech-to-Text
     ///
     /// JSON property `token` (required).
     pub token: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for RealtimeTemporaryTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for RealtimeTemporaryTokenResponse {
+    const EXPECTING: &'static str = "struct RealtimeTemporaryTokenResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut token = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "token" => token = Some(__map.next_value()?),
+                other => {
+                    const FIELDS: &[&str] = &["token"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            token: super::runtime::de::required::<_, A::Error>(token, "token")?,
+        })
+    }
 }
 
 impl RealtimeTemporaryTokenResponse {
@@ -2517,7 +3761,7 @@ pub type RedactedAudioNotification = RedactedAudioResponse;
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/RedactedAudioResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RedactedAudioResponse {
     /// The status of the redacted audio
@@ -2530,6 +3774,39 @@ pub struct RedactedAudioResponse {
     ///
     /// JSON property `redacted_audio_url` (required).
     pub redacted_audio_url: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for RedactedAudioResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for RedactedAudioResponse {
+    const EXPECTING: &'static str = "struct RedactedAudioResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut redacted_audio_url = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "status" => status = Some(__map.next_value()?),
+                "redacted_audio_url" => redacted_audio_url = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            redacted_audio_url: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(redacted_audio_url, "redacted_audio_url")?,
+        })
+    }
 }
 
 impl RedactedAudioResponse {
@@ -2545,24 +3822,37 @@ impl RedactedAudioResponse {
 /// The status of the redacted audio
 ///
 /// Source: `/components/schemas/RedactedAudioStatus` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum RedactedAudioStatus {
     /// `redacted_audio_ready`
     #[default]
-    #[serde(rename = "redacted_audio_ready")]
     RedactedAudioReady,
+}
+
+impl ::serde::Serialize for RedactedAudioStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RedactedAudioStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "redacted_audio_ready" => Ok(Self::RedactedAudioReady),
+            other => {
+                const VARIANTS: &[&str] = &["redacted_audio_ready"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl RedactedAudioStatus {
@@ -2585,7 +3875,8 @@ impl ::std::fmt::Display for RedactedAudioStatus {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/SentencesResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SentencesResponse {
     /// The unique identifier for the transcript
@@ -2608,6 +3899,51 @@ pub struct SentencesResponse {
     ///
     /// JSON property `sentences` (required).
     pub sentences: Vec<TranscriptSentence>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SentencesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for SentencesResponse {
+    const EXPECTING: &'static str = "struct SentencesResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut confidence = None;
+        let mut audio_duration = None;
+        let mut sentences = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "confidence" => confidence = Some(__map.next_value()?),
+                "audio_duration" => audio_duration = Some(__map.next_value()?),
+                "sentences" => sentences = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            confidence: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(confidence, "confidence")?,
+            audio_duration: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(audio_duration, "audio_duration")?,
+            sentences: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(sentences, "sentences")?,
+        })
+    }
 }
 
 impl SentencesResponse {
@@ -2659,6 +3995,7 @@ impl ::std::fmt::Display for Sentiment {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for Sentiment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2696,7 +4033,8 @@ impl<'de> ::serde::Deserialize<'de> for Sentiment {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/SentimentAnalysisResult` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SentimentAnalysisResult {
     /// The transcript of the sentence
@@ -2726,15 +4064,69 @@ pub struct SentimentAnalysisResult {
     /// JSON property `channel` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub channel: Option<String>,
     /// The speaker of the sentence if \[Speaker Diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) is enabled, else null
     ///
     /// JSON property `speaker` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub speaker: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SentimentAnalysisResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for SentimentAnalysisResult {
+    const EXPECTING: &'static str = "struct SentimentAnalysisResult";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut start = None;
+        let mut end = None;
+        let mut sentiment = None;
+        let mut confidence = None;
+        let mut channel = None;
+        let mut speaker = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "text" => text = Some(__map.next_value()?),
+                "start" => start = Some(__map.next_value()?),
+                "end" => end = Some(__map.next_value()?),
+                "sentiment" => sentiment = Some(__map.next_value()?),
+                "confidence" => confidence = Some(__map.next_value()?),
+                "channel" => channel = __map.next_value()?,
+                "speaker" => speaker = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            sentiment: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(sentiment, "sentiment")?,
+            confidence: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(confidence, "confidence")?,
+            channel,
+            speaker,
+        })
+    }
 }
 
 impl SentimentAnalysisResult {
@@ -2779,7 +4171,8 @@ impl SentimentAnalysisResult {
 /// Example: `{"low":0.5733263024656846,"medium":0.42667369753431533,"high":0.0}`.
 ///
 /// Source: `/components/schemas/SeverityScoreSummary` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SeverityScoreSummary {
     /// Constraints: 0 ≤ value ≤ 1; format `double`.
@@ -2794,6 +4187,39 @@ pub struct SeverityScoreSummary {
     ///
     /// JSON property `high` (required).
     pub high: f64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SeverityScoreSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for SeverityScoreSummary {
+    const EXPECTING: &'static str = "struct SeverityScoreSummary";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut low = None;
+        let mut medium = None;
+        let mut high = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "low" => low = Some(__map.next_value()?),
+                "medium" => medium = Some(__map.next_value()?),
+                "high" => high = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            low: super::runtime::de::required::<_, A::Error>(low, "low")?,
+            medium: super::runtime::de::required::<_, A::Error>(medium, "medium")?,
+            high: super::runtime::de::required::<_, A::Error>(high, "high")?,
+        })
+    }
 }
 
 impl SeverityScoreSummary {
@@ -2814,7 +4240,7 @@ impl SeverityScoreSummary {
 /// One schema written in 2 places, which agree on this name.
 ///
 /// Source: `/components/schemas/SpeakerIdentificationResponse/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpeakerIdentification {
     /// A mapping of the original generic speaker labels (e.g., "A", "B") to the identified speaker names or roles.
@@ -2825,6 +4251,33 @@ pub struct SpeakerIdentification {
     /// JSON property `status` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SpeakerIdentification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for SpeakerIdentification {
+    const EXPECTING: &'static str = "struct SpeakerIdentification";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut mapping = None;
+        let mut status = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "mapping" => mapping = __map.next_value()?,
+                "status" => status = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { mapping, status })
+    }
 }
 
 impl SpeakerIdentification {
@@ -2849,11 +4302,43 @@ impl SpeakerIdentification {
 /// Request body for \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>).
 ///
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpeakerIdentificationRequestBody {
     /// JSON property `speaker_identification` (required).
     pub speaker_identification: SpeakerIdentificationRequestBodySpeakerIdentification,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SpeakerIdentificationRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for SpeakerIdentificationRequestBody {
+    const EXPECTING: &'static str = "struct SpeakerIdentificationRequestBody";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut speaker_identification = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "speaker_identification" => {
+                    speaker_identification = Some(__map.next_value()?);
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            speaker_identification: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(speaker_identification, "speaker_identification")?,
+        })
+    }
 }
 
 impl SpeakerIdentificationRequestBody {
@@ -2870,7 +4355,7 @@ impl SpeakerIdentificationRequestBody {
 }
 
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
     /// Type of speaker identification. See \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>) for details on each type.
@@ -2889,6 +4374,44 @@ pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
     pub speakers: Option<
         Vec<SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem>,
     >,
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for SpeakerIdentificationRequestBodySpeakerIdentification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object
+for SpeakerIdentificationRequestBodySpeakerIdentification {
+    const EXPECTING: &'static str = "struct SpeakerIdentificationRequestBodySpeakerIdentification";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut speaker_type = None;
+        let mut known_values = None;
+        let mut speakers = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "speaker_type" => speaker_type = Some(__map.next_value()?),
+                "known_values" => known_values = __map.next_value()?,
+                "speakers" => speakers = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            speaker_type: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(speaker_type, "speaker_type")?,
+            known_values,
+            speakers,
+        })
+    }
 }
 
 impl SpeakerIdentificationRequestBodySpeakerIdentification {
@@ -3036,12 +4559,37 @@ impl SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem {
 }
 
 /// Source: `/components/schemas/SpeakerIdentificationResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SpeakerIdentificationResponse {
     /// JSON property `speaker_identification` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_identification: Option<SpeakerIdentification>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SpeakerIdentificationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for SpeakerIdentificationResponse {
+    const EXPECTING: &'static str = "struct SpeakerIdentificationResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut speaker_identification = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "speaker_identification" => speaker_identification = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { speaker_identification })
+    }
 }
 
 impl SpeakerIdentificationResponse {
@@ -3128,25 +4676,40 @@ impl<'de> ::serde::Deserialize<'de> for SubstitutionPolicy {
 /// Format of the subtitles
 ///
 /// Source: `/components/schemas/SubtitleFormat` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubtitleFormat {
     /// `srt`
-    #[serde(rename = "srt")]
     Srt,
     /// `vtt`
-    #[serde(rename = "vtt")]
     Vtt,
+}
+
+impl ::serde::Serialize for SubtitleFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for SubtitleFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "srt" => Ok(Self::Srt),
+            "vtt" => Ok(Self::Vtt),
+            other => {
+                const VARIANTS: &[&str] = &["srt", "vtt"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl SubtitleFormat {
@@ -3168,28 +4731,42 @@ impl ::std::fmt::Display for SubtitleFormat {
 /// The model to summarize the transcript
 ///
 /// Source: `/components/schemas/SummaryModel` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SummaryModel {
     /// `informative`
-    #[serde(rename = "informative")]
     Informative,
     /// `conversational`
-    #[serde(rename = "conversational")]
     Conversational,
     /// `catchy`
-    #[serde(rename = "catchy")]
     Catchy,
+}
+
+impl ::serde::Serialize for SummaryModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SummaryModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "informative" => Ok(Self::Informative),
+            "conversational" => Ok(Self::Conversational),
+            "catchy" => Ok(Self::Catchy),
+            other => {
+                const VARIANTS: &[&str] = &["informative", "conversational", "catchy"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl SummaryModel {
@@ -3212,34 +4789,54 @@ impl ::std::fmt::Display for SummaryModel {
 /// The type of summary
 ///
 /// Source: `/components/schemas/SummaryType` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SummaryType {
     /// `bullets`
-    #[serde(rename = "bullets")]
     Bullets,
     /// `bullets_verbose`
-    #[serde(rename = "bullets_verbose")]
     BulletsVerbose,
     /// `gist`
-    #[serde(rename = "gist")]
     Gist,
     /// `headline`
-    #[serde(rename = "headline")]
     Headline,
     /// `paragraph`
-    #[serde(rename = "paragraph")]
     Paragraph,
+}
+
+impl ::serde::Serialize for SummaryType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SummaryType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "bullets" => Ok(Self::Bullets),
+            "bullets_verbose" => Ok(Self::BulletsVerbose),
+            "gist" => Ok(Self::Gist),
+            "headline" => Ok(Self::Headline),
+            "paragraph" => Ok(Self::Paragraph),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "bullets",
+                    "bullets_verbose",
+                    "gist",
+                    "headline",
+                    "paragraph",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl SummaryType {
@@ -3268,7 +4865,8 @@ impl ::std::fmt::Display for SummaryType {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Timestamp` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Timestamp {
     /// The start time in milliseconds
@@ -3279,6 +4877,36 @@ pub struct Timestamp {
     ///
     /// JSON property `end` (required).
     pub end: i64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Timestamp {
+    const EXPECTING: &'static str = "struct Timestamp";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut start = None;
+        let mut end = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "start" => start = Some(__map.next_value()?),
+                "end" => end = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+        })
+    }
 }
 
 impl Timestamp {
@@ -3297,7 +4925,8 @@ impl Timestamp {
 /// Example: `{"status":"success","results":[{"text":"Smoke from hundreds of wildfires in Canada is triggering air quality alerts throughout the US. Skylines from Maine to Maryland to Minnesota are gray and smoggy.…`.
 ///
 /// Source: `/components/schemas/TopicDetectionModelResult` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TopicDetectionModelResult {
     /// The status of the Topic Detection model. Either success, or unavailable in the rare case that the model failed.
@@ -3312,6 +4941,39 @@ pub struct TopicDetectionModelResult {
     ///
     /// JSON property `summary` (required).
     pub summary: ::std::collections::BTreeMap<String, f64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TopicDetectionModelResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TopicDetectionModelResult {
+    const EXPECTING: &'static str = "struct TopicDetectionModelResult";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut results = None;
+        let mut summary = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "status" => status = Some(__map.next_value()?),
+                "results" => results = Some(__map.next_value()?),
+                "summary" => summary = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            results: super::runtime::de::required::<_, A::Error>(results, "results")?,
+            summary: super::runtime::de::required::<_, A::Error>(summary, "summary")?,
+        })
+    }
 }
 
 impl TopicDetectionModelResult {
@@ -3336,7 +4998,8 @@ impl TopicDetectionModelResult {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TopicDetectionResult` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TopicDetectionResult {
     /// The text in the transcript in which a detected topic occurs
@@ -3346,11 +5009,50 @@ pub struct TopicDetectionResult {
     /// An array of detected topics in the text
     ///
     /// JSON property `labels` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub labels: Option<Vec<TopicDetectionResultLabelsItem>>,
     /// JSON property `timestamp` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub timestamp: Option<Timestamp>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TopicDetectionResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TopicDetectionResult {
+    const EXPECTING: &'static str = "struct TopicDetectionResult";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut labels = None;
+        let mut timestamp = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "text" => text = Some(__map.next_value()?),
+                "labels" => labels = __map.next_value()?,
+                "timestamp" => timestamp = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            labels,
+            timestamp,
+        })
+    }
 }
 
 impl TopicDetectionResult {
@@ -3382,7 +5084,8 @@ impl TopicDetectionResult {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TopicDetectionResult/properties/labels/items` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TopicDetectionResultLabelsItem {
     /// How relevant the detected topic is of a detected topic
@@ -3395,6 +5098,39 @@ pub struct TopicDetectionResultLabelsItem {
     ///
     /// JSON property `label` (required).
     pub label: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TopicDetectionResultLabelsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TopicDetectionResultLabelsItem {
+    const EXPECTING: &'static str = "struct TopicDetectionResultLabelsItem";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut relevance = None;
+        let mut label = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "relevance" => relevance = Some(__map.next_value()?),
+                "label" => label = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            relevance: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(relevance, "relevance")?,
+            label: super::runtime::de::required::<_, A::Error>(label, "label")?,
+        })
+    }
 }
 
 impl TopicDetectionResultLabelsItem {
@@ -3414,34 +5150,47 @@ impl TopicDetectionResultLabelsItem {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Transcript` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Transcript {
     /// The number of audio channels in the audio file. This is only present when \[multichannel\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) is enabled.
     ///
     /// JSON property `audio_channels` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub audio_channels: Option<i64>,
     /// The duration of this transcript object's media file, in seconds
     ///
     /// JSON property `audio_duration` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub audio_duration: Option<i64>,
     /// The point in time, in milliseconds, in the file at which the transcription was terminated. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_end_at` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub audio_end_at: Option<i64>,
     /// The point in time, in milliseconds, in the file at which the transcription was started. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_start_from` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub audio_start_from: Option<i64>,
     /// The URL of the media that was transcribed
     ///
@@ -3454,7 +5203,10 @@ pub struct Transcript {
     /// JSON property `auto_chapters` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub auto_chapters: Option<bool>,
     /// Whether \[Key Phrases\](<https://www.assemblyai.com/docs/speech-understanding/key-phrases>) is enabled, either true or false
     ///
@@ -3466,14 +5218,20 @@ pub struct Transcript {
     /// JSON property `auto_highlights_result` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub auto_highlights_result: Option<AutoHighlightsResult>,
     /// An array of temporally sequential chapters for the audio file. See \[Auto Chapters\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>) for more information.
     ///
     /// JSON property `chapters` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub chapters: Option<Vec<Chapter>>,
     /// The confidence score for the transcript, between 0.0 (low confidence) and 1.0 (high confidence)
     ///
@@ -3482,14 +5240,20 @@ pub struct Transcript {
     /// JSON property `confidence` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub confidence: Option<f64>,
     /// Whether \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>) is enabled, can be true or false
     ///
     /// JSON property `content_safety` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub content_safety: Option<bool>,
     /// An array of results for the Content Moderation model, if it is enabled.
     /// See \[Content moderation\](<https://www.assemblyai.com/docs/content-moderation>) for more information.
@@ -3497,21 +5261,30 @@ pub struct Transcript {
     /// JSON property `content_safety_labels` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub content_safety_labels: Option<ContentSafetyLabelsResult>,
     /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](<https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling>) for more details.
     ///
     /// JSON property `custom_spelling` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub custom_spelling: Option<Vec<TranscriptCustomSpelling>>,
     /// Transcribe \[Filler Words\](<https://www.assemblyai.com/docs/pre-recorded-audio/filler-words>), like "umm", in your media file; can be true or false
     ///
     /// JSON property `disfluencies` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub disfluencies: Option<bool>,
     /// An array of results for the Entity Detection model, if it is enabled.
     /// See \[Entity detection\](<https://www.assemblyai.com/docs/speech-understanding/entity-detection>) for more information.
@@ -3519,40 +5292,58 @@ pub struct Transcript {
     /// JSON property `entities` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub entities: Option<Vec<Entity>>,
     /// Whether \[Entity Detection\](<https://www.assemblyai.com/docs/speech-understanding/entity-detection>) is enabled, can be true or false
     ///
     /// JSON property `entity_detection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub entity_detection: Option<bool>,
     /// Error message of why the transcript failed
     ///
     /// JSON property `error` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<String>,
     /// Whether \[Profanity Filtering\](<https://www.assemblyai.com/docs/profanity-filtering>) is enabled, either true or false
     ///
     /// JSON property `filter_profanity` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub filter_profanity: Option<bool>,
     /// Whether \[Text Formatting\](<https://www.assemblyai.com/docs/pre-recorded-audio>) is enabled, either true or false
     ///
     /// JSON property `format_text` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub format_text: Option<bool>,
     /// Whether \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>) is enabled, can be true or false
     ///
     /// JSON property `iab_categories` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub iab_categories: Option<bool>,
     /// The result of the Topic Detection model, if it is enabled.
     /// See \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>) for more information.
@@ -3560,7 +5351,10 @@ pub struct Transcript {
     /// JSON property `iab_categories_result` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub iab_categories_result: Option<TopicDetectionModelResult>,
     /// The unique identifier of your transcript
     ///
@@ -3571,14 +5365,20 @@ pub struct Transcript {
     /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](<https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting>) for more details.
     ///
     /// JSON property `keyterms_prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub keyterms_prompt: Option<Vec<String>>,
     /// The language of your audio file.
     /// Possible values are found in \[Supported Languages\](<https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages>).
     /// The default value is 'en_us'.
     ///
     /// JSON property `language_code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub language_code: Option<TranscriptLanguageCode2>,
     /// The language codes of your audio file. Used for \[Code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching)
     /// One of the values specified must be `en`.
@@ -3586,7 +5386,10 @@ pub struct Transcript {
     /// JSON property `language_codes` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub language_codes: Option<Vec<TranscriptLanguageCode>>,
     /// The confidence score for the detected language, between 0.0 (low confidence) and 1.0 (high confidence). See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
@@ -3595,7 +5398,7 @@ pub struct Transcript {
     /// JSON property `language_confidence` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub language_confidence: Option<f64>,
     /// The confidence threshold for the automatically detected language.
     /// An error will be returned if the language confidence is below this threshold.
@@ -3606,40 +5409,55 @@ pub struct Transcript {
     /// JSON property `language_confidence_threshold` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub language_confidence_threshold: Option<f64>,
     /// Whether \[Automatic language detection\](/docs/pre-recorded-audio/automatic-language-detection) is enabled, either true or false
     ///
     /// JSON property `language_detection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub language_detection: Option<bool>,
     /// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
     ///
     /// JSON property `language_detection_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub language_detection_options: Option<LanguageDetectionOptions>,
     /// Whether \[Multichannel transcription\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) was enabled in the transcription request, either true or false
     ///
     /// JSON property `multichannel` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub multichannel: Option<bool>,
     /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for best practices.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
     /// JSON property `prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub prompt: Option<String>,
     /// Whether \[Automatic Punctuation\](<https://www.assemblyai.com/docs/pre-recorded-audio>) is enabled, either true or false
     ///
     /// JSON property `punctuate` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub punctuate: Option<bool>,
     /// Whether \[PII Redaction\](<https://www.assemblyai.com/docs/pii-redaction>) is enabled, either true or false
     ///
@@ -3651,13 +5469,19 @@ pub struct Transcript {
     /// JSON property `redact_pii_audio` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub redact_pii_audio: Option<bool>,
     /// The options for PII-redacted audio, if redact_pii_audio is enabled.
     /// See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more information.
     ///
     /// JSON property `redact_pii_audio_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub redact_pii_audio_options: Option<TranscriptRedactPiiAudioOptions>,
     /// The audio quality of the PII-redacted audio file, if redact_pii_audio is enabled.
     /// See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more information.
@@ -3665,7 +5489,10 @@ pub struct Transcript {
     /// JSON property `redact_pii_audio_quality` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub redact_pii_audio_quality: Option<RedactPiiAudioQuality>,
     /// The list of PII Redaction policies that were enabled, if PII Redaction is enabled.
     /// See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more information.
@@ -3673,19 +5500,28 @@ pub struct Transcript {
     /// JSON property `redact_pii_policies` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub redact_pii_policies: Option<Vec<PiiPolicy>>,
     /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii_sub` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub redact_pii_sub: Option<SubstitutionPolicy>,
     /// Whether \[Sentiment Analysis\](<https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis>) is enabled, can be true or false
     ///
     /// JSON property `sentiment_analysis` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub sentiment_analysis: Option<bool>,
     /// An array of results for the Sentiment Analysis model, if it is enabled.
     /// See \[Sentiment Analysis\](<https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis>) for more information.
@@ -3693,33 +5529,48 @@ pub struct Transcript {
     /// JSON property `sentiment_analysis_results` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub sentiment_analysis_results: Option<Vec<SentimentAnalysisResult>>,
     /// Whether \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) is enabled, can be true or false
     ///
     /// JSON property `speaker_labels` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speaker_labels: Option<bool>,
     /// Tell the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected>) for more details.
     ///
     /// JSON property `speakers_expected` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speakers_expected: Option<i64>,
     /// The speech model that was actually used for the transcription. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models.
     ///
     /// JSON property `speech_model_used` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speech_model_used: Option<SpeechModel>,
     /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models and routing behavior.
     ///
     /// JSON property `speech_models` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speech_models: Option<Vec<SpeechModel>>,
     /// Defaults to null. Reject audio files that contain less than this fraction of speech.
     /// Valid values are in the range \[0, 1\] inclusive. See \[Speech Threshold\](<https://www.assemblyai.com/docs/speech-threshold>) for more details.
@@ -3729,12 +5580,18 @@ pub struct Transcript {
     /// JSON property `speech_threshold` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speech_threshold: Option<f64>,
     /// Speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
     ///
     /// JSON property `speech_understanding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speech_understanding: Option<TranscriptSpeechUnderstanding>,
     /// The status of your transcript. Possible values are queued, processing, completed, or error.
     ///
@@ -3749,7 +5606,10 @@ pub struct Transcript {
     /// JSON property `summary` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub summary: Option<String>,
     /// The Summarization model used to generate the summary,
     /// if \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization#summary-models>) is enabled. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
@@ -3757,14 +5617,20 @@ pub struct Transcript {
     /// JSON property `summary_model` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub summary_model: Option<String>,
     /// The type of summary generated, if \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization#summary-types>) is enabled. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_type` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub summary_type: Option<String>,
     /// Whether \[audio event tags\](<https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags>) were removed from the transcript text.
     ///
@@ -3773,7 +5639,10 @@ pub struct Transcript {
     /// JSON property `remove_audio_tags` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub remove_audio_tags: Option<TranscriptRemoveAudioTags>,
     /// The temperature that was used for the model's response. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for more details.
     ///
@@ -3784,21 +5653,30 @@ pub struct Transcript {
     /// JSON property `temperature` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub temperature: Option<f64>,
     /// The textual transcript of your media file
     ///
     /// JSON property `text` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub text: Option<String>,
     /// True while a request is throttled and false when a request is no longer throttled
     ///
     /// JSON property `throttled` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub throttled: Option<bool>,
     /// When multichannel or speaker_labels is enabled, a list of turn-by-turn utterance objects.
     /// See \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) and \[Multichannel transcription\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) for more information.
@@ -3806,7 +5684,10 @@ pub struct Transcript {
     /// JSON property `utterances` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub utterances: Option<Vec<TranscriptUtterance>>,
     /// Whether \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) authentication details were provided
     ///
@@ -3817,14 +5698,20 @@ pub struct Transcript {
     /// JSON property `webhook_auth_header_name` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub webhook_auth_header_name: Option<String>,
     /// The status code we received from your server when delivering the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) request, if a webhook URL was provided
     ///
     /// JSON property `webhook_status_code` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub webhook_status_code: Option<i64>,
     /// The URL to which we send \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests.
     ///
@@ -3833,14 +5720,20 @@ pub struct Transcript {
     /// JSON property `webhook_url` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub webhook_url: Option<String>,
     /// An array of temporally-sequential word objects, one for each word in the transcript.
     ///
     /// JSON property `words` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub words: Option<Vec<TranscriptWord>>,
     /// This parameter does not currently have any functionality attached to it.
     ///
@@ -3851,7 +5744,10 @@ pub struct Transcript {
     /// JSON property `custom_topics` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub custom_topics: Option<bool>,
     /// This parameter does not currently have any functionality attached to it.
     ///
@@ -3862,25 +5758,295 @@ pub struct Transcript {
     /// JSON property `speech_model` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub speech_model: Option<SpeechModel>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `speed_boost` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speed_boost: Option<bool>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `topics` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub topics: Option<Vec<String>>,
     /// Translated text keyed by language code. See \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>) for more details.
     ///
     /// JSON property `translated_texts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub translated_texts: Option<TranscriptTranslatedTexts>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Transcript {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Transcript {
+    const EXPECTING: &'static str = "struct Transcript";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut audio_channels = None;
+        let mut audio_duration = None;
+        let mut audio_end_at = None;
+        let mut audio_start_from = None;
+        let mut audio_url = None;
+        let mut auto_chapters = None;
+        let mut auto_highlights = None;
+        let mut auto_highlights_result = None;
+        let mut chapters = None;
+        let mut confidence = None;
+        let mut content_safety = None;
+        let mut content_safety_labels = None;
+        let mut custom_spelling = None;
+        let mut disfluencies = None;
+        let mut entities = None;
+        let mut entity_detection = None;
+        let mut error = None;
+        let mut filter_profanity = None;
+        let mut format_text = None;
+        let mut iab_categories = None;
+        let mut iab_categories_result = None;
+        let mut id = None;
+        let mut keyterms_prompt = None;
+        let mut language_code = None;
+        let mut language_codes = None;
+        let mut language_confidence = None;
+        let mut language_confidence_threshold = None;
+        let mut language_detection = None;
+        let mut language_detection_options = None;
+        let mut multichannel = None;
+        let mut prompt = None;
+        let mut punctuate = None;
+        let mut redact_pii = None;
+        let mut redact_pii_audio = None;
+        let mut redact_pii_audio_options = None;
+        let mut redact_pii_audio_quality = None;
+        let mut redact_pii_policies = None;
+        let mut redact_pii_sub = None;
+        let mut sentiment_analysis = None;
+        let mut sentiment_analysis_results = None;
+        let mut speaker_labels = None;
+        let mut speakers_expected = None;
+        let mut speech_model_used = None;
+        let mut speech_models = None;
+        let mut speech_threshold = None;
+        let mut speech_understanding = None;
+        let mut status = None;
+        let mut summarization = None;
+        let mut summary = None;
+        let mut summary_model = None;
+        let mut summary_type = None;
+        let mut remove_audio_tags = None;
+        let mut temperature = None;
+        let mut text = None;
+        let mut throttled = None;
+        let mut utterances = None;
+        let mut webhook_auth = None;
+        let mut webhook_auth_header_name = None;
+        let mut webhook_status_code = None;
+        let mut webhook_url = None;
+        let mut words = None;
+        let mut acoustic_model = None;
+        let mut custom_topics = None;
+        let mut language_model = None;
+        let mut speech_model = None;
+        let mut speed_boost = None;
+        let mut topics = None;
+        let mut translated_texts = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "audio_channels" => audio_channels = __map.next_value()?,
+                "audio_duration" => audio_duration = __map.next_value()?,
+                "audio_end_at" => audio_end_at = __map.next_value()?,
+                "audio_start_from" => audio_start_from = __map.next_value()?,
+                "audio_url" => audio_url = Some(__map.next_value()?),
+                "auto_chapters" => auto_chapters = __map.next_value()?,
+                "auto_highlights" => auto_highlights = Some(__map.next_value()?),
+                "auto_highlights_result" => auto_highlights_result = __map.next_value()?,
+                "chapters" => chapters = __map.next_value()?,
+                "confidence" => confidence = __map.next_value()?,
+                "content_safety" => content_safety = __map.next_value()?,
+                "content_safety_labels" => content_safety_labels = __map.next_value()?,
+                "custom_spelling" => custom_spelling = __map.next_value()?,
+                "disfluencies" => disfluencies = __map.next_value()?,
+                "entities" => entities = __map.next_value()?,
+                "entity_detection" => entity_detection = __map.next_value()?,
+                "error" => error = __map.next_value()?,
+                "filter_profanity" => filter_profanity = __map.next_value()?,
+                "format_text" => format_text = __map.next_value()?,
+                "iab_categories" => iab_categories = __map.next_value()?,
+                "iab_categories_result" => iab_categories_result = __map.next_value()?,
+                "id" => id = Some(__map.next_value()?),
+                "keyterms_prompt" => keyterms_prompt = __map.next_value()?,
+                "language_code" => language_code = __map.next_value()?,
+                "language_codes" => language_codes = __map.next_value()?,
+                "language_confidence" => language_confidence = __map.next_value()?,
+                "language_confidence_threshold" => {
+                    language_confidence_threshold = __map.next_value()?;
+                }
+                "language_detection" => language_detection = __map.next_value()?,
+                "language_detection_options" => {
+                    language_detection_options = __map.next_value()?;
+                }
+                "multichannel" => multichannel = __map.next_value()?,
+                "prompt" => prompt = __map.next_value()?,
+                "punctuate" => punctuate = __map.next_value()?,
+                "redact_pii" => redact_pii = Some(__map.next_value()?),
+                "redact_pii_audio" => redact_pii_audio = __map.next_value()?,
+                "redact_pii_audio_options" => {
+                    redact_pii_audio_options = __map.next_value()?;
+                }
+                "redact_pii_audio_quality" => {
+                    redact_pii_audio_quality = __map.next_value()?;
+                }
+                "redact_pii_policies" => redact_pii_policies = __map.next_value()?,
+                "redact_pii_sub" => redact_pii_sub = __map.next_value()?,
+                "sentiment_analysis" => sentiment_analysis = __map.next_value()?,
+                "sentiment_analysis_results" => {
+                    sentiment_analysis_results = __map.next_value()?;
+                }
+                "speaker_labels" => speaker_labels = __map.next_value()?,
+                "speakers_expected" => speakers_expected = __map.next_value()?,
+                "speech_model_used" => speech_model_used = __map.next_value()?,
+                "speech_models" => speech_models = __map.next_value()?,
+                "speech_threshold" => speech_threshold = __map.next_value()?,
+                "speech_understanding" => speech_understanding = __map.next_value()?,
+                "status" => status = Some(__map.next_value()?),
+                "summarization" => summarization = Some(__map.next_value()?),
+                "summary" => summary = __map.next_value()?,
+                "summary_model" => summary_model = __map.next_value()?,
+                "summary_type" => summary_type = __map.next_value()?,
+                "remove_audio_tags" => remove_audio_tags = __map.next_value()?,
+                "temperature" => temperature = __map.next_value()?,
+                "text" => text = __map.next_value()?,
+                "throttled" => throttled = __map.next_value()?,
+                "utterances" => utterances = __map.next_value()?,
+                "webhook_auth" => webhook_auth = Some(__map.next_value()?),
+                "webhook_auth_header_name" => {
+                    webhook_auth_header_name = __map.next_value()?;
+                }
+                "webhook_status_code" => webhook_status_code = __map.next_value()?,
+                "webhook_url" => webhook_url = __map.next_value()?,
+                "words" => words = __map.next_value()?,
+                "acoustic_model" => acoustic_model = Some(__map.next_value()?),
+                "custom_topics" => custom_topics = __map.next_value()?,
+                "language_model" => language_model = Some(__map.next_value()?),
+                "speech_model" => speech_model = __map.next_value()?,
+                "speed_boost" => speed_boost = __map.next_value()?,
+                "topics" => topics = __map.next_value()?,
+                "translated_texts" => translated_texts = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            audio_channels,
+            audio_duration,
+            audio_end_at,
+            audio_start_from,
+            audio_url: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(audio_url, "audio_url")?,
+            auto_chapters,
+            auto_highlights: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(auto_highlights, "auto_highlights")?,
+            auto_highlights_result,
+            chapters,
+            confidence,
+            content_safety,
+            content_safety_labels,
+            custom_spelling,
+            disfluencies,
+            entities,
+            entity_detection,
+            error,
+            filter_profanity,
+            format_text,
+            iab_categories,
+            iab_categories_result,
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            keyterms_prompt,
+            language_code,
+            language_codes,
+            language_confidence,
+            language_confidence_threshold,
+            language_detection,
+            language_detection_options,
+            multichannel,
+            prompt,
+            punctuate,
+            redact_pii: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(redact_pii, "redact_pii")?,
+            redact_pii_audio,
+            redact_pii_audio_options,
+            redact_pii_audio_quality,
+            redact_pii_policies,
+            redact_pii_sub,
+            sentiment_analysis,
+            sentiment_analysis_results,
+            speaker_labels,
+            speakers_expected,
+            speech_model_used,
+            speech_models,
+            speech_threshold,
+            speech_understanding,
+            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            summarization: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(summarization, "summarization")?,
+            summary,
+            summary_model,
+            summary_type,
+            remove_audio_tags,
+            temperature,
+            text,
+            throttled,
+            utterances,
+            webhook_auth: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(webhook_auth, "webhook_auth")?,
+            webhook_auth_header_name,
+            webhook_status_code,
+            webhook_url,
+            words,
+            acoustic_model: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(acoustic_model, "acoustic_model")?,
+            custom_topics,
+            language_model: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(language_model, "language_model")?,
+            speech_model,
+            speed_boost,
+            topics,
+            translated_texts,
+        })
+    }
 }
 
 impl Transcript {
@@ -4395,28 +6561,42 @@ impl Transcript {
 /// How much to boost specified words
 ///
 /// Source: `/components/schemas/TranscriptBoostParam` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TranscriptBoostParam {
     /// `low`
-    #[serde(rename = "low")]
     Low,
     /// `default`
-    #[serde(rename = "default")]
     Default,
     /// `high`
-    #[serde(rename = "high")]
     High,
+}
+
+impl ::serde::Serialize for TranscriptBoostParam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptBoostParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "low" => Ok(Self::Low),
+            "default" => Ok(Self::Default),
+            "high" => Ok(Self::High),
+            other => {
+                const VARIANTS: &[&str] = &["low", "default", "high"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl TranscriptBoostParam {
@@ -4443,7 +6623,7 @@ impl ::std::fmt::Display for TranscriptBoostParam {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptCustomSpelling` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TranscriptCustomSpelling {
     /// Words or phrases to replace
@@ -4454,6 +6634,36 @@ pub struct TranscriptCustomSpelling {
     ///
     /// JSON property `to` (required).
     pub to: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptCustomSpelling {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptCustomSpelling {
+    const EXPECTING: &'static str = "struct TranscriptCustomSpelling";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut from = None;
+        let mut to = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "from" => from = Some(__map.next_value()?),
+                "to" => to = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            from: super::runtime::de::required::<_, A::Error>(from, "from")?,
+            to: super::runtime::de::required::<_, A::Error>(to, "to")?,
+        })
+    }
 }
 
 impl TranscriptCustomSpelling {
@@ -5003,7 +7213,8 @@ pub type TranscriptLanguageDetectionOptions = LanguageDetectionOptions;
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptList` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptList {
     /// Details of the transcript page
@@ -5014,6 +7225,42 @@ pub struct TranscriptList {
     ///
     /// JSON property `transcripts` (required).
     pub transcripts: Vec<TranscriptListItem>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptList {
+    const EXPECTING: &'static str = "struct TranscriptList";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut page_details = None;
+        let mut transcripts = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "page_details" => page_details = Some(__map.next_value()?),
+                "transcripts" => transcripts = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            page_details: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(page_details, "page_details")?,
+            transcripts: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(transcripts, "transcripts")?,
+        })
+    }
 }
 
 impl TranscriptList {
@@ -5034,7 +7281,8 @@ impl TranscriptList {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptListItem` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptListItem {
     /// The unique identifier for the transcript
@@ -5066,7 +7314,7 @@ pub struct TranscriptListItem {
     /// JSON property `completed` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub completed: Option<String>,
     /// The URL to the audio file
     ///
@@ -5079,8 +7327,59 @@ pub struct TranscriptListItem {
     /// JSON property `error` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub error: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptListItem {
+    const EXPECTING: &'static str = "struct TranscriptListItem";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut resource_url = None;
+        let mut status = None;
+        let mut created = None;
+        let mut completed = None;
+        let mut audio_url = None;
+        let mut error = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "resource_url" => resource_url = Some(__map.next_value()?),
+                "status" => status = Some(__map.next_value()?),
+                "created" => created = Some(__map.next_value()?),
+                "completed" => completed = __map.next_value()?,
+                "audio_url" => audio_url = Some(__map.next_value()?),
+                "error" => error = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            resource_url: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(resource_url, "resource_url")?,
+            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            created: super::runtime::de::required::<_, A::Error>(created, "created")?,
+            completed,
+            audio_url: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(audio_url, "audio_url")?,
+            error,
+        })
+    }
 }
 
 impl TranscriptListItem {
@@ -5135,9 +7434,8 @@ impl TranscriptListItem {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct TranscriptOptionalParams {
     /// The point in time, in milliseconds, to stop transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
@@ -5498,6 +7796,231 @@ pub struct TranscriptOptionalParams {
     /// JSON property `topics` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptOptionalParams {
+    const EXPECTING: &'static str = "struct TranscriptOptionalParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut audio_end_at = None;
+        let mut audio_start_from = None;
+        let mut auto_chapters = None;
+        let mut auto_highlights = None;
+        let mut content_safety = None;
+        let mut content_safety_confidence = None;
+        let mut custom_spelling = None;
+        let mut disfluencies = None;
+        let mut entity_detection = None;
+        let mut filter_profanity = None;
+        let mut format_text = None;
+        let mut iab_categories = None;
+        let mut keyterms_prompt = None;
+        let mut language_code = None;
+        let mut language_codes = None;
+        let mut language_confidence_threshold = None;
+        let mut language_detection = None;
+        let mut language_detection_options = None;
+        let mut multichannel = None;
+        let mut prompt = None;
+        let mut punctuate = None;
+        let mut redact_pii = None;
+        let mut redact_pii_audio = None;
+        let mut redact_pii_audio_options = None;
+        let mut redact_pii_audio_quality = None;
+        let mut redact_pii_policies = None;
+        let mut redact_pii_sub = None;
+        let mut sentiment_analysis = None;
+        let mut speaker_labels = None;
+        let mut speaker_options = None;
+        let mut speakers_expected = None;
+        let mut speech_models = None;
+        let mut speech_threshold = None;
+        let mut speech_understanding = None;
+        let mut summarization = None;
+        let mut summary_model = None;
+        let mut summary_type = None;
+        let mut remove_audio_tags = None;
+        let mut temperature = None;
+        let mut webhook_auth_header_name = None;
+        let mut webhook_auth_header_value = None;
+        let mut webhook_url = None;
+        let mut custom_topics = None;
+        let mut speech_model = None;
+        let mut topics = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "audio_end_at" => audio_end_at = __map.next_value()?,
+                "audio_start_from" => audio_start_from = __map.next_value()?,
+                "auto_chapters" => auto_chapters = __map.next_value()?,
+                "auto_highlights" => auto_highlights = __map.next_value()?,
+                "content_safety" => content_safety = __map.next_value()?,
+                "content_safety_confidence" => {
+                    content_safety_confidence = __map.next_value()?;
+                }
+                "custom_spelling" => custom_spelling = __map.next_value()?,
+                "disfluencies" => disfluencies = __map.next_value()?,
+                "entity_detection" => entity_detection = __map.next_value()?,
+                "filter_profanity" => filter_profanity = __map.next_value()?,
+                "format_text" => format_text = __map.next_value()?,
+                "iab_categories" => iab_categories = __map.next_value()?,
+                "keyterms_prompt" => keyterms_prompt = __map.next_value()?,
+                "language_code" => language_code = Some(__map.next_value()?),
+                "language_codes" => language_codes = Some(__map.next_value()?),
+                "language_confidence_threshold" => {
+                    language_confidence_threshold = __map.next_value()?;
+                }
+                "language_detection" => language_detection = __map.next_value()?,
+                "language_detection_options" => {
+                    language_detection_options = __map.next_value()?;
+                }
+                "multichannel" => multichannel = __map.next_value()?,
+                "prompt" => prompt = __map.next_value()?,
+                "punctuate" => punctuate = __map.next_value()?,
+                "redact_pii" => redact_pii = __map.next_value()?,
+                "redact_pii_audio" => redact_pii_audio = __map.next_value()?,
+                "redact_pii_audio_options" => {
+                    redact_pii_audio_options = __map.next_value()?;
+                }
+                "redact_pii_audio_quality" => {
+                    redact_pii_audio_quality = __map.next_value()?;
+                }
+                "redact_pii_policies" => redact_pii_policies = __map.next_value()?,
+                "redact_pii_sub" => redact_pii_sub = Some(__map.next_value()?),
+                "sentiment_analysis" => sentiment_analysis = __map.next_value()?,
+                "speaker_labels" => speaker_labels = __map.next_value()?,
+                "speaker_options" => speaker_options = __map.next_value()?,
+                "speakers_expected" => speakers_expected = Some(__map.next_value()?),
+                "speech_models" => speech_models = Some(__map.next_value()?),
+                "speech_threshold" => speech_threshold = Some(__map.next_value()?),
+                "speech_understanding" => speech_understanding = __map.next_value()?,
+                "summarization" => summarization = __map.next_value()?,
+                "summary_model" => summary_model = __map.next_value()?,
+                "summary_type" => summary_type = __map.next_value()?,
+                "remove_audio_tags" => remove_audio_tags = Some(__map.next_value()?),
+                "temperature" => temperature = __map.next_value()?,
+                "webhook_auth_header_name" => {
+                    webhook_auth_header_name = Some(__map.next_value()?);
+                }
+                "webhook_auth_header_value" => {
+                    webhook_auth_header_value = Some(__map.next_value()?);
+                }
+                "webhook_url" => webhook_url = __map.next_value()?,
+                "custom_topics" => custom_topics = __map.next_value()?,
+                "speech_model" => speech_model = Some(__map.next_value()?),
+                "topics" => topics = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "audio_end_at",
+                        "audio_start_from",
+                        "auto_chapters",
+                        "auto_highlights",
+                        "content_safety",
+                        "content_safety_confidence",
+                        "custom_spelling",
+                        "disfluencies",
+                        "entity_detection",
+                        "filter_profanity",
+                        "format_text",
+                        "iab_categories",
+                        "keyterms_prompt",
+                        "language_code",
+                        "language_codes",
+                        "language_confidence_threshold",
+                        "language_detection",
+                        "language_detection_options",
+                        "multichannel",
+                        "prompt",
+                        "punctuate",
+                        "redact_pii",
+                        "redact_pii_audio",
+                        "redact_pii_audio_options",
+                        "redact_pii_audio_quality",
+                        "redact_pii_policies",
+                        "redact_pii_sub",
+                        "sentiment_analysis",
+                        "speaker_labels",
+                        "speaker_options",
+                        "speakers_expected",
+                        "speech_models",
+                        "speech_threshold",
+                        "speech_understanding",
+                        "summarization",
+                        "summary_model",
+                        "summary_type",
+                        "remove_audio_tags",
+                        "temperature",
+                        "webhook_auth_header_name",
+                        "webhook_auth_header_value",
+                        "webhook_url",
+                        "custom_topics",
+                        "speech_model",
+                        "topics",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            audio_end_at,
+            audio_start_from,
+            auto_chapters,
+            auto_highlights,
+            content_safety,
+            content_safety_confidence,
+            custom_spelling,
+            disfluencies,
+            entity_detection,
+            filter_profanity,
+            format_text,
+            iab_categories,
+            keyterms_prompt,
+            language_code,
+            language_codes,
+            language_confidence_threshold,
+            language_detection,
+            language_detection_options,
+            multichannel,
+            prompt,
+            punctuate,
+            redact_pii,
+            redact_pii_audio,
+            redact_pii_audio_options,
+            redact_pii_audio_quality,
+            redact_pii_policies,
+            redact_pii_sub,
+            sentiment_analysis,
+            speaker_labels,
+            speaker_options,
+            speakers_expected,
+            speech_models: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(speech_models, "speech_models")?,
+            speech_threshold,
+            speech_understanding,
+            summarization,
+            summary_model,
+            summary_type,
+            remove_audio_tags,
+            temperature,
+            webhook_auth_header_name,
+            webhook_auth_header_value,
+            webhook_url,
+            custom_topics,
+            speech_model,
+            topics,
+        })
+    }
 }
 
 impl TranscriptOptionalParams {
@@ -5956,9 +8479,8 @@ pub type TranscriptOptionalParamsLanguageDetectionOptions = LanguageDetectionOpt
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/redact_pii_audio_options` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
     /// By default, audio redaction provides redacted audio URLs only when speech is detected. However, if your use-case specifically requires redacted audio files even for silent audio files without any dialogue, you can opt to receive these URLs by setting this parameter to `true`.
     ///
@@ -5972,6 +8494,46 @@ pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
     /// JSON property `override_audio_redaction_method` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_audio_redaction_method: Option<OverrideAudioRedactionMethod>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRedactPiiAudioOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptOptionalParamsRedactPiiAudioOptions {
+    const EXPECTING: &'static str = "struct TranscriptOptionalParamsRedactPiiAudioOptions";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut return_redacted_no_speech_audio = None;
+        let mut override_audio_redaction_method = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "return_redacted_no_speech_audio" => {
+                    return_redacted_no_speech_audio = __map.next_value()?;
+                }
+                "override_audio_redaction_method" => {
+                    override_audio_redaction_method = __map.next_value()?;
+                }
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "return_redacted_no_speech_audio",
+                        "override_audio_redaction_method",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            return_redacted_no_speech_audio,
+            override_audio_redaction_method,
+        })
+    }
 }
 
 impl TranscriptOptionalParamsRedactPiiAudioOptions {
@@ -5990,24 +8552,37 @@ impl TranscriptOptionalParamsRedactPiiAudioOptions {
 pub type TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod = OverrideAudioRedactionMethod;
 
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/remove_audio_tags/oneOf/0` in `specs/assemblyai/openapi.yml`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TranscriptOptionalParamsRemoveAudioTags {
     /// `all`
     #[default]
-    #[serde(rename = "all")]
     All,
+}
+
+impl ::serde::Serialize for TranscriptOptionalParamsRemoveAudioTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRemoveAudioTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "all" => Ok(Self::All),
+            other => {
+                const VARIANTS: &[&str] = &["all"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl TranscriptOptionalParamsRemoveAudioTags {
@@ -6030,9 +8605,8 @@ impl ::std::fmt::Display for TranscriptOptionalParamsRemoveAudioTags {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/speaker_options` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct TranscriptOptionalParamsSpeakerOptions {
     /// The minimum number of speakers expected in the audio file. See \[Set a range of possible speakers\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>) for more details.
     ///
@@ -6047,6 +8621,42 @@ pub struct TranscriptOptionalParamsSpeakerOptions {
     /// JSON property `max_speakers_expected` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_speakers_expected: Option<i64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsSpeakerOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptOptionalParamsSpeakerOptions {
+    const EXPECTING: &'static str = "struct TranscriptOptionalParamsSpeakerOptions";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut min_speakers_expected = None;
+        let mut max_speakers_expected = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "min_speakers_expected" => min_speakers_expected = __map.next_value()?,
+                "max_speakers_expected" => max_speakers_expected = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "min_speakers_expected",
+                        "max_speakers_expected",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            min_speakers_expected,
+            max_speakers_expected,
+        })
+    }
 }
 
 impl TranscriptOptionalParamsSpeakerOptions {
@@ -6066,11 +8676,38 @@ impl TranscriptOptionalParamsSpeakerOptions {
 /// Enable speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/speech_understanding` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TranscriptOptionalParamsSpeechUnderstanding {
     /// JSON property `request` (required).
     pub request: TranscriptOptionalParamsSpeechUnderstandingRequest,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsSpeechUnderstanding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptOptionalParamsSpeechUnderstanding {
+    const EXPECTING: &'static str = "struct TranscriptOptionalParamsSpeechUnderstanding";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut request = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "request" => request = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            request: super::runtime::de::required::<_, A::Error>(request, "request")?,
+        })
+    }
 }
 
 impl TranscriptOptionalParamsSpeechUnderstanding {
@@ -6161,7 +8798,8 @@ for TranscriptOptionalParamsSpeechUnderstandingRequest {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptParagraph` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptParagraph {
     /// The transcript of the paragraph
@@ -6186,6 +8824,48 @@ pub struct TranscriptParagraph {
     ///
     /// JSON property `words` (required).
     pub words: Vec<TranscriptWord>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptParagraph {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptParagraph {
+    const EXPECTING: &'static str = "struct TranscriptParagraph";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut start = None;
+        let mut end = None;
+        let mut confidence = None;
+        let mut words = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "text" => text = Some(__map.next_value()?),
+                "start" => start = Some(__map.next_value()?),
+                "end" => end = Some(__map.next_value()?),
+                "confidence" => confidence = Some(__map.next_value()?),
+                "words" => words = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            confidence: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(confidence, "confidence")?,
+            words: super::runtime::de::required::<_, A::Error>(words, "words")?,
+        })
+    }
 }
 
 impl TranscriptParagraph {
@@ -6214,9 +8894,8 @@ impl TranscriptParagraph {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct TranscriptParams {
     /// The URL of the audio or video file to transcribe.
     ///
@@ -6583,6 +9262,240 @@ pub struct TranscriptParams {
     /// JSON property `topics` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for TranscriptParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for TranscriptParams {
+    const EXPECTING: &'static str = "struct TranscriptParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut audio_url = None;
+        let mut audio_end_at = None;
+        let mut audio_start_from = None;
+        let mut auto_chapters = None;
+        let mut auto_highlights = None;
+        let mut content_safety = None;
+        let mut content_safety_confidence = None;
+        let mut custom_spelling = None;
+        let mut disfluencies = None;
+        let mut entity_detection = None;
+        let mut filter_profanity = None;
+        let mut format_text = None;
+        let mut iab_categories = None;
+        let mut keyterms_prompt = None;
+        let mut language_code = None;
+        let mut language_codes = None;
+        let mut language_confidence_threshold = None;
+        let mut language_detection = None;
+        let mut language_detection_options = None;
+        let mut multichannel = None;
+        let mut prompt = None;
+        let mut punctuate = None;
+        let mut redact_pii = None;
+        let mut redact_pii_audio = None;
+        let mut redact_pii_audio_options = None;
+        let mut redact_pii_audio_quality = None;
+        let mut redact_pii_policies = None;
+        let mut redact_pii_sub = None;
+        let mut sentiment_analysis = None;
+        let mut speaker_labels = None;
+        let mut speaker_options = None;
+        let mut speakers_expected = None;
+        let mut speech_models = None;
+        let mut speech_threshold = None;
+        let mut speech_understanding = None;
+        let mut summarization = None;
+        let mut summary_model = None;
+        let mut summary_type = None;
+        let mut remove_audio_tags = None;
+        let mut temperature = None;
+        let mut webhook_auth_header_name = None;
+        let mut webhook_auth_header_value = None;
+        let mut webhook_url = None;
+        let mut custom_topics = None;
+        let mut speech_model = None;
+        let mut topics = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "audio_url" => audio_url = Some(__map.next_value()?),
+                "audio_end_at" => audio_end_at = __map.next_value()?,
+                "audio_start_from" => audio_start_from = __map.next_value()?,
+                "auto_chapters" => auto_chapters = __map.next_value()?,
+                "auto_highlights" => auto_highlights = __map.next_value()?,
+                "content_safety" => content_safety = __map.next_value()?,
+                "content_safety_confidence" => {
+                    content_safety_confidence = __map.next_value()?;
+                }
+                "custom_spelling" => custom_spelling = __map.next_value()?,
+                "disfluencies" => disfluencies = __map.next_value()?,
+                "entity_detection" => entity_detection = __map.next_value()?,
+                "filter_profanity" => filter_profanity = __map.next_value()?,
+                "format_text" => format_text = __map.next_value()?,
+                "iab_categories" => iab_categories = __map.next_value()?,
+                "keyterms_prompt" => keyterms_prompt = __map.next_value()?,
+                "language_code" => language_code = Some(__map.next_value()?),
+                "language_codes" => language_codes = Some(__map.next_value()?),
+                "language_confidence_threshold" => {
+                    language_confidence_threshold = __map.next_value()?;
+                }
+                "language_detection" => language_detection = __map.next_value()?,
+                "language_detection_options" => {
+                    language_detection_options = __map.next_value()?;
+                }
+                "multichannel" => multichannel = __map.next_value()?,
+                "prompt" => prompt = __map.next_value()?,
+                "punctuate" => punctuate = __map.next_value()?,
+                "redact_pii" => redact_pii = __map.next_value()?,
+                "redact_pii_audio" => redact_pii_audio = __map.next_value()?,
+                "redact_pii_audio_options" => {
+                    redact_pii_audio_options = __map.next_value()?;
+                }
+                "redact_pii_audio_quality" => {
+                    redact_pii_audio_quality = __map.next_value()?;
+                }
+                "redact_pii_policies" => redact_pii_policies = __map.next_value()?,
+                "redact_pii_sub" => redact_pii_sub = Some(__map.next_value()?),
+                "sentiment_analysis" => sentiment_analysis = __map.next_value()?,
+                "speaker_labels" => speaker_labels = __map.next_value()?,
+                "speaker_options" => speaker_options = __map.next_value()?,
+                "speakers_expected" => speakers_expected = Some(__map.next_value()?),
+                "speech_models" => speech_models = Some(__map.next_value()?),
+                "speech_threshold" => speech_threshold = Some(__map.next_value()?),
+                "speech_understanding" => speech_understanding = __map.next_value()?,
+                "summarization" => summarization = __map.next_value()?,
+                "summary_model" => summary_model = __map.next_value()?,
+                "summary_type" => summary_type = __map.next_value()?,
+                "remove_audio_tags" => remove_audio_tags = Some(__map.next_value()?),
+                "temperature" => temperature = __map.next_value()?,
+                "webhook_auth_header_name" => {
+                    webhook_auth_header_name = Some(__map.next_value()?);
+                }
+                "webhook_auth_header_value" => {
+                    webhook_auth_header_value = Some(__map.next_value()?);
+                }
+                "webhook_url" => webhook_url = __map.next_value()?,
+                "custom_topics" => custom_topics = __map.next_value()?,
+                "speech_model" => speech_model = Some(__map.next_value()?),
+                "topics" => topics = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "audio_url",
+                        "audio_end_at",
+                        "audio_start_from",
+                        "auto_chapters",
+                        "auto_highlights",
+                        "content_safety",
+                        "content_safety_confidence",
+                        "custom_spelling",
+                        "disfluencies",
+                        "entity_detection",
+                        "filter_profanity",
+                        "format_text",
+                        "iab_categories",
+                        "keyterms_prompt",
+                        "language_code",
+                        "language_codes",
+                        "language_confidence_threshold",
+                        "language_detection",
+                        "language_detection_options",
+                        "multichannel",
+                        "prompt",
+                        "punctuate",
+                        "redact_pii",
+                        "redact_pii_audio",
+                        "redact_pii_audio_options",
+                        "redact_pii_audio_quality",
+                        "redact_pii_policies",
+                        "redact_pii_sub",
+                        "sentiment_analysis",
+                        "speaker_labels",
+                        "speaker_options",
+                        "speakers_expected",
+                        "speech_models",
+                        "speech_threshold",
+                        "speech_understanding",
+                        "summarization",
+                        "summary_model",
+                        "summary_type",
+                        "remove_audio_tags",
+                        "temperature",
+                        "webhook_auth_header_name",
+                        "webhook_auth_header_value",
+                        "webhook_url",
+                        "custom_topics",
+                        "speech_model",
+                        "topics",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            audio_url: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(audio_url, "audio_url")?,
+            audio_end_at,
+            audio_start_from,
+            auto_chapters,
+            auto_highlights,
+            content_safety,
+            content_safety_confidence,
+            custom_spelling,
+            disfluencies,
+            entity_detection,
+            filter_profanity,
+            format_text,
+            iab_categories,
+            keyterms_prompt,
+            language_code,
+            language_codes,
+            language_confidence_threshold,
+            language_detection,
+            language_detection_options,
+            multichannel,
+            prompt,
+            punctuate,
+            redact_pii,
+            redact_pii_audio,
+            redact_pii_audio_options,
+            redact_pii_audio_quality,
+            redact_pii_policies,
+            redact_pii_sub,
+            sentiment_analysis,
+            speaker_labels,
+            speaker_options,
+            speakers_expected,
+            speech_models: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(speech_models, "speech_models")?,
+            speech_threshold,
+            speech_understanding,
+            summarization,
+            summary_model,
+            summary_type,
+            remove_audio_tags,
+            temperature,
+            webhook_auth_header_name,
+            webhook_auth_header_value,
+            webhook_url,
+            custom_topics,
+            speech_model,
+            topics,
+        })
+    }
 }
 
 impl TranscriptParams {
@@ -6985,7 +9898,7 @@ impl TranscriptParams {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptReadyNotification` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TranscriptReadyNotification {
     /// The ID of the transcript
@@ -6998,6 +9911,39 @@ pub struct TranscriptReadyNotification {
     ///
     /// JSON property `status` (required).
     pub status: TranscriptReadyStatus,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptReadyNotification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptReadyNotification {
+    const EXPECTING: &'static str = "struct TranscriptReadyNotification";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut transcript_id = None;
+        let mut status = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "transcript_id" => transcript_id = Some(__map.next_value()?),
+                "status" => status = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            transcript_id: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(transcript_id, "transcript_id")?,
+            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+        })
+    }
 }
 
 impl TranscriptReadyNotification {
@@ -7079,7 +10025,8 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptReadyStatus {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Transcript/properties/redact_pii_audio_options` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptRedactPiiAudioOptions {
     /// By default, audio redaction provides redacted audio URLs only when speech is detected. However, if your use-case specifically requires redacted audio files even for silent audio files without any dialogue, you can opt to receive these URLs by setting this parameter to `true`.
@@ -7087,13 +10034,53 @@ pub struct TranscriptRedactPiiAudioOptions {
     /// JSON property `return_redacted_no_speech_audio` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub return_redacted_no_speech_audio: Option<bool>,
     /// Specify the method used to redact audio. By default, redacted audio uses a beep sound. Set to `silence` to replace PII with silence instead of a beep.
     ///
     /// JSON property `override_audio_redaction_method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub override_audio_redaction_method: Option<OverrideAudioRedactionMethod>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptRedactPiiAudioOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptRedactPiiAudioOptions {
+    const EXPECTING: &'static str = "struct TranscriptRedactPiiAudioOptions";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut return_redacted_no_speech_audio = None;
+        let mut override_audio_redaction_method = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "return_redacted_no_speech_audio" => {
+                    return_redacted_no_speech_audio = __map.next_value()?;
+                }
+                "override_audio_redaction_method" => {
+                    override_audio_redaction_method = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            return_redacted_no_speech_audio,
+            override_audio_redaction_method,
+        })
+    }
 }
 
 impl TranscriptRedactPiiAudioOptions {
@@ -7121,7 +10108,8 @@ pub type TranscriptRemoveAudioTags = TranscriptOptionalParamsRemoveAudioTags;
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptSentence` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptSentence {
     /// The transcript of the sentence
@@ -7151,15 +10139,66 @@ pub struct TranscriptSentence {
     /// JSON property `channel` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub channel: Option<String>,
     /// The speaker of the sentence if \[Speaker Diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) is enabled, else null
     ///
     /// JSON property `speaker` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub speaker: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptSentence {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptSentence {
+    const EXPECTING: &'static str = "struct TranscriptSentence";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut start = None;
+        let mut end = None;
+        let mut confidence = None;
+        let mut words = None;
+        let mut channel = None;
+        let mut speaker = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "text" => text = Some(__map.next_value()?),
+                "start" => start = Some(__map.next_value()?),
+                "end" => end = Some(__map.next_value()?),
+                "confidence" => confidence = Some(__map.next_value()?),
+                "words" => words = Some(__map.next_value()?),
+                "channel" => channel = __map.next_value()?,
+                "speaker" => speaker = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            confidence: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(confidence, "confidence")?,
+            words: super::runtime::de::required::<_, A::Error>(words, "words")?,
+            channel,
+            speaker,
+        })
+    }
 }
 
 impl TranscriptSentence {
@@ -7204,15 +10243,49 @@ impl TranscriptSentence {
 /// Speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
 ///
 /// Source: `/components/schemas/Transcript/properties/speech_understanding` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptSpeechUnderstanding {
     /// JSON property `request` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub request: Option<TranscriptSpeechUnderstandingRequest>,
     /// JSON property `response` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub response: Option<TranscriptSpeechUnderstandingResponse>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptSpeechUnderstanding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptSpeechUnderstanding {
+    const EXPECTING: &'static str = "struct TranscriptSpeechUnderstanding";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut request = None;
+        let mut response = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "request" => request = __map.next_value()?,
+                "response" => response = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { request, response })
+    }
 }
 
 impl TranscriptSpeechUnderstanding {
@@ -7243,18 +10316,61 @@ pub type TranscriptSpeechUnderstandingRequest = TranscriptOptionalParamsSpeechUn
 /// `oneOf` of object schemas that overlap (no branch has a required property the others lack, and shared properties agree): one struct with the properties of every branch, so no property of a payload is lost; a property is required only when every branch requires it.
 ///
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptSpeechUnderstandingResponse {
     /// JSON property `translation` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub translation: Option<TranscriptSpeechUnderstandingResponseTranslation>,
     /// JSON property `speaker_identification` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speaker_identification: Option<SpeakerIdentification>,
     /// JSON property `custom_formatting` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub custom_formatting: Option<CustomFormatting>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptSpeechUnderstandingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptSpeechUnderstandingResponse {
+    const EXPECTING: &'static str = "struct TranscriptSpeechUnderstandingResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut translation = None;
+        let mut speaker_identification = None;
+        let mut custom_formatting = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "translation" => translation = __map.next_value()?,
+                "speaker_identification" => speaker_identification = __map.next_value()?,
+                "custom_formatting" => custom_formatting = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            translation,
+            speaker_identification,
+            custom_formatting,
+        })
+    }
 }
 
 impl TranscriptSpeechUnderstandingResponse {
@@ -7294,12 +10410,38 @@ pub type TranscriptSpeechUnderstandingResponseCustomFormatting = CustomFormattin
 pub type TranscriptSpeechUnderstandingResponseSpeakerIdentification = SpeakerIdentification;
 
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response/properties/translation` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TranscriptSpeechUnderstandingResponseTranslation {
     /// JSON property `status` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for TranscriptSpeechUnderstandingResponseTranslation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptSpeechUnderstandingResponseTranslation {
+    const EXPECTING: &'static str = "struct TranscriptSpeechUnderstandingResponseTranslation";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "status" => status = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { status })
+    }
 }
 
 impl TranscriptSpeechUnderstandingResponseTranslation {
@@ -7381,14 +10523,43 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptStatus {
 /// Translated text keyed by language code. See \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>) for more details.
 ///
 /// Source: `/components/schemas/Transcript/properties/translated_texts` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptTranslatedTexts {
     /// Translated text for this language code
     ///
     /// JSON property `language_code` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub language_code: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptTranslatedTexts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptTranslatedTexts {
+    const EXPECTING: &'static str = "struct TranscriptTranslatedTexts";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut language_code = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "language_code" => language_code = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { language_code })
+    }
 }
 
 impl TranscriptTranslatedTexts {
@@ -7404,7 +10575,8 @@ impl TranscriptTranslatedTexts {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptUtterance` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptUtterance {
     /// The confidence score for the transcript of this utterance
@@ -7434,7 +10606,10 @@ pub struct TranscriptUtterance {
     /// JSON property `channel` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub channel: Option<String>,
     /// The speaker of this utterance, where each speaker is assigned a sequential capital letter - e.g. "A" for Speaker A, "B" for Speaker B, etc.
     ///
@@ -7443,8 +10618,62 @@ pub struct TranscriptUtterance {
     /// Translations keyed by language code (e.g., `{"es": "Texto traducido", "de": "Übersetzter Text"}`). Only present when `match_original_utterance` is enabled with translation.
     ///
     /// JSON property `translated_texts` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub translated_texts: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptUtterance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptUtterance {
+    const EXPECTING: &'static str = "struct TranscriptUtterance";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut confidence = None;
+        let mut start = None;
+        let mut end = None;
+        let mut text = None;
+        let mut words = None;
+        let mut channel = None;
+        let mut speaker = None;
+        let mut translated_texts = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "confidence" => confidence = Some(__map.next_value()?),
+                "start" => start = Some(__map.next_value()?),
+                "end" => end = Some(__map.next_value()?),
+                "text" => text = Some(__map.next_value()?),
+                "words" => words = Some(__map.next_value()?),
+                "channel" => channel = __map.next_value()?,
+                "speaker" => speaker = Some(__map.next_value()?),
+                "translated_texts" => translated_texts = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            confidence: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(confidence, "confidence")?,
+            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            words: super::runtime::de::required::<_, A::Error>(words, "words")?,
+            channel,
+            speaker: super::runtime::de::required::<_, A::Error>(speaker, "speaker")?,
+            translated_texts,
+        })
+    }
 }
 
 impl TranscriptUtterance {
@@ -7549,7 +10778,8 @@ impl From<RedactedAudioNotification> for TranscriptWebhookNotification {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptWord` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TranscriptWord {
     /// The confidence score for the transcript of this word
@@ -7575,15 +10805,63 @@ pub struct TranscriptWord {
     /// JSON property `channel` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub channel: Option<String>,
     /// The speaker of the word if \[Speaker Diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>) is enabled, else null
     ///
     /// JSON property `speaker` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "full-serde", serde(default))]
     pub speaker: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptWord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranscriptWord {
+    const EXPECTING: &'static str = "struct TranscriptWord";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut confidence = None;
+        let mut start = None;
+        let mut end = None;
+        let mut text = None;
+        let mut channel = None;
+        let mut speaker = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "confidence" => confidence = Some(__map.next_value()?),
+                "start" => start = Some(__map.next_value()?),
+                "end" => end = Some(__map.next_value()?),
+                "text" => text = Some(__map.next_value()?),
+                "channel" => channel = __map.next_value()?,
+                "speaker" => speaker = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            confidence: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(confidence, "confidence")?,
+            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            channel,
+            speaker,
+        })
+    }
 }
 
 impl TranscriptWord {
@@ -7626,11 +10904,41 @@ impl TranscriptWord {
 /// Request body for \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>).
 ///
 /// Source: `/components/schemas/TranslationRequestBody` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TranslationRequestBody {
     /// JSON property `translation` (required).
     pub translation: TranslationRequestBodyTranslation,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranslationRequestBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranslationRequestBody {
+    const EXPECTING: &'static str = "struct TranslationRequestBody";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut translation = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "translation" => translation = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            translation: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(translation, "translation")?,
+        })
+    }
 }
 
 impl TranslationRequestBody {
@@ -7643,7 +10951,7 @@ impl TranslationRequestBody {
 }
 
 /// Source: `/components/schemas/TranslationRequestBody/properties/translation` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TranslationRequestBodyTranslation {
     /// List of target language codes (e.g., `\["es", "de"\]`). See \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>) for supported languages.
@@ -7664,6 +10972,44 @@ pub struct TranslationRequestBodyTranslation {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_original_utterance: Option<bool>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranslationRequestBodyTranslation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranslationRequestBodyTranslation {
+    const EXPECTING: &'static str = "struct TranslationRequestBodyTranslation";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut target_languages = None;
+        let mut formal = None;
+        let mut match_original_utterance = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "target_languages" => target_languages = Some(__map.next_value()?),
+                "formal" => formal = __map.next_value()?,
+                "match_original_utterance" => {
+                    match_original_utterance = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            target_languages: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(target_languages, "target_languages")?,
+            formal,
+            match_original_utterance,
+        })
+    }
 }
 
 impl TranslationRequestBodyTranslation {
@@ -7690,12 +11036,37 @@ impl TranslationRequestBodyTranslation {
 }
 
 /// Source: `/components/schemas/TranslationResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TranslationResponse {
     /// JSON property `translation` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation: Option<TranslationResponseTranslation>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranslationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TranslationResponse {
+    const EXPECTING: &'static str = "struct TranslationResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut translation = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "translation" => translation = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { translation })
+    }
 }
 
 impl TranslationResponse {
@@ -7719,7 +11090,8 @@ pub type TranslationResponseTranslation = TranscriptSpeechUnderstandingResponseT
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/UploadedFile` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UploadedFile {
     /// A URL that points to your audio file, accessible only by AssemblyAI's servers
@@ -7728,6 +11100,36 @@ pub struct UploadedFile {
     ///
     /// JSON property `upload_url` (required).
     pub upload_url: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for UploadedFile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for UploadedFile {
+    const EXPECTING: &'static str = "struct UploadedFile";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut upload_url = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "upload_url" => upload_url = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            upload_url: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(upload_url, "upload_url")?,
+        })
+    }
 }
 
 impl UploadedFile {
@@ -7744,7 +11146,8 @@ impl UploadedFile {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/WordSearchMatch` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WordSearchMatch {
     /// The matched word
@@ -7763,6 +11166,45 @@ pub struct WordSearchMatch {
     ///
     /// JSON property `indexes` (required).
     pub indexes: Vec<i64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for WordSearchMatch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for WordSearchMatch {
+    const EXPECTING: &'static str = "struct WordSearchMatch";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut count = None;
+        let mut timestamps = None;
+        let mut indexes = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "text" => text = Some(__map.next_value()?),
+                "count" => count = Some(__map.next_value()?),
+                "timestamps" => timestamps = Some(__map.next_value()?),
+                "indexes" => indexes = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            count: super::runtime::de::required::<_, A::Error>(count, "count")?,
+            timestamps: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(timestamps, "timestamps")?,
+            indexes: super::runtime::de::required::<_, A::Error>(indexes, "indexes")?,
+        })
+    }
 }
 
 impl WordSearchMatch {
@@ -7787,7 +11229,8 @@ impl WordSearchMatch {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/WordSearchResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WordSearchResponse {
     /// The ID of the transcript
@@ -7804,6 +11247,42 @@ pub struct WordSearchResponse {
     ///
     /// JSON property `matches` (required).
     pub matches: Vec<WordSearchMatch>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for WordSearchResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for WordSearchResponse {
+    const EXPECTING: &'static str = "struct WordSearchResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut total_count = None;
+        let mut matches = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "total_count" => total_count = Some(__map.next_value()?),
+                "matches" => matches = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            total_count: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_count, "total_count")?,
+            matches: super::runtime::de::required::<_, A::Error>(matches, "matches")?,
+        })
+    }
 }
 
 impl WordSearchResponse {

@@ -5,18 +5,57 @@
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/AmdResult` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AmdResult {
     /// JSON property `result` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub result: Option<AmdResultKind>,
     /// JSON property `speech` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speech: Option<String>,
     /// JSON property `locale` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub locale: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for AmdResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for AmdResult {
+    const EXPECTING: &'static str = "struct AmdResult";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut result = None;
+        let mut speech = None;
+        let mut locale = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "result" => result = __map.next_value()?,
+                "speech" => speech = __map.next_value()?,
+                "locale" => locale = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { result, speech, locale })
+    }
 }
 
 impl AmdResult {
@@ -77,6 +116,7 @@ impl ::std::fmt::Display for AmdResultKind {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for AmdResultKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -114,9 +154,8 @@ impl<'de> ::serde::Deserialize<'de> for AmdResultKind {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/AmdSettings` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct AmdSettings {
     /// JSON property `enabled` (required).
     ///
@@ -154,6 +193,74 @@ pub struct AmdSettings {
     pub if_machine_notify_after: AmdSettingsIfMachineNotifyAfter,
 }
 
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for AmdSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for AmdSettings {
+    const EXPECTING: &'static str = "struct AmdSettings";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut enabled = None;
+        let mut word_count = None;
+        let mut speech_timeout = None;
+        let mut speech_locale = None;
+        let mut beep_timeout = None;
+        let mut if_machine_notify_after = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "enabled" => enabled = Some(__map.next_value()?),
+                "wordCount" => word_count = Some(__map.next_value()?),
+                "speechTimeout" => speech_timeout = Some(__map.next_value()?),
+                "speechLocale" => speech_locale = Some(__map.next_value()?),
+                "beepTimeout" => beep_timeout = __map.next_value()?,
+                "ifMachineNotifyAfter" => {
+                    if_machine_notify_after = Some(__map.next_value()?);
+                }
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "enabled",
+                        "wordCount",
+                        "speechTimeout",
+                        "speechLocale",
+                        "beepTimeout",
+                        "ifMachineNotifyAfter",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            enabled: super::runtime::de::required::<_, A::Error>(enabled, "enabled")?,
+            word_count: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(word_count, "wordCount")?,
+            speech_timeout: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(speech_timeout, "speechTimeout")?,
+            speech_locale: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(speech_locale, "speechLocale")?,
+            beep_timeout,
+            if_machine_notify_after: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(if_machine_notify_after, "ifMachineNotifyAfter")?,
+        })
+    }
+}
+
 impl AmdSettings {
     /// A `AmdSettings` with its required properties (`enabled`, `wordCount`, `speechTimeout`, `speechLocale`, `ifMachineNotifyAfter`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
     pub fn new(
@@ -181,25 +288,40 @@ impl AmdSettings {
 }
 
 /// Source: `/components/schemas/AmdSettings/properties/ifMachineNotifyAfter` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AmdSettingsIfMachineNotifyAfter {
     /// `beep`
-    #[serde(rename = "beep")]
     Beep,
     /// `wordCount`
-    #[serde(rename = "wordCount")]
     WordCount,
+}
+
+impl ::serde::Serialize for AmdSettingsIfMachineNotifyAfter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for AmdSettingsIfMachineNotifyAfter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "beep" => Ok(Self::Beep),
+            "wordCount" => Ok(Self::WordCount),
+            other => {
+                const VARIANTS: &[&str] = &["beep", "wordCount"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl AmdSettingsIfMachineNotifyAfter {
@@ -230,19 +352,40 @@ pub type AmdSettingsSpeechLocale = SpeechLocale;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Answer` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Answer {}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Answer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for Answer {
+    const EXPECTING: &'static str = "struct Answer";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        if let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            return Err(super::runtime::de::unknown(__key.as_str(), &[]));
+        }
+        Ok(Self {})
+    }
+}
 
 /// Bridge new call with existing call
 ///
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/BridgeCall` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct BridgeCall {
     /// JSON property `from` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,6 +446,84 @@ pub struct BridgeCall {
     #[serde(rename = "amdSettings")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd_settings: Option<AmdSettings>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for BridgeCall {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for BridgeCall {
+    const EXPECTING: &'static str = "struct BridgeCall";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut from = None;
+        let mut to = None;
+        let mut ring_timeout = None;
+        let mut max_duration = None;
+        let mut ring_tone = None;
+        let mut hangup_after_bridge = None;
+        let mut record = None;
+        let mut record_start = None;
+        let mut record_stereo = None;
+        let mut call_flow = None;
+        let mut notification = None;
+        let mut amd_settings = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "from" => from = __map.next_value()?,
+                "to" => to = Some(__map.next_value()?),
+                "ringTimeout" => ring_timeout = __map.next_value()?,
+                "maxDuration" => max_duration = __map.next_value()?,
+                "ringTone" => ring_tone = Some(__map.next_value()?),
+                "hangupAfterBridge" => hangup_after_bridge = __map.next_value()?,
+                "record" => record = __map.next_value()?,
+                "recordStart" => record_start = __map.next_value()?,
+                "recordStereo" => record_stereo = __map.next_value()?,
+                "callFlow" => call_flow = __map.next_value()?,
+                "notification" => notification = __map.next_value()?,
+                "amdSettings" => amd_settings = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "from",
+                        "to",
+                        "ringTimeout",
+                        "maxDuration",
+                        "ringTone",
+                        "hangupAfterBridge",
+                        "record",
+                        "recordStart",
+                        "recordStereo",
+                        "callFlow",
+                        "notification",
+                        "amdSettings",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            from,
+            to: super::runtime::de::required::<_, A::Error>(to, "to")?,
+            ring_timeout,
+            max_duration,
+            ring_tone,
+            hangup_after_bridge,
+            record,
+            record_start,
+            record_stereo,
+            call_flow,
+            notification,
+            amd_settings,
+        })
+    }
 }
 
 impl BridgeCall {
@@ -401,25 +622,40 @@ impl BridgeCall {
 }
 
 /// Source: `/components/schemas/BridgeCall/properties/recordStart` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BridgeCallRecordStart {
     /// `record-from-answer`
-    #[serde(rename = "record-from-answer")]
     RecordFromAnswer,
     /// `record-from-ringing`
-    #[serde(rename = "record-from-ringing")]
     RecordFromRinging,
+}
+
+impl ::serde::Serialize for BridgeCallRecordStart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for BridgeCallRecordStart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "record-from-answer" => Ok(Self::RecordFromAnswer),
+            "record-from-ringing" => Ok(Self::RecordFromRinging),
+            other => {
+                const VARIANTS: &[&str] = &["record-from-answer", "record-from-ringing"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl BridgeCallRecordStart {
@@ -443,7 +679,8 @@ impl ::std::fmt::Display for BridgeCallRecordStart {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Call` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Call {
     /// Constraints: format `uuid`.
@@ -453,7 +690,7 @@ pub struct Call {
     /// Constraints: format `uuid`.
     ///
     /// JSON property `channelId` (required).
-    #[serde(rename = "channelId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "channelId"))]
     pub channel_id: ::uuid::Uuid,
     /// JSON property `from` (required).
     pub from: String,
@@ -466,97 +703,271 @@ pub struct Call {
     /// Constraints: format `uuid`.
     ///
     /// JSON property `parentId` (optional).
-    #[serde(rename = "parentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "parentId"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub parent_id: Option<::uuid::Uuid>,
     /// JSON property `direction` (required).
     pub direction: Direction,
     /// JSON property `status` (required).
     pub status: ChannelsCallStatus,
     /// JSON property `reason` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// JSON property `type` (required).
     pub r#type: CallType,
     /// JSON property `duration` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub duration: Option<i64>,
     /// JSON property `hangupCauseCode` (optional).
-    #[serde(rename = "hangupCauseCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "hangupCauseCode"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub hangup_cause_code: Option<i64>,
     /// JSON property `hangupSource` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(rename = "hangupSource")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "hangupSource"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub hangup_source: Option<HangupSource>,
     /// JSON property `hangupSipCode` (optional).
-    #[serde(rename = "hangupSipCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "hangupSipCode"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub hangup_sip_code: Option<String>,
     /// Constraints: format `date-time`.
     ///
     /// JSON property `createdAt` (required).
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "createdAt"))]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Constraints: format `date-time`.
     ///
     /// JSON property `updatedAt` (required).
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "updatedAt"))]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// Constraints: format `date-time`.
     ///
     /// JSON property `ringingAt` (optional).
-    #[serde(rename = "ringingAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ringingAt"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ringing_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Constraints: format `date-time`.
     ///
     /// JSON property `answeredAt` (optional).
-    #[serde(rename = "answeredAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "answeredAt"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub answered_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Constraints: format `date-time`.
     ///
     /// JSON property `endedAt` (optional).
-    #[serde(rename = "endedAt")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "endedAt"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ended_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Constraints: format `date-time`.
     ///
     /// JSON property `scheduledFor` (optional).
-    #[serde(rename = "scheduledFor")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "scheduledFor"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub scheduled_for: Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON property `callFlow` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(rename = "callFlow")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "callFlow"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub call_flow: Option<CallFlow>,
     /// JSON property `notification` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub notification: Option<CallNotification>,
     /// JSON property `qualityInsights` (optional).
-    #[serde(rename = "qualityInsights")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "qualityInsights"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub quality_insights: Option<CallQualityInsights>,
     /// JSON property `sipInsights` (optional).
-    #[serde(rename = "sipInsights")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "sipInsights"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub sip_insights: Option<CallSipInsights>,
     /// JSON property `amdResult` (optional).
-    #[serde(rename = "amdResult")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "amdResult"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub amd_result: Option<AmdResult>,
     /// JSON property `sipType` (optional).
-    #[serde(rename = "sipType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "sipType"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub sip_type: Option<SipType>,
     /// JSON property `tags` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<CallTags>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Call {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Call {
+    const EXPECTING: &'static str = "struct Call";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut channel_id = None;
+        let mut from = None;
+        let mut to = None;
+        let mut originator = None;
+        let mut receiver = None;
+        let mut parent_id = None;
+        let mut direction = None;
+        let mut status = None;
+        let mut reason = None;
+        let mut r#type = None;
+        let mut duration = None;
+        let mut hangup_cause_code = None;
+        let mut hangup_source = None;
+        let mut hangup_sip_code = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut ringing_at = None;
+        let mut answered_at = None;
+        let mut ended_at = None;
+        let mut scheduled_for = None;
+        let mut call_flow = None;
+        let mut notification = None;
+        let mut quality_insights = None;
+        let mut sip_insights = None;
+        let mut amd_result = None;
+        let mut sip_type = None;
+        let mut tags = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "channelId" => channel_id = Some(__map.next_value()?),
+                "from" => from = Some(__map.next_value()?),
+                "to" => to = Some(__map.next_value()?),
+                "originator" => originator = Some(__map.next_value()?),
+                "receiver" => receiver = Some(__map.next_value()?),
+                "parentId" => parent_id = __map.next_value()?,
+                "direction" => direction = Some(__map.next_value()?),
+                "status" => status = Some(__map.next_value()?),
+                "reason" => reason = __map.next_value()?,
+                "type" => r#type = Some(__map.next_value()?),
+                "duration" => duration = __map.next_value()?,
+                "hangupCauseCode" => hangup_cause_code = __map.next_value()?,
+                "hangupSource" => hangup_source = __map.next_value()?,
+                "hangupSipCode" => hangup_sip_code = __map.next_value()?,
+                "createdAt" => created_at = Some(__map.next_value()?),
+                "updatedAt" => updated_at = Some(__map.next_value()?),
+                "ringingAt" => ringing_at = __map.next_value()?,
+                "answeredAt" => answered_at = __map.next_value()?,
+                "endedAt" => ended_at = __map.next_value()?,
+                "scheduledFor" => scheduled_for = __map.next_value()?,
+                "callFlow" => call_flow = __map.next_value()?,
+                "notification" => notification = __map.next_value()?,
+                "qualityInsights" => quality_insights = __map.next_value()?,
+                "sipInsights" => sip_insights = __map.next_value()?,
+                "amdResult" => amd_result = __map.next_value()?,
+                "sipType" => sip_type = __map.next_value()?,
+                "tags" => tags = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            channel_id: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(channel_id, "channelId")?,
+            from: super::runtime::de::required::<_, A::Error>(from, "from")?,
+            to: super::runtime::de::required::<_, A::Error>(to, "to")?,
+            originator: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(originator, "originator")?,
+            receiver: super::runtime::de::required::<_, A::Error>(receiver, "receiver")?,
+            parent_id,
+            direction: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(direction, "direction")?,
+            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            reason,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            duration,
+            hangup_cause_code,
+            hangup_source,
+            hangup_sip_code,
+            created_at: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(created_at, "createdAt")?,
+            updated_at: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(updated_at, "updatedAt")?,
+            ringing_at,
+            answered_at,
+            ended_at,
+            scheduled_for,
+            call_flow,
+            notification,
+            quality_insights,
+            sip_insights,
+            amd_result,
+            sip_type,
+            tags,
+        })
+    }
 }
 
 impl Call {
@@ -725,37 +1136,98 @@ impl Call {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallCommandResponse` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CallCommandResponse {
     /// Constraints: format `uuid`.
     ///
     /// JSON property `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<::uuid::Uuid>,
     /// Constraints: format `uuid`.
     ///
     /// JSON property `callId` (optional).
-    #[serde(rename = "callId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "callId"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub call_id: Option<::uuid::Uuid>,
     /// Constraints: format `uuid`.
     ///
     /// JSON property `callFlowId` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(rename = "callFlowId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "callFlowId"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub call_flow_id: Option<::uuid::Uuid>,
     /// JSON property `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<String>,
     /// JSON property `command` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub command: Option<String>,
     /// JSON property `conditions` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub conditions: Option<Vec<CallFlowCommandCondition>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallCommandResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallCommandResponse {
+    const EXPECTING: &'static str = "struct CallCommandResponse";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut call_id = None;
+        let mut call_flow_id = None;
+        let mut status = None;
+        let mut command = None;
+        let mut conditions = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "callId" => call_id = __map.next_value()?,
+                "callFlowId" => call_flow_id = __map.next_value()?,
+                "status" => status = __map.next_value()?,
+                "command" => command = __map.next_value()?,
+                "conditions" => conditions = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id,
+            call_id,
+            call_flow_id,
+            status,
+            command,
+            conditions,
+        })
+    }
 }
 
 impl CallCommandResponse {
@@ -802,17 +1274,57 @@ impl CallCommandResponse {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallContact` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CallContact {
     /// JSON property `id` (required).
     pub id: String,
     /// JSON property `identifierKey` (required).
-    #[serde(rename = "identifierKey")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "identifierKey"))]
     pub identifier_key: String,
     /// JSON property `identifierValue` (required).
-    #[serde(rename = "identifierValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "identifierValue"))]
     pub identifier_value: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallContact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallContact {
+    const EXPECTING: &'static str = "struct CallContact";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut identifier_key = None;
+        let mut identifier_value = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "identifierKey" => identifier_key = Some(__map.next_value()?),
+                "identifierValue" => identifier_value = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            identifier_key: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(identifier_key, "identifierKey")?,
+            identifier_value: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(identifier_value, "identifierValue")?,
+        })
+    }
 }
 
 impl CallContact {
@@ -833,17 +1345,51 @@ impl CallContact {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallFlow` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CallFlow {
     /// Constraints: format `uuid`.
     ///
     /// JSON property `id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<::uuid::Uuid>,
     /// JSON property `commands` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub commands: Option<Vec<CallCommandResponse>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallFlow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallFlow {
+    const EXPECTING: &'static str = "struct CallFlow";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut commands = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = __map.next_value()?,
+                "commands" => commands = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { id, commands })
+    }
 }
 
 impl CallFlow {
@@ -866,7 +1412,8 @@ impl CallFlow {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/CallFlowCommand` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CallFlowCommand {
     /// The `command` property and its companion, flattened into this object.
@@ -913,7 +1460,8 @@ impl CallFlowCommand {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/CallFlowCommandBridgeCall` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CallFlowCommandBridgeCall {
     /// The `command` property and its companion, flattened into this object.
@@ -1028,6 +1576,7 @@ impl ::serde::Serialize for CallFlowCommandBridgeCallCommand {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandBridgeCallCommand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1065,7 +1614,7 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandBridgeCallCommand {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallFlowCommandCondition` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CallFlowCommandCondition {
     /// JSON property `variable` (optional).
@@ -1077,6 +1626,35 @@ pub struct CallFlowCommandCondition {
     /// JSON property `value` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallFlowCommandCondition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallFlowCommandCondition {
+    const EXPECTING: &'static str = "struct CallFlowCommandCondition";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut variable = None;
+        let mut operator = None;
+        let mut value = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "variable" => variable = __map.next_value()?,
+                "operator" => operator = __map.next_value()?,
+                "value" => value = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { variable, operator, value })
+    }
 }
 
 impl CallFlowCommandCondition {
@@ -1234,46 +1812,70 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionVariable {
 }
 
 /// Source: `/components/schemas/CallFlowCommandEnum` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallFlowCommandEnum {
     /// `answer`
-    #[serde(rename = "answer")]
     Answer,
     /// `hangup`
-    #[serde(rename = "hangup")]
     Hangup,
     /// `playback`
-    #[serde(rename = "playback")]
     Playback,
     /// `say`
-    #[serde(rename = "say")]
     Say,
     /// `gather`
-    #[serde(rename = "gather")]
     Gather,
     /// `record`
-    #[serde(rename = "record")]
     Record,
     /// `bridge`
-    #[serde(rename = "bridge")]
     Bridge,
     /// `pause`
-    #[serde(rename = "pause")]
     Pause,
     /// `ringing`
-    #[serde(rename = "ringing")]
     Ringing,
+}
+
+impl ::serde::Serialize for CallFlowCommandEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallFlowCommandEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "answer" => Ok(Self::Answer),
+            "hangup" => Ok(Self::Hangup),
+            "playback" => Ok(Self::Playback),
+            "say" => Ok(Self::Say),
+            "gather" => Ok(Self::Gather),
+            "record" => Ok(Self::Record),
+            "bridge" => Ok(Self::Bridge),
+            "pause" => Ok(Self::Pause),
+            "ringing" => Ok(Self::Ringing),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "answer",
+                    "hangup",
+                    "playback",
+                    "say",
+                    "gather",
+                    "record",
+                    "bridge",
+                    "pause",
+                    "ringing",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl CallFlowCommandEnum {
@@ -1300,34 +1902,54 @@ impl ::std::fmt::Display for CallFlowCommandEnum {
 }
 
 /// Source: `/components/schemas/CallFlowCommandEnumBridgeCall` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallFlowCommandEnumBridgeCall {
     /// `hangup`
-    #[serde(rename = "hangup")]
     Hangup,
     /// `playback`
-    #[serde(rename = "playback")]
     Playback,
     /// `say`
-    #[serde(rename = "say")]
     Say,
     /// `gather`
-    #[serde(rename = "gather")]
     Gather,
     /// `pause`
-    #[serde(rename = "pause")]
     Pause,
+}
+
+impl ::serde::Serialize for CallFlowCommandEnumBridgeCall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallFlowCommandEnumBridgeCall {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "hangup" => Ok(Self::Hangup),
+            "playback" => Ok(Self::Playback),
+            "say" => Ok(Self::Say),
+            "gather" => Ok(Self::Gather),
+            "pause" => Ok(Self::Pause),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "hangup",
+                    "playback",
+                    "say",
+                    "gather",
+                    "pause",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl CallFlowCommandEnumBridgeCall {
@@ -1354,14 +1976,48 @@ impl ::std::fmt::Display for CallFlowCommandEnumBridgeCall {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallIdentifier` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CallIdentifier {
     /// JSON property `contact` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub contact: Option<CallContact>,
     /// JSON property `number` (required).
     pub number: Number,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallIdentifier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallIdentifier {
+    const EXPECTING: &'static str = "struct CallIdentifier";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut contact = None;
+        let mut number = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "contact" => contact = __map.next_value()?,
+                "number" => number = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            contact,
+            number: super::runtime::de::required::<_, A::Error>(number, "number")?,
+        })
+    }
 }
 
 impl CallIdentifier {
@@ -1383,12 +2039,37 @@ impl CallIdentifier {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallNotification` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CallNotification {
     /// JSON property `url` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallNotification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallNotification {
+    const EXPECTING: &'static str = "struct CallNotification";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut url = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "url" => url = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { url })
+    }
 }
 
 impl CallNotification {
@@ -1404,15 +2085,49 @@ impl CallNotification {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallQualityInsights` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CallQualityInsights {
     /// JSON property `mos` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub mos: Option<String>,
     /// JSON property `pdd` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pdd: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallQualityInsights {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallQualityInsights {
+    const EXPECTING: &'static str = "struct CallQualityInsights";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut mos = None;
+        let mut pdd = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "mos" => mos = __map.next_value()?,
+                "pdd" => pdd = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { mos, pdd })
+    }
 }
 
 impl CallQualityInsights {
@@ -1434,33 +2149,94 @@ impl CallQualityInsights {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallSipInsights` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CallSipInsights {
     /// JSON property `hangupSipCode` (optional).
-    #[serde(rename = "hangupSipCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "hangupSipCode"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub hangup_sip_code: Option<String>,
     /// JSON property `edgeRegion` (optional).
-    #[serde(rename = "edgeRegion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "edgeRegion"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub edge_region: Option<String>,
     /// JSON property `providerName` (optional).
-    #[serde(rename = "providerName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "providerName"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub provider_name: Option<String>,
     /// JSON property `userAgent` (optional).
-    #[serde(rename = "userAgent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "userAgent"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub user_agent: Option<String>,
     /// JSON property `remoteSignallingIp` (optional).
-    #[serde(rename = "remoteSignallingIp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "remoteSignallingIp"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub remote_signalling_ip: Option<String>,
     /// JSON property `remoteMediaIp` (optional).
-    #[serde(rename = "remoteMediaIp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "remoteMediaIp"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub remote_media_ip: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallSipInsights {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallSipInsights {
+    const EXPECTING: &'static str = "struct CallSipInsights";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut hangup_sip_code = None;
+        let mut edge_region = None;
+        let mut provider_name = None;
+        let mut user_agent = None;
+        let mut remote_signalling_ip = None;
+        let mut remote_media_ip = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "hangupSipCode" => hangup_sip_code = __map.next_value()?,
+                "edgeRegion" => edge_region = __map.next_value()?,
+                "providerName" => provider_name = __map.next_value()?,
+                "userAgent" => user_agent = __map.next_value()?,
+                "remoteSignallingIp" => remote_signalling_ip = __map.next_value()?,
+                "remoteMediaIp" => remote_media_ip = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            hangup_sip_code,
+            edge_region,
+            provider_name,
+            user_agent,
+            remote_signalling_ip,
+            remote_media_ip,
+        })
+    }
 }
 
 impl CallSipInsights {
@@ -1542,6 +2318,7 @@ impl ::std::fmt::Display for CallType {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1625,6 +2402,7 @@ impl ::std::fmt::Display for ChannelsCallStatus {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ChannelsCallStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1779,6 +2557,7 @@ impl ::serde::Serialize for Command {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Command {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1850,6 +2629,7 @@ impl ::std::fmt::Display for Direction {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for Direction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1884,7 +2664,8 @@ impl<'de> ::serde::Deserialize<'de> for Direction {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/error.detailed` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorDetailed {
     /// A unique code that identifies the error. This code can be used to programmatically identify the error.
@@ -1896,7 +2677,10 @@ pub struct ErrorDetailed {
     /// Any additional information about the error that may be helpful for debugging or understanding the error.
     ///
     /// JSON property `details` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub details: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// A human-readable message that describes the error.
     ///
@@ -1904,6 +2688,39 @@ pub struct ErrorDetailed {
     ///
     /// JSON property `message` (required).
     pub message: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ErrorDetailed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ErrorDetailed {
+    const EXPECTING: &'static str = "struct ErrorDetailed";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut code = None;
+        let mut details = None;
+        let mut message = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "code" => code = Some(__map.next_value()?),
+                "details" => details = __map.next_value()?,
+                "message" => message = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            code: super::runtime::de::required::<_, A::Error>(code, "code")?,
+            details,
+            message: super::runtime::de::required::<_, A::Error>(message, "message")?,
+        })
+    }
 }
 
 impl ErrorDetailed {
@@ -1931,9 +2748,8 @@ impl ErrorDetailed {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Gather` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Gather {
     /// JSON property `maxNumKeys` (optional).
     #[serde(rename = "maxNumKeys")]
@@ -1966,6 +2782,68 @@ pub struct Gather {
     /// JSON property `say` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub say: Option<Say>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Gather {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for Gather {
+    const EXPECTING: &'static str = "struct Gather";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut max_num_keys = None;
+        let mut end_key = None;
+        let mut timeout = None;
+        let mut retries = None;
+        let mut input = None;
+        let mut speech_locale = None;
+        let mut playback = None;
+        let mut say = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "maxNumKeys" => max_num_keys = __map.next_value()?,
+                "endKey" => end_key = __map.next_value()?,
+                "timeout" => timeout = __map.next_value()?,
+                "retries" => retries = __map.next_value()?,
+                "input" => input = __map.next_value()?,
+                "speechLocale" => speech_locale = __map.next_value()?,
+                "playback" => playback = __map.next_value()?,
+                "say" => say = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "maxNumKeys",
+                        "endKey",
+                        "timeout",
+                        "retries",
+                        "input",
+                        "speechLocale",
+                        "playback",
+                        "say",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            max_num_keys,
+            end_key,
+            timeout,
+            retries,
+            input,
+            speech_locale,
+            playback,
+            say,
+        })
+    }
 }
 
 impl Gather {
@@ -2019,28 +2897,43 @@ impl Gather {
 }
 
 /// Source: `/components/schemas/Gather/properties/input` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GatherInput {
     /// `dtmf`
-    #[serde(rename = "dtmf")]
     Dtmf,
     /// `speech`
-    #[serde(rename = "speech")]
     Speech,
     /// `dtmf speech`
-    #[serde(rename = "dtmf speech")]
     DtmfSpeech,
+}
+
+impl ::serde::Serialize for GatherInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for GatherInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "dtmf" => Ok(Self::Dtmf),
+            "speech" => Ok(Self::Speech),
+            "dtmf speech" => Ok(Self::DtmfSpeech),
+            other => {
+                const VARIANTS: &[&str] = &["dtmf", "speech", "dtmf speech"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl GatherInput {
@@ -2072,13 +2965,42 @@ pub type GatherSpeechLocale = SpeechLocale;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Hangup` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Hangup {
     /// JSON property `cause` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<HangupCause>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Hangup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for Hangup {
+    const EXPECTING: &'static str = "struct Hangup";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut cause = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "cause" => cause = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &["cause"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self { cause })
+    }
 }
 
 impl Hangup {
@@ -2090,25 +3012,40 @@ impl Hangup {
 }
 
 /// Source: `/components/schemas/Hangup/properties/cause` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HangupCause {
     /// `rejected`
-    #[serde(rename = "rejected")]
     Rejected,
     /// `busy`
-    #[serde(rename = "busy")]
     Busy,
+}
+
+impl ::serde::Serialize for HangupCause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for HangupCause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "rejected" => Ok(Self::Rejected),
+            "busy" => Ok(Self::Busy),
+            other => {
+                const VARIANTS: &[&str] = &["rejected", "busy"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl HangupCause {
@@ -2168,6 +3105,7 @@ impl ::std::fmt::Display for HangupSource {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for HangupSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2202,55 +3140,83 @@ impl<'de> ::serde::Deserialize<'de> for HangupSource {
 }
 
 /// Source: `/components/schemas/Key` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
     /// `0`
-    #[serde(rename = "0")]
     V0,
     /// `1`
-    #[serde(rename = "1")]
     V1,
     /// `2`
-    #[serde(rename = "2")]
     V2,
     /// `3`
-    #[serde(rename = "3")]
     V3,
     /// `4`
-    #[serde(rename = "4")]
     V4,
     /// `5`
-    #[serde(rename = "5")]
     V5,
     /// `6`
-    #[serde(rename = "6")]
     V6,
     /// `7`
-    #[serde(rename = "7")]
     V7,
     /// `8`
-    #[serde(rename = "8")]
     V8,
     /// `9`
-    #[serde(rename = "9")]
     V9,
     /// `*`
-    #[serde(rename = "*")]
     Star,
     /// `#`
-    #[serde(rename = "#")]
     Hash,
+}
+
+impl ::serde::Serialize for Key {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Key {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "0" => Ok(Self::V0),
+            "1" => Ok(Self::V1),
+            "2" => Ok(Self::V2),
+            "3" => Ok(Self::V3),
+            "4" => Ok(Self::V4),
+            "5" => Ok(Self::V5),
+            "6" => Ok(Self::V6),
+            "7" => Ok(Self::V7),
+            "8" => Ok(Self::V8),
+            "9" => Ok(Self::V9),
+            "*" => Ok(Self::Star),
+            "#" => Ok(Self::Hash),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "0",
+                    "1",
+                    "2",
+                    "3",
+                    "4",
+                    "5",
+                    "6",
+                    "7",
+                    "8",
+                    "9",
+                    "*",
+                    "#",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl Key {
@@ -2282,7 +3248,8 @@ impl ::std::fmt::Display for Key {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Number` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Number {
     /// JSON property `type` (required).
@@ -2290,23 +3257,83 @@ pub struct Number {
     /// JSON property `number` (required).
     pub number: String,
     /// JSON property `anonymous` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub anonymous: Option<bool>,
     /// JSON property `callerIdName` (optional).
-    #[serde(rename = "callerIdName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "callerIdName"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub caller_id_name: Option<String>,
     /// JSON property `identity` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub identity: Option<String>,
     /// JSON property `countryIsoCode` (optional).
-    #[serde(rename = "countryIsoCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "countryIsoCode"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub country_iso_code: Option<String>,
     /// JSON property `pstnNumberType` (optional).
-    #[serde(rename = "pstnNumberType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "pstnNumberType"))]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pstn_number_type: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Number {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Number {
+    const EXPECTING: &'static str = "struct Number";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut number = None;
+        let mut anonymous = None;
+        let mut caller_id_name = None;
+        let mut identity = None;
+        let mut country_iso_code = None;
+        let mut pstn_number_type = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "number" => number = Some(__map.next_value()?),
+                "anonymous" => anonymous = __map.next_value()?,
+                "callerIdName" => caller_id_name = __map.next_value()?,
+                "identity" => identity = __map.next_value()?,
+                "countryIsoCode" => country_iso_code = __map.next_value()?,
+                "pstnNumberType" => pstn_number_type = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            number: super::runtime::de::required::<_, A::Error>(number, "number")?,
+            anonymous,
+            caller_id_name,
+            identity,
+            country_iso_code,
+            pstn_number_type,
+        })
+    }
 }
 
 impl Number {
@@ -2357,9 +3384,8 @@ impl Number {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/PatchCall` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct PatchCall {
     /// JSON property `status` (optional).
     ///
@@ -2378,6 +3404,38 @@ pub struct PatchCall {
     pub call_flow: Option<Vec<CallFlowCommand>>,
 }
 
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for PatchCall {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for PatchCall {
+    const EXPECTING: &'static str = "struct PatchCall";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut status = None;
+        let mut call_flow = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "status" => status = Some(__map.next_value()?),
+                "callFlow" => call_flow = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &["status", "callFlow"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self { status, call_flow })
+    }
+}
+
 impl PatchCall {
     /// Sets `callFlow`.
     pub fn call_flow(
@@ -2390,24 +3448,38 @@ impl PatchCall {
 }
 
 /// Source: `/components/schemas/PatchCall/properties/status` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PatchCallStatus {
     /// `completed`
     #[default]
-    #[serde(rename = "completed")]
     Completed,
+}
+
+impl ::serde::Serialize for PatchCallStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for PatchCallStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "completed" => Ok(Self::Completed),
+            other => {
+                const VARIANTS: &[&str] = &["completed"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl PatchCallStatus {
@@ -2430,9 +3502,8 @@ impl ::std::fmt::Display for PatchCallStatus {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Pause` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Pause {
     /// Constraints: 0 ≤ value ≤ 30.
     ///
@@ -2440,6 +3511,36 @@ pub struct Pause {
     #[serde(rename = "pauseSeconds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_seconds: Option<i64>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Pause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for Pause {
+    const EXPECTING: &'static str = "struct Pause";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut pause_seconds = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "pauseSeconds" => pause_seconds = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &["pauseSeconds"];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self { pause_seconds })
+    }
 }
 
 impl Pause {
@@ -2455,9 +3556,8 @@ impl Pause {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Play` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Play {
     /// Constraints: items ≤ 80.
     ///
@@ -2478,6 +3578,52 @@ pub struct Play {
     #[serde(rename = "pauseMilliseconds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_milliseconds: Option<i64>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Play {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for Play {
+    const EXPECTING: &'static str = "struct Play";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut media = None;
+        let mut r#loop = None;
+        let mut timeout = None;
+        let mut pause_milliseconds = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "media" => media = __map.next_value()?,
+                "loop" => r#loop = __map.next_value()?,
+                "timeout" => timeout = __map.next_value()?,
+                "pauseMilliseconds" => pause_milliseconds = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "media",
+                        "loop",
+                        "timeout",
+                        "pauseMilliseconds",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            media,
+            r#loop,
+            timeout,
+            pause_milliseconds,
+        })
+    }
 }
 
 impl Play {
@@ -2517,9 +3663,8 @@ impl Play {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Record` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Record {
     /// JSON property `endKey` (optional).
     #[serde(rename = "endKey")]
@@ -2546,6 +3691,60 @@ pub struct Record {
     #[serde(rename = "transcribeLocale")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcribe_locale: Option<RecordTranscribeLocale>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Record {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for Record {
+    const EXPECTING: &'static str = "struct Record";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut end_key = None;
+        let mut max_length = None;
+        let mut timeout = None;
+        let mut beep = None;
+        let mut transcribe = None;
+        let mut transcribe_locale = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "endKey" => end_key = __map.next_value()?,
+                "maxLength" => max_length = __map.next_value()?,
+                "timeout" => timeout = __map.next_value()?,
+                "beep" => beep = __map.next_value()?,
+                "transcribe" => transcribe = __map.next_value()?,
+                "transcribeLocale" => transcribe_locale = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "endKey",
+                        "maxLength",
+                        "timeout",
+                        "beep",
+                        "transcribe",
+                        "transcribeLocale",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            end_key,
+            max_length,
+            timeout,
+            beep,
+            transcribe,
+            transcribe_locale,
+        })
+    }
 }
 
 impl Record {
@@ -2592,133 +3791,187 @@ impl Record {
 /// Constraints: format `locale-bcp47`.
 ///
 /// Source: `/components/schemas/Record/properties/transcribeLocale` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordTranscribeLocale {
     /// `ar-AE`
-    #[serde(rename = "ar-AE")]
     ArAe,
     /// `ar-SA`
-    #[serde(rename = "ar-SA")]
     ArSa,
     /// `zh-CN`
-    #[serde(rename = "zh-CN")]
     ZhCn,
     /// `zh-TW`
-    #[serde(rename = "zh-TW")]
     ZhTw,
     /// `da-DK`
-    #[serde(rename = "da-DK")]
     DaDk,
     /// `nl-NL`
-    #[serde(rename = "nl-NL")]
     NlNl,
     /// `en-AU`
-    #[serde(rename = "en-AU")]
     EnAu,
     /// `en-GB`
-    #[serde(rename = "en-GB")]
     EnGb,
     /// `en-IN`
-    #[serde(rename = "en-IN")]
     EnIn,
     /// `en-IE`
-    #[serde(rename = "en-IE")]
     EnIe,
     /// `en-NZ`
-    #[serde(rename = "en-NZ")]
     EnNz,
     /// `en-AB`
-    #[serde(rename = "en-AB")]
     EnAb,
     /// `en-ZA`
-    #[serde(rename = "en-ZA")]
     EnZa,
     /// `en-US`
-    #[serde(rename = "en-US")]
     EnUs,
     /// `en-WL`
-    #[serde(rename = "en-WL")]
     EnWl,
     /// `fr-FR`
-    #[serde(rename = "fr-FR")]
     FrFr,
     /// `fr-CA`
-    #[serde(rename = "fr-CA")]
     FrCa,
     /// `fa-IR`
-    #[serde(rename = "fa-IR")]
     FaIr,
     /// `de-DE`
-    #[serde(rename = "de-DE")]
     DeDe,
     /// `de-CH`
-    #[serde(rename = "de-CH")]
     DeCh,
     /// `he-IL`
-    #[serde(rename = "he-IL")]
     HeIl,
     /// `hi-IN`
-    #[serde(rename = "hi-IN")]
     HiIn,
     /// `id-ID`
-    #[serde(rename = "id-ID")]
     IdId,
     /// `it-IT`
-    #[serde(rename = "it-IT")]
     ItIt,
     /// `ja-JP`
-    #[serde(rename = "ja-JP")]
     JaJp,
     /// `ko-KR`
-    #[serde(rename = "ko-KR")]
     KoKr,
     /// `ms-MY`
-    #[serde(rename = "ms-MY")]
     MsMy,
     /// `pt-PT`
-    #[serde(rename = "pt-PT")]
     PtPt,
     /// `pt-BR`
-    #[serde(rename = "pt-BR")]
     PtBr,
     /// `ru-RU`
-    #[serde(rename = "ru-RU")]
     RuRu,
     /// `es-ES`
-    #[serde(rename = "es-ES")]
     EsEs,
     /// `es-US`
-    #[serde(rename = "es-US")]
     EsUs,
     /// `sv-SE`
-    #[serde(rename = "sv-SE")]
     SvSe,
     /// `ta-IN`
-    #[serde(rename = "ta-IN")]
     TaIn,
     /// `te-IN`
-    #[serde(rename = "te-IN")]
     TeIn,
     /// `th-TH`
-    #[serde(rename = "th-TH")]
     ThTh,
     /// `tr-TR`
-    #[serde(rename = "tr-TR")]
     TrTr,
     /// `vi-VN`
-    #[serde(rename = "vi-VN")]
     ViVn,
+}
+
+impl ::serde::Serialize for RecordTranscribeLocale {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for RecordTranscribeLocale {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "ar-AE" => Ok(Self::ArAe),
+            "ar-SA" => Ok(Self::ArSa),
+            "zh-CN" => Ok(Self::ZhCn),
+            "zh-TW" => Ok(Self::ZhTw),
+            "da-DK" => Ok(Self::DaDk),
+            "nl-NL" => Ok(Self::NlNl),
+            "en-AU" => Ok(Self::EnAu),
+            "en-GB" => Ok(Self::EnGb),
+            "en-IN" => Ok(Self::EnIn),
+            "en-IE" => Ok(Self::EnIe),
+            "en-NZ" => Ok(Self::EnNz),
+            "en-AB" => Ok(Self::EnAb),
+            "en-ZA" => Ok(Self::EnZa),
+            "en-US" => Ok(Self::EnUs),
+            "en-WL" => Ok(Self::EnWl),
+            "fr-FR" => Ok(Self::FrFr),
+            "fr-CA" => Ok(Self::FrCa),
+            "fa-IR" => Ok(Self::FaIr),
+            "de-DE" => Ok(Self::DeDe),
+            "de-CH" => Ok(Self::DeCh),
+            "he-IL" => Ok(Self::HeIl),
+            "hi-IN" => Ok(Self::HiIn),
+            "id-ID" => Ok(Self::IdId),
+            "it-IT" => Ok(Self::ItIt),
+            "ja-JP" => Ok(Self::JaJp),
+            "ko-KR" => Ok(Self::KoKr),
+            "ms-MY" => Ok(Self::MsMy),
+            "pt-PT" => Ok(Self::PtPt),
+            "pt-BR" => Ok(Self::PtBr),
+            "ru-RU" => Ok(Self::RuRu),
+            "es-ES" => Ok(Self::EsEs),
+            "es-US" => Ok(Self::EsUs),
+            "sv-SE" => Ok(Self::SvSe),
+            "ta-IN" => Ok(Self::TaIn),
+            "te-IN" => Ok(Self::TeIn),
+            "th-TH" => Ok(Self::ThTh),
+            "tr-TR" => Ok(Self::TrTr),
+            "vi-VN" => Ok(Self::ViVn),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "ar-AE",
+                    "ar-SA",
+                    "zh-CN",
+                    "zh-TW",
+                    "da-DK",
+                    "nl-NL",
+                    "en-AU",
+                    "en-GB",
+                    "en-IN",
+                    "en-IE",
+                    "en-NZ",
+                    "en-AB",
+                    "en-ZA",
+                    "en-US",
+                    "en-WL",
+                    "fr-FR",
+                    "fr-CA",
+                    "fa-IR",
+                    "de-DE",
+                    "de-CH",
+                    "he-IL",
+                    "hi-IN",
+                    "id-ID",
+                    "it-IT",
+                    "ja-JP",
+                    "ko-KR",
+                    "ms-MY",
+                    "pt-PT",
+                    "pt-BR",
+                    "ru-RU",
+                    "es-ES",
+                    "es-US",
+                    "sv-SE",
+                    "ta-IN",
+                    "te-IN",
+                    "th-TH",
+                    "tr-TR",
+                    "vi-VN",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl RecordTranscribeLocale {
@@ -2774,97 +4027,139 @@ impl ::std::fmt::Display for RecordTranscribeLocale {
 }
 
 /// Source: `/components/schemas/RingTone` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RingTone {
     /// `be`
-    #[serde(rename = "be")]
     Be,
     /// `ca`
-    #[serde(rename = "ca")]
     Ca,
     /// `cn`
-    #[serde(rename = "cn")]
     Cn,
     /// `cy`
-    #[serde(rename = "cy")]
     Cy,
     /// `cz`
-    #[serde(rename = "cz")]
     Cz,
     /// `de`
-    #[serde(rename = "de")]
     De,
     /// `dk`
-    #[serde(rename = "dk")]
     Dk,
     /// `dz`
-    #[serde(rename = "dz")]
     Dz,
     /// `eg`
-    #[serde(rename = "eg")]
     Eg,
     /// `fi`
-    #[serde(rename = "fi")]
     Fi,
     /// `fr`
-    #[serde(rename = "fr")]
     Fr,
     /// `hk`
-    #[serde(rename = "hk")]
     Hk,
     /// `hu`
-    #[serde(rename = "hu")]
     Hu,
     /// `il`
-    #[serde(rename = "il")]
     Il,
     /// `in`
-    #[serde(rename = "in")]
     In,
     /// `jp`
-    #[serde(rename = "jp")]
     Jp,
     /// `ko`
-    #[serde(rename = "ko")]
     Ko,
     /// `pk`
-    #[serde(rename = "pk")]
     Pk,
     /// `pl`
-    #[serde(rename = "pl")]
     Pl,
     /// `ro`
-    #[serde(rename = "ro")]
     Ro,
     /// `rs`
-    #[serde(rename = "rs")]
     Rs,
     /// `ru`
-    #[serde(rename = "ru")]
     Ru,
     /// `sa`
-    #[serde(rename = "sa")]
     Sa,
     /// `tr`
-    #[serde(rename = "tr")]
     Tr,
     /// `uk`
-    #[serde(rename = "uk")]
     Uk,
     /// `us`
-    #[serde(rename = "us")]
     Us,
+}
+
+impl ::serde::Serialize for RingTone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for RingTone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "be" => Ok(Self::Be),
+            "ca" => Ok(Self::Ca),
+            "cn" => Ok(Self::Cn),
+            "cy" => Ok(Self::Cy),
+            "cz" => Ok(Self::Cz),
+            "de" => Ok(Self::De),
+            "dk" => Ok(Self::Dk),
+            "dz" => Ok(Self::Dz),
+            "eg" => Ok(Self::Eg),
+            "fi" => Ok(Self::Fi),
+            "fr" => Ok(Self::Fr),
+            "hk" => Ok(Self::Hk),
+            "hu" => Ok(Self::Hu),
+            "il" => Ok(Self::Il),
+            "in" => Ok(Self::In),
+            "jp" => Ok(Self::Jp),
+            "ko" => Ok(Self::Ko),
+            "pk" => Ok(Self::Pk),
+            "pl" => Ok(Self::Pl),
+            "ro" => Ok(Self::Ro),
+            "rs" => Ok(Self::Rs),
+            "ru" => Ok(Self::Ru),
+            "sa" => Ok(Self::Sa),
+            "tr" => Ok(Self::Tr),
+            "uk" => Ok(Self::Uk),
+            "us" => Ok(Self::Us),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "be",
+                    "ca",
+                    "cn",
+                    "cy",
+                    "cz",
+                    "de",
+                    "dk",
+                    "dz",
+                    "eg",
+                    "fi",
+                    "fr",
+                    "hk",
+                    "hu",
+                    "il",
+                    "in",
+                    "jp",
+                    "ko",
+                    "pk",
+                    "pl",
+                    "ro",
+                    "rs",
+                    "ru",
+                    "sa",
+                    "tr",
+                    "uk",
+                    "us",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl RingTone {
@@ -2912,19 +4207,40 @@ impl ::std::fmt::Display for RingTone {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Ringing` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Ringing {}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Ringing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for Ringing {
+    const EXPECTING: &'static str = "struct Ringing";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        if let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            return Err(super::runtime::de::unknown(__key.as_str(), &[]));
+        }
+        Ok(Self {})
+    }
+}
 
 /// Say text to Call
 ///
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Say` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Say {
     /// JSON property `text` (required).
     pub text: String,
@@ -2940,6 +4256,56 @@ pub struct Say {
     /// JSON property `timeout` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for Say {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for Say {
+    const EXPECTING: &'static str = "struct Say";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut locale = None;
+        let mut voice = None;
+        let mut r#loop = None;
+        let mut timeout = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "text" => text = Some(__map.next_value()?),
+                "locale" => locale = __map.next_value()?,
+                "voice" => voice = __map.next_value()?,
+                "loop" => r#loop = __map.next_value()?,
+                "timeout" => timeout = __map.next_value()?,
+                other => {
+                    const FIELDS: &[&str] = &[
+                        "text",
+                        "locale",
+                        "voice",
+                        "loop",
+                        "timeout",
+                    ];
+                    return Err(super::runtime::de::unknown(other, FIELDS));
+                }
+            }
+        }
+        Ok(Self {
+            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            locale,
+            voice,
+            r#loop,
+            timeout,
+        })
+    }
 }
 
 impl Say {
@@ -3011,6 +4377,7 @@ impl ::std::fmt::Display for SipType {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for SipType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3046,52 +4413,79 @@ impl<'de> ::serde::Deserialize<'de> for SipType {
 /// One schema written in 2 places, which agree on this name.
 ///
 /// Source: `/components/schemas/AmdSettings/properties/speechLocale` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpeechLocale {
     /// `de-DE`
-    #[serde(rename = "de-DE")]
     DeDe,
     /// `en-AU`
-    #[serde(rename = "en-AU")]
     EnAu,
     /// `en-GB`
-    #[serde(rename = "en-GB")]
     EnGb,
     /// `en-US`
-    #[serde(rename = "en-US")]
     EnUs,
     /// `es-US`
-    #[serde(rename = "es-US")]
     EsUs,
     /// `it-IT`
-    #[serde(rename = "it-IT")]
     ItIt,
     /// `ja-JP`
-    #[serde(rename = "ja-JP")]
     JaJp,
     /// `ko-KR`
-    #[serde(rename = "ko-KR")]
     KoKr,
     /// `pt-BR`
-    #[serde(rename = "pt-BR")]
     PtBr,
     /// `th-TH`
-    #[serde(rename = "th-TH")]
     ThTh,
     /// `zh-CN`
-    #[serde(rename = "zh-CN")]
     ZhCn,
+}
+
+impl ::serde::Serialize for SpeechLocale {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for SpeechLocale {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "de-DE" => Ok(Self::DeDe),
+            "en-AU" => Ok(Self::EnAu),
+            "en-GB" => Ok(Self::EnGb),
+            "en-US" => Ok(Self::EnUs),
+            "es-US" => Ok(Self::EsUs),
+            "it-IT" => Ok(Self::ItIt),
+            "ja-JP" => Ok(Self::JaJp),
+            "ko-KR" => Ok(Self::KoKr),
+            "pt-BR" => Ok(Self::PtBr),
+            "th-TH" => Ok(Self::ThTh),
+            "zh-CN" => Ok(Self::ZhCn),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "de-DE",
+                    "en-AU",
+                    "en-GB",
+                    "en-US",
+                    "es-US",
+                    "it-IT",
+                    "ja-JP",
+                    "ko-KR",
+                    "pt-BR",
+                    "th-TH",
+                    "zh-CN",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl SpeechLocale {
@@ -3122,202 +4516,279 @@ impl ::std::fmt::Display for SpeechLocale {
 /// Curated set of BCP47 locale identifiers supported by AWS Polly text-to-speech in Bird voice products
 ///
 /// Source: `/components/schemas/standard.locale.tts-polly` in `specs/bird/patch-call.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StandardLocaleTtsPolly {
     /// `arb`
-    #[serde(rename = "arb")]
     Arb,
     /// `ar-AE`
-    #[serde(rename = "ar-AE")]
     ArAe,
     /// `bg-BG`
-    #[serde(rename = "bg-BG")]
     BgBg,
     /// `bn-IN`
-    #[serde(rename = "bn-IN")]
     BnIn,
     /// `ca-ES`
-    #[serde(rename = "ca-ES")]
     CaEs,
     /// `cs-CZ`
-    #[serde(rename = "cs-CZ")]
     CsCz,
     /// `cy-GB`
-    #[serde(rename = "cy-GB")]
     CyGb,
     /// `cmn-CN`
-    #[serde(rename = "cmn-CN")]
     CmnCn,
     /// `da-DK`
-    #[serde(rename = "da-DK")]
     DaDk,
     /// `de-CH`
-    #[serde(rename = "de-CH")]
     DeCh,
     /// `de-DE`
-    #[serde(rename = "de-DE")]
     DeDe,
     /// `de-AT`
-    #[serde(rename = "de-AT")]
     DeAt,
     /// `el-GR`
-    #[serde(rename = "el-GR")]
     ElGr,
     /// `en-AU`
-    #[serde(rename = "en-AU")]
     EnAu,
     /// `en-GB`
-    #[serde(rename = "en-GB")]
     EnGb,
     /// `en-IN`
-    #[serde(rename = "en-IN")]
     EnIn,
     /// `en-NZ`
-    #[serde(rename = "en-NZ")]
     EnNz,
     /// `en-ZA`
-    #[serde(rename = "en-ZA")]
     EnZa,
     /// `en-US`
-    #[serde(rename = "en-US")]
     EnUs,
     /// `en-GB-WLS`
-    #[serde(rename = "en-GB-WLS")]
     EnGbWls,
     /// `es-ES`
-    #[serde(rename = "es-ES")]
     EsEs,
     /// `es-MX`
-    #[serde(rename = "es-MX")]
     EsMx,
     /// `es-US`
-    #[serde(rename = "es-US")]
     EsUs,
     /// `eu-ES`
-    #[serde(rename = "eu-ES")]
     EuEs,
     /// `fi-FI`
-    #[serde(rename = "fi-FI")]
     FiFi,
     /// `fil-PH`
-    #[serde(rename = "fil-PH")]
     FilPh,
     /// `fr-FR`
-    #[serde(rename = "fr-FR")]
     FrFr,
     /// `fr-BE`
-    #[serde(rename = "fr-BE")]
     FrBe,
     /// `fr-CA`
-    #[serde(rename = "fr-CA")]
     FrCa,
     /// `gl-ES`
-    #[serde(rename = "gl-ES")]
     GlEs,
     /// `gu-IN`
-    #[serde(rename = "gu-IN")]
     GuIn,
     /// `he-IL`
-    #[serde(rename = "he-IL")]
     HeIl,
     /// `hi-IN`
-    #[serde(rename = "hi-IN")]
     HiIn,
     /// `hu-HU`
-    #[serde(rename = "hu-HU")]
     HuHu,
     /// `id-ID`
-    #[serde(rename = "id-ID")]
     IdId,
     /// `is-IS`
-    #[serde(rename = "is-IS")]
     IsIs,
     /// `it-IT`
-    #[serde(rename = "it-IT")]
     ItIt,
     /// `ja-JP`
-    #[serde(rename = "ja-JP")]
     JaJp,
     /// `ko-KR`
-    #[serde(rename = "ko-KR")]
     KoKr,
     /// `lt-LT`
-    #[serde(rename = "lt-LT")]
     LtLt,
     /// `lv-LV`
-    #[serde(rename = "lv-LV")]
     LvLv,
     /// `ms-MY`
-    #[serde(rename = "ms-MY")]
     MsMy,
     /// `nl-BE`
-    #[serde(rename = "nl-BE")]
     NlBe,
     /// `nl-NL`
-    #[serde(rename = "nl-NL")]
     NlNl,
     /// `nb-NO`
-    #[serde(rename = "nb-NO")]
     NbNo,
     /// `pa-IN`
-    #[serde(rename = "pa-IN")]
     PaIn,
     /// `pl-PL`
-    #[serde(rename = "pl-PL")]
     PlPl,
     /// `pt-BR`
-    #[serde(rename = "pt-BR")]
     PtBr,
     /// `pt-PT`
-    #[serde(rename = "pt-PT")]
     PtPt,
     /// `ro-RO`
-    #[serde(rename = "ro-RO")]
     RoRo,
     /// `ru-RU`
-    #[serde(rename = "ru-RU")]
     RuRu,
     /// `sk-SK`
-    #[serde(rename = "sk-SK")]
     SkSk,
     /// `sr-RS`
-    #[serde(rename = "sr-RS")]
     SrRs,
     /// `sv-SE`
-    #[serde(rename = "sv-SE")]
     SvSe,
     /// `ta-IN`
-    #[serde(rename = "ta-IN")]
     TaIn,
     /// `te-IN`
-    #[serde(rename = "te-IN")]
     TeIn,
     /// `tr-TR`
-    #[serde(rename = "tr-TR")]
     TrTr,
     /// `th-TH`
-    #[serde(rename = "th-TH")]
     ThTh,
     /// `uk-UA`
-    #[serde(rename = "uk-UA")]
     UkUa,
     /// `vi-VN`
-    #[serde(rename = "vi-VN")]
     ViVn,
     /// `yue-CN`
-    #[serde(rename = "yue-CN")]
     YueCn,
+}
+
+impl ::serde::Serialize for StandardLocaleTtsPolly {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for StandardLocaleTtsPolly {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "arb" => Ok(Self::Arb),
+            "ar-AE" => Ok(Self::ArAe),
+            "bg-BG" => Ok(Self::BgBg),
+            "bn-IN" => Ok(Self::BnIn),
+            "ca-ES" => Ok(Self::CaEs),
+            "cs-CZ" => Ok(Self::CsCz),
+            "cy-GB" => Ok(Self::CyGb),
+            "cmn-CN" => Ok(Self::CmnCn),
+            "da-DK" => Ok(Self::DaDk),
+            "de-CH" => Ok(Self::DeCh),
+            "de-DE" => Ok(Self::DeDe),
+            "de-AT" => Ok(Self::DeAt),
+            "el-GR" => Ok(Self::ElGr),
+            "en-AU" => Ok(Self::EnAu),
+            "en-GB" => Ok(Self::EnGb),
+            "en-IN" => Ok(Self::EnIn),
+            "en-NZ" => Ok(Self::EnNz),
+            "en-ZA" => Ok(Self::EnZa),
+            "en-US" => Ok(Self::EnUs),
+            "en-GB-WLS" => Ok(Self::EnGbWls),
+            "es-ES" => Ok(Self::EsEs),
+            "es-MX" => Ok(Self::EsMx),
+            "es-US" => Ok(Self::EsUs),
+            "eu-ES" => Ok(Self::EuEs),
+            "fi-FI" => Ok(Self::FiFi),
+            "fil-PH" => Ok(Self::FilPh),
+            "fr-FR" => Ok(Self::FrFr),
+            "fr-BE" => Ok(Self::FrBe),
+            "fr-CA" => Ok(Self::FrCa),
+            "gl-ES" => Ok(Self::GlEs),
+            "gu-IN" => Ok(Self::GuIn),
+            "he-IL" => Ok(Self::HeIl),
+            "hi-IN" => Ok(Self::HiIn),
+            "hu-HU" => Ok(Self::HuHu),
+            "id-ID" => Ok(Self::IdId),
+            "is-IS" => Ok(Self::IsIs),
+            "it-IT" => Ok(Self::ItIt),
+            "ja-JP" => Ok(Self::JaJp),
+            "ko-KR" => Ok(Self::KoKr),
+            "lt-LT" => Ok(Self::LtLt),
+            "lv-LV" => Ok(Self::LvLv),
+            "ms-MY" => Ok(Self::MsMy),
+            "nl-BE" => Ok(Self::NlBe),
+            "nl-NL" => Ok(Self::NlNl),
+            "nb-NO" => Ok(Self::NbNo),
+            "pa-IN" => Ok(Self::PaIn),
+            "pl-PL" => Ok(Self::PlPl),
+            "pt-BR" => Ok(Self::PtBr),
+            "pt-PT" => Ok(Self::PtPt),
+            "ro-RO" => Ok(Self::RoRo),
+            "ru-RU" => Ok(Self::RuRu),
+            "sk-SK" => Ok(Self::SkSk),
+            "sr-RS" => Ok(Self::SrRs),
+            "sv-SE" => Ok(Self::SvSe),
+            "ta-IN" => Ok(Self::TaIn),
+            "te-IN" => Ok(Self::TeIn),
+            "tr-TR" => Ok(Self::TrTr),
+            "th-TH" => Ok(Self::ThTh),
+            "uk-UA" => Ok(Self::UkUa),
+            "vi-VN" => Ok(Self::ViVn),
+            "yue-CN" => Ok(Self::YueCn),
+            other => {
+                const VARIANTS: &[&str] = &[
+                    "arb",
+                    "ar-AE",
+                    "bg-BG",
+                    "bn-IN",
+                    "ca-ES",
+                    "cs-CZ",
+                    "cy-GB",
+                    "cmn-CN",
+                    "da-DK",
+                    "de-CH",
+                    "de-DE",
+                    "de-AT",
+                    "el-GR",
+                    "en-AU",
+                    "en-GB",
+                    "en-IN",
+                    "en-NZ",
+                    "en-ZA",
+                    "en-US",
+                    "en-GB-WLS",
+                    "es-ES",
+                    "es-MX",
+                    "es-US",
+                    "eu-ES",
+                    "fi-FI",
+                    "fil-PH",
+                    "fr-FR",
+                    "fr-BE",
+                    "fr-CA",
+                    "gl-ES",
+                    "gu-IN",
+                    "he-IL",
+                    "hi-IN",
+                    "hu-HU",
+                    "id-ID",
+                    "is-IS",
+                    "it-IT",
+                    "ja-JP",
+                    "ko-KR",
+                    "lt-LT",
+                    "lv-LV",
+                    "ms-MY",
+                    "nl-BE",
+                    "nl-NL",
+                    "nb-NO",
+                    "pa-IN",
+                    "pl-PL",
+                    "pt-BR",
+                    "pt-PT",
+                    "ro-RO",
+                    "ru-RU",
+                    "sk-SK",
+                    "sr-RS",
+                    "sv-SE",
+                    "ta-IN",
+                    "te-IN",
+                    "tr-TR",
+                    "th-TH",
+                    "uk-UA",
+                    "vi-VN",
+                    "yue-CN",
+                ];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl StandardLocaleTtsPolly {

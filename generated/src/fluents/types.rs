@@ -3,7 +3,8 @@
 //! Types for the schemas of Fluents Hosted API 1.0.0.
 
 /// Source: `/components/schemas/ActionDto` in `specs/fluents/update-action.yaml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ActionDto {
     /// Example: `"550e8400-e29b-41d4-a716-446655440000"`.
@@ -21,18 +22,72 @@ pub struct ActionDto {
     /// Example: `"Transfer Call"`.
     ///
     /// JSON property `label` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub label: Option<String>,
     /// Example: `"This is a description"`.
     ///
     /// JSON property `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// JSON property `config` (required).
     pub config: ::serde_json::Map<String, ::serde_json::Value>,
     /// JSON property `action_trigger` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActionDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ActionDto {
+    const EXPECTING: &'static str = "struct ActionDto";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut label = None;
+        let mut description = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "label" => label = __map.next_value()?,
+                "description" => description = __map.next_value()?,
+                "config" => config = Some(__map.next_value()?),
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            label,
+            description,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            action_trigger,
+        })
+    }
 }
 
 impl ActionDto {
@@ -165,7 +220,8 @@ impl<'de> ::serde::Deserialize<'de> for ActionDtoType {
 }
 
 /// Source: `/components/schemas/BadRequestError` in `specs/fluents/update-action.yaml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BadRequestError {
     /// JSON property `message` (required).
@@ -175,8 +231,44 @@ pub struct BadRequestError {
     /// Example: `400`.
     ///
     /// JSON property `statusCode` (required).
-    #[serde(rename = "statusCode")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "statusCode"))]
     pub status_code: f64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for BadRequestError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for BadRequestError {
+    const EXPECTING: &'static str = "struct BadRequestError";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut message = None;
+        let mut error = None;
+        let mut status_code = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "message" => message = Some(__map.next_value()?),
+                "error" => error = Some(__map.next_value()?),
+                "statusCode" => status_code = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            message: super::runtime::de::required::<_, A::Error>(message, "message")?,
+            error: super::runtime::de::required::<_, A::Error>(error, "error")?,
+            status_code: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(status_code, "statusCode")?,
+        })
+    }
 }
 
 impl BadRequestError {
@@ -195,7 +287,8 @@ impl BadRequestError {
 }
 
 /// Source: `/components/schemas/NotFoundError` in `specs/fluents/update-action.yaml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NotFoundError {
     /// JSON property `message` (required).
@@ -205,8 +298,44 @@ pub struct NotFoundError {
     /// Example: `404`.
     ///
     /// JSON property `statusCode` (required).
-    #[serde(rename = "statusCode")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "statusCode"))]
     pub status_code: f64,
+}
+
+impl<'de> ::serde::Deserialize<'de> for NotFoundError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for NotFoundError {
+    const EXPECTING: &'static str = "struct NotFoundError";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut message = None;
+        let mut error = None;
+        let mut status_code = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "message" => message = Some(__map.next_value()?),
+                "error" => error = Some(__map.next_value()?),
+                "statusCode" => status_code = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            message: super::runtime::de::required::<_, A::Error>(message, "message")?,
+            error: super::runtime::de::required::<_, A::Error>(error, "error")?,
+            status_code: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(status_code, "statusCode")?,
+        })
+    }
 }
 
 impl NotFoundError {
@@ -225,7 +354,7 @@ impl NotFoundError {
 }
 
 /// Source: `/components/schemas/UpdateActionDto` in `specs/fluents/update-action.yaml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateActionDto {
     /// Example: `"action_transfer_call"`.
@@ -249,6 +378,47 @@ pub struct UpdateActionDto {
     /// JSON property `action_trigger` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for UpdateActionDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for UpdateActionDto {
+    const EXPECTING: &'static str = "struct UpdateActionDto";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut label = None;
+        let mut description = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "label" => label = __map.next_value()?,
+                "description" => description = __map.next_value()?,
+                "config" => config = __map.next_value()?,
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type,
+            label,
+            description,
+            config,
+            action_trigger,
+        })
+    }
 }
 
 impl UpdateActionDto {

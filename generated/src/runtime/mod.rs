@@ -47,6 +47,7 @@
 //! - [`undefined`]: properties that FastAPI's `Undefined` sentinel makes omittable (`anyOf: [T, Undefined]`).
 //!   `Undefined`'s own value is `{}`; a present `{}` that `T` does not accept is read as
 //!   absent (`None`), so a response carrying it still parses.
+//! - [`de`]: compact `Deserialize` impls for generated structs and string enums.
 //! - [`tagged`]: internally tagged unions: one property of the object names the variant.
 //! - [`untagged`]: untagged unions (`oneOf`/`anyOf` without a tag): of the variants that accept a value, the
 //!   one whose serialization reproduces the most of it wins, so no variant swallows an instance
@@ -90,6 +91,7 @@ mod unknown;
 pub use unknown::*;
 pub mod double_option;
 pub mod undefined;
+pub mod de;
 pub mod tagged;
 pub mod untagged;
 pub mod adjacent;

@@ -3,7 +3,8 @@
 //! Types for the schemas of Vocode Hosted API 1.0.0.
 
 /// Source: `/components/schemas/AccountConnectionPage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountConnectionPage {
     /// JSON property `items` (required).
@@ -18,6 +19,51 @@ pub struct AccountConnectionPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccountConnectionPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for AccountConnectionPage {
+    const EXPECTING: &'static str = "struct AccountConnectionPage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl AccountConnectionPage {
@@ -79,6 +125,7 @@ impl ::serde::Serialize for AccountConnectionParamsRequest {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AccountConnectionParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -129,6 +176,7 @@ pub enum AccountConnectionResponseModel {
     Unknown(super::runtime::UnknownVariant),
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for AccountConnectionResponseModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -225,6 +273,7 @@ impl ::serde::Serialize for AccountConnectionUpdateParamsRequest {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AccountConnectionUpdateParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -261,7 +310,8 @@ impl From<OpenAiAccountConnectionUpdateParams> for AccountConnectionUpdateParams
 }
 
 /// Source: `/components/schemas/ActionPage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ActionPage {
     /// JSON property `items` (required).
@@ -276,6 +326,51 @@ pub struct ActionPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActionPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ActionPage {
+    const EXPECTING: &'static str = "struct ActionPage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl ActionPage {
@@ -377,6 +472,7 @@ impl ::serde::Serialize for ActionParamsRequest {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -473,6 +569,7 @@ pub enum ActionResponseModel {
     Unknown(super::runtime::UnknownVariant),
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ActionResponseModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -614,6 +711,7 @@ pub enum ActionTrigger {
     Unknown(super::runtime::UnknownVariant),
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ActionTrigger {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -750,6 +848,7 @@ impl ::serde::Serialize for ActionUpdateParamsRequest {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -824,7 +923,8 @@ impl From<ExternalActionUpdateParams> for ActionUpdateParamsRequest {
 }
 
 /// Source: `/components/schemas/AddToConferenceAction` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddToConferenceAction {
     /// Constraints: format `uuid`.
@@ -842,8 +942,50 @@ pub struct AddToConferenceAction {
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_trigger: Option<ActionTrigger>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddToConferenceAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for AddToConferenceAction {
+    const EXPECTING: &'static str = "struct AddToConferenceAction";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = Some(__map.next_value()?),
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            action_trigger,
+        })
+    }
 }
 
 impl AddToConferenceAction {
@@ -875,7 +1017,7 @@ impl AddToConferenceAction {
 pub type AddToConferenceActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/AddToConferenceActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AddToConferenceActionParams {
     /// JSON property `type` (required).
@@ -887,6 +1029,41 @@ pub struct AddToConferenceActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<AddToConferenceActionParamsActionTrigger>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for AddToConferenceActionParams {
+    const EXPECTING: &'static str = "struct AddToConferenceActionParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = Some(__map.next_value()?),
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            action_trigger,
+        })
+    }
 }
 
 impl AddToConferenceActionParams {
@@ -947,6 +1124,7 @@ impl ::serde::Serialize for AddToConferenceActionParamsActionTrigger {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsActionTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -983,24 +1161,37 @@ impl From<PhraseBasedActionTriggerInput> for AddToConferenceActionParamsActionTr
 }
 
 /// Source: `/components/schemas/AddToConferenceActionParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum AddToConferenceActionParamsType {
     /// `action_add_to_conference`
     #[default]
-    #[serde(rename = "action_add_to_conference")]
     ActionAddToConference,
+}
+
+impl ::serde::Serialize for AddToConferenceActionParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "action_add_to_conference" => Ok(Self::ActionAddToConference),
+            other => {
+                const VARIANTS: &[&str] = &["action_add_to_conference"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl AddToConferenceActionParamsType {
@@ -1024,7 +1215,8 @@ impl ::std::fmt::Display for AddToConferenceActionParamsType {
 pub type AddToConferenceActionType = AddToConferenceActionParamsType;
 
 /// Source: `/components/schemas/AddToConferenceActionUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddToConferenceActionUpdateParams {
     /// JSON property `type` (required).
@@ -1075,7 +1267,7 @@ pub type AddToConferenceActionUpdateParamsActionTrigger = AddToConferenceActionP
 pub type AddToConferenceActionUpdateParamsType = AddToConferenceActionParamsType;
 
 /// Source: `/components/schemas/AddToConferenceConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AddToConferenceConfig {
     /// JSON property `phone_number` (required).
@@ -1085,6 +1277,39 @@ pub struct AddToConferenceConfig {
     /// Default when absent: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_primary_on_hold: Option<bool>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddToConferenceConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for AddToConferenceConfig {
+    const EXPECTING: &'static str = "struct AddToConferenceConfig";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut phone_number = None;
+        let mut place_primary_on_hold = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "phone_number" => phone_number = Some(__map.next_value()?),
+                "place_primary_on_hold" => place_primary_on_hold = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            phone_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(phone_number, "phone_number")?,
+            place_primary_on_hold,
+        })
+    }
 }
 
 impl AddToConferenceConfig {
@@ -1104,7 +1329,7 @@ impl AddToConferenceConfig {
 }
 
 /// Source: `/components/schemas/AddToSteeringPoolRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AddToSteeringPoolRequest {
     /// JSON property `phone_number` (optional).
@@ -1116,6 +1341,33 @@ pub struct AddToSteeringPoolRequest {
         with = "super::runtime::double_option"
     )]
     pub phone_number: Option<Option<String>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for AddToSteeringPoolRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for AddToSteeringPoolRequest {
+    const EXPECTING: &'static str = "struct AddToSteeringPoolRequest";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut phone_number = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "phone_number" => phone_number = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { phone_number })
+    }
 }
 
 impl AddToSteeringPoolRequest {
@@ -1133,7 +1385,8 @@ impl AddToSteeringPoolRequest {
 }
 
 /// Source: `/components/schemas/Agent` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Agent {
     /// Constraints: format `uuid`.
@@ -1147,14 +1400,20 @@ pub struct Agent {
     /// JSON property `name` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// JSON property `prompt` (required).
     pub prompt: Prompt,
     /// JSON property `language` (optional).
     ///
     /// Default when absent: `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub language: Option<Language>,
     /// JSON property `actions` (required).
     pub actions: Vec<ActionResponseModel>,
@@ -1163,95 +1422,258 @@ pub struct Agent {
     /// JSON property `initial_message` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub initial_message: Option<String>,
     /// JSON property `webhook` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub webhook: Option<Webhook>,
     /// JSON property `vector_database` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub vector_database: Option<PineconeVectorDatabase>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub interrupt_sensitivity: Option<InterruptSensitivity>,
     /// JSON property `context_endpoint` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub context_endpoint: Option<String>,
     /// JSON property `noise_suppression` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub noise_suppression: Option<bool>,
     /// JSON property `endpointing_sensitivity` (optional).
     ///
     /// Default when absent: `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpointing_sensitivity: Option<AgentEndpointingSensitivity>,
     /// JSON property `ivr_navigation_mode` (optional).
     ///
     /// Default when absent: `"off"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ivr_navigation_mode: Option<AgentIvrNavigationMode>,
     /// JSON property `conversation_speed` (optional).
     ///
     /// Default when absent: `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub conversation_speed: Option<f64>,
     /// JSON property `initial_message_delay` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub initial_message_delay: Option<f64>,
     /// JSON property `openai_model_name_override` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub openai_model_name_override: Option<String>,
     /// JSON property `ask_if_human_present_on_idle` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ask_if_human_present_on_idle: Option<bool>,
     /// JSON property `openai_account_connection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub openai_account_connection: Option<OpenAiAccountConnection>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `llm_fallback` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub llm_fallback: Option<InternalLlmFallback>,
     /// JSON property `deepgram_keywords` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub deepgram_keywords: Option<
         ::std::collections::BTreeMap<String, AgentDeepgramKeywordsValue>,
     >,
     /// JSON property `idle_time_seconds` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub idle_time_seconds: Option<i64>,
     /// JSON property `llm_temperature` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub llm_temperature: Option<f64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Agent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Agent {
+    const EXPECTING: &'static str = "struct Agent";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut name = None;
+        let mut prompt = None;
+        let mut language = None;
+        let mut actions = None;
+        let mut voice = None;
+        let mut initial_message = None;
+        let mut webhook = None;
+        let mut vector_database = None;
+        let mut interrupt_sensitivity = None;
+        let mut context_endpoint = None;
+        let mut noise_suppression = None;
+        let mut endpointing_sensitivity = None;
+        let mut ivr_navigation_mode = None;
+        let mut conversation_speed = None;
+        let mut initial_message_delay = None;
+        let mut openai_model_name_override = None;
+        let mut ask_if_human_present_on_idle = None;
+        let mut openai_account_connection = None;
+        let mut run_do_not_call_detection = None;
+        let mut llm_fallback = None;
+        let mut deepgram_keywords = None;
+        let mut idle_time_seconds = None;
+        let mut llm_temperature = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "name" => name = __map.next_value()?,
+                "prompt" => prompt = Some(__map.next_value()?),
+                "language" => language = __map.next_value()?,
+                "actions" => actions = Some(__map.next_value()?),
+                "voice" => voice = Some(__map.next_value()?),
+                "initial_message" => initial_message = __map.next_value()?,
+                "webhook" => webhook = __map.next_value()?,
+                "vector_database" => vector_database = __map.next_value()?,
+                "interrupt_sensitivity" => interrupt_sensitivity = __map.next_value()?,
+                "context_endpoint" => context_endpoint = __map.next_value()?,
+                "noise_suppression" => noise_suppression = __map.next_value()?,
+                "endpointing_sensitivity" => {
+                    endpointing_sensitivity = __map.next_value()?;
+                }
+                "ivr_navigation_mode" => ivr_navigation_mode = __map.next_value()?,
+                "conversation_speed" => conversation_speed = __map.next_value()?,
+                "initial_message_delay" => initial_message_delay = __map.next_value()?,
+                "openai_model_name_override" => {
+                    openai_model_name_override = __map.next_value()?;
+                }
+                "ask_if_human_present_on_idle" => {
+                    ask_if_human_present_on_idle = __map.next_value()?;
+                }
+                "openai_account_connection" => {
+                    openai_account_connection = __map.next_value()?;
+                }
+                "run_do_not_call_detection" => {
+                    run_do_not_call_detection = __map.next_value()?;
+                }
+                "llm_fallback" => llm_fallback = __map.next_value()?,
+                "deepgram_keywords" => deepgram_keywords = __map.next_value()?,
+                "idle_time_seconds" => idle_time_seconds = __map.next_value()?,
+                "llm_temperature" => llm_temperature = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            name,
+            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            language,
+            actions: super::runtime::de::required::<_, A::Error>(actions, "actions")?,
+            voice: super::runtime::de::required::<_, A::Error>(voice, "voice")?,
+            initial_message,
+            webhook,
+            vector_database,
+            interrupt_sensitivity,
+            context_endpoint,
+            noise_suppression,
+            endpointing_sensitivity,
+            ivr_navigation_mode,
+            conversation_speed,
+            initial_message_delay,
+            openai_model_name_override,
+            ask_if_human_present_on_idle,
+            openai_account_connection,
+            run_do_not_call_detection,
+            llm_fallback,
+            deepgram_keywords,
+            idle_time_seconds,
+            llm_temperature,
+        })
+    }
 }
 
 impl Agent {
@@ -1596,7 +2018,8 @@ impl<'de> ::serde::Deserialize<'de> for AgentIvrNavigationMode {
 }
 
 /// Source: `/components/schemas/AgentPage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentPage {
     /// JSON property `items` (required).
@@ -1611,6 +2034,51 @@ pub struct AgentPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for AgentPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for AgentPage {
+    const EXPECTING: &'static str = "struct AgentPage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl AgentPage {
@@ -1635,7 +2103,7 @@ impl AgentPage {
 }
 
 /// Source: `/components/schemas/AgentParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AgentParams {
     /// JSON property `name` (optional).
@@ -1789,6 +2257,111 @@ pub struct AgentParams {
     /// Default when absent: `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_temperature: Option<f64>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for AgentParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for AgentParams {
+    const EXPECTING: &'static str = "struct AgentParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut prompt = None;
+        let mut language = None;
+        let mut actions = None;
+        let mut voice = None;
+        let mut initial_message = None;
+        let mut webhook = None;
+        let mut vector_database = None;
+        let mut interrupt_sensitivity = None;
+        let mut context_endpoint = None;
+        let mut noise_suppression = None;
+        let mut endpointing_sensitivity = None;
+        let mut ivr_navigation_mode = None;
+        let mut conversation_speed = None;
+        let mut initial_message_delay = None;
+        let mut openai_model_name_override = None;
+        let mut ask_if_human_present_on_idle = None;
+        let mut openai_account_connection = None;
+        let mut run_do_not_call_detection = None;
+        let mut llm_fallback = None;
+        let mut deepgram_keywords = None;
+        let mut idle_time_seconds = None;
+        let mut llm_temperature = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "name" => name = Some(__map.next_value()?),
+                "prompt" => prompt = Some(__map.next_value()?),
+                "language" => language = __map.next_value()?,
+                "actions" => actions = __map.next_value()?,
+                "voice" => voice = Some(__map.next_value()?),
+                "initial_message" => initial_message = Some(__map.next_value()?),
+                "webhook" => webhook = Some(__map.next_value()?),
+                "vector_database" => vector_database = Some(__map.next_value()?),
+                "interrupt_sensitivity" => interrupt_sensitivity = __map.next_value()?,
+                "context_endpoint" => context_endpoint = Some(__map.next_value()?),
+                "noise_suppression" => noise_suppression = __map.next_value()?,
+                "endpointing_sensitivity" => {
+                    endpointing_sensitivity = __map.next_value()?;
+                }
+                "ivr_navigation_mode" => ivr_navigation_mode = __map.next_value()?,
+                "conversation_speed" => conversation_speed = __map.next_value()?,
+                "initial_message_delay" => initial_message_delay = __map.next_value()?,
+                "openai_model_name_override" => {
+                    openai_model_name_override = Some(__map.next_value()?);
+                }
+                "ask_if_human_present_on_idle" => {
+                    ask_if_human_present_on_idle = __map.next_value()?;
+                }
+                "openai_account_connection" => {
+                    openai_account_connection = Some(__map.next_value()?);
+                }
+                "run_do_not_call_detection" => {
+                    run_do_not_call_detection = __map.next_value()?;
+                }
+                "llm_fallback" => llm_fallback = Some(__map.next_value()?),
+                "deepgram_keywords" => deepgram_keywords = Some(__map.next_value()?),
+                "idle_time_seconds" => idle_time_seconds = Some(__map.next_value()?),
+                "llm_temperature" => llm_temperature = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            name,
+            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            language,
+            actions,
+            voice: super::runtime::de::required::<_, A::Error>(voice, "voice")?,
+            initial_message,
+            webhook,
+            vector_database,
+            interrupt_sensitivity,
+            context_endpoint,
+            noise_suppression,
+            endpointing_sensitivity,
+            ivr_navigation_mode,
+            conversation_speed,
+            initial_message_delay,
+            openai_model_name_override,
+            ask_if_human_present_on_idle,
+            openai_account_connection,
+            run_do_not_call_detection,
+            llm_fallback,
+            deepgram_keywords,
+            idle_time_seconds,
+            llm_temperature,
+        })
+    }
 }
 
 impl AgentParams {
@@ -2043,6 +2616,7 @@ pub enum AgentParamsActionsItem {
     ActionParamsRequest(ActionParamsRequest),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentParamsActionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2201,6 +2775,7 @@ pub enum AgentParamsWebhook {
     WebhookParams(WebhookParams),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentParamsWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2235,7 +2810,8 @@ impl From<WebhookParams> for AgentParamsWebhook {
 }
 
 /// Source: `/components/schemas/AgentUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AgentUpdateParams {
     /// JSON property `name` (optional).
@@ -2662,6 +3238,7 @@ pub enum AgentUpdateParamsActionsItem {
     ActionUpdateParamsRequest(ActionUpdateParamsRequest),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsActionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2762,6 +3339,7 @@ pub enum AgentUpdateParamsOpenaiAccountConnection {
     OpenAiAccountConnection(OpenAiAccountConnection),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsOpenaiAccountConnection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2811,6 +3389,7 @@ pub enum AgentUpdateParamsPrompt {
     PromptUpdateParams(PromptUpdateParams),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsPrompt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2857,6 +3436,7 @@ pub enum AgentUpdateParamsVectorDatabase {
     PineconeVectorDatabaseUpdateParams(PineconeVectorDatabaseUpdateParams),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVectorDatabase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2906,6 +3486,7 @@ pub enum AgentUpdateParamsVoice {
     VoiceUpdateParamsRequest(VoiceUpdateParamsRequest),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2985,6 +3566,7 @@ pub enum AgentUpdateParamsWebhook {
     WebhookUpdateParams(WebhookUpdateParams),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3019,7 +3601,8 @@ impl From<WebhookUpdateParams> for AgentUpdateParamsWebhook {
 }
 
 /// Source: `/components/schemas/AzureVoice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AzureVoice {
     /// Constraints: format `uuid`.
@@ -3037,13 +3620,64 @@ pub struct AzureVoice {
     /// JSON property `pitch` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub pitch: Option<i64>,
     /// JSON property `rate` (optional).
     ///
     /// Default when absent: `15`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub rate: Option<i64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for AzureVoice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for AzureVoice {
+    const EXPECTING: &'static str = "struct AzureVoice";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut voice_name = None;
+        let mut pitch = None;
+        let mut rate = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "voice_name" => voice_name = Some(__map.next_value()?),
+                "pitch" => pitch = __map.next_value()?,
+                "rate" => rate = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            voice_name: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(voice_name, "voice_name")?,
+            pitch,
+            rate,
+        })
+    }
 }
 
 impl AzureVoice {
@@ -3077,7 +3711,7 @@ impl AzureVoice {
 }
 
 /// Source: `/components/schemas/AzureVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct AzureVoiceParams {
     /// JSON property `type` (required).
@@ -3094,6 +3728,47 @@ pub struct AzureVoiceParams {
     /// Default when absent: `15`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for AzureVoiceParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for AzureVoiceParams {
+    const EXPECTING: &'static str = "struct AzureVoiceParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut voice_name = None;
+        let mut pitch = None;
+        let mut rate = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "voice_name" => voice_name = Some(__map.next_value()?),
+                "pitch" => pitch = __map.next_value()?,
+                "rate" => rate = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            voice_name: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(voice_name, "voice_name")?,
+            pitch,
+            rate,
+        })
+    }
 }
 
 impl AzureVoiceParams {
@@ -3121,24 +3796,37 @@ impl AzureVoiceParams {
 }
 
 /// Source: `/components/schemas/AzureVoiceParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum AzureVoiceParamsType {
     /// `voice_azure`
     #[default]
-    #[serde(rename = "voice_azure")]
     VoiceAzure,
+}
+
+impl ::serde::Serialize for AzureVoiceParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AzureVoiceParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "voice_azure" => Ok(Self::VoiceAzure),
+            other => {
+                const VARIANTS: &[&str] = &["voice_azure"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl AzureVoiceParamsType {
@@ -3162,7 +3850,8 @@ impl ::std::fmt::Display for AzureVoiceParamsType {
 pub type AzureVoiceType = AzureVoiceParamsType;
 
 /// Source: `/components/schemas/AzureVoiceUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AzureVoiceUpdateParams {
     /// JSON property `type` (required).
@@ -3216,7 +3905,7 @@ impl AzureVoiceUpdateParams {
 pub type AzureVoiceUpdateParamsType = AzureVoiceParamsType;
 
 /// Source: `/components/schemas/BuyPhoneNumberRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct BuyPhoneNumberRequest {
     /// JSON property `area_code` (optional).
@@ -3251,6 +3940,46 @@ pub struct BuyPhoneNumberRequest {
         with = "super::runtime::double_option"
     )]
     pub inbound_agent: Option<Option<InboundAgent>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for BuyPhoneNumberRequest {
+    const EXPECTING: &'static str = "struct BuyPhoneNumberRequest";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut area_code = None;
+        let mut telephony_provider = None;
+        let mut telephony_account_connection = None;
+        let mut inbound_agent = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "area_code" => area_code = Some(__map.next_value()?),
+                "telephony_provider" => telephony_provider = __map.next_value()?,
+                "telephony_account_connection" => {
+                    telephony_account_connection = Some(__map.next_value()?);
+                }
+                "inbound_agent" => inbound_agent = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            area_code,
+            telephony_provider,
+            telephony_account_connection,
+            inbound_agent,
+        })
+    }
 }
 
 impl BuyPhoneNumberRequest {
@@ -3306,24 +4035,37 @@ impl BuyPhoneNumberRequest {
 pub type BuyPhoneNumberRequestInboundAgent = InboundAgent;
 
 /// Source: `/components/schemas/BuyPhoneNumberRequest/properties/inbound_agent/anyOf/2` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BuyPhoneNumberRequestInboundAgentDefault {
     /// `default`
     #[default]
-    #[serde(rename = "default")]
     Default,
+}
+
+impl ::serde::Serialize for BuyPhoneNumberRequestInboundAgentDefault {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestInboundAgentDefault {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "default" => Ok(Self::Default),
+            other => {
+                const VARIANTS: &[&str] = &["default"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl BuyPhoneNumberRequestInboundAgentDefault {
@@ -3347,7 +4089,8 @@ impl ::std::fmt::Display for BuyPhoneNumberRequestInboundAgentDefault {
 pub type BuyPhoneNumberRequestTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/Call` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Call {
     /// Constraints: format `uuid`.
@@ -3361,62 +4104,98 @@ pub struct Call {
     /// JSON property `status` (optional).
     ///
     /// Default when absent: `"not_started"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<CallStatus>,
     /// JSON property `error_message` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub error_message: Option<String>,
     /// JSON property `recording_available` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub recording_available: Option<bool>,
     /// JSON property `transcript` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub transcript: Option<String>,
     /// JSON property `human_detection_result` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub human_detection_result: Option<CallHumanDetectionResult>,
     /// JSON property `do_not_call_result` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub do_not_call_result: Option<bool>,
     /// JSON property `telephony_id` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_id: Option<String>,
     /// JSON property `stage` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub stage: Option<CallStage>,
     /// JSON property `stage_outcome` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub stage_outcome: Option<CallStageOutcome>,
     /// JSON property `telephony_metadata` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_metadata: Option<CallTelephonyMetadata>,
     /// JSON property `start_time` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: Option<String>,
     /// JSON property `end_time` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<String>,
     /// JSON property `to_number` (required).
     pub to_number: String,
@@ -3431,33 +4210,166 @@ pub struct Call {
     /// JSON property `hipaa_compliant` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub hipaa_compliant: Option<bool>,
     /// JSON property `on_no_human_answer` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub on_no_human_answer: Option<CallOnNoHumanAnswer>,
     /// JSON property `context` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub context: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `telephony_account_connection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_account_connection: Option<TwilioAccountConnection>,
     /// JSON property `telephony_params` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_params: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Call {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Call {
+    const EXPECTING: &'static str = "struct Call";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut status = None;
+        let mut error_message = None;
+        let mut recording_available = None;
+        let mut transcript = None;
+        let mut human_detection_result = None;
+        let mut do_not_call_result = None;
+        let mut telephony_id = None;
+        let mut stage = None;
+        let mut stage_outcome = None;
+        let mut telephony_metadata = None;
+        let mut start_time = None;
+        let mut end_time = None;
+        let mut to_number = None;
+        let mut from_number = None;
+        let mut agent = None;
+        let mut telephony_provider = None;
+        let mut agent_phone_number = None;
+        let mut hipaa_compliant = None;
+        let mut on_no_human_answer = None;
+        let mut context = None;
+        let mut run_do_not_call_detection = None;
+        let mut telephony_account_connection = None;
+        let mut telephony_params = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "status" => status = __map.next_value()?,
+                "error_message" => error_message = __map.next_value()?,
+                "recording_available" => recording_available = __map.next_value()?,
+                "transcript" => transcript = __map.next_value()?,
+                "human_detection_result" => human_detection_result = __map.next_value()?,
+                "do_not_call_result" => do_not_call_result = __map.next_value()?,
+                "telephony_id" => telephony_id = __map.next_value()?,
+                "stage" => stage = __map.next_value()?,
+                "stage_outcome" => stage_outcome = __map.next_value()?,
+                "telephony_metadata" => telephony_metadata = __map.next_value()?,
+                "start_time" => start_time = __map.next_value()?,
+                "end_time" => end_time = __map.next_value()?,
+                "to_number" => to_number = Some(__map.next_value()?),
+                "from_number" => from_number = Some(__map.next_value()?),
+                "agent" => agent = Some(__map.next_value()?),
+                "telephony_provider" => telephony_provider = Some(__map.next_value()?),
+                "agent_phone_number" => agent_phone_number = Some(__map.next_value()?),
+                "hipaa_compliant" => hipaa_compliant = __map.next_value()?,
+                "on_no_human_answer" => on_no_human_answer = __map.next_value()?,
+                "context" => context = __map.next_value()?,
+                "run_do_not_call_detection" => {
+                    run_do_not_call_detection = __map.next_value()?;
+                }
+                "telephony_account_connection" => {
+                    telephony_account_connection = __map.next_value()?;
+                }
+                "telephony_params" => telephony_params = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            status,
+            error_message,
+            recording_available,
+            transcript,
+            human_detection_result,
+            do_not_call_result,
+            telephony_id,
+            stage,
+            stage_outcome,
+            telephony_metadata,
+            start_time,
+            end_time,
+            to_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(to_number, "to_number")?,
+            from_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(from_number, "from_number")?,
+            agent: super::runtime::de::required::<_, A::Error>(agent, "agent")?,
+            telephony_provider: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(telephony_provider, "telephony_provider")?,
+            agent_phone_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(agent_phone_number, "agent_phone_number")?,
+            hipaa_compliant,
+            on_no_human_answer,
+            context,
+            run_do_not_call_detection,
+            telephony_account_connection,
+            telephony_params,
+        })
+    }
 }
 
 impl Call {
@@ -3657,6 +4569,7 @@ impl ::std::fmt::Display for CallHumanDetectionResult {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallHumanDetectionResult {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3745,7 +4658,8 @@ impl<'de> ::serde::Deserialize<'de> for CallOnNoHumanAnswer {
 }
 
 /// Source: `/components/schemas/CallPage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CallPage {
     /// JSON property `items` (required).
@@ -3760,6 +4674,51 @@ pub struct CallPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CallPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CallPage {
+    const EXPECTING: &'static str = "struct CallPage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl CallPage {
@@ -3818,6 +4777,7 @@ impl ::std::fmt::Display for CallStage {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3890,6 +4850,7 @@ impl ::std::fmt::Display for CallStageOutcome {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStageOutcome {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3958,6 +4919,7 @@ impl ::std::fmt::Display for CallStatus {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4004,6 +4966,7 @@ pub enum CallTelephonyMetadata {
     Unknown(super::runtime::UnknownVariant),
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallTelephonyMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4068,7 +5031,7 @@ impl From<TwilioTelephonyMetadata> for CallTelephonyMetadata {
 pub type CallTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/CollectField` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CollectField {
     /// JSON property `field_type` (required).
@@ -4086,6 +5049,45 @@ pub struct CollectField {
         with = "super::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for CollectField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for CollectField {
+    const EXPECTING: &'static str = "struct CollectField";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut field_type = None;
+        let mut label = None;
+        let mut name = None;
+        let mut description = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "field_type" => field_type = Some(__map.next_value()?),
+                "label" => label = Some(__map.next_value()?),
+                "name" => name = Some(__map.next_value()?),
+                "description" => description = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            field_type: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(field_type, "field_type")?,
+            label: super::runtime::de::required::<_, A::Error>(label, "label")?,
+            name: super::runtime::de::required::<_, A::Error>(name, "name")?,
+            description,
+        })
+    }
 }
 
 impl CollectField {
@@ -4113,24 +5115,37 @@ impl CollectField {
 }
 
 /// Source: `/components/schemas/CollectField/properties/field_type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CollectFieldType {
     /// `field_type_email`
     #[default]
-    #[serde(rename = "field_type_email")]
     FieldTypeEmail,
+}
+
+impl ::serde::Serialize for CollectFieldType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CollectFieldType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "field_type_email" => Ok(Self::FieldTypeEmail),
+            other => {
+                const VARIANTS: &[&str] = &["field_type_email"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl CollectFieldType {
@@ -4149,7 +5164,7 @@ impl ::std::fmt::Display for CollectFieldType {
 }
 
 /// Source: `/components/schemas/CreateCallAgentParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCallAgentParams {
     /// JSON property `name` (optional).
@@ -4309,6 +5324,111 @@ pub struct CreateCallAgentParams {
     /// Default when absent: `0.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_temperature: Option<f64>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for CreateCallAgentParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for CreateCallAgentParams {
+    const EXPECTING: &'static str = "struct CreateCallAgentParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut prompt = None;
+        let mut language = None;
+        let mut actions = None;
+        let mut voice = None;
+        let mut initial_message = None;
+        let mut webhook = None;
+        let mut vector_database = None;
+        let mut interrupt_sensitivity = None;
+        let mut context_endpoint = None;
+        let mut noise_suppression = None;
+        let mut endpointing_sensitivity = None;
+        let mut ivr_navigation_mode = None;
+        let mut conversation_speed = None;
+        let mut initial_message_delay = None;
+        let mut openai_model_name_override = None;
+        let mut ask_if_human_present_on_idle = None;
+        let mut openai_account_connection = None;
+        let mut run_do_not_call_detection = None;
+        let mut llm_fallback = None;
+        let mut deepgram_keywords = None;
+        let mut idle_time_seconds = None;
+        let mut llm_temperature = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "name" => name = Some(__map.next_value()?),
+                "prompt" => prompt = Some(__map.next_value()?),
+                "language" => language = __map.next_value()?,
+                "actions" => actions = __map.next_value()?,
+                "voice" => voice = __map.next_value()?,
+                "initial_message" => initial_message = Some(__map.next_value()?),
+                "webhook" => webhook = Some(__map.next_value()?),
+                "vector_database" => vector_database = Some(__map.next_value()?),
+                "interrupt_sensitivity" => interrupt_sensitivity = __map.next_value()?,
+                "context_endpoint" => context_endpoint = Some(__map.next_value()?),
+                "noise_suppression" => noise_suppression = __map.next_value()?,
+                "endpointing_sensitivity" => {
+                    endpointing_sensitivity = __map.next_value()?;
+                }
+                "ivr_navigation_mode" => ivr_navigation_mode = __map.next_value()?,
+                "conversation_speed" => conversation_speed = __map.next_value()?,
+                "initial_message_delay" => initial_message_delay = __map.next_value()?,
+                "openai_model_name_override" => {
+                    openai_model_name_override = Some(__map.next_value()?);
+                }
+                "ask_if_human_present_on_idle" => {
+                    ask_if_human_present_on_idle = __map.next_value()?;
+                }
+                "openai_account_connection" => {
+                    openai_account_connection = Some(__map.next_value()?);
+                }
+                "run_do_not_call_detection" => {
+                    run_do_not_call_detection = __map.next_value()?;
+                }
+                "llm_fallback" => llm_fallback = Some(__map.next_value()?),
+                "deepgram_keywords" => deepgram_keywords = Some(__map.next_value()?),
+                "idle_time_seconds" => idle_time_seconds = Some(__map.next_value()?),
+                "llm_temperature" => llm_temperature = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            name,
+            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            language,
+            actions,
+            voice,
+            initial_message,
+            webhook,
+            vector_database,
+            interrupt_sensitivity,
+            context_endpoint,
+            noise_suppression,
+            endpointing_sensitivity,
+            ivr_navigation_mode,
+            conversation_speed,
+            initial_message_delay,
+            openai_model_name_override,
+            ask_if_human_present_on_idle,
+            openai_account_connection,
+            run_do_not_call_detection,
+            llm_fallback,
+            deepgram_keywords,
+            idle_time_seconds,
+            llm_temperature,
+        })
+    }
 }
 
 impl CreateCallAgentParams {
@@ -4605,7 +5725,7 @@ pub type CreateCallAgentParamsVoice = Voice;
 pub type CreateCallAgentParamsWebhook = AgentParamsWebhook;
 
 /// Source: `/components/schemas/CreateCallRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCallRequest {
     /// JSON property `from_number` (required).
@@ -4651,6 +5771,64 @@ pub struct CreateCallRequest {
         with = "super::runtime::double_option"
     )]
     pub telephony_params: Option<Option<::std::collections::BTreeMap<String, String>>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for CreateCallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for CreateCallRequest {
+    const EXPECTING: &'static str = "struct CreateCallRequest";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut from_number = None;
+        let mut to_number = None;
+        let mut agent = None;
+        let mut on_no_human_answer = None;
+        let mut run_do_not_call_detection = None;
+        let mut hipaa_compliant = None;
+        let mut context = None;
+        let mut telephony_params = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "from_number" => from_number = Some(__map.next_value()?),
+                "to_number" => to_number = Some(__map.next_value()?),
+                "agent" => agent = Some(__map.next_value()?),
+                "on_no_human_answer" => on_no_human_answer = __map.next_value()?,
+                "run_do_not_call_detection" => {
+                    run_do_not_call_detection = Some(__map.next_value()?);
+                }
+                "hipaa_compliant" => hipaa_compliant = __map.next_value()?,
+                "context" => context = Some(__map.next_value()?),
+                "telephony_params" => telephony_params = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            from_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(from_number, "from_number")?,
+            to_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(to_number, "to_number")?,
+            agent: super::runtime::de::required::<_, A::Error>(agent, "agent")?,
+            on_no_human_answer,
+            run_do_not_call_detection,
+            hipaa_compliant,
+            context,
+            telephony_params,
+        })
+    }
 }
 
 impl CreateCallRequest {
@@ -4747,6 +5925,7 @@ pub enum CreateCallRequestAgent {
     CreateCallAgentParams(CreateCallAgentParams),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for CreateCallRequestAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4789,7 +5968,8 @@ impl From<CreateCallAgentParams> for CreateCallRequestAgent {
 pub type CreateCallRequestOnNoHumanAnswer = CallOnNoHumanAnswer;
 
 /// Source: `/components/schemas/DTMFAction` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DtmfAction {
     /// Constraints: format `uuid`.
@@ -4803,13 +5983,58 @@ pub struct DtmfAction {
     /// JSON property `type` (required).
     pub r#type: DtmfActionType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_trigger: Option<FunctionCallActionTrigger>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for DtmfAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for DtmfAction {
+    const EXPECTING: &'static str = "struct DtmfAction";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = __map.next_value()?,
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config,
+            action_trigger,
+        })
+    }
 }
 
 impl DtmfAction {
@@ -4841,7 +6066,7 @@ impl DtmfAction {
 }
 
 /// Source: `/components/schemas/DTMFActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DtmfActionParams {
     /// JSON property `type` (required).
@@ -4854,6 +6079,41 @@ pub struct DtmfActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<FunctionCallActionTrigger>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for DtmfActionParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for DtmfActionParams {
+    const EXPECTING: &'static str = "struct DtmfActionParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = __map.next_value()?,
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config,
+            action_trigger,
+        })
+    }
 }
 
 impl DtmfActionParams {
@@ -4874,24 +6134,37 @@ impl DtmfActionParams {
 }
 
 /// Source: `/components/schemas/DTMFActionParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DtmfActionParamsType {
     /// `action_dtmf`
     #[default]
-    #[serde(rename = "action_dtmf")]
     ActionDtmf,
+}
+
+impl ::serde::Serialize for DtmfActionParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DtmfActionParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "action_dtmf" => Ok(Self::ActionDtmf),
+            other => {
+                const VARIANTS: &[&str] = &["action_dtmf"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl DtmfActionParamsType {
@@ -4915,7 +6188,8 @@ impl ::std::fmt::Display for DtmfActionParamsType {
 pub type DtmfActionType = DtmfActionParamsType;
 
 /// Source: `/components/schemas/DTMFActionUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DtmfActionUpdateParams {
     /// JSON property `type` (required).
@@ -4961,7 +6235,8 @@ impl DtmfActionUpdateParams {
 pub type DtmfActionUpdateParamsType = DtmfActionParamsType;
 
 /// Source: `/components/schemas/ElevenLabsVoice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElevenLabsVoice {
     /// Constraints: format `uuid`.
@@ -4979,33 +6254,109 @@ pub struct ElevenLabsVoice {
     /// JSON property `stability` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub stability: Option<f64>,
     /// JSON property `similarity_boost` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub similarity_boost: Option<f64>,
     /// JSON property `api_key` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub api_key: Option<String>,
     /// JSON property `optimize_streaming_latency` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub optimize_streaming_latency: Option<i64>,
     /// JSON property `model_id` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub model_id: Option<String>,
     /// JSON property `experimental_input_streaming` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub experimental_input_streaming: Option<bool>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ElevenLabsVoice {
+    const EXPECTING: &'static str = "struct ElevenLabsVoice";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut voice_id = None;
+        let mut stability = None;
+        let mut similarity_boost = None;
+        let mut api_key = None;
+        let mut optimize_streaming_latency = None;
+        let mut model_id = None;
+        let mut experimental_input_streaming = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "voice_id" => voice_id = Some(__map.next_value()?),
+                "stability" => stability = __map.next_value()?,
+                "similarity_boost" => similarity_boost = __map.next_value()?,
+                "api_key" => api_key = __map.next_value()?,
+                "optimize_streaming_latency" => {
+                    optimize_streaming_latency = __map.next_value()?;
+                }
+                "model_id" => model_id = __map.next_value()?,
+                "experimental_input_streaming" => {
+                    experimental_input_streaming = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            stability,
+            similarity_boost,
+            api_key,
+            optimize_streaming_latency,
+            model_id,
+            experimental_input_streaming,
+        })
+    }
 }
 
 impl ElevenLabsVoice {
@@ -5067,7 +6418,7 @@ impl ElevenLabsVoice {
 }
 
 /// Source: `/components/schemas/ElevenLabsVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ElevenLabsVoiceParams {
     /// JSON property `type` (required).
@@ -5124,6 +6475,60 @@ pub struct ElevenLabsVoiceParams {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experimental_input_streaming: Option<bool>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoiceParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for ElevenLabsVoiceParams {
+    const EXPECTING: &'static str = "struct ElevenLabsVoiceParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut voice_id = None;
+        let mut stability = None;
+        let mut similarity_boost = None;
+        let mut api_key = None;
+        let mut optimize_streaming_latency = None;
+        let mut model_id = None;
+        let mut experimental_input_streaming = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "voice_id" => voice_id = Some(__map.next_value()?),
+                "stability" => stability = Some(__map.next_value()?),
+                "similarity_boost" => similarity_boost = Some(__map.next_value()?),
+                "api_key" => api_key = Some(__map.next_value()?),
+                "optimize_streaming_latency" => {
+                    optimize_streaming_latency = Some(__map.next_value()?);
+                }
+                "model_id" => model_id = Some(__map.next_value()?),
+                "experimental_input_streaming" => {
+                    experimental_input_streaming = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            stability,
+            similarity_boost,
+            api_key,
+            optimize_streaming_latency,
+            model_id,
+            experimental_input_streaming,
+        })
+    }
 }
 
 impl ElevenLabsVoiceParams {
@@ -5209,24 +6614,37 @@ impl ElevenLabsVoiceParams {
 }
 
 /// Source: `/components/schemas/ElevenLabsVoiceParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ElevenLabsVoiceParamsType {
     /// `voice_eleven_labs`
     #[default]
-    #[serde(rename = "voice_eleven_labs")]
     VoiceElevenLabs,
+}
+
+impl ::serde::Serialize for ElevenLabsVoiceParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoiceParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "voice_eleven_labs" => Ok(Self::VoiceElevenLabs),
+            other => {
+                const VARIANTS: &[&str] = &["voice_eleven_labs"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl ElevenLabsVoiceParamsType {
@@ -5250,7 +6668,8 @@ impl ::std::fmt::Display for ElevenLabsVoiceParamsType {
 pub type ElevenLabsVoiceType = ElevenLabsVoiceParamsType;
 
 /// Source: `/components/schemas/ElevenLabsVoiceUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ElevenLabsVoiceUpdateParams {
     /// JSON property `type` (required).
@@ -5401,12 +6820,34 @@ impl ElevenLabsVoiceUpdateParams {
 pub type ElevenLabsVoiceUpdateParamsType = ElevenLabsVoiceParamsType;
 
 /// Source: `/components/schemas/EmptyActionConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EmptyActionConfig {}
 
+impl<'de> ::serde::Deserialize<'de> for EmptyActionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for EmptyActionConfig {
+    const EXPECTING: &'static str = "struct EmptyActionConfig";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+            super::runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
+
 /// Source: `/components/schemas/EndConversationAction` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EndConversationAction {
     /// Constraints: format `uuid`.
@@ -5420,13 +6861,58 @@ pub struct EndConversationAction {
     /// JSON property `type` (required).
     pub r#type: EndConversationActionType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_trigger: Option<ActionTrigger>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for EndConversationAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for EndConversationAction {
+    const EXPECTING: &'static str = "struct EndConversationAction";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = __map.next_value()?,
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config,
+            action_trigger,
+        })
+    }
 }
 
 impl EndConversationAction {
@@ -5460,7 +6946,7 @@ impl EndConversationAction {
 pub type EndConversationActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/EndConversationActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EndConversationActionParams {
     /// JSON property `type` (required).
@@ -5473,6 +6959,41 @@ pub struct EndConversationActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<EndConversationActionParamsActionTrigger>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for EndConversationActionParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for EndConversationActionParams {
+    const EXPECTING: &'static str = "struct EndConversationActionParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = __map.next_value()?,
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config,
+            action_trigger,
+        })
+    }
 }
 
 impl EndConversationActionParams {
@@ -5498,24 +7019,37 @@ impl EndConversationActionParams {
 pub type EndConversationActionParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
 /// Source: `/components/schemas/EndConversationActionParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum EndConversationActionParamsType {
     /// `action_end_conversation`
     #[default]
-    #[serde(rename = "action_end_conversation")]
     ActionEndConversation,
+}
+
+impl ::serde::Serialize for EndConversationActionParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EndConversationActionParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "action_end_conversation" => Ok(Self::ActionEndConversation),
+            other => {
+                const VARIANTS: &[&str] = &["action_end_conversation"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl EndConversationActionParamsType {
@@ -5539,7 +7073,8 @@ impl ::std::fmt::Display for EndConversationActionParamsType {
 pub type EndConversationActionType = EndConversationActionParamsType;
 
 /// Source: `/components/schemas/EndConversationActionUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct EndConversationActionUpdateParams {
     /// JSON property `type` (required).
@@ -5672,7 +7207,8 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
 }
 
 /// Source: `/components/schemas/ExternalAction` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExternalAction {
     /// Constraints: format `uuid`.
@@ -5690,8 +7226,50 @@ pub struct ExternalAction {
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_trigger: Option<FunctionCallActionTrigger>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExternalAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ExternalAction {
+    const EXPECTING: &'static str = "struct ExternalAction";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = Some(__map.next_value()?),
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            action_trigger,
+        })
+    }
 }
 
 impl ExternalAction {
@@ -5721,7 +7299,7 @@ impl ExternalAction {
 }
 
 /// Source: `/components/schemas/ExternalActionConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExternalActionConfig {
     /// JSON property `processing_mode` (optional).
@@ -5744,6 +7322,66 @@ pub struct ExternalActionConfig {
     /// JSON property `signature_secret` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_secret: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExternalActionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ExternalActionConfig {
+    const EXPECTING: &'static str = "struct ExternalActionConfig";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut processing_mode = None;
+        let mut name = None;
+        let mut description = None;
+        let mut url = None;
+        let mut input_schema = None;
+        let mut speak_on_send = None;
+        let mut speak_on_receive = None;
+        let mut signature_secret = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "processing_mode" => processing_mode = __map.next_value()?,
+                "name" => name = Some(__map.next_value()?),
+                "description" => description = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                "input_schema" => input_schema = Some(__map.next_value()?),
+                "speak_on_send" => speak_on_send = Some(__map.next_value()?),
+                "speak_on_receive" => speak_on_receive = Some(__map.next_value()?),
+                "signature_secret" => signature_secret = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            processing_mode,
+            name: super::runtime::de::required::<_, A::Error>(name, "name")?,
+            description: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(description, "description")?,
+            url: super::runtime::de::required::<_, A::Error>(url, "url")?,
+            input_schema: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(input_schema, "input_schema")?,
+            speak_on_send: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(speak_on_send, "speak_on_send")?,
+            speak_on_receive: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(speak_on_receive, "speak_on_receive")?,
+            signature_secret,
+        })
+    }
 }
 
 impl ExternalActionConfig {
@@ -5776,24 +7414,37 @@ impl ExternalActionConfig {
 }
 
 /// Source: `/components/schemas/ExternalActionConfig/properties/processing_mode` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ExternalActionConfigProcessingMode {
     /// `muted`
     #[default]
-    #[serde(rename = "muted")]
     Muted,
+}
+
+impl ::serde::Serialize for ExternalActionConfigProcessingMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExternalActionConfigProcessingMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "muted" => Ok(Self::Muted),
+            other => {
+                const VARIANTS: &[&str] = &["muted"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl ExternalActionConfigProcessingMode {
@@ -5812,7 +7463,7 @@ impl ::std::fmt::Display for ExternalActionConfigProcessingMode {
 }
 
 /// Source: `/components/schemas/ExternalActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ExternalActionParams {
     /// JSON property `type` (required).
@@ -5824,6 +7475,41 @@ pub struct ExternalActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<FunctionCallActionTrigger>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for ExternalActionParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for ExternalActionParams {
+    const EXPECTING: &'static str = "struct ExternalActionParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = Some(__map.next_value()?),
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            action_trigger,
+        })
+    }
 }
 
 impl ExternalActionParams {
@@ -5847,24 +7533,37 @@ impl ExternalActionParams {
 }
 
 /// Source: `/components/schemas/ExternalActionParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ExternalActionParamsType {
     /// `action_external`
     #[default]
-    #[serde(rename = "action_external")]
     ActionExternal,
+}
+
+impl ::serde::Serialize for ExternalActionParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExternalActionParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "action_external" => Ok(Self::ActionExternal),
+            other => {
+                const VARIANTS: &[&str] = &["action_external"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl ExternalActionParamsType {
@@ -5888,7 +7587,8 @@ impl ::std::fmt::Display for ExternalActionParamsType {
 pub type ExternalActionType = ExternalActionParamsType;
 
 /// Source: `/components/schemas/ExternalActionUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExternalActionUpdateParams {
     /// JSON property `type` (required).
@@ -5934,7 +7634,7 @@ impl ExternalActionUpdateParams {
 pub type ExternalActionUpdateParamsType = ExternalActionParamsType;
 
 /// Source: `/components/schemas/FunctionCallActionTrigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FunctionCallActionTrigger {
     /// JSON property `type` (required).
@@ -5942,6 +7642,36 @@ pub struct FunctionCallActionTrigger {
     /// JSON property `config` (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<FunctionCallActionTriggerConfig>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for FunctionCallActionTrigger {
+    const EXPECTING: &'static str = "struct FunctionCallActionTrigger";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config,
+        })
+    }
 }
 
 impl FunctionCallActionTrigger {
@@ -5953,29 +7683,63 @@ impl FunctionCallActionTrigger {
 }
 
 /// Source: `/components/schemas/FunctionCallActionTriggerConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct FunctionCallActionTriggerConfig {}
 
+impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTriggerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for FunctionCallActionTriggerConfig {
+    const EXPECTING: &'static str = "struct FunctionCallActionTriggerConfig";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
+            super::runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
+
 /// Source: `/components/schemas/FunctionCallActionTrigger/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum FunctionCallActionTriggerType {
     /// `action_trigger_function_call`
     #[default]
-    #[serde(rename = "action_trigger_function_call")]
     ActionTriggerFunctionCall,
+}
+
+impl ::serde::Serialize for FunctionCallActionTriggerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTriggerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "action_trigger_function_call" => Ok(Self::ActionTriggerFunctionCall),
+            other => {
+                const VARIANTS: &[&str] = &["action_trigger_function_call"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl FunctionCallActionTriggerType {
@@ -6052,12 +7816,41 @@ impl<'de> ::serde::Deserialize<'de> for HttpMethod {
 }
 
 /// Source: `/components/schemas/HTTPValidationError` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HttpValidationError {
     /// JSON property `detail` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub detail: Option<Vec<ValidationError>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for HttpValidationError {
+    const EXPECTING: &'static str = "struct HttpValidationError";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut detail = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "detail" => detail = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { detail })
+    }
 }
 
 impl HttpValidationError {
@@ -6088,6 +7881,7 @@ pub enum InboundAgent {
     AgentParams(AgentParams),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for InboundAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6129,13 +7923,46 @@ impl From<AgentParams> for InboundAgent {
 }
 
 /// Source: `/components/schemas/InternalLLMFallback` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalLlmFallback {
     /// JSON property `provider` (required).
     pub provider: InternalLlmFallbackProvider,
     /// JSON property `model_name` (required).
     pub model_name: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for InternalLlmFallback {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for InternalLlmFallback {
+    const EXPECTING: &'static str = "struct InternalLlmFallback";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut provider = None;
+        let mut model_name = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "provider" => provider = Some(__map.next_value()?),
+                "model_name" => model_name = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            provider: super::runtime::de::required::<_, A::Error>(provider, "provider")?,
+            model_name: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(model_name, "model_name")?,
+        })
+    }
 }
 
 impl InternalLlmFallback {
@@ -6362,7 +8189,7 @@ impl<'de> ::serde::Deserialize<'de> for Language {
 }
 
 /// Source: `/components/schemas/LinkPhoneNumberRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct LinkPhoneNumberRequest {
     /// JSON property `phone_number` (required).
@@ -6385,6 +8212,52 @@ pub struct LinkPhoneNumberRequest {
         with = "super::runtime::double_option"
     )]
     pub inbound_agent: Option<Option<InboundAgent>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for LinkPhoneNumberRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for LinkPhoneNumberRequest {
+    const EXPECTING: &'static str = "struct LinkPhoneNumberRequest";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut phone_number = None;
+        let mut telephony_account_connection = None;
+        let mut outbound_only = None;
+        let mut inbound_agent = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "phone_number" => phone_number = Some(__map.next_value()?),
+                "telephony_account_connection" => {
+                    telephony_account_connection = Some(__map.next_value()?);
+                }
+                "outbound_only" => outbound_only = __map.next_value()?,
+                "inbound_agent" => inbound_agent = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            phone_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(phone_number, "phone_number")?,
+            telephony_account_connection: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(telephony_account_connection, "telephony_account_connection")?,
+            outbound_only,
+            inbound_agent,
+        })
+    }
 }
 
 impl LinkPhoneNumberRequest {
@@ -6431,7 +8304,8 @@ pub type LinkPhoneNumberRequestInboundAgent = InboundAgent;
 pub type LinkPhoneNumberRequestInboundAgentDefault = BuyPhoneNumberRequestInboundAgentDefault;
 
 /// Source: `/components/schemas/NormalizedAgent` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NormalizedAgent {
     /// Constraints: format `uuid`.
@@ -6445,14 +8319,20 @@ pub struct NormalizedAgent {
     /// JSON property `name` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// JSON property `prompt` (required).
     pub prompt: NormalizedAgentPrompt,
     /// JSON property `language` (optional).
     ///
     /// Default when absent: `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub language: Option<Language>,
     /// JSON property `actions` (required).
     pub actions: Vec<::uuid::Uuid>,
@@ -6463,95 +8343,258 @@ pub struct NormalizedAgent {
     /// JSON property `initial_message` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub initial_message: Option<String>,
     /// JSON property `webhook` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub webhook: Option<::uuid::Uuid>,
     /// JSON property `vector_database` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub vector_database: Option<VectorDatabase>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub interrupt_sensitivity: Option<InterruptSensitivity>,
     /// JSON property `context_endpoint` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub context_endpoint: Option<String>,
     /// JSON property `noise_suppression` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub noise_suppression: Option<bool>,
     /// JSON property `endpointing_sensitivity` (optional).
     ///
     /// Default when absent: `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub endpointing_sensitivity: Option<NormalizedAgentEndpointingSensitivity>,
     /// JSON property `ivr_navigation_mode` (optional).
     ///
     /// Default when absent: `"off"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ivr_navigation_mode: Option<NormalizedAgentIvrNavigationMode>,
     /// JSON property `conversation_speed` (optional).
     ///
     /// Default when absent: `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub conversation_speed: Option<f64>,
     /// JSON property `initial_message_delay` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub initial_message_delay: Option<f64>,
     /// JSON property `openai_model_name_override` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub openai_model_name_override: Option<String>,
     /// JSON property `ask_if_human_present_on_idle` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ask_if_human_present_on_idle: Option<bool>,
     /// JSON property `openai_account_connection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub openai_account_connection: Option<OpenaiAccountConnection>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `llm_fallback` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub llm_fallback: Option<InternalLlmFallback>,
     /// JSON property `deepgram_keywords` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub deepgram_keywords: Option<
         ::std::collections::BTreeMap<String, NormalizedAgentDeepgramKeywordsValue>,
     >,
     /// JSON property `idle_time_seconds` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub idle_time_seconds: Option<i64>,
     /// JSON property `llm_temperature` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub llm_temperature: Option<f64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for NormalizedAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for NormalizedAgent {
+    const EXPECTING: &'static str = "struct NormalizedAgent";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut name = None;
+        let mut prompt = None;
+        let mut language = None;
+        let mut actions = None;
+        let mut voice = None;
+        let mut initial_message = None;
+        let mut webhook = None;
+        let mut vector_database = None;
+        let mut interrupt_sensitivity = None;
+        let mut context_endpoint = None;
+        let mut noise_suppression = None;
+        let mut endpointing_sensitivity = None;
+        let mut ivr_navigation_mode = None;
+        let mut conversation_speed = None;
+        let mut initial_message_delay = None;
+        let mut openai_model_name_override = None;
+        let mut ask_if_human_present_on_idle = None;
+        let mut openai_account_connection = None;
+        let mut run_do_not_call_detection = None;
+        let mut llm_fallback = None;
+        let mut deepgram_keywords = None;
+        let mut idle_time_seconds = None;
+        let mut llm_temperature = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "name" => name = __map.next_value()?,
+                "prompt" => prompt = Some(__map.next_value()?),
+                "language" => language = __map.next_value()?,
+                "actions" => actions = Some(__map.next_value()?),
+                "voice" => voice = Some(__map.next_value()?),
+                "initial_message" => initial_message = __map.next_value()?,
+                "webhook" => webhook = __map.next_value()?,
+                "vector_database" => vector_database = __map.next_value()?,
+                "interrupt_sensitivity" => interrupt_sensitivity = __map.next_value()?,
+                "context_endpoint" => context_endpoint = __map.next_value()?,
+                "noise_suppression" => noise_suppression = __map.next_value()?,
+                "endpointing_sensitivity" => {
+                    endpointing_sensitivity = __map.next_value()?;
+                }
+                "ivr_navigation_mode" => ivr_navigation_mode = __map.next_value()?,
+                "conversation_speed" => conversation_speed = __map.next_value()?,
+                "initial_message_delay" => initial_message_delay = __map.next_value()?,
+                "openai_model_name_override" => {
+                    openai_model_name_override = __map.next_value()?;
+                }
+                "ask_if_human_present_on_idle" => {
+                    ask_if_human_present_on_idle = __map.next_value()?;
+                }
+                "openai_account_connection" => {
+                    openai_account_connection = __map.next_value()?;
+                }
+                "run_do_not_call_detection" => {
+                    run_do_not_call_detection = __map.next_value()?;
+                }
+                "llm_fallback" => llm_fallback = __map.next_value()?,
+                "deepgram_keywords" => deepgram_keywords = __map.next_value()?,
+                "idle_time_seconds" => idle_time_seconds = __map.next_value()?,
+                "llm_temperature" => llm_temperature = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            name,
+            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            language,
+            actions: super::runtime::de::required::<_, A::Error>(actions, "actions")?,
+            voice: super::runtime::de::required::<_, A::Error>(voice, "voice")?,
+            initial_message,
+            webhook,
+            vector_database,
+            interrupt_sensitivity,
+            context_endpoint,
+            noise_suppression,
+            endpointing_sensitivity,
+            ivr_navigation_mode,
+            conversation_speed,
+            initial_message_delay,
+            openai_model_name_override,
+            ask_if_human_present_on_idle,
+            openai_account_connection,
+            run_do_not_call_detection,
+            llm_fallback,
+            deepgram_keywords,
+            idle_time_seconds,
+            llm_temperature,
+        })
+    }
 }
 
 impl NormalizedAgent {
@@ -6763,7 +8806,8 @@ pub type NormalizedAgentPrompt = AgentParamsPrompt;
 pub type NormalizedAgentVectorDatabase = VectorDatabase;
 
 /// Source: `/components/schemas/NormalizedCall` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NormalizedCall {
     /// Constraints: format `uuid`.
@@ -6777,62 +8821,98 @@ pub struct NormalizedCall {
     /// JSON property `status` (optional).
     ///
     /// Default when absent: `"not_started"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<CallStatus>,
     /// JSON property `error_message` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub error_message: Option<String>,
     /// JSON property `recording_available` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub recording_available: Option<bool>,
     /// JSON property `transcript` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub transcript: Option<String>,
     /// JSON property `human_detection_result` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub human_detection_result: Option<NormalizedCallHumanDetectionResult>,
     /// JSON property `do_not_call_result` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub do_not_call_result: Option<bool>,
     /// JSON property `telephony_id` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_id: Option<String>,
     /// JSON property `stage` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub stage: Option<NormalizedCallStage>,
     /// JSON property `stage_outcome` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub stage_outcome: Option<NormalizedCallStageOutcome>,
     /// JSON property `telephony_metadata` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_metadata: Option<NormalizedCallTelephonyMetadata>,
     /// JSON property `start_time` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: Option<f64>,
     /// JSON property `end_time` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<f64>,
     /// JSON property `to_number` (required).
     pub to_number: String,
@@ -6849,33 +8929,166 @@ pub struct NormalizedCall {
     /// JSON property `hipaa_compliant` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub hipaa_compliant: Option<bool>,
     /// JSON property `on_no_human_answer` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub on_no_human_answer: Option<NormalizedCallOnNoHumanAnswer>,
     /// JSON property `context` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub context: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `telephony_account_connection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_account_connection: Option<TelephonyAccountConnection>,
     /// JSON property `telephony_params` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_params: Option<::std::collections::BTreeMap<String, String>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for NormalizedCall {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for NormalizedCall {
+    const EXPECTING: &'static str = "struct NormalizedCall";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut status = None;
+        let mut error_message = None;
+        let mut recording_available = None;
+        let mut transcript = None;
+        let mut human_detection_result = None;
+        let mut do_not_call_result = None;
+        let mut telephony_id = None;
+        let mut stage = None;
+        let mut stage_outcome = None;
+        let mut telephony_metadata = None;
+        let mut start_time = None;
+        let mut end_time = None;
+        let mut to_number = None;
+        let mut from_number = None;
+        let mut agent = None;
+        let mut telephony_provider = None;
+        let mut agent_phone_number = None;
+        let mut hipaa_compliant = None;
+        let mut on_no_human_answer = None;
+        let mut context = None;
+        let mut run_do_not_call_detection = None;
+        let mut telephony_account_connection = None;
+        let mut telephony_params = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "status" => status = __map.next_value()?,
+                "error_message" => error_message = __map.next_value()?,
+                "recording_available" => recording_available = __map.next_value()?,
+                "transcript" => transcript = __map.next_value()?,
+                "human_detection_result" => human_detection_result = __map.next_value()?,
+                "do_not_call_result" => do_not_call_result = __map.next_value()?,
+                "telephony_id" => telephony_id = __map.next_value()?,
+                "stage" => stage = __map.next_value()?,
+                "stage_outcome" => stage_outcome = __map.next_value()?,
+                "telephony_metadata" => telephony_metadata = __map.next_value()?,
+                "start_time" => start_time = __map.next_value()?,
+                "end_time" => end_time = __map.next_value()?,
+                "to_number" => to_number = Some(__map.next_value()?),
+                "from_number" => from_number = Some(__map.next_value()?),
+                "agent" => agent = Some(__map.next_value()?),
+                "telephony_provider" => telephony_provider = Some(__map.next_value()?),
+                "agent_phone_number" => agent_phone_number = Some(__map.next_value()?),
+                "hipaa_compliant" => hipaa_compliant = __map.next_value()?,
+                "on_no_human_answer" => on_no_human_answer = __map.next_value()?,
+                "context" => context = __map.next_value()?,
+                "run_do_not_call_detection" => {
+                    run_do_not_call_detection = __map.next_value()?;
+                }
+                "telephony_account_connection" => {
+                    telephony_account_connection = __map.next_value()?;
+                }
+                "telephony_params" => telephony_params = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            status,
+            error_message,
+            recording_available,
+            transcript,
+            human_detection_result,
+            do_not_call_result,
+            telephony_id,
+            stage,
+            stage_outcome,
+            telephony_metadata,
+            start_time,
+            end_time,
+            to_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(to_number, "to_number")?,
+            from_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(from_number, "from_number")?,
+            agent: super::runtime::de::required::<_, A::Error>(agent, "agent")?,
+            telephony_provider: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(telephony_provider, "telephony_provider")?,
+            agent_phone_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(agent_phone_number, "agent_phone_number")?,
+            hipaa_compliant,
+            on_no_human_answer,
+            context,
+            run_do_not_call_detection,
+            telephony_account_connection,
+            telephony_params,
+        })
+    }
 }
 
 impl NormalizedCall {
@@ -7088,7 +9301,8 @@ pub type NormalizedCallTelephonyMetadata = CallTelephonyMetadata;
 pub type NormalizedCallTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/NormalizedPhoneNumber` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NormalizedPhoneNumber {
     /// Constraints: format `uuid`.
@@ -7102,40 +9316,117 @@ pub struct NormalizedPhoneNumber {
     /// JSON property `active` (optional).
     ///
     /// Default when absent: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub active: Option<bool>,
     /// JSON property `label` (optional).
     ///
     /// Default when absent: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub label: Option<String>,
     /// JSON property `inbound_agent` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub inbound_agent: Option<::uuid::Uuid>,
     /// JSON property `outbound_only` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub outbound_only: Option<bool>,
     /// JSON property `example_context` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub example_context: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `number` (required).
     pub number: String,
     /// JSON property `telephony_provider` (optional).
     ///
     /// Default when absent: `"vonage"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_provider: Option<TelephonyProvider>,
     /// JSON property `telephony_account_connection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_account_connection: Option<TelephonyAccountConnection>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for NormalizedPhoneNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for NormalizedPhoneNumber {
+    const EXPECTING: &'static str = "struct NormalizedPhoneNumber";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut active = None;
+        let mut label = None;
+        let mut inbound_agent = None;
+        let mut outbound_only = None;
+        let mut example_context = None;
+        let mut number = None;
+        let mut telephony_provider = None;
+        let mut telephony_account_connection = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "active" => active = __map.next_value()?,
+                "label" => label = __map.next_value()?,
+                "inbound_agent" => inbound_agent = __map.next_value()?,
+                "outbound_only" => outbound_only = __map.next_value()?,
+                "example_context" => example_context = __map.next_value()?,
+                "number" => number = Some(__map.next_value()?),
+                "telephony_provider" => telephony_provider = __map.next_value()?,
+                "telephony_account_connection" => {
+                    telephony_account_connection = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            active,
+            label,
+            inbound_agent,
+            outbound_only,
+            example_context,
+            number: super::runtime::de::required::<_, A::Error>(number, "number")?,
+            telephony_provider,
+            telephony_account_connection,
+        })
+    }
 }
 
 impl NormalizedPhoneNumber {
@@ -7221,7 +9512,8 @@ pub type NormalizedPhoneNumberTelephonyAccountConnection = TelephonyAccountConne
 pub type NormalizedPhoneNumberTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/NormalizedPrompt` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NormalizedPrompt {
     /// Constraints: format `uuid`.
@@ -7235,23 +9527,77 @@ pub struct NormalizedPrompt {
     /// JSON property `content` (optional).
     ///
     /// Default when absent: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub content: Option<String>,
     /// JSON property `collect_fields` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub collect_fields: Option<Vec<CollectField>>,
     /// JSON property `context_endpoint` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub context_endpoint: Option<String>,
     /// JSON property `prompt_template` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub prompt_template: Option<::uuid::Uuid>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for NormalizedPrompt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for NormalizedPrompt {
+    const EXPECTING: &'static str = "struct NormalizedPrompt";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut content = None;
+        let mut collect_fields = None;
+        let mut context_endpoint = None;
+        let mut prompt_template = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "content" => content = __map.next_value()?,
+                "collect_fields" => collect_fields = __map.next_value()?,
+                "context_endpoint" => context_endpoint = __map.next_value()?,
+                "prompt_template" => prompt_template = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            content,
+            collect_fields,
+            context_endpoint,
+            prompt_template,
+        })
+    }
 }
 
 impl NormalizedPrompt {
@@ -7296,7 +9642,7 @@ impl NormalizedPrompt {
 }
 
 /// Source: `/components/schemas/OpenAIAccountConnection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenAiAccountConnection {
     /// Constraints: format `uuid`.
@@ -7311,6 +9657,45 @@ pub struct OpenAiAccountConnection {
     pub credentials: OpenAiCredentials,
     /// JSON property `type` (required).
     pub r#type: OpenAiAccountConnectionType,
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for OpenAiAccountConnection {
+    const EXPECTING: &'static str = "struct OpenAiAccountConnection";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut credentials = None;
+        let mut r#type = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "credentials" => credentials = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            credentials: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(credentials, "credentials")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+        })
+    }
 }
 
 impl OpenAiAccountConnection {
@@ -7330,13 +9715,48 @@ impl OpenAiAccountConnection {
 }
 
 /// Source: `/components/schemas/OpenAIAccountConnectionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenAiAccountConnectionParams {
     /// JSON property `credentials` (required).
     pub credentials: OpenAiCredentials,
     /// JSON property `type` (required).
     pub r#type: OpenAiAccountConnectionParamsType,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnectionParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for OpenAiAccountConnectionParams {
+    const EXPECTING: &'static str = "struct OpenAiAccountConnectionParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut credentials = None;
+        let mut r#type = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "credentials" => credentials = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            credentials: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(credentials, "credentials")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+        })
+    }
 }
 
 impl OpenAiAccountConnectionParams {
@@ -7350,24 +9770,37 @@ impl OpenAiAccountConnectionParams {
 }
 
 /// Source: `/components/schemas/OpenAIAccountConnectionParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum OpenAiAccountConnectionParamsType {
     /// `account_connection_openai`
     #[default]
-    #[serde(rename = "account_connection_openai")]
     AccountConnectionOpenai,
+}
+
+impl ::serde::Serialize for OpenAiAccountConnectionParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnectionParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "account_connection_openai" => Ok(Self::AccountConnectionOpenai),
+            other => {
+                const VARIANTS: &[&str] = &["account_connection_openai"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl OpenAiAccountConnectionParamsType {
@@ -7391,7 +9824,8 @@ impl ::std::fmt::Display for OpenAiAccountConnectionParamsType {
 pub type OpenAiAccountConnectionType = OpenAiAccountConnectionParamsType;
 
 /// Source: `/components/schemas/OpenAIAccountConnectionUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct OpenAiAccountConnectionUpdateParams {
     /// JSON property `credentials` (optional).
@@ -7419,11 +9853,41 @@ impl OpenAiAccountConnectionUpdateParams {
 pub type OpenAiAccountConnectionUpdateParamsType = OpenAiAccountConnectionParamsType;
 
 /// Source: `/components/schemas/OpenAICredentials` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenAiCredentials {
     /// JSON property `openai_api_key` (required).
     pub openai_api_key: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpenAiCredentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for OpenAiCredentials {
+    const EXPECTING: &'static str = "struct OpenAiCredentials";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut openai_api_key = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "openai_api_key" => openai_api_key = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            openai_api_key: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(openai_api_key, "openai_api_key")?,
+        })
+    }
 }
 
 impl OpenAiCredentials {
@@ -7487,7 +9951,8 @@ impl From<OpenAiAccountConnection> for OpenaiAccountConnection {
 }
 
 /// Source: `/components/schemas/PhoneNumber` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhoneNumber {
     /// Constraints: format `uuid`.
@@ -7501,40 +9966,117 @@ pub struct PhoneNumber {
     /// JSON property `active` (optional).
     ///
     /// Default when absent: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub active: Option<bool>,
     /// JSON property `label` (optional).
     ///
     /// Default when absent: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub label: Option<String>,
     /// JSON property `inbound_agent` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub inbound_agent: Option<Agent>,
     /// JSON property `outbound_only` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub outbound_only: Option<bool>,
     /// JSON property `example_context` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub example_context: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `number` (required).
     pub number: String,
     /// JSON property `telephony_provider` (optional).
     ///
     /// Default when absent: `"vonage"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_provider: Option<TelephonyProvider>,
     /// JSON property `telephony_account_connection` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub telephony_account_connection: Option<TwilioAccountConnection>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PhoneNumber {
+    const EXPECTING: &'static str = "struct PhoneNumber";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut active = None;
+        let mut label = None;
+        let mut inbound_agent = None;
+        let mut outbound_only = None;
+        let mut example_context = None;
+        let mut number = None;
+        let mut telephony_provider = None;
+        let mut telephony_account_connection = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "active" => active = __map.next_value()?,
+                "label" => label = __map.next_value()?,
+                "inbound_agent" => inbound_agent = __map.next_value()?,
+                "outbound_only" => outbound_only = __map.next_value()?,
+                "example_context" => example_context = __map.next_value()?,
+                "number" => number = Some(__map.next_value()?),
+                "telephony_provider" => telephony_provider = __map.next_value()?,
+                "telephony_account_connection" => {
+                    telephony_account_connection = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            active,
+            label,
+            inbound_agent,
+            outbound_only,
+            example_context,
+            number: super::runtime::de::required::<_, A::Error>(number, "number")?,
+            telephony_provider,
+            telephony_account_connection,
+        })
+    }
 }
 
 impl PhoneNumber {
@@ -7610,7 +10152,8 @@ impl PhoneNumber {
 }
 
 /// Source: `/components/schemas/PhoneNumberPage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhoneNumberPage {
     /// JSON property `items` (required).
@@ -7625,6 +10168,51 @@ pub struct PhoneNumberPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhoneNumberPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PhoneNumberPage {
+    const EXPECTING: &'static str = "struct PhoneNumberPage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl PhoneNumberPage {
@@ -7654,11 +10242,41 @@ impl PhoneNumberPage {
 pub type PhoneNumberTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/PhraseBasedActionTriggerConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PhraseBasedActionTriggerConfig {
     /// JSON property `phrase_triggers` (required).
     pub phrase_triggers: Vec<PhraseTrigger>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PhraseBasedActionTriggerConfig {
+    const EXPECTING: &'static str = "struct PhraseBasedActionTriggerConfig";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut phrase_triggers = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "phrase_triggers" => phrase_triggers = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            phrase_triggers: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(phrase_triggers, "phrase_triggers")?,
+        })
+    }
 }
 
 impl PhraseBasedActionTriggerConfig {
@@ -7675,13 +10293,45 @@ impl PhraseBasedActionTriggerConfig {
 /// PhraseBasedActionTrigger
 ///
 /// Source: `/components/schemas/PhraseBasedActionTrigger-Input` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PhraseBasedActionTriggerInput {
     /// JSON property `type` (required).
     pub r#type: PhraseBasedActionTriggerInputType,
     /// JSON property `config` (required).
     pub config: PhraseBasedActionTriggerConfig,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for PhraseBasedActionTriggerInput {
+    const EXPECTING: &'static str = "struct PhraseBasedActionTriggerInput";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+        })
+    }
 }
 
 impl PhraseBasedActionTriggerInput {
@@ -7695,24 +10345,37 @@ impl PhraseBasedActionTriggerInput {
 }
 
 /// Source: `/components/schemas/PhraseBasedActionTrigger-Input/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PhraseBasedActionTriggerInputType {
     /// `action_trigger_phrase_based`
     #[default]
-    #[serde(rename = "action_trigger_phrase_based")]
     ActionTriggerPhraseBased,
+}
+
+impl ::serde::Serialize for PhraseBasedActionTriggerInputType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerInputType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "action_trigger_phrase_based" => Ok(Self::ActionTriggerPhraseBased),
+            other => {
+                const VARIANTS: &[&str] = &["action_trigger_phrase_based"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl PhraseBasedActionTriggerInputType {
@@ -7733,13 +10396,44 @@ impl ::std::fmt::Display for PhraseBasedActionTriggerInputType {
 /// PhraseBasedActionTrigger
 ///
 /// Source: `/components/schemas/PhraseBasedActionTrigger-Output` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhraseBasedActionTriggerOutput {
     /// JSON property `type` (required).
     pub r#type: PhraseBasedActionTriggerOutputType,
     /// JSON property `config` (required).
     pub config: PhraseBasedActionTriggerConfig,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PhraseBasedActionTriggerOutput {
+    const EXPECTING: &'static str = "struct PhraseBasedActionTriggerOutput";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+        })
+    }
 }
 
 impl PhraseBasedActionTriggerOutput {
@@ -7758,13 +10452,46 @@ impl PhraseBasedActionTriggerOutput {
 pub type PhraseBasedActionTriggerOutputType = PhraseBasedActionTriggerInputType;
 
 /// Source: `/components/schemas/PhraseTrigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PhraseTrigger {
     /// JSON property `phrase` (required).
     pub phrase: String,
     /// JSON property `conditions` (required).
     pub conditions: Vec<PhraseTriggerConditionsItem>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhraseTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PhraseTrigger {
+    const EXPECTING: &'static str = "struct PhraseTrigger";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut phrase = None;
+        let mut conditions = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "phrase" => phrase = Some(__map.next_value()?),
+                "conditions" => conditions = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            phrase: super::runtime::de::required::<_, A::Error>(phrase, "phrase")?,
+            conditions: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(conditions, "conditions")?,
+        })
+    }
 }
 
 impl PhraseTrigger {
@@ -7781,24 +10508,37 @@ impl PhraseTrigger {
 }
 
 /// Source: `/components/schemas/PhraseTrigger/properties/conditions/items` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PhraseTriggerConditionsItem {
     /// `phrase_condition_type_contains`
     #[default]
-    #[serde(rename = "phrase_condition_type_contains")]
     PhraseConditionTypeContains,
+}
+
+impl ::serde::Serialize for PhraseTriggerConditionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhraseTriggerConditionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "phrase_condition_type_contains" => Ok(Self::PhraseConditionTypeContains),
+            other => {
+                const VARIANTS: &[&str] = &["phrase_condition_type_contains"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl PhraseTriggerConditionsItem {
@@ -7817,7 +10557,8 @@ impl ::std::fmt::Display for PhraseTriggerConditionsItem {
 }
 
 /// Source: `/components/schemas/PineconeVectorDatabase` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PineconeVectorDatabase {
     /// Constraints: format `uuid`.
@@ -7836,6 +10577,51 @@ pub struct PineconeVectorDatabase {
     pub api_key: String,
     /// JSON property `api_environment` (required).
     pub api_environment: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PineconeVectorDatabase {
+    const EXPECTING: &'static str = "struct PineconeVectorDatabase";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut index = None;
+        let mut api_key = None;
+        let mut api_environment = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "index" => index = Some(__map.next_value()?),
+                "api_key" => api_key = Some(__map.next_value()?),
+                "api_environment" => api_environment = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            index: super::runtime::de::required::<_, A::Error>(index, "index")?,
+            api_key: super::runtime::de::required::<_, A::Error>(api_key, "api_key")?,
+            api_environment: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(api_environment, "api_environment")?,
+        })
+    }
 }
 
 impl PineconeVectorDatabase {
@@ -7859,7 +10645,7 @@ impl PineconeVectorDatabase {
 }
 
 /// Source: `/components/schemas/PineconeVectorDatabaseParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PineconeVectorDatabaseParams {
     /// JSON property `type` (required).
@@ -7870,6 +10656,45 @@ pub struct PineconeVectorDatabaseParams {
     pub api_key: String,
     /// JSON property `api_environment` (required).
     pub api_environment: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PineconeVectorDatabaseParams {
+    const EXPECTING: &'static str = "struct PineconeVectorDatabaseParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut index = None;
+        let mut api_key = None;
+        let mut api_environment = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "index" => index = Some(__map.next_value()?),
+                "api_key" => api_key = Some(__map.next_value()?),
+                "api_environment" => api_environment = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            index: super::runtime::de::required::<_, A::Error>(index, "index")?,
+            api_key: super::runtime::de::required::<_, A::Error>(api_key, "api_key")?,
+            api_environment: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(api_environment, "api_environment")?,
+        })
+    }
 }
 
 impl PineconeVectorDatabaseParams {
@@ -7889,24 +10714,37 @@ impl PineconeVectorDatabaseParams {
 }
 
 /// Source: `/components/schemas/PineconeVectorDatabaseParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PineconeVectorDatabaseParamsType {
     /// `vector_database_pinecone`
     #[default]
-    #[serde(rename = "vector_database_pinecone")]
     VectorDatabasePinecone,
+}
+
+impl ::serde::Serialize for PineconeVectorDatabaseParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "vector_database_pinecone" => Ok(Self::VectorDatabasePinecone),
+            other => {
+                const VARIANTS: &[&str] = &["vector_database_pinecone"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl PineconeVectorDatabaseParamsType {
@@ -7930,7 +10768,8 @@ impl ::std::fmt::Display for PineconeVectorDatabaseParamsType {
 pub type PineconeVectorDatabaseType = PineconeVectorDatabaseParamsType;
 
 /// Source: `/components/schemas/PineconeVectorDatabaseUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PineconeVectorDatabaseUpdateParams {
     /// JSON property `type` (required).
@@ -8018,6 +10857,7 @@ impl ::std::fmt::Display for PlanType {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for PlanType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -8050,7 +10890,8 @@ impl<'de> ::serde::Deserialize<'de> for PlanType {
 }
 
 /// Source: `/components/schemas/PlayHtVoice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PlayHtVoice {
     /// Constraints: format `uuid`.
@@ -8068,53 +10909,151 @@ pub struct PlayHtVoice {
     /// JSON property `api_user_id` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub api_user_id: Option<String>,
     /// JSON property `api_key` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub api_key: Option<String>,
     /// JSON property `version` (optional).
     ///
     /// Default when absent: `"2"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub version: Option<PlayHtVoiceVersion>,
     /// JSON property `speed` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub speed: Option<f64>,
     /// JSON property `quality` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub quality: Option<PlayHtVoiceQuality>,
     /// JSON property `temperature` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub temperature: Option<f64>,
     /// JSON property `top_p` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub top_p: Option<f64>,
     /// JSON property `text_guidance` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub text_guidance: Option<f64>,
     /// JSON property `voice_guidance` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub voice_guidance: Option<f64>,
     /// JSON property `experimental_remove_silence` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub experimental_remove_silence: Option<bool>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PlayHtVoice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PlayHtVoice {
+    const EXPECTING: &'static str = "struct PlayHtVoice";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut voice_id = None;
+        let mut api_user_id = None;
+        let mut api_key = None;
+        let mut version = None;
+        let mut speed = None;
+        let mut quality = None;
+        let mut temperature = None;
+        let mut top_p = None;
+        let mut text_guidance = None;
+        let mut voice_guidance = None;
+        let mut experimental_remove_silence = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "voice_id" => voice_id = Some(__map.next_value()?),
+                "api_user_id" => api_user_id = __map.next_value()?,
+                "api_key" => api_key = __map.next_value()?,
+                "version" => version = __map.next_value()?,
+                "speed" => speed = __map.next_value()?,
+                "quality" => quality = __map.next_value()?,
+                "temperature" => temperature = __map.next_value()?,
+                "top_p" => top_p = __map.next_value()?,
+                "text_guidance" => text_guidance = __map.next_value()?,
+                "voice_guidance" => voice_guidance = __map.next_value()?,
+                "experimental_remove_silence" => {
+                    experimental_remove_silence = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            api_user_id,
+            api_key,
+            version,
+            speed,
+            quality,
+            temperature,
+            top_p,
+            text_guidance,
+            voice_guidance,
+            experimental_remove_silence,
+        })
+    }
 }
 
 impl PlayHtVoice {
@@ -8204,7 +11143,7 @@ impl PlayHtVoice {
 }
 
 /// Source: `/components/schemas/PlayHtVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PlayHtVoiceParams {
     /// JSON property `type` (required).
@@ -8293,6 +11232,70 @@ pub struct PlayHtVoiceParams {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experimental_remove_silence: Option<bool>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for PlayHtVoiceParams {
+    const EXPECTING: &'static str = "struct PlayHtVoiceParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut voice_id = None;
+        let mut api_user_id = None;
+        let mut api_key = None;
+        let mut version = None;
+        let mut speed = None;
+        let mut quality = None;
+        let mut temperature = None;
+        let mut top_p = None;
+        let mut text_guidance = None;
+        let mut voice_guidance = None;
+        let mut experimental_remove_silence = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "voice_id" => voice_id = Some(__map.next_value()?),
+                "api_user_id" => api_user_id = Some(__map.next_value()?),
+                "api_key" => api_key = Some(__map.next_value()?),
+                "version" => version = __map.next_value()?,
+                "speed" => speed = Some(__map.next_value()?),
+                "quality" => quality = Some(__map.next_value()?),
+                "temperature" => temperature = Some(__map.next_value()?),
+                "top_p" => top_p = Some(__map.next_value()?),
+                "text_guidance" => text_guidance = Some(__map.next_value()?),
+                "voice_guidance" => voice_guidance = Some(__map.next_value()?),
+                "experimental_remove_silence" => {
+                    experimental_remove_silence = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            api_user_id,
+            api_key,
+            version,
+            speed,
+            quality,
+            temperature,
+            top_p,
+            text_guidance,
+            voice_guidance,
+            experimental_remove_silence,
+        })
+    }
 }
 
 impl PlayHtVoiceParams {
@@ -8498,24 +11501,37 @@ impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsQuality {
 }
 
 /// Source: `/components/schemas/PlayHtVoiceParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PlayHtVoiceParamsType {
     /// `voice_play_ht`
     #[default]
-    #[serde(rename = "voice_play_ht")]
     VoicePlayHt,
+}
+
+impl ::serde::Serialize for PlayHtVoiceParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "voice_play_ht" => Ok(Self::VoicePlayHt),
+            other => {
+                const VARIANTS: &[&str] = &["voice_play_ht"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl PlayHtVoiceParamsType {
@@ -8602,7 +11618,8 @@ pub type PlayHtVoiceQuality = PlayHtVoiceParamsQuality;
 pub type PlayHtVoiceType = PlayHtVoiceParamsType;
 
 /// Source: `/components/schemas/PlayHtVoiceUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PlayHtVoiceUpdateParams {
     /// JSON property `type` (required).
@@ -8847,7 +11864,8 @@ pub type PlayHtVoiceUpdateParamsVersion = PlayHtVoiceParamsVersion;
 pub type PlayHtVoiceVersion = PlayHtVoiceParamsVersion;
 
 /// Source: `/components/schemas/Prompt` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Prompt {
     /// Constraints: format `uuid`.
@@ -8861,23 +11879,77 @@ pub struct Prompt {
     /// JSON property `content` (optional).
     ///
     /// Default when absent: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub content: Option<String>,
     /// JSON property `collect_fields` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub collect_fields: Option<Vec<CollectField>>,
     /// JSON property `context_endpoint` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub context_endpoint: Option<String>,
     /// JSON property `prompt_template` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub prompt_template: Option<PromptTemplate>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Prompt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Prompt {
+    const EXPECTING: &'static str = "struct Prompt";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut content = None;
+        let mut collect_fields = None;
+        let mut context_endpoint = None;
+        let mut prompt_template = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "content" => content = __map.next_value()?,
+                "collect_fields" => collect_fields = __map.next_value()?,
+                "context_endpoint" => context_endpoint = __map.next_value()?,
+                "prompt_template" => prompt_template = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            content,
+            collect_fields,
+            context_endpoint,
+            prompt_template,
+        })
+    }
 }
 
 impl Prompt {
@@ -8922,7 +11994,8 @@ impl Prompt {
 }
 
 /// Source: `/components/schemas/PromptPage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PromptPage {
     /// JSON property `items` (required).
@@ -8937,6 +12010,51 @@ pub struct PromptPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PromptPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PromptPage {
+    const EXPECTING: &'static str = "struct PromptPage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl PromptPage {
@@ -8961,7 +12079,7 @@ impl PromptPage {
 }
 
 /// Source: `/components/schemas/PromptParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PromptParams {
     /// JSON property `content` (optional).
@@ -8996,6 +12114,42 @@ pub struct PromptParams {
         with = "super::runtime::double_option"
     )]
     pub prompt_template: Option<Option<PromptParamsPromptTemplate>>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PromptParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PromptParams {
+    const EXPECTING: &'static str = "struct PromptParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut collect_fields = None;
+        let mut context_endpoint = None;
+        let mut prompt_template = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "content" => content = __map.next_value()?,
+                "collect_fields" => collect_fields = Some(__map.next_value()?),
+                "context_endpoint" => context_endpoint = Some(__map.next_value()?),
+                "prompt_template" => prompt_template = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content,
+            collect_fields,
+            context_endpoint,
+            prompt_template,
+        })
+    }
 }
 
 impl PromptParams {
@@ -9095,7 +12249,7 @@ impl From<PromptTemplate> for PromptParamsPromptTemplate {
 }
 
 /// Source: `/components/schemas/PromptTemplate` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct PromptTemplate {
     /// Constraints: format `uuid`.
@@ -9113,6 +12267,47 @@ pub struct PromptTemplate {
     pub label: Option<String>,
     /// JSON property `required_context_keys` (required).
     pub required_context_keys: Vec<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for PromptTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for PromptTemplate {
+    const EXPECTING: &'static str = "struct PromptTemplate";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut label = None;
+        let mut required_context_keys = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "label" => label = __map.next_value()?,
+                "required_context_keys" => {
+                    required_context_keys = Some(__map.next_value()?);
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            label,
+            required_context_keys: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(required_context_keys, "required_context_keys")?,
+        })
+    }
 }
 
 impl PromptTemplate {
@@ -9141,7 +12336,8 @@ impl PromptTemplate {
 }
 
 /// Source: `/components/schemas/PromptUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PromptUpdateParams {
     /// JSON property `content` (optional).
@@ -9246,6 +12442,7 @@ pub enum PromptUpdateParamsPromptTemplate {
     PromptTemplate(PromptTemplate),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for PromptUpdateParamsPromptTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9280,11 +12477,43 @@ impl From<PromptTemplate> for PromptUpdateParamsPromptTemplate {
 }
 
 /// Source: `/components/schemas/RemoveFromSteeringPoolRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct RemoveFromSteeringPoolRequest {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for RemoveFromSteeringPoolRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for RemoveFromSteeringPoolRequest {
+    const EXPECTING: &'static str = "struct RemoveFromSteeringPoolRequest";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut phone_number = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "phone_number" => phone_number = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            phone_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(phone_number, "phone_number")?,
+        })
+    }
 }
 
 impl RemoveFromSteeringPoolRequest {
@@ -9297,7 +12526,8 @@ impl RemoveFromSteeringPoolRequest {
 }
 
 /// Source: `/components/schemas/RimeVoice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RimeVoice {
     /// Constraints: format `uuid`.
@@ -9417,7 +12647,8 @@ impl<'de> ::serde::Deserialize<'de> for RimeVoiceModelId {
 }
 
 /// Source: `/components/schemas/RimeVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RimeVoiceParams {
     /// JSON property `type` (required).
@@ -9487,24 +12718,37 @@ impl RimeVoiceParams {
 pub type RimeVoiceParamsModelId = RimeVoiceModelId;
 
 /// Source: `/components/schemas/RimeVoiceParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum RimeVoiceParamsType {
     /// `voice_rime`
     #[default]
-    #[serde(rename = "voice_rime")]
     VoiceRime,
+}
+
+impl ::serde::Serialize for RimeVoiceParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RimeVoiceParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "voice_rime" => Ok(Self::VoiceRime),
+            other => {
+                const VARIANTS: &[&str] = &["voice_rime"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl RimeVoiceParamsType {
@@ -9528,7 +12772,8 @@ impl ::std::fmt::Display for RimeVoiceParamsType {
 pub type RimeVoiceType = RimeVoiceParamsType;
 
 /// Source: `/components/schemas/RimeVoiceUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RimeVoiceUpdateParams {
     /// JSON property `type` (required).
@@ -9605,7 +12850,8 @@ pub type RimeVoiceUpdateParamsModelId = RimeVoiceModelId;
 pub type RimeVoiceUpdateParamsType = RimeVoiceParamsType;
 
 /// Source: `/components/schemas/SetHoldAction` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetHoldAction {
     /// Constraints: format `uuid`.
@@ -9619,13 +12865,58 @@ pub struct SetHoldAction {
     /// JSON property `type` (required).
     pub r#type: SetHoldActionType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_trigger: Option<ActionTrigger>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetHoldAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for SetHoldAction {
+    const EXPECTING: &'static str = "struct SetHoldAction";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = __map.next_value()?,
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config,
+            action_trigger,
+        })
+    }
 }
 
 impl SetHoldAction {
@@ -9659,7 +12950,7 @@ impl SetHoldAction {
 pub type SetHoldActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/SetHoldActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SetHoldActionParams {
     /// JSON property `type` (required).
@@ -9672,6 +12963,41 @@ pub struct SetHoldActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<SetHoldActionParamsActionTrigger>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for SetHoldActionParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for SetHoldActionParams {
+    const EXPECTING: &'static str = "struct SetHoldActionParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = __map.next_value()?,
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config,
+            action_trigger,
+        })
+    }
 }
 
 impl SetHoldActionParams {
@@ -9697,24 +13023,37 @@ impl SetHoldActionParams {
 pub type SetHoldActionParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
 /// Source: `/components/schemas/SetHoldActionParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SetHoldActionParamsType {
     /// `action_set_hold`
     #[default]
-    #[serde(rename = "action_set_hold")]
     ActionSetHold,
+}
+
+impl ::serde::Serialize for SetHoldActionParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetHoldActionParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "action_set_hold" => Ok(Self::ActionSetHold),
+            other => {
+                const VARIANTS: &[&str] = &["action_set_hold"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl SetHoldActionParamsType {
@@ -9738,7 +13077,8 @@ impl ::std::fmt::Display for SetHoldActionParamsType {
 pub type SetHoldActionType = SetHoldActionParamsType;
 
 /// Source: `/components/schemas/SetHoldActionUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetHoldActionUpdateParams {
     /// JSON property `type` (required).
@@ -9900,7 +13240,8 @@ impl<'de> ::serde::Deserialize<'de> for TelephonyProvider {
 }
 
 /// Source: `/components/schemas/TransferCallAction` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TransferCallAction {
     /// Constraints: format `uuid`.
@@ -9918,8 +13259,50 @@ pub struct TransferCallAction {
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_trigger: Option<ActionTrigger>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TransferCallAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TransferCallAction {
+    const EXPECTING: &'static str = "struct TransferCallAction";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = Some(__map.next_value()?),
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            action_trigger,
+        })
+    }
 }
 
 impl TransferCallAction {
@@ -9951,7 +13334,7 @@ impl TransferCallAction {
 pub type TransferCallActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/TransferCallActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TransferCallActionParams {
     /// JSON property `type` (required).
@@ -9963,6 +13346,41 @@ pub struct TransferCallActionParams {
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<TransferCallActionParamsActionTrigger>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for TransferCallActionParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for TransferCallActionParams {
+    const EXPECTING: &'static str = "struct TransferCallActionParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut config = None;
+        let mut action_trigger = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "config" => config = Some(__map.next_value()?),
+                "action_trigger" => action_trigger = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            action_trigger,
+        })
+    }
 }
 
 impl TransferCallActionParams {
@@ -9991,24 +13409,37 @@ impl TransferCallActionParams {
 pub type TransferCallActionParamsActionTrigger = AddToConferenceActionParamsActionTrigger;
 
 /// Source: `/components/schemas/TransferCallActionParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferCallActionParamsType {
     /// `action_transfer_call`
     #[default]
-    #[serde(rename = "action_transfer_call")]
     ActionTransferCall,
+}
+
+impl ::serde::Serialize for TransferCallActionParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TransferCallActionParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "action_transfer_call" => Ok(Self::ActionTransferCall),
+            other => {
+                const VARIANTS: &[&str] = &["action_transfer_call"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl TransferCallActionParamsType {
@@ -10032,7 +13463,8 @@ impl ::std::fmt::Display for TransferCallActionParamsType {
 pub type TransferCallActionType = TransferCallActionParamsType;
 
 /// Source: `/components/schemas/TransferCallActionUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct TransferCallActionUpdateParams {
     /// JSON property `type` (required).
@@ -10083,11 +13515,41 @@ pub type TransferCallActionUpdateParamsActionTrigger = AddToConferenceActionPara
 pub type TransferCallActionUpdateParamsType = TransferCallActionParamsType;
 
 /// Source: `/components/schemas/TransferCallConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TransferCallConfig {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TransferCallConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TransferCallConfig {
+    const EXPECTING: &'static str = "struct TransferCallConfig";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut phone_number = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "phone_number" => phone_number = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            phone_number: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(phone_number, "phone_number")?,
+        })
+    }
 }
 
 impl TransferCallConfig {
@@ -10100,7 +13562,7 @@ impl TransferCallConfig {
 }
 
 /// Source: `/components/schemas/TwilioAccountConnection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TwilioAccountConnection {
     /// Constraints: format `uuid`.
@@ -10123,6 +13585,53 @@ pub struct TwilioAccountConnection {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_supports_any_caller_id: Option<bool>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TwilioAccountConnection {
+    const EXPECTING: &'static str = "struct TwilioAccountConnection";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut credentials = None;
+        let mut r#type = None;
+        let mut steering_pool = None;
+        let mut account_supports_any_caller_id = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "credentials" => credentials = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "steering_pool" => steering_pool = __map.next_value()?,
+                "account_supports_any_caller_id" => {
+                    account_supports_any_caller_id = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            credentials: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(credentials, "credentials")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            steering_pool,
+            account_supports_any_caller_id,
+        })
+    }
 }
 
 impl TwilioAccountConnection {
@@ -10159,7 +13668,7 @@ impl TwilioAccountConnection {
 }
 
 /// Source: `/components/schemas/TwilioAccountConnectionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TwilioAccountConnectionParams {
     /// JSON property `credentials` (required).
@@ -10174,6 +13683,49 @@ pub struct TwilioAccountConnectionParams {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_supports_any_caller_id: Option<bool>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnectionParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for TwilioAccountConnectionParams {
+    const EXPECTING: &'static str = "struct TwilioAccountConnectionParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut credentials = None;
+        let mut r#type = None;
+        let mut steering_pool = None;
+        let mut account_supports_any_caller_id = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "credentials" => credentials = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "steering_pool" => steering_pool = __map.next_value()?,
+                "account_supports_any_caller_id" => {
+                    account_supports_any_caller_id = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            credentials: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(credentials, "credentials")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            steering_pool,
+            account_supports_any_caller_id,
+        })
+    }
 }
 
 impl TwilioAccountConnectionParams {
@@ -10204,24 +13756,37 @@ impl TwilioAccountConnectionParams {
 }
 
 /// Source: `/components/schemas/TwilioAccountConnectionParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TwilioAccountConnectionParamsType {
     /// `account_connection_twilio`
     #[default]
-    #[serde(rename = "account_connection_twilio")]
     AccountConnectionTwilio,
+}
+
+impl ::serde::Serialize for TwilioAccountConnectionParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnectionParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "account_connection_twilio" => Ok(Self::AccountConnectionTwilio),
+            other => {
+                const VARIANTS: &[&str] = &["account_connection_twilio"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl TwilioAccountConnectionParamsType {
@@ -10245,7 +13810,8 @@ impl ::std::fmt::Display for TwilioAccountConnectionParamsType {
 pub type TwilioAccountConnectionType = TwilioAccountConnectionParamsType;
 
 /// Source: `/components/schemas/TwilioAccountConnectionUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct TwilioAccountConnectionUpdateParams {
     /// JSON property `credentials` (optional).
@@ -10273,13 +13839,49 @@ impl TwilioAccountConnectionUpdateParams {
 pub type TwilioAccountConnectionUpdateParamsType = TwilioAccountConnectionParamsType;
 
 /// Source: `/components/schemas/TwilioCredentials` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TwilioCredentials {
     /// JSON property `twilio_account_sid` (required).
     pub twilio_account_sid: String,
     /// JSON property `twilio_auth_token` (required).
     pub twilio_auth_token: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TwilioCredentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TwilioCredentials {
+    const EXPECTING: &'static str = "struct TwilioCredentials";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut twilio_account_sid = None;
+        let mut twilio_auth_token = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "twilio_account_sid" => twilio_account_sid = Some(__map.next_value()?),
+                "twilio_auth_token" => twilio_auth_token = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            twilio_account_sid: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(twilio_account_sid, "twilio_account_sid")?,
+            twilio_auth_token: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(twilio_auth_token, "twilio_auth_token")?,
+        })
+    }
 }
 
 impl TwilioCredentials {
@@ -10296,39 +13898,100 @@ impl TwilioCredentials {
 }
 
 /// Source: `/components/schemas/TwilioTelephonyMetadata` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TwilioTelephonyMetadata {
     /// JSON property `type` (optional).
     ///
     /// Default when absent: `"telephony_metadata_twilio"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<TwilioTelephonyMetadataType>,
     /// JSON property `call_sid` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub call_sid: Option<String>,
     /// JSON property `call_status` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub call_status: Option<String>,
     /// JSON property `transfer_call_sid` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub transfer_call_sid: Option<String>,
     /// JSON property `transfer_call_status` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub transfer_call_status: Option<String>,
     /// JSON property `conference_sid` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub conference_sid: Option<String>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for TwilioTelephonyMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for TwilioTelephonyMetadata {
+    const EXPECTING: &'static str = "struct TwilioTelephonyMetadata";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut call_sid = None;
+        let mut call_status = None;
+        let mut transfer_call_sid = None;
+        let mut transfer_call_status = None;
+        let mut conference_sid = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                "call_sid" => call_sid = __map.next_value()?,
+                "call_status" => call_status = __map.next_value()?,
+                "transfer_call_sid" => transfer_call_sid = __map.next_value()?,
+                "transfer_call_status" => transfer_call_status = __map.next_value()?,
+                "conference_sid" => conference_sid = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type,
+            call_sid,
+            call_status,
+            transfer_call_sid,
+            transfer_call_status,
+            conference_sid,
+        })
+    }
 }
 
 impl TwilioTelephonyMetadata {
@@ -10364,24 +14027,38 @@ impl TwilioTelephonyMetadata {
 }
 
 /// Source: `/components/schemas/TwilioTelephonyMetadata/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TwilioTelephonyMetadataType {
     /// `telephony_metadata_twilio`
     #[default]
-    #[serde(rename = "telephony_metadata_twilio")]
     TelephonyMetadataTwilio,
+}
+
+#[cfg(feature = "full-serde")]
+impl ::serde::Serialize for TwilioTelephonyMetadataType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TwilioTelephonyMetadataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "telephony_metadata_twilio" => Ok(Self::TelephonyMetadataTwilio),
+            other => {
+                const VARIANTS: &[&str] = &["telephony_metadata_twilio"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl TwilioTelephonyMetadataType {
@@ -10404,13 +14081,34 @@ impl ::std::fmt::Display for TwilioTelephonyMetadataType {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Undefined` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct Undefined {}
 
+impl<'de> ::serde::Deserialize<'de> for Undefined {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Undefined {
+    const EXPECTING: &'static str = "struct Undefined";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        if let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            return Err(super::runtime::de::unknown(__key.as_str(), &[]));
+        }
+        Ok(Self {})
+    }
+}
+
 /// Source: `/components/schemas/UpdateNumberRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateNumberRequest {
     /// JSON property `outbound_only` (optional).
@@ -10508,6 +14206,7 @@ pub enum UpdateNumberRequestInboundAgent {
     AgentUpdateParams(AgentUpdateParams),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for UpdateNumberRequestInboundAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10542,7 +14241,8 @@ impl From<AgentUpdateParams> for UpdateNumberRequestInboundAgent {
 }
 
 /// Source: `/components/schemas/Usage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Usage {
     /// JSON property `user_id` (required).
@@ -10554,8 +14254,57 @@ pub struct Usage {
     /// JSON property `monthly_usage_limit_minutes` (optional).
     ///
     /// Optional and nullable, only read from responses: absent and `null` are both `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub monthly_usage_limit_minutes: Option<i64>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Usage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Usage {
+    const EXPECTING: &'static str = "struct Usage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut user_id = None;
+        let mut plan_type = None;
+        let mut monthly_usage_minutes = None;
+        let mut monthly_usage_limit_minutes = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "user_id" => user_id = Some(__map.next_value()?),
+                "plan_type" => plan_type = Some(__map.next_value()?),
+                "monthly_usage_minutes" => {
+                    monthly_usage_minutes = Some(__map.next_value()?);
+                }
+                "monthly_usage_limit_minutes" => {
+                    monthly_usage_limit_minutes = __map.next_value()?;
+                }
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            plan_type: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(plan_type, "plan_type")?,
+            monthly_usage_minutes: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(monthly_usage_minutes, "monthly_usage_minutes")?,
+            monthly_usage_limit_minutes,
+        })
+    }
 }
 
 impl Usage {
@@ -10581,7 +14330,8 @@ impl Usage {
 }
 
 /// Source: `/components/schemas/ValidationError` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidationError {
     /// JSON property `loc` (required).
@@ -10590,6 +14340,39 @@ pub struct ValidationError {
     pub msg: String,
     /// JSON property `type` (required).
     pub r#type: String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for ValidationError {
+    const EXPECTING: &'static str = "struct ValidationError";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut loc = None;
+        let mut msg = None;
+        let mut r#type = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "loc" => loc = Some(__map.next_value()?),
+                "msg" => msg = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            loc: super::runtime::de::required::<_, A::Error>(loc, "loc")?,
+            msg: super::runtime::de::required::<_, A::Error>(msg, "msg")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+        })
+    }
 }
 
 impl ValidationError {
@@ -10708,7 +14491,8 @@ impl From<PineconeVectorDatabaseParams> for VectorDatabase {
 }
 
 /// Source: `/components/schemas/VectorDatabasePage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VectorDatabasePage {
     /// JSON property `items` (required).
@@ -10723,6 +14507,51 @@ pub struct VectorDatabasePage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for VectorDatabasePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for VectorDatabasePage {
+    const EXPECTING: &'static str = "struct VectorDatabasePage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl VectorDatabasePage {
@@ -10747,7 +14576,8 @@ impl VectorDatabasePage {
 }
 
 /// Source: `/components/schemas/VocodeVoice` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VocodeVoice {
     /// Constraints: format `uuid`.
@@ -10762,6 +14592,42 @@ pub struct VocodeVoice {
     pub r#type: VocodeVoiceType,
     /// JSON property `voice_id` (required).
     pub voice_id: VocodeVoiceId,
+}
+
+impl<'de> ::serde::Deserialize<'de> for VocodeVoice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for VocodeVoice {
+    const EXPECTING: &'static str = "struct VocodeVoice";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut r#type = None;
+        let mut voice_id = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "type" => r#type = Some(__map.next_value()?),
+                "voice_id" => voice_id = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+        })
+    }
 }
 
 impl VocodeVoice {
@@ -10782,7 +14648,7 @@ impl VocodeVoice {
 pub type VocodeVoiceId = VocodeVoiceParamsVoiceId;
 
 /// Source: `/components/schemas/VocodeVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct VocodeVoiceParams {
     /// JSON property `type` (required).
@@ -10791,25 +14657,70 @@ pub struct VocodeVoiceParams {
     pub voice_id: VocodeVoiceParamsVoiceId,
 }
 
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for VocodeVoiceParams {
+    const EXPECTING: &'static str = "struct VocodeVoiceParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut voice_id = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = Some(__map.next_value()?),
+                "voice_id" => voice_id = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+        })
+    }
+}
+
 /// Source: `/components/schemas/VocodeVoiceParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum VocodeVoiceParamsType {
     /// `voice_vocode`
     #[default]
-    #[serde(rename = "voice_vocode")]
     VoiceVocode,
+}
+
+impl ::serde::Serialize for VocodeVoiceParamsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParamsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "voice_vocode" => Ok(Self::VoiceVocode),
+            other => {
+                const VARIANTS: &[&str] = &["voice_vocode"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl VocodeVoiceParamsType {
@@ -10828,24 +14739,37 @@ impl ::std::fmt::Display for VocodeVoiceParamsType {
 }
 
 /// Source: `/components/schemas/VocodeVoiceParams/properties/voice_id` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum VocodeVoiceParamsVoiceId {
     /// `joe`
     #[default]
-    #[serde(rename = "joe")]
     Joe,
+}
+
+impl ::serde::Serialize for VocodeVoiceParamsVoiceId {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParamsVoiceId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "joe" => Ok(Self::Joe),
+            other => {
+                const VARIANTS: &[&str] = &["joe"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl VocodeVoiceParamsVoiceId {
@@ -10869,7 +14793,8 @@ impl ::std::fmt::Display for VocodeVoiceParamsVoiceId {
 pub type VocodeVoiceType = VocodeVoiceParamsType;
 
 /// Source: `/components/schemas/VocodeVoiceUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct VocodeVoiceUpdateParams {
     /// JSON property `type` (required).
@@ -10908,6 +14833,7 @@ pub enum Voice {
     VoiceParamsRequest(VoiceParamsRequest),
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Voice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10972,7 +14898,8 @@ impl From<VocodeVoiceParams> for Voice {
 }
 
 /// Source: `/components/schemas/VoicePage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VoicePage {
     /// JSON property `items` (required).
@@ -10987,6 +14914,51 @@ pub struct VoicePage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for VoicePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for VoicePage {
+    const EXPECTING: &'static str = "struct VoicePage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl VoicePage {
@@ -11078,6 +15050,7 @@ impl ::serde::Serialize for VoiceParamsRequest {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11162,6 +15135,7 @@ pub enum VoiceResponseModel {
     Unknown(super::runtime::UnknownVariant),
 }
 
+#[cfg(feature = "full-serde")]
 impl ::serde::Serialize for VoiceResponseModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -11337,6 +15311,7 @@ impl ::serde::Serialize for VoiceUpdateParamsRequest {
     }
 }
 
+#[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for VoiceUpdateParamsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11401,35 +15376,78 @@ impl From<VocodeVoiceUpdateParams> for VoiceUpdateParamsRequest {
 }
 
 /// Source: `/components/schemas/VonageTelephonyMetadata` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VonageTelephonyMetadata {
     /// JSON property `type` (optional).
     ///
     /// Default when absent: `"telephony_metadata_vonage"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<VonageTelephonyMetadataType>,
 }
 
+impl<'de> ::serde::Deserialize<'de> for VonageTelephonyMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for VonageTelephonyMetadata {
+    const EXPECTING: &'static str = "struct VonageTelephonyMetadata";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "type" => r#type = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { r#type })
+    }
+}
+
 /// Source: `/components/schemas/VonageTelephonyMetadata/properties/type` in `specs/vocode/openapi.json`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum VonageTelephonyMetadataType {
     /// `telephony_metadata_vonage`
     #[default]
-    #[serde(rename = "telephony_metadata_vonage")]
     TelephonyMetadataVonage,
+}
+
+#[cfg(feature = "full-serde")]
+impl ::serde::Serialize for VonageTelephonyMetadataType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VonageTelephonyMetadataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        match value.as_str() {
+            "telephony_metadata_vonage" => Ok(Self::TelephonyMetadataVonage),
+            other => {
+                const VARIANTS: &[&str] = &["telephony_metadata_vonage"];
+                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+            }
+        }
+    }
 }
 
 impl VonageTelephonyMetadataType {
@@ -11448,7 +15466,8 @@ impl ::std::fmt::Display for VonageTelephonyMetadataType {
 }
 
 /// Source: `/components/schemas/Webhook` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Webhook {
     /// Constraints: format `uuid`.
@@ -11466,8 +15485,53 @@ pub struct Webhook {
     /// JSON property `method` (optional).
     ///
     /// Default when absent: `"POST"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub method: Option<HttpMethod>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Webhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for Webhook {
+    const EXPECTING: &'static str = "struct Webhook";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut user_id = None;
+        let mut subscriptions = None;
+        let mut url = None;
+        let mut method = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => id = Some(__map.next_value()?),
+                "user_id" => user_id = Some(__map.next_value()?),
+                "subscriptions" => subscriptions = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                "method" => method = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            subscriptions: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(subscriptions, "subscriptions")?,
+            url: super::runtime::de::required::<_, A::Error>(url, "url")?,
+            method,
+        })
+    }
 }
 
 impl Webhook {
@@ -11495,7 +15559,8 @@ impl Webhook {
 }
 
 /// Source: `/components/schemas/WebhookPage` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookPage {
     /// JSON property `items` (required).
@@ -11510,6 +15575,51 @@ pub struct WebhookPage {
     pub total: i64,
     /// JSON property `total_is_estimated` (required).
     pub total_is_estimated: bool,
+}
+
+impl<'de> ::serde::Deserialize<'de> for WebhookPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+impl super::runtime::de::Object for WebhookPage {
+    const EXPECTING: &'static str = "struct WebhookPage";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut items = None;
+        let mut page = None;
+        let mut size = None;
+        let mut has_more = None;
+        let mut total = None;
+        let mut total_is_estimated = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "items" => items = Some(__map.next_value()?),
+                "page" => page = Some(__map.next_value()?),
+                "size" => size = Some(__map.next_value()?),
+                "has_more" => has_more = Some(__map.next_value()?),
+                "total" => total = Some(__map.next_value()?),
+                "total_is_estimated" => total_is_estimated = Some(__map.next_value()?),
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            total_is_estimated: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(total_is_estimated, "total_is_estimated")?,
+        })
+    }
 }
 
 impl WebhookPage {
@@ -11534,7 +15644,7 @@ impl WebhookPage {
 }
 
 /// Source: `/components/schemas/WebhookParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookParams {
     /// JSON property `subscriptions` (required).
@@ -11546,6 +15656,44 @@ pub struct WebhookParams {
     /// Default when absent: `"POST"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<HttpMethod>,
+}
+
+#[cfg(feature = "full-serde")]
+impl<'de> ::serde::Deserialize<'de> for WebhookParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        super::runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::de::Object for WebhookParams {
+    const EXPECTING: &'static str = "struct WebhookParams";
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut __map: A,
+    ) -> Result<Self, A::Error> {
+        let mut subscriptions = None;
+        let mut url = None;
+        let mut method = None;
+        while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
+            match __key.as_str() {
+                "subscriptions" => subscriptions = Some(__map.next_value()?),
+                "url" => url = Some(__map.next_value()?),
+                "method" => method = __map.next_value()?,
+                _ => super::runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            subscriptions: super::runtime::de::required::<
+                _,
+                A::Error,
+            >(subscriptions, "subscriptions")?,
+            url: super::runtime::de::required::<_, A::Error>(url, "url")?,
+            method,
+        })
+    }
 }
 
 impl WebhookParams {
@@ -11569,7 +15717,8 @@ impl WebhookParams {
 }
 
 /// Source: `/components/schemas/WebhookUpdateParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebhookUpdateParams {
     /// JSON property `subscriptions` (optional).

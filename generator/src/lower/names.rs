@@ -178,6 +178,8 @@ fn share(api: &mut Api, members: &[TypeId], name: String) {
         members.len()
     ));
     let origin = def.origin.clone();
+    // The holder is reached wherever a copy is (the copies alias it).
+    let serde = def.serde;
     api.types.push(TypeDef {
         name: Name {
             wire: name.clone(),
@@ -186,6 +188,7 @@ fn share(api: &mut Api, members: &[TypeId], name: String) {
         origin,
         docs,
         kind,
+        serde,
     });
     let ids: BTreeSet<TypeId> = members.iter().copied().collect();
     for m in members {
