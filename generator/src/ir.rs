@@ -158,6 +158,11 @@ pub struct Settings {
     /// Cargo features per tag: `Some(prefix)` puts each operation behind the feature
     /// `<prefix><kebab-case first tag>` (see [`Api::feature_of`]).
     pub tag_features: Option<String>,
+    /// Types that only go one way implement only the serde trait they need, the other behind
+    /// the generated crate's `full-serde` Cargo feature ([`SerdeImpls`]). On for the crate
+    /// layout; a build script's module has no feature of its own, so there every type
+    /// implements both.
+    pub serde_feature: bool,
 }
 
 /// Which Cargo features a generated item needs (see [`Api::type_gates`]).

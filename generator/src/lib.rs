@@ -525,6 +525,7 @@ impl Config {
         for (schema, path) in declared {
             api.settings.extern_types.entry(schema).or_insert(path);
         }
+        api.settings.serde_feature = self.layout == Layout::Crate;
         api.settings.tag_features = self.features_per_tag.then(|| {
             module_name(&spec.module, self.multi(), index)
                 .map_or_else(String::new, |m| format!("{m}-"))

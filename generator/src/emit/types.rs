@@ -115,7 +115,11 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     } else {
         quote!(#doc #derives)
     };
-    let serde = def.serde;
+    let serde = if api.settings.serde_feature {
+        def.serde
+    } else {
+        SerdeImpls::default()
+    };
     match &def.kind {
         TypeKind::Struct(s) => emit_struct(api, &name, s, doc, serde),
         TypeKind::Enum(e) => emit_enum(&name, e, doc, serde),
