@@ -418,6 +418,27 @@ impl TypeKind {
             TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
         }
     }
+
+    /// The same references as [`TypeKind::children`], in the same order, to change them.
+    pub fn children_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .map(|f| &mut f.ty)
+                .chain(s.additional.as_mut())
+                .collect(),
+            TypeKind::Tagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Adjacent(u) => u
+                .variants
+                .iter_mut()
+                .filter_map(|v| v.content.as_mut())
+                .collect(),
+            TypeKind::Untagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(t) => vec![t],
+            TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
+        }
+    }
 }
 
 impl TypeRef {

@@ -164,6 +164,16 @@ enum ItemKind {
     ImplItem,
 }
 
+impl ItemKind {
+    /// `tokens` parsed as one item of this kind.
+    fn parse(self, tokens: TokenStream) -> syn::Result<Chunk> {
+        match self {
+            ItemKind::Item => syn::parse2(tokens).map(|i| Chunk::Item(Box::new(i))),
+            ItemKind::ImplItem => syn::parse2(tokens).map(|i| Chunk::ImplItem(Box::new(i))),
+        }
+    }
+}
+
 /// One parsed piece of a token stream.
 enum Chunk {
     /// A top-level item other than an `impl` block with a body.
@@ -238,14 +248,7 @@ impl Iterator for Chunks {
                 }));
             }
             let tokens: TokenStream = std::mem::take(&mut current).into_iter().collect();
-            let parsed = match self.kind {
-                ItemKind::Item => {
-                    syn::parse2::<syn::Item>(tokens.clone()).map(|i| Chunk::Item(Box::new(i)))
-                }
-                ItemKind::ImplItem => syn::parse2::<syn::ImplItem>(tokens.clone())
-                    .map(|i| Chunk::ImplItem(Box::new(i))),
-            };
-            match parsed {
+            match self.kind.parse(tokens.clone()) {
                 Ok(chunk) => return Some(Ok(chunk)),
                 Err(_) => current = tokens.into_iter().collect(),
             }
@@ -253,13 +256,7 @@ impl Iterator for Chunks {
         if current.is_empty() {
             return None;
         }
-        let tokens: TokenStream = current.into_iter().collect();
-        Some(match self.kind {
-            ItemKind::Item => syn::parse2::<syn::Item>(tokens).map(|i| Chunk::Item(Box::new(i))),
-            ItemKind::ImplItem => {
-                syn::parse2::<syn::ImplItem>(tokens).map(|i| Chunk::ImplItem(Box::new(i)))
-            }
-        })
+        Some(self.kind.parse(current.into_iter().collect()))
     }
 }
 

@@ -850,7 +850,7 @@ async fn fluents_operations(r: &mut Report, c: &fluents::Client) {
         "action_trigger": {"type": "action_trigger_function_call", "config": {}},
     }));
     r.check(
-        "fluents::action_controller_update_action",
+        "fluents::update_action",
         c.update_action("550e8400-e29b-41d4-a716-446655440000", &update)
             .raw(),
     )

@@ -218,11 +218,7 @@ fn gate_serde_attrs(tokens: TokenStream) -> TokenStream {
 /// (`Option` fields, `null` read as `None`), or `Some` of it once seen (required fields and
 /// tri-state ones, where a `null` is `Some(None)`).
 fn slot_wraps(f: &Field) -> bool {
-    match (f.required, f.nullable) {
-        (true, false) => true,
-        (false, true) => !f.read_only,
-        _ => false,
-    }
+    (f.required && !f.nullable) || f.tri_state()
 }
 
 /// `Deserialize` of a struct without flattened fields through `runtime::de::Object`: one

@@ -758,11 +758,7 @@ fn is_json(media_type: &str) -> bool {
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    mt == "application/json"
-        || mt.ends_with("+json")
-        || mt == "*/*"
-        || mt == "application/*"
-        || mt == "text/json"
+    mt == "application/json" || mt.ends_with("+json") || is_wildcard(&mt) || mt == "text/json"
 }
 
 /// `get /users/{id}/posts` → `get_users_id_posts`.
@@ -1118,9 +1114,6 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
 /// derived ones. An operationId a web framework generated (FastAPI, NestJS) gives its plain
 /// name when that name is unambiguous: no other operation would get it.
 fn wanted_method_names(api: &Api, overrides: &extensions::Overrides) -> Vec<(bool, String, usize)> {
-    // Names the spec asks for (extensions) are claimed before derived ones. An operationId
-    // a web framework generated (FastAPI, NestJS) gives its plain name when that name is
-    // unambiguous: no other operation would get it.
     let raw: Vec<String> = api
         .operations
         .iter()
@@ -1135,9 +1128,8 @@ fn wanted_method_names(api: &Api, overrides: &extensions::Overrides) -> Vec<(boo
         })
         .collect();
     let unambiguous = |i: usize, name: &String| {
-        let others = (0..raw.len()).filter(|&j| j != i);
-        others
-            .clone()
+        (0..raw.len())
+            .filter(|&j| j != i)
             .all(|j| plain[j].as_ref() != Some(name) && &raw[j] != name)
     };
     api.operations
@@ -1209,20 +1201,6 @@ fn break_cycles(api: &mut Api) {
             _ => None,
         }
     }
-    fn slots(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
-        match kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).collect(),
-            TypeKind::Tagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
-            TypeKind::Adjacent(u) => u
-                .variants
-                .iter_mut()
-                .filter_map(|v| v.content.as_mut())
-                .collect(),
-            TypeKind::Untagged(u) => u.variants.iter_mut().map(|v| &mut v.ty).collect(),
-            TypeKind::Alias(t) => vec![t],
-            TypeKind::Enum(_) | TypeKind::Pending => Vec::new(),
-        }
-    }
     fn boxed(ty: &mut TypeRef) {
         match ty {
             TypeRef::Named(id) => *ty = TypeRef::Boxed(*id),
@@ -1237,7 +1215,8 @@ fn break_cycles(api: &mut Api) {
         .types
         .iter_mut()
         .map(|t| {
-            slots(&mut t.kind)
+            t.kind
+                .children_mut()
                 .into_iter()
                 .map(|ty| direct(ty))
                 .collect()
@@ -1272,7 +1251,7 @@ fn break_cycles(api: &mut Api) {
         }
     }
     for (node, slot) in to_box {
-        if let Some(ty) = slots(&mut api.types[node].kind).into_iter().nth(slot) {
+        if let Some(ty) = api.types[node].kind.children_mut().into_iter().nth(slot) {
             boxed(ty);
         }
     }

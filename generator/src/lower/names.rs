@@ -220,21 +220,7 @@ fn retarget(api: &mut Api, from: &BTreeSet<TypeId>, to: TypeId) {
         if from.contains(&TypeId(i)) {
             continue;
         }
-        match &mut def.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter_mut().for_each(|fd| f(&mut fd.ty));
-                s.additional.iter_mut().for_each(&mut f);
-            }
-            TypeKind::Tagged(u) => u.variants.iter_mut().for_each(|v| f(&mut v.ty)),
-            TypeKind::Adjacent(u) => u
-                .variants
-                .iter_mut()
-                .filter_map(|v| v.content.as_mut())
-                .for_each(&mut f),
-            TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| f(&mut v.ty)),
-            TypeKind::Alias(t) => f(t),
-            TypeKind::Enum(_) | TypeKind::Pending => {}
-        }
+        def.kind.children_mut().into_iter().for_each(&mut f);
     }
     let body = |kind: &mut BodyKind, f: &mut dyn FnMut(&mut TypeRef)| match kind {
         BodyKind::Json(t) | BodyKind::Form(t) => f(t),
