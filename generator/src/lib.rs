@@ -567,9 +567,9 @@ impl Config {
                 webhooks: !api.webhooks.is_empty(),
             };
             let header = render::header(&api.file, &self.command);
-            let module = emit::emit(api);
             match self.layout {
                 Layout::SingleFile => {
+                    let module = emit::emit(api);
                     let file_name = format!("{}.rs", name.as_deref().unwrap_or("api"));
                     let text = render::rust_file(emit::single_file(&module), &header, &file_name)?;
                     files.insert(PathBuf::from(file_name), text);
@@ -580,11 +580,20 @@ impl Config {
                         None => PathBuf::from("src"),
                     };
                     let root_file = if name.is_some() { "mod.rs" } else { "lib.rs" };
-                    let webhooks = module.webhooks.map(|w| ("webhooks.rs", w));
+                    let types = emit::TypeItems::new(api);
+                    let path = dir.join("types.rs");
+                    let text = render::rust_file_items(
+                        types.inner(),
+                        types.len(),
+                        |i| types.item(i),
+                        &header,
+                        &path.to_string_lossy(),
+                    )?;
+                    files.insert(path, text);
+                    let webhooks = emit::emit_webhooks(api).map(|w| ("webhooks.rs", w));
                     for (file, tokens) in [
                         (root_file, emit::module_root(&info, name.is_none())),
-                        ("types.rs", module.types),
-                        ("client.rs", module.client),
+                        ("client.rs", emit::emit_client(api)),
                     ]
                     .into_iter()
                     .chain(webhooks)

@@ -20,29 +20,111 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 /// [`Error::Internal`] when the tokens are not valid Rust: an oagen bug, reported with the
 /// file it concerns.
 pub fn rust_file(tokens: TokenStream, header: &str, item: &str) -> Result<String, Error> {
-    let internal = |e: syn::Error| Error::Internal {
+    let mut body = String::new();
+    print_stream(tokens, &mut body).map_err(|e| internal(item, e))?;
+    Ok(finish(header, &body))
+}
+
+/// Formats a Rust file made of `inner` (inner attributes) followed by `count` items, where
+/// `item(i)` makes the tokens of the `i`-th: the same text as [`rust_file`] on all the tokens
+/// in order, but each item's tokens are made, printed and freed in turn, on as many threads
+/// as the machine has cores (up to 8), so neither the file's tokens nor its `syn` trees ever
+/// exist at once. Items are printed in contiguous blocks and joined in order, so the output
+/// does not depend on the number of threads.
+///
+/// # Errors
+/// As [`rust_file`].
+pub fn rust_file_items<F>(
+    inner: TokenStream,
+    count: usize,
+    item: F,
+    header: &str,
+    name: &str,
+) -> Result<String, Error>
+where
+    F: Fn(usize) -> TokenStream + Sync,
+{
+    let mut body = String::new();
+    print_stream(inner, &mut body).map_err(|e| internal(name, e))?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8);
+    // Blocks small enough to balance the threads, large enough to keep joins rare.
+    let block = count.div_ceil(threads * 16).max(1);
+    let blocks = count.div_ceil(block);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let print_block = |b: usize| -> Result<String, Error> {
+        let mut text = String::new();
+        for i in b * block..((b + 1) * block).min(count) {
+            print_stream(item(i), &mut text).map_err(|e| internal(name, e))?;
+        }
+        Ok(text)
+    };
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if b >= blocks {
+                return done;
+            }
+            done.push((b, print_block(b)));
+        }
+    };
+    let mut printed: Vec<(usize, Result<String, Error>)> = if threads == 1 || blocks == 1 {
+        worker()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+            let mut all = worker();
+            for handle in handles {
+                match handle.join() {
+                    Ok(done) => all.extend(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    };
+    printed.sort_by_key(|(b, _)| *b);
+    for (_, text) in printed {
+        body.push_str(&text?);
+    }
+    Ok(finish(header, &body))
+}
+
+/// An [`Error::Internal`] for tokens of file `item` that are not valid Rust.
+fn internal(item: &str, e: syn::Error) -> Error {
+    Error::Internal {
         item: item.to_string(),
         message: e.to_string(),
-    };
-    let mut body = String::new();
+    }
+}
+
+/// Prints `tokens` (optional inner attributes, then items) onto `body`.
+fn print_stream(tokens: TokenStream, body: &mut String) -> syn::Result<()> {
     let mut trees = tokens.into_iter().peekable();
     let mut inner = Vec::new();
     while is_inner_attr_start(&mut trees) {
         inner.extend(trees.by_ref().take(3));
     }
     if !inner.is_empty() {
-        let file: syn::File = syn::parse2(inner.into_iter().collect()).map_err(internal)?;
+        let file: syn::File = syn::parse2(inner.into_iter().collect())?;
         body.push_str(&prettyplease::unparse(&file));
     }
     for chunk in Chunks::new(trees, ItemKind::Item) {
-        print_item(chunk.map_err(internal)?, &mut body).map_err(internal)?;
+        print_item(chunk?, body)?;
     }
+    Ok(())
+}
+
+/// The file: `header`, a blank line, then `body` with blank lines between items and no
+/// character a comment may not hold.
+fn finish(header: &str, body: &str) -> String {
     let mut text = String::with_capacity(header.len() + body.len() + body.len() / 16 + 2);
     text.push_str(header);
     text.push_str("\n\n");
-    space_items(&body, &mut text);
-    drop(body);
-    Ok(comments_safe(text))
+    space_items(body, &mut text);
+    comments_safe(text)
 }
 
 /// True when the next tokens are `#` `!` `[…]`, an inner attribute.
@@ -439,5 +521,42 @@ mod tests {
     fn invalid_tokens_are_an_internal_error_naming_the_file() {
         let err = rust_file(quote!(pub struct ;), "// h", "src/x.rs").unwrap_err();
         assert!(err.to_string().contains("src/x.rs"), "{err}");
+    }
+
+    #[test]
+    fn items_made_on_several_threads_print_as_the_whole_file() {
+        let item = |i: usize| {
+            let name = quote::format_ident!("T{i}");
+            quote! {
+                /// A type.
+                #[derive(Debug)]
+                pub struct #name { pub x: u8 }
+                impl #name {
+                    /// Sets `x`.
+                    pub fn x(mut self, x: u8) -> Self { self.x = x; self }
+                }
+            }
+        };
+        let inner = quote!(#![doc = "inner"]);
+        let all: Vec<TokenStream> = (0..301).map(item).collect();
+        let whole = rust_file(quote!(#inner #(#all)*), "// h", "x.rs").unwrap();
+        let items = rust_file_items(inner, 301, item, "// h", "x.rs").unwrap();
+        assert_eq!(whole, items);
+        assert!(items.contains("pub struct T300 {"));
+        let err = rust_file_items(
+            TokenStream::new(),
+            40,
+            |i| {
+                if i == 33 {
+                    quote!(pub struct ;)
+                } else {
+                    item(i)
+                }
+            },
+            "// h",
+            "src/y.rs",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("src/y.rs"), "{err}");
     }
 }

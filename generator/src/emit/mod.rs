@@ -25,6 +25,18 @@ pub struct Module {
     pub webhooks: Option<TokenStream>,
 }
 
+pub use types::TypeItems;
+
+/// The contents of `client.rs` of one API.
+pub fn emit_client(api: &Api) -> TokenStream {
+    client::emit_client(api)
+}
+
+/// The contents of `webhooks.rs` of one API, for an API with webhooks or callbacks.
+pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
+    webhooks::emit_webhooks(api)
+}
+
 /// Emits the types and client of one API.
 pub fn emit(api: &Api) -> Module {
     Module {

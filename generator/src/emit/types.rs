@@ -6,21 +6,59 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(super) fn emit_types(api: &Api) -> TokenStream {
-    let gates = api.type_gates();
-    let mut order: Vec<(&TypeDef, &Gate)> = api.types.iter().zip(&gates).collect();
-    order.sort_by(|a, b| a.0.name.rust.cmp(&b.0.name.rust));
-    let items = order.into_iter().map(|(def, g)| match g {
-        Gate::Always => emit_type(api, def),
-        Gate::Any(features) => super::gate(emit_type(api, def), &super::cfg_any(features)),
-    });
-    let doc = format!(
-        " Types for the schemas of {} {}.",
-        api.title.replace('\n', " "),
-        api.version
-    );
+    let items = TypeItems::new(api);
+    let inner = items.inner();
+    let all = (0..items.len()).map(|i| items.item(i));
     quote! {
-        #![doc = #doc]
-        #(#items)*
+        #inner
+        #(#all)*
+    }
+}
+
+/// The contents of `types.rs` one type at a time, so that a caller can make, print and free
+/// each type's tokens in turn (and on several threads): the module's inner doc attribute,
+/// then each type of the API, in Rust-name order, behind its feature gate.
+/// [`emit_types`] is their concatenation.
+pub struct TypeItems<'a> {
+    api: &'a Api,
+    order: Vec<(&'a TypeDef, Gate)>,
+}
+
+impl<'a> TypeItems<'a> {
+    /// The types of `api` in output order.
+    pub fn new(api: &'a Api) -> Self {
+        let mut order: Vec<(&TypeDef, Gate)> = api.types.iter().zip(api.type_gates()).collect();
+        order.sort_by(|a, b| a.0.name.rust.cmp(&b.0.name.rust));
+        TypeItems { api, order }
+    }
+
+    /// The module's inner doc attribute.
+    pub fn inner(&self) -> TokenStream {
+        let doc = format!(
+            " Types for the schemas of {} {}.",
+            self.api.title.replace('\n', " "),
+            self.api.version
+        );
+        quote!(#![doc = #doc])
+    }
+
+    /// How many types there are.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// True when the API has no types.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The items of the `i`-th type (its definition and impls), gated as its uses require.
+    pub fn item(&self, i: usize) -> TokenStream {
+        let (def, gate) = &self.order[i];
+        match gate {
+            Gate::Always => emit_type(self.api, def),
+            Gate::Any(features) => super::gate(emit_type(self.api, def), &super::cfg_any(features)),
+        }
     }
 }
 
