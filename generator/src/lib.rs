@@ -590,13 +590,21 @@ impl Config {
                         &path.to_string_lossy(),
                     )?;
                     files.insert(path, text);
+                    let client = emit::ClientItems::new(api);
+                    let path = dir.join("client.rs");
+                    let text = render::rust_file_with_impl(
+                        client.head(),
+                        client.len(),
+                        |i| client.operation(i),
+                        client.servers(),
+                        &header,
+                        &path.to_string_lossy(),
+                    )?;
+                    files.insert(path, text);
                     let webhooks = emit::emit_webhooks(api).map(|w| ("webhooks.rs", w));
-                    for (file, tokens) in [
-                        (root_file, emit::module_root(&info, name.is_none())),
-                        ("client.rs", emit::emit_client(api)),
-                    ]
-                    .into_iter()
-                    .chain(webhooks)
+                    for (file, tokens) in [(root_file, emit::module_root(&info, name.is_none()))]
+                        .into_iter()
+                        .chain(webhooks)
                     {
                         let path = dir.join(file);
                         let text = render::rust_file(tokens, &header, &path.to_string_lossy())?;

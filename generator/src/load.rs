@@ -229,26 +229,7 @@ fn spec_error(file: &str, pointer: &str, message: impl Into<String>) -> Error {
 
 /// Parses the `openapiv3` skeleton from a copy of `raw` whose schemas are blanked.
 fn skeleton(raw: &Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
-    let mut copy = raw.clone();
-    if let Some(obj) = copy.as_object_mut() {
-        obj.entry("paths")
-            .or_insert_with(|| Value::Object(Default::default()));
-        if let Some(Value::Object(components)) = obj.get_mut("components") {
-            if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
-                for schema in schemas.values_mut() {
-                    *schema = Value::Object(Default::default());
-                }
-            }
-        }
-        for (key, value) in obj.iter_mut() {
-            if key != "components" || value.is_object() {
-                blank_schemas(value);
-            }
-        }
-        // oagen generates no callbacks; `openapiv3` rejects a `$ref` to one (a Reference
-        // Object is allowed there, OpenAPI 3.0 §4.7.10), so the skeleton leaves them out.
-        drop_callbacks(&mut copy);
-    }
+    let copy = skeleton_value(raw);
     let mut track = serde_path_to_error::Track::new();
     let de = serde_path_to_error::Deserializer::new(&copy, &mut track);
     <openapiv3::OpenAPI as serde::Deserialize>::deserialize(de).map_err(|e| {
@@ -259,6 +240,70 @@ fn skeleton(raw: &Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
             format!("does not match the OpenAPI 3 object model: {e}"),
         )
     })
+}
+
+/// The value the skeleton is read from: `raw` with every schema blanked (component
+/// schemas and every `schema` member become `{}`, see [`blank_schemas`]), a `paths` object
+/// when there is none, and no `callbacks` (oagen generates none from the skeleton;
+/// `openapiv3` rejects a `$ref` to one, though a Reference Object is allowed there, OpenAPI
+/// 3.0 §4.7.10). Schemas are never copied, so the copy is the size of the document's
+/// skeleton, not of the document.
+fn skeleton_value(raw: &Value) -> Value {
+    let Some(obj) = raw.as_object() else {
+        return raw.clone();
+    };
+    let mut copy: serde_json::Map<String, Value> = obj
+        .iter()
+        .map(|(key, value)| {
+            let value = match value {
+                Value::Object(components) if key == "components" => Value::Object(
+                    components
+                        .iter()
+                        .filter(|(k, _)| *k != "callbacks")
+                        .map(|(k, v)| match v {
+                            Value::Object(schemas) if k == "schemas" => {
+                                let blank = schemas
+                                    .keys()
+                                    .map(|name| (name.clone(), Value::Object(Default::default())));
+                                (k.clone(), Value::Object(blank.collect()))
+                            }
+                            _ => (k.clone(), blanked_clone(v)),
+                        })
+                        .collect(),
+                ),
+                _ if key == "components" => value.clone(),
+                _ => blanked_clone(value),
+            };
+            (key.clone(), value)
+        })
+        .collect();
+    copy.entry("paths")
+        .or_insert_with(|| Value::Object(Default::default()));
+    let mut copy = Value::Object(copy);
+    drop_callbacks(&mut copy);
+    copy
+}
+
+/// A copy of `value` with [`blank_schemas`] applied, made without copying what it blanks.
+fn blanked_clone(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, child)| {
+                    let child = if key == "schema" && child.is_object() {
+                        Value::Object(Default::default())
+                    } else if key != "schemas" && key != "examples" && key != "example" {
+                        blanked_clone(child)
+                    } else {
+                        child.clone()
+                    };
+                    (key.clone(), child)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(blanked_clone).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Removes `callbacks` from every operation and from `components`.

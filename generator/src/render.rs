@@ -46,20 +46,85 @@ where
 {
     let mut body = String::new();
     print_stream(inner, &mut body).map_err(|e| internal(name, e))?;
+    for text in in_parallel(count, |i| {
+        let mut text = String::new();
+        print_stream(item(i), &mut text).map_err(|e| internal(name, e))?;
+        Ok(text)
+    })? {
+        body.push_str(&text);
+    }
+    Ok(finish(header, &body))
+}
+
+/// Formats a Rust file that a client module is made of: `head` (ending with the `impl` block
+/// that receives the operations' methods), then `middle`, then, for each of `count`
+/// operations, the top-level items it needs; `part(i)` makes the `i`-th operation's tokens:
+/// its associated items (methods) for that `impl` block and its top-level items. The text is
+/// the same as [`rust_file`] on the whole file, but operations are made, printed and freed
+/// in turn on as many threads as the machine has cores, as in [`rust_file_items`].
+///
+/// # Errors
+/// As [`rust_file`], and [`Error::Internal`] when `head` does not end with a block.
+pub fn rust_file_with_impl<F>(
+    head: TokenStream,
+    count: usize,
+    part: F,
+    middle: TokenStream,
+    header: &str,
+    name: &str,
+) -> Result<String, Error>
+where
+    F: Fn(usize) -> (TokenStream, Option<TokenStream>) + Sync,
+{
+    let mut body = String::new();
+    print_stream(head, &mut body).map_err(|e| internal(name, e))?;
+    if !body.ends_with("}\n") {
+        return Err(internal(
+            name,
+            syn::Error::new(Span::call_site(), "the head does not end with a block"),
+        ));
+    }
+    body.truncate(body.len() - 2);
+    let parts = in_parallel(count, |i| {
+        let (associated, items) = part(i);
+        let (mut methods, mut text) = (String::new(), String::new());
+        for chunk in Chunks::new(associated.into_iter().peekable(), ItemKind::ImplItem) {
+            let item = chunk
+                .and_then(Chunk::impl_item)
+                .map_err(|e| internal(name, e))?;
+            methods.push_str(&impl_item_lines(item).map_err(|e| internal(name, e))?.0);
+        }
+        if let Some(items) = items {
+            print_stream(items, &mut text).map_err(|e| internal(name, e))?;
+        }
+        Ok((methods, text))
+    })?;
+    let mut items = String::new();
+    for (methods, text) in parts {
+        body.push_str(&methods);
+        items.push_str(&text);
+    }
+    body.push_str("}\n");
+    print_stream(middle, &mut body).map_err(|e| internal(name, e))?;
+    body.push_str(&items);
+    Ok(finish(header, &body))
+}
+
+/// `work(i)` for each `i` below `count`, in order, computed on as many threads as the
+/// machine has cores (at most 8) in contiguous blocks taken in turn; the first error (by
+/// index) is returned.
+fn in_parallel<T, F>(count: usize, work: F) -> Result<Vec<T>, Error>
+where
+    T: Send,
+    F: Fn(usize) -> Result<T, Error> + Sync,
+{
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, 8);
-    // Blocks small enough to balance the threads, large enough to keep joins rare.
+    // Blocks small enough to balance the threads, large enough to keep hand-overs rare.
     let block = count.div_ceil(threads * 16).max(1);
     let blocks = count.div_ceil(block);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let print_block = |b: usize| -> Result<String, Error> {
-        let mut text = String::new();
-        for i in b * block..((b + 1) * block).min(count) {
-            print_stream(item(i), &mut text).map_err(|e| internal(name, e))?;
-        }
-        Ok(text)
-    };
     let worker = || {
         let mut done = Vec::new();
         loop {
@@ -67,10 +132,13 @@ where
             if b >= blocks {
                 return done;
             }
-            done.push((b, print_block(b)));
+            let results: Result<Vec<T>, Error> = (b * block..((b + 1) * block).min(count))
+                .map(&work)
+                .collect();
+            done.push((b, results));
         }
     };
-    let mut printed: Vec<(usize, Result<String, Error>)> = if threads == 1 || blocks == 1 {
+    let mut done = if threads == 1 || blocks <= 1 {
         worker()
     } else {
         std::thread::scope(|scope| {
@@ -85,11 +153,12 @@ where
             all
         })
     };
-    printed.sort_by_key(|(b, _)| *b);
-    for (_, text) in printed {
-        body.push_str(&text?);
+    done.sort_by_key(|(b, _)| *b);
+    let mut all = Vec::with_capacity(count);
+    for (_, results) in done {
+        all.extend(results?);
     }
-    Ok(finish(header, &body))
+    Ok(all)
 }
 
 /// An [`Error::Internal`] for tokens of file `item` that are not valid Rust.
@@ -558,5 +627,52 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("src/y.rs"), "{err}");
+    }
+
+    #[test]
+    fn operations_made_on_several_threads_print_as_the_whole_client() {
+        let head = quote! {
+            #![doc = "client"]
+            use super::runtime;
+            pub struct Client;
+            impl Client {
+                /// The first server.
+                pub const BASE: &'static str = "https://x";
+            }
+        };
+        let part = |i: usize| {
+            let method = quote::format_ident!("op_{i}");
+            let error = quote::format_ident!("Op{i}Error");
+            let item =
+                (i % 3 != 0).then(|| quote!(#[derive(Debug)] pub enum #error { NotFound(String) }));
+            (
+                quote!(/// An operation.
+                    pub async fn #method(&self, id: &str) -> Result<(), #error> { let _ = id; Ok(()) }),
+                item,
+            )
+        };
+        let middle = quote!(
+            pub enum Server {
+                Default,
+            }
+        );
+        let (methods, items): (Vec<_>, Vec<_>) = (0..150).map(part).unzip();
+        let whole = quote! {
+            #![doc = "client"]
+            use super::runtime;
+            pub struct Client;
+            impl Client {
+                /// The first server.
+                pub const BASE: &'static str = "https://x";
+                #(#methods)*
+            }
+            #middle
+            #(#items)*
+        };
+        let expected = rust_file(whole, "// h", "client.rs").unwrap();
+        let parts = rust_file_with_impl(head, 150, part, middle, "// h", "client.rs").unwrap();
+        assert_eq!(expected, parts);
+        assert!(parts.contains("pub async fn op_149("));
+        assert!(parts.contains("pub enum Op149Error"));
     }
 }

@@ -11,110 +11,159 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 pub(super) fn emit_client(api: &Api) -> TokenStream {
-    let default_base = api
-        .servers
-        .first()
-        .map(Server::default_url)
-        .unwrap_or_default();
-    let (server_enum, for_server) = emit_servers(api);
-    let title = api.title.replace('\n', " ");
-    let module_doc = format!(" HTTP client for {title} {}.", api.version);
-    let client_doc = doc_lines(&format!(
-        "Async client for {title} {}.\n\n\
-         Cheap to clone (the connection pool is shared). Every method prepares one request and returns a \
-         [`runtime::Call`]: `.await` it for the typed success body, or call `.raw().await` for the body \
-         with its status and headers; `.timeout(…)`, `.retry(…)`, `.header(…)` and `.query(…)` before that \
-         apply to that call only. Failures are a [`runtime::Error`]: the typed body of a documented error \
-         status, the raw status and body of an undocumented one, a body that did not decode, a timeout \
-         or the transport failure.",
-        api.version
-    ));
-
-    let credential_fields = api.security_schemes.iter().map(|s| {
-        let field = ident(&s.name.rust);
-        match &s.kind {
-            SecurityKind::OAuth2 { .. } => {
-                quote!(#field: Option<::std::sync::Arc<dyn runtime::TokenProvider>>,)
-            }
-            _ => quote!(#field: Option<runtime::Secret>,),
-        }
-    });
-    let credential_inits = api.security_schemes.iter().map(|s| {
-        let field = ident(&s.name.rust);
-        quote!(#field: None,)
-    });
-    let credential_setters = credential_setters(api);
-    let transport_methods = transport_methods();
-    let from_env = emit_from_env(api);
-    let uses_types = uses_types(api);
-    let use_types = uses_types.then(|| quote! { use super::types; });
-    // With features per tag, a build with few features leaves imports and credential
-    // fields unused.
-    let allow_partial = api
-        .settings
-        .tag_features
-        .is_some()
-        .then(|| quote!(#![allow(dead_code, unused_imports)]));
+    let parts = ClientItems::new(api);
+    let mut methods = Vec::new();
     let mut error_enums = Vec::new();
-    let methods: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .map(|op| {
-            let (method, items) = emit_operation(api, op);
-            error_enums.extend(items);
-            method
-        })
-        .collect();
+    for i in 0..parts.len() {
+        let (method, items) = parts.operation(i);
+        methods.push(method);
+        error_enums.extend(items);
+    }
+    parts.file(quote!(#(#methods)*), quote!(#(#error_enums)*))
+}
 
-    quote! {
-        #![doc = #module_doc]
-        // Errors keep status, headers and body inline (see `runtime::Error`).
-        #![allow(clippy::result_large_err)]
-        #allow_partial
+/// The contents of `client.rs` in parts, so that a caller can make, print and free each
+/// operation's tokens in turn (and on several threads): the file is [`ClientItems::file`]
+/// with every [`ClientItems::operation`]'s method inside `impl Client` and its error enum
+/// after the server enum. [`emit_client`] puts them together.
+pub struct ClientItems<'a> {
+    api: &'a Api,
+}
 
-        use super::runtime;
-        #use_types
+impl<'a> ClientItems<'a> {
+    /// The client of `api`.
+    pub fn new(api: &'a Api) -> Self {
+        ClientItems { api }
+    }
 
-        #client_doc
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            transport: runtime::Transport,
-            #(#credential_fields)*
-        }
+    /// How many operations there are.
+    pub fn len(&self) -> usize {
+        self.api.operations.len()
+    }
 
-        impl Default for Client {
-            fn default() -> Self {
-                Self::new()
+    /// True when the API has no operations.
+    pub fn is_empty(&self) -> bool {
+        self.api.operations.is_empty()
+    }
+
+    /// The `i`-th operation: its `Client` method(s), and the top-level items it needs (its
+    /// error enum), if any.
+    pub fn operation(&self, i: usize) -> (TokenStream, Option<TokenStream>) {
+        emit_operation(self.api, &self.api.operations[i])
+    }
+
+    /// The whole file with `methods` at the end of `impl Client` and `error_enums` at the
+    /// end of the file.
+    pub fn file(&self, methods: TokenStream, error_enums: TokenStream) -> TokenStream {
+        let head = self.head_with(methods);
+        let servers = self.servers();
+        quote!(#head #servers #error_enums)
+    }
+
+    /// The file up to the end of `impl Client`, without the operations' methods.
+    pub fn head(&self) -> TokenStream {
+        self.head_with(TokenStream::new())
+    }
+
+    /// The enum of the spec's servers (after `impl Client`), if it has several.
+    pub fn servers(&self) -> TokenStream {
+        emit_servers(self.api).0
+    }
+
+    /// The file up to the end of `impl Client`, with `methods` at the end of it.
+    fn head_with(&self, methods: TokenStream) -> TokenStream {
+        let api = self.api;
+        let default_base = api
+            .servers
+            .first()
+            .map(Server::default_url)
+            .unwrap_or_default();
+        let for_server = emit_servers(api).1;
+        let title = api.title.replace('\n', " ");
+        let module_doc = format!(" HTTP client for {title} {}.", api.version);
+        let client_doc = doc_lines(&format!(
+            "Async client for {title} {}.\n\n\
+             Cheap to clone (the connection pool is shared). Every method prepares one request and returns a \
+             [`runtime::Call`]: `.await` it for the typed success body, or call `.raw().await` for the body \
+             with its status and headers; `.timeout(…)`, `.retry(…)`, `.header(…)` and `.query(…)` before that \
+             apply to that call only. Failures are a [`runtime::Error`]: the typed body of a documented error \
+             status, the raw status and body of an undocumented one, a body that did not decode, a timeout \
+             or the transport failure.",
+            api.version
+        ));
+
+        let credential_fields = api.security_schemes.iter().map(|s| {
+            let field = ident(&s.name.rust);
+            match &s.kind {
+                SecurityKind::OAuth2 { .. } => {
+                    quote!(#field: Option<::std::sync::Arc<dyn runtime::TokenProvider>>,)
+                }
+                _ => quote!(#field: Option<runtime::Secret>,),
             }
-        }
+        });
+        let credential_inits = api.security_schemes.iter().map(|s| {
+            let field = ident(&s.name.rust);
+            quote!(#field: None,)
+        });
+        let credential_setters = credential_setters(api);
+        let transport_methods = transport_methods();
+        let from_env = emit_from_env(api);
+        let uses_types = uses_types(api);
+        let use_types = uses_types.then(|| quote! { use super::types; });
+        // With features per tag, a build with few features leaves imports and credential
+        // fields unused.
+        let allow_partial = api
+            .settings
+            .tag_features
+            .is_some()
+            .then(|| quote!(#![allow(dead_code, unused_imports)]));
 
-        impl Client {
-            /// The first `servers` entry of the spec.
-            pub const DEFAULT_BASE_URL: &'static str = #default_base;
+        quote! {
+            #![doc = #module_doc]
+            // Errors keep status, headers and body inline (see `runtime::Error`).
+            #![allow(clippy::result_large_err)]
+            #allow_partial
 
-            /// A client for [`Client::DEFAULT_BASE_URL`], without credentials; the `with_*`
-            /// setters change it and chain in any order.
-            pub fn new() -> Self {
-                Client {
-                    transport: runtime::Transport::new(Self::DEFAULT_BASE_URL),
-                    #(#credential_inits)*
+            use super::runtime;
+            #use_types
+
+            #client_doc
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                transport: runtime::Transport,
+                #(#credential_fields)*
+            }
+
+            impl Default for Client {
+                fn default() -> Self {
+                    Self::new()
                 }
             }
 
-            #from_env
+            impl Client {
+                /// The first `servers` entry of the spec.
+                pub const DEFAULT_BASE_URL: &'static str = #default_base;
 
-            #transport_methods
+                /// A client for [`Client::DEFAULT_BASE_URL`], without credentials; the `with_*`
+                /// setters change it and chain in any order.
+                pub fn new() -> Self {
+                    Client {
+                        transport: runtime::Transport::new(Self::DEFAULT_BASE_URL),
+                        #(#credential_inits)*
+                    }
+                }
 
-            #for_server
+                #from_env
 
-            #(#credential_setters)*
+                #transport_methods
 
-            #(#methods)*
+                #for_server
+
+                #(#credential_setters)*
+
+                #methods
+            }
         }
-
-        #server_enum
-
-        #(#error_enums)*
     }
 }
 

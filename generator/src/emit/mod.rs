@@ -25,6 +25,7 @@ pub struct Module {
     pub webhooks: Option<TokenStream>,
 }
 
+pub use client::ClientItems;
 pub use types::TypeItems;
 
 /// The contents of `client.rs` of one API.
