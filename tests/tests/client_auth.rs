@@ -118,3 +118,18 @@ fn servers_are_a_typed_choice_with_their_variables() {
         Vocode::default().url()
     );
 }
+
+#[test]
+fn a_server_that_is_one_variable_is_that_variable() {
+    use oagen_tests::rules::client::Server;
+    let custom = Server::Server1 {
+        endpoint: "https://custom.invalid/base".into(),
+    };
+    assert_eq!(custom.url(), "https://custom.invalid/base");
+    assert_eq!(
+        oagen_tests::rules::Client::new()
+            .with_server(custom)
+            .base_url(),
+        "https://custom.invalid/base"
+    );
+}

@@ -431,6 +431,12 @@ fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
             }
         }
         let names = s.variables.iter().map(|var| ident(&var.name.rust));
+        if fmt == "{}" && args.len() == 1 {
+            // The whole URL is one variable (`{endpoint}`): `format!` would be clippy's
+            // `useless_format`.
+            let arg = &args[0];
+            return quote!(Self::#v { #(#names),* } => #arg.to_string(),);
+        }
         quote!(Self::#v { #(#names),* } => format!(#fmt, #(#args),*),)
     });
     let first = &api.servers[0];
