@@ -122,7 +122,7 @@ fn servers_are_a_typed_choice_with_their_variables() {
 #[test]
 fn a_server_that_is_one_variable_is_that_variable() {
     use oagen_tests::rules::client::Server;
-    let custom = Server::Server1 {
+    let custom = Server::Endpoint {
         endpoint: "https://custom.invalid/base".into(),
     };
     assert_eq!(custom.url(), "https://custom.invalid/base");

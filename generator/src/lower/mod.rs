@@ -648,7 +648,8 @@ impl Lowering<'_> {
 }
 
 /// `servers` entries, each named for a variant of the generated `Server` enum: the
-/// `x-fern-server-name` extension, else the description, else `Server{n}`; unique.
+/// `x-fern-server-name` extension, else the description, else the words of its URL
+/// ([`url_label`]), else `Server{n}`; unique.
 fn lower_servers(servers: &[openapiv3::Server]) -> Vec<Server> {
     let mut names = Namespace::default();
     servers
@@ -661,6 +662,7 @@ fn lower_servers(servers: &[openapiv3::Server]) -> Vec<Server> {
                 .and_then(Value::as_str)
                 .map(str::to_string)
                 .or_else(|| s.description.clone())
+                .or_else(|| url_label(&s.url))
                 .unwrap_or_else(|| format!("Server{i}"));
             let rust = names
                 .claim(&naming::variant_name(&label, &format!("Server{i}")))
@@ -689,6 +691,19 @@ fn lower_servers(servers: &[openapiv3::Server]) -> Vec<Server> {
             }
         })
         .collect()
+}
+
+/// The words of a server URL without its scheme and a leading `www.`, for a name:
+/// `https://eu.api.example.com/v2` → `eu api example com v2`, `{endpoint}` → `endpoint`;
+/// `None` when it has no word (`/`).
+fn url_label(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let words: Vec<&str> = rest
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// The fields of a `multipart/form-data` object schema: `format: binary`/`base64` strings
@@ -1260,6 +1275,32 @@ fn break_cycles(api: &mut Api) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn servers_without_a_name_are_named_by_their_url() {
+        let servers: Vec<openapiv3::Server> = serde_json::from_value(serde_json::json!([
+            {"url": "https://www.example.com/v1"},
+            {"url": "{endpoint}", "variables": {"endpoint": {"default": "https://x"}}},
+            {"url": "/"},
+            {"url": "https://example.com/v1", "description": "Staging"},
+            {"url": "https://example.com/v1"}
+        ]))
+        .unwrap();
+        let names: Vec<String> = lower_servers(&servers)
+            .into_iter()
+            .map(|s| s.name.rust)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "ExampleComV1",
+                "Endpoint",
+                "Server2",
+                "Staging",
+                "ExampleComV1_2"
+            ]
+        );
+    }
 
     #[test]
     fn templates_split_into_literals_and_params() {
