@@ -552,8 +552,27 @@ impl Config {
     /// # Errors
     /// [`Error::Internal`] for an oagen bug (generated tokens that do not parse).
     pub fn render(&self, lowered: Lowered) -> Result<Generated, Error> {
-        let Lowered { specs, warnings } = lowered;
+        let Lowered {
+            mut specs,
+            warnings,
+        } = lowered;
         let multi = self.multi();
+        let crate_name = self.crate_name.clone().unwrap_or_else(|| {
+            specs
+                .first()
+                .map(|s| heck::ToKebabCase::to_kebab_case(s.api.title.as_str()))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "api-client".to_string())
+        });
+        if self.layout == Layout::Crate {
+            let root = crate_name.replace('-', "_");
+            for spec in &mut specs {
+                spec.api.settings.doc_examples = Some(match &spec.module {
+                    Some(module) => format!("{root}::{module}"),
+                    None => root.clone(),
+                });
+            }
+        }
         let mut files = BTreeMap::new();
         let mut infos = Vec::new();
         let mut features: Vec<cargo::CargoFeature> = Vec::new();
@@ -625,13 +644,6 @@ impl Config {
                     render::rust_file(tokens, &header, "src/lib.rs")?,
                 );
             }
-            let crate_name = self.crate_name.clone().unwrap_or_else(|| {
-                specs
-                    .first()
-                    .map(|s| heck::ToKebabCase::to_kebab_case(s.api.title.as_str()))
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| "api-client".to_string())
-            });
             let cargo = cargo::cargo_toml(
                 &crate_name,
                 self.crate_version.as_deref().unwrap_or("0.1.0"),

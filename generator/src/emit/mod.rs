@@ -6,6 +6,7 @@
 //! output works as a module of a crate or under `include!`.
 
 mod client;
+mod example;
 mod types;
 mod webhooks;
 
