@@ -257,7 +257,7 @@ fn run_once(target: &Target) -> Result<Run, String> {
     }
     if multi {
         // The crate root of a multi-module crate: emitted and rendered once.
-        let (tokens, s) = stage(|| oagen::emit::crate_root(&target.name, &infos));
+        let (tokens, s) = stage(|| oagen::emit::crate_root(&infos));
         samples[2].secs += s.secs;
         let header = oagen::render::header("oagen.toml", command);
         let (text, s) = stage(|| oagen::render::rust_file(tokens, &header, "src/lib.rs"));

@@ -47,6 +47,7 @@ pub mod manifest;
 pub(crate) mod naming;
 mod output;
 pub mod overlay;
+mod readme;
 #[doc(hidden)]
 pub mod render;
 mod runtime;
@@ -575,6 +576,7 @@ impl Config {
         }
         let mut files = BTreeMap::new();
         let mut infos = Vec::new();
+        let mut readmes = Vec::new();
         let mut features: Vec<cargo::CargoFeature> = Vec::new();
         for spec in &specs {
             let (api, name) = (&spec.api, spec.module.clone());
@@ -586,6 +588,7 @@ impl Config {
                 webhooks: !api.webhooks.is_empty(),
             };
             let header = render::header(&api.file, &self.command);
+            readmes.extend(readme::module(api, info.feature.as_deref()));
             let module = emit::emit(api);
             match self.layout {
                 Layout::SingleFile => {
@@ -638,7 +641,7 @@ impl Config {
             });
             if multi {
                 let header = render::header("oagen.toml", &self.command);
-                let tokens = emit::crate_root(&description, &infos);
+                let tokens = emit::crate_root(&infos);
                 files.insert(
                     PathBuf::from("src/lib.rs"),
                     render::rust_file(tokens, &header, "src/lib.rs")?,
@@ -654,6 +657,12 @@ impl Config {
                 &runtime_parts,
             )?;
             files.insert(PathBuf::from("Cargo.toml"), cargo);
+            let header = render::header("templates/README.md.jinja", &self.command);
+            let header = format!("<!-- {} -->", header.trim_start_matches("// ").trim_end());
+            files.insert(
+                PathBuf::from("README.md"),
+                readme::readme(&crate_name, &description, &readmes, &header)?,
+            );
         }
         Ok(Generated { files, warnings })
     }

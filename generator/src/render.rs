@@ -26,13 +26,13 @@ pub fn rust_file(tokens: TokenStream, header: &str, item: &str) -> Result<String
     };
     let mut body = String::new();
     let mut trees = tokens.into_iter().peekable();
-    let mut inner = Vec::new();
+    // One inner attribute at a time, each on its own line: prettyplease prints one whose
+    // value is not a literal (`#![doc = include_str!(…)]`) without a line break after it.
     while is_inner_attr_start(&mut trees) {
-        inner.extend(trees.by_ref().take(3));
-    }
-    if !inner.is_empty() {
-        let file: syn::File = syn::parse2(inner.into_iter().collect()).map_err(internal)?;
-        body.push_str(&prettyplease::unparse(&file));
+        let attr: TokenStream = trees.by_ref().take(3).collect();
+        let file: syn::File = syn::parse2(attr).map_err(internal)?;
+        body.push_str(prettyplease::unparse(&file).trim_end());
+        body.push('\n');
     }
     for chunk in Chunks::new(trees, ItemKind::Item) {
         print_item(chunk.map_err(internal)?, &mut body).map_err(internal)?;

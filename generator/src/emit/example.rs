@@ -27,26 +27,39 @@ use std::collections::BTreeMap;
 /// How deep a request body's constructor arguments are built (`A::new(B::new("x"))`).
 const BUILD_DEPTH: usize = 2;
 
-/// Which method of the operation the example calls.
+/// Which method of the operation the example calls, and what it does with the result.
 #[derive(Clone, Copy)]
-pub(super) enum Method<'s> {
-    /// The plain method (for a list, its `.stream()`).
+pub(crate) enum Method<'s> {
+    /// The plain method (for a list, its `.stream()`), printing the result.
     Plain,
     /// The method returning a stream of server-sent events.
     Events(&'s EventsSurface),
+    /// The plain method, matching its result: the first documented error status by its
+    /// typed body, then any server error through `is_server_error()`.
+    Errors,
 }
 
 /// The `# Examples` section of the method's documentation, or `None` outside a generated
 /// crate.
 pub(super) fn section(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<String> {
+    let code = code(api, s, method)?;
+    Some(format!("# Examples\n\n```no_run\n{code}\n```"))
+}
+
+/// The example's code, as a doctest writes it (the wrapper's lines hidden), or `None`
+/// outside a generated crate.
+pub(crate) fn code(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<String> {
     let module = api.settings.doc_examples.as_deref()?;
     let code = program(api, s, method)?;
     let crate_root = module.split("::").next().unwrap_or(module);
-    let mut imports: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    let mut import = |path: &str, name: &'static str| {
-        imports.entry(path.to_string()).or_default().push(name);
+    let mut imports: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut import = |path: &str, name: &str| {
+        imports
+            .entry(path.to_string())
+            .or_default()
+            .push(name.to_string());
     };
-    if code.contains("StreamExt") || code.contains(".next().await") {
+    if code.contains(".next().await") {
         import("futures", "StreamExt");
     }
     if code.contains("runtime::") {
@@ -56,6 +69,10 @@ pub(super) fn section(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -
         import(module, "types");
     }
     import(module, "Client");
+    if let (Method::Errors, Some(errors)) = (method, &s.errors) {
+        import(module, "Error");
+        import(module, &errors.name);
+    }
     let mut lines: Vec<String> = imports
         .iter()
         .map(|(path, names)| match names.as_slice() {
@@ -64,14 +81,25 @@ pub(super) fn section(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -
         })
         .collect();
     lines.extend(hide_wrapper(&code));
-    Some(format!(
-        "# Examples\n\n```no_run\n{}\n```",
-        lines.join("\n")
-    ))
+    Some(lines.join("\n"))
 }
 
-/// The example as a formatted `async fn example(…) -> Result<…> { … }`.
-fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<String> {
+/// The call of an example: the wrapper's parameters, the statements before the call and
+/// the call itself (`client.method(args…)`), with the names it has used.
+struct Prepared {
+    names: Namespace,
+    inputs: Vec<TokenStream>,
+    setup: Vec<TokenStream>,
+    call: TokenStream,
+}
+
+/// True when the example of the operation's plain method needs no parameter of the
+/// hidden function: every argument is a literal.
+pub(crate) fn self_contained(api: &Api, s: &OperationSurface<'_>) -> bool {
+    prepare(api, s, Method::Plain).inputs.is_empty()
+}
+
+fn prepare(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Prepared {
     let mut names = Namespace::with_taken(["client".to_string(), "example".to_string()]);
     let mut inputs: Vec<TokenStream> = Vec::new();
     let mut setup: Vec<TokenStream> = Vec::new();
@@ -124,6 +152,26 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
             BodyKind::Empty => {}
         }
     }
+    let method = match method {
+        Method::Plain | Method::Errors => ident(&s.method),
+        Method::Events(events) => ident(&events.method),
+    };
+    Prepared {
+        names,
+        inputs,
+        setup,
+        call: quote!(client.#method(#(#args),*)),
+    }
+}
+
+/// The example as a formatted `async fn example(…) -> Result<…> { … }`.
+fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<String> {
+    let Prepared {
+        mut names,
+        inputs,
+        setup,
+        call,
+    } = prepare(api, s, method);
     let client = if crate::surface::credentials(api)
         .iter()
         .any(|c| !c.env.is_empty())
@@ -132,11 +180,6 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
     } else {
         quote!(Client::new())
     };
-    let call = match method {
-        Method::Plain => ident(&s.method),
-        Method::Events(events) => ident(&events.method),
-    };
-    let call = quote!(client.#call(#(#args),*));
     let mut loop_over = |stream: TokenStream, item_type: &RustType| {
         let item = names.claim(&value_name(item_type)).0;
         let print = format!("{{{item}:?}}");
@@ -164,6 +207,7 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
                 println!(#print);
             }
         }
+        (Method::Errors, _) => match_errors(s, &mut names, &call)?,
     };
     let tokens = quote! {
         async fn example(#(#inputs),*) -> Result<(), Box<dyn std::error::Error>> {
@@ -175,6 +219,52 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
     };
     let file: syn::File = syn::parse2(tokens).ok()?;
     Some(prettyplease::unparse(&file))
+}
+
+/// `match` on the call's result: the value, the first documented error status (by its
+/// typed body), any other server error, anything else returned.
+fn match_errors(
+    s: &OperationSurface<'_>,
+    names: &mut Namespace,
+    call: &TokenStream,
+) -> Option<TokenStream> {
+    let errors = s.errors.as_ref()?;
+    let first = errors.variants.first()?;
+    let enum_name = ident(&errors.name);
+    let variant = crate::surface::variant_ident(first);
+    let error = ident(&names.claim("error").0);
+    let status = match first.response.status {
+        StatusMatch::Code(c) => format!("status {c}"),
+        StatusMatch::Range(r) => format!("a {r}XX status"),
+        StatusMatch::Default => "an error status".to_string(),
+    };
+    let typed = match &first.payload {
+        Some(_) => {
+            let print = format!("{status}: {{{error}:?}}");
+            quote!(Err(Error::Api { body: #enum_name::#variant(#error), .. }) => eprintln!(#print),)
+        }
+        None => {
+            let print = status;
+            quote!(Err(Error::Api { body: #enum_name::#variant, .. }) => eprintln!(#print),)
+        }
+    };
+    let ok = if s.success == RustType::Std(StdType::Unit) {
+        quote!(Ok(()) => println!("done"),)
+    } else {
+        let result = names.claim(&value_name(&s.success)).0;
+        let print = format!("{{{result}:?}}");
+        let result = ident(&result);
+        quote!(Ok(#result) => println!(#print),)
+    };
+    let server = format!("server error: {{{error}}}");
+    Some(quote! {
+        match #call.await {
+            #ok
+            #typed
+            Err(#error) if #error.is_server_error() => eprintln!(#server),
+            Err(#error) => return Err(#error.into()),
+        }
+    })
 }
 
 /// The example's lines: the wrapper's signature, `Ok(())` and closing brace hidden (`# `),

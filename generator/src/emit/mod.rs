@@ -6,7 +6,7 @@
 //! output works as a module of a crate or under `include!`.
 
 mod client;
-mod example;
+pub(crate) mod example;
 mod types;
 mod webhooks;
 
@@ -359,19 +359,10 @@ pub struct ModuleInfo {
     pub webhooks: bool,
 }
 
-/// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature.
-pub fn crate_root(description: &str, modules: &[ModuleInfo]) -> TokenStream {
-    let list: Vec<String> = modules
-        .iter()
-        .filter_map(|m| {
-            let name = m.name.as_ref()?;
-            Some(format!(
-                "- [`{name}`]: {} (from `{}`, feature `{name}`)",
-                m.title, m.file
-            ))
-        })
-        .collect();
-    let doc = inner_doc_lines(&format!("{description}.\n\n{}", list.join("\n")));
+/// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature. The
+/// crate's documentation is its `README.md` (see [`crate::readme`]), so the README's examples
+/// are doctests.
+pub fn crate_root(modules: &[ModuleInfo]) -> TokenStream {
     let mods = modules.iter().filter_map(|m| {
         let name = ident(m.name.as_deref()?);
         let cfg = m.feature.as_ref().map(|f| quote!(#[cfg(feature = #f)]));
@@ -382,7 +373,7 @@ pub fn crate_root(description: &str, modules: &[ModuleInfo]) -> TokenStream {
         })
     });
     quote! {
-        #doc
+        #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
 
         #[rustfmt::skip]
@@ -395,11 +386,17 @@ pub fn crate_root(description: &str, modules: &[ModuleInfo]) -> TokenStream {
 }
 
 /// `mod.rs` of one API module (or `lib.rs` of a single-API crate when `root` is true).
+///
+/// A crate's root takes its documentation from the crate's `README.md`.
 pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
-    let doc = inner_doc_lines(&format!(
-        "{}, generated from `{}`.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
-        info.title, info.file
-    ));
+    let doc = if root {
+        quote!(#![doc = include_str!("../README.md")])
+    } else {
+        inner_doc_lines(&format!(
+            "{}, generated from `{}`.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
+            info.title, info.file
+        ))
+    };
     // Braces keep rustfmt out of these macro bodies.
     let runtime = if root {
         quote! {
