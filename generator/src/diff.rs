@@ -2123,11 +2123,27 @@ components:
             ),
         ]);
         let owner = only(&r, Item::Field, Some("owner"));
-        assert_eq!((owner.kind, owner.breaking), (ChangeKind::Added, true), "{r}");
-        assert!(owner.reason.contains("only appears in responses"), "{}", owner.reason);
-        assert!(owner.reason.contains("::new` now takes `owner`"), "{}", owner.reason);
+        assert_eq!(
+            (owner.kind, owner.breaking),
+            (ChangeKind::Added, true),
+            "{r}"
+        );
+        assert!(
+            owner.reason.contains("only appears in responses"),
+            "{}",
+            owner.reason
+        );
+        assert!(
+            owner.reason.contains("::new` now takes `owner`"),
+            "{}",
+            owner.reason
+        );
         let color = only(&r, Item::Field, Some("color"));
-        assert_eq!((color.kind, color.breaking), (ChangeKind::Added, false), "{r}");
+        assert_eq!(
+            (color.kind, color.breaking),
+            (ChangeKind::Added, false),
+            "{r}"
+        );
         assert!(color.reason.contains("breaks no code"), "{}", color.reason);
         assert_eq!(r.bump, Bump::Major);
     }
