@@ -210,6 +210,7 @@ fn run_once(target: &Target) -> Result<Run, String> {
             title: format!("{} {}", api.title.replace('\n', " "), api.version),
             file: api.file.clone(),
             webhooks: !api.webhooks.is_empty(),
+            tag_features: api.tag_features(),
         };
         let ((module_tokens, root_tokens), s) = stage(|| {
             (

@@ -586,6 +586,7 @@ impl Config {
                 title: format!("{} {}", api.title.replace('\n', " "), api.version),
                 file: api.file.clone(),
                 webhooks: !api.webhooks.is_empty(),
+                tag_features: api.tag_features(),
             };
             let header = render::header(&api.file, &self.command);
             readmes.extend(readme::module(api, info.feature.as_deref()));

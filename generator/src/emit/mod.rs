@@ -357,6 +357,27 @@ pub struct ModuleInfo {
     pub file: String,
     /// The API has a `webhooks` module.
     pub webhooks: bool,
+    /// The Cargo features of its operations (one per tag), when it has them.
+    pub tag_features: Vec<String>,
+}
+
+/// The crate's documentation, its `README.md` (`#![doc = include_str!("../README.md")]`,
+/// so the README's examples are doctests). When parts of the crate are behind Cargo
+/// `features`, the README is the documentation only with all of them on (the default): its
+/// examples use every module; otherwise a line says so.
+fn readme_doc(features: &[String]) -> TokenStream {
+    if features.is_empty() {
+        return quote!(#![doc = include_str!("../README.md")]);
+    }
+    let all = quote!(all(#(feature = #features),*));
+    // Not `not(all(…))`: rustfmt and prettyplease lay that nesting out differently.
+    let any_off = quote!(any(#(not(feature = #features)),*));
+    let partial = "Built without some of its default Cargo features: the crate's documentation \
+                   and examples (`README.md`) need all of them.";
+    quote! {
+        #![cfg_attr(#all, doc = include_str!("../README.md"))]
+        #![cfg_attr(#any_off, doc = #partial)]
+    }
 }
 
 /// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature. The
@@ -372,8 +393,13 @@ pub fn crate_root(modules: &[ModuleInfo]) -> TokenStream {
             pub mod #name;
         })
     });
+    let features: Vec<String> = modules
+        .iter()
+        .flat_map(|m| m.feature.iter().chain(&m.tag_features).cloned())
+        .collect();
+    let doc = readme_doc(&features);
     quote! {
-        #![doc = include_str!("../README.md")]
+        #doc
         #![deny(missing_docs)]
 
         #[rustfmt::skip]
@@ -390,7 +416,7 @@ pub fn crate_root(modules: &[ModuleInfo]) -> TokenStream {
 /// A crate's root takes its documentation from the crate's `README.md`.
 pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
     let doc = if root {
-        quote!(#![doc = include_str!("../README.md")])
+        readme_doc(&info.tag_features)
     } else {
         inner_doc_lines(&format!(
             "{}, generated from `{}`.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
