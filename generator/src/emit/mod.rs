@@ -381,8 +381,8 @@ fn readme_doc(features: &[String]) -> TokenStream {
 }
 
 /// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature. The
-/// crate's documentation is its `README.md` (see [`crate::readme`]), so the README's examples
-/// are doctests.
+/// crate's documentation is its `README.md` (from `templates/README.md.jinja`), so the
+/// README's examples are doctests.
 pub fn crate_root(modules: &[ModuleInfo]) -> TokenStream {
     let mods = modules.iter().filter_map(|m| {
         let name = ident(m.name.as_deref()?);
