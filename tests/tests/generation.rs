@@ -134,6 +134,15 @@ fn a_crate_has_a_readme_and_examples_and_a_build_script_module_has_neither() {
     assert!(readme.contains("### Streams"), "{readme}");
     assert!(readme.contains("### Webhooks"), "{readme}");
     assert!(readme.contains("_stream(&body).await?;"), "{readme}");
+    // Errors: the first documented error status by its typed variant, then `is_*` helpers.
+    assert!(
+        readme.contains("Err(Error::Api { body: CreateResponseError::BadRequest(error), .. })"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("Err(error) if error.is_server_error() =>"),
+        "{readme}"
+    );
 
     let mut config = Config::new();
     config
