@@ -210,6 +210,7 @@ fn run_once(target: &Target) -> Result<Run, String> {
             title: format!("{} {}", api.title.replace('\n', " "), api.version),
             file: api.file.clone(),
             webhooks: !api.webhooks.is_empty(),
+            tag_features: api.tag_features(),
         };
         let ((module_tokens, root_tokens), s) = stage(|| {
             (
@@ -257,7 +258,7 @@ fn run_once(target: &Target) -> Result<Run, String> {
     }
     if multi {
         // The crate root of a multi-module crate: emitted and rendered once.
-        let (tokens, s) = stage(|| oagen::emit::crate_root(&target.name, &infos));
+        let (tokens, s) = stage(|| oagen::emit::crate_root(&infos));
         samples[2].secs += s.secs;
         let header = oagen::render::header("oagen.toml", command);
         let (text, s) = stage(|| oagen::render::rust_file(tokens, &header, "src/lib.rs"));

@@ -40,11 +40,13 @@
 //!   (or `Default` when nothing is required) and one setter per optional field, so no user
 //!   code names every field. A new *required* field (not `null`able, not fixed by the spec) is
 //!   a new argument of `new` and breaks code that builds the struct; a new optional one is a
-//!   new setter and breaks nothing. Whether users build a struct depends on which side of the
-//!   wire it is on, decided from the *old* spec (the code that may break was written against
-//!   it): a type reachable from a request body or parameter is an **input**, built by users;
-//!   a type reachable only from responses is an **output**, only read by users, and no new
-//!   field in it is breaking. A type no operation uses is treated as an input. A removed
+//!   new setter and breaks nothing. That holds on both sides of the wire: a type reachable
+//!   from a request body or parameter (an **input**, decided from the *old* spec, which the
+//!   code that may break was written against) is built by users, and a type reachable only
+//!   from responses (an **output**) is mostly read, but has the same `new`, which tests and
+//!   mocks call (cargo-semver-checks reports the same change as
+//!   `method_parameter_count_changed`; `tests/semver/run.sh` compares the two verdicts). A
+//!   type no operation uses is treated as an input. A removed
 //!   field, a field renamed in Rust or whose Rust type changes (between `T`, `Option<T>` and
 //!   `Option<Option<T>>`: an output type has no `Option<Option<T>>`, so there a nullability
 //!   change alone keeps the type) is breaking on either side. A change of requiredness that
@@ -1420,30 +1422,34 @@ impl Cx<'_> {
             );
         }
         // Structs are `#[non_exhaustive]` and built with `new(required…)` (or `Default`) and
-        // setters: a new optional field (or one the spec fixes) is a new setter; only a new
-        // argument of `new` breaks code that builds the type.
+        // setters: a new optional field (or one the spec fixes) is a new setter; a new argument
+        // of `new` breaks code that builds the type. Response types have `new` too (tests and
+        // mocks build them), so there it breaks that code, as cargo-semver-checks agrees
+        // (`method_parameter_count_changed`, `tests/semver/run.sh`).
         let added_why = |field: &str, argument: bool| {
-            if usage.built() && argument {
-                (
+            let new_takes = format!(
+                "`{ty}::new` now takes `{field}` (and a type without required fields loses `Default`)"
+            );
+            match (usage.built(), argument) {
+                (true, true) => (true, format!("{}: {new_takes}", usage.describe(ty))),
+                (false, true) => (
                     true,
                     format!(
-                        "{}: `{ty}::new` now takes `{field}` (and a type without required fields loses `Default`)",
+                        "{}, but code that builds one (a test double) breaks: {new_takes}",
                         usage.describe(ty)
                     ),
-                )
-            } else if usage.built() {
-                (
+                ),
+                (true, false) => (
                     false,
                     format!(
                         "{}; structs are `#[non_exhaustive]`, so a new optional field is only a new setter",
                         usage.describe(ty)
                     ),
-                )
-            } else {
-                (
+                ),
+                (false, false) => (
                     false,
-                    format!("{}; a new field breaks no code", usage.describe(ty)),
-                )
+                    format!("{}; a new optional field breaks no code", usage.describe(ty)),
+                ),
             }
         };
         let pairs = pair(
@@ -2104,8 +2110,11 @@ components:
         assert!(c.reason.contains("non_exhaustive"), "{}", c.reason);
     }
 
+    /// Response types have `new(required…)` too (tests and mocks build them): a new required
+    /// field changes it, as cargo-semver-checks says (`method_parameter_count_changed`); a new
+    /// optional field is only a new setter.
     #[test]
-    fn new_fields_in_a_response_type_do_not_break() {
+    fn a_new_required_field_in_a_response_type_breaks_its_constructor_an_optional_one_does_not() {
         let r = report(&[
             ("required: [id, name]", "required: [id, name, owner]"),
             (
@@ -2113,16 +2122,30 @@ components:
                 "tag: {type: string, default: none}\n        owner: {type: string}\n        color: {type: string}",
             ),
         ]);
-        for name in ["owner", "color"] {
-            let c = only(&r, Item::Field, Some(name));
-            assert_eq!((c.kind, c.breaking), (ChangeKind::Added, false), "{r}");
-            assert!(
-                c.reason.contains("only appears in responses"),
-                "{}",
-                c.reason
-            );
-        }
-        assert_eq!(r.bump, Bump::Minor);
+        let owner = only(&r, Item::Field, Some("owner"));
+        assert_eq!(
+            (owner.kind, owner.breaking),
+            (ChangeKind::Added, true),
+            "{r}"
+        );
+        assert!(
+            owner.reason.contains("only appears in responses"),
+            "{}",
+            owner.reason
+        );
+        assert!(
+            owner.reason.contains("::new` now takes `owner`"),
+            "{}",
+            owner.reason
+        );
+        let color = only(&r, Item::Field, Some("color"));
+        assert_eq!(
+            (color.kind, color.breaking),
+            (ChangeKind::Added, false),
+            "{r}"
+        );
+        assert!(color.reason.contains("breaks no code"), "{}", color.reason);
+        assert_eq!(r.bump, Bump::Major);
     }
 
     #[test]

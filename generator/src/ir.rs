@@ -163,6 +163,12 @@ pub struct Settings {
     /// layout; a build script's module has no feature of its own, so there every type
     /// implements both.
     pub serde_feature: bool,
+    /// The path users name the API module by (`voice_apis::vocode`, or the crate name for
+    /// a crate with one API at its root): each client method's documentation gets a
+    /// `no_run` example that uses it, compiled as a doctest. `None` for a build script's
+    /// module ([`crate::Layout::SingleFile`]), which is `include!`d at a path of the user's
+    /// crate oagen cannot know: an example there could not compile, so none is written.
+    pub doc_examples: Option<String>,
 }
 
 /// Which Cargo features a generated item needs (see [`Api::type_gates`]).
@@ -1097,6 +1103,9 @@ pub struct Param {
     pub default: Option<Value>,
     /// The schema's `minimum`, as written (through `$ref`s).
     pub minimum: Option<serde_json::Number>,
+    /// An example value: the parameter's `example` or first `examples` entry, else its
+    /// schema's `example` or first `examples` item (documentation examples use it).
+    pub example: Option<Value>,
     /// Documentation.
     pub docs: Docs,
     /// The parameter object (or the path template, for an undeclared path parameter).

@@ -47,6 +47,7 @@ pub mod manifest;
 pub(crate) mod naming;
 mod output;
 pub mod overlay;
+mod readme;
 #[doc(hidden)]
 pub mod render;
 mod runtime;
@@ -552,10 +553,30 @@ impl Config {
     /// # Errors
     /// [`Error::Internal`] for an oagen bug (generated tokens that do not parse).
     pub fn render(&self, lowered: Lowered) -> Result<Generated, Error> {
-        let Lowered { specs, warnings } = lowered;
+        let Lowered {
+            mut specs,
+            warnings,
+        } = lowered;
         let multi = self.multi();
+        let crate_name = self.crate_name.clone().unwrap_or_else(|| {
+            specs
+                .first()
+                .map(|s| heck::ToKebabCase::to_kebab_case(s.api.title.as_str()))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "api-client".to_string())
+        });
+        if self.layout == Layout::Crate {
+            let root = crate_name.replace('-', "_");
+            for spec in &mut specs {
+                spec.api.settings.doc_examples = Some(match &spec.module {
+                    Some(module) => format!("{root}::{module}"),
+                    None => root.clone(),
+                });
+            }
+        }
         let mut files = BTreeMap::new();
         let mut infos = Vec::new();
+        let mut readmes = Vec::new();
         let mut features: Vec<cargo::CargoFeature> = Vec::new();
         for spec in &specs {
             let (api, name) = (&spec.api, spec.module.clone());
@@ -565,8 +586,10 @@ impl Config {
                 title: format!("{} {}", api.title.replace('\n', " "), api.version),
                 file: api.file.clone(),
                 webhooks: !api.webhooks.is_empty(),
+                tag_features: api.tag_features(),
             };
             let header = render::header(&api.file, &self.command);
+            readmes.extend(readme::module(api, info.feature.as_deref()));
             match self.layout {
                 Layout::SingleFile => {
                     let module = emit::emit(api);
@@ -636,19 +659,12 @@ impl Config {
             });
             if multi {
                 let header = render::header("oagen.toml", &self.command);
-                let tokens = emit::crate_root(&description, &infos);
+                let tokens = emit::crate_root(&infos);
                 files.insert(
                     PathBuf::from("src/lib.rs"),
                     render::rust_file(tokens, &header, "src/lib.rs")?,
                 );
             }
-            let crate_name = self.crate_name.clone().unwrap_or_else(|| {
-                specs
-                    .first()
-                    .map(|s| heck::ToKebabCase::to_kebab_case(s.api.title.as_str()))
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| "api-client".to_string())
-            });
             let cargo = cargo::cargo_toml(
                 &crate_name,
                 self.crate_version.as_deref().unwrap_or("0.1.0"),
@@ -659,6 +675,12 @@ impl Config {
                 &runtime_parts,
             )?;
             files.insert(PathBuf::from("Cargo.toml"), cargo);
+            let header = render::header("templates/README.md.jinja", &self.command);
+            let header = format!("<!-- {} -->", header.trim_start_matches("// ").trim_end());
+            files.insert(
+                PathBuf::from("README.md"),
+                readme::readme(&crate_name, &description, &readmes, &header)?,
+            );
         }
         Ok(Generated { files, warnings })
     }

@@ -172,13 +172,13 @@ fn internal(item: &str, e: syn::Error) -> Error {
 /// Prints `tokens` (optional inner attributes, then items) onto `body`.
 fn print_stream(tokens: TokenStream, body: &mut String) -> syn::Result<()> {
     let mut trees = tokens.into_iter().peekable();
-    let mut inner = Vec::new();
+    // One inner attribute at a time, each on its own line: prettyplease prints one whose
+    // value is not a literal (`#![doc = include_str!(…)]`) without a line break after it.
     while is_inner_attr_start(&mut trees) {
-        inner.extend(trees.by_ref().take(3));
-    }
-    if !inner.is_empty() {
-        let file: syn::File = syn::parse2(inner.into_iter().collect())?;
-        body.push_str(&prettyplease::unparse(&file));
+        let attr: TokenStream = trees.by_ref().take(3).collect();
+        let file: syn::File = syn::parse2(attr)?;
+        body.push_str(prettyplease::unparse(&file).trim_end());
+        body.push('\n');
     }
     for chunk in Chunks::new(trees, ItemKind::Item) {
         print_item(chunk?, body)?;

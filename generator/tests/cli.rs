@@ -47,6 +47,7 @@ fn generate_writes_a_standalone_crate_that_compiles() {
     );
     for file in [
         "Cargo.toml",
+        "README.md",
         "src/lib.rs",
         "src/runtime/mod.rs",
         "src/types.rs",

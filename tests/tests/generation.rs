@@ -103,6 +103,61 @@ fn generating_twice_gives_identical_files() {
     assert_eq!(first.files, second.files);
 }
 
+/// A generated crate documents itself: its `README.md` (the crate docs, so its code blocks
+/// are doctests) has a section per module with auth, a first call, errors, and pagination or
+/// streams when operations page or stream; every client method has a `no_run` example. A
+/// build script's module, `include!`d at a path oagen cannot know, has neither.
+#[test]
+fn a_crate_has_a_readme_and_examples_and_a_build_script_module_has_neither() {
+    let generated = generate_one("tests/fixtures/client/pagination.yaml");
+    let readme = file(&generated, "README.md");
+    for section in [
+        "### Authentication",
+        "### A first call",
+        "### Errors",
+        "### Pagination",
+    ] {
+        assert!(readme.contains(section), "{section} missing:\n{readme}");
+    }
+    assert!(!readme.contains("### Streams"), "{readme}");
+    assert!(readme.contains(".stream();\nwhile let Some("), "{readme}");
+    assert!(
+        file(&generated, "src/lib.rs").contains("#![doc = include_str!(\"../README.md\")]\n"),
+        "the README is the crate's documentation"
+    );
+    // One example per operation (six in the fixture).
+    let client = file(&generated, "src/client.rs");
+    assert_eq!(client.matches("/// ```no_run").count(), 6, "{client}");
+
+    let streams = generate_one("tests/fixtures/streams.yaml");
+    let readme = file(&streams, "README.md");
+    assert!(readme.contains("### Streams"), "{readme}");
+    assert!(readme.contains("### Webhooks"), "{readme}");
+    assert!(readme.contains("_stream(&body).await?;"), "{readme}");
+    // Errors: the first documented error status by its typed variant, then `is_*` helpers.
+    assert!(
+        readme.contains("Err(Error::Api { body: CreateResponseError::BadRequest(error), .. })"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("Err(error) if error.is_server_error() =>"),
+        "{readme}"
+    );
+
+    let mut config = Config::new();
+    config
+        .root(workspace())
+        .layout(oagen::Layout::SingleFile)
+        .module("pages", "tests/fixtures/client/pagination.yaml");
+    let single = config.generate().unwrap();
+    assert!(!single.files.contains_key(Path::new("README.md")));
+    let module = file(&single, "pages.rs");
+    assert!(
+        !module.contains("```no_run"),
+        "no example in a build script's module"
+    );
+}
+
 fn top_level_items(text: &str) -> Vec<String> {
     // A blank line inside an item (between the methods of an `impl`) does not end it: an
     // indented chunk belongs to the item before it.

@@ -145,6 +145,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let transcript = client.delete("transcript-id").await?;
+    /// println!("{transcript:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete(
         &self,
         transcript_id: &str,
@@ -193,6 +205,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let transcript = client.get("transcript-id").await?;
+    /// println!("{transcript:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get(
         &self,
         transcript_id: &str,
@@ -241,6 +265,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let paragraphs = client.get_paragraphs("transcript-id").await?;
+    /// println!("{paragraphs:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_paragraphs(
         &self,
         transcript_id: &str,
@@ -295,6 +331,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let redacted_audio = client.get_redacted_audio("transcript-id").await?;
+    /// println!("{redacted_audio:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_redacted_audio(
         &self,
         transcript_id: &str,
@@ -358,6 +406,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let sentences = client.get_sentences("transcript-id").await?;
+    /// println!("{sentences:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sentences(
         &self,
         transcript_id: &str,
@@ -415,6 +475,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let text = client
+    ///     .get_subtitles("transcript-id", types::SubtitleFormat::Srt, None)
+    ///     .await?;
+    /// println!("{text:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_subtitles(
         &self,
         transcript_id: &str,
@@ -488,6 +562,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let transcript_list = client.list().await?;
+    /// println!("{transcript_list:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list(&self) -> ListRequest<'_> {
         runtime::Builder::new(
             ListParams {
@@ -515,6 +601,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::{types, Client};
+    /// # async fn example(
+    /// #     body: types::TranscriptParams,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let transcript = client.submit(&body).await?;
+    /// println!("{transcript:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit(
         &self,
         body: &types::TranscriptParams,
@@ -561,6 +661,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let uploaded_file = client.upload(Some(std::fs::read("body.bin")?.into())).await?;
+    /// println!("{uploaded_file:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload(
         &self,
         body: Option<runtime::Bytes>,
@@ -612,6 +724,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::assemblyai::Client;
+    /// # async fn example(words: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let word_search = client.word_search("transcript-id", words).await?;
+    /// println!("{word_search:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn word_search(
         &self,
         transcript_id: &str,

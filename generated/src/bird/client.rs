@@ -149,6 +149,21 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::bird::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::PatchCall::default();
+    /// let call = client
+    ///     .patch_call("workspaceId", "channelId", "callId", Some(&body))
+    ///     .await?;
+    /// println!("{call:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_call(
         &self,
         workspace_id: &str,

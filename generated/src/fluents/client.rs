@@ -139,6 +139,19 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::fluents::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::UpdateActionDto::default();
+    /// let action_dto = client.update_action("id", &body).await?;
+    /// println!("{action_dto:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_action(
         &self,
         id: &str,

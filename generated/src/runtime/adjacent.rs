@@ -22,12 +22,10 @@ pub fn split<'de, D: Deserializer<'de>>(
         None => return Err(D::Error::missing_field(tag)),
     };
     let body = map.remove(content).filter(|v| !v.is_null());
-    if closed {
-        if let Some(key) = map.keys().next() {
-            return Err(D::Error::unknown_field(key, &[]));
-        }
+    match map.keys().next() {
+        Some(key) if closed => Err(D::Error::unknown_field(key, &[])),
+        _ => Ok((name, body)),
     }
-    Ok((name, body))
 }
 
 /// Content that the variant requires.

@@ -330,12 +330,14 @@ impl Request {
         if let Some(cookie) = self.cookie_header()? {
             headers.insert(reqwest::header::COOKIE, cookie);
         }
-        if let Some(name) = self.idempotency_key {
-            if !headers.contains_key(name) {
-                // One key per logical call: retries send the same request, key included.
-                if let Ok(key) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
-                    headers.insert(name, key);
-                }
+        // One key per logical call: retries send the same request, key included. (Written
+        // without `if let` chains, which this code cannot use: it is also `include!`d into
+        // edition 2021 crates.)
+        let missing_key = self.idempotency_key.filter(|name| !headers.contains_key(*name));
+        if let Some(name) = missing_key {
+            let key = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string());
+            if let Ok(key) = key {
+                headers.insert(name, key);
             }
         }
         if let Some(provider) = &self.token {

@@ -139,6 +139,24 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::AddToSteeringPoolRequest::default();
+    /// let response = client
+    ///     .add_to_steering_pool(
+    ///         "3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?,
+    ///         Some(&body),
+    ///     )
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_to_steering_pool(
         &self,
         id: ::uuid::Uuid,
@@ -186,6 +204,19 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::BuyPhoneNumberRequest::default();
+    /// let phone_number = client.buy_number(Some(&body)).await?;
+    /// println!("{phone_number:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn buy_number(
         &self,
         body: Option<&types::BuyPhoneNumberRequest>,
@@ -223,6 +254,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let phone_number = client.cancel_number("phone-number").await?;
+    /// println!("{phone_number:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel_number(
         &self,
         phone_number: &str,
@@ -265,6 +308,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(
+    /// #     body: types::AccountConnectionParamsRequest,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let account_connection = client.create_account_connection(&body).await?;
+    /// println!("{account_connection:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account_connection(
         &self,
         body: &types::AccountConnectionParamsRequest,
@@ -314,6 +371,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(
+    /// #     body: types::ActionParamsRequest,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let action = client.create_action(&body).await?;
+    /// println!("{action:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_action(
         &self,
         body: &types::ActionParamsRequest,
@@ -351,6 +422,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(body: types::AgentParams) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let agent = client.create_agent(&body).await?;
+    /// println!("{agent:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_agent(
         &self,
         body: &types::AgentParams,
@@ -388,6 +471,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(
+    /// #     body: types::CreateCallRequest,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let call = client.create_call(&body).await?;
+    /// println!("{call:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_call(
         &self,
         body: &types::CreateCallRequest,
@@ -423,6 +520,19 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::PromptParams::default();
+    /// let prompt = client.create_prompt(&body).await?;
+    /// println!("{prompt:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_prompt(
         &self,
         body: &types::PromptParams,
@@ -460,6 +570,23 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::PineconeVectorDatabaseParams::new(
+    ///     "index",
+    ///     "api_key",
+    ///     "api_environment",
+    /// );
+    /// let pinecone_vector_database = client.create_vector_database(&body).await?;
+    /// println!("{pinecone_vector_database:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_vector_database(
         &self,
         body: &types::PineconeVectorDatabaseParams,
@@ -503,6 +630,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(
+    /// #     body: types::VoiceParamsRequest,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let voice = client.create_voice(&body).await?;
+    /// println!("{voice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_voice(
         &self,
         body: &types::VoiceParamsRequest,
@@ -540,6 +681,19 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::WebhookParams::new([types::EventType::EventMessage], "url");
+    /// let webhook = client.create_webhook(&body).await?;
+    /// println!("{webhook:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_webhook(
         &self,
         body: &types::WebhookParams,
@@ -577,6 +731,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let call = client.end_call("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?).await?;
+    /// println!("{call:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn end_call(
         &self,
         id: ::uuid::Uuid,
@@ -612,6 +778,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let account_connection = client
+    ///     .get_account_connection("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?)
+    ///     .await?;
+    /// println!("{account_connection:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_connection(
         &self,
         id: ::uuid::Uuid,
@@ -656,6 +836,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let action = client
+    ///     .get_action("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?)
+    ///     .await?;
+    /// println!("{action:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_action(
         &self,
         id: ::uuid::Uuid,
@@ -691,6 +885,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let agent = client.get_agent("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?).await?;
+    /// println!("{agent:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_agent(
         &self,
         id: ::uuid::Uuid,
@@ -726,6 +932,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let call = client.get_call("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?).await?;
+    /// println!("{call:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_call(
         &self,
         id: ::uuid::Uuid,
@@ -761,6 +979,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let phone_number = client.get_number("phone-number").await?;
+    /// println!("{phone_number:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_number(
         &self,
         phone_number: &str,
@@ -801,6 +1031,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let prompt = client
+    ///     .get_prompt("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?)
+    ///     .await?;
+    /// println!("{prompt:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_prompt(
         &self,
         id: ::uuid::Uuid,
@@ -836,6 +1080,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let bytes = client
+    ///     .get_recording("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?)
+    ///     .await?;
+    /// println!("{bytes:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_recording(
         &self,
         id: ::uuid::Uuid,
@@ -873,6 +1131,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let usage = client.get_usage().await?;
+    /// println!("{usage:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_usage(
         &self,
     ) -> runtime::Call<'_, types::Usage, ::std::convert::Infallible> {
@@ -905,6 +1175,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let pinecone_vector_database = client
+    ///     .get_vector_database("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?)
+    ///     .await?;
+    /// println!("{pinecone_vector_database:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_vector_database(
         &self,
         id: ::uuid::Uuid,
@@ -945,6 +1229,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let voice = client.get_voice("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?).await?;
+    /// println!("{voice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_voice(
         &self,
         id: ::uuid::Uuid,
@@ -980,6 +1276,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let webhook = client
+    ///     .get_webhook("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?)
+    ///     .await?;
+    /// println!("{webhook:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhook(
         &self,
         id: ::uuid::Uuid,
@@ -1015,6 +1325,20 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(
+    /// #     body: types::LinkPhoneNumberRequest,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let phone_number = client.link_number(&body).await?;
+    /// println!("{phone_number:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn link_number(
         &self,
         body: &types::LinkPhoneNumberRequest,
@@ -1050,6 +1374,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_account_connections().stream();
+    /// while let Some(account_connection) = stream.next().await {
+    ///     let account_connection = account_connection?;
+    ///     println!("{account_connection:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_connections(&self) -> ListAccountConnectionsRequest<'_> {
         runtime::Builder::new(
             ListAccountConnectionsParams {
@@ -1072,6 +1412,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_actions().stream();
+    /// while let Some(action) = stream.next().await {
+    ///     let action = action?;
+    ///     println!("{action:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_actions(&self) -> ListActionsRequest<'_> {
         runtime::Builder::new(
             ListActionsParams {
@@ -1094,6 +1450,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_agents().stream();
+    /// while let Some(normalized_agent) = stream.next().await {
+    ///     let normalized_agent = normalized_agent?;
+    ///     println!("{normalized_agent:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_agents(&self) -> ListAgentsRequest<'_> {
         runtime::Builder::new(
             ListAgentsParams {
@@ -1116,6 +1488,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_calls().stream();
+    /// while let Some(normalized_call) = stream.next().await {
+    ///     let normalized_call = normalized_call?;
+    ///     println!("{normalized_call:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_calls(&self) -> ListCallsRequest<'_> {
         runtime::Builder::new(
             ListCallsParams {
@@ -1138,6 +1526,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_numbers().stream();
+    /// while let Some(normalized_phone_number) = stream.next().await {
+    ///     let normalized_phone_number = normalized_phone_number?;
+    ///     println!("{normalized_phone_number:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_numbers(&self) -> ListNumbersRequest<'_> {
         runtime::Builder::new(
             ListNumbersParams {
@@ -1160,6 +1564,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_prompts().stream();
+    /// while let Some(normalized_prompt) = stream.next().await {
+    ///     let normalized_prompt = normalized_prompt?;
+    ///     println!("{normalized_prompt:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_prompts(&self) -> ListPromptsRequest<'_> {
         runtime::Builder::new(
             ListPromptsParams {
@@ -1182,6 +1602,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_vector_databases().stream();
+    /// while let Some(pinecone_vector_database) = stream.next().await {
+    ///     let pinecone_vector_database = pinecone_vector_database?;
+    ///     println!("{pinecone_vector_database:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_vector_databases(&self) -> ListVectorDatabasesRequest<'_> {
         runtime::Builder::new(
             ListVectorDatabasesParams {
@@ -1204,6 +1640,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_voices().stream();
+    /// while let Some(voice) = stream.next().await {
+    ///     let voice = voice?;
+    ///     println!("{voice:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_voices(&self) -> ListVoicesRequest<'_> {
         runtime::Builder::new(
             ListVoicesParams {
@@ -1226,6 +1678,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let mut stream = client.list_webhooks().stream();
+    /// while let Some(webhook) = stream.next().await {
+    ///     let webhook = webhook?;
+    ///     println!("{webhook:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_webhooks(&self) -> ListWebhooksRequest<'_> {
         runtime::Builder::new(
             ListWebhooksParams {
@@ -1250,6 +1718,18 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::Client;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let text = client.metrics().await?;
+    /// println!("{text:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn metrics(&self) -> runtime::Call<'_, String, ::std::convert::Infallible> {
         let request = runtime::Request::new(
             ::reqwest::Method::GET,
@@ -1277,6 +1757,24 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::RemoveFromSteeringPoolRequest::new("phone_number");
+    /// let response = client
+    ///     .remove_from_steering_pool(
+    ///         "3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?,
+    ///         &body,
+    ///     )
+    ///     .await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_from_steering_pool(
         &self,
         id: ::uuid::Uuid,
@@ -1324,6 +1822,25 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(
+    /// #     body: types::AccountConnectionUpdateParamsRequest,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let account_connection = client
+    ///     .update_account_connection(
+    ///         "3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?,
+    ///         &body,
+    ///     )
+    ///     .await?;
+    /// println!("{account_connection:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account_connection(
         &self,
         id: ::uuid::Uuid,
@@ -1375,6 +1892,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(
+    /// #     body: types::ActionUpdateParamsRequest,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let action = client
+    ///     .update_action("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?, &body)
+    ///     .await?;
+    /// println!("{action:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_action(
         &self,
         id: ::uuid::Uuid,
@@ -1414,6 +1947,21 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::AgentUpdateParams::default();
+    /// let agent = client
+    ///     .update_agent("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?, &body)
+    ///     .await?;
+    /// println!("{agent:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_agent(
         &self,
         id: ::uuid::Uuid,
@@ -1453,6 +2001,19 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::UpdateNumberRequest::default();
+    /// let phone_number = client.update_number("phone-number", &body).await?;
+    /// println!("{phone_number:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_number(
         &self,
         phone_number: &str,
@@ -1497,6 +2058,21 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::PromptUpdateParams::default();
+    /// let prompt = client
+    ///     .update_prompt("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?, &body)
+    ///     .await?;
+    /// println!("{prompt:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_prompt(
         &self,
         id: ::uuid::Uuid,
@@ -1536,6 +2112,21 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::PineconeVectorDatabaseUpdateParams::default();
+    /// let pinecone_vector_database = client
+    ///     .update_vector_database("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?, &body)
+    ///     .await?;
+    /// println!("{pinecone_vector_database:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_vector_database(
         &self,
         id: ::uuid::Uuid,
@@ -1581,6 +2172,22 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example(
+    /// #     body: types::VoiceUpdateParamsRequest,
+    /// # ) -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let voice = client
+    ///     .update_voice("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?, &body)
+    ///     .await?;
+    /// println!("{voice:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_voice(
         &self,
         id: ::uuid::Uuid,
@@ -1620,6 +2227,21 @@ impl Client {
     /// # Errors
     ///
     /// [`runtime::Error::Api`] for a documented error status (with its typed body), [`runtime::Error::UnexpectedStatus`] for any other status, [`runtime::Error::Decode`] when a body does not match the spec, [`runtime::Error::Timeout`] when no response arrives in time, [`runtime::Error::Transport`] when the request fails.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use voice_apis::vocode::{types, Client};
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = Client::from_env()?;
+    /// let body = types::WebhookUpdateParams::default();
+    /// let webhook = client
+    ///     .update_webhook("3c90c3cc-0d44-4b50-8888-8dd25736052a".parse()?, &body)
+    ///     .await?;
+    /// println!("{webhook:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_webhook(
         &self,
         id: ::uuid::Uuid,

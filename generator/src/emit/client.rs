@@ -1,6 +1,7 @@
 //! The `client` module: an async `Client` with one method per operation, and one enum of
 //! documented error responses per operation that has any.
 
+use super::example::Method;
 use super::{doc_attrs, doc_lines, ident, Scope};
 use crate::ir::*;
 use crate::surface::{
@@ -680,6 +681,8 @@ fn events_docs(api: &Api, s: &OperationSurface<'_>, events: &EventsSurface) -> T
          [`runtime::Error::Transport`] when the request fails."
             .to_string(),
     );
+    docs.notes
+        .extend(super::example::section(api, s, Method::Events(events)));
     doc_attrs(&docs)
 }
 
@@ -896,6 +899,8 @@ fn method_docs(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
          [`runtime::Error::Transport`] when the request fails."
             .to_string(),
     );
+    docs.notes
+        .extend(super::example::section(api, s, Method::Plain));
     doc_attrs(&docs)
 }
 

@@ -6,6 +6,7 @@
 //! output works as a module of a crate or under `include!`.
 
 mod client;
+pub(crate) mod example;
 mod types;
 mod webhooks;
 
@@ -369,21 +370,33 @@ pub struct ModuleInfo {
     pub file: String,
     /// The API has a `webhooks` module.
     pub webhooks: bool,
+    /// The Cargo features of its operations (one per tag), when it has them.
+    pub tag_features: Vec<String>,
 }
 
-/// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature.
-pub fn crate_root(description: &str, modules: &[ModuleInfo]) -> TokenStream {
-    let list: Vec<String> = modules
-        .iter()
-        .filter_map(|m| {
-            let name = m.name.as_ref()?;
-            Some(format!(
-                "- [`{name}`]: {} (from `{}`, feature `{name}`)",
-                m.title, m.file
-            ))
-        })
-        .collect();
-    let doc = inner_doc_lines(&format!("{description}.\n\n{}", list.join("\n")));
+/// The crate's documentation, its `README.md` (`#![doc = include_str!("../README.md")]`,
+/// so the README's examples are doctests). When parts of the crate are behind Cargo
+/// `features`, the README is the documentation only with all of them on (the default): its
+/// examples use every module; otherwise a line says so.
+fn readme_doc(features: &[String]) -> TokenStream {
+    if features.is_empty() {
+        return quote!(#![doc = include_str!("../README.md")]);
+    }
+    let all = quote!(all(#(feature = #features),*));
+    // Not `not(all(…))`: rustfmt and prettyplease lay that nesting out differently.
+    let any_off = quote!(any(#(not(feature = #features)),*));
+    let partial = "Built without some of its default Cargo features: the crate's documentation \
+                   and examples (`README.md`) need all of them.";
+    quote! {
+        #![cfg_attr(#all, doc = include_str!("../README.md"))]
+        #![cfg_attr(#any_off, doc = #partial)]
+    }
+}
+
+/// `src/lib.rs` of a crate with one module per API, each behind its Cargo feature. The
+/// crate's documentation is its `README.md` (from `templates/README.md.jinja`), so the
+/// README's examples are doctests.
+pub fn crate_root(modules: &[ModuleInfo]) -> TokenStream {
     let mods = modules.iter().filter_map(|m| {
         let name = ident(m.name.as_deref()?);
         let cfg = m.feature.as_ref().map(|f| quote!(#[cfg(feature = #f)]));
@@ -393,6 +406,11 @@ pub fn crate_root(description: &str, modules: &[ModuleInfo]) -> TokenStream {
             pub mod #name;
         })
     });
+    let features: Vec<String> = modules
+        .iter()
+        .flat_map(|m| m.feature.iter().chain(&m.tag_features).cloned())
+        .collect();
+    let doc = readme_doc(&features);
     quote! {
         #doc
         #![deny(missing_docs)]
@@ -407,11 +425,17 @@ pub fn crate_root(description: &str, modules: &[ModuleInfo]) -> TokenStream {
 }
 
 /// `mod.rs` of one API module (or `lib.rs` of a single-API crate when `root` is true).
+///
+/// A crate's root takes its documentation from the crate's `README.md`.
 pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
-    let doc = inner_doc_lines(&format!(
-        "{}, generated from `{}`.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
-        info.title, info.file
-    ));
+    let doc = if root {
+        readme_doc(&info.tag_features)
+    } else {
+        inner_doc_lines(&format!(
+            "{}, generated from `{}`.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
+            info.title, info.file
+        ))
+    };
     // Braces keep rustfmt out of these macro bodies.
     let runtime = if root {
         quote! {

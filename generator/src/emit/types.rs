@@ -348,8 +348,9 @@ fn compact_deserialize(name: &proc_macro2::Ident, s: &Struct, gate: TokenStream)
 
 /// How a struct's fields are set by users: constructor arguments (required, in spec order),
 /// values the spec fixes (filled in), and chainable setters (with their method names).
-struct Construction<'a> {
-    args: Vec<&'a Field>,
+pub(super) struct Construction<'a> {
+    /// The arguments of `new`, in spec order (none: the struct is `Default`).
+    pub(super) args: Vec<&'a Field>,
     fixed: Vec<&'a Field>,
     /// Field, setter name, and for a tri-state field the name of its `null` setter.
     setters: Vec<(&'a Field, String, Option<String>)>,
@@ -361,7 +362,7 @@ fn is_fixed(api: &Api, f: &Field) -> bool {
     !f.flatten && is_const_enum(api, &f.ty)
 }
 
-fn construction<'a>(api: &Api, s: &'a Struct) -> Construction<'a> {
+pub(super) fn construction<'a>(api: &Api, s: &'a Struct) -> Construction<'a> {
     let mut names = crate::naming::Namespace::with_taken(["new".to_string()]);
     let mut plan = Construction {
         args: Vec::new(),

@@ -430,6 +430,7 @@ impl Lowering<'_> {
                         explode: None,
                         default: None,
                         minimum: None,
+                        example: None,
                         docs: Docs {
                             notes: vec![
                                 "Not declared in the spec; inferred from the path template.".into(),
@@ -500,6 +501,10 @@ impl Lowering<'_> {
                 Some(Value::Number(n)) => Some(n.clone()),
                 _ => None,
             }),
+            example: raw
+                .pointer(pointer)
+                .and_then(example_of)
+                .or_else(|| schema.and_then(example_of)),
             docs: Docs {
                 description: data.description.clone(),
                 ..Docs::default()
@@ -708,6 +713,19 @@ fn url_label(url: &str) -> Option<String> {
 
 /// The fields of a `multipart/form-data` object schema: `format: binary`/`base64` strings
 /// (or arrays of them) are files.
+/// The example of a parameter or schema object: `example`, else the first `examples` entry
+/// (a parameter's map of Example Objects, by key order, or a 3.1 schema's array).
+fn example_of(object: &Value) -> Option<Value> {
+    if let Some(example) = object.get("example") {
+        return Some(example.clone());
+    }
+    match object.get("examples")? {
+        Value::Array(items) => items.first().cloned(),
+        Value::Object(entries) => entries.values().find_map(|e| e.get("value").cloned()),
+        _ => None,
+    }
+}
+
 fn form_fields(object: &serde_json::Map<String, Value>) -> Vec<FormField> {
     let required: Vec<&str> = object
         .get("required")
