@@ -63,3 +63,37 @@ async fn each_success_status_has_its_own_typed_variant() {
         "{outcome:?}"
     );
 }
+
+#[tokio::test]
+async fn a_default_success_leaves_documented_errors_their_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/tickets/bad"))
+        .respond_with(ResponseTemplate::new(400))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/tickets/t1"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/tickets/t1"))
+        .respond_with(ResponseTemplate::new(202))
+        .mount(&server)
+        .await;
+    let client = rules::Client::new().with_base_url(server.uri());
+    client.delete_ticket("t1").await.unwrap();
+    let err = client.delete_ticket("bad").await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            rules::Error::Api {
+                body: rules::client::DeleteTicketError::BadRequest,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    client.touch_ticket("t1").await.unwrap();
+}

@@ -987,25 +987,7 @@ fn emit_request_with(
     };
     if let Some(events) = events {
         let item = events.item.tokens(Scope::Client);
-        let arms = error_arms(s, &response);
-        // Without a documented error status, every status is unexpected.
-        let only_default = s.errors.as_ref().is_none_or(|e| {
-            e.variants
-                .iter()
-                .all(|v| v.response.status == StatusMatch::Default)
-        });
-        // One arm matching every status: its expression alone.
-        let single = match (only_default, arms.as_slice()) {
-            (true, [arm]) => syn::parse2::<syn::Arm>(arm.clone()).ok(),
-            _ => None,
-        };
-        let errors = match single {
-            Some(arm) => {
-                let body = arm.body;
-                quote!(#body)
-            }
-            None => quote!(match #response.status().as_u16() { #(#arms)* }),
-        };
+        let errors = StatusArm::matching(error_arms(s, &response), &response);
         return quote! {
             #head
             runtime::EventCall::new(
@@ -1016,14 +998,10 @@ fn emit_request_with(
             )
         };
     }
-    let arms = response_arms(s, &response);
+    let outcome = StatusArm::matching(response_arms(s, &response), &response);
     quote! {
         #head
-        runtime::Call::new(&#client.transport, #request, |#response| {
-            match #response.status().as_u16() {
-                #(#arms)*
-            }
-        })
+        runtime::Call::new(&#client.transport, #request, |#response| { #outcome })
     }
 }
 
@@ -1114,7 +1092,7 @@ fn credential_statements(
 
 /// The arms of the `match` on the response status: decode a success, an error variant, or
 /// an unexpected status.
-fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<TokenStream> {
+fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<StatusArm> {
     let op = s.op;
     let successes = op.successes();
     let mut arms = Vec::new();
@@ -1129,7 +1107,7 @@ fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec
                     BodyKind::Empty => quote!(#response.empty().map(|()| #name::#variant)),
                     _ => quote!(#response.bytes().map(#name::#variant)),
                 };
-                arms.push(quote!(#pat => #expr,));
+                arms.push(StatusArm::new(v.response.status, quote!(#pat => #expr,)));
             }
         }
         None => {
@@ -1144,20 +1122,24 @@ fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec
                     (Success::OptionalJson(_), _) => quote!(#response.json().map(Some)),
                     _ => quote!(#response.json()),
                 };
-                arms.push(quote!(#pat => #expr,));
+                arms.push(StatusArm::new(r.status, quote!(#pat => #expr,)));
             }
         }
     }
     if successes.is_empty() {
-        arms.push(quote!(200..=299 => #response.empty(),));
+        arms.push(StatusArm::new(
+            StatusMatch::Range(2),
+            quote!(200..=299 => #response.empty(),),
+        ));
     }
     arms.extend(error_arms(s, response));
+    StatusArm::order(&mut arms);
     arms
 }
 
 /// The arms of the status `match` for the documented error statuses, then (unless the
 /// spec documents `default`) every other status as unexpected.
-fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<TokenStream> {
+fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<StatusArm> {
     let op = s.op;
     let mut arms = Vec::new();
     if let Some(e) = &s.errors {
@@ -1170,7 +1152,10 @@ fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<To
                 BodyKind::Empty => quote!(error_empty),
                 _ => quote!(error_bytes),
             };
-            arms.push(quote!(#pat => Err(#response.#decode(#name::#variant)),));
+            arms.push(StatusArm::new(
+                v.response.status,
+                quote!(#pat => Err(#response.#decode(#name::#variant)),),
+            ));
         }
     }
     if !op
@@ -1178,9 +1163,51 @@ fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<To
         .iter()
         .any(|r| r.status == StatusMatch::Default)
     {
-        arms.push(quote!(_ => Err(#response.unexpected()),));
+        arms.push(StatusArm::new(
+            StatusMatch::Default,
+            quote!(_ => Err(#response.unexpected()),),
+        ));
     }
+    StatusArm::order(&mut arms);
     arms
+}
+
+/// One arm of a status `match` and the status it matches.
+struct StatusArm {
+    status: StatusMatch,
+    arm: TokenStream,
+}
+
+impl StatusArm {
+    fn new(status: StatusMatch, arm: TokenStream) -> Self {
+        StatusArm { status, arm }
+    }
+
+    /// Puts exact codes before ranges (`4XX`) and `default` (`_`) last, keeping the order
+    /// within each kind, so that no arm is unreachable whatever the spec's order of
+    /// successes and errors (a `default` success with a documented 400).
+    fn order(arms: &mut [StatusArm]) {
+        arms.sort_by_key(|a| match a.status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        });
+    }
+
+    /// The `match` on `response`'s status over `arms`; a lone `_` arm is its expression
+    /// alone (clippy's `match_single_binding`).
+    fn matching(arms: Vec<StatusArm>, response: &proc_macro2::Ident) -> TokenStream {
+        if let [only] = arms.as_slice() {
+            if only.status == StatusMatch::Default {
+                if let Ok(arm) = syn::parse2::<syn::Arm>(only.arm.clone()) {
+                    let body = arm.body;
+                    return quote!(#body);
+                }
+            }
+        }
+        let arms = arms.into_iter().map(|a| a.arm);
+        quote!(match #response.status().as_u16() { #(#arms)* })
+    }
 }
 
 /// A builder's items: the `runtime::Builder` alias, the struct of its parameters with the
