@@ -128,12 +128,16 @@ def check(args):
     chosen = [Path(args.specs) / s for s in sample] + [Path(e) for e in args.extra]
     if args.first:
         chosen = chosen[: args.first] + [Path(e) for e in args.extra]
+    # Resuming an interrupted run: the first --skip crates were checked already.
+    start = args.skip
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"))
     counts = {"generated": 0, "compiles": 0, "clippy_clean": 0}
     lock = work / "Cargo.lock"
     for i, spec in enumerate(chosen):
+        if i < start:
+            continue
         crate = work / f"c{i:03}"
         status, _, _, stderr, _ = run_limited(
             [args.oagen, "generate", str(spec), "--out", str(crate)], 60, args.mem_mb)
@@ -179,6 +183,7 @@ def main():
     c.add_argument("--sample", type=int, default=300)
     c.add_argument("--seed", type=int, default=13)
     c.add_argument("--first", type=int, default=0, help="check only the first N of the sample")
+    c.add_argument("--skip", type=int, default=0, help="resume: skip the first N of the sample")
     c.add_argument("--extra", action="append", default=[], help="also check this spec")
     c.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "oagen-directory-check"))
     c.add_argument("--check-timeout", type=float, default=1800.0)
