@@ -26,7 +26,7 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
 /// The contents of `client.rs` in parts, so that a caller can make, print and free each
 /// operation's tokens in turn (and on several threads): the file is [`ClientItems::file`]
 /// with every [`ClientItems::operation`]'s method inside `impl Client` and its error enum
-/// after the server enum. [`emit_client`] puts them together.
+/// after the server enum. [`crate::emit::emit_client`] puts them together.
 pub struct ClientItems<'a> {
     api: &'a Api,
 }

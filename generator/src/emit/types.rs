@@ -18,7 +18,7 @@ pub(super) fn emit_types(api: &Api) -> TokenStream {
 /// The contents of `types.rs` one type at a time, so that a caller can make, print and free
 /// each type's tokens in turn (and on several threads): the module's inner doc attribute,
 /// then each type of the API, in Rust-name order, behind its feature gate.
-/// [`emit_types`] is their concatenation.
+/// [`crate::emit::emit`]'s `types` is their concatenation.
 pub struct TypeItems<'a> {
     api: &'a Api,
     order: Vec<(&'a TypeDef, Gate)>,
