@@ -776,6 +776,7 @@ impl Client {
 
 /// The documented error responses of [`Client::delete`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeleteError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -812,6 +813,7 @@ impl DeleteError {
 
 /// The documented error responses of [`Client::get`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -848,6 +850,7 @@ impl GetError {
 
 /// The documented error responses of [`Client::get_paragraphs`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetParagraphsError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -884,6 +887,7 @@ impl GetParagraphsError {
 
 /// The documented error responses of [`Client::get_redacted_audio`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetRedactedAudioError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -920,6 +924,7 @@ impl GetRedactedAudioError {
 
 /// The documented error responses of [`Client::get_sentences`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetSentencesError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -956,6 +961,7 @@ impl GetSentencesError {
 
 /// The documented error responses of [`Client::get_subtitles`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetSubtitlesError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -992,6 +998,7 @@ impl GetSubtitlesError {
 
 /// The documented error responses of [`Client::list`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -1161,6 +1168,7 @@ impl<'a> ListRequest<'a> {
 
 /// The documented error responses of [`Client::submit`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum SubmitError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -1197,6 +1205,7 @@ impl SubmitError {
 
 /// The documented error responses of [`Client::upload`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UploadError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
@@ -1236,6 +1245,7 @@ impl UploadError {
 
 /// The documented error responses of [`Client::word_search`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum WordSearchError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),

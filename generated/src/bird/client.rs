@@ -205,6 +205,7 @@ impl Client {
 
 /// The documented error responses of [`Client::patch_call`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum PatchCallError {
     /// Status 400: An error
     BadRequest(types::ErrorDetailed),

@@ -184,6 +184,7 @@ impl Client {
 
 /// The documented error responses of [`Client::update_action`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateActionError {
     /// Status 400: The request is not valid (the body's errors are listed).
     BadRequest(types::BadRequestError),

@@ -2275,6 +2275,7 @@ impl Client {
 
 /// The documented error responses of [`Client::add_to_steering_pool`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum AddToSteeringPoolError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2293,6 +2294,7 @@ impl AddToSteeringPoolError {
 
 /// The documented error responses of [`Client::buy_number`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum BuyNumberError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2311,6 +2313,7 @@ impl BuyNumberError {
 
 /// The documented error responses of [`Client::cancel_number`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CancelNumberError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2329,6 +2332,7 @@ impl CancelNumberError {
 
 /// The documented error responses of [`Client::create_account_connection`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateAccountConnectionError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2347,6 +2351,7 @@ impl CreateAccountConnectionError {
 
 /// The documented error responses of [`Client::create_action`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateActionError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2365,6 +2370,7 @@ impl CreateActionError {
 
 /// The documented error responses of [`Client::create_agent`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateAgentError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2383,6 +2389,7 @@ impl CreateAgentError {
 
 /// The documented error responses of [`Client::create_call`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateCallError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2401,6 +2408,7 @@ impl CreateCallError {
 
 /// The documented error responses of [`Client::create_prompt`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreatePromptError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2419,6 +2427,7 @@ impl CreatePromptError {
 
 /// The documented error responses of [`Client::create_vector_database`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateVectorDatabaseError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2437,6 +2446,7 @@ impl CreateVectorDatabaseError {
 
 /// The documented error responses of [`Client::create_voice`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateVoiceError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2455,6 +2465,7 @@ impl CreateVoiceError {
 
 /// The documented error responses of [`Client::create_webhook`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum CreateWebhookError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2473,6 +2484,7 @@ impl CreateWebhookError {
 
 /// The documented error responses of [`Client::end_call`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum EndCallError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2491,6 +2503,7 @@ impl EndCallError {
 
 /// The documented error responses of [`Client::get_account_connection`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetAccountConnectionError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2509,6 +2522,7 @@ impl GetAccountConnectionError {
 
 /// The documented error responses of [`Client::get_action`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetActionError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2527,6 +2541,7 @@ impl GetActionError {
 
 /// The documented error responses of [`Client::get_agent`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetAgentError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2545,6 +2560,7 @@ impl GetAgentError {
 
 /// The documented error responses of [`Client::get_call`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetCallError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2563,6 +2579,7 @@ impl GetCallError {
 
 /// The documented error responses of [`Client::get_number`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetNumberError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2581,6 +2598,7 @@ impl GetNumberError {
 
 /// The documented error responses of [`Client::get_prompt`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetPromptError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2599,6 +2617,7 @@ impl GetPromptError {
 
 /// The documented error responses of [`Client::get_recording`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetRecordingError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2617,6 +2636,7 @@ impl GetRecordingError {
 
 /// The documented error responses of [`Client::get_vector_database`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetVectorDatabaseError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2635,6 +2655,7 @@ impl GetVectorDatabaseError {
 
 /// The documented error responses of [`Client::get_voice`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetVoiceError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2653,6 +2674,7 @@ impl GetVoiceError {
 
 /// The documented error responses of [`Client::get_webhook`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum GetWebhookError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2671,6 +2693,7 @@ impl GetWebhookError {
 
 /// The documented error responses of [`Client::link_number`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum LinkNumberError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2689,6 +2712,7 @@ impl LinkNumberError {
 
 /// The documented error responses of [`Client::list_account_connections`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListAccountConnectionsError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2837,6 +2861,7 @@ impl<'a> ListAccountConnectionsRequest<'a> {
 
 /// The documented error responses of [`Client::list_actions`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListActionsError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -2965,6 +2990,7 @@ impl<'a> ListActionsRequest<'a> {
 
 /// The documented error responses of [`Client::list_agents`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListAgentsError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3089,6 +3115,7 @@ impl<'a> ListAgentsRequest<'a> {
 
 /// The documented error responses of [`Client::list_calls`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListCallsError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3213,6 +3240,7 @@ impl<'a> ListCallsRequest<'a> {
 
 /// The documented error responses of [`Client::list_numbers`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListNumbersError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3341,6 +3369,7 @@ impl<'a> ListNumbersRequest<'a> {
 
 /// The documented error responses of [`Client::list_prompts`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListPromptsError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3469,6 +3498,7 @@ impl<'a> ListPromptsRequest<'a> {
 
 /// The documented error responses of [`Client::list_vector_databases`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListVectorDatabasesError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3605,6 +3635,7 @@ impl<'a> ListVectorDatabasesRequest<'a> {
 
 /// The documented error responses of [`Client::list_voices`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListVoicesError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3731,6 +3762,7 @@ impl<'a> ListVoicesRequest<'a> {
 
 /// The documented error responses of [`Client::list_webhooks`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ListWebhooksError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3857,6 +3889,7 @@ impl<'a> ListWebhooksRequest<'a> {
 
 /// The documented error responses of [`Client::remove_from_steering_pool`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum RemoveFromSteeringPoolError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3875,6 +3908,7 @@ impl RemoveFromSteeringPoolError {
 
 /// The documented error responses of [`Client::update_account_connection`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateAccountConnectionError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3893,6 +3927,7 @@ impl UpdateAccountConnectionError {
 
 /// The documented error responses of [`Client::update_action`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateActionError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3911,6 +3946,7 @@ impl UpdateActionError {
 
 /// The documented error responses of [`Client::update_agent`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateAgentError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3929,6 +3965,7 @@ impl UpdateAgentError {
 
 /// The documented error responses of [`Client::update_number`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateNumberError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3947,6 +3984,7 @@ impl UpdateNumberError {
 
 /// The documented error responses of [`Client::update_prompt`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdatePromptError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3965,6 +4003,7 @@ impl UpdatePromptError {
 
 /// The documented error responses of [`Client::update_vector_database`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateVectorDatabaseError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -3983,6 +4022,7 @@ impl UpdateVectorDatabaseError {
 
 /// The documented error responses of [`Client::update_voice`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateVoiceError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
@@ -4001,6 +4041,7 @@ impl UpdateVoiceError {
 
 /// The documented error responses of [`Client::update_webhook`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum UpdateWebhookError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),

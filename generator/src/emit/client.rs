@@ -586,7 +586,7 @@ fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream
                 "The documented error responses of [`Client::{}`].",
                 s.method
             );
-            emit_status_enum(e, &doc, &cfg, quote!())
+            emit_status_enum(e, &doc, &cfg, quote!(#[allow(clippy::large_enum_variant)]))
         });
         return (stream, error_enum);
     }
@@ -706,7 +706,7 @@ fn emit_plain_operation(api: &Api, s: &OperationSurface<'_>) -> (TokenStream, Op
             "The documented error responses of [`Client::{}`].",
             s.method
         );
-        emit_status_enum(e, &doc, &cfg, quote!())
+        emit_status_enum(e, &doc, &cfg, quote!(#[allow(clippy::large_enum_variant)]))
     });
     let args = argument_list(s);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));

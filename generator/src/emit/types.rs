@@ -489,8 +489,14 @@ fn emit_constructors(
                 }
             }
         });
+        // A setter named like a std operator's method (`add`) has that method's shape:
+        // clippy's `should_implement_trait`, though it only sets a property of that name.
+        let allow = TRAIT_METHODS
+            .contains(&setter.as_str())
+            .then(|| quote!(#[allow(clippy::should_implement_trait)]));
         quote! {
             #doc
+            #allow
             pub fn #method(mut self, #value: #ty) -> Self {
                 self.#field = #set;
                 self
@@ -509,6 +515,13 @@ fn emit_constructors(
         }
     }
 }
+
+/// The std operator methods that take `self` and one operand and return `Self`, the shape
+/// of a setter: clippy's `should_implement_trait` takes a setter so named for a missed
+/// trait impl.
+const TRAIT_METHODS: [&str; 10] = [
+    "add", "bitand", "bitor", "bitxor", "div", "mul", "rem", "shl", "shr", "sub",
+];
 
 /// A field; one of a struct only read from responses ([`Field::read_only`]) is a plain
 /// `Option<T>` when optional and nullable (absent and `null` both `None`).
