@@ -87,28 +87,17 @@ pub(crate) fn cargo_toml(
     header: &str,
     runtime: &[&str],
 ) -> Result<String, Error> {
-    let mut env = minijinja::Environment::new();
-    env.add_template("Cargo.toml", CARGO_TEMPLATE)
-        .and_then(|_| env.get_template("Cargo.toml"))
-        .and_then(|t| {
-            t.render(minijinja::context! {
-                header => header,
-                name => name,
-                version => version,
-                description => description,
-                features => features,
-                standalone => standalone,
-                runtime => runtime,
-            })
-        })
-        .map(|mut text| {
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text
-        })
-        .map_err(|e| Error::Internal {
-            item: "templates/Cargo.toml.jinja".into(),
-            message: e.to_string(),
-        })
+    crate::render::template(
+        "Cargo.toml",
+        CARGO_TEMPLATE,
+        minijinja::context! {
+            header => header,
+            name => name,
+            version => version,
+            description => description,
+            features => features,
+            standalone => standalone,
+            runtime => runtime,
+        },
+    )
 }

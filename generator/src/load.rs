@@ -243,7 +243,7 @@ fn skeleton(raw: &Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
 }
 
 /// The value the skeleton is read from: `raw` with every schema blanked (component
-/// schemas and every `schema` member become `{}`, see [`blank_schemas`]), a `paths` object
+/// schemas and every `schema` member become `{}`, see [`blanked_clone`]), a `paths` object
 /// when there is none, and no `callbacks` (oagen generates none from the skeleton;
 /// `openapiv3` rejects a `$ref` to one, though a Reference Object is allowed there, OpenAPI
 /// 3.0 §4.7.10). Schemas are never copied, so the copy is the size of the document's
@@ -284,8 +284,10 @@ fn skeleton_value(raw: &Value) -> Value {
     copy
 }
 
-/// A copy of `value` with [`blank_schemas`] applied, made without copying what it blanks.
-fn blanked_clone(value: &Value) -> Value {
+/// A copy of `value` with every `schema` member below it replaced by `{}` (`schemas`,
+/// `examples` and `example` members are kept as they are), made without copying what it
+/// blanks.
+pub(crate) fn blanked_clone(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
@@ -318,23 +320,6 @@ fn drop_callbacks(doc: &mut Value) {
         for op in item.values_mut().filter_map(Value::as_object_mut) {
             op.remove("callbacks");
         }
-    }
-}
-
-/// Replaces every `schema` member below `value` by `{}`.
-pub(crate) fn blank_schemas(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                if key == "schema" && child.is_object() {
-                    *child = Value::Object(Default::default());
-                } else if key != "schemas" && key != "examples" && key != "example" {
-                    blank_schemas(child);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(blank_schemas),
-        _ => {}
     }
 }
 

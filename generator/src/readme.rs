@@ -151,25 +151,14 @@ pub(crate) fn readme(
     modules: &[ModuleReadme],
     header: &str,
 ) -> Result<String, Error> {
-    let mut env = minijinja::Environment::new();
-    env.add_template("README.md", TEMPLATE)
-        .and_then(|_| env.get_template("README.md"))
-        .and_then(|t| {
-            t.render(minijinja::context! {
-                header => header,
-                name => name,
-                description => description,
-                modules => modules,
-            })
-        })
-        .map(|mut text| {
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text
-        })
-        .map_err(|e| Error::Internal {
-            item: "templates/README.md.jinja".into(),
-            message: e.to_string(),
-        })
+    crate::render::template(
+        "README.md",
+        TEMPLATE,
+        minijinja::context! {
+            header => header,
+            name => name,
+            description => description,
+            modules => modules,
+        },
+    )
 }

@@ -110,6 +110,32 @@ where
     Ok(finish(header, &body))
 }
 
+/// Renders the minijinja template `source` (the file `templates/<name>.jinja`) with
+/// `context`, ending the text with a line break.
+///
+/// # Errors
+/// [`Error::Internal`] naming the template when it does not render (an oagen bug).
+pub(crate) fn template(
+    name: &str,
+    source: &str,
+    context: minijinja::Value,
+) -> Result<String, Error> {
+    let mut env = minijinja::Environment::new();
+    env.add_template(name, source)
+        .and_then(|_| env.get_template(name))
+        .and_then(|t| t.render(context))
+        .map(|mut text| {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text
+        })
+        .map_err(|e| Error::Internal {
+            item: format!("templates/{name}.jinja"),
+            message: e.to_string(),
+        })
+}
+
 /// `work(i)` for each `i` below `count`, in order, computed on as many threads as the
 /// machine has cores (at most 8) in contiguous blocks taken in turn; the first error (by
 /// index) is returned.

@@ -1100,20 +1100,18 @@ fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec
         Some(e) => {
             let name = format_ident!("{}", e.name);
             for v in &e.variants {
-                let pat = status_pattern(v.response.status);
                 let variant = variant_ident(v);
                 let expr = match &v.response.kind {
                     BodyKind::Json(_) => quote!(#response.json().map(#name::#variant)),
                     BodyKind::Empty => quote!(#response.empty().map(|()| #name::#variant)),
                     _ => quote!(#response.bytes().map(#name::#variant)),
                 };
-                arms.push(StatusArm::new(v.response.status, quote!(#pat => #expr,)));
+                arms.push(StatusArm::new(v.response.status, expr));
             }
         }
         None => {
             let success = op.success();
             for r in &successes {
-                let pat = status_pattern(r.status);
                 let expr = match (&success, &r.kind) {
                     (Success::Bytes, _) => quote!(#response.bytes()),
                     (Success::Text, _) => quote!(#response.text()),
@@ -1122,14 +1120,14 @@ fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec
                     (Success::OptionalJson(_), _) => quote!(#response.json().map(Some)),
                     _ => quote!(#response.json()),
                 };
-                arms.push(StatusArm::new(r.status, quote!(#pat => #expr,)));
+                arms.push(StatusArm::new(r.status, expr));
             }
         }
     }
     if successes.is_empty() {
         arms.push(StatusArm::new(
             StatusMatch::Range(2),
-            quote!(200..=299 => #response.empty(),),
+            quote!(#response.empty()),
         ));
     }
     arms.extend(error_arms(s, response));
@@ -1145,7 +1143,6 @@ fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<St
     if let Some(e) = &s.errors {
         let name = format_ident!("{}", e.name);
         for v in &e.variants {
-            let pat = status_pattern(v.response.status);
             let variant = variant_ident(v);
             let decode = match &v.response.kind {
                 BodyKind::Json(_) => quote!(error_json),
@@ -1154,7 +1151,7 @@ fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<St
             };
             arms.push(StatusArm::new(
                 v.response.status,
-                quote!(#pat => Err(#response.#decode(#name::#variant)),),
+                quote!(Err(#response.#decode(#name::#variant))),
             ));
         }
     }
@@ -1165,22 +1162,22 @@ fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<St
     {
         arms.push(StatusArm::new(
             StatusMatch::Default,
-            quote!(_ => Err(#response.unexpected()),),
+            quote!(Err(#response.unexpected())),
         ));
     }
     StatusArm::order(&mut arms);
     arms
 }
 
-/// One arm of a status `match` and the status it matches.
+/// One arm of a status `match`: the status it matches and its expression.
 struct StatusArm {
     status: StatusMatch,
-    arm: TokenStream,
+    expr: TokenStream,
 }
 
 impl StatusArm {
-    fn new(status: StatusMatch, arm: TokenStream) -> Self {
-        StatusArm { status, arm }
+    fn new(status: StatusMatch, expr: TokenStream) -> Self {
+        StatusArm { status, expr }
     }
 
     /// Puts exact codes before ranges (`4XX`) and `default` (`_`) last, keeping the order
@@ -1199,13 +1196,13 @@ impl StatusArm {
     fn matching(arms: Vec<StatusArm>, response: &proc_macro2::Ident) -> TokenStream {
         if let [only] = arms.as_slice() {
             if only.status == StatusMatch::Default {
-                if let Ok(arm) = syn::parse2::<syn::Arm>(only.arm.clone()) {
-                    let body = arm.body;
-                    return quote!(#body);
-                }
+                return only.expr.clone();
             }
         }
-        let arms = arms.into_iter().map(|a| a.arm);
+        let arms = arms.into_iter().map(|StatusArm { status, expr }| {
+            let pat = status_pattern(status);
+            quote!(#pat => #expr,)
+        });
         quote!(match #response.status().as_u16() { #(#arms)* })
     }
 }

@@ -153,9 +153,7 @@ impl Lowering<'_> {
                 current = next.to_string();
                 continue;
             }
-            let mut copy = node.clone();
-            crate::load::blank_schemas(&mut copy);
-            return match serde_json::from_value(copy) {
+            return match serde_json::from_value(crate::load::blanked_clone(node)) {
                 Ok(item) => Some((item, pointer)),
                 Err(e) => {
                     self.diags.error(
