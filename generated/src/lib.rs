@@ -19,6 +19,7 @@
     doc = "Built without some of its default Cargo features: the crate's documentation and examples (`README.md`) need all of them."
 )]
 #![deny(missing_docs)]
+
 #[rustfmt::skip]
 pub mod runtime;
 

@@ -492,8 +492,9 @@ fn comments_safe(text: String) -> String {
 }
 
 /// Puts a blank line between consecutive items (prettyplease prints them back to back),
-/// as a person would write them. Lines are only inserted, never changed; string literals
-/// in generated code never span lines, so this cannot alter a value.
+/// and after the module's inner doc and attributes, as a person would write them. Lines
+/// are only inserted, never changed; string literals in generated code never span lines,
+/// so this cannot alter a value.
 fn space_items(text: &str, out: &mut String) {
     const ITEM_STARTS: [&str; 13] = [
         "///", "#[", "pub ", "impl", "fn ", "async fn", "const ", "mod ", "enum ", "struct ",
@@ -513,7 +514,8 @@ fn space_items(text: &str, out: &mut String) {
                 && indent(p) == indent(line)
                 && !(p_trim.starts_with("use ") && cur.starts_with("use "))
                 && !p_trim.starts_with("#![");
-            let after_inner_doc = p_trim.starts_with("//!") && !cur.starts_with("//!");
+            let inner = |s: &str| s.starts_with("//!") || s.starts_with("#![");
+            let after_inner_doc = inner(p_trim) && !inner(cur);
             if starts_item && (after_block || after_statement || after_inner_doc) {
                 out.push('\n');
             }

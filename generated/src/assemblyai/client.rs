@@ -2,6 +2,8 @@
 
 //! HTTP client for AssemblyAI API 1.3.4.
 #![allow(clippy::result_large_err)]
+#![allow(clippy::type_complexity)]
+
 use super::runtime;
 use super::types;
 

@@ -4,6 +4,7 @@
 //!
 //! [`Event::verify`] checks a delivery's Standard Webhooks signature (`webhook-id`, `webhook-timestamp` and `webhook-signature` headers, HMAC-SHA256 with the endpoint's `whsec_…` secret, 5 minutes of tolerance) and parses its body; [`Event::parse`] only parses (for tests, or deliveries checked another way).
 #![allow(clippy::large_enum_variant)]
+
 use super::runtime;
 
 #[allow(unused_imports)]

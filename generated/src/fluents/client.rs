@@ -2,6 +2,8 @@
 
 //! HTTP client for Fluents Hosted API 1.0.0.
 #![allow(clippy::result_large_err)]
+#![allow(clippy::type_complexity)]
+
 use super::runtime;
 use super::types;
 

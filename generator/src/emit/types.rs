@@ -39,7 +39,12 @@ impl<'a> TypeItems<'a> {
             self.api.title.replace('\n', " "),
             self.api.version
         );
-        quote!(#![doc = #doc])
+        // A field's type is the spec's nesting (`Option<BTreeMap<String, Vec<Vec<…>>>>`), not a
+        // choice an alias would make clearer.
+        quote! {
+            #![doc = #doc]
+            #![allow(clippy::type_complexity)]
+        }
     }
 
     /// How many types there are.
