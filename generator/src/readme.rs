@@ -33,6 +33,8 @@ pub(crate) struct ModuleReadme {
     first_call: Option<Example>,
     /// Error handling on one method.
     errors: Option<Example>,
+    /// The error enum operations share (`ApiError`) and how many do.
+    shared_errors: Option<(String, usize)>,
     /// The list operations' methods and one `.stream()` example.
     pagination: Option<Example>,
     /// The streaming methods and one event loop.
@@ -134,6 +136,8 @@ pub(crate) fn module(api: &Api, feature: Option<&str>) -> Option<ModuleReadme> {
         prefix,
         first_call,
         errors,
+        shared_errors: crate::surface::SharedErrors::of(api)
+            .map(|shared| (shared.errors.name, shared.operations)),
         pagination,
         events,
         webhooks: api.webhooks.iter().map(|w| w.name.rust.clone()).collect(),

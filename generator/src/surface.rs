@@ -603,6 +603,104 @@ fn status_enum<'a>(api: &Api, name: String, responses: &[&'a Response]) -> Statu
     }
 }
 
+/// What makes two operations' error enums the same enum: each variant's name, status,
+/// payload type and description, in order.
+pub type ErrorsKey = Vec<(String, StatusMatch, Option<String>, Option<String>)>;
+
+/// The key of an error enum (see [`ErrorsKey`]).
+pub fn errors_key(e: &StatusEnum<'_>) -> ErrorsKey {
+    e.variants
+        .iter()
+        .map(|v| {
+            (
+                v.name.clone(),
+                v.response.status,
+                v.payload.as_ref().map(ToString::to_string),
+                v.response.description.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The error enum that the most operations document alike, when at least two do: emitted
+/// once as `ApiError`, each of those operations' own error type (`GetPetError`) a `type`
+/// alias of it, so a user handles the API's errors with one type and the crate compiles
+/// one enum instead of one per operation. Ties go to the set whose first operation comes
+/// first in the API's operation order, so the choice is deterministic.
+#[derive(Debug, Clone)]
+pub struct SharedErrors<'a> {
+    /// The enum (variants of the first operation that has this set).
+    pub errors: StatusEnum<'a>,
+    /// Its key; an operation whose [`errors_key`] equals it uses the shared enum.
+    pub key: ErrorsKey,
+    /// How many operations share it.
+    pub operations: usize,
+    /// The error type name of the first of them (`GetPetError`), for docs.
+    pub first: String,
+    /// The features of those operations (features per tag); `None` when one of them has
+    /// none, so the enum is always compiled.
+    pub features: Option<std::collections::BTreeSet<String>>,
+}
+
+impl<'a> SharedErrors<'a> {
+    /// The shared error enum of `api`, if two or more operations have the same errors.
+    pub fn of(api: &'a Api) -> Option<Self> {
+        let mut seen: std::collections::HashMap<ErrorsKey, (usize, usize)> = Default::default();
+        for (i, op) in api.operations.iter().enumerate() {
+            let errors = op.errors();
+            if errors.is_empty() {
+                continue;
+            }
+            let key = errors_key(&status_enum(api, String::new(), &errors));
+            seen.entry(key).or_insert((0, i)).0 += 1;
+        }
+        let (key, (operations, first)) = seen
+            .into_iter()
+            .filter(|(_, (count, _))| *count >= 2)
+            .max_by_key(|(_, (count, first))| (*count, std::cmp::Reverse(*first)))?;
+        let mut features = Some(std::collections::BTreeSet::new());
+        for op in &api.operations {
+            let errors = op.errors();
+            if errors.is_empty() || errors_key(&status_enum(api, String::new(), &errors)) != key {
+                continue;
+            }
+            match (api.feature_of(op), features.as_mut()) {
+                (Some(f), Some(set)) => {
+                    set.insert(f);
+                }
+                _ => features = None,
+            }
+        }
+        let taken: std::collections::HashSet<String> = api
+            .operations
+            .iter()
+            .flat_map(|op| {
+                let base = crate::naming::type_name(&op.name.rust, "Operation");
+                ["Error", "Response", "Request", "Params"].map(|s| format!("{base}{s}"))
+            })
+            .chain(["Client", "Server"].map(String::from))
+            .collect();
+        let name = std::iter::once("ApiError".to_string())
+            .chain((2..).map(|n| format!("ApiError{n}")))
+            .find(|n| !taken.contains(n))
+            .unwrap_or_default();
+        let errors = status_enum(api, name, &api.operations[first].errors());
+        let first = crate::naming::type_name(&api.operations[first].name.rust, "Operation");
+        Some(SharedErrors {
+            errors,
+            key,
+            operations,
+            first: format!("{first}Error"),
+            features,
+        })
+    }
+
+    /// True when `e` (an operation's error enum) is this one.
+    pub fn is(&self, e: &StatusEnum<'_>) -> bool {
+        errors_key(e) == self.key
+    }
+}
+
 /// Path, then required, then optional parameters: the argument order of every method.
 pub fn sorted_params(op: &Operation) -> Vec<&Param> {
     let mut params: Vec<&Param> = op.params.iter().collect();
@@ -959,6 +1057,72 @@ mod tests {
             .iter()
             .map(|n| format!("        - {{name: {n}, in: query, schema: {{type: string}}}}\n"))
             .collect()
+    }
+
+    /// A spec whose operations (operationId, error statuses) are `ops`, each error with
+    /// the body `Problem`.
+    fn errors_spec(ops: &[(&str, &[u16])]) -> Api {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n");
+        for (i, (id, statuses)) in ops.iter().enumerate() {
+            text.push_str(&format!(
+                "  /p{i}:\n    get:\n      operationId: {id}\n      responses:\n        '200': {{description: ok}}\n"
+            ));
+            for s in *statuses {
+                text.push_str(&format!(
+                    "        '{s}':\n          description: bad\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Problem'}}\n"
+                ));
+            }
+        }
+        text.push_str("components:\n  schemas:\n    Problem: {type: object, properties: {m: {type: string}}}\n");
+        api(&text)
+    }
+
+    #[test]
+    fn the_error_set_most_operations_document_is_shared() {
+        let a = errors_spec(&[
+            ("one", &[404]),
+            ("two", &[400, 404]),
+            ("three", &[400, 404]),
+            ("four", &[404]),
+        ]);
+        // Two sets used twice each: the one whose first operation comes first (operations
+        // are in method-name order) wins.
+        let shared = SharedErrors::of(&a).expect("a shared set");
+        assert_eq!(shared.errors.name, "ApiError");
+        assert_eq!((shared.operations, shared.first.as_str()), (2, "FourError"));
+        let names: Vec<&str> = shared
+            .errors
+            .variants
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert_eq!(names, ["NotFound"]);
+        let errors = |i: usize| {
+            let s = OperationSurface::of(&a, &a.operations[i]);
+            shared.is(s.errors.as_ref().unwrap())
+        };
+        // In order: four, one, three, two.
+        assert_eq!(
+            (errors(0), errors(1), errors(2), errors(3)),
+            (true, true, false, false)
+        );
+
+        let b = errors_spec(&[
+            ("one", &[404]),
+            ("two", &[400, 404]),
+            ("three", &[400, 404]),
+        ]);
+        let shared = SharedErrors::of(&b).unwrap();
+        assert_eq!(
+            (shared.operations, shared.first.as_str()),
+            (2, "ThreeError")
+        );
+
+        // No two alike: nothing is shared.
+        assert!(SharedErrors::of(&errors_spec(&[("one", &[404]), ("two", &[400])])).is_none());
+        // An operation named `api` has the error type `ApiError`: the shared enum is renamed.
+        let c = errors_spec(&[("api", &[400]), ("two", &[404]), ("three", &[404])]);
+        assert_eq!(SharedErrors::of(&c).unwrap().errors.name, "ApiError2");
     }
 
     #[test]

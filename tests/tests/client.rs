@@ -172,6 +172,44 @@ async fn vocode_validation_errors_are_typed() {
     assert_eq!(e.detail.as_ref().unwrap()[0].msg, "bad id");
 }
 
+/// The detail message of a Vocode validation error: one function for the errors of every
+/// operation that documents the API's common errors (`vocode::client::ApiError`), since
+/// their own error types are aliases of it.
+fn validation_message(err: &Error<vocode::client::ApiError>) -> Option<String> {
+    match err.body()? {
+        vocode::client::ApiError::UnprocessableEntity(e) => Some(e.detail.as_ref()?[0].msg.clone()),
+    }
+}
+
+#[tokio::test]
+async fn operations_with_the_same_errors_share_one_error_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({
+            "detail": [{"loc": ["body"], "msg": "bad body", "type": "value_error"}]
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = vocode::Client::new().with_base_url(server.uri());
+    let update = client
+        .update_action(
+            ID.parse().unwrap(),
+            &vocode::types::ActionUpdateParamsRequest::Dtmf(Default::default()),
+        )
+        .await
+        .unwrap_err();
+    let end = client.end_call(ID.parse().unwrap()).await.unwrap_err();
+    assert_eq!(validation_message(&update).as_deref(), Some("bad body"));
+    assert_eq!(validation_message(&end).as_deref(), Some("bad body"));
+    // The per-operation names stay, as aliases, with the variants reachable through them.
+    let _: Option<&vocode::client::EndCallError> = end.body();
+    assert!(matches!(
+        update.body(),
+        Some(vocode::client::UpdateActionError::UnprocessableEntity(_))
+    ));
+}
+
 #[tokio::test]
 async fn vocode_recording_comes_back_as_bytes() {
     let server = MockServer::start().await;

@@ -776,10 +776,10 @@ impl Client {
     }
 }
 
-/// The documented error responses of [`Client::delete`].
+/// The error responses that 9 of this API's operations document alike. Their own error types (`DeleteError`, …) are aliases of this enum, so one function can handle the errors of all of them.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
-pub enum DeleteError {
+pub enum ApiError {
     /// Status 400: Bad request
     BadRequest(types::ErrorType),
     /// Status 401: Unauthorized
@@ -796,7 +796,7 @@ pub enum DeleteError {
     GatewayTimeout,
 }
 
-impl DeleteError {
+impl ApiError {
     /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
     /// for a range (`4XX`) or `default`, whose actual status is on the response
     /// (`runtime::Error::status`).
@@ -813,227 +813,26 @@ impl DeleteError {
     }
 }
 
-/// The documented error responses of [`Client::get`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetError {
-    /// Status 400: Bad request
-    BadRequest(types::ErrorType),
-    /// Status 401: Unauthorized
-    Unauthorized(types::ErrorType),
-    /// Status 404: Not found
-    NotFound(types::ErrorType),
-    /// Status 429: Too many requests
-    TooManyRequests(types::ErrorType),
-    /// Status 500: An error occurred while processing the request
-    InternalServerError(types::ErrorType),
-    /// Status 503: Service unavailable
-    ServiceUnavailable,
-    /// Status 504: Gateway timeout
-    GatewayTimeout,
-}
+/// The documented error responses of [`Client::delete`]: the API's common [`ApiError`].
+pub type DeleteError = ApiError;
 
-impl GetError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::NotFound(_) => Some(404),
-            Self::TooManyRequests(_) => Some(429),
-            Self::InternalServerError(_) => Some(500),
-            Self::ServiceUnavailable => Some(503),
-            Self::GatewayTimeout => Some(504),
-        }
-    }
-}
+/// The documented error responses of [`Client::get`]: the API's common [`ApiError`].
+pub type GetError = ApiError;
 
-/// The documented error responses of [`Client::get_paragraphs`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetParagraphsError {
-    /// Status 400: Bad request
-    BadRequest(types::ErrorType),
-    /// Status 401: Unauthorized
-    Unauthorized(types::ErrorType),
-    /// Status 404: Not found
-    NotFound(types::ErrorType),
-    /// Status 429: Too many requests
-    TooManyRequests(types::ErrorType),
-    /// Status 500: An error occurred while processing the request
-    InternalServerError(types::ErrorType),
-    /// Status 503: Service unavailable
-    ServiceUnavailable,
-    /// Status 504: Gateway timeout
-    GatewayTimeout,
-}
+/// The documented error responses of [`Client::get_paragraphs`]: the API's common [`ApiError`].
+pub type GetParagraphsError = ApiError;
 
-impl GetParagraphsError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::NotFound(_) => Some(404),
-            Self::TooManyRequests(_) => Some(429),
-            Self::InternalServerError(_) => Some(500),
-            Self::ServiceUnavailable => Some(503),
-            Self::GatewayTimeout => Some(504),
-        }
-    }
-}
+/// The documented error responses of [`Client::get_redacted_audio`]: the API's common [`ApiError`].
+pub type GetRedactedAudioError = ApiError;
 
-/// The documented error responses of [`Client::get_redacted_audio`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetRedactedAudioError {
-    /// Status 400: Bad request
-    BadRequest(types::ErrorType),
-    /// Status 401: Unauthorized
-    Unauthorized(types::ErrorType),
-    /// Status 404: Not found
-    NotFound(types::ErrorType),
-    /// Status 429: Too many requests
-    TooManyRequests(types::ErrorType),
-    /// Status 500: An error occurred while processing the request
-    InternalServerError(types::ErrorType),
-    /// Status 503: Service unavailable
-    ServiceUnavailable,
-    /// Status 504: Gateway timeout
-    GatewayTimeout,
-}
+/// The documented error responses of [`Client::get_sentences`]: the API's common [`ApiError`].
+pub type GetSentencesError = ApiError;
 
-impl GetRedactedAudioError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::NotFound(_) => Some(404),
-            Self::TooManyRequests(_) => Some(429),
-            Self::InternalServerError(_) => Some(500),
-            Self::ServiceUnavailable => Some(503),
-            Self::GatewayTimeout => Some(504),
-        }
-    }
-}
+/// The documented error responses of [`Client::get_subtitles`]: the API's common [`ApiError`].
+pub type GetSubtitlesError = ApiError;
 
-/// The documented error responses of [`Client::get_sentences`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetSentencesError {
-    /// Status 400: Bad request
-    BadRequest(types::ErrorType),
-    /// Status 401: Unauthorized
-    Unauthorized(types::ErrorType),
-    /// Status 404: Not found
-    NotFound(types::ErrorType),
-    /// Status 429: Too many requests
-    TooManyRequests(types::ErrorType),
-    /// Status 500: An error occurred while processing the request
-    InternalServerError(types::ErrorType),
-    /// Status 503: Service unavailable
-    ServiceUnavailable,
-    /// Status 504: Gateway timeout
-    GatewayTimeout,
-}
-
-impl GetSentencesError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::NotFound(_) => Some(404),
-            Self::TooManyRequests(_) => Some(429),
-            Self::InternalServerError(_) => Some(500),
-            Self::ServiceUnavailable => Some(503),
-            Self::GatewayTimeout => Some(504),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_subtitles`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetSubtitlesError {
-    /// Status 400: Bad request
-    BadRequest(types::ErrorType),
-    /// Status 401: Unauthorized
-    Unauthorized(types::ErrorType),
-    /// Status 404: Not found
-    NotFound(types::ErrorType),
-    /// Status 429: Too many requests
-    TooManyRequests(types::ErrorType),
-    /// Status 500: An error occurred while processing the request
-    InternalServerError(types::ErrorType),
-    /// Status 503: Service unavailable
-    ServiceUnavailable,
-    /// Status 504: Gateway timeout
-    GatewayTimeout,
-}
-
-impl GetSubtitlesError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::NotFound(_) => Some(404),
-            Self::TooManyRequests(_) => Some(429),
-            Self::InternalServerError(_) => Some(500),
-            Self::ServiceUnavailable => Some(503),
-            Self::GatewayTimeout => Some(504),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::list`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListError {
-    /// Status 400: Bad request
-    BadRequest(types::ErrorType),
-    /// Status 401: Unauthorized
-    Unauthorized(types::ErrorType),
-    /// Status 404: Not found
-    NotFound(types::ErrorType),
-    /// Status 429: Too many requests
-    TooManyRequests(types::ErrorType),
-    /// Status 500: An error occurred while processing the request
-    InternalServerError(types::ErrorType),
-    /// Status 503: Service unavailable
-    ServiceUnavailable,
-    /// Status 504: Gateway timeout
-    GatewayTimeout,
-}
-
-impl ListError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::NotFound(_) => Some(404),
-            Self::TooManyRequests(_) => Some(429),
-            Self::InternalServerError(_) => Some(500),
-            Self::ServiceUnavailable => Some(503),
-            Self::GatewayTimeout => Some(504),
-        }
-    }
-}
+/// The documented error responses of [`Client::list`]: the API's common [`ApiError`].
+pub type ListError = ApiError;
 
 /// A prepared [`Client::list`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListRequest<'a> = runtime::Builder<
@@ -1168,42 +967,8 @@ impl<'a> ListRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::submit`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum SubmitError {
-    /// Status 400: Bad request
-    BadRequest(types::ErrorType),
-    /// Status 401: Unauthorized
-    Unauthorized(types::ErrorType),
-    /// Status 404: Not found
-    NotFound(types::ErrorType),
-    /// Status 429: Too many requests
-    TooManyRequests(types::ErrorType),
-    /// Status 500: An error occurred while processing the request
-    InternalServerError(types::ErrorType),
-    /// Status 503: Service unavailable
-    ServiceUnavailable,
-    /// Status 504: Gateway timeout
-    GatewayTimeout,
-}
-
-impl SubmitError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::NotFound(_) => Some(404),
-            Self::TooManyRequests(_) => Some(429),
-            Self::InternalServerError(_) => Some(500),
-            Self::ServiceUnavailable => Some(503),
-            Self::GatewayTimeout => Some(504),
-        }
-    }
-}
+/// The documented error responses of [`Client::submit`]: the API's common [`ApiError`].
+pub type SubmitError = ApiError;
 
 /// The documented error responses of [`Client::upload`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1245,39 +1010,5 @@ impl UploadError {
     }
 }
 
-/// The documented error responses of [`Client::word_search`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum WordSearchError {
-    /// Status 400: Bad request
-    BadRequest(types::ErrorType),
-    /// Status 401: Unauthorized
-    Unauthorized(types::ErrorType),
-    /// Status 404: Not found
-    NotFound(types::ErrorType),
-    /// Status 429: Too many requests
-    TooManyRequests(types::ErrorType),
-    /// Status 500: An error occurred while processing the request
-    InternalServerError(types::ErrorType),
-    /// Status 503: Service unavailable
-    ServiceUnavailable,
-    /// Status 504: Gateway timeout
-    GatewayTimeout,
-}
-
-impl WordSearchError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::BadRequest(_) => Some(400),
-            Self::Unauthorized(_) => Some(401),
-            Self::NotFound(_) => Some(404),
-            Self::TooManyRequests(_) => Some(429),
-            Self::InternalServerError(_) => Some(500),
-            Self::ServiceUnavailable => Some(503),
-            Self::GatewayTimeout => Some(504),
-        }
-    }
-}
+/// The documented error responses of [`Client::word_search`]: the API's common [`ApiError`].
+pub type WordSearchError = ApiError;

@@ -2275,15 +2275,15 @@ impl Client {
     }
 }
 
-/// The documented error responses of [`Client::add_to_steering_pool`].
+/// The error responses that 41 of this API's operations document alike. Their own error types (`AddToSteeringPoolError`, …) are aliases of this enum, so one function can handle the errors of all of them.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
-pub enum AddToSteeringPoolError {
+pub enum ApiError {
     /// Status 422: Validation Error
     UnprocessableEntity(types::HttpValidationError),
 }
 
-impl AddToSteeringPoolError {
+impl ApiError {
     /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
     /// for a range (`4XX`) or `default`, whose actual status is on the response
     /// (`runtime::Error::status`).
@@ -2294,442 +2294,77 @@ impl AddToSteeringPoolError {
     }
 }
 
-/// The documented error responses of [`Client::buy_number`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum BuyNumberError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::add_to_steering_pool`]: the API's common [`ApiError`].
+pub type AddToSteeringPoolError = ApiError;
 
-impl BuyNumberError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::buy_number`]: the API's common [`ApiError`].
+pub type BuyNumberError = ApiError;
 
-/// The documented error responses of [`Client::cancel_number`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CancelNumberError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::cancel_number`]: the API's common [`ApiError`].
+pub type CancelNumberError = ApiError;
 
-impl CancelNumberError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::create_account_connection`]: the API's common [`ApiError`].
+pub type CreateAccountConnectionError = ApiError;
 
-/// The documented error responses of [`Client::create_account_connection`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateAccountConnectionError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::create_action`]: the API's common [`ApiError`].
+pub type CreateActionError = ApiError;
 
-impl CreateAccountConnectionError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::create_agent`]: the API's common [`ApiError`].
+pub type CreateAgentError = ApiError;
 
-/// The documented error responses of [`Client::create_action`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateActionError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::create_call`]: the API's common [`ApiError`].
+pub type CreateCallError = ApiError;
 
-impl CreateActionError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::create_prompt`]: the API's common [`ApiError`].
+pub type CreatePromptError = ApiError;
 
-/// The documented error responses of [`Client::create_agent`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateAgentError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::create_vector_database`]: the API's common [`ApiError`].
+pub type CreateVectorDatabaseError = ApiError;
 
-impl CreateAgentError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::create_voice`]: the API's common [`ApiError`].
+pub type CreateVoiceError = ApiError;
 
-/// The documented error responses of [`Client::create_call`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateCallError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::create_webhook`]: the API's common [`ApiError`].
+pub type CreateWebhookError = ApiError;
 
-impl CreateCallError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::end_call`]: the API's common [`ApiError`].
+pub type EndCallError = ApiError;
 
-/// The documented error responses of [`Client::create_prompt`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreatePromptError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::get_account_connection`]: the API's common [`ApiError`].
+pub type GetAccountConnectionError = ApiError;
 
-impl CreatePromptError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::get_action`]: the API's common [`ApiError`].
+pub type GetActionError = ApiError;
 
-/// The documented error responses of [`Client::create_vector_database`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateVectorDatabaseError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::get_agent`]: the API's common [`ApiError`].
+pub type GetAgentError = ApiError;
 
-impl CreateVectorDatabaseError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::get_call`]: the API's common [`ApiError`].
+pub type GetCallError = ApiError;
 
-/// The documented error responses of [`Client::create_voice`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateVoiceError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::get_number`]: the API's common [`ApiError`].
+pub type GetNumberError = ApiError;
 
-impl CreateVoiceError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::get_prompt`]: the API's common [`ApiError`].
+pub type GetPromptError = ApiError;
 
-/// The documented error responses of [`Client::create_webhook`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum CreateWebhookError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::get_recording`]: the API's common [`ApiError`].
+pub type GetRecordingError = ApiError;
 
-impl CreateWebhookError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::get_vector_database`]: the API's common [`ApiError`].
+pub type GetVectorDatabaseError = ApiError;
 
-/// The documented error responses of [`Client::end_call`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum EndCallError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::get_voice`]: the API's common [`ApiError`].
+pub type GetVoiceError = ApiError;
 
-impl EndCallError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::get_webhook`]: the API's common [`ApiError`].
+pub type GetWebhookError = ApiError;
 
-/// The documented error responses of [`Client::get_account_connection`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetAccountConnectionError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::link_number`]: the API's common [`ApiError`].
+pub type LinkNumberError = ApiError;
 
-impl GetAccountConnectionError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_action`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetActionError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetActionError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_agent`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetAgentError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetAgentError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_call`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetCallError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetCallError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_number`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetNumberError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetNumberError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_prompt`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetPromptError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetPromptError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_recording`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetRecordingError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetRecordingError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_vector_database`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetVectorDatabaseError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetVectorDatabaseError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_voice`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetVoiceError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetVoiceError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::get_webhook`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum GetWebhookError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl GetWebhookError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::link_number`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum LinkNumberError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl LinkNumberError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::list_account_connections`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListAccountConnectionsError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListAccountConnectionsError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_account_connections`]: the API's common [`ApiError`].
+pub type ListAccountConnectionsError = ApiError;
 
 /// A prepared [`Client::list_account_connections`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListAccountConnectionsRequest<'a> = runtime::Builder<
@@ -2861,24 +2496,8 @@ impl<'a> ListAccountConnectionsRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::list_actions`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListActionsError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListActionsError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_actions`]: the API's common [`ApiError`].
+pub type ListActionsError = ApiError;
 
 /// A prepared [`Client::list_actions`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListActionsRequest<'a> = runtime::Builder<
@@ -2990,24 +2609,8 @@ impl<'a> ListActionsRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::list_agents`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListAgentsError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListAgentsError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_agents`]: the API's common [`ApiError`].
+pub type ListAgentsError = ApiError;
 
 /// A prepared [`Client::list_agents`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListAgentsRequest<'a> = runtime::Builder<
@@ -3115,24 +2718,8 @@ impl<'a> ListAgentsRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::list_calls`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListCallsError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListCallsError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_calls`]: the API's common [`ApiError`].
+pub type ListCallsError = ApiError;
 
 /// A prepared [`Client::list_calls`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListCallsRequest<'a> = runtime::Builder<
@@ -3240,24 +2827,8 @@ impl<'a> ListCallsRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::list_numbers`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListNumbersError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListNumbersError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_numbers`]: the API's common [`ApiError`].
+pub type ListNumbersError = ApiError;
 
 /// A prepared [`Client::list_numbers`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListNumbersRequest<'a> = runtime::Builder<
@@ -3369,24 +2940,8 @@ impl<'a> ListNumbersRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::list_prompts`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListPromptsError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListPromptsError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_prompts`]: the API's common [`ApiError`].
+pub type ListPromptsError = ApiError;
 
 /// A prepared [`Client::list_prompts`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListPromptsRequest<'a> = runtime::Builder<
@@ -3498,24 +3053,8 @@ impl<'a> ListPromptsRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::list_vector_databases`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListVectorDatabasesError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListVectorDatabasesError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_vector_databases`]: the API's common [`ApiError`].
+pub type ListVectorDatabasesError = ApiError;
 
 /// A prepared [`Client::list_vector_databases`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListVectorDatabasesRequest<'a> = runtime::Builder<
@@ -3635,24 +3174,8 @@ impl<'a> ListVectorDatabasesRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::list_voices`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListVoicesError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListVoicesError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_voices`]: the API's common [`ApiError`].
+pub type ListVoicesError = ApiError;
 
 /// A prepared [`Client::list_voices`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListVoicesRequest<'a> = runtime::Builder<
@@ -3762,24 +3285,8 @@ impl<'a> ListVoicesRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::list_webhooks`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum ListWebhooksError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl ListWebhooksError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::list_webhooks`]: the API's common [`ApiError`].
+pub type ListWebhooksError = ApiError;
 
 /// A prepared [`Client::list_webhooks`] call: its methods set the optional parameters (each once; a later call replaces the value), the [`runtime::Builder`] methods set per-call options; `.await` it to send it.
 pub type ListWebhooksRequest<'a> = runtime::Builder<
@@ -3889,173 +3396,29 @@ impl<'a> ListWebhooksRequest<'a> {
     }
 }
 
-/// The documented error responses of [`Client::remove_from_steering_pool`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum RemoveFromSteeringPoolError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::remove_from_steering_pool`]: the API's common [`ApiError`].
+pub type RemoveFromSteeringPoolError = ApiError;
 
-impl RemoveFromSteeringPoolError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::update_account_connection`]: the API's common [`ApiError`].
+pub type UpdateAccountConnectionError = ApiError;
 
-/// The documented error responses of [`Client::update_account_connection`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum UpdateAccountConnectionError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::update_action`]: the API's common [`ApiError`].
+pub type UpdateActionError = ApiError;
 
-impl UpdateAccountConnectionError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::update_agent`]: the API's common [`ApiError`].
+pub type UpdateAgentError = ApiError;
 
-/// The documented error responses of [`Client::update_action`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum UpdateActionError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::update_number`]: the API's common [`ApiError`].
+pub type UpdateNumberError = ApiError;
 
-impl UpdateActionError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::update_prompt`]: the API's common [`ApiError`].
+pub type UpdatePromptError = ApiError;
 
-/// The documented error responses of [`Client::update_agent`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum UpdateAgentError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
+/// The documented error responses of [`Client::update_vector_database`]: the API's common [`ApiError`].
+pub type UpdateVectorDatabaseError = ApiError;
 
-impl UpdateAgentError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::update_voice`]: the API's common [`ApiError`].
+pub type UpdateVoiceError = ApiError;
 
-/// The documented error responses of [`Client::update_number`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum UpdateNumberError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl UpdateNumberError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::update_prompt`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum UpdatePromptError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl UpdatePromptError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::update_vector_database`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum UpdateVectorDatabaseError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl UpdateVectorDatabaseError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::update_voice`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum UpdateVoiceError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl UpdateVoiceError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
-
-/// The documented error responses of [`Client::update_webhook`].
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-pub enum UpdateWebhookError {
-    /// Status 422: Validation Error
-    UnprocessableEntity(types::HttpValidationError),
-}
-
-impl UpdateWebhookError {
-    /// The status code this variant documents (`Some(404)` for `NotFound`); `None`
-    /// for a range (`4XX`) or `default`, whose actual status is on the response
-    /// (`runtime::Error::status`).
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::UnprocessableEntity(_) => Some(422),
-        }
-    }
-}
+/// The documented error responses of [`Client::update_webhook`]: the API's common [`ApiError`].
+pub type UpdateWebhookError = ApiError;

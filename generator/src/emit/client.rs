@@ -1,12 +1,14 @@
 //! The `client` module: an async `Client` with one method per operation, and one enum of
-//! documented error responses per operation that has any.
+//! documented error responses per operation that has any; the operations that document
+//! the same errors share one enum, `ApiError` ([`SharedErrors`]), their own names aliases
+//! of it.
 
 use super::example::Method;
 use super::{doc_attrs, doc_lines, ident, Scope};
 use crate::ir::*;
 use crate::surface::{
     credentials, variant_ident, BuilderNames, EventsSurface, Form, OperationSurface, Pages,
-    PagesEnd, PagesKind, ParamSurface, Passing, RustType, StatusEnum,
+    PagesEnd, PagesKind, ParamSurface, Passing, RustType, SharedErrors, StatusEnum,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -23,18 +25,71 @@ pub(super) fn emit_client(api: &Api) -> TokenStream {
     parts.file(quote!(#(#methods)*), quote!(#(#error_enums)*))
 }
 
+/// One operation's error type: its enum of documented error responses, or, when it is the
+/// API's shared one ([`SharedErrors`]), a `type` alias of that.
+fn error_items(
+    s: &OperationSurface<'_>,
+    e: &StatusEnum<'_>,
+    shared: Option<&SharedErrors<'_>>,
+    cfg: &TokenStream,
+) -> TokenStream {
+    match shared {
+        Some(shared) if shared.is(e) => {
+            let doc = doc_lines(&format!(
+                "The documented error responses of [`Client::{}`]: the API's common [`{}`].",
+                s.method, shared.errors.name
+            ));
+            let name = format_ident!("{}", e.name);
+            let target = format_ident!("{}", shared.errors.name);
+            quote! {
+                #doc
+                #cfg
+                pub type #name = #target;
+            }
+        }
+        _ => {
+            let doc = format!(
+                "The documented error responses of [`Client::{}`].",
+                s.method
+            );
+            emit_status_enum(e, &doc, cfg, quote!(#[allow(clippy::large_enum_variant)]))
+        }
+    }
+}
+
+/// The enum of error responses that several operations share ([`SharedErrors`]).
+fn emit_shared_errors(shared: &SharedErrors<'_>) -> TokenStream {
+    let doc = format!(
+        "The error responses that {} of this API's operations document alike. Their own \
+         error types (`{}`, …) are aliases of this enum, so one function can handle the \
+         errors of all of them.",
+        shared.operations, shared.first
+    );
+    let cfg = super::cfg_any(shared.features.iter().flatten());
+    emit_status_enum(
+        &shared.errors,
+        &doc,
+        &cfg,
+        quote!(#[allow(clippy::large_enum_variant)]),
+    )
+}
+
 /// The contents of `client.rs` in parts, so that a caller can make, print and free each
 /// operation's tokens in turn (and on several threads): the file is [`ClientItems::file`]
 /// with every [`ClientItems::operation`]'s method inside `impl Client` and its error enum
 /// after the server enum. [`crate::emit::emit_client`] puts them together.
 pub struct ClientItems<'a> {
     api: &'a Api,
+    shared: Option<SharedErrors<'a>>,
 }
 
 impl<'a> ClientItems<'a> {
     /// The client of `api`.
     pub fn new(api: &'a Api) -> Self {
-        ClientItems { api }
+        ClientItems {
+            api,
+            shared: SharedErrors::of(api),
+        }
     }
 
     /// How many operations there are.
@@ -50,7 +105,7 @@ impl<'a> ClientItems<'a> {
     /// The `i`-th operation: its `Client` method(s), and the top-level items it needs (its
     /// error enum), if any.
     pub fn operation(&self, i: usize) -> (TokenStream, Option<TokenStream>) {
-        emit_operation(self.api, &self.api.operations[i])
+        emit_operation(self.api, &self.api.operations[i], self.shared.as_ref())
     }
 
     /// The whole file with `methods` at the end of `impl Client` and `error_enums` at the
@@ -66,9 +121,12 @@ impl<'a> ClientItems<'a> {
         self.head_with(TokenStream::new())
     }
 
-    /// The enum of the spec's servers (after `impl Client`), if it has several.
+    /// The items between `impl Client` and the operations' own: the enum of the spec's
+    /// servers, if it has several, and the error enum operations share ([`SharedErrors`]).
     pub fn servers(&self) -> TokenStream {
-        emit_servers(self.api).0
+        let servers = emit_servers(self.api).0;
+        let shared = self.shared.as_ref().map(emit_shared_errors);
+        quote!(#servers #shared)
     }
 
     /// The file up to the end of `impl Client`, with `methods` at the end of it.
@@ -575,24 +633,22 @@ fn status_doc(r: &Response) -> String {
 /// The client methods of one operation, and the items they need beside `Client` (the
 /// error and response enums; for a builder, the builder's types). An operation whose
 /// success can be an event stream gets a streaming method too, or only that one.
-fn emit_operation(api: &Api, op: &Operation) -> (TokenStream, Option<TokenStream>) {
+fn emit_operation(
+    api: &Api,
+    op: &Operation,
+    shared: Option<&SharedErrors<'_>>,
+) -> (TokenStream, Option<TokenStream>) {
     let s = OperationSurface::of(api, op);
     let Some(events) = &s.events else {
-        return emit_plain_operation(api, &s);
+        return emit_plain_operation(api, &s, shared);
     };
     let cfg = super::cfg_any(&api.feature_of(op));
     let stream = emit_events_method(api, op, events, &cfg);
     if events.only {
-        let error_enum = s.errors.as_ref().map(|e| {
-            let doc = format!(
-                "The documented error responses of [`Client::{}`].",
-                s.method
-            );
-            emit_status_enum(e, &doc, &cfg, quote!(#[allow(clippy::large_enum_variant)]))
-        });
+        let error_enum = s.errors.as_ref().map(|e| error_items(&s, e, shared, &cfg));
         return (stream, error_enum);
     }
-    let (method, items) = emit_plain_operation(api, &s);
+    let (method, items) = emit_plain_operation(api, &s, shared);
     (quote!(#method #stream), items)
 }
 
@@ -689,7 +745,11 @@ fn events_docs(api: &Api, s: &OperationSurface<'_>, events: &EventsSurface) -> T
 }
 
 /// The method of one operation that is not a stream.
-fn emit_plain_operation(api: &Api, s: &OperationSurface<'_>) -> (TokenStream, Option<TokenStream>) {
+fn emit_plain_operation(
+    api: &Api,
+    s: &OperationSurface<'_>,
+    shared: Option<&SharedErrors<'_>>,
+) -> (TokenStream, Option<TokenStream>) {
     let op = s.op;
     let cfg = super::cfg_any(&api.feature_of(op));
     let doc = method_docs(api, s);
@@ -703,13 +763,7 @@ fn emit_plain_operation(api: &Api, s: &OperationSurface<'_>) -> (TokenStream, Op
         );
         emit_status_enum(e, &doc, &cfg, quote!(#[allow(clippy::large_enum_variant)]))
     });
-    let error_enum = s.errors.as_ref().map(|e| {
-        let doc = format!(
-            "The documented error responses of [`Client::{}`].",
-            s.method
-        );
-        emit_status_enum(e, &doc, &cfg, quote!(#[allow(clippy::large_enum_variant)]))
-    });
+    let error_enum = s.errors.as_ref().map(|e| error_items(s, e, shared, &cfg));
     let args = argument_list(s);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let build_request = emit_request(api, s);
