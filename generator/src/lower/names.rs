@@ -26,7 +26,7 @@ use crate::ir::*;
 use crate::load::unescape_pointer;
 use crate::naming;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Applies both rules to `api` (whose types still carry their wanted names in
 /// `name.rust`). `groups` are the sets of inline copies merged into one definition (the
@@ -74,10 +74,16 @@ pub(super) fn prefer_names(
     }
     let unique = |name: &str| wanted.get(name) == Some(&1) && naming::type_name(name, "") == name;
 
+    // Every use of a shared group's members is pointed at its new type in one walk of
+    // the API at the end (a walk per group was quadratic: Microsoft Graph has thousands).
+    let mut moved: HashMap<TypeId, TypeId> = HashMap::new();
     for (g, name) in shared {
         if unique(&name) {
-            share(api, &groups[g], name);
+            share(api, &groups[g], name, &mut moved);
         }
+    }
+    if !moved.is_empty() {
+        retarget(api, &moved);
     }
     for (i, name) in stutter {
         if unique(&name) {
@@ -163,7 +169,7 @@ fn without_stutter(def: &TypeDef) -> Option<String> {
 /// Makes `name` the one definition of a group of copies: a new type holds the shape, every
 /// copy (the former holder too) becomes an alias of it under its own positional name, and
 /// every use of a copy names the new type.
-fn share(api: &mut Api, members: &[TypeId], name: String) {
+fn share(api: &mut Api, members: &[TypeId], name: String, moved: &mut HashMap<TypeId, TypeId>) {
     let Some(&holder) = members.first() else {
         return;
     };
@@ -190,8 +196,8 @@ fn share(api: &mut Api, members: &[TypeId], name: String) {
         kind,
         serde,
     });
-    let ids: BTreeSet<TypeId> = members.iter().copied().collect();
     for m in members {
+        moved.insert(*m, id);
         let def = &mut api.types[m.0];
         def.kind = TypeKind::Alias(TypeRef::Named(id));
         def.docs
@@ -201,25 +207,25 @@ fn share(api: &mut Api, members: &[TypeId], name: String) {
             "The same schema appears elsewhere in the spec; every place uses [`{name}`]."
         ));
     }
-    retarget(api, &ids, id);
 }
 
-/// Points every use of one of `from` (outside their own alias definitions) at `to`.
-fn retarget(api: &mut Api, from: &BTreeSet<TypeId>, to: TypeId) {
-    fn visit(ty: &mut TypeRef, from: &BTreeSet<TypeId>, to: TypeId) {
+/// Points every use of a type in `moved` at the type it moved to.
+fn retarget(api: &mut Api, moved: &HashMap<TypeId, TypeId>) {
+    fn visit(ty: &mut TypeRef, moved: &HashMap<TypeId, TypeId>) {
         match ty {
-            TypeRef::Named(id) | TypeRef::Boxed(id) if from.contains(id) => *id = to,
+            TypeRef::Named(id) | TypeRef::Boxed(id) => {
+                if let Some(to) = moved.get(id) {
+                    *id = *to;
+                }
+            }
             TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                visit(inner, from, to)
+                visit(inner, moved)
             }
             _ => {}
         }
     }
-    let mut f = |ty: &mut TypeRef| visit(ty, from, to);
-    for (i, def) in api.types.iter_mut().enumerate() {
-        if from.contains(&TypeId(i)) {
-            continue;
-        }
+    let mut f = |ty: &mut TypeRef| visit(ty, moved);
+    for def in &mut api.types {
         def.kind.children_mut().into_iter().for_each(&mut f);
     }
     let body = |kind: &mut BodyKind, f: &mut dyn FnMut(&mut TypeRef)| match kind {
