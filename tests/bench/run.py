@@ -57,6 +57,9 @@ PROGENITOR_VERSION = None  # newest on crates.io; `cargo install --locked`
 # Issue 7 targets: (generation seconds, generation MB) and (check seconds, check MB).
 GEN_TARGETS = {"stripe": (1.0, 250), "github": (2.0, 400)}
 CHECK_TARGETS = {"stripe": (120, 3072), "github": (120, 3072)}
+# Issue 17 targets: (generation s, generation MB, check s, check MB); None = no target.
+ISSUE17_TARGETS = {"stripe": (0.3, 150, 35, 1638), "github": (0.5, 150, 40, None),
+                   "openai": (0.25, 150, 25, None), "voice-apis": (None, None, 4, None)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -185,6 +188,7 @@ def targets(corpus, only):
         Target("stripe", [(None, corpus / "stripe.com.json")]),
         Target("github", [(None, corpus / "github.com" / "api.github.com.json")]),
         Target("kubernetes", [(None, corpus / "kubernetes.io.json")]),
+        Target("openai", [(None, ROOT.parent / "shared" / "specs" / "openai" / "openapi.json")]),
     ]
     manifest = ROOT / "oagen.toml"
     specs = parse_manifest(manifest)
@@ -260,25 +264,26 @@ def supports_features_per_tag(oagen):
 # cargo check of a generated crate
 
 
-def check_crate(crate, name, features=None, no_default=True, warm=True):
-    """Warm-up check (dependencies), then touch src and time the crate-only check."""
+def check_crate(crate, name, features=None, no_default=True, warm=True, command="check"):
+    """Warm-up check (dependencies), then touch src and time the crate-only check (or, with
+    command="build", the same for a debug `cargo build`)."""
     # No incremental compilation: touching unchanged sources would otherwise let rustc reuse
     # the warm-up's work, and the timed check would not be a full check of the crate.
     env = dict(os.environ, CARGO_TARGET_DIR=str(CHECK_TARGET), CARGO_TERM_COLOR="never", CARGO_INCREMENTAL="0")
-    args = ["cargo", "check", "--message-format", "short", "--manifest-path", crate / "Cargo.toml"]
+    args = ["cargo", command, "--message-format", "short", "--manifest-path", crate / "Cargo.toml"]
     if no_default:
         args.append("--no-default-features")
     if features:
         args += ["--features", ",".join(features)]
     warm_m = None
     if warm:
-        say(f"  cargo check {name}: warm-up (dependencies)")
-        warm_m = measure(args, env=env, log=f"check-warm-{name}.log")
+        say(f"  cargo {command} {name}: warm-up (dependencies)")
+        warm_m = measure(args, env=env, log=f"{command}-warm-{name}.log")
     now = time.time()
     for p in (crate / "src").rglob("*.rs"):
         os.utime(p, (now, now))
-    say(f"  cargo check {name}: crate only")
-    m = measure(args, env=env, log=f"check-{name}.log")
+    say(f"  cargo {command} {name}: crate only")
+    m = measure(args, env=env, log=f"{command}-{name}.log")
     errors = len(re.findall(r"^\S.*?: error(\[E\d+\])?: ", m.err, re.M))
     summary = re.search(r"due to (\d+) previous errors?", m.err)
     if summary:
@@ -460,7 +465,9 @@ def main() -> int:
     ap.add_argument("--no-anchors", action="store_true", help="skip OpenAPI Generator and progenitor")
     ap.add_argument("--no-check", action="store_true", help="skip `cargo check` of generated crates")
     ap.add_argument("--no-scaling", action="store_true", help="skip the corpus scaling table")
-    ap.add_argument("--only", help="comma-separated subset of stripe,github,kubernetes,voice-apis")
+    ap.add_argument("--only", help="comma-separated subset of stripe,github,kubernetes,openai,voice-apis")
+    ap.add_argument("--build", action="store_true", help="also time a debug `cargo build` of oagen's crates")
+    ap.add_argument("--no-progenitor", action="store_true", help="skip progenitor (OpenAPI Generator still runs)")
     ap.add_argument("--tag-feature", help="the one tag feature for the features-per-tag row")
     ap.add_argument("--report-only", action="store_true",
                     help="render target/bench/report.md again from target/bench/results.json")
@@ -509,6 +516,8 @@ def main() -> int:
             if not args.no_check:
                 features = [m for m, _ in t.specs if m] or None
                 res["check"] = check_crate(out, f"oagen-{t.name}", features=features)
+                if args.build:
+                    res["build"] = check_crate(out, f"oagen-{t.name}", features=features, command="build")
         results[t.name] = {"oagen": res}
 
     # -- features per tag (Stripe), when the CLI has the flag
@@ -543,7 +552,7 @@ def main() -> int:
     if not args.no_anchors:
         oag_cmd, oag_version = install_openapi_generator()
         tool_versions["OpenAPI Generator"] = oag_version
-        prog_exe, prog_version = install_progenitor()
+        prog_exe, prog_version = (None, "skipped (--no-progenitor)") if args.no_progenitor else install_progenitor()
         tool_versions["progenitor"] = prog_version
         for t in tgts:
             if oag_cmd:
@@ -556,7 +565,7 @@ def main() -> int:
                 say(f"progenitor: {t.name} ({args.anchor_runs} runs)")
                 results[t.name]["progenitor"] = run_anchor("progenitor", prog_exe, t, args.anchor_runs,
                                                            not args.no_check)
-            else:
+            elif not args.no_progenitor:
                 results[t.name]["progenitor"] = {"ok": False, "error": f"not installed: {prog_version}"}
 
     # -- scaling over the corpus
@@ -683,6 +692,29 @@ def render_report(args, tgts, results, tag_row, scaling, tool_versions, elapsed,
                  + "; ".join(f"{n}: syn parse {x['parse_ms']:.0f} ms, prettyplease print {x['print_ms']:.0f} ms, "
                              f"dropping the syn tree {x['drop_ms']:.0f} ms" for n, x in splits) + ".")
         L.append("")
+
+    L.append("## Targets (issue 17)")
+    L.append("")
+    L.append("Generation: the release CLI, median wall and peak RSS. `cargo check`: crate only, as above. "
+             "`cargo build`: debug, crate only, after a warm-up build of the dependencies (with `--build`).")
+    L.append("")
+    L.append("| spec | generate (target) | check (target) | check peak (target) | build |")
+    L.append("|---|---|---|---|---|")
+    for name, (gen_s, gen_mb, check_s, check_mb) in ISSUE17_TARGETS.items():
+        if name not in results:
+            continue
+        o = results[name]["oagen"]
+        c, b = o.get("check"), o.get("build")
+        def verdict(x, limit):
+            return "–" if x is None or limit is None else ("met" if x <= limit else "missed")
+        gen = (f"{fmt(o.get('cli_wall'))} s, {fmt(o.get('cli_peak_mb'), 0)} MB "
+               f"(≤ {gen_s} s, ≤ {gen_mb} MB: {verdict(o.get('cli_wall'), gen_s)}, "
+               f"{verdict(o.get('cli_peak_mb'), gen_mb)})") if gen_s else f"{fmt(o.get('cli_wall'))} s"
+        chk = f"{fmt(c and c['wall'], 1)} s (≤ {check_s} s: {verdict(c and c['wall'], check_s)})" if c else "–"
+        peak = (f"{fmt(c and c['peak_mb'], 0)} MB" + (f" (≤ {check_mb} MB: {verdict(c['peak_mb'], check_mb)})"
+                                                      if check_mb else "")) if c else "–"
+        L.append(f"| {name} | {gen} | {chk} | {peak} | {fmt(b and b['wall'], 1) + ' s' if b else '–'} |")
+    L.append("")
 
     L.append("## Targets (issue 7)")
     L.append("")
