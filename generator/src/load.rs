@@ -8,7 +8,9 @@
 //! know (`if`, `const`, 3.1's `type: [T, "null"]`). So the raw JSON value is the source of
 //! truth for every schema; `openapiv3` is used for the document skeleton only (paths,
 //! operations, parameters, responses, security schemes), parsed from a copy in which each
-//! schema is replaced by `{}` so that no 3.1 schema can make it fail.
+//! schema is replaced by `{}` so that no 3.1 schema can make it fail. Path items are read
+//! one at a time when they are lowered ([`path_item`]), so the skeleton of a large API
+//! (Microsoft Graph beta: 22,361 operations) never exists whole beside the document.
 
 use crate::diag::{Diagnostic, Error, Origin};
 use serde_json::Value;
@@ -21,7 +23,8 @@ pub struct Document {
     pub file: String,
     /// The whole document as JSON, exactly as written (YAML is converted to the same model).
     pub raw: Value,
-    /// The document skeleton (schemas blanked, see the module docs).
+    /// The document skeleton (schemas blanked, see the module docs), without its path
+    /// items (`paths` is empty): read each with [`path_item`].
     pub skeleton: openapiv3::OpenAPI,
     /// The `openapi` version string, e.g. `3.1.0`.
     pub version: String,
@@ -242,9 +245,46 @@ fn skeleton(raw: &Value, file: &str) -> Result<openapiv3::OpenAPI, Error> {
     })
 }
 
+/// Reads the path item `value` (at `pointer`, `/paths/…`) as the skeleton would: schemas
+/// blanked, `callbacks` dropped.
+///
+/// # Errors
+/// [`Error::Spec`] when it does not match the OpenAPI 3 Path Item Object (or a Reference
+/// Object), with the JSON pointer of the offending node.
+pub fn path_item(
+    value: &Value,
+    file: &str,
+    pointer: &str,
+) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>, Error> {
+    let mut copy = blanked_clone(value);
+    if let Some(item) = copy.as_object_mut() {
+        for op in item.values_mut().filter_map(Value::as_object_mut) {
+            op.remove("callbacks");
+        }
+    }
+    let mut track = serde_path_to_error::Track::new();
+    let de = serde_path_to_error::Deserializer::new(&copy, &mut track);
+    // Read as a Path Item (not through the untagged `ReferenceOr`, which would hide where
+    // inside it the mismatch is) unless it is a Reference Object.
+    let read = if copy.get("$ref").is_some() {
+        serde::Deserialize::deserialize(de)
+    } else {
+        <openapiv3::PathItem as serde::Deserialize>::deserialize(de)
+            .map(openapiv3::ReferenceOr::Item)
+    };
+    read.map_err(|e| {
+        let at = format!("{pointer}{}", pointer_of(&track.path()));
+        spec_error(
+            file,
+            &at,
+            format!("does not match the OpenAPI 3 object model: {e}"),
+        )
+    })
+}
+
 /// The value the skeleton is read from: `raw` with every schema blanked (component
-/// schemas and every `schema` member become `{}`, see [`blanked_clone`]), a `paths` object
-/// when there is none, and no `callbacks` (oagen generates none from the skeleton;
+/// schemas and every `schema` member become `{}`, see [`blanked_clone`]), an empty `paths`
+/// object (path items are read one by one, [`path_item`]), and no `callbacks` (oagen generates none from the skeleton;
 /// `openapiv3` rejects a `$ref` to one, though a Reference Object is allowed there, OpenAPI
 /// 3.0 §4.7.10). Schemas are never copied, so the copy is the size of the document's
 /// skeleton, not of the document.
@@ -272,6 +312,7 @@ fn skeleton_value(raw: &Value) -> Value {
                         .collect(),
                 ),
                 _ if key == "components" => value.clone(),
+                _ if key == "paths" => Value::Object(Default::default()),
                 _ => blanked_clone(value),
             };
             (key.clone(), value)
@@ -279,9 +320,7 @@ fn skeleton_value(raw: &Value) -> Value {
         .collect();
     copy.entry("paths")
         .or_insert_with(|| Value::Object(Default::default()));
-    let mut copy = Value::Object(copy);
-    drop_callbacks(&mut copy);
-    copy
+    Value::Object(copy)
 }
 
 /// A copy of `value` with every `schema` member below it replaced by `{}` (`schemas`,
@@ -305,21 +344,6 @@ pub(crate) fn blanked_clone(value: &Value) -> Value {
         ),
         Value::Array(items) => Value::Array(items.iter().map(blanked_clone).collect()),
         other => other.clone(),
-    }
-}
-
-/// Removes `callbacks` from every operation and from `components`.
-fn drop_callbacks(doc: &mut Value) {
-    if let Some(Value::Object(components)) = doc.get_mut("components") {
-        components.remove("callbacks");
-    }
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    for item in paths.values_mut().filter_map(Value::as_object_mut) {
-        for op in item.values_mut().filter_map(Value::as_object_mut) {
-            op.remove("callbacks");
-        }
     }
 }
 

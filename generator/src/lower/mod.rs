@@ -265,9 +265,34 @@ impl Lowering<'_> {
         schemes: &[SecurityScheme],
     ) -> Vec<Operation> {
         let mut ops = Vec::new();
-        let mut names = OperationNames::new(api);
-        for (path, item) in &api.paths.paths {
+        let raw = self.raw;
+        let paths = match raw.get("paths") {
+            None => None,
+            Some(Value::Object(paths)) => Some(paths),
+            Some(_) => {
+                self.diags.error(
+                    Origin::new(self.file, "/paths"),
+                    "`paths` is not an object (OpenAPI 3.x, Paths Object)",
+                );
+                None
+            }
+        };
+        let mut names = OperationNames::new(paths.into_iter().flatten().map(|(_, item)| item));
+        // Each path item is read into the `openapiv3` model only while it is lowered.
+        for (path, node) in paths.into_iter().flatten() {
             let path_pointer = format!("/paths/{}", escape_pointer(path));
+            let item = match crate::load::path_item(node, self.file, &path_pointer) {
+                Ok(item) => item,
+                Err(Error::Spec(diags)) => {
+                    diags.into_iter().for_each(|d| self.diags.push(d));
+                    continue;
+                }
+                Err(other) => {
+                    self.diags
+                        .error(Origin::new(self.file, path_pointer), other.to_string());
+                    continue;
+                }
+            };
             let ReferenceOr::Item(item) = item else {
                 self.diags.warn(
                     Origin::new(self.file, path_pointer),
@@ -469,15 +494,17 @@ impl Lowering<'_> {
             }
         };
         let raw = self.raw;
-        let ty = match raw.pointer(&schema_pointer) {
+        // Each lookup walks from the document root: look the nodes up once.
+        let node = raw.pointer(pointer);
+        let schema_node = raw.pointer(&schema_pointer);
+        let ty = match schema_node {
             Some(schema) => {
                 let param_hint = format!("{hint}{}", naming::camel_part(&data.name, "Param"));
                 self.lower_use(schema, &schema_pointer, &param_hint).ty
             }
             None => TypeRef::String,
         };
-        let schema = raw
-            .pointer(&schema_pointer)
+        let schema = schema_node
             .and_then(|s| crate::load::follow_refs(raw, s, &schema_pointer))
             .map(|(s, _)| s);
         Param {
@@ -485,22 +512,17 @@ impl Lowering<'_> {
             location,
             ty,
             required: data.required || force_required,
-            style: raw
-                .pointer(pointer)
+            style: node
                 .and_then(|p| p.get("style"))
                 .and_then(Value::as_str)
                 .and_then(ParamStyle::parse),
-            explode: raw
-                .pointer(pointer)
-                .and_then(|p| p.get("explode"))
-                .and_then(Value::as_bool),
+            explode: node.and_then(|p| p.get("explode")).and_then(Value::as_bool),
             default: schema.and_then(|s| s.get("default")).cloned(),
             minimum: schema.and_then(|s| match s.get("minimum") {
                 Some(Value::Number(n)) => Some(n.clone()),
                 _ => None,
             }),
-            example: raw
-                .pointer(pointer)
+            example: node
                 .and_then(example_of)
                 .or_else(|| schema.and_then(example_of)),
             docs: Docs {
@@ -793,6 +815,11 @@ fn is_json(media_type: &str) -> bool {
 }
 
 /// `get /users/{id}/posts` → `get_users_id_posts`.
+/// The operation members of a Path Item Object (OpenAPI 3.x), as `openapiv3` reads them.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 /// The wire names of operations, unique in the document: declared `operationId`s as written,
 /// except a repeated one; names oagen derives from method and path, made unique.
 struct OperationNames {
@@ -803,14 +830,18 @@ struct OperationNames {
 }
 
 impl OperationNames {
-    fn new(api: &openapiv3::OpenAPI) -> Self {
-        let declared = api
-            .paths
-            .paths
-            .values()
-            .filter_map(ReferenceOr::as_item)
-            .flat_map(|item| item.iter())
-            .filter_map(|(_, op)| op.operation_id.clone())
+    /// The names of the operations of these path items (raw JSON; a path item `$ref`, which
+    /// is not lowered, declares none).
+    fn new<'v>(items: impl Iterator<Item = &'v Value>) -> Self {
+        let declared = items
+            .filter(|item| item.get("$ref").is_none())
+            .filter_map(Value::as_object)
+            .flat_map(|item| {
+                METHODS
+                    .iter()
+                    .filter_map(|m| item.get(*m)?.get("operationId")?.as_str())
+            })
+            .map(String::from)
             .collect();
         OperationNames {
             declared,
@@ -1364,6 +1395,33 @@ mod tests {
     fn lower_yaml(text: &str) -> Result<(Api, Vec<Diagnostic>), Error> {
         let doc = crate::load::load_str(text, crate::load::Format::Yaml, "t.yaml")?;
         lower(&doc)
+    }
+
+    #[test]
+    fn a_path_item_off_the_object_model_is_an_error_at_its_pointer() {
+        // Path items are read one at a time while lowering (not with the skeleton): a bad
+        // one is still an error naming the offending node, beside the others' diagnostics.
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n  /b:\n    get:\n      operationId: b\n      responses: {'200': {description: ok}}\n";
+        let Err(Error::Spec(diags)) = lower_yaml(text) else {
+            panic!("a bad path item must fail");
+        };
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.severity == crate::diag::Severity::Error
+                    && d.origin.pointer == "/paths/~1a/get/responses"
+                    && d.message.contains("OpenAPI 3 object model")),
+            "{diags:?}"
+        );
+        let Err(Error::Spec(diags)) =
+            lower_yaml("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: 5\n")
+        else {
+            panic!("`paths: 5` must fail");
+        };
+        assert!(
+            diags.iter().any(|d| d.origin.pointer == "/paths"),
+            "{diags:?}"
+        );
     }
 
     const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
