@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 /// mimalloc instead of glibc's allocator: generation allocates and frees millions of small
 /// token, tree and string nodes, and glibc's `malloc`/`free` took 40% of the CLI's cycles
-/// (tests/bench/README.md). Build scripts calling the library keep their own allocator.
+/// (tests/bench/README.md). It is built without transparent huge pages (`no_thp`), which
+/// counted up to 2 MiB of RSS per touched page (GitHub's spec: 174 → 135 MiB peak). Build
+/// scripts calling the library keep their own allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
