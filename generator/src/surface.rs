@@ -645,25 +645,32 @@ pub struct SharedErrors<'a> {
 impl<'a> SharedErrors<'a> {
     /// The shared error enum of `api`, if two or more operations have the same errors.
     pub fn of(api: &'a Api) -> Option<Self> {
-        let mut seen: std::collections::HashMap<ErrorsKey, (usize, usize)> = Default::default();
-        for (i, op) in api.operations.iter().enumerate() {
-            let errors = op.errors();
-            if errors.is_empty() {
-                continue;
+        // Each operation's key, computed once (`None`: no documented errors).
+        let keys: Vec<Option<ErrorsKey>> = api
+            .operations
+            .iter()
+            .map(|op| {
+                let errors = op.errors();
+                (!errors.is_empty()).then(|| errors_key(&status_enum(api, String::new(), &errors)))
+            })
+            .collect();
+        let mut seen: std::collections::HashMap<&ErrorsKey, (usize, usize)> = Default::default();
+        for (i, key) in keys.iter().enumerate() {
+            if let Some(key) = key {
+                seen.entry(key).or_insert((0, i)).0 += 1;
             }
-            let key = errors_key(&status_enum(api, String::new(), &errors));
-            seen.entry(key).or_insert((0, i)).0 += 1;
         }
         let (key, (operations, first)) = seen
             .into_iter()
             .filter(|(_, (count, _))| *count >= 2)
             .max_by_key(|(_, (count, first))| (*count, std::cmp::Reverse(*first)))?;
         let mut features = Some(std::collections::BTreeSet::new());
-        for op in &api.operations {
-            let errors = op.errors();
-            if errors.is_empty() || errors_key(&status_enum(api, String::new(), &errors)) != key {
-                continue;
-            }
+        for (op, _) in api
+            .operations
+            .iter()
+            .zip(&keys)
+            .filter(|(_, k)| k.as_ref() == Some(key))
+        {
             match (api.feature_of(op), features.as_mut()) {
                 (Some(f), Some(set)) => {
                     set.insert(f);
@@ -671,11 +678,12 @@ impl<'a> SharedErrors<'a> {
                 _ => features = None,
             }
         }
+        let key = key.clone();
         let taken: std::collections::HashSet<String> = api
             .operations
             .iter()
             .flat_map(|op| {
-                let base = crate::naming::type_name(&op.name.rust, "Operation");
+                let base = type_base(op);
                 ["Error", "Response", "Request", "Params"].map(|s| format!("{base}{s}"))
             })
             .chain(["Client", "Server"].map(String::from))
@@ -685,7 +693,7 @@ impl<'a> SharedErrors<'a> {
             .find(|n| !taken.contains(n))
             .unwrap_or_default();
         let errors = status_enum(api, name, &api.operations[first].errors());
-        let first = crate::naming::type_name(&api.operations[first].name.rust, "Operation");
+        let first = type_base(&api.operations[first]);
         Some(SharedErrors {
             errors,
             key,
@@ -699,6 +707,11 @@ impl<'a> SharedErrors<'a> {
     pub fn is(&self, e: &StatusEnum<'_>) -> bool {
         errors_key(e) == self.key
     }
+}
+
+/// The base of an operation's type names (`GetPet` for `GetPetError`, `GetPetRequest`, …).
+fn type_base(op: &Operation) -> String {
+    crate::naming::type_name(&op.name.rust, "Operation")
 }
 
 /// Path, then required, then optional parameters: the argument order of every method.
@@ -717,7 +730,7 @@ impl<'a> OperationSurface<'a> {
     /// The surface of `op` in the given form (the streaming method is always positional).
     pub fn with_form(api: &'a Api, op: &'a Operation, form: Form) -> Self {
         let builder = form == Form::Builder;
-        let type_base = crate::naming::type_name(&op.name.rust, "Operation");
+        let type_base = type_base(op);
         let params = param_surfaces(api, op, form);
         let body = op.body.as_ref().and_then(|b| body_surface(api, b, builder));
         let (success, responses) = match op.success() {

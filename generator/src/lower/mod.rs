@@ -815,11 +815,6 @@ fn is_json(media_type: &str) -> bool {
 }
 
 /// `get /users/{id}/posts` → `get_users_id_posts`.
-/// The operation members of a Path Item Object (OpenAPI 3.x), as `openapiv3` reads them.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// The wire names of operations, unique in the document: declared `operationId`s as written,
 /// except a repeated one; names oagen derives from method and path, made unique.
 struct OperationNames {
@@ -837,9 +832,9 @@ impl OperationNames {
             .filter(|item| item.get("$ref").is_none())
             .filter_map(Value::as_object)
             .flat_map(|item| {
-                METHODS
-                    .iter()
-                    .filter_map(|m| item.get(*m)?.get("operationId")?.as_str())
+                item.iter()
+                    .filter(|(key, _)| Method::parse(key).is_some())
+                    .filter_map(|(_, op)| op.get("operationId")?.as_str())
             })
             .map(String::from)
             .collect();
