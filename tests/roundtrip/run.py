@@ -330,6 +330,8 @@ def main() -> int:
     ap.add_argument("--target-dir", default=str(ROOT / "target" / "roundtrip" / "target"),
                     help="the one Cargo target dir for oagen and every generated crate "
                          "(default: target/roundtrip/target)")
+    ap.add_argument("--oagen", help="an oagen binary to use instead of building one "
+                                    "(CI passes the one `cargo test --workspace` built)")
     ap.add_argument("--examples", type=int, default=3, help="failing instances kept per schema and kind")
     args = ap.parse_args()
 
@@ -353,13 +355,19 @@ def main() -> int:
         return 2
     expected = load_expected(args.expected)
 
-    print("building oagen (debug)...", flush=True)
-    # One target dir of the harness's own, not CARGO_TARGET_DIR: in a dir shared by several
-    # checkouts of the project, `debug/oagen` is whichever checkout built last (same package,
-    # same artifact), and every build waits for the others' lock.
-    subprocess.run(["cargo", "build", "-q", "-p", "oagen"], cwd=ROOT, check=True,
-                   env=dict(os.environ, CARGO_TARGET_DIR=args.target_dir))
-    oagen = pathlib.Path(args.target_dir) / "debug" / "oagen"
+    if args.oagen:
+        oagen = pathlib.Path(args.oagen).resolve()
+        if not oagen.is_file():
+            print(f"--oagen {args.oagen}: no such file", file=sys.stderr)
+            return 2
+    else:
+        print("building oagen (debug)...", flush=True)
+        # One target dir of the harness's own, not CARGO_TARGET_DIR: in a dir shared by several
+        # checkouts of the project, `debug/oagen` is whichever checkout built last (same package,
+        # same artifact), and every build waits for the others' lock.
+        subprocess.run(["cargo", "build", "-q", "-p", "oagen"], cwd=ROOT, check=True,
+                       env=dict(os.environ, CARGO_TARGET_DIR=args.target_dir))
+        oagen = pathlib.Path(args.target_dir) / "debug" / "oagen"
     work = pathlib.Path(args.report).parent / "work"
     work.mkdir(parents=True, exist_ok=True)
 
