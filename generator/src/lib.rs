@@ -38,6 +38,7 @@
 mod cargo;
 pub mod diag;
 pub mod diff;
+mod doc_table;
 #[doc(hidden)]
 pub mod emit;
 pub mod ir;

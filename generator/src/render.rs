@@ -30,7 +30,8 @@ pub fn rust_file(tokens: TokenStream, header: &str, item: &str) -> Result<String
 /// in order, but each item's tokens are made, printed and freed in turn, on as many threads
 /// as the machine has cores (up to 8), so neither the file's tokens nor its `syn` trees ever
 /// exist at once. Items are printed in contiguous blocks and joined in order, so the output
-/// does not depend on the number of threads.
+/// does not depend on the number of threads. Doc lines made while an item's tokens are made
+/// skip the `syn` round trip ([`crate::doc_table`]).
 ///
 /// # Errors
 /// As [`rust_file`].
@@ -47,9 +48,10 @@ where
     let mut body = String::new();
     print_stream(inner, &mut body).map_err(|e| internal(name, e))?;
     for text in in_parallel(count, |i| {
+        let (tokens, docs) = crate::doc_table::collect(|| item(i));
         let mut text = String::new();
-        print_stream(item(i), &mut text).map_err(|e| internal(name, e))?;
-        Ok(text)
+        print_stream(tokens, &mut text).map_err(|e| internal(name, e))?;
+        Ok(crate::doc_table::fill(text, &docs))
     })? {
         body.push_str(&text);
     }
@@ -86,7 +88,7 @@ where
     }
     body.truncate(body.len() - 2);
     let parts = in_parallel(count, |i| {
-        let (associated, items) = part(i);
+        let ((associated, items), docs) = crate::doc_table::collect(|| part(i));
         let (mut methods, mut text) = (String::new(), String::new());
         for chunk in Chunks::new(associated.into_iter().peekable(), ItemKind::ImplItem) {
             let item = chunk
@@ -97,7 +99,8 @@ where
         if let Some(items) = items {
             print_stream(items, &mut text).map_err(|e| internal(name, e))?;
         }
-        Ok((methods, text))
+        let fill = |text| crate::doc_table::fill(text, &docs);
+        Ok((fill(methods), fill(text)))
     })?;
     let mut items = String::new();
     for (methods, text) in parts {

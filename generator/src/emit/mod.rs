@@ -113,14 +113,17 @@ fn normalize_line_breaks(text: &str) -> String {
 }
 
 /// `#[doc]` attributes for text oagen wrote itself (already valid rustdoc markdown).
+/// The literals may be placeholders for lines kept beside the tokens
+/// ([`crate::doc_table`]).
 pub(crate) fn doc_lines(text: &str) -> TokenStream {
-    let lines = doc_strings(text);
+    let lines = doc_strings(text).map(crate::doc_table::line);
     quote!(#(#[doc = #lines])*)
 }
 
-/// `#![doc]` attributes (module or crate documentation) for text oagen wrote.
+/// `#![doc]` attributes (module or crate documentation) for text oagen wrote; as
+/// [`doc_lines`].
 pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
-    let lines = doc_strings(text);
+    let lines = doc_strings(text).map(crate::doc_table::line);
     quote!(#(#![doc = #lines])*)
 }
 
