@@ -486,7 +486,10 @@ fn comments_safe(text: String) -> String {
     let unsafe_char = |c: char| {
         (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}')
     };
-    if !text.contains(unsafe_char) {
+    // Every such character is an ASCII control byte, or starts with C2 (U+0080..U+009F)
+    // or E2 (U+2028, U+2029) in UTF-8: most files have none, found without decoding.
+    let suspect = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7F | 0xC2 | 0xE2);
+    if !text.bytes().any(suspect) || !text.contains(unsafe_char) {
         return text;
     }
     text.chars()

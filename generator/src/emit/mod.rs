@@ -91,15 +91,16 @@ fn doc_strings(text: &str) -> impl Iterator<Item = String> {
     let lines: Vec<String> = normalize_line_breaks(text)
         .lines()
         .map(|line| {
-            let line: String = line
-                .chars()
-                .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
-                .collect();
             if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
+                return String::new();
             }
+            let mut out = String::with_capacity(line.len() + 1);
+            out.push(' ');
+            out.extend(
+                line.chars()
+                    .map(|c| if c.is_control() && c != '\t' { ' ' } else { c }),
+            );
+            out
         })
         .collect();
     lines.into_iter()
@@ -108,6 +109,10 @@ fn doc_strings(text: &str) -> impl Iterator<Item = String> {
 /// `text` with every line break written as `\n`: `\r\n`, a bare `\r`, NEL (U+0085) and the
 /// Unicode line and paragraph separators (U+2028, U+2029).
 fn normalize_line_breaks(text: &str) -> String {
+    // Every such break starts with one of these bytes (U+0085 is C2 85, U+2028/9 E2 80 A8/9).
+    if !text.bytes().any(|b| matches!(b, b'\r' | 0xC2 | 0xE2)) {
+        return text.to_string();
+    }
     text.replace("\r\n", "\n")
         .replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n")
 }
@@ -136,7 +141,11 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
     let mut in_fence = false;
     for raw in text.lines() {
         let line = raw.trim();
-        let line = &line.replace('\t', "    ");
+        let line: std::borrow::Cow<str> = if line.contains('\t') {
+            line.replace('\t', "    ").into()
+        } else {
+            line.into()
+        };
         if line.starts_with("```") || line.starts_with("~~~") {
             if in_fence {
                 out.push("```".to_string());
@@ -153,10 +162,10 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
         // A paragraph line right after a list item would be a lazy continuation of it;
         // the authors mean a new paragraph.
         let after_item = out.last().is_some_and(|p| is_list_item(p));
-        if after_item && !line.is_empty() && !is_list_item(line) {
+        if after_item && !line.is_empty() && !is_list_item(&line) {
             out.push(String::new());
         }
-        out.push(escape_prose(line));
+        out.push(escape_prose(&line));
     }
     if in_fence {
         out.push("```".to_string());
@@ -242,10 +251,12 @@ fn escape_prose(line: &str) -> String {
         let trimmed = word.trim_end();
         // A Markdown link's target, `[text](https://…)`: an autolink inside the
         // parentheses (the brackets are escaped below, so it is no link of its own).
-        if let Some(p) = trimmed
-            .find("(http://")
-            .or_else(|| trimmed.find("(https://"))
-        {
+        let link_target = trimmed.contains('(').then(|| {
+            trimmed
+                .find("(http://")
+                .or_else(|| trimmed.find("(https://"))
+        });
+        if let Some(p) = link_target.flatten() {
             out.push_str(&escape_prose(&word[..=p]));
             let rest = &word[p + 1..];
             let end = rest.find(')').unwrap_or(rest.trim_end().len());
