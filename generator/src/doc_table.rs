@@ -39,8 +39,8 @@ pub(crate) fn collect<T>(make: impl FnOnce() -> T) -> (T, Vec<String>) {
 /// that is empty or starts with a space: a placeholder when [`collect`] is running on this
 /// thread and `text` can be put back by [`fill`] unchanged, else `text` itself.
 pub(crate) fn line(text: String) -> String {
-    let plain = (text.is_empty() || text.starts_with(' '))
-        && !text.contains(['\n', '\r', OPEN, CLOSE]);
+    let plain =
+        (text.is_empty() || text.starts_with(' ')) && !text.contains(['\n', '\r', OPEN, CLOSE]);
     if !plain {
         return text;
     }

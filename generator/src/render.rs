@@ -31,7 +31,7 @@ pub fn rust_file(tokens: TokenStream, header: &str, item: &str) -> Result<String
 /// as the machine has cores (up to 8), so neither the file's tokens nor its `syn` trees ever
 /// exist at once. Items are printed in contiguous blocks and joined in order, so the output
 /// does not depend on the number of threads. Doc lines made while an item's tokens are made
-/// skip the `syn` round trip ([`crate::doc_table`]).
+/// skip the `syn` round trip (kept beside the tokens, put back into the printed text).
 ///
 /// # Errors
 /// As [`rust_file`].

@@ -71,6 +71,7 @@ const PARTS: &[Part] = &[
     part!("double_option", false, Module),
     part!("undefined", false, Module),
     part!("de", false, Module),
+    part!("ser", false, Module),
     part!("tagged", false, Module),
     part!("untagged", false, Module),
     part!("adjacent", false, Module),

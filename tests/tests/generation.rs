@@ -237,9 +237,9 @@ fn a_schema_inserted_at_the_front_and_reordered_schemas_change_nothing_else() {
         &[],
     );
     assert_eq!(
-        extra, 8,
-        "Aardvark and its inline AardvarkInline, each with its setters and its two \
-         `runtime::de` impls (Deserialize, Object)"
+        extra, 12,
+        "Aardvark and its inline AardvarkInline, each with its setters, its two `runtime::ser` \
+         impls (Serialize, Object) and its two `runtime::de` impls (Deserialize, Object)"
     );
 }
 
@@ -299,8 +299,9 @@ fn an_unrelated_inline_schema_changes_nothing_else() {
         &["pub struct AgentUpdateParams {", "impl AgentUpdateParams {"],
     );
     assert_eq!(
-        extra, 4,
-        "only AgentUpdateParamsANewObject, its setters and its two `runtime::de` impls are new"
+        extra, 6,
+        "only AgentUpdateParamsANewObject, its setters, its two `runtime::ser` impls and its \
+         two `runtime::de` impls are new"
     );
 }
 

@@ -578,7 +578,7 @@ impl ContentSafetyLabelsResult {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/CreateRealtimeTemporaryTokenParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRealtimeTemporaryTokenParams {
     /// The amount of time until the token expires in seconds
@@ -587,6 +587,27 @@ pub struct CreateRealtimeTemporaryTokenParams {
     ///
     /// JSON property `expires_in` (required).
     pub expires_in: i64,
+}
+
+impl ::serde::Serialize for CreateRealtimeTemporaryTokenParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CreateRealtimeTemporaryTokenParams {
+    const NAME: &'static str = "CreateRealtimeTemporaryTokenParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("expires_in", &self.expires_in)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CreateRealtimeTemporaryTokenParams {
@@ -634,15 +655,35 @@ impl CreateRealtimeTemporaryTokenParams {
 /// One schema written in 2 places, which agree on this name.
 ///
 /// Source: `/components/schemas/CustomFormattingResponse/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomFormatting {
     /// JSON property `mapping` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `formatted_text` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formatted_text: Option<String>,
+}
+
+impl ::serde::Serialize for CustomFormatting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CustomFormatting {
+    const NAME: &'static str = "CustomFormatting";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("mapping", &self.mapping)?;
+        fields.optional("formatted_text", &self.formatted_text)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomFormatting {
@@ -694,11 +735,32 @@ impl CustomFormatting {
 /// Request body for \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>).
 ///
 /// Source: `/components/schemas/CustomFormattingRequestBody` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomFormattingRequestBody {
     /// JSON property `custom_formatting` (required).
     pub custom_formatting: CustomFormattingRequestBodyCustomFormatting,
+}
+
+impl ::serde::Serialize for CustomFormattingRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CustomFormattingRequestBody {
+    const NAME: &'static str = "CustomFormattingRequestBody";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("custom_formatting", &self.custom_formatting)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomFormattingRequestBody {
@@ -743,24 +805,44 @@ impl CustomFormattingRequestBody {
 }
 
 /// Source: `/components/schemas/CustomFormattingRequestBody/properties/custom_formatting` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomFormattingRequestBodyCustomFormatting {
     /// Date format pattern (e.g., `"mm/dd/yyyy"`). See \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>) for more details.
     ///
     /// JSON property `date` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Phone number format pattern (e.g., `"(xxx)xxx-xxxx"`). See \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>) for more details.
     ///
     /// JSON property `phone_number` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Email format pattern (e.g., `"username@domain.com"`). See \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>) for more details.
     ///
     /// JSON property `email` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+impl ::serde::Serialize for CustomFormattingRequestBodyCustomFormatting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CustomFormattingRequestBodyCustomFormatting {
+    const NAME: &'static str = "CustomFormattingRequestBodyCustomFormatting";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("date", &self.date)?;
+        fields.optional("phone_number", &self.phone_number)?;
+        fields.optional("email", &self.email)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomFormattingRequestBodyCustomFormatting {
@@ -813,12 +895,32 @@ impl CustomFormattingRequestBodyCustomFormatting {
 }
 
 /// Source: `/components/schemas/CustomFormattingResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomFormattingResponse {
     /// JSON property `custom_formatting` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_formatting: Option<CustomFormatting>,
+}
+
+impl ::serde::Serialize for CustomFormattingResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CustomFormattingResponse {
+    const NAME: &'static str = "CustomFormattingResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("custom_formatting", &self.custom_formatting)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomFormattingResponse {
@@ -1260,27 +1362,24 @@ impl ::std::fmt::Display for ErrorTypeStatus {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/Transcript/properties/language_detection_options` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LanguageDetectionOptions {
     /// List of languages expected in the audio file. Defaults to `\["all"\]` when unspecified. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
     /// JSON property `expected_languages` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_languages: Option<Vec<String>>,
     /// If the detected language of the audio file is not in the list of expected languages, the `fallback_language` is used. Specify `\["auto"\]` to let our model choose the fallback language from `expected_languages` with the highest confidence score. See \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>) for more details.
     ///
     /// JSON property `fallback_language` (optional).
     ///
     /// Default when absent: `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_language: Option<String>,
     /// Whether \[code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching) should be detected.
     ///
     /// JSON property `code_switching` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_switching: Option<bool>,
     /// The confidence threshold for \[code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching) detection. If the code switching confidence is below this threshold, the transcript will be processed in the language with the highest `language_detection_confidence` score.
     ///
@@ -1289,8 +1388,35 @@ pub struct LanguageDetectionOptions {
     /// JSON property `code_switching_confidence_threshold` (optional).
     ///
     /// Default when absent: `0.3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_switching_confidence_threshold: Option<f64>,
+}
+
+impl ::serde::Serialize for LanguageDetectionOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LanguageDetectionOptions {
+    const NAME: &'static str = "LanguageDetectionOptions";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("expected_languages", &self.expected_languages)?;
+        fields.optional("fallback_language", &self.fallback_language)?;
+        fields.optional("code_switching", &self.code_switching)?;
+        fields
+            .optional(
+                "code_switching_confidence_threshold",
+                &self.code_switching_confidence_threshold,
+            )?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LanguageDetectionOptions {
@@ -1365,25 +1491,22 @@ impl LanguageDetectionOptions {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurActionItemsParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurActionItemsParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `transcript_ids` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_ids: Option<Vec<::uuid::Uuid>>,
     /// Custom formatted transcript data. Maximum size is the context limit of the selected model.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `input_text` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_text: Option<String>,
     /// Context to provide the model. This can be a string or a free-form JSON value.
     ///
     /// JSON property `context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<LemurBaseParamsContext>,
     /// The model that is used for the final prompt after compression is performed.
     ///
@@ -1396,7 +1519,6 @@ pub struct LemurActionItemsParams {
     /// JSON property `max_output_size` (optional).
     ///
     /// Default when absent: `2000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_output_size: Option<i64>,
     /// The temperature to use for the model.
     /// Higher values result in answers that are more creative, lower values are more conservative.
@@ -1407,7 +1529,6 @@ pub struct LemurActionItemsParams {
     /// JSON property `temperature` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// How you want the action items to be returned. This can be any text.
     /// Defaults to "Bullet Points".
@@ -1415,8 +1536,34 @@ pub struct LemurActionItemsParams {
     /// JSON property `answer_format` (optional).
     ///
     /// Default when absent: `"Bullet Points"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_format: Option<String>,
+}
+
+impl ::serde::Serialize for LemurActionItemsParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurActionItemsParams {
+    const NAME: &'static str = "LemurActionItemsParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("transcript_ids", &self.transcript_ids)?;
+        fields.optional("input_text", &self.input_text)?;
+        fields.optional("context", &self.context)?;
+        fields.required("final_model", &self.final_model)?;
+        fields.optional("max_output_size", &self.max_output_size)?;
+        fields.optional("temperature", &self.temperature)?;
+        fields.optional("answer_format", &self.answer_format)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurActionItemsParams {
@@ -1542,25 +1689,22 @@ pub type LemurActionItemsResponse = LemurStringResponse;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurBaseParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurBaseParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `transcript_ids` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_ids: Option<Vec<::uuid::Uuid>>,
     /// Custom formatted transcript data. Maximum size is the context limit of the selected model.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `input_text` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_text: Option<String>,
     /// Context to provide the model. This can be a string or a free-form JSON value.
     ///
     /// JSON property `context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<LemurBaseParamsContext>,
     /// The model that is used for the final prompt after compression is performed.
     ///
@@ -1573,7 +1717,6 @@ pub struct LemurBaseParams {
     /// JSON property `max_output_size` (optional).
     ///
     /// Default when absent: `2000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_output_size: Option<i64>,
     /// The temperature to use for the model.
     /// Higher values result in answers that are more creative, lower values are more conservative.
@@ -1584,8 +1727,33 @@ pub struct LemurBaseParams {
     /// JSON property `temperature` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+}
+
+impl ::serde::Serialize for LemurBaseParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurBaseParams {
+    const NAME: &'static str = "LemurBaseParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("transcript_ids", &self.transcript_ids)?;
+        fields.optional("input_text", &self.input_text)?;
+        fields.optional("context", &self.context)?;
+        fields.required("final_model", &self.final_model)?;
+        fields.optional("max_output_size", &self.max_output_size)?;
+        fields.optional("temperature", &self.temperature)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurBaseParams {
@@ -1800,7 +1968,7 @@ impl From<&str> for LemurBaseParamsFinalModel {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurBaseResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurBaseResponse {
     /// The ID of the LeMUR request
@@ -1813,6 +1981,28 @@ pub struct LemurBaseResponse {
     ///
     /// JSON property `usage` (required).
     pub usage: LemurUsage,
+}
+
+impl ::serde::Serialize for LemurBaseResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurBaseResponse {
+    const NAME: &'static str = "LemurBaseResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("request_id", &self.request_id)?;
+        fields.required("usage", &self.usage)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurBaseResponse {
@@ -1959,7 +2149,7 @@ impl ::std::fmt::Display for LemurModel {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestion` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurQuestion {
     /// The question you wish to ask. For more complex questions use default model.
@@ -1969,18 +2159,39 @@ pub struct LemurQuestion {
     /// Any context about the transcripts you wish to provide. This can be a string or any object.
     ///
     /// JSON property `context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<LemurQuestionContext>,
     /// How you want the answer to be returned. This can be any text. Can't be used with answer_options. Examples: "short sentence", "bullet points"
     ///
     /// JSON property `answer_format` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_format: Option<String>,
     /// What discrete options to return. Useful for precise responses. Can't be used with answer_format. Example: \["Yes", "No"\]
     ///
     /// JSON property `answer_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_options: Option<Vec<String>>,
+}
+
+impl ::serde::Serialize for LemurQuestion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurQuestion {
+    const NAME: &'static str = "LemurQuestion";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("question", &self.question)?;
+        fields.optional("context", &self.context)?;
+        fields.optional("answer_format", &self.answer_format)?;
+        fields.optional("answer_options", &self.answer_options)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurQuestion {
@@ -2067,7 +2278,7 @@ impl LemurQuestion {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswer` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurQuestionAnswer {
     /// The question for LeMUR to answer
@@ -2078,6 +2289,28 @@ pub struct LemurQuestionAnswer {
     ///
     /// JSON property `answer` (required).
     pub answer: String,
+}
+
+impl ::serde::Serialize for LemurQuestionAnswer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurQuestionAnswer {
+    const NAME: &'static str = "LemurQuestionAnswer";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("question", &self.question)?;
+        fields.required("answer", &self.answer)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswer {
@@ -2128,25 +2361,22 @@ impl LemurQuestionAnswer {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswerParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurQuestionAnswerParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `transcript_ids` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_ids: Option<Vec<::uuid::Uuid>>,
     /// Custom formatted transcript data. Maximum size is the context limit of the selected model.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `input_text` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_text: Option<String>,
     /// Context to provide the model. This can be a string or a free-form JSON value.
     ///
     /// JSON property `context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<LemurBaseParamsContext>,
     /// The model that is used for the final prompt after compression is performed.
     ///
@@ -2159,7 +2389,6 @@ pub struct LemurQuestionAnswerParams {
     /// JSON property `max_output_size` (optional).
     ///
     /// Default when absent: `2000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_output_size: Option<i64>,
     /// The temperature to use for the model.
     /// Higher values result in answers that are more creative, lower values are more conservative.
@@ -2170,12 +2399,38 @@ pub struct LemurQuestionAnswerParams {
     /// JSON property `temperature` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// A list of questions to ask
     ///
     /// JSON property `questions` (required).
     pub questions: Vec<LemurQuestion>,
+}
+
+impl ::serde::Serialize for LemurQuestionAnswerParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurQuestionAnswerParams {
+    const NAME: &'static str = "LemurQuestionAnswerParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("transcript_ids", &self.transcript_ids)?;
+        fields.optional("input_text", &self.input_text)?;
+        fields.optional("context", &self.context)?;
+        fields.required("final_model", &self.final_model)?;
+        fields.optional("max_output_size", &self.max_output_size)?;
+        fields.optional("temperature", &self.temperature)?;
+        fields.required("questions", &self.questions)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswerParams {
@@ -2296,7 +2551,7 @@ impl LemurQuestionAnswerParams {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurQuestionAnswerResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurQuestionAnswerResponse {
     /// The ID of the LeMUR request
@@ -2313,6 +2568,29 @@ pub struct LemurQuestionAnswerResponse {
     ///
     /// JSON property `response` (required).
     pub response: Vec<LemurQuestionAnswer>,
+}
+
+impl ::serde::Serialize for LemurQuestionAnswerResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurQuestionAnswerResponse {
+    const NAME: &'static str = "LemurQuestionAnswerResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("request_id", &self.request_id)?;
+        fields.required("usage", &self.usage)?;
+        fields.required("response", &self.response)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswerResponse {
@@ -2433,7 +2711,7 @@ impl From<LemurQuestionAnswerResponse> for LemurResponse {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurStringResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurStringResponse {
     /// The response generated by LeMUR.
@@ -2450,6 +2728,29 @@ pub struct LemurStringResponse {
     ///
     /// JSON property `usage` (required).
     pub usage: LemurUsage,
+}
+
+impl ::serde::Serialize for LemurStringResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurStringResponse {
+    const NAME: &'static str = "LemurStringResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("response", &self.response)?;
+        fields.required("request_id", &self.request_id)?;
+        fields.required("usage", &self.usage)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurStringResponse {
@@ -2511,25 +2812,22 @@ impl LemurStringResponse {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurSummaryParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurSummaryParams {
     /// A list of completed transcripts with text. Up to a maximum of 100 hours of audio.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `transcript_ids` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_ids: Option<Vec<::uuid::Uuid>>,
     /// Custom formatted transcript data. Maximum size is the context limit of the selected model.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `input_text` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_text: Option<String>,
     /// Context to provide the model. This can be a string or a free-form JSON value.
     ///
     /// JSON property `context` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<LemurBaseParamsContext>,
     /// The model that is used for the final prompt after compression is performed.
     ///
@@ -2542,7 +2840,6 @@ pub struct LemurSummaryParams {
     /// JSON property `max_output_size` (optional).
     ///
     /// Default when absent: `2000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_output_size: Option<i64>,
     /// The temperature to use for the model.
     /// Higher values result in answers that are more creative, lower values are more conservative.
@@ -2553,13 +2850,38 @@ pub struct LemurSummaryParams {
     /// JSON property `temperature` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// How you want the summary to be returned. This can be any text. Examples: "TLDR", "bullet points"
     ///
     /// JSON property `answer_format` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_format: Option<String>,
+}
+
+impl ::serde::Serialize for LemurSummaryParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurSummaryParams {
+    const NAME: &'static str = "LemurSummaryParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("transcript_ids", &self.transcript_ids)?;
+        fields.optional("input_text", &self.input_text)?;
+        fields.optional("context", &self.context)?;
+        fields.required("final_model", &self.final_model)?;
+        fields.optional("max_output_size", &self.max_output_size)?;
+        fields.optional("temperature", &self.temperature)?;
+        fields.optional("answer_format", &self.answer_format)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurSummaryParams {
@@ -2688,7 +3010,7 @@ pub type LemurTaskParams = LemurTaskParams2;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurTaskParams/allOf/0` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurTaskParams2 {
     /// Your text to prompt the model to produce a desired output, including any context you want to pass into the model.
@@ -2699,13 +3021,11 @@ pub struct LemurTaskParams2 {
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `transcript_ids` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_ids: Option<Vec<::uuid::Uuid>>,
     /// Custom formatted transcript data. Maximum size is the context limit of the selected model.
     /// Use either transcript_ids or input_text as input into LeMUR.
     ///
     /// JSON property `input_text` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_text: Option<String>,
     /// The model that is used for the final prompt after compression is performed.
     ///
@@ -2718,7 +3038,6 @@ pub struct LemurTaskParams2 {
     /// JSON property `max_output_size` (optional).
     ///
     /// Default when absent: `2000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_output_size: Option<i64>,
     /// The temperature to use for the model.
     /// Higher values result in answers that are more creative, lower values are more conservative.
@@ -2729,8 +3048,33 @@ pub struct LemurTaskParams2 {
     /// JSON property `temperature` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
+}
+
+impl ::serde::Serialize for LemurTaskParams2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurTaskParams2 {
+    const NAME: &'static str = "LemurTaskParams2";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("prompt", &self.prompt)?;
+        fields.optional("transcript_ids", &self.transcript_ids)?;
+        fields.optional("input_text", &self.input_text)?;
+        fields.required("final_model", &self.final_model)?;
+        fields.optional("max_output_size", &self.max_output_size)?;
+        fields.optional("temperature", &self.temperature)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurTaskParams2 {
@@ -2839,7 +3183,7 @@ pub type LemurTaskResponse = LemurStringResponse;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/LemurUsage` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LemurUsage {
     /// The number of input tokens used by the model
@@ -2854,6 +3198,28 @@ pub struct LemurUsage {
     ///
     /// JSON property `output_tokens` (required).
     pub output_tokens: i64,
+}
+
+impl ::serde::Serialize for LemurUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LemurUsage {
+    const NAME: &'static str = "LemurUsage";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("input_tokens", &self.input_tokens)?;
+        fields.required("output_tokens", &self.output_tokens)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurUsage {
@@ -2910,7 +3276,7 @@ impl LemurUsage {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/ListTranscriptParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListTranscriptParams {
     /// Maximum amount of transcripts to retrieve
@@ -2920,41 +3286,61 @@ pub struct ListTranscriptParams {
     /// JSON property `limit` (optional).
     ///
     /// Default when absent: `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Filter by transcript status
     ///
     /// JSON property `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<TranscriptStatus>,
     /// Only get transcripts created on this date
     ///
     /// Constraints: format `date`.
     ///
     /// JSON property `created_on` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<::chrono::NaiveDate>,
     /// Get transcripts that were created before this transcript ID
     ///
     /// Constraints: format `uuid`.
     ///
     /// JSON property `before_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_id: Option<::uuid::Uuid>,
     /// Get transcripts that were created after this transcript ID
     ///
     /// Constraints: format `uuid`.
     ///
     /// JSON property `after_id` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_id: Option<::uuid::Uuid>,
     /// Only get throttled transcripts, overrides the status filter
     ///
     /// JSON property `throttled_only` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttled_only: Option<bool>,
+}
+
+impl ::serde::Serialize for ListTranscriptParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for ListTranscriptParams {
+    const NAME: &'static str = "ListTranscriptParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("limit", &self.limit)?;
+        fields.optional("status", &self.status)?;
+        fields.optional("created_on", &self.created_on)?;
+        fields.optional("before_id", &self.before_id)?;
+        fields.optional("after_id", &self.after_id)?;
+        fields.optional("throttled_only", &self.throttled_only)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListTranscriptParams {
@@ -3557,7 +3943,7 @@ impl<'de> ::serde::Deserialize<'de> for PiiPolicy {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/PurgeLemurRequestDataResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PurgeLemurRequestDataResponse {
     /// The ID of the deletion request of the LeMUR request
@@ -3576,6 +3962,29 @@ pub struct PurgeLemurRequestDataResponse {
     ///
     /// JSON property `deleted` (required).
     pub deleted: bool,
+}
+
+impl ::serde::Serialize for PurgeLemurRequestDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PurgeLemurRequestDataResponse {
+    const NAME: &'static str = "PurgeLemurRequestDataResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("request_id", &self.request_id)?;
+        fields.required("request_id_to_purge", &self.request_id_to_purge)?;
+        fields.required("deleted", &self.deleted)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PurgeLemurRequestDataResponse {
@@ -3644,13 +4053,34 @@ impl PurgeLemurRequestDataResponse {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/RealtimeTemporaryTokenResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RealtimeTemporaryTokenResponse {
     /// The temporary authentication token for Streaming Speech-to-Text
     ///
     /// JSON property `token` (required).
     pub token: String,
+}
+
+impl ::serde::Serialize for RealtimeTemporaryTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for RealtimeTemporaryTokenResponse {
+    const NAME: &'static str = "RealtimeTemporaryTokenResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("token", &self.token)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RealtimeTemporaryTokenResponse {
@@ -3762,7 +4192,7 @@ pub type RedactedAudioNotification = RedactedAudioResponse;
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/RedactedAudioResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedactedAudioResponse {
     /// The status of the redacted audio
@@ -3775,6 +4205,28 @@ pub struct RedactedAudioResponse {
     ///
     /// JSON property `redacted_audio_url` (required).
     pub redacted_audio_url: String,
+}
+
+impl ::serde::Serialize for RedactedAudioResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for RedactedAudioResponse {
+    const NAME: &'static str = "RedactedAudioResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("status", &self.status)?;
+        fields.required("redacted_audio_url", &self.redacted_audio_url)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RedactedAudioResponse {
@@ -4241,17 +4693,37 @@ impl SeverityScoreSummary {
 /// One schema written in 2 places, which agree on this name.
 ///
 /// Source: `/components/schemas/SpeakerIdentificationResponse/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpeakerIdentification {
     /// A mapping of the original generic speaker labels (e.g., "A", "B") to the identified speaker names or roles.
     ///
     /// JSON property `mapping` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON property `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl ::serde::Serialize for SpeakerIdentification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for SpeakerIdentification {
+    const NAME: &'static str = "SpeakerIdentification";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("mapping", &self.mapping)?;
+        fields.optional("status", &self.status)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SpeakerIdentification {
@@ -4303,11 +4775,32 @@ impl SpeakerIdentification {
 /// Request body for \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>).
 ///
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpeakerIdentificationRequestBody {
     /// JSON property `speaker_identification` (required).
     pub speaker_identification: SpeakerIdentificationRequestBodySpeakerIdentification,
+}
+
+impl ::serde::Serialize for SpeakerIdentificationRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for SpeakerIdentificationRequestBody {
+    const NAME: &'static str = "SpeakerIdentificationRequestBody";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("speaker_identification", &self.speaker_identification)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SpeakerIdentificationRequestBody {
@@ -4356,7 +4849,7 @@ impl SpeakerIdentificationRequestBody {
 }
 
 /// Source: `/components/schemas/SpeakerIdentificationRequestBody/properties/speaker_identification` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
     /// Type of speaker identification. See \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>) for details on each type.
@@ -4366,15 +4859,37 @@ pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
     /// Required if speaker_type is "role". Each value must be 35 characters or less.
     ///
     /// JSON property `known_values` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub known_values: Option<Vec<String>>,
     /// An array of speaker objects with metadata to improve identification accuracy. Each object should include a `role` or `name` (depending on `speaker_type`) and an optional `description` to help the model identify the speaker. You can also include any additional custom properties (e.g., `company`, `title`) to provide more context. Use this as an alternative to `known_values` when you want to provide additional context about each speaker.
     ///
     /// JSON property `speakers` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speakers: Option<
         Vec<SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem>,
     >,
+}
+
+impl ::serde::Serialize for SpeakerIdentificationRequestBodySpeakerIdentification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object
+for SpeakerIdentificationRequestBodySpeakerIdentification {
+    const NAME: &'static str = "SpeakerIdentificationRequestBodySpeakerIdentification";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("speaker_type", &self.speaker_type)?;
+        fields.optional("known_values", &self.known_values)?;
+        fields.optional("speakers", &self.speakers)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de>
@@ -4560,12 +5075,32 @@ impl SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem {
 }
 
 /// Source: `/components/schemas/SpeakerIdentificationResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SpeakerIdentificationResponse {
     /// JSON property `speaker_identification` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_identification: Option<SpeakerIdentification>,
+}
+
+impl ::serde::Serialize for SpeakerIdentificationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for SpeakerIdentificationResponse {
+    const NAME: &'static str = "SpeakerIdentificationResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("speaker_identification", &self.speaker_identification)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SpeakerIdentificationResponse {
@@ -6624,7 +7159,7 @@ impl ::std::fmt::Display for TranscriptBoostParam {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptCustomSpelling` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptCustomSpelling {
     /// Words or phrases to replace
@@ -6635,6 +7170,28 @@ pub struct TranscriptCustomSpelling {
     ///
     /// JSON property `to` (required).
     pub to: String,
+}
+
+impl ::serde::Serialize for TranscriptCustomSpelling {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranscriptCustomSpelling {
+    const NAME: &'static str = "TranscriptCustomSpelling";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("from", &self.from)?;
+        fields.required("to", &self.to)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptCustomSpelling {
@@ -7435,39 +7992,34 @@ impl TranscriptListItem {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptOptionalParams {
     /// The point in time, in milliseconds, to stop transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_end_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_end_at: Option<i64>,
     /// The point in time, in milliseconds, to begin transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_start_from` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_start_from: Option<i64>,
     /// Enable \[Auto Chapters\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>), can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible chapter summaries. See the \[updated Auto Chapters page\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>) for details.
     ///
     /// JSON property `auto_chapters` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_chapters: Option<bool>,
     /// Enable \[Key Phrases\](<https://www.assemblyai.com/docs/speech-understanding/key-phrases>), either true or false
     ///
     /// JSON property `auto_highlights` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_highlights: Option<bool>,
     /// Enable \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>), can be true or false
     ///
     /// JSON property `content_safety` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety: Option<bool>,
     /// The confidence threshold for the \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>) model. Values must be between 25 and 100.
     ///
@@ -7476,52 +8028,44 @@ pub struct TranscriptOptionalParams {
     /// JSON property `content_safety_confidence` (optional).
     ///
     /// Default when absent: `50`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety_confidence: Option<i64>,
     /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](<https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling>) for more details.
     ///
     /// JSON property `custom_spelling` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<Vec<TranscriptCustomSpelling>>,
     /// Transcribe \[Filler Words\](<https://www.assemblyai.com/docs/pre-recorded-audio/filler-words>), like "umm", in your media file; can be true or false
     ///
     /// JSON property `disfluencies` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disfluencies: Option<bool>,
     /// Enable \[Entity Detection\](<https://www.assemblyai.com/docs/speech-understanding/entity-detection>), can be true or false
     ///
     /// JSON property `entity_detection` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_detection: Option<bool>,
     /// Filter profanity from the transcribed text, can be true or false. See \[Profanity Filtering\](<https://www.assemblyai.com/docs/profanity-filtering>) for more details.
     ///
     /// JSON property `filter_profanity` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_profanity: Option<bool>,
     /// Enable \[Text Formatting\](<https://www.assemblyai.com/docs/pre-recorded-audio>), can be true or false
     ///
     /// JSON property `format_text` (optional).
     ///
     /// Default when absent: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_text: Option<bool>,
     /// Enable \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>), can be true or false
     ///
     /// JSON property `iab_categories` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iab_categories: Option<bool>,
     /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](<https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting>) for more details.
     ///
     /// JSON property `keyterms_prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyterms_prompt: Option<Vec<String>>,
     /// The language of your audio file. Possible values are found in \[Supported Languages\](<https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages>).
     /// The default value is 'en_us'.
@@ -7531,11 +8075,6 @@ pub struct TranscriptOptionalParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `"en_us"`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub language_code: Option<Option<TranscriptOptionalParamsLanguageCode>>,
     /// The language codes of your audio file. Used for \[Code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching)
     /// One of the values specified must be `en`.
@@ -7543,11 +8082,6 @@ pub struct TranscriptOptionalParams {
     /// JSON property `language_codes` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub language_codes: Option<Option<Vec<TranscriptLanguageCode>>>,
     /// The confidence threshold for the automatically detected language.
     /// An error will be returned if the language confidence is below this threshold.
@@ -7558,71 +8092,60 @@ pub struct TranscriptOptionalParams {
     /// JSON property `language_confidence_threshold` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_confidence_threshold: Option<f64>,
     /// Enable \[Automatic language detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>), either true or false.
     ///
     /// JSON property `language_detection` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection: Option<bool>,
     /// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
     ///
     /// JSON property `language_detection_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection_options: Option<LanguageDetectionOptions>,
     /// Enable \[Multichannel\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) transcription, can be true or false.
     ///
     /// JSON property `multichannel` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multichannel: Option<bool>,
     /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for best practices.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
     /// JSON property `prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Enable \[Automatic Punctuation\](<https://www.assemblyai.com/docs/pre-recorded-audio>), can be true or false
     ///
     /// JSON property `punctuate` (optional).
     ///
     /// Default when absent: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub punctuate: Option<bool>,
     /// Redact PII from the transcribed text using the Redact PII model, can be true or false. See \[PII Redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii: Option<bool>,
     /// Generate a copy of the original media file with spoken PII "beeped" out, can be true or false. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
     ///
     /// JSON property `redact_pii_audio` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio: Option<bool>,
     /// Specify options for \[PII redacted audio\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) files.
     ///
     /// JSON property `redact_pii_audio_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_options: Option<TranscriptOptionalParamsRedactPiiAudioOptions>,
     /// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
     ///
     /// JSON property `redact_pii_audio_quality` (optional).
     ///
     /// Default when absent: `"mp3"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_quality: Option<RedactPiiAudioQuality>,
     /// The list of PII Redaction policies to enable. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii_policies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_policies: Option<Vec<PiiPolicy>>,
     /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
@@ -7631,30 +8154,22 @@ pub struct TranscriptOptionalParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `"hash"`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub redact_pii_sub: Option<Option<SubstitutionPolicy>>,
     /// Enable \[Sentiment Analysis\](<https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis>), can be true or false
     ///
     /// JSON property `sentiment_analysis` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
     /// Enable \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>), can be true or false
     ///
     /// JSON property `speaker_labels` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_labels: Option<bool>,
     /// Specify options for \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>). Use this to set a range of possible speakers.
     ///
     /// JSON property `speaker_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_options: Option<TranscriptOptionalParamsSpeakerOptions>,
     /// Tells the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected>) for more details.
     ///
@@ -7663,11 +8178,6 @@ pub struct TranscriptOptionalParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub speakers_expected: Option<Option<i64>>,
     /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models and routing behavior.
     ///
@@ -7683,37 +8193,28 @@ pub struct TranscriptOptionalParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `0`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub speech_threshold: Option<Option<f64>>,
     /// Enable speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
     ///
     /// JSON property `speech_understanding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_understanding: Option<TranscriptOptionalParamsSpeechUnderstanding>,
     /// Enable \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization>), can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summarization` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
     /// The model to summarize the transcript. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_model` (optional).
     ///
     /// Default when absent: `"informative"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_model: Option<SummaryModel>,
     /// The type of summary. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_type` (optional).
     ///
     /// Default when absent: `"bullets"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_type: Option<SummaryType>,
     /// Remove \[audio event tags\](<https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags>) from the transcript text. Set to `"all"` to remove all audio tags.
     ///
@@ -7724,11 +8225,6 @@ pub struct TranscriptOptionalParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub remove_audio_tags: Option<Option<TranscriptOptionalParamsRemoveAudioTags>>,
     /// Control the amount of randomness injected into the model's response. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for more details.
     ///
@@ -7739,7 +8235,6 @@ pub struct TranscriptOptionalParams {
     /// JSON property `temperature` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// The header name to be sent with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests
     ///
@@ -7748,11 +8243,6 @@ pub struct TranscriptOptionalParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub webhook_auth_header_name: Option<Option<String>>,
     /// The header value to send back with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests for added security
     ///
@@ -7761,42 +8251,98 @@ pub struct TranscriptOptionalParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub webhook_auth_header_value: Option<Option<String>>,
     /// The URL to which we send \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests.
     ///
     /// Constraints: format `url`.
     ///
     /// JSON property `webhook_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `custom_topics` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_topics: Option<bool>,
     /// This parameter has been replaced with the `speech_models` parameter, learn more about the `speech_models` parameter \[here\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>).
     ///
     /// JSON property `speech_model` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub speech_model: Option<Option<SpeechModel>>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `topics` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
+}
+
+impl ::serde::Serialize for TranscriptOptionalParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranscriptOptionalParams {
+    const NAME: &'static str = "TranscriptOptionalParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("audio_end_at", &self.audio_end_at)?;
+        fields.optional("audio_start_from", &self.audio_start_from)?;
+        fields.optional("auto_chapters", &self.auto_chapters)?;
+        fields.optional("auto_highlights", &self.auto_highlights)?;
+        fields.optional("content_safety", &self.content_safety)?;
+        fields.optional("content_safety_confidence", &self.content_safety_confidence)?;
+        fields.optional("custom_spelling", &self.custom_spelling)?;
+        fields.optional("disfluencies", &self.disfluencies)?;
+        fields.optional("entity_detection", &self.entity_detection)?;
+        fields.optional("filter_profanity", &self.filter_profanity)?;
+        fields.optional("format_text", &self.format_text)?;
+        fields.optional("iab_categories", &self.iab_categories)?;
+        fields.optional("keyterms_prompt", &self.keyterms_prompt)?;
+        fields.optional("language_code", &self.language_code)?;
+        fields.optional("language_codes", &self.language_codes)?;
+        fields
+            .optional(
+                "language_confidence_threshold",
+                &self.language_confidence_threshold,
+            )?;
+        fields.optional("language_detection", &self.language_detection)?;
+        fields.optional("language_detection_options", &self.language_detection_options)?;
+        fields.optional("multichannel", &self.multichannel)?;
+        fields.optional("prompt", &self.prompt)?;
+        fields.optional("punctuate", &self.punctuate)?;
+        fields.optional("redact_pii", &self.redact_pii)?;
+        fields.optional("redact_pii_audio", &self.redact_pii_audio)?;
+        fields.optional("redact_pii_audio_options", &self.redact_pii_audio_options)?;
+        fields.optional("redact_pii_audio_quality", &self.redact_pii_audio_quality)?;
+        fields.optional("redact_pii_policies", &self.redact_pii_policies)?;
+        fields.optional("redact_pii_sub", &self.redact_pii_sub)?;
+        fields.optional("sentiment_analysis", &self.sentiment_analysis)?;
+        fields.optional("speaker_labels", &self.speaker_labels)?;
+        fields.optional("speaker_options", &self.speaker_options)?;
+        fields.optional("speakers_expected", &self.speakers_expected)?;
+        fields.required("speech_models", &self.speech_models)?;
+        fields.optional("speech_threshold", &self.speech_threshold)?;
+        fields.optional("speech_understanding", &self.speech_understanding)?;
+        fields.optional("summarization", &self.summarization)?;
+        fields.optional("summary_model", &self.summary_model)?;
+        fields.optional("summary_type", &self.summary_type)?;
+        fields.optional("remove_audio_tags", &self.remove_audio_tags)?;
+        fields.optional("temperature", &self.temperature)?;
+        fields.optional("webhook_auth_header_name", &self.webhook_auth_header_name)?;
+        fields.optional("webhook_auth_header_value", &self.webhook_auth_header_value)?;
+        fields.optional("webhook_url", &self.webhook_url)?;
+        fields.optional("custom_topics", &self.custom_topics)?;
+        fields.optional("speech_model", &self.speech_model)?;
+        fields.optional("topics", &self.topics)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParams {
@@ -8480,7 +9026,7 @@ pub type TranscriptOptionalParamsLanguageDetectionOptions = LanguageDetectionOpt
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/redact_pii_audio_options` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
     /// By default, audio redaction provides redacted audio URLs only when speech is detected. However, if your use-case specifically requires redacted audio files even for silent audio files without any dialogue, you can opt to receive these URLs by setting this parameter to `true`.
@@ -8488,13 +9034,41 @@ pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
     /// JSON property `return_redacted_no_speech_audio` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_redacted_no_speech_audio: Option<bool>,
     /// Specify the method used to redact audio. By default, redacted audio uses a beep sound. Set to `silence` to replace PII with silence instead of a beep.
     ///
     /// JSON property `override_audio_redaction_method` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_audio_redaction_method: Option<OverrideAudioRedactionMethod>,
+}
+
+impl ::serde::Serialize for TranscriptOptionalParamsRedactPiiAudioOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranscriptOptionalParamsRedactPiiAudioOptions {
+    const NAME: &'static str = "TranscriptOptionalParamsRedactPiiAudioOptions";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields
+            .optional(
+                "return_redacted_no_speech_audio",
+                &self.return_redacted_no_speech_audio,
+            )?;
+        fields
+            .optional(
+                "override_audio_redaction_method",
+                &self.override_audio_redaction_method,
+            )?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRedactPiiAudioOptions {
@@ -8606,7 +9180,7 @@ impl ::std::fmt::Display for TranscriptOptionalParamsRemoveAudioTags {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/speaker_options` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranscriptOptionalParamsSpeakerOptions {
     /// The minimum number of speakers expected in the audio file. See \[Set a range of possible speakers\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>) for more details.
@@ -8614,14 +9188,34 @@ pub struct TranscriptOptionalParamsSpeakerOptions {
     /// JSON property `min_speakers_expected` (optional).
     ///
     /// Default when absent: `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_speakers_expected: Option<i64>,
     /// &lt;Warning&gt;Setting this parameter too high may hurt model accuracy&lt;/Warning&gt;
     /// The maximum number of speakers expected in the audio file. The default depends on audio duration: no limit for 0-2 minutes, 10 for 2-10 minutes, and 30 for 10+ minutes. See \[Set a range of possible speakers\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>) for more details.
     ///
     /// JSON property `max_speakers_expected` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_speakers_expected: Option<i64>,
+}
+
+impl ::serde::Serialize for TranscriptOptionalParamsSpeakerOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranscriptOptionalParamsSpeakerOptions {
+    const NAME: &'static str = "TranscriptOptionalParamsSpeakerOptions";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("min_speakers_expected", &self.min_speakers_expected)?;
+        fields.optional("max_speakers_expected", &self.max_speakers_expected)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsSpeakerOptions {
@@ -8677,11 +9271,32 @@ impl TranscriptOptionalParamsSpeakerOptions {
 /// Enable speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/speech_understanding` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptOptionalParamsSpeechUnderstanding {
     /// JSON property `request` (required).
     pub request: TranscriptOptionalParamsSpeechUnderstandingRequest,
+}
+
+impl ::serde::Serialize for TranscriptOptionalParamsSpeechUnderstanding {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranscriptOptionalParamsSpeechUnderstanding {
+    const NAME: &'static str = "TranscriptOptionalParamsSpeechUnderstanding";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("request", &self.request)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsSpeechUnderstanding {
@@ -8895,7 +9510,7 @@ impl TranscriptParagraph {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/TranscriptParams` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptParams {
     /// The URL of the audio or video file to transcribe.
@@ -8907,33 +9522,28 @@ pub struct TranscriptParams {
     /// The point in time, in milliseconds, to stop transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_end_at` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_end_at: Option<i64>,
     /// The point in time, in milliseconds, to begin transcribing in your media file. See \[Set the start and end of the transcript\](<https://www.assemblyai.com/docs/pre-recorded-audio/set-the-start-and-end-of-the-transcript>) for more details.
     ///
     /// JSON property `audio_start_from` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_start_from: Option<i64>,
     /// Enable \[Auto Chapters\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>), can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible chapter summaries. See the \[updated Auto Chapters page\](<https://www.assemblyai.com/docs/speech-understanding/auto-chapters>) for details.
     ///
     /// JSON property `auto_chapters` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_chapters: Option<bool>,
     /// Enable \[Key Phrases\](<https://www.assemblyai.com/docs/speech-understanding/key-phrases>), either true or false
     ///
     /// JSON property `auto_highlights` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_highlights: Option<bool>,
     /// Enable \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>), can be true or false
     ///
     /// JSON property `content_safety` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety: Option<bool>,
     /// The confidence threshold for the \[Content Moderation\](<https://www.assemblyai.com/docs/content-moderation>) model. Values must be between 25 and 100.
     ///
@@ -8942,52 +9552,44 @@ pub struct TranscriptParams {
     /// JSON property `content_safety_confidence` (optional).
     ///
     /// Default when absent: `50`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_safety_confidence: Option<i64>,
     /// Customize how words are spelled and formatted using to and from values. See \[Custom Spelling\](<https://www.assemblyai.com/docs/pre-recorded-audio/custom-spelling>) for more details.
     ///
     /// JSON property `custom_spelling` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_spelling: Option<Vec<TranscriptCustomSpelling>>,
     /// Transcribe \[Filler Words\](<https://www.assemblyai.com/docs/pre-recorded-audio/filler-words>), like "umm", in your media file; can be true or false
     ///
     /// JSON property `disfluencies` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disfluencies: Option<bool>,
     /// Enable \[Entity Detection\](<https://www.assemblyai.com/docs/speech-understanding/entity-detection>), can be true or false
     ///
     /// JSON property `entity_detection` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entity_detection: Option<bool>,
     /// Filter profanity from the transcribed text, can be true or false. See \[Profanity Filtering\](<https://www.assemblyai.com/docs/profanity-filtering>) for more details.
     ///
     /// JSON property `filter_profanity` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_profanity: Option<bool>,
     /// Enable \[Text Formatting\](<https://www.assemblyai.com/docs/pre-recorded-audio>), can be true or false
     ///
     /// JSON property `format_text` (optional).
     ///
     /// Default when absent: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_text: Option<bool>,
     /// Enable \[Topic Detection\](<https://www.assemblyai.com/docs/speech-understanding/topic-detection>), can be true or false
     ///
     /// JSON property `iab_categories` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iab_categories: Option<bool>,
     /// Improve accuracy with up to 200 (for Universal-2) or 1000 (for Universal-3 Pro) domain-specific words or phrases (maximum 6 words per phrase). See \[Keyterms Prompting\](<https://www.assemblyai.com/docs/pre-recorded-audio/keyterms-prompting>) for more details.
     ///
     /// JSON property `keyterms_prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyterms_prompt: Option<Vec<String>>,
     /// The language of your audio file. Possible values are found in \[Supported Languages\](<https://www.assemblyai.com/docs/pre-recorded-audio/supported-languages>).
     /// The default value is 'en_us'.
@@ -8997,11 +9599,6 @@ pub struct TranscriptParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `"en_us"`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub language_code: Option<Option<TranscriptOptionalParamsLanguageCode>>,
     /// The language codes of your audio file. Used for \[Code switching\](/docs/speech-to-text/pre-recorded-audio/code-switching)
     /// One of the values specified must be `en`.
@@ -9009,11 +9606,6 @@ pub struct TranscriptParams {
     /// JSON property `language_codes` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub language_codes: Option<Option<Vec<TranscriptLanguageCode>>>,
     /// The confidence threshold for the automatically detected language.
     /// An error will be returned if the language confidence is below this threshold.
@@ -9024,71 +9616,60 @@ pub struct TranscriptParams {
     /// JSON property `language_confidence_threshold` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_confidence_threshold: Option<f64>,
     /// Enable \[Automatic language detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>), either true or false.
     ///
     /// JSON property `language_detection` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection: Option<bool>,
     /// Specify options for \[Automatic Language Detection\](<https://www.assemblyai.com/docs/pre-recorded-audio/language-detection>).
     ///
     /// JSON property `language_detection_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language_detection_options: Option<LanguageDetectionOptions>,
     /// Enable \[Multichannel\](<https://www.assemblyai.com/docs/pre-recorded-audio/multichannel>) transcription, can be true or false.
     ///
     /// JSON property `multichannel` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multichannel: Option<bool>,
     /// Provide natural language prompting of up to 1,500 words of contextual information to the model. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for best practices.
     ///
     /// Note: This parameter is only supported for the Universal-3 Pro model.
     ///
     /// JSON property `prompt` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// Enable \[Automatic Punctuation\](<https://www.assemblyai.com/docs/pre-recorded-audio>), can be true or false
     ///
     /// JSON property `punctuate` (optional).
     ///
     /// Default when absent: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub punctuate: Option<bool>,
     /// Redact PII from the transcribed text using the Redact PII model, can be true or false. See \[PII Redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii: Option<bool>,
     /// Generate a copy of the original media file with spoken PII "beeped" out, can be true or false. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
     ///
     /// JSON property `redact_pii_audio` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio: Option<bool>,
     /// Specify options for \[PII redacted audio\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) files.
     ///
     /// JSON property `redact_pii_audio_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_options: Option<TranscriptOptionalParamsRedactPiiAudioOptions>,
     /// Controls the filetype of the audio created by redact_pii_audio. Currently supports mp3 (default) and wav. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction#request-for-redacted-audio>) for more details.
     ///
     /// JSON property `redact_pii_audio_quality` (optional).
     ///
     /// Default when absent: `"mp3"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_audio_quality: Option<RedactPiiAudioQuality>,
     /// The list of PII Redaction policies to enable. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
     /// JSON property `redact_pii_policies` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_pii_policies: Option<Vec<PiiPolicy>>,
     /// The replacement logic for detected PII, can be `entity_type` or `hash`. See \[PII redaction\](<https://www.assemblyai.com/docs/pii-redaction>) for more details.
     ///
@@ -9097,30 +9678,22 @@ pub struct TranscriptParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `"hash"`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub redact_pii_sub: Option<Option<SubstitutionPolicy>>,
     /// Enable \[Sentiment Analysis\](<https://www.assemblyai.com/docs/speech-understanding/sentiment-analysis>), can be true or false
     ///
     /// JSON property `sentiment_analysis` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<bool>,
     /// Enable \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization>), can be true or false
     ///
     /// JSON property `speaker_labels` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_labels: Option<bool>,
     /// Specify options for \[Speaker diarization\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-a-range-of-possible-speakers>). Use this to set a range of possible speakers.
     ///
     /// JSON property `speaker_options` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker_options: Option<TranscriptOptionalParamsSpeakerOptions>,
     /// Tells the speaker label model how many speakers it should attempt to identify. See \[Set number of speakers expected\](<https://www.assemblyai.com/docs/pre-recorded-audio/speaker-diarization#set-number-of-speakers-expected>) for more details.
     ///
@@ -9129,11 +9702,6 @@ pub struct TranscriptParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub speakers_expected: Option<Option<i64>>,
     /// List multiple speech models in priority order, allowing our system to automatically route your audio to the best available option. See \[Model Selection\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>) for available models and routing behavior.
     ///
@@ -9149,37 +9717,28 @@ pub struct TranscriptParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `0`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub speech_threshold: Option<Option<f64>>,
     /// Enable speech understanding tasks like \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>), \[Speaker Identification\](<https://www.assemblyai.com/docs/speech-understanding/speaker-identification>), and \[Custom Formatting\](<https://www.assemblyai.com/docs/speech-understanding/custom-formatting>). See the task-specific docs for available options and configuration.
     ///
     /// JSON property `speech_understanding` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_understanding: Option<TranscriptOptionalParamsSpeechUnderstanding>,
     /// Enable \[Summarization\](<https://www.assemblyai.com/docs/speech-understanding/summarization>), can be true or false. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summarization` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summarization: Option<bool>,
     /// The model to summarize the transcript. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_model` (optional).
     ///
     /// Default when absent: `"informative"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_model: Option<SummaryModel>,
     /// The type of summary. Deprecated - use \[LLM Gateway\](<https://www.assemblyai.com/docs/llm-gateway/overview>) instead for more flexible summaries. See the \[updated Summarization page\](<https://www.assemblyai.com/docs/speech-understanding/summarization>) for details.
     ///
     /// JSON property `summary_type` (optional).
     ///
     /// Default when absent: `"bullets"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary_type: Option<SummaryType>,
     /// Remove \[audio event tags\](<https://www.assemblyai.com/docs/pre-recorded-audio/universal-3-pro#audio-event-tags>) from the transcript text. Set to `"all"` to remove all audio tags.
     ///
@@ -9190,11 +9749,6 @@ pub struct TranscriptParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub remove_audio_tags: Option<Option<TranscriptOptionalParamsRemoveAudioTags>>,
     /// Control the amount of randomness injected into the model's response. See the \[Prompting Guide\](<https://www.assemblyai.com/docs/pre-recorded-audio/prompting>) for more details.
     ///
@@ -9205,7 +9759,6 @@ pub struct TranscriptParams {
     /// JSON property `temperature` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f64>,
     /// The header name to be sent with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests
     ///
@@ -9214,11 +9767,6 @@ pub struct TranscriptParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub webhook_auth_header_name: Option<Option<String>>,
     /// The header value to send back with the transcript completed or failed \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests for added security
     ///
@@ -9227,42 +9775,99 @@ pub struct TranscriptParams {
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
     ///
     /// Default when absent: `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub webhook_auth_header_value: Option<Option<String>>,
     /// The URL to which we send \[webhook\](<https://www.assemblyai.com/docs/deployment/webhooks-for-pre-recorded-audio>) requests.
     ///
     /// Constraints: format `url`.
     ///
     /// JSON property `webhook_url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `custom_topics` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_topics: Option<bool>,
     /// This parameter has been replaced with the `speech_models` parameter, learn more about the `speech_models` parameter \[here\](<https://www.assemblyai.com/docs/pre-recorded-audio/select-the-speech-model>).
     ///
     /// JSON property `speech_model` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub speech_model: Option<Option<SpeechModel>>,
     /// This parameter does not currently have any functionality attached to it.
     ///
     /// JSON property `topics` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<String>>,
+}
+
+impl ::serde::Serialize for TranscriptParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranscriptParams {
+    const NAME: &'static str = "TranscriptParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("audio_url", &self.audio_url)?;
+        fields.optional("audio_end_at", &self.audio_end_at)?;
+        fields.optional("audio_start_from", &self.audio_start_from)?;
+        fields.optional("auto_chapters", &self.auto_chapters)?;
+        fields.optional("auto_highlights", &self.auto_highlights)?;
+        fields.optional("content_safety", &self.content_safety)?;
+        fields.optional("content_safety_confidence", &self.content_safety_confidence)?;
+        fields.optional("custom_spelling", &self.custom_spelling)?;
+        fields.optional("disfluencies", &self.disfluencies)?;
+        fields.optional("entity_detection", &self.entity_detection)?;
+        fields.optional("filter_profanity", &self.filter_profanity)?;
+        fields.optional("format_text", &self.format_text)?;
+        fields.optional("iab_categories", &self.iab_categories)?;
+        fields.optional("keyterms_prompt", &self.keyterms_prompt)?;
+        fields.optional("language_code", &self.language_code)?;
+        fields.optional("language_codes", &self.language_codes)?;
+        fields
+            .optional(
+                "language_confidence_threshold",
+                &self.language_confidence_threshold,
+            )?;
+        fields.optional("language_detection", &self.language_detection)?;
+        fields.optional("language_detection_options", &self.language_detection_options)?;
+        fields.optional("multichannel", &self.multichannel)?;
+        fields.optional("prompt", &self.prompt)?;
+        fields.optional("punctuate", &self.punctuate)?;
+        fields.optional("redact_pii", &self.redact_pii)?;
+        fields.optional("redact_pii_audio", &self.redact_pii_audio)?;
+        fields.optional("redact_pii_audio_options", &self.redact_pii_audio_options)?;
+        fields.optional("redact_pii_audio_quality", &self.redact_pii_audio_quality)?;
+        fields.optional("redact_pii_policies", &self.redact_pii_policies)?;
+        fields.optional("redact_pii_sub", &self.redact_pii_sub)?;
+        fields.optional("sentiment_analysis", &self.sentiment_analysis)?;
+        fields.optional("speaker_labels", &self.speaker_labels)?;
+        fields.optional("speaker_options", &self.speaker_options)?;
+        fields.optional("speakers_expected", &self.speakers_expected)?;
+        fields.required("speech_models", &self.speech_models)?;
+        fields.optional("speech_threshold", &self.speech_threshold)?;
+        fields.optional("speech_understanding", &self.speech_understanding)?;
+        fields.optional("summarization", &self.summarization)?;
+        fields.optional("summary_model", &self.summary_model)?;
+        fields.optional("summary_type", &self.summary_type)?;
+        fields.optional("remove_audio_tags", &self.remove_audio_tags)?;
+        fields.optional("temperature", &self.temperature)?;
+        fields.optional("webhook_auth_header_name", &self.webhook_auth_header_name)?;
+        fields.optional("webhook_auth_header_value", &self.webhook_auth_header_value)?;
+        fields.optional("webhook_url", &self.webhook_url)?;
+        fields.optional("custom_topics", &self.custom_topics)?;
+        fields.optional("speech_model", &self.speech_model)?;
+        fields.optional("topics", &self.topics)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -9899,7 +10504,7 @@ impl TranscriptParams {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/TranscriptReadyNotification` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptReadyNotification {
     /// The ID of the transcript
@@ -9912,6 +10517,28 @@ pub struct TranscriptReadyNotification {
     ///
     /// JSON property `status` (required).
     pub status: TranscriptReadyStatus,
+}
+
+impl ::serde::Serialize for TranscriptReadyNotification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranscriptReadyNotification {
+    const NAME: &'static str = "TranscriptReadyNotification";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("transcript_id", &self.transcript_id)?;
+        fields.required("status", &self.status)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptReadyNotification {
@@ -10411,12 +11038,32 @@ pub type TranscriptSpeechUnderstandingResponseCustomFormatting = CustomFormattin
 pub type TranscriptSpeechUnderstandingResponseSpeakerIdentification = SpeakerIdentification;
 
 /// Source: `/components/schemas/Transcript/properties/speech_understanding/properties/response/properties/translation` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranscriptSpeechUnderstandingResponseTranslation {
     /// JSON property `status` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+impl ::serde::Serialize for TranscriptSpeechUnderstandingResponseTranslation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranscriptSpeechUnderstandingResponseTranslation {
+    const NAME: &'static str = "TranscriptSpeechUnderstandingResponseTranslation";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("status", &self.status)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de>
@@ -10905,11 +11552,32 @@ impl TranscriptWord {
 /// Request body for \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>).
 ///
 /// Source: `/components/schemas/TranslationRequestBody` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TranslationRequestBody {
     /// JSON property `translation` (required).
     pub translation: TranslationRequestBodyTranslation,
+}
+
+impl ::serde::Serialize for TranslationRequestBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranslationRequestBody {
+    const NAME: &'static str = "TranslationRequestBody";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("translation", &self.translation)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranslationRequestBody {
@@ -10952,7 +11620,7 @@ impl TranslationRequestBody {
 }
 
 /// Source: `/components/schemas/TranslationRequestBody/properties/translation` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TranslationRequestBodyTranslation {
     /// List of target language codes (e.g., `\["es", "de"\]`). See \[Translation\](<https://www.assemblyai.com/docs/speech-understanding/translation>) for supported languages.
@@ -10964,15 +11632,36 @@ pub struct TranslationRequestBodyTranslation {
     /// JSON property `formal` (optional).
     ///
     /// Default when absent: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formal: Option<bool>,
     /// When enabled with Speaker Labels, returns translated text in the utterances array. Each utterance will include a `translated_texts` key containing translations for each target language.
     ///
     /// JSON property `match_original_utterance` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_original_utterance: Option<bool>,
+}
+
+impl ::serde::Serialize for TranslationRequestBodyTranslation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranslationRequestBodyTranslation {
+    const NAME: &'static str = "TranslationRequestBodyTranslation";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("target_languages", &self.target_languages)?;
+        fields.optional("formal", &self.formal)?;
+        fields.optional("match_original_utterance", &self.match_original_utterance)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranslationRequestBodyTranslation {
@@ -11037,12 +11726,32 @@ impl TranslationRequestBodyTranslation {
 }
 
 /// Source: `/components/schemas/TranslationResponse` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TranslationResponse {
     /// JSON property `translation` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translation: Option<TranslationResponseTranslation>,
+}
+
+impl ::serde::Serialize for TranslationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TranslationResponse {
+    const NAME: &'static str = "TranslationResponse";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("translation", &self.translation)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranslationResponse {

@@ -155,7 +155,7 @@ impl<'de> ::serde::Deserialize<'de> for AmdResultKind {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/AmdSettings` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AmdSettings {
     /// JSON property `enabled` (required).
@@ -165,33 +165,53 @@ pub struct AmdSettings {
     /// JSON property `wordCount` (required).
     ///
     /// Default when absent: `5`.
-    #[serde(rename = "wordCount")]
     pub word_count: f64,
     /// Constraints: value ≤ 10.
     ///
     /// JSON property `speechTimeout` (required).
     ///
     /// Default when absent: `3`.
-    #[serde(rename = "speechTimeout")]
     pub speech_timeout: f64,
     /// Constraints: format `locale-bcp47`.
     ///
     /// JSON property `speechLocale` (required).
     ///
     /// Default when absent: `"en-US"`.
-    #[serde(rename = "speechLocale")]
     pub speech_locale: SpeechLocale,
     /// JSON property `beepTimeout` (optional).
     ///
     /// Default when absent: `30`.
-    #[serde(rename = "beepTimeout")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beep_timeout: Option<f64>,
     /// JSON property `ifMachineNotifyAfter` (required).
     ///
     /// Default when absent: `"wordCount"`.
-    #[serde(rename = "ifMachineNotifyAfter")]
     pub if_machine_notify_after: AmdSettingsIfMachineNotifyAfter,
+}
+
+impl ::serde::Serialize for AmdSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for AmdSettings {
+    const NAME: &'static str = "AmdSettings";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("enabled", &self.enabled)?;
+        fields.required("wordCount", &self.word_count)?;
+        fields.required("speechTimeout", &self.speech_timeout)?;
+        fields.required("speechLocale", &self.speech_locale)?;
+        fields.optional("beepTimeout", &self.beep_timeout)?;
+        fields.required("ifMachineNotifyAfter", &self.if_machine_notify_after)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -353,9 +373,26 @@ pub type AmdSettingsSpeechLocale = SpeechLocale;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Answer` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Answer {}
+
+impl ::serde::Serialize for Answer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Answer {
+    const NAME: &'static str = "Answer";
+
+    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+        Ok(())
+    }
+}
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Answer {
@@ -385,11 +422,10 @@ impl super::runtime::de::Object for Answer {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/BridgeCall` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BridgeCall {
     /// JSON property `from` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// JSON property `to` (required).
     pub to: String,
@@ -398,55 +434,65 @@ pub struct BridgeCall {
     /// JSON property `ringTimeout` (optional).
     ///
     /// Default when absent: `30`.
-    #[serde(rename = "ringTimeout")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ring_timeout: Option<i64>,
     /// Constraints: value ≥ 1.
     ///
     /// JSON property `maxDuration` (optional).
     ///
     /// Default when absent: `28800`.
-    #[serde(rename = "maxDuration")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_duration: Option<i64>,
     /// JSON property `ringTone` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(rename = "ringTone")]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub ring_tone: Option<Option<RingTone>>,
     /// JSON property `hangupAfterBridge` (optional).
-    #[serde(rename = "hangupAfterBridge")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hangup_after_bridge: Option<bool>,
     /// JSON property `record` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<bool>,
     /// JSON property `recordStart` (optional).
-    #[serde(rename = "recordStart")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_start: Option<BridgeCallRecordStart>,
     /// JSON property `recordStereo` (optional).
-    #[serde(rename = "recordStereo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_stereo: Option<bool>,
     /// Constraints: items ≤ 20.
     ///
     /// JSON property `callFlow` (optional).
-    #[serde(rename = "callFlow")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_flow: Option<Vec<CallFlowCommandBridgeCall>>,
     /// JSON property `notification` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<CallNotification>,
     /// JSON property `amdSettings` (optional).
-    #[serde(rename = "amdSettings")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amd_settings: Option<AmdSettings>,
+}
+
+impl ::serde::Serialize for BridgeCall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for BridgeCall {
+    const NAME: &'static str = "BridgeCall";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("from", &self.from)?;
+        fields.required("to", &self.to)?;
+        fields.optional("ringTimeout", &self.ring_timeout)?;
+        fields.optional("maxDuration", &self.max_duration)?;
+        fields.optional("ringTone", &self.ring_tone)?;
+        fields.optional("hangupAfterBridge", &self.hangup_after_bridge)?;
+        fields.optional("record", &self.record)?;
+        fields.optional("recordStart", &self.record_start)?;
+        fields.optional("recordStereo", &self.record_stereo)?;
+        fields.optional("callFlow", &self.call_flow)?;
+        fields.optional("notification", &self.notification)?;
+        fields.optional("amdSettings", &self.amd_settings)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -1615,18 +1661,38 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandBridgeCallCommand {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallFlowCommandCondition` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CallFlowCommandCondition {
     /// JSON property `variable` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variable: Option<CallFlowCommandConditionVariable>,
     /// JSON property `operator` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<CallFlowCommandConditionOperator>,
     /// JSON property `value` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+impl ::serde::Serialize for CallFlowCommandCondition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CallFlowCommandCondition {
+    const NAME: &'static str = "CallFlowCommandCondition";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("variable", &self.variable)?;
+        fields.optional("operator", &self.operator)?;
+        fields.optional("value", &self.value)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandCondition {
@@ -2040,12 +2106,32 @@ impl CallIdentifier {
 /// Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.
 ///
 /// Source: `/components/schemas/CallNotification` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CallNotification {
     /// JSON property `url` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl ::serde::Serialize for CallNotification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CallNotification {
+    const NAME: &'static str = "CallNotification";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("url", &self.url)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallNotification {
@@ -2749,40 +2835,57 @@ impl ErrorDetailed {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Gather` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Gather {
     /// JSON property `maxNumKeys` (optional).
-    #[serde(rename = "maxNumKeys")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_num_keys: Option<i64>,
     /// JSON property `endKey` (optional).
-    #[serde(rename = "endKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_key: Option<Key>,
     /// JSON property `timeout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// JSON property `retries` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<i64>,
     /// JSON property `input` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<GatherInput>,
     /// Constraints: format `locale-bcp47`.
     ///
     /// JSON property `speechLocale` (optional).
     ///
     /// Default when absent: `"en-US"`.
-    #[serde(rename = "speechLocale")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_locale: Option<SpeechLocale>,
     /// JSON property `playback` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playback: Option<Play>,
     /// JSON property `say` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub say: Option<Say>,
+}
+
+impl ::serde::Serialize for Gather {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Gather {
+    const NAME: &'static str = "Gather";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("maxNumKeys", &self.max_num_keys)?;
+        fields.optional("endKey", &self.end_key)?;
+        fields.optional("timeout", &self.timeout)?;
+        fields.optional("retries", &self.retries)?;
+        fields.optional("input", &self.input)?;
+        fields.optional("speechLocale", &self.speech_locale)?;
+        fields.optional("playback", &self.playback)?;
+        fields.optional("say", &self.say)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -2966,12 +3069,32 @@ pub type GatherSpeechLocale = SpeechLocale;
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Hangup` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Hangup {
     /// JSON property `cause` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<HangupCause>,
+}
+
+impl ::serde::Serialize for Hangup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Hangup {
+    const NAME: &'static str = "Hangup";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("cause", &self.cause)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -3385,24 +3508,39 @@ impl Number {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/PatchCall` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PatchCall {
     /// JSON property `status` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub status: Option<Option<PatchCallStatus>>,
     /// Constraints: items ≤ 20.
     ///
     /// JSON property `callFlow` (optional).
-    #[serde(rename = "callFlow")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_flow: Option<Vec<CallFlowCommand>>,
+}
+
+impl ::serde::Serialize for PatchCall {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PatchCall {
+    const NAME: &'static str = "PatchCall";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("status", &self.status)?;
+        fields.optional("callFlow", &self.call_flow)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -3503,15 +3641,34 @@ impl ::std::fmt::Display for PatchCallStatus {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Pause` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Pause {
     /// Constraints: 0 ≤ value ≤ 30.
     ///
     /// JSON property `pauseSeconds` (optional).
-    #[serde(rename = "pauseSeconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_seconds: Option<i64>,
+}
+
+impl ::serde::Serialize for Pause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Pause {
+    const NAME: &'static str = "Pause";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("pauseSeconds", &self.pause_seconds)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -3557,7 +3714,7 @@ impl Pause {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Play` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Play {
     /// Constraints: items ≤ 80.
@@ -3565,20 +3722,39 @@ pub struct Play {
     /// JSON property `media` (required).
     ///
     /// Required; may be `null`.
-    #[serde(default)]
     pub media: Option<Vec<String>>,
     /// JSON property `loop` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#loop: Option<i64>,
     /// JSON property `timeout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Constraints: 0 ≤ value ≤ 30000.
     ///
     /// JSON property `pauseMilliseconds` (optional).
-    #[serde(rename = "pauseMilliseconds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pause_milliseconds: Option<i64>,
+}
+
+impl ::serde::Serialize for Play {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Play {
+    const NAME: &'static str = "Play";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("media", &self.media)?;
+        fields.optional("loop", &self.r#loop)?;
+        fields.optional("timeout", &self.timeout)?;
+        fields.optional("pauseMilliseconds", &self.pause_milliseconds)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -3664,34 +3840,51 @@ impl Play {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Record` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Record {
     /// JSON property `endKey` (optional).
-    #[serde(rename = "endKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_key: Option<Key>,
     /// JSON property `maxLength` (optional).
-    #[serde(rename = "maxLength")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
     /// JSON property `timeout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// JSON property `beep` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beep: Option<bool>,
     /// JSON property `transcribe` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcribe: Option<bool>,
     /// Constraints: format `locale-bcp47`.
     ///
     /// JSON property `transcribeLocale` (optional).
     ///
     /// Default when absent: `"en-US"`.
-    #[serde(rename = "transcribeLocale")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcribe_locale: Option<RecordTranscribeLocale>,
+}
+
+impl ::serde::Serialize for Record {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Record {
+    const NAME: &'static str = "Record";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("endKey", &self.end_key)?;
+        fields.optional("maxLength", &self.max_length)?;
+        fields.optional("timeout", &self.timeout)?;
+        fields.optional("beep", &self.beep)?;
+        fields.optional("transcribe", &self.transcribe)?;
+        fields.optional("transcribeLocale", &self.transcribe_locale)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -4208,9 +4401,26 @@ impl ::std::fmt::Display for RingTone {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Ringing` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Ringing {}
+
+impl ::serde::Serialize for Ringing {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Ringing {
+    const NAME: &'static str = "Ringing";
+
+    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+        Ok(())
+    }
+}
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Ringing {
@@ -4240,23 +4450,44 @@ impl super::runtime::de::Object for Ringing {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Say` in `specs/bird/patch-call.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Say {
     /// JSON property `text` (required).
     pub text: String,
     /// JSON property `locale` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<StandardLocaleTtsPolly>,
     /// JSON property `voice` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<String>,
     /// JSON property `loop` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#loop: Option<i64>,
     /// JSON property `timeout` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+
+impl ::serde::Serialize for Say {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Say {
+    const NAME: &'static str = "Say";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("text", &self.text)?;
+        fields.optional("locale", &self.locale)?;
+        fields.optional("voice", &self.voice)?;
+        fields.optional("loop", &self.r#loop)?;
+        fields.optional("timeout", &self.timeout)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]

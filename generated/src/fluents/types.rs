@@ -355,30 +355,50 @@ impl NotFoundError {
 }
 
 /// Source: `/components/schemas/UpdateActionDto` in `specs/fluents/update-action.yaml`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateActionDto {
     /// Example: `"action_transfer_call"`.
     ///
     /// JSON property `type` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateActionDtoType>,
     /// Example: `"Transfer Call"`.
     ///
     /// JSON property `label` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Example: `"This is a description"`.
     ///
     /// JSON property `description` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// JSON property `action_trigger` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>>,
+}
+
+impl ::serde::Serialize for UpdateActionDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for UpdateActionDto {
+    const NAME: &'static str = "UpdateActionDto";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("type", &self.r#type)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("action_trigger", &self.action_trigger)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]

@@ -48,6 +48,7 @@
 //!   `Undefined`'s own value is `{}`; a present `{}` that `T` does not accept is read as
 //!   absent (`None`), so a response carrying it still parses.
 //! - [`de`]: compact `Deserialize` impls for generated structs and string enums.
+//! - [`ser`]: compact `Serialize` impls for generated structs.
 //! - [`tagged`]: internally tagged unions: one property of the object names the variant.
 //! - [`untagged`]: untagged unions (`oneOf`/`anyOf` without a tag): of the variants that accept a value, the
 //!   one whose serialization reproduces the most of it wins, so no variant swallows an instance
@@ -92,6 +93,7 @@ pub use unknown::*;
 pub mod double_option;
 pub mod undefined;
 pub mod de;
+pub mod ser;
 pub mod tagged;
 pub mod untagged;
 pub mod adjacent;

@@ -1018,7 +1018,7 @@ impl AddToConferenceAction {
 pub type AddToConferenceActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/AddToConferenceActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddToConferenceActionParams {
     /// JSON property `type` (required).
@@ -1028,8 +1028,30 @@ pub struct AddToConferenceActionParams {
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<AddToConferenceActionParamsActionTrigger>,
+}
+
+impl ::serde::Serialize for AddToConferenceActionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for AddToConferenceActionParams {
+    const NAME: &'static str = "AddToConferenceActionParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("config", &self.config)?;
+        fields.optional("action_trigger", &self.action_trigger)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -1268,7 +1290,7 @@ pub type AddToConferenceActionUpdateParamsActionTrigger = AddToConferenceActionP
 pub type AddToConferenceActionUpdateParamsType = AddToConferenceActionParamsType;
 
 /// Source: `/components/schemas/AddToConferenceConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddToConferenceConfig {
     /// JSON property `phone_number` (required).
@@ -1276,8 +1298,29 @@ pub struct AddToConferenceConfig {
     /// JSON property `place_primary_on_hold` (optional).
     ///
     /// Default when absent: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_primary_on_hold: Option<bool>,
+}
+
+impl ::serde::Serialize for AddToConferenceConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for AddToConferenceConfig {
+    const NAME: &'static str = "AddToConferenceConfig";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("phone_number", &self.phone_number)?;
+        fields.optional("place_primary_on_hold", &self.place_primary_on_hold)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AddToConferenceConfig {
@@ -1330,18 +1373,34 @@ impl AddToConferenceConfig {
 }
 
 /// Source: `/components/schemas/AddToSteeringPoolRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddToSteeringPoolRequest {
     /// JSON property `phone_number` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub phone_number: Option<Option<String>>,
+}
+
+impl ::serde::Serialize for AddToSteeringPoolRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for AddToSteeringPoolRequest {
+    const NAME: &'static str = "AddToSteeringPoolRequest";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("phone_number", &self.phone_number)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -2104,160 +2163,146 @@ impl AgentPage {
 }
 
 /// Source: `/components/schemas/AgentParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentParams {
     /// JSON property `name` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// JSON property `prompt` (required).
     pub prompt: AgentParamsPrompt,
     /// JSON property `language` (optional).
     ///
     /// Default when absent: `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
     /// JSON property `actions` (optional).
     ///
     /// Default when absent: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<AgentParamsActionsItem>>,
     /// JSON property `voice` (required).
     pub voice: Voice,
     /// JSON property `initial_message` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub initial_message: Option<Option<String>>,
     /// JSON property `webhook` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub webhook: Option<Option<AgentParamsWebhook>>,
     /// JSON property `vector_database` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub vector_database: Option<Option<VectorDatabase>>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupt_sensitivity: Option<InterruptSensitivity>,
     /// JSON property `context_endpoint` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub context_endpoint: Option<Option<String>>,
     /// JSON property `noise_suppression` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_suppression: Option<bool>,
     /// JSON property `endpointing_sensitivity` (optional).
     ///
     /// Default when absent: `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpointing_sensitivity: Option<AgentParamsEndpointingSensitivity>,
     /// JSON property `ivr_navigation_mode` (optional).
     ///
     /// Default when absent: `"off"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ivr_navigation_mode: Option<AgentParamsIvrNavigationMode>,
     /// JSON property `conversation_speed` (optional).
     ///
     /// Default when absent: `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_speed: Option<f64>,
     /// JSON property `initial_message_delay` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_message_delay: Option<f64>,
     /// JSON property `openai_model_name_override` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub openai_model_name_override: Option<Option<String>>,
     /// JSON property `ask_if_human_present_on_idle` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_if_human_present_on_idle: Option<bool>,
     /// JSON property `openai_account_connection` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub openai_account_connection: Option<Option<OpenaiAccountConnection>>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `llm_fallback` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub llm_fallback: Option<Option<InternalLlmFallback>>,
     /// JSON property `deepgram_keywords` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub deepgram_keywords: Option<
         Option<::std::collections::BTreeMap<String, AgentParamsDeepgramKeywordsValue>>,
     >,
     /// JSON property `idle_time_seconds` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub idle_time_seconds: Option<Option<i64>>,
     /// JSON property `llm_temperature` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_temperature: Option<f64>,
+}
+
+impl ::serde::Serialize for AgentParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for AgentParams {
+    const NAME: &'static str = "AgentParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("name", &self.name)?;
+        fields.required("prompt", &self.prompt)?;
+        fields.optional("language", &self.language)?;
+        fields.optional("actions", &self.actions)?;
+        fields.required("voice", &self.voice)?;
+        fields.optional("initial_message", &self.initial_message)?;
+        fields.optional("webhook", &self.webhook)?;
+        fields.optional("vector_database", &self.vector_database)?;
+        fields.optional("interrupt_sensitivity", &self.interrupt_sensitivity)?;
+        fields.optional("context_endpoint", &self.context_endpoint)?;
+        fields.optional("noise_suppression", &self.noise_suppression)?;
+        fields.optional("endpointing_sensitivity", &self.endpointing_sensitivity)?;
+        fields.optional("ivr_navigation_mode", &self.ivr_navigation_mode)?;
+        fields.optional("conversation_speed", &self.conversation_speed)?;
+        fields.optional("initial_message_delay", &self.initial_message_delay)?;
+        fields.optional("openai_model_name_override", &self.openai_model_name_override)?;
+        fields
+            .optional(
+                "ask_if_human_present_on_idle",
+                &self.ask_if_human_present_on_idle,
+            )?;
+        fields.optional("openai_account_connection", &self.openai_account_connection)?;
+        fields.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
+        fields.optional("llm_fallback", &self.llm_fallback)?;
+        fields.optional("deepgram_keywords", &self.deepgram_keywords)?;
+        fields.optional("idle_time_seconds", &self.idle_time_seconds)?;
+        fields.optional("llm_temperature", &self.llm_temperature)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -3712,7 +3757,7 @@ impl AzureVoice {
 }
 
 /// Source: `/components/schemas/AzureVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AzureVoiceParams {
     /// JSON property `type` (required).
@@ -3722,13 +3767,35 @@ pub struct AzureVoiceParams {
     /// JSON property `pitch` (optional).
     ///
     /// Default when absent: `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<i64>,
     /// JSON property `rate` (optional).
     ///
     /// Default when absent: `15`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<i64>,
+}
+
+impl ::serde::Serialize for AzureVoiceParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for AzureVoiceParams {
+    const NAME: &'static str = "AzureVoiceParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("voice_name", &self.voice_name)?;
+        fields.optional("pitch", &self.pitch)?;
+        fields.optional("rate", &self.rate)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -3906,41 +3973,53 @@ impl AzureVoiceUpdateParams {
 pub type AzureVoiceUpdateParamsType = AzureVoiceParamsType;
 
 /// Source: `/components/schemas/BuyPhoneNumberRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BuyPhoneNumberRequest {
     /// JSON property `area_code` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub area_code: Option<Option<String>>,
     /// JSON property `telephony_provider` (optional).
     ///
     /// Default when absent: `"vonage"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephony_provider: Option<TelephonyProvider>,
     /// JSON property `telephony_account_connection` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub telephony_account_connection: Option<Option<::uuid::Uuid>>,
     /// JSON property `inbound_agent` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub inbound_agent: Option<Option<InboundAgent>>,
+}
+
+impl ::serde::Serialize for BuyPhoneNumberRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for BuyPhoneNumberRequest {
+    const NAME: &'static str = "BuyPhoneNumberRequest";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("area_code", &self.area_code)?;
+        fields.optional("telephony_provider", &self.telephony_provider)?;
+        fields
+            .optional(
+                "telephony_account_connection",
+                &self.telephony_account_connection,
+            )?;
+        fields.optional("inbound_agent", &self.inbound_agent)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -5032,7 +5111,7 @@ impl From<TwilioTelephonyMetadata> for CallTelephonyMetadata {
 pub type CallTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/CollectField` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CollectField {
     /// JSON property `field_type` (required).
@@ -5044,12 +5123,31 @@ pub struct CollectField {
     /// JSON property `description` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub description: Option<Option<String>>,
+}
+
+impl ::serde::Serialize for CollectField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CollectField {
+    const NAME: &'static str = "CollectField";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("field_type", &self.field_type)?;
+        fields.required("label", &self.label)?;
+        fields.required("name", &self.name)?;
+        fields.optional("description", &self.description)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CollectField {
@@ -5165,144 +5263,88 @@ impl ::std::fmt::Display for CollectFieldType {
 }
 
 /// Source: `/components/schemas/CreateCallAgentParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallAgentParams {
     /// JSON property `name` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// JSON property `prompt` (required).
     pub prompt: CreateCallAgentParamsPrompt,
     /// JSON property `language` (optional).
     ///
     /// Default when absent: `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
     /// JSON property `actions` (optional).
     ///
     /// Default when absent: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<CreateCallAgentParamsActionsItem>>,
     /// JSON property `voice` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<Voice>,
     /// JSON property `initial_message` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub initial_message: Option<Option<String>>,
     /// JSON property `webhook` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub webhook: Option<Option<CreateCallAgentParamsWebhook>>,
     /// JSON property `vector_database` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub vector_database: Option<Option<VectorDatabase>>,
     /// JSON property `interrupt_sensitivity` (optional).
     ///
     /// Default when absent: `"low"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupt_sensitivity: Option<InterruptSensitivity>,
     /// JSON property `context_endpoint` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub context_endpoint: Option<Option<String>>,
     /// JSON property `noise_suppression` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_suppression: Option<bool>,
     /// JSON property `endpointing_sensitivity` (optional).
     ///
     /// Default when absent: `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpointing_sensitivity: Option<CreateCallAgentParamsEndpointingSensitivity>,
     /// JSON property `ivr_navigation_mode` (optional).
     ///
     /// Default when absent: `"off"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ivr_navigation_mode: Option<CreateCallAgentParamsIvrNavigationMode>,
     /// JSON property `conversation_speed` (optional).
     ///
     /// Default when absent: `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation_speed: Option<f64>,
     /// JSON property `initial_message_delay` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_message_delay: Option<f64>,
     /// JSON property `openai_model_name_override` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub openai_model_name_override: Option<Option<String>>,
     /// JSON property `ask_if_human_present_on_idle` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_if_human_present_on_idle: Option<bool>,
     /// JSON property `openai_account_connection` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub openai_account_connection: Option<Option<OpenaiAccountConnection>>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_do_not_call_detection: Option<bool>,
     /// JSON property `llm_fallback` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub llm_fallback: Option<Option<InternalLlmFallback>>,
     /// JSON property `deepgram_keywords` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub deepgram_keywords: Option<
         Option<
             ::std::collections::BTreeMap<
@@ -5314,17 +5356,58 @@ pub struct CreateCallAgentParams {
     /// JSON property `idle_time_seconds` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub idle_time_seconds: Option<Option<i64>>,
     /// JSON property `llm_temperature` (optional).
     ///
     /// Default when absent: `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_temperature: Option<f64>,
+}
+
+impl ::serde::Serialize for CreateCallAgentParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CreateCallAgentParams {
+    const NAME: &'static str = "CreateCallAgentParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("name", &self.name)?;
+        fields.required("prompt", &self.prompt)?;
+        fields.optional("language", &self.language)?;
+        fields.optional("actions", &self.actions)?;
+        fields.optional("voice", &self.voice)?;
+        fields.optional("initial_message", &self.initial_message)?;
+        fields.optional("webhook", &self.webhook)?;
+        fields.optional("vector_database", &self.vector_database)?;
+        fields.optional("interrupt_sensitivity", &self.interrupt_sensitivity)?;
+        fields.optional("context_endpoint", &self.context_endpoint)?;
+        fields.optional("noise_suppression", &self.noise_suppression)?;
+        fields.optional("endpointing_sensitivity", &self.endpointing_sensitivity)?;
+        fields.optional("ivr_navigation_mode", &self.ivr_navigation_mode)?;
+        fields.optional("conversation_speed", &self.conversation_speed)?;
+        fields.optional("initial_message_delay", &self.initial_message_delay)?;
+        fields.optional("openai_model_name_override", &self.openai_model_name_override)?;
+        fields
+            .optional(
+                "ask_if_human_present_on_idle",
+                &self.ask_if_human_present_on_idle,
+            )?;
+        fields.optional("openai_account_connection", &self.openai_account_connection)?;
+        fields.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
+        fields.optional("llm_fallback", &self.llm_fallback)?;
+        fields.optional("deepgram_keywords", &self.deepgram_keywords)?;
+        fields.optional("idle_time_seconds", &self.idle_time_seconds)?;
+        fields.optional("llm_temperature", &self.llm_temperature)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -5726,7 +5809,7 @@ pub type CreateCallAgentParamsVoice = Voice;
 pub type CreateCallAgentParamsWebhook = AgentParamsWebhook;
 
 /// Source: `/components/schemas/CreateCallRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallRequest {
     /// JSON property `from_number` (required).
@@ -5738,40 +5821,51 @@ pub struct CreateCallRequest {
     /// JSON property `on_no_human_answer` (optional).
     ///
     /// Default when absent: `"continue"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_no_human_answer: Option<CreateCallRequestOnNoHumanAnswer>,
     /// JSON property `run_do_not_call_detection` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub run_do_not_call_detection: Option<Option<bool>>,
     /// JSON property `hipaa_compliant` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hipaa_compliant: Option<bool>,
     /// JSON property `context` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub context: Option<Option<::std::collections::BTreeMap<String, String>>>,
     /// JSON property `telephony_params` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub telephony_params: Option<Option<::std::collections::BTreeMap<String, String>>>,
+}
+
+impl ::serde::Serialize for CreateCallRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for CreateCallRequest {
+    const NAME: &'static str = "CreateCallRequest";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("from_number", &self.from_number)?;
+        fields.required("to_number", &self.to_number)?;
+        fields.required("agent", &self.agent)?;
+        fields.optional("on_no_human_answer", &self.on_no_human_answer)?;
+        fields.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
+        fields.optional("hipaa_compliant", &self.hipaa_compliant)?;
+        fields.optional("context", &self.context)?;
+        fields.optional("telephony_params", &self.telephony_params)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -6067,19 +6161,40 @@ impl DtmfAction {
 }
 
 /// Source: `/components/schemas/DTMFActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DtmfActionParams {
     /// JSON property `type` (required).
     pub r#type: DtmfActionParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<FunctionCallActionTrigger>,
+}
+
+impl ::serde::Serialize for DtmfActionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for DtmfActionParams {
+    const NAME: &'static str = "DtmfActionParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("action_trigger", &self.action_trigger)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -6419,7 +6534,7 @@ impl ElevenLabsVoice {
 }
 
 /// Source: `/components/schemas/ElevenLabsVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ElevenLabsVoiceParams {
     /// JSON property `type` (required).
@@ -6429,53 +6544,59 @@ pub struct ElevenLabsVoiceParams {
     /// JSON property `stability` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub stability: Option<Option<f64>>,
     /// JSON property `similarity_boost` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub similarity_boost: Option<Option<f64>>,
     /// JSON property `api_key` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub api_key: Option<Option<String>>,
     /// JSON property `optimize_streaming_latency` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub optimize_streaming_latency: Option<Option<i64>>,
     /// JSON property `model_id` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub model_id: Option<Option<String>>,
     /// JSON property `experimental_input_streaming` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experimental_input_streaming: Option<bool>,
+}
+
+impl ::serde::Serialize for ElevenLabsVoiceParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for ElevenLabsVoiceParams {
+    const NAME: &'static str = "ElevenLabsVoiceParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("voice_id", &self.voice_id)?;
+        fields.optional("stability", &self.stability)?;
+        fields.optional("similarity_boost", &self.similarity_boost)?;
+        fields.optional("api_key", &self.api_key)?;
+        fields.optional("optimize_streaming_latency", &self.optimize_streaming_latency)?;
+        fields.optional("model_id", &self.model_id)?;
+        fields
+            .optional(
+                "experimental_input_streaming",
+                &self.experimental_input_streaming,
+            )?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -6821,9 +6942,26 @@ impl ElevenLabsVoiceUpdateParams {
 pub type ElevenLabsVoiceUpdateParamsType = ElevenLabsVoiceParamsType;
 
 /// Source: `/components/schemas/EmptyActionConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EmptyActionConfig {}
+
+impl ::serde::Serialize for EmptyActionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for EmptyActionConfig {
+    const NAME: &'static str = "EmptyActionConfig";
+
+    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+        Ok(())
+    }
+}
 
 impl<'de> ::serde::Deserialize<'de> for EmptyActionConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6947,19 +7085,40 @@ impl EndConversationAction {
 pub type EndConversationActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/EndConversationActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EndConversationActionParams {
     /// JSON property `type` (required).
     pub r#type: EndConversationActionParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<EndConversationActionParamsActionTrigger>,
+}
+
+impl ::serde::Serialize for EndConversationActionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for EndConversationActionParams {
+    const NAME: &'static str = "EndConversationActionParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("action_trigger", &self.action_trigger)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -7300,13 +7459,12 @@ impl ExternalAction {
 }
 
 /// Source: `/components/schemas/ExternalActionConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalActionConfig {
     /// JSON property `processing_mode` (optional).
     ///
     /// Default when absent: `"muted"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_mode: Option<ExternalActionConfigProcessingMode>,
     /// JSON property `name` (required).
     pub name: String,
@@ -7321,8 +7479,35 @@ pub struct ExternalActionConfig {
     /// JSON property `speak_on_receive` (required).
     pub speak_on_receive: bool,
     /// JSON property `signature_secret` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_secret: Option<String>,
+}
+
+impl ::serde::Serialize for ExternalActionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for ExternalActionConfig {
+    const NAME: &'static str = "ExternalActionConfig";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("processing_mode", &self.processing_mode)?;
+        fields.required("name", &self.name)?;
+        fields.required("description", &self.description)?;
+        fields.required("url", &self.url)?;
+        fields.required("input_schema", &self.input_schema)?;
+        fields.required("speak_on_send", &self.speak_on_send)?;
+        fields.required("speak_on_receive", &self.speak_on_receive)?;
+        fields.optional("signature_secret", &self.signature_secret)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ExternalActionConfig {
@@ -7464,7 +7649,7 @@ impl ::std::fmt::Display for ExternalActionConfigProcessingMode {
 }
 
 /// Source: `/components/schemas/ExternalActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalActionParams {
     /// JSON property `type` (required).
@@ -7474,8 +7659,30 @@ pub struct ExternalActionParams {
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<FunctionCallActionTrigger>,
+}
+
+impl ::serde::Serialize for ExternalActionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for ExternalActionParams {
+    const NAME: &'static str = "ExternalActionParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("config", &self.config)?;
+        fields.optional("action_trigger", &self.action_trigger)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -7635,14 +7842,35 @@ impl ExternalActionUpdateParams {
 pub type ExternalActionUpdateParamsType = ExternalActionParamsType;
 
 /// Source: `/components/schemas/FunctionCallActionTrigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FunctionCallActionTrigger {
     /// JSON property `type` (required).
     pub r#type: FunctionCallActionTriggerType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<FunctionCallActionTriggerConfig>,
+}
+
+impl ::serde::Serialize for FunctionCallActionTrigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for FunctionCallActionTrigger {
+    const NAME: &'static str = "FunctionCallActionTrigger";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTrigger {
@@ -7684,9 +7912,26 @@ impl FunctionCallActionTrigger {
 }
 
 /// Source: `/components/schemas/FunctionCallActionTriggerConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FunctionCallActionTriggerConfig {}
+
+impl ::serde::Serialize for FunctionCallActionTriggerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for FunctionCallActionTriggerConfig {
+    const NAME: &'static str = "FunctionCallActionTriggerConfig";
+
+    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+        Ok(())
+    }
+}
 
 impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTriggerConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7924,13 +8169,35 @@ impl From<AgentParams> for InboundAgent {
 }
 
 /// Source: `/components/schemas/InternalLLMFallback` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InternalLlmFallback {
     /// JSON property `provider` (required).
     pub provider: InternalLlmFallbackProvider,
     /// JSON property `model_name` (required).
     pub model_name: String,
+}
+
+impl ::serde::Serialize for InternalLlmFallback {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for InternalLlmFallback {
+    const NAME: &'static str = "InternalLlmFallback";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("provider", &self.provider)?;
+        fields.required("model_name", &self.model_name)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalLlmFallback {
@@ -8190,7 +8457,7 @@ impl<'de> ::serde::Deserialize<'de> for Language {
 }
 
 /// Source: `/components/schemas/LinkPhoneNumberRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LinkPhoneNumberRequest {
     /// JSON property `phone_number` (required).
@@ -8202,17 +8469,39 @@ pub struct LinkPhoneNumberRequest {
     /// JSON property `outbound_only` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_only: Option<bool>,
     /// JSON property `inbound_agent` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub inbound_agent: Option<Option<InboundAgent>>,
+}
+
+impl ::serde::Serialize for LinkPhoneNumberRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for LinkPhoneNumberRequest {
+    const NAME: &'static str = "LinkPhoneNumberRequest";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("phone_number", &self.phone_number)?;
+        fields
+            .required(
+                "telephony_account_connection",
+                &self.telephony_account_connection,
+            )?;
+        fields.optional("outbound_only", &self.outbound_only)?;
+        fields.optional("inbound_agent", &self.inbound_agent)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -9643,7 +9932,7 @@ impl NormalizedPrompt {
 }
 
 /// Source: `/components/schemas/OpenAIAccountConnection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OpenAiAccountConnection {
     /// Constraints: format `uuid`.
@@ -9658,6 +9947,30 @@ pub struct OpenAiAccountConnection {
     pub credentials: OpenAiCredentials,
     /// JSON property `type` (required).
     pub r#type: OpenAiAccountConnectionType,
+}
+
+impl ::serde::Serialize for OpenAiAccountConnection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for OpenAiAccountConnection {
+    const NAME: &'static str = "OpenAiAccountConnection";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("id", &self.id)?;
+        fields.required("user_id", &self.user_id)?;
+        fields.required("credentials", &self.credentials)?;
+        fields.required("type", &self.r#type)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnection {
@@ -9716,13 +10029,35 @@ impl OpenAiAccountConnection {
 }
 
 /// Source: `/components/schemas/OpenAIAccountConnectionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OpenAiAccountConnectionParams {
     /// JSON property `credentials` (required).
     pub credentials: OpenAiCredentials,
     /// JSON property `type` (required).
     pub r#type: OpenAiAccountConnectionParamsType,
+}
+
+impl ::serde::Serialize for OpenAiAccountConnectionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for OpenAiAccountConnectionParams {
+    const NAME: &'static str = "OpenAiAccountConnectionParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("credentials", &self.credentials)?;
+        fields.required("type", &self.r#type)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -9854,11 +10189,32 @@ impl OpenAiAccountConnectionUpdateParams {
 pub type OpenAiAccountConnectionUpdateParamsType = OpenAiAccountConnectionParamsType;
 
 /// Source: `/components/schemas/OpenAICredentials` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OpenAiCredentials {
     /// JSON property `openai_api_key` (required).
     pub openai_api_key: String,
+}
+
+impl ::serde::Serialize for OpenAiCredentials {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for OpenAiCredentials {
+    const NAME: &'static str = "OpenAiCredentials";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("openai_api_key", &self.openai_api_key)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OpenAiCredentials {
@@ -10243,11 +10599,32 @@ impl PhoneNumberPage {
 pub type PhoneNumberTelephonyProvider = TelephonyProvider;
 
 /// Source: `/components/schemas/PhraseBasedActionTriggerConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PhraseBasedActionTriggerConfig {
     /// JSON property `phrase_triggers` (required).
     pub phrase_triggers: Vec<PhraseTrigger>,
+}
+
+impl ::serde::Serialize for PhraseBasedActionTriggerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PhraseBasedActionTriggerConfig {
+    const NAME: &'static str = "PhraseBasedActionTriggerConfig";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("phrase_triggers", &self.phrase_triggers)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerConfig {
@@ -10294,13 +10671,35 @@ impl PhraseBasedActionTriggerConfig {
 /// PhraseBasedActionTrigger
 ///
 /// Source: `/components/schemas/PhraseBasedActionTrigger-Input` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PhraseBasedActionTriggerInput {
     /// JSON property `type` (required).
     pub r#type: PhraseBasedActionTriggerInputType,
     /// JSON property `config` (required).
     pub config: PhraseBasedActionTriggerConfig,
+}
+
+impl ::serde::Serialize for PhraseBasedActionTriggerInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PhraseBasedActionTriggerInput {
+    const NAME: &'static str = "PhraseBasedActionTriggerInput";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("config", &self.config)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -10453,13 +10852,35 @@ impl PhraseBasedActionTriggerOutput {
 pub type PhraseBasedActionTriggerOutputType = PhraseBasedActionTriggerInputType;
 
 /// Source: `/components/schemas/PhraseTrigger` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PhraseTrigger {
     /// JSON property `phrase` (required).
     pub phrase: String,
     /// JSON property `conditions` (required).
     pub conditions: Vec<PhraseTriggerConditionsItem>,
+}
+
+impl ::serde::Serialize for PhraseTrigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PhraseTrigger {
+    const NAME: &'static str = "PhraseTrigger";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("phrase", &self.phrase)?;
+        fields.required("conditions", &self.conditions)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseTrigger {
@@ -10646,7 +11067,7 @@ impl PineconeVectorDatabase {
 }
 
 /// Source: `/components/schemas/PineconeVectorDatabaseParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PineconeVectorDatabaseParams {
     /// JSON property `type` (required).
@@ -10657,6 +11078,30 @@ pub struct PineconeVectorDatabaseParams {
     pub api_key: String,
     /// JSON property `api_environment` (required).
     pub api_environment: String,
+}
+
+impl ::serde::Serialize for PineconeVectorDatabaseParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PineconeVectorDatabaseParams {
+    const NAME: &'static str = "PineconeVectorDatabaseParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("index", &self.index)?;
+        fields.required("api_key", &self.api_key)?;
+        fields.required("api_environment", &self.api_environment)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParams {
@@ -11144,7 +11589,7 @@ impl PlayHtVoice {
 }
 
 /// Source: `/components/schemas/PlayHtVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlayHtVoiceParams {
     /// JSON property `type` (required).
@@ -11154,85 +11599,76 @@ pub struct PlayHtVoiceParams {
     /// JSON property `api_user_id` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub api_user_id: Option<Option<String>>,
     /// JSON property `api_key` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub api_key: Option<Option<String>>,
     /// JSON property `version` (optional).
     ///
     /// Default when absent: `"2"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<PlayHtVoiceParamsVersion>,
     /// JSON property `speed` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub speed: Option<Option<f64>>,
     /// JSON property `quality` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub quality: Option<Option<PlayHtVoiceParamsQuality>>,
     /// JSON property `temperature` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub temperature: Option<Option<f64>>,
     /// JSON property `top_p` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub top_p: Option<Option<f64>>,
     /// JSON property `text_guidance` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub text_guidance: Option<Option<f64>>,
     /// JSON property `voice_guidance` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub voice_guidance: Option<Option<f64>>,
     /// JSON property `experimental_remove_silence` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experimental_remove_silence: Option<bool>,
+}
+
+impl ::serde::Serialize for PlayHtVoiceParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PlayHtVoiceParams {
+    const NAME: &'static str = "PlayHtVoiceParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("voice_id", &self.voice_id)?;
+        fields.optional("api_user_id", &self.api_user_id)?;
+        fields.optional("api_key", &self.api_key)?;
+        fields.optional("version", &self.version)?;
+        fields.optional("speed", &self.speed)?;
+        fields.optional("quality", &self.quality)?;
+        fields.optional("temperature", &self.temperature)?;
+        fields.optional("top_p", &self.top_p)?;
+        fields.optional("text_guidance", &self.text_guidance)?;
+        fields.optional("voice_guidance", &self.voice_guidance)?;
+        fields
+            .optional("experimental_remove_silence", &self.experimental_remove_silence)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -12080,41 +12516,49 @@ impl PromptPage {
 }
 
 /// Source: `/components/schemas/PromptParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PromptParams {
     /// JSON property `content` (optional).
     ///
     /// Default when absent: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// JSON property `collect_fields` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub collect_fields: Option<Option<Vec<CollectField>>>,
     /// JSON property `context_endpoint` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub context_endpoint: Option<Option<String>>,
     /// JSON property `prompt_template` (optional).
     ///
     /// Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "super::runtime::double_option"
-    )]
     pub prompt_template: Option<Option<PromptParamsPromptTemplate>>,
+}
+
+impl ::serde::Serialize for PromptParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PromptParams {
+    const NAME: &'static str = "PromptParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.optional("content", &self.content)?;
+        fields.optional("collect_fields", &self.collect_fields)?;
+        fields.optional("context_endpoint", &self.context_endpoint)?;
+        fields.optional("prompt_template", &self.prompt_template)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PromptParams {
@@ -12250,7 +12694,7 @@ impl From<PromptTemplate> for PromptParamsPromptTemplate {
 }
 
 /// Source: `/components/schemas/PromptTemplate` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PromptTemplate {
     /// Constraints: format `uuid`.
@@ -12264,10 +12708,33 @@ pub struct PromptTemplate {
     /// JSON property `label` (optional).
     ///
     /// Default when absent: `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// JSON property `required_context_keys` (required).
     pub required_context_keys: Vec<String>,
+}
+
+impl ::serde::Serialize for PromptTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for PromptTemplate {
+    const NAME: &'static str = "PromptTemplate";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("id", &self.id)?;
+        fields.required("user_id", &self.user_id)?;
+        fields.optional("label", &self.label)?;
+        fields.required("required_context_keys", &self.required_context_keys)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PromptTemplate {
@@ -12478,11 +12945,32 @@ impl From<PromptTemplate> for PromptUpdateParamsPromptTemplate {
 }
 
 /// Source: `/components/schemas/RemoveFromSteeringPoolRequest` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveFromSteeringPoolRequest {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
+}
+
+impl ::serde::Serialize for RemoveFromSteeringPoolRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for RemoveFromSteeringPoolRequest {
+    const NAME: &'static str = "RemoveFromSteeringPoolRequest";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("phone_number", &self.phone_number)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -12951,19 +13439,40 @@ impl SetHoldAction {
 pub type SetHoldActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/SetHoldActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetHoldActionParams {
     /// JSON property `type` (required).
     pub r#type: SetHoldActionParamsType,
     /// JSON property `config` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<EmptyActionConfig>,
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<SetHoldActionParamsActionTrigger>,
+}
+
+impl ::serde::Serialize for SetHoldActionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for SetHoldActionParams {
+    const NAME: &'static str = "SetHoldActionParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("action_trigger", &self.action_trigger)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -13335,7 +13844,7 @@ impl TransferCallAction {
 pub type TransferCallActionActionTrigger = ActionTrigger;
 
 /// Source: `/components/schemas/TransferCallActionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransferCallActionParams {
     /// JSON property `type` (required).
@@ -13345,8 +13854,30 @@ pub struct TransferCallActionParams {
     /// JSON property `action_trigger` (optional).
     ///
     /// Default when absent: `{"type":"action_trigger_function_call","config":{}}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_trigger: Option<TransferCallActionParamsActionTrigger>,
+}
+
+impl ::serde::Serialize for TransferCallActionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TransferCallActionParams {
+    const NAME: &'static str = "TransferCallActionParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("config", &self.config)?;
+        fields.optional("action_trigger", &self.action_trigger)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -13516,11 +14047,32 @@ pub type TransferCallActionUpdateParamsActionTrigger = AddToConferenceActionPara
 pub type TransferCallActionUpdateParamsType = TransferCallActionParamsType;
 
 /// Source: `/components/schemas/TransferCallConfig` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TransferCallConfig {
     /// JSON property `phone_number` (required).
     pub phone_number: String,
+}
+
+impl ::serde::Serialize for TransferCallConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TransferCallConfig {
+    const NAME: &'static str = "TransferCallConfig";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("phone_number", &self.phone_number)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TransferCallConfig {
@@ -13563,7 +14115,7 @@ impl TransferCallConfig {
 }
 
 /// Source: `/components/schemas/TwilioAccountConnection` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TwilioAccountConnection {
     /// Constraints: format `uuid`.
@@ -13579,13 +14131,41 @@ pub struct TwilioAccountConnection {
     /// JSON property `type` (required).
     pub r#type: TwilioAccountConnectionType,
     /// JSON property `steering_pool` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steering_pool: Option<Vec<String>>,
     /// JSON property `account_supports_any_caller_id` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_supports_any_caller_id: Option<bool>,
+}
+
+impl ::serde::Serialize for TwilioAccountConnection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TwilioAccountConnection {
+    const NAME: &'static str = "TwilioAccountConnection";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("id", &self.id)?;
+        fields.required("user_id", &self.user_id)?;
+        fields.required("credentials", &self.credentials)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("steering_pool", &self.steering_pool)?;
+        fields
+            .optional(
+                "account_supports_any_caller_id",
+                &self.account_supports_any_caller_id,
+            )?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnection {
@@ -13669,7 +14249,7 @@ impl TwilioAccountConnection {
 }
 
 /// Source: `/components/schemas/TwilioAccountConnectionParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TwilioAccountConnectionParams {
     /// JSON property `credentials` (required).
@@ -13677,13 +14257,39 @@ pub struct TwilioAccountConnectionParams {
     /// JSON property `type` (required).
     pub r#type: TwilioAccountConnectionParamsType,
     /// JSON property `steering_pool` (optional).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steering_pool: Option<Vec<String>>,
     /// JSON property `account_supports_any_caller_id` (optional).
     ///
     /// Default when absent: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_supports_any_caller_id: Option<bool>,
+}
+
+impl ::serde::Serialize for TwilioAccountConnectionParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TwilioAccountConnectionParams {
+    const NAME: &'static str = "TwilioAccountConnectionParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("credentials", &self.credentials)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("steering_pool", &self.steering_pool)?;
+        fields
+            .optional(
+                "account_supports_any_caller_id",
+                &self.account_supports_any_caller_id,
+            )?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -13840,13 +14446,35 @@ impl TwilioAccountConnectionUpdateParams {
 pub type TwilioAccountConnectionUpdateParamsType = TwilioAccountConnectionParamsType;
 
 /// Source: `/components/schemas/TwilioCredentials` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TwilioCredentials {
     /// JSON property `twilio_account_sid` (required).
     pub twilio_account_sid: String,
     /// JSON property `twilio_auth_token` (required).
     pub twilio_auth_token: String,
+}
+
+impl ::serde::Serialize for TwilioCredentials {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for TwilioCredentials {
+    const NAME: &'static str = "TwilioCredentials";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("twilio_account_sid", &self.twilio_account_sid)?;
+        fields.required("twilio_auth_token", &self.twilio_auth_token)?;
+        Ok(())
+    }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioCredentials {
@@ -14082,9 +14710,26 @@ impl ::std::fmt::Display for TwilioTelephonyMetadataType {
 /// Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.
 ///
 /// Source: `/components/schemas/Undefined` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Undefined {}
+
+impl ::serde::Serialize for Undefined {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for Undefined {
+    const NAME: &'static str = "Undefined";
+
+    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+        Ok(())
+    }
+}
 
 impl<'de> ::serde::Deserialize<'de> for Undefined {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -14649,13 +15294,35 @@ impl VocodeVoice {
 pub type VocodeVoiceId = VocodeVoiceParamsVoiceId;
 
 /// Source: `/components/schemas/VocodeVoiceParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VocodeVoiceParams {
     /// JSON property `type` (required).
     pub r#type: VocodeVoiceParamsType,
     /// JSON property `voice_id` (required).
     pub voice_id: VocodeVoiceParamsVoiceId,
+}
+
+impl ::serde::Serialize for VocodeVoiceParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for VocodeVoiceParams {
+    const NAME: &'static str = "VocodeVoiceParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("type", &self.r#type)?;
+        fields.required("voice_id", &self.voice_id)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -15645,7 +16312,7 @@ impl WebhookPage {
 }
 
 /// Source: `/components/schemas/WebhookParams` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookParams {
     /// JSON property `subscriptions` (required).
@@ -15655,8 +16322,30 @@ pub struct WebhookParams {
     /// JSON property `method` (optional).
     ///
     /// Default when absent: `"POST"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<HttpMethod>,
+}
+
+impl ::serde::Serialize for WebhookParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, serializer)
+    }
+}
+
+impl super::runtime::ser::Object for WebhookParams {
+    const NAME: &'static str = "WebhookParams";
+
+    fn fields<F: super::runtime::ser::Fields>(
+        &self,
+        fields: &mut F,
+    ) -> Result<(), F::Error> {
+        fields.required("subscriptions", &self.subscriptions)?;
+        fields.required("url", &self.url)?;
+        fields.optional("method", &self.method)?;
+        Ok(())
+    }
 }
 
 #[cfg(feature = "full-serde")]

@@ -78,11 +78,16 @@ fn origin_note(def: &TypeDef) -> String {
 /// The serde derives of a type: the traits it implements by default (`Serialize, Deserialize`
 /// entries for its `#[derive(…)]` list), and a `cfg_attr` deriving the others only with the
 /// generated crate's `full-serde` feature ([`SerdeImpls`]).
-/// Without `derive_deserialize` (a hand-written impl), only `Serialize` is handled.
-fn serde_derives(serde: SerdeImpls, derive_deserialize: bool) -> (TokenStream, TokenStream) {
+/// A trait whose `derive_…` is false has a hand-written impl and is left out.
+fn serde_derives(
+    serde: SerdeImpls,
+    derive_serialize: bool,
+    derive_deserialize: bool,
+) -> (TokenStream, TokenStream) {
     let ser = quote!(::serde::Serialize);
     let de = quote!(::serde::Deserialize);
-    let derived = [(serde.serialize, ser)]
+    let derived = derive_serialize
+        .then_some((serde.serialize, ser))
         .into_iter()
         .chain(derive_deserialize.then_some((serde.deserialize, de)));
     let (on, off): (Vec<_>, Vec<_>) = derived.partition(|(by_default, _)| *by_default);
@@ -130,6 +135,9 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         }
     }
     let derives = extra_derives(api, def);
+    // Derives the settings add (`schemars::JsonSchema`…) may read the fields' `#[serde]`
+    // attributes, which only a serde derive keeps.
+    let serde_attrs = !derives.is_empty();
     let mut docs = def.docs.clone();
     let rule = match &def.kind {
         TypeKind::Struct(s) if s.rule.is_some() => s.rule.clone(),
@@ -164,7 +172,7 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         SerdeImpls::default()
     };
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, s, doc, serde),
+        TypeKind::Struct(s) => emit_struct(api, &name, s, doc, (serde, serde_attrs)),
         TypeKind::Enum(e) => emit_enum(&name, e, doc, serde),
         TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
         TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
@@ -181,19 +189,24 @@ fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Named(id) if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(e) if e.variants.len() == 1))
 }
 
+/// A struct; `serde` is the serde impls it has by default and whether its fields keep
+/// their `#[serde]` attributes (a derive from the settings may read them).
 fn emit_struct(
     api: &Api,
     name: &proc_macro2::Ident,
     s: &Struct,
     doc: TokenStream,
-    serde: SerdeImpls,
+    (serde, serde_attrs): (SerdeImpls, bool),
 ) -> TokenStream {
     let has_flatten = s.fields.iter().any(|f| f.flatten) || s.additional.is_some();
-    // Read by `runtime::de` instead of a derive, unless serde's flatten or a field's own
-    // `deserialize_with` is needed.
+    // Read by `runtime::de` and written by `runtime::ser` instead of derives, unless serde's
+    // flatten or a field's own `deserialize_with` is needed.
     let compact = !has_flatten && !s.fields.iter().any(|f| f.undefined);
     let by_default = serde;
-    let (serde, full_serde) = serde_derives(by_default, !compact);
+    // Written out only where it is on by default: behind `full-serde` the derive costs
+    // nothing unless asked for, and its one line is shorter.
+    let compact_ser = compact && !serde_attrs && by_default.serialize;
+    let (serde, full_serde) = serde_derives(by_default, !compact_ser, !compact);
     // Field attributes need a serde derive in force.
     let attrs_gated = compact && !by_default.serialize;
     let deny =
@@ -202,7 +215,9 @@ fn emit_struct(
     let default = plan.args.is_empty().then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let field = emit_field(api, f);
-        if attrs_gated {
+        if compact_ser {
+            strip_serde_attrs(field)
+        } else if attrs_gated {
             gate_serde_attrs(field)
         } else {
             field
@@ -210,6 +225,7 @@ fn emit_struct(
     });
     let compact_de =
         compact.then(|| compact_deserialize(name, s, serde_gate(by_default.deserialize)));
+    let compact_ser = compact_ser.then(|| compact_serialize(name, s));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, Scope::Types);
         let map = super::map_path(api);
@@ -231,8 +247,67 @@ fn emit_struct(
             #additional
         }
 
+        #compact_ser
         #compact_de
         #constructors
+    }
+}
+
+/// `tokens` without its `#[serde(…)]` attributes: the fields of a struct whose serde impls
+/// are all written out ([`compact_serialize`], [`compact_deserialize`]).
+fn strip_serde_attrs(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out: Vec<TokenTree> = Vec::new();
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(g)
+                if g.delimiter() == Delimiter::Bracket
+                    && matches!(out.last(), Some(TokenTree::Punct(p)) if p.as_char() == '#')
+                    && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "serde") =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// `Serialize` of a struct without flattened fields through `runtime::ser::Object`: one
+/// `required` or `optional` call per property (an optional one that is `None` is left out,
+/// `Some(None)` of a tri-state one is a `null`). Writes the same JSON as serde's derive with
+/// the field attributes [`emit_field`] gives.
+fn compact_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let type_name = name.to_string();
+    let writes = s.fields.iter().map(|f| {
+        let field = ident(&f.name.rust);
+        let wire = &f.name.wire;
+        if f.required {
+            quote!(fields.required(#wire, &self.#field)?;)
+        } else {
+            quote!(fields.optional(#wire, &self.#field)?;)
+        }
+    });
+    let fields = if s.fields.is_empty() {
+        quote!(_)
+    } else {
+        quote!(fields)
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                super::runtime::ser::object(self, serializer)
+            }
+        }
+
+        impl super::runtime::ser::Object for #name {
+            const NAME: &'static str = #type_name;
+
+            fn fields<F: super::runtime::ser::Fields>(&self, #fields: &mut F) -> Result<(), F::Error> {
+                #(#writes)*
+                Ok(())
+            }
+        }
     }
 }
 
