@@ -590,22 +590,16 @@ pub struct CreateRealtimeTemporaryTokenParams {
 }
 
 impl ::serde::Serialize for CreateRealtimeTemporaryTokenParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CreateRealtimeTemporaryTokenParams {
     const NAME: &'static str = "CreateRealtimeTemporaryTokenParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("expires_in", &self.expires_in)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("expires_in", &self.expires_in)?;
         Ok(())
     }
 }
@@ -665,23 +659,17 @@ pub struct CustomFormatting {
 }
 
 impl ::serde::Serialize for CustomFormatting {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CustomFormatting {
     const NAME: &'static str = "CustomFormatting";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("mapping", &self.mapping)?;
-        fields.optional("formatted_text", &self.formatted_text)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("mapping", &self.mapping)?;
+        f.optional("formatted_text", &self.formatted_text)?;
         Ok(())
     }
 }
@@ -743,22 +731,16 @@ pub struct CustomFormattingRequestBody {
 }
 
 impl ::serde::Serialize for CustomFormattingRequestBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CustomFormattingRequestBody {
     const NAME: &'static str = "CustomFormattingRequestBody";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("custom_formatting", &self.custom_formatting)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("custom_formatting", &self.custom_formatting)?;
         Ok(())
     }
 }
@@ -823,24 +805,18 @@ pub struct CustomFormattingRequestBodyCustomFormatting {
 }
 
 impl ::serde::Serialize for CustomFormattingRequestBodyCustomFormatting {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CustomFormattingRequestBodyCustomFormatting {
     const NAME: &'static str = "CustomFormattingRequestBodyCustomFormatting";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("date", &self.date)?;
-        fields.optional("phone_number", &self.phone_number)?;
-        fields.optional("email", &self.email)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("date", &self.date)?;
+        f.optional("phone_number", &self.phone_number)?;
+        f.optional("email", &self.email)?;
         Ok(())
     }
 }
@@ -903,22 +879,16 @@ pub struct CustomFormattingResponse {
 }
 
 impl ::serde::Serialize for CustomFormattingResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CustomFormattingResponse {
     const NAME: &'static str = "CustomFormattingResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("custom_formatting", &self.custom_formatting)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("custom_formatting", &self.custom_formatting)?;
         Ok(())
     }
 }
@@ -1392,29 +1362,22 @@ pub struct LanguageDetectionOptions {
 }
 
 impl ::serde::Serialize for LanguageDetectionOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LanguageDetectionOptions {
     const NAME: &'static str = "LanguageDetectionOptions";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("expected_languages", &self.expected_languages)?;
-        fields.optional("fallback_language", &self.fallback_language)?;
-        fields.optional("code_switching", &self.code_switching)?;
-        fields
-            .optional(
-                "code_switching_confidence_threshold",
-                &self.code_switching_confidence_threshold,
-            )?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("expected_languages", &self.expected_languages)?;
+        f.optional("fallback_language", &self.fallback_language)?;
+        f.optional("code_switching", &self.code_switching)?;
+        f.optional(
+            "code_switching_confidence_threshold",
+            &self.code_switching_confidence_threshold,
+        )?;
         Ok(())
     }
 }
@@ -1540,28 +1503,22 @@ pub struct LemurActionItemsParams {
 }
 
 impl ::serde::Serialize for LemurActionItemsParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurActionItemsParams {
     const NAME: &'static str = "LemurActionItemsParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("transcript_ids", &self.transcript_ids)?;
-        fields.optional("input_text", &self.input_text)?;
-        fields.optional("context", &self.context)?;
-        fields.required("final_model", &self.final_model)?;
-        fields.optional("max_output_size", &self.max_output_size)?;
-        fields.optional("temperature", &self.temperature)?;
-        fields.optional("answer_format", &self.answer_format)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("transcript_ids", &self.transcript_ids)?;
+        f.optional("input_text", &self.input_text)?;
+        f.optional("context", &self.context)?;
+        f.required("final_model", &self.final_model)?;
+        f.optional("max_output_size", &self.max_output_size)?;
+        f.optional("temperature", &self.temperature)?;
+        f.optional("answer_format", &self.answer_format)?;
         Ok(())
     }
 }
@@ -1731,27 +1688,21 @@ pub struct LemurBaseParams {
 }
 
 impl ::serde::Serialize for LemurBaseParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurBaseParams {
     const NAME: &'static str = "LemurBaseParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("transcript_ids", &self.transcript_ids)?;
-        fields.optional("input_text", &self.input_text)?;
-        fields.optional("context", &self.context)?;
-        fields.required("final_model", &self.final_model)?;
-        fields.optional("max_output_size", &self.max_output_size)?;
-        fields.optional("temperature", &self.temperature)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("transcript_ids", &self.transcript_ids)?;
+        f.optional("input_text", &self.input_text)?;
+        f.optional("context", &self.context)?;
+        f.required("final_model", &self.final_model)?;
+        f.optional("max_output_size", &self.max_output_size)?;
+        f.optional("temperature", &self.temperature)?;
         Ok(())
     }
 }
@@ -1984,23 +1935,17 @@ pub struct LemurBaseResponse {
 }
 
 impl ::serde::Serialize for LemurBaseResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurBaseResponse {
     const NAME: &'static str = "LemurBaseResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("request_id", &self.request_id)?;
-        fields.required("usage", &self.usage)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("request_id", &self.request_id)?;
+        f.required("usage", &self.usage)?;
         Ok(())
     }
 }
@@ -2171,25 +2116,19 @@ pub struct LemurQuestion {
 }
 
 impl ::serde::Serialize for LemurQuestion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurQuestion {
     const NAME: &'static str = "LemurQuestion";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("question", &self.question)?;
-        fields.optional("context", &self.context)?;
-        fields.optional("answer_format", &self.answer_format)?;
-        fields.optional("answer_options", &self.answer_options)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("question", &self.question)?;
+        f.optional("context", &self.context)?;
+        f.optional("answer_format", &self.answer_format)?;
+        f.optional("answer_options", &self.answer_options)?;
         Ok(())
     }
 }
@@ -2292,23 +2231,17 @@ pub struct LemurQuestionAnswer {
 }
 
 impl ::serde::Serialize for LemurQuestionAnswer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurQuestionAnswer {
     const NAME: &'static str = "LemurQuestionAnswer";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("question", &self.question)?;
-        fields.required("answer", &self.answer)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("question", &self.question)?;
+        f.required("answer", &self.answer)?;
         Ok(())
     }
 }
@@ -2407,28 +2340,22 @@ pub struct LemurQuestionAnswerParams {
 }
 
 impl ::serde::Serialize for LemurQuestionAnswerParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurQuestionAnswerParams {
     const NAME: &'static str = "LemurQuestionAnswerParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("transcript_ids", &self.transcript_ids)?;
-        fields.optional("input_text", &self.input_text)?;
-        fields.optional("context", &self.context)?;
-        fields.required("final_model", &self.final_model)?;
-        fields.optional("max_output_size", &self.max_output_size)?;
-        fields.optional("temperature", &self.temperature)?;
-        fields.required("questions", &self.questions)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("transcript_ids", &self.transcript_ids)?;
+        f.optional("input_text", &self.input_text)?;
+        f.optional("context", &self.context)?;
+        f.required("final_model", &self.final_model)?;
+        f.optional("max_output_size", &self.max_output_size)?;
+        f.optional("temperature", &self.temperature)?;
+        f.required("questions", &self.questions)?;
         Ok(())
     }
 }
@@ -2571,24 +2498,18 @@ pub struct LemurQuestionAnswerResponse {
 }
 
 impl ::serde::Serialize for LemurQuestionAnswerResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurQuestionAnswerResponse {
     const NAME: &'static str = "LemurQuestionAnswerResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("request_id", &self.request_id)?;
-        fields.required("usage", &self.usage)?;
-        fields.required("response", &self.response)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("request_id", &self.request_id)?;
+        f.required("usage", &self.usage)?;
+        f.required("response", &self.response)?;
         Ok(())
     }
 }
@@ -2731,24 +2652,18 @@ pub struct LemurStringResponse {
 }
 
 impl ::serde::Serialize for LemurStringResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurStringResponse {
     const NAME: &'static str = "LemurStringResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("response", &self.response)?;
-        fields.required("request_id", &self.request_id)?;
-        fields.required("usage", &self.usage)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("response", &self.response)?;
+        f.required("request_id", &self.request_id)?;
+        f.required("usage", &self.usage)?;
         Ok(())
     }
 }
@@ -2858,28 +2773,22 @@ pub struct LemurSummaryParams {
 }
 
 impl ::serde::Serialize for LemurSummaryParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurSummaryParams {
     const NAME: &'static str = "LemurSummaryParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("transcript_ids", &self.transcript_ids)?;
-        fields.optional("input_text", &self.input_text)?;
-        fields.optional("context", &self.context)?;
-        fields.required("final_model", &self.final_model)?;
-        fields.optional("max_output_size", &self.max_output_size)?;
-        fields.optional("temperature", &self.temperature)?;
-        fields.optional("answer_format", &self.answer_format)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("transcript_ids", &self.transcript_ids)?;
+        f.optional("input_text", &self.input_text)?;
+        f.optional("context", &self.context)?;
+        f.required("final_model", &self.final_model)?;
+        f.optional("max_output_size", &self.max_output_size)?;
+        f.optional("temperature", &self.temperature)?;
+        f.optional("answer_format", &self.answer_format)?;
         Ok(())
     }
 }
@@ -3052,27 +2961,21 @@ pub struct LemurTaskParams2 {
 }
 
 impl ::serde::Serialize for LemurTaskParams2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurTaskParams2 {
     const NAME: &'static str = "LemurTaskParams2";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("prompt", &self.prompt)?;
-        fields.optional("transcript_ids", &self.transcript_ids)?;
-        fields.optional("input_text", &self.input_text)?;
-        fields.required("final_model", &self.final_model)?;
-        fields.optional("max_output_size", &self.max_output_size)?;
-        fields.optional("temperature", &self.temperature)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("prompt", &self.prompt)?;
+        f.optional("transcript_ids", &self.transcript_ids)?;
+        f.optional("input_text", &self.input_text)?;
+        f.required("final_model", &self.final_model)?;
+        f.optional("max_output_size", &self.max_output_size)?;
+        f.optional("temperature", &self.temperature)?;
         Ok(())
     }
 }
@@ -3201,23 +3104,17 @@ pub struct LemurUsage {
 }
 
 impl ::serde::Serialize for LemurUsage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LemurUsage {
     const NAME: &'static str = "LemurUsage";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("input_tokens", &self.input_tokens)?;
-        fields.required("output_tokens", &self.output_tokens)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("input_tokens", &self.input_tokens)?;
+        f.required("output_tokens", &self.output_tokens)?;
         Ok(())
     }
 }
@@ -3318,27 +3215,21 @@ pub struct ListTranscriptParams {
 }
 
 impl ::serde::Serialize for ListTranscriptParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for ListTranscriptParams {
     const NAME: &'static str = "ListTranscriptParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("limit", &self.limit)?;
-        fields.optional("status", &self.status)?;
-        fields.optional("created_on", &self.created_on)?;
-        fields.optional("before_id", &self.before_id)?;
-        fields.optional("after_id", &self.after_id)?;
-        fields.optional("throttled_only", &self.throttled_only)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("limit", &self.limit)?;
+        f.optional("status", &self.status)?;
+        f.optional("created_on", &self.created_on)?;
+        f.optional("before_id", &self.before_id)?;
+        f.optional("after_id", &self.after_id)?;
+        f.optional("throttled_only", &self.throttled_only)?;
         Ok(())
     }
 }
@@ -3965,24 +3856,18 @@ pub struct PurgeLemurRequestDataResponse {
 }
 
 impl ::serde::Serialize for PurgeLemurRequestDataResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PurgeLemurRequestDataResponse {
     const NAME: &'static str = "PurgeLemurRequestDataResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("request_id", &self.request_id)?;
-        fields.required("request_id_to_purge", &self.request_id_to_purge)?;
-        fields.required("deleted", &self.deleted)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("request_id", &self.request_id)?;
+        f.required("request_id_to_purge", &self.request_id_to_purge)?;
+        f.required("deleted", &self.deleted)?;
         Ok(())
     }
 }
@@ -4063,22 +3948,16 @@ pub struct RealtimeTemporaryTokenResponse {
 }
 
 impl ::serde::Serialize for RealtimeTemporaryTokenResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for RealtimeTemporaryTokenResponse {
     const NAME: &'static str = "RealtimeTemporaryTokenResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("token", &self.token)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("token", &self.token)?;
         Ok(())
     }
 }
@@ -4208,23 +4087,17 @@ pub struct RedactedAudioResponse {
 }
 
 impl ::serde::Serialize for RedactedAudioResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for RedactedAudioResponse {
     const NAME: &'static str = "RedactedAudioResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("status", &self.status)?;
-        fields.required("redacted_audio_url", &self.redacted_audio_url)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("status", &self.status)?;
+        f.required("redacted_audio_url", &self.redacted_audio_url)?;
         Ok(())
     }
 }
@@ -4705,23 +4578,17 @@ pub struct SpeakerIdentification {
 }
 
 impl ::serde::Serialize for SpeakerIdentification {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for SpeakerIdentification {
     const NAME: &'static str = "SpeakerIdentification";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("mapping", &self.mapping)?;
-        fields.optional("status", &self.status)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("mapping", &self.mapping)?;
+        f.optional("status", &self.status)?;
         Ok(())
     }
 }
@@ -4783,22 +4650,16 @@ pub struct SpeakerIdentificationRequestBody {
 }
 
 impl ::serde::Serialize for SpeakerIdentificationRequestBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for SpeakerIdentificationRequestBody {
     const NAME: &'static str = "SpeakerIdentificationRequestBody";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("speaker_identification", &self.speaker_identification)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("speaker_identification", &self.speaker_identification)?;
         Ok(())
     }
 }
@@ -4869,11 +4730,8 @@ pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
 }
 
 impl ::serde::Serialize for SpeakerIdentificationRequestBodySpeakerIdentification {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
@@ -4881,13 +4739,10 @@ impl super::runtime::ser::Object
 for SpeakerIdentificationRequestBodySpeakerIdentification {
     const NAME: &'static str = "SpeakerIdentificationRequestBodySpeakerIdentification";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("speaker_type", &self.speaker_type)?;
-        fields.optional("known_values", &self.known_values)?;
-        fields.optional("speakers", &self.speakers)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("speaker_type", &self.speaker_type)?;
+        f.optional("known_values", &self.known_values)?;
+        f.optional("speakers", &self.speakers)?;
         Ok(())
     }
 }
@@ -5083,22 +4938,16 @@ pub struct SpeakerIdentificationResponse {
 }
 
 impl ::serde::Serialize for SpeakerIdentificationResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for SpeakerIdentificationResponse {
     const NAME: &'static str = "SpeakerIdentificationResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("speaker_identification", &self.speaker_identification)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("speaker_identification", &self.speaker_identification)?;
         Ok(())
     }
 }
@@ -7173,23 +7022,17 @@ pub struct TranscriptCustomSpelling {
 }
 
 impl ::serde::Serialize for TranscriptCustomSpelling {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranscriptCustomSpelling {
     const NAME: &'static str = "TranscriptCustomSpelling";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("from", &self.from)?;
-        fields.required("to", &self.to)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("from", &self.from)?;
+        f.required("to", &self.to)?;
         Ok(())
     }
 }
@@ -8277,70 +8120,63 @@ pub struct TranscriptOptionalParams {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranscriptOptionalParams {
     const NAME: &'static str = "TranscriptOptionalParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("audio_end_at", &self.audio_end_at)?;
-        fields.optional("audio_start_from", &self.audio_start_from)?;
-        fields.optional("auto_chapters", &self.auto_chapters)?;
-        fields.optional("auto_highlights", &self.auto_highlights)?;
-        fields.optional("content_safety", &self.content_safety)?;
-        fields.optional("content_safety_confidence", &self.content_safety_confidence)?;
-        fields.optional("custom_spelling", &self.custom_spelling)?;
-        fields.optional("disfluencies", &self.disfluencies)?;
-        fields.optional("entity_detection", &self.entity_detection)?;
-        fields.optional("filter_profanity", &self.filter_profanity)?;
-        fields.optional("format_text", &self.format_text)?;
-        fields.optional("iab_categories", &self.iab_categories)?;
-        fields.optional("keyterms_prompt", &self.keyterms_prompt)?;
-        fields.optional("language_code", &self.language_code)?;
-        fields.optional("language_codes", &self.language_codes)?;
-        fields
-            .optional(
-                "language_confidence_threshold",
-                &self.language_confidence_threshold,
-            )?;
-        fields.optional("language_detection", &self.language_detection)?;
-        fields.optional("language_detection_options", &self.language_detection_options)?;
-        fields.optional("multichannel", &self.multichannel)?;
-        fields.optional("prompt", &self.prompt)?;
-        fields.optional("punctuate", &self.punctuate)?;
-        fields.optional("redact_pii", &self.redact_pii)?;
-        fields.optional("redact_pii_audio", &self.redact_pii_audio)?;
-        fields.optional("redact_pii_audio_options", &self.redact_pii_audio_options)?;
-        fields.optional("redact_pii_audio_quality", &self.redact_pii_audio_quality)?;
-        fields.optional("redact_pii_policies", &self.redact_pii_policies)?;
-        fields.optional("redact_pii_sub", &self.redact_pii_sub)?;
-        fields.optional("sentiment_analysis", &self.sentiment_analysis)?;
-        fields.optional("speaker_labels", &self.speaker_labels)?;
-        fields.optional("speaker_options", &self.speaker_options)?;
-        fields.optional("speakers_expected", &self.speakers_expected)?;
-        fields.required("speech_models", &self.speech_models)?;
-        fields.optional("speech_threshold", &self.speech_threshold)?;
-        fields.optional("speech_understanding", &self.speech_understanding)?;
-        fields.optional("summarization", &self.summarization)?;
-        fields.optional("summary_model", &self.summary_model)?;
-        fields.optional("summary_type", &self.summary_type)?;
-        fields.optional("remove_audio_tags", &self.remove_audio_tags)?;
-        fields.optional("temperature", &self.temperature)?;
-        fields.optional("webhook_auth_header_name", &self.webhook_auth_header_name)?;
-        fields.optional("webhook_auth_header_value", &self.webhook_auth_header_value)?;
-        fields.optional("webhook_url", &self.webhook_url)?;
-        fields.optional("custom_topics", &self.custom_topics)?;
-        fields.optional("speech_model", &self.speech_model)?;
-        fields.optional("topics", &self.topics)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("audio_end_at", &self.audio_end_at)?;
+        f.optional("audio_start_from", &self.audio_start_from)?;
+        f.optional("auto_chapters", &self.auto_chapters)?;
+        f.optional("auto_highlights", &self.auto_highlights)?;
+        f.optional("content_safety", &self.content_safety)?;
+        f.optional("content_safety_confidence", &self.content_safety_confidence)?;
+        f.optional("custom_spelling", &self.custom_spelling)?;
+        f.optional("disfluencies", &self.disfluencies)?;
+        f.optional("entity_detection", &self.entity_detection)?;
+        f.optional("filter_profanity", &self.filter_profanity)?;
+        f.optional("format_text", &self.format_text)?;
+        f.optional("iab_categories", &self.iab_categories)?;
+        f.optional("keyterms_prompt", &self.keyterms_prompt)?;
+        f.optional("language_code", &self.language_code)?;
+        f.optional("language_codes", &self.language_codes)?;
+        f.optional(
+            "language_confidence_threshold",
+            &self.language_confidence_threshold,
+        )?;
+        f.optional("language_detection", &self.language_detection)?;
+        f.optional("language_detection_options", &self.language_detection_options)?;
+        f.optional("multichannel", &self.multichannel)?;
+        f.optional("prompt", &self.prompt)?;
+        f.optional("punctuate", &self.punctuate)?;
+        f.optional("redact_pii", &self.redact_pii)?;
+        f.optional("redact_pii_audio", &self.redact_pii_audio)?;
+        f.optional("redact_pii_audio_options", &self.redact_pii_audio_options)?;
+        f.optional("redact_pii_audio_quality", &self.redact_pii_audio_quality)?;
+        f.optional("redact_pii_policies", &self.redact_pii_policies)?;
+        f.optional("redact_pii_sub", &self.redact_pii_sub)?;
+        f.optional("sentiment_analysis", &self.sentiment_analysis)?;
+        f.optional("speaker_labels", &self.speaker_labels)?;
+        f.optional("speaker_options", &self.speaker_options)?;
+        f.optional("speakers_expected", &self.speakers_expected)?;
+        f.required("speech_models", &self.speech_models)?;
+        f.optional("speech_threshold", &self.speech_threshold)?;
+        f.optional("speech_understanding", &self.speech_understanding)?;
+        f.optional("summarization", &self.summarization)?;
+        f.optional("summary_model", &self.summary_model)?;
+        f.optional("summary_type", &self.summary_type)?;
+        f.optional("remove_audio_tags", &self.remove_audio_tags)?;
+        f.optional("temperature", &self.temperature)?;
+        f.optional("webhook_auth_header_name", &self.webhook_auth_header_name)?;
+        f.optional("webhook_auth_header_value", &self.webhook_auth_header_value)?;
+        f.optional("webhook_url", &self.webhook_url)?;
+        f.optional("custom_topics", &self.custom_topics)?;
+        f.optional("speech_model", &self.speech_model)?;
+        f.optional("topics", &self.topics)?;
         Ok(())
     }
 }
@@ -9042,31 +8878,23 @@ pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParamsRedactPiiAudioOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranscriptOptionalParamsRedactPiiAudioOptions {
     const NAME: &'static str = "TranscriptOptionalParamsRedactPiiAudioOptions";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields
-            .optional(
-                "return_redacted_no_speech_audio",
-                &self.return_redacted_no_speech_audio,
-            )?;
-        fields
-            .optional(
-                "override_audio_redaction_method",
-                &self.override_audio_redaction_method,
-            )?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional(
+            "return_redacted_no_speech_audio",
+            &self.return_redacted_no_speech_audio,
+        )?;
+        f.optional(
+            "override_audio_redaction_method",
+            &self.override_audio_redaction_method,
+        )?;
         Ok(())
     }
 }
@@ -9197,23 +9025,17 @@ pub struct TranscriptOptionalParamsSpeakerOptions {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParamsSpeakerOptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranscriptOptionalParamsSpeakerOptions {
     const NAME: &'static str = "TranscriptOptionalParamsSpeakerOptions";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("min_speakers_expected", &self.min_speakers_expected)?;
-        fields.optional("max_speakers_expected", &self.max_speakers_expected)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("min_speakers_expected", &self.min_speakers_expected)?;
+        f.optional("max_speakers_expected", &self.max_speakers_expected)?;
         Ok(())
     }
 }
@@ -9279,22 +9101,16 @@ pub struct TranscriptOptionalParamsSpeechUnderstanding {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParamsSpeechUnderstanding {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranscriptOptionalParamsSpeechUnderstanding {
     const NAME: &'static str = "TranscriptOptionalParamsSpeechUnderstanding";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("request", &self.request)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("request", &self.request)?;
         Ok(())
     }
 }
@@ -9801,71 +9617,64 @@ pub struct TranscriptParams {
 }
 
 impl ::serde::Serialize for TranscriptParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranscriptParams {
     const NAME: &'static str = "TranscriptParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("audio_url", &self.audio_url)?;
-        fields.optional("audio_end_at", &self.audio_end_at)?;
-        fields.optional("audio_start_from", &self.audio_start_from)?;
-        fields.optional("auto_chapters", &self.auto_chapters)?;
-        fields.optional("auto_highlights", &self.auto_highlights)?;
-        fields.optional("content_safety", &self.content_safety)?;
-        fields.optional("content_safety_confidence", &self.content_safety_confidence)?;
-        fields.optional("custom_spelling", &self.custom_spelling)?;
-        fields.optional("disfluencies", &self.disfluencies)?;
-        fields.optional("entity_detection", &self.entity_detection)?;
-        fields.optional("filter_profanity", &self.filter_profanity)?;
-        fields.optional("format_text", &self.format_text)?;
-        fields.optional("iab_categories", &self.iab_categories)?;
-        fields.optional("keyterms_prompt", &self.keyterms_prompt)?;
-        fields.optional("language_code", &self.language_code)?;
-        fields.optional("language_codes", &self.language_codes)?;
-        fields
-            .optional(
-                "language_confidence_threshold",
-                &self.language_confidence_threshold,
-            )?;
-        fields.optional("language_detection", &self.language_detection)?;
-        fields.optional("language_detection_options", &self.language_detection_options)?;
-        fields.optional("multichannel", &self.multichannel)?;
-        fields.optional("prompt", &self.prompt)?;
-        fields.optional("punctuate", &self.punctuate)?;
-        fields.optional("redact_pii", &self.redact_pii)?;
-        fields.optional("redact_pii_audio", &self.redact_pii_audio)?;
-        fields.optional("redact_pii_audio_options", &self.redact_pii_audio_options)?;
-        fields.optional("redact_pii_audio_quality", &self.redact_pii_audio_quality)?;
-        fields.optional("redact_pii_policies", &self.redact_pii_policies)?;
-        fields.optional("redact_pii_sub", &self.redact_pii_sub)?;
-        fields.optional("sentiment_analysis", &self.sentiment_analysis)?;
-        fields.optional("speaker_labels", &self.speaker_labels)?;
-        fields.optional("speaker_options", &self.speaker_options)?;
-        fields.optional("speakers_expected", &self.speakers_expected)?;
-        fields.required("speech_models", &self.speech_models)?;
-        fields.optional("speech_threshold", &self.speech_threshold)?;
-        fields.optional("speech_understanding", &self.speech_understanding)?;
-        fields.optional("summarization", &self.summarization)?;
-        fields.optional("summary_model", &self.summary_model)?;
-        fields.optional("summary_type", &self.summary_type)?;
-        fields.optional("remove_audio_tags", &self.remove_audio_tags)?;
-        fields.optional("temperature", &self.temperature)?;
-        fields.optional("webhook_auth_header_name", &self.webhook_auth_header_name)?;
-        fields.optional("webhook_auth_header_value", &self.webhook_auth_header_value)?;
-        fields.optional("webhook_url", &self.webhook_url)?;
-        fields.optional("custom_topics", &self.custom_topics)?;
-        fields.optional("speech_model", &self.speech_model)?;
-        fields.optional("topics", &self.topics)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("audio_url", &self.audio_url)?;
+        f.optional("audio_end_at", &self.audio_end_at)?;
+        f.optional("audio_start_from", &self.audio_start_from)?;
+        f.optional("auto_chapters", &self.auto_chapters)?;
+        f.optional("auto_highlights", &self.auto_highlights)?;
+        f.optional("content_safety", &self.content_safety)?;
+        f.optional("content_safety_confidence", &self.content_safety_confidence)?;
+        f.optional("custom_spelling", &self.custom_spelling)?;
+        f.optional("disfluencies", &self.disfluencies)?;
+        f.optional("entity_detection", &self.entity_detection)?;
+        f.optional("filter_profanity", &self.filter_profanity)?;
+        f.optional("format_text", &self.format_text)?;
+        f.optional("iab_categories", &self.iab_categories)?;
+        f.optional("keyterms_prompt", &self.keyterms_prompt)?;
+        f.optional("language_code", &self.language_code)?;
+        f.optional("language_codes", &self.language_codes)?;
+        f.optional(
+            "language_confidence_threshold",
+            &self.language_confidence_threshold,
+        )?;
+        f.optional("language_detection", &self.language_detection)?;
+        f.optional("language_detection_options", &self.language_detection_options)?;
+        f.optional("multichannel", &self.multichannel)?;
+        f.optional("prompt", &self.prompt)?;
+        f.optional("punctuate", &self.punctuate)?;
+        f.optional("redact_pii", &self.redact_pii)?;
+        f.optional("redact_pii_audio", &self.redact_pii_audio)?;
+        f.optional("redact_pii_audio_options", &self.redact_pii_audio_options)?;
+        f.optional("redact_pii_audio_quality", &self.redact_pii_audio_quality)?;
+        f.optional("redact_pii_policies", &self.redact_pii_policies)?;
+        f.optional("redact_pii_sub", &self.redact_pii_sub)?;
+        f.optional("sentiment_analysis", &self.sentiment_analysis)?;
+        f.optional("speaker_labels", &self.speaker_labels)?;
+        f.optional("speaker_options", &self.speaker_options)?;
+        f.optional("speakers_expected", &self.speakers_expected)?;
+        f.required("speech_models", &self.speech_models)?;
+        f.optional("speech_threshold", &self.speech_threshold)?;
+        f.optional("speech_understanding", &self.speech_understanding)?;
+        f.optional("summarization", &self.summarization)?;
+        f.optional("summary_model", &self.summary_model)?;
+        f.optional("summary_type", &self.summary_type)?;
+        f.optional("remove_audio_tags", &self.remove_audio_tags)?;
+        f.optional("temperature", &self.temperature)?;
+        f.optional("webhook_auth_header_name", &self.webhook_auth_header_name)?;
+        f.optional("webhook_auth_header_value", &self.webhook_auth_header_value)?;
+        f.optional("webhook_url", &self.webhook_url)?;
+        f.optional("custom_topics", &self.custom_topics)?;
+        f.optional("speech_model", &self.speech_model)?;
+        f.optional("topics", &self.topics)?;
         Ok(())
     }
 }
@@ -10520,23 +10329,17 @@ pub struct TranscriptReadyNotification {
 }
 
 impl ::serde::Serialize for TranscriptReadyNotification {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranscriptReadyNotification {
     const NAME: &'static str = "TranscriptReadyNotification";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("transcript_id", &self.transcript_id)?;
-        fields.required("status", &self.status)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("transcript_id", &self.transcript_id)?;
+        f.required("status", &self.status)?;
         Ok(())
     }
 }
@@ -11046,22 +10849,16 @@ pub struct TranscriptSpeechUnderstandingResponseTranslation {
 }
 
 impl ::serde::Serialize for TranscriptSpeechUnderstandingResponseTranslation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranscriptSpeechUnderstandingResponseTranslation {
     const NAME: &'static str = "TranscriptSpeechUnderstandingResponseTranslation";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("status", &self.status)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("status", &self.status)?;
         Ok(())
     }
 }
@@ -11560,22 +11357,16 @@ pub struct TranslationRequestBody {
 }
 
 impl ::serde::Serialize for TranslationRequestBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranslationRequestBody {
     const NAME: &'static str = "TranslationRequestBody";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("translation", &self.translation)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("translation", &self.translation)?;
         Ok(())
     }
 }
@@ -11642,24 +11433,18 @@ pub struct TranslationRequestBodyTranslation {
 }
 
 impl ::serde::Serialize for TranslationRequestBodyTranslation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranslationRequestBodyTranslation {
     const NAME: &'static str = "TranslationRequestBodyTranslation";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("target_languages", &self.target_languages)?;
-        fields.optional("formal", &self.formal)?;
-        fields.optional("match_original_utterance", &self.match_original_utterance)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("target_languages", &self.target_languages)?;
+        f.optional("formal", &self.formal)?;
+        f.optional("match_original_utterance", &self.match_original_utterance)?;
         Ok(())
     }
 }
@@ -11734,22 +11519,16 @@ pub struct TranslationResponse {
 }
 
 impl ::serde::Serialize for TranslationResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TranslationResponse {
     const NAME: &'static str = "TranslationResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("translation", &self.translation)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("translation", &self.translation)?;
         Ok(())
     }
 }

@@ -189,27 +189,21 @@ pub struct AmdSettings {
 }
 
 impl ::serde::Serialize for AmdSettings {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for AmdSettings {
     const NAME: &'static str = "AmdSettings";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("enabled", &self.enabled)?;
-        fields.required("wordCount", &self.word_count)?;
-        fields.required("speechTimeout", &self.speech_timeout)?;
-        fields.required("speechLocale", &self.speech_locale)?;
-        fields.optional("beepTimeout", &self.beep_timeout)?;
-        fields.required("ifMachineNotifyAfter", &self.if_machine_notify_after)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("enabled", &self.enabled)?;
+        f.required("wordCount", &self.word_count)?;
+        f.required("speechTimeout", &self.speech_timeout)?;
+        f.required("speechLocale", &self.speech_locale)?;
+        f.optional("beepTimeout", &self.beep_timeout)?;
+        f.required("ifMachineNotifyAfter", &self.if_machine_notify_after)?;
         Ok(())
     }
 }
@@ -378,11 +372,8 @@ pub type AmdSettingsSpeechLocale = SpeechLocale;
 pub struct Answer {}
 
 impl ::serde::Serialize for Answer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
@@ -464,33 +455,27 @@ pub struct BridgeCall {
 }
 
 impl ::serde::Serialize for BridgeCall {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for BridgeCall {
     const NAME: &'static str = "BridgeCall";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("from", &self.from)?;
-        fields.required("to", &self.to)?;
-        fields.optional("ringTimeout", &self.ring_timeout)?;
-        fields.optional("maxDuration", &self.max_duration)?;
-        fields.optional("ringTone", &self.ring_tone)?;
-        fields.optional("hangupAfterBridge", &self.hangup_after_bridge)?;
-        fields.optional("record", &self.record)?;
-        fields.optional("recordStart", &self.record_start)?;
-        fields.optional("recordStereo", &self.record_stereo)?;
-        fields.optional("callFlow", &self.call_flow)?;
-        fields.optional("notification", &self.notification)?;
-        fields.optional("amdSettings", &self.amd_settings)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("from", &self.from)?;
+        f.required("to", &self.to)?;
+        f.optional("ringTimeout", &self.ring_timeout)?;
+        f.optional("maxDuration", &self.max_duration)?;
+        f.optional("ringTone", &self.ring_tone)?;
+        f.optional("hangupAfterBridge", &self.hangup_after_bridge)?;
+        f.optional("record", &self.record)?;
+        f.optional("recordStart", &self.record_start)?;
+        f.optional("recordStereo", &self.record_stereo)?;
+        f.optional("callFlow", &self.call_flow)?;
+        f.optional("notification", &self.notification)?;
+        f.optional("amdSettings", &self.amd_settings)?;
         Ok(())
     }
 }
@@ -1673,24 +1658,18 @@ pub struct CallFlowCommandCondition {
 }
 
 impl ::serde::Serialize for CallFlowCommandCondition {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CallFlowCommandCondition {
     const NAME: &'static str = "CallFlowCommandCondition";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("variable", &self.variable)?;
-        fields.optional("operator", &self.operator)?;
-        fields.optional("value", &self.value)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("variable", &self.variable)?;
+        f.optional("operator", &self.operator)?;
+        f.optional("value", &self.value)?;
         Ok(())
     }
 }
@@ -2114,22 +2093,16 @@ pub struct CallNotification {
 }
 
 impl ::serde::Serialize for CallNotification {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CallNotification {
     const NAME: &'static str = "CallNotification";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("url", &self.url)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("url", &self.url)?;
         Ok(())
     }
 }
@@ -2861,29 +2834,23 @@ pub struct Gather {
 }
 
 impl ::serde::Serialize for Gather {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for Gather {
     const NAME: &'static str = "Gather";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("maxNumKeys", &self.max_num_keys)?;
-        fields.optional("endKey", &self.end_key)?;
-        fields.optional("timeout", &self.timeout)?;
-        fields.optional("retries", &self.retries)?;
-        fields.optional("input", &self.input)?;
-        fields.optional("speechLocale", &self.speech_locale)?;
-        fields.optional("playback", &self.playback)?;
-        fields.optional("say", &self.say)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("maxNumKeys", &self.max_num_keys)?;
+        f.optional("endKey", &self.end_key)?;
+        f.optional("timeout", &self.timeout)?;
+        f.optional("retries", &self.retries)?;
+        f.optional("input", &self.input)?;
+        f.optional("speechLocale", &self.speech_locale)?;
+        f.optional("playback", &self.playback)?;
+        f.optional("say", &self.say)?;
         Ok(())
     }
 }
@@ -3077,22 +3044,16 @@ pub struct Hangup {
 }
 
 impl ::serde::Serialize for Hangup {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for Hangup {
     const NAME: &'static str = "Hangup";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("cause", &self.cause)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("cause", &self.cause)?;
         Ok(())
     }
 }
@@ -3522,23 +3483,17 @@ pub struct PatchCall {
 }
 
 impl ::serde::Serialize for PatchCall {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PatchCall {
     const NAME: &'static str = "PatchCall";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("status", &self.status)?;
-        fields.optional("callFlow", &self.call_flow)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("status", &self.status)?;
+        f.optional("callFlow", &self.call_flow)?;
         Ok(())
     }
 }
@@ -3651,22 +3606,16 @@ pub struct Pause {
 }
 
 impl ::serde::Serialize for Pause {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for Pause {
     const NAME: &'static str = "Pause";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("pauseSeconds", &self.pause_seconds)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("pauseSeconds", &self.pause_seconds)?;
         Ok(())
     }
 }
@@ -3734,25 +3683,19 @@ pub struct Play {
 }
 
 impl ::serde::Serialize for Play {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for Play {
     const NAME: &'static str = "Play";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("media", &self.media)?;
-        fields.optional("loop", &self.r#loop)?;
-        fields.optional("timeout", &self.timeout)?;
-        fields.optional("pauseMilliseconds", &self.pause_milliseconds)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("media", &self.media)?;
+        f.optional("loop", &self.r#loop)?;
+        f.optional("timeout", &self.timeout)?;
+        f.optional("pauseMilliseconds", &self.pause_milliseconds)?;
         Ok(())
     }
 }
@@ -3862,27 +3805,21 @@ pub struct Record {
 }
 
 impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for Record {
     const NAME: &'static str = "Record";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("endKey", &self.end_key)?;
-        fields.optional("maxLength", &self.max_length)?;
-        fields.optional("timeout", &self.timeout)?;
-        fields.optional("beep", &self.beep)?;
-        fields.optional("transcribe", &self.transcribe)?;
-        fields.optional("transcribeLocale", &self.transcribe_locale)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("endKey", &self.end_key)?;
+        f.optional("maxLength", &self.max_length)?;
+        f.optional("timeout", &self.timeout)?;
+        f.optional("beep", &self.beep)?;
+        f.optional("transcribe", &self.transcribe)?;
+        f.optional("transcribeLocale", &self.transcribe_locale)?;
         Ok(())
     }
 }
@@ -4406,11 +4343,8 @@ impl ::std::fmt::Display for RingTone {
 pub struct Ringing {}
 
 impl ::serde::Serialize for Ringing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
@@ -4466,26 +4400,20 @@ pub struct Say {
 }
 
 impl ::serde::Serialize for Say {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for Say {
     const NAME: &'static str = "Say";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("text", &self.text)?;
-        fields.optional("locale", &self.locale)?;
-        fields.optional("voice", &self.voice)?;
-        fields.optional("loop", &self.r#loop)?;
-        fields.optional("timeout", &self.timeout)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("text", &self.text)?;
+        f.optional("locale", &self.locale)?;
+        f.optional("voice", &self.voice)?;
+        f.optional("loop", &self.r#loop)?;
+        f.optional("timeout", &self.timeout)?;
         Ok(())
     }
 }

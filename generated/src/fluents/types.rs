@@ -377,26 +377,20 @@ pub struct UpdateActionDto {
 }
 
 impl ::serde::Serialize for UpdateActionDto {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for UpdateActionDto {
     const NAME: &'static str = "UpdateActionDto";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("type", &self.r#type)?;
-        fields.optional("label", &self.label)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("action_trigger", &self.action_trigger)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("type", &self.r#type)?;
+        f.optional("label", &self.label)?;
+        f.optional("description", &self.description)?;
+        f.optional("config", &self.config)?;
+        f.optional("action_trigger", &self.action_trigger)?;
         Ok(())
     }
 }

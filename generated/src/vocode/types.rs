@@ -1032,24 +1032,18 @@ pub struct AddToConferenceActionParams {
 }
 
 impl ::serde::Serialize for AddToConferenceActionParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for AddToConferenceActionParams {
     const NAME: &'static str = "AddToConferenceActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("config", &self.config)?;
-        fields.optional("action_trigger", &self.action_trigger)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("config", &self.config)?;
+        f.optional("action_trigger", &self.action_trigger)?;
         Ok(())
     }
 }
@@ -1302,23 +1296,17 @@ pub struct AddToConferenceConfig {
 }
 
 impl ::serde::Serialize for AddToConferenceConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for AddToConferenceConfig {
     const NAME: &'static str = "AddToConferenceConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("phone_number", &self.phone_number)?;
-        fields.optional("place_primary_on_hold", &self.place_primary_on_hold)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("phone_number", &self.phone_number)?;
+        f.optional("place_primary_on_hold", &self.place_primary_on_hold)?;
         Ok(())
     }
 }
@@ -1383,22 +1371,16 @@ pub struct AddToSteeringPoolRequest {
 }
 
 impl ::serde::Serialize for AddToSteeringPoolRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for AddToSteeringPoolRequest {
     const NAME: &'static str = "AddToSteeringPoolRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("phone_number", &self.phone_number)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("phone_number", &self.phone_number)?;
         Ok(())
     }
 }
@@ -2259,48 +2241,38 @@ pub struct AgentParams {
 }
 
 impl ::serde::Serialize for AgentParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for AgentParams {
     const NAME: &'static str = "AgentParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("name", &self.name)?;
-        fields.required("prompt", &self.prompt)?;
-        fields.optional("language", &self.language)?;
-        fields.optional("actions", &self.actions)?;
-        fields.required("voice", &self.voice)?;
-        fields.optional("initial_message", &self.initial_message)?;
-        fields.optional("webhook", &self.webhook)?;
-        fields.optional("vector_database", &self.vector_database)?;
-        fields.optional("interrupt_sensitivity", &self.interrupt_sensitivity)?;
-        fields.optional("context_endpoint", &self.context_endpoint)?;
-        fields.optional("noise_suppression", &self.noise_suppression)?;
-        fields.optional("endpointing_sensitivity", &self.endpointing_sensitivity)?;
-        fields.optional("ivr_navigation_mode", &self.ivr_navigation_mode)?;
-        fields.optional("conversation_speed", &self.conversation_speed)?;
-        fields.optional("initial_message_delay", &self.initial_message_delay)?;
-        fields.optional("openai_model_name_override", &self.openai_model_name_override)?;
-        fields
-            .optional(
-                "ask_if_human_present_on_idle",
-                &self.ask_if_human_present_on_idle,
-            )?;
-        fields.optional("openai_account_connection", &self.openai_account_connection)?;
-        fields.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
-        fields.optional("llm_fallback", &self.llm_fallback)?;
-        fields.optional("deepgram_keywords", &self.deepgram_keywords)?;
-        fields.optional("idle_time_seconds", &self.idle_time_seconds)?;
-        fields.optional("llm_temperature", &self.llm_temperature)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("name", &self.name)?;
+        f.required("prompt", &self.prompt)?;
+        f.optional("language", &self.language)?;
+        f.optional("actions", &self.actions)?;
+        f.required("voice", &self.voice)?;
+        f.optional("initial_message", &self.initial_message)?;
+        f.optional("webhook", &self.webhook)?;
+        f.optional("vector_database", &self.vector_database)?;
+        f.optional("interrupt_sensitivity", &self.interrupt_sensitivity)?;
+        f.optional("context_endpoint", &self.context_endpoint)?;
+        f.optional("noise_suppression", &self.noise_suppression)?;
+        f.optional("endpointing_sensitivity", &self.endpointing_sensitivity)?;
+        f.optional("ivr_navigation_mode", &self.ivr_navigation_mode)?;
+        f.optional("conversation_speed", &self.conversation_speed)?;
+        f.optional("initial_message_delay", &self.initial_message_delay)?;
+        f.optional("openai_model_name_override", &self.openai_model_name_override)?;
+        f.optional("ask_if_human_present_on_idle", &self.ask_if_human_present_on_idle)?;
+        f.optional("openai_account_connection", &self.openai_account_connection)?;
+        f.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
+        f.optional("llm_fallback", &self.llm_fallback)?;
+        f.optional("deepgram_keywords", &self.deepgram_keywords)?;
+        f.optional("idle_time_seconds", &self.idle_time_seconds)?;
+        f.optional("llm_temperature", &self.llm_temperature)?;
         Ok(())
     }
 }
@@ -3775,25 +3747,19 @@ pub struct AzureVoiceParams {
 }
 
 impl ::serde::Serialize for AzureVoiceParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for AzureVoiceParams {
     const NAME: &'static str = "AzureVoiceParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("voice_name", &self.voice_name)?;
-        fields.optional("pitch", &self.pitch)?;
-        fields.optional("rate", &self.rate)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("voice_name", &self.voice_name)?;
+        f.optional("pitch", &self.pitch)?;
+        f.optional("rate", &self.rate)?;
         Ok(())
     }
 }
@@ -3995,29 +3961,19 @@ pub struct BuyPhoneNumberRequest {
 }
 
 impl ::serde::Serialize for BuyPhoneNumberRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for BuyPhoneNumberRequest {
     const NAME: &'static str = "BuyPhoneNumberRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("area_code", &self.area_code)?;
-        fields.optional("telephony_provider", &self.telephony_provider)?;
-        fields
-            .optional(
-                "telephony_account_connection",
-                &self.telephony_account_connection,
-            )?;
-        fields.optional("inbound_agent", &self.inbound_agent)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("area_code", &self.area_code)?;
+        f.optional("telephony_provider", &self.telephony_provider)?;
+        f.optional("telephony_account_connection", &self.telephony_account_connection)?;
+        f.optional("inbound_agent", &self.inbound_agent)?;
         Ok(())
     }
 }
@@ -5127,25 +5083,19 @@ pub struct CollectField {
 }
 
 impl ::serde::Serialize for CollectField {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CollectField {
     const NAME: &'static str = "CollectField";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("field_type", &self.field_type)?;
-        fields.required("label", &self.label)?;
-        fields.required("name", &self.name)?;
-        fields.optional("description", &self.description)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("field_type", &self.field_type)?;
+        f.required("label", &self.label)?;
+        f.required("name", &self.name)?;
+        f.optional("description", &self.description)?;
         Ok(())
     }
 }
@@ -5364,48 +5314,38 @@ pub struct CreateCallAgentParams {
 }
 
 impl ::serde::Serialize for CreateCallAgentParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CreateCallAgentParams {
     const NAME: &'static str = "CreateCallAgentParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("name", &self.name)?;
-        fields.required("prompt", &self.prompt)?;
-        fields.optional("language", &self.language)?;
-        fields.optional("actions", &self.actions)?;
-        fields.optional("voice", &self.voice)?;
-        fields.optional("initial_message", &self.initial_message)?;
-        fields.optional("webhook", &self.webhook)?;
-        fields.optional("vector_database", &self.vector_database)?;
-        fields.optional("interrupt_sensitivity", &self.interrupt_sensitivity)?;
-        fields.optional("context_endpoint", &self.context_endpoint)?;
-        fields.optional("noise_suppression", &self.noise_suppression)?;
-        fields.optional("endpointing_sensitivity", &self.endpointing_sensitivity)?;
-        fields.optional("ivr_navigation_mode", &self.ivr_navigation_mode)?;
-        fields.optional("conversation_speed", &self.conversation_speed)?;
-        fields.optional("initial_message_delay", &self.initial_message_delay)?;
-        fields.optional("openai_model_name_override", &self.openai_model_name_override)?;
-        fields
-            .optional(
-                "ask_if_human_present_on_idle",
-                &self.ask_if_human_present_on_idle,
-            )?;
-        fields.optional("openai_account_connection", &self.openai_account_connection)?;
-        fields.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
-        fields.optional("llm_fallback", &self.llm_fallback)?;
-        fields.optional("deepgram_keywords", &self.deepgram_keywords)?;
-        fields.optional("idle_time_seconds", &self.idle_time_seconds)?;
-        fields.optional("llm_temperature", &self.llm_temperature)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("name", &self.name)?;
+        f.required("prompt", &self.prompt)?;
+        f.optional("language", &self.language)?;
+        f.optional("actions", &self.actions)?;
+        f.optional("voice", &self.voice)?;
+        f.optional("initial_message", &self.initial_message)?;
+        f.optional("webhook", &self.webhook)?;
+        f.optional("vector_database", &self.vector_database)?;
+        f.optional("interrupt_sensitivity", &self.interrupt_sensitivity)?;
+        f.optional("context_endpoint", &self.context_endpoint)?;
+        f.optional("noise_suppression", &self.noise_suppression)?;
+        f.optional("endpointing_sensitivity", &self.endpointing_sensitivity)?;
+        f.optional("ivr_navigation_mode", &self.ivr_navigation_mode)?;
+        f.optional("conversation_speed", &self.conversation_speed)?;
+        f.optional("initial_message_delay", &self.initial_message_delay)?;
+        f.optional("openai_model_name_override", &self.openai_model_name_override)?;
+        f.optional("ask_if_human_present_on_idle", &self.ask_if_human_present_on_idle)?;
+        f.optional("openai_account_connection", &self.openai_account_connection)?;
+        f.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
+        f.optional("llm_fallback", &self.llm_fallback)?;
+        f.optional("deepgram_keywords", &self.deepgram_keywords)?;
+        f.optional("idle_time_seconds", &self.idle_time_seconds)?;
+        f.optional("llm_temperature", &self.llm_temperature)?;
         Ok(())
     }
 }
@@ -5841,29 +5781,23 @@ pub struct CreateCallRequest {
 }
 
 impl ::serde::Serialize for CreateCallRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for CreateCallRequest {
     const NAME: &'static str = "CreateCallRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("from_number", &self.from_number)?;
-        fields.required("to_number", &self.to_number)?;
-        fields.required("agent", &self.agent)?;
-        fields.optional("on_no_human_answer", &self.on_no_human_answer)?;
-        fields.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
-        fields.optional("hipaa_compliant", &self.hipaa_compliant)?;
-        fields.optional("context", &self.context)?;
-        fields.optional("telephony_params", &self.telephony_params)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("from_number", &self.from_number)?;
+        f.required("to_number", &self.to_number)?;
+        f.required("agent", &self.agent)?;
+        f.optional("on_no_human_answer", &self.on_no_human_answer)?;
+        f.optional("run_do_not_call_detection", &self.run_do_not_call_detection)?;
+        f.optional("hipaa_compliant", &self.hipaa_compliant)?;
+        f.optional("context", &self.context)?;
+        f.optional("telephony_params", &self.telephony_params)?;
         Ok(())
     }
 }
@@ -6175,24 +6109,18 @@ pub struct DtmfActionParams {
 }
 
 impl ::serde::Serialize for DtmfActionParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for DtmfActionParams {
     const NAME: &'static str = "DtmfActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("action_trigger", &self.action_trigger)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.optional("config", &self.config)?;
+        f.optional("action_trigger", &self.action_trigger)?;
         Ok(())
     }
 }
@@ -6568,33 +6496,23 @@ pub struct ElevenLabsVoiceParams {
 }
 
 impl ::serde::Serialize for ElevenLabsVoiceParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for ElevenLabsVoiceParams {
     const NAME: &'static str = "ElevenLabsVoiceParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("voice_id", &self.voice_id)?;
-        fields.optional("stability", &self.stability)?;
-        fields.optional("similarity_boost", &self.similarity_boost)?;
-        fields.optional("api_key", &self.api_key)?;
-        fields.optional("optimize_streaming_latency", &self.optimize_streaming_latency)?;
-        fields.optional("model_id", &self.model_id)?;
-        fields
-            .optional(
-                "experimental_input_streaming",
-                &self.experimental_input_streaming,
-            )?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("voice_id", &self.voice_id)?;
+        f.optional("stability", &self.stability)?;
+        f.optional("similarity_boost", &self.similarity_boost)?;
+        f.optional("api_key", &self.api_key)?;
+        f.optional("optimize_streaming_latency", &self.optimize_streaming_latency)?;
+        f.optional("model_id", &self.model_id)?;
+        f.optional("experimental_input_streaming", &self.experimental_input_streaming)?;
         Ok(())
     }
 }
@@ -6947,11 +6865,8 @@ pub type ElevenLabsVoiceUpdateParamsType = ElevenLabsVoiceParamsType;
 pub struct EmptyActionConfig {}
 
 impl ::serde::Serialize for EmptyActionConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
@@ -7099,24 +7014,18 @@ pub struct EndConversationActionParams {
 }
 
 impl ::serde::Serialize for EndConversationActionParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for EndConversationActionParams {
     const NAME: &'static str = "EndConversationActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("action_trigger", &self.action_trigger)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.optional("config", &self.config)?;
+        f.optional("action_trigger", &self.action_trigger)?;
         Ok(())
     }
 }
@@ -7483,29 +7392,23 @@ pub struct ExternalActionConfig {
 }
 
 impl ::serde::Serialize for ExternalActionConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for ExternalActionConfig {
     const NAME: &'static str = "ExternalActionConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("processing_mode", &self.processing_mode)?;
-        fields.required("name", &self.name)?;
-        fields.required("description", &self.description)?;
-        fields.required("url", &self.url)?;
-        fields.required("input_schema", &self.input_schema)?;
-        fields.required("speak_on_send", &self.speak_on_send)?;
-        fields.required("speak_on_receive", &self.speak_on_receive)?;
-        fields.optional("signature_secret", &self.signature_secret)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("processing_mode", &self.processing_mode)?;
+        f.required("name", &self.name)?;
+        f.required("description", &self.description)?;
+        f.required("url", &self.url)?;
+        f.required("input_schema", &self.input_schema)?;
+        f.required("speak_on_send", &self.speak_on_send)?;
+        f.required("speak_on_receive", &self.speak_on_receive)?;
+        f.optional("signature_secret", &self.signature_secret)?;
         Ok(())
     }
 }
@@ -7663,24 +7566,18 @@ pub struct ExternalActionParams {
 }
 
 impl ::serde::Serialize for ExternalActionParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for ExternalActionParams {
     const NAME: &'static str = "ExternalActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("config", &self.config)?;
-        fields.optional("action_trigger", &self.action_trigger)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("config", &self.config)?;
+        f.optional("action_trigger", &self.action_trigger)?;
         Ok(())
     }
 }
@@ -7852,23 +7749,17 @@ pub struct FunctionCallActionTrigger {
 }
 
 impl ::serde::Serialize for FunctionCallActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for FunctionCallActionTrigger {
     const NAME: &'static str = "FunctionCallActionTrigger";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.optional("config", &self.config)?;
         Ok(())
     }
 }
@@ -7917,11 +7808,8 @@ impl FunctionCallActionTrigger {
 pub struct FunctionCallActionTriggerConfig {}
 
 impl ::serde::Serialize for FunctionCallActionTriggerConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
@@ -8179,23 +8067,17 @@ pub struct InternalLlmFallback {
 }
 
 impl ::serde::Serialize for InternalLlmFallback {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for InternalLlmFallback {
     const NAME: &'static str = "InternalLlmFallback";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("provider", &self.provider)?;
-        fields.required("model_name", &self.model_name)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("provider", &self.provider)?;
+        f.required("model_name", &self.model_name)?;
         Ok(())
     }
 }
@@ -8477,29 +8359,19 @@ pub struct LinkPhoneNumberRequest {
 }
 
 impl ::serde::Serialize for LinkPhoneNumberRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for LinkPhoneNumberRequest {
     const NAME: &'static str = "LinkPhoneNumberRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("phone_number", &self.phone_number)?;
-        fields
-            .required(
-                "telephony_account_connection",
-                &self.telephony_account_connection,
-            )?;
-        fields.optional("outbound_only", &self.outbound_only)?;
-        fields.optional("inbound_agent", &self.inbound_agent)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("phone_number", &self.phone_number)?;
+        f.required("telephony_account_connection", &self.telephony_account_connection)?;
+        f.optional("outbound_only", &self.outbound_only)?;
+        f.optional("inbound_agent", &self.inbound_agent)?;
         Ok(())
     }
 }
@@ -9950,25 +9822,19 @@ pub struct OpenAiAccountConnection {
 }
 
 impl ::serde::Serialize for OpenAiAccountConnection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for OpenAiAccountConnection {
     const NAME: &'static str = "OpenAiAccountConnection";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("id", &self.id)?;
-        fields.required("user_id", &self.user_id)?;
-        fields.required("credentials", &self.credentials)?;
-        fields.required("type", &self.r#type)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("id", &self.id)?;
+        f.required("user_id", &self.user_id)?;
+        f.required("credentials", &self.credentials)?;
+        f.required("type", &self.r#type)?;
         Ok(())
     }
 }
@@ -10039,23 +9905,17 @@ pub struct OpenAiAccountConnectionParams {
 }
 
 impl ::serde::Serialize for OpenAiAccountConnectionParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for OpenAiAccountConnectionParams {
     const NAME: &'static str = "OpenAiAccountConnectionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("credentials", &self.credentials)?;
-        fields.required("type", &self.r#type)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("credentials", &self.credentials)?;
+        f.required("type", &self.r#type)?;
         Ok(())
     }
 }
@@ -10197,22 +10057,16 @@ pub struct OpenAiCredentials {
 }
 
 impl ::serde::Serialize for OpenAiCredentials {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for OpenAiCredentials {
     const NAME: &'static str = "OpenAiCredentials";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("openai_api_key", &self.openai_api_key)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("openai_api_key", &self.openai_api_key)?;
         Ok(())
     }
 }
@@ -10607,22 +10461,16 @@ pub struct PhraseBasedActionTriggerConfig {
 }
 
 impl ::serde::Serialize for PhraseBasedActionTriggerConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PhraseBasedActionTriggerConfig {
     const NAME: &'static str = "PhraseBasedActionTriggerConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("phrase_triggers", &self.phrase_triggers)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("phrase_triggers", &self.phrase_triggers)?;
         Ok(())
     }
 }
@@ -10681,23 +10529,17 @@ pub struct PhraseBasedActionTriggerInput {
 }
 
 impl ::serde::Serialize for PhraseBasedActionTriggerInput {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PhraseBasedActionTriggerInput {
     const NAME: &'static str = "PhraseBasedActionTriggerInput";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("config", &self.config)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("config", &self.config)?;
         Ok(())
     }
 }
@@ -10862,23 +10704,17 @@ pub struct PhraseTrigger {
 }
 
 impl ::serde::Serialize for PhraseTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PhraseTrigger {
     const NAME: &'static str = "PhraseTrigger";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("phrase", &self.phrase)?;
-        fields.required("conditions", &self.conditions)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("phrase", &self.phrase)?;
+        f.required("conditions", &self.conditions)?;
         Ok(())
     }
 }
@@ -11081,25 +10917,19 @@ pub struct PineconeVectorDatabaseParams {
 }
 
 impl ::serde::Serialize for PineconeVectorDatabaseParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PineconeVectorDatabaseParams {
     const NAME: &'static str = "PineconeVectorDatabaseParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("index", &self.index)?;
-        fields.required("api_key", &self.api_key)?;
-        fields.required("api_environment", &self.api_environment)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("index", &self.index)?;
+        f.required("api_key", &self.api_key)?;
+        f.required("api_environment", &self.api_environment)?;
         Ok(())
     }
 }
@@ -11639,34 +11469,27 @@ pub struct PlayHtVoiceParams {
 }
 
 impl ::serde::Serialize for PlayHtVoiceParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PlayHtVoiceParams {
     const NAME: &'static str = "PlayHtVoiceParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("voice_id", &self.voice_id)?;
-        fields.optional("api_user_id", &self.api_user_id)?;
-        fields.optional("api_key", &self.api_key)?;
-        fields.optional("version", &self.version)?;
-        fields.optional("speed", &self.speed)?;
-        fields.optional("quality", &self.quality)?;
-        fields.optional("temperature", &self.temperature)?;
-        fields.optional("top_p", &self.top_p)?;
-        fields.optional("text_guidance", &self.text_guidance)?;
-        fields.optional("voice_guidance", &self.voice_guidance)?;
-        fields
-            .optional("experimental_remove_silence", &self.experimental_remove_silence)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("voice_id", &self.voice_id)?;
+        f.optional("api_user_id", &self.api_user_id)?;
+        f.optional("api_key", &self.api_key)?;
+        f.optional("version", &self.version)?;
+        f.optional("speed", &self.speed)?;
+        f.optional("quality", &self.quality)?;
+        f.optional("temperature", &self.temperature)?;
+        f.optional("top_p", &self.top_p)?;
+        f.optional("text_guidance", &self.text_guidance)?;
+        f.optional("voice_guidance", &self.voice_guidance)?;
+        f.optional("experimental_remove_silence", &self.experimental_remove_silence)?;
         Ok(())
     }
 }
@@ -12538,25 +12361,19 @@ pub struct PromptParams {
 }
 
 impl ::serde::Serialize for PromptParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PromptParams {
     const NAME: &'static str = "PromptParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.optional("content", &self.content)?;
-        fields.optional("collect_fields", &self.collect_fields)?;
-        fields.optional("context_endpoint", &self.context_endpoint)?;
-        fields.optional("prompt_template", &self.prompt_template)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.optional("content", &self.content)?;
+        f.optional("collect_fields", &self.collect_fields)?;
+        f.optional("context_endpoint", &self.context_endpoint)?;
+        f.optional("prompt_template", &self.prompt_template)?;
         Ok(())
     }
 }
@@ -12714,25 +12531,19 @@ pub struct PromptTemplate {
 }
 
 impl ::serde::Serialize for PromptTemplate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for PromptTemplate {
     const NAME: &'static str = "PromptTemplate";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("id", &self.id)?;
-        fields.required("user_id", &self.user_id)?;
-        fields.optional("label", &self.label)?;
-        fields.required("required_context_keys", &self.required_context_keys)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("id", &self.id)?;
+        f.required("user_id", &self.user_id)?;
+        f.optional("label", &self.label)?;
+        f.required("required_context_keys", &self.required_context_keys)?;
         Ok(())
     }
 }
@@ -12953,22 +12764,16 @@ pub struct RemoveFromSteeringPoolRequest {
 }
 
 impl ::serde::Serialize for RemoveFromSteeringPoolRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for RemoveFromSteeringPoolRequest {
     const NAME: &'static str = "RemoveFromSteeringPoolRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("phone_number", &self.phone_number)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("phone_number", &self.phone_number)?;
         Ok(())
     }
 }
@@ -13453,24 +13258,18 @@ pub struct SetHoldActionParams {
 }
 
 impl ::serde::Serialize for SetHoldActionParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for SetHoldActionParams {
     const NAME: &'static str = "SetHoldActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("action_trigger", &self.action_trigger)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.optional("config", &self.config)?;
+        f.optional("action_trigger", &self.action_trigger)?;
         Ok(())
     }
 }
@@ -13858,24 +13657,18 @@ pub struct TransferCallActionParams {
 }
 
 impl ::serde::Serialize for TransferCallActionParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TransferCallActionParams {
     const NAME: &'static str = "TransferCallActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("config", &self.config)?;
-        fields.optional("action_trigger", &self.action_trigger)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("config", &self.config)?;
+        f.optional("action_trigger", &self.action_trigger)?;
         Ok(())
     }
 }
@@ -14055,22 +13848,16 @@ pub struct TransferCallConfig {
 }
 
 impl ::serde::Serialize for TransferCallConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TransferCallConfig {
     const NAME: &'static str = "TransferCallConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("phone_number", &self.phone_number)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("phone_number", &self.phone_number)?;
         Ok(())
     }
 }
@@ -14139,31 +13926,24 @@ pub struct TwilioAccountConnection {
 }
 
 impl ::serde::Serialize for TwilioAccountConnection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TwilioAccountConnection {
     const NAME: &'static str = "TwilioAccountConnection";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("id", &self.id)?;
-        fields.required("user_id", &self.user_id)?;
-        fields.required("credentials", &self.credentials)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("steering_pool", &self.steering_pool)?;
-        fields
-            .optional(
-                "account_supports_any_caller_id",
-                &self.account_supports_any_caller_id,
-            )?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("id", &self.id)?;
+        f.required("user_id", &self.user_id)?;
+        f.required("credentials", &self.credentials)?;
+        f.required("type", &self.r#type)?;
+        f.optional("steering_pool", &self.steering_pool)?;
+        f.optional(
+            "account_supports_any_caller_id",
+            &self.account_supports_any_caller_id,
+        )?;
         Ok(())
     }
 }
@@ -14265,29 +14045,22 @@ pub struct TwilioAccountConnectionParams {
 }
 
 impl ::serde::Serialize for TwilioAccountConnectionParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TwilioAccountConnectionParams {
     const NAME: &'static str = "TwilioAccountConnectionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("credentials", &self.credentials)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("steering_pool", &self.steering_pool)?;
-        fields
-            .optional(
-                "account_supports_any_caller_id",
-                &self.account_supports_any_caller_id,
-            )?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("credentials", &self.credentials)?;
+        f.required("type", &self.r#type)?;
+        f.optional("steering_pool", &self.steering_pool)?;
+        f.optional(
+            "account_supports_any_caller_id",
+            &self.account_supports_any_caller_id,
+        )?;
         Ok(())
     }
 }
@@ -14456,23 +14229,17 @@ pub struct TwilioCredentials {
 }
 
 impl ::serde::Serialize for TwilioCredentials {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for TwilioCredentials {
     const NAME: &'static str = "TwilioCredentials";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("twilio_account_sid", &self.twilio_account_sid)?;
-        fields.required("twilio_auth_token", &self.twilio_auth_token)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("twilio_account_sid", &self.twilio_account_sid)?;
+        f.required("twilio_auth_token", &self.twilio_auth_token)?;
         Ok(())
     }
 }
@@ -14715,11 +14482,8 @@ impl ::std::fmt::Display for TwilioTelephonyMetadataType {
 pub struct Undefined {}
 
 impl ::serde::Serialize for Undefined {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
@@ -15304,23 +15068,17 @@ pub struct VocodeVoiceParams {
 }
 
 impl ::serde::Serialize for VocodeVoiceParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for VocodeVoiceParams {
     const NAME: &'static str = "VocodeVoiceParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("type", &self.r#type)?;
-        fields.required("voice_id", &self.voice_id)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("type", &self.r#type)?;
+        f.required("voice_id", &self.voice_id)?;
         Ok(())
     }
 }
@@ -16326,24 +16084,18 @@ pub struct WebhookParams {
 }
 
 impl ::serde::Serialize for WebhookParams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        super::runtime::ser::object(self, serializer)
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::runtime::ser::object(self, s)
     }
 }
 
 impl super::runtime::ser::Object for WebhookParams {
     const NAME: &'static str = "WebhookParams";
 
-    fn fields<F: super::runtime::ser::Fields>(
-        &self,
-        fields: &mut F,
-    ) -> Result<(), F::Error> {
-        fields.required("subscriptions", &self.subscriptions)?;
-        fields.required("url", &self.url)?;
-        fields.optional("method", &self.method)?;
+    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+        f.required("subscriptions", &self.subscriptions)?;
+        f.required("url", &self.url)?;
+        f.optional("method", &self.method)?;
         Ok(())
     }
 }

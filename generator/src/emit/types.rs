@@ -283,20 +283,21 @@ fn compact_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let field = ident(&f.name.rust);
         let wire = &f.name.wire;
         if f.required {
-            quote!(fields.required(#wire, &self.#field)?;)
+            quote!(f.required(#wire, &self.#field)?;)
         } else {
-            quote!(fields.optional(#wire, &self.#field)?;)
+            quote!(f.optional(#wire, &self.#field)?;)
         }
     });
+    // Short names keep each signature and call on one line (prettyplease's margin).
     let fields = if s.fields.is_empty() {
         quote!(_)
     } else {
-        quote!(fields)
+        quote!(f)
     };
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                super::runtime::ser::object(self, serializer)
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                super::runtime::ser::object(self, s)
             }
         }
 
