@@ -12,6 +12,14 @@
 //!
 //! Outside [`collect`] (a whole file's tokens, tests looking at tokens), [`line`] returns
 //! the line itself, so tokens are always valid Rust with or without a table.
+//!
+//! Whole items go the same way: `emit::text` writes the most frequent items as formatted
+//! text, and [`item`] records it and returns a placeholder item (`__oagen_item!(N);`, which
+//! prettyplease prints on a line of its own at the start of the line), which [`fill`]
+//! replaces with the text. Outside [`collect`] there is no item table and [`item`] returns
+//! `None`: emit makes tokens instead. [`without_items`] turns the item table off for
+//! tokens that are transformed after they are made (a type behind a `#[cfg]` gate, whose
+//! items each receive the attribute).
 
 use std::cell::RefCell;
 
@@ -21,18 +29,69 @@ const OPEN: char = '\u{1}';
 /// Ends a placeholder.
 const CLOSE: char = '\u{2}';
 
+/// The macro name of an item placeholder.
+const ITEM: &str = "__oagen_item";
+
 thread_local! {
     static TABLE: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    static ITEMS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
 }
 
-/// Runs `make` with a table of doc lines active on this thread and returns its value with
-/// the lines [`line`] recorded meanwhile, for [`fill`]. A table active before is set aside
-/// and restored afterwards.
-pub(crate) fn collect<T>(make: impl FnOnce() -> T) -> (T, Vec<String>) {
+/// What [`collect`] recorded: doc lines and item texts, by index.
+#[derive(Debug, Default)]
+pub(crate) struct Table {
+    lines: Vec<String>,
+    items: Vec<String>,
+}
+
+/// Runs `make` with a table of doc lines and items active on this thread and returns its
+/// value with the lines [`line`] and the items [`item`] recorded meanwhile, for [`fill`].
+/// Tables active before are set aside and restored afterwards.
+pub(crate) fn collect<T>(make: impl FnOnce() -> T) -> (T, Table) {
     let outer = TABLE.with(|t| t.borrow_mut().replace(Vec::new()));
+    let outer_items = ITEMS.with(|t| t.borrow_mut().replace(Vec::new()));
     let value = make();
     let lines = TABLE.with(|t| std::mem::replace(&mut *t.borrow_mut(), outer));
-    (value, lines.unwrap_or_default())
+    let items = ITEMS.with(|t| std::mem::replace(&mut *t.borrow_mut(), outer_items));
+    let table = Table {
+        lines: lines.unwrap_or_default(),
+        items: items.unwrap_or_default(),
+    };
+    (value, table)
+}
+
+impl Table {
+    /// How many items were recorded.
+    #[cfg(test)]
+    pub(crate) fn item_count(&self) -> usize {
+        self.items.len()
+    }
+}
+
+/// Runs `make` with no item table active (doc lines are still collected).
+pub(crate) fn without_items<T>(make: impl FnOnce() -> T) -> T {
+    let outer = ITEMS.with(|t| t.borrow_mut().take());
+    let value = make();
+    ITEMS.with(|t| *t.borrow_mut() = outer);
+    value
+}
+
+/// True when [`item`] records items on this thread.
+pub(crate) fn items_active() -> bool {
+    ITEMS.with(|t| t.borrow().is_some())
+}
+
+/// A placeholder item for `text` (top-level items as prettyplease prints them, each line
+/// ending with a line break) when an item table is active on this thread, else `None`.
+pub(crate) fn item(text: String) -> Option<proc_macro2::TokenStream> {
+    ITEMS.with(|t| {
+        let mut table = t.borrow_mut();
+        let table = table.as_mut()?;
+        let index = proc_macro2::Literal::usize_unsuffixed(table.len());
+        table.push(text);
+        let name = proc_macro2::Ident::new(ITEM, proc_macro2::Span::call_site());
+        Some(quote::quote!(#name!(#index);))
+    })
 }
 
 /// The value for the literal of a `#[doc]` (or `#![doc]`) attribute holding `text`, one line
@@ -58,10 +117,35 @@ pub(crate) fn line(text: String) -> String {
     })
 }
 
-/// `printed` with every placeholder replaced by its line from `lines` (as [`collect`]
-/// returned them). A placeholder whose index is not in `lines` is left as it is (the
-/// render's comment check then turns its control characters into spaces).
-pub(crate) fn fill(printed: String, lines: &[String]) -> String {
+/// `printed` with every item placeholder replaced by its text and every doc placeholder by
+/// its line, from `table` (as [`collect`] returned it). A doc placeholder whose index is not
+/// in the table is left as it is (the render's comment check then turns its control
+/// characters into spaces); so is an item placeholder (which then fails to compile).
+pub(crate) fn fill(printed: String, table: &Table) -> String {
+    fill_lines(fill_items(printed, &table.items), &table.lines)
+}
+
+/// `printed` with each line that is an item placeholder replaced by its text.
+fn fill_items(printed: String, items: &[String]) -> String {
+    if items.is_empty() {
+        return printed;
+    }
+    let extra: usize = items.iter().map(String::len).sum();
+    let mut out = String::with_capacity(printed.len() + extra);
+    for line in printed.split_inclusive('\n') {
+        let text = line
+            .strip_prefix(ITEM)
+            .and_then(|rest| rest.strip_prefix("!("))
+            .and_then(|rest| rest.strip_suffix(");\n"))
+            .and_then(|index| index.parse::<usize>().ok())
+            .and_then(|index| items.get(index));
+        out.push_str(text.map_or(line, String::as_str));
+    }
+    out
+}
+
+/// `printed` with every doc placeholder replaced by its line from `lines`.
+fn fill_lines(printed: String, lines: &[String]) -> String {
     if lines.is_empty() || !printed.contains(OPEN) {
         return printed;
     }
@@ -104,7 +188,7 @@ mod tests {
             )
         });
         assert_eq!(c, "/not plain");
-        assert_eq!(lines, [" first", ""]);
+        assert_eq!(lines.lines, [" first", ""]);
         let printed = format!("///{a}\n    ///{b}\n///{c}\n");
         assert_eq!(fill(printed, &lines), "/// first\n    ///\n////not plain\n");
     }
@@ -114,11 +198,30 @@ mod tests {
         assert_eq!(line(" x".to_string()), " x");
         let ((inner, outer), lines) = collect(|| {
             let (inner, inner_lines) = collect(|| line(" inner".to_string()));
-            assert_eq!(inner_lines, [" inner"]);
+            assert_eq!(inner_lines.lines, [" inner"]);
             (inner, line(" outer".to_string()))
         });
-        assert_eq!(lines, [" outer"]);
+        assert_eq!(lines.lines, [" outer"]);
         assert_eq!(fill(outer, &lines), " outer");
-        assert_eq!(fill(inner.clone(), &[]), inner);
+        assert_eq!(fill(inner.clone(), &Table::default()), inner);
+    }
+
+    #[test]
+    fn items_come_back_where_their_placeholders_were_printed() {
+        assert!(item("struct A;\n".to_string()).is_none());
+        let ((a, b, off), table) = collect(|| {
+            let a = item("struct A;\n".to_string());
+            let off = without_items(|| (items_active(), item(String::new())));
+            (a, item("struct B;\n".to_string()), off)
+        });
+        assert!(!off.0 && off.1.is_none());
+        let (a, b) = (a.unwrap().to_string(), b.unwrap().to_string());
+        assert_eq!(a.replace(' ', ""), "__oagen_item!(0);");
+        assert_eq!(b.replace(' ', ""), "__oagen_item!(1);");
+        let printed = "struct Z;\n__oagen_item!(1);\n    __oagen_item!(0);\n__oagen_item!(2);\n";
+        assert_eq!(
+            fill(printed.to_string(), &table),
+            "struct Z;\nstruct B;\n    __oagen_item!(0);\n__oagen_item!(2);\n"
+        );
     }
 }

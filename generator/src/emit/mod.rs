@@ -7,6 +7,7 @@
 
 mod client;
 pub(crate) mod example;
+mod text;
 mod types;
 mod webhooks;
 
@@ -58,6 +59,21 @@ pub(crate) fn ident(name: &str) -> Ident {
 }
 
 pub(crate) use crate::surface::Scope;
+
+/// An item written as text by `text` (see [`text`]) while render is collecting items
+/// ([`crate::doc_table::item`]) and the text is sure to print as `tokens` would; otherwise
+/// `tokens()`.
+pub(crate) fn text_or(
+    text: impl FnOnce() -> Option<String>,
+    tokens: impl FnOnce() -> TokenStream,
+) -> TokenStream {
+    if crate::doc_table::items_active() {
+        if let Some(placeholder) = text().and_then(crate::doc_table::item) {
+            return placeholder;
+        }
+    }
+    tokens()
+}
 
 /// The Rust type for a [`TypeRef`] (see [`crate::surface::RustType`], which diff renders as
 /// text).

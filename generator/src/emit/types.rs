@@ -62,7 +62,10 @@ impl<'a> TypeItems<'a> {
         let (def, gate) = &self.order[i];
         match gate {
             Gate::Always => emit_type(self.api, def),
-            Gate::Any(features) => super::gate(emit_type(self.api, def), &super::cfg_any(features)),
+            // `gate` puts its attribute on each item of the tokens: no item written as text.
+            Gate::Any(features) => crate::doc_table::without_items(|| {
+                super::gate(emit_type(self.api, def), &super::cfg_any(features))
+            }),
         }
     }
 }
@@ -223,9 +226,19 @@ fn emit_struct(
             field
         }
     });
-    let compact_de =
-        compact.then(|| compact_deserialize(name, s, serde_gate(by_default.deserialize)));
-    let compact_ser = compact_ser.then(|| compact_serialize(name, s));
+    let rust = name.to_string();
+    let compact_de = compact.then(|| {
+        super::text_or(
+            || super::text::deserialize(&rust, s, !by_default.deserialize),
+            || compact_deserialize(name, s, serde_gate(by_default.deserialize)),
+        )
+    });
+    let compact_ser = compact_ser.then(|| {
+        super::text_or(
+            || super::text::serialize(&rust, s),
+            || compact_serialize(name, s),
+        )
+    });
     let additional = s.additional.as_ref().map(|ty| {
         let ty = rust_type(api, ty, Scope::Types);
         let map = super::map_path(api);
@@ -235,7 +248,14 @@ fn emit_struct(
             pub additional_properties: #map<String, #ty>,
         }
     });
-    let constructors = emit_constructors(api, name, s, &plan);
+    let constructors = if plan.args.is_empty() && plan.setters.is_empty() {
+        quote!()
+    } else {
+        super::text_or(
+            || super::text::constructors(api, &rust, s, &plan),
+            || emit_constructors(api, name, s, &plan),
+        )
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default #serde)]
@@ -336,7 +356,7 @@ fn gate_serde_attrs(tokens: TokenStream) -> TokenStream {
 /// How a property is read by [`compact_deserialize`]: its slot holds the field's own type
 /// (`Option` fields, `null` read as `None`), or `Some` of it once seen (required fields and
 /// tri-state ones, where a `null` is `Some(None)`).
-fn slot_wraps(f: &Field) -> bool {
+pub(super) fn slot_wraps(f: &Field) -> bool {
     (f.required && !f.nullable) || f.tri_state()
 }
 
@@ -432,9 +452,9 @@ fn compact_deserialize(name: &proc_macro2::Ident, s: &Struct, gate: TokenStream)
 pub(super) struct Construction<'a> {
     /// The arguments of `new`, in spec order (none: the struct is `Default`).
     pub(super) args: Vec<&'a Field>,
-    fixed: Vec<&'a Field>,
+    pub(super) fixed: Vec<&'a Field>,
     /// Field, setter name, and for a tri-state field the name of its `null` setter.
-    setters: Vec<(&'a Field, String, Option<String>)>,
+    pub(super) setters: Vec<(&'a Field, String, Option<String>)>,
 }
 
 /// Fields the spec fixes: a single-value enum (`const`, one-value `enum`), required (filled
@@ -523,16 +543,7 @@ fn emit_constructors(
             .additional
             .is_some()
             .then(|| quote!(additional_properties: Default::default(),));
-        let list = plan
-            .args
-            .iter()
-            .map(|f| format!("`{}`", f.name.wire.replace('`', "'")))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let doc = doc_lines(&format!(
-            "A `{name}` with its required properties ({list}, in spec order); optional ones are \
-             left out (set them with the setters) and values the spec fixes are filled in."
-        ));
+        let doc = doc_lines(&new_doc(&name.to_string(), plan));
         let allow = (plan.args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             #doc
@@ -597,10 +608,24 @@ fn emit_constructors(
     }
 }
 
+/// The doc of a struct's `new`.
+pub(super) fn new_doc(name: &str, plan: &Construction<'_>) -> String {
+    let list = plan
+        .args
+        .iter()
+        .map(|f| format!("`{}`", f.name.wire.replace('`', "'")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "A `{name}` with its required properties ({list}, in spec order); optional ones are \
+         left out (set them with the setters) and values the spec fixes are filled in."
+    )
+}
+
 /// The std operator methods that take `self` and one operand and return `Self`, the shape
 /// of a setter: clippy's `should_implement_trait` takes a setter so named for a missed
 /// trait impl.
-const TRAIT_METHODS: [&str; 10] = [
+pub(super) const TRAIT_METHODS: [&str; 10] = [
     "add", "bitand", "bitor", "bitxor", "div", "mul", "rem", "shl", "shr", "sub",
 ];
 

@@ -1,0 +1,463 @@
+//! The most frequent items written directly as formatted text (issue 17: generation speed).
+//!
+//! A struct's written-out serde impls and its constructor and setters are about half of a
+//! large API's `types.rs`, and every line of them would otherwise be built as tokens, parsed
+//! by `syn` and printed by prettyplease. Their shape is fixed, so they are written here as
+//! prettyplease prints them, and handed to render as a placeholder item
+//! ([`crate::doc_table::item`]) whose text is put back into the printed file.
+//!
+//! The text must be what prettyplease would print, byte for byte. The writers follow
+//! prettyplease's rules for the few constructs they write (a line stays whole within the
+//! [`MARGIN`]; a parameter list or array that does not fit puts one element per line; a
+//! struct literal does so once its fields are wider than [`STRUCT_FIELDS`]; an `impl`
+//! header that does not fit breaks before `for`), and give up (return `None`, and the
+//! caller makes tokens instead) wherever they would need more: a statement wider than the
+//! margin, a string literal that needs an escape. Lines without a break opportunity (a
+//! `const`, an inherent `impl` header) and the fixed serde method signatures are written
+//! as prettyplease prints them, whatever their width. The unit test
+//! `text_items_print_as_their_tokens` and render's `placeholders_print_as_their_text` check
+//! the writers against prettyplease.
+
+use super::types::Construction;
+use crate::ir::*;
+use crate::surface::{push_ident, RustType, Scope};
+
+/// prettyplease's margin: a line with a break opportunity is kept whole while it is at most
+/// this wide (`MARGIN` in prettyplease's source).
+const MARGIN: usize = 89;
+
+/// Widest field list of a struct literal that prettyplease keeps on one line.
+const STRUCT_FIELDS: usize = 26;
+
+/// The width of `items` joined by `, `.
+fn joined_len(items: &[String]) -> usize {
+    items.iter().map(|i| i.len() + 2).sum::<usize>() - 2 * usize::from(!items.is_empty())
+}
+
+/// Text being written, and whether every line is known to print as written.
+struct Text {
+    out: String,
+    fits: bool,
+}
+
+impl Text {
+    fn new() -> Self {
+        Text {
+            out: String::with_capacity(1024),
+            fits: true,
+        }
+    }
+
+    /// A line at `indent` (levels of four spaces) made of `parts`, no wider than the
+    /// [`MARGIN`] (else the writer gives up: prettyplease would break it somewhere).
+    fn line(&mut self, indent: usize, parts: &[&str]) {
+        let start = self.out.len();
+        self.fixed(indent, parts);
+        // (A part may hold lines of its own, already indented.)
+        if self.out[start..].lines().any(|line| line.len() > MARGIN) {
+            self.fits = false;
+        }
+    }
+
+    /// `impl {trait_} for {ty} {`, broken before `for` when wider than the margin.
+    fn impl_header(&mut self, trait_: &str, ty: &str) {
+        if "impl".len() + trait_.len() + " for ".len() + ty.len() + " {".len() <= MARGIN {
+            self.fixed(0, &["impl", trait_, " for ", ty, " {"]);
+        } else {
+            self.line(0, &["impl", trait_]);
+            self.line(0, &["for ", ty, " {"]);
+        }
+    }
+
+    /// A line whose layout is known whatever its width.
+    fn fixed(&mut self, indent: usize, parts: &[&str]) {
+        for _ in 0..indent {
+            self.out.push_str("    ");
+        }
+        for part in parts {
+            self.out.push_str(part);
+        }
+        self.out.push('\n');
+    }
+
+    /// `///` doc comments for `text`, as `emit::doc_lines` makes them and prettyplease
+    /// prints them (a doc comment is a line of its own, whatever its width).
+    fn doc(&mut self, indent: usize, text: &str) {
+        for line in super::doc_strings(text) {
+            self.fixed(indent, &["///", line.trim_end_matches(' ')]);
+        }
+    }
+
+    /// `head` + `items` joined by `, ` + `tail` on one line when short, else `head`, each
+    /// item on its own line one level deeper with a trailing comma, and `tail` (prettyplease's
+    /// layout of a parameter list or an array that does not fit).
+    fn list(&mut self, indent: usize, (head, tail): (&str, &str), items: &[String]) {
+        let one_line = 4 * indent + head.len() + tail.len() + joined_len(items);
+        if one_line <= MARGIN {
+            self.fixed(indent, &[head, &items.join(", "), tail]);
+        } else {
+            self.broken(indent, (head, tail), items);
+        }
+    }
+
+    /// A struct literal `Self { items }` after `prefix` and before `suffix`: prettyplease
+    /// keeps it on one line only while its fields take at most [`STRUCT_FIELDS`] columns
+    /// (its `expr_struct` ends the box with a maximum width of 34, `Self { ` and a space
+    /// included), and otherwise puts each field on a line of its own.
+    fn struct_literal(&mut self, indent: usize, (prefix, suffix): (&str, &str), items: &[String]) {
+        let (head, tail) = (format!("{prefix}Self {{ "), format!(" }}{suffix}"));
+        if joined_len(items) > STRUCT_FIELDS {
+            self.broken(indent, (&head, &tail), items);
+        } else {
+            self.line(indent, &[&head, &items.join(", "), &tail]);
+        }
+    }
+
+    /// `head`, each item on its own line one level deeper with a trailing comma, `tail`.
+    fn broken(&mut self, indent: usize, (head, tail): (&str, &str), items: &[String]) {
+        self.fixed(indent, &[head.trim_end()]);
+        for item in items {
+            self.line(indent + 1, &[item, ","]);
+        }
+        self.line(indent, &[tail.trim_start()]);
+    }
+
+    fn finish(self) -> Option<String> {
+        self.fits.then_some(self.out)
+    }
+}
+
+/// `"text"`, the literal `quote` makes of a string that needs no escape; `None` when it
+/// does (then only tokens are sure to print it right).
+fn lit(text: &str) -> Option<String> {
+    text.bytes()
+        .all(|b| (0x20..0x7F).contains(&b) && b != b'"' && b != b'\\')
+        .then(|| format!("\"{text}\""))
+}
+
+/// An identifier as `emit::ident` makes it.
+fn ident(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    push_ident(&mut out, name);
+    out
+}
+
+/// [`super::types::compact_serialize`] as text.
+pub(super) fn serialize(name: &str, s: &Struct) -> Option<String> {
+    let mut t = Text::new();
+    t.impl_header(" ::serde::Serialize", name);
+    t.fixed(
+        1,
+        &["fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {"],
+    );
+    t.fixed(2, &["super::runtime::ser::object(self, s)"]);
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.impl_header(" super::runtime::ser::Object", name);
+    t.fixed(1, &["const NAME: &'static str = \"", name, "\";"]);
+    let param = if s.fields.is_empty() { "_" } else { "f" };
+    t.fixed(
+        1,
+        &[
+            "fn fields<F: super::runtime::ser::Fields>(&self, ",
+            param,
+            ": &mut F) -> Result<(), F::Error> {",
+        ],
+    );
+    for f in &s.fields {
+        let call = if f.required {
+            "f.required("
+        } else {
+            "f.optional("
+        };
+        let wire = lit(&f.name.wire)?;
+        t.line(2, &[call, &wire, ", &self.", &ident(&f.name.rust), ")?;"]);
+    }
+    t.fixed(2, &["Ok(())"]);
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+/// [`super::types::compact_deserialize`] as text; `gated` puts both impls behind the
+/// `full-serde` feature.
+pub(super) fn deserialize(name: &str, s: &Struct, gated: bool) -> Option<String> {
+    let mut t = Text::new();
+    let gate = |t: &mut Text| {
+        if gated {
+            t.fixed(0, &["#[cfg(feature = \"full-serde\")]"]);
+        }
+    };
+    gate(&mut t);
+    t.impl_header("<'de> ::serde::Deserialize<'de>", name);
+    t.fixed(1, &["fn deserialize<D: ::serde::Deserializer<'de>>("]);
+    t.fixed(2, &["deserializer: D,"]);
+    t.fixed(1, &[") -> Result<Self, D::Error> {"]);
+    t.fixed(2, &["super::runtime::de::object(deserializer)"]);
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    gate(&mut t);
+    t.impl_header(" super::runtime::de::Object", name);
+    t.fixed(
+        1,
+        &["const EXPECTING: &'static str = \"struct ", name, "\";"],
+    );
+    t.fixed(1, &["fn read<'de, A: ::serde::de::MapAccess<'de>>("]);
+    t.fixed(2, &["mut __map: A,"]);
+    t.fixed(1, &[") -> Result<Self, A::Error> {"]);
+    let strict = s.strict();
+    match (s.fields.is_empty(), strict) {
+        (true, false) => {
+            t.fixed(
+                2,
+                &["while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {"],
+            );
+            t.fixed(3, &["super::runtime::de::skip(&mut __map)?;"]);
+            t.fixed(2, &["}"]);
+        }
+        (true, true) => {
+            t.fixed(
+                2,
+                &["if let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {"],
+            );
+            t.fixed(
+                3,
+                &["return Err(super::runtime::de::unknown(__key.as_str(), &[]));"],
+            );
+            t.fixed(2, &["}"]);
+        }
+        (false, strict) => {
+            let mut wires = Vec::with_capacity(s.fields.len());
+            for f in &s.fields {
+                wires.push(lit(&f.name.wire)?);
+                t.line(2, &["let mut ", &ident(&f.name.rust), " = None;"]);
+            }
+            t.fixed(
+                2,
+                &["while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {"],
+            );
+            t.fixed(3, &["match __key.as_str() {"]);
+            for (f, wire) in s.fields.iter().zip(&wires) {
+                let slot = ident(&f.name.rust);
+                if super::types::slot_wraps(f) {
+                    t.line(4, &[wire, " => ", &slot, " = Some(__map.next_value()?),"]);
+                } else {
+                    t.line(4, &[wire, " => ", &slot, " = __map.next_value()?,"]);
+                }
+            }
+            if strict {
+                t.fixed(4, &["other => {"]);
+                t.list(5, ("const FIELDS: &[&str] = &[", "];"), &wires);
+                t.fixed(
+                    5,
+                    &["return Err(super::runtime::de::unknown(other, FIELDS));"],
+                );
+                t.fixed(4, &["}"]);
+            } else {
+                t.fixed(4, &["_ => super::runtime::de::skip(&mut __map)?,"]);
+            }
+            t.fixed(3, &["}"]);
+            t.fixed(2, &["}"]);
+        }
+    }
+    let mut inits = Vec::with_capacity(s.fields.len());
+    for f in &s.fields {
+        let slot = ident(&f.name.rust);
+        if f.required && !f.nullable {
+            let wire = lit(&f.name.wire)?;
+            let call =
+                format!("{slot}: super::runtime::de::required::<_, A::Error>({slot}, {wire})?");
+            // 12 columns of indent and a comma: wider than the margin, prettyplease breaks
+            // the turbofish (`required::<` / `_,` / `A::Error,` / `>(slot, "wire")?,`).
+            if 12 + call.len() + 1 > MARGIN {
+                let last = format!("            >({slot}, {wire})?");
+                if last.len() + 1 > MARGIN {
+                    return None;
+                }
+                inits.push(format!(
+                    "{slot}: super::runtime::de::required::<\n                _,\n                A::Error,\n{last}"
+                ));
+            } else {
+                inits.push(call);
+            }
+        } else {
+            inits.push(slot);
+        }
+    }
+    if inits.is_empty() {
+        t.fixed(2, &["Ok(Self {})"]);
+    } else {
+        t.struct_literal(2, ("Ok(", ")"), &inits);
+    }
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+/// The argument type and conversion [`super::types::into_arg`] makes, as text.
+fn into_arg(api: &Api, ty: &TypeRef, value: &str) -> Option<(String, String)> {
+    let source = |ty: &TypeRef| RustType::of(api, ty).source(Scope::Types);
+    Some(match ty {
+        TypeRef::Array(item) => (
+            format!("impl IntoIterator<Item = impl Into<{}>>", source(item)?),
+            format!("{value}.into_iter().map(Into::into).collect()"),
+        ),
+        TypeRef::Map(item) => (
+            format!(
+                "impl IntoIterator<Item = (impl Into<String>, impl Into<{}>)>",
+                source(item)?
+            ),
+            format!("{value}.into_iter().map(|(k, v)| (k.into(), v.into())).collect()"),
+        ),
+        _ => (
+            format!("impl Into<{}>", source(ty)?),
+            format!("{value}.into()"),
+        ),
+    })
+}
+
+/// [`super::types::emit_constructors`] as text (`None` also when there is nothing to write,
+/// which the caller handles).
+pub(super) fn constructors(
+    api: &Api,
+    name: &str,
+    s: &Struct,
+    plan: &Construction<'_>,
+) -> Option<String> {
+    let mut t = Text::new();
+    t.fixed(0, &["impl ", name, " {"]);
+    if !plan.args.is_empty() {
+        let mut params = Vec::with_capacity(plan.args.len());
+        for f in &plan.args {
+            let field = ident(&f.name.rust);
+            let (ty, _) = into_arg(api, &f.ty, &field)?;
+            params.push(format!("{field}: {ty}"));
+        }
+        let mut inits = Vec::with_capacity(s.fields.len() + 1);
+        for f in &s.fields {
+            let field = ident(&f.name.rust);
+            let value = if plan.args.iter().any(|a| std::ptr::eq(*a, f)) {
+                into_arg(api, &f.ty, &field)?.1
+            } else if plan.fixed.iter().any(|a| std::ptr::eq(*a, f)) && f.required {
+                "Default::default()".to_string()
+            } else {
+                "None".to_string()
+            };
+            inits.push(format!("{field}: {value}"));
+        }
+        if s.additional.is_some() {
+            inits.push("additional_properties: Default::default()".to_string());
+        }
+        t.doc(1, &super::types::new_doc(name, plan));
+        if plan.args.len() > 7 {
+            t.fixed(1, &["#[allow(clippy::too_many_arguments)]"]);
+        }
+        t.list(1, ("pub fn new(", ") -> Self {"), &params);
+        t.struct_literal(2, ("", ""), &inits);
+        t.fixed(1, &["}"]);
+    }
+    for (f, setter, null) in &plan.setters {
+        let field = ident(&f.name.rust);
+        let method = ident(setter);
+        let (ty, conv) = into_arg(api, &f.ty, "value")?;
+        let wire = f.name.wire.replace('`', "'");
+        t.doc(1, &format!("Sets `{wire}`."));
+        if super::types::TRAIT_METHODS.contains(&setter.as_str()) {
+            t.fixed(1, &["#[allow(clippy::should_implement_trait)]"]);
+        }
+        let head = format!("pub fn {method}(");
+        t.list(
+            1,
+            (&head, ") -> Self {"),
+            &["mut self".to_string(), format!("value: {ty}")],
+        );
+        if f.tri_state() {
+            t.line(2, &["self.", &field, " = Some(Some(", &conv, "));"]);
+        } else {
+            t.line(2, &["self.", &field, " = Some(", &conv, ");"]);
+        }
+        t.fixed(2, &["self"]);
+        t.fixed(1, &["}"]);
+        if let Some(n) = null {
+            t.doc(1, &format!("Sends `{wire}` as an explicit `null`."));
+            let head = format!("pub fn {}(", ident(n));
+            t.list(1, (&head, ") -> Self {"), &["mut self".to_string()]);
+            let none = if f.tri_state() { "Some(None)" } else { "None" };
+            t.line(2, &["self.", &field, " = ", none, ";"]);
+            t.fixed(2, &["self"]);
+            t.fixed(1, &["}"]);
+        }
+    }
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{load_str, Format};
+
+    /// Every spec the repository ships and every test fixture: `types.rs` printed with
+    /// items written as text is the text printed from tokens alone (no tables: the whole
+    /// file at once), with and without the `full-serde` gates.
+    #[test]
+    fn text_items_print_as_their_tokens() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let specs = [
+            "specs/vocode/openapi.json",
+            "specs/assemblyai/openapi.yml",
+            "tests/fixtures/lossless.yaml",
+            "tests/fixtures/rules.yaml",
+            "tests/fixtures/extensions.yaml",
+            "tests/fixtures/streams.yaml",
+            "tests/fixtures/client/collisions.yaml",
+            "tests/fixtures/client/params.yaml",
+            "tests/fixtures/client/pagination.yaml",
+        ];
+        let mut texts = 0;
+        for spec in specs {
+            let text = std::fs::read_to_string(root.join(spec)).unwrap();
+            let format = if spec.ends_with(".json") {
+                Format::Json
+            } else {
+                Format::Yaml
+            };
+            let doc = load_str(&text, format, spec).unwrap_or_else(|e| panic!("{e}"));
+            let mut api = crate::lower::lower(&doc)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .0;
+            for serde_feature in [false, true] {
+                api.settings.serde_feature = serde_feature;
+                let items = super::super::TypeItems::new(&api);
+                let whole = super::super::types::emit_types(&api);
+                let expected = crate::render::rust_file(whole, "// h", spec).unwrap();
+                let printed = crate::render::rust_file_items(
+                    items.inner(),
+                    items.len(),
+                    |i| items.item(i),
+                    "// h",
+                    spec,
+                )
+                .unwrap();
+                if printed != expected {
+                    let (p, e): (Vec<&str>, Vec<&str>) =
+                        (printed.lines().collect(), expected.lines().collect());
+                    let at = (0..p.len().min(e.len()))
+                        .find(|&i| p[i] != e[i])
+                        .unwrap_or(p.len().min(e.len()));
+                    let from = at.saturating_sub(8);
+                    panic!(
+                        "{spec} (serde feature {serde_feature}), line {at}:\n--- text\n{}\n--- tokens\n{}",
+                        p[from..(at + 8).min(p.len())].join("\n"),
+                        e[from..(at + 8).min(e.len())].join("\n"),
+                    );
+                }
+                let used = (0..items.len())
+                    .map(|i| crate::doc_table::collect(|| items.item(i)).1.item_count())
+                    .sum::<usize>();
+                texts += used;
+            }
+        }
+        // Most items of these specs are written as text (so the comparison means something).
+        assert!(texts > 500, "{texts} items written as text");
+    }
+}
