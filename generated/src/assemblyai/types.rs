@@ -36,31 +36,23 @@ impl ::std::fmt::Display for AudioIntelligenceModelStatus {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for AudioIntelligenceModelStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AudioIntelligenceModelStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "success" => Self::Success,
-                "unavailable" => Self::Unavailable,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "success" => Self::Success,
+            "unavailable" => Self::Unavailable,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -1175,73 +1167,65 @@ impl ::std::fmt::Display for EntityType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for EntityType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EntityType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "account_number" => Self::AccountNumber,
-                "banking_information" => Self::BankingInformation,
-                "blood_type" => Self::BloodType,
-                "credit_card_cvv" => Self::CreditCardCvv,
-                "credit_card_expiration" => Self::CreditCardExpiration,
-                "credit_card_number" => Self::CreditCardNumber,
-                "date" => Self::Date,
-                "date_interval" => Self::DateInterval,
-                "date_of_birth" => Self::DateOfBirth,
-                "drivers_license" => Self::DriversLicense,
-                "drug" => Self::Drug,
-                "duration" => Self::Duration,
-                "email_address" => Self::EmailAddress,
-                "event" => Self::Event,
-                "filename" => Self::Filename,
-                "gender_sexuality" => Self::GenderSexuality,
-                "healthcare_number" => Self::HealthcareNumber,
-                "injury" => Self::Injury,
-                "ip_address" => Self::IpAddress,
-                "language" => Self::Language,
-                "location" => Self::Location,
-                "marital_status" => Self::MaritalStatus,
-                "medical_condition" => Self::MedicalCondition,
-                "medical_process" => Self::MedicalProcess,
-                "money_amount" => Self::MoneyAmount,
-                "nationality" => Self::Nationality,
-                "number_sequence" => Self::NumberSequence,
-                "occupation" => Self::Occupation,
-                "organization" => Self::Organization,
-                "passport_number" => Self::PassportNumber,
-                "password" => Self::Password,
-                "person_age" => Self::PersonAge,
-                "person_name" => Self::PersonName,
-                "phone_number" => Self::PhoneNumber,
-                "physical_attribute" => Self::PhysicalAttribute,
-                "political_affiliation" => Self::PoliticalAffiliation,
-                "religion" => Self::Religion,
-                "statistics" => Self::Statistics,
-                "time" => Self::Time,
-                "url" => Self::Url,
-                "us_social_security_number" => Self::UsSocialSecurityNumber,
-                "username" => Self::Username,
-                "vehicle_id" => Self::VehicleId,
-                "zodiac_sign" => Self::ZodiacSign,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "account_number" => Self::AccountNumber,
+            "banking_information" => Self::BankingInformation,
+            "blood_type" => Self::BloodType,
+            "credit_card_cvv" => Self::CreditCardCvv,
+            "credit_card_expiration" => Self::CreditCardExpiration,
+            "credit_card_number" => Self::CreditCardNumber,
+            "date" => Self::Date,
+            "date_interval" => Self::DateInterval,
+            "date_of_birth" => Self::DateOfBirth,
+            "drivers_license" => Self::DriversLicense,
+            "drug" => Self::Drug,
+            "duration" => Self::Duration,
+            "email_address" => Self::EmailAddress,
+            "event" => Self::Event,
+            "filename" => Self::Filename,
+            "gender_sexuality" => Self::GenderSexuality,
+            "healthcare_number" => Self::HealthcareNumber,
+            "injury" => Self::Injury,
+            "ip_address" => Self::IpAddress,
+            "language" => Self::Language,
+            "location" => Self::Location,
+            "marital_status" => Self::MaritalStatus,
+            "medical_condition" => Self::MedicalCondition,
+            "medical_process" => Self::MedicalProcess,
+            "money_amount" => Self::MoneyAmount,
+            "nationality" => Self::Nationality,
+            "number_sequence" => Self::NumberSequence,
+            "occupation" => Self::Occupation,
+            "organization" => Self::Organization,
+            "passport_number" => Self::PassportNumber,
+            "password" => Self::Password,
+            "person_age" => Self::PersonAge,
+            "person_name" => Self::PersonName,
+            "phone_number" => Self::PhoneNumber,
+            "physical_attribute" => Self::PhysicalAttribute,
+            "political_affiliation" => Self::PoliticalAffiliation,
+            "religion" => Self::Religion,
+            "statistics" => Self::Statistics,
+            "time" => Self::Time,
+            "url" => Self::Url,
+            "us_social_security_number" => Self::UsSocialSecurityNumber,
+            "username" => Self::Username,
+            "vehicle_id" => Self::VehicleId,
+            "zodiac_sign" => Self::ZodiacSign,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -1285,21 +1269,14 @@ pub enum ErrorTypeStatus {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ErrorTypeStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ErrorTypeStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "error" => Ok(Self::Error),
             other => {
@@ -2021,21 +1998,14 @@ pub enum LemurModel {
 }
 
 impl ::serde::Serialize for LemurModel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "anthropic/claude-sonnet-4-20250514" => {
                 Ok(Self::AnthropicClaudeSonnet420250514)
@@ -3337,21 +3307,14 @@ pub enum OverrideAudioRedactionMethod {
 }
 
 impl ::serde::Serialize for OverrideAudioRedactionMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OverrideAudioRedactionMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "silence" => Ok(Self::Silence),
             other => {
@@ -3759,73 +3722,65 @@ impl ::std::fmt::Display for PiiPolicy {
 }
 
 impl ::serde::Serialize for PiiPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PiiPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "account_number" => Self::AccountNumber,
-                "banking_information" => Self::BankingInformation,
-                "blood_type" => Self::BloodType,
-                "credit_card_cvv" => Self::CreditCardCvv,
-                "credit_card_expiration" => Self::CreditCardExpiration,
-                "credit_card_number" => Self::CreditCardNumber,
-                "date" => Self::Date,
-                "date_interval" => Self::DateInterval,
-                "date_of_birth" => Self::DateOfBirth,
-                "drivers_license" => Self::DriversLicense,
-                "drug" => Self::Drug,
-                "duration" => Self::Duration,
-                "email_address" => Self::EmailAddress,
-                "event" => Self::Event,
-                "filename" => Self::Filename,
-                "gender_sexuality" => Self::GenderSexuality,
-                "healthcare_number" => Self::HealthcareNumber,
-                "injury" => Self::Injury,
-                "ip_address" => Self::IpAddress,
-                "language" => Self::Language,
-                "location" => Self::Location,
-                "marital_status" => Self::MaritalStatus,
-                "medical_condition" => Self::MedicalCondition,
-                "medical_process" => Self::MedicalProcess,
-                "money_amount" => Self::MoneyAmount,
-                "nationality" => Self::Nationality,
-                "number_sequence" => Self::NumberSequence,
-                "occupation" => Self::Occupation,
-                "organization" => Self::Organization,
-                "passport_number" => Self::PassportNumber,
-                "password" => Self::Password,
-                "person_age" => Self::PersonAge,
-                "person_name" => Self::PersonName,
-                "phone_number" => Self::PhoneNumber,
-                "physical_attribute" => Self::PhysicalAttribute,
-                "political_affiliation" => Self::PoliticalAffiliation,
-                "religion" => Self::Religion,
-                "statistics" => Self::Statistics,
-                "time" => Self::Time,
-                "url" => Self::Url,
-                "us_social_security_number" => Self::UsSocialSecurityNumber,
-                "username" => Self::Username,
-                "vehicle_id" => Self::VehicleId,
-                "zodiac_sign" => Self::ZodiacSign,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "account_number" => Self::AccountNumber,
+            "banking_information" => Self::BankingInformation,
+            "blood_type" => Self::BloodType,
+            "credit_card_cvv" => Self::CreditCardCvv,
+            "credit_card_expiration" => Self::CreditCardExpiration,
+            "credit_card_number" => Self::CreditCardNumber,
+            "date" => Self::Date,
+            "date_interval" => Self::DateInterval,
+            "date_of_birth" => Self::DateOfBirth,
+            "drivers_license" => Self::DriversLicense,
+            "drug" => Self::Drug,
+            "duration" => Self::Duration,
+            "email_address" => Self::EmailAddress,
+            "event" => Self::Event,
+            "filename" => Self::Filename,
+            "gender_sexuality" => Self::GenderSexuality,
+            "healthcare_number" => Self::HealthcareNumber,
+            "injury" => Self::Injury,
+            "ip_address" => Self::IpAddress,
+            "language" => Self::Language,
+            "location" => Self::Location,
+            "marital_status" => Self::MaritalStatus,
+            "medical_condition" => Self::MedicalCondition,
+            "medical_process" => Self::MedicalProcess,
+            "money_amount" => Self::MoneyAmount,
+            "nationality" => Self::Nationality,
+            "number_sequence" => Self::NumberSequence,
+            "occupation" => Self::Occupation,
+            "organization" => Self::Organization,
+            "passport_number" => Self::PassportNumber,
+            "password" => Self::Password,
+            "person_age" => Self::PersonAge,
+            "person_name" => Self::PersonName,
+            "phone_number" => Self::PhoneNumber,
+            "physical_attribute" => Self::PhysicalAttribute,
+            "political_affiliation" => Self::PoliticalAffiliation,
+            "religion" => Self::Religion,
+            "statistics" => Self::Statistics,
+            "time" => Self::Time,
+            "url" => Self::Url,
+            "us_social_security_number" => Self::UsSocialSecurityNumber,
+            "username" => Self::Username,
+            "vehicle_id" => Self::VehicleId,
+            "zodiac_sign" => Self::ZodiacSign,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4033,31 +3988,23 @@ impl ::std::fmt::Display for RedactPiiAudioQuality {
 }
 
 impl ::serde::Serialize for RedactPiiAudioQuality {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RedactPiiAudioQuality {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "mp3" => Self::Mp3,
-                "wav" => Self::Wav,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "mp3" => Self::Mp3,
+            "wav" => Self::Wav,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4156,21 +4103,14 @@ pub enum RedactedAudioStatus {
 }
 
 impl ::serde::Serialize for RedactedAudioStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RedactedAudioStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "redacted_audio_ready" => Ok(Self::RedactedAudioReady),
             other => {
@@ -4323,32 +4263,24 @@ impl ::std::fmt::Display for Sentiment {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for Sentiment {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Sentiment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "POSITIVE" => Self::Positive,
-                "NEUTRAL" => Self::Neutral,
-                "NEGATIVE" => Self::Negative,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "POSITIVE" => Self::Positive,
+            "NEUTRAL" => Self::Neutral,
+            "NEGATIVE" => Self::Negative,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4856,32 +4788,24 @@ for SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType {
 
 impl ::serde::Serialize
 for SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de>
 for SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "role" => Self::Role,
-                "name" => Self::Name,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "role" => Self::Role,
+            "name" => Self::Name,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -5030,31 +4954,23 @@ impl ::std::fmt::Display for SubstitutionPolicy {
 }
 
 impl ::serde::Serialize for SubstitutionPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SubstitutionPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "entity_name" => Self::EntityName,
-                "hash" => Self::Hash,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "entity_name" => Self::EntityName,
+            "hash" => Self::Hash,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -5070,22 +4986,15 @@ pub enum SubtitleFormat {
 }
 
 impl ::serde::Serialize for SubtitleFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for SubtitleFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "srt" => Ok(Self::Srt),
             "vtt" => Ok(Self::Vtt),
@@ -5127,21 +5036,14 @@ pub enum SummaryModel {
 }
 
 impl ::serde::Serialize for SummaryModel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SummaryModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "informative" => Ok(Self::Informative),
             "conversational" => Ok(Self::Conversational),
@@ -5189,21 +5091,14 @@ pub enum SummaryType {
 }
 
 impl ::serde::Serialize for SummaryType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SummaryType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "bullets" => Ok(Self::Bullets),
             "bullets_verbose" => Ok(Self::BulletsVerbose),
@@ -6957,21 +6852,14 @@ pub enum TranscriptBoostParam {
 }
 
 impl ::serde::Serialize for TranscriptBoostParam {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptBoostParam {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "low" => Ok(Self::Low),
             "default" => Ok(Self::Default),
@@ -7413,131 +7301,123 @@ impl ::std::fmt::Display for TranscriptLanguageCode {
 }
 
 impl ::serde::Serialize for TranscriptLanguageCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptLanguageCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "en" => Self::En,
-                "en_au" => Self::EnAu,
-                "en_uk" => Self::EnUk,
-                "en_us" => Self::EnUs,
-                "es" => Self::Es,
-                "fr" => Self::Fr,
-                "de" => Self::De,
-                "it" => Self::It,
-                "pt" => Self::Pt,
-                "nl" => Self::Nl,
-                "af" => Self::Af,
-                "sq" => Self::Sq,
-                "am" => Self::Am,
-                "ar" => Self::Ar,
-                "hy" => Self::Hy,
-                "as" => Self::As,
-                "az" => Self::Az,
-                "ba" => Self::Ba,
-                "eu" => Self::Eu,
-                "be" => Self::Be,
-                "bn" => Self::Bn,
-                "bs" => Self::Bs,
-                "br" => Self::Br,
-                "bg" => Self::Bg,
-                "my" => Self::My,
-                "ca" => Self::Ca,
-                "zh" => Self::Zh,
-                "hr" => Self::Hr,
-                "cs" => Self::Cs,
-                "da" => Self::Da,
-                "et" => Self::Et,
-                "fo" => Self::Fo,
-                "fi" => Self::Fi,
-                "gl" => Self::Gl,
-                "ka" => Self::Ka,
-                "el" => Self::El,
-                "gu" => Self::Gu,
-                "ht" => Self::Ht,
-                "ha" => Self::Ha,
-                "haw" => Self::Haw,
-                "he" => Self::He,
-                "hi" => Self::Hi,
-                "hu" => Self::Hu,
-                "is" => Self::Is,
-                "id" => Self::Id,
-                "ja" => Self::Ja,
-                "jw" => Self::Jw,
-                "kn" => Self::Kn,
-                "kk" => Self::Kk,
-                "km" => Self::Km,
-                "ko" => Self::Ko,
-                "lo" => Self::Lo,
-                "la" => Self::La,
-                "lv" => Self::Lv,
-                "ln" => Self::Ln,
-                "lt" => Self::Lt,
-                "lb" => Self::Lb,
-                "mk" => Self::Mk,
-                "mg" => Self::Mg,
-                "ms" => Self::Ms,
-                "ml" => Self::Ml,
-                "mt" => Self::Mt,
-                "mi" => Self::Mi,
-                "mr" => Self::Mr,
-                "mn" => Self::Mn,
-                "ne" => Self::Ne,
-                "no" => Self::No,
-                "nn" => Self::Nn,
-                "oc" => Self::Oc,
-                "pa" => Self::Pa,
-                "ps" => Self::Ps,
-                "fa" => Self::Fa,
-                "pl" => Self::Pl,
-                "ro" => Self::Ro,
-                "ru" => Self::Ru,
-                "sa" => Self::Sa,
-                "sr" => Self::Sr,
-                "sn" => Self::Sn,
-                "sd" => Self::Sd,
-                "si" => Self::Si,
-                "sk" => Self::Sk,
-                "sl" => Self::Sl,
-                "so" => Self::So,
-                "su" => Self::Su,
-                "sw" => Self::Sw,
-                "sv" => Self::Sv,
-                "tl" => Self::Tl,
-                "tg" => Self::Tg,
-                "ta" => Self::Ta,
-                "tt" => Self::Tt,
-                "te" => Self::Te,
-                "th" => Self::Th,
-                "bo" => Self::Bo,
-                "tr" => Self::Tr,
-                "tk" => Self::Tk,
-                "uk" => Self::Uk,
-                "ur" => Self::Ur,
-                "uz" => Self::Uz,
-                "vi" => Self::Vi,
-                "cy" => Self::Cy,
-                "yi" => Self::Yi,
-                "yo" => Self::Yo,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "en" => Self::En,
+            "en_au" => Self::EnAu,
+            "en_uk" => Self::EnUk,
+            "en_us" => Self::EnUs,
+            "es" => Self::Es,
+            "fr" => Self::Fr,
+            "de" => Self::De,
+            "it" => Self::It,
+            "pt" => Self::Pt,
+            "nl" => Self::Nl,
+            "af" => Self::Af,
+            "sq" => Self::Sq,
+            "am" => Self::Am,
+            "ar" => Self::Ar,
+            "hy" => Self::Hy,
+            "as" => Self::As,
+            "az" => Self::Az,
+            "ba" => Self::Ba,
+            "eu" => Self::Eu,
+            "be" => Self::Be,
+            "bn" => Self::Bn,
+            "bs" => Self::Bs,
+            "br" => Self::Br,
+            "bg" => Self::Bg,
+            "my" => Self::My,
+            "ca" => Self::Ca,
+            "zh" => Self::Zh,
+            "hr" => Self::Hr,
+            "cs" => Self::Cs,
+            "da" => Self::Da,
+            "et" => Self::Et,
+            "fo" => Self::Fo,
+            "fi" => Self::Fi,
+            "gl" => Self::Gl,
+            "ka" => Self::Ka,
+            "el" => Self::El,
+            "gu" => Self::Gu,
+            "ht" => Self::Ht,
+            "ha" => Self::Ha,
+            "haw" => Self::Haw,
+            "he" => Self::He,
+            "hi" => Self::Hi,
+            "hu" => Self::Hu,
+            "is" => Self::Is,
+            "id" => Self::Id,
+            "ja" => Self::Ja,
+            "jw" => Self::Jw,
+            "kn" => Self::Kn,
+            "kk" => Self::Kk,
+            "km" => Self::Km,
+            "ko" => Self::Ko,
+            "lo" => Self::Lo,
+            "la" => Self::La,
+            "lv" => Self::Lv,
+            "ln" => Self::Ln,
+            "lt" => Self::Lt,
+            "lb" => Self::Lb,
+            "mk" => Self::Mk,
+            "mg" => Self::Mg,
+            "ms" => Self::Ms,
+            "ml" => Self::Ml,
+            "mt" => Self::Mt,
+            "mi" => Self::Mi,
+            "mr" => Self::Mr,
+            "mn" => Self::Mn,
+            "ne" => Self::Ne,
+            "no" => Self::No,
+            "nn" => Self::Nn,
+            "oc" => Self::Oc,
+            "pa" => Self::Pa,
+            "ps" => Self::Ps,
+            "fa" => Self::Fa,
+            "pl" => Self::Pl,
+            "ro" => Self::Ro,
+            "ru" => Self::Ru,
+            "sa" => Self::Sa,
+            "sr" => Self::Sr,
+            "sn" => Self::Sn,
+            "sd" => Self::Sd,
+            "si" => Self::Si,
+            "sk" => Self::Sk,
+            "sl" => Self::Sl,
+            "so" => Self::So,
+            "su" => Self::Su,
+            "sw" => Self::Sw,
+            "sv" => Self::Sv,
+            "tl" => Self::Tl,
+            "tg" => Self::Tg,
+            "ta" => Self::Ta,
+            "tt" => Self::Tt,
+            "te" => Self::Te,
+            "th" => Self::Th,
+            "bo" => Self::Bo,
+            "tr" => Self::Tr,
+            "tk" => Self::Tk,
+            "uk" => Self::Uk,
+            "ur" => Self::Ur,
+            "uz" => Self::Uz,
+            "vi" => Self::Vi,
+            "cy" => Self::Cy,
+            "yi" => Self::Yi,
+            "yo" => Self::Yo,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -8963,21 +8843,14 @@ pub enum TranscriptOptionalParamsRemoveAudioTags {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParamsRemoveAudioTags {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRemoveAudioTags {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "all" => Ok(Self::All),
             other => {
@@ -10422,31 +10295,23 @@ impl ::std::fmt::Display for TranscriptReadyStatus {
 }
 
 impl ::serde::Serialize for TranscriptReadyStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptReadyStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "completed" => Self::Completed,
-                "error" => Self::Error,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "completed" => Self::Completed,
+            "error" => Self::Error,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -10935,33 +10800,25 @@ impl ::std::fmt::Display for TranscriptStatus {
 }
 
 impl ::serde::Serialize for TranscriptStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "processing" => Self::Processing,
-                "completed" => Self::Completed,
-                "error" => Self::Error,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "queued" => Self::Queued,
+            "processing" => Self::Processing,
+            "completed" => Self::Completed,
+            "error" => Self::Error,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 

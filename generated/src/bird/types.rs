@@ -119,36 +119,26 @@ impl ::std::fmt::Display for AmdResultKind {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for AmdResultKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unrecognized(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unrecognized(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AmdResultKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "human" => Self::Human,
-                "machine" => Self::Machine,
-                "noSpeech" => Self::NoSpeech,
-                "beep" => Self::Beep,
-                "unknown" => Self::Unknown,
-                _ => {
-                    Self::Unrecognized(
-                        super::runtime::UnknownValue::read::<D::Error>(value)?,
-                    )
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "human" => Self::Human,
+            "machine" => Self::Machine,
+            "noSpeech" => Self::NoSpeech,
+            "beep" => Self::Beep,
+            "unknown" => Self::Unknown,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unrecognized),
+        };
+        Ok(known)
     }
 }
 
@@ -312,22 +302,15 @@ pub enum AmdSettingsIfMachineNotifyAfter {
 }
 
 impl ::serde::Serialize for AmdSettingsIfMachineNotifyAfter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AmdSettingsIfMachineNotifyAfter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "beep" => Ok(Self::Beep),
             "wordCount" => Ok(Self::WordCount),
@@ -663,22 +646,15 @@ pub enum BridgeCallRecordStart {
 }
 
 impl ::serde::Serialize for BridgeCallRecordStart {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for BridgeCallRecordStart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "record-from-answer" => Ok(Self::RecordFromAnswer),
             "record-from-ringing" => Ok(Self::RecordFromRinging),
@@ -1768,34 +1744,26 @@ impl ::std::fmt::Display for CallFlowCommandConditionOperator {
 }
 
 impl ::serde::Serialize for CallFlowCommandConditionOperator {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionOperator {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "eq" => Self::Eq,
-                "ne" => Self::Ne,
-                "==" => Self::EqEq,
-                "!=" => Self::NotEq,
-                "contains" => Self::Contains,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "eq" => Self::Eq,
+            "ne" => Self::Ne,
+            "==" => Self::EqEq,
+            "!=" => Self::NotEq,
+            "contains" => Self::Contains,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -1829,31 +1797,23 @@ impl ::std::fmt::Display for CallFlowCommandConditionVariable {
 }
 
 impl ::serde::Serialize for CallFlowCommandConditionVariable {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionVariable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "keys" => Self::Keys,
-                "speech" => Self::Speech,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "keys" => Self::Keys,
+            "speech" => Self::Speech,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -1881,21 +1841,14 @@ pub enum CallFlowCommandEnum {
 }
 
 impl ::serde::Serialize for CallFlowCommandEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "answer" => Ok(Self::Answer),
             "hangup" => Ok(Self::Hangup),
@@ -1963,21 +1916,14 @@ pub enum CallFlowCommandEnumBridgeCall {
 }
 
 impl ::serde::Serialize for CallFlowCommandEnumBridgeCall {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandEnumBridgeCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "hangup" => Ok(Self::Hangup),
             "playback" => Ok(Self::Playback),
@@ -2380,32 +2326,24 @@ impl ::std::fmt::Display for CallType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "pstn" => Self::Pstn,
-                "sip" => Self::Sip,
-                "webrtc" => Self::Webrtc,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "pstn" => Self::Pstn,
+            "sip" => Self::Sip,
+            "webrtc" => Self::Webrtc,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -2464,39 +2402,31 @@ impl ::std::fmt::Display for ChannelsCallStatus {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ChannelsCallStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ChannelsCallStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "accepted" => Self::Accepted,
-                "starting" => Self::Starting,
-                "ringing" => Self::Ringing,
-                "ongoing" => Self::Ongoing,
-                "completed" => Self::Completed,
-                "busy" => Self::Busy,
-                "no-answer" => Self::NoAnswer,
-                "failed" => Self::Failed,
-                "cancelled" => Self::Cancelled,
-                "scheduled" => Self::Scheduled,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "accepted" => Self::Accepted,
+            "starting" => Self::Starting,
+            "ringing" => Self::Ringing,
+            "ongoing" => Self::Ongoing,
+            "completed" => Self::Completed,
+            "busy" => Self::Busy,
+            "no-answer" => Self::NoAnswer,
+            "failed" => Self::Failed,
+            "cancelled" => Self::Cancelled,
+            "scheduled" => Self::Scheduled,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -2691,31 +2621,23 @@ impl ::std::fmt::Display for Direction {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for Direction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Direction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "incoming" => Self::Incoming,
-                "outgoing" => Self::Outgoing,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "incoming" => Self::Incoming,
+            "outgoing" => Self::Outgoing,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -2979,22 +2901,15 @@ pub enum GatherInput {
 }
 
 impl ::serde::Serialize for GatherInput {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for GatherInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "dtmf" => Ok(Self::Dtmf),
             "speech" => Ok(Self::Speech),
@@ -3106,22 +3021,15 @@ pub enum HangupCause {
 }
 
 impl ::serde::Serialize for HangupCause {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for HangupCause {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "rejected" => Ok(Self::Rejected),
             "busy" => Ok(Self::Busy),
@@ -3192,35 +3100,27 @@ impl ::std::fmt::Display for HangupSource {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for HangupSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for HangupSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "callee" => Self::Callee,
-                "caller" => Self::Caller,
-                "api" => Self::Api,
-                "timeout" => Self::Timeout,
-                "media-timeout" => Self::MediaTimeout,
-                "none" => Self::None,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "callee" => Self::Callee,
+            "caller" => Self::Caller,
+            "api" => Self::Api,
+            "timeout" => Self::Timeout,
+            "media-timeout" => Self::MediaTimeout,
+            "none" => Self::None,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -3254,22 +3154,15 @@ pub enum Key {
 }
 
 impl ::serde::Serialize for Key {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Key {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "0" => Ok(Self::V0),
             "1" => Ok(Self::V1),
@@ -3550,22 +3443,15 @@ pub enum PatchCallStatus {
 }
 
 impl ::serde::Serialize for PatchCallStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for PatchCallStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "completed" => Ok(Self::Completed),
             other => {
@@ -4003,22 +3889,15 @@ pub enum RecordTranscribeLocale {
 }
 
 impl ::serde::Serialize for RecordTranscribeLocale {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for RecordTranscribeLocale {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "ar-AE" => Ok(Self::ArAe),
             "ar-SA" => Ok(Self::ArSa),
@@ -4215,22 +4094,15 @@ pub enum RingTone {
 }
 
 impl ::serde::Serialize for RingTone {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for RingTone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "be" => Ok(Self::Be),
             "ca" => Ok(Self::Ca),
@@ -4539,32 +4411,24 @@ impl ::std::fmt::Display for SipType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for SipType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SipType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "elastic" => Self::Elastic,
-                "byoc" => Self::Byoc,
-                "forward" => Self::Forward,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "elastic" => Self::Elastic,
+            "byoc" => Self::Byoc,
+            "forward" => Self::Forward,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4600,22 +4464,15 @@ pub enum SpeechLocale {
 }
 
 impl ::serde::Serialize for SpeechLocale {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for SpeechLocale {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "de-DE" => Ok(Self::DeDe),
             "en-AU" => Ok(Self::EnAu),
@@ -4803,22 +4660,15 @@ pub enum StandardLocaleTtsPolly {
 }
 
 impl ::serde::Serialize for StandardLocaleTtsPolly {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for StandardLocaleTtsPolly {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "arb" => Ok(Self::Arb),
             "ar-AE" => Ok(Self::ArAe),

@@ -185,38 +185,30 @@ impl ::std::fmt::Display for ActionDtoType {
 }
 
 impl ::serde::Serialize for ActionDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActionDtoType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "action_transfer_call" => Self::ActionTransferCall,
-                "action_end_conversation" => Self::ActionEndConversation,
-                "action_dtmf" => Self::ActionDtmf,
-                "action_add_to_conference" => Self::ActionAddToConference,
-                "action_trigger_function_call" => Self::ActionTriggerFunctionCall,
-                "action_trigger_phrase_based" => Self::ActionTriggerPhraseBased,
-                "action_set_hold" => Self::ActionSetHold,
-                "action_warm_transfer" => Self::ActionWarmTransfer,
-                "phrase_condition_type_contains" => Self::PhraseConditionTypeContains,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "action_transfer_call" => Self::ActionTransferCall,
+            "action_end_conversation" => Self::ActionEndConversation,
+            "action_dtmf" => Self::ActionDtmf,
+            "action_add_to_conference" => Self::ActionAddToConference,
+            "action_trigger_function_call" => Self::ActionTriggerFunctionCall,
+            "action_trigger_phrase_based" => Self::ActionTriggerPhraseBased,
+            "action_set_hold" => Self::ActionSetHold,
+            "action_warm_transfer" => Self::ActionWarmTransfer,
+            "phrase_condition_type_contains" => Self::PhraseConditionTypeContains,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 

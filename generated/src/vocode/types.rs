@@ -1186,21 +1186,14 @@ pub enum AddToConferenceActionParamsType {
 }
 
 impl ::serde::Serialize for AddToConferenceActionParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_add_to_conference" => Ok(Self::ActionAddToConference),
             other => {
@@ -1972,32 +1965,24 @@ impl ::std::fmt::Display for AgentEndpointingSensitivity {
 }
 
 impl ::serde::Serialize for AgentEndpointingSensitivity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentEndpointingSensitivity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "auto" => Self::Auto,
-                "relaxed" => Self::Relaxed,
-                "sensitive" => Self::Sensitive,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "auto" => Self::Auto,
+            "relaxed" => Self::Relaxed,
+            "sensitive" => Self::Sensitive,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -2031,31 +2016,23 @@ impl ::std::fmt::Display for AgentIvrNavigationMode {
 }
 
 impl ::serde::Serialize for AgentIvrNavigationMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentIvrNavigationMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "default" => Self::Default,
-                "off" => Self::Off,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "default" => Self::Default,
+            "off" => Self::Off,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -3838,21 +3815,14 @@ pub enum AzureVoiceParamsType {
 }
 
 impl ::serde::Serialize for AzureVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AzureVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_azure" => Ok(Self::VoiceAzure),
             other => {
@@ -4079,21 +4049,14 @@ pub enum BuyPhoneNumberRequestInboundAgentDefault {
 }
 
 impl ::serde::Serialize for BuyPhoneNumberRequestInboundAgentDefault {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestInboundAgentDefault {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "default" => Ok(Self::Default),
             other => {
@@ -4607,31 +4570,23 @@ impl ::std::fmt::Display for CallHumanDetectionResult {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallHumanDetectionResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallHumanDetectionResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "human" => Self::Human,
-                "no_human" => Self::NoHuman,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "human" => Self::Human,
+            "no_human" => Self::NoHuman,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4665,31 +4620,23 @@ impl ::std::fmt::Display for CallOnNoHumanAnswer {
 }
 
 impl ::serde::Serialize for CallOnNoHumanAnswer {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallOnNoHumanAnswer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "continue" => Self::Continue,
-                "hangup" => Self::Hangup,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "continue" => Self::Continue,
+            "hangup" => Self::Hangup,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4815,33 +4762,25 @@ impl ::std::fmt::Display for CallStage {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallStage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "created" => Self::Created,
-                "picked_up" => Self::PickedUp,
-                "transfer_started" => Self::TransferStarted,
-                "transfer_successful" => Self::TransferSuccessful,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "created" => Self::Created,
+            "picked_up" => Self::PickedUp,
+            "transfer_started" => Self::TransferStarted,
+            "transfer_successful" => Self::TransferSuccessful,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4888,35 +4827,27 @@ impl ::std::fmt::Display for CallStageOutcome {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStageOutcome {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallStageOutcome {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "human_unanswered" => Self::HumanUnanswered,
-                "call_did_not_connect" => Self::CallDidNotConnect,
-                "human_disconnected" => Self::HumanDisconnected,
-                "bot_disconnected" => Self::BotDisconnected,
-                "transfer_unanswered" => Self::TransferUnanswered,
-                "transfer_disconnected" => Self::TransferDisconnected,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "human_unanswered" => Self::HumanUnanswered,
+            "call_did_not_connect" => Self::CallDidNotConnect,
+            "human_disconnected" => Self::HumanDisconnected,
+            "bot_disconnected" => Self::BotDisconnected,
+            "transfer_unanswered" => Self::TransferUnanswered,
+            "transfer_disconnected" => Self::TransferDisconnected,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4957,33 +4888,25 @@ impl ::std::fmt::Display for CallStatus {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "not_started" => Self::NotStarted,
-                "in_progress" => Self::InProgress,
-                "error" => Self::Error,
-                "ended" => Self::Ended,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "not_started" => Self::NotStarted,
+            "in_progress" => Self::InProgress,
+            "error" => Self::Error,
+            "ended" => Self::Ended,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -5172,21 +5095,14 @@ pub enum CollectFieldType {
 }
 
 impl ::serde::Serialize for CollectFieldType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CollectFieldType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "field_type_email" => Ok(Self::FieldTypeEmail),
             other => {
@@ -6186,21 +6102,14 @@ pub enum DtmfActionParamsType {
 }
 
 impl ::serde::Serialize for DtmfActionParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DtmfActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_dtmf" => Ok(Self::ActionDtmf),
             other => {
@@ -6662,21 +6571,14 @@ pub enum ElevenLabsVoiceParamsType {
 }
 
 impl ::serde::Serialize for ElevenLabsVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_eleven_labs" => Ok(Self::VoiceElevenLabs),
             other => {
@@ -7096,21 +6998,14 @@ pub enum EndConversationActionParamsType {
 }
 
 impl ::serde::Serialize for EndConversationActionParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EndConversationActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_end_conversation" => Ok(Self::ActionEndConversation),
             other => {
@@ -7241,37 +7136,29 @@ impl ::std::fmt::Display for EventType {
 }
 
 impl ::serde::Serialize for EventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "event_message" => Self::EventMessage,
-                "event_action" => Self::EventAction,
-                "event_phone_call_connected" => Self::EventPhoneCallConnected,
-                "event_phone_call_ended" => Self::EventPhoneCallEnded,
-                "event_phone_call_did_not_connect" => Self::EventPhoneCallDidNotConnect,
-                "event_transcript" => Self::EventTranscript,
-                "event_recording" => Self::EventRecording,
-                "event_human_detection" => Self::EventHumanDetection,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "event_message" => Self::EventMessage,
+            "event_action" => Self::EventAction,
+            "event_phone_call_connected" => Self::EventPhoneCallConnected,
+            "event_phone_call_ended" => Self::EventPhoneCallEnded,
+            "event_phone_call_did_not_connect" => Self::EventPhoneCallDidNotConnect,
+            "event_transcript" => Self::EventTranscript,
+            "event_recording" => Self::EventRecording,
+            "event_human_detection" => Self::EventHumanDetection,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -7511,21 +7398,14 @@ pub enum ExternalActionConfigProcessingMode {
 }
 
 impl ::serde::Serialize for ExternalActionConfigProcessingMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ExternalActionConfigProcessingMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "muted" => Ok(Self::Muted),
             other => {
@@ -7646,21 +7526,14 @@ pub enum ExternalActionParamsType {
 }
 
 impl ::serde::Serialize for ExternalActionParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ExternalActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_external" => Ok(Self::ActionExternal),
             other => {
@@ -7851,21 +7724,14 @@ pub enum FunctionCallActionTriggerType {
 }
 
 impl ::serde::Serialize for FunctionCallActionTriggerType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTriggerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_trigger_function_call" => Ok(Self::ActionTriggerFunctionCall),
             other => {
@@ -7921,31 +7787,23 @@ impl ::std::fmt::Display for HttpMethod {
 }
 
 impl ::serde::Serialize for HttpMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for HttpMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GET" => Self::Get,
-                "POST" => Self::Post,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -8158,31 +8016,23 @@ impl ::std::fmt::Display for InternalLlmFallbackProvider {
 }
 
 impl ::serde::Serialize for InternalLlmFallbackProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalLlmFallbackProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "openai" => Self::Openai,
-                "azure" => Self::Azure,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "openai" => Self::Openai,
+            "azure" => Self::Azure,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -8216,31 +8066,23 @@ impl ::std::fmt::Display for InterruptSensitivity {
 }
 
 impl ::serde::Serialize for InterruptSensitivity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for InterruptSensitivity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "low" => Self::Low,
-                "high" => Self::High,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "low" => Self::Low,
+            "high" => Self::High,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -8301,40 +8143,32 @@ impl ::std::fmt::Display for Language {
 }
 
 impl ::serde::Serialize for Language {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Language {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "en" => Self::En,
-                "es" => Self::Es,
-                "de" => Self::De,
-                "hi" => Self::Hi,
-                "pt" => Self::Pt,
-                "fr" => Self::Fr,
-                "nl" => Self::Nl,
-                "id" => Self::Id,
-                "it" => Self::It,
-                "ja" => Self::Ja,
-                "ko" => Self::Ko,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "en" => Self::En,
+            "es" => Self::Es,
+            "de" => Self::De,
+            "hi" => Self::Hi,
+            "pt" => Self::Pt,
+            "fr" => Self::Fr,
+            "nl" => Self::Nl,
+            "id" => Self::Id,
+            "it" => Self::It,
+            "ja" => Self::Ja,
+            "ko" => Self::Ko,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -9974,21 +9808,14 @@ pub enum OpenAiAccountConnectionParamsType {
 }
 
 impl ::serde::Serialize for OpenAiAccountConnectionParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnectionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "account_connection_openai" => Ok(Self::AccountConnectionOpenai),
             other => {
@@ -10595,21 +10422,14 @@ pub enum PhraseBasedActionTriggerInputType {
 }
 
 impl ::serde::Serialize for PhraseBasedActionTriggerInputType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerInputType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_trigger_phrase_based" => Ok(Self::ActionTriggerPhraseBased),
             other => {
@@ -10774,21 +10594,14 @@ pub enum PhraseTriggerConditionsItem {
 }
 
 impl ::serde::Serialize for PhraseTriggerConditionsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseTriggerConditionsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "phrase_condition_type_contains" => Ok(Self::PhraseConditionTypeContains),
             other => {
@@ -10998,21 +10811,14 @@ pub enum PineconeVectorDatabaseParamsType {
 }
 
 impl ::serde::Serialize for PineconeVectorDatabaseParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "vector_database_pinecone" => Ok(Self::VectorDatabasePinecone),
             other => {
@@ -11135,33 +10941,25 @@ impl ::std::fmt::Display for PlanType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for PlanType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlanType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "plan_free" => Self::PlanFree,
-                "plan_developer" => Self::PlanDeveloper,
-                "plan_enterprise" => Self::PlanEnterprise,
-                "plan_unlimited" => Self::PlanUnlimited,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "plan_free" => Self::PlanFree,
+            "plan_developer" => Self::PlanDeveloper,
+            "plan_enterprise" => Self::PlanEnterprise,
+            "plan_unlimited" => Self::PlanUnlimited,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -11728,35 +11526,27 @@ impl ::std::fmt::Display for PlayHtVoiceParamsQuality {
 }
 
 impl ::serde::Serialize for PlayHtVoiceParamsQuality {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsQuality {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "faster" => Self::Faster,
-                "draft" => Self::Draft,
-                "low" => Self::Low,
-                "medium" => Self::Medium,
-                "high" => Self::High,
-                "premium" => Self::Premium,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "faster" => Self::Faster,
+            "draft" => Self::Draft,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "premium" => Self::Premium,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -11769,21 +11559,14 @@ pub enum PlayHtVoiceParamsType {
 }
 
 impl ::serde::Serialize for PlayHtVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_play_ht" => Ok(Self::VoicePlayHt),
             other => {
@@ -11839,31 +11622,23 @@ impl ::std::fmt::Display for PlayHtVoiceParamsVersion {
 }
 
 impl ::serde::Serialize for PlayHtVoiceParamsVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "1" => Self::V1,
-                "2" => Self::V2,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "1" => Self::V1,
+            "2" => Self::V2,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -12912,31 +12687,23 @@ impl ::std::fmt::Display for RimeVoiceModelId {
 }
 
 impl ::serde::Serialize for RimeVoiceModelId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RimeVoiceModelId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "mist" => Self::Mist,
-                "v1" => Self::V1,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "mist" => Self::Mist,
+            "v1" => Self::V1,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -13020,21 +12787,14 @@ pub enum RimeVoiceParamsType {
 }
 
 impl ::serde::Serialize for RimeVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RimeVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_rime" => Ok(Self::VoiceRime),
             other => {
@@ -13340,21 +13100,14 @@ pub enum SetHoldActionParamsType {
 }
 
 impl ::serde::Serialize for SetHoldActionParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SetHoldActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_set_hold" => Ok(Self::ActionSetHold),
             other => {
@@ -13520,31 +13273,23 @@ impl ::std::fmt::Display for TelephonyProvider {
 }
 
 impl ::serde::Serialize for TelephonyProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-            known => serializer.serialize_str(known.as_str()),
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
         }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TelephonyProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "vonage" => Self::Vonage,
-                "twilio" => Self::Twilio,
-                _ => {
-                    Self::Unknown(super::runtime::UnknownValue::read::<D::Error>(value)?)
-                }
-            },
-        )
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "vonage" => Self::Vonage,
+            "twilio" => Self::Twilio,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -13742,21 +13487,14 @@ pub enum TransferCallActionParamsType {
 }
 
 impl ::serde::Serialize for TransferCallActionParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TransferCallActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_transfer_call" => Ok(Self::ActionTransferCall),
             other => {
@@ -14144,21 +13882,14 @@ pub enum TwilioAccountConnectionParamsType {
 }
 
 impl ::serde::Serialize for TwilioAccountConnectionParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnectionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "account_connection_twilio" => Ok(Self::AccountConnectionTwilio),
             other => {
@@ -14432,21 +14163,14 @@ pub enum TwilioTelephonyMetadataType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for TwilioTelephonyMetadataType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioTelephonyMetadataType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "telephony_metadata_twilio" => Ok(Self::TelephonyMetadataTwilio),
             other => {
@@ -15124,21 +14848,14 @@ pub enum VocodeVoiceParamsType {
 }
 
 impl ::serde::Serialize for VocodeVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_vocode" => Ok(Self::VoiceVocode),
             other => {
@@ -15173,21 +14890,14 @@ pub enum VocodeVoiceParamsVoiceId {
 }
 
 impl ::serde::Serialize for VocodeVoiceParamsVoiceId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParamsVoiceId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "joe" => Ok(Self::Joe),
             other => {
@@ -15851,21 +15561,14 @@ pub enum VonageTelephonyMetadataType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for VonageTelephonyMetadataType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VonageTelephonyMetadataType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "telephony_metadata_vonage" => Ok(Self::TelephonyMetadataVonage),
             other => {

@@ -294,6 +294,140 @@ pub(super) fn deserialize(name: &str, s: &Struct, gated: bool) -> Option<String>
     t.finish()
 }
 
+/// A `match` arm `{pattern} => {value},` at `indent`; when wider than the margin (the
+/// comma aside: prettyplease measures the arm without it), prettyplease puts the value in
+/// a block of its own.
+fn arm(t: &mut Text, indent: usize, pattern: &str, value: &str) {
+    if 4 * indent + pattern.len() + " => ".len() + value.len() <= MARGIN {
+        t.fixed(indent, &[pattern, " => ", value, ","]);
+    } else {
+        t.line(indent, &[pattern, " => {"]);
+        t.line(indent + 1, &[value]);
+        t.fixed(indent, &["}"]);
+    }
+}
+
+/// [`super::types::string_enum_impls`] as text; `unknown` names an open enum's catch-all.
+pub(super) fn string_enum(
+    name: &str,
+    e: &Enum,
+    unknown: Option<String>,
+    serde: SerdeImpls,
+) -> Option<String> {
+    let mut t = Text::new();
+    let gate = |t: &mut Text, by_default: bool| {
+        if !by_default {
+            t.fixed(0, &["#[cfg(feature = \"full-serde\")]"]);
+        }
+    };
+    let mut wires = Vec::with_capacity(e.variants.len());
+    let mut variants = Vec::with_capacity(e.variants.len());
+    for v in &e.variants {
+        wires.push(lit(&v.wire)?);
+        variants.push(format!("Self::{}", ident(&v.rust)));
+    }
+    let as_str = |t: &mut Text, ret: &str| {
+        t.fixed(0, &["impl ", name, " {"]);
+        t.fixed(1, &["/// The value as it appears in JSON."]);
+        t.fixed(1, &["pub fn as_str(&self) -> ", ret, " {"]);
+        t.fixed(2, &["match self {"]);
+        for (variant, wire) in variants.iter().zip(&wires) {
+            arm(t, 3, variant, wire);
+        }
+        if let Some(unknown) = &unknown {
+            arm(t, 3, &format!("Self::{unknown}(value)"), "value.as_str()");
+        }
+        t.fixed(2, &["}"]);
+        t.fixed(1, &["}"]);
+        t.fixed(0, &["}"]);
+    };
+    let display = |t: &mut Text| {
+        t.impl_header(" ::std::fmt::Display", name);
+        t.fixed(
+            1,
+            &["fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {"],
+        );
+        t.fixed(2, &["f.write_str(self.as_str())"]);
+        t.fixed(1, &["}"]);
+        t.fixed(0, &["}"]);
+    };
+    let serialize_head = |t: &mut Text| {
+        gate(t, serde.serialize);
+        t.impl_header(" ::serde::Serialize", name);
+        t.fixed(
+            1,
+            &["fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {"],
+        );
+    };
+    let deserialize_head = |t: &mut Text| {
+        gate(t, serde.deserialize);
+        t.impl_header("<'de> ::serde::Deserialize<'de>", name);
+        t.fixed(
+            1,
+            &["fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {"],
+        );
+    };
+    let end = |t: &mut Text| {
+        t.fixed(1, &["}"]);
+        t.fixed(0, &["}"]);
+    };
+    if let Some(unknown) = &unknown {
+        as_str(&mut t, "&str");
+        display(&mut t);
+        serialize_head(&mut t);
+        t.fixed(2, &["match self {"]);
+        let catch_all = format!("Self::{unknown}(value)");
+        arm(
+            &mut t,
+            3,
+            &catch_all,
+            "::serde::Serialize::serialize(value, s)",
+        );
+        t.fixed(3, &["known => s.serialize_str(known.as_str()),"]);
+        t.fixed(2, &["}"]);
+        end(&mut t);
+        deserialize_head(&mut t);
+        t.fixed(
+            2,
+            &["let value = <String as ::serde::Deserialize>::deserialize(d)?;"],
+        );
+        t.fixed(2, &["let known = match value.as_str() {"]);
+        for (variant, wire) in variants.iter().zip(&wires) {
+            arm(&mut t, 3, wire, variant);
+        }
+        let read = format!("return super::runtime::UnknownValue::read(value).map(Self::{unknown})");
+        arm(&mut t, 3, "_", &read);
+        t.fixed(2, &["};"]);
+        t.fixed(2, &["Ok(known)"]);
+        end(&mut t);
+    } else {
+        serialize_head(&mut t);
+        t.fixed(2, &["s.serialize_str(self.as_str())"]);
+        end(&mut t);
+        deserialize_head(&mut t);
+        t.fixed(
+            2,
+            &["let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;"],
+        );
+        t.fixed(2, &["match value.as_str() {"]);
+        for (variant, wire) in variants.iter().zip(&wires) {
+            arm(&mut t, 3, wire, &format!("Ok({variant})"));
+        }
+        t.fixed(3, &["other => {"]);
+        t.list(4, ("const VARIANTS: &[&str] = &[", "];"), &wires);
+        t.fixed(
+            4,
+            &["Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))"],
+        );
+        t.fixed(3, &["}"]);
+        t.fixed(2, &["}"]);
+        end(&mut t);
+        as_str(&mut t, "&'static str");
+        display(&mut t);
+    }
+    t.finish()
+}
+
 /// The argument type and conversion [`super::types::into_arg`] makes, as text.
 fn into_arg(api: &Api, ty: &TypeRef, value: &str) -> Option<(String, String)> {
     let source = |ty: &TypeRef| RustType::of(api, ty).source(Scope::Types);

@@ -729,6 +729,73 @@ fn emit_enum(
     doc: TokenStream,
     serde: SerdeImpls,
 ) -> TokenStream {
+    let unknown = e
+        .open
+        .then(|| catch_all(|n| e.variants.iter().any(|v| v.rust == n)));
+    let impls = super::text_or(
+        || {
+            super::text::string_enum(
+                &name.to_string(),
+                e,
+                unknown.as_ref().map(|u| u.to_string()),
+                serde,
+            )
+        },
+        || string_enum_impls(name, e, unknown.as_ref(), serde),
+    );
+    if let Some(unknown) = unknown {
+        let variants = e.variants.iter().map(|v| {
+            let ident = ident(&v.rust);
+            let vdoc = doc_lines(&format!("`{}`", v.wire.replace('`', "'")));
+            quote!(#vdoc #ident,)
+        });
+        let unknown_doc = doc_lines(UNKNOWN_DOC);
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants)*
+                #unknown_doc
+                #unknown(super::runtime::UnknownValue),
+            }
+
+            #impls
+        };
+    }
+    let single = e.variants.len() == 1;
+    let derive_default = single.then(|| quote!(Default,));
+    let variants = e.variants.iter().map(|v| {
+        let ident = ident(&v.rust);
+        let wire = &v.wire;
+        let vdoc = doc_lines(&format!("`{}`", wire.replace('`', "'")));
+        let default = single.then(|| quote!(#[default]));
+        quote! {
+            #vdoc
+            #default
+            #ident,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #impls
+    }
+}
+
+/// The impls of a string enum: `as_str`, `Display`, and `Serialize`/`Deserialize` as a JSON
+/// string. A closed enum rejects a value it does not list (`unknown_variant`); an open one
+/// (`unknown` names its catch-all variant) keeps it in the catch-all.
+fn string_enum_impls(
+    name: &proc_macro2::Ident,
+    e: &Enum,
+    unknown: Option<&proc_macro2::Ident>,
+    serde: SerdeImpls,
+) -> TokenStream {
     let arms = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
         let wire = &v.wire;
@@ -741,31 +808,15 @@ fn emit_enum(
             }
         }
     };
-    if e.open {
-        let unknown = catch_all(|n| e.variants.iter().any(|v| v.rust == n));
-        let variants = e.variants.iter().map(|v| {
-            let ident = ident(&v.rust);
-            let vdoc = doc_lines(&format!("`{}`", v.wire.replace('`', "'")));
-            quote!(#vdoc #ident,)
-        });
+    let ser_gate = serde_gate(serde.serialize);
+    let de_gate = serde_gate(serde.deserialize);
+    if let Some(unknown) = unknown {
         let de_arms = e.variants.iter().map(|v| {
             let ident = ident(&v.rust);
             let wire = &v.wire;
             quote!(#wire => Self::#ident,)
         });
-        let unknown_doc = doc_lines(UNKNOWN_DOC);
-        let ser_gate = serde_gate(serde.serialize);
-        let de_gate = serde_gate(serde.deserialize);
         return quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-                #unknown_doc
-                #unknown(super::runtime::UnknownValue),
-            }
-
             impl #name {
                 /// The value as it appears in JSON.
                 pub fn as_str(&self) -> &str {
@@ -780,41 +831,27 @@ fn emit_enum(
 
             #ser_gate
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                     match self {
-                        Self::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
-                        known => serializer.serialize_str(known.as_str()),
+                        Self::#unknown(value) => ::serde::Serialize::serialize(value, s),
+                        known => s.serialize_str(known.as_str()),
                     }
                 }
             }
 
             #de_gate
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(match value.as_str() {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    let value = <String as ::serde::Deserialize>::deserialize(d)?;
+                    let known = match value.as_str() {
                         #(#de_arms)*
-                        _ => Self::#unknown(super::runtime::UnknownValue::read::<D::Error>(value)?),
-                    })
+                        _ => return super::runtime::UnknownValue::read(value).map(Self::#unknown),
+                    };
+                    Ok(known)
                 }
             }
         };
     }
-    let single = e.variants.len() == 1;
-    let derive_default = single.then(|| quote!(Default,));
-    let ser_gate = serde_gate(serde.serialize);
-    let de_gate = serde_gate(serde.deserialize);
-    let variants = e.variants.iter().map(|v| {
-        let ident = ident(&v.rust);
-        let wire = &v.wire;
-        let vdoc = doc_lines(&format!("`{}`", wire.replace('`', "'")));
-        let default = single.then(|| quote!(#[default]));
-        quote! {
-            #vdoc
-            #default
-            #ident,
-        }
-    });
     let de_arms = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
         let wire = &v.wire;
@@ -822,23 +859,17 @@ fn emit_enum(
     });
     let wires = e.variants.iter().map(|v| &v.wire);
     quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
-        pub enum #name {
-            #(#variants)*
-        }
-
         #ser_gate
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
             }
         }
 
         #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(deserializer)?;
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
                 match value.as_str() {
                     #(#de_arms)*
                     other => {
