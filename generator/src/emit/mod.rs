@@ -88,6 +88,12 @@ pub(crate) fn map_path(api: &Api) -> TokenStream {
 
 /// `#[doc = "…"]` attributes for documentation: title, description, then oagen's notes.
 pub(crate) fn doc_attrs(docs: &Docs) -> TokenStream {
+    doc_lines(&doc_text(docs))
+}
+
+/// The text of documentation: title, description (both made safe as rustdoc), then
+/// oagen's notes, as paragraphs.
+fn doc_text(docs: &Docs) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(title) = &docs.title {
         paragraphs.push(sanitize_doc(title));
@@ -96,7 +102,7 @@ pub(crate) fn doc_attrs(docs: &Docs) -> TokenStream {
         paragraphs.push(sanitize_doc(description));
     }
     paragraphs.extend(docs.notes.iter().cloned());
-    doc_lines(&paragraphs.join("\n\n"))
+    paragraphs.join("\n\n")
 }
 
 /// The doc-attribute strings for `text`: one per line, each after a space (as `///` writes).

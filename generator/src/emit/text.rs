@@ -18,7 +18,7 @@
 //! `text_items_print_as_their_tokens` and render's `placeholders_print_as_their_text` check
 //! the writers against prettyplease.
 
-use super::types::Construction;
+use super::types::{Construction, Wrap};
 use crate::ir::*;
 use crate::surface::{push_ident, RustType, Scope};
 
@@ -290,6 +290,42 @@ pub(super) fn deserialize(name: &str, s: &Struct, gated: bool) -> Option<String>
         t.struct_literal(2, ("Ok(", ")"), &inits);
     }
     t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+/// The definition of a struct whose serde impls are all written out (its fields carry no
+/// attributes): documentation, derives, `#[non_exhaustive]`, fields with their docs.
+pub(super) fn struct_definition(
+    api: &Api,
+    (name, docs): (&str, &Docs),
+    s: &Struct,
+    default: bool,
+) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(0, &super::doc_text(docs));
+    if default {
+        t.fixed(0, &["#[derive(Debug, Clone, PartialEq, Default)]"]);
+    } else {
+        t.fixed(0, &["#[derive(Debug, Clone, PartialEq)]"]);
+    }
+    t.fixed(0, &["#[non_exhaustive]"]);
+    if s.fields.is_empty() {
+        t.fixed(0, &["pub struct ", name, " {}"]);
+        return t.finish();
+    }
+    t.fixed(0, &["pub struct ", name, " {"]);
+    for f in &s.fields {
+        let (docs, wrap) = super::types::field_shape(f);
+        let base = RustType::of(api, &f.ty).source(Scope::Types)?;
+        let ty = match wrap {
+            Wrap::None => base,
+            Wrap::Option => format!("Option<{base}>"),
+            Wrap::OptionOption => format!("Option<Option<{base}>>"),
+        };
+        t.doc(1, &super::doc_text(&docs));
+        t.line(1, &["pub ", &ident(&f.name.rust), ": ", &ty, ","]);
+    }
     t.fixed(0, &["}"]);
     t.finish()
 }

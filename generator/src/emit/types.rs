@@ -175,7 +175,7 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         SerdeImpls::default()
     };
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, s, doc, (serde, serde_attrs)),
+        TypeKind::Struct(s) => emit_struct(api, (&name, &docs), s, doc, (serde, serde_attrs)),
         TypeKind::Enum(e) => emit_enum(&name, e, doc, serde),
         TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
         TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
@@ -196,7 +196,7 @@ fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
 /// their `#[serde]` attributes (a derive from the settings may read them).
 fn emit_struct(
     api: &Api,
-    name: &proc_macro2::Ident,
+    (name, docs): (&proc_macro2::Ident, &Docs),
     s: &Struct,
     doc: TokenStream,
     (serde, serde_attrs): (SerdeImpls, bool),
@@ -226,7 +226,38 @@ fn emit_struct(
             field
         }
     });
+    let additional = s.additional.as_ref().map(|ty| {
+        let ty = rust_type(api, ty, Scope::Types);
+        let map = super::map_path(api);
+        quote! {
+            /// Properties not declared in the schema (`additionalProperties`).
+            #[serde(flatten)]
+            pub additional_properties: #map<String, #ty>,
+        }
+    });
     let rust = name.to_string();
+    let definition = || {
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #default #serde)]
+            #full_serde
+            #[non_exhaustive]
+            #deny
+            pub struct #name {
+                #(#fields)*
+                #additional
+            }
+        }
+    };
+    // With every serde impl written out, the definition has no attributes but the derives.
+    let definition = if compact_ser && compact {
+        super::text_or(
+            || super::text::struct_definition(api, (&rust, docs), s, plan.args.is_empty()),
+            definition,
+        )
+    } else {
+        definition()
+    };
     let compact_de = compact.then(|| {
         super::text_or(
             || super::text::deserialize(&rust, s, !by_default.deserialize),
@@ -239,15 +270,6 @@ fn emit_struct(
             || compact_serialize(name, s),
         )
     });
-    let additional = s.additional.as_ref().map(|ty| {
-        let ty = rust_type(api, ty, Scope::Types);
-        let map = super::map_path(api);
-        quote! {
-            /// Properties not declared in the schema (`additionalProperties`).
-            #[serde(flatten)]
-            pub additional_properties: #map<String, #ty>,
-        }
-    });
     let constructors = if plan.args.is_empty() && plan.setters.is_empty() {
         quote!()
     } else {
@@ -257,16 +279,7 @@ fn emit_struct(
         )
     };
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #default #serde)]
-        #full_serde
-        #[non_exhaustive]
-        #deny
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
-
+        #definition
         #compact_ser
         #compact_de
         #constructors
@@ -638,6 +651,64 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
         let wire = &f.name.wire;
         quote!(#[serde(rename = #wire)])
     });
+    let (docs, wrap) = field_shape(f);
+    let ty = match wrap {
+        Wrap::None => base,
+        Wrap::Option => quote!(Option<#base>),
+        Wrap::OptionOption => quote!(Option<Option<#base>>),
+    };
+    let attrs = if f.flatten {
+        quote!(#[serde(flatten)])
+    } else {
+        match (f.required, f.nullable) {
+            (true, false) => quote!(),
+            (true, true) => quote!(#[serde(default)]),
+            (false, false) if f.undefined => {
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::undefined::deserialize")])
+            }
+            (false, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            (false, true) if f.read_only => {
+                let de = f.undefined.then(|| {
+                    quote!(, deserialize_with = "super::runtime::undefined::deserialize_or_null")
+                });
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none" #de)])
+            }
+            (false, true) => {
+                let with = if f.undefined {
+                    quote!(
+                        serialize_with = "super::runtime::double_option::serialize",
+                        deserialize_with = "super::runtime::undefined::deserialize_nullable"
+                    )
+                } else {
+                    quote!(with = "super::runtime::double_option")
+                };
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none", #with)])
+            }
+        }
+    };
+    let doc = super::doc_attrs(&docs);
+    quote! {
+        #doc
+        #rename
+        #attrs
+        pub #name: #ty,
+    }
+}
+
+/// How a field's type wraps the type of its property.
+#[derive(Clone, Copy)]
+pub(super) enum Wrap {
+    /// The type itself (a required property, or a flattened one).
+    None,
+    /// `Option<T>`.
+    Option,
+    /// `Option<Option<T>>` (tri-state: absent, `null`, a value).
+    OptionOption,
+}
+
+/// A field's documentation (the property's, then oagen's notes on presence, nullability
+/// and default) and how its type wraps the property's.
+pub(super) fn field_shape(f: &Field) -> (Docs, Wrap) {
     let mut docs = f.docs.clone();
     let wire = f.name.wire.replace('`', "'");
     docs.notes.push(if f.flatten {
@@ -647,53 +718,29 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
     } else {
         format!("JSON property `{wire}` (optional).")
     });
-    let (ty, attrs) = if f.flatten {
-        (base, quote!(#[serde(flatten)]))
+    let wrap = if f.flatten {
+        Wrap::None
     } else {
         match (f.required, f.nullable) {
-            (true, false) => (base, quote!()),
+            (true, false) => Wrap::None,
             (true, true) => {
                 docs.notes.push("Required; may be `null`.".into());
-                (quote!(Option<#base>), quote!(#[serde(default)]))
+                Wrap::Option
             }
-            (false, false) if f.undefined => (
-                quote!(Option<#base>),
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::runtime::undefined::deserialize")]),
-            ),
-            (false, false) => (
-                quote!(Option<#base>),
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            ),
+            (false, false) => Wrap::Option,
             (false, true) if f.read_only => {
                 docs.notes.push(
                     "Optional and nullable, only read from responses: absent and `null` are both `None`."
                         .into(),
                 );
-                let de = f.undefined.then(|| {
-                    quote!(, deserialize_with = "super::runtime::undefined::deserialize_or_null")
-                });
-                (
-                    quote!(Option<#base>),
-                    quote!(#[serde(default, skip_serializing_if = "Option::is_none" #de)]),
-                )
+                Wrap::Option
             }
             (false, true) => {
                 docs.notes.push(
                     "Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`."
                         .into(),
                 );
-                let with = if f.undefined {
-                    quote!(
-                        serialize_with = "super::runtime::double_option::serialize",
-                        deserialize_with = "super::runtime::undefined::deserialize_nullable"
-                    )
-                } else {
-                    quote!(with = "super::runtime::double_option")
-                };
-                (
-                    quote!(Option<Option<#base>>),
-                    quote!(#[serde(default, skip_serializing_if = "Option::is_none", #with)]),
-                )
+                Wrap::OptionOption
             }
         }
     };
@@ -701,13 +748,7 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
         let text = default.to_string().replace('`', "'");
         docs.notes.push(format!("Default when absent: `{text}`."));
     }
-    let doc = super::doc_attrs(&docs);
-    quote! {
-        #doc
-        #rename
-        #attrs
-        pub #name: #ty,
-    }
+    (docs, wrap)
 }
 
 /// The name of the catch-all variant of an open enum or union: `Unknown`, unless a value
