@@ -118,6 +118,15 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// The crate name (`--name`, [`crate::Config::crate_name`]) is not a valid Cargo package
+    /// name.
+    #[error("invalid crate name `{name}`: {reason}")]
+    CrateName {
+        /// The name given.
+        name: String,
+        /// Which rule it breaks.
+        reason: String,
+    },
     /// `oagen update` could not fetch a spec's `source`.
     #[error("fetching {source_url}: {message}")]
     Fetch {

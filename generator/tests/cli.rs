@@ -136,6 +136,31 @@ fn bad_input_is_reported_with_file_and_pointer() {
 }
 
 #[test]
+fn an_invalid_crate_name_is_refused_and_nothing_is_written() {
+    let root = workspace();
+    let out = root.join("target/oagen-cli/bad-name");
+    let _ = std::fs::remove_dir_all(&out);
+    let result = oagen(
+        &[
+            "generate",
+            "specs/bird/patch-call.json",
+            "--out",
+            out.to_str().unwrap(),
+            "--name",
+            "bird.sdk",
+        ],
+        &root,
+    );
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success());
+    assert!(
+        stderr.contains("invalid crate name `bird.sdk`") && stderr.contains("`.` is not allowed"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
 fn sync_reports_api_changes_and_keeps_a_changelog() {
     let root = workspace();
     let dir = root.join("target/oagen-cli/changelog");
