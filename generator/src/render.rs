@@ -3,6 +3,9 @@
 //! Tokens are parsed into a `syn::File` and printed by `prettyplease` (pinned in
 //! `Cargo.lock`), never by an installed `rustfmt`, so the output depends only on oagen's
 //! version. Every file starts with an `@generated` header without version or timestamp.
+//! Doc lines and the most frequent items reach render already as text (emit writes them as
+//! prettyplease prints them, tested against it), behind placeholders that `doc_table::fill`
+//! replaces after printing.
 
 use crate::diag::Error;
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
