@@ -165,6 +165,15 @@ fn callbacks_may_be_references() {
     assert!(g.files[Path::new("src/client.rs")].contains("pub fn subscribe("));
 }
 
+/// An `x-` key of the Paths Object is a specification extension, not a path item.
+#[test]
+fn a_paths_extension_is_not_a_path() {
+    let g = generate("paths-extension.yaml");
+    let client = &g.files[Path::new("src/client.rs")];
+    assert!(client.contains("pub fn list_groups(&self)"), "{client}");
+    assert!(!client.contains("codegen"));
+}
+
 /// YAML integers outside 64 bits load, as floats.
 #[test]
 fn yaml_integers_beyond_64_bits_load_as_floats() {

@@ -114,10 +114,18 @@ impl Text {
     }
 
     /// `head`, each item on its own line one level deeper with a trailing comma, `tail`.
+    /// The last item is measured without its comma, as prettyplease measures it (there the
+    /// comma belongs to the line break that closes the list); the others with it.
     fn broken(&mut self, indent: usize, (head, tail): (&str, &str), items: &[String]) {
         self.fixed(indent, &[head.trim_end()]);
-        for item in items {
-            self.line(indent + 1, &[item, ","]);
+        for (i, item) in items.iter().enumerate() {
+            if i + 1 == items.len() {
+                self.line(indent + 1, &[item]);
+                self.out.pop();
+                self.out.push_str(",\n");
+            } else {
+                self.line(indent + 1, &[item, ","]);
+            }
         }
         self.line(indent, &[tail.trim_start()]);
     }
@@ -261,15 +269,18 @@ pub(super) fn deserialize(name: &str, s: &Struct, gated: bool) -> Option<String>
         }
     }
     let mut inits = Vec::with_capacity(s.fields.len());
-    for f in &s.fields {
+    for (i, f) in s.fields.iter().enumerate() {
         let slot = ident(&f.name.rust);
+        // The last field's comma is not measured (see `Text::broken`).
+        let comma = usize::from(i + 1 < s.fields.len());
         if f.required && !f.nullable {
             let wire = lit(&f.name.wire)?;
             let call =
                 format!("{slot}: super::runtime::de::required::<_, A::Error>({slot}, {wire})?");
-            // 12 columns of indent and a comma: wider than the margin, prettyplease breaks
-            // the turbofish (`required::<` / `_,` / `A::Error,` / `>(slot, "wire")?,`).
-            if 12 + call.len() + 1 > MARGIN {
+            // At 12 columns of indent, wider than the margin,
+            // prettyplease breaks the turbofish (`required::<` / `_,` / `A::Error,` /
+            // `>(slot, "wire")?,`).
+            if 12 + call.len() + comma > MARGIN {
                 let last = format!("            >({slot}, {wire})?");
                 if last.len() + 1 > MARGIN {
                     return None;

@@ -277,9 +277,17 @@ impl Lowering<'_> {
                 None
             }
         };
-        let mut names = OperationNames::new(paths.into_iter().flatten().map(|(_, item)| item));
+        // `x-` keys of the Paths Object are specification extensions, not paths (OpenAPI
+        // 3.x, Paths Object: "This object MAY be extended with Specification Extensions").
+        let items = || {
+            paths
+                .into_iter()
+                .flatten()
+                .filter(|(path, _)| !path.starts_with("x-"))
+        };
+        let mut names = OperationNames::new(items().map(|(_, item)| item));
         // Each path item is read into the `openapiv3` model only while it is lowered.
-        for (path, node) in paths.into_iter().flatten() {
+        for (path, node) in items() {
             let path_pointer = format!("/paths/{}", escape_pointer(path));
             let item = match crate::load::path_item(node, self.file, &path_pointer) {
                 Ok(item) => item,
