@@ -131,6 +131,14 @@ impl Text {
         self.line(indent, &[tail.trim_start()]);
     }
 
+    /// `#[cfg(feature = "full-serde")]` before an impl of a serde trait the type does not
+    /// implement by default (as `types::serde_gate` makes it).
+    fn serde_gate(&mut self, by_default: bool) {
+        if !by_default {
+            self.fixed(0, &["#[cfg(feature = \"full-serde\")]"]);
+        }
+    }
+
     fn finish(self) -> Option<String> {
         self.fits.then_some(self.out)
     }
@@ -188,16 +196,11 @@ pub(super) fn serialize(name: &str, s: &Struct) -> Option<String> {
     t.finish()
 }
 
-/// [`super::types::compact_deserialize`] as text; `gated` puts both impls behind the
-/// `full-serde` feature.
-pub(super) fn deserialize(name: &str, s: &Struct, gated: bool) -> Option<String> {
+/// [`super::types::compact_deserialize`] as text; both impls are behind the `full-serde`
+/// feature unless the type implements `Deserialize` `by_default`.
+pub(super) fn deserialize(name: &str, s: &Struct, by_default: bool) -> Option<String> {
     let mut t = Text::new();
-    let gate = |t: &mut Text| {
-        if gated {
-            t.fixed(0, &["#[cfg(feature = \"full-serde\")]"]);
-        }
-    };
-    gate(&mut t);
+    t.serde_gate(by_default);
     t.impl_header("<'de> ::serde::Deserialize<'de>", name);
     t.fixed(1, &["fn deserialize<D: ::serde::Deserializer<'de>>("]);
     t.fixed(2, &["deserializer: D,"]);
@@ -205,7 +208,7 @@ pub(super) fn deserialize(name: &str, s: &Struct, gated: bool) -> Option<String>
     t.fixed(2, &["super::runtime::de::object(deserializer)"]);
     t.fixed(1, &["}"]);
     t.fixed(0, &["}"]);
-    gate(&mut t);
+    t.serde_gate(by_default);
     t.impl_header(" super::runtime::de::Object", name);
     t.fixed(
         1,
@@ -363,11 +366,6 @@ pub(super) fn string_enum(
     serde: SerdeImpls,
 ) -> Option<String> {
     let mut t = Text::new();
-    let gate = |t: &mut Text, by_default: bool| {
-        if !by_default {
-            t.fixed(0, &["#[cfg(feature = \"full-serde\")]"]);
-        }
-    };
     let mut wires = Vec::with_capacity(e.variants.len());
     let mut variants = Vec::with_capacity(e.variants.len());
     for v in &e.variants {
@@ -400,7 +398,7 @@ pub(super) fn string_enum(
         t.fixed(0, &["}"]);
     };
     let serialize_head = |t: &mut Text| {
-        gate(t, serde.serialize);
+        t.serde_gate(serde.serialize);
         t.impl_header(" ::serde::Serialize", name);
         t.fixed(
             1,
@@ -408,7 +406,7 @@ pub(super) fn string_enum(
         );
     };
     let deserialize_head = |t: &mut Text| {
-        gate(t, serde.deserialize);
+        t.serde_gate(serde.deserialize);
         t.impl_header("<'de> ::serde::Deserialize<'de>", name);
         t.fixed(
             1,
@@ -498,8 +496,8 @@ fn into_arg(api: &Api, ty: &TypeRef, value: &str) -> Option<(String, String)> {
     })
 }
 
-/// [`super::types::emit_constructors`] as text (`None` also when there is nothing to write,
-/// which the caller handles).
+/// [`super::types::emit_constructors`] as text (the caller writes nothing for a struct
+/// without `new` or setters).
 pub(super) fn constructors(
     api: &Api,
     name: &str,

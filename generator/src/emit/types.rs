@@ -250,7 +250,7 @@ fn emit_struct(
         }
     };
     // With every serde impl written out, the definition has no attributes but the derives.
-    let definition = if compact_ser && compact {
+    let definition = if compact_ser {
         super::text_or(
             || super::text::struct_definition(api, (&rust, docs), s, plan.args.is_empty()),
             definition,
@@ -260,7 +260,7 @@ fn emit_struct(
     };
     let compact_de = compact.then(|| {
         super::text_or(
-            || super::text::deserialize(&rust, s, !by_default.deserialize),
+            || super::text::deserialize(&rust, s, by_default.deserialize),
             || compact_deserialize(name, s, serde_gate(by_default.deserialize)),
         )
     });
@@ -289,6 +289,15 @@ fn emit_struct(
 /// `tokens` without its `#[serde(…)]` attributes: the fields of a struct whose serde impls
 /// are all written out ([`compact_serialize`], [`compact_deserialize`]).
 fn strip_serde_attrs(tokens: TokenStream) -> TokenStream {
+    rewrite_serde_attrs(tokens, |_| quote!())
+}
+
+/// `tokens` with each `#[serde(…)]` attribute replaced by `rewrite(#[…])` of its bracketed
+/// contents (nothing removes it).
+fn rewrite_serde_attrs(
+    tokens: TokenStream,
+    rewrite: impl Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
     use proc_macro2::{Delimiter, TokenTree};
     let mut out: Vec<TokenTree> = Vec::new();
     for tree in tokens {
@@ -299,6 +308,7 @@ fn strip_serde_attrs(tokens: TokenStream) -> TokenStream {
                     && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "serde") =>
             {
                 out.pop();
+                out.extend(rewrite(g.stream()));
             }
             other => out.push(other),
         }
@@ -348,22 +358,10 @@ fn compact_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 /// `#[cfg_attr(feature = "full-serde", serde(…))]` for each `#[serde(…)]` in `tokens`: the
 /// field attributes of a struct that derives no serde trait without that feature.
 fn gate_serde_attrs(tokens: TokenStream) -> TokenStream {
-    use proc_macro2::{Delimiter, TokenTree};
-    let mut out: Vec<TokenTree> = Vec::new();
-    for tree in tokens {
-        match tree {
-            TokenTree::Group(g)
-                if g.delimiter() == Delimiter::Bracket
-                    && matches!(out.last(), Some(TokenTree::Punct(p)) if p.as_char() == '#')
-                    && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "serde") =>
-            {
-                let inner = g.stream();
-                out.extend(quote!([cfg_attr(feature = "full-serde", #inner)]));
-            }
-            other => out.push(other),
-        }
-    }
-    out.into_iter().collect()
+    rewrite_serde_attrs(
+        tokens,
+        |inner| quote!(#[cfg_attr(feature = "full-serde", #inner)]),
+    )
 }
 
 /// How a property is read by [`compact_deserialize`]: its slot holds the field's own type
