@@ -380,7 +380,7 @@ pub(crate) fn follow_refs<'v>(
         match current.get("$ref").and_then(Value::as_str) {
             Some(r) => {
                 at = ref_pointer(r)?;
-                current = raw.pointer(&at)?;
+                current = lookup(raw, &at)?;
             }
             None => return Some((current, at)),
         }
@@ -410,6 +410,39 @@ pub(crate) fn ref_pointer(reference: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// The value at a JSON pointer (RFC 6901) in `root`: what `serde_json::Value::pointer`
+/// returns, without allocating a string per token unless the token holds an escape (`~0`,
+/// `~1`). Lowering asks for a node by its pointer many times per schema, so this is on its
+/// hot path.
+pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let mut node = root;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let token = if token.contains('~') {
+            std::borrow::Cow::Owned(unescape_pointer(token))
+        } else {
+            std::borrow::Cow::Borrowed(token)
+        };
+        node = match node {
+            Value::Object(map) => map.get(token.as_ref())?,
+            Value::Array(list) => list.get(array_index(&token)?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// An array index token as RFC 6901 spells it: digits, no sign, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+    if !digits || (token.len() > 1 && token.starts_with('0')) {
+        return None;
+    }
+    token.parse().ok()
+}
+
 /// Escapes one JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub(crate) fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -423,6 +456,33 @@ pub(crate) fn unescape_pointer(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookup_finds_what_serde_json_pointer_finds() {
+        let doc = serde_json::json!({
+            "a/b": {"c~d": [1, {"e": 2}]},
+            "": {"x": true},
+            "list": [10, 20],
+        });
+        for pointer in [
+            "",
+            "/a~1b",
+            "/a~1b/c~0d",
+            "/a~1b/c~0d/1/e",
+            "/a~1b/c~0d/2",
+            "/",
+            "//x",
+            "/list/0",
+            "/list/01",
+            "/list/+1",
+            "/list/-",
+            "/list/1/x",
+            "a",
+            "/missing",
+        ] {
+            assert_eq!(lookup(&doc, pointer), doc.pointer(pointer), "{pointer}");
+        }
+    }
 
     #[test]
     fn yaml_and_json_give_the_same_value() {

@@ -37,7 +37,7 @@ impl<'a> Lowering<'a> {
         let raw = self.raw;
         for key in ["itemSchema", "schema"] {
             let at = format!("{base}/{key}");
-            if let Some(schema) = raw.pointer(&at) {
+            if let Some(schema) = crate::load::lookup(raw, &at) {
                 return Some(self.lower_use(schema, &at, hint).ty);
             }
         }
@@ -93,7 +93,7 @@ impl<'a> Lowering<'a> {
         names: &mut Namespace,
     ) -> Option<Webhook> {
         let raw = self.raw;
-        let (item, item_at) = self.follow(raw.pointer(pointer)?, pointer.to_string());
+        let (item, item_at) = self.follow(crate::load::lookup(raw, pointer)?, pointer.to_string());
         let (op, body, body_at) = item.as_object()?.iter().find_map(|(method, op)| {
             crate::ir::Method::parse(method)?;
             let at = format!("{item_at}/{method}/requestBody");
@@ -103,7 +103,7 @@ impl<'a> Lowering<'a> {
         let content = body.get("content").and_then(Value::as_object)?;
         let media_type = content.keys().find(|mt| super::is_json(mt))?;
         let schema_at = format!("{body_at}/content/{}/schema", escape_pointer(media_type));
-        let schema = raw.pointer(&schema_at)?;
+        let schema = crate::load::lookup(raw, &schema_at)?;
         let hint = format!("{}Webhook", naming::camel_part(key, "Event"));
         let payload = self.lower_use(schema, &schema_at, &hint).ty;
         let text = |k: &str| op.get(k).and_then(Value::as_str).map(str::to_string);

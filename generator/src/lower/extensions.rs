@@ -78,7 +78,7 @@ fn requested(
     keywords: &[&str],
     diags: &mut Diagnostics,
 ) -> Option<Requested> {
-    let node = raw.pointer(&origin.pointer)?.as_object()?;
+    let node = crate::load::lookup(raw, &origin.pointer)?.as_object()?;
     for keyword in keywords {
         let Some(value) = node.get(*keyword) else {
             continue;
@@ -135,7 +135,8 @@ pub(super) fn name_variants(api: &mut Api, raw: &Value, diags: &mut Diagnostics)
         let TypeKind::Enum(e) = &mut def.kind else {
             continue;
         };
-        let Some(node) = raw.pointer(&def.origin.pointer).and_then(Value::as_object) else {
+        let Some(node) = crate::load::lookup(raw, &def.origin.pointer).and_then(Value::as_object)
+        else {
             continue;
         };
         let values: Vec<Option<Value>> = node
@@ -191,7 +192,8 @@ pub(super) fn extern_types(
 ) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for def in &api.types {
-        let Some(node) = raw.pointer(&def.origin.pointer).and_then(Value::as_object) else {
+        let Some(node) = crate::load::lookup(raw, &def.origin.pointer).and_then(Value::as_object)
+        else {
             continue;
         };
         let (keyword, path) = match (node.get("x-oagen-type"), node.get("x-rust-type")) {

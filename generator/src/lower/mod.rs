@@ -142,7 +142,7 @@ impl Lowering<'_> {
                 );
                 return None;
             };
-            let Some(node) = self.raw.pointer(&pointer) else {
+            let Some(node) = crate::load::lookup(self.raw, &pointer) else {
                 self.diags.error(
                     Origin::new(self.file, at),
                     format!("`$ref: {reference}` points at no {what}"),
@@ -503,8 +503,8 @@ impl Lowering<'_> {
         };
         let raw = self.raw;
         // Each lookup walks from the document root: look the nodes up once.
-        let node = raw.pointer(pointer);
-        let schema_node = raw.pointer(&schema_pointer);
+        let node = crate::load::lookup(raw, pointer);
+        let schema_node = crate::load::lookup(raw, &schema_pointer);
         let ty = match schema_node {
             Some(schema) => {
                 let param_hint = format!("{hint}{}", naming::camel_part(&data.name, "Param"));
@@ -565,7 +565,7 @@ impl Lowering<'_> {
             let schema_pointer =
                 format!("{pointer}/content/{}/schema", escape_pointer(&content_type));
             let raw = self.raw;
-            if let Some(schema) = raw.pointer(&schema_pointer) {
+            if let Some(schema) = crate::load::lookup(raw, &schema_pointer) {
                 let shape = self.lower_use(schema, &schema_pointer, &format!("{hint}Request"));
                 kind = BodyKind::Form(shape.ty);
             }
@@ -575,8 +575,7 @@ impl Lowering<'_> {
             let schema_pointer =
                 format!("{pointer}/content/{}/schema", escape_pointer(&content_type));
             let raw = self.raw;
-            let fields = raw
-                .pointer(&schema_pointer)
+            let fields = crate::load::lookup(raw, &schema_pointer)
                 .and_then(|schema| self.resolve_object(schema, &schema_pointer).0)
                 .map(|object| form_fields(&object))
                 .unwrap_or_default();
@@ -609,11 +608,11 @@ impl Lowering<'_> {
         }
         let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer(mt));
         let raw = self.raw;
-        if is_wildcard(mt) && raw.pointer(&schema_pointer).is_none_or(is_opaque) {
+        if is_wildcard(mt) && crate::load::lookup(raw, &schema_pointer).is_none_or(is_opaque) {
             // `*/*` with nothing that says JSON: any bytes, sent as octet-stream.
             return ("application/octet-stream".into(), BodyKind::Bytes);
         }
-        let ty = match raw.pointer(&schema_pointer) {
+        let ty = match crate::load::lookup(raw, &schema_pointer) {
             Some(schema) => self.lower_use(schema, &schema_pointer, hint).into_type(),
             None => TypeRef::Any,
         };

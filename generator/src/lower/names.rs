@@ -121,7 +121,7 @@ fn agreed_name(api: &Api, raw: &Value, members: &[TypeId]) -> Option<String> {
     let titles = members
         .iter()
         .map(|id| {
-            raw.pointer(&api.types[id.0].origin.pointer)
+            crate::load::lookup(raw, &api.types[id.0].origin.pointer)
                 .and_then(|s| s.get("title"))
                 .and_then(Value::as_str)
                 .map(str::to_string)

@@ -95,10 +95,8 @@ const ALL_OF_CYCLE: &str = "allOf leads back to this schema; the cycle is not me
 impl Lowering<'_> {
     /// Registers every component schema (so `$ref`s resolve in any order), then lowers them.
     pub(crate) fn lower_components(&mut self) {
-        let Some(schemas) = self
-            .raw
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
+        let Some(schemas) =
+            crate::load::lookup(self.raw, "/components/schemas").and_then(Value::as_object)
         else {
             return;
         };
@@ -131,7 +129,7 @@ impl Lowering<'_> {
             pending.push((id, pointer));
         }
         for (id, pointer) in pending {
-            let schema = raw.pointer(&pointer).expect("registered from the document");
+            let schema = crate::load::lookup(raw, &pointer).expect("registered from the document");
             let hint = self.types[id.0].name.rust.clone();
             let kind = match self.classify(schema, &pointer, &hint, 0, true) {
                 Lowered::Def { kind, .. } => kind,
@@ -162,10 +160,8 @@ impl Lowering<'_> {
     /// however many `$ref`/`allOf` paths reach it; a path that reaches it again while it is
     /// being lowered (a recursive inline schema) gets its type id, reserved then.
     fn use_at_depth(&mut self, schema: &Value, pointer: &str, hint: &str, depth: usize) -> Shape {
-        let in_document = self
-            .raw
-            .pointer(pointer)
-            .is_some_and(|at| std::ptr::eq(at, schema));
+        let in_document =
+            crate::load::lookup(self.raw, pointer).is_some_and(|at| std::ptr::eq(at, schema));
         if !in_document {
             return self.define_use(schema, pointer, hint, depth, None);
         }
@@ -406,7 +402,7 @@ impl Lowering<'_> {
             };
         }
         let raw = self.raw;
-        match raw.pointer(&target) {
+        match crate::load::lookup(raw, &target) {
             Some(value) => self.use_at_depth(value, &target, hint, depth + 1),
             None => {
                 self.diags.error(
@@ -421,8 +417,7 @@ impl Lowering<'_> {
     /// True when the component schema itself allows `null` (so every use is nullable).
     fn component_nullable(&self, id: TypeId) -> bool {
         let pointer = &self.types[id.0].origin.pointer;
-        self.raw
-            .pointer(pointer)
+        crate::load::lookup(self.raw, pointer)
             .and_then(Value::as_object)
             .is_some_and(|obj| {
                 is_nullable(obj)
@@ -515,7 +510,7 @@ impl Lowering<'_> {
         pointer: &str,
         depth: usize,
     ) -> Rc<Merged> {
-        let memo = self.raw.pointer(pointer).and_then(Value::as_object);
+        let memo = crate::load::lookup(self.raw, pointer).and_then(Value::as_object);
         let memo = memo.is_some_and(|at| std::ptr::eq(at, own));
         if memo {
             if let Some(done) = self.merged.borrow().get(pointer) {
@@ -852,9 +847,7 @@ impl Lowering<'_> {
             }
         }
         let copy = Value::Object(copy);
-        let in_document = self
-            .raw
-            .pointer(pointer)
+        let in_document = crate::load::lookup(self.raw, pointer)
             .and_then(Value::as_object)
             .is_some_and(|at| std::ptr::eq(at, obj));
         let reference = serde_json::json!({ "$ref": format!("#{}", pointer.replace('%', "%25")) });
@@ -1402,7 +1395,7 @@ impl Lowering<'_> {
         for (name, prop) in properties {
             let written = origins
                 .and_then(|o| o.get(name))
-                .and_then(|at| raw.pointer(at).map(|p| (p, at.clone())));
+                .and_then(|at| crate::load::lookup(raw, at).map(|p| (p, at.clone())));
             let (prop, prop_pointer) = written.unwrap_or_else(|| {
                 (
                     prop,
@@ -2006,15 +1999,29 @@ fn is_composite(schema: &Value) -> bool {
         .any(|k| schema.get(*k).is_some())
 }
 
-/// The schema's JSON without the annotations that do not change its shape.
+/// The schema's JSON without the annotations that do not change its shape: compact JSON,
+/// written without copying the schema first.
 fn canonical(schema: &Value) -> String {
-    let mut copy = schema.clone();
-    if let Some(obj) = copy.as_object_mut() {
-        for key in ["title", "description", "example", "examples", "default"] {
-            obj.remove(key);
+    const ANNOTATIONS: [&str; 5] = ["title", "description", "example", "examples", "default"];
+    let Value::Object(obj) = schema else {
+        return schema.to_string();
+    };
+    let mut out = Vec::with_capacity(256);
+    out.push(b'{');
+    let kept = obj
+        .iter()
+        .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()));
+    for (i, (key, value)) in kept.enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
+        // Writing JSON into a `Vec<u8>` cannot fail.
+        let _ = serde_json::to_writer(&mut out, key);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut out, value);
     }
-    copy.to_string()
+    out.push(b'}');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn json_kind(v: &Value) -> &'static str {
@@ -2157,6 +2164,23 @@ mod tests {
             TypeKind::Struct(s) => s.fields.iter().map(|f| f.name.wire.clone()).collect(),
             other => panic!("not a struct: {other:?}"),
         }
+    }
+
+    /// An inline copy of a component schema is that component, wherever its annotations sit
+    /// among its keys: dropping `description` must not move another key (serde_json's
+    /// `Map::remove` swaps the last key into the removed one's place).
+    #[test]
+    fn an_inline_copy_with_a_description_first_is_the_component() {
+        let (types, _) = lower(
+            "    Fn: {type: object, required: [name], properties: {name: {type: string}}}\n    Choice:\n      type: object\n      properties:\n        function: {description: which, type: object, required: [name], properties: {name: {type: string}}}\n",
+        );
+        let TypeKind::Struct(choice) = kind(&types, "Choice") else {
+            panic!("Choice is not a struct")
+        };
+        let TypeRef::Named(id) = &choice.fields[0].ty else {
+            panic!("function is not a named type")
+        };
+        assert_eq!(types[id.0].name.wire, "Fn");
     }
 
     const BRANCHES: &str = "    A: {type: object, required: [t], properties: {t: {const: a}, x: {type: string}}}\n    B: {type: object, required: [t], properties: {t: {const: b}, y: {type: string}}}\n";
