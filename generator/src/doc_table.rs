@@ -125,7 +125,8 @@ pub(crate) fn fill(printed: String, table: &Table) -> String {
     fill_lines(fill_items(printed, &table.items), &table.lines)
 }
 
-/// `printed` with each line that is an item placeholder replaced by its text.
+/// `printed` with each line that is an item placeholder (at any indent: a method inside an
+/// `impl` block is one) replaced by its text, which carries its own indent.
 fn fill_items(printed: String, items: &[String]) -> String {
     if items.is_empty() {
         return printed;
@@ -134,6 +135,7 @@ fn fill_items(printed: String, items: &[String]) -> String {
     let mut out = String::with_capacity(printed.len() + extra);
     for line in printed.split_inclusive('\n') {
         let text = line
+            .trim_start_matches(' ')
             .strip_prefix(ITEM)
             .and_then(|rest| rest.strip_prefix("!("))
             .and_then(|rest| rest.strip_suffix(");\n"))
@@ -221,7 +223,7 @@ mod tests {
         let printed = "struct Z;\n__oagen_item!(1);\n    __oagen_item!(0);\n__oagen_item!(2);\n";
         assert_eq!(
             fill(printed.to_string(), &table),
-            "struct Z;\nstruct B;\n    __oagen_item!(0);\n__oagen_item!(2);\n"
+            "struct Z;\nstruct B;\nstruct A;\n__oagen_item!(2);\n"
         );
     }
 }

@@ -166,10 +166,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::DELETE,
             "/v2/transcript/{transcript_id}",
-            vec![
-                String::from("v2"), String::from("transcript"),
-                String::from(runtime::param(& transcript_id).as_str())
-            ],
+            &["v2", "transcript", &runtime::param(&transcript_id)],
         );
         if let Some(credential) = &self.api_key {
             request.secret_header("Authorization", credential);
@@ -180,13 +177,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(DeleteError::BadRequest)),
-                    401 => Err(response.error_json(DeleteError::Unauthorized)),
-                    404 => Err(response.error_json(DeleteError::NotFound)),
-                    429 => Err(response.error_json(DeleteError::TooManyRequests)),
-                    500 => Err(response.error_json(DeleteError::InternalServerError)),
-                    503 => Err(response.error_empty(DeleteError::ServiceUnavailable)),
-                    504 => Err(response.error_empty(DeleteError::GatewayTimeout)),
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -226,10 +223,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}",
-            vec![
-                String::from("v2"), String::from("transcript"),
-                String::from(runtime::param(& transcript_id).as_str())
-            ],
+            &["v2", "transcript", &runtime::param(&transcript_id)],
         );
         if let Some(credential) = &self.api_key {
             request.secret_header("Authorization", credential);
@@ -240,13 +234,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(GetError::BadRequest)),
-                    401 => Err(response.error_json(GetError::Unauthorized)),
-                    404 => Err(response.error_json(GetError::NotFound)),
-                    429 => Err(response.error_json(GetError::TooManyRequests)),
-                    500 => Err(response.error_json(GetError::InternalServerError)),
-                    503 => Err(response.error_empty(GetError::ServiceUnavailable)),
-                    504 => Err(response.error_empty(GetError::GatewayTimeout)),
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -286,11 +280,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/paragraphs",
-            vec![
-                String::from("v2"), String::from("transcript"),
-                String::from(runtime::param(& transcript_id).as_str()),
-                String::from("paragraphs")
-            ],
+            &["v2", "transcript", &runtime::param(&transcript_id), "paragraphs"],
         );
         if let Some(credential) = &self.api_key {
             request.secret_header("Authorization", credential);
@@ -301,17 +291,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(GetParagraphsError::BadRequest)),
-                    401 => Err(response.error_json(GetParagraphsError::Unauthorized)),
-                    404 => Err(response.error_json(GetParagraphsError::NotFound)),
-                    429 => Err(response.error_json(GetParagraphsError::TooManyRequests)),
-                    500 => {
-                        Err(response.error_json(GetParagraphsError::InternalServerError))
-                    }
-                    503 => {
-                        Err(response.error_empty(GetParagraphsError::ServiceUnavailable))
-                    }
-                    504 => Err(response.error_empty(GetParagraphsError::GatewayTimeout)),
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -352,11 +338,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/redacted-audio",
-            vec![
-                String::from("v2"), String::from("transcript"),
-                String::from(runtime::param(& transcript_id).as_str()),
-                String::from("redacted-audio")
-            ],
+            &["v2", "transcript", &runtime::param(&transcript_id), "redacted-audio"],
         );
         if let Some(credential) = &self.api_key {
             request.secret_header("Authorization", credential);
@@ -367,27 +349,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(GetRedactedAudioError::BadRequest)),
-                    401 => Err(response.error_json(GetRedactedAudioError::Unauthorized)),
-                    404 => Err(response.error_json(GetRedactedAudioError::NotFound)),
-                    429 => {
-                        Err(response.error_json(GetRedactedAudioError::TooManyRequests))
-                    }
-                    500 => {
-                        Err(
-                            response
-                                .error_json(GetRedactedAudioError::InternalServerError),
-                        )
-                    }
-                    503 => {
-                        Err(
-                            response
-                                .error_empty(GetRedactedAudioError::ServiceUnavailable),
-                        )
-                    }
-                    504 => {
-                        Err(response.error_empty(GetRedactedAudioError::GatewayTimeout))
-                    }
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -427,11 +395,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/sentences",
-            vec![
-                String::from("v2"), String::from("transcript"),
-                String::from(runtime::param(& transcript_id).as_str()),
-                String::from("sentences")
-            ],
+            &["v2", "transcript", &runtime::param(&transcript_id), "sentences"],
         );
         if let Some(credential) = &self.api_key {
             request.secret_header("Authorization", credential);
@@ -442,17 +406,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(GetSentencesError::BadRequest)),
-                    401 => Err(response.error_json(GetSentencesError::Unauthorized)),
-                    404 => Err(response.error_json(GetSentencesError::NotFound)),
-                    429 => Err(response.error_json(GetSentencesError::TooManyRequests)),
-                    500 => {
-                        Err(response.error_json(GetSentencesError::InternalServerError))
-                    }
-                    503 => {
-                        Err(response.error_empty(GetSentencesError::ServiceUnavailable))
-                    }
-                    504 => Err(response.error_empty(GetSentencesError::GatewayTimeout)),
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -500,10 +460,11 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/{subtitle_format}",
-            vec![
-                String::from("v2"), String::from("transcript"),
-                String::from(runtime::param(& transcript_id).as_str()),
-                String::from(runtime::param(& subtitle_format).as_str())
+            &[
+                "v2",
+                "transcript",
+                &runtime::param(&transcript_id),
+                &runtime::param(&subtitle_format),
             ],
         );
         if let Some(value) = chars_per_caption {
@@ -523,17 +484,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.text(),
-                    400 => Err(response.error_json(GetSubtitlesError::BadRequest)),
-                    401 => Err(response.error_json(GetSubtitlesError::Unauthorized)),
-                    404 => Err(response.error_json(GetSubtitlesError::NotFound)),
-                    429 => Err(response.error_json(GetSubtitlesError::TooManyRequests)),
-                    500 => {
-                        Err(response.error_json(GetSubtitlesError::InternalServerError))
-                    }
-                    503 => {
-                        Err(response.error_empty(GetSubtitlesError::ServiceUnavailable))
-                    }
-                    504 => Err(response.error_empty(GetSubtitlesError::GatewayTimeout)),
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -624,7 +581,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v2/transcript",
-            vec![String::from("v2"), String::from("transcript")],
+            &["v2", "transcript"],
         );
         if let Some(credential) = &self.api_key {
             request.secret_header("Authorization", credential);
@@ -636,13 +593,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(SubmitError::BadRequest)),
-                    401 => Err(response.error_json(SubmitError::Unauthorized)),
-                    404 => Err(response.error_json(SubmitError::NotFound)),
-                    429 => Err(response.error_json(SubmitError::TooManyRequests)),
-                    500 => Err(response.error_json(SubmitError::InternalServerError)),
-                    503 => Err(response.error_empty(SubmitError::ServiceUnavailable)),
-                    504 => Err(response.error_empty(SubmitError::GatewayTimeout)),
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -682,7 +639,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v2/upload",
-            vec![String::from("v2"), String::from("upload")],
+            &["v2", "upload"],
         );
         if let Some(credential) = &self.api_key {
             request.secret_header("Authorization", credential);
@@ -746,11 +703,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/word-search",
-            vec![
-                String::from("v2"), String::from("transcript"),
-                String::from(runtime::param(& transcript_id).as_str()),
-                String::from("word-search")
-            ],
+            &["v2", "transcript", &runtime::param(&transcript_id), "word-search"],
         );
         request.query_styled("words", &words, runtime::QueryStyle::Form);
         if let Some(credential) = &self.api_key {
@@ -762,13 +715,13 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(WordSearchError::BadRequest)),
-                    401 => Err(response.error_json(WordSearchError::Unauthorized)),
-                    404 => Err(response.error_json(WordSearchError::NotFound)),
-                    429 => Err(response.error_json(WordSearchError::TooManyRequests)),
-                    500 => Err(response.error_json(WordSearchError::InternalServerError)),
-                    503 => Err(response.error_empty(WordSearchError::ServiceUnavailable)),
-                    504 => Err(response.error_empty(WordSearchError::GatewayTimeout)),
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -868,7 +821,7 @@ impl<'a> ListParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v2/transcript",
-            vec![String::from("v2"), String::from("transcript")],
+            &["v2", "transcript"],
         );
         if let Some(value) = limit {
             request.query_styled("limit", &value, runtime::QueryStyle::FormExploded);
@@ -903,13 +856,13 @@ impl<'a> ListParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    400 => Err(response.error_json(ListError::BadRequest)),
-                    401 => Err(response.error_json(ListError::Unauthorized)),
-                    404 => Err(response.error_json(ListError::NotFound)),
-                    429 => Err(response.error_json(ListError::TooManyRequests)),
-                    500 => Err(response.error_json(ListError::InternalServerError)),
-                    503 => Err(response.error_empty(ListError::ServiceUnavailable)),
-                    504 => Err(response.error_empty(ListError::GatewayTimeout)),
+                    400 => Err(response.error_json(ApiError::BadRequest)),
+                    401 => Err(response.error_json(ApiError::Unauthorized)),
+                    404 => Err(response.error_json(ApiError::NotFound)),
+                    429 => Err(response.error_json(ApiError::TooManyRequests)),
+                    500 => Err(response.error_json(ApiError::InternalServerError)),
+                    503 => Err(response.error_empty(ApiError::ServiceUnavailable)),
+                    504 => Err(response.error_empty(ApiError::GatewayTimeout)),
                     _ => Err(response.unexpected()),
                 }
             },

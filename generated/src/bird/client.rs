@@ -176,11 +176,13 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::PATCH,
             "/workspaces/{workspaceId}/channels/{channelId}/calls/{callId}",
-            vec![
-                String::from("workspaces"), String::from(runtime::param(& workspace_id)
-                .as_str()), String::from("channels"), String::from(runtime::param(&
-                channel_id).as_str()), String::from("calls"),
-                String::from(runtime::param(& call_id).as_str())
+            &[
+                "workspaces",
+                &runtime::param(&workspace_id),
+                "channels",
+                &runtime::param(&channel_id),
+                "calls",
+                &runtime::param(&call_id),
             ],
         );
         if let Some(credential) = &self.access_key {

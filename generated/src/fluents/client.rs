@@ -162,7 +162,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/actions/update",
-            vec![String::from("v1"), String::from("actions"), String::from("update")],
+            &["v1", "actions", "update"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.bearer {

@@ -28,11 +28,11 @@ impl Request {
     /// A request for the path `template` (for tracing), made of `segments`, each
     /// percent-encoded as one path segment (so `/`, `?` and `#` in a value cannot change
     /// the path or query) and appended to the client's base URL.
-    pub fn new(method: reqwest::Method, template: &'static str, segments: Vec<String>) -> Self {
+    pub fn new(method: reqwest::Method, template: &'static str, segments: &[&str]) -> Self {
         Request {
             method,
             template,
-            segments,
+            segments: segments.iter().map(|s| (*s).to_string()).collect(),
             query: Vec::new(),
             secret_query: Vec::new(),
             headers: HeaderMap::new(),

@@ -167,10 +167,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/account_connections/add_to_steering_pool",
-            vec![
-                String::from("v1"), String::from("account_connections"),
-                String::from("add_to_steering_pool")
-            ],
+            &["v1", "account_connections", "add_to_steering_pool"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -185,12 +182,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(AddToSteeringPoolError::UnprocessableEntity),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -226,7 +218,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/numbers/buy",
-            vec![String::from("v1"), String::from("numbers"), String::from("buy")],
+            &["v1", "numbers", "buy"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -240,7 +232,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(BuyNumberError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -275,7 +267,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/numbers/cancel",
-            vec![String::from("v1"), String::from("numbers"), String::from("cancel")],
+            &["v1", "numbers", "cancel"],
         );
         request
             .query_styled(
@@ -292,9 +284,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(CancelNumberError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -335,10 +325,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/account_connections/create",
-            vec![
-                String::from("v1"), String::from("account_connections"),
-                String::from("create")
-            ],
+            &["v1", "account_connections", "create"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -350,14 +337,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(
-                                    CreateAccountConnectionError::UnprocessableEntity,
-                                ),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -394,7 +374,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/actions/create",
-            vec![String::from("v1"), String::from("actions"), String::from("create")],
+            &["v1", "actions", "create"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -406,9 +386,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(CreateActionError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -443,7 +421,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/agents/create",
-            vec![String::from("v1"), String::from("agents"), String::from("create")],
+            &["v1", "agents", "create"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -455,9 +433,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(CreateAgentError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -494,7 +470,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/calls/create",
-            vec![String::from("v1"), String::from("calls"), String::from("create")],
+            &["v1", "calls", "create"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -506,7 +482,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(CreateCallError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -542,7 +518,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/prompts/create",
-            vec![String::from("v1"), String::from("prompts"), String::from("create")],
+            &["v1", "prompts", "create"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -554,9 +530,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(CreatePromptError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -596,10 +570,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/vector_databases/create",
-            vec![
-                String::from("v1"), String::from("vector_databases"),
-                String::from("create")
-            ],
+            &["v1", "vector_databases", "create"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -611,12 +582,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(CreateVectorDatabaseError::UnprocessableEntity),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -653,7 +619,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/voices/create",
-            vec![String::from("v1"), String::from("voices"), String::from("create")],
+            &["v1", "voices", "create"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -665,9 +631,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(CreateVoiceError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -703,7 +667,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/webhooks/create",
-            vec![String::from("v1"), String::from("webhooks"), String::from("create")],
+            &["v1", "webhooks", "create"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -715,9 +679,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(CreateWebhookError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -752,7 +714,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/calls/end",
-            vec![String::from("v1"), String::from("calls"), String::from("end")],
+            &["v1", "calls", "end"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -764,7 +726,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(EndCallError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -805,7 +767,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/account_connections",
-            vec![String::from("v1"), String::from("account_connections")],
+            &["v1", "account_connections"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -817,12 +779,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(GetAccountConnectionError::UnprocessableEntity),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -859,7 +816,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/actions",
-            vec![String::from("v1"), String::from("actions")],
+            &["v1", "actions"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -871,7 +828,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetActionError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -906,7 +863,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/agents",
-            vec![String::from("v1"), String::from("agents")],
+            &["v1", "agents"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -918,7 +875,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetAgentError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -953,7 +910,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/calls",
-            vec![String::from("v1"), String::from("calls")],
+            &["v1", "calls"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -965,7 +922,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetCallError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1000,7 +957,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/numbers",
-            vec![String::from("v1"), String::from("numbers")],
+            &["v1", "numbers"],
         );
         request
             .query_styled(
@@ -1017,7 +974,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetNumberError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1054,7 +1011,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/prompts",
-            vec![String::from("v1"), String::from("prompts")],
+            &["v1", "prompts"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1066,7 +1023,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetPromptError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1103,7 +1060,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/calls/recording",
-            vec![String::from("v1"), String::from("calls"), String::from("recording")],
+            &["v1", "calls", "recording"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1115,9 +1072,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.bytes(),
-                    422 => {
-                        Err(response.error_json(GetRecordingError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1151,7 +1106,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/usage",
-            vec![String::from("v1"), String::from("usage")],
+            &["v1", "usage"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1198,7 +1153,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/vector_databases",
-            vec![String::from("v1"), String::from("vector_databases")],
+            &["v1", "vector_databases"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1210,12 +1165,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(GetVectorDatabaseError::UnprocessableEntity),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1250,7 +1200,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/voices",
-            vec![String::from("v1"), String::from("voices")],
+            &["v1", "voices"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1262,7 +1212,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetVoiceError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1299,7 +1249,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/webhooks",
-            vec![String::from("v1"), String::from("webhooks")],
+            &["v1", "webhooks"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1311,7 +1261,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(GetWebhookError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1348,7 +1298,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/numbers/link",
-            vec![String::from("v1"), String::from("numbers"), String::from("link")],
+            &["v1", "numbers", "link"],
         );
         if let Some(credential) = &self.http_bearer {
             request.authorization("Bearer", credential);
@@ -1360,7 +1310,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(LinkNumberError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1736,7 +1686,7 @@ impl Client {
         let request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/metrics",
-            vec![String::from("metrics")],
+            &["metrics"],
         );
         runtime::Call::new(
             &self.transport,
@@ -1785,10 +1735,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/account_connections/remove_from_steering_pool",
-            vec![
-                String::from("v1"), String::from("account_connections"),
-                String::from("remove_from_steering_pool")
-            ],
+            &["v1", "account_connections", "remove_from_steering_pool"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1801,14 +1748,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(
-                                    RemoveFromSteeringPoolError::UnprocessableEntity,
-                                ),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1855,10 +1795,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/account_connections/update",
-            vec![
-                String::from("v1"), String::from("account_connections"),
-                String::from("update")
-            ],
+            &["v1", "account_connections", "update"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1871,14 +1808,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(
-                                    UpdateAccountConnectionError::UnprocessableEntity,
-                                ),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1918,7 +1848,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/actions/update",
-            vec![String::from("v1"), String::from("actions"), String::from("update")],
+            &["v1", "actions", "update"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1931,9 +1861,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(UpdateActionError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -1972,7 +1900,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/agents/update",
-            vec![String::from("v1"), String::from("agents"), String::from("update")],
+            &["v1", "agents", "update"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -1985,9 +1913,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(UpdateAgentError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2024,7 +1950,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/numbers/update",
-            vec![String::from("v1"), String::from("numbers"), String::from("update")],
+            &["v1", "numbers", "update"],
         );
         request
             .query_styled(
@@ -2042,9 +1968,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(UpdateNumberError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2083,7 +2007,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/prompts/update",
-            vec![String::from("v1"), String::from("prompts"), String::from("update")],
+            &["v1", "prompts", "update"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -2096,9 +2020,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(UpdatePromptError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2137,10 +2059,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/vector_databases/update",
-            vec![
-                String::from("v1"), String::from("vector_databases"),
-                String::from("update")
-            ],
+            &["v1", "vector_databases", "update"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -2153,12 +2072,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(UpdateVectorDatabaseError::UnprocessableEntity),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2198,7 +2112,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/voices/update",
-            vec![String::from("v1"), String::from("voices"), String::from("update")],
+            &["v1", "voices", "update"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -2211,9 +2125,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(UpdateVoiceError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2252,7 +2164,7 @@ impl Client {
         let mut request = runtime::Request::new(
             ::reqwest::Method::POST,
             "/v1/webhooks/update",
-            vec![String::from("v1"), String::from("webhooks"), String::from("update")],
+            &["v1", "webhooks", "update"],
         );
         request.query_styled("id", &id, runtime::QueryStyle::FormExploded);
         if let Some(credential) = &self.http_bearer {
@@ -2265,9 +2177,7 @@ impl Client {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(UpdateWebhookError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2398,10 +2308,7 @@ impl<'a> ListAccountConnectionsParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/account_connections/list",
-            vec![
-                String::from("v1"), String::from("account_connections"),
-                String::from("list")
-            ],
+            &["v1", "account_connections", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -2425,14 +2332,7 @@ impl<'a> ListAccountConnectionsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(
-                                    ListAccountConnectionsError::UnprocessableEntity,
-                                ),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2523,7 +2423,7 @@ impl<'a> ListActionsParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/actions/list",
-            vec![String::from("v1"), String::from("actions"), String::from("list")],
+            &["v1", "actions", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -2547,9 +2447,7 @@ impl<'a> ListActionsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(ListActionsError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2636,7 +2534,7 @@ impl<'a> ListAgentsParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/agents/list",
-            vec![String::from("v1"), String::from("agents"), String::from("list")],
+            &["v1", "agents", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -2660,7 +2558,7 @@ impl<'a> ListAgentsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListAgentsError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2745,7 +2643,7 @@ impl<'a> ListCallsParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/calls/list",
-            vec![String::from("v1"), String::from("calls"), String::from("list")],
+            &["v1", "calls", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -2769,7 +2667,7 @@ impl<'a> ListCallsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListCallsError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2854,7 +2752,7 @@ impl<'a> ListNumbersParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/numbers/list",
-            vec![String::from("v1"), String::from("numbers"), String::from("list")],
+            &["v1", "numbers", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -2878,9 +2776,7 @@ impl<'a> ListNumbersParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(ListNumbersError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -2967,7 +2863,7 @@ impl<'a> ListPromptsParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/prompts/list",
-            vec![String::from("v1"), String::from("prompts"), String::from("list")],
+            &["v1", "prompts", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -2991,9 +2887,7 @@ impl<'a> ListPromptsParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(ListPromptsError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -3082,10 +2976,7 @@ impl<'a> ListVectorDatabasesParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/vector_databases/list",
-            vec![
-                String::from("v1"), String::from("vector_databases"),
-                String::from("list")
-            ],
+            &["v1", "vector_databases", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -3109,12 +3000,7 @@ impl<'a> ListVectorDatabasesParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(
-                            response
-                                .error_json(ListVectorDatabasesError::UnprocessableEntity),
-                        )
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -3201,7 +3087,7 @@ impl<'a> ListVoicesParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/voices/list",
-            vec![String::from("v1"), String::from("voices"), String::from("list")],
+            &["v1", "voices", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -3225,7 +3111,7 @@ impl<'a> ListVoicesParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => Err(response.error_json(ListVoicesError::UnprocessableEntity)),
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },
@@ -3312,7 +3198,7 @@ impl<'a> ListWebhooksParams<'a> {
         let mut request = runtime::Request::new(
             ::reqwest::Method::GET,
             "/v1/webhooks/list",
-            vec![String::from("v1"), String::from("webhooks"), String::from("list")],
+            &["v1", "webhooks", "list"],
         );
         if let Some(value) = page {
             request.query_styled("page", &value, runtime::QueryStyle::FormExploded);
@@ -3336,9 +3222,7 @@ impl<'a> ListWebhooksParams<'a> {
             |response| {
                 match response.status().as_u16() {
                     200 => response.json(),
-                    422 => {
-                        Err(response.error_json(ListWebhooksError::UnprocessableEntity))
-                    }
+                    422 => Err(response.error_json(ApiError::UnprocessableEntity)),
                     _ => Err(response.unexpected()),
                 }
             },

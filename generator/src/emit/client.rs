@@ -603,17 +603,15 @@ fn names_a_type(ty: &TypeRef) -> bool {
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {
+    parse_source(&pattern_source(status))
+}
+
+/// A status pattern as Rust source, as prettyplease prints it (`200`, `400..=499`, `_`).
+fn pattern_source(status: StatusMatch) -> String {
     match status {
-        StatusMatch::Code(c) => {
-            let c = Literal::u16_unsuffixed(c);
-            quote!(#c)
-        }
-        StatusMatch::Range(r) => {
-            let lo = Literal::u16_unsuffixed(r * 100);
-            let hi = Literal::u16_unsuffixed(r * 100 + 99);
-            quote!(#lo..=#hi)
-        }
-        StatusMatch::Default => quote!(_),
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(r) => format!("{}..={}", r * 100, r * 100 + 99),
+        StatusMatch::Default => "_".to_string(),
     }
 }
 
@@ -643,7 +641,7 @@ fn emit_operation(
         return emit_plain_operation(api, &s, shared);
     };
     let cfg = super::cfg_any(&api.feature_of(op));
-    let stream = emit_events_method(api, op, events, &cfg);
+    let stream = emit_events_method(api, op, events, &cfg, shared);
     if events.only {
         let error_enum = s.errors.as_ref().map(|e| error_items(&s, e, shared, &cfg));
         return (stream, error_enum);
@@ -673,6 +671,7 @@ fn emit_events_method(
     op: &Operation,
     events: &EventsSurface,
     cfg: &TokenStream,
+    shared: Option<&SharedErrors<'_>>,
 ) -> TokenStream {
     let s = OperationSurface::with_form(api, op, Form::Positional);
     let name = ident(&events.method);
@@ -681,7 +680,7 @@ fn emit_events_method(
     let args = argument_list(&s);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let doc = events_docs(api, &s, events);
-    let body = emit_request_with(api, &s, Some(events));
+    let body = emit_request_with(api, &s, Some(events), shared);
     quote! {
         #doc
         #cfg
@@ -752,7 +751,6 @@ fn emit_plain_operation(
 ) -> (TokenStream, Option<TokenStream>) {
     let op = s.op;
     let cfg = super::cfg_any(&api.feature_of(op));
-    let doc = method_docs(api, s);
     let name = ident(&s.method);
     let ok_type = s.success.tokens(Scope::Client);
     let error_type = s.error_type().tokens(Scope::Client);
@@ -766,22 +764,30 @@ fn emit_plain_operation(
     let error_enum = s.errors.as_ref().map(|e| error_items(s, e, shared, &cfg));
     let args = argument_list(s);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let build_request = emit_request(api, s);
     let Some(names) = &s.builder else {
-        let method_tokens = quote! {
-            #doc
-            #cfg
-            #allow
-            pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
-                #build_request
-            }
-        };
+        let method_tokens = super::text_or(
+            || plain_method_text(api, s, shared),
+            || {
+                let doc = method_docs(api, s);
+                let build_request = emit_request(api, s, shared);
+                quote! {
+                    #doc
+                    #cfg
+                    #allow
+                    pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
+                        #build_request
+                    }
+                }
+            },
+        );
         let items = match (response_enum, error_enum) {
             (None, None) => None,
             (a, b) => Some(quote!(#a #b)),
         };
         return (method_tokens, items);
     };
+    let doc = method_docs(api, s);
+    let build_request = emit_request(api, s, shared);
     let request_name = format_ident!("{}", names.request);
     let params_name = format_ident!("{}", names.params);
     let client = ident(&s.locals.client);
@@ -825,6 +831,60 @@ fn emit_plain_operation(
         #builder
     };
     (method_tokens, Some(items))
+}
+
+/// The positional method of [`emit_plain_operation`] written as text (see
+/// [`super::text::client_method`]); `None` where only tokens are sure to print right (a
+/// builder, a feature gate, an escaped literal, a type without a source spelling, a lone
+/// `_` arm, a layout the writer does not know).
+fn plain_method_text(
+    api: &Api,
+    s: &OperationSurface<'_>,
+    shared: Option<&SharedErrors<'_>>,
+) -> Option<String> {
+    let op = s.op;
+    if s.builder.is_some() || api.feature_of(op).is_some() {
+        return None;
+    }
+    let parts = RequestParts::of(api, s, None);
+    if !parts.plain {
+        return None;
+    }
+    let mut args = Vec::new();
+    for p in s.arguments() {
+        let ty = p.passed.source(Scope::Client)?;
+        args.push(format!("{}: {ty}", ident_source(&p.name)));
+    }
+    if let Some(b) = &s.body {
+        args.push(format!("body: {}", b.passed.source(Scope::Client)?));
+    }
+    let arms = response_arms(s, &s.locals.response, shared);
+    if let [only] = arms.as_slice() {
+        if only.status == StatusMatch::Default {
+            return None;
+        }
+    }
+    let doc = method_doc_text(api, s);
+    let (name, request) = (ident_source(&s.method), ident_source(&s.locals.request));
+    let response = ident_source(&s.locals.response);
+    super::text::client_method(&super::text::ClientMethod {
+        doc: &doc,
+        name: &name,
+        args,
+        ok: s.success.source(Scope::Client)?,
+        err: s.error_type().source(Scope::Client)?,
+        request: &request,
+        mutable: !parts.stmts.is_empty(),
+        http_method: op.method.as_str(),
+        template: &op.path.raw,
+        segments: parts.segments,
+        stmts: parts.stmts,
+        response: &response,
+        arms: arms
+            .iter()
+            .map(|a| (pattern_source(a.status), a.expr.clone()))
+            .collect(),
+    })
 }
 
 /// An error or response enum: one variant per documented status.
@@ -887,6 +947,11 @@ fn emit_status_enum(
 /// The method's documentation: the spec's, then the endpoint, the multipart fields, the
 /// arguments, how to send the call, the feature and the errors.
 fn method_docs(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
+    doc_lines(&method_doc_text(api, s))
+}
+
+/// The text of [`method_docs`].
+fn method_doc_text(api: &Api, s: &OperationSurface<'_>) -> String {
     let op = s.op;
     let mut docs = op.docs.clone();
     docs.notes.push(format!("{}.", endpoint(op)));
@@ -957,13 +1022,17 @@ fn method_docs(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
     );
     docs.notes
         .extend(super::example::section(api, s, Method::Plain));
-    doc_attrs(&docs)
+    super::doc_text(&docs)
 }
 
 /// The method body: builds the `runtime::Request` (path, parameters, credentials, body) and
 /// returns the `runtime::Call` that decodes the response.
-fn emit_request(api: &Api, s: &OperationSurface<'_>) -> TokenStream {
-    emit_request_with(api, s, None)
+fn emit_request(
+    api: &Api,
+    s: &OperationSurface<'_>,
+    shared: Option<&SharedErrors<'_>>,
+) -> TokenStream {
+    emit_request_with(api, s, None, shared)
 }
 
 /// [`emit_request`], or for the streaming method the request for an event stream (the
@@ -972,78 +1041,30 @@ fn emit_request_with(
     api: &Api,
     s: &OperationSurface<'_>,
     events: Option<&EventsSurface>,
+    shared: Option<&SharedErrors<'_>>,
 ) -> TokenStream {
     let op = s.op;
     let request = ident(&s.locals.request);
     let response = ident(&s.locals.response);
+    let parts = RequestParts::of(api, s, events);
     // The client: `self` in a positional method, the builder's client field otherwise.
-    let client = match s.form {
-        Form::Positional => quote!(self),
-        Form::Builder => {
-            let client = ident(&s.locals.client);
-            quote!(#client)
-        }
-    };
-    let segments = op.path.segments.iter().map(|parts| {
-        let pieces: Vec<TokenStream> = parts
-            .iter()
-            .map(|part| match part {
-                PathPart::Literal(text) => quote!(#text),
-                PathPart::Param(id) => {
-                    let param = op.param(*id);
-                    let arg = s
-                        .params
-                        .iter()
-                        .find(|p| param.is_some_and(|param| std::ptr::eq(p.param, param)));
-                    match arg {
-                        Some(p) => {
-                            let arg = ident(&p.name);
-                            quote!(runtime::param(&#arg).as_str())
-                        }
-                        None => {
-                            let message = format!("oagen: no path parameter #{}", id.0);
-                            quote!(compile_error!(#message))
-                        }
-                    }
-                }
-            })
-            .collect();
-        match pieces.as_slice() {
-            [single] => quote!(String::from(#single)),
-            many => quote!([#(#many),*].concat()),
-        }
-    });
+    let client: TokenStream = parse_source(&parts.client);
+    let segments = parts.segments.iter().map(|segment| parse_source(segment));
+    let stmts = parts.stmts.iter().map(|stmt| parse_source(&stmt.source()));
     let method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
-    let mut stmts = param_statements(s, &request);
-    stmts.extend(credential_statements(api, s, &client, &request));
-    if let Some(b) = &s.body {
-        let flag = events.and_then(|e| e.flag.as_deref());
-        let call = match (&b.body.kind, flag) {
-            (BodyKind::Json(_), Some(flag)) => quote!(json_streaming(body, #flag)),
-            (kind, _) => body_call(kind, &b.body.content_type),
-        };
-        stmts.push(if b.body.required {
-            quote!(#request.#call;)
-        } else {
-            quote!(if let Some(body) = body { #request.#call; })
-        });
-    }
-    if let Some(header) = &op.idempotency_key {
-        stmts.push(quote!(#request.idempotency_key(#header);));
-    }
-    let mutable = (!stmts.is_empty()).then(|| quote!(mut));
+    let mutable = (!parts.stmts.is_empty()).then(|| quote!(mut));
     let head = quote! {
         let #mutable #request = runtime::Request::new(
             ::reqwest::Method::#method,
             #template,
-            vec![#(#segments),*],
+            &[#(#segments),*],
         );
         #(#stmts)*
     };
     if let Some(events) = events {
         let item = events.item.tokens(Scope::Client);
-        let errors = StatusArm::matching(error_arms(s, &response), &response);
+        let errors = StatusArm::matching(error_arms(s, &s.locals.response, shared), &response);
         return quote! {
             #head
             runtime::EventCall::new(
@@ -1054,58 +1075,175 @@ fn emit_request_with(
             )
         };
     }
-    let outcome = StatusArm::matching(response_arms(s, &response), &response);
+    let outcome = StatusArm::matching(response_arms(s, &s.locals.response, shared), &response);
     quote! {
         #head
         runtime::Call::new(&#client.transport, #request, |#response| { #outcome })
     }
 }
 
-/// The `runtime::Request` method that sets a body of this kind.
-fn body_call(kind: &BodyKind, content_type: &str) -> TokenStream {
-    match kind {
-        BodyKind::Json(_) => quote!(json(body)),
-        BodyKind::Form(_) => quote!(form(body)),
-        BodyKind::Multipart(_) => quote!(multipart(body)),
-        BodyKind::Text => quote!(text(#content_type, body)),
-        BodyKind::Bytes => quote!(bytes(#content_type, body)),
-        BodyKind::Empty => quote!(),
+/// Tokens of Rust source that oagen wrote (identifiers, paths, calls and escaped literals,
+/// so it always lexes); a `compile_error!` naming it otherwise.
+fn parse_source(source: &str) -> TokenStream {
+    source.parse().unwrap_or_else(|_| {
+        let message = format!("oagen: not Rust: {source}");
+        quote!(compile_error!(#message))
+    })
+}
+
+/// A string literal for `text`, escaped as `quote` escapes it.
+fn str_lit(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
+/// The parts of a request, written as Rust source once for both the token path
+/// ([`emit_request_with`]) and the text path ([`plain_method_text`]).
+struct RequestParts {
+    /// The client: `self` in a positional method, the builder's client field otherwise.
+    client: String,
+    /// Each path segment's expression (a `&str`).
+    segments: Vec<String>,
+    /// The statements that set parameters, credentials and the body.
+    stmts: Vec<super::text::Stmt>,
+    /// True when every string literal is plain (no escape): the text path needs it.
+    plain: bool,
+}
+
+impl RequestParts {
+    fn of(api: &Api, s: &OperationSurface<'_>, events: Option<&EventsSurface>) -> Self {
+        let op = s.op;
+        let mut plain = true;
+        let mut lit = |text: &str| {
+            let lit = str_lit(text);
+            plain &= lit.len() == text.len() + 2;
+            lit
+        };
+        let client = match s.form {
+            Form::Positional => "self".to_string(),
+            Form::Builder => ident_source(&s.locals.client),
+        };
+        let segments = op
+            .path
+            .segments
+            .iter()
+            .map(|parts| {
+                let pieces: Vec<String> = parts
+                    .iter()
+                    .map(|part| match part {
+                        PathPart::Literal(text) => lit(text),
+                        PathPart::Param(id) => {
+                            let param = op.param(*id);
+                            let arg = s
+                                .params
+                                .iter()
+                                .find(|p| param.is_some_and(|param| std::ptr::eq(p.param, param)));
+                            match arg {
+                                Some(p) if parts.len() == 1 => {
+                                    format!("&runtime::param(&{})", ident_source(&p.name))
+                                }
+                                Some(p) => {
+                                    format!("runtime::param(&{}).as_str()", ident_source(&p.name))
+                                }
+                                None => {
+                                    let message = format!("oagen: no path parameter #{}", id.0);
+                                    format!("compile_error!({})", str_lit(&message))
+                                }
+                            }
+                        }
+                    })
+                    .collect();
+                match pieces.as_slice() {
+                    [single] => single.clone(),
+                    many => format!("&[{}].concat()", many.join(", ")),
+                }
+            })
+            .collect();
+        let request = &s.locals.request;
+        let mut stmts = param_statements(s, &mut lit);
+        stmts.extend(credential_statements(api, s, &client, &mut lit));
+        if let Some(b) = &s.body {
+            let flag = events.and_then(|e| e.flag.as_deref());
+            let content_type = lit(&b.body.content_type);
+            let (method, args) = match (&b.body.kind, flag) {
+                (BodyKind::Json(_), Some(flag)) => {
+                    ("json_streaming", vec!["body".to_string(), lit(flag)])
+                }
+                (BodyKind::Json(_), None) => ("json", vec!["body".to_string()]),
+                (BodyKind::Form(_), _) => ("form", vec!["body".to_string()]),
+                (BodyKind::Multipart(_), _) => ("multipart", vec!["body".to_string()]),
+                (BodyKind::Text, _) => ("text", vec![content_type, "body".to_string()]),
+                (BodyKind::Bytes, _) => ("bytes", vec![content_type, "body".to_string()]),
+                (BodyKind::Empty, _) => ("", Vec::new()),
+            };
+            if !method.is_empty() {
+                let call = super::text::Stmt::call(request, method, args);
+                stmts.push(if b.body.required {
+                    call
+                } else {
+                    super::text::Stmt::IfLet("Some(body) = body".to_string(), Box::new(call))
+                });
+            }
+        }
+        if let Some(header) = &op.idempotency_key {
+            stmts.push(super::text::Stmt::call(
+                request,
+                "idempotency_key",
+                vec![lit(header)],
+            ));
+        }
+        RequestParts {
+            client,
+            segments,
+            stmts,
+            plain,
+        }
     }
 }
 
+/// An identifier's source, as [`ident`] makes it (raw for a keyword).
+fn ident_source(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    crate::surface::push_ident(&mut out, name);
+    out
+}
+
 /// One statement per query, header and cookie parameter (optional ones when set).
-fn param_statements(s: &OperationSurface<'_>, request: &proc_macro2::Ident) -> Vec<TokenStream> {
+fn param_statements(
+    s: &OperationSurface<'_>,
+    lit: &mut impl FnMut(&str) -> String,
+) -> Vec<super::text::Stmt> {
     let mut stmts = Vec::new();
     for p in &s.params {
-        let arg = ident(&p.name);
-        let wire = &p.param.name.wire;
+        let arg = ident_source(&p.name);
+        let wire = lit(&p.param.name.wire);
         // Required parameters are read from the argument, optional ones from the local.
         let value = if p.param.required {
-            quote!(#arg)
+            arg.clone()
         } else {
-            let value = ident(&s.locals.value);
-            quote!(#value)
+            ident_source(&s.locals.value)
         };
-        let call = match p.param.location {
+        let (method, args) = match p.param.location {
             ParamLocation::Path => continue,
-            ParamLocation::Cookie => quote!(cookie(#wire, &#value)),
-            ParamLocation::Header => quote!(header(#wire, &#value)),
+            ParamLocation::Cookie => ("cookie", vec![wire, format!("&{value}")]),
+            ParamLocation::Header => ("header", vec![wire, format!("&{value}")]),
             ParamLocation::Query => {
                 let style = match (p.param.style, p.param.explode) {
-                    (Some(ParamStyle::DeepObject), _) => quote!(DeepObject),
-                    (Some(ParamStyle::SpaceDelimited), _) => quote!(SpaceDelimited),
-                    (Some(ParamStyle::PipeDelimited), _) => quote!(PipeDelimited),
-                    (_, Some(false)) => quote!(Form),
-                    _ => quote!(FormExploded),
+                    (Some(ParamStyle::DeepObject), _) => "DeepObject",
+                    (Some(ParamStyle::SpaceDelimited), _) => "SpaceDelimited",
+                    (Some(ParamStyle::PipeDelimited), _) => "PipeDelimited",
+                    (_, Some(false)) => "Form",
+                    _ => "FormExploded",
                 };
-                quote!(query_styled(#wire, &#value, runtime::QueryStyle::#style))
+                let style = format!("runtime::QueryStyle::{style}");
+                ("query_styled", vec![wire, format!("&{value}"), style])
             }
         };
-        if p.param.required {
-            stmts.push(quote!(#request.#call;));
+        let call = super::text::Stmt::call(&s.locals.request, method, args);
+        stmts.push(if p.param.required {
+            call
         } else {
-            stmts.push(quote!(if let Some(#value) = #arg { #request.#call; }));
-        }
+            super::text::Stmt::IfLet(format!("Some({value}) = {arg}"), Box::new(call))
+        });
     }
     stmts
 }
@@ -1115,52 +1253,61 @@ fn param_statements(s: &OperationSurface<'_>, request: &proc_macro2::Ident) -> V
 fn credential_statements(
     api: &Api,
     s: &OperationSurface<'_>,
-    client: &TokenStream,
-    request: &proc_macro2::Ident,
-) -> Vec<TokenStream> {
-    let credential = ident(&s.locals.credential);
+    client: &str,
+    lit: &mut impl FnMut(&str) -> String,
+) -> Vec<super::text::Stmt> {
+    let credential = ident_source(&s.locals.credential);
+    let request = &s.locals.request;
     s.op.security
         .iter()
         .filter_map(|&i| api.security_schemes.get(i))
         .filter_map(|scheme| {
-            let field = ident(&scheme.name.rust);
-            let apply = match &scheme.kind {
+            let field = ident_source(&scheme.name.rust);
+            let (method, args) = match &scheme.kind {
                 SecurityKind::Http { scheme } => {
-                    quote!(#request.authorization(#scheme, #credential);)
+                    ("authorization", vec![lit(scheme), credential.clone()])
                 }
                 SecurityKind::ApiKeyHeader { name } => {
-                    quote!(#request.secret_header(#name, #credential);)
+                    ("secret_header", vec![lit(name), credential.clone()])
                 }
                 SecurityKind::ApiKeyQuery { name } => {
-                    quote!(#request.secret_query(#name, #credential);)
+                    ("secret_query", vec![lit(name), credential.clone()])
                 }
-                SecurityKind::HttpBasic => quote!(#request.basic_auth(#credential);),
+                SecurityKind::HttpBasic => ("basic_auth", vec![credential.clone()]),
                 SecurityKind::ApiKeyCookie { name } => {
-                    quote!(#request.secret_cookie(#name, #credential);)
+                    ("secret_cookie", vec![lit(name), credential.clone()])
                 }
-                SecurityKind::OAuth2 { .. } => quote!(#request.bearer_from(#credential);),
+                SecurityKind::OAuth2 { .. } => ("bearer_from", vec![credential.clone()]),
                 SecurityKind::Unsupported => return None,
             };
-            Some(quote!(if let Some(#credential) = &#client.#field { #apply }))
+            let call = super::text::Stmt::call(request, method, args);
+            let binding = format!("Some({credential}) = &{client}.{field}");
+            Some(super::text::Stmt::IfLet(binding, Box::new(call)))
         })
         .collect()
 }
 
 /// The arms of the `match` on the response status: decode a success, an error variant, or
 /// an unexpected status.
-fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<StatusArm> {
+fn response_arms(
+    s: &OperationSurface<'_>,
+    response: &str,
+    shared: Option<&SharedErrors<'_>>,
+) -> Vec<StatusArm> {
     let op = s.op;
     let successes = op.successes();
     let mut arms = Vec::new();
     match &s.responses {
         Some(e) => {
-            let name = format_ident!("{}", e.name);
+            let name = &e.name;
             for v in &e.variants {
-                let variant = variant_ident(v);
+                let variant = &v.name;
                 let expr = match &v.response.kind {
-                    BodyKind::Json(_) => quote!(#response.json().map(#name::#variant)),
-                    BodyKind::Empty => quote!(#response.empty().map(|()| #name::#variant)),
-                    _ => quote!(#response.bytes().map(#name::#variant)),
+                    BodyKind::Json(_) => format!("{response}.json().map({name}::{variant})"),
+                    BodyKind::Empty => {
+                        format!("{response}.empty().map(|()| {name}::{variant})")
+                    }
+                    _ => format!("{response}.bytes().map({name}::{variant})"),
                 };
                 arms.push(StatusArm::new(v.response.status, expr));
             }
@@ -1169,12 +1316,12 @@ fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec
             let success = op.success();
             for r in &successes {
                 let expr = match (&success, &r.kind) {
-                    (Success::Bytes, _) => quote!(#response.bytes()),
-                    (Success::Text, _) => quote!(#response.text()),
-                    (Success::Unit, _) => quote!(#response.empty()),
-                    (Success::OptionalJson(_), BodyKind::Empty) => quote!(Ok(None)),
-                    (Success::OptionalJson(_), _) => quote!(#response.json().map(Some)),
-                    _ => quote!(#response.json()),
+                    (Success::Bytes, _) => format!("{response}.bytes()"),
+                    (Success::Text, _) => format!("{response}.text()"),
+                    (Success::Unit, _) => format!("{response}.empty()"),
+                    (Success::OptionalJson(_), BodyKind::Empty) => "Ok(None)".to_string(),
+                    (Success::OptionalJson(_), _) => format!("{response}.json().map(Some)"),
+                    _ => format!("{response}.json()"),
                 };
                 arms.push(StatusArm::new(r.status, expr));
             }
@@ -1183,31 +1330,38 @@ fn response_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec
     if successes.is_empty() {
         arms.push(StatusArm::new(
             StatusMatch::Range(2),
-            quote!(#response.empty()),
+            format!("{response}.empty()"),
         ));
     }
-    arms.extend(error_arms(s, response));
+    arms.extend(error_arms(s, response, shared));
     StatusArm::order(&mut arms);
     arms
 }
 
 /// The arms of the status `match` for the documented error statuses, then (unless the
-/// spec documents `default`) every other status as unexpected.
-fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<StatusArm> {
+/// spec documents `default`) every other status as unexpected. An operation whose errors
+/// are the API's shared enum names that enum (its own error type is an alias of it).
+fn error_arms(
+    s: &OperationSurface<'_>,
+    response: &str,
+    shared: Option<&SharedErrors<'_>>,
+) -> Vec<StatusArm> {
     let op = s.op;
     let mut arms = Vec::new();
     if let Some(e) = &s.errors {
-        let name = format_ident!("{}", e.name);
+        let name = match shared {
+            Some(shared) if shared.is(e) => &shared.errors.name,
+            _ => &e.name,
+        };
         for v in &e.variants {
-            let variant = variant_ident(v);
             let decode = match &v.response.kind {
-                BodyKind::Json(_) => quote!(error_json),
-                BodyKind::Empty => quote!(error_empty),
-                _ => quote!(error_bytes),
+                BodyKind::Json(_) => "error_json",
+                BodyKind::Empty => "error_empty",
+                _ => "error_bytes",
             };
             arms.push(StatusArm::new(
                 v.response.status,
-                quote!(Err(#response.#decode(#name::#variant))),
+                format!("Err({response}.{decode}({name}::{}))", v.name),
             ));
         }
     }
@@ -1218,22 +1372,32 @@ fn error_arms(s: &OperationSurface<'_>, response: &proc_macro2::Ident) -> Vec<St
     {
         arms.push(StatusArm::new(
             StatusMatch::Default,
-            quote!(Err(#response.unexpected())),
+            format!("Err({response}.unexpected())"),
         ));
     }
     StatusArm::order(&mut arms);
     arms
 }
 
-/// One arm of a status `match`: the status it matches and its expression.
+/// One arm of a status `match`: the status it matches and its expression, written as Rust
+/// (one description for the token and the text paths; a handful of identifiers, calls and
+/// paths).
 struct StatusArm {
     status: StatusMatch,
-    expr: TokenStream,
+    expr: String,
 }
 
 impl StatusArm {
-    fn new(status: StatusMatch, expr: TokenStream) -> Self {
+    fn new(status: StatusMatch, expr: String) -> Self {
         StatusArm { status, expr }
+    }
+
+    /// The expression's tokens.
+    fn tokens(&self) -> TokenStream {
+        self.expr.parse().unwrap_or_else(|_| {
+            let message = format!("oagen: not an expression: {}", self.expr);
+            quote!(compile_error!(#message))
+        })
     }
 
     /// Puts exact codes before ranges (`4XX`) and `default` (`_`) last, keeping the order
@@ -1252,11 +1416,12 @@ impl StatusArm {
     fn matching(arms: Vec<StatusArm>, response: &proc_macro2::Ident) -> TokenStream {
         if let [only] = arms.as_slice() {
             if only.status == StatusMatch::Default {
-                return only.expr.clone();
+                return only.tokens();
             }
         }
-        let arms = arms.into_iter().map(|StatusArm { status, expr }| {
-            let pat = status_pattern(status);
+        let arms = arms.iter().map(|arm| {
+            let pat = status_pattern(arm.status);
+            let expr = arm.tokens();
             quote!(#pat => #expr,)
         });
         quote!(match #response.status().as_u16() { #(#arms)* })

@@ -345,6 +345,204 @@ pub(super) fn struct_definition(
     t.finish()
 }
 
+/// One statement of a client method's body (see [`client_method`]).
+pub(super) enum Stmt {
+    /// `{receiver}.{method}({args});`
+    Call {
+        receiver: String,
+        method: &'static str,
+        args: Vec<String>,
+    },
+    /// `if let {binding} {` the statement `}`.
+    IfLet(String, Box<Stmt>),
+}
+
+impl Stmt {
+    /// `request.{method}({args});` on the method's request.
+    pub(super) fn call(request: &str, method: &'static str, args: Vec<String>) -> Self {
+        Stmt::Call {
+            receiver: request.to_string(),
+            method,
+            args,
+        }
+    }
+
+    /// The statement as Rust source (for the token path).
+    pub(super) fn source(&self) -> String {
+        match self {
+            Stmt::Call {
+                receiver,
+                method,
+                args,
+            } => format!("{receiver}.{method}({});", args.join(", ")),
+            Stmt::IfLet(binding, inner) => format!("if let {binding} {{ {} }}", inner.source()),
+        }
+    }
+
+    /// A method call statement as prettyplease prints it: whole when it fits, else the
+    /// receiver on a line of its own and `.method(…)` one level deeper, its arguments one
+    /// per line when they do not fit either.
+    fn write(&self, t: &mut Text, indent: usize) {
+        match self {
+            Stmt::Call {
+                receiver,
+                method,
+                args,
+            } => {
+                let one_line = receiver.len() + 1 + method.len() + 1 + joined_len(args) + 2;
+                if 4 * indent + one_line <= MARGIN {
+                    t.fixed(
+                        indent,
+                        &[receiver, ".", method, "(", &args.join(", "), ");"],
+                    );
+                } else {
+                    t.line(indent, &[receiver]);
+                    t.list(indent + 1, (&format!(".{method}("), ");"), args);
+                }
+            }
+            Stmt::IfLet(binding, inner) => {
+                t.line(indent, &["if let ", binding, " {"]);
+                inner.write(t, indent + 1);
+                t.fixed(indent, &["}"]);
+            }
+        }
+    }
+}
+
+/// A client method that takes every parameter as an argument (`Form::Positional`), as
+/// `client::emit_plain_operation` makes its tokens: the pieces below, already spelled as
+/// Rust.
+pub(super) struct ClientMethod<'a> {
+    /// The documentation's text.
+    pub doc: &'a str,
+    pub name: &'a str,
+    /// `name: Type` per argument (`&self` not included).
+    pub args: Vec<String>,
+    /// The `Call`'s success and error types.
+    pub ok: String,
+    pub err: String,
+    /// The request's local name, and whether statements change it.
+    pub request: &'a str,
+    pub mutable: bool,
+    /// `GET`, …
+    pub http_method: &'a str,
+    /// The path template, and the expression of each path segment.
+    pub template: &'a str,
+    pub segments: Vec<String>,
+    pub stmts: Vec<Stmt>,
+    /// The response closure's parameter, and the arms of its `match` on the status.
+    pub response: &'a str,
+    pub arms: Vec<(String, String)>,
+}
+
+/// A positional client method as text (see [`ClientMethod`]), at one level of indent (inside
+/// `impl Client`); `None` when a layout is not certain.
+pub(super) fn client_method(m: &ClientMethod<'_>) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(1, m.doc);
+    if m.args.len() > 6 {
+        t.fixed(1, &["#[allow(clippy::too_many_arguments)]"]);
+    }
+    let mut params = Vec::with_capacity(m.args.len() + 1);
+    params.push("&self".to_string());
+    params.extend(m.args.iter().cloned());
+    signature(&mut t, m.name, &params, [&m.ok, &m.err])?;
+    let head = format!(
+        "let {}{} = runtime::Request::new(",
+        if m.mutable { "mut " } else { "" },
+        m.request
+    );
+    let method = format!("::reqwest::Method::{}", m.http_method);
+    let template = lit(m.template)?;
+    let segments = format!("&[{}]", m.segments.join(", "));
+    let one_line = head.len() + method.len() + template.len() + segments.len() + 4 + 2;
+    if 8 + one_line <= MARGIN {
+        t.fixed(2, &[&head, &method, ", ", &template, ", ", &segments, ");"]);
+    } else {
+        t.fixed(2, &[&head]);
+        t.line(3, &[&method, ","]);
+        // A literal has no break opportunity: prettyplease prints it whatever its width.
+        t.fixed(3, &[&template, ","]);
+        // The last argument is measured without its comma (see `Text::broken`).
+        if 12 + segments.len() <= MARGIN {
+            t.fixed(3, &[&segments, ","]);
+        } else {
+            t.broken(3, ("&[", "],"), &m.segments);
+        }
+        t.fixed(2, &[");"]);
+    }
+    for stmt in &m.stmts {
+        stmt.write(&mut t, 2);
+    }
+    t.fixed(2, &["runtime::Call::new("]);
+    t.fixed(3, &["&self.transport,"]);
+    t.line(3, &[m.request, ","]);
+    t.line(3, &["|", m.response, "| {"]);
+    t.line(4, &["match ", m.response, ".status().as_u16() {"]);
+    for (pattern, value) in &m.arms {
+        arm(&mut t, 5, pattern, value);
+    }
+    t.fixed(4, &["}"]);
+    t.fixed(3, &["},"]);
+    t.fixed(2, &[")"]);
+    t.fixed(1, &["}"]);
+    t.finish()
+}
+
+/// `pub fn {name}({params}) -> runtime::Call<{generics}> {` at one level of indent, as
+/// prettyplease breaks it: the parameter list when the whole line does not fit (the
+/// generic arguments' break opportunities are nested deeper, so the list is measured up
+/// to the line break after `{`), then the generic arguments when they and `> {` do not fit
+/// after `) -> runtime::Call<`.
+fn signature(t: &mut Text, name: &str, params: &[String], [ok, err]: [&String; 2]) -> Option<()> {
+    const RET: &str = ") -> runtime::Call<";
+    let head = format!("pub fn {name}(");
+    let generics = ["'_".to_string(), ok.clone(), err.clone()];
+    let mut line = String::with_capacity(MARGIN);
+    let whole = head.len() + joined_len(params) + RET.len() + joined_len(&generics) + 3;
+    if 4 + whole <= MARGIN {
+        line.push_str(&head);
+        line.push_str(&params.join(", "));
+    } else {
+        t.fixed(1, &[head.trim_end()]);
+        for (i, param) in params.iter().enumerate() {
+            let last = i + 1 == params.len();
+            if 8 + param.len() + usize::from(!last) <= MARGIN || !param.contains('<') {
+                t.fixed(2, &[param, ","]);
+                continue;
+            }
+            // A parameter without generic arguments has no break opportunity: it stays whole.
+            // Else prettyplease breaks an `Option<…>`'s generic argument onto a line of its
+            // own, which stays whole however wide when it has none.
+            let (name, inner) = param
+                .split_once(": Option<")
+                .and_then(|(name, rest)| Some((name, rest.strip_suffix('>')?)))?;
+            if inner.contains('<') {
+                t.fits = false;
+            }
+            t.fixed(2, &[name, ": Option<"]);
+            t.fixed(3, &[inner, ","]);
+            t.fixed(2, &[">,"]);
+        }
+    }
+    line.push_str(RET);
+    if 4 + line.len() + joined_len(&generics) + "> {".len() <= MARGIN {
+        t.fixed(1, &[&line, &generics.join(", "), "> {"]);
+    } else {
+        t.line(1, &[&line]);
+        for (i, g) in generics.iter().enumerate() {
+            let last = i + 1 == generics.len();
+            // A path without generic arguments has no break opportunity: it stays whole.
+            if g.contains('<') && 8 + g.len() + usize::from(!last) > MARGIN {
+                t.fits = false;
+            }
+            t.fixed(2, &[g, ","]);
+        }
+        t.fixed(1, &["> {"]);
+    }
+    Some(())
+}
+
 /// A `match` arm `{pattern} => {value},` at `indent`; when wider than the margin (the
 /// comma aside: prettyplease measures the arm without it), prettyplease puts the value in
 /// a block of its own.
@@ -578,7 +776,7 @@ mod tests {
 
     /// Every spec the repository ships and every test fixture: `types.rs` printed with
     /// items written as text is the text printed from tokens alone (no tables: the whole
-    /// file at once), with and without the `full-serde` gates.
+    /// file at once), with and without the `full-serde` gates; so is `client.rs`.
     #[test]
     fn text_items_print_as_their_tokens() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -593,7 +791,7 @@ mod tests {
             "tests/fixtures/client/params.yaml",
             "tests/fixtures/client/pagination.yaml",
         ];
-        let mut texts = 0;
+        let (mut texts, mut methods) = (0, 0);
         for spec in specs {
             let text = std::fs::read_to_string(root.join(spec)).unwrap();
             let format = if spec.ends_with(".json") {
@@ -618,26 +816,57 @@ mod tests {
                     spec,
                 )
                 .unwrap();
-                if printed != expected {
-                    let (p, e): (Vec<&str>, Vec<&str>) =
-                        (printed.lines().collect(), expected.lines().collect());
-                    let at = (0..p.len().min(e.len()))
-                        .find(|&i| p[i] != e[i])
-                        .unwrap_or(p.len().min(e.len()));
-                    let from = at.saturating_sub(8);
-                    panic!(
-                        "{spec} (serde feature {serde_feature}), line {at}:\n--- text\n{}\n--- tokens\n{}",
-                        p[from..(at + 8).min(p.len())].join("\n"),
-                        e[from..(at + 8).min(e.len())].join("\n"),
-                    );
-                }
+                same_text(
+                    &printed,
+                    &expected,
+                    &format!("{spec} (serde feature {serde_feature})"),
+                );
                 let used = (0..items.len())
                     .map(|i| crate::doc_table::collect(|| items.item(i)).1.item_count())
                     .sum::<usize>();
                 texts += used;
             }
+            // The client: its positional methods written as text, the rest as tokens.
+            api.settings.doc_examples = Some("x".to_string());
+            let client = super::super::ClientItems::new(&api);
+            let expected = crate::render::rust_file(super::super::emit_client(&api), "// h", spec);
+            let printed = crate::render::rust_file_with_impl(
+                client.head(),
+                client.len(),
+                |i| client.operation(i),
+                client.servers(),
+                "// h",
+                spec,
+            );
+            same_text(&printed.unwrap(), &expected.unwrap(), spec);
+            methods += (0..client.len())
+                .map(|i| {
+                    crate::doc_table::collect(|| client.operation(i))
+                        .1
+                        .item_count()
+                })
+                .sum::<usize>();
         }
         // Most items of these specs are written as text (so the comparison means something).
         assert!(texts > 500, "{texts} items written as text");
+        assert!(methods > 50, "{methods} client methods written as text");
+    }
+
+    /// Panics with the first lines that differ.
+    fn same_text(printed: &str, expected: &str, what: &str) {
+        if printed == expected {
+            return;
+        }
+        let (p, e): (Vec<&str>, Vec<&str>) =
+            (printed.lines().collect(), expected.lines().collect());
+        let at = (0..p.len().min(e.len()))
+            .find(|&i| p[i] != e[i])
+            .unwrap_or(p.len().min(e.len()));
+        let from = at.saturating_sub(8);
+        panic!(
+            "{what}, line {at}:\n--- text\n{}\n--- tokens\n{}",
+            p[from..(at + 8).min(p.len())].join("\n"),
+            e[from..(at + 8).min(e.len())].join("\n"),
+        );
     }
 }
