@@ -35,17 +35,24 @@ fn error_items(
 ) -> TokenStream {
     match shared {
         Some(shared) if shared.is(e) => {
-            let doc = doc_lines(&format!(
+            let doc = format!(
                 "The documented error responses of [`Client::{}`]: the API's common [`{}`].",
                 s.method, shared.errors.name
-            ));
-            let name = format_ident!("{}", e.name);
-            let target = format_ident!("{}", shared.errors.name);
-            quote! {
-                #doc
-                #cfg
-                pub type #name = #target;
-            }
+            );
+            let text = || {
+                let plain = cfg.is_empty();
+                plain.then(|| super::text::alias(&e.name, &doc, &shared.errors.name))?
+            };
+            super::text_or(text, || {
+                let doc = doc_lines(&doc);
+                let name = format_ident!("{}", e.name);
+                let target = format_ident!("{}", shared.errors.name);
+                quote! {
+                    #doc
+                    #cfg
+                    pub type #name = #target;
+                }
+            })
         }
         _ => {
             let doc = format!(

@@ -345,6 +345,20 @@ pub(super) fn struct_definition(
     t.finish()
 }
 
+/// `pub type {name} = {ty};` after its documentation: one line whatever its width when the
+/// type has no generic arguments (no break opportunity), else only when it fits.
+pub(super) fn alias(name: &str, doc: &str, ty: &str) -> Option<String> {
+    let mut t = Text::new();
+    let name = &ident(name);
+    t.doc(0, doc);
+    if ty.contains('<') {
+        t.line(0, &["pub type ", name, " = ", ty, ";"]);
+    } else {
+        t.fixed(0, &["pub type ", name, " = ", ty, ";"]);
+    }
+    t.finish()
+}
+
 /// One statement of a client method's body (see [`client_method`]).
 pub(super) enum Stmt {
     /// `{receiver}.{method}({args});`

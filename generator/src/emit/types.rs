@@ -163,12 +163,31 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     };
     docs.notes.extend(rule);
     docs.notes.push(origin_note(def));
-    let doc = doc_attrs(&docs);
-    let doc = if matches!(def.kind, TypeKind::Alias(_) | TypeKind::Pending) {
-        doc
-    } else {
-        quote!(#doc #derives)
+    let aliased = match &def.kind {
+        TypeKind::Alias(ty) => Some(crate::surface::RustType::of(api, ty)),
+        TypeKind::Pending => Some(crate::surface::RustType::Std(
+            crate::surface::StdType::Value,
+        )),
+        _ => None,
     };
+    if let Some(ty) = aliased {
+        return super::text_or(
+            || {
+                super::text::alias(
+                    &def.name.rust,
+                    &super::doc_text(&docs),
+                    &ty.source(Scope::Types)?,
+                )
+            },
+            || {
+                let doc = doc_attrs(&docs);
+                let ty = ty.tokens(Scope::Types);
+                quote! { #doc pub type #name = #ty; }
+            },
+        );
+    }
+    let doc = doc_attrs(&docs);
+    let doc = quote!(#doc #derives);
     let serde = if api.settings.serde_feature {
         def.serde
     } else {
@@ -180,11 +199,7 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
         TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
         TypeKind::Untagged(u) => emit_untagged(api, &name, u, doc, serde),
-        TypeKind::Alias(ty) => {
-            let ty = rust_type(api, ty, Scope::Types);
-            quote! { #doc pub type #name = #ty; }
-        }
-        TypeKind::Pending => quote! { #doc pub type #name = ::serde_json::Value; },
+        TypeKind::Alias(_) | TypeKind::Pending => unreachable!("aliases returned above"),
     }
 }
 
