@@ -310,12 +310,14 @@ pub(super) fn deserialize(name: &str, s: &Struct, by_default: bool) -> Option<St
 }
 
 /// The definition of a struct whose serde impls are all written out (its fields carry no
-/// attributes): documentation, derives, `#[non_exhaustive]`, fields with their docs.
+/// attributes), or, when `gated`, of one whose `Serialize` is derived behind the
+/// `full-serde` feature (its fields' `#[serde]` attributes behind it too): documentation,
+/// derives, `#[non_exhaustive]`, fields with their docs.
 pub(super) fn struct_definition(
     api: &Api,
     (name, docs): (&str, &Docs),
     s: &Struct,
-    default: bool,
+    (default, gated): (bool, bool),
 ) -> Option<String> {
     let mut t = Text::new();
     t.doc(0, &super::doc_text(docs));
@@ -323,6 +325,12 @@ pub(super) fn struct_definition(
         t.fixed(0, &["#[derive(Debug, Clone, PartialEq, Default)]"]);
     } else {
         t.fixed(0, &["#[derive(Debug, Clone, PartialEq)]"]);
+    }
+    if gated {
+        t.fixed(
+            0,
+            &["#[cfg_attr(feature = \"full-serde\", derive(::serde::Serialize))]"],
+        );
     }
     t.fixed(0, &["#[non_exhaustive]"]);
     if s.fields.is_empty() {
@@ -333,16 +341,59 @@ pub(super) fn struct_definition(
     for f in &s.fields {
         let (docs, wrap) = super::types::field_shape(f);
         let base = RustType::of(api, &f.ty).source(Scope::Types)?;
-        let ty = match wrap {
-            Wrap::None => base,
-            Wrap::Option => format!("Option<{base}>"),
-            Wrap::OptionOption => format!("Option<Option<{base}>>"),
-        };
         t.doc(1, &super::doc_text(&docs));
-        t.line(1, &["pub ", &ident(&f.name.rust), ": ", &ty, ","]);
+        if gated {
+            if f.name.wire != f.name.rust {
+                gated_serde(&mut t, &format!("rename = {}", lit(&f.name.wire)?));
+            }
+            match (f.required, f.nullable, f.read_only) {
+                (true, false, _) => {}
+                (true, true, _) => gated_serde(&mut t, "default"),
+                (false, false, _) | (false, true, true) => {
+                    gated_serde(&mut t, "default, skip_serializing_if = \"Option::is_none\"")
+                }
+                // A tri-state field's `with`: tokens.
+                (false, true, false) => return None,
+            }
+        }
+        let field = ident(&f.name.rust);
+        match wrap {
+            Wrap::None => t.line(1, &["pub ", &field, ": ", &base, ","]),
+            Wrap::Option => option_field(&mut t, &field, &base),
+            Wrap::OptionOption => t.line(1, &["pub ", &field, ": Option<Option<", &base, ">>,"]),
+        }
     }
     t.fixed(0, &["}"]);
     t.finish()
+}
+
+/// `#[cfg_attr(feature = "full-serde", serde({args}))]` on a field, as prettyplease prints
+/// it: on one line when it fits, else its two arguments on lines of their own (no trailing
+/// comma in an attribute).
+fn gated_serde(t: &mut Text, args: &str) {
+    const HEAD: &str = "#[cfg_attr(feature = \"full-serde\", serde(";
+    if 4 + HEAD.len() + args.len() + "))]".len() <= MARGIN {
+        t.fixed(1, &[HEAD, args, "))]"]);
+    } else {
+        t.fixed(1, &["#[cfg_attr("]);
+        t.fixed(2, &["feature = \"full-serde\","]);
+        t.line(2, &["serde(", args, ")"]);
+        t.fixed(1, &[")]"]);
+    }
+}
+
+/// `pub {field}: Option<{ty}>,`; when too wide, prettyplease puts the generic argument on a
+/// line of its own, which stays whole when it has no break opportunity of its own.
+fn option_field(t: &mut Text, field: &str, ty: &str) {
+    if 4 + "pub : Option<>,".len() + field.len() + ty.len() <= MARGIN {
+        t.fixed(1, &["pub ", field, ": Option<", ty, ">,"]);
+    } else if ty.contains('<') {
+        t.fits = false;
+    } else {
+        t.fixed(1, &["pub ", field, ": Option<"]);
+        t.fixed(2, &[ty, ","]);
+        t.fixed(1, &[">,"]);
+    }
 }
 
 /// `pub type {name} = {ty};` after its documentation: one line whatever its width when the

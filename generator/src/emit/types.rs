@@ -264,10 +264,12 @@ fn emit_struct(
             }
         }
     };
-    // With every serde impl written out, the definition has no attributes but the derives.
-    let definition = if compact_ser {
+    // With every serde impl written out, the definition has no attributes but the derives;
+    // with `Serialize` derived behind `full-serde`, its attributes are behind it too.
+    let definition = if compact_ser || (attrs_gated && !serde_attrs) {
+        let shape = (plan.args.is_empty(), !compact_ser);
         super::text_or(
-            || super::text::struct_definition(api, (&rust, docs), s, plan.args.is_empty()),
+            || super::text::struct_definition(api, (&rust, docs), s, shape),
             definition,
         )
     } else {
