@@ -1,16 +1,20 @@
 //! The most frequent items written directly as formatted text (issue 17: generation speed).
 //!
-//! A struct's definition, written-out serde impls, constructor and setters, and a string
-//! enum's impls are most of a large API's `types.rs`, and every line of them would otherwise
-//! be built as tokens, parsed by `syn` and printed by prettyplease. Their shape is fixed, so
-//! they are written here as prettyplease prints them, and handed to render as a placeholder
-//! item ([`crate::doc_table::item`]) whose text is put back into the printed file.
+//! A struct's definition, written-out serde impls, constructor and setters, a string enum's
+//! impls and type aliases are most of a large API's `types.rs`, and positional client
+//! methods most of `client.rs`; every line of them would otherwise be built as tokens,
+//! parsed by `syn` and printed by prettyplease. Their shape is fixed, so they are written
+//! here as prettyplease prints them, and handed to render as a placeholder item
+//! ([`crate::doc_table::item`], a method's inside `impl Client`) whose text is put back into
+//! the printed file.
 //!
 //! The text must be what prettyplease would print, byte for byte. The writers follow
 //! prettyplease's rules for the few constructs they write (a line stays whole within the
 //! [`MARGIN`]; a parameter list or array that does not fit puts one element per line; a
 //! struct literal does so once its fields are wider than [`STRUCT_FIELDS`]; an `impl`
-//! header that does not fit breaks before `for`), and give up (return `None`, and the
+//! header that does not fit breaks before `for`; a list is measured up to the next break
+//! opportunity at its own level or an outer one, so a signature's parameters break when the
+//! whole signature does not fit; a method call breaks before `.method` first), and give up (return `None`, and the
 //! caller makes tokens instead) wherever they would need more: a statement wider than the
 //! margin, a string literal that needs an escape. Lines without a break opportunity (a
 //! `const`, an inherent `impl` header) and the fixed serde method signatures are written
@@ -606,6 +610,50 @@ fn signature(t: &mut Text, name: &str, params: &[String], [ok, err]: [&String; 2
         t.fixed(1, &["> {"]);
     }
     Some(())
+}
+
+/// A string enum's definition (as `types::emit_enum` makes it): documentation, derives, a
+/// variant per value with the value as its doc, and `unknown`, an open enum's catch-all.
+pub(super) fn string_enum_definition(
+    name: &str,
+    doc: &str,
+    e: &Enum,
+    unknown: Option<&str>,
+) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(0, doc);
+    let single = e.variants.len() == 1;
+    match (unknown, single) {
+        (Some(_), _) => {
+            t.fixed(
+                0,
+                &["#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]"],
+            );
+            t.fixed(0, &["#[non_exhaustive]"]);
+        }
+        (None, false) => t.fixed(
+            0,
+            &["#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]"],
+        ),
+        (None, true) => t.fixed(
+            0,
+            &["#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]"],
+        ),
+    }
+    t.fixed(0, &["pub enum ", &ident(name), " {"]);
+    for v in &e.variants {
+        t.doc(1, &format!("`{}`", v.wire.replace('`', "'")));
+        if single && unknown.is_none() {
+            t.fixed(1, &["#[default]"]);
+        }
+        t.fixed(1, &[&ident(&v.rust), ","]);
+    }
+    if let Some(unknown) = unknown {
+        t.doc(1, super::types::UNKNOWN_DOC);
+        t.fixed(1, &[unknown, "(super::runtime::UnknownValue),"]);
+    }
+    t.fixed(0, &["}"]);
+    t.finish()
 }
 
 /// A `match` arm `{pattern} => {value},` at `indent`; when wider than the margin (the

@@ -195,7 +195,15 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     };
     match &def.kind {
         TypeKind::Struct(s) => emit_struct(api, (&name, &docs), s, doc, (serde, serde_attrs)),
-        TypeKind::Enum(e) => emit_enum(&name, e, doc, serde),
+        TypeKind::Enum(e) => {
+            let definition = |unknown: Option<&str>| {
+                let doc = super::doc_text(&docs);
+                (!serde_attrs).then(|| {
+                    super::text::string_enum_definition(&def.name.rust, &doc, e, unknown)
+                })?
+            };
+            emit_enum(&name, e, (doc, definition), serde)
+        }
         TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
         TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
         TypeKind::Untagged(u) => emit_untagged(api, &name, u, doc, serde),
@@ -776,13 +784,13 @@ fn catch_all(mut taken: impl FnMut(&str) -> bool) -> proc_macro2::Ident {
     ident(name)
 }
 
-const UNKNOWN_DOC: &str = "A value this version of the SDK does not know (the API added it later), kept as \
+pub(super) const UNKNOWN_DOC: &str = "A value this version of the SDK does not know (the API added it later), kept as \
                            received and serialized back unchanged. Only deserialization creates it.";
 
 fn emit_enum(
     name: &proc_macro2::Ident,
     e: &Enum,
-    doc: TokenStream,
+    (doc, text): (TokenStream, impl Fn(Option<&str>) -> Option<String>),
     serde: SerdeImpls,
 ) -> TokenStream {
     let unknown = e
@@ -799,6 +807,14 @@ fn emit_enum(
         },
         || string_enum_impls(name, e, unknown.as_ref(), serde),
     );
+    let catch_all = unknown.as_ref().map(|u| u.to_string());
+    if let Some(placeholder) = crate::doc_table::items_active()
+        .then(|| text(catch_all.as_deref()))
+        .flatten()
+        .and_then(crate::doc_table::item)
+    {
+        return quote!(#placeholder #impls);
+    }
     if let Some(unknown) = unknown {
         let variants = e.variants.iter().map(|v| {
             let ident = ident(&v.rust);
