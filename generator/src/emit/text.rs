@@ -14,14 +14,14 @@
 //! struct literal does so once its fields are wider than [`STRUCT_FIELDS`]; an `impl`
 //! header that does not fit breaks before `for`; a list is measured up to the next break
 //! opportunity at its own level or an outer one, so a signature's parameters break when the
-//! whole signature does not fit; a method call breaks before `.method` first), and give up (return `None`, and the
-//! caller makes tokens instead) wherever they would need more: a statement wider than the
-//! margin, a string literal that needs an escape. Lines without a break opportunity (a
-//! `const`, an inherent `impl` header) and the fixed serde method signatures are written
-//! as prettyplease prints them, whatever their width. The unit test
-//! `text_items_print_as_their_tokens` checks the writers against prettyplease on every
-//! shipped spec and fixture (and a run over the 2,639 specs of the public directory found
-//! the two paths byte-identical, `tests/directory/results.md`).
+//! whole signature does not fit; a method call breaks before `.method` first), and give up
+//! (return `None`, and the caller makes tokens instead) wherever they would need more: a
+//! statement wider than the margin, a string literal that needs an escape. Lines without a
+//! break opportunity (a `const`, an inherent `impl` header, a path or a literal alone on
+//! its line) and the fixed serde method signatures are written as prettyplease prints
+//! them, whatever their width. The unit test `text_items_print_as_their_tokens` checks the
+//! writers against prettyplease on every shipped spec and fixture (and runs over the
+//! public directory found the two paths byte-identical, `tests/directory/results.md`).
 
 use super::types::{Construction, Wrap};
 use crate::ir::*;
