@@ -218,6 +218,9 @@ pub(super) fn deserialize(name: &str, s: &Struct, by_default: bool) -> Option<St
         1,
         &["const EXPECTING: &'static str = \"struct ", name, "\";"],
     );
+    if super::types::slot_names_lint(s) {
+        t.fixed(1, &["#[allow(clippy::just_underscores_and_digits)]"]);
+    }
     t.fixed(1, &["fn read<'de, A: ::serde::de::MapAccess<'de>>("]);
     t.fixed(2, &["mut __map: A,"]);
     t.fixed(1, &[") -> Result<Self, A::Error> {"]);
@@ -842,6 +845,9 @@ pub(super) fn constructors(
         t.doc(1, &super::types::new_doc(name, plan));
         if plan.args.len() > 7 {
             t.fixed(1, &["#[allow(clippy::too_many_arguments)]"]);
+        }
+        if plan.args.iter().any(|f| super::types::digits_only(f)) {
+            t.fixed(1, &["#[allow(clippy::just_underscores_and_digits)]"]);
         }
         t.list(1, ("pub fn new(", ") -> Self {"), &params);
         t.struct_literal(2, ("", ""), &inits);

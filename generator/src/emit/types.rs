@@ -389,6 +389,18 @@ fn gate_serde_attrs(tokens: TokenStream) -> TokenStream {
     )
 }
 
+/// True when a field's name is only underscores and digits (properties `200`, `+1`): a
+/// local or parameter of that name (its slot in the written-out `Deserialize`, its argument
+/// of `new`) is what clippy's `just_underscores_and_digits` flags, so those functions allow it.
+pub(super) fn digits_only(f: &Field) -> bool {
+    f.name.rust.bytes().all(|b| b == b'_' || b.is_ascii_digit())
+}
+
+/// [`digits_only`] for any field of `s`.
+pub(super) fn slot_names_lint(s: &Struct) -> bool {
+    s.fields.iter().any(digits_only)
+}
+
 /// How a property is read by [`compact_deserialize`]: its slot holds the field's own type
 /// (`Option` fields, `null` read as `None`), or `Some` of it once seen (required fields and
 /// tri-state ones, where a `null` is `Some(None)`).
@@ -463,6 +475,7 @@ fn compact_deserialize(name: &proc_macro2::Ident, s: &Struct, gate: TokenStream)
             }
         }
     };
+    let allow = slot_names_lint(s).then(|| quote!(#[allow(clippy::just_underscores_and_digits)]));
     quote! {
         #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -475,6 +488,7 @@ fn compact_deserialize(name: &proc_macro2::Ident, s: &Struct, gate: TokenStream)
         impl super::runtime::de::Object for #name {
             const EXPECTING: &'static str = #expecting;
 
+            #allow
             fn read<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
                 #body
                 Ok(Self { #(#inits)* })
@@ -581,9 +595,15 @@ fn emit_constructors(
             .then(|| quote!(additional_properties: Default::default(),));
         let doc = doc_lines(&new_doc(&name.to_string(), plan));
         let allow = (plan.args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let digits = plan
+            .args
+            .iter()
+            .any(|f| digits_only(f))
+            .then(|| quote!(#[allow(clippy::just_underscores_and_digits)]));
         quote! {
             #doc
             #allow
+            #digits
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits)* #additional }
             }

@@ -114,19 +114,33 @@ fn parse_body<'a>(hooks: &'a [Webhook]) -> TokenStream {
         }
     }
     let tagged = properties.iter().map(|property| {
-        let arms = hooks.iter().filter_map(|hook| {
-            let (p, value) = tag_of(hook)?;
-            if p != property {
-                return None;
-            }
-            let name = ident(&hook.name.rust);
-            Some(quote! {
-                Some(#value) => {
-                    return runtime::from_value(value)
-                        .map(Event::#name)
-                        .map_err(WebhookError::Decode);
-                }
+        let events: Vec<_> = hooks
+            .iter()
+            .filter_map(|hook| {
+                let (p, value) = tag_of(hook)?;
+                (p == property).then(|| (value, ident(&hook.name.rust)))
             })
+            .collect();
+        let read = |name: &proc_macro2::Ident| {
+            quote! {
+                return runtime::from_value(value)
+                    .map(Event::#name)
+                    .map_err(WebhookError::Decode);
+            }
+        };
+        // One event with this tag property: an `if` (a one-arm `match` is clippy's
+        // `single_match`).
+        if let [(tag, name)] = events.as_slice() {
+            let read = read(name);
+            return quote! {
+                if value.get(#property).and_then(::serde_json::Value::as_str) == Some(#tag) {
+                    #read
+                }
+            };
+        }
+        let arms = events.iter().map(|(tag, name)| {
+            let read = read(name);
+            quote!(Some(#tag) => { #read })
         });
         quote! {
             match value.get(#property).and_then(::serde_json::Value::as_str) {
