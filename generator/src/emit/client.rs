@@ -39,9 +39,10 @@ fn error_items(
                 "The documented error responses of [`Client::{}`]: the API's common [`{}`].",
                 s.method, shared.errors.name
             );
+            // Behind a feature gate the attribute goes between docs and alias: tokens.
             let text = || {
-                let plain = cfg.is_empty();
-                plain.then(|| super::text::alias(&e.name, &doc, &shared.errors.name))?
+                cfg.is_empty()
+                    .then(|| super::text::alias(&e.name, &doc, &shared.errors.name))?
             };
             super::text_or(text, || {
                 let doc = doc_lines(&doc);
@@ -860,20 +861,23 @@ fn plain_method_text(
     let mut args = Vec::new();
     for p in s.arguments() {
         let ty = p.passed.source(Scope::Client)?;
-        args.push(format!("{}: {ty}", ident_source(&p.name)));
+        args.push(format!("{}: {ty}", super::text::ident(&p.name)));
     }
     if let Some(b) = &s.body {
         args.push(format!("body: {}", b.passed.source(Scope::Client)?));
     }
-    let arms = response_arms(s, &s.locals.response, shared);
+    let arms = response_arms(s, shared);
     if let [only] = arms.as_slice() {
         if only.status == StatusMatch::Default {
             return None;
         }
     }
     let doc = method_doc_text(api, s);
-    let (name, request) = (ident_source(&s.method), ident_source(&s.locals.request));
-    let response = ident_source(&s.locals.response);
+    let (name, request) = (
+        super::text::ident(&s.method),
+        super::text::ident(&s.locals.request),
+    );
+    let response = super::text::ident(&s.locals.response);
     super::text::client_method(&super::text::ClientMethod {
         doc: &doc,
         name: &name,
@@ -1071,7 +1075,7 @@ fn emit_request_with(
     };
     if let Some(events) = events {
         let item = events.item.tokens(Scope::Client);
-        let errors = StatusArm::matching(error_arms(s, &s.locals.response, shared), &response);
+        let errors = StatusArm::matching(error_arms(s, shared), &response);
         return quote! {
             #head
             runtime::EventCall::new(
@@ -1082,7 +1086,7 @@ fn emit_request_with(
             )
         };
     }
-    let outcome = StatusArm::matching(response_arms(s, &s.locals.response, shared), &response);
+    let outcome = StatusArm::matching(response_arms(s, shared), &response);
     quote! {
         #head
         runtime::Call::new(&#client.transport, #request, |#response| { #outcome })
@@ -1122,50 +1126,53 @@ impl RequestParts {
         let mut plain = true;
         let mut lit = |text: &str| {
             let lit = str_lit(text);
-            plain &= lit.len() == text.len() + 2;
+            // Plain: the literal is the text between quotes, with nothing escaped.
+            plain &= lit.get(1..lit.len() - 1) == Some(text);
             lit
         };
         let client = match s.form {
             Form::Positional => "self".to_string(),
-            Form::Builder => ident_source(&s.locals.client),
+            Form::Builder => super::text::ident(&s.locals.client),
         };
-        let segments = op
-            .path
-            .segments
-            .iter()
-            .map(|parts| {
-                let pieces: Vec<String> = parts
-                    .iter()
-                    .map(|part| match part {
-                        PathPart::Literal(text) => lit(text),
-                        PathPart::Param(id) => {
-                            let param = op.param(*id);
-                            let arg = s
-                                .params
-                                .iter()
-                                .find(|p| param.is_some_and(|param| std::ptr::eq(p.param, param)));
-                            match arg {
-                                Some(p) if parts.len() == 1 => {
-                                    format!("&runtime::param(&{})", ident_source(&p.name))
-                                }
-                                Some(p) => {
-                                    format!("runtime::param(&{}).as_str()", ident_source(&p.name))
-                                }
-                                None => {
-                                    let message = format!("oagen: no path parameter #{}", id.0);
-                                    format!("compile_error!({})", str_lit(&message))
+        let segments =
+            op.path
+                .segments
+                .iter()
+                .map(|parts| {
+                    let pieces: Vec<String> = parts
+                        .iter()
+                        .map(|part| match part {
+                            PathPart::Literal(text) => lit(text),
+                            PathPart::Param(id) => {
+                                let param = op.param(*id);
+                                let arg = s.params.iter().find(|p| {
+                                    param.is_some_and(|param| std::ptr::eq(p.param, param))
+                                });
+                                match arg {
+                                    Some(p) if parts.len() == 1 => {
+                                        format!("&runtime::param(&{})", super::text::ident(&p.name))
+                                    }
+                                    Some(p) => {
+                                        format!(
+                                            "runtime::param(&{}).as_str()",
+                                            super::text::ident(&p.name)
+                                        )
+                                    }
+                                    None => {
+                                        let message = format!("oagen: no path parameter #{}", id.0);
+                                        format!("compile_error!({})", str_lit(&message))
+                                    }
                                 }
                             }
-                        }
-                    })
-                    .collect();
-                match pieces.as_slice() {
-                    [single] => single.clone(),
-                    many => format!("&[{}].concat()", many.join(", ")),
-                }
-            })
-            .collect();
-        let request = &s.locals.request;
+                        })
+                        .collect();
+                    match pieces.as_slice() {
+                        [single] => single.clone(),
+                        many => format!("&[{}].concat()", many.join(", ")),
+                    }
+                })
+                .collect();
+        let request = &super::text::ident(&s.locals.request);
         let mut stmts = param_statements(s, &mut lit);
         stmts.extend(credential_statements(api, s, &client, &mut lit));
         if let Some(b) = &s.body {
@@ -1207,27 +1214,21 @@ impl RequestParts {
     }
 }
 
-/// An identifier's source, as [`ident`] makes it (raw for a keyword).
-fn ident_source(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 2);
-    crate::surface::push_ident(&mut out, name);
-    out
-}
-
 /// One statement per query, header and cookie parameter (optional ones when set).
 fn param_statements(
     s: &OperationSurface<'_>,
     lit: &mut impl FnMut(&str) -> String,
 ) -> Vec<super::text::Stmt> {
+    let request = super::text::ident(&s.locals.request);
     let mut stmts = Vec::new();
     for p in &s.params {
-        let arg = ident_source(&p.name);
+        let arg = super::text::ident(&p.name);
         let wire = lit(&p.param.name.wire);
         // Required parameters are read from the argument, optional ones from the local.
         let value = if p.param.required {
             arg.clone()
         } else {
-            ident_source(&s.locals.value)
+            super::text::ident(&s.locals.value)
         };
         let (method, args) = match p.param.location {
             ParamLocation::Path => continue,
@@ -1245,7 +1246,7 @@ fn param_statements(
                 ("query_styled", vec![wire, format!("&{value}"), style])
             }
         };
-        let call = super::text::Stmt::call(&s.locals.request, method, args);
+        let call = super::text::Stmt::call(&request, method, args);
         stmts.push(if p.param.required {
             call
         } else {
@@ -1263,13 +1264,13 @@ fn credential_statements(
     client: &str,
     lit: &mut impl FnMut(&str) -> String,
 ) -> Vec<super::text::Stmt> {
-    let credential = ident_source(&s.locals.credential);
-    let request = &s.locals.request;
+    let credential = super::text::ident(&s.locals.credential);
+    let request = &super::text::ident(&s.locals.request);
     s.op.security
         .iter()
         .filter_map(|&i| api.security_schemes.get(i))
         .filter_map(|scheme| {
-            let field = ident_source(&scheme.name.rust);
+            let field = super::text::ident(&scheme.name.rust);
             let (method, args) = match &scheme.kind {
                 SecurityKind::Http { scheme } => {
                     ("authorization", vec![lit(scheme), credential.clone()])
@@ -1296,12 +1297,9 @@ fn credential_statements(
 
 /// The arms of the `match` on the response status: decode a success, an error variant, or
 /// an unexpected status.
-fn response_arms(
-    s: &OperationSurface<'_>,
-    response: &str,
-    shared: Option<&SharedErrors<'_>>,
-) -> Vec<StatusArm> {
+fn response_arms(s: &OperationSurface<'_>, shared: Option<&SharedErrors<'_>>) -> Vec<StatusArm> {
     let op = s.op;
+    let response = &super::text::ident(&s.locals.response);
     let successes = op.successes();
     let mut arms = Vec::new();
     match &s.responses {
@@ -1340,7 +1338,7 @@ fn response_arms(
             format!("{response}.empty()"),
         ));
     }
-    arms.extend(error_arms(s, response, shared));
+    arms.extend(error_arms(s, shared));
     StatusArm::order(&mut arms);
     arms
 }
@@ -1348,12 +1346,9 @@ fn response_arms(
 /// The arms of the status `match` for the documented error statuses, then (unless the
 /// spec documents `default`) every other status as unexpected. An operation whose errors
 /// are the API's shared enum names that enum (its own error type is an alias of it).
-fn error_arms(
-    s: &OperationSurface<'_>,
-    response: &str,
-    shared: Option<&SharedErrors<'_>>,
-) -> Vec<StatusArm> {
+fn error_arms(s: &OperationSurface<'_>, shared: Option<&SharedErrors<'_>>) -> Vec<StatusArm> {
     let op = s.op;
+    let response = &super::text::ident(&s.locals.response);
     let mut arms = Vec::new();
     if let Some(e) = &s.errors {
         let name = match shared {
@@ -1401,10 +1396,7 @@ impl StatusArm {
 
     /// The expression's tokens.
     fn tokens(&self) -> TokenStream {
-        self.expr.parse().unwrap_or_else(|_| {
-            let message = format!("oagen: not an expression: {}", self.expr);
-            quote!(compile_error!(#message))
-        })
+        parse_source(&self.expr)
     }
 
     /// Puts exact codes before ranges (`4XX`) and `default` (`_`) last, keeping the order

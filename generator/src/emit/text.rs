@@ -156,8 +156,8 @@ fn lit(text: &str) -> Option<String> {
         .then(|| format!("\"{text}\""))
 }
 
-/// An identifier as `emit::ident` makes it.
-fn ident(name: &str) -> String {
+/// An identifier as `emit::ident` makes it (raw for a keyword).
+pub(super) fn ident(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 2);
     push_ident(&mut out, name);
     out
@@ -643,7 +643,7 @@ pub(super) fn string_enum_definition(
             &["#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]"],
         ),
     }
-    t.fixed(0, &["pub enum ", &ident(name), " {"]);
+    t.fixed(0, &["pub enum ", name, " {"]);
     for v in &e.variants {
         t.doc(1, &format!("`{}`", v.wire.replace('`', "'")));
         if single && unknown.is_none() {

@@ -196,13 +196,9 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => emit_struct(api, (&name, &docs), s, doc, (serde, serde_attrs)),
         TypeKind::Enum(e) => {
-            let definition = |unknown: Option<&str>| {
-                let doc = super::doc_text(&docs);
-                (!serde_attrs).then(|| {
-                    super::text::string_enum_definition(&def.name.rust, &doc, e, unknown)
-                })?
-            };
-            emit_enum(&name, e, (doc, definition), serde)
+            // A derive from the settings goes between the docs and the enum's own: tokens.
+            let docs = (!serde_attrs).then_some(&docs);
+            emit_enum(&name, e, (doc, docs), serde)
         }
         TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
         TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
@@ -810,31 +806,38 @@ pub(super) const UNKNOWN_DOC: &str = "A value this version of the SDK does not k
 fn emit_enum(
     name: &proc_macro2::Ident,
     e: &Enum,
-    (doc, text): (TokenStream, impl Fn(Option<&str>) -> Option<String>),
+    (doc, docs): (TokenStream, Option<&Docs>),
     serde: SerdeImpls,
 ) -> TokenStream {
     let unknown = e
         .open
         .then(|| catch_all(|n| e.variants.iter().any(|v| v.rust == n)));
+    let catch_all = unknown.as_ref().map(|u| u.to_string());
     let impls = super::text_or(
-        || {
-            super::text::string_enum(
-                &name.to_string(),
-                e,
-                unknown.as_ref().map(|u| u.to_string()),
-                serde,
-            )
-        },
+        || super::text::string_enum(&name.to_string(), e, catch_all.clone(), serde),
         || string_enum_impls(name, e, unknown.as_ref(), serde),
     );
-    let catch_all = unknown.as_ref().map(|u| u.to_string());
-    if let Some(placeholder) = crate::doc_table::items_active()
-        .then(|| text(catch_all.as_deref()))
-        .flatten()
-        .and_then(crate::doc_table::item)
-    {
-        return quote!(#placeholder #impls);
+    let definition = super::text_or(
+        || {
+            let doc = super::doc_text(docs?);
+            super::text::string_enum_definition(&name.to_string(), &doc, e, catch_all.as_deref())
+        },
+        || enum_definition(name, e, doc, unknown.as_ref()),
+    );
+    quote! {
+        #definition
+        #impls
     }
+}
+
+/// A string enum's definition: a variant per value (its doc the value), and `unknown`, an
+/// open enum's catch-all.
+fn enum_definition(
+    name: &proc_macro2::Ident,
+    e: &Enum,
+    doc: TokenStream,
+    unknown: Option<&proc_macro2::Ident>,
+) -> TokenStream {
     if let Some(unknown) = unknown {
         let variants = e.variants.iter().map(|v| {
             let ident = ident(&v.rust);
@@ -851,8 +854,6 @@ fn emit_enum(
                 #unknown_doc
                 #unknown(super::runtime::UnknownValue),
             }
-
-            #impls
         };
     }
     let single = e.variants.len() == 1;
@@ -874,8 +875,6 @@ fn emit_enum(
         pub enum #name {
             #(#variants)*
         }
-
-        #impls
     }
 }
 
