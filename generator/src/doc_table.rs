@@ -30,7 +30,7 @@ const OPEN: char = '\u{1}';
 const CLOSE: char = '\u{2}';
 
 /// The macro name of an item placeholder.
-const ITEM: &str = "__oagen_item";
+pub(crate) const ITEM: &str = "__oagen_item";
 
 thread_local! {
     static TABLE: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };

@@ -246,6 +246,11 @@ fn print_item(chunk: Chunk, out: &mut String) -> syn::Result<()> {
             out.push_str(&unparse_items(vec![*item]));
             Ok(())
         }
+        Chunk::Placeholder(text) => {
+            out.push_str(&text);
+            out.push('\n');
+            Ok(())
+        }
         Chunk::ImplItem(_) => Err(syn::Error::new(Span::call_site(), "misplaced impl item")),
     }
 }
@@ -296,7 +301,14 @@ fn print_impl(header: Vec<TokenTree>, body: TokenStream, out: &mut String) -> sy
     out.push_str(&first_lines);
     drop(file);
     for item in items {
-        out.push_str(&impl_item_lines(item?.impl_item()?)?.0);
+        match item? {
+            Chunk::Placeholder(text) => {
+                out.push_str("    ");
+                out.push_str(&text);
+                out.push('\n');
+            }
+            item => out.push_str(&impl_item_lines(item.impl_item()?)?.0),
+        }
     }
     out.push_str("}\n");
     Ok(())
@@ -368,12 +380,17 @@ enum Chunk {
     },
     /// An item of an `impl` body.
     ImplItem(Box<syn::ImplItem>),
+    /// An item placeholder (`__oagen_item!(N);`, see [`crate::doc_table::item`]) as
+    /// prettyplease prints it, without indent: recognised without parsing it, since a large
+    /// file holds thousands of them.
+    Placeholder(String),
 }
 
 impl Chunk {
     fn impl_item(self) -> syn::Result<syn::ImplItem> {
         match self {
             Chunk::ImplItem(item) => Ok(*item),
+            Chunk::Placeholder(text) => syn::parse_str(&text),
             _ => Err(syn::Error::new(Span::call_site(), "expected an impl item")),
         }
     }
@@ -430,6 +447,9 @@ impl Iterator for Chunks {
                     body,
                 }));
             }
+            if let Some(text) = placeholder(&current) {
+                return Some(Ok(Chunk::Placeholder(text)));
+            }
             let tokens: TokenStream = std::mem::take(&mut current).into_iter().collect();
             match self.kind.parse(tokens.clone()) {
                 Ok(chunk) => return Some(Ok(chunk)),
@@ -441,6 +461,28 @@ impl Iterator for Chunks {
         }
         Some(self.kind.parse(current.into_iter().collect()))
     }
+}
+
+/// `tokens` printed, when they are exactly an item placeholder: `__oagen_item`, `!`, a
+/// parenthesised literal and `;`.
+fn placeholder(tokens: &[TokenTree]) -> Option<String> {
+    let [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(args), TokenTree::Punct(semi)] =
+        tokens
+    else {
+        return None;
+    };
+    if name != crate::doc_table::ITEM
+        || bang.as_char() != '!'
+        || semi.as_char() != ';'
+        || args.delimiter() != Delimiter::Parenthesis
+    {
+        return None;
+    }
+    let mut inner = args.stream().into_iter();
+    let (Some(TokenTree::Literal(index)), None) = (inner.next(), inner.next()) else {
+        return None;
+    };
+    Some(format!("{name}!({index});"))
 }
 
 /// The keyword that says what an item is: its first identifier after outer attributes,

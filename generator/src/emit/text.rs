@@ -70,7 +70,12 @@ impl Text {
             self.fixed(0, &["impl", trait_, " for ", ty, " {"]);
         } else {
             self.line(0, &["impl", trait_]);
-            self.line(0, &["for ", ty, " {"]);
+            // A type name without generic arguments has no break opportunity.
+            if ty.contains('<') {
+                self.line(0, &["for ", ty, " {"]);
+            } else {
+                self.fixed(0, &["for ", ty, " {"]);
+            }
         }
     }
 
@@ -118,6 +123,52 @@ impl Text {
         }
     }
 
+    /// A parameter list: as [`Text::list`], but a parameter too wide for its line has its
+    /// type's generic arguments broken (see [`Text::generic`]).
+    fn params(&mut self, indent: usize, (head, tail): (&str, &str), params: &[String]) {
+        let one_line = 4 * indent + head.len() + tail.len() + joined_len(params);
+        if one_line <= MARGIN {
+            self.fixed(indent, &[head, &params.join(", "), tail]);
+            return;
+        }
+        self.fixed(indent, &[head.trim_end()]);
+        for (i, param) in params.iter().enumerate() {
+            let last = i + 1 == params.len();
+            self.generic(indent + 1, param, ",", usize::from(!last));
+        }
+        self.line(indent, &[tail.trim_start()]);
+    }
+
+    /// `text` (a type, or a parameter or binding ending in one) and `suffix` at `indent`,
+    /// of which `measured` columns of the suffix count (a list's last comma does not): on
+    /// one line when it fits or has no break opportunity (no generic arguments), else as
+    /// prettyplease breaks generic arguments: `…<`, each argument one level deeper with a
+    /// comma (broken in turn when too wide), then `>` and the suffix. A tuple or function
+    /// type among them is left to the tokens.
+    fn generic(&mut self, indent: usize, text: &str, suffix: &str, measured: usize) {
+        let open = text.find('<');
+        if 4 * indent + text.len() + measured <= MARGIN || open.is_none() {
+            self.fixed(indent, &[text, suffix]);
+            return;
+        }
+        let open = open.unwrap_or_default();
+        let Some(inner) = text[open + 1..].strip_suffix('>') else {
+            self.fits = false;
+            return;
+        };
+        if inner.contains(['(', '[']) {
+            self.fits = false;
+            return;
+        }
+        let args = top_level_args(inner);
+        self.fixed(indent, &[&text[..=open]]);
+        for (i, arg) in args.iter().enumerate() {
+            let last = i + 1 == args.len();
+            self.generic(indent + 1, arg, ",", usize::from(!last));
+        }
+        self.fixed(indent, &[">", suffix]);
+    }
+
     /// `head`, each item on its own line one level deeper with a trailing comma, `tail`.
     /// The last item is measured without its comma, as prettyplease measures it (there the
     /// comma belongs to the line break that closes the list); the others with it.
@@ -135,6 +186,17 @@ impl Text {
         self.line(indent, &[tail.trim_start()]);
     }
 
+    /// `{head}{argument}{tail}` (a statement ending in a call with one argument, `head`
+    /// ending in its `(`): on one line when it fits, else the argument on a line of its own
+    /// one level deeper, as prettyplease breaks a call's argument list.
+    fn call_statement(&mut self, indent: usize, head: &str, argument: &str, tail: &str) {
+        if 4 * indent + head.len() + argument.len() + tail.len() <= MARGIN {
+            self.fixed(indent, &[head, argument, tail]);
+        } else {
+            self.broken(indent, (head, tail), &[argument.to_string()]);
+        }
+    }
+
     /// `#[cfg(feature = "full-serde")]` before an impl of a serde trait the type does not
     /// implement by default (as `types::serde_gate` makes it).
     fn serde_gate(&mut self, by_default: bool) {
@@ -146,6 +208,25 @@ impl Text {
     fn finish(self) -> Option<String> {
         self.fits.then_some(self.out)
     }
+}
+
+/// `inner` (generic arguments) split at its top-level commas.
+fn top_level_args(inner: &str) -> Vec<&str> {
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(inner[start..].trim());
+    args
 }
 
 /// `"text"`, the literal `quote` makes of a string that needs no escape; `None` when it
@@ -192,7 +273,13 @@ pub(super) fn serialize(name: &str, s: &Struct) -> Option<String> {
             "f.optional("
         };
         let wire = lit(&f.name.wire)?;
-        t.line(2, &[call, &wire, ", &self.", &ident(&f.name.rust), ")?;"]);
+        // A receiver as short as `f` stays on the line of its method: when too wide, only
+        // the arguments break.
+        t.list(
+            2,
+            (call, ")?;"),
+            &[wire, format!("&self.{}", ident(&f.name.rust))],
+        );
     }
     t.fixed(2, &["Ok(())"]);
     t.fixed(1, &["}"]);
@@ -258,11 +345,12 @@ pub(super) fn deserialize(name: &str, s: &Struct, by_default: bool) -> Option<St
             t.fixed(3, &["match __key.as_str() {"]);
             for (f, wire) in s.fields.iter().zip(&wires) {
                 let slot = ident(&f.name.rust);
-                if super::types::slot_wraps(f) {
-                    t.line(4, &[wire, " => ", &slot, " = Some(__map.next_value()?),"]);
+                let value = if super::types::slot_wraps(f) {
+                    format!("{slot} = Some(__map.next_value()?)")
                 } else {
-                    t.line(4, &[wire, " => ", &slot, " = __map.next_value()?,"]);
-                }
+                    format!("{slot} = __map.next_value()?")
+                };
+                arm_statement(&mut t, 4, wire, &value);
             }
             if strict {
                 t.fixed(4, &["other => {"]);
@@ -672,6 +760,21 @@ fn arm(t: &mut Text, indent: usize, pattern: &str, value: &str) {
     }
 }
 
+/// A `match` arm whose value is an assignment: as [`arm`], but in a block of its own the
+/// assignment is a statement: prettyplease adds the `;` with the line break that closes
+/// the block, so the `;` is not measured.
+fn arm_statement(t: &mut Text, indent: usize, pattern: &str, assignment: &str) {
+    if 4 * indent + pattern.len() + " => ".len() + assignment.len() <= MARGIN {
+        t.fixed(indent, &[pattern, " => ", assignment, ","]);
+    } else {
+        t.line(indent, &[pattern, " => {"]);
+        t.line(indent + 1, &[assignment]);
+        t.out.pop();
+        t.out.push_str(";\n");
+        t.fixed(indent, &["}"]);
+    }
+}
+
 /// [`super::types::string_enum_impls`] as text; `unknown` names an open enum's catch-all.
 pub(super) fn string_enum(
     name: &str,
@@ -849,7 +952,7 @@ pub(super) fn constructors(
         if plan.args.iter().any(|f| super::types::digits_only(f)) {
             t.fixed(1, &["#[allow(clippy::just_underscores_and_digits)]"]);
         }
-        t.list(1, ("pub fn new(", ") -> Self {"), &params);
+        t.params(1, ("pub fn new(", ") -> Self {"), &params);
         t.struct_literal(2, ("", ""), &inits);
         t.fixed(1, &["}"]);
     }
@@ -863,16 +966,17 @@ pub(super) fn constructors(
             t.fixed(1, &["#[allow(clippy::should_implement_trait)]"]);
         }
         let head = format!("pub fn {method}(");
-        t.list(
+        t.params(
             1,
             (&head, ") -> Self {"),
             &["mut self".to_string(), format!("value: {ty}")],
         );
-        if f.tri_state() {
-            t.line(2, &["self.", &field, " = Some(Some(", &conv, "));"]);
+        let value = if f.tri_state() {
+            format!("Some({conv})")
         } else {
-            t.line(2, &["self.", &field, " = Some(", &conv, ");"]);
-        }
+            conv
+        };
+        t.call_statement(2, &format!("self.{field} = Some("), &value, ");");
         t.fixed(2, &["self"]);
         t.fixed(1, &["}"]);
         if let Some(n) = null {
