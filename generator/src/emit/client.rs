@@ -795,7 +795,6 @@ fn emit_plain_operation(
         return (method_tokens, items);
     };
     let doc = method_docs(api, s);
-    let build_request = emit_request(api, s, shared);
     let request_name = format_ident!("{}", names.request);
     let params_name = format_ident!("{}", names.params);
     let client = ident(&s.locals.client);
@@ -832,7 +831,7 @@ fn emit_plain_operation(
             )
         }
     };
-    let builder = emit_builder(s, names, &cfg, build_request);
+    let builder = emit_builder(api, s, names, &cfg, shared);
     let items = quote! {
         #response_enum
         #error_enum
@@ -843,19 +842,13 @@ fn emit_plain_operation(
 
 /// The positional method of [`emit_plain_operation`] written as text (see
 /// [`super::text::client_method`]); `None` where only tokens are sure to print right (a
-/// builder, a feature gate, an escaped literal, a type without a source spelling, a lone
-/// `_` arm, a layout the writer does not know).
+/// builder, a feature gate, or see [`request_text`]).
 fn plain_method_text(
     api: &Api,
     s: &OperationSurface<'_>,
     shared: Option<&SharedErrors<'_>>,
 ) -> Option<String> {
-    let op = s.op;
-    if s.builder.is_some() || api.feature_of(op).is_some() {
-        return None;
-    }
-    let parts = RequestParts::of(api, s, None);
-    if !parts.plain {
+    if s.builder.is_some() || api.feature_of(s.op).is_some() {
         return None;
     }
     let mut args = Vec::new();
@@ -866,22 +859,63 @@ fn plain_method_text(
     if let Some(b) = &s.body {
         args.push(format!("body: {}", b.passed.source(Scope::Client)?));
     }
+    let doc = method_doc_text(api, s);
+    let name = super::text::ident(&s.method);
+    let head = super::text::Head::Method {
+        doc: &doc,
+        name: &name,
+        args,
+    };
+    request_text(api, s, shared, head)
+}
+
+/// A builder's `call` (see [`emit_builder`]) written as text; `None` as for
+/// [`plain_method_text`].
+fn builder_call_text(
+    api: &Api,
+    s: &OperationSurface<'_>,
+    names: &BuilderNames,
+    shared: Option<&SharedErrors<'_>>,
+) -> Option<String> {
+    if api.feature_of(s.op).is_some() {
+        return None;
+    }
+    let fields = std::iter::once(super::text::ident(&s.locals.client))
+        .chain(s.params.iter().map(|p| super::text::ident(&p.name)))
+        .chain(s.body.as_ref().map(|_| "body".to_string()))
+        .collect();
+    let head = super::text::Head::BuilderCall {
+        params: &names.params,
+        fields,
+    };
+    request_text(api, s, shared, head)
+}
+
+/// A method that sends the request of `s` after `head`, as text; `None` for an escaped
+/// literal, a type without a source spelling, a lone `_` arm or a layout the writer does
+/// not know.
+fn request_text(
+    api: &Api,
+    s: &OperationSurface<'_>,
+    shared: Option<&SharedErrors<'_>>,
+    head: super::text::Head<'_>,
+) -> Option<String> {
+    let op = s.op;
+    let parts = RequestParts::of(api, s, None);
+    if !parts.plain {
+        return None;
+    }
     let arms = response_arms(s, shared);
     if let [only] = arms.as_slice() {
         if only.status == StatusMatch::Default {
             return None;
         }
     }
-    let doc = method_doc_text(api, s);
-    let (name, request) = (
-        super::text::ident(&s.method),
-        super::text::ident(&s.locals.request),
-    );
+    let request = super::text::ident(&s.locals.request);
     let response = super::text::ident(&s.locals.response);
     super::text::client_method(&super::text::ClientMethod {
-        doc: &doc,
-        name: &name,
-        args,
+        head,
+        client: &parts.client,
         ok: s.success.source(Scope::Client)?,
         err: s.error_type().source(Scope::Client)?,
         request: &request,
@@ -1430,10 +1464,11 @@ impl StatusArm {
 /// A builder's items: the `runtime::Builder` alias, the struct of its parameters with the
 /// function that sends them, and the setters (and `.stream()`).
 fn emit_builder(
+    api: &Api,
     s: &OperationSurface<'_>,
     names: &BuilderNames,
     cfg: &TokenStream,
-    build_request: TokenStream,
+    shared: Option<&SharedErrors<'_>>,
 ) -> TokenStream {
     let request_name = format_ident!("{}", names.request);
     let params_name = format_ident!("{}", names.params);
@@ -1460,6 +1495,18 @@ fn emit_builder(
         .stream
         .as_ref()
         .map(|pages| emit_stream(pages, &error_type));
+    let call = super::text_or(
+        || builder_call_text(api, s, names, shared),
+        || {
+            let build_request = emit_request(api, s, shared);
+            quote! {
+                fn call(self) -> runtime::Call<'a, #ok_type, #error_type> {
+                    let #params_name { #client, #(#destructure),* } = self;
+                    #build_request
+                }
+            }
+        },
+    );
     let request_doc = doc_lines(&format!(
         "A prepared [`Client::{}`] call: its methods set the optional parameters (each once; \
          a later call replaces the value), the [`runtime::Builder`] methods set per-call options; \
@@ -1484,10 +1531,7 @@ fn emit_builder(
 
         #cfg
         impl<'a> #params_name<'a> {
-            fn call(self) -> runtime::Call<'a, #ok_type, #error_type> {
-                let #params_name { #client, #(#destructure),* } = self;
-                #build_request
-            }
+            #call
         }
 
         #cfg
@@ -1500,13 +1544,6 @@ fn emit_builder(
 
 /// The setter of a builder's optional parameter.
 fn emit_setter(p: &ParamSurface<'_>, setter: &str) -> TokenStream {
-    let field = ident(&p.name);
-    let setter = ident(setter);
-    let arg_ty = p.passed.tokens(Scope::Client);
-    let value = match &p.passed {
-        RustType::Into(_) => quote!(#field.into()),
-        _ => quote!(#field),
-    };
     let location = match p.param.location {
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
@@ -1520,14 +1557,35 @@ fn emit_setter(p: &ParamSurface<'_>, setter: &str) -> TokenStream {
     if let Some(d) = &p.param.docs.description {
         text = format!("{}\n\n{text}", super::sanitize_doc(d));
     }
-    let doc = doc_lines(&text);
-    quote! {
-        #doc
-        pub fn #setter(mut self, #field: #arg_ty) -> Self {
-            self.params_mut().#field = Some(#value);
-            self
-        }
-    }
+    super::text_or(
+        || {
+            let field = super::text::ident(&p.name);
+            let value = match &p.passed {
+                RustType::Into(_) => format!("{field}.into()"),
+                _ => field.clone(),
+            };
+            let ty = p.passed.source(Scope::Client)?;
+            let setter = super::text::ident(setter);
+            super::text::builder_setter(&text, &setter, &field, &ty, &value)
+        },
+        || {
+            let field = ident(&p.name);
+            let setter = ident(setter);
+            let arg_ty = p.passed.tokens(Scope::Client);
+            let value = match &p.passed {
+                RustType::Into(_) => quote!(#field.into()),
+                _ => quote!(#field),
+            };
+            let doc = doc_lines(&text);
+            quote! {
+                #doc
+                pub fn #setter(mut self, #field: #arg_ty) -> Self {
+                    self.params_mut().#field = Some(#value);
+                    self
+                }
+            }
+        },
+    )
 }
 
 /// How a struct field reads as an `Option` of its value: `Some(x)` for a required one, as is

@@ -569,15 +569,31 @@ impl Stmt {
     }
 }
 
-/// A client method that takes every parameter as an argument (`Form::Positional`), as
-/// `client::emit_plain_operation` makes its tokens: the pieces below, already spelled as
-/// Rust.
+/// How a request is made: a client method that takes every parameter as an argument
+/// (`Form::Positional`, `pub fn {name}(&self, …)`), or the `call` of a builder's parameters
+/// (`Form::Builder`), which takes its fields apart first.
+pub(super) enum Head<'a> {
+    Method {
+        /// The documentation's text.
+        doc: &'a str,
+        name: &'a str,
+        /// `name: Type` per argument (`&self` not included).
+        args: Vec<String>,
+    },
+    BuilderCall {
+        /// The parameters struct, and its fields in order (the client's first).
+        params: &'a str,
+        fields: Vec<String>,
+    },
+}
+
+/// A method that sends one request, as `client::emit_plain_operation` (positional) and
+/// `client::emit_builder` (the builder's `call`) make its tokens: the pieces below, already
+/// spelled as Rust.
 pub(super) struct ClientMethod<'a> {
-    /// The documentation's text.
-    pub doc: &'a str,
-    pub name: &'a str,
-    /// `name: Type` per argument (`&self` not included).
-    pub args: Vec<String>,
+    pub head: Head<'a>,
+    /// The client's expression: `self`, or the builder's client field.
+    pub client: &'a str,
     /// The `Call`'s success and error types.
     pub ok: String,
     pub err: String,
@@ -595,18 +611,42 @@ pub(super) struct ClientMethod<'a> {
     pub arms: Vec<(String, String)>,
 }
 
-/// A positional client method as text (see [`ClientMethod`]), at one level of indent (inside
-/// `impl Client`); `None` when a layout is not certain.
+/// A method that sends a request (see [`ClientMethod`]), at one level of indent (inside
+/// `impl Client` or the builder's parameters' `impl`); `None` when a layout is not certain.
 pub(super) fn client_method(m: &ClientMethod<'_>) -> Option<String> {
     let mut t = Text::new();
-    t.doc(1, m.doc);
-    if m.args.len() > 6 {
-        t.fixed(1, &["#[allow(clippy::too_many_arguments)]"]);
+    match &m.head {
+        Head::Method { doc, name, args } => {
+            t.doc(1, doc);
+            if args.len() > 6 {
+                t.fixed(1, &["#[allow(clippy::too_many_arguments)]"]);
+            }
+            let mut params = Vec::with_capacity(args.len() + 1);
+            params.push("&self".to_string());
+            params.extend(args.iter().cloned());
+            signature(
+                &mut t,
+                &format!("pub fn {name}("),
+                &params,
+                ["'_", &m.ok, &m.err],
+            );
+        }
+        Head::BuilderCall { params, fields } => {
+            signature(
+                &mut t,
+                "fn call(",
+                &["self".to_string()],
+                ["'a", &m.ok, &m.err],
+            );
+            // prettyplease measures the pattern with the ` = ` after it, not the `self;`.
+            let (head, tail) = (format!("let {params} {{ "), " } = self;");
+            if 8 + head.len() + joined_len(fields) + " } = ".len() <= MARGIN {
+                t.fixed(2, &[&head, &fields.join(", "), tail]);
+            } else {
+                t.broken(2, (&head, tail), fields);
+            }
+        }
     }
-    let mut params = Vec::with_capacity(m.args.len() + 1);
-    params.push("&self".to_string());
-    params.extend(m.args.iter().cloned());
-    signature(&mut t, m.name, &params, [&m.ok, &m.err])?;
     let head = format!(
         "let {}{} = runtime::Request::new(",
         if m.mutable { "mut " } else { "" },
@@ -635,7 +675,7 @@ pub(super) fn client_method(m: &ClientMethod<'_>) -> Option<String> {
         stmt.write(&mut t, 2);
     }
     t.fixed(2, &["runtime::Call::new("]);
-    t.fixed(3, &["&self.transport,"]);
+    t.line(3, &["&", m.client, ".transport,"]);
     t.line(3, &[m.request, ","]);
     t.line(3, &["|", m.response, "| {"]);
     t.line(4, &["match ", m.response, ".status().as_u16() {"]);
@@ -649,40 +689,24 @@ pub(super) fn client_method(m: &ClientMethod<'_>) -> Option<String> {
     t.finish()
 }
 
-/// `pub fn {name}({params}) -> runtime::Call<{generics}> {` at one level of indent, as
-/// prettyplease breaks it: the parameter list when the whole line does not fit (the
-/// generic arguments' break opportunities are nested deeper, so the list is measured up
-/// to the line break after `{`), then the generic arguments when they and `> {` do not fit
-/// after `) -> runtime::Call<`.
-fn signature(t: &mut Text, name: &str, params: &[String], [ok, err]: [&String; 2]) -> Option<()> {
+/// `{head}{params}) -> runtime::Call<{generics}> {` at one level of indent (`head` is
+/// `pub fn name(` or `fn call(`), as prettyplease breaks it: the parameter list when the
+/// whole line does not fit (the generic arguments' break opportunities are nested deeper,
+/// so the list is measured up to the line break after `{`), then the generic arguments
+/// when they and `> {` do not fit after `) -> runtime::Call<`.
+fn signature(t: &mut Text, head: &str, params: &[String], generics: [&str; 3]) {
     const RET: &str = ") -> runtime::Call<";
-    let head = format!("pub fn {name}(");
-    let generics = ["'_".to_string(), ok.clone(), err.clone()];
+    let generics = generics.map(str::to_string);
     let mut line = String::with_capacity(MARGIN);
     let whole = head.len() + joined_len(params) + RET.len() + joined_len(&generics) + 3;
     if 4 + whole <= MARGIN {
-        line.push_str(&head);
+        line.push_str(head);
         line.push_str(&params.join(", "));
     } else {
-        t.fixed(1, &[head.trim_end()]);
+        t.fixed(1, &[head]);
         for (i, param) in params.iter().enumerate() {
             let last = i + 1 == params.len();
-            if 8 + param.len() + usize::from(!last) <= MARGIN || !param.contains('<') {
-                t.fixed(2, &[param, ","]);
-                continue;
-            }
-            // A parameter without generic arguments has no break opportunity: it stays whole.
-            // Else prettyplease breaks an `Option<…>`'s generic argument onto a line of its
-            // own, which stays whole however wide when it has none.
-            let (name, inner) = param
-                .split_once(": Option<")
-                .and_then(|(name, rest)| Some((name, rest.strip_suffix('>')?)))?;
-            if inner.contains('<') {
-                t.fits = false;
-            }
-            t.fixed(2, &[name, ": Option<"]);
-            t.fixed(3, &[inner, ","]);
-            t.fixed(2, &[">,"]);
+            t.generic(2, param, ",", usize::from(!last));
         }
     }
     line.push_str(RET);
@@ -692,15 +716,33 @@ fn signature(t: &mut Text, name: &str, params: &[String], [ok, err]: [&String; 2
         t.line(1, &[&line]);
         for (i, g) in generics.iter().enumerate() {
             let last = i + 1 == generics.len();
-            // A path without generic arguments has no break opportunity: it stays whole.
-            if g.contains('<') && 8 + g.len() + usize::from(!last) > MARGIN {
-                t.fits = false;
-            }
-            t.fixed(2, &[g, ","]);
+            t.generic(2, g, ",", usize::from(!last));
         }
         t.fixed(1, &["> {"]);
     }
-    Some(())
+}
+
+/// A builder's setter (as `client::emit_setter` makes it), at one level of indent: `doc`,
+/// then `pub fn {setter}(mut self, {field}: {ty}) -> Self` setting the parameter to
+/// `Some({value})`.
+pub(super) fn builder_setter(
+    doc: &str,
+    setter: &str,
+    field: &str,
+    ty: &str,
+    value: &str,
+) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(1, doc);
+    t.params(
+        1,
+        (&format!("pub fn {setter}("), ") -> Self {"),
+        &["mut self".to_string(), format!("{field}: {ty}")],
+    );
+    t.line(2, &["self.params_mut().", field, " = Some(", value, ");"]);
+    t.fixed(2, &["self"]);
+    t.fixed(1, &["}"]);
+    t.finish()
 }
 
 /// A string enum's definition (as `types::emit_enum` makes it): documentation, derives, a
