@@ -1507,27 +1507,62 @@ fn emit_builder(
             }
         },
     );
-    let request_doc = doc_lines(&format!(
+    let request_doc = format!(
         "A prepared [`Client::{}`] call: its methods set the optional parameters (each once; \
          a later call replaces the value), the [`runtime::Builder`] methods set per-call options; \
          `.await` it to send it.",
         s.method
-    ));
-    let params_doc = doc_lines(&format!(
-        "The parameters of a [`{request_name}`] (set through its methods)."
-    ));
+    );
+    let params_doc = format!("The parameters of a [`{request_name}`] (set through its methods).");
+    let gated = api.feature_of(s.op).is_some();
+    let alias = super::text_or(
+        || {
+            let ok = s.success.source(Scope::Client)?;
+            let err = s.error_type().source(Scope::Client)?;
+            let request = &names.request;
+            let args = [format!("{}<'a>", names.params), ok, err];
+            (!gated).then(|| super::text::builder_alias(&request_doc, request, &args))?
+        },
+        || {
+            let doc = doc_lines(&request_doc);
+            quote! {
+                #doc
+                #cfg
+                pub type #request_name<'a> = runtime::Builder<'a, #params_name<'a>, #ok_type, #error_type>;
+            }
+        },
+    );
+    let params_struct = super::text_or(
+        || {
+            let mut fields = vec![format!(
+                "{}: &'a Client",
+                super::text::ident(&s.locals.client)
+            )];
+            for p in &s.params {
+                let ty = p.field.source(Scope::Client)?;
+                fields.push(format!("{}: {ty}", super::text::ident(&p.name)));
+            }
+            if let Some(b) = &s.body {
+                fields.push(format!("body: {}", b.field.source(Scope::Client)?));
+            }
+            (!gated).then(|| super::text::builder_params(&params_doc, &names.params, &fields))?
+        },
+        || {
+            let doc = doc_lines(&params_doc);
+            quote! {
+                #doc
+                #cfg
+                #[derive(Debug, Clone)]
+                pub struct #params_name<'a> {
+                    #client: &'a Client,
+                    #(#fields)*
+                }
+            }
+        },
+    );
     quote! {
-        #request_doc
-        #cfg
-        pub type #request_name<'a> = runtime::Builder<'a, #params_name<'a>, #ok_type, #error_type>;
-
-        #params_doc
-        #cfg
-        #[derive(Debug, Clone)]
-        pub struct #params_name<'a> {
-            #client: &'a Client,
-            #(#fields)*
-        }
+        #alias
+        #params_struct
 
         #cfg
         impl<'a> #params_name<'a> {

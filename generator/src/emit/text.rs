@@ -745,6 +745,46 @@ pub(super) fn builder_setter(
     t.finish()
 }
 
+/// A builder's type (as `client::emit_builder` makes it): `doc`, then
+/// `pub type {request}<'a> = runtime::Builder<'a, {args}>;`, its generic arguments one per
+/// line when it does not fit.
+pub(super) fn builder_alias(doc: &str, request: &str, args: &[String; 3]) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(0, doc);
+    let head = format!("pub type {request}<'a> = runtime::Builder<");
+    // prettyplease breaks `<'a>` when it and the ` = ` after it pass the margin.
+    if head.len() - "runtime::Builder<".len() > MARGIN {
+        return None;
+    }
+    let args = [&["'a".to_string()], &args[..]].concat();
+    if head.len() + joined_len(&args) + ">;".len() <= MARGIN {
+        t.fixed(0, &[&head, &args.join(", "), ">;"]);
+    } else {
+        t.fixed(0, &[&head]);
+        for (i, arg) in args.iter().enumerate() {
+            let last = i + 1 == args.len();
+            t.generic(1, arg, ",", usize::from(!last));
+        }
+        t.fixed(0, &[">;"]);
+    }
+    t.finish()
+}
+
+/// A builder's parameters (as `client::emit_builder` makes them): `doc`, derives, then
+/// `pub struct {params}<'a>` with `fields` (`name: Type`, the client's first).
+pub(super) fn builder_params(doc: &str, params: &str, fields: &[String]) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(0, doc);
+    t.fixed(0, &["#[derive(Debug, Clone)]"]);
+    t.line(0, &["pub struct ", params, "<'a> {"]);
+    for field in fields {
+        // A struct's fields each end with a comma that is measured.
+        t.generic(1, field, ",", 1);
+    }
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
 /// A string enum's definition (as `types::emit_enum` makes it): documentation, derives, a
 /// variant per value with the value as its doc, and `unknown`, an open enum's catch-all.
 pub(super) fn string_enum_definition(
