@@ -785,6 +785,114 @@ pub(super) fn builder_params(doc: &str, params: &str, fields: &[String]) -> Opti
     t.finish()
 }
 
+/// `impl From<{from}> for {name}` making `Self::{variant}({value})` (a union's conversion
+/// from a variant's type, as `types::variant_froms` makes it).
+pub(super) fn from_impl(name: &str, from: &str, variant: &str, value: &str) -> Option<String> {
+    let mut t = Text::new();
+    t.impl_header(&format!(" From<{from}>"), name);
+    t.params(1, ("fn from(", ") -> Self {"), &[format!("value: {from}")]);
+    t.call_statement(2, &format!("Self::{variant}("), value, ")");
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+/// An untagged union's definition (as `types::untagged_definition` makes it): `doc`, its
+/// derives and attributes, then per variant (wire name for its doc, identifier, type)
+/// `{variant}({type}),`, the type on a line of its own when that is too wide.
+pub(super) fn untagged_definition(
+    name: &str,
+    doc: &str,
+    variants: &[(String, String, String)],
+) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(0, doc);
+    t.fixed(
+        0,
+        &["#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]"],
+    );
+    t.fixed(0, &["#[serde(untagged)]"]);
+    t.fixed(0, &["#[allow(clippy::large_enum_variant)]"]);
+    t.fixed(0, &["pub enum ", name, " {"]);
+    for (wire, variant, ty) in variants {
+        t.doc(1, &format!("The branch at `{wire}`."));
+        let width = 4 + variant.len() + 1 + ty.len() + 2;
+        if width <= MARGIN {
+            t.fixed(1, &[variant, "(", ty, "),"]);
+        } else if width == MARGIN + 1 {
+            // Whether the comma counts here is not known.
+            t.fits = false;
+        } else {
+            t.fixed(1, &[variant, "("]);
+            t.generic(2, ty, ",", 0);
+            t.fixed(1, &["),"]);
+        }
+    }
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+/// An untagged union's `Deserialize` (as `types::untagged_deserialize` makes it), behind the
+/// `full-serde` feature unless the type implements it `by_default`: `labels` are the
+/// variants' identifiers (also their labels in `choose`'s table).
+pub(super) fn untagged_deserialize(
+    name: &str,
+    labels: &[&str],
+    by_default: bool,
+) -> Option<String> {
+    const PARSE: &str = "super::runtime::untagged::parse(v)";
+    if labels.len() < 2 {
+        return None;
+    }
+    let mut t = Text::new();
+    t.serde_gate(by_default);
+    t.impl_header("<'de> ::serde::Deserialize<'de>", name);
+    t.fixed(1, &["fn deserialize<D: ::serde::Deserializer<'de>>("]);
+    t.fixed(2, &["deserializer: D,"]);
+    t.fixed(1, &[") -> Result<Self, D::Error> {"]);
+    t.fixed(
+        2,
+        &["let value = <::serde_json::Value as ::serde::Deserialize>::deserialize("],
+    );
+    t.fixed(3, &["deserializer,"]);
+    t.fixed(2, &[")?;"]);
+    t.fixed(2, &["super::runtime::untagged::choose("]);
+    t.fixed(3, &["value,"]);
+    t.line(3, &[&lit(name)?, ","]);
+    t.fixed(3, &["&["]);
+    for (i, label) in labels.iter().enumerate() {
+        let last = i + 1 == labels.len();
+        let label_lit = lit(label)?;
+        let variant = ident(label);
+        let map = format!(".map(Self::{variant})");
+        let closure = format!("|v| {PARSE}{map}");
+        // The last entry's comma is not measured (see `Text::broken`).
+        if 16 + 1 + label_lit.len() + 2 + closure.len() + 1 + usize::from(!last) <= MARGIN {
+            t.fixed(4, &["(", &label_lit, ", ", &closure, "),"]);
+            continue;
+        }
+        t.fixed(4, &["("]);
+        t.fixed(5, &[&label_lit, ","]);
+        if 20 + closure.len() <= MARGIN {
+            t.fixed(5, &[&closure, ","]);
+        } else if 24 + PARSE.len() + map.len() <= MARGIN {
+            // Never seen: a closure too wide for its line whose body fits in a block.
+            t.fits = false;
+        } else {
+            t.fixed(5, &["|v| {"]);
+            t.fixed(6, &[PARSE]);
+            t.line(7, &[&map]);
+            t.fixed(5, &["},"]);
+        }
+        t.fixed(4, &["),"]);
+    }
+    t.fixed(3, &["],"]);
+    t.fixed(2, &[")"]);
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
 /// A string enum's definition (as `types::emit_enum` makes it): documentation, derives, a
 /// variant per value with the value as its doc, and `unknown`, an open enum's catch-all.
 pub(super) fn string_enum_definition(

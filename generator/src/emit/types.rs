@@ -202,7 +202,11 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         }
         TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
         TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
-        TypeKind::Untagged(u) => emit_untagged(api, &name, u, doc, serde),
+        TypeKind::Untagged(u) => {
+            // A derive from the settings goes between the docs and the enum's own: tokens.
+            let docs = (!serde_attrs).then_some(&docs);
+            emit_untagged(api, &name, u, (doc, docs), serde)
+        }
         TypeKind::Alias(_) | TypeKind::Pending => unreachable!("aliases returned above"),
     }
 }
@@ -1168,31 +1172,58 @@ fn variant_froms<'a>(
             }
         });
     let impls = impls.map(|s| {
-        let variant = ident(&s.variant.rust);
-        let (from, value) = match &s.ty {
-            TypeRef::Boxed(id) if s.inner.is_some() => (
-                rust_type(api, &TypeRef::Named(*id), Scope::Types),
-                quote!(value),
-            ),
-            TypeRef::Boxed(id) => (
-                rust_type(api, &TypeRef::Named(*id), Scope::Types),
-                quote!(Box::new(value)),
-            ),
-            ty => (rust_type(api, ty, Scope::Types), quote!(value)),
-        };
-        let wrap = match &s.inner {
-            Some(inner) => quote!(Self::#variant(#inner::from(#value))),
-            None => quote!(Self::#variant(#value)),
-        };
-        quote! {
-            impl From<#from> for #name {
-                fn from(value: #from) -> Self {
-                    #wrap
+        super::text_or(
+            || from_text(api, &own, s.variant, &s.ty, s.inner.as_ref()),
+            || {
+                let variant = ident(&s.variant.rust);
+                let (from, value) = match &s.ty {
+                    TypeRef::Boxed(id) if s.inner.is_some() => (
+                        rust_type(api, &TypeRef::Named(*id), Scope::Types),
+                        quote!(value),
+                    ),
+                    TypeRef::Boxed(id) => (
+                        rust_type(api, &TypeRef::Named(*id), Scope::Types),
+                        quote!(Box::new(value)),
+                    ),
+                    ty => (rust_type(api, ty, Scope::Types), quote!(value)),
+                };
+                let wrap = match &s.inner {
+                    Some(inner) => quote!(Self::#variant(#inner::from(#value))),
+                    None => quote!(Self::#variant(#value)),
+                };
+                quote! {
+                    impl From<#from> for #name {
+                        fn from(value: #from) -> Self {
+                            #wrap
+                        }
+                    }
                 }
-            }
-        }
+            },
+        )
     });
     quote!(#(#impls)* #from_str)
+}
+
+/// One `From` impl of [`variant_froms`] as text: `ty` into `variant` of `name`, through the
+/// `inner` union's own `From` when the type is one of its variants'.
+fn from_text(
+    api: &Api,
+    name: &str,
+    variant: &Name,
+    ty: &TypeRef,
+    inner: Option<&proc_macro2::Ident>,
+) -> Option<String> {
+    let source = |ty: &TypeRef| crate::surface::RustType::of(api, ty).source(Scope::Types);
+    let (from, value) = match ty {
+        TypeRef::Boxed(id) if inner.is_some() => (source(&TypeRef::Named(*id))?, "value"),
+        TypeRef::Boxed(id) => (source(&TypeRef::Named(*id))?, "Box::new(value)"),
+        ty => (source(ty)?, "value"),
+    };
+    let value = match inner {
+        Some(inner) => format!("{inner}::from({value})"),
+        None => value.to_string(),
+    };
+    super::text::from_impl(name, &from, &super::text::ident(&variant.rust), &value)
 }
 
 /// An enum whose serde impls dispatch on a tag read by `split` (internally or adjacently
@@ -1334,12 +1365,47 @@ fn emit_untagged(
     api: &Api,
     name: &proc_macro2::Ident,
     u: &UntaggedUnion,
-    doc: TokenStream,
+    (doc, docs): (TokenStream, Option<&Docs>),
     serde: SerdeImpls,
 ) -> TokenStream {
-    // Always serializes: deserializing it compares re-serialized candidates (lowering's
-    // `serde_impls`).
-    let de_gate = serde_gate(serde.deserialize);
+    let type_name = name.to_string();
+    let definition = super::text_or(
+        || {
+            let mut variants = Vec::with_capacity(u.variants.len());
+            for v in &u.variants {
+                let ty = crate::surface::RustType::of(api, &v.ty).source(Scope::Types)?;
+                variants.push((
+                    v.name.wire.replace('`', "'"),
+                    super::text::ident(&v.name.rust),
+                    ty,
+                ));
+            }
+            super::text::untagged_definition(&type_name, &super::doc_text(docs?), &variants)
+        },
+        || untagged_definition(api, name, u, doc),
+    );
+    let deserialize = super::text_or(
+        || {
+            let labels: Vec<&str> = u.variants.iter().map(|v| v.name.rust.as_str()).collect();
+            super::text::untagged_deserialize(&type_name, &labels, serde.deserialize)
+        },
+        || untagged_deserialize(name, u, serde),
+    );
+    let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
+    quote! {
+        #definition
+        #deserialize
+        #froms
+    }
+}
+
+/// An untagged union's definition: a tuple variant per branch, serialized untagged.
+fn untagged_definition(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    u: &UntaggedUnion,
+    doc: TokenStream,
+) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty, Scope::Types);
@@ -1349,12 +1415,6 @@ fn emit_untagged(
         ));
         quote!(#vdoc #ident(#ty),)
     });
-    let choice = choose_variant(
-        &name.to_string(),
-        quote!(value),
-        u.variants.iter().map(|v| &v.name),
-    );
-    let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -1363,7 +1423,25 @@ fn emit_untagged(
         pub enum #name {
             #(#variants)*
         }
+    }
+}
 
+/// An untagged union's `Deserialize`: the JSON value read once, then the variant chosen by
+/// `runtime::untagged::choose` (see [`choose_variant`]). It always serializes (deserializing
+/// compares re-serialized candidates: lowering's `serde_impls`), but deserializes only by
+/// default when responses hold it.
+fn untagged_deserialize(
+    name: &proc_macro2::Ident,
+    u: &UntaggedUnion,
+    serde: SerdeImpls,
+) -> TokenStream {
+    let de_gate = serde_gate(serde.deserialize);
+    let choice = choose_variant(
+        &name.to_string(),
+        quote!(value),
+        u.variants.iter().map(|v| &v.name),
+    );
+    quote! {
         #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -1371,8 +1449,6 @@ fn emit_untagged(
                 #choice
             }
         }
-
-        #froms
     }
 }
 
