@@ -939,6 +939,41 @@ fn emit_status_enum(
     cfg: &TokenStream,
     allow: TokenStream,
 ) -> TokenStream {
+    super::text_or(
+        || {
+            if !cfg.is_empty() {
+                return None;
+            }
+            let mut variants = Vec::with_capacity(e.variants.len());
+            for v in &e.variants {
+                let payload = match &v.payload {
+                    Some(t) => Some(t.source(Scope::Client)?),
+                    None => None,
+                };
+                let status = match v.response.status {
+                    StatusMatch::Code(c) => Some(c),
+                    StatusMatch::Range(_) | StatusMatch::Default => None,
+                };
+                variants.push(super::text::StatusVariant {
+                    doc: status_doc(v.response),
+                    name: v.name.clone(),
+                    payload,
+                    status,
+                });
+            }
+            super::text::status_enum(&e.name, doc, &variants)
+        },
+        || status_enum_tokens(e, doc, cfg, allow),
+    )
+}
+
+/// The tokens of [`emit_status_enum`].
+fn status_enum_tokens(
+    e: &StatusEnum<'_>,
+    doc: &str,
+    cfg: &TokenStream,
+    allow: TokenStream,
+) -> TokenStream {
     let doc = doc_lines(doc);
     let name = format_ident!("{}", e.name);
     let variants = e.variants.iter().map(|v| {

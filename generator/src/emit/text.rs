@@ -816,17 +816,7 @@ pub(super) fn untagged_definition(
     t.fixed(0, &["pub enum ", name, " {"]);
     for (wire, variant, ty) in variants {
         t.doc(1, &format!("The branch at `{wire}`."));
-        let width = 4 + variant.len() + 1 + ty.len() + 2;
-        if width <= MARGIN {
-            t.fixed(1, &[variant, "(", ty, "),"]);
-        } else if width == MARGIN + 1 {
-            // Whether the comma counts here is not known.
-            t.fits = false;
-        } else {
-            t.fixed(1, &[variant, "("]);
-            t.generic(2, ty, ",", 0);
-            t.fixed(1, &["),"]);
-        }
+        tuple_variant(&mut t, variant, ty);
     }
     t.fixed(0, &["}"]);
     t.finish()
@@ -891,6 +881,73 @@ pub(super) fn untagged_deserialize(
     t.fixed(1, &["}"]);
     t.fixed(0, &["}"]);
     t.finish()
+}
+
+/// One variant of a status enum (see [`status_enum`]).
+pub(super) struct StatusVariant {
+    pub doc: String,
+    pub name: String,
+    /// The payload's type, if it has one.
+    pub payload: Option<String>,
+    /// The status code it documents (`None` for a range or `default`).
+    pub status: Option<u16>,
+}
+
+/// An operation's error or success enum (as `client::emit_status_enum` makes it, without a
+/// feature gate): `doc`, derives, a variant per documented status, and `status()`.
+pub(super) fn status_enum(name: &str, doc: &str, variants: &[StatusVariant]) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(0, doc);
+    t.fixed(0, &["#[derive(Debug, Clone, PartialEq)]"]);
+    t.fixed(0, &["#[allow(clippy::large_enum_variant)]"]);
+    t.fixed(0, &["pub enum ", name, " {"]);
+    for v in variants {
+        t.doc(1, &v.doc);
+        match &v.payload {
+            Some(ty) => tuple_variant(&mut t, &v.name, ty),
+            None => t.fixed(1, &[&v.name, ","]),
+        }
+    }
+    t.fixed(0, &["}"]);
+    t.fixed(0, &["impl ", name, " {"]);
+    t.doc(
+        1,
+        "The status code this variant documents (`Some(404)` for `NotFound`); `None`\n\
+         for a range (`4XX`) or `default`, whose actual status is on the response\n\
+         (`runtime::Error::status`).",
+    );
+    t.fixed(1, &["pub fn status(&self) -> Option<u16> {"]);
+    t.fixed(2, &["match self {"]);
+    for v in variants {
+        let pattern = match v.payload {
+            Some(_) => format!("Self::{}(_)", v.name),
+            None => format!("Self::{}", v.name),
+        };
+        let value = match v.status {
+            Some(code) => format!("Some({code})"),
+            None => "None".to_string(),
+        };
+        arm(&mut t, 3, &pattern, &value);
+    }
+    t.fixed(2, &["}"]);
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+/// `{variant}({ty}),` in an enum, the type on a line of its own when that is too wide (the
+/// comma measured; at exactly one column over, whether it counts is not known: tokens).
+fn tuple_variant(t: &mut Text, variant: &str, ty: &str) {
+    let width = 4 + variant.len() + 1 + ty.len() + 2;
+    if width <= MARGIN {
+        t.fixed(1, &[variant, "(", ty, "),"]);
+    } else if width == MARGIN + 1 {
+        t.fits = false;
+    } else {
+        t.fixed(1, &[variant, "("]);
+        t.generic(2, ty, ",", 0);
+        t.fixed(1, &["),"]);
+    }
 }
 
 /// A string enum's definition (as `types::emit_enum` makes it): documentation, derives, a
