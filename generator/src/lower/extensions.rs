@@ -34,6 +34,53 @@ const METHOD_NAME: &[&str] = &[
 /// The keywords naming a type, field or argument, in precedence order.
 const NAME: &[&str] = &["x-oagen-name", "x-speakeasy-name-override"];
 
+/// The keywords renaming a string enum's variants.
+const VARIANT_NAMES: &[&str] = &["x-oagen-variant-names", "x-enum-varnames", "x-enumNames"];
+/// The keywords replacing a schema by a Rust type.
+const TYPE: &[&str] = &["x-oagen-type", "x-rust-type"];
+
+/// Which kinds of this module's keywords a document holds anywhere, found in one walk of
+/// it: most documents hold none, and then nothing is looked up per item.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Present {
+    /// A naming keyword ([`NAME`], [`METHOD_NAME`]).
+    pub names: bool,
+    /// A variant naming keyword ([`VARIANT_NAMES`]).
+    pub variants: bool,
+    /// A type keyword ([`TYPE`]).
+    pub types: bool,
+}
+
+/// The [`Present`] keywords of `raw`, as object keys at any depth.
+pub(super) fn present(raw: &Value) -> Present {
+    let mut found = Present::default();
+    let mut stack = vec![raw];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    if key.starts_with("x-") {
+                        let key = key.as_str();
+                        found.names |= NAME.contains(&key) || METHOD_NAME.contains(&key);
+                        found.variants |= VARIANT_NAMES.contains(&key);
+                        found.types |= TYPE.contains(&key);
+                    }
+                    if matches!(value, Value::Object(_) | Value::Array(_)) {
+                        stack.push(value);
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(
+                items
+                    .iter()
+                    .filter(|v| matches!(v, Value::Object(_) | Value::Array(_))),
+            ),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Names asked for by extensions, indexed like the IR items they name.
 #[derive(Debug, Default)]
 pub(super) struct Overrides {

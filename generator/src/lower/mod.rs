@@ -96,12 +96,21 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     let mut diags = l.diags;
     let groups = merge_duplicates(&mut api, l.duplicates);
     open_response_types(&mut api);
-    let overrides = extensions::read(&api, &doc.raw, &mut diags);
+    let present = extensions::present(&doc.raw);
+    let overrides = if present.names {
+        extensions::read(&api, &doc.raw, &mut diags)
+    } else {
+        extensions::Overrides::default()
+    };
     names::prefer_names(&mut api, &doc.raw, &groups, &overrides);
     assign_names(&mut api, &overrides, &mut diags);
-    extensions::name_variants(&mut api, &doc.raw, &mut diags);
+    if present.variants {
+        extensions::name_variants(&mut api, &doc.raw, &mut diags);
+    }
     events::resolve_operations(&mut api);
-    api.settings.extern_types = extensions::extern_types(&api, &doc.raw, &mut diags);
+    if present.types {
+        api.settings.extern_types = extensions::extern_types(&api, &doc.raw, &mut diags);
+    }
     check_alias_cycles(&mut api, &mut diags);
     break_cycles(&mut api);
     pagination::detect_all(&mut api);
