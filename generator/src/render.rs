@@ -48,17 +48,16 @@ pub fn rust_file_items<F>(
 where
     F: Fn(usize) -> TokenStream + Sync,
 {
-    let mut body = String::new();
-    print_stream(inner, &mut body).map_err(|e| internal(name, e))?;
-    for text in in_parallel(count, |i| {
+    let mut head = String::new();
+    print_stream(inner, &mut head).map_err(|e| internal(name, e))?;
+    let mut pieces = vec![ready(&head)];
+    pieces.extend(in_parallel(count, |i| {
         let (tokens, docs) = crate::doc_table::collect(|| item(i));
         let mut text = String::new();
         print_stream(tokens, &mut text).map_err(|e| internal(name, e))?;
-        Ok(crate::doc_table::fill(text, &docs))
-    })? {
-        body.push_str(&text);
-    }
-    Ok(finish(header, &body))
+        Ok(ready(&crate::doc_table::fill(text, &docs)))
+    })?);
+    Ok(assemble(header, pieces))
 }
 
 /// Formats a Rust file that a client module is made of: `head` (ending with the `impl` block
@@ -102,18 +101,24 @@ where
         if let Some(items) = items {
             print_stream(items, &mut text).map_err(|e| internal(name, e))?;
         }
-        let fill = |text| crate::doc_table::fill(text, &docs);
+        let fill = |text| ready(&crate::doc_table::fill(text, &docs));
         Ok((fill(methods), fill(text)))
     })?;
-    let mut items = String::new();
+    let mut tail = String::new();
+    print_stream(middle, &mut tail).map_err(|e| internal(name, e))?;
+    // The head and the closing brace of its block go around the methods, the middle and
+    // the operations' items after it.
+    let mut pieces = Vec::with_capacity(2 * parts.len() + 3);
+    pieces.push(ready(&body));
+    let mut items = Vec::with_capacity(parts.len());
     for (methods, text) in parts {
-        body.push_str(&methods);
-        items.push_str(&text);
+        pieces.push(methods);
+        items.push(text);
     }
-    body.push_str("}\n");
-    print_stream(middle, &mut body).map_err(|e| internal(name, e))?;
-    body.push_str(&items);
-    Ok(finish(header, &body))
+    pieces.push("}\n".to_string());
+    pieces.push(ready(&tail));
+    pieces.extend(items);
+    Ok(assemble(header, pieces))
 }
 
 /// Renders the minijinja template `source` (the file `templates/<name>.jinja`) with
@@ -219,13 +224,56 @@ fn print_stream(tokens: TokenStream, body: &mut String) -> syn::Result<()> {
 }
 
 /// The file: `header`, a blank line, then `body` with blank lines between items and no
-/// character a comment may not hold.
+/// character a comment may not hold. A large body is cut at line breaks into pieces made
+/// ready on several threads ([`ready`]), then joined by [`assemble`].
 fn finish(header: &str, body: &str) -> String {
-    let mut text = String::with_capacity(header.len() + body.len() + body.len() / 16 + 2);
-    text.push_str(header);
+    const PIECE: usize = 256 * 1024;
+    let mut starts = vec![0];
+    while let Some(&start) = starts.last() {
+        let Some(cut) = body.get(start + PIECE..).and_then(|rest| rest.find('\n')) else {
+            break;
+        };
+        starts.push(start + PIECE + cut + 1);
+    }
+    let piece = |i: usize| {
+        let end = starts.get(i + 1).copied().unwrap_or(body.len());
+        Ok(ready(&body[starts[i]..end]))
+    };
+    let pieces = in_parallel(starts.len(), piece)
+        .unwrap_or_else(|_| unreachable!("making a piece ready does not fail"));
+    assemble(header, pieces)
+}
+
+/// A piece of a file's body (whole lines) made ready for [`assemble`]: blank lines between
+/// its items ([`space_items`], as if nothing came before it) and no character a comment may
+/// not hold ([`comments_safe`]).
+fn ready(piece: &str) -> String {
+    let mut out = String::with_capacity(piece.len() + piece.len() / 16);
+    space_items(piece, &mut out);
+    comments_safe(out)
+}
+
+/// The file: `header`, a blank line, then the pieces in order (each [`ready`]), with the
+/// blank line [`space_items`] puts between the last line of one and the first of the next:
+/// the same text as making the whole body ready at once.
+fn assemble(header: &str, pieces: Vec<String>) -> String {
+    let len = pieces.iter().map(|p| p.len() + 1).sum::<usize>();
+    let mut text = String::with_capacity(header.len() + 2 + len);
+    text.push_str(&comments_safe(header.to_string()));
     text.push_str("\n\n");
-    space_items(body, &mut text);
-    comments_safe(text)
+    let body = text.len();
+    for piece in pieces {
+        let Some(first) = piece.lines().next() else {
+            continue;
+        };
+        if let Some(prev) = text[body..].lines().next_back() {
+            if blank_between(prev, first) {
+                text.push('\n');
+            }
+        }
+        text.push_str(&piece);
+    }
+    text
 }
 
 /// True when the next tokens are `#` `!` `[…]`, an inner attribute.
@@ -547,34 +595,40 @@ fn comments_safe(text: String) -> String {
 /// are only inserted, never changed; string literals in generated code never span lines,
 /// so this cannot alter a value.
 fn space_items(text: &str, out: &mut String) {
-    const ITEM_STARTS: [&str; 13] = [
-        "///", "#[", "pub ", "impl", "fn ", "async fn", "const ", "mod ", "enum ", "struct ",
-        "type ", "use ", "unsafe ",
-    ];
-    let mut prev: Option<&str> = None;
+    let mut prev = None;
     for line in text.lines() {
-        if let Some(p) = prev {
-            let cur = line.trim_start();
-            let indent = |s: &str| s.len() - s.trim_start().len();
-            let starts_item = ITEM_STARTS.iter().any(|s| cur.starts_with(s));
-            let p_trim = p.trim();
-            let is_comment = p_trim.starts_with("//");
-            let after_block = !is_comment && p_trim.ends_with('}') && indent(p) == indent(line);
-            let after_statement = !is_comment
-                && p_trim.ends_with(';')
-                && indent(p) == indent(line)
-                && !(p_trim.starts_with("use ") && cur.starts_with("use "))
-                && !p_trim.starts_with("#![");
-            let inner = |s: &str| s.starts_with("//!") || s.starts_with("#![");
-            let after_inner_doc = inner(p_trim) && !inner(cur);
-            if starts_item && (after_block || after_statement || after_inner_doc) {
-                out.push('\n');
-            }
+        if prev.is_some_and(|p| blank_between(p, line)) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
         prev = Some(line);
     }
+}
+
+/// True when [`space_items`] puts a blank line between lines `p` and `line`: `line` starts
+/// an item, after a block or statement at its indent or after the module's inner doc.
+fn blank_between(p: &str, line: &str) -> bool {
+    const ITEM_STARTS: [&str; 13] = [
+        "///", "#[", "pub ", "impl", "fn ", "async fn", "const ", "mod ", "enum ", "struct ",
+        "type ", "use ", "unsafe ",
+    ];
+    let cur = line.trim_start();
+    if !ITEM_STARTS.iter().any(|s| cur.starts_with(s)) {
+        return false;
+    }
+    let indent = |s: &str| s.len() - s.trim_start().len();
+    let p_trim = p.trim();
+    let is_comment = p_trim.starts_with("//");
+    let after_block = !is_comment && p_trim.ends_with('}') && indent(p) == indent(line);
+    let after_statement = !is_comment
+        && p_trim.ends_with(';')
+        && indent(p) == indent(line)
+        && !(p_trim.starts_with("use ") && cur.starts_with("use "))
+        && !p_trim.starts_with("#![");
+    let inner = |s: &str| s.starts_with("//!") || s.starts_with("#![");
+    let after_inner_doc = inner(p_trim) && !inner(cur);
+    after_block || after_statement || after_inner_doc
 }
 
 /// The `// @generated` header of a file made from `source`.

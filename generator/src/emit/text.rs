@@ -1255,6 +1255,7 @@ mod tests {
             "specs/assemblyai/openapi.yml",
             "tests/fixtures/lossless.yaml",
             "tests/fixtures/rules.yaml",
+            "tests/fixtures/layouts.yaml",
             "tests/fixtures/extensions.yaml",
             "tests/fixtures/streams.yaml",
             "tests/fixtures/client/collisions.yaml",
