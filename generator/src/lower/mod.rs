@@ -1056,10 +1056,11 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
         t.origin.pointer.starts_with("/components/schemas/")
             && t.origin.pointer.matches('/').count() == 3
     };
+    let inline: Vec<bool> = api.types.iter().map(|t| !is_component(t)).collect();
     order.sort_by(|&a, &b| {
         let (ta, tb) = (&api.types[a], &api.types[b]);
-        (!is_component(ta), &ta.name.rust, &ta.origin.pointer).cmp(&(
-            !is_component(tb),
+        (inline[a], &ta.name.rust, &ta.origin.pointer).cmp(&(
+            inline[b],
             &tb.name.rust,
             &tb.origin.pointer,
         ))
