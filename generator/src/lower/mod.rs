@@ -503,17 +503,27 @@ impl Lowering<'_> {
         hint: &str,
         force_required: bool,
     ) -> Param {
-        let schema_pointer = match &data.format {
-            openapiv3::ParameterSchemaOrContent::Schema(_) => format!("{pointer}/schema"),
+        let raw = self.raw;
+        // Each lookup walks from the document root: look the parameter up once, and its
+        // schema from there.
+        let node = crate::load::lookup(raw, pointer);
+        let (schema_pointer, schema_node) = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(_) => (
+                format!("{pointer}/schema"),
+                node.and_then(|p| p.get("schema")),
+            ),
             openapiv3::ParameterSchemaOrContent::Content(content) => {
                 let mt = content.keys().next().cloned().unwrap_or_default();
-                format!("{pointer}/content/{}/schema", escape_pointer(&mt))
+                let schema = node
+                    .and_then(|p| p.get("content"))
+                    .and_then(|c| c.get(&mt))
+                    .and_then(|m| m.get("schema"));
+                (
+                    format!("{pointer}/content/{}/schema", escape_pointer(&mt)),
+                    schema,
+                )
             }
         };
-        let raw = self.raw;
-        // Each lookup walks from the document root: look the nodes up once.
-        let node = crate::load::lookup(raw, pointer);
-        let schema_node = crate::load::lookup(raw, &schema_pointer);
         let ty = match schema_node {
             Some(schema) => {
                 let param_hint = format!("{hint}{}", naming::camel_part(&data.name, "Param"));
@@ -616,12 +626,12 @@ impl Lowering<'_> {
             return (mt.clone(), BodyKind::Bytes);
         }
         let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer(mt));
-        let raw = self.raw;
-        if is_wildcard(mt) && crate::load::lookup(raw, &schema_pointer).is_none_or(is_opaque) {
+        let schema = crate::load::lookup(self.raw, &schema_pointer);
+        if is_wildcard(mt) && schema.is_none_or(is_opaque) {
             // `*/*` with nothing that says JSON: any bytes, sent as octet-stream.
             return ("application/octet-stream".into(), BodyKind::Bytes);
         }
-        let ty = match crate::load::lookup(raw, &schema_pointer) {
+        let ty = match schema {
             Some(schema) => self.lower_use(schema, &schema_pointer, hint).into_type(),
             None => TypeRef::Any,
         };

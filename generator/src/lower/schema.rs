@@ -150,9 +150,14 @@ impl Lowering<'_> {
     }
 
     /// Lowers a use of the schema at `pointer`; inline objects, enums and unions become new
-    /// named types whose names start from `hint`.
+    /// named types whose names start from `hint`. `schema` is the node the document holds at
+    /// `pointer` (the caller looked it up), so it is not looked up again.
     pub(crate) fn lower_use(&mut self, schema: &Value, pointer: &str, hint: &str) -> Shape {
-        self.use_at_depth(schema, pointer, hint, 0)
+        debug_assert!(
+            crate::load::lookup(self.raw, pointer).is_some_and(|at| std::ptr::eq(at, schema)),
+            "lower_use of a schema that is not the document's node at {pointer}"
+        );
+        self.use_in_document(schema, pointer, hint, 0)
     }
 
     /// Lowers a use of a schema. A schema written in the document (`schema` is the value at
@@ -165,6 +170,17 @@ impl Lowering<'_> {
         if !in_document {
             return self.define_use(schema, pointer, hint, depth, None);
         }
+        self.use_in_document(schema, pointer, hint, depth)
+    }
+
+    /// [`Lowering::use_at_depth`] of a schema known to be the document's node at `pointer`.
+    fn use_in_document(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Shape {
         match self.inline.get(pointer) {
             Some(InlineUse::Done(shape)) => return shape.clone(),
             Some(InlineUse::InProgress(Some(id))) => return Shape::of(TypeRef::Named(*id)),
