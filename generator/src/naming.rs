@@ -2,7 +2,8 @@
 //! make names unique deterministically.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 /// Words for punctuation, so that values made only of symbols (`==`, `*`, `#`) still get
 /// distinct, readable names.
@@ -69,9 +70,45 @@ fn sanitize(raw: &str) -> String {
     ascii
 }
 
+/// The cases [`converted`] writes.
+#[derive(Clone, Copy)]
+enum Case {
+    UpperCamel,
+    Snake,
+}
+
+/// How many conversions of each case a thread remembers (a bound on its memory).
+const REMEMBERED: usize = 1 << 16;
+
+thread_local! {
+    /// Conversions made on this thread, by case then name.
+    static CONVERTED: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
+}
+
+/// `raw` made safe ([`sanitize`]) and written in `case` by `heck`, remembered per thread:
+/// a spec repeats the same property and parameter names thousands of times, and the
+/// conversion costs more than finding it again.
+fn converted(raw: &str, case: Case) -> String {
+    CONVERTED.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        let map = &mut seen[case as usize];
+        if let Some(done) = map.get(raw) {
+            return done.clone();
+        }
+        let name = match case {
+            Case::UpperCamel => sanitize(raw).to_upper_camel_case(),
+            Case::Snake => sanitize(raw).to_snake_case(),
+        };
+        if map.len() < REMEMBERED {
+            map.insert(raw.to_string(), name.clone());
+        }
+        name
+    })
+}
+
 /// An UpperCamelCase type or variant name; `fallback` is used when nothing is left.
 pub fn type_name(raw: &str, fallback: &str) -> String {
-    let mut name = sanitize(raw).to_upper_camel_case();
+    let mut name = converted(raw, Case::UpperCamel);
     if name.is_empty() {
         name = fallback.to_string();
     }
@@ -87,7 +124,7 @@ pub fn type_name(raw: &str, fallback: &str) -> String {
 /// An UpperCamelCase enum variant name. Variants live in their enum's namespace, so prelude
 /// names (`None`, `Ok`) are fine; only `Self` and a leading digit need care.
 pub fn variant_name(raw: &str, fallback: &str) -> String {
-    let mut name = sanitize(raw).to_upper_camel_case();
+    let mut name = converted(raw, Case::UpperCamel);
     if name.is_empty() {
         name = fallback.to_string();
     }
@@ -103,7 +140,7 @@ pub fn variant_name(raw: &str, fallback: &str) -> String {
 /// UpperCamelCase of a name used as part of a longer type name (`{Parent}{Property}`):
 /// no keyword or reserved-name handling, which applies to whole names only.
 pub fn camel_part(raw: &str, fallback: &str) -> String {
-    let name = sanitize(raw).to_upper_camel_case();
+    let name = converted(raw, Case::UpperCamel);
     if name.is_empty() {
         fallback.to_string()
     } else {
@@ -113,7 +150,7 @@ pub fn camel_part(raw: &str, fallback: &str) -> String {
 
 /// A snake_case field, method, argument or module name (without `r#`).
 pub fn snake_name(raw: &str, fallback: &str) -> String {
-    let mut name = sanitize(raw).to_snake_case();
+    let mut name = converted(raw, Case::Snake);
     if name.is_empty() {
         name = fallback.to_string();
     }
