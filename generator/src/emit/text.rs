@@ -192,6 +192,9 @@ impl Text {
     fn call_statement(&mut self, indent: usize, head: &str, argument: &str, tail: &str) {
         if 4 * indent + head.len() + argument.len() + tail.len() <= MARGIN {
             self.fixed(indent, &[head, argument, tail]);
+        } else if 4 * indent + head.len() > MARGIN {
+            // prettyplease breaks the head itself first (`self` / `.field = Some(`).
+            self.fits = false;
         } else {
             self.broken(indent, (head, tail), &[argument.to_string()]);
         }
