@@ -132,11 +132,17 @@ impl Text {
             return;
         }
         self.fixed(indent, &[head.trim_end()]);
-        for (i, param) in params.iter().enumerate() {
-            let last = i + 1 == params.len();
-            self.generic(indent + 1, param, ",", usize::from(!last));
-        }
+        self.elements(indent + 1, params);
         self.line(indent, &[tail.trim_start()]);
+    }
+
+    /// The elements of a broken list at `indent`, each with its comma (the last one's not
+    /// measured, see [`Text::broken`]) and broken in turn when too wide ([`Text::generic`]).
+    fn elements<S: AsRef<str>>(&mut self, indent: usize, items: &[S]) {
+        for (i, item) in items.iter().enumerate() {
+            let last = i + 1 == items.len();
+            self.generic(indent, item.as_ref(), ",", usize::from(!last));
+        }
     }
 
     /// `text` (a type, or a parameter or binding ending in one) and `suffix` at `indent`,
@@ -162,10 +168,7 @@ impl Text {
         }
         let args = top_level_args(inner);
         self.fixed(indent, &[&text[..=open]]);
-        for (i, arg) in args.iter().enumerate() {
-            let last = i + 1 == args.len();
-            self.generic(indent + 1, arg, ",", usize::from(!last));
-        }
+        self.elements(indent + 1, &args);
         self.fixed(indent, &[">", suffix]);
     }
 
@@ -707,20 +710,14 @@ fn signature(t: &mut Text, head: &str, params: &[String], generics: [&str; 3]) {
         line.push_str(&params.join(", "));
     } else {
         t.fixed(1, &[head]);
-        for (i, param) in params.iter().enumerate() {
-            let last = i + 1 == params.len();
-            t.generic(2, param, ",", usize::from(!last));
-        }
+        t.elements(2, params);
     }
     line.push_str(RET);
     if 4 + line.len() + joined_len(&generics) + "> {".len() <= MARGIN {
         t.fixed(1, &[&line, &generics.join(", "), "> {"]);
     } else {
         t.line(1, &[&line]);
-        for (i, g) in generics.iter().enumerate() {
-            let last = i + 1 == generics.len();
-            t.generic(2, g, ",", usize::from(!last));
-        }
+        t.elements(2, &generics);
         t.fixed(1, &["> {"]);
     }
 }
@@ -764,10 +761,7 @@ pub(super) fn builder_alias(doc: &str, request: &str, args: &[String; 3]) -> Opt
         t.fixed(0, &[&head, &args.join(", "), ">;"]);
     } else {
         t.fixed(0, &[&head]);
-        for (i, arg) in args.iter().enumerate() {
-            let last = i + 1 == args.len();
-            t.generic(1, arg, ",", usize::from(!last));
-        }
+        t.elements(1, &args);
         t.fixed(0, &[">;"]);
     }
     t.finish()
