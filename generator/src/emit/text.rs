@@ -203,6 +203,16 @@ impl Text {
         }
     }
 
+    /// `impl<'de> ::serde::Deserialize<'de> for {name}` (behind `full-serde` unless the type
+    /// implements it `by_default`) up to the `{` that opens `deserialize`'s body.
+    fn deserialize_head(&mut self, name: &str, by_default: bool) {
+        self.serde_gate(by_default);
+        self.impl_header("<'de> ::serde::Deserialize<'de>", name);
+        self.fixed(1, &["fn deserialize<D: ::serde::Deserializer<'de>>("]);
+        self.fixed(2, &["deserializer: D,"]);
+        self.fixed(1, &[") -> Result<Self, D::Error> {"]);
+    }
+
     /// `#[cfg(feature = "full-serde")]` before an impl of a serde trait the type does not
     /// implement by default (as `types::serde_gate` makes it).
     fn serde_gate(&mut self, by_default: bool) {
@@ -297,11 +307,7 @@ pub(super) fn serialize(name: &str, s: &Struct) -> Option<String> {
 /// feature unless the type implements `Deserialize` `by_default`.
 pub(super) fn deserialize(name: &str, s: &Struct, by_default: bool) -> Option<String> {
     let mut t = Text::new();
-    t.serde_gate(by_default);
-    t.impl_header("<'de> ::serde::Deserialize<'de>", name);
-    t.fixed(1, &["fn deserialize<D: ::serde::Deserializer<'de>>("]);
-    t.fixed(2, &["deserializer: D,"]);
-    t.fixed(1, &[") -> Result<Self, D::Error> {"]);
+    t.deserialize_head(name, by_default);
     t.fixed(2, &["super::runtime::de::object(deserializer)"]);
     t.fixed(1, &["}"]);
     t.fixed(0, &["}"]);
@@ -832,11 +838,7 @@ pub(super) fn untagged_deserialize(
         return None;
     }
     let mut t = Text::new();
-    t.serde_gate(by_default);
-    t.impl_header("<'de> ::serde::Deserialize<'de>", name);
-    t.fixed(1, &["fn deserialize<D: ::serde::Deserializer<'de>>("]);
-    t.fixed(2, &["deserializer: D,"]);
-    t.fixed(1, &[") -> Result<Self, D::Error> {"]);
+    t.deserialize_head(name, by_default);
     t.fixed(
         2,
         &["let value = <::serde_json::Value as ::serde::Deserialize>::deserialize("],
