@@ -801,9 +801,6 @@ fn default_crate_name(title: &str) -> String {
     }
 }
 
-/// [`Error::CrateName`] unless `name` is a Cargo package name crates.io accepts: ASCII
-/// letters, digits, `-` and `_`, starting with a letter or `_` (Cargo's rule, narrowed to
-/// ASCII as crates.io narrows it).
 /// Frees `value` on a thread of its own, which the caller does not wait for: a large
 /// document's tree takes a while to free (Microsoft Graph's, 20 MB of JSON: 0.1 s) while
 /// emit and render need none of it. Where no thread can be started, it is freed here.
@@ -814,6 +811,9 @@ fn drop_in_background<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
+/// [`Error::CrateName`] unless `name` is a Cargo package name crates.io accepts: ASCII
+/// letters, digits, `-` and `_`, starting with a letter or `_` (Cargo's rule, narrowed to
+/// ASCII as crates.io narrows it).
 fn check_crate_name(name: &str) -> Result<(), Error> {
     let reason = if name.is_empty() {
         Some("it is empty".to_string())

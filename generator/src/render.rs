@@ -93,10 +93,7 @@ where
         let ((associated, items), docs) = crate::doc_table::collect(|| part(i));
         let (mut methods, mut text) = (String::new(), String::new());
         for chunk in Chunks::new(associated.into_iter().peekable(), ItemKind::ImplItem) {
-            let item = chunk
-                .and_then(Chunk::impl_item)
-                .map_err(|e| internal(name, e))?;
-            methods.push_str(&impl_item_lines(item).map_err(|e| internal(name, e))?.0);
+            push_impl_item(chunk, &mut methods).map_err(|e| internal(name, e))?;
         }
         if let Some(items) = items {
             print_stream(items, &mut text).map_err(|e| internal(name, e))?;
@@ -230,7 +227,9 @@ fn finish(header: &str, body: &str) -> String {
     const PIECE: usize = 256 * 1024;
     let mut starts = vec![0];
     while let Some(&start) = starts.last() {
-        let Some(cut) = body.get(start + PIECE..).and_then(|rest| rest.find('\n')) else {
+        // A line break is one byte, so the cut after it is a character boundary.
+        let rest = body.as_bytes().get(start + PIECE..).unwrap_or_default();
+        let Some(cut) = rest.iter().position(|&b| b == b'\n') else {
             break;
         };
         starts.push(start + PIECE + cut + 1);
@@ -349,16 +348,23 @@ fn print_impl(header: Vec<TokenTree>, body: TokenStream, out: &mut String) -> sy
     out.push_str(&first_lines);
     drop(file);
     for item in items {
-        match item? {
-            Chunk::Placeholder(text) => {
-                out.push_str("    ");
-                out.push_str(&text);
-                out.push('\n');
-            }
-            item => out.push_str(&impl_item_lines(item.impl_item()?)?.0),
-        }
+        push_impl_item(item, out)?;
     }
     out.push_str("}\n");
+    Ok(())
+}
+
+/// Prints an item of an `impl` body onto `out` at one level of indent: a placeholder as it
+/// is, anything else through [`impl_item_lines`].
+fn push_impl_item(chunk: syn::Result<Chunk>, out: &mut String) -> syn::Result<()> {
+    match chunk? {
+        Chunk::Placeholder(text) => {
+            out.push_str("    ");
+            out.push_str(&text);
+            out.push('\n');
+        }
+        item => out.push_str(&impl_item_lines(item.impl_item()?)?.0),
+    }
     Ok(())
 }
 

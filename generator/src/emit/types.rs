@@ -1176,16 +1176,12 @@ fn variant_froms<'a>(
             || from_text(api, &own, s.variant, &s.ty, s.inner.as_ref()),
             || {
                 let variant = ident(&s.variant.rust);
-                let (from, value) = match &s.ty {
-                    TypeRef::Boxed(id) if s.inner.is_some() => (
-                        rust_type(api, &TypeRef::Named(*id), Scope::Types),
-                        quote!(value),
-                    ),
-                    TypeRef::Boxed(id) => (
-                        rust_type(api, &TypeRef::Named(*id), Scope::Types),
-                        quote!(Box::new(value)),
-                    ),
-                    ty => (rust_type(api, ty, Scope::Types), quote!(value)),
+                let (from, boxed) = from_source(&s.ty, s.inner.is_some());
+                let from = rust_type(api, &from, Scope::Types);
+                let value = if boxed {
+                    quote!(Box::new(value))
+                } else {
+                    quote!(value)
                 };
                 let wrap = match &s.inner {
                     Some(inner) => quote!(Self::#variant(#inner::from(#value))),
@@ -1204,6 +1200,16 @@ fn variant_froms<'a>(
     quote!(#(#impls)* #from_str)
 }
 
+/// The type a `From` impl of [`variant_froms`] converts from, and whether the variant boxes
+/// the value: a boxed variant converts from the type itself, boxed unless an `inner` union's
+/// own `From` takes it.
+fn from_source(ty: &TypeRef, inner: bool) -> (TypeRef, bool) {
+    match ty {
+        TypeRef::Boxed(id) => (TypeRef::Named(*id), !inner),
+        ty => (ty.clone(), false),
+    }
+}
+
 /// One `From` impl of [`variant_froms`] as text: `ty` into `variant` of `name`, through the
 /// `inner` union's own `From` when the type is one of its variants'.
 fn from_text(
@@ -1213,12 +1219,9 @@ fn from_text(
     ty: &TypeRef,
     inner: Option<&proc_macro2::Ident>,
 ) -> Option<String> {
-    let source = |ty: &TypeRef| crate::surface::RustType::of(api, ty).source(Scope::Types);
-    let (from, value) = match ty {
-        TypeRef::Boxed(id) if inner.is_some() => (source(&TypeRef::Named(*id))?, "value"),
-        TypeRef::Boxed(id) => (source(&TypeRef::Named(*id))?, "Box::new(value)"),
-        ty => (source(ty)?, "value"),
-    };
+    let (from, boxed) = from_source(ty, inner.is_some());
+    let from = crate::surface::RustType::of(api, &from).source(Scope::Types)?;
+    let value = if boxed { "Box::new(value)" } else { "value" };
     let value = match inner {
         Some(inner) => format!("{inner}::from({value})"),
         None => value.to_string(),
