@@ -99,10 +99,10 @@ impl super::runtime::de::Object for AutoHighlightResult {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut count = None;
-        let mut rank = None;
-        let mut text = None;
-        let mut timestamps = None;
+        let mut count: Option<i64> = None;
+        let mut rank: Option<f64> = None;
+        let mut text: Option<String> = None;
+        let mut timestamps: Option<Vec<Timestamp>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "count" => count = Some(__map.next_value()?),
@@ -175,8 +175,8 @@ impl super::runtime::de::Object for AutoHighlightsResult {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut status = None;
-        let mut results = None;
+        let mut status: Option<AudioIntelligenceModelStatus> = None;
+        let mut results: Option<Vec<AutoHighlightResult>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "status" => status = Some(__map.next_value()?),
@@ -251,11 +251,11 @@ impl super::runtime::de::Object for Chapter {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut gist = None;
-        let mut headline = None;
-        let mut summary = None;
-        let mut start = None;
-        let mut end = None;
+        let mut gist: Option<String> = None;
+        let mut headline: Option<String> = None;
+        let mut summary: Option<String> = None;
+        let mut start: Option<i64> = None;
+        let mut end: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "gist" => gist = Some(__map.next_value()?),
@@ -336,9 +336,9 @@ impl super::runtime::de::Object for ContentSafetyLabel {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut label = None;
-        let mut confidence = None;
-        let mut severity = None;
+        let mut label: Option<String> = None;
+        let mut confidence: Option<f64> = None;
+        let mut severity: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "label" => label = Some(__map.next_value()?),
@@ -418,11 +418,11 @@ impl super::runtime::de::Object for ContentSafetyLabelResult {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut text = None;
-        let mut labels = None;
-        let mut sentences_idx_start = None;
-        let mut sentences_idx_end = None;
-        let mut timestamp = None;
+        let mut text: Option<String> = None;
+        let mut labels: Option<Vec<ContentSafetyLabel>> = None;
+        let mut sentences_idx_start: Option<i64> = None;
+        let mut sentences_idx_end: Option<i64> = None;
+        let mut timestamp: Option<Timestamp> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "text" => text = Some(__map.next_value()?),
@@ -516,10 +516,12 @@ impl super::runtime::de::Object for ContentSafetyLabelsResult {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut status = None;
-        let mut results = None;
-        let mut summary = None;
-        let mut severity_score_summary = None;
+        let mut status: Option<AudioIntelligenceModelStatus> = None;
+        let mut results: Option<Vec<ContentSafetyLabelResult>> = None;
+        let mut summary: Option<::std::collections::BTreeMap<String, f64>> = None;
+        let mut severity_score_summary: Option<
+            ::std::collections::BTreeMap<String, SeverityScoreSummary>,
+        > = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "status" => status = Some(__map.next_value()?),
@@ -610,7 +612,7 @@ impl super::runtime::de::Object for CreateRealtimeTemporaryTokenParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut expires_in = None;
+        let mut expires_in: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "expires_in" => expires_in = Some(__map.next_value()?),
@@ -680,8 +682,8 @@ impl super::runtime::de::Object for CustomFormatting {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut mapping = None;
-        let mut formatted_text = None;
+        let mut mapping: Option<::std::collections::BTreeMap<String, String>> = None;
+        let mut formatted_text: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "mapping" => mapping = __map.next_value()?,
@@ -751,7 +753,7 @@ impl super::runtime::de::Object for CustomFormattingRequestBody {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut custom_formatting = None;
+        let mut custom_formatting: Option<CustomFormattingRequestBodyCustomFormatting> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "custom_formatting" => custom_formatting = Some(__map.next_value()?),
@@ -827,9 +829,9 @@ impl super::runtime::de::Object for CustomFormattingRequestBodyCustomFormatting 
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut date = None;
-        let mut phone_number = None;
-        let mut email = None;
+        let mut date: Option<String> = None;
+        let mut phone_number: Option<String> = None;
+        let mut email: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "date" => date = __map.next_value()?,
@@ -899,7 +901,7 @@ impl super::runtime::de::Object for CustomFormattingResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut custom_formatting = None;
+        let mut custom_formatting: Option<CustomFormatting> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "custom_formatting" => custom_formatting = __map.next_value()?,
@@ -966,10 +968,10 @@ impl super::runtime::de::Object for Entity {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut entity_type = None;
-        let mut text = None;
-        let mut start = None;
-        let mut end = None;
+        let mut entity_type: Option<EntityType> = None;
+        let mut text: Option<String> = None;
+        let mut start: Option<i64> = None;
+        let mut end: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "entity_type" => entity_type = Some(__map.next_value()?),
@@ -1373,10 +1375,10 @@ impl super::runtime::de::Object for LanguageDetectionOptions {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut expected_languages = None;
-        let mut fallback_language = None;
-        let mut code_switching = None;
-        let mut code_switching_confidence_threshold = None;
+        let mut expected_languages: Option<Vec<String>> = None;
+        let mut fallback_language: Option<String> = None;
+        let mut code_switching: Option<bool> = None;
+        let mut code_switching_confidence_threshold: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "expected_languages" => expected_languages = __map.next_value()?,
@@ -1514,13 +1516,13 @@ impl super::runtime::de::Object for LemurActionItemsParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut transcript_ids = None;
-        let mut input_text = None;
-        let mut context = None;
-        let mut final_model = None;
-        let mut max_output_size = None;
-        let mut temperature = None;
-        let mut answer_format = None;
+        let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
+        let mut input_text: Option<String> = None;
+        let mut context: Option<LemurBaseParamsContext> = None;
+        let mut final_model: Option<LemurBaseParamsFinalModel> = None;
+        let mut max_output_size: Option<i64> = None;
+        let mut temperature: Option<f64> = None;
+        let mut answer_format: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "transcript_ids" => transcript_ids = __map.next_value()?,
@@ -1698,12 +1700,12 @@ impl super::runtime::de::Object for LemurBaseParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut transcript_ids = None;
-        let mut input_text = None;
-        let mut context = None;
-        let mut final_model = None;
-        let mut max_output_size = None;
-        let mut temperature = None;
+        let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
+        let mut input_text: Option<String> = None;
+        let mut context: Option<LemurBaseParamsContext> = None;
+        let mut final_model: Option<LemurBaseParamsFinalModel> = None;
+        let mut max_output_size: Option<i64> = None;
+        let mut temperature: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "transcript_ids" => transcript_ids = __map.next_value()?,
@@ -1941,8 +1943,8 @@ impl super::runtime::de::Object for LemurBaseResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut request_id = None;
-        let mut usage = None;
+        let mut request_id: Option<::uuid::Uuid> = None;
+        let mut usage: Option<LemurUsage> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "request_id" => request_id = Some(__map.next_value()?),
@@ -2117,10 +2119,10 @@ impl super::runtime::de::Object for LemurQuestion {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut question = None;
-        let mut context = None;
-        let mut answer_format = None;
-        let mut answer_options = None;
+        let mut question: Option<String> = None;
+        let mut context: Option<LemurQuestionContext> = None;
+        let mut answer_format: Option<String> = None;
+        let mut answer_options: Option<Vec<String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "question" => question = Some(__map.next_value()?),
@@ -2230,8 +2232,8 @@ impl super::runtime::de::Object for LemurQuestionAnswer {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut question = None;
-        let mut answer = None;
+        let mut question: Option<String> = None;
+        let mut answer: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "question" => question = Some(__map.next_value()?),
@@ -2344,13 +2346,13 @@ impl super::runtime::de::Object for LemurQuestionAnswerParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut transcript_ids = None;
-        let mut input_text = None;
-        let mut context = None;
-        let mut final_model = None;
-        let mut max_output_size = None;
-        let mut temperature = None;
-        let mut questions = None;
+        let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
+        let mut input_text: Option<String> = None;
+        let mut context: Option<LemurBaseParamsContext> = None;
+        let mut final_model: Option<LemurBaseParamsFinalModel> = None;
+        let mut max_output_size: Option<i64> = None;
+        let mut temperature: Option<f64> = None;
+        let mut questions: Option<Vec<LemurQuestion>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "transcript_ids" => transcript_ids = __map.next_value()?,
@@ -2498,9 +2500,9 @@ impl super::runtime::de::Object for LemurQuestionAnswerResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut request_id = None;
-        let mut usage = None;
-        let mut response = None;
+        let mut request_id: Option<::uuid::Uuid> = None;
+        let mut usage: Option<LemurUsage> = None;
+        let mut response: Option<Vec<LemurQuestionAnswer>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "request_id" => request_id = Some(__map.next_value()?),
@@ -2652,9 +2654,9 @@ impl super::runtime::de::Object for LemurStringResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut response = None;
-        let mut request_id = None;
-        let mut usage = None;
+        let mut response: Option<String> = None;
+        let mut request_id: Option<::uuid::Uuid> = None;
+        let mut usage: Option<LemurUsage> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "response" => response = Some(__map.next_value()?),
@@ -2777,13 +2779,13 @@ impl super::runtime::de::Object for LemurSummaryParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut transcript_ids = None;
-        let mut input_text = None;
-        let mut context = None;
-        let mut final_model = None;
-        let mut max_output_size = None;
-        let mut temperature = None;
-        let mut answer_format = None;
+        let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
+        let mut input_text: Option<String> = None;
+        let mut context: Option<LemurBaseParamsContext> = None;
+        let mut final_model: Option<LemurBaseParamsFinalModel> = None;
+        let mut max_output_size: Option<i64> = None;
+        let mut temperature: Option<f64> = None;
+        let mut answer_format: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "transcript_ids" => transcript_ids = __map.next_value()?,
@@ -2964,12 +2966,12 @@ impl super::runtime::de::Object for LemurTaskParams2 {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut prompt = None;
-        let mut transcript_ids = None;
-        let mut input_text = None;
-        let mut final_model = None;
-        let mut max_output_size = None;
-        let mut temperature = None;
+        let mut prompt: Option<String> = None;
+        let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
+        let mut input_text: Option<String> = None;
+        let mut final_model: Option<LemurModel> = None;
+        let mut max_output_size: Option<i64> = None;
+        let mut temperature: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "prompt" => prompt = Some(__map.next_value()?),
@@ -3103,8 +3105,8 @@ impl super::runtime::de::Object for LemurUsage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut input_tokens = None;
-        let mut output_tokens = None;
+        let mut input_tokens: Option<i64> = None;
+        let mut output_tokens: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "input_tokens" => input_tokens = Some(__map.next_value()?),
@@ -3218,12 +3220,12 @@ impl super::runtime::de::Object for ListTranscriptParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut limit = None;
-        let mut status = None;
-        let mut created_on = None;
-        let mut before_id = None;
-        let mut after_id = None;
-        let mut throttled_only = None;
+        let mut limit: Option<i64> = None;
+        let mut status: Option<TranscriptStatus> = None;
+        let mut created_on: Option<::chrono::NaiveDate> = None;
+        let mut before_id: Option<::uuid::Uuid> = None;
+        let mut after_id: Option<::uuid::Uuid> = None;
+        let mut throttled_only: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "limit" => limit = __map.next_value()?,
@@ -3399,11 +3401,11 @@ impl super::runtime::de::Object for PageDetails {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut limit = None;
-        let mut result_count = None;
-        let mut current_url = None;
-        let mut prev_url = None;
-        let mut next_url = None;
+        let mut limit: Option<i64> = None;
+        let mut result_count: Option<i64> = None;
+        let mut current_url: Option<String> = None;
+        let mut prev_url: Option<String> = None;
+        let mut next_url: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "limit" => limit = Some(__map.next_value()?),
@@ -3516,10 +3518,10 @@ impl super::runtime::de::Object for ParagraphsResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut confidence = None;
-        let mut audio_duration = None;
-        let mut paragraphs = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut confidence: Option<f64> = None;
+        let mut audio_duration: Option<f64> = None;
+        let mut paragraphs: Option<Vec<TranscriptParagraph>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -3841,9 +3843,9 @@ impl super::runtime::de::Object for PurgeLemurRequestDataResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut request_id = None;
-        let mut request_id_to_purge = None;
-        let mut deleted = None;
+        let mut request_id: Option<::uuid::Uuid> = None;
+        let mut request_id_to_purge: Option<::uuid::Uuid> = None;
+        let mut deleted: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "request_id" => request_id = Some(__map.next_value()?),
@@ -3931,7 +3933,7 @@ impl super::runtime::de::Object for RealtimeTemporaryTokenResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut token = None;
+        let mut token: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "token" => token = Some(__map.next_value()?),
@@ -4063,8 +4065,8 @@ impl super::runtime::de::Object for RedactedAudioResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut status = None;
-        let mut redacted_audio_url = None;
+        let mut status: Option<RedactedAudioStatus> = None;
+        let mut redacted_audio_url: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "status" => status = Some(__map.next_value()?),
@@ -4181,10 +4183,10 @@ impl super::runtime::de::Object for SentencesResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut confidence = None;
-        let mut audio_duration = None;
-        let mut sentences = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut confidence: Option<f64> = None;
+        let mut audio_duration: Option<f64> = None;
+        let mut sentences: Option<Vec<TranscriptSentence>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -4350,13 +4352,13 @@ impl super::runtime::de::Object for SentimentAnalysisResult {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut text = None;
-        let mut start = None;
-        let mut end = None;
-        let mut sentiment = None;
-        let mut confidence = None;
-        let mut channel = None;
-        let mut speaker = None;
+        let mut text: Option<String> = None;
+        let mut start: Option<i64> = None;
+        let mut end: Option<i64> = None;
+        let mut sentiment: Option<Sentiment> = None;
+        let mut confidence: Option<f64> = None;
+        let mut channel: Option<String> = None;
+        let mut speaker: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "text" => text = Some(__map.next_value()?),
@@ -4461,9 +4463,9 @@ impl super::runtime::de::Object for SeverityScoreSummary {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut low = None;
-        let mut medium = None;
-        let mut high = None;
+        let mut low: Option<f64> = None;
+        let mut medium: Option<f64> = None;
+        let mut high: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "low" => low = Some(__map.next_value()?),
@@ -4539,8 +4541,8 @@ impl super::runtime::de::Object for SpeakerIdentification {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut mapping = None;
-        let mut status = None;
+        let mut mapping: Option<::std::collections::BTreeMap<String, String>> = None;
+        let mut status: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "mapping" => mapping = __map.next_value()?,
@@ -4610,7 +4612,9 @@ impl super::runtime::de::Object for SpeakerIdentificationRequestBody {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut speaker_identification = None;
+        let mut speaker_identification: Option<
+            SpeakerIdentificationRequestBodySpeakerIdentification,
+        > = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "speaker_identification" => {
@@ -4695,9 +4699,13 @@ for SpeakerIdentificationRequestBodySpeakerIdentification {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut speaker_type = None;
-        let mut known_values = None;
-        let mut speakers = None;
+        let mut speaker_type: Option<
+            SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType,
+        > = None;
+        let mut known_values: Option<Vec<String>> = None;
+        let mut speakers: Option<
+            Vec<SpeakerIdentificationRequestBodySpeakerIdentificationSpeakersItem>,
+        > = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "speaker_type" => speaker_type = Some(__map.next_value()?),
@@ -4890,7 +4898,7 @@ impl super::runtime::de::Object for SpeakerIdentificationResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut speaker_identification = None;
+        let mut speaker_identification: Option<SpeakerIdentification> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "speaker_identification" => speaker_identification = __map.next_value()?,
@@ -5173,8 +5181,8 @@ impl super::runtime::de::Object for Timestamp {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut start = None;
-        let mut end = None;
+        let mut start: Option<i64> = None;
+        let mut end: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "start" => start = Some(__map.next_value()?),
@@ -5237,9 +5245,9 @@ impl super::runtime::de::Object for TopicDetectionModelResult {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut status = None;
-        let mut results = None;
-        let mut summary = None;
+        let mut status: Option<AudioIntelligenceModelStatus> = None;
+        let mut results: Option<Vec<TopicDetectionResult>> = None;
+        let mut summary: Option<::std::collections::BTreeMap<String, f64>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "status" => status = Some(__map.next_value()?),
@@ -5316,9 +5324,9 @@ impl super::runtime::de::Object for TopicDetectionResult {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut text = None;
-        let mut labels = None;
-        let mut timestamp = None;
+        let mut text: Option<String> = None;
+        let mut labels: Option<Vec<TopicDetectionResultLabelsItem>> = None;
+        let mut timestamp: Option<Timestamp> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "text" => text = Some(__map.next_value()?),
@@ -5394,8 +5402,8 @@ impl super::runtime::de::Object for TopicDetectionResultLabelsItem {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut relevance = None;
-        let mut label = None;
+        let mut relevance: Option<f64> = None;
+        let mut label: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "relevance" => relevance = Some(__map.next_value()?),
@@ -6082,74 +6090,74 @@ impl super::runtime::de::Object for Transcript {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut audio_channels = None;
-        let mut audio_duration = None;
-        let mut audio_end_at = None;
-        let mut audio_start_from = None;
-        let mut audio_url = None;
-        let mut auto_chapters = None;
-        let mut auto_highlights = None;
-        let mut auto_highlights_result = None;
-        let mut chapters = None;
-        let mut confidence = None;
-        let mut content_safety = None;
-        let mut content_safety_labels = None;
-        let mut custom_spelling = None;
-        let mut disfluencies = None;
-        let mut entities = None;
-        let mut entity_detection = None;
-        let mut error = None;
-        let mut filter_profanity = None;
-        let mut format_text = None;
-        let mut iab_categories = None;
-        let mut iab_categories_result = None;
-        let mut id = None;
-        let mut keyterms_prompt = None;
-        let mut language_code = None;
-        let mut language_codes = None;
-        let mut language_confidence = None;
-        let mut language_confidence_threshold = None;
-        let mut language_detection = None;
-        let mut language_detection_options = None;
-        let mut multichannel = None;
-        let mut prompt = None;
-        let mut punctuate = None;
-        let mut redact_pii = None;
-        let mut redact_pii_audio = None;
-        let mut redact_pii_audio_options = None;
-        let mut redact_pii_audio_quality = None;
-        let mut redact_pii_policies = None;
-        let mut redact_pii_sub = None;
-        let mut sentiment_analysis = None;
-        let mut sentiment_analysis_results = None;
-        let mut speaker_labels = None;
-        let mut speakers_expected = None;
-        let mut speech_model_used = None;
-        let mut speech_models = None;
-        let mut speech_threshold = None;
-        let mut speech_understanding = None;
-        let mut status = None;
-        let mut summarization = None;
-        let mut summary = None;
-        let mut summary_model = None;
-        let mut summary_type = None;
-        let mut remove_audio_tags = None;
-        let mut temperature = None;
-        let mut text = None;
-        let mut throttled = None;
-        let mut utterances = None;
-        let mut webhook_auth = None;
-        let mut webhook_auth_header_name = None;
-        let mut webhook_status_code = None;
-        let mut webhook_url = None;
-        let mut words = None;
-        let mut acoustic_model = None;
-        let mut custom_topics = None;
-        let mut language_model = None;
-        let mut speech_model = None;
-        let mut speed_boost = None;
-        let mut topics = None;
-        let mut translated_texts = None;
+        let mut audio_channels: Option<i64> = None;
+        let mut audio_duration: Option<i64> = None;
+        let mut audio_end_at: Option<i64> = None;
+        let mut audio_start_from: Option<i64> = None;
+        let mut audio_url: Option<String> = None;
+        let mut auto_chapters: Option<bool> = None;
+        let mut auto_highlights: Option<bool> = None;
+        let mut auto_highlights_result: Option<AutoHighlightsResult> = None;
+        let mut chapters: Option<Vec<Chapter>> = None;
+        let mut confidence: Option<f64> = None;
+        let mut content_safety: Option<bool> = None;
+        let mut content_safety_labels: Option<ContentSafetyLabelsResult> = None;
+        let mut custom_spelling: Option<Vec<TranscriptCustomSpelling>> = None;
+        let mut disfluencies: Option<bool> = None;
+        let mut entities: Option<Vec<Entity>> = None;
+        let mut entity_detection: Option<bool> = None;
+        let mut error: Option<String> = None;
+        let mut filter_profanity: Option<bool> = None;
+        let mut format_text: Option<bool> = None;
+        let mut iab_categories: Option<bool> = None;
+        let mut iab_categories_result: Option<TopicDetectionModelResult> = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut keyterms_prompt: Option<Vec<String>> = None;
+        let mut language_code: Option<TranscriptLanguageCode2> = None;
+        let mut language_codes: Option<Vec<TranscriptLanguageCode>> = None;
+        let mut language_confidence: Option<f64> = None;
+        let mut language_confidence_threshold: Option<f64> = None;
+        let mut language_detection: Option<bool> = None;
+        let mut language_detection_options: Option<LanguageDetectionOptions> = None;
+        let mut multichannel: Option<bool> = None;
+        let mut prompt: Option<String> = None;
+        let mut punctuate: Option<bool> = None;
+        let mut redact_pii: Option<bool> = None;
+        let mut redact_pii_audio: Option<bool> = None;
+        let mut redact_pii_audio_options: Option<TranscriptRedactPiiAudioOptions> = None;
+        let mut redact_pii_audio_quality: Option<RedactPiiAudioQuality> = None;
+        let mut redact_pii_policies: Option<Vec<PiiPolicy>> = None;
+        let mut redact_pii_sub: Option<SubstitutionPolicy> = None;
+        let mut sentiment_analysis: Option<bool> = None;
+        let mut sentiment_analysis_results: Option<Vec<SentimentAnalysisResult>> = None;
+        let mut speaker_labels: Option<bool> = None;
+        let mut speakers_expected: Option<i64> = None;
+        let mut speech_model_used: Option<SpeechModel> = None;
+        let mut speech_models: Option<Vec<SpeechModel>> = None;
+        let mut speech_threshold: Option<f64> = None;
+        let mut speech_understanding: Option<TranscriptSpeechUnderstanding> = None;
+        let mut status: Option<TranscriptStatus> = None;
+        let mut summarization: Option<bool> = None;
+        let mut summary: Option<String> = None;
+        let mut summary_model: Option<String> = None;
+        let mut summary_type: Option<String> = None;
+        let mut remove_audio_tags: Option<TranscriptRemoveAudioTags> = None;
+        let mut temperature: Option<f64> = None;
+        let mut text: Option<String> = None;
+        let mut throttled: Option<bool> = None;
+        let mut utterances: Option<Vec<TranscriptUtterance>> = None;
+        let mut webhook_auth: Option<bool> = None;
+        let mut webhook_auth_header_name: Option<String> = None;
+        let mut webhook_status_code: Option<i64> = None;
+        let mut webhook_url: Option<String> = None;
+        let mut words: Option<Vec<TranscriptWord>> = None;
+        let mut acoustic_model: Option<String> = None;
+        let mut custom_topics: Option<bool> = None;
+        let mut language_model: Option<String> = None;
+        let mut speech_model: Option<SpeechModel> = None;
+        let mut speed_boost: Option<bool> = None;
+        let mut topics: Option<Vec<String>> = None;
+        let mut translated_texts: Option<TranscriptTranslatedTexts> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "audio_channels" => audio_channels = __map.next_value()?,
@@ -6939,8 +6947,8 @@ impl super::runtime::de::Object for TranscriptCustomSpelling {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut from = None;
-        let mut to = None;
+        let mut from: Option<Vec<String>> = None;
+        let mut to: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "from" => from = Some(__map.next_value()?),
@@ -7522,8 +7530,8 @@ impl super::runtime::de::Object for TranscriptList {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut page_details = None;
-        let mut transcripts = None;
+        let mut page_details: Option<PageDetails> = None;
+        let mut transcripts: Option<Vec<TranscriptListItem>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "page_details" => page_details = Some(__map.next_value()?),
@@ -7626,13 +7634,13 @@ impl super::runtime::de::Object for TranscriptListItem {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut resource_url = None;
-        let mut status = None;
-        let mut created = None;
-        let mut completed = None;
-        let mut audio_url = None;
-        let mut error = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut resource_url: Option<String> = None;
+        let mut status: Option<TranscriptStatus> = None;
+        let mut created: Option<String> = None;
+        let mut completed: Option<String> = None;
+        let mut audio_url: Option<String> = None;
+        let mut error: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -8075,51 +8083,57 @@ impl super::runtime::de::Object for TranscriptOptionalParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut audio_end_at = None;
-        let mut audio_start_from = None;
-        let mut auto_chapters = None;
-        let mut auto_highlights = None;
-        let mut content_safety = None;
-        let mut content_safety_confidence = None;
-        let mut custom_spelling = None;
-        let mut disfluencies = None;
-        let mut entity_detection = None;
-        let mut filter_profanity = None;
-        let mut format_text = None;
-        let mut iab_categories = None;
-        let mut keyterms_prompt = None;
-        let mut language_code = None;
-        let mut language_codes = None;
-        let mut language_confidence_threshold = None;
-        let mut language_detection = None;
-        let mut language_detection_options = None;
-        let mut multichannel = None;
-        let mut prompt = None;
-        let mut punctuate = None;
-        let mut redact_pii = None;
-        let mut redact_pii_audio = None;
-        let mut redact_pii_audio_options = None;
-        let mut redact_pii_audio_quality = None;
-        let mut redact_pii_policies = None;
-        let mut redact_pii_sub = None;
-        let mut sentiment_analysis = None;
-        let mut speaker_labels = None;
-        let mut speaker_options = None;
-        let mut speakers_expected = None;
-        let mut speech_models = None;
-        let mut speech_threshold = None;
-        let mut speech_understanding = None;
-        let mut summarization = None;
-        let mut summary_model = None;
-        let mut summary_type = None;
-        let mut remove_audio_tags = None;
-        let mut temperature = None;
-        let mut webhook_auth_header_name = None;
-        let mut webhook_auth_header_value = None;
-        let mut webhook_url = None;
-        let mut custom_topics = None;
-        let mut speech_model = None;
-        let mut topics = None;
+        let mut audio_end_at: Option<i64> = None;
+        let mut audio_start_from: Option<i64> = None;
+        let mut auto_chapters: Option<bool> = None;
+        let mut auto_highlights: Option<bool> = None;
+        let mut content_safety: Option<bool> = None;
+        let mut content_safety_confidence: Option<i64> = None;
+        let mut custom_spelling: Option<Vec<TranscriptCustomSpelling>> = None;
+        let mut disfluencies: Option<bool> = None;
+        let mut entity_detection: Option<bool> = None;
+        let mut filter_profanity: Option<bool> = None;
+        let mut format_text: Option<bool> = None;
+        let mut iab_categories: Option<bool> = None;
+        let mut keyterms_prompt: Option<Vec<String>> = None;
+        let mut language_code: Option<Option<TranscriptOptionalParamsLanguageCode>> = None;
+        let mut language_codes: Option<Option<Vec<TranscriptLanguageCode>>> = None;
+        let mut language_confidence_threshold: Option<f64> = None;
+        let mut language_detection: Option<bool> = None;
+        let mut language_detection_options: Option<LanguageDetectionOptions> = None;
+        let mut multichannel: Option<bool> = None;
+        let mut prompt: Option<String> = None;
+        let mut punctuate: Option<bool> = None;
+        let mut redact_pii: Option<bool> = None;
+        let mut redact_pii_audio: Option<bool> = None;
+        let mut redact_pii_audio_options: Option<
+            TranscriptOptionalParamsRedactPiiAudioOptions,
+        > = None;
+        let mut redact_pii_audio_quality: Option<RedactPiiAudioQuality> = None;
+        let mut redact_pii_policies: Option<Vec<PiiPolicy>> = None;
+        let mut redact_pii_sub: Option<Option<SubstitutionPolicy>> = None;
+        let mut sentiment_analysis: Option<bool> = None;
+        let mut speaker_labels: Option<bool> = None;
+        let mut speaker_options: Option<TranscriptOptionalParamsSpeakerOptions> = None;
+        let mut speakers_expected: Option<Option<i64>> = None;
+        let mut speech_models: Option<Vec<SpeechModel>> = None;
+        let mut speech_threshold: Option<Option<f64>> = None;
+        let mut speech_understanding: Option<
+            TranscriptOptionalParamsSpeechUnderstanding,
+        > = None;
+        let mut summarization: Option<bool> = None;
+        let mut summary_model: Option<SummaryModel> = None;
+        let mut summary_type: Option<SummaryType> = None;
+        let mut remove_audio_tags: Option<
+            Option<TranscriptOptionalParamsRemoveAudioTags>,
+        > = None;
+        let mut temperature: Option<f64> = None;
+        let mut webhook_auth_header_name: Option<Option<String>> = None;
+        let mut webhook_auth_header_value: Option<Option<String>> = None;
+        let mut webhook_url: Option<String> = None;
+        let mut custom_topics: Option<bool> = None;
+        let mut speech_model: Option<Option<SpeechModel>> = None;
+        let mut topics: Option<Vec<String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "audio_end_at" => audio_end_at = __map.next_value()?,
@@ -8793,8 +8807,8 @@ impl super::runtime::de::Object for TranscriptOptionalParamsRedactPiiAudioOption
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut return_redacted_no_speech_audio = None;
-        let mut override_audio_redaction_method = None;
+        let mut return_redacted_no_speech_audio: Option<bool> = None;
+        let mut override_audio_redaction_method: Option<OverrideAudioRedactionMethod> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "return_redacted_no_speech_audio" => {
@@ -8927,8 +8941,8 @@ impl super::runtime::de::Object for TranscriptOptionalParamsSpeakerOptions {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut min_speakers_expected = None;
-        let mut max_speakers_expected = None;
+        let mut min_speakers_expected: Option<i64> = None;
+        let mut max_speakers_expected: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "min_speakers_expected" => min_speakers_expected = __map.next_value()?,
@@ -9002,7 +9016,7 @@ impl super::runtime::de::Object for TranscriptOptionalParamsSpeechUnderstanding 
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut request = None;
+        let mut request: Option<TranscriptOptionalParamsSpeechUnderstandingRequest> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "request" => request = Some(__map.next_value()?),
@@ -9145,11 +9159,11 @@ impl super::runtime::de::Object for TranscriptParagraph {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut text = None;
-        let mut start = None;
-        let mut end = None;
-        let mut confidence = None;
-        let mut words = None;
+        let mut text: Option<String> = None;
+        let mut start: Option<i64> = None;
+        let mut end: Option<i64> = None;
+        let mut confidence: Option<f64> = None;
+        let mut words: Option<Vec<TranscriptWord>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "text" => text = Some(__map.next_value()?),
@@ -9568,52 +9582,58 @@ impl super::runtime::de::Object for TranscriptParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut audio_url = None;
-        let mut audio_end_at = None;
-        let mut audio_start_from = None;
-        let mut auto_chapters = None;
-        let mut auto_highlights = None;
-        let mut content_safety = None;
-        let mut content_safety_confidence = None;
-        let mut custom_spelling = None;
-        let mut disfluencies = None;
-        let mut entity_detection = None;
-        let mut filter_profanity = None;
-        let mut format_text = None;
-        let mut iab_categories = None;
-        let mut keyterms_prompt = None;
-        let mut language_code = None;
-        let mut language_codes = None;
-        let mut language_confidence_threshold = None;
-        let mut language_detection = None;
-        let mut language_detection_options = None;
-        let mut multichannel = None;
-        let mut prompt = None;
-        let mut punctuate = None;
-        let mut redact_pii = None;
-        let mut redact_pii_audio = None;
-        let mut redact_pii_audio_options = None;
-        let mut redact_pii_audio_quality = None;
-        let mut redact_pii_policies = None;
-        let mut redact_pii_sub = None;
-        let mut sentiment_analysis = None;
-        let mut speaker_labels = None;
-        let mut speaker_options = None;
-        let mut speakers_expected = None;
-        let mut speech_models = None;
-        let mut speech_threshold = None;
-        let mut speech_understanding = None;
-        let mut summarization = None;
-        let mut summary_model = None;
-        let mut summary_type = None;
-        let mut remove_audio_tags = None;
-        let mut temperature = None;
-        let mut webhook_auth_header_name = None;
-        let mut webhook_auth_header_value = None;
-        let mut webhook_url = None;
-        let mut custom_topics = None;
-        let mut speech_model = None;
-        let mut topics = None;
+        let mut audio_url: Option<String> = None;
+        let mut audio_end_at: Option<i64> = None;
+        let mut audio_start_from: Option<i64> = None;
+        let mut auto_chapters: Option<bool> = None;
+        let mut auto_highlights: Option<bool> = None;
+        let mut content_safety: Option<bool> = None;
+        let mut content_safety_confidence: Option<i64> = None;
+        let mut custom_spelling: Option<Vec<TranscriptCustomSpelling>> = None;
+        let mut disfluencies: Option<bool> = None;
+        let mut entity_detection: Option<bool> = None;
+        let mut filter_profanity: Option<bool> = None;
+        let mut format_text: Option<bool> = None;
+        let mut iab_categories: Option<bool> = None;
+        let mut keyterms_prompt: Option<Vec<String>> = None;
+        let mut language_code: Option<Option<TranscriptOptionalParamsLanguageCode>> = None;
+        let mut language_codes: Option<Option<Vec<TranscriptLanguageCode>>> = None;
+        let mut language_confidence_threshold: Option<f64> = None;
+        let mut language_detection: Option<bool> = None;
+        let mut language_detection_options: Option<LanguageDetectionOptions> = None;
+        let mut multichannel: Option<bool> = None;
+        let mut prompt: Option<String> = None;
+        let mut punctuate: Option<bool> = None;
+        let mut redact_pii: Option<bool> = None;
+        let mut redact_pii_audio: Option<bool> = None;
+        let mut redact_pii_audio_options: Option<
+            TranscriptOptionalParamsRedactPiiAudioOptions,
+        > = None;
+        let mut redact_pii_audio_quality: Option<RedactPiiAudioQuality> = None;
+        let mut redact_pii_policies: Option<Vec<PiiPolicy>> = None;
+        let mut redact_pii_sub: Option<Option<SubstitutionPolicy>> = None;
+        let mut sentiment_analysis: Option<bool> = None;
+        let mut speaker_labels: Option<bool> = None;
+        let mut speaker_options: Option<TranscriptOptionalParamsSpeakerOptions> = None;
+        let mut speakers_expected: Option<Option<i64>> = None;
+        let mut speech_models: Option<Vec<SpeechModel>> = None;
+        let mut speech_threshold: Option<Option<f64>> = None;
+        let mut speech_understanding: Option<
+            TranscriptOptionalParamsSpeechUnderstanding,
+        > = None;
+        let mut summarization: Option<bool> = None;
+        let mut summary_model: Option<SummaryModel> = None;
+        let mut summary_type: Option<SummaryType> = None;
+        let mut remove_audio_tags: Option<
+            Option<TranscriptOptionalParamsRemoveAudioTags>,
+        > = None;
+        let mut temperature: Option<f64> = None;
+        let mut webhook_auth_header_name: Option<Option<String>> = None;
+        let mut webhook_auth_header_value: Option<Option<String>> = None;
+        let mut webhook_url: Option<String> = None;
+        let mut custom_topics: Option<bool> = None;
+        let mut speech_model: Option<Option<SpeechModel>> = None;
+        let mut topics: Option<Vec<String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "audio_url" => audio_url = Some(__map.next_value()?),
@@ -10231,8 +10251,8 @@ impl super::runtime::de::Object for TranscriptReadyNotification {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut transcript_id = None;
-        let mut status = None;
+        let mut transcript_id: Option<::uuid::Uuid> = None;
+        let mut status: Option<TranscriptReadyStatus> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "transcript_id" => transcript_id = Some(__map.next_value()?),
@@ -10359,8 +10379,8 @@ impl super::runtime::de::Object for TranscriptRedactPiiAudioOptions {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut return_redacted_no_speech_audio = None;
-        let mut override_audio_redaction_method = None;
+        let mut return_redacted_no_speech_audio: Option<bool> = None;
+        let mut override_audio_redaction_method: Option<OverrideAudioRedactionMethod> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "return_redacted_no_speech_audio" => {
@@ -10463,13 +10483,13 @@ impl super::runtime::de::Object for TranscriptSentence {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut text = None;
-        let mut start = None;
-        let mut end = None;
-        let mut confidence = None;
-        let mut words = None;
-        let mut channel = None;
-        let mut speaker = None;
+        let mut text: Option<String> = None;
+        let mut start: Option<i64> = None;
+        let mut end: Option<i64> = None;
+        let mut confidence: Option<f64> = None;
+        let mut words: Option<Vec<TranscriptWord>> = None;
+        let mut channel: Option<String> = None;
+        let mut speaker: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "text" => text = Some(__map.next_value()?),
@@ -10571,8 +10591,8 @@ impl super::runtime::de::Object for TranscriptSpeechUnderstanding {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut request = None;
-        let mut response = None;
+        let mut request: Option<TranscriptSpeechUnderstandingRequest> = None;
+        let mut response: Option<TranscriptSpeechUnderstandingResponse> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "request" => request = __map.next_value()?,
@@ -10650,9 +10670,9 @@ impl super::runtime::de::Object for TranscriptSpeechUnderstandingResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut translation = None;
-        let mut speaker_identification = None;
-        let mut custom_formatting = None;
+        let mut translation: Option<TranscriptSpeechUnderstandingResponseTranslation> = None;
+        let mut speaker_identification: Option<SpeakerIdentification> = None;
+        let mut custom_formatting: Option<CustomFormatting> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "translation" => translation = __map.next_value()?,
@@ -10743,7 +10763,7 @@ impl super::runtime::de::Object for TranscriptSpeechUnderstandingResponseTransla
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut status = None;
+        let mut status: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "status" => status = __map.next_value()?,
@@ -10853,7 +10873,7 @@ impl super::runtime::de::Object for TranscriptTranslatedTexts {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut language_code = None;
+        let mut language_code: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "language_code" => language_code = __map.next_value()?,
@@ -10941,14 +10961,14 @@ impl super::runtime::de::Object for TranscriptUtterance {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut confidence = None;
-        let mut start = None;
-        let mut end = None;
-        let mut text = None;
-        let mut words = None;
-        let mut channel = None;
-        let mut speaker = None;
-        let mut translated_texts = None;
+        let mut confidence: Option<f64> = None;
+        let mut start: Option<i64> = None;
+        let mut end: Option<i64> = None;
+        let mut text: Option<String> = None;
+        let mut words: Option<Vec<TranscriptWord>> = None;
+        let mut channel: Option<String> = None;
+        let mut speaker: Option<String> = None;
+        let mut translated_texts: Option<::std::collections::BTreeMap<String, String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "confidence" => confidence = Some(__map.next_value()?),
@@ -11135,12 +11155,12 @@ impl super::runtime::de::Object for TranscriptWord {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut confidence = None;
-        let mut start = None;
-        let mut end = None;
-        let mut text = None;
-        let mut channel = None;
-        let mut speaker = None;
+        let mut confidence: Option<f64> = None;
+        let mut start: Option<i64> = None;
+        let mut end: Option<i64> = None;
+        let mut text: Option<String> = None;
+        let mut channel: Option<String> = None;
+        let mut speaker: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "confidence" => confidence = Some(__map.next_value()?),
@@ -11242,7 +11262,7 @@ impl super::runtime::de::Object for TranslationRequestBody {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut translation = None;
+        let mut translation: Option<TranslationRequestBodyTranslation> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "translation" => translation = Some(__map.next_value()?),
@@ -11320,9 +11340,9 @@ impl super::runtime::de::Object for TranslationRequestBodyTranslation {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut target_languages = None;
-        let mut formal = None;
-        let mut match_original_utterance = None;
+        let mut target_languages: Option<Vec<String>> = None;
+        let mut formal: Option<bool> = None;
+        let mut match_original_utterance: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "target_languages" => target_languages = Some(__map.next_value()?),
@@ -11404,7 +11424,7 @@ impl super::runtime::de::Object for TranslationResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut translation = None;
+        let mut translation: Option<TranslationResponseTranslation> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "translation" => translation = __map.next_value()?,
@@ -11462,7 +11482,7 @@ impl super::runtime::de::Object for UploadedFile {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut upload_url = None;
+        let mut upload_url: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "upload_url" => upload_url = Some(__map.next_value()?),
@@ -11528,10 +11548,10 @@ impl super::runtime::de::Object for WordSearchMatch {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut text = None;
-        let mut count = None;
-        let mut timestamps = None;
-        let mut indexes = None;
+        let mut text: Option<String> = None;
+        let mut count: Option<i64> = None;
+        let mut timestamps: Option<Vec<WordSearchTimestamp>> = None;
+        let mut indexes: Option<Vec<i64>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "text" => text = Some(__map.next_value()?),
@@ -11609,9 +11629,9 @@ impl super::runtime::de::Object for WordSearchResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut total_count = None;
-        let mut matches = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut total_count: Option<i64> = None;
+        let mut matches: Option<Vec<WordSearchMatch>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),

@@ -44,9 +44,9 @@ impl super::runtime::de::Object for AmdResult {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut result = None;
-        let mut speech = None;
-        let mut locale = None;
+        let mut result: Option<AmdResultKind> = None;
+        let mut speech: Option<String> = None;
+        let mut locale: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "result" => result = __map.next_value()?,
@@ -214,12 +214,12 @@ impl super::runtime::de::Object for AmdSettings {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut enabled = None;
-        let mut word_count = None;
-        let mut speech_timeout = None;
-        let mut speech_locale = None;
-        let mut beep_timeout = None;
-        let mut if_machine_notify_after = None;
+        let mut enabled: Option<bool> = None;
+        let mut word_count: Option<f64> = None;
+        let mut speech_timeout: Option<f64> = None;
+        let mut speech_locale: Option<SpeechLocale> = None;
+        let mut beep_timeout: Option<f64> = None;
+        let mut if_machine_notify_after: Option<AmdSettingsIfMachineNotifyAfter> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "enabled" => enabled = Some(__map.next_value()?),
@@ -479,18 +479,18 @@ impl super::runtime::de::Object for BridgeCall {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut from = None;
-        let mut to = None;
-        let mut ring_timeout = None;
-        let mut max_duration = None;
-        let mut ring_tone = None;
-        let mut hangup_after_bridge = None;
-        let mut record = None;
-        let mut record_start = None;
-        let mut record_stereo = None;
-        let mut call_flow = None;
-        let mut notification = None;
-        let mut amd_settings = None;
+        let mut from: Option<String> = None;
+        let mut to: Option<String> = None;
+        let mut ring_timeout: Option<i64> = None;
+        let mut max_duration: Option<i64> = None;
+        let mut ring_tone: Option<Option<RingTone>> = None;
+        let mut hangup_after_bridge: Option<bool> = None;
+        let mut record: Option<bool> = None;
+        let mut record_start: Option<BridgeCallRecordStart> = None;
+        let mut record_stereo: Option<bool> = None;
+        let mut call_flow: Option<Vec<CallFlowCommandBridgeCall>> = None;
+        let mut notification: Option<CallNotification> = None;
+        let mut amd_settings: Option<AmdSettings> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "from" => from = __map.next_value()?,
@@ -869,34 +869,34 @@ impl super::runtime::de::Object for Call {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut channel_id = None;
-        let mut from = None;
-        let mut to = None;
-        let mut originator = None;
-        let mut receiver = None;
-        let mut parent_id = None;
-        let mut direction = None;
-        let mut status = None;
-        let mut reason = None;
-        let mut r#type = None;
-        let mut duration = None;
-        let mut hangup_cause_code = None;
-        let mut hangup_source = None;
-        let mut hangup_sip_code = None;
-        let mut created_at = None;
-        let mut updated_at = None;
-        let mut ringing_at = None;
-        let mut answered_at = None;
-        let mut ended_at = None;
-        let mut scheduled_for = None;
-        let mut call_flow = None;
-        let mut notification = None;
-        let mut quality_insights = None;
-        let mut sip_insights = None;
-        let mut amd_result = None;
-        let mut sip_type = None;
-        let mut tags = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut channel_id: Option<::uuid::Uuid> = None;
+        let mut from: Option<String> = None;
+        let mut to: Option<String> = None;
+        let mut originator: Option<CallIdentifier> = None;
+        let mut receiver: Option<CallIdentifier> = None;
+        let mut parent_id: Option<::uuid::Uuid> = None;
+        let mut direction: Option<Direction> = None;
+        let mut status: Option<ChannelsCallStatus> = None;
+        let mut reason: Option<String> = None;
+        let mut r#type: Option<CallType> = None;
+        let mut duration: Option<i64> = None;
+        let mut hangup_cause_code: Option<i64> = None;
+        let mut hangup_source: Option<HangupSource> = None;
+        let mut hangup_sip_code: Option<String> = None;
+        let mut created_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
+        let mut updated_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
+        let mut ringing_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
+        let mut answered_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
+        let mut ended_at: Option<::chrono::DateTime<::chrono::Utc>> = None;
+        let mut scheduled_for: Option<::chrono::DateTime<::chrono::Utc>> = None;
+        let mut call_flow: Option<CallFlow> = None;
+        let mut notification: Option<CallNotification> = None;
+        let mut quality_insights: Option<CallQualityInsights> = None;
+        let mut sip_insights: Option<CallSipInsights> = None;
+        let mut amd_result: Option<AmdResult> = None;
+        let mut sip_type: Option<SipType> = None;
+        let mut tags: Option<CallTags> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -1210,12 +1210,12 @@ impl super::runtime::de::Object for CallCommandResponse {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut call_id = None;
-        let mut call_flow_id = None;
-        let mut status = None;
-        let mut command = None;
-        let mut conditions = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut call_id: Option<::uuid::Uuid> = None;
+        let mut call_flow_id: Option<::uuid::Uuid> = None;
+        let mut status: Option<String> = None;
+        let mut command: Option<String> = None;
+        let mut conditions: Option<Vec<CallFlowCommandCondition>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = __map.next_value()?,
@@ -1310,9 +1310,9 @@ impl super::runtime::de::Object for CallContact {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut identifier_key = None;
-        let mut identifier_value = None;
+        let mut id: Option<String> = None;
+        let mut identifier_key: Option<String> = None;
+        let mut identifier_value: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -1387,8 +1387,8 @@ impl super::runtime::de::Object for CallFlow {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut commands = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut commands: Option<Vec<CallCommandResponse>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = __map.next_value()?,
@@ -1664,9 +1664,9 @@ impl super::runtime::de::Object for CallFlowCommandCondition {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut variable = None;
-        let mut operator = None;
-        let mut value = None;
+        let mut variable: Option<CallFlowCommandConditionVariable> = None;
+        let mut operator: Option<CallFlowCommandConditionOperator> = None;
+        let mut value: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "variable" => variable = __map.next_value()?,
@@ -1996,8 +1996,8 @@ impl super::runtime::de::Object for CallIdentifier {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut contact = None;
-        let mut number = None;
+        let mut contact: Option<CallContact> = None;
+        let mut number: Option<Number> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "contact" => contact = __map.next_value()?,
@@ -2067,7 +2067,7 @@ impl super::runtime::de::Object for CallNotification {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut url = None;
+        let mut url: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "url" => url = __map.next_value()?,
@@ -2123,8 +2123,8 @@ impl super::runtime::de::Object for CallQualityInsights {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut mos = None;
-        let mut pdd = None;
+        let mut mos: Option<String> = None;
+        let mut pdd: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "mos" => mos = __map.next_value()?,
@@ -2217,12 +2217,12 @@ impl super::runtime::de::Object for CallSipInsights {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut hangup_sip_code = None;
-        let mut edge_region = None;
-        let mut provider_name = None;
-        let mut user_agent = None;
-        let mut remote_signalling_ip = None;
-        let mut remote_media_ip = None;
+        let mut hangup_sip_code: Option<String> = None;
+        let mut edge_region: Option<String> = None;
+        let mut provider_name: Option<String> = None;
+        let mut user_agent: Option<String> = None;
+        let mut remote_signalling_ip: Option<String> = None;
+        let mut remote_media_ip: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "hangupSipCode" => hangup_sip_code = __map.next_value()?,
@@ -2686,9 +2686,9 @@ impl super::runtime::de::Object for ErrorDetailed {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut code = None;
-        let mut details = None;
-        let mut message = None;
+        let mut code: Option<String> = None;
+        let mut details: Option<::serde_json::Map<String, ::serde_json::Value>> = None;
+        let mut message: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "code" => code = Some(__map.next_value()?),
@@ -2793,14 +2793,14 @@ impl super::runtime::de::Object for Gather {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut max_num_keys = None;
-        let mut end_key = None;
-        let mut timeout = None;
-        let mut retries = None;
-        let mut input = None;
-        let mut speech_locale = None;
-        let mut playback = None;
-        let mut say = None;
+        let mut max_num_keys: Option<i64> = None;
+        let mut end_key: Option<Key> = None;
+        let mut timeout: Option<i64> = None;
+        let mut retries: Option<i64> = None;
+        let mut input: Option<GatherInput> = None;
+        let mut speech_locale: Option<SpeechLocale> = None;
+        let mut playback: Option<Play> = None;
+        let mut say: Option<Say> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "maxNumKeys" => max_num_keys = __map.next_value()?,
@@ -2989,7 +2989,7 @@ impl super::runtime::de::Object for Hangup {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut cause = None;
+        let mut cause: Option<HangupCause> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "cause" => cause = __map.next_value()?,
@@ -3283,13 +3283,13 @@ impl super::runtime::de::Object for Number {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut number = None;
-        let mut anonymous = None;
-        let mut caller_id_name = None;
-        let mut identity = None;
-        let mut country_iso_code = None;
-        let mut pstn_number_type = None;
+        let mut r#type: Option<CallType> = None;
+        let mut number: Option<String> = None;
+        let mut anonymous: Option<bool> = None;
+        let mut caller_id_name: Option<String> = None;
+        let mut identity: Option<String> = None;
+        let mut country_iso_code: Option<String> = None;
+        let mut pstn_number_type: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -3407,8 +3407,8 @@ impl super::runtime::de::Object for PatchCall {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut status = None;
-        let mut call_flow = None;
+        let mut status: Option<Option<PatchCallStatus>> = None;
+        let mut call_flow: Option<Vec<CallFlowCommand>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "status" => status = Some(__map.next_value()?),
@@ -3522,7 +3522,7 @@ impl super::runtime::de::Object for Pause {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut pause_seconds = None;
+        let mut pause_seconds: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "pauseSeconds" => pause_seconds = __map.next_value()?,
@@ -3602,10 +3602,10 @@ impl super::runtime::de::Object for Play {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut media = None;
-        let mut r#loop = None;
-        let mut timeout = None;
-        let mut pause_milliseconds = None;
+        let mut media: Option<Vec<String>> = None;
+        let mut r#loop: Option<i64> = None;
+        let mut timeout: Option<i64> = None;
+        let mut pause_milliseconds: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "media" => media = __map.next_value()?,
@@ -3726,12 +3726,12 @@ impl super::runtime::de::Object for Record {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut end_key = None;
-        let mut max_length = None;
-        let mut timeout = None;
-        let mut beep = None;
-        let mut transcribe = None;
-        let mut transcribe_locale = None;
+        let mut end_key: Option<Key> = None;
+        let mut max_length: Option<i64> = None;
+        let mut timeout: Option<i64> = None;
+        let mut beep: Option<bool> = None;
+        let mut transcribe: Option<bool> = None;
+        let mut transcribe_locale: Option<RecordTranscribeLocale> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "endKey" => end_key = __map.next_value()?,
@@ -4306,11 +4306,11 @@ impl super::runtime::de::Object for Say {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut text = None;
-        let mut locale = None;
-        let mut voice = None;
-        let mut r#loop = None;
-        let mut timeout = None;
+        let mut text: Option<String> = None;
+        let mut locale: Option<StandardLocaleTtsPolly> = None;
+        let mut voice: Option<String> = None;
+        let mut r#loop: Option<i64> = None;
+        let mut timeout: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "text" => text = Some(__map.next_value()?),

@@ -60,13 +60,13 @@ impl super::runtime::de::Object for ActionDto {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut label = None;
-        let mut description = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut id: Option<String> = None;
+        let mut user_id: Option<String> = None;
+        let mut r#type: Option<ActionDtoType> = None;
+        let mut label: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut config: Option<::serde_json::Map<String, ::serde_json::Value>> = None;
+        let mut action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -242,9 +242,9 @@ impl super::runtime::de::Object for BadRequestError {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut message = None;
-        let mut error = None;
-        let mut status_code = None;
+        let mut message: Option<String> = None;
+        let mut error: Option<String> = None;
+        let mut status_code: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "message" => message = Some(__map.next_value()?),
@@ -309,9 +309,9 @@ impl super::runtime::de::Object for NotFoundError {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut message = None;
-        let mut error = None;
-        let mut status_code = None;
+        let mut message: Option<String> = None;
+        let mut error: Option<String> = None;
+        let mut status_code: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "message" => message = Some(__map.next_value()?),
@@ -403,11 +403,11 @@ impl super::runtime::de::Object for UpdateActionDto {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut label = None;
-        let mut description = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut r#type: Option<UpdateActionDtoType> = None;
+        let mut label: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut config: Option<::serde_json::Map<String, ::serde_json::Value>> = None;
+        let mut action_trigger: Option<::serde_json::Map<String, ::serde_json::Value>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = __map.next_value()?,

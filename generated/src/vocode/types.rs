@@ -36,12 +36,12 @@ impl super::runtime::de::Object for AccountConnectionPage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<AccountConnectionResponseModel>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -343,12 +343,12 @@ impl super::runtime::de::Object for ActionPage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<ActionResponseModel>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -964,11 +964,11 @@ impl super::runtime::de::Object for AddToConferenceAction {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<AddToConferenceActionType> = None;
+        let mut config: Option<AddToConferenceConfig> = None;
+        let mut action_trigger: Option<ActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -1064,9 +1064,9 @@ impl super::runtime::de::Object for AddToConferenceActionParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut r#type: Option<AddToConferenceActionParamsType> = None;
+        let mut config: Option<AddToConferenceConfig> = None;
+        let mut action_trigger: Option<AddToConferenceActionParamsActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -1318,8 +1318,8 @@ impl super::runtime::de::Object for AddToConferenceConfig {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut phone_number = None;
-        let mut place_primary_on_hold = None;
+        let mut phone_number: Option<String> = None;
+        let mut place_primary_on_hold: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "phone_number" => phone_number = Some(__map.next_value()?),
@@ -1394,7 +1394,7 @@ impl super::runtime::de::Object for AddToSteeringPoolRequest {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut phone_number = None;
+        let mut phone_number: Option<Option<String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "phone_number" => phone_number = Some(__map.next_value()?),
@@ -1616,31 +1616,33 @@ impl super::runtime::de::Object for Agent {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut name = None;
-        let mut prompt = None;
-        let mut language = None;
-        let mut actions = None;
-        let mut voice = None;
-        let mut initial_message = None;
-        let mut webhook = None;
-        let mut vector_database = None;
-        let mut interrupt_sensitivity = None;
-        let mut context_endpoint = None;
-        let mut noise_suppression = None;
-        let mut endpointing_sensitivity = None;
-        let mut ivr_navigation_mode = None;
-        let mut conversation_speed = None;
-        let mut initial_message_delay = None;
-        let mut openai_model_name_override = None;
-        let mut ask_if_human_present_on_idle = None;
-        let mut openai_account_connection = None;
-        let mut run_do_not_call_detection = None;
-        let mut llm_fallback = None;
-        let mut deepgram_keywords = None;
-        let mut idle_time_seconds = None;
-        let mut llm_temperature = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut name: Option<String> = None;
+        let mut prompt: Option<Prompt> = None;
+        let mut language: Option<Language> = None;
+        let mut actions: Option<Vec<ActionResponseModel>> = None;
+        let mut voice: Option<VoiceResponseModel> = None;
+        let mut initial_message: Option<String> = None;
+        let mut webhook: Option<Webhook> = None;
+        let mut vector_database: Option<PineconeVectorDatabase> = None;
+        let mut interrupt_sensitivity: Option<InterruptSensitivity> = None;
+        let mut context_endpoint: Option<String> = None;
+        let mut noise_suppression: Option<bool> = None;
+        let mut endpointing_sensitivity: Option<AgentEndpointingSensitivity> = None;
+        let mut ivr_navigation_mode: Option<AgentIvrNavigationMode> = None;
+        let mut conversation_speed: Option<f64> = None;
+        let mut initial_message_delay: Option<f64> = None;
+        let mut openai_model_name_override: Option<String> = None;
+        let mut ask_if_human_present_on_idle: Option<bool> = None;
+        let mut openai_account_connection: Option<OpenAiAccountConnection> = None;
+        let mut run_do_not_call_detection: Option<bool> = None;
+        let mut llm_fallback: Option<InternalLlmFallback> = None;
+        let mut deepgram_keywords: Option<
+            ::std::collections::BTreeMap<String, AgentDeepgramKeywordsValue>,
+        > = None;
+        let mut idle_time_seconds: Option<i64> = None;
+        let mut llm_temperature: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -2069,12 +2071,12 @@ impl super::runtime::de::Object for AgentPage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<NormalizedAgent>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -2270,29 +2272,33 @@ impl super::runtime::de::Object for AgentParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut name = None;
-        let mut prompt = None;
-        let mut language = None;
-        let mut actions = None;
-        let mut voice = None;
-        let mut initial_message = None;
-        let mut webhook = None;
-        let mut vector_database = None;
-        let mut interrupt_sensitivity = None;
-        let mut context_endpoint = None;
-        let mut noise_suppression = None;
-        let mut endpointing_sensitivity = None;
-        let mut ivr_navigation_mode = None;
-        let mut conversation_speed = None;
-        let mut initial_message_delay = None;
-        let mut openai_model_name_override = None;
-        let mut ask_if_human_present_on_idle = None;
-        let mut openai_account_connection = None;
-        let mut run_do_not_call_detection = None;
-        let mut llm_fallback = None;
-        let mut deepgram_keywords = None;
-        let mut idle_time_seconds = None;
-        let mut llm_temperature = None;
+        let mut name: Option<Option<String>> = None;
+        let mut prompt: Option<AgentParamsPrompt> = None;
+        let mut language: Option<Language> = None;
+        let mut actions: Option<Vec<AgentParamsActionsItem>> = None;
+        let mut voice: Option<Voice> = None;
+        let mut initial_message: Option<Option<String>> = None;
+        let mut webhook: Option<Option<AgentParamsWebhook>> = None;
+        let mut vector_database: Option<Option<VectorDatabase>> = None;
+        let mut interrupt_sensitivity: Option<InterruptSensitivity> = None;
+        let mut context_endpoint: Option<Option<String>> = None;
+        let mut noise_suppression: Option<bool> = None;
+        let mut endpointing_sensitivity: Option<AgentParamsEndpointingSensitivity> = None;
+        let mut ivr_navigation_mode: Option<AgentParamsIvrNavigationMode> = None;
+        let mut conversation_speed: Option<f64> = None;
+        let mut initial_message_delay: Option<f64> = None;
+        let mut openai_model_name_override: Option<Option<String>> = None;
+        let mut ask_if_human_present_on_idle: Option<bool> = None;
+        let mut openai_account_connection: Option<Option<OpenaiAccountConnection>> = None;
+        let mut run_do_not_call_detection: Option<bool> = None;
+        let mut llm_fallback: Option<Option<InternalLlmFallback>> = None;
+        let mut deepgram_keywords: Option<
+            Option<
+                ::std::collections::BTreeMap<String, AgentParamsDeepgramKeywordsValue>,
+            >,
+        > = None;
+        let mut idle_time_seconds: Option<Option<i64>> = None;
+        let mut llm_temperature: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "name" => name = Some(__map.next_value()?),
@@ -3644,12 +3650,12 @@ impl super::runtime::de::Object for AzureVoice {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut voice_name = None;
-        let mut pitch = None;
-        let mut rate = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<AzureVoiceType> = None;
+        let mut voice_name: Option<String> = None;
+        let mut pitch: Option<i64> = None;
+        let mut rate: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -3757,10 +3763,10 @@ impl super::runtime::de::Object for AzureVoiceParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut voice_name = None;
-        let mut pitch = None;
-        let mut rate = None;
+        let mut r#type: Option<AzureVoiceParamsType> = None;
+        let mut voice_name: Option<String> = None;
+        let mut pitch: Option<i64> = None;
+        let mut rate: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -3964,10 +3970,10 @@ impl super::runtime::de::Object for BuyPhoneNumberRequest {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut area_code = None;
-        let mut telephony_provider = None;
-        let mut telephony_account_connection = None;
-        let mut inbound_agent = None;
+        let mut area_code: Option<Option<String>> = None;
+        let mut telephony_provider: Option<TelephonyProvider> = None;
+        let mut telephony_account_connection: Option<Option<::uuid::Uuid>> = None;
+        let mut inbound_agent: Option<Option<InboundAgent>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "area_code" => area_code = Some(__map.next_value()?),
@@ -4270,31 +4276,31 @@ impl super::runtime::de::Object for Call {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut status = None;
-        let mut error_message = None;
-        let mut recording_available = None;
-        let mut transcript = None;
-        let mut human_detection_result = None;
-        let mut do_not_call_result = None;
-        let mut telephony_id = None;
-        let mut stage = None;
-        let mut stage_outcome = None;
-        let mut telephony_metadata = None;
-        let mut start_time = None;
-        let mut end_time = None;
-        let mut to_number = None;
-        let mut from_number = None;
-        let mut agent = None;
-        let mut telephony_provider = None;
-        let mut agent_phone_number = None;
-        let mut hipaa_compliant = None;
-        let mut on_no_human_answer = None;
-        let mut context = None;
-        let mut run_do_not_call_detection = None;
-        let mut telephony_account_connection = None;
-        let mut telephony_params = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut status: Option<CallStatus> = None;
+        let mut error_message: Option<String> = None;
+        let mut recording_available: Option<bool> = None;
+        let mut transcript: Option<String> = None;
+        let mut human_detection_result: Option<CallHumanDetectionResult> = None;
+        let mut do_not_call_result: Option<bool> = None;
+        let mut telephony_id: Option<String> = None;
+        let mut stage: Option<CallStage> = None;
+        let mut stage_outcome: Option<CallStageOutcome> = None;
+        let mut telephony_metadata: Option<CallTelephonyMetadata> = None;
+        let mut start_time: Option<String> = None;
+        let mut end_time: Option<String> = None;
+        let mut to_number: Option<String> = None;
+        let mut from_number: Option<String> = None;
+        let mut agent: Option<Agent> = None;
+        let mut telephony_provider: Option<TelephonyProvider> = None;
+        let mut agent_phone_number: Option<String> = None;
+        let mut hipaa_compliant: Option<bool> = None;
+        let mut on_no_human_answer: Option<CallOnNoHumanAnswer> = None;
+        let mut context: Option<::std::collections::BTreeMap<String, String>> = None;
+        let mut run_do_not_call_detection: Option<bool> = None;
+        let mut telephony_account_connection: Option<TwilioAccountConnection> = None;
+        let mut telephony_params: Option<::std::collections::BTreeMap<String, String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -4673,12 +4679,12 @@ impl super::runtime::de::Object for CallPage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<NormalizedCall>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -5037,10 +5043,10 @@ impl super::runtime::de::Object for CollectField {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut field_type = None;
-        let mut label = None;
-        let mut name = None;
-        let mut description = None;
+        let mut field_type: Option<CollectFieldType> = None;
+        let mut label: Option<String> = None;
+        let mut name: Option<String> = None;
+        let mut description: Option<Option<String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "field_type" => field_type = Some(__map.next_value()?),
@@ -5282,29 +5288,38 @@ impl super::runtime::de::Object for CreateCallAgentParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut name = None;
-        let mut prompt = None;
-        let mut language = None;
-        let mut actions = None;
-        let mut voice = None;
-        let mut initial_message = None;
-        let mut webhook = None;
-        let mut vector_database = None;
-        let mut interrupt_sensitivity = None;
-        let mut context_endpoint = None;
-        let mut noise_suppression = None;
-        let mut endpointing_sensitivity = None;
-        let mut ivr_navigation_mode = None;
-        let mut conversation_speed = None;
-        let mut initial_message_delay = None;
-        let mut openai_model_name_override = None;
-        let mut ask_if_human_present_on_idle = None;
-        let mut openai_account_connection = None;
-        let mut run_do_not_call_detection = None;
-        let mut llm_fallback = None;
-        let mut deepgram_keywords = None;
-        let mut idle_time_seconds = None;
-        let mut llm_temperature = None;
+        let mut name: Option<Option<String>> = None;
+        let mut prompt: Option<CreateCallAgentParamsPrompt> = None;
+        let mut language: Option<Language> = None;
+        let mut actions: Option<Vec<CreateCallAgentParamsActionsItem>> = None;
+        let mut voice: Option<Voice> = None;
+        let mut initial_message: Option<Option<String>> = None;
+        let mut webhook: Option<Option<CreateCallAgentParamsWebhook>> = None;
+        let mut vector_database: Option<Option<VectorDatabase>> = None;
+        let mut interrupt_sensitivity: Option<InterruptSensitivity> = None;
+        let mut context_endpoint: Option<Option<String>> = None;
+        let mut noise_suppression: Option<bool> = None;
+        let mut endpointing_sensitivity: Option<
+            CreateCallAgentParamsEndpointingSensitivity,
+        > = None;
+        let mut ivr_navigation_mode: Option<CreateCallAgentParamsIvrNavigationMode> = None;
+        let mut conversation_speed: Option<f64> = None;
+        let mut initial_message_delay: Option<f64> = None;
+        let mut openai_model_name_override: Option<Option<String>> = None;
+        let mut ask_if_human_present_on_idle: Option<bool> = None;
+        let mut openai_account_connection: Option<Option<OpenaiAccountConnection>> = None;
+        let mut run_do_not_call_detection: Option<bool> = None;
+        let mut llm_fallback: Option<Option<InternalLlmFallback>> = None;
+        let mut deepgram_keywords: Option<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    CreateCallAgentParamsDeepgramKeywordsValue,
+                >,
+            >,
+        > = None;
+        let mut idle_time_seconds: Option<Option<i64>> = None;
+        let mut llm_temperature: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "name" => name = Some(__map.next_value()?),
@@ -5734,14 +5749,16 @@ impl super::runtime::de::Object for CreateCallRequest {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut from_number = None;
-        let mut to_number = None;
-        let mut agent = None;
-        let mut on_no_human_answer = None;
-        let mut run_do_not_call_detection = None;
-        let mut hipaa_compliant = None;
-        let mut context = None;
-        let mut telephony_params = None;
+        let mut from_number: Option<String> = None;
+        let mut to_number: Option<String> = None;
+        let mut agent: Option<CreateCallRequestAgent> = None;
+        let mut on_no_human_answer: Option<CreateCallRequestOnNoHumanAnswer> = None;
+        let mut run_do_not_call_detection: Option<Option<bool>> = None;
+        let mut hipaa_compliant: Option<bool> = None;
+        let mut context: Option<Option<::std::collections::BTreeMap<String, String>>> = None;
+        let mut telephony_params: Option<
+            Option<::std::collections::BTreeMap<String, String>>,
+        > = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "from_number" => from_number = Some(__map.next_value()?),
@@ -5957,11 +5974,11 @@ impl super::runtime::de::Object for DtmfAction {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<DtmfActionType> = None;
+        let mut config: Option<EmptyActionConfig> = None;
+        let mut action_trigger: Option<FunctionCallActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -6057,9 +6074,9 @@ impl super::runtime::de::Object for DtmfActionParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut r#type: Option<DtmfActionParamsType> = None;
+        let mut config: Option<EmptyActionConfig> = None;
+        let mut action_trigger: Option<FunctionCallActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -6268,16 +6285,16 @@ impl super::runtime::de::Object for ElevenLabsVoice {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut voice_id = None;
-        let mut stability = None;
-        let mut similarity_boost = None;
-        let mut api_key = None;
-        let mut optimize_streaming_latency = None;
-        let mut model_id = None;
-        let mut experimental_input_streaming = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<ElevenLabsVoiceType> = None;
+        let mut voice_id: Option<String> = None;
+        let mut stability: Option<f64> = None;
+        let mut similarity_boost: Option<f64> = None;
+        let mut api_key: Option<String> = None;
+        let mut optimize_streaming_latency: Option<i64> = None;
+        let mut model_id: Option<String> = None;
+        let mut experimental_input_streaming: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -6442,14 +6459,14 @@ impl super::runtime::de::Object for ElevenLabsVoiceParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut voice_id = None;
-        let mut stability = None;
-        let mut similarity_boost = None;
-        let mut api_key = None;
-        let mut optimize_streaming_latency = None;
-        let mut model_id = None;
-        let mut experimental_input_streaming = None;
+        let mut r#type: Option<ElevenLabsVoiceParamsType> = None;
+        let mut voice_id: Option<String> = None;
+        let mut stability: Option<Option<f64>> = None;
+        let mut similarity_boost: Option<Option<f64>> = None;
+        let mut api_key: Option<Option<String>> = None;
+        let mut optimize_streaming_latency: Option<Option<i64>> = None;
+        let mut model_id: Option<Option<String>> = None;
+        let mut experimental_input_streaming: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -6846,11 +6863,11 @@ impl super::runtime::de::Object for EndConversationAction {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<EndConversationActionType> = None;
+        let mut config: Option<EmptyActionConfig> = None;
+        let mut action_trigger: Option<ActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -6948,9 +6965,9 @@ impl super::runtime::de::Object for EndConversationActionParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut r#type: Option<EndConversationActionParamsType> = None;
+        let mut config: Option<EmptyActionConfig> = None;
+        let mut action_trigger: Option<EndConversationActionParamsActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -7203,11 +7220,11 @@ impl super::runtime::de::Object for ExternalAction {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<ExternalActionType> = None;
+        let mut config: Option<ExternalActionConfig> = None;
+        let mut action_trigger: Option<FunctionCallActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -7314,14 +7331,14 @@ impl super::runtime::de::Object for ExternalActionConfig {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut processing_mode = None;
-        let mut name = None;
-        let mut description = None;
-        let mut url = None;
-        let mut input_schema = None;
-        let mut speak_on_send = None;
-        let mut speak_on_receive = None;
-        let mut signature_secret = None;
+        let mut processing_mode: Option<ExternalActionConfigProcessingMode> = None;
+        let mut name: Option<String> = None;
+        let mut description: Option<String> = None;
+        let mut url: Option<String> = None;
+        let mut input_schema: Option<::serde_json::Map<String, ::serde_json::Value>> = None;
+        let mut speak_on_send: Option<bool> = None;
+        let mut speak_on_receive: Option<bool> = None;
+        let mut signature_secret: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "processing_mode" => processing_mode = __map.next_value()?,
@@ -7478,9 +7495,9 @@ impl super::runtime::de::Object for ExternalActionParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut r#type: Option<ExternalActionParamsType> = None;
+        let mut config: Option<ExternalActionConfig> = None;
+        let mut action_trigger: Option<FunctionCallActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -7651,8 +7668,8 @@ impl super::runtime::de::Object for FunctionCallActionTrigger {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
+        let mut r#type: Option<FunctionCallActionTriggerType> = None;
+        let mut config: Option<FunctionCallActionTriggerConfig> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -7834,7 +7851,7 @@ impl super::runtime::de::Object for HttpValidationError {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut detail = None;
+        let mut detail: Option<Vec<ValidationError>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "detail" => detail = __map.next_value()?,
@@ -7954,8 +7971,8 @@ impl super::runtime::de::Object for InternalLlmFallback {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut provider = None;
-        let mut model_name = None;
+        let mut provider: Option<InternalLlmFallbackProvider> = None;
+        let mut model_name: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "provider" => provider = Some(__map.next_value()?),
@@ -8226,10 +8243,10 @@ impl super::runtime::de::Object for LinkPhoneNumberRequest {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut phone_number = None;
-        let mut telephony_account_connection = None;
-        let mut outbound_only = None;
-        let mut inbound_agent = None;
+        let mut phone_number: Option<String> = None;
+        let mut telephony_account_connection: Option<::uuid::Uuid> = None;
+        let mut outbound_only: Option<bool> = None;
+        let mut inbound_agent: Option<Option<InboundAgent>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "phone_number" => phone_number = Some(__map.next_value()?),
@@ -8498,31 +8515,33 @@ impl super::runtime::de::Object for NormalizedAgent {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut name = None;
-        let mut prompt = None;
-        let mut language = None;
-        let mut actions = None;
-        let mut voice = None;
-        let mut initial_message = None;
-        let mut webhook = None;
-        let mut vector_database = None;
-        let mut interrupt_sensitivity = None;
-        let mut context_endpoint = None;
-        let mut noise_suppression = None;
-        let mut endpointing_sensitivity = None;
-        let mut ivr_navigation_mode = None;
-        let mut conversation_speed = None;
-        let mut initial_message_delay = None;
-        let mut openai_model_name_override = None;
-        let mut ask_if_human_present_on_idle = None;
-        let mut openai_account_connection = None;
-        let mut run_do_not_call_detection = None;
-        let mut llm_fallback = None;
-        let mut deepgram_keywords = None;
-        let mut idle_time_seconds = None;
-        let mut llm_temperature = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut name: Option<String> = None;
+        let mut prompt: Option<NormalizedAgentPrompt> = None;
+        let mut language: Option<Language> = None;
+        let mut actions: Option<Vec<::uuid::Uuid>> = None;
+        let mut voice: Option<::uuid::Uuid> = None;
+        let mut initial_message: Option<String> = None;
+        let mut webhook: Option<::uuid::Uuid> = None;
+        let mut vector_database: Option<VectorDatabase> = None;
+        let mut interrupt_sensitivity: Option<InterruptSensitivity> = None;
+        let mut context_endpoint: Option<String> = None;
+        let mut noise_suppression: Option<bool> = None;
+        let mut endpointing_sensitivity: Option<NormalizedAgentEndpointingSensitivity> = None;
+        let mut ivr_navigation_mode: Option<NormalizedAgentIvrNavigationMode> = None;
+        let mut conversation_speed: Option<f64> = None;
+        let mut initial_message_delay: Option<f64> = None;
+        let mut openai_model_name_override: Option<String> = None;
+        let mut ask_if_human_present_on_idle: Option<bool> = None;
+        let mut openai_account_connection: Option<OpenaiAccountConnection> = None;
+        let mut run_do_not_call_detection: Option<bool> = None;
+        let mut llm_fallback: Option<InternalLlmFallback> = None;
+        let mut deepgram_keywords: Option<
+            ::std::collections::BTreeMap<String, NormalizedAgentDeepgramKeywordsValue>,
+        > = None;
+        let mut idle_time_seconds: Option<i64> = None;
+        let mut llm_temperature: Option<f64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -8986,31 +9005,31 @@ impl super::runtime::de::Object for NormalizedCall {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut status = None;
-        let mut error_message = None;
-        let mut recording_available = None;
-        let mut transcript = None;
-        let mut human_detection_result = None;
-        let mut do_not_call_result = None;
-        let mut telephony_id = None;
-        let mut stage = None;
-        let mut stage_outcome = None;
-        let mut telephony_metadata = None;
-        let mut start_time = None;
-        let mut end_time = None;
-        let mut to_number = None;
-        let mut from_number = None;
-        let mut agent = None;
-        let mut telephony_provider = None;
-        let mut agent_phone_number = None;
-        let mut hipaa_compliant = None;
-        let mut on_no_human_answer = None;
-        let mut context = None;
-        let mut run_do_not_call_detection = None;
-        let mut telephony_account_connection = None;
-        let mut telephony_params = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut status: Option<CallStatus> = None;
+        let mut error_message: Option<String> = None;
+        let mut recording_available: Option<bool> = None;
+        let mut transcript: Option<String> = None;
+        let mut human_detection_result: Option<NormalizedCallHumanDetectionResult> = None;
+        let mut do_not_call_result: Option<bool> = None;
+        let mut telephony_id: Option<String> = None;
+        let mut stage: Option<NormalizedCallStage> = None;
+        let mut stage_outcome: Option<NormalizedCallStageOutcome> = None;
+        let mut telephony_metadata: Option<NormalizedCallTelephonyMetadata> = None;
+        let mut start_time: Option<f64> = None;
+        let mut end_time: Option<f64> = None;
+        let mut to_number: Option<String> = None;
+        let mut from_number: Option<String> = None;
+        let mut agent: Option<::uuid::Uuid> = None;
+        let mut telephony_provider: Option<TelephonyProvider> = None;
+        let mut agent_phone_number: Option<String> = None;
+        let mut hipaa_compliant: Option<bool> = None;
+        let mut on_no_human_answer: Option<NormalizedCallOnNoHumanAnswer> = None;
+        let mut context: Option<::std::collections::BTreeMap<String, String>> = None;
+        let mut run_do_not_call_detection: Option<bool> = None;
+        let mut telephony_account_connection: Option<TelephonyAccountConnection> = None;
+        let mut telephony_params: Option<::std::collections::BTreeMap<String, String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -9383,16 +9402,16 @@ impl super::runtime::de::Object for NormalizedPhoneNumber {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut active = None;
-        let mut label = None;
-        let mut inbound_agent = None;
-        let mut outbound_only = None;
-        let mut example_context = None;
-        let mut number = None;
-        let mut telephony_provider = None;
-        let mut telephony_account_connection = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut active: Option<bool> = None;
+        let mut label: Option<String> = None;
+        let mut inbound_agent: Option<::uuid::Uuid> = None;
+        let mut outbound_only: Option<bool> = None;
+        let mut example_context: Option<::std::collections::BTreeMap<String, String>> = None;
+        let mut number: Option<String> = None;
+        let mut telephony_provider: Option<TelephonyProvider> = None;
+        let mut telephony_account_connection: Option<TelephonyAccountConnection> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -9568,12 +9587,12 @@ impl super::runtime::de::Object for NormalizedPrompt {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut content = None;
-        let mut collect_fields = None;
-        let mut context_endpoint = None;
-        let mut prompt_template = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut content: Option<String> = None;
+        let mut collect_fields: Option<Vec<CollectField>> = None;
+        let mut context_endpoint: Option<String> = None;
+        let mut prompt_template: Option<::uuid::Uuid> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -9687,10 +9706,10 @@ impl super::runtime::de::Object for OpenAiAccountConnection {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut credentials = None;
-        let mut r#type = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut credentials: Option<OpenAiCredentials> = None;
+        let mut r#type: Option<OpenAiAccountConnectionType> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -9770,8 +9789,8 @@ impl super::runtime::de::Object for OpenAiAccountConnectionParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut credentials = None;
-        let mut r#type = None;
+        let mut credentials: Option<OpenAiCredentials> = None;
+        let mut r#type: Option<OpenAiAccountConnectionParamsType> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "credentials" => credentials = Some(__map.next_value()?),
@@ -9912,7 +9931,7 @@ impl super::runtime::de::Object for OpenAiCredentials {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut openai_api_key = None;
+        let mut openai_api_key: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "openai_api_key" => openai_api_key = Some(__map.next_value()?),
@@ -10075,16 +10094,16 @@ impl super::runtime::de::Object for PhoneNumber {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut active = None;
-        let mut label = None;
-        let mut inbound_agent = None;
-        let mut outbound_only = None;
-        let mut example_context = None;
-        let mut number = None;
-        let mut telephony_provider = None;
-        let mut telephony_account_connection = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut active: Option<bool> = None;
+        let mut label: Option<String> = None;
+        let mut inbound_agent: Option<Agent> = None;
+        let mut outbound_only: Option<bool> = None;
+        let mut example_context: Option<::std::collections::BTreeMap<String, String>> = None;
+        let mut number: Option<String> = None;
+        let mut telephony_provider: Option<TelephonyProvider> = None;
+        let mut telephony_account_connection: Option<TwilioAccountConnection> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -10222,12 +10241,12 @@ impl super::runtime::de::Object for PhoneNumberPage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<NormalizedPhoneNumber>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -10316,7 +10335,7 @@ impl super::runtime::de::Object for PhraseBasedActionTriggerConfig {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut phrase_triggers = None;
+        let mut phrase_triggers: Option<Vec<PhraseTrigger>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "phrase_triggers" => phrase_triggers = Some(__map.next_value()?),
@@ -10387,8 +10406,8 @@ impl super::runtime::de::Object for PhraseBasedActionTriggerInput {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
+        let mut r#type: Option<PhraseBasedActionTriggerInputType> = None;
+        let mut config: Option<PhraseBasedActionTriggerConfig> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -10482,8 +10501,8 @@ impl super::runtime::de::Object for PhraseBasedActionTriggerOutput {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
+        let mut r#type: Option<PhraseBasedActionTriggerOutputType> = None;
+        let mut config: Option<PhraseBasedActionTriggerConfig> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -10553,8 +10572,8 @@ impl super::runtime::de::Object for PhraseTrigger {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut phrase = None;
-        let mut conditions = None;
+        let mut phrase: Option<String> = None;
+        let mut conditions: Option<Vec<PhraseTriggerConditionsItem>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "phrase" => phrase = Some(__map.next_value()?),
@@ -10664,12 +10683,12 @@ impl super::runtime::de::Object for PineconeVectorDatabase {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut index = None;
-        let mut api_key = None;
-        let mut api_environment = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<PineconeVectorDatabaseType> = None;
+        let mut index: Option<String> = None;
+        let mut api_key: Option<String> = None;
+        let mut api_environment: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -10761,10 +10780,10 @@ impl super::runtime::de::Object for PineconeVectorDatabaseParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut index = None;
-        let mut api_key = None;
-        let mut api_environment = None;
+        let mut r#type: Option<PineconeVectorDatabaseParamsType> = None;
+        let mut index: Option<String> = None;
+        let mut api_key: Option<String> = None;
+        let mut api_environment: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -11076,20 +11095,20 @@ impl super::runtime::de::Object for PlayHtVoice {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut voice_id = None;
-        let mut api_user_id = None;
-        let mut api_key = None;
-        let mut version = None;
-        let mut speed = None;
-        let mut quality = None;
-        let mut temperature = None;
-        let mut top_p = None;
-        let mut text_guidance = None;
-        let mut voice_guidance = None;
-        let mut experimental_remove_silence = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<PlayHtVoiceType> = None;
+        let mut voice_id: Option<String> = None;
+        let mut api_user_id: Option<String> = None;
+        let mut api_key: Option<String> = None;
+        let mut version: Option<PlayHtVoiceVersion> = None;
+        let mut speed: Option<f64> = None;
+        let mut quality: Option<PlayHtVoiceQuality> = None;
+        let mut temperature: Option<f64> = None;
+        let mut top_p: Option<f64> = None;
+        let mut text_guidance: Option<f64> = None;
+        let mut voice_guidance: Option<f64> = None;
+        let mut experimental_remove_silence: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -11308,18 +11327,18 @@ impl super::runtime::de::Object for PlayHtVoiceParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut voice_id = None;
-        let mut api_user_id = None;
-        let mut api_key = None;
-        let mut version = None;
-        let mut speed = None;
-        let mut quality = None;
-        let mut temperature = None;
-        let mut top_p = None;
-        let mut text_guidance = None;
-        let mut voice_guidance = None;
-        let mut experimental_remove_silence = None;
+        let mut r#type: Option<PlayHtVoiceParamsType> = None;
+        let mut voice_id: Option<String> = None;
+        let mut api_user_id: Option<Option<String>> = None;
+        let mut api_key: Option<Option<String>> = None;
+        let mut version: Option<PlayHtVoiceParamsVersion> = None;
+        let mut speed: Option<Option<f64>> = None;
+        let mut quality: Option<Option<PlayHtVoiceParamsQuality>> = None;
+        let mut temperature: Option<Option<f64>> = None;
+        let mut top_p: Option<Option<f64>> = None;
+        let mut text_guidance: Option<Option<f64>> = None;
+        let mut voice_guidance: Option<Option<f64>> = None;
+        let mut experimental_remove_silence: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -11959,12 +11978,12 @@ impl super::runtime::de::Object for Prompt {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut content = None;
-        let mut collect_fields = None;
-        let mut context_endpoint = None;
-        let mut prompt_template = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut content: Option<String> = None;
+        let mut collect_fields: Option<Vec<CollectField>> = None;
+        let mut context_endpoint: Option<String> = None;
+        let mut prompt_template: Option<PromptTemplate> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -12061,12 +12080,12 @@ impl super::runtime::de::Object for PromptPage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<NormalizedPrompt>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -12167,10 +12186,10 @@ impl super::runtime::de::Object for PromptParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut content = None;
-        let mut collect_fields = None;
-        let mut context_endpoint = None;
-        let mut prompt_template = None;
+        let mut content: Option<String> = None;
+        let mut collect_fields: Option<Option<Vec<CollectField>>> = None;
+        let mut context_endpoint: Option<Option<String>> = None;
+        let mut prompt_template: Option<Option<PromptParamsPromptTemplate>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "content" => content = __map.next_value()?,
@@ -12337,10 +12356,10 @@ impl super::runtime::de::Object for PromptTemplate {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut label = None;
-        let mut required_context_keys = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut label: Option<String> = None;
+        let mut required_context_keys: Option<Vec<String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -12569,7 +12588,7 @@ impl super::runtime::de::Object for RemoveFromSteeringPoolRequest {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut phone_number = None;
+        let mut phone_number: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "phone_number" => phone_number = Some(__map.next_value()?),
@@ -12948,11 +12967,11 @@ impl super::runtime::de::Object for SetHoldAction {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<SetHoldActionType> = None;
+        let mut config: Option<EmptyActionConfig> = None;
+        let mut action_trigger: Option<ActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -13050,9 +13069,9 @@ impl super::runtime::de::Object for SetHoldActionParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut r#type: Option<SetHoldActionParamsType> = None;
+        let mut config: Option<EmptyActionConfig> = None;
+        let mut action_trigger: Option<SetHoldActionParamsActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -13334,11 +13353,11 @@ impl super::runtime::de::Object for TransferCallAction {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<TransferCallActionType> = None;
+        let mut config: Option<TransferCallConfig> = None;
+        let mut action_trigger: Option<ActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -13434,9 +13453,9 @@ impl super::runtime::de::Object for TransferCallActionParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut config = None;
-        let mut action_trigger = None;
+        let mut r#type: Option<TransferCallActionParamsType> = None;
+        let mut config: Option<TransferCallConfig> = None;
+        let mut action_trigger: Option<TransferCallActionParamsActionTrigger> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -13614,7 +13633,7 @@ impl super::runtime::de::Object for TransferCallConfig {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut phone_number = None;
+        let mut phone_number: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "phone_number" => phone_number = Some(__map.next_value()?),
@@ -13700,12 +13719,12 @@ impl super::runtime::de::Object for TwilioAccountConnection {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut credentials = None;
-        let mut r#type = None;
-        let mut steering_pool = None;
-        let mut account_supports_any_caller_id = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut credentials: Option<TwilioCredentials> = None;
+        let mut r#type: Option<TwilioAccountConnectionType> = None;
+        let mut steering_pool: Option<Vec<String>> = None;
+        let mut account_supports_any_caller_id: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -13819,10 +13838,10 @@ impl super::runtime::de::Object for TwilioAccountConnectionParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut credentials = None;
-        let mut r#type = None;
-        let mut steering_pool = None;
-        let mut account_supports_any_caller_id = None;
+        let mut credentials: Option<TwilioCredentials> = None;
+        let mut r#type: Option<TwilioAccountConnectionParamsType> = None;
+        let mut steering_pool: Option<Vec<String>> = None;
+        let mut account_supports_any_caller_id: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "credentials" => credentials = Some(__map.next_value()?),
@@ -13989,8 +14008,8 @@ impl super::runtime::de::Object for TwilioCredentials {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut twilio_account_sid = None;
-        let mut twilio_auth_token = None;
+        let mut twilio_account_sid: Option<String> = None;
+        let mut twilio_auth_token: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "twilio_account_sid" => twilio_account_sid = Some(__map.next_value()?),
@@ -14093,12 +14112,12 @@ impl super::runtime::de::Object for TwilioTelephonyMetadata {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut call_sid = None;
-        let mut call_status = None;
-        let mut transfer_call_sid = None;
-        let mut transfer_call_status = None;
-        let mut conference_sid = None;
+        let mut r#type: Option<TwilioTelephonyMetadataType> = None;
+        let mut call_sid: Option<String> = None;
+        let mut call_status: Option<String> = None;
+        let mut transfer_call_sid: Option<String> = None;
+        let mut transfer_call_status: Option<String> = None;
+        let mut conference_sid: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = __map.next_value()?,
@@ -14409,10 +14428,10 @@ impl super::runtime::de::Object for Usage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut user_id = None;
-        let mut plan_type = None;
-        let mut monthly_usage_minutes = None;
-        let mut monthly_usage_limit_minutes = None;
+        let mut user_id: Option<String> = None;
+        let mut plan_type: Option<PlanType> = None;
+        let mut monthly_usage_minutes: Option<i64> = None;
+        let mut monthly_usage_limit_minutes: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "user_id" => user_id = Some(__map.next_value()?),
@@ -14490,9 +14509,9 @@ impl super::runtime::de::Object for ValidationError {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut loc = None;
-        let mut msg = None;
-        let mut r#type = None;
+        let mut loc: Option<Vec<ValidationErrorLocItem>> = None;
+        let mut msg: Option<String> = None;
+        let mut r#type: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "loc" => loc = Some(__map.next_value()?),
@@ -14657,12 +14676,12 @@ impl super::runtime::de::Object for VectorDatabasePage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<PineconeVectorDatabase>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -14742,10 +14761,10 @@ impl super::runtime::de::Object for VocodeVoice {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut r#type = None;
-        let mut voice_id = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut r#type: Option<VocodeVoiceType> = None;
+        let mut voice_id: Option<VocodeVoiceId> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -14823,8 +14842,8 @@ impl super::runtime::de::Object for VocodeVoiceParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
-        let mut voice_id = None;
+        let mut r#type: Option<VocodeVoiceParamsType> = None;
+        let mut voice_id: Option<VocodeVoiceParamsVoiceId> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = Some(__map.next_value()?),
@@ -15066,12 +15085,12 @@ impl super::runtime::de::Object for VoicePage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<VoiceResponseModel>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -15540,7 +15559,7 @@ impl super::runtime::de::Object for VonageTelephonyMetadata {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut r#type = None;
+        let mut r#type: Option<VonageTelephonyMetadataType> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "type" => r#type = __map.next_value()?,
@@ -15635,11 +15654,11 @@ impl super::runtime::de::Object for Webhook {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut id = None;
-        let mut user_id = None;
-        let mut subscriptions = None;
-        let mut url = None;
-        let mut method = None;
+        let mut id: Option<::uuid::Uuid> = None;
+        let mut user_id: Option<::uuid::Uuid> = None;
+        let mut subscriptions: Option<Vec<EventType>> = None;
+        let mut url: Option<String> = None;
+        let mut method: Option<HttpMethod> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "id" => id = Some(__map.next_value()?),
@@ -15720,12 +15739,12 @@ impl super::runtime::de::Object for WebhookPage {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut items = None;
-        let mut page = None;
-        let mut size = None;
-        let mut has_more = None;
-        let mut total = None;
-        let mut total_is_estimated = None;
+        let mut items: Option<Vec<Webhook>> = None;
+        let mut page: Option<i64> = None;
+        let mut size: Option<i64> = None;
+        let mut has_more: Option<bool> = None;
+        let mut total: Option<i64> = None;
+        let mut total_is_estimated: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "items" => items = Some(__map.next_value()?),
@@ -15819,9 +15838,9 @@ impl super::runtime::de::Object for WebhookParams {
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
     ) -> Result<Self, A::Error> {
-        let mut subscriptions = None;
-        let mut url = None;
-        let mut method = None;
+        let mut subscriptions: Option<Vec<EventType>> = None;
+        let mut url: Option<String> = None;
+        let mut method: Option<HttpMethod> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
                 "subscriptions" => subscriptions = Some(__map.next_value()?),

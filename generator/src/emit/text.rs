@@ -305,7 +305,7 @@ pub(super) fn serialize(name: &str, s: &Struct) -> Option<String> {
 
 /// [`super::types::compact_deserialize`] as text; both impls are behind the `full-serde`
 /// feature unless the type implements `Deserialize` `by_default`.
-pub(super) fn deserialize(name: &str, s: &Struct, by_default: bool) -> Option<String> {
+pub(super) fn deserialize(api: &Api, name: &str, s: &Struct, by_default: bool) -> Option<String> {
     let mut t = Text::new();
     t.deserialize_head(name, by_default);
     t.fixed(2, &["super::runtime::de::object(deserializer)"]);
@@ -348,7 +348,15 @@ pub(super) fn deserialize(name: &str, s: &Struct, by_default: bool) -> Option<St
             let mut wires = Vec::with_capacity(s.fields.len());
             for f in &s.fields {
                 wires.push(lit(&f.name.wire)?);
-                t.line(2, &["let mut ", &ident(&f.name.rust), " = None;"]);
+                let ty = RustType::of(api, &f.ty).source(Scope::Types)?;
+                let binding = if super::types::slot_doubly_optional(f) {
+                    format!("let mut {}: Option<Option<{ty}>>", ident(&f.name.rust))
+                } else {
+                    format!("let mut {}: Option<{ty}>", ident(&f.name.rust))
+                };
+                // prettyplease measures the type up to the next break opportunity, the
+                // `neverbreak` after ` = `: `None;` may pass the margin.
+                t.generic(2, &binding, " = None;", " = ".len());
             }
             t.fixed(
                 2,
