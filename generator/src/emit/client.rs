@@ -1129,7 +1129,10 @@ fn emit_request_with(
     let parts = RequestParts::of(api, s, events);
     // The client: `self` in a positional method, the builder's client field otherwise.
     let client: TokenStream = parse_source(&parts.client);
-    let segments = parts.segments.iter().map(|segment| parse_source(segment));
+    let segments = parts
+        .segments
+        .iter()
+        .map(|segment| parse_source(&segment.source()));
     let stmts = parts.stmts.iter().map(|stmt| parse_source(&stmt.source()));
     let method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
@@ -1181,8 +1184,8 @@ fn str_lit(text: &str) -> String {
 struct RequestParts {
     /// The client: `self` in a positional method, the builder's client field otherwise.
     client: String,
-    /// Each path segment's expression (a `&str`).
-    segments: Vec<String>,
+    /// Each path segment (a `&str` expression).
+    segments: Vec<super::text::Segment>,
     /// The statements that set parameters, credentials and the body.
     stmts: Vec<super::text::Stmt>,
     /// True when every string literal is plain (no escape): the text path needs it.
@@ -1235,10 +1238,7 @@ impl RequestParts {
                             }
                         })
                         .collect();
-                    match pieces.as_slice() {
-                        [single] => single.clone(),
-                        many => format!("&[{}].concat()", many.join(", ")),
-                    }
+                    super::text::Segment(pieces)
                 })
                 .collect();
         let request = &super::text::ident(&s.locals.request);

@@ -150,7 +150,8 @@ impl Text {
     /// one line when it fits or has no break opportunity (no generic arguments), else as
     /// prettyplease breaks generic arguments: `…<`, each argument one level deeper with a
     /// comma (broken in turn when too wide), then `>` and the suffix. A tuple or function
-    /// type among them is left to the tokens.
+    /// type among them, or a slice or array of anything but a plain path, is left to the
+    /// tokens.
     fn generic(&mut self, indent: usize, text: &str, suffix: &str, measured: usize) {
         let open = text.find('<');
         if 4 * indent + text.len() + measured <= MARGIN || open.is_none() {
@@ -162,11 +163,17 @@ impl Text {
             self.fits = false;
             return;
         };
-        if inner.contains(['(', '[']) {
+        let args = top_level_args(inner);
+        // A slice of a plain path (`&[types::Item]`) has no break opportunity; other
+        // tuples, arrays and function types are left to the tokens.
+        if inner.contains('(')
+            || args
+                .iter()
+                .any(|a| a.contains('[') && (a.contains('<') || a.contains(',')))
+        {
             self.fits = false;
             return;
         }
-        let args = top_level_args(inner);
         self.fixed(indent, &[&text[..=open]]);
         self.elements(indent + 1, &args);
         self.fixed(indent, &[">", suffix]);
@@ -473,9 +480,9 @@ pub(super) fn struct_definition(
         }
         let field = ident(&f.name.rust);
         match wrap {
-            Wrap::None => t.line(1, &["pub ", &field, ": ", &base, ","]),
+            Wrap::None => t.generic(1, &format!("pub {field}: {base}"), ",", 1),
             Wrap::Option => option_field(&mut t, &field, &base),
-            Wrap::OptionOption => t.line(1, &["pub ", &field, ": Option<Option<", &base, ">>,"]),
+            Wrap::OptionOption => option_field(&mut t, &field, &format!("Option<{base}>")),
         }
     }
     t.fixed(0, &["}"]);
@@ -498,17 +505,10 @@ fn gated_serde(t: &mut Text, args: &str) {
 }
 
 /// `pub {field}: Option<{ty}>,`; when too wide, prettyplease puts the generic argument on a
-/// line of its own, which stays whole when it has no break opportunity of its own.
+/// line of its own, broken in turn when it is too wide and has arguments of its own
+/// ([`Text::generic`]).
 fn option_field(t: &mut Text, field: &str, ty: &str) {
-    if 4 + "pub : Option<>,".len() + field.len() + ty.len() <= MARGIN {
-        t.fixed(1, &["pub ", field, ": Option<", ty, ">,"]);
-    } else if ty.contains('<') {
-        t.fits = false;
-    } else {
-        t.fixed(1, &["pub ", field, ": Option<"]);
-        t.fixed(2, &[ty, ","]);
-        t.fixed(1, &[">,"]);
-    }
+    t.generic(1, &format!("pub {field}: Option<{ty}>"), ",", 1);
 }
 
 /// `pub type {name} = {ty};` after its documentation: one line whatever its width when the
@@ -589,6 +589,54 @@ impl Stmt {
     }
 }
 
+/// One segment of a request's path, as the `&str` expressions it is made of: a literal or
+/// a parameter alone, or several (`microsoft.graph.f(period='{period}')`) joined with
+/// `concat`.
+pub(super) struct Segment(pub Vec<String>);
+
+impl Segment {
+    /// The segment's expression as Rust source.
+    pub(super) fn source(&self) -> String {
+        match self.0.as_slice() {
+            [single] => single.clone(),
+            many => format!("&[{}].concat()", many.join(", ")),
+        }
+    }
+
+    /// The segment as an element of the broken `&[…]` of segments at `indent` (the last
+    /// one's comma not measured, see [`Text::broken`]): whole when it fits, else a
+    /// `concat` as prettyplease breaks a method call on an array: the array (broken in
+    /// turn when too wide, a literal whole whatever its width), then `.concat()` one level
+    /// deeper.
+    fn write(&self, t: &mut Text, indent: usize, source: &str, last: bool) {
+        let whole = 4 * indent + source.len() + usize::from(!last) <= MARGIN;
+        if whole || (self.0.len() == 1 && source.starts_with('"')) {
+            t.fixed(indent, &[source, ","]);
+            return;
+        }
+        if self.0.len() == 1 {
+            t.fits = false;
+            return;
+        }
+        let array = format!("&[{}]", self.0.join(", "));
+        if 4 * indent + array.len() <= MARGIN {
+            t.fixed(indent, &[&array]);
+        } else {
+            t.fixed(indent, &["&["]);
+            for (i, piece) in self.0.iter().enumerate() {
+                let comma = usize::from(i + 1 < self.0.len());
+                if piece.starts_with('"') || 4 * (indent + 1) + piece.len() + comma <= MARGIN {
+                    t.fixed(indent + 1, &[piece, ","]);
+                } else {
+                    t.fits = false;
+                }
+            }
+            t.fixed(indent, &["]"]);
+        }
+        t.fixed(indent + 1, &[".concat(),"]);
+    }
+}
+
 /// How a request is made: a client method that takes every parameter as an argument
 /// (`Form::Positional`, `pub fn {name}(&self, …)`), or the `call` of a builder's parameters
 /// (`Form::Builder`), which takes its fields apart first.
@@ -622,9 +670,9 @@ pub(super) struct ClientMethod<'a> {
     pub mutable: bool,
     /// `GET`, …
     pub http_method: &'a str,
-    /// The path template, and the expression of each path segment.
+    /// The path template, and each path segment.
     pub template: &'a str,
-    pub segments: Vec<String>,
+    pub segments: Vec<Segment>,
     pub stmts: Vec<Stmt>,
     /// The response closure's parameter, and the arms of its `match` on the status.
     pub response: &'a str,
@@ -674,7 +722,8 @@ pub(super) fn client_method(m: &ClientMethod<'_>) -> Option<String> {
     );
     let method = format!("::reqwest::Method::{}", m.http_method);
     let template = lit(m.template)?;
-    let segments = format!("&[{}]", m.segments.join(", "));
+    let sources: Vec<String> = m.segments.iter().map(Segment::source).collect();
+    let segments = format!("&[{}]", sources.join(", "));
     let one_line = head.len() + method.len() + template.len() + segments.len() + 4 + 2;
     if 8 + one_line <= MARGIN {
         t.fixed(2, &[&head, &method, ", ", &template, ", ", &segments, ");"]);
@@ -687,7 +736,11 @@ pub(super) fn client_method(m: &ClientMethod<'_>) -> Option<String> {
         if 12 + segments.len() <= MARGIN {
             t.fixed(3, &[&segments, ","]);
         } else {
-            t.broken(3, ("&[", "],"), &m.segments);
+            t.fixed(3, &["&["]);
+            for (i, (segment, source)) in m.segments.iter().zip(&sources).enumerate() {
+                segment.write(&mut t, 4, source, i + 1 == sources.len());
+            }
+            t.fixed(3, &["],"]);
         }
         t.fixed(2, &[");"]);
     }
@@ -765,10 +818,13 @@ pub(super) fn builder_setter(
 pub(super) fn builder_alias(doc: &str, request: &str, args: &[String; 3]) -> Option<String> {
     let mut t = Text::new();
     t.doc(0, doc);
-    let head = format!("pub type {request}<'a> = runtime::Builder<");
-    // prettyplease breaks `<'a>` when it and the ` = ` after it pass the margin.
+    let mut head = format!("pub type {request}<'a> = runtime::Builder<");
+    // prettyplease breaks `<'a>` when it and the ` = ` after it pass the margin: `<`, the
+    // lifetime on a line of its own, then `> = runtime::Builder<` starts the next line.
     if head.len() - "runtime::Builder<".len() > MARGIN {
-        return None;
+        t.fixed(0, &["pub type ", request, "<"]);
+        t.fixed(1, &["'a,"]);
+        head = "> = runtime::Builder<".to_string();
     }
     let args = [&["'a".to_string()], &args[..]].concat();
     if head.len() + joined_len(&args) + ">;".len() <= MARGIN {
@@ -787,7 +843,13 @@ pub(super) fn builder_params(doc: &str, params: &str, fields: &[String]) -> Opti
     let mut t = Text::new();
     t.doc(0, doc);
     t.fixed(0, &["#[derive(Debug, Clone)]"]);
-    t.line(0, &["pub struct ", params, "<'a> {"]);
+    if "pub struct <'a> {".len() + params.len() <= MARGIN {
+        t.fixed(0, &["pub struct ", params, "<'a> {"]);
+    } else {
+        t.fixed(0, &["pub struct ", params, "<"]);
+        t.fixed(1, &["'a,"]);
+        t.fixed(0, &["> {"]);
+    }
     for field in fields {
         // A struct's fields each end with a comma that is measured.
         t.generic(1, field, ",", 1);
@@ -855,7 +917,8 @@ pub(super) fn untagged_deserialize(
     t.fixed(2, &[")?;"]);
     t.fixed(2, &["super::runtime::untagged::choose("]);
     t.fixed(3, &["value,"]);
-    t.line(3, &[&lit(name)?, ","]);
+    // A string literal has no break opportunity: it passes the margin whole.
+    t.fixed(3, &[&lit(name)?, ","]);
     t.fixed(3, &["&["]);
     for (i, label) in labels.iter().enumerate() {
         let last = i + 1 == labels.len();
@@ -878,7 +941,14 @@ pub(super) fn untagged_deserialize(
         } else {
             t.fixed(5, &["|v| {"]);
             t.fixed(6, &[PARSE]);
-            t.line(7, &[&map]);
+            if 28 + map.len() <= MARGIN {
+                t.fixed(7, &[&map]);
+            } else {
+                // A path has no break opportunity: it passes the margin whole.
+                t.fixed(7, &[".map("]);
+                t.fixed(8, &["Self::", &variant, ","]);
+                t.fixed(7, &[")"]);
+            }
             t.fixed(5, &["},"]);
         }
         t.fixed(4, &["),"]);
@@ -1022,9 +1092,32 @@ fn arm_statement(t: &mut Text, indent: usize, pattern: &str, assignment: &str) {
         t.fixed(indent, &[pattern, " => ", assignment, ","]);
     } else {
         t.line(indent, &[pattern, " => {"]);
-        t.line(indent + 1, &[assignment]);
-        t.out.pop();
-        t.out.push_str(";\n");
+        let wrapped = assignment
+            .strip_suffix(')')
+            .and_then(|a| a.split_once(" = Some("));
+        match wrapped {
+            // Too wide even in the block: prettyplease breaks `Some(`'s argument list.
+            // Too wide even in the block: prettyplease breaks `Some(`'s argument list (a
+            // local and ` = ` have no break opportunity: that line may pass the margin).
+            Some((slot, value)) if 4 * (indent + 1) + assignment.len() > MARGIN => {
+                t.fixed(indent + 1, &[slot, " = Some("]);
+                t.line(indent + 2, &[value, ","]);
+                t.fixed(indent + 1, &[");"]);
+            }
+            // A method call too wide: prettyplease breaks before the method.
+            _ if 4 * (indent + 1) + assignment.len() > MARGIN
+                && assignment.ends_with(" = __map.next_value()?") =>
+            {
+                let slot = &assignment[..assignment.len() - ".next_value()?".len()];
+                t.fixed(indent + 1, &[slot]);
+                t.fixed(indent + 2, &[".next_value()?;"]);
+            }
+            _ => {
+                t.line(indent + 1, &[assignment]);
+                t.out.pop();
+                t.out.push_str(";\n");
+            }
+        }
         t.fixed(indent, &["}"]);
     }
 }
