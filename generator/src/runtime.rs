@@ -99,7 +99,11 @@ pub(crate) fn select<'a>(
     let named = named_items(code);
     let mut parts = Vec::new();
     for part in PARTS {
-        let used = part.core || part.provides()?.iter().any(|item| named.contains(item));
+        let used = part.core
+            || part
+                .provides()?
+                .iter()
+                .any(|item| named.contains(item.as_str()));
         if used {
             parts.push(part);
         }
@@ -108,10 +112,10 @@ pub(crate) fn select<'a>(
 }
 
 /// Every identifier that follows `runtime::` in `code`.
-fn named_items<'a>(code: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+fn named_items<'a>(code: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
     let mut named = BTreeSet::new();
     for text in code {
-        for (i, _) in text.match_indices("runtime::") {
+        for i in memchr::memmem::find_iter(text.as_bytes(), b"runtime::") {
             let inside_name = text[..i]
                 .chars()
                 .next_back()
@@ -124,7 +128,7 @@ fn named_items<'a>(code: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> 
                 .find(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .unwrap_or(rest.len());
             if end > 0 {
-                named.insert(rest[..end].to_string());
+                named.insert(&rest[..end]);
             }
         }
     }
