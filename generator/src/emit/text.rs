@@ -356,7 +356,7 @@ pub(super) fn deserialize(api: &Api, name: &str, s: &Struct, by_default: bool) -
             for f in &s.fields {
                 wires.push(lit(&f.name.wire)?);
                 let ty = RustType::of(api, &f.ty).source(Scope::Types)?;
-                let binding = if super::types::slot_doubly_optional(f) {
+                let binding = if f.tri_state() {
                     format!("let mut {}: Option<Option<{ty}>>", ident(&f.name.rust))
                 } else {
                     format!("let mut {}: Option<{ty}>", ident(&f.name.rust))
@@ -1096,7 +1096,6 @@ fn arm_statement(t: &mut Text, indent: usize, pattern: &str, assignment: &str) {
             .strip_suffix(')')
             .and_then(|a| a.split_once(" = Some("));
         match wrapped {
-            // Too wide even in the block: prettyplease breaks `Some(`'s argument list.
             // Too wide even in the block: prettyplease breaks `Some(`'s argument list (a
             // local and ` = ` have no break opportunity: that line may pass the margin).
             Some((slot, value)) if 4 * (indent + 1) + assignment.len() > MARGIN => {

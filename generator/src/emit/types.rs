@@ -408,19 +408,14 @@ pub(super) fn slot_wraps(f: &Field) -> bool {
     (f.required && !f.nullable) || f.tri_state()
 }
 
-/// True when a property's slot in [`compact_deserialize`] is `Option<Option<T>>` (a
-/// tri-state field, `T` its type), else `Option<T>`. The slots are declared with their
-/// types: left to inference, every `next_value()` call in the loop stays an open obligation
-/// until the struct literal at the end, which made type checking of GitHub's crate half
-/// again slower (48 s against 32 s for `cargo check`).
-pub(super) fn slot_doubly_optional(f: &Field) -> bool {
-    f.tri_state()
-}
-
 /// `Deserialize` of a struct without flattened fields through `runtime::de::Object`: one
 /// loop over the object's keys, a `match` arm per property (skipping unknown ones, or
 /// rejecting them for a closed request type), then the struct, with a missing required
-/// property a `missing field` error. Accepts the same JSON as serde's derive.
+/// property a `missing field` error. Accepts the same JSON as serde's derive. Each slot is
+/// declared with its type (`Option<T>`, `Option<Option<T>>` for a tri-state field): left to
+/// inference, every `next_value()` in the loop stays an open obligation until the struct
+/// literal at the end (OpenAI's crate checks in 21 s instead of 26 s; see
+/// `tests/bench/README.md`, session 9).
 fn compact_deserialize(
     api: &Api,
     name: &proc_macro2::Ident,
@@ -431,7 +426,7 @@ fn compact_deserialize(
     let slots = s.fields.iter().map(|f| {
         let slot = ident(&f.name.rust);
         let ty = rust_type(api, &f.ty, Scope::Types);
-        if slot_doubly_optional(f) {
+        if f.tri_state() {
             quote!(let mut #slot: Option<Option<#ty>> = None;)
         } else {
             quote!(let mut #slot: Option<#ty> = None;)
