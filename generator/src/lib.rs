@@ -506,16 +506,33 @@ impl Config {
             overlay::annotate(&mut diags, display, &changes);
             diags
         };
-        warnings.extend(validate::validate(&raw, display));
-        let doc = match load::build(raw, display) {
-            Ok(doc) => doc,
+        let doc = match load::read_skeleton(&raw, display) {
+            Ok((skeleton, version)) => load::Document {
+                file: display.to_string(),
+                raw,
+                skeleton,
+                version,
+            },
             Err(Error::Spec(mut diags)) => {
-                diags.append(&mut warnings);
+                diags.extend(warnings);
+                diags.extend(validate::validate(&raw, display));
                 return Err(Error::Spec(annotated(diags)));
             }
             Err(other) => return Err(other),
         };
-        let (mut api, w) = match lower::lower(&doc) {
+        // Validation reads the document as lowering does: the two run side by side.
+        let (validated, lowered) = std::thread::scope(|scope| {
+            let validation = std::thread::Builder::new()
+                .spawn_scoped(scope, || validate::validate(&doc.raw, display));
+            let lowered = lower::lower(&doc);
+            let validated = match validation {
+                Ok(handle) => handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(_) => validate::validate(&doc.raw, display),
+            };
+            (validated, lowered)
+        });
+        warnings.extend(validated);
+        let (mut api, w) = match lowered {
             Ok(lowered) => lowered,
             Err(Error::Spec(diags)) => {
                 warnings.extend(diags);

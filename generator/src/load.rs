@@ -121,6 +121,18 @@ pub fn parse_str(text: &str, format: Format, file: &str) -> Result<Value, Error>
 /// [`Error::Spec`] when the value is not OpenAPI 3.0/3.1 or its skeleton does not match
 /// the OpenAPI 3 object model (with the JSON pointer of the offending node).
 pub fn build(raw: Value, file: &str) -> Result<Document, Error> {
+    let (skeleton, version) = read_skeleton(&raw, file)?;
+    Ok(Document {
+        file: file.to_string(),
+        raw,
+        skeleton,
+        version,
+    })
+}
+
+/// What [`build`] reads from the value, without taking it: the skeleton and the `openapi`
+/// version. The same errors as [`build`].
+pub(crate) fn read_skeleton(raw: &Value, file: &str) -> Result<(openapiv3::OpenAPI, String), Error> {
     let version = match raw.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_string(),
         Some(v) => {
@@ -145,13 +157,7 @@ pub fn build(raw: Value, file: &str) -> Result<Document, Error> {
             ))
         }
     };
-    let skeleton = skeleton(&raw, file)?;
-    Ok(Document {
-        file: file.to_string(),
-        raw,
-        skeleton,
-        version,
-    })
+    Ok((skeleton(raw, file)?, version))
 }
 
 /// A JSON value read from YAML. As `serde_json::Value`, except that integers outside 64 bits

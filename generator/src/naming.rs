@@ -3,7 +3,8 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
 
 /// Words for punctuation, so that values made only of symbols (`==`, `*`, `#`) still get
 /// distinct, readable names.
@@ -82,7 +83,7 @@ const REMEMBERED: usize = 1 << 16;
 
 thread_local! {
     /// Conversions made on this thread, by case then name.
-    static CONVERTED: RefCell<[HashMap<String, String>; 2]> = RefCell::default();
+    static CONVERTED: RefCell<[FxHashMap<String, String>; 2]> = RefCell::default();
 }
 
 /// `raw` made safe ([`sanitize`]) and written in `case` by `heck`, remembered per thread:

@@ -23,7 +23,8 @@ use crate::load::{escape_pointer, Document};
 use crate::naming::{self, Namespace};
 use openapiv3::ReferenceOr;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowering<'a> {
@@ -33,15 +34,15 @@ pub(crate) struct Lowering<'a> {
     /// Component schema pointer → its type.
     components: BTreeMap<String, TypeId>,
     /// Canonical JSON of composite component schemas → type (inline copies use it).
-    structural: HashMap<String, TypeId>,
+    structural: FxHashMap<String, TypeId>,
     /// Canonical JSON of inline composite schemas → every type made from such a copy.
     duplicates: BTreeMap<String, Vec<TypeId>>,
     /// Pointers of FastAPI `Undefined` sentinel schemas.
     sentinels: BTreeSet<String>,
     /// Inline schemas by JSON pointer: each is lowered once, however many paths reach it.
-    inline: HashMap<String, schema::InlineUse>,
+    inline: FxHashMap<String, schema::InlineUse>,
     /// Object schemas merged from `allOf`, by the pointer of the schema that has the `allOf`.
-    merged: std::cell::RefCell<HashMap<String, Option<std::rc::Rc<schema::Merged>>>>,
+    merged: std::cell::RefCell<FxHashMap<String, Option<std::rc::Rc<schema::Merged>>>>,
     diags: Diagnostics,
 }
 
@@ -70,10 +71,10 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         raw: &doc.raw,
         types: Vec::new(),
         components: BTreeMap::new(),
-        structural: HashMap::new(),
+        structural: FxHashMap::default(),
         duplicates: BTreeMap::new(),
         sentinels: BTreeSet::new(),
-        inline: HashMap::new(),
+        inline: FxHashMap::default(),
         merged: Default::default(),
         diags: Diagnostics::default(),
     };
