@@ -48,6 +48,7 @@ pub mod manifest;
 pub(crate) mod naming;
 mod output;
 pub mod overlay;
+mod pipeline;
 mod readme;
 #[doc(hidden)]
 pub mod render;
@@ -526,7 +527,9 @@ impl Config {
                 .spawn_scoped(scope, || validate::validate(&doc.raw, display));
             let lowered = lower::lower(&doc);
             let validated = match validation {
-                Ok(handle) => handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
                 Err(_) => validate::validate(&doc.raw, display),
             };
             (validated, lowered)

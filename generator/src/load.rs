@@ -132,7 +132,10 @@ pub fn build(raw: Value, file: &str) -> Result<Document, Error> {
 
 /// What [`build`] reads from the value, without taking it: the skeleton and the `openapi`
 /// version. The same errors as [`build`].
-pub(crate) fn read_skeleton(raw: &Value, file: &str) -> Result<(openapiv3::OpenAPI, String), Error> {
+pub(crate) fn read_skeleton(
+    raw: &Value,
+    file: &str,
+) -> Result<(openapiv3::OpenAPI, String), Error> {
     let version = match raw.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_string(),
         Some(v) => {

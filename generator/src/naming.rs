@@ -2,8 +2,8 @@
 //! make names unique deterministically.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::cell::RefCell;
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 /// Words for punctuation, so that values made only of symbols (`==`, `*`, `#`) still get

@@ -22,8 +22,8 @@ use crate::ir::*;
 use crate::load::{escape_pointer, Document};
 use crate::naming::{self, Namespace};
 use openapiv3::ReferenceOr;
-use serde_json::Value;
 use rustc_hash::FxHashMap;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// State shared by the lowering passes.
@@ -296,19 +296,25 @@ impl Lowering<'_> {
                 .filter(|(path, _)| !path.starts_with("x-"))
         };
         let mut names = OperationNames::new(items().map(|(_, item)| item));
-        // Each path item is read into the `openapiv3` model only while it is lowered.
-        for (path, node) in items() {
+        // Each path item is read into the `openapiv3` model just before it is lowered, on a
+        // thread of its own: reading the next items overlaps lowering this one.
+        let file = self.file;
+        let read = items().map(|(path, node)| {
             let path_pointer = format!("/paths/{}", escape_pointer(path));
-            let item = match crate::load::path_item(node, self.file, &path_pointer) {
+            let item = crate::load::path_item(node, file, &path_pointer);
+            (path, path_pointer, item)
+        });
+        crate::pipeline::pipelined(read, |(path, path_pointer, item)| {
+            let item = match item {
                 Ok(item) => item,
                 Err(Error::Spec(diags)) => {
                     diags.into_iter().for_each(|d| self.diags.push(d));
-                    continue;
+                    return;
                 }
                 Err(other) => {
                     self.diags
                         .error(Origin::new(self.file, path_pointer), other.to_string());
-                    continue;
+                    return;
                 }
             };
             let ReferenceOr::Item(item) = item else {
@@ -316,7 +322,7 @@ impl Lowering<'_> {
                     Origin::new(self.file, path_pointer),
                     "path item `$ref`s are not supported; path skipped",
                 );
-                continue;
+                return;
             };
             for (method_name, op) in item.iter() {
                 let op_pointer = format!("{path_pointer}/{method_name}");
@@ -391,7 +397,7 @@ impl Lowering<'_> {
                     origin,
                 });
             }
-        }
+        });
         ops
     }
 

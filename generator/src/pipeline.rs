@@ -1,0 +1,65 @@
+//! Two-stage pipelines: a producer thread computes the next items while the calling thread
+//! consumes the current one, in order.
+
+use std::sync::{mpsc, Mutex, PoisonError};
+
+/// How many produced items may wait for the consumer: enough to hide an uneven item, few
+/// enough that the waiting items stay small next to the work.
+const QUEUE: usize = 32;
+
+/// Runs `produce` (an iterator whose `next` does the producer's work) on a thread of its
+/// own and `consume` on the calling thread, item by item in the iterator's order, so the
+/// result is the same as `produce.for_each(consume)`, which is also what runs when no
+/// thread can be started. A panic in the producer is resumed on the calling thread.
+pub(crate) fn pipelined<T, I, F>(produce: I, mut consume: F)
+where
+    T: Send,
+    I: Iterator<Item = T> + Send,
+    F: FnMut(T),
+{
+    // The producer takes `produce` when it starts; if it cannot start, it is still here.
+    let held = Mutex::new(Some(produce));
+    let take = || held.lock().unwrap_or_else(PoisonError::into_inner).take();
+    std::thread::scope(|scope| {
+        let (send, receive) = mpsc::sync_channel::<T>(QUEUE);
+        let started = std::thread::Builder::new().spawn_scoped(scope, move || {
+            for item in take().into_iter().flatten() {
+                if send.send(item).is_err() {
+                    break;
+                }
+            }
+        });
+        match started {
+            Ok(producer) => {
+                receive.iter().for_each(&mut consume);
+                if let Err(panic) = producer.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+            Err(_) => take().into_iter().flatten().for_each(consume),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_arrive_in_order_and_all_of_them() {
+        let mut seen = Vec::new();
+        pipelined((0..1000).map(|i| i * 2), |x| seen.push(x));
+        assert_eq!(seen, (0..1000).map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_panic_in_the_producer_reaches_the_caller() {
+        let result = std::panic::catch_unwind(|| {
+            pipelined(
+                (0..10).map(|i| if i == 5 { panic!("producer") } else { i }),
+                |_| {},
+            )
+        });
+        assert!(result.is_err());
+    }
+}
