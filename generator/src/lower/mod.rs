@@ -43,6 +43,9 @@ pub(crate) struct Lowering<'a> {
     inline: FxHashMap<String, schema::InlineUse>,
     /// Object schemas merged from `allOf`, by the pointer of the schema that has the `allOf`.
     merged: std::cell::RefCell<FxHashMap<String, Option<std::rc::Rc<schema::Merged>>>>,
+    /// `$ref`s to parameters, request bodies and responses already read, by the type they
+    /// were read as and the reference: see [`Lowering::resolve`].
+    resolved: FxHashMap<(std::any::TypeId, String), Box<dyn std::any::Any>>,
     diags: Diagnostics,
 }
 
@@ -76,6 +79,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         sentinels: BTreeSet::new(),
         inline: FxHashMap::default(),
         merged: Default::default(),
+        resolved: FxHashMap::default(),
         diags: Diagnostics::default(),
     };
     l.lower_components();
@@ -137,7 +141,27 @@ impl Lowering<'_> {
     /// Follows a `$ref` (to components or anywhere else in the document, through chains of
     /// references) and reads the object it reaches as a `T`. Schemas inside it are blanked
     /// first: they are read from the raw document by pointer, never through `openapiv3`.
-    fn resolve<T: serde::de::DeserializeOwned>(
+    fn resolve<T: serde::de::DeserializeOwned + Clone + 'static>(
+        &mut self,
+        reference: &str,
+        at: &str,
+        what: &str,
+    ) -> Option<(T, String)> {
+        // A shared parameter or response is referenced by thousands of operations (Microsoft
+        // Graph): it is read once. A failure is not kept, so each use reports it.
+        let key = (std::any::TypeId::of::<T>(), reference.to_string());
+        if let Some(done) = self.resolved.get(&key) {
+            if let Some(done) = done.downcast_ref::<(T, String)>() {
+                return Some(done.clone());
+            }
+        }
+        let done = self.resolve_uncached::<T>(reference, at, what)?;
+        self.resolved.insert(key, Box::new(done.clone()));
+        Some(done)
+    }
+
+    /// [`Lowering::resolve`] without its memo.
+    fn resolve_uncached<T: serde::de::DeserializeOwned>(
         &mut self,
         reference: &str,
         at: &str,
