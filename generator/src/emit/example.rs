@@ -14,13 +14,12 @@
 //! Only a generated crate has examples ([`crate::ir::Settings::doc_examples`]): a build
 //! script's module is `include!`d at a path oagen does not know.
 
-use super::ident;
+use super::text;
 use super::types::construction;
 use crate::ir::*;
 use crate::naming::Namespace;
 use crate::surface::{EventsSurface, OperationSurface, RustType, Scope, StdType};
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::Literal;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -84,13 +83,22 @@ pub(crate) fn code(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> O
     Some(lines.join("\n"))
 }
 
-/// The call of an example: the wrapper's parameters, the statements before the call and
-/// the call itself (`client.method(args…)`), with the names it has used.
+/// The call of an example, each piece as Rust source: the wrapper's parameters
+/// (`name: Type`), the request body's local (`let body = …;`, name and value), the method
+/// and its arguments, with the names it has used.
 struct Prepared {
     names: Namespace,
-    inputs: Vec<TokenStream>,
-    setup: Vec<TokenStream>,
-    call: TokenStream,
+    inputs: Vec<String>,
+    setup: Option<(String, String)>,
+    method: String,
+    args: Vec<String>,
+}
+
+impl Prepared {
+    /// `client.method(args…)`.
+    fn call(&self) -> String {
+        format!("client.{}({})", self.method, self.args.join(", "))
+    }
 }
 
 /// True when the example of the operation's plain method needs no parameter of the
@@ -101,138 +109,145 @@ pub(crate) fn self_contained(api: &Api, s: &OperationSurface<'_>) -> bool {
 
 fn prepare(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Prepared {
     let mut names = Namespace::with_taken(["client".to_string(), "example".to_string()]);
-    let mut inputs: Vec<TokenStream> = Vec::new();
-    let mut setup: Vec<TokenStream> = Vec::new();
-    let mut args: Vec<TokenStream> = Vec::new();
+    let mut inputs = Vec::new();
+    let mut setup = None;
+    let mut args = Vec::new();
     for p in s.arguments() {
         if !p.param.required {
-            args.push(quote!(None));
+            args.push("None".to_string());
             continue;
         }
         let placeholder = p.param.name.wire.replace('_', "-");
         match argument_literal(api, &p.param.ty, p.param.example.as_ref(), &placeholder) {
             Some(value) => args.push(value),
             None => {
-                let name = ident(&names.claim(&p.name).0);
+                let name = text::ident(&names.claim(&p.name).0);
                 let ty = without_lifetimes(&p.passed).tokens(Scope::Client);
-                inputs.push(quote!(#name: #ty));
-                args.push(quote!(#name));
+                inputs.push(format!("{name}: {ty}"));
+                args.push(name);
             }
         }
     }
     if let Some(b) = &s.body {
         let required = b.body.required;
-        let wrap = |value: TokenStream| {
+        let wrap = |value: &str| {
             if required {
-                value
+                value.to_string()
             } else {
-                quote!(Some(#value))
+                format!("Some({value})")
             }
         };
         match &b.body.kind {
             BodyKind::Json(ty) | BodyKind::Form(ty) => {
-                let name = ident(&names.claim("body").0);
+                let name = text::ident(&names.claim("body").0);
                 match build(api, ty, BUILD_DEPTH) {
-                    Some(value) => setup.push(quote!(let #name = #value;)),
+                    Some(value) => setup = Some((name.clone(), value)),
                     None => {
                         let ty = RustType::of(api, ty).tokens(Scope::Client);
-                        inputs.push(quote!(#name: #ty));
+                        inputs.push(format!("{name}: {ty}"));
                     }
                 }
-                args.push(wrap(quote!(&#name)));
+                args.push(wrap(&format!("&{name}")));
             }
             BodyKind::Multipart(_) => {
-                let name = ident(&names.claim("form").0);
-                inputs.push(quote!(#name: runtime::Multipart));
-                args.push(wrap(quote!(&#name)));
+                let name = text::ident(&names.claim("form").0);
+                inputs.push(format!("{name}: runtime::Multipart"));
+                args.push(wrap(&format!("&{name}")));
             }
-            BodyKind::Text => args.push(wrap(quote!("text"))),
-            BodyKind::Bytes if required => args.push(quote!(std::fs::read("body.bin")?)),
-            BodyKind::Bytes => args.push(quote!(Some(std::fs::read("body.bin")?.into()))),
+            BodyKind::Text => args.push(wrap("\"text\"")),
+            BodyKind::Bytes if required => args.push("std::fs::read(\"body.bin\")?".into()),
+            BodyKind::Bytes => args.push("Some(std::fs::read(\"body.bin\")?.into())".into()),
             BodyKind::Empty => {}
         }
     }
     let method = match method {
-        Method::Plain | Method::Errors => ident(&s.method),
-        Method::Events(events) => ident(&events.method),
+        Method::Plain | Method::Errors => text::ident(&s.method),
+        Method::Events(events) => text::ident(&events.method),
     };
     Prepared {
         names,
         inputs,
         setup,
-        call: quote!(client.#method(#(#args),*)),
+        method,
+        args,
     }
 }
 
-/// The example as a formatted `async fn example(…) -> Result<…> { … }`.
+/// The example as a formatted `async fn example(…) -> Result<…> { … }`: written as text
+/// for the most frequent shape (no parameters, a plain call; see `text::example`) while
+/// render collects items, else parsed and printed by prettyplease.
 fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<String> {
-    let Prepared {
-        mut names,
-        inputs,
-        setup,
-        call,
-    } = prepare(api, s, method);
+    let mut prepared = prepare(api, s, method);
     let client = if crate::surface::credentials(api)
         .iter()
         .any(|c| !c.env.is_empty())
     {
-        quote!(Client::from_env()?)
+        "Client::from_env()?"
     } else {
-        quote!(Client::new())
+        "Client::new()"
     };
-    let mut loop_over = |stream: TokenStream, item_type: &RustType| {
-        let item = names.claim(&value_name(item_type)).0;
-        let print = format!("{{{item}:?}}");
-        let item = ident(&item);
-        quote! {
-            let mut stream = #stream;
-            while let Some(#item) = stream.next().await {
-                let #item = #item?;
-                println!(#print);
-            }
+    let unit = s.success == RustType::Std(StdType::Unit);
+    let plain = matches!(method, Method::Plain) && s.stream.is_none();
+    if plain && prepared.inputs.is_empty() && crate::doc_table::items_active() {
+        let result = (!unit).then(|| prepared.names.claim(&value_name(&s.success)).0);
+        let setup = prepared
+            .setup
+            .as_ref()
+            .map(|(n, v)| (n.as_str(), v.as_str()));
+        if let Some(text) = text::example(
+            client,
+            setup,
+            result.as_deref(),
+            &prepared.method,
+            &prepared.args,
+        ) {
+            return Some(text);
         }
+        // The text writer gave up: the same names again for the tokens.
+        prepared = prepare(api, s, method);
+    }
+    let call = prepared.call();
+    let names = &mut prepared.names;
+    let mut loop_over = |stream: String, item_type: &RustType| {
+        let item = text::ident(&names.claim(&value_name(item_type)).0);
+        let print = Literal::string(&format!("{{{item}:?}}"));
+        format!(
+            "let mut stream = {stream}; while let Some({item}) = stream.next().await {{ \
+             let {item} = {item}?; println!({print}); }}"
+        )
     };
     let use_result = match (method, &s.stream) {
-        (Method::Events(events), _) => loop_over(quote!(#call.await?), &events.item),
-        (Method::Plain, Some(pages)) => loop_over(quote!(#call.stream()), &pages.item),
-        (Method::Plain, None) if s.success == RustType::Std(StdType::Unit) => {
-            quote!(#call.await?;)
-        }
+        (Method::Events(events), _) => loop_over(format!("{call}.await?"), &events.item),
+        (Method::Plain, Some(pages)) => loop_over(format!("{call}.stream()"), &pages.item),
+        (Method::Plain, None) if unit => format!("{call}.await?;"),
         (Method::Plain, None) => {
-            let result = names.claim(&value_name(&s.success)).0;
-            let print = format!("{{{result}:?}}");
-            let result = ident(&result);
-            quote! {
-                let #result = #call.await?;
-                println!(#print);
-            }
+            let result = text::ident(&names.claim(&value_name(&s.success)).0);
+            let print = Literal::string(&format!("{{{result}:?}}"));
+            format!("let {result} = {call}.await?; println!({print});")
         }
-        (Method::Errors, _) => match_errors(s, &mut names, &call)?,
+        (Method::Errors, _) => match_errors(s, names, &call)?,
     };
-    let tokens = quote! {
-        async fn example(#(#inputs),*) -> Result<(), Box<dyn std::error::Error>> {
-            let client = #client;
-            #(#setup)*
-            #use_result
-            Ok(())
-        }
-    };
-    let file: syn::File = syn::parse2(tokens).ok()?;
+    let setup = prepared
+        .setup
+        .map(|(name, value)| format!("let {name} = {value};"))
+        .unwrap_or_default();
+    let source = format!(
+        "async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{ \
+         let client = {client}; {setup} {use_result} Ok(()) }}",
+        prepared.inputs.join(", ")
+    );
+    let file: syn::File = syn::parse_str(&source).ok()?;
     Some(prettyplease::unparse(&file))
 }
 
 /// `match` on the call's result: the value, the first documented error status (by its
 /// typed body), any other server error, anything else returned.
-fn match_errors(
-    s: &OperationSurface<'_>,
-    names: &mut Namespace,
-    call: &TokenStream,
-) -> Option<TokenStream> {
+fn match_errors(s: &OperationSurface<'_>, names: &mut Namespace, call: &str) -> Option<String> {
     let errors = s.errors.as_ref()?;
     let first = errors.variants.first()?;
-    let enum_name = ident(&errors.name);
+    let enum_name = text::ident(&errors.name);
     let variant = crate::surface::variant_ident(first);
-    let error = ident(&names.claim("error").0);
+    let error = text::ident(&names.claim("error").0);
     let status = match first.response.status {
         StatusMatch::Code(c) => format!("status {c}"),
         StatusMatch::Range(r) => format!("a {r}XX status"),
@@ -240,31 +255,27 @@ fn match_errors(
     };
     let typed = match &first.payload {
         Some(_) => {
-            let print = format!("{status}: {{{error}:?}}");
-            quote!(Err(Error::Api { body: #enum_name::#variant(#error), .. }) => eprintln!(#print),)
+            let print = Literal::string(&format!("{status}: {{{error}:?}}"));
+            format!("Err(Error::Api {{ body: {enum_name}::{variant}({error}), .. }}) => eprintln!({print}),")
         }
         None => {
-            let print = status;
-            quote!(Err(Error::Api { body: #enum_name::#variant, .. }) => eprintln!(#print),)
+            let print = Literal::string(&status);
+            format!("Err(Error::Api {{ body: {enum_name}::{variant}, .. }}) => eprintln!({print}),")
         }
     };
     let ok = if s.success == RustType::Std(StdType::Unit) {
-        quote!(Ok(()) => println!("done"),)
+        "Ok(()) => println!(\"done\"),".to_string()
     } else {
-        let result = names.claim(&value_name(&s.success)).0;
-        let print = format!("{{{result}:?}}");
-        let result = ident(&result);
-        quote!(Ok(#result) => println!(#print),)
+        let result = text::ident(&names.claim(&value_name(&s.success)).0);
+        let print = Literal::string(&format!("{{{result}:?}}"));
+        format!("Ok({result}) => println!({print}),")
     };
-    let server = format!("server error: {{{error}}}");
-    Some(quote! {
-        match #call.await {
-            #ok
-            #typed
-            Err(#error) if #error.is_server_error() => eprintln!(#server),
-            Err(#error) => return Err(#error.into()),
-        }
-    })
+    let server = Literal::string(&format!("server error: {{{error}}}"));
+    Some(format!(
+        "match {call}.await {{ {ok} {typed} \
+         Err({error}) if {error}.is_server_error() => eprintln!({server}), \
+         Err({error}) => return Err({error}.into()), }}"
+    ))
 }
 
 /// The example's lines: the wrapper's signature, `Ok(())` and closing brace hidden (`# `),
@@ -331,44 +342,36 @@ fn without_lifetimes(ty: &RustType) -> RustType {
 }
 
 /// A literal for a method argument of type `ty` (the argument's concrete type: `&str`,
-/// `i64`, `Uuid`, an enum), from the example when it has the right type.
+/// `i64`, `Uuid`, an enum), from the example when it has the right type, as Rust source.
 fn argument_literal(
     api: &Api,
     ty: &TypeRef,
     example: Option<&Value>,
     placeholder: &str,
-) -> Option<TokenStream> {
+) -> Option<String> {
     let text = example.and_then(Value::as_str);
     Some(match ty {
         TypeRef::Nullable(inner) => return argument_literal(api, inner, example, placeholder),
-        TypeRef::String => {
-            let text = text.unwrap_or(placeholder);
-            quote!(#text)
-        }
+        TypeRef::String => Literal::string(text.unwrap_or(placeholder)).to_string(),
         TypeRef::Integer(kind) => {
             let value = example
                 .and_then(Value::as_i64)
                 .filter(|v| fits(*kind, *v))
                 .unwrap_or(1);
-            let value = Literal::i64_unsuffixed(value);
-            quote!(#value)
+            Literal::i64_unsuffixed(value).to_string()
         }
         TypeRef::Number => {
-            let value = Literal::f64_unsuffixed(example.and_then(Value::as_f64).unwrap_or(1.0));
-            quote!(#value)
+            Literal::f64_unsuffixed(example.and_then(Value::as_f64).unwrap_or(1.0)).to_string()
         }
-        TypeRef::Boolean => {
-            let value = example.and_then(Value::as_bool).unwrap_or(true);
-            quote!(#value)
-        }
+        TypeRef::Boolean => example.and_then(Value::as_bool).unwrap_or(true).to_string(),
         TypeRef::Uuid => {
             let text = text
                 .filter(|t| is_uuid(t))
                 .unwrap_or("3c90c3cc-0d44-4b50-8888-8dd25736052a");
-            quote!(#text.parse()?)
+            format!("{}.parse()?", Literal::string(text))
         }
-        TypeRef::DateTime => quote!("2024-01-01T00:00:00Z".parse()?),
-        TypeRef::Date => quote!("2024-01-01".parse()?),
+        TypeRef::DateTime => "\"2024-01-01T00:00:00Z\".parse()?".to_string(),
+        TypeRef::Date => "\"2024-01-01\".parse()?".to_string(),
         TypeRef::Named(_) => enum_value(api, ty, text)?,
         _ => return None,
     })
@@ -376,23 +379,20 @@ fn argument_literal(
 
 /// A value for a constructor argument (`impl Into<T>`, or for an array any iterable of
 /// items): a literal whose type converts, or a struct built in turn.
-fn constructor_literal(api: &Api, f: &Field, depth: usize) -> Option<TokenStream> {
+fn constructor_literal(api: &Api, f: &Field, depth: usize) -> Option<String> {
     literal_into(api, &f.ty, &f.name.wire, depth)
 }
 
-fn literal_into(api: &Api, ty: &TypeRef, placeholder: &str, depth: usize) -> Option<TokenStream> {
+fn literal_into(api: &Api, ty: &TypeRef, placeholder: &str, depth: usize) -> Option<String> {
     Some(match ty {
-        TypeRef::String => quote!(#placeholder),
+        TypeRef::String => Literal::string(placeholder).to_string(),
         // `1` is an `i32`, which converts into every signed type; unsigned ones need a suffix.
-        TypeRef::Integer(IntKind::I32 | IntKind::I64) => quote!(1),
-        TypeRef::Integer(IntKind::U32) => quote!(1u32),
-        TypeRef::Integer(IntKind::U64) => quote!(1u64),
-        TypeRef::Number => quote!(1.0),
-        TypeRef::Boolean => quote!(true),
-        TypeRef::Array(item) => {
-            let item = literal_into(api, item, placeholder, depth)?;
-            quote!([#item])
-        }
+        TypeRef::Integer(IntKind::I32 | IntKind::I64) => "1".to_string(),
+        TypeRef::Integer(IntKind::U32) => "1u32".to_string(),
+        TypeRef::Integer(IntKind::U64) => "1u64".to_string(),
+        TypeRef::Number => "1.0".to_string(),
+        TypeRef::Boolean => "true".to_string(),
+        TypeRef::Array(item) => format!("[{}]", literal_into(api, item, placeholder, depth)?),
         TypeRef::Named(_) | TypeRef::Boxed(_) => {
             enum_value(api, ty, None).or_else(|| build(api, ty, depth.checked_sub(1)?))?
         }
@@ -401,7 +401,7 @@ fn literal_into(api: &Api, ty: &TypeRef, placeholder: &str, depth: usize) -> Opt
 }
 
 /// `types::E::V` for a named enum: the variant of `wanted` (a wire value), else the first.
-fn enum_value(api: &Api, ty: &TypeRef, wanted: Option<&str>) -> Option<TokenStream> {
+fn enum_value(api: &Api, ty: &TypeRef, wanted: Option<&str>) -> Option<String> {
     let def = named(api, ty)?;
     let TypeKind::Enum(e) = api.resolve_kind(def) else {
         return None;
@@ -409,29 +409,31 @@ fn enum_value(api: &Api, ty: &TypeRef, wanted: Option<&str>) -> Option<TokenStre
     let variant = wanted
         .and_then(|w| e.variants.iter().find(|v| v.wire == w))
         .or_else(|| e.variants.first())?;
-    let name = ident(&def.name.rust);
-    let variant = ident(&variant.rust);
-    Some(quote!(types::#name::#variant))
+    Some(format!(
+        "types::{}::{}",
+        text::ident(&def.name.rust),
+        text::ident(&variant.rust)
+    ))
 }
 
 /// A struct value built from literals: `types::T::default()` when nothing is required, else
 /// `types::T::new(…)` when every argument can be written, `depth` levels of structs deep.
-fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<TokenStream> {
+fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<String> {
     let def = named(api, ty)?;
     let TypeKind::Struct(s) = api.resolve_kind(def) else {
         return None;
     };
-    let name = ident(&def.name.rust);
+    let name = text::ident(&def.name.rust);
     let plan = construction(api, s);
     if plan.args.is_empty() {
-        return Some(quote!(types::#name::default()));
+        return Some(format!("types::{name}::default()"));
     }
     let args = plan
         .args
         .iter()
         .map(|f| constructor_literal(api, f, depth))
         .collect::<Option<Vec<_>>>()?;
-    Some(quote!(types::#name::new(#(#args),*)))
+    Some(format!("types::{name}::new({})", args.join(", ")))
 }
 
 /// The generated type a reference names, unless the config replaced it with the

@@ -267,6 +267,108 @@ pub(super) fn ident(name: &str) -> String {
     out
 }
 
+/// A doc example's program (`emit::example`'s most frequent shape) as prettyplease prints
+/// it: no parameters, `let client = {client};`, optionally `let {name} = {value};` (the
+/// request body), then the call `client.{method}({args})` awaited, bound to `result` and
+/// printed, or alone when it returns nothing. The call is a method chain: whole when it
+/// fits, else `client` and each of `.{method}(…)` and `.await?` on a line of their own
+/// (prettyplease breaks a chain at every dot or none), the arguments one per line when
+/// they do not fit either. `None` where another layout could apply: a line too wide, an
+/// array among broken arguments (an array alone is laid out as a block).
+pub(super) fn example(
+    client: &str,
+    setup: Option<(&str, &str)>,
+    result: Option<&str>,
+    method: &str,
+    args: &[String],
+) -> Option<String> {
+    let mut t = Text::new();
+    t.fixed(
+        0,
+        &["async fn example() -> Result<(), Box<dyn std::error::Error>> {"],
+    );
+    t.line(1, &["let client = ", client, ";"]);
+    if let Some((name, value)) = setup {
+        let head = format!("let {name} = ");
+        example_value(&mut t, &head, value);
+    }
+    let binding = result.map_or(String::new(), |r| format!("let {r} = "));
+    let call = format!("{method}({})", args.join(", "));
+    if 4 + binding.len() + "client.".len() + call.len() + ".await?;".len() <= MARGIN {
+        t.fixed(1, &[&binding, "client.", &call, ".await?;"]);
+    } else {
+        let open = format!(".{method}(");
+        let whole = 8 + open.len() + joined_len(args) + ")".len() <= MARGIN;
+        if 8 + open.len() + 1 > MARGIN || (!whole && args.iter().any(|a| a.contains('['))) {
+            return None;
+        }
+        t.line(1, &[&binding, "client"]);
+        t.list(2, (&open, ")"), args);
+        t.fixed(2, &[".await?;"]);
+    }
+    if let Some(result) = result {
+        t.line(1, &["println!(\"{", result, ":?}\");"]);
+    }
+    t.fixed(1, &["Ok(())"]);
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+/// `{head}{value};` for a body built by `emit::example` (a path, or a constructor call
+/// whose arguments are literals and calls): whole when it fits, else the outermost call's
+/// arguments one per line; `None` (the writer gives up) for anything else.
+fn example_value(t: &mut Text, head: &str, value: &str) {
+    if 4 + head.len() + value.len() + ";".len() <= MARGIN {
+        t.fixed(1, &[head, value, ";"]);
+        return;
+    }
+    let Some((callee, inner)) = value
+        .split_once('(')
+        .and_then(|(callee, rest)| Some((callee, rest.strip_suffix(')')?)))
+    else {
+        t.fits = false;
+        return;
+    };
+    let args = call_args(inner);
+    if args.is_empty() || args.iter().any(|a| a.contains('[')) {
+        t.fits = false;
+        return;
+    }
+    t.broken(1, (&format!("{head}{callee}("), ");"), &args);
+}
+
+/// A call's arguments (Rust source) split at their top-level commas; string literals
+/// are skipped over whole.
+fn call_args(inner: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let (mut depth, mut start, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for (i, c) in inner.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim().to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if !inner[start..].trim().is_empty() {
+        args.push(inner[start..].trim().to_string());
+    }
+    args
+}
+
 /// [`super::types::compact_serialize`] as text.
 pub(super) fn serialize(name: &str, s: &Struct) -> Option<String> {
     let mut t = Text::new();
