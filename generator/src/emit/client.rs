@@ -387,17 +387,28 @@ fn emit_from_env(api: &Api) -> TokenStream {
         }
     });
     let found_decl = any.then(|| quote!(let mut found = false;));
-    let list = if looked.is_empty() {
-        "no credential (the spec declares none)".to_string()
+    let (reads_what, errors) = if looked.is_empty() {
+        (
+            "`{PREFIX}_BASE_URL`, to replace the base URL (the spec declares no credential \
+             to read)"
+                .to_string(),
+            "None: the spec declares no credential, so none can be missing (the `Result` is \
+             the signature every generated client shares).",
+        )
     } else {
-        looked.join(", ")
+        (
+            format!(
+                "the credentials {} (each scheme whose variables are all set), and \
+                 `{{PREFIX}}_BASE_URL` to replace the base URL",
+                looked.join(", ")
+            ),
+            "[`runtime::EnvError`] naming the variables read when no credential is set.",
+        )
     };
     let doc = doc_lines(&format!(
         "A client configured from environment variables named `{{PREFIX}}_…`, where `PREFIX` is \
          the name of the module holding this client, upper-cased (`vocode` → `VOCODE`; the crate \
-         name for a crate with one API): the credentials {list} (each scheme whose variables are \
-         all set), and `{{PREFIX}}_BASE_URL` to replace the base URL.\n\n\
-         # Errors\n\n[`runtime::EnvError`] naming the variables read when no credential is set."
+         name for a crate with one API): {reads_what}.\n\n# Errors\n\n{errors}"
     ));
     quote! {
         #doc
