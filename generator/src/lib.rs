@@ -601,115 +601,130 @@ impl Config {
                 });
             }
         }
-        let mut files = BTreeMap::new();
-        let mut infos = Vec::new();
-        let mut readmes = Vec::new();
-        let mut features: Vec<cargo::CargoFeature> = Vec::new();
-        for spec in &specs {
-            let (api, name) = (&spec.api, spec.module.clone());
-            let info = emit::ModuleInfo {
-                name: name.clone(),
-                feature: name.clone(),
-                title: format!("{} {}", api.title.replace('\n', " "), api.version),
-                file: api.file.clone(),
-                webhooks: !api.webhooks.is_empty(),
-                tag_features: api.tag_features(),
-            };
-            let header = render::header(&api.file, &self.command);
-            readmes.extend(readme::module(api, info.feature.as_deref()));
-            match self.layout {
-                Layout::SingleFile => {
-                    let module = emit::emit(api);
-                    let file_name = format!("{}.rs", name.as_deref().unwrap_or("api"));
-                    let text = render::rust_file(emit::single_file(&module), &header, &file_name)?;
-                    files.insert(PathBuf::from(file_name), text);
-                }
-                Layout::Crate => {
-                    let dir = match &name {
-                        Some(n) => PathBuf::from("src").join(n),
-                        None => PathBuf::from("src"),
-                    };
-                    let root_file = if name.is_some() { "mod.rs" } else { "lib.rs" };
-                    let types = emit::TypeItems::new(api);
-                    let path = dir.join("types.rs");
-                    let text = render::rust_file_items(
-                        types.inner(),
-                        types.len(),
-                        |i| types.item(i),
-                        &header,
-                        &path.to_string_lossy(),
-                    )?;
-                    files.insert(path, text);
-                    let client = emit::ClientItems::new(api);
-                    let path = dir.join("client.rs");
-                    let text = render::rust_file_with_impl(
-                        client.head(),
-                        client.len(),
-                        |i| client.operation(i),
-                        client.servers(),
-                        &header,
-                        &path.to_string_lossy(),
-                    )?;
-                    files.insert(path, text);
-                    let webhooks = emit::emit_webhooks(api).map(|w| ("webhooks.rs", w));
-                    for (file, tokens) in [(root_file, emit::module_root(&info, name.is_none()))]
-                        .into_iter()
-                        .chain(webhooks)
-                    {
-                        let path = dir.join(file);
-                        let text = render::rust_file(tokens, &header, &path.to_string_lossy())?;
+        // The README's module sections (the operation surfaces again) are made beside emit.
+        let module_readmes = || -> Vec<readme::ModuleReadme> {
+            specs
+                .iter()
+                .filter_map(|s| readme::module(&s.api, s.module.as_deref()))
+                .collect()
+        };
+        std::thread::scope(|scope| {
+            let readmes = std::thread::Builder::new().spawn_scoped(scope, module_readmes);
+            let mut files = BTreeMap::new();
+            let mut infos = Vec::new();
+            let mut features: Vec<cargo::CargoFeature> = Vec::new();
+            for spec in &specs {
+                let (api, name) = (&spec.api, spec.module.clone());
+                let info = emit::ModuleInfo {
+                    name: name.clone(),
+                    feature: name.clone(),
+                    title: format!("{} {}", api.title.replace('\n', " "), api.version),
+                    file: api.file.clone(),
+                    webhooks: !api.webhooks.is_empty(),
+                    tag_features: api.tag_features(),
+                };
+                let header = render::header(&api.file, &self.command);
+                match self.layout {
+                    Layout::SingleFile => {
+                        let module = emit::emit(api);
+                        let file_name = format!("{}.rs", name.as_deref().unwrap_or("api"));
+                        let text =
+                            render::rust_file(emit::single_file(&module), &header, &file_name)?;
+                        files.insert(PathBuf::from(file_name), text);
+                    }
+                    Layout::Crate => {
+                        let dir = match &name {
+                            Some(n) => PathBuf::from("src").join(n),
+                            None => PathBuf::from("src"),
+                        };
+                        let root_file = if name.is_some() { "mod.rs" } else { "lib.rs" };
+                        let types = emit::TypeItems::new(api);
+                        let path = dir.join("types.rs");
+                        let text = render::rust_file_items(
+                            types.inner(),
+                            types.len(),
+                            |i| types.item(i),
+                            &header,
+                            &path.to_string_lossy(),
+                        )?;
                         files.insert(path, text);
+                        let client = emit::ClientItems::new(api);
+                        let path = dir.join("client.rs");
+                        let text = render::rust_file_with_impl(
+                            client.head(),
+                            client.len(),
+                            |i| client.operation(i),
+                            client.servers(),
+                            &header,
+                            &path.to_string_lossy(),
+                        )?;
+                        files.insert(path, text);
+                        let webhooks = emit::emit_webhooks(api).map(|w| ("webhooks.rs", w));
+                        for (file, tokens) in
+                            [(root_file, emit::module_root(&info, name.is_none()))]
+                                .into_iter()
+                                .chain(webhooks)
+                        {
+                            let path = dir.join(file);
+                            let text = render::rust_file(tokens, &header, &path.to_string_lossy())?;
+                            files.insert(path, text);
+                        }
                     }
                 }
+                if self.layout == Layout::Crate {
+                    files.insert(
+                        spec_copy_path(name.as_deref(), &spec.path),
+                        spec.text.clone(),
+                    );
+                }
+                features.extend(info.feature.iter().map(|f| cargo::CargoFeature {
+                    name: f.clone(),
+                    requires: Vec::new(),
+                }));
+                features.extend(api.tag_features().into_iter().map(|f| cargo::CargoFeature {
+                    name: f,
+                    requires: info.feature.iter().cloned().collect(),
+                }));
+                infos.push(info);
             }
+            let readmes = match readmes {
+                Ok(job) => job.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(_) => module_readmes(),
+            };
+            let runtime_parts = self.add_runtime(&mut files)?;
             if self.layout == Layout::Crate {
+                let description = self.description.clone().unwrap_or_else(|| {
+                    let titles: Vec<&str> = infos.iter().map(|i| i.title.as_str()).collect();
+                    format!("Typed async client for {}", titles.join(", "))
+                });
+                if multi {
+                    let header = render::header("oagen.toml", &self.command);
+                    let tokens = emit::crate_root(&infos);
+                    files.insert(
+                        PathBuf::from("src/lib.rs"),
+                        render::rust_file(tokens, &header, "src/lib.rs")?,
+                    );
+                }
+                let cargo = cargo::cargo_toml(
+                    &crate_name,
+                    self.crate_version.as_deref().unwrap_or("0.1.0"),
+                    &description,
+                    &features,
+                    self.standalone,
+                    &render::header("templates/Cargo.toml.jinja", &self.command)
+                        .replacen("//", "#", 1),
+                    &runtime_parts,
+                )?;
+                files.insert(PathBuf::from("Cargo.toml"), cargo);
+                let header = render::header("templates/README.md.jinja", &self.command);
+                let header = format!("<!-- {} -->", header.trim_start_matches("// ").trim_end());
                 files.insert(
-                    spec_copy_path(name.as_deref(), &spec.path),
-                    spec.text.clone(),
+                    PathBuf::from("README.md"),
+                    readme::readme(&crate_name, &description, &readmes, &header)?,
                 );
             }
-            features.extend(info.feature.iter().map(|f| cargo::CargoFeature {
-                name: f.clone(),
-                requires: Vec::new(),
-            }));
-            features.extend(api.tag_features().into_iter().map(|f| cargo::CargoFeature {
-                name: f,
-                requires: info.feature.iter().cloned().collect(),
-            }));
-            infos.push(info);
-        }
-        let runtime_parts = self.add_runtime(&mut files)?;
-        if self.layout == Layout::Crate {
-            let description = self.description.clone().unwrap_or_else(|| {
-                let titles: Vec<&str> = infos.iter().map(|i| i.title.as_str()).collect();
-                format!("Typed async client for {}", titles.join(", "))
-            });
-            if multi {
-                let header = render::header("oagen.toml", &self.command);
-                let tokens = emit::crate_root(&infos);
-                files.insert(
-                    PathBuf::from("src/lib.rs"),
-                    render::rust_file(tokens, &header, "src/lib.rs")?,
-                );
-            }
-            let cargo = cargo::cargo_toml(
-                &crate_name,
-                self.crate_version.as_deref().unwrap_or("0.1.0"),
-                &description,
-                &features,
-                self.standalone,
-                &render::header("templates/Cargo.toml.jinja", &self.command).replacen("//", "#", 1),
-                &runtime_parts,
-            )?;
-            files.insert(PathBuf::from("Cargo.toml"), cargo);
-            let header = render::header("templates/README.md.jinja", &self.command);
-            let header = format!("<!-- {} -->", header.trim_start_matches("// ").trim_end());
-            files.insert(
-                PathBuf::from("README.md"),
-                readme::readme(&crate_name, &description, &readmes, &header)?,
-            );
-        }
-        Ok(Generated { files, warnings })
+            Ok(Generated { files, warnings })
+        })
     }
 }
 

@@ -109,33 +109,27 @@ fn property_of(pointer: &str) -> Option<String> {
 /// copy's property name when it has two words or more (UpperCamelCase); `None` when they
 /// disagree.
 fn agreed_name(api: &Api, raw: &Value, members: &[TypeId]) -> Option<String> {
-    let common = |names: Vec<Option<String>>| -> Option<String> {
-        let first = names.first()?.clone()?;
-        let name = naming::camel_part(&first, "");
-        (!name.is_empty()
-            && names
-                .iter()
-                .all(|n| n.as_deref().map(|n| naming::camel_part(n, "")) == Some(name.clone())))
-        .then_some(name)
+    // Each copy's name, read lazily: the first copy without one (most inline schemas have
+    // no `title`) or that disagrees ends the search, so the rest are never looked up.
+    let common = |mut names: Box<dyn Iterator<Item = Option<String>> + '_>| -> Option<String> {
+        let name = naming::camel_part(&names.next()??, "");
+        (!name.is_empty() && names.all(|n| n.is_some_and(|n| naming::camel_part(&n, "") == name)))
+            .then_some(name)
     };
-    let titles = members
-        .iter()
-        .map(|id| {
-            crate::load::lookup(raw, &api.types[id.0].origin.pointer)
-                .and_then(|s| s.get("title"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
-        .collect();
+    let titles = members.iter().map(|id| {
+        crate::load::lookup(raw, &api.types[id.0].origin.pointer)
+            .and_then(|s| s.get("title"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
     // A one-word property (`type`, `request`, `context`) is too generic to name a type of
     // the whole module; a title is written as a name, so one word is enough there.
-    common(titles).or_else(|| {
-        common(
+    common(Box::new(titles)).or_else(|| {
+        common(Box::new(
             members
                 .iter()
-                .map(|id| property_of(&api.types[id.0].origin.pointer))
-                .collect(),
-        )
+                .map(|id| property_of(&api.types[id.0].origin.pointer)),
+        ))
         .filter(|name| naming::words(name).len() > 1)
     })
 }
