@@ -831,17 +831,22 @@ fn emit_plain_operation(
                 quote!(body,)
             }
         }));
-    let method_tokens = quote! {
-        #doc
-        #cfg
-        #allow
-        pub fn #name #generics (#self_ref, #(#args),*) -> #request_name<#out> {
-            runtime::Builder::new(
-                #params_name { #client: self, #(#inits)* },
-                #params_name::call,
-            )
-        }
-    };
+    let method_tokens = super::text_or(
+        || builder_method_text(api, s, names),
+        || {
+            quote! {
+                #doc
+                #cfg
+                #allow
+                pub fn #name #generics (#self_ref, #(#args),*) -> #request_name<#out> {
+                    runtime::Builder::new(
+                        #params_name { #client: self, #(#inits)* },
+                        #params_name::call,
+                    )
+                }
+            }
+        },
+    );
     let builder = emit_builder(api, s, names, &cfg, shared);
     let items = quote! {
         #response_enum
@@ -878,6 +883,51 @@ fn plain_method_text(
         args,
     };
     request_text(api, s, shared, head)
+}
+
+/// The method that starts a builder (see [`emit_plain_operation`]) written as text; `None`
+/// behind a feature gate, for a type without a source spelling, or a layout the writer
+/// does not know.
+fn builder_method_text(
+    api: &Api,
+    s: &OperationSurface<'_>,
+    names: &BuilderNames,
+) -> Option<String> {
+    if api.feature_of(s.op).is_some() {
+        return None;
+    }
+    let mut args = Vec::new();
+    for p in s.arguments() {
+        let ty = p.passed.source(Scope::Client)?;
+        args.push(format!("{}: {ty}", super::text::ident(&p.name)));
+    }
+    if let Some(b) = &s.body {
+        args.push(format!("body: {}", b.passed.source(Scope::Client)?));
+    }
+    let mut fields = vec![format!("{}: self", super::text::ident(&s.locals.client))];
+    fields.extend(s.params.iter().map(|p| {
+        let arg = super::text::ident(&p.name);
+        match p.passing {
+            Passing::Argument => arg,
+            Passing::Setter(_) => format!("{arg}: None"),
+        }
+    }));
+    fields.extend(s.body.as_ref().map(|b| {
+        if b.body.required && b.body.kind == BodyKind::Bytes {
+            "body: body.into()".to_string()
+        } else {
+            "body".to_string()
+        }
+    }));
+    super::text::builder_method(&super::text::BuilderMethod {
+        doc: &method_doc_text(api, s),
+        name: &super::text::ident(&s.method),
+        borrows: names.borrows,
+        args,
+        request: &names.request,
+        params: &names.params,
+        fields,
+    })
 }
 
 /// A builder's `call` (see [`emit_builder`]) written as text; `None` as for

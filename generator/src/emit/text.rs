@@ -891,6 +891,78 @@ fn signature(t: &mut Text, head: &str, params: &[String], generics: [&str; 3]) {
     }
 }
 
+/// The method that starts a builder, as `client::emit_plain_operation` makes it: the
+/// pieces below, already spelled as Rust.
+pub(super) struct BuilderMethod<'a> {
+    pub doc: &'a str,
+    pub name: &'a str,
+    /// Whether the method borrows its arguments (`<'a>`, `&'a self`, `Request<'a>`).
+    pub borrows: bool,
+    /// `name: Type` per argument (the receiver not included).
+    pub args: Vec<String>,
+    /// The builder alias and its parameters struct.
+    pub request: &'a str,
+    pub params: &'a str,
+    /// The parameters struct's field initializers, the client's first.
+    pub fields: Vec<String>,
+}
+
+/// [`BuilderMethod`] at one level of indent: the signature (its parameters one per line
+/// when it does not fit), then `runtime::Builder::new({params} {{ fields }}, {params}::call)`,
+/// whole when it fits and the struct literal's fields are within [`STRUCT_FIELDS`], else
+/// one argument per line with the struct literal broken in turn. `None` for a struct
+/// literal that would break inside a call kept on one line, or a line too wide.
+pub(super) fn builder_method(m: &BuilderMethod<'_>) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(1, m.doc);
+    if m.args.len() > 6 {
+        t.fixed(1, &["#[allow(clippy::too_many_arguments)]"]);
+    }
+    let (generics, receiver, out) = if m.borrows {
+        ("<'a>", "&'a self", "'a")
+    } else {
+        ("", "&self", "'_")
+    };
+    let head = format!("pub fn {}{generics}(", m.name);
+    let tail = format!(") -> {}<{out}> {{", m.request);
+    let mut params = Vec::with_capacity(m.args.len() + 1);
+    params.push(receiver.to_string());
+    params.extend(m.args.iter().cloned());
+    if 4 + head.len() + joined_len(&params) + tail.len() <= MARGIN {
+        t.fixed(1, &[&head, &params.join(", "), &tail]);
+    } else {
+        t.line(1, &[&head]);
+        t.elements(2, &params);
+        t.line(1, &[&tail]);
+    }
+    const NEW: &str = "runtime::Builder::new(";
+    let fields = m.fields.join(", ");
+    // prettyplease's struct literal box holds the path too: `{path} { {fields} ` (the
+    // closing brace not counted) breaks once wider than 34, the rule [`STRUCT_FIELDS`]
+    // states for `Self`.
+    let narrow = m.params.len() + " { ".len() + fields.len() + " ".len()
+        <= "Self { ".len() + STRUCT_FIELDS + " ".len();
+    let call = format!("{}::call", m.params);
+    let whole = 8 + NEW.len() + m.params.len() + " { ".len() + fields.len() + " }, ".len();
+    if whole + call.len() + ")".len() <= MARGIN {
+        if !narrow {
+            return None;
+        }
+        t.fixed(2, &[NEW, m.params, " { ", &fields, " }, ", &call, ")"]);
+    } else {
+        t.fixed(2, &[NEW]);
+        if narrow && 12 + m.params.len() + " { ".len() + fields.len() + " },".len() <= MARGIN {
+            t.fixed(3, &[m.params, " { ", &fields, " },"]);
+        } else {
+            t.broken(3, (&format!("{} {{", m.params), "},"), &m.fields);
+        }
+        t.line(3, &[&call, ","]);
+        t.fixed(2, &[")"]);
+    }
+    t.fixed(1, &["}"]);
+    t.finish()
+}
+
 /// A builder's setter (as `client::emit_setter` makes it), at one level of indent: `doc`,
 /// then `pub fn {setter}(mut self, {field}: {ty}) -> Self` setting the parameter to
 /// `Some({value})`.
