@@ -632,44 +632,7 @@ impl Config {
                             render::rust_file(emit::single_file(&module), &header, &file_name)?;
                         files.insert(PathBuf::from(file_name), text);
                     }
-                    Layout::Crate => {
-                        let dir = match &name {
-                            Some(n) => PathBuf::from("src").join(n),
-                            None => PathBuf::from("src"),
-                        };
-                        let root_file = if name.is_some() { "mod.rs" } else { "lib.rs" };
-                        let types = emit::TypeItems::new(api);
-                        let path = dir.join("types.rs");
-                        let text = render::rust_file_items(
-                            types.inner(),
-                            types.len(),
-                            |i| types.item(i),
-                            &header,
-                            &path.to_string_lossy(),
-                        )?;
-                        files.insert(path, text);
-                        let client = emit::ClientItems::new(api);
-                        let path = dir.join("client.rs");
-                        let text = render::rust_file_with_impl(
-                            client.head(),
-                            client.len(),
-                            |i| client.operation(i),
-                            client.servers(),
-                            &header,
-                            &path.to_string_lossy(),
-                        )?;
-                        files.insert(path, text);
-                        let webhooks = emit::emit_webhooks(api).map(|w| ("webhooks.rs", w));
-                        for (file, tokens) in
-                            [(root_file, emit::module_root(&info, name.is_none()))]
-                                .into_iter()
-                                .chain(webhooks)
-                        {
-                            let path = dir.join(file);
-                            let text = render::rust_file(tokens, &header, &path.to_string_lossy())?;
-                            files.insert(path, text);
-                        }
-                    }
+                    Layout::Crate => module_files(api, &info, &header, &mut files)?,
                 }
                 if self.layout == Layout::Crate {
                     files.insert(
@@ -791,6 +754,56 @@ pub struct LoweredSpec {
     pub api: ir::Api,
     /// The spec's text as read (before overlays): the crate keeps a verbatim copy.
     pub text: String,
+}
+
+/// The files of one API module in a crate (`types.rs`, `client.rs`, the module root and
+/// `webhooks.rs`), under `src/` or `src/{module}/`, rendered into `files`.
+///
+/// # Errors
+/// [`Error::Internal`] for an oagen bug (generated tokens that do not parse).
+fn module_files(
+    api: &ir::Api,
+    info: &emit::ModuleInfo,
+    header: &str,
+    files: &mut BTreeMap<PathBuf, String>,
+) -> Result<(), Error> {
+    let name = &info.name;
+    let dir = match name {
+        Some(n) => PathBuf::from("src").join(n),
+        None => PathBuf::from("src"),
+    };
+    let root_file = if name.is_some() { "mod.rs" } else { "lib.rs" };
+    let types = emit::TypeItems::new(api);
+    let path = dir.join("types.rs");
+    let text = render::rust_file_items(
+        types.inner(),
+        types.len(),
+        |i| types.item(i),
+        header,
+        &path.to_string_lossy(),
+    )?;
+    files.insert(path, text);
+    let client = emit::ClientItems::new(api);
+    let path = dir.join("client.rs");
+    let text = render::rust_file_with_impl(
+        client.head(),
+        client.len(),
+        |i| client.operation(i),
+        client.servers(),
+        header,
+        &path.to_string_lossy(),
+    )?;
+    files.insert(path, text);
+    let webhooks = emit::emit_webhooks(api).map(|w| ("webhooks.rs", w));
+    for (file, tokens) in [(root_file, emit::module_root(info, name.is_none()))]
+        .into_iter()
+        .chain(webhooks)
+    {
+        let path = dir.join(file);
+        let text = render::rust_file(tokens, header, &path.to_string_lossy())?;
+        files.insert(path, text);
+    }
+    Ok(())
 }
 
 /// A path as diagnostics name it (forward slashes).
