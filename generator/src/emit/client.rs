@@ -867,14 +867,7 @@ fn plain_method_text(
     if s.builder.is_some() || api.feature_of(s.op).is_some() {
         return None;
     }
-    let mut args = Vec::new();
-    for p in s.arguments() {
-        let ty = p.passed.source(Scope::Client)?;
-        args.push(format!("{}: {ty}", super::text::ident(&p.name)));
-    }
-    if let Some(b) = &s.body {
-        args.push(format!("body: {}", b.passed.source(Scope::Client)?));
-    }
+    let args = argument_sources(s)?;
     let doc = method_doc_text(api, s);
     let name = super::text::ident(&s.method);
     let head = super::text::Head::Method {
@@ -883,6 +876,20 @@ fn plain_method_text(
         args,
     };
     request_text(api, s, shared, head)
+}
+
+/// The method's arguments as text, `name: Type` (the body's last), as [`argument_list`]
+/// makes their tokens; `None` for a type without a source spelling.
+fn argument_sources(s: &OperationSurface<'_>) -> Option<Vec<String>> {
+    let mut args = Vec::new();
+    for p in s.arguments() {
+        let ty = p.passed.source(Scope::Client)?;
+        args.push(format!("{}: {ty}", super::text::ident(&p.name)));
+    }
+    if let Some(b) = &s.body {
+        args.push(format!("body: {}", b.passed.source(Scope::Client)?));
+    }
+    Some(args)
 }
 
 /// The method that starts a builder (see [`emit_plain_operation`]) written as text; `None`
@@ -896,14 +903,7 @@ fn builder_method_text(
     if api.feature_of(s.op).is_some() {
         return None;
     }
-    let mut args = Vec::new();
-    for p in s.arguments() {
-        let ty = p.passed.source(Scope::Client)?;
-        args.push(format!("{}: {ty}", super::text::ident(&p.name)));
-    }
-    if let Some(b) = &s.body {
-        args.push(format!("body: {}", b.passed.source(Scope::Client)?));
-    }
+    let args = argument_sources(s)?;
     let mut fields = vec![format!("{}: self", super::text::ident(&s.locals.client))];
     fields.extend(s.params.iter().map(|p| {
         let arg = super::text::ident(&p.name);
