@@ -265,7 +265,7 @@ fn is_reserved_type(name: &str) -> bool {
 ///
 /// A clash gets the smallest numeric suffix (`Name2`, `Name3`, …) that is free; callers ask
 /// in a deterministic order so the result never depends on hashing.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: BTreeSet<String>,
 }

@@ -89,7 +89,7 @@ pub(crate) fn code(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> O
 struct Prepared {
     names: Namespace,
     inputs: Vec<String>,
-    setup: Option<(String, String)>,
+    setup: Option<(String, text::Call)>,
     method: String,
     args: Vec<String>,
 }
@@ -189,11 +189,12 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
     let unit = s.success == RustType::Std(StdType::Unit);
     let plain = matches!(method, Method::Plain) && s.stream.is_none();
     if plain && prepared.inputs.is_empty() && crate::doc_table::items_active() {
-        let result = (!unit).then(|| prepared.names.claim(&value_name(&s.success)).0);
-        let setup = prepared
-            .setup
-            .as_ref()
-            .map(|(n, v)| (n.as_str(), v.as_str()));
+        // Claimed in a copy: the tokens, if the text writer gives up, claim it again.
+        let result = (!unit).then(|| {
+            let mut names = prepared.names.clone();
+            text::ident(&names.claim(&value_name(&s.success)).0)
+        });
+        let setup = prepared.setup.as_ref().map(|(n, v)| (n.as_str(), v));
         if let Some(text) = text::example(
             client,
             setup,
@@ -203,8 +204,6 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
         ) {
             return Some(text);
         }
-        // The text writer gave up: the same names again for the tokens.
-        prepared = prepare(api, s, method);
     }
     let call = prepared.call();
     let names = &mut prepared.names;
@@ -229,7 +228,7 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
     };
     let setup = prepared
         .setup
-        .map(|(name, value)| format!("let {name} = {value};"))
+        .map(|(name, value)| format!("let {name} = {};", value.source()))
         .unwrap_or_default();
     let source = format!(
         "async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{ \
@@ -393,9 +392,8 @@ fn literal_into(api: &Api, ty: &TypeRef, placeholder: &str, depth: usize) -> Opt
         TypeRef::Number => "1.0".to_string(),
         TypeRef::Boolean => "true".to_string(),
         TypeRef::Array(item) => format!("[{}]", literal_into(api, item, placeholder, depth)?),
-        TypeRef::Named(_) | TypeRef::Boxed(_) => {
-            enum_value(api, ty, None).or_else(|| build(api, ty, depth.checked_sub(1)?))?
-        }
+        TypeRef::Named(_) | TypeRef::Boxed(_) => enum_value(api, ty, None)
+            .or_else(|| Some(build(api, ty, depth.checked_sub(1)?)?.source()))?,
         _ => return None,
     })
 }
@@ -418,7 +416,7 @@ fn enum_value(api: &Api, ty: &TypeRef, wanted: Option<&str>) -> Option<String> {
 
 /// A struct value built from literals: `types::T::default()` when nothing is required, else
 /// `types::T::new(…)` when every argument can be written, `depth` levels of structs deep.
-fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<String> {
+fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<text::Call> {
     let def = named(api, ty)?;
     let TypeKind::Struct(s) = api.resolve_kind(def) else {
         return None;
@@ -426,14 +424,20 @@ fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<String> {
     let name = text::ident(&def.name.rust);
     let plan = construction(api, s);
     if plan.args.is_empty() {
-        return Some(format!("types::{name}::default()"));
+        return Some(text::Call {
+            callee: format!("types::{name}::default"),
+            args: Vec::new(),
+        });
     }
     let args = plan
         .args
         .iter()
         .map(|f| constructor_literal(api, f, depth))
         .collect::<Option<Vec<_>>>()?;
-    Some(format!("types::{name}::new({})", args.join(", ")))
+    Some(text::Call {
+        callee: format!("types::{name}::new"),
+        args,
+    })
 }
 
 /// The generated type a reference names, unless the config replaced it with the

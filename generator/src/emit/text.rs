@@ -277,7 +277,7 @@ pub(super) fn ident(name: &str) -> String {
 /// array among broken arguments (an array alone is laid out as a block).
 pub(super) fn example(
     client: &str,
-    setup: Option<(&str, &str)>,
+    setup: Option<(&str, &Call)>,
     result: Option<&str>,
     method: &str,
     args: &[String],
@@ -314,59 +314,33 @@ pub(super) fn example(
     t.finish()
 }
 
-/// `{head}{value};` for a body built by `emit::example` (a path, or a constructor call
-/// whose arguments are literals and calls): whole when it fits, else the outermost call's
-/// arguments one per line; `None` (the writer gives up) for anything else.
-fn example_value(t: &mut Text, head: &str, value: &str) {
-    if 4 + head.len() + value.len() + ";".len() <= MARGIN {
-        t.fixed(1, &[head, value, ";"]);
-        return;
-    }
-    let Some((callee, inner)) = value
-        .split_once('(')
-        .and_then(|(callee, rest)| Some((callee, rest.strip_suffix(')')?)))
-    else {
-        t.fits = false;
-        return;
-    };
-    let args = call_args(inner);
-    if args.is_empty() || args.iter().any(|a| a.contains('[')) {
-        t.fits = false;
-        return;
-    }
-    t.broken(1, (&format!("{head}{callee}("), ");"), &args);
+/// A function call in Rust source, its arguments kept apart for the layout.
+pub(super) struct Call {
+    /// The path called (`types::Body::new`).
+    pub callee: String,
+    /// Each argument's source.
+    pub args: Vec<String>,
 }
 
-/// A call's arguments (Rust source) split at their top-level commas; string literals
-/// are skipped over whole.
-fn call_args(inner: &str) -> Vec<String> {
-    let mut args = Vec::new();
-    let (mut depth, mut start, mut in_string, mut escaped) = (0usize, 0, false, false);
-    for (i, c) in inner.char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                args.push(inner[start..i].trim().to_string());
-                start = i + 1;
-            }
-            _ => {}
-        }
+impl Call {
+    /// `{callee}({args})` on one line.
+    pub(super) fn source(&self) -> String {
+        format!("{}({})", self.callee, self.args.join(", "))
     }
-    if !inner[start..].trim().is_empty() {
-        args.push(inner[start..].trim().to_string());
+}
+
+/// `{head}{value};` for a body built by `emit::example`: whole when it fits, else the
+/// call's arguments one per line (each whole); the writer gives up for a call without
+/// arguments too wide, or an array among the arguments.
+fn example_value(t: &mut Text, head: &str, value: &Call) {
+    let source = value.source();
+    if 4 + head.len() + source.len() + ";".len() <= MARGIN {
+        t.fixed(1, &[head, &source, ";"]);
+    } else if value.args.is_empty() || value.args.iter().any(|a| a.contains('[')) {
+        t.fits = false;
+    } else {
+        t.broken(1, (&format!("{head}{}(", value.callee), ");"), &value.args);
     }
-    args
 }
 
 /// [`super::types::compact_serialize`] as text.
@@ -1277,13 +1251,16 @@ fn arm_statement(t: &mut Text, indent: usize, pattern: &str, assignment: &str) {
                 t.line(indent + 2, &[value, ","]);
                 t.fixed(indent + 1, &[");"]);
             }
-            // A method call too wide: prettyplease breaks before the method.
-            _ if 4 * (indent + 1) + assignment.len() > MARGIN
-                && assignment.ends_with(" = __map.next_value()?") =>
-            {
-                let slot = &assignment[..assignment.len() - ".next_value()?".len()];
-                t.fixed(indent + 1, &[slot]);
-                t.fixed(indent + 2, &[".next_value()?;"]);
+            // One method call on a local, too wide: prettyplease breaks before the method
+            // (a chain breaks at its dots; only a statement's own short receiver stays).
+            _ if 4 * (indent + 1) + assignment.len() > MARGIN => {
+                match local_method_call(assignment) {
+                    Some((head, call)) => {
+                        t.fixed(indent + 1, &[head]);
+                        t.line(indent + 2, &[".", call, ";"]);
+                    }
+                    None => t.fits = false,
+                }
             }
             _ => {
                 t.line(indent + 1, &[assignment]);
@@ -1293,6 +1270,17 @@ fn arm_statement(t: &mut Text, indent: usize, pattern: &str, assignment: &str) {
         }
         t.fixed(indent, &["}"]);
     }
+}
+
+/// `{slot} = {local}.{call}` split as `({slot} = {local}, {call})` when the value is one
+/// method call on a local (`__map.next_value()?`); `None` for any other value.
+fn local_method_call(assignment: &str) -> Option<(&str, &str)> {
+    let (slot, value) = assignment.split_once(" = ")?;
+    let (local, call) = value.split_once('.')?;
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    (plain(local) && !call.contains('.') && call.split_once('(').is_some_and(|(m, _)| plain(m)))
+        .then(|| assignment.split_at(slot.len() + " = ".len() + local.len()))
+        .map(|(head, rest)| (head, &rest[1..]))
 }
 
 /// [`super::types::string_enum_impls`] as text; `unknown` names an open enum's catch-all.
