@@ -203,15 +203,7 @@ fn run_once(target: &Target) -> Result<Run, String> {
         ir_types += api.types.len();
         ir_operations += api.operations.len();
         warnings += w.len();
-        let name = module.clone();
-        let info = oagen::emit::ModuleInfo {
-            name: name.clone(),
-            feature: name.clone(),
-            title: format!("{} {}", api.title.replace('\n', " "), api.version),
-            file: api.file.clone(),
-            webhooks: !api.webhooks.is_empty(),
-            tag_features: api.tag_features(),
-        };
+        let info = oagen::emit::ModuleInfo::of(&api, module.clone());
         let ((module_tokens, root_tokens), s) = stage(|| {
             (
                 oagen::emit::emit(&api),

@@ -615,14 +615,7 @@ impl Config {
             let mut features: Vec<cargo::CargoFeature> = Vec::new();
             for spec in &specs {
                 let (api, name) = (&spec.api, spec.module.clone());
-                let info = emit::ModuleInfo {
-                    name: name.clone(),
-                    feature: name.clone(),
-                    title: format!("{} {}", api.title.replace('\n', " "), api.version),
-                    file: api.file.clone(),
-                    webhooks: !api.webhooks.is_empty(),
-                    tag_features: api.tag_features(),
-                };
+                let info = emit::ModuleInfo::of(api, name.clone());
                 let header = render::header(&api.file, &self.command);
                 match self.layout {
                     Layout::SingleFile => {

@@ -410,6 +410,21 @@ pub struct ModuleInfo {
     pub tag_features: Vec<String>,
 }
 
+impl ModuleInfo {
+    /// The module `name` (`None` for the crate root) holding `api`: enabled by a Cargo
+    /// feature of the same name.
+    pub fn of(api: &Api, name: Option<String>) -> Self {
+        ModuleInfo {
+            feature: name.clone(),
+            name,
+            title: format!("{} {}", api.title.replace('\n', " "), api.version),
+            file: api.file.clone(),
+            webhooks: !api.webhooks.is_empty(),
+            tag_features: api.tag_features(),
+        }
+    }
+}
+
 /// The crate's documentation, its `README.md` (`#![doc = include_str!("../README.md")]`,
 /// so the README's examples are doctests). When parts of the crate are behind Cargo
 /// `features`, the README is the documentation only with all of them on (the default): its
