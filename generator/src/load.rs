@@ -428,19 +428,39 @@ pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
         return Some(root);
     }
     let mut node = root;
-    for token in pointer.strip_prefix('/')?.split('/') {
-        let token = if token.contains('~') {
+    // Split by bytes: a pointer's tokens are short, and `str::split` and `contains` with a
+    // char pattern set up a `memchr` search for each (a tenth of lowering on Stripe).
+    let mut rest = pointer.strip_prefix('/')?;
+    loop {
+        let end = rest.bytes().position(|b| b == b'/');
+        let token = &rest[..end.unwrap_or(rest.len())];
+        let token = if token.bytes().any(|b| b == b'~') {
             std::borrow::Cow::Owned(unescape_pointer(token))
         } else {
             std::borrow::Cow::Borrowed(token)
         };
         node = match node {
-            Value::Object(map) => map.get(token.as_ref())?,
+            Value::Object(map) => member(map, &token)?,
             Value::Array(list) => list.get(array_index(&token)?)?,
             _ => return None,
         };
+        match end {
+            Some(end) => rest = &rest[end + 1..],
+            None => return Some(node),
+        }
     }
-    Some(node)
+}
+
+/// The member `key` of a JSON object. A schema object has a handful of keys: they are
+/// compared one by one rather than hashed (serde_json's map hashes with SipHash, the
+/// largest single cost of lowering); a larger object (`properties`, `components/schemas`)
+/// is searched by hash.
+pub(crate) fn member<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
 }
 
 /// An array index token as RFC 6901 spells it: digits, no sign, no leading zero.

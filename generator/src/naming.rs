@@ -86,10 +86,53 @@ thread_local! {
     static CONVERTED: RefCell<[FxHashMap<String, String>; 2]> = RefCell::default();
 }
 
+/// True when [`converted`] would return `raw` unchanged, by a test that reads each byte
+/// once (most names reaching it are already in their case: the types' and fields' names
+/// lowering made):
+///
+/// - UpperCamelCase: ASCII letters and digits, starting with an uppercase letter, and every
+///   other uppercase letter after a lowercase one, with only digits between (`heck` starts
+///   a word there and keeps it; `HTTPServer` or `A1B` would change);
+/// - snake_case: ASCII lowercase letters, digits and single `_` between them.
+///
+/// It may say false for a name `heck` keeps; it never says true for one it changes (the
+/// unit test compares the two on every short name).
+fn already_in(raw: &str, case: Case) -> bool {
+    let bytes = raw.as_bytes();
+    match case {
+        Case::UpperCamel => {
+            // Whether the last letter before this byte was lowercase (digits carry it).
+            let mut after_lower = false;
+            bytes.first().is_some_and(u8::is_ascii_uppercase)
+                && bytes.iter().enumerate().all(|(i, b)| {
+                    let keeps = if b.is_ascii_uppercase() {
+                        i == 0 || after_lower
+                    } else {
+                        b.is_ascii_alphanumeric()
+                    };
+                    if b.is_ascii_alphabetic() {
+                        after_lower = b.is_ascii_lowercase();
+                    }
+                    keeps
+                })
+        }
+        Case::Snake => {
+            let plain = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+            bytes.first().is_some_and(plain)
+                && bytes.last().is_some_and(plain)
+                && bytes.iter().all(|b| plain(b) || *b == b'_')
+                && bytes.windows(2).all(|w| w != b"__")
+        }
+    }
+}
+
 /// `raw` made safe ([`sanitize`]) and written in `case` by `heck`, remembered per thread:
 /// a spec repeats the same property and parameter names thousands of times, and the
 /// conversion costs more than finding it again.
 fn converted(raw: &str, case: Case) -> String {
+    if already_in(raw, case) {
+        return raw.to_string();
+    }
     CONVERTED.with(|seen| {
         let mut seen = seen.borrow_mut();
         let map = &mut seen[case as usize];
@@ -343,6 +386,41 @@ pub fn framework_operation_name(id: &str, method: &str, path: &str) -> Option<St
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_already_in_case_are_what_heck_makes_of_them() {
+        use super::{already_in, sanitize, Case};
+        use heck::{ToSnakeCase, ToUpperCamelCase};
+        // Every name of up to five characters over an alphabet with both cases, digits and
+        // a separator.
+        let alphabet = ['A', 'B', 'a', 'b', '1', '_'];
+        let mut names = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..5 {
+            names = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            all.extend(names.iter().cloned());
+        }
+        let (mut camel, mut snake) = (0, 0);
+        for name in &all {
+            if already_in(name, Case::UpperCamel) {
+                assert_eq!(sanitize(name).to_upper_camel_case(), *name);
+                camel += 1;
+            }
+            if already_in(name, Case::Snake) {
+                assert_eq!(sanitize(name).to_snake_case(), *name);
+                snake += 1;
+            }
+        }
+        // The fast path is taken for many of them.
+        assert!(camel > 500 && snake > 500, "{camel} {snake}");
+        assert!(!already_in("HTTPServer", Case::UpperCamel));
+        assert!(!already_in("A1B", Case::UpperCamel));
+        assert!(already_in("PaymentIntent2Card", Case::UpperCamel));
+        assert!(already_in("payment_intent_2", Case::Snake));
+    }
+
     use super::*;
 
     #[test]

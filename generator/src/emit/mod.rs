@@ -116,12 +116,15 @@ fn doc_strings(text: &str) -> impl Iterator<Item = String> {
             if line.is_empty() {
                 return String::new();
             }
+            // (A line holds no newline.)
+            let control = |c: char| c.is_control() && c != '\t' && c != '\n';
             let mut out = String::with_capacity(line.len() + 1);
             out.push(' ');
-            out.extend(
-                line.chars()
-                    .map(|c| if c.is_control() && c != '\t' { ' ' } else { c }),
-            );
+            if crate::render::contains_char(line, control) {
+                out.extend(line.chars().map(|c| if control(c) { ' ' } else { c }));
+            } else {
+                out.push_str(line);
+            }
             out
         })
         .collect();
@@ -131,8 +134,8 @@ fn doc_strings(text: &str) -> impl Iterator<Item = String> {
 /// `text` with every line break written as `\n`: `\r\n`, a bare `\r`, NEL (U+0085) and the
 /// Unicode line and paragraph separators (U+2028, U+2029).
 fn normalize_line_breaks(text: &str) -> String {
-    // Every such break starts with one of these bytes (U+0085 is C2 85, U+2028/9 E2 80 A8/9).
-    if !text.bytes().any(|b| matches!(b, b'\r' | 0xC2 | 0xE2)) {
+    let is_break = |c: char| matches!(c, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    if !crate::render::contains_char(text, is_break) {
         return text.to_string();
     }
     text.replace("\r\n", "\n")
@@ -268,6 +271,11 @@ fn html_to_markdown(text: &str) -> String {
 }
 
 fn escape_prose(line: &str) -> String {
+    // Most lines hold nothing to escape and no URL: they are kept as they are.
+    let special = |b: &u8| matches!(b, b'<' | b'>' | b'[' | b']' | b'\\');
+    if !line.as_bytes().iter().any(special) && !line.contains("http") {
+        return line.to_string();
+    }
     let mut out = String::new();
     for word in line.split_inclusive(' ') {
         let trimmed = word.trim_end();

@@ -2069,10 +2069,8 @@ pub(crate) fn docs_of(schema: &Value, name: Option<&str>) -> Docs {
         .get("title")
         .and_then(Value::as_str)
         .filter(|t| {
-            let t_words = naming::words(t);
-            name.is_none_or(|n| naming::words(n) != t_words)
-                && description.is_none()
-                && name.is_some()
+            // (The cheap conditions first: most schemas have a description or no name.)
+            description.is_none() && name.is_some_and(|n| naming::words(n) != naming::words(t))
         })
         .map(str::to_string);
     Docs {
