@@ -42,6 +42,7 @@ mod doc_table;
 #[doc(hidden)]
 pub mod emit;
 pub mod ir;
+mod json_split;
 pub mod load;
 pub mod lower;
 pub mod manifest;
@@ -507,33 +508,48 @@ impl Config {
             overlay::annotate(&mut diags, display, &changes);
             diags
         };
-        let doc = match load::read_skeleton(&raw, display) {
-            Ok((skeleton, version)) => load::Document {
-                file: display.to_string(),
-                raw,
-                skeleton,
-                version,
-            },
-            Err(Error::Spec(mut diags)) => {
-                diags.extend(warnings);
-                diags.extend(validate::validate(&raw, display));
-                return Err(Error::Spec(annotated(diags)));
-            }
-            Err(other) => return Err(other),
-        };
-        // Validation reads the document as lowering does: the two run side by side.
-        let (validated, lowered) = std::thread::scope(|scope| {
-            let validation = std::thread::Builder::new()
-                .spawn_scoped(scope, || validate::validate(&doc.raw, display));
-            let lowered = lower::lower(&doc);
+        // The skeleton, validation and lowering all only read the document: the skeleton
+        // is read on one thread and the document validated on another while the
+        // component schemas are lowered (lowering waits for the skeleton after them).
+        let skeleton = std::sync::OnceLock::new();
+        let (validated, lowered, skeleton) = std::thread::scope(|scope| {
+            let read = || load::read_skeleton(&raw, display);
+            let validate = || validate::validate(&raw, display);
+            let reading = std::thread::Builder::new().spawn_scoped(scope, read);
+            let validation = std::thread::Builder::new().spawn_scoped(scope, validate);
+            let lowered = lower::lower_with(display, &raw, || {
+                skeleton
+                    .get_or_init(|| match reading {
+                        Ok(handle) => handle
+                            .join()
+                            .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                        Err(_) => read(),
+                    })
+                    .as_ref()
+                    .ok()
+                    .map(|(skeleton, _)| skeleton)
+            });
             let validated = match validation {
                 Ok(handle) => handle
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                Err(_) => validate::validate(&doc.raw, display),
+                Err(_) => validate(),
             };
-            (validated, lowered)
+            (validated, lowered, skeleton.into_inner())
         });
+        let lowered = match (lowered, skeleton) {
+            (Some(lowered), skeleton) => {
+                drop_in_background(skeleton);
+                lowered
+            }
+            (None, Some(Err(Error::Spec(mut diags)))) => {
+                diags.extend(warnings);
+                diags.extend(validated);
+                return Err(Error::Spec(annotated(diags)));
+            }
+            (None, Some(Err(other))) => return Err(other),
+            (None, _) => unreachable!("lowering stops only when the skeleton failed"),
+        };
         warnings.extend(validated);
         let (mut api, w) = match lowered {
             Ok(lowered) => lowered,
@@ -544,7 +560,7 @@ impl Config {
             Err(other) => return Err(other),
         };
         warnings.extend(w);
-        drop_in_background(doc);
+        drop_in_background(raw);
         // Extern types the spec declares (`x-oagen-type`); the config's win.
         let declared = std::mem::take(&mut api.settings.extern_types);
         api.settings = self.settings.clone();

@@ -91,17 +91,22 @@ pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Erro
 /// [`Error::Spec`] naming the line and column of a syntax error.
 pub fn parse_str(text: &str, format: Format, file: &str) -> Result<Value, Error> {
     Ok(match format {
-        Format::Json => serde_json::from_str(text).map_err(|e| {
-            spec_error(
-                file,
-                "",
-                format!(
-                    "invalid JSON at line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?,
+        // A large document is parsed on two threads when it is plain; every error comes
+        // from the serial parse.
+        Format::Json => match crate::json_split::parse(text) {
+            Some(value) => value,
+            None => serde_json::from_str(text).map_err(|e| {
+                spec_error(
+                    file,
+                    "",
+                    format!(
+                        "invalid JSON at line {}, column {}: {e}",
+                        e.line(),
+                        e.column()
+                    ),
+                )
+            })?,
+        },
         Format::Yaml => serde_yaml::from_str::<YamlJson>(text)
             .map(|v| v.0)
             .map_err(|e| {

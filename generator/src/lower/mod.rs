@@ -69,9 +69,22 @@ impl<'a> Lowering<'a> {
 /// [`Error::Spec`] with every error found (dangling `$ref`, path parameter missing from its
 /// template, duplicate operationId, …) together with the warnings.
 pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
+    lower_with(&doc.file, &doc.raw, || Some(&doc.skeleton))
+        .unwrap_or_else(|| unreachable!("the document's skeleton is given"))
+}
+
+/// [`lower`] of the document `raw` (of `file`) whose skeleton (see [`Document::skeleton`])
+/// `skeleton` gives. It is asked for only once the component schemas are lowered, so it
+/// can be read on another thread meanwhile; when it gives none (the skeleton could not be
+/// read, an error its reader reports), lowering stops and returns `None`.
+pub(crate) fn lower_with<'s>(
+    file: &str,
+    raw: &Value,
+    skeleton: impl FnOnce() -> Option<&'s openapiv3::OpenAPI>,
+) -> Option<Result<(Api, Vec<Diagnostic>), Error>> {
     let mut l = Lowering {
-        file: &doc.file,
-        raw: &doc.raw,
+        file,
+        raw,
         types: Vec::new(),
         components: BTreeMap::new(),
         structural: FxHashMap::default(),
@@ -83,15 +96,16 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
         diags: Diagnostics::default(),
     };
     l.lower_components();
-    let security_schemes = l.lower_security_schemes(&doc.skeleton);
-    let operations = l.lower_operations(&doc.skeleton, &security_schemes);
+    let skeleton = skeleton()?;
+    let security_schemes = l.lower_security_schemes(skeleton);
+    let operations = l.lower_operations(skeleton, &security_schemes);
     let webhooks = l.lower_webhooks();
     let mut api = Api {
-        file: doc.file.clone(),
-        title: doc.skeleton.info.title.clone(),
-        version: doc.skeleton.info.version.clone(),
-        description: doc.skeleton.info.description.clone(),
-        servers: lower_servers(&doc.skeleton.servers),
+        file: file.to_string(),
+        title: skeleton.info.title.clone(),
+        version: skeleton.info.version.clone(),
+        description: skeleton.info.description.clone(),
+        servers: lower_servers(&skeleton.servers),
         types: l.types,
         operations,
         security_schemes,
@@ -101,26 +115,25 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Diagnostic>), Error> {
     let mut diags = l.diags;
     let groups = merge_duplicates(&mut api, l.duplicates);
     open_response_types(&mut api);
-    let present = extensions::present(&doc.raw);
+    let present = extensions::present(raw);
     let overrides = if present.names {
-        extensions::read(&api, &doc.raw, &mut diags)
+        extensions::read(&api, raw, &mut diags)
     } else {
         extensions::Overrides::default()
     };
-    names::prefer_names(&mut api, &doc.raw, &groups, &overrides);
+    names::prefer_names(&mut api, raw, &groups, &overrides);
     assign_names(&mut api, &overrides, &mut diags);
     if present.variants {
-        extensions::name_variants(&mut api, &doc.raw, &mut diags);
+        extensions::name_variants(&mut api, raw, &mut diags);
     }
     events::resolve_operations(&mut api);
     if present.types {
-        api.settings.extern_types = extensions::extern_types(&api, &doc.raw, &mut diags);
+        api.settings.extern_types = extensions::extern_types(&api, raw, &mut diags);
     }
     check_alias_cycles(&mut api, &mut diags);
     break_cycles(&mut api);
     pagination::detect_all(&mut api);
-    let warnings = diags.finish()?;
-    Ok((api, warnings))
+    Some(diags.finish().map(|warnings| (api, warnings)))
 }
 
 /// How `oagen check` describes an operation recognised (or configured) as a paginated list:

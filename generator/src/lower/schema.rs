@@ -77,6 +77,16 @@ pub(crate) struct Merged {
     pub conflicts: Vec<(String, String)>,
 }
 
+/// How [`Lowering::classify_with`] deduplicates a schema against a structurally equal one
+/// lowered before it.
+enum Dedup<'k> {
+    /// A component schema being defined: never against itself.
+    Definition,
+    /// A use: its structural key (its [`canonical`] JSON), `Some` exactly when it
+    /// [`is_composite`].
+    Use(Option<&'k str>),
+}
+
 /// Either a reference to an existing type or a new definition to name.
 enum Lowered {
     Ref(Shape),
@@ -217,7 +227,9 @@ impl Lowering<'_> {
         depth: usize,
         memo: Option<&str>,
     ) -> Shape {
-        let lowered = self.classify(schema, pointer, hint, depth, false);
+        // The structural key is computed once: to look the schema up, then to note it.
+        let key = is_composite(schema).then(|| canonical(schema));
+        let lowered = self.classify_with(schema, pointer, hint, depth, Dedup::Use(key.as_deref()));
         let reserved = match memo.and_then(|p| self.inline.get(p)) {
             Some(InlineUse::InProgress(reserved)) => *reserved,
             _ => None,
@@ -245,11 +257,8 @@ impl Lowering<'_> {
                     )
                 });
                 self.types[id.0].kind = kind;
-                if is_composite(schema) {
-                    self.duplicates
-                        .entry(canonical(schema))
-                        .or_default()
-                        .push(id);
+                if let Some(key) = key {
+                    self.duplicates.entry(key).or_default().push(id);
                 }
                 Shape {
                     ty: TypeRef::Named(id),
@@ -273,6 +282,22 @@ impl Lowering<'_> {
         hint: &str,
         depth: usize,
         definition: bool,
+    ) -> Lowered {
+        if definition {
+            return self.classify_with(schema, pointer, hint, depth, Dedup::Definition);
+        }
+        let key = is_composite(schema).then(|| canonical(schema));
+        self.classify_with(schema, pointer, hint, depth, Dedup::Use(key.as_deref()))
+    }
+
+    /// [`Lowering::classify`], deduplicating as `dedup` says.
+    fn classify_with(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+        dedup: Dedup,
     ) -> Lowered {
         if depth > MAX_DEPTH {
             self.diags.warn(
@@ -307,8 +332,8 @@ impl Lowering<'_> {
             return Lowered::Ref(shape);
         }
 
-        if !definition && is_composite(schema) {
-            if let Some(&id) = self.structural.get(&canonical(schema)) {
+        if let Dedup::Use(Some(key)) = dedup {
+            if let Some(&id) = self.structural.get(key) {
                 return Lowered::Ref(Shape {
                     ty: TypeRef::Named(id),
                     nullable: own_nullable || self.component_nullable(id),
