@@ -468,6 +468,24 @@ pub(crate) fn member<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> 
     }
 }
 
+/// `get` by [`member`]: what lowering uses to read a keyword of a schema or other object.
+pub(crate) trait Member {
+    /// The member `key`, if this is an object that has it.
+    fn member(&self, key: &str) -> Option<&Value>;
+}
+
+impl Member for serde_json::Map<String, Value> {
+    fn member(&self, key: &str) -> Option<&Value> {
+        member(self, key)
+    }
+}
+
+impl Member for Value {
+    fn member(&self, key: &str) -> Option<&Value> {
+        self.as_object().and_then(|map| member(map, key))
+    }
+}
+
 /// An array index token as RFC 6901 spells it: digits, no sign, no leading zero.
 fn array_index(token: &str) -> Option<usize> {
     let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());

@@ -19,6 +19,7 @@ mod schema;
 
 use crate::diag::{Diagnostic, Diagnostics, Error, Origin};
 use crate::ir::*;
+use crate::load::Member;
 use crate::load::{escape_pointer, Document};
 use crate::naming::{self, Namespace};
 use openapiv3::ReferenceOr;
@@ -196,7 +197,7 @@ impl Lowering<'_> {
                 );
                 return None;
             };
-            if let Some(next) = node.get("$ref").and_then(Value::as_str) {
+            if let Some(next) = node.member("$ref").and_then(Value::as_str) {
                 current = next.to_string();
                 continue;
             }
@@ -313,7 +314,7 @@ impl Lowering<'_> {
     ) -> Vec<Operation> {
         let mut ops = Vec::new();
         let raw = self.raw;
-        let paths = match raw.get("paths") {
+        let paths = match raw.member("paths") {
             None => None,
             Some(Value::Object(paths)) => Some(paths),
             Some(_) => {
@@ -554,14 +555,14 @@ impl Lowering<'_> {
         let (schema_pointer, schema_node) = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(_) => (
                 format!("{pointer}/schema"),
-                node.and_then(|p| p.get("schema")),
+                node.and_then(|p| p.member("schema")),
             ),
             openapiv3::ParameterSchemaOrContent::Content(content) => {
                 let mt = content.keys().next().cloned().unwrap_or_default();
                 let schema = node
-                    .and_then(|p| p.get("content"))
+                    .and_then(|p| p.member("content"))
                     .and_then(|c| c.get(&mt))
-                    .and_then(|m| m.get("schema"));
+                    .and_then(|m| m.member("schema"));
                 (
                     format!("{pointer}/content/{}/schema", escape_pointer(&mt)),
                     schema,
@@ -584,12 +585,14 @@ impl Lowering<'_> {
             ty,
             required: data.required || force_required,
             style: node
-                .and_then(|p| p.get("style"))
+                .and_then(|p| p.member("style"))
                 .and_then(Value::as_str)
                 .and_then(ParamStyle::parse),
-            explode: node.and_then(|p| p.get("explode")).and_then(Value::as_bool),
-            default: schema.and_then(|s| s.get("default")).cloned(),
-            minimum: schema.and_then(|s| match s.get("minimum") {
+            explode: node
+                .and_then(|p| p.member("explode"))
+                .and_then(Value::as_bool),
+            default: schema.and_then(|s| s.member("default")).cloned(),
+            minimum: schema.and_then(|s| match s.member("minimum") {
                 Some(Value::Number(n)) => Some(n.clone()),
                 _ => None,
             }),
@@ -806,37 +809,37 @@ fn url_label(url: &str) -> Option<String> {
 /// The example of a parameter or schema object: `example`, else the first `examples` entry
 /// (a parameter's map of Example Objects, by key order, or a 3.1 schema's array).
 fn example_of(object: &Value) -> Option<Value> {
-    if let Some(example) = object.get("example") {
+    if let Some(example) = object.member("example") {
         return Some(example.clone());
     }
-    match object.get("examples")? {
+    match object.member("examples")? {
         Value::Array(items) => items.first().cloned(),
-        Value::Object(entries) => entries.values().find_map(|e| e.get("value").cloned()),
+        Value::Object(entries) => entries.values().find_map(|e| e.member("value").cloned()),
         _ => None,
     }
 }
 
 fn form_fields(object: &serde_json::Map<String, Value>) -> Vec<FormField> {
     let required: Vec<&str> = object
-        .get("required")
+        .member("required")
         .and_then(Value::as_array)
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let is_file = |schema: &Value| {
         matches!(
-            schema.get("format").and_then(Value::as_str),
+            schema.member("format").and_then(Value::as_str),
             Some("binary" | "base64")
-        ) || schema.get("contentMediaType").is_some()
+        ) || schema.member("contentMediaType").is_some()
     };
     object
-        .get("properties")
+        .member("properties")
         .and_then(Value::as_object)
         .map(|props| {
             props
                 .iter()
                 .map(|(name, schema)| FormField {
                     name: name.clone(),
-                    file: is_file(schema) || schema.get("items").is_some_and(is_file),
+                    file: is_file(schema) || schema.member("items").is_some_and(is_file),
                     required: required.contains(&name.as_str()),
                 })
                 .collect()
@@ -867,9 +870,9 @@ fn is_opaque(schema: &Value) -> bool {
     let annotation =
         |k: &String| matches!(k.as_str(), "description" | "title" | "example" | "examples");
     obj.keys().all(annotation)
-        || (obj.get("type").and_then(Value::as_str) == Some("string")
-            && obj.get("format").and_then(Value::as_str) == Some("binary"))
-        || obj.get("contentMediaType").is_some()
+        || (obj.member("type").and_then(Value::as_str) == Some("string")
+            && obj.member("format").and_then(Value::as_str) == Some("binary"))
+        || obj.member("contentMediaType").is_some()
 }
 
 /// `application/json`, `application/problem+json`, `*/*` or `application/*` with a JSON
@@ -899,12 +902,12 @@ impl OperationNames {
     /// is not lowered, declares none).
     fn new<'v>(items: impl Iterator<Item = &'v Value>) -> Self {
         let declared = items
-            .filter(|item| item.get("$ref").is_none())
+            .filter(|item| item.member("$ref").is_none())
             .filter_map(Value::as_object)
             .flat_map(|item| {
                 item.iter()
                     .filter(|(key, _)| Method::parse(key).is_some())
-                    .filter_map(|(_, op)| op.get("operationId")?.as_str())
+                    .filter_map(|(_, op)| op.member("operationId")?.as_str())
             })
             .map(String::from)
             .collect();

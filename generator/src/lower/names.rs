@@ -24,6 +24,7 @@
 use super::extensions::Overrides;
 use crate::ir::*;
 use crate::load::unescape_pointer;
+use crate::load::Member;
 use crate::naming;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -118,7 +119,7 @@ fn agreed_name(api: &Api, raw: &Value, members: &[TypeId]) -> Option<String> {
     };
     let titles = members.iter().map(|id| {
         crate::load::lookup(raw, &api.types[id.0].origin.pointer)
-            .and_then(|s| s.get("title"))
+            .and_then(|s| s.member("title"))
             .and_then(Value::as_str)
             .map(str::to_string)
     });

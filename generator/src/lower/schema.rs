@@ -20,6 +20,7 @@
 use super::Lowering;
 use crate::diag::Origin;
 use crate::ir::*;
+use crate::load::Member;
 use crate::load::{escape_pointer, unescape_pointer};
 use crate::naming;
 use serde_json::{Map, Value};
@@ -326,7 +327,7 @@ impl Lowering<'_> {
         };
         let own_nullable = is_nullable(obj);
 
-        if let Some(reference) = obj.get("$ref").and_then(Value::as_str) {
+        if let Some(reference) = obj.member("$ref").and_then(Value::as_str) {
             let mut shape = self.lower_ref(reference, pointer, hint, depth);
             shape.nullable |= own_nullable;
             return Lowered::Ref(shape);
@@ -343,19 +344,19 @@ impl Lowering<'_> {
         }
 
         for key in ["oneOf", "anyOf"] {
-            if let Some(branches) = obj.get(key).and_then(Value::as_array) {
+            if let Some(branches) = obj.member(key).and_then(Value::as_array) {
                 return self.lower_union(obj, key, branches, pointer, hint, depth, own_nullable);
             }
         }
 
-        if let Some(all_of) = obj.get("allOf").and_then(Value::as_array) {
+        if let Some(all_of) = obj.member("allOf").and_then(Value::as_array) {
             return self.lower_all_of(obj, all_of, pointer, hint, depth, own_nullable);
         }
 
-        if let Some(values) = obj.get("enum").and_then(Value::as_array) {
+        if let Some(values) = obj.member("enum").and_then(Value::as_array) {
             return self.lower_enum(obj, values, pointer, own_nullable);
         }
-        if let Some(value) = obj.get("const") {
+        if let Some(value) = obj.member("const") {
             return self.lower_enum(obj, std::slice::from_ref(value), pointer, own_nullable);
         }
 
@@ -366,7 +367,7 @@ impl Lowering<'_> {
         let nullable = own_nullable;
         match types.as_slice() {
             [] => {
-                if obj.contains_key("properties") || obj.get("additionalProperties").is_some() {
+                if obj.contains_key("properties") || obj.member("additionalProperties").is_some() {
                     self.lower_object(obj, pointer, hint, depth, nullable, None)
                 } else if obj.contains_key("items") {
                     self.lower_array(obj, pointer, hint, depth, nullable)
@@ -463,7 +464,7 @@ impl Lowering<'_> {
             .is_some_and(|obj| {
                 is_nullable(obj)
                     || ["anyOf", "oneOf"].iter().any(|k| {
-                        obj.get(*k)
+                        obj.member(*k)
                             .and_then(Value::as_array)
                             .is_some_and(|bs| bs.iter().any(is_null_schema))
                     })
@@ -609,7 +610,7 @@ impl Lowering<'_> {
                 ));
                 continue;
             };
-            let props = resolved.get("properties").and_then(Value::as_object);
+            let props = resolved.member("properties").and_then(Value::as_object);
             for (name, prop) in props.into_iter().flatten() {
                 let here = branch_origins
                     .get(name)
@@ -640,13 +641,13 @@ impl Lowering<'_> {
                 origins.insert(name.clone(), here);
                 properties.insert(name.clone(), prop.clone());
             }
-            let reqs = resolved.get("required").and_then(Value::as_array);
+            let reqs = resolved.member("required").and_then(Value::as_array);
             for r in reqs.into_iter().flatten() {
                 if !required.contains(r) {
                     required.push(r.clone());
                 }
             }
-            closed |= resolved.get("additionalProperties") == Some(&Value::Bool(false));
+            closed |= resolved.member("additionalProperties") == Some(&Value::Bool(false));
         }
         let mut merged = own.clone();
         merged.remove("allOf");
@@ -701,7 +702,7 @@ impl Lowering<'_> {
         for (k, v) in &ob {
             match (
                 k.as_str(),
-                merged.get("enum").and_then(Value::as_array),
+                merged.member("enum").and_then(Value::as_array),
                 v.as_array(),
             ) {
                 ("enum", Some(mine), Some(theirs)) => {
@@ -771,7 +772,7 @@ impl Lowering<'_> {
         let Some(obj) = target.as_object() else {
             return (None, at, BTreeMap::new(), Vec::new());
         };
-        match obj.get("allOf").and_then(Value::as_array) {
+        match obj.member("allOf").and_then(Value::as_array) {
             Some(all_of) => {
                 let merged = self.merge_all_of(obj, all_of, &at, depth + 1);
                 let cycles = merged
@@ -870,7 +871,7 @@ impl Lowering<'_> {
         branches: &[Value],
         pointer: &str,
     ) -> Option<Vec<Value>> {
-        let non_empty = |k: &str| match obj.get(k) {
+        let non_empty = |k: &str| match obj.member(k) {
             Some(Value::Object(m)) => !m.is_empty(),
             Some(Value::Array(a)) => !a.is_empty(),
             _ => false,
@@ -883,7 +884,7 @@ impl Lowering<'_> {
         }
         let mut copy = Map::new();
         for k in ["properties", "required", "additionalProperties", "allOf"] {
-            if let Some(v) = obj.get(k) {
+            if let Some(v) = obj.member(k) {
                 copy.insert(k.to_string(), v.clone());
             }
         }
@@ -996,7 +997,7 @@ impl Lowering<'_> {
 
     /// The Rust name of the component schema a `$ref` branch names.
     fn ref_type_name(&self, branch: &Value) -> Option<String> {
-        let target = crate::load::ref_pointer(branch.get("$ref")?.as_str()?)?;
+        let target = crate::load::ref_pointer(branch.member("$ref")?.as_str()?)?;
         let id = self.components.get(&target)?;
         Some(self.types[id.0].name.rust.clone())
     }
@@ -1018,13 +1019,13 @@ impl Lowering<'_> {
             return None;
         }
         let props = |r: &Map<String, Value>| {
-            r.get("properties")
+            r.member("properties")
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default()
         };
         let required = |r: &Map<String, Value>| -> Vec<String> {
-            r.get("required")
+            r.member("required")
                 .and_then(Value::as_array)
                 .map(|a| {
                     a.iter()
@@ -1072,7 +1073,7 @@ impl Lowering<'_> {
 
     fn is_sentinel_ref(&self, schema: &Value) -> bool {
         schema
-            .get("$ref")
+            .member("$ref")
             .and_then(Value::as_str)
             .and_then(|r| r.strip_prefix('#'))
             .is_some_and(|t| self.sentinels.contains(&percent_decode(t)))
@@ -1107,7 +1108,7 @@ impl Lowering<'_> {
         hint: &str,
         depth: usize,
     ) -> Option<TaggedUnion> {
-        let discriminator = obj.get("discriminator").and_then(Value::as_object);
+        let discriminator = obj.member("discriminator").and_then(Value::as_object);
         let resolved: Vec<Map<String, Value>> = branches
             .iter()
             .map(|(i, b)| self.resolve_object(b, &format!("{pointer}/{key}/{i}")).0)
@@ -1134,7 +1135,7 @@ impl Lowering<'_> {
         for (((i, branch), res), values) in branches.iter().zip(&resolved).zip(&values) {
             let required = required_names(res);
             let declared = res
-                .get("properties")
+                .member("properties")
                 .and_then(Value::as_object)
                 .is_some_and(|p| p.contains_key(&tag))
                 || required.contains(&tag.as_str());
@@ -1254,7 +1255,7 @@ impl Lowering<'_> {
     }
 
     fn scalar(&mut self, ty: &str, obj: &Map<String, Value>, pointer: &str) -> TypeRef {
-        let format = obj.get("format").and_then(Value::as_str).unwrap_or("");
+        let format = obj.member("format").and_then(Value::as_str).unwrap_or("");
         match ty {
             "string" => match format {
                 "uuid" => TypeRef::Uuid,
@@ -1291,7 +1292,7 @@ impl Lowering<'_> {
         depth: usize,
         nullable: bool,
     ) -> Lowered {
-        let item = match obj.get("items") {
+        let item = match obj.member("items") {
             Some(items) if items.is_object() || items.is_boolean() => self
                 .use_at_depth(
                     items,
@@ -1322,7 +1323,7 @@ impl Lowering<'_> {
         nullable: bool,
         origins: Option<&BTreeMap<String, String>>,
     ) -> Lowered {
-        let additional = obj.get("additionalProperties");
+        let additional = obj.member("additionalProperties");
         let closed = additional == Some(&Value::Bool(false));
         let typed_additional = match additional {
             Some(Value::Object(schema)) if !schema.is_empty() => additional,
@@ -1349,7 +1350,7 @@ impl Lowering<'_> {
         }
         let empty = Map::new();
         let properties = obj
-            .get("properties")
+            .member("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
         let mut fields =
@@ -1503,7 +1504,7 @@ impl Lowering<'_> {
     ) -> Field {
         let field_hint = format!("{hint}{}", naming::camel_part(name, "Field"));
         let shape = self.use_at_depth(prop, &prop_pointer, &field_hint, depth + 1);
-        let default = prop.get("default").cloned();
+        let default = prop.member("default").cloned();
         let mut docs = docs_of(prop, None);
         let mut required = required && !shape.omittable;
         // OpenAPI 3.0 §4.7.25.3: a required `readOnly` property is required in responses
@@ -1519,7 +1520,7 @@ impl Lowering<'_> {
                 "Write-only: sent in requests; responses leave it out (`None`).",
             ),
         ] {
-            if prop.get(keyword) == Some(&Value::Bool(true)) {
+            if prop.member(keyword) == Some(&Value::Bool(true)) {
                 required = false;
                 docs.notes.push(note.into());
             }
@@ -1576,7 +1577,7 @@ impl Lowering<'_> {
                     let (resolved, _) = self.resolve_object(schema, at);
                     let required = resolved
                         .as_ref()
-                        .and_then(|r| r.get("required"))
+                        .and_then(|r| r.member("required"))
                         .and_then(Value::as_array)
                         .is_some_and(|r| !r.is_empty());
                     (Some(shape.ty), required)
@@ -1601,7 +1602,7 @@ impl Lowering<'_> {
     /// The string values of an enum schema (following `$ref`s).
     fn resolve_enum(&self, schema: &Value, pointer: &str) -> Vec<String> {
         crate::load::follow_refs(self.raw, schema, pointer)
-            .and_then(|(target, _)| target.get("enum").and_then(Value::as_array))
+            .and_then(|(target, _)| target.member("enum").and_then(Value::as_array))
             .map(|vs| {
                 vs.iter()
                     .filter_map(Value::as_str)
@@ -1622,13 +1623,16 @@ fn inline_branch_name(branch: &Value) -> Option<(String, bool)> {
     if obj.contains_key("$ref") || !is_composite(branch) {
         return None;
     }
-    if let Some(title) = obj.get("title").and_then(Value::as_str) {
+    if let Some(title) = obj.member("title").and_then(Value::as_str) {
         let name = naming::camel_part(title, "");
         if !name.is_empty() {
             return Some((name, false));
         }
     }
-    let single = match (obj.get("const"), obj.get("enum").and_then(Value::as_array)) {
+    let single = match (
+        obj.member("const"),
+        obj.member("enum").and_then(Value::as_array),
+    ) {
         (Some(Value::String(v)), _) => Some(v.as_str()),
         (_, Some(values)) if values.len() == 1 => values[0].as_str(),
         _ => None,
@@ -1661,7 +1665,7 @@ fn adjacent_pairs(
     for (name, prop) in properties {
         if let Some((tag, branches)) = conditional_branches(prop, properties) {
             let content_pointer = format!("{pointer}/properties/{}", escape_pointer(name));
-            let key = if prop.get("oneOf").is_some() {
+            let key = if prop.member("oneOf").is_some() {
                 "oneOf"
             } else {
                 "anyOf"
@@ -1697,16 +1701,16 @@ fn conditional_branches(
     siblings: &Map<String, Value>,
 ) -> Option<(String, Vec<Branch>)> {
     let branches = prop
-        .get("oneOf")
-        .or_else(|| prop.get("anyOf"))
+        .member("oneOf")
+        .or_else(|| prop.member("anyOf"))
         .and_then(Value::as_array)?;
     let mut tag: Option<String> = None;
     let mut out = Vec::new();
     for (i, branch) in branches.iter().enumerate() {
         let obj = branch.as_object()?;
-        let condition = match obj.get("if") {
-            Some(Value::Object(cond)) => cond.get("properties").and_then(Value::as_object),
-            _ => obj.get("properties").and_then(Value::as_object),
+        let condition = match obj.member("if") {
+            Some(Value::Object(cond)) => cond.member("properties").and_then(Value::as_object),
+            _ => obj.member("properties").and_then(Value::as_object),
         }?;
         if condition.len() != 1 {
             return None;
@@ -1716,9 +1720,9 @@ fn conditional_branches(
             return None;
         }
         let value = cond
-            .get("const")
+            .member("const")
             .or_else(|| {
-                cond.get("enum")
+                cond.member("enum")
                     .and_then(Value::as_array)
                     .filter(|a| a.len() == 1)
                     .and_then(|a| a.first())
@@ -1730,7 +1734,7 @@ fn conditional_branches(
         }
         let mut content = obj.clone();
         content.remove("if");
-        if !matches!(obj.get("if"), Some(Value::Object(_))) {
+        if !matches!(obj.member("if"), Some(Value::Object(_))) {
             content.remove("properties");
         }
         out.push(Branch {
@@ -1752,8 +1756,8 @@ fn discriminator_values(
     branches: &[(usize, &Value)],
     resolved: &[Map<String, Value>],
 ) -> Option<(String, Vec<Vec<String>>)> {
-    let tag = d.get("propertyName")?.as_str()?.to_string();
-    let mapping = d.get("mapping").and_then(Value::as_object);
+    let tag = d.member("propertyName")?.as_str()?.to_string();
+    let mapping = d.member("mapping").and_then(Value::as_object);
     let mut values = Vec::new();
     for ((_, branch), res) in branches.iter().zip(resolved) {
         let reference = branch_ref(branch);
@@ -1782,7 +1786,9 @@ fn discriminator_values(
 /// Without a discriminator: the property every branch fixes to a distinct value (`const`,
 /// one-value `enum`, `default`), preferring hard constraints over defaults.
 fn inferred_tag(resolved: &[Map<String, Value>]) -> Option<(String, Vec<Vec<String>>)> {
-    let candidates = resolved[0].get("properties").and_then(Value::as_object)?;
+    let candidates = resolved[0]
+        .member("properties")
+        .and_then(Value::as_object)?;
     let mut best: Option<(usize, String, Vec<String>)> = None;
     for name in candidates.keys() {
         let mut values = Vec::new();
@@ -1810,19 +1816,19 @@ fn inferred_tag(resolved: &[Map<String, Value>]) -> Option<(String, Vec<Vec<Stri
 /// The `$ref` a union branch names: its own, or that of the first `allOf` member (a branch
 /// refining a schema, or one the union's own part was distributed into).
 fn branch_ref(branch: &Value) -> Option<&str> {
-    branch.get("$ref").and_then(Value::as_str).or_else(|| {
+    branch.member("$ref").and_then(Value::as_str).or_else(|| {
         branch
-            .get("allOf")?
+            .member("allOf")?
             .as_array()?
             .first()?
-            .get("$ref")?
+            .member("$ref")?
             .as_str()
     })
 }
 
 /// The names in an object schema's `required`.
 fn required_names(obj: &Map<String, Value>) -> Vec<&str> {
-    obj.get("required")
+    obj.member("required")
         .and_then(Value::as_array)
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()
@@ -1831,18 +1837,18 @@ fn required_names(obj: &Map<String, Value>) -> Vec<&str> {
 /// The value a branch fixes for `property`, and whether it is a hard constraint
 /// (`const`/single `enum`) rather than a `default`.
 fn known_value(branch: &Map<String, Value>, property: &str) -> Option<(String, bool)> {
-    let prop = branch.get("properties")?.get(property)?.as_object()?;
-    if let Some(v) = prop.get("const").and_then(Value::as_str) {
+    let prop = branch.member("properties")?.get(property)?.as_object()?;
+    if let Some(v) = prop.member("const").and_then(Value::as_str) {
         return Some((v.to_string(), true));
     }
     if let Some([v]) = prop
-        .get("enum")
+        .member("enum")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
     {
         return v.as_str().map(|s| (s.to_string(), true));
     }
-    prop.get("default")
+    prop.member("default")
         .and_then(Value::as_str)
         .map(|s| (s.to_string(), false))
 }
@@ -1949,7 +1955,7 @@ fn states_all_of(narrow: &Map<String, Value>, wide: &Map<String, Value>) -> bool
 
 /// Where each property of an object schema at `pointer` is written.
 fn property_origins(obj: &Map<String, Value>, pointer: &str) -> BTreeMap<String, String> {
-    obj.get("properties")
+    obj.member("properties")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
@@ -1995,7 +2001,7 @@ fn is_object_schema(obj: &Map<String, Value>) -> bool {
 
 /// `type` as a list (3.0 string or 3.1 array).
 pub(crate) fn type_names(obj: &Map<String, Value>) -> Vec<&str> {
-    match obj.get("type") {
+    match obj.member("type") {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
@@ -2004,7 +2010,7 @@ pub(crate) fn type_names(obj: &Map<String, Value>) -> Vec<&str> {
 
 /// `nullable: true` (3.0) or `"null"` among the types (3.1).
 pub(crate) fn is_nullable(obj: &Map<String, Value>) -> bool {
-    obj.get("nullable") == Some(&Value::Bool(true)) || type_names(obj).contains(&"null")
+    obj.member("nullable") == Some(&Value::Bool(true)) || type_names(obj).contains(&"null")
 }
 
 /// `{"type": "null"}` or `{"enum": [null]}` / `{"const": null}`.
@@ -2014,9 +2020,9 @@ fn is_null_schema(schema: &Value) -> bool {
     };
     let types = type_names(obj);
     (!types.is_empty() && types.iter().all(|t| *t == "null"))
-        || obj.get("const") == Some(&Value::Null)
+        || obj.member("const") == Some(&Value::Null)
         || obj
-            .get("enum")
+            .member("enum")
             .and_then(Value::as_array)
             .is_some_and(|e| e.len() == 1 && e[0].is_null())
 }
@@ -2025,19 +2031,19 @@ fn is_null_schema(schema: &Value) -> bool {
 fn is_undefined_sentinel(name: &str, schema: &Value) -> bool {
     name == "Undefined"
         && schema
-            .get("properties")
+            .member("properties")
             .is_none_or(|p| p.as_object().is_some_and(Map::is_empty))
-        && schema.get("type").is_none_or(|t| t == "object")
-        && schema.get("allOf").is_none()
-        && schema.get("anyOf").is_none()
-        && schema.get("oneOf").is_none()
+        && schema.member("type").is_none_or(|t| t == "object")
+        && schema.member("allOf").is_none()
+        && schema.member("anyOf").is_none()
+        && schema.member("oneOf").is_none()
 }
 
 /// Schemas that become their own named type (worth deduplicating).
 fn is_composite(schema: &Value) -> bool {
     ["properties", "oneOf", "anyOf", "allOf", "enum"]
         .iter()
-        .any(|k| schema.get(*k).is_some())
+        .any(|k| schema.member(*k).is_some())
 }
 
 /// The schema's JSON without the annotations that do not change its shape: compact JSON,
@@ -2085,13 +2091,13 @@ fn percent_decode(fragment: &str) -> String {
 /// Docs for a schema: its description, and its title when that says more than the name.
 pub(crate) fn docs_of(schema: &Value, name: Option<&str>) -> Docs {
     let description = schema
-        .get("description")
+        .member("description")
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(str::to_string);
     let title = schema
-        .get("title")
+        .member("title")
         .and_then(Value::as_str)
         .filter(|t| {
             // (The cheap conditions first: most schemas have a description or no name.)
@@ -2112,7 +2118,7 @@ fn constraint_notes(schema: &Value) -> Vec<String> {
         return Vec::new();
     };
     let mut parts = Vec::new();
-    let num = |k: &str| obj.get(k).filter(|v| v.is_number()).map(Value::to_string);
+    let num = |k: &str| obj.member(k).filter(|v| v.is_number()).map(Value::to_string);
     let bounds = |lo: Option<String>, hi: Option<String>, what: &str| match (lo, hi) {
         (Some(lo), Some(hi)) => Some(format!("{lo} ≤ {what} ≤ {hi}")),
         (Some(lo), None) => Some(format!("{what} ≥ {lo}")),
@@ -2131,21 +2137,21 @@ fn constraint_notes(schema: &Value) -> Vec<String> {
     if let Some(v) = num("multipleOf") {
         parts.push(format!("a multiple of {v}"));
     }
-    if obj.get("uniqueItems") == Some(&Value::Bool(true)) {
+    if obj.member("uniqueItems") == Some(&Value::Bool(true)) {
         parts.push("unique items".into());
     }
-    if let Some(p) = obj.get("pattern").and_then(Value::as_str) {
+    if let Some(p) = obj.member("pattern").and_then(Value::as_str) {
         parts.push(format!("pattern {}", code_span(p)));
     }
-    if let Some(f) = obj.get("format").and_then(Value::as_str) {
+    if let Some(f) = obj.member("format").and_then(Value::as_str) {
         parts.push(format!("format {}", code_span(f)));
     }
     let mut notes = Vec::new();
     if !parts.is_empty() {
         notes.push(format!("Constraints: {}.", parts.join("; ")));
     }
-    let example = obj.get("example").or_else(|| {
-        obj.get("examples")
+    let example = obj.member("example").or_else(|| {
+        obj.member("examples")
             .and_then(Value::as_array)
             .and_then(|a| a.first())
     });
