@@ -464,7 +464,7 @@ impl Lowering<'_> {
             .is_some_and(|obj| {
                 is_nullable(obj)
                     || ["anyOf", "oneOf"].iter().any(|k| {
-                        obj.member(*k)
+                        obj.member(k)
                             .and_then(Value::as_array)
                             .is_some_and(|bs| bs.iter().any(is_null_schema))
                     })
@@ -2043,7 +2043,7 @@ fn is_undefined_sentinel(name: &str, schema: &Value) -> bool {
 fn is_composite(schema: &Value) -> bool {
     ["properties", "oneOf", "anyOf", "allOf", "enum"]
         .iter()
-        .any(|k| schema.member(*k).is_some())
+        .any(|k| schema.member(k).is_some())
 }
 
 /// The schema's JSON without the annotations that do not change its shape: compact JSON,
