@@ -20,10 +20,10 @@
 use super::Lowering;
 use crate::diag::Origin;
 use crate::ir::*;
-use crate::load::Member;
-use crate::load::{escape_pointer, unescape_pointer};
+use crate::load::{escape_pointer, unescape_pointer, Member};
 use crate::naming;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -76,6 +76,31 @@ pub(crate) struct Merged {
     pub origins: BTreeMap<String, String>,
     /// (pointer, message) for what could not be merged cleanly.
     pub conflicts: Vec<(String, String)>,
+}
+
+/// An object schema that `$ref`s and `allOf`s resolved to
+/// ([`Lowering::resolve_with_origins`]), with where each of its properties is written.
+enum Resolved<'s> {
+    /// An object of the document (or one made for the occasion) and its properties' origins.
+    Object(Cow<'s, Map<String, Value>>, BTreeMap<String, String>),
+    /// The merge of an `allOf`, shared with the memo.
+    Merged(Rc<Merged>),
+}
+
+impl Resolved<'_> {
+    fn schema(&self) -> &Map<String, Value> {
+        match self {
+            Resolved::Object(schema, _) => schema,
+            Resolved::Merged(merged) => &merged.schema,
+        }
+    }
+
+    fn origins(&self) -> &BTreeMap<String, String> {
+        match self {
+            Resolved::Object(_, origins) => origins,
+            Resolved::Merged(merged) => &merged.origins,
+        }
+    }
 }
 
 /// How [`Lowering::classify_with`] deduplicates a schema against a structurally equal one
@@ -596,13 +621,15 @@ impl Lowering<'_> {
                 continue;
             }
             let at = format!("{pointer}/allOf/{i}");
-            let (resolved, found_at, branch_origins, inner) =
-                self.resolve_with_origins(branch, &at, depth + 1);
+            let (resolved, found_at, inner) = self.resolve_with_origins(branch, &at, depth + 1);
             conflicts.extend(inner);
-            sources.push((resolved, found_at, branch_origins));
+            sources.push((resolved, found_at));
         }
-        sources.push((Some(own_only), pointer.to_string(), own_origins));
-        for (resolved, at, branch_origins) in sources {
+        sources.push((
+            Some(Resolved::Object(Cow::Owned(own_only), own_origins)),
+            pointer.to_string(),
+        ));
+        for (resolved, at) in sources {
             let Some(resolved) = resolved else {
                 conflicts.push((
                     at,
@@ -610,6 +637,7 @@ impl Lowering<'_> {
                 ));
                 continue;
             };
+            let (resolved, branch_origins) = (resolved.schema(), resolved.origins());
             let props = resolved.member("properties").and_then(Value::as_object);
             for (name, prop) in props.into_iter().flatten() {
                 let here = branch_origins
@@ -746,31 +774,27 @@ impl Lowering<'_> {
         schema: &Value,
         pointer: &str,
     ) -> (Option<Map<String, Value>>, String) {
-        let (resolved, at, _, _) = self.resolve_with_origins(schema, pointer, 0);
-        (resolved, at)
+        let (resolved, at, _) = self.resolve_with_origins(schema, pointer, 0);
+        (resolved.map(|r| r.schema().clone()), at)
     }
 
     /// [`Self::resolve_object`], with where each property is written and the cycles met.
-    #[allow(clippy::type_complexity)]
-    fn resolve_with_origins(
-        &self,
-        schema: &Value,
+    /// The object is borrowed from the document or shared with the `allOf` memo, not
+    /// copied: Microsoft Graph's types are long `allOf` chains, merged branch by branch.
+    fn resolve_with_origins<'s>(
+        &'s self,
+        schema: &'s Value,
         pointer: &str,
         depth: usize,
-    ) -> (
-        Option<Map<String, Value>>,
-        String,
-        BTreeMap<String, String>,
-        Vec<(String, String)>,
-    ) {
+    ) -> (Option<Resolved<'s>>, String, Vec<(String, String)>) {
         if depth >= MAX_DEPTH {
-            return (None, pointer.to_string(), BTreeMap::new(), Vec::new());
+            return (None, pointer.to_string(), Vec::new());
         }
         let Some((target, at)) = crate::load::follow_refs(self.raw, schema, pointer) else {
-            return (None, pointer.to_string(), BTreeMap::new(), Vec::new());
+            return (None, pointer.to_string(), Vec::new());
         };
         let Some(obj) = target.as_object() else {
-            return (None, at, BTreeMap::new(), Vec::new());
+            return (None, at, Vec::new());
         };
         match obj.member("allOf").and_then(Value::as_array) {
             Some(all_of) => {
@@ -781,16 +805,15 @@ impl Lowering<'_> {
                     .filter(|(_, m)| m == ALL_OF_CYCLE)
                     .cloned()
                     .collect();
-                (
-                    Some(merged.schema.clone()),
-                    at,
-                    merged.origins.clone(),
-                    cycles,
-                )
+                (Some(Resolved::Merged(merged)), at, cycles)
             }
             None => {
                 let origins = property_origins(obj, &at);
-                (Some(obj.clone()), at, origins, Vec::new())
+                (
+                    Some(Resolved::Object(Cow::Borrowed(obj), origins)),
+                    at,
+                    Vec::new(),
+                )
             }
         }
     }
@@ -2118,7 +2141,11 @@ fn constraint_notes(schema: &Value) -> Vec<String> {
         return Vec::new();
     };
     let mut parts = Vec::new();
-    let num = |k: &str| obj.member(k).filter(|v| v.is_number()).map(Value::to_string);
+    let num = |k: &str| {
+        obj.member(k)
+            .filter(|v| v.is_number())
+            .map(Value::to_string)
+    };
     let bounds = |lo: Option<String>, hi: Option<String>, what: &str| match (lo, hi) {
         (Some(lo), Some(hi)) => Some(format!("{lo} ≤ {what} ≤ {hi}")),
         (Some(lo), None) => Some(format!("{what} ≥ {lo}")),
