@@ -1,8 +1,8 @@
-//! JSON text parsed on two threads: the top-level object (and each member of it that is a
-//! large object, such as `paths` or `components/schemas`) is split into its members by a
-//! scan that only follows strings and brackets, the members' values are parsed by
-//! `serde_json` in two halves at once, and the object is put back together in document
-//! order.
+//! JSON text parsed on two threads: the top-level object, and the large objects inside it
+//! down to three levels (`paths`, `components`, `components/schemas`), are split into their
+//! members by a scan that only follows strings and brackets; two threads take the
+//! members' values in turn and parse each with `serde_json`; the objects are put back
+//! together in document order.
 //!
 //! The result is the value `serde_json::from_str` makes of the same text: each member's
 //! value is parsed by `serde_json` itself, and members are inserted in order with
