@@ -1,7 +1,7 @@
-//! JSON text parsed on two threads: the top-level object, and the large objects inside it
+//! JSON text parsed on every core: the top-level object, and the large objects inside it
 //! down to three levels (`paths`, `components`, `components/schemas`), are split into their
-//! members by a scan that only follows strings and brackets; two threads take the
-//! members' values in turn and parse each with `serde_json`; the objects are put back
+//! members by a scan that only follows strings and brackets; the members' values are
+//! parsed by `serde_json` on every core (`pipeline::in_parallel`); the objects are put back
 //! together in document order.
 //!
 //! The result is the value `serde_json::from_str` makes of the same text: each member's
@@ -13,7 +13,6 @@
 
 use serde_json::{Map, Value};
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Texts shorter than this are parsed serially (a thread costs more than it saves).
 const MIN_LEN: usize = 1 << 20;
@@ -21,6 +20,9 @@ const MIN_LEN: usize = 1 << 20;
 /// A member larger than this share of the text (1/`SPLIT_SHARE`) that is an object is split
 /// into its own members.
 const SPLIT_SHARE: usize = 8;
+
+/// Objects nested deeper than this are not split (`components` → `schemas` → a schema).
+const SPLIT_LEVELS: usize = 3;
 
 /// Nesting deeper than this is left to the serial parse (`serde_json` stops at 128 levels;
 /// a member parsed on its own would start a level or two lower).
@@ -40,10 +42,7 @@ enum Node {
     Object(Vec<(Range<usize>, Node)>),
 }
 
-/// Objects nested deeper than this are not split (`components` → `schemas` → a schema).
-const SPLIT_LEVELS: usize = 3;
-
-/// The top-level object of `text` parsed on two threads, or `None` when the text is short,
+/// The top-level object of `text` parsed on every core, or `None` when the text is short,
 /// is not an object, or anything about it is not plain (see the module docs).
 pub(crate) fn parse(text: &str) -> Option<Value> {
     parse_from(text, MIN_LEN)
@@ -59,51 +58,20 @@ fn parse_from(text: &str, min_len: usize) -> Option<Value> {
     if bytes.get(start) != Some(&b'{') {
         return None;
     }
+    let big = text.len() / SPLIT_SHARE;
+    let mut pieces = Vec::new();
     // The top-level object is always split; its members as `plan` says.
-    let (list, end) = members(bytes, start, 0)?;
+    let (top, end) = object(bytes, start, 0, big, &mut pieces)?;
     if skip_ws(bytes, end) != bytes.len() {
         return None;
     }
-    let big = text.len() / SPLIT_SHARE;
-    let mut pieces = Vec::new();
-    let mut children = Vec::with_capacity(list.len());
-    for m in list {
-        let node = plan(bytes, m.value, 1, big, &mut pieces)?;
-        children.push((m.key, node));
-    }
-    let top = Node::Object(children);
-    // Both threads take the next piece until none is left (pieces differ in cost per
-    // byte, so halves by size were uneven), then the values are put back in order.
-    let next = AtomicUsize::new(0);
-    let parse_some = || -> Option<Vec<(usize, Value)>> {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(piece) = pieces.get(i) else {
-                return Some(done);
-            };
-            done.push((i, serde_json::from_str(&text[piece.clone()]).ok()?));
-        }
-    };
-    let (mine, theirs) = std::thread::scope(|scope| {
-        let other = std::thread::Builder::new().spawn_scoped(scope, parse_some);
-        let mine = parse_some();
-        let theirs = match other {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            Err(_) => Some(Vec::new()),
-        };
-        (mine, theirs)
-    });
-    let mut values = mine?;
-    values.extend(theirs?);
-    values.sort_unstable_by_key(|(i, _)| *i);
-    if values.len() != pieces.len() {
-        return None;
-    }
-    let mut values = values.into_iter().map(|(_, v)| v);
-    assemble(text, &top, &mut values)
+    // The threads take pieces in turn (they differ in cost per byte); the values come
+    // back in order.
+    let values = crate::pipeline::in_parallel(pieces.len(), |i| {
+        serde_json::from_str::<Value>(&text[pieces[i].clone()])
+    })
+    .ok()?;
+    assemble(text, &top, &mut values.into_iter())
 }
 
 /// How to parse the value at `range` (`level` objects deep): an object larger than `big`
@@ -120,16 +88,26 @@ fn plan(
         pieces.push(range);
         return Some(Node::Whole);
     }
-    let (list, end) = members(bytes, range.start, level)?;
-    if end != range.end {
-        return None;
-    }
+    let (node, end) = object(bytes, range.start, level, big, pieces)?;
+    (end == range.end).then_some(node)
+}
+
+/// The object whose `{` is at `start`, `level` objects deep, split into its members (each
+/// as [`plan`] says), and the end of the object (after its `}`).
+fn object(
+    bytes: &[u8],
+    start: usize,
+    level: usize,
+    big: usize,
+    pieces: &mut Vec<Range<usize>>,
+) -> Option<(Node, usize)> {
+    let (list, end) = members(bytes, start, level)?;
     let mut children = Vec::with_capacity(list.len());
     for m in list {
         let node = plan(bytes, m.value, level + 1, big, pieces)?;
         children.push((m.key, node));
     }
-    Some(Node::Object(children))
+    Some((Node::Object(children), end))
 }
 
 /// The value `node` describes, taking its pieces' values from `values` in order.

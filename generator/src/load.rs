@@ -91,7 +91,7 @@ pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Erro
 /// [`Error::Spec`] naming the line and column of a syntax error.
 pub fn parse_str(text: &str, format: Format, file: &str) -> Result<Value, Error> {
     Ok(match format {
-        // A large document is parsed on two threads when it is plain; every error comes
+        // A large document is parsed on every core when it is plain; every error comes
         // from the serial parse.
         Format::Json => match crate::json_split::parse(text) {
             Some(value) => value,
@@ -460,7 +460,7 @@ pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
 /// compared one by one rather than hashed (serde_json's map hashes with SipHash, the
 /// largest single cost of lowering); a larger object (`properties`, `components/schemas`)
 /// is searched by hash.
-pub(crate) fn member<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+fn member<'a>(map: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
     if map.len() <= 8 {
         map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
     } else {

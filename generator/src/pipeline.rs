@@ -1,5 +1,6 @@
-//! Two-stage pipelines: a producer thread computes the next items while the calling thread
-//! consumes the current one, in order.
+//! Work on several threads with results in order: two-stage pipelines (a producer thread
+//! computes the next items while the calling thread consumes the current one) and parallel
+//! maps over indices.
 
 use std::sync::{mpsc, Mutex, PoisonError};
 
@@ -39,6 +40,58 @@ where
             Err(_) => take().into_iter().flatten().for_each(consume),
         }
     });
+}
+
+/// `work(i)` for each `i` below `count`, in order, computed on as many threads as the
+/// machine has cores (at most 8) in contiguous blocks taken in turn; the first error (by
+/// index) is returned.
+pub(crate) fn in_parallel<T, E, F>(count: usize, work: F) -> Result<Vec<T>, E>
+where
+    T: Send,
+    E: Send,
+    F: Fn(usize) -> Result<T, E> + Sync,
+{
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8);
+    // Blocks small enough to balance the threads, large enough to keep hand-overs rare.
+    let block = count.div_ceil(threads * 16).max(1);
+    let blocks = count.div_ceil(block);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if b >= blocks {
+                return done;
+            }
+            let results: Result<Vec<T>, E> = (b * block..((b + 1) * block).min(count))
+                .map(&work)
+                .collect();
+            done.push((b, results));
+        }
+    };
+    let mut done = if threads == 1 || blocks <= 1 {
+        worker()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+            let mut all = worker();
+            for handle in handles {
+                match handle.join() {
+                    Ok(done) => all.extend(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    };
+    done.sort_by_key(|(b, _)| *b);
+    let mut all = Vec::with_capacity(count);
+    for (_, results) in done {
+        all.extend(results?);
+    }
+    Ok(all)
 }
 
 #[cfg(test)]

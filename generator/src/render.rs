@@ -51,7 +51,7 @@ where
     let mut head = String::new();
     print_stream(inner, &mut head).map_err(|e| internal(name, e))?;
     let mut pieces = vec![ready(&head)];
-    pieces.extend(in_parallel(count, |i| {
+    pieces.extend(crate::pipeline::in_parallel(count, |i| {
         let (tokens, docs) = crate::doc_table::collect(|| item(i));
         let mut text = String::new();
         print_stream(tokens, &mut text).map_err(|e| internal(name, e))?;
@@ -89,7 +89,7 @@ where
         ));
     }
     body.truncate(body.len() - 2);
-    let parts = in_parallel(count, |i| {
+    let parts = crate::pipeline::in_parallel(count, |i| {
         let ((associated, items), docs) = crate::doc_table::collect(|| part(i));
         let (mut methods, mut text) = (String::new(), String::new());
         for chunk in Chunks::new(associated.into_iter().peekable(), ItemKind::ImplItem) {
@@ -144,57 +144,6 @@ pub(crate) fn template(
         })
 }
 
-/// `work(i)` for each `i` below `count`, in order, computed on as many threads as the
-/// machine has cores (at most 8) in contiguous blocks taken in turn; the first error (by
-/// index) is returned.
-fn in_parallel<T, F>(count: usize, work: F) -> Result<Vec<T>, Error>
-where
-    T: Send,
-    F: Fn(usize) -> Result<T, Error> + Sync,
-{
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, 8);
-    // Blocks small enough to balance the threads, large enough to keep hand-overs rare.
-    let block = count.div_ceil(threads * 16).max(1);
-    let blocks = count.div_ceil(block);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if b >= blocks {
-                return done;
-            }
-            let results: Result<Vec<T>, Error> = (b * block..((b + 1) * block).min(count))
-                .map(&work)
-                .collect();
-            done.push((b, results));
-        }
-    };
-    let mut done = if threads == 1 || blocks <= 1 {
-        worker()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
-            let mut all = worker();
-            for handle in handles {
-                match handle.join() {
-                    Ok(done) => all.extend(done),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            all
-        })
-    };
-    done.sort_by_key(|(b, _)| *b);
-    let mut all = Vec::with_capacity(count);
-    for (_, results) in done {
-        all.extend(results?);
-    }
-    Ok(all)
-}
-
 /// An [`Error::Internal`] for tokens of file `item` that are not valid Rust.
 fn internal(item: &str, e: syn::Error) -> Error {
     Error::Internal {
@@ -236,10 +185,9 @@ fn finish(header: &str, body: &str) -> String {
     }
     let piece = |i: usize| {
         let end = starts.get(i + 1).copied().unwrap_or(body.len());
-        Ok(ready(&body[starts[i]..end]))
+        Ok::<_, std::convert::Infallible>(ready(&body[starts[i]..end]))
     };
-    let pieces = in_parallel(starts.len(), piece)
-        .unwrap_or_else(|_| unreachable!("making a piece ready does not fail"));
+    let Ok(pieces) = crate::pipeline::in_parallel(starts.len(), piece);
     assemble(header, pieces)
 }
 

@@ -19,8 +19,7 @@ mod schema;
 
 use crate::diag::{Diagnostic, Diagnostics, Error, Origin};
 use crate::ir::*;
-use crate::load::Member;
-use crate::load::{escape_pointer, Document};
+use crate::load::{escape_pointer, Document, Member};
 use crate::naming::{self, Namespace};
 use openapiv3::ReferenceOr;
 use rustc_hash::FxHashMap;

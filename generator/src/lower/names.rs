@@ -23,8 +23,7 @@
 
 use super::extensions::Overrides;
 use crate::ir::*;
-use crate::load::unescape_pointer;
-use crate::load::Member;
+use crate::load::{unescape_pointer, Member};
 use crate::naming;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

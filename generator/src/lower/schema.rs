@@ -103,13 +103,12 @@ impl Resolved<'_> {
     }
 }
 
-/// How [`Lowering::classify_with`] deduplicates a schema against a structurally equal one
+/// How [`Lowering::classify`] deduplicates a schema against a structurally equal one
 /// lowered before it.
 enum Dedup<'k> {
     /// A component schema being defined: never against itself.
     Definition,
-    /// A use: its structural key (its [`canonical`] JSON), `Some` exactly when it
-    /// [`is_composite`].
+    /// A use, with its [`structural_key`].
     Use(Option<&'k str>),
 }
 
@@ -159,15 +158,15 @@ impl Lowering<'_> {
                 docs,
             );
             self.components.insert(pointer.clone(), id);
-            if is_composite(schema) {
-                self.structural.entry(canonical(schema)).or_insert(id);
+            if let Some(key) = structural_key(schema) {
+                self.structural.entry(key).or_insert(id);
             }
             pending.push((id, pointer));
         }
         for (id, pointer) in pending {
             let schema = crate::load::lookup(raw, &pointer).expect("registered from the document");
             let hint = self.types[id.0].name.rust.clone();
-            let kind = match self.classify(schema, &pointer, &hint, 0, true) {
+            let kind = match self.classify(schema, &pointer, &hint, 0, Dedup::Definition) {
                 Lowered::Def { kind, .. } => kind,
                 Lowered::Ref(shape) => {
                     if shape.ty == TypeRef::Named(id) {
@@ -254,8 +253,8 @@ impl Lowering<'_> {
         memo: Option<&str>,
     ) -> Shape {
         // The structural key is computed once: to look the schema up, then to note it.
-        let key = is_composite(schema).then(|| canonical(schema));
-        let lowered = self.classify_with(schema, pointer, hint, depth, Dedup::Use(key.as_deref()));
+        let key = structural_key(schema);
+        let lowered = self.classify(schema, pointer, hint, depth, Dedup::Use(key.as_deref()));
         let reserved = match memo.and_then(|p| self.inline.get(p)) {
             Some(InlineUse::InProgress(reserved)) => *reserved,
             _ => None,
@@ -299,25 +298,8 @@ impl Lowering<'_> {
         Origin::new(self.file, pointer)
     }
 
-    /// Decides what the schema is. `definition` is true for a component schema being defined
-    /// (it must not be deduplicated against itself).
+    /// Decides what the schema is, deduplicating it as `dedup` says.
     fn classify(
-        &mut self,
-        schema: &Value,
-        pointer: &str,
-        hint: &str,
-        depth: usize,
-        definition: bool,
-    ) -> Lowered {
-        if definition {
-            return self.classify_with(schema, pointer, hint, depth, Dedup::Definition);
-        }
-        let key = is_composite(schema).then(|| canonical(schema));
-        self.classify_with(schema, pointer, hint, depth, Dedup::Use(key.as_deref()))
-    }
-
-    /// [`Lowering::classify`], deduplicating as `dedup` says.
-    fn classify_with(
         &mut self,
         schema: &Value,
         pointer: &str,
@@ -529,8 +511,10 @@ impl Lowering<'_> {
                     // Only annotations: the schema's own keywords say what it is.
                     let mut own = obj.clone();
                     own.remove("allOf");
-                    let lowered =
-                        self.classify(&Value::Object(own), pointer, hint, depth + 1, false);
+                    let own = Value::Object(own);
+                    let key = structural_key(&own);
+                    let dedup = Dedup::Use(key.as_deref());
+                    let lowered = self.classify(&own, pointer, hint, depth + 1, dedup);
                     return match lowered {
                         Lowered::Ref(mut shape) => {
                             shape.nullable |= nullable;
@@ -2067,6 +2051,12 @@ fn is_composite(schema: &Value) -> bool {
     ["properties", "oneOf", "anyOf", "allOf", "enum"]
         .iter()
         .any(|k| schema.member(k).is_some())
+}
+
+/// What structurally equal schemas share, for deduplication: the [`canonical`] JSON of a
+/// composite schema ([`is_composite`]); `None` for any other.
+fn structural_key(schema: &Value) -> Option<String> {
+    is_composite(schema).then(|| canonical(schema))
 }
 
 /// The schema's JSON without the annotations that do not change its shape: compact JSON,
