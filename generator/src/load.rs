@@ -502,12 +502,49 @@ pub(crate) fn escape_pointer(token: &str) -> String {
 
 /// Unescapes one JSON pointer token.
 pub(crate) fn unescape_pointer(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
+    // One pass: `~1` → `/`, `~0` → `~`, any other `~` kept (what replacing `~1` and then
+    // `~0` gives, without two searches and two strings).
+    let mut out = String::with_capacity(token.len());
+    let mut rest = token;
+    while let Some(at) = rest.find('~') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match after.as_bytes().first() {
+            Some(b'1') => out.push('/'),
+            Some(b'0') => out.push('~'),
+            _ => {
+                out.push('~');
+                rest = after;
+                continue;
+            }
+        }
+        rest = &after[1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unescape_pointer_replaces_as_two_replacements_do() {
+        let alphabet = ['~', '0', '1', 'a', '/'];
+        let mut tokens = vec![String::new()];
+        let mut all = vec![String::new()];
+        for _ in 0..6 {
+            tokens = tokens
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            all.extend(tokens.iter().cloned());
+        }
+        for token in all {
+            let two = token.replace("~1", "/").replace("~0", "~");
+            assert_eq!(unescape_pointer(&token), two, "{token:?}");
+        }
+    }
 
     #[test]
     fn lookup_finds_what_serde_json_pointer_finds() {

@@ -72,7 +72,7 @@ fn sanitize(raw: &str) -> String {
 }
 
 /// The cases [`converted`] writes.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Case {
     UpperCamel,
     Snake,
@@ -139,15 +139,84 @@ fn converted(raw: &str, case: Case) -> String {
         if let Some(done) = map.get(raw) {
             return done.clone();
         }
-        let name = match case {
-            Case::UpperCamel => sanitize(raw).to_upper_camel_case(),
-            Case::Snake => sanitize(raw).to_snake_case(),
-        };
+        let name = ascii_case(&sanitize(raw), case);
         if map.len() < REMEMBERED {
             map.insert(raw.to_string(), name.clone());
         }
         name
     })
+}
+
+/// `heck`'s `to_upper_camel_case` or `to_snake_case` of `ascii` (an ASCII string, as
+/// [`sanitize`] makes), without `fmt`: heck 0.5 splits the text at every character that is
+/// not a letter or digit, and inside each part before an uppercase letter that follows a
+/// lowercase one (digits between carry the case before them) and before the last of a run
+/// of uppercase letters followed by a lowercase one (`HTTPServer` → `HTTP`, `Server`); each
+/// word is then capitalized (UpperCamelCase) or lowercased and joined with `_` (snake_case).
+/// heck writes every character through `fmt`, which made it a tenth of Microsoft Graph's
+/// lowering (its operation names are long and all different). Debug builds compare the
+/// result with heck's; a unit test does for every short name over both cases, digits and
+/// separators.
+fn ascii_case(ascii: &str, case: Case) -> String {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mode {
+        Boundary,
+        Lower,
+        Upper,
+    }
+    let mut out = String::with_capacity(ascii.len() + 8);
+    let mut first = true;
+    let mut word = |w: &str, out: &mut String| {
+        if !first && case == Case::Snake {
+            out.push('_');
+        }
+        first = false;
+        match case {
+            Case::UpperCamel => {
+                let mut chars = w.chars();
+                if let Some(c) = chars.next() {
+                    out.push(c.to_ascii_uppercase());
+                    out.extend(chars.map(|c| c.to_ascii_lowercase()));
+                }
+            }
+            Case::Snake => out.extend(w.chars().map(|c| c.to_ascii_lowercase())),
+        }
+    };
+    for part in ascii.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let bytes = part.as_bytes();
+        let (mut start, mut mode) = (0, Mode::Boundary);
+        for (i, &c) in bytes.iter().enumerate() {
+            let Some(&next) = bytes.get(i + 1) else {
+                word(&part[start..], &mut out);
+                break;
+            };
+            let next_mode = if c.is_ascii_lowercase() {
+                Mode::Lower
+            } else if c.is_ascii_uppercase() {
+                Mode::Upper
+            } else {
+                mode
+            };
+            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
+                word(&part[start..=i], &mut out);
+                (start, mode) = (i + 1, Mode::Boundary);
+            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                word(&part[start..i], &mut out);
+                (start, mode) = (i, Mode::Boundary);
+            } else {
+                mode = next_mode;
+            }
+        }
+    }
+    debug_assert_eq!(
+        out,
+        match case {
+            Case::UpperCamel => ascii.to_upper_camel_case(),
+            Case::Snake => ascii.to_snake_case(),
+        },
+        "{ascii:?}"
+    );
+    out
 }
 
 /// An UpperCamelCase type or variant name; `fallback` is used when nothing is left.
@@ -419,6 +488,48 @@ mod tests {
         assert!(!already_in("A1B", Case::UpperCamel));
         assert!(already_in("PaymentIntent2Card", Case::UpperCamel));
         assert!(already_in("payment_intent_2", Case::Snake));
+    }
+
+    #[test]
+    fn ascii_case_is_what_heck_makes() {
+        use super::{ascii_case, Case};
+        use heck::{ToSnakeCase, ToUpperCamelCase};
+        // Every string of up to six characters over both cases, digits and separators,
+        // then longer ones made from parts where words split.
+        let alphabet = ['A', 'B', 'a', 'b', '1', '_', '-'];
+        let mut names = vec![String::new()];
+        let mut all = vec![String::new()];
+        for _ in 0..6 {
+            names = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            all.extend(names.iter().cloned());
+        }
+        let parts = ["HTTP", "Server", "x", "2", "iOS", "_", ".", "ABc", "aB"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    all.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        all.push(
+            "deviceAppManagement.androidManagedAppProtections.ListAndroidManagedAppProtections"
+                .into(),
+        );
+        for name in &all {
+            assert_eq!(
+                ascii_case(name, Case::UpperCamel),
+                name.to_upper_camel_case(),
+                "{name:?}"
+            );
+            assert_eq!(
+                ascii_case(name, Case::Snake),
+                name.to_snake_case(),
+                "{name:?}"
+            );
+        }
     }
 
     use super::*;

@@ -586,14 +586,37 @@ pub(crate) fn contains_char(text: &str, pred: impl Fn(char) -> bool) -> bool {
 /// are only inserted, never changed; string literals in generated code never span lines,
 /// so this cannot alter a value.
 fn space_items(text: &str, out: &mut String) {
-    let mut prev = None;
-    for line in text.lines() {
-        if prev.is_some_and(|p| blank_between(p, line)) {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'\r', bytes).is_some() {
+        // `lines` drops the CR of a CRLF: kept for such rare text, line by line.
+        let mut prev = None;
+        for line in text.lines() {
+            if prev.is_some_and(|p| blank_between(p, line)) {
+                out.push('\n');
+            }
+            out.push_str(line);
             out.push('\n');
+            prev = Some(line);
         }
-        out.push_str(line);
-        out.push('\n');
+        return;
+    }
+    // The text is copied in runs between the blank lines put in, not line by line.
+    let mut ends = memchr::memchr_iter(b'\n', bytes);
+    let (mut prev, mut start, mut copied) = (None, 0, 0);
+    while start < bytes.len() {
+        let end = ends.next().unwrap_or(bytes.len());
+        let line = &text[start..end];
+        if prev.is_some_and(|p| blank_between(p, line)) {
+            out.push_str(&text[copied..start]);
+            out.push('\n');
+            copied = start;
+        }
         prev = Some(line);
+        start = end + 1;
+    }
+    out.push_str(&text[copied..]);
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push('\n');
     }
 }
 
@@ -645,6 +668,41 @@ mod tests {
         let mut text = String::from("// h\n\n");
         space_items(&prettyplease::unparse(&file), &mut text);
         text
+    }
+
+    #[test]
+    fn space_items_puts_blank_lines_where_a_line_by_line_pass_does() {
+        let line_by_line = |text: &str| {
+            let mut out = String::new();
+            let mut prev = None;
+            for line in text.lines() {
+                if prev.is_some_and(|p| blank_between(p, line)) {
+                    out.push('\n');
+                }
+                out.push_str(line);
+                out.push('\n');
+                prev = Some(line);
+            }
+            out
+        };
+        let code = "//! Doc.\nuse a;\nuse b;\nstruct A;\nimpl A {\n    fn f() {}\n    fn g() {}\n}\n\npub fn h() {}\n";
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "struct A;",
+            "struct A;\nstruct B;",
+            "struct A;\nstruct B;\n",
+            "fn a() {}\n\nfn b() {}",
+            code,
+            code.trim_end(),
+            "struct A;\r\nstruct B;\r\n",
+            "struct A;\nstruct B;\r",
+        ] {
+            let mut out = String::new();
+            space_items(text, &mut out);
+            assert_eq!(out, line_by_line(text), "{text:?}");
+        }
     }
 
     #[test]

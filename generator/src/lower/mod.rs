@@ -339,9 +339,9 @@ impl Lowering<'_> {
         let read = items().map(|(path, node)| {
             let path_pointer = format!("/paths/{}", escape_pointer(path));
             let item = crate::load::path_item(node, file, &path_pointer);
-            (path, path_pointer, item)
+            (path, node, path_pointer, item)
         });
-        crate::pipeline::pipelined(read, |(path, path_pointer, item)| {
+        crate::pipeline::pipelined(read, |(path, path_node, path_pointer, item)| {
             let item = match item {
                 Ok(item) => item,
                 Err(Error::Spec(diags)) => {
@@ -388,18 +388,28 @@ impl Lowering<'_> {
                 let hint = naming::camel_part(&wire_id, "Operation");
                 let origin = Origin::new(self.file, op_pointer.clone());
                 let (template, template_params) = parse_template(path);
+                // The operation's node: what lowering reads below it is found from here,
+                // not by a pointer walked from the root through the (long) path's key.
+                let op_node = path_node.member(method_name);
                 let params = self.lower_params(
-                    &item.parameters,
-                    &path_pointer,
-                    &op.parameters,
-                    &op_pointer,
+                    Level {
+                        params: &item.parameters,
+                        pointer: &path_pointer,
+                        node: Some(path_node),
+                    },
+                    Level {
+                        params: &op.parameters,
+                        pointer: &op_pointer,
+                        node: op_node,
+                    },
                     &template_params,
                     &hint,
                 );
                 let body = op.request_body.as_ref().and_then(|b| {
-                    self.lower_request_body(b, &format!("{op_pointer}/requestBody"), &hint)
+                    let node = op_node.and_then(|op| op.member("requestBody"));
+                    self.lower_request_body(b, &format!("{op_pointer}/requestBody"), node, &hint)
                 });
-                let responses = self.lower_responses(&op.responses, &op_pointer, &hint);
+                let responses = self.lower_responses(&op.responses, &op_pointer, op_node, &hint);
                 let requirements = op.security.as_ref().or(api.security.as_ref());
                 let mut security = Vec::new();
                 for requirement in requirements.into_iter().flatten() {
@@ -438,28 +448,44 @@ impl Lowering<'_> {
         ops
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn lower_params(
         &mut self,
-        path_level: &[ReferenceOr<openapiv3::Parameter>],
-        path_pointer: &str,
-        op_level: &[ReferenceOr<openapiv3::Parameter>],
-        op_pointer: &str,
+        path_level: Level,
+        op_level: Level,
         template_params: &[String],
         hint: &str,
     ) -> Vec<Param> {
-        // (location, name) → (parameter data, pointer); operation level overrides path level.
-        let mut declared: Vec<((ParamLocation, String), openapiv3::ParameterData, String)> =
-            Vec::new();
-        let lists = [(path_level, path_pointer), (op_level, op_pointer)];
-        for (list, base) in lists {
-            for (i, p) in list.iter().enumerate() {
-                let (param, pointer) = match p {
-                    ReferenceOr::Item(param) => (param.clone(), format!("{base}/parameters/{i}")),
+        let op_pointer = op_level.pointer;
+        // (location, name) → (parameter data, pointer, node); operation level overrides path
+        // level.
+        type Declared<'n> = (
+            (ParamLocation, String),
+            openapiv3::ParameterData,
+            String,
+            Option<&'n Value>,
+        );
+        let mut declared: Vec<Declared> = Vec::new();
+        let raw = self.raw;
+        for level in [path_level, op_level] {
+            let base = level.pointer;
+            let nodes = level
+                .node
+                .and_then(|n| n.member("parameters"))
+                .and_then(Value::as_array);
+            for (i, p) in level.params.iter().enumerate() {
+                let (param, pointer, node) = match p {
+                    ReferenceOr::Item(param) => (
+                        param.clone(),
+                        format!("{base}/parameters/{i}"),
+                        nodes.and_then(|n| n.get(i)),
+                    ),
                     ReferenceOr::Reference { reference } => {
                         let at = format!("{base}/parameters/{i}");
                         match self.resolve(reference, &at, "parameter") {
-                            Some(found) => found,
+                            Some((param, pointer)) => {
+                                let node = crate::load::lookup(raw, &pointer);
+                                (param, pointer, node)
+                            }
                             None => continue,
                         }
                     }
@@ -479,8 +505,8 @@ impl Lowering<'_> {
                     }
                 };
                 let key = (location, data.name.clone());
-                declared.retain(|(k, _, _)| *k != key);
-                declared.push((key, data, pointer));
+                declared.retain(|(k, _, _, _)| *k != key);
+                declared.push((key, data, pointer, node));
             }
         }
 
@@ -489,11 +515,12 @@ impl Lowering<'_> {
         for name in template_params {
             let found = declared
                 .iter()
-                .position(|((loc, n), _, _)| *loc == ParamLocation::Path && n == name);
+                .position(|((loc, n), _, _, _)| *loc == ParamLocation::Path && n == name);
             match found {
                 Some(i) => {
-                    let (_, data, pointer) = declared.remove(i);
-                    params.push(self.param(data, ParamLocation::Path, &pointer, hint, true));
+                    let (_, data, pointer, node) = declared.remove(i);
+                    let at = (pointer.as_str(), node);
+                    params.push(self.param(data, ParamLocation::Path, at, hint, true));
                 }
                 None => {
                     self.diags.push(
@@ -526,7 +553,7 @@ impl Lowering<'_> {
                 }
             }
         }
-        for ((location, name), data, pointer) in declared {
+        for ((location, name), data, pointer, node) in declared {
             if location == ParamLocation::Path {
                 self.diags.error(
                     Origin::new(self.file, pointer),
@@ -534,23 +561,27 @@ impl Lowering<'_> {
                 );
                 continue;
             }
-            params.push(self.param(data, location, &pointer, hint, false));
+            params.push(self.param(data, location, (&pointer, node), hint, false));
         }
         params
     }
 
+    /// The parameter `data`, declared at `at` (its pointer and the document's node there).
     fn param(
         &mut self,
         data: openapiv3::ParameterData,
         location: ParamLocation,
-        pointer: &str,
+        at: (&str, Option<&Value>),
         hint: &str,
         force_required: bool,
     ) -> Param {
         let raw = self.raw;
-        // Each lookup walks from the document root: look the parameter up once, and its
-        // schema from there.
-        let node = crate::load::lookup(raw, pointer);
+        let (pointer, node) = at;
+        debug_assert!(
+            node.map(|n| n as *const Value)
+                == crate::load::lookup(raw, pointer).map(|n| n as *const Value),
+            "{pointer}"
+        );
         let (schema_pointer, schema_node) = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(_) => (
                 format!("{pointer}/schema"),
@@ -606,20 +637,24 @@ impl Lowering<'_> {
         }
     }
 
+    /// The request body `body`, at `pointer` (`node`, the document's node there).
     fn lower_request_body(
         &mut self,
         body: &ReferenceOr<openapiv3::RequestBody>,
         pointer: &str,
+        node: Option<&Value>,
         hint: &str,
     ) -> Option<Body> {
-        let (body, pointer) = match body {
-            ReferenceOr::Item(b) => (b.clone(), pointer.to_string()),
+        let (body, pointer, node) = match body {
+            ReferenceOr::Item(b) => (b.clone(), pointer.to_string(), node),
             ReferenceOr::Reference { reference } => {
-                self.resolve(reference, pointer, "request body")?
+                let (body, pointer) = self.resolve(reference, pointer, "request body")?;
+                let node = crate::load::lookup(self.raw, &pointer);
+                (body, pointer, node)
             }
         };
         let (content_type, mut kind) =
-            self.lower_content(&body.content, &pointer, &format!("{hint}Request"));
+            self.lower_content(&body.content, (&pointer, node), &format!("{hint}Request"));
         let media = content_type
             .split(';')
             .next()
@@ -642,7 +677,7 @@ impl Lowering<'_> {
             let raw = self.raw;
             let fields = crate::load::lookup(raw, &schema_pointer)
                 .and_then(|schema| self.resolve_object(schema, &schema_pointer).0)
-                .map(|object| form_fields(&object))
+                .map(|object| form_fields(object.schema()))
                 .unwrap_or_default();
             kind = BodyKind::Multipart(fields);
         }
@@ -657,13 +692,15 @@ impl Lowering<'_> {
         })
     }
 
-    /// Picks the media type (JSON first) and lowers its schema.
+    /// Picks the media type (JSON first) and lowers its schema; `at` is the pointer of the
+    /// object holding `content` and the document's node there.
     fn lower_content(
         &mut self,
         content: &indexmap::IndexMap<String, openapiv3::MediaType>,
-        pointer: &str,
+        at: (&str, Option<&Value>),
         hint: &str,
     ) -> (String, BodyKind) {
+        let (pointer, node) = at;
         let json = content.keys().find(|mt| is_json(mt));
         let Some(mt) = json.or_else(|| content.keys().next()) else {
             return (String::new(), BodyKind::Empty);
@@ -672,7 +709,15 @@ impl Lowering<'_> {
             return (mt.clone(), BodyKind::Bytes);
         }
         let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer(mt));
-        let schema = crate::load::lookup(self.raw, &schema_pointer);
+        let schema = node
+            .and_then(|n| n.member("content"))
+            .and_then(|c| c.member(mt))
+            .and_then(|m| m.member("schema"));
+        debug_assert!(
+            schema.map(|s| s as *const Value)
+                == crate::load::lookup(self.raw, &schema_pointer).map(|s| s as *const Value),
+            "{schema_pointer}"
+        );
         if is_wildcard(mt) && schema.is_none_or(is_opaque) {
             // `*/*` with nothing that says JSON: any bytes, sent as octet-stream.
             return ("application/octet-stream".into(), BodyKind::Bytes);
@@ -684,34 +729,40 @@ impl Lowering<'_> {
         (mt.clone(), BodyKind::Json(ty))
     }
 
+    /// The operation's responses; `op_node` is the document's node at `op_pointer`.
     fn lower_responses(
         &mut self,
         responses: &openapiv3::Responses,
         op_pointer: &str,
+        op_node: Option<&Value>,
         hint: &str,
     ) -> Vec<Response> {
+        let nodes = op_node.and_then(|op| op.member("responses"));
         let mut entries: Vec<(StatusMatch, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
         for (code, response) in &responses.responses {
             let (status, key) = match code {
                 openapiv3::StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
                 openapiv3::StatusCode::Range(r) => (StatusMatch::Range(*r), format!("{r}XX")),
             };
-            entries.push((status, format!("{op_pointer}/responses/{key}"), response));
+            entries.push((status, key, response));
         }
         if let Some(default) = &responses.default {
-            entries.push((
-                StatusMatch::Default,
-                format!("{op_pointer}/responses/default"),
-                default,
-            ));
+            entries.push((StatusMatch::Default, "default".to_string(), default));
         }
         let mut out = Vec::new();
-        for (status, pointer, response) in entries {
-            let (response, pointer) = match response {
-                ReferenceOr::Item(r) => (r.clone(), pointer),
+        for (status, key, response) in entries {
+            let pointer = format!("{op_pointer}/responses/{key}");
+            let (response, pointer, node) = match response {
+                ReferenceOr::Item(r) => {
+                    let node = nodes.and_then(|n| n.member(&key));
+                    (r.clone(), pointer, node)
+                }
                 ReferenceOr::Reference { reference } => {
                     match self.resolve(reference, &pointer, "response") {
-                        Some(found) => found,
+                        Some((response, pointer)) => {
+                            let node = crate::load::lookup(self.raw, &pointer);
+                            (response, pointer, node)
+                        }
                         None => continue,
                     }
                 }
@@ -727,7 +778,7 @@ impl Lowering<'_> {
             let mut content = response.content.clone();
             content.retain(|media_type, _| !events::is_event_stream(media_type));
             let (media, mut kind) =
-                self.lower_content(&content, &pointer, &format!("{hint}{suffix}"));
+                self.lower_content(&content, (&pointer, node), &format!("{hint}{suffix}"));
             if kind == BodyKind::Bytes && is_text(&media) {
                 kind = BodyKind::Text;
             }
@@ -747,6 +798,14 @@ impl Lowering<'_> {
 /// `servers` entries, each named for a variant of the generated `Server` enum: the
 /// `x-fern-server-name` extension, else the description, else the words of its URL
 /// ([`url_label`]), else `Server{n}`; unique.
+/// The parameters declared at one level (a path item's or an operation's), where they are
+/// and the document's node there.
+struct Level<'p> {
+    params: &'p [ReferenceOr<openapiv3::Parameter>],
+    pointer: &'p str,
+    node: Option<&'p Value>,
+}
+
 fn lower_servers(servers: &[openapiv3::Server]) -> Vec<Server> {
     let mut names = Namespace::default();
     servers

@@ -80,7 +80,7 @@ pub(crate) struct Merged {
 
 /// An object schema that `$ref`s and `allOf`s resolved to
 /// ([`Lowering::resolve_with_origins`]), with where each of its properties is written.
-enum Resolved<'s> {
+pub(super) enum Resolved<'s> {
     /// An object of the document (or one made for the occasion) and its properties' origins.
     Object(Cow<'s, Map<String, Value>>, BTreeMap<String, String>),
     /// The merge of an `allOf`, shared with the memo.
@@ -88,7 +88,7 @@ enum Resolved<'s> {
 }
 
 impl Resolved<'_> {
-    fn schema(&self) -> &Map<String, Value> {
+    pub(super) fn schema(&self) -> &Map<String, Value> {
         match self {
             Resolved::Object(schema, _) => schema,
             Resolved::Merged(merged) => &merged.schema,
@@ -127,7 +127,7 @@ const MAX_DEPTH: usize = 64;
 /// The warning for an `allOf` that reaches the schema it belongs to.
 const ALL_OF_CYCLE: &str = "allOf leads back to this schema; the cycle is not merged";
 
-impl Lowering<'_> {
+impl<'a> Lowering<'a> {
     /// Registers every component schema (so `$ref`s resolve in any order), then lowers them.
     pub(crate) fn lower_components(&mut self) {
         let Some(schemas) =
@@ -753,24 +753,45 @@ impl Lowering<'_> {
 
     /// Follows `$ref`s and single-branch `allOf`s to an object schema, merging multi-branch
     /// `allOf`s. Returns the object and the pointer it was found at.
-    pub(super) fn resolve_object(
+    pub(super) fn resolve_object<'s>(
         &self,
-        schema: &Value,
+        schema: &'s Value,
         pointer: &str,
-    ) -> (Option<Map<String, Value>>, String) {
-        let (resolved, at, _) = self.resolve_with_origins(schema, pointer, 0);
-        (resolved.map(|r| r.schema().clone()), at)
+    ) -> (Option<Resolved<'s>>, String)
+    where
+        'a: 's,
+    {
+        let (resolved, at, _) = self.resolve_at(schema, pointer, 0, false);
+        (resolved, at)
     }
 
     /// [`Self::resolve_object`], with where each property is written and the cycles met.
     /// The object is borrowed from the document or shared with the `allOf` memo, not
     /// copied: Microsoft Graph's types are long `allOf` chains, merged branch by branch.
     fn resolve_with_origins<'s>(
-        &'s self,
+        &self,
         schema: &'s Value,
         pointer: &str,
         depth: usize,
-    ) -> (Option<Resolved<'s>>, String, Vec<(String, String)>) {
+    ) -> (Option<Resolved<'s>>, String, Vec<(String, String)>)
+    where
+        'a: 's,
+    {
+        self.resolve_at(schema, pointer, depth, true)
+    }
+
+    /// [`Self::resolve_with_origins`]; a document object's property origins are left empty
+    /// unless `with_origins` (a merge's are always there).
+    fn resolve_at<'s>(
+        &self,
+        schema: &'s Value,
+        pointer: &str,
+        depth: usize,
+        with_origins: bool,
+    ) -> (Option<Resolved<'s>>, String, Vec<(String, String)>)
+    where
+        'a: 's,
+    {
         if depth >= MAX_DEPTH {
             return (None, pointer.to_string(), Vec::new());
         }
@@ -792,7 +813,11 @@ impl Lowering<'_> {
                 (Some(Resolved::Merged(merged)), at, cycles)
             }
             None => {
-                let origins = property_origins(obj, &at);
+                let origins = if with_origins {
+                    property_origins(obj, &at)
+                } else {
+                    BTreeMap::new()
+                };
                 (
                     Some(Resolved::Object(Cow::Borrowed(obj), origins)),
                     at,
@@ -1018,10 +1043,11 @@ impl Lowering<'_> {
         branches: &[(usize, &Value)],
         pointer: &str,
     ) -> Option<Map<String, Value>> {
-        let resolved: Vec<Map<String, Value>> = branches
+        let resolved: Vec<Resolved> = branches
             .iter()
             .map(|(i, b)| self.resolve_object(b, &format!("{pointer}/{key}/{i}")).0)
             .collect::<Option<_>>()?;
+        let resolved: Vec<&Map<String, Value>> = resolved.iter().map(Resolved::schema).collect();
         if resolved.iter().any(|r| !is_object_schema(r)) {
             return None;
         }
@@ -1116,10 +1142,11 @@ impl Lowering<'_> {
         depth: usize,
     ) -> Option<TaggedUnion> {
         let discriminator = obj.member("discriminator").and_then(Value::as_object);
-        let resolved: Vec<Map<String, Value>> = branches
+        let resolved: Vec<Resolved> = branches
             .iter()
             .map(|(i, b)| self.resolve_object(b, &format!("{pointer}/{key}/{i}")).0)
             .collect::<Option<Vec<_>>>()?;
+        let resolved: Vec<&Map<String, Value>> = resolved.iter().map(Resolved::schema).collect();
         if resolved.iter().any(|r| !is_object_schema(r)) {
             return None;
         }
@@ -1584,7 +1611,7 @@ impl Lowering<'_> {
                     let (resolved, _) = self.resolve_object(schema, at);
                     let required = resolved
                         .as_ref()
-                        .and_then(|r| r.member("required"))
+                        .and_then(|r| r.schema().member("required"))
                         .and_then(Value::as_array)
                         .is_some_and(|r| !r.is_empty());
                     (Some(shape.ty), required)
@@ -1761,7 +1788,7 @@ fn conditional_branches(
 fn discriminator_values(
     d: &Map<String, Value>,
     branches: &[(usize, &Value)],
-    resolved: &[Map<String, Value>],
+    resolved: &[&Map<String, Value>],
 ) -> Option<(String, Vec<Vec<String>>)> {
     let tag = d.member("propertyName")?.as_str()?.to_string();
     let mapping = d.member("mapping").and_then(Value::as_object);
@@ -1792,7 +1819,7 @@ fn discriminator_values(
 
 /// Without a discriminator: the property every branch fixes to a distinct value (`const`,
 /// one-value `enum`, `default`), preferring hard constraints over defaults.
-fn inferred_tag(resolved: &[Map<String, Value>]) -> Option<(String, Vec<Vec<String>>)> {
+fn inferred_tag(resolved: &[&Map<String, Value>]) -> Option<(String, Vec<Vec<String>>)> {
     let candidates = resolved[0]
         .member("properties")
         .and_then(Value::as_object)?;
