@@ -139,7 +139,13 @@ fn converted(raw: &str, case: Case) -> String {
         if let Some(done) = map.get(raw) {
             return done.clone();
         }
-        let name = ascii_case(&sanitize(raw), case);
+        // ASCII with a letter or digit: `sanitize` would only turn the other characters
+        // into `_`, which split words exactly as they do.
+        let name = if raw.is_ascii() && raw.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            ascii_case(raw, case)
+        } else {
+            ascii_case(&sanitize(raw), case)
+        };
         if map.len() < REMEMBERED {
             map.insert(raw.to_string(), name.clone());
         }
@@ -414,8 +420,7 @@ impl Namespace {
 
 /// Splits a name into lowercase words (for prefix/suffix stripping of variant names).
 pub fn words(raw: &str) -> Vec<String> {
-    sanitize(raw)
-        .to_snake_case()
+    converted(raw, Case::Snake)
         .split('_')
         .filter(|w| !w.is_empty())
         .map(str::to_string)
@@ -437,6 +442,9 @@ pub fn framework_operation_name(id: &str, method: &str, path: &str) -> Option<St
             return Some(name.to_string());
         }
     }
+    // `{name}{path}_{method}`: the method is checked first, as most ids do not end with it.
+    let method = method.to_ascii_lowercase();
+    let rest = id.strip_suffix(method.as_str())?.strip_suffix('_')?;
     let path: String = path
         .chars()
         .map(|c| {
@@ -447,8 +455,7 @@ pub fn framework_operation_name(id: &str, method: &str, path: &str) -> Option<St
             }
         })
         .collect();
-    let suffix = format!("{path}_{}", method.to_ascii_lowercase());
-    id.strip_suffix(&suffix)
+    rest.strip_suffix(path.as_str())
         .filter(|name| !name.is_empty() && !name.ends_with('_'))
         .map(str::to_string)
 }
@@ -529,6 +536,12 @@ mod tests {
                 name.to_snake_case(),
                 "{name:?}"
             );
+            // What `converted` makes of a spec name is heck's case of the sanitized name.
+            let sanitized = super::sanitize(name);
+            let camel = super::converted(name, Case::UpperCamel);
+            assert_eq!(camel, sanitized.to_upper_camel_case(), "{name:?}");
+            let snake = super::converted(name, Case::Snake);
+            assert_eq!(snake, sanitized.to_snake_case(), "{name:?}");
         }
     }
 

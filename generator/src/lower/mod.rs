@@ -338,7 +338,8 @@ impl Lowering<'_> {
         let file = self.file;
         let read = items().map(|(path, node)| {
             let path_pointer = format!("/paths/{}", escape_pointer(path));
-            let item = crate::load::path_item(node, file, &path_pointer);
+            // Boxed: a path item is kilobytes, moved through the queue and out of it.
+            let item = crate::load::path_item(node, file, &path_pointer).map(Box::new);
             (path, node, path_pointer, item)
         });
         crate::pipeline::pipelined(read, |(path, path_node, path_pointer, item)| {
@@ -354,7 +355,7 @@ impl Lowering<'_> {
                     return;
                 }
             };
-            let ReferenceOr::Item(item) = item else {
+            let ReferenceOr::Item(item) = &*item else {
                 self.diags.warn(
                     Origin::new(self.file, path_pointer),
                     "path item `$ref`s are not supported; path skipped",
@@ -1268,14 +1269,15 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
         }
     }
     let mut order = wanted_method_names(api, overrides);
-    order.sort_by_key(|(derived, wanted, i)| {
-        let op = &api.operations[*i];
-        (
-            *derived,
-            wanted.clone(),
-            op.path.raw.clone(),
-            op.method.as_str(),
-        )
+    // By key, compared in place (a key function would copy two strings per comparison).
+    order.sort_by(|(derived_a, wanted_a, a), (derived_b, wanted_b, b)| {
+        let (a, b) = (&api.operations[*a], &api.operations[*b]);
+        (derived_a, wanted_a, &a.path.raw, a.method.as_str()).cmp(&(
+            derived_b,
+            wanted_b,
+            &b.path.raw,
+            b.method.as_str(),
+        ))
     });
     for (_, wanted, i) in order {
         let op = &mut api.operations[i];
