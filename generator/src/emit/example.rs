@@ -187,21 +187,25 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
         "Client::new()"
     };
     let unit = s.success == RustType::Std(StdType::Unit);
-    let plain = matches!(method, Method::Plain) && s.stream.is_none();
+    let plain = matches!(method, Method::Plain);
     if plain && prepared.inputs.is_empty() && crate::doc_table::items_active() {
         // Claimed in a copy: the tokens, if the text writer gives up, claim it again.
-        let result = (!unit).then(|| {
+        let claim = |ty: &RustType| {
             let mut names = prepared.names.clone();
-            text::ident(&names.claim(&value_name(&s.success)).0)
-        });
+            text::ident(&names.claim(&value_name(ty)).0)
+        };
+        let name = match &s.stream {
+            Some(pages) => Some(claim(&pages.item)),
+            None => (!unit).then(|| claim(&s.success)),
+        };
+        let outcome = match (&s.stream, &name) {
+            (Some(_), Some(item)) => text::Outcome::Stream(item),
+            (None, Some(result)) => text::Outcome::Print(result),
+            _ => text::Outcome::Discard,
+        };
         let setup = prepared.setup.as_ref().map(|(n, v)| (n.as_str(), v));
-        if let Some(text) = text::example(
-            client,
-            setup,
-            result.as_deref(),
-            &prepared.method,
-            &prepared.args,
-        ) {
+        if let Some(text) = text::example(client, setup, outcome, &prepared.method, &prepared.args)
+        {
             return Some(text);
         }
     }

@@ -267,18 +267,28 @@ pub(super) fn ident(name: &str) -> String {
     out
 }
 
-/// A doc example's program (`emit::example`'s most frequent shape) as prettyplease prints
+/// What a doc example does with the call's result.
+pub(super) enum Outcome<'a> {
+    /// `….await?;`: the method returns nothing.
+    Discard,
+    /// `let {name} = ….await?;`, then printed.
+    Print(&'a str),
+    /// `let mut stream = ….stream();`, then each item (named so) printed in a `while let`.
+    Stream(&'a str),
+}
+
+/// A doc example's program (`emit::example`'s most frequent shapes) as prettyplease prints
 /// it: no parameters, `let client = {client};`, optionally `let {name} = {value};` (the
-/// request body), then the call `client.{method}({args})` awaited, bound to `result` and
-/// printed, or alone when it returns nothing. The call is a method chain: whole when it
-/// fits, else `client` and each of `.{method}(…)` and `.await?` on a line of their own
-/// (prettyplease breaks a chain at every dot or none), the arguments one per line when
-/// they do not fit either. `None` where another layout could apply: a line too wide, an
-/// array among broken arguments (an array alone is laid out as a block).
+/// request body), then the call `client.{method}({args})` used as `outcome` says. The call
+/// is a method chain: whole when it fits, else `client` and each of `.{method}(…)` and
+/// `.await?` (or `.stream()`) on a line of their own (prettyplease breaks a chain at every
+/// dot or none), the arguments one per line when they do not fit either; a `println!` too
+/// wide has its argument on a line of its own. `None` where another layout could apply: a
+/// line too wide, an array among broken arguments (an array alone is laid out as a block).
 pub(super) fn example(
     client: &str,
     setup: Option<(&str, &Call)>,
-    result: Option<&str>,
+    outcome: Outcome<'_>,
     method: &str,
     args: &[String],
 ) -> Option<String> {
@@ -292,22 +302,47 @@ pub(super) fn example(
         let head = format!("let {name} = ");
         example_value(&mut t, &head, value);
     }
-    let binding = result.map_or(String::new(), |r| format!("let {r} = "));
+    let (binding, end) = match outcome {
+        Outcome::Discard => (String::new(), ".await?;"),
+        Outcome::Print(r) => (format!("let {r} = "), ".await?;"),
+        Outcome::Stream(_) => ("let mut stream = ".to_string(), ".stream();"),
+    };
     let call = format!("{method}({})", args.join(", "));
-    if 4 + binding.len() + "client.".len() + call.len() + ".await?;".len() <= MARGIN {
-        t.fixed(1, &[&binding, "client.", &call, ".await?;"]);
+    if 4 + binding.len() + "client.".len() + call.len() + end.len() <= MARGIN {
+        t.fixed(1, &[&binding, "client.", &call, end]);
     } else {
         let open = format!(".{method}(");
         let whole = 8 + open.len() + joined_len(args) + ")".len() <= MARGIN;
-        if 8 + open.len() + 1 > MARGIN || (!whole && args.iter().any(|a| a.contains('['))) {
+        // `.{method}(` past the margin keeps its line, and its arguments are broken (an
+        // empty list is left to the tokens).
+        let too_wide = 8 + open.len() + 1 > MARGIN && args.is_empty();
+        if too_wide || (!whole && args.iter().any(|a| a.contains('['))) {
             return None;
         }
-        t.line(1, &[&binding, "client"]);
+        // `let {name} = client` has no break opportunity: whole, however wide.
+        t.fixed(1, &[&binding, "client"]);
         t.list(2, (&open, ")"), args);
-        t.fixed(2, &[".await?;"]);
+        t.fixed(2, &[end]);
     }
-    if let Some(result) = result {
-        t.line(1, &["println!(\"{", result, ":?}\");"]);
+    match outcome {
+        Outcome::Discard => {}
+        Outcome::Print(result) => {
+            let format = ["\"{", result, ":?}\""];
+            if 4 + "println!(".len() + format.concat().len() + ");".len() <= MARGIN {
+                t.fixed(1, &["println!(", &format.concat(), ");"]);
+            } else {
+                // The macro's one argument on a line of its own.
+                t.fixed(1, &["println!("]);
+                t.fixed(2, &format);
+                t.fixed(1, &[");"]);
+            }
+        }
+        Outcome::Stream(item) => {
+            t.line(1, &["while let Some(", item, ") = stream.next().await {"]);
+            t.line(2, &["let ", item, " = ", item, "?;"]);
+            t.line(2, &["println!(\"{", item, ":?}\");"]);
+            t.fixed(1, &["}"]);
+        }
     }
     t.fixed(1, &["Ok(())"]);
     t.fixed(0, &["}"]);
@@ -329,14 +364,15 @@ impl Call {
     }
 }
 
-/// `{head}{value};` for a body built by `emit::example`: whole when it fits, else the
-/// call's arguments one per line (each whole); the writer gives up for a call without
-/// arguments too wide, or an array among the arguments.
+/// `{head}{value};` for a body built by `emit::example`: whole when it fits or has no
+/// arguments, else the call's arguments one per line (each whole); the writer gives up for
+/// an array among the arguments.
 fn example_value(t: &mut Text, head: &str, value: &Call) {
     let source = value.source();
-    if 4 + head.len() + source.len() + ";".len() <= MARGIN {
+    if 4 + head.len() + source.len() + ";".len() <= MARGIN || value.args.is_empty() {
+        // (A call without arguments has no break opportunity: whole, however wide.)
         t.fixed(1, &[head, &source, ";"]);
-    } else if value.args.is_empty() || value.args.iter().any(|a| a.contains('[')) {
+    } else if value.args.iter().any(|a| a.contains('[')) {
         t.fits = false;
     } else {
         t.broken(1, (&format!("{head}{}(", value.callee), ");"), &value.args);
@@ -1503,6 +1539,7 @@ pub(super) fn constructors(
 
 #[cfg(test)]
 mod tests {
+    use super::{example, Call, Outcome};
     use crate::load::{load_str, Format};
 
     /// Every spec the repository ships and every test fixture: `types.rs` printed with
@@ -1582,6 +1619,54 @@ mod tests {
         // Most items of these specs are written as text (so the comparison means something).
         assert!(texts > 500, "{texts} items written as text");
         assert!(methods > 50, "{methods} client methods written as text");
+    }
+
+    /// The doc example's layouts past the margin (Microsoft Graph's names) are written as
+    /// text, and as prettyplease prints the same program.
+    #[test]
+    fn wide_examples_are_written_as_text() {
+        let method = "administrative_units_members_of_the_directory_role_template_for_the_example";
+        let body = Call {
+            callee: "types::AdministrativeUnitsMembersOfTheDirectoryRoleTemplateBody::default"
+                .into(),
+            args: Vec::new(),
+        };
+        let args = ["\"id\"".to_string(), "&body".to_string()];
+        let printed = |program: String| {
+            let file: syn::File = syn::parse_str(&program).unwrap();
+            prettyplease::unparse(&file)
+        };
+        let head = "async fn example() -> Result<(), Box<dyn std::error::Error>>";
+        let result = "administrative_units_members_of_the_directory_role_template_response";
+        let call = format!("client.{method}({})", args.join(", "));
+        let outcomes = [
+            (
+                Outcome::Print(result),
+                format!("let {result} = {call}.await?; println!(\"{{{result}:?}}\");"),
+            ),
+            (
+                Outcome::Stream("member"),
+                format!(
+                    "let mut stream = {call}.stream(); while let Some(member) = \
+                     stream.next().await {{ let member = member?; println!(\"{{member:?}}\"); }}"
+                ),
+            ),
+            (Outcome::Discard, format!("{call}.await?;")),
+        ];
+        for (outcome, statements) in outcomes {
+            let text = example(
+                "Client::new()",
+                Some(("body", &body)),
+                outcome,
+                method,
+                &args,
+            );
+            let program = format!(
+                "{head} {{ let client = Client::new(); let body = {}; {statements} Ok(()) }}",
+                body.source()
+            );
+            assert_eq!(text.as_deref(), Some(printed(program).as_str()));
+        }
     }
 
     /// Panics with the first lines that differ.
