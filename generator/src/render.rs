@@ -635,7 +635,17 @@ fn blank_between(p: &str, line: &str) -> bool {
     } else {
         cur
     };
-    if !ITEM_STARTS.iter().any(|s| cur.starts_with(s)) {
+    // (Cheap tests first: this runs on every line of every file.)
+    let item_byte = |b: &u8| b"/#pifacmestu".contains(b);
+    if !cur.as_bytes().first().is_some_and(item_byte)
+        || !ITEM_STARTS.iter().any(|s| cur.starts_with(s))
+    {
+        return false;
+    }
+    // After a comment line (doc lines follow each other) nothing is inserted, unless it
+    // is the module's inner doc.
+    let p_start = &p[p.bytes().take_while(|&b| b == b' ').count()..];
+    if p_start.starts_with("//") && !p_start.starts_with("//!") {
         return false;
     }
     let indent = |s: &str| s.len() - s.trim_start().len();
@@ -668,6 +678,75 @@ mod tests {
         let mut text = String::from("// h\n\n");
         space_items(&prettyplease::unparse(&file), &mut text);
         text
+    }
+
+    #[test]
+    fn blank_between_decides_as_the_plain_rule() {
+        // The rule as first written, without the early exits.
+        let plain = |p: &str, line: &str| {
+            const STARTS: [&str; 13] = [
+                "///", "#[", "pub ", "impl", "fn ", "async fn", "const ", "mod ", "enum ",
+                "struct ", "type ", "use ", "unsafe ",
+            ];
+            let cur = line.trim_start();
+            if !STARTS.iter().any(|s| cur.starts_with(s)) {
+                return false;
+            }
+            let indent = |s: &str| s.len() - s.trim_start().len();
+            let p_trim = p.trim();
+            let is_comment = p_trim.starts_with("//");
+            let after_block = !is_comment && p_trim.ends_with('}') && indent(p) == indent(line);
+            let after_statement = !is_comment
+                && p_trim.ends_with(';')
+                && indent(p) == indent(line)
+                && !(p_trim.starts_with("use ") && cur.starts_with("use "))
+                && !p_trim.starts_with("#![");
+            let inner = |s: &str| s.starts_with("//!") || s.starts_with("#![");
+            after_block || after_statement || (inner(p_trim) && !inner(cur))
+        };
+        let lines = [
+            "",
+            "}",
+            "    }",
+            "};",
+            "use a;",
+            "use b::{c, d};",
+            "//! Doc.",
+            "#![allow(x)]",
+            "/// Doc.",
+            "    /// Doc.",
+            "// note",
+            "    // note }",
+            "\t/// Doc.",
+            "\t}",
+            "pub struct A;",
+            "    pub fn f() {}",
+            "impl A {",
+            "fn g() {",
+            "async fn h() {}",
+            "const C: u8 = 1;",
+            "mod m;",
+            "enum E {}",
+            "struct S;",
+            "type T = u8;",
+            "unsafe impl Send for A {}",
+            "#[derive(Debug)]",
+            "    #[serde(x)]",
+            "let x = 1;",
+            "    x: u8,",
+            "\u{a0}pub fn f() {}",
+            "//!",
+            "///",
+        ];
+        for p in lines {
+            for line in lines {
+                assert_eq!(
+                    blank_between(p, line),
+                    plain(p, line),
+                    "{p:?} then {line:?}"
+                );
+            }
+        }
     }
 
     #[test]
