@@ -110,36 +110,42 @@ fn doc_text(docs: &Docs) -> String {
 /// other control characters become spaces, so no spec text can make a `///` comment that
 /// rustc rejects ("bare CR not allowed in doc-comment").
 fn doc_strings(text: &str) -> impl Iterator<Item = String> {
-    let lines: Vec<String> = normalize_line_breaks(text)
-        .lines()
-        .map(|line| {
-            if line.is_empty() {
-                return String::new();
-            }
-            // (A line holds no newline.)
-            let control = |c: char| c.is_control() && c != '\t' && c != '\n';
-            let mut out = String::with_capacity(line.len() + 1);
-            out.push(' ');
-            if crate::render::contains_char(line, control) {
-                out.extend(line.chars().map(|c| if control(c) { ' ' } else { c }));
-            } else {
-                out.push_str(line);
-            }
-            out
-        })
-        .collect();
+    let mut lines = Vec::new();
+    each_doc_string(text, |line| lines.push(line.to_string()));
     lines.into_iter()
+}
+
+/// [`doc_strings`], each line lent to `f` in turn (one buffer for all of them).
+fn each_doc_string(text: &str, mut f: impl FnMut(&str)) {
+    // (A line holds no newline.)
+    let control = |c: char| c.is_control() && c != '\t' && c != '\n';
+    let mut out = String::new();
+    for line in normalize_line_breaks(text).lines() {
+        if line.is_empty() {
+            f("");
+            continue;
+        }
+        out.clear();
+        out.push(' ');
+        if crate::render::contains_char(line, control) {
+            out.extend(line.chars().map(|c| if control(c) { ' ' } else { c }));
+        } else {
+            out.push_str(line);
+        }
+        f(&out);
+    }
 }
 
 /// `text` with every line break written as `\n`: `\r\n`, a bare `\r`, NEL (U+0085) and the
 /// Unicode line and paragraph separators (U+2028, U+2029).
-fn normalize_line_breaks(text: &str) -> String {
+fn normalize_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
     let is_break = |c: char| matches!(c, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
     if !crate::render::contains_char(text, is_break) {
-        return text.to_string();
+        return std::borrow::Cow::Borrowed(text);
     }
     text.replace("\r\n", "\n")
         .replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n")
+        .into()
 }
 
 /// `#[doc]` attributes for text oagen wrote itself (already valid rustdoc markdown).

@@ -93,9 +93,9 @@ impl Text {
     /// `///` doc comments for `text`, as `emit::doc_lines` makes them and prettyplease
     /// prints them (a doc comment is a line of its own, whatever its width).
     fn doc(&mut self, indent: usize, text: &str) {
-        for line in super::doc_strings(text) {
+        super::each_doc_string(text, |line| {
             self.fixed(indent, &["///", line.trim_end_matches(' ')]);
-        }
+        });
     }
 
     /// `head` + `items` joined by `, ` + `tail` on one line when short, else `head`, each
