@@ -1092,7 +1092,7 @@ impl<'a> Lowering<'a> {
                 }
             }
         }
-        let mut required_everywhere = required(&resolved[0]);
+        let mut required_everywhere = required(resolved[0]);
         required_everywhere.retain(|k| resolved.iter().all(|r| required(r).contains(k)));
         let mut merged = Map::new();
         merged.insert("type".into(), "object".into());
