@@ -321,6 +321,9 @@ fn skeleton_value(raw: &Value) -> Value {
                                     .map(|name| (name.clone(), Value::Object(Default::default())));
                                 (k.clone(), Value::Object(blank.collect()))
                             }
+                            Value::Object(_) if k == "examples" => {
+                                (k.clone(), examples_without_values(v))
+                            }
                             _ => (k.clone(), blanked_clone(v)),
                         })
                         .collect(),
@@ -359,6 +362,31 @@ pub(crate) fn blanked_clone(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(blanked_clone).collect()),
         other => other.clone(),
     }
+}
+
+/// The Example Objects of `components/examples` (OpenAPI 3.x), each example's `value` made
+/// `null`: the object model still checks each example's shape (any JSON is a value, so
+/// `null` reads as any other would), without a copy of values that can be much of a spec
+/// (GitHub's: 1.3 MB of its 5.7) and that nothing reads through the object model (lowering
+/// reads examples from the document). Anything but an object is copied as it is, so a
+/// malformed entry is reported as before.
+fn examples_without_values(examples: &Value) -> Value {
+    let Value::Object(map) = examples else {
+        return examples.clone();
+    };
+    let example = |value: &Value| match value {
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| {
+                    let v = if k == "value" { Value::Null } else { v.clone() };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Value::Object(map.iter().map(|(k, v)| (k.clone(), example(v))).collect())
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
