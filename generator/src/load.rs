@@ -558,17 +558,7 @@ mod tests {
 
     #[test]
     fn unescape_pointer_replaces_as_two_replacements_do() {
-        let alphabet = ['~', '0', '1', 'a', '/'];
-        let mut tokens = vec![String::new()];
-        let mut all = vec![String::new()];
-        for _ in 0..6 {
-            tokens = tokens
-                .iter()
-                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
-                .collect();
-            all.extend(tokens.iter().cloned());
-        }
-        for token in all {
+        for token in crate::testing::strings_over(&['~', '0', '1', 'a', '/'], 6) {
             let two = token.replace("~1", "/").replace("~0", "~");
             assert_eq!(unescape_pointer(&token), two, "{token:?}");
         }

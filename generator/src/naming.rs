@@ -468,16 +468,7 @@ mod tests {
         use heck::{ToSnakeCase, ToUpperCamelCase};
         // Every name of up to five characters over an alphabet with both cases, digits and
         // a separator.
-        let alphabet = ['A', 'B', 'a', 'b', '1', '_'];
-        let mut names = vec![String::new()];
-        let mut all = Vec::new();
-        for _ in 0..5 {
-            names = names
-                .iter()
-                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
-                .collect();
-            all.extend(names.iter().cloned());
-        }
+        let all = crate::testing::strings_over(&['A', 'B', 'a', 'b', '1', '_'], 5);
         let (mut camel, mut snake) = (0, 0);
         for name in &all {
             if already_in(name, Case::UpperCamel) {
@@ -503,16 +494,7 @@ mod tests {
         use heck::{ToSnakeCase, ToUpperCamelCase};
         // Every string of up to six characters over both cases, digits and separators,
         // then longer ones made from parts where words split.
-        let alphabet = ['A', 'B', 'a', 'b', '1', '_', '-'];
-        let mut names = vec![String::new()];
-        let mut all = vec![String::new()];
-        for _ in 0..6 {
-            names = names
-                .iter()
-                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
-                .collect();
-            all.extend(names.iter().cloned());
-        }
+        let mut all = crate::testing::strings_over(&['A', 'B', 'a', 'b', '1', '_', '-'], 6);
         let parts = ["HTTP", "Server", "x", "2", "iOS", "_", ".", "ABc", "aB"];
         for a in parts {
             for b in parts {
