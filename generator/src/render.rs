@@ -588,17 +588,8 @@ pub(crate) fn contains_char(text: &str, pred: impl Fn(char) -> bool) -> bool {
 fn space_items(text: &str, out: &mut String) {
     let bytes = text.as_bytes();
     if memchr::memchr(b'\r', bytes).is_some() {
-        // `lines` drops the CR of a CRLF: kept for such rare text, line by line.
-        let mut prev = None;
-        for line in text.lines() {
-            if prev.is_some_and(|p| blank_between(p, line)) {
-                out.push('\n');
-            }
-            out.push_str(line);
-            out.push('\n');
-            prev = Some(line);
-        }
-        return;
+        // `lines` drops the CR of a CRLF: kept for such rare text.
+        return space_lines(text, out);
     }
     // The text is copied in runs between the blank lines put in, not line by line.
     let mut ends = memchr::memchr_iter(b'\n', bytes);
@@ -617,6 +608,20 @@ fn space_items(text: &str, out: &mut String) {
     out.push_str(&text[copied..]);
     if !text.is_empty() && !text.ends_with('\n') {
         out.push('\n');
+    }
+}
+
+/// [`space_items`] line by line: each line of `text` (as `str::lines` splits it) and a line
+/// break, after a blank line where [`blank_between`] says so.
+fn space_lines(text: &str, out: &mut String) {
+    let mut prev = None;
+    for line in text.lines() {
+        if prev.is_some_and(|p| blank_between(p, line)) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
     }
 }
 
@@ -742,15 +747,7 @@ mod tests {
     fn space_items_puts_blank_lines_where_a_line_by_line_pass_does() {
         let line_by_line = |text: &str| {
             let mut out = String::new();
-            let mut prev = None;
-            for line in text.lines() {
-                if prev.is_some_and(|p| blank_between(p, line)) {
-                    out.push('\n');
-                }
-                out.push_str(line);
-                out.push('\n');
-                prev = Some(line);
-            }
+            space_lines(text, &mut out);
             out
         };
         let code = "//! Doc.\nuse a;\nuse b;\nstruct A;\nimpl A {\n    fn f() {}\n    fn g() {}\n}\n\npub fn h() {}\n";
