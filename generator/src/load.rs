@@ -484,6 +484,15 @@ pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     }
 }
 
+/// True when `node` is the document's node at `pointer` (the same node, not an equal one),
+/// or both are absent: what a caller that found a node another way asserts.
+pub(crate) fn is_node_at(root: &Value, pointer: &str, node: Option<&Value>) -> bool {
+    match (lookup(root, pointer), node) {
+        (Some(found), Some(node)) => std::ptr::eq(found, node),
+        (found, node) => found.is_none() && node.is_none(),
+    }
+}
+
 /// The member `key` of a JSON object. A schema object has a handful of keys: they are
 /// compared one by one rather than hashed (serde_json's map hashes with SipHash, the
 /// largest single cost of lowering); a larger object (`properties`, `components/schemas`)

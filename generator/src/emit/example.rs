@@ -194,14 +194,14 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
             let mut names = prepared.names.clone();
             text::ident(&names.claim(&value_name(ty)).0)
         };
-        let name = match &s.stream {
-            Some(pages) => Some(claim(&pages.item)),
-            None => (!unit).then(|| claim(&s.success)),
+        let (name, stream) = match &s.stream {
+            Some(pages) => (Some(claim(&pages.item)), true),
+            None => ((!unit).then(|| claim(&s.success)), false),
         };
-        let outcome = match (&s.stream, &name) {
-            (Some(_), Some(item)) => text::Outcome::Stream(item),
-            (None, Some(result)) => text::Outcome::Print(result),
-            _ => text::Outcome::Discard,
+        let outcome = match name.as_deref() {
+            Some(item) if stream => text::Outcome::Stream(item),
+            Some(result) => text::Outcome::Print(result),
+            None => text::Outcome::Discard,
         };
         let setup = prepared.setup.as_ref().map(|(n, v)| (n.as_str(), v));
         if let Some(text) = text::example(client, setup, outcome, &prepared.method, &prepared.args)

@@ -150,7 +150,19 @@ pub(crate) fn lower_yaml_for_test(text: &str) -> Api {
     lower(&doc).unwrap_or_else(|e| panic!("{e}")).0
 }
 
-impl Lowering<'_> {
+impl<'a> Lowering<'a> {
+    /// [`Lowering::resolve`], with the document's node at the pointer it returns.
+    fn resolve_node<T: serde::de::DeserializeOwned + Clone + 'static>(
+        &mut self,
+        reference: &str,
+        at: &str,
+        what: &str,
+    ) -> Option<(T, String, Option<&'a Value>)> {
+        let (found, pointer) = self.resolve(reference, at, what)?;
+        let node = crate::load::lookup(self.raw, &pointer);
+        Some((found, pointer, node))
+    }
+
     /// Follows a `$ref` (to components or anywhere else in the document, through chains of
     /// references) and reads the object it reaches as a `T`. Schemas inside it are blanked
     /// first: they are read from the raw document by pointer, never through `openapiv3`.
@@ -466,7 +478,6 @@ impl Lowering<'_> {
             Option<&'n Value>,
         );
         let mut declared: Vec<Declared> = Vec::new();
-        let raw = self.raw;
         for level in [path_level, op_level] {
             let base = level.pointer;
             let nodes = level
@@ -482,11 +493,8 @@ impl Lowering<'_> {
                     ),
                     ReferenceOr::Reference { reference } => {
                         let at = format!("{base}/parameters/{i}");
-                        match self.resolve(reference, &at, "parameter") {
-                            Some((param, pointer)) => {
-                                let node = crate::load::lookup(raw, &pointer);
-                                (param, pointer, node)
-                            }
+                        match self.resolve_node(reference, &at, "parameter") {
+                            Some(found) => found,
                             None => continue,
                         }
                     }
@@ -578,11 +586,7 @@ impl Lowering<'_> {
     ) -> Param {
         let raw = self.raw;
         let (pointer, node) = at;
-        debug_assert!(
-            node.map(|n| n as *const Value)
-                == crate::load::lookup(raw, pointer).map(|n| n as *const Value),
-            "{pointer}"
-        );
+        debug_assert!(crate::load::is_node_at(raw, pointer, node), "{pointer}");
         let (schema_pointer, schema_node) = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(_) => (
                 format!("{pointer}/schema"),
@@ -649,9 +653,7 @@ impl Lowering<'_> {
         let (body, pointer, node) = match body {
             ReferenceOr::Item(b) => (b.clone(), pointer.to_string(), node),
             ReferenceOr::Reference { reference } => {
-                let (body, pointer) = self.resolve(reference, pointer, "request body")?;
-                let node = crate::load::lookup(self.raw, &pointer);
-                (body, pointer, node)
+                self.resolve_node(reference, pointer, "request body")?
             }
         };
         let (content_type, mut kind) =
@@ -715,8 +717,7 @@ impl Lowering<'_> {
             .and_then(|c| c.member(mt))
             .and_then(|m| m.member("schema"));
         debug_assert!(
-            schema.map(|s| s as *const Value)
-                == crate::load::lookup(self.raw, &schema_pointer).map(|s| s as *const Value),
+            crate::load::is_node_at(self.raw, &schema_pointer, schema),
             "{schema_pointer}"
         );
         if is_wildcard(mt) && schema.is_none_or(is_opaque) {
@@ -759,11 +760,8 @@ impl Lowering<'_> {
                     (r.clone(), pointer, node)
                 }
                 ReferenceOr::Reference { reference } => {
-                    match self.resolve(reference, &pointer, "response") {
-                        Some((response, pointer)) => {
-                            let node = crate::load::lookup(self.raw, &pointer);
-                            (response, pointer, node)
-                        }
+                    match self.resolve_node(reference, &pointer, "response") {
+                        Some(found) => found,
                         None => continue,
                     }
                 }
@@ -796,9 +794,6 @@ impl Lowering<'_> {
     }
 }
 
-/// `servers` entries, each named for a variant of the generated `Server` enum: the
-/// `x-fern-server-name` extension, else the description, else the words of its URL
-/// ([`url_label`]), else `Server{n}`; unique.
 /// The parameters declared at one level (a path item's or an operation's), where they are
 /// and the document's node there.
 struct Level<'p> {
@@ -807,6 +802,9 @@ struct Level<'p> {
     node: Option<&'p Value>,
 }
 
+/// `servers` entries, each named for a variant of the generated `Server` enum: the
+/// `x-fern-server-name` extension, else the description, else the words of its URL
+/// ([`url_label`]), else `Server{n}`; unique.
 fn lower_servers(servers: &[openapiv3::Server]) -> Vec<Server> {
     let mut names = Namespace::default();
     servers

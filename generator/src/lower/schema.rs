@@ -189,7 +189,7 @@ impl<'a> Lowering<'a> {
     /// `pointer` (the caller looked it up), so it is not looked up again.
     pub(crate) fn lower_use(&mut self, schema: &Value, pointer: &str, hint: &str) -> Shape {
         debug_assert!(
-            crate::load::lookup(self.raw, pointer).is_some_and(|at| std::ptr::eq(at, schema)),
+            crate::load::is_node_at(self.raw, pointer, Some(schema)),
             "lower_use of a schema that is not the document's node at {pointer}"
         );
         self.use_in_document(schema, pointer, hint, 0)
@@ -200,8 +200,7 @@ impl<'a> Lowering<'a> {
     /// however many `$ref`/`allOf` paths reach it; a path that reaches it again while it is
     /// being lowered (a recursive inline schema) gets its type id, reserved then.
     fn use_at_depth(&mut self, schema: &Value, pointer: &str, hint: &str, depth: usize) -> Shape {
-        let in_document =
-            crate::load::lookup(self.raw, pointer).is_some_and(|at| std::ptr::eq(at, schema));
+        let in_document = crate::load::is_node_at(self.raw, pointer, Some(schema));
         if !in_document {
             return self.define_use(schema, pointer, hint, depth, None);
         }
