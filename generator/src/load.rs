@@ -533,8 +533,12 @@ fn array_index(token: &str) -> Option<usize> {
 }
 
 /// Escapes one JSON pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
-pub(crate) fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+pub(crate) fn escape_pointer(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
 }
 
 /// Unescapes one JSON pointer token.

@@ -25,7 +25,7 @@ const TAG_PROPERTIES: &[&str] = &["type", "event", "event_type", "eventType"];
 impl<'a> Lowering<'a> {
     /// The item type of the `text/event-stream` media type in `content` (at `pointer`, a
     /// response), if there is one: OpenAPI 3.2's `itemSchema`, else its `schema`; a media
-    /// type with neither has untyped JSON items.
+    /// type with neither has untyped JSON items. A type made for it is named `{hint}Event`.
     pub(super) fn lower_events(
         &mut self,
         content: &indexmap::IndexMap<String, openapiv3::MediaType>,
@@ -38,7 +38,7 @@ impl<'a> Lowering<'a> {
         for key in ["itemSchema", "schema"] {
             let at = format!("{base}/{key}");
             if let Some(schema) = crate::load::lookup(raw, &at) {
-                return Some(self.lower_use(schema, &at, hint).ty);
+                return Some(self.lower_use(schema, &at, &[hint, "Event"].concat()).ty);
             }
         }
         Some(TypeRef::Any)

@@ -43,9 +43,9 @@ pub(crate) struct Lowering<'a> {
     inline: FxHashMap<String, schema::InlineUse>,
     /// Object schemas merged from `allOf`, by the pointer of the schema that has the `allOf`.
     merged: std::cell::RefCell<FxHashMap<String, Option<std::rc::Rc<schema::Merged>>>>,
-    /// `$ref`s to parameters, request bodies and responses already read, by the type they
-    /// were read as and the reference: see [`Lowering::resolve`].
-    resolved: FxHashMap<(std::any::TypeId, String), Box<dyn std::any::Any>>,
+    /// `$ref`s to parameters, request bodies and responses already read: see
+    /// [`Lowering::resolve_node`].
+    resolved: Resolved<'a>,
     diags: Diagnostics,
 }
 
@@ -92,7 +92,7 @@ pub(crate) fn lower_with<'s>(
         sentinels: BTreeSet::new(),
         inline: FxHashMap::default(),
         merged: Default::default(),
-        resolved: FxHashMap::default(),
+        resolved: Resolved::default(),
         diags: Diagnostics::default(),
     };
     l.lower_components();
@@ -151,41 +151,34 @@ pub(crate) fn lower_yaml_for_test(text: &str) -> Api {
 }
 
 impl<'a> Lowering<'a> {
-    /// [`Lowering::resolve`], with the document's node at the pointer it returns.
-    fn resolve_node<T: serde::de::DeserializeOwned + Clone + 'static>(
-        &mut self,
-        reference: &str,
-        at: &str,
-        what: &str,
-    ) -> Option<(T, String, Option<&'a Value>)> {
-        let (found, pointer) = self.resolve(reference, at, what)?;
-        let node = crate::load::lookup(self.raw, &pointer);
-        Some((found, pointer, node))
-    }
-
     /// Follows a `$ref` (to components or anywhere else in the document, through chains of
-    /// references) and reads the object it reaches as a `T`. Schemas inside it are blanked
-    /// first: they are read from the raw document by pointer, never through `openapiv3`.
-    fn resolve<T: serde::de::DeserializeOwned + Clone + 'static>(
+    /// references) and reads the object it reaches as a `T`: the object, its pointer and
+    /// the document's node there. Schemas inside it are blanked first: they are read from
+    /// the raw document by pointer, never through `openapiv3`.
+    fn resolve_node<T: Resolvable<'a>>(
         &mut self,
         reference: &str,
         at: &str,
         what: &str,
-    ) -> Option<(T, String)> {
+    ) -> Option<Found<'a, T>> {
         // A shared parameter or response is referenced by thousands of operations (Microsoft
-        // Graph): it is read once. A failure is not kept, so each use reports it.
-        let key = (std::any::TypeId::of::<T>(), reference.to_string());
-        if let Some(done) = self.resolved.get(&key) {
-            if let Some(done) = done.downcast_ref::<(T, String)>() {
-                return Some(done.clone());
-            }
+        // Graph): it is read once, and shared, not copied, by each use. A failure is not
+        // kept, so each use reports it.
+        if let Some(done) = T::memo(&mut self.resolved).get(reference) {
+            return Some(done.clone());
         }
-        let done = self.resolve_uncached::<T>(reference, at, what)?;
-        self.resolved.insert(key, Box::new(done.clone()));
-        Some(done)
+        let (item, pointer) = self.resolve_uncached::<T>(reference, at, what)?;
+        let node = crate::load::lookup(self.raw, &pointer);
+        let found = Found {
+            item: std::rc::Rc::new(item),
+            pointer,
+            node,
+        };
+        T::memo(&mut self.resolved).insert(reference.to_string(), found.clone());
+        Some(found)
     }
 
-    /// [`Lowering::resolve`] without its memo.
+    /// [`Lowering::resolve_node`]'s reading, without its memo.
     fn resolve_uncached<T: serde::de::DeserializeOwned>(
         &mut self,
         reference: &str,
@@ -349,7 +342,7 @@ impl<'a> Lowering<'a> {
         // thread of its own: reading the next items overlaps lowering this one.
         let file = self.file;
         let read = items().map(|(path, node)| {
-            let path_pointer = format!("/paths/{}", escape_pointer(path));
+            let path_pointer = ["/paths/", &escape_pointer(path)].concat();
             // Boxed: a path item is kilobytes, moved through the queue and out of it.
             let item = crate::load::path_item(node, file, &path_pointer).map(Box::new);
             (path, node, path_pointer, item)
@@ -375,7 +368,7 @@ impl<'a> Lowering<'a> {
                 return;
             };
             for (method_name, op) in item.iter() {
-                let op_pointer = format!("{path_pointer}/{method_name}");
+                let op_pointer = [&path_pointer, "/", method_name].concat();
                 let Some(method) = Method::parse(method_name) else {
                     self.diags.warn(
                         Origin::new(self.file, op_pointer),
@@ -420,7 +413,8 @@ impl<'a> Lowering<'a> {
                 );
                 let body = op.request_body.as_ref().and_then(|b| {
                     let node = op_node.and_then(|op| op.member("requestBody"));
-                    self.lower_request_body(b, &format!("{op_pointer}/requestBody"), node, &hint)
+                    let pointer = [&op_pointer, "/requestBody"].concat();
+                    self.lower_request_body(b, &pointer, node, &hint)
                 });
                 let responses = self.lower_responses(&op.responses, &op_pointer, op_node, &hint);
                 let requirements = op.security.as_ref().or(api.security.as_ref());
@@ -473,7 +467,7 @@ impl<'a> Lowering<'a> {
         // level.
         type Declared<'n> = (
             (ParamLocation, String),
-            openapiv3::ParameterData,
+            Held<'n, openapiv3::Parameter>,
             String,
             Option<&'n Value>,
         );
@@ -485,37 +479,22 @@ impl<'a> Lowering<'a> {
                 .and_then(|n| n.member("parameters"))
                 .and_then(Value::as_array);
             for (i, p) in level.params.iter().enumerate() {
+                let at = [base, "/parameters/", &i.to_string()].concat();
                 let (param, pointer, node) = match p {
-                    ReferenceOr::Item(param) => (
-                        param.clone(),
-                        format!("{base}/parameters/{i}"),
-                        nodes.and_then(|n| n.get(i)),
-                    ),
+                    ReferenceOr::Item(param) => {
+                        (Held::Inline(param), at, nodes.and_then(|n| n.get(i)))
+                    }
                     ReferenceOr::Reference { reference } => {
-                        let at = format!("{base}/parameters/{i}");
                         match self.resolve_node(reference, &at, "parameter") {
-                            Some(found) => found,
+                            Some(found) => (Held::Shared(found.item), found.pointer, found.node),
                             None => continue,
                         }
                     }
                 };
-                let (location, data) = match param {
-                    openapiv3::Parameter::Path { parameter_data, .. } => {
-                        (ParamLocation::Path, parameter_data)
-                    }
-                    openapiv3::Parameter::Query { parameter_data, .. } => {
-                        (ParamLocation::Query, parameter_data)
-                    }
-                    openapiv3::Parameter::Header { parameter_data, .. } => {
-                        (ParamLocation::Header, parameter_data)
-                    }
-                    openapiv3::Parameter::Cookie { parameter_data, .. } => {
-                        (ParamLocation::Cookie, parameter_data)
-                    }
-                };
+                let (location, data) = param_data(&param);
                 let key = (location, data.name.clone());
                 declared.retain(|(k, _, _, _)| *k != key);
-                declared.push((key, data, pointer, node));
+                declared.push((key, param, pointer, node));
             }
         }
 
@@ -527,8 +506,9 @@ impl<'a> Lowering<'a> {
                 .position(|((loc, n), _, _, _)| *loc == ParamLocation::Path && n == name);
             match found {
                 Some(i) => {
-                    let (_, data, pointer, node) = declared.remove(i);
+                    let (_, param, pointer, node) = declared.remove(i);
                     let at = (pointer.as_str(), node);
+                    let data = param_data(&param).1;
                     params.push(self.param(data, ParamLocation::Path, at, hint, true));
                 }
                 None => {
@@ -562,7 +542,7 @@ impl<'a> Lowering<'a> {
                 }
             }
         }
-        for ((location, name), data, pointer, node) in declared {
+        for ((location, name), param, pointer, node) in declared {
             if location == ParamLocation::Path {
                 self.diags.error(
                     Origin::new(self.file, pointer),
@@ -570,6 +550,7 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
+            let data = param_data(&param).1;
             params.push(self.param(data, location, (&pointer, node), hint, false));
         }
         params
@@ -578,7 +559,7 @@ impl<'a> Lowering<'a> {
     /// The parameter `data`, declared at `at` (its pointer and the document's node there).
     fn param(
         &mut self,
-        data: openapiv3::ParameterData,
+        data: &openapiv3::ParameterData,
         location: ParamLocation,
         at: (&str, Option<&Value>),
         hint: &str,
@@ -589,7 +570,7 @@ impl<'a> Lowering<'a> {
         debug_assert!(crate::load::is_node_at(raw, pointer, node), "{pointer}");
         let (schema_pointer, schema_node) = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(_) => (
-                format!("{pointer}/schema"),
+                [pointer, "/schema"].concat(),
                 node.and_then(|p| p.member("schema")),
             ),
             openapiv3::ParameterSchemaOrContent::Content(content) => {
@@ -606,7 +587,7 @@ impl<'a> Lowering<'a> {
         };
         let ty = match schema_node {
             Some(schema) => {
-                let param_hint = format!("{hint}{}", naming::camel_part(&data.name, "Param"));
+                let param_hint = [hint, &naming::camel_part(&data.name, "Param")].concat();
                 self.lower_use(schema, &schema_pointer, &param_hint).ty
             }
             None => TypeRef::String,
@@ -651,13 +632,17 @@ impl<'a> Lowering<'a> {
         hint: &str,
     ) -> Option<Body> {
         let (body, pointer, node) = match body {
-            ReferenceOr::Item(b) => (b.clone(), pointer.to_string(), node),
+            ReferenceOr::Item(b) => (Held::Inline(b), pointer.to_string(), node),
             ReferenceOr::Reference { reference } => {
-                self.resolve_node(reference, pointer, "request body")?
+                let found = self.resolve_node(reference, pointer, "request body")?;
+                (Held::Shared(found.item), found.pointer, found.node)
             }
         };
-        let (content_type, mut kind) =
-            self.lower_content(&body.content, (&pointer, node), &format!("{hint}Request"));
+        let (content_type, mut kind) = self.lower_content(
+            body.content.keys(),
+            (&pointer, node),
+            &[hint, "Request"].concat(),
+        );
         let media = content_type
             .split(';')
             .next()
@@ -697,21 +682,21 @@ impl<'a> Lowering<'a> {
 
     /// Picks the media type (JSON first) and lowers its schema; `at` is the pointer of the
     /// object holding `content` and the document's node there.
-    fn lower_content(
+    fn lower_content<'k>(
         &mut self,
-        content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        media_types: impl Iterator<Item = &'k String> + Clone,
         at: (&str, Option<&Value>),
         hint: &str,
     ) -> (String, BodyKind) {
         let (pointer, node) = at;
-        let json = content.keys().find(|mt| is_json(mt));
-        let Some(mt) = json.or_else(|| content.keys().next()) else {
+        let json = media_types.clone().find(|mt| is_json(mt));
+        let Some(mt) = json.or_else(|| media_types.clone().next()) else {
             return (String::new(), BodyKind::Empty);
         };
         if !is_json(mt) {
             return (mt.clone(), BodyKind::Bytes);
         }
-        let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer(mt));
+        let schema_pointer = [pointer, "/content/", &escape_pointer(mt), "/schema"].concat();
         let schema = node
             .and_then(|n| n.member("content"))
             .and_then(|c| c.member(mt))
@@ -753,31 +738,31 @@ impl<'a> Lowering<'a> {
         }
         let mut out = Vec::new();
         for (status, key, response) in entries {
-            let pointer = format!("{op_pointer}/responses/{key}");
+            let pointer = [op_pointer, "/responses/", &key].concat();
             let (response, pointer, node) = match response {
                 ReferenceOr::Item(r) => {
                     let node = nodes.and_then(|n| n.member(&key));
-                    (r.clone(), pointer, node)
+                    (Held::Inline(r), pointer, node)
                 }
                 ReferenceOr::Reference { reference } => {
                     match self.resolve_node(reference, &pointer, "response") {
-                        Some(found) => found,
+                        Some(found) => (Held::Shared(found.item), found.pointer, found.node),
                         None => continue,
                     }
                 }
             };
-            let suffix = match status {
-                StatusMatch::Code(c) if (200..300).contains(&c) => "Response".to_string(),
-                StatusMatch::Code(c) => format!("Status{c}"),
-                StatusMatch::Range(r) => format!("Status{r}xx"),
-                StatusMatch::Default => "Default".to_string(),
+            let hint = match status {
+                StatusMatch::Code(c) if (200..300).contains(&c) => [hint, "Response"].concat(),
+                StatusMatch::Code(_) => [hint, "Status", &key].concat(),
+                StatusMatch::Range(r) => format!("{hint}Status{r}xx"),
+                StatusMatch::Default => [hint, "Default"].concat(),
             };
-            let events =
-                self.lower_events(&response.content, &pointer, &format!("{hint}{suffix}Event"));
-            let mut content = response.content.clone();
-            content.retain(|media_type, _| !events::is_event_stream(media_type));
-            let (media, mut kind) =
-                self.lower_content(&content, (&pointer, node), &format!("{hint}{suffix}"));
+            let events = self.lower_events(&response.content, &pointer, &hint);
+            let media_types = response
+                .content
+                .keys()
+                .filter(|media_type| !events::is_event_stream(media_type));
+            let (media, mut kind) = self.lower_content(media_types, (&pointer, node), &hint);
             if kind == BodyKind::Bytes && is_text(&media) {
                 kind = BodyKind::Text;
             }
@@ -800,6 +785,89 @@ struct Level<'p> {
     params: &'p [ReferenceOr<openapiv3::Parameter>],
     pointer: &'p str,
     node: Option<&'p Value>,
+}
+
+/// What a `$ref` to a parameter, request body or response reached (see
+/// [`Lowering::resolve_node`]): the object, shared by every reference to it, its pointer and
+/// the document's node there.
+struct Found<'a, T> {
+    item: std::rc::Rc<T>,
+    pointer: String,
+    node: Option<&'a Value>,
+}
+
+impl<T> Clone for Found<'_, T> {
+    fn clone(&self) -> Self {
+        Found {
+            item: self.item.clone(),
+            pointer: self.pointer.clone(),
+            node: self.node,
+        }
+    }
+}
+
+/// The `$ref`s already followed, by reference, one map per kind of object.
+#[derive(Default)]
+struct Resolved<'a> {
+    parameters: FxHashMap<String, Found<'a, openapiv3::Parameter>>,
+    bodies: FxHashMap<String, Found<'a, openapiv3::RequestBody>>,
+    responses: FxHashMap<String, Found<'a, openapiv3::Response>>,
+}
+
+/// An object model type that a `$ref` can reach in an operation, and its memo.
+trait Resolvable<'a>: serde::de::DeserializeOwned + Sized {
+    fn memo<'m>(resolved: &'m mut Resolved<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>>;
+}
+
+impl<'a> Resolvable<'a> for openapiv3::Parameter {
+    fn memo<'m>(resolved: &'m mut Resolved<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
+        &mut resolved.parameters
+    }
+}
+
+impl<'a> Resolvable<'a> for openapiv3::RequestBody {
+    fn memo<'m>(resolved: &'m mut Resolved<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
+        &mut resolved.bodies
+    }
+}
+
+impl<'a> Resolvable<'a> for openapiv3::Response {
+    fn memo<'m>(resolved: &'m mut Resolved<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
+        &mut resolved.responses
+    }
+}
+
+/// A parameter, request body or response as an operation uses it: written in place, or
+/// shared through a `$ref`.
+enum Held<'p, T> {
+    Inline(&'p T),
+    Shared(std::rc::Rc<T>),
+}
+
+impl<T> std::ops::Deref for Held<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self {
+            Held::Inline(item) => item,
+            Held::Shared(item) => item,
+        }
+    }
+}
+
+/// A parameter's location and data (OpenAPI 3.x, Parameter Object: `in`).
+fn param_data(param: &openapiv3::Parameter) -> (ParamLocation, &openapiv3::ParameterData) {
+    match param {
+        openapiv3::Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+        openapiv3::Parameter::Query { parameter_data, .. } => {
+            (ParamLocation::Query, parameter_data)
+        }
+        openapiv3::Parameter::Header { parameter_data, .. } => {
+            (ParamLocation::Header, parameter_data)
+        }
+        openapiv3::Parameter::Cookie { parameter_data, .. } => {
+            (ParamLocation::Cookie, parameter_data)
+        }
+    }
 }
 
 /// `servers` entries, each named for a variant of the generated `Server` enum: the
