@@ -117,9 +117,44 @@ impl Text {
     fn struct_literal(&mut self, indent: usize, (prefix, suffix): (&str, &str), items: &[String]) {
         let (head, tail) = (format!("{prefix}Self {{ "), format!(" }}{suffix}"));
         if joined_len(items) > STRUCT_FIELDS {
-            self.broken(indent, (&head, &tail), items);
+            self.fixed(indent, &[head.trim_end()]);
+            for (i, item) in items.iter().enumerate() {
+                self.field_init(indent + 1, item, i + 1 == items.len());
+            }
+            self.line(indent, &[tail.trim_start()]);
         } else {
             self.line(indent, &[&head, &items.join(", "), &tail]);
+        }
+    }
+
+    /// A field of a broken struct literal (`field: value`) with its comma, the last
+    /// field's not measured (see [`Text::broken`]): on one line when it fits, else a value
+    /// that is a chain of two method calls or more on a plain name is broken before each
+    /// `.`, one level deeper, as prettyplease breaks it (`labels: labels` /
+    /// `.into_iter()` / `.map(Into::into)` / `.collect(),`); any other value too wide is
+    /// left to the tokens.
+    fn field_init(&mut self, indent: usize, item: &str, last: bool) {
+        let (start, fitted) = (self.out.len(), self.fits);
+        if last {
+            self.line(indent, &[item]);
+            self.out.pop();
+            self.out.push_str(",\n");
+        } else {
+            self.line(indent, &[item, ","]);
+        }
+        if self.fits || !fitted {
+            return;
+        }
+        self.out.truncate(start);
+        let Some((head, calls)) = method_chain(item) else {
+            self.fits = false;
+            return;
+        };
+        self.fits = true;
+        self.line(indent, &[head]);
+        for (i, call) in calls.iter().enumerate() {
+            let comma = if i + 1 == calls.len() { "," } else { "" };
+            self.line(indent + 1, &[call, comma]);
         }
     }
 
@@ -234,6 +269,49 @@ impl Text {
 }
 
 /// `inner` (generic arguments) split at its top-level commas.
+/// A struct literal's field `name: receiver.a(…).b(…)…` split into `name: receiver` and its
+/// method calls (each from its `.`), when the receiver is a plain name and there are two
+/// calls or more; `None` for anything else.
+fn method_chain(item: &str) -> Option<(&str, Vec<&str>)> {
+    if item.contains('\n') {
+        return None;
+    }
+    let (field, value) = item.split_once(": ")?;
+    let mut depth = 0usize;
+    let mut cuts = Vec::new();
+    for (i, b) in value.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.checked_sub(1)?,
+            b'.' if depth == 0 => cuts.push(i),
+            b'"' | b'\'' => return None,
+            _ => {}
+        }
+    }
+    let receiver = &value[..*cuts.first()?];
+    let plain =
+        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if cuts.len() < 2 || depth != 0 || !plain(receiver) {
+        return None;
+    }
+    let calls = cuts
+        .iter()
+        .zip(cuts.iter().skip(1).chain([&value.len()]))
+        .map(|(&from, &to)| &value[from..to])
+        .collect::<Vec<_>>();
+    let is_call = |call: &&str| {
+        call.ends_with(')')
+            && call
+                .strip_prefix('.')
+                .and_then(|c| c.split_once('('))
+                .is_some_and(|(name, _)| plain(name))
+    };
+    if !calls.iter().all(is_call) {
+        return None;
+    }
+    Some((&item[..field.len() + 2 + receiver.len()], calls))
+}
+
 fn top_level_args(inner: &str) -> Vec<&str> {
     let mut args = Vec::new();
     let (mut depth, mut start) = (0usize, 0);
