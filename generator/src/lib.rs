@@ -617,6 +617,12 @@ impl Config {
                 });
             }
         }
+        // Each spec's text goes into the crate as it is: moved there, not copied (a large
+        // spec's text is megabytes).
+        let mut texts: Vec<String> = specs
+            .iter_mut()
+            .map(|s| std::mem::take(&mut s.text))
+            .collect();
         // The README's module sections (the operation surfaces again) are made beside emit.
         let module_readmes = || -> Vec<readme::ModuleReadme> {
             specs
@@ -629,7 +635,7 @@ impl Config {
             let mut files = BTreeMap::new();
             let mut infos = Vec::new();
             let mut features: Vec<cargo::CargoFeature> = Vec::new();
-            for spec in &specs {
+            for (spec, text) in specs.iter().zip(&mut texts) {
                 let (api, name) = (&spec.api, spec.module.clone());
                 let info = emit::ModuleInfo::of(api, name.clone());
                 let header = render::header(&api.file, &self.command);
@@ -646,7 +652,7 @@ impl Config {
                 if self.layout == Layout::Crate {
                     files.insert(
                         spec_copy_path(name.as_deref(), &spec.path),
-                        spec.text.clone(),
+                        std::mem::take(text),
                     );
                 }
                 features.extend(info.feature.iter().map(|f| cargo::CargoFeature {

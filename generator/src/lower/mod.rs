@@ -33,10 +33,10 @@ pub(crate) struct Lowering<'a> {
     types: Vec<TypeDef>,
     /// Component schema pointer → its type.
     components: BTreeMap<String, TypeId>,
-    /// Canonical JSON of composite component schemas → type (inline copies use it).
-    structural: FxHashMap<String, TypeId>,
-    /// Canonical JSON of inline composite schemas → every type made from such a copy.
-    duplicates: BTreeMap<String, Vec<TypeId>>,
+    /// Structural keys of composite component schemas → type (inline copies use it).
+    structural: FxHashMap<Vec<u8>, TypeId>,
+    /// Structural keys of inline composite schemas → every type made from such a copy.
+    duplicates: FxHashMap<Vec<u8>, Vec<TypeId>>,
     /// Pointers of FastAPI `Undefined` sentinel schemas.
     sentinels: BTreeSet<String>,
     /// Inline schemas by JSON pointer: each is lowered once, however many paths reach it.
@@ -88,7 +88,7 @@ pub(crate) fn lower_with<'s>(
         types: Vec::new(),
         components: BTreeMap::new(),
         structural: FxHashMap::default(),
-        duplicates: BTreeMap::new(),
+        duplicates: FxHashMap::default(),
         sentinels: BTreeSet::new(),
         inline: FxHashMap::default(),
         merged: Default::default(),
@@ -1147,9 +1147,12 @@ fn parse_template(path: &str) -> (PathTemplate, Vec<String>) {
 /// exist or in which order the spec lists them: the copy with the smallest name (then
 /// pointer) holds the definition and the others become aliases of it. Returns each group,
 /// the holder first (the sorted order of the rest).
-fn merge_duplicates(api: &mut Api, groups: BTreeMap<String, Vec<TypeId>>) -> Vec<Vec<TypeId>> {
+fn merge_duplicates(api: &mut Api, groups: FxHashMap<Vec<u8>, Vec<TypeId>>) -> Vec<Vec<TypeId>> {
     let mut merged = Vec::new();
-    for mut ids in groups.into_values().filter(|ids| ids.len() > 1) {
+    // In the order of each group's first type, whatever the keys and their hashes.
+    let mut groups: Vec<Vec<TypeId>> = groups.into_values().filter(|ids| ids.len() > 1).collect();
+    groups.sort_unstable_by_key(|ids| ids[0]);
+    for mut ids in groups {
         ids.sort_by_cached_key(|id| {
             let t = &api.types[id.0];
             (t.name.rust.clone(), t.origin.pointer.clone())

@@ -109,7 +109,7 @@ enum Dedup<'k> {
     /// A component schema being defined: never against itself.
     Definition,
     /// A use, with its [`structural_key`].
-    Use(Option<&'k str>),
+    Use(Option<&'k [u8]>),
 }
 
 /// Either a reference to an existing type or a new definition to name.
@@ -2079,35 +2079,75 @@ fn is_composite(schema: &Value) -> bool {
         .any(|k| schema.member(k).is_some())
 }
 
-/// What structurally equal schemas share, for deduplication: the [`canonical`] JSON of a
-/// composite schema ([`is_composite`]); `None` for any other.
-fn structural_key(schema: &Value) -> Option<String> {
+/// What structurally equal schemas share, for deduplication: the [`canonical`] encoding of
+/// a composite schema ([`is_composite`]); `None` for any other.
+fn structural_key(schema: &Value) -> Option<Vec<u8>> {
     is_composite(schema).then(|| canonical(schema))
 }
 
-/// The schema's JSON without the annotations that do not change its shape: compact JSON,
-/// written without copying the schema first.
-fn canonical(schema: &Value) -> String {
+/// The schema without the annotations that do not change its shape, encoded so that two
+/// schemas have the same encoding exactly when their compact JSON is the same (what
+/// deduplication compares), without JSON's escaping: see [`encode`].
+fn canonical(schema: &Value) -> Vec<u8> {
     const ANNOTATIONS: [&str; 5] = ["title", "description", "example", "examples", "default"];
-    let Value::Object(obj) = schema else {
-        return schema.to_string();
-    };
     let mut out = Vec::with_capacity(256);
+    let Value::Object(obj) = schema else {
+        encode(schema, &mut out);
+        return out;
+    };
     out.push(b'{');
-    let kept = obj
+    for (key, value) in obj
         .iter()
-        .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()));
-    for (i, (key, value)) in kept.enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        // Writing JSON into a `Vec<u8>` cannot fail.
-        let _ = serde_json::to_writer(&mut out, key);
-        out.push(b':');
-        let _ = serde_json::to_writer(&mut out, value);
+        .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()))
+    {
+        encode_str(key, &mut out);
+        encode(value, &mut out);
     }
     out.push(b'}');
-    String::from_utf8(out).unwrap_or_default()
+    out
+}
+
+/// Appends a self-delimiting encoding of `value`: one byte for `null`, `true` and `false`, a
+/// number's JSON text between `#` and `;`, a string as [`encode_str`], an array's items and
+/// an object's members (in order) between brackets. Each encoding ends where it says, so a
+/// sequence of them is read back one way only: equal encodings are equal JSON.
+fn encode(value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Null => out.push(b'n'),
+        Value::Bool(b) => out.push(if *b { b't' } else { b'f' }),
+        Value::Number(n) => {
+            out.push(b'#');
+            out.extend_from_slice(n.to_string().as_bytes());
+            out.push(b';');
+        }
+        Value::String(s) => encode_str(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            items.iter().for_each(|item| encode(item, out));
+            out.push(b']');
+        }
+        Value::Object(members) => {
+            out.push(b'{');
+            for (key, value) in members {
+                encode_str(key, out);
+                encode(value, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
+/// A string as `"`, its length in bytes (LEB128: seven bits a byte, low bits first, the
+/// high bit set on every byte but the last), then its bytes.
+fn encode_str(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    let mut len = s.len();
+    while len >= 0x80 {
+        out.push((len & 0x7f) as u8 | 0x80);
+        len >>= 7;
+    }
+    out.push(len as u8);
+    out.extend_from_slice(s.as_bytes());
 }
 
 fn json_kind(v: &Value) -> &'static str {
@@ -2229,6 +2269,48 @@ pub(crate) fn code_span(text: &str) -> String {
 mod tests {
     //! The classification rules, one small spec each: what kind of type a construct becomes.
     use crate::ir::*;
+
+    /// Two schemas have the same structural key exactly when their compact JSON (without
+    /// top-level annotations) is the same: checked on every pair of a set of schemas built
+    /// to meet where a weaker encoding would (strings that run into each other, numbers of
+    /// equal value and different text, keys in another order, a long string's length).
+    #[test]
+    fn structural_keys_are_equal_exactly_when_the_json_is() {
+        let long = "x".repeat(300);
+        let texts = [
+            r#"{"properties": {"a": {"enum": ["b", "c"]}}}"#,
+            r#"{"properties": {"a": {"enum": ["bc"]}}}"#,
+            r#"{"properties": {"ab": {"enum": [""]}}}"#,
+            r#"{"properties": {"a": {"enum": [1]}}}"#,
+            r#"{"properties": {"a": {"enum": [1.0]}}}"#,
+            r#"{"properties": {"a": {"enum": [null, true]}}}"#,
+            r#"{"properties": {"a": {"enum": [[], {}]}}}"#,
+            r#"{"properties": {"a": {"enum": [{}, []]}}}"#,
+            r#"{"properties": {"a": {}, "b": {}}}"#,
+            r#"{"properties": {"b": {}, "a": {}}}"#,
+            r#"{"properties": {"a": {}}, "description": "d"}"#,
+            r#"{"properties": {"a": {"description": "d"}}}"#,
+        ];
+        let mut values: Vec<serde_json::Value> = texts
+            .iter()
+            .map(|t| serde_json::from_str(t).unwrap())
+            .collect();
+        values.push(serde_json::json!({"enum": [long.clone()]}));
+        values.push(serde_json::json!({"enum": [format!("{long}y")]}));
+        let json = |v: &serde_json::Value| {
+            let mut v = v.clone();
+            if let Some(obj) = v.as_object_mut() {
+                obj.retain(|k, _| k != "description");
+            }
+            v.to_string()
+        };
+        for a in &values {
+            for b in &values {
+                let same_key = super::structural_key(a) == super::structural_key(b);
+                assert_eq!(same_key, json(a) == json(b), "{a} and {b}");
+            }
+        }
+    }
 
     /// Lowers `schemas` (YAML under `components/schemas`) and returns the types by wire name.
     fn lower(schemas: &str) -> (Vec<TypeDef>, Vec<String>) {
