@@ -268,7 +268,6 @@ impl Text {
     }
 }
 
-/// `inner` (generic arguments) split at its top-level commas.
 /// A struct literal's field `name: receiver.a(…).b(…)…` split into `name: receiver` and its
 /// method calls (each from its `.`), when the receiver is a plain name and there are two
 /// calls or more; `None` for anything else.
@@ -312,6 +311,7 @@ fn method_chain(item: &str) -> Option<(&str, Vec<&str>)> {
     Some((&item[..field.len() + 2 + receiver.len()], calls))
 }
 
+/// `inner` (generic arguments) split at its top-level commas.
 fn top_level_args(inner: &str) -> Vec<&str> {
     let mut args = Vec::new();
     let (mut depth, mut start) = (0usize, 0);
@@ -1220,6 +1220,161 @@ pub(super) fn untagged_deserialize(
     t.fixed(1, &["}"]);
     t.fixed(0, &["}"]);
     t.finish()
+}
+
+/// One variant of an internally tagged union (see [`tagged_union`]).
+pub(super) struct TaggedVariant {
+    /// The tag's value that names it.
+    pub wire: String,
+    pub name: String,
+    /// Its payload's type.
+    pub ty: String,
+    /// Whether its payload is read without the tag property.
+    pub strip_tag: bool,
+}
+
+/// An internally tagged union (as `types::emit_tagged` makes it, every variant's tag
+/// required): documentation, the enum (with `unknown`, an open union's catch-all), its
+/// `Serialize` and `Deserialize`, each behind the `full-serde` feature unless `serde` says
+/// it is implemented by default.
+pub(super) fn tagged_union(
+    (name, doc): (&str, &str),
+    tag: &str,
+    variants: &[TaggedVariant],
+    unknown: Option<&str>,
+    serde: SerdeImpls,
+) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(0, doc);
+    t.fixed(0, &["#[derive(Debug, Clone, PartialEq)]"]);
+    t.fixed(0, &["#[allow(clippy::large_enum_variant)]"]);
+    if unknown.is_some() {
+        t.fixed(0, &["#[non_exhaustive]"]);
+    }
+    t.fixed(0, &["pub enum ", name, " {"]);
+    let tag_doc = tag.replace('`', "'");
+    for v in variants {
+        t.doc(1, &format!("`{tag_doc}`: `{}`.", v.wire.replace('`', "'")));
+        tuple_variant(&mut t, &v.name, &v.ty);
+    }
+    if let Some(unknown) = unknown {
+        t.doc(
+            1,
+            &format!(
+                "A `{tag_doc}` this version of the SDK does not know (the API added it later), \
+                 with the whole object as received; serialized back unchanged. Only \
+                 deserialization creates it."
+            ),
+        );
+        tuple_variant(&mut t, unknown, "super::runtime::UnknownVariant");
+    }
+    t.fixed(0, &["}"]);
+    let tag_lit = lit(tag)?;
+    t.serde_gate(serde.serialize);
+    t.impl_header(" ::serde::Serialize", name);
+    t.fixed(1, &["fn serialize<S: ::serde::Serializer>("]);
+    t.fixed(2, &["&self,"]);
+    t.fixed(2, &["serializer: S,"]);
+    t.fixed(1, &[") -> Result<S::Ok, S::Error> {"]);
+    t.fixed(2, &["match self {"]);
+    for v in variants {
+        let pattern = format!("Self::{}(inner)", v.name);
+        let wire = lit(&v.wire)?;
+        let args = ["serializer", &tag_lit, &wire, "inner"].map(String::from);
+        call_arm(
+            &mut t,
+            3,
+            &pattern,
+            "super::runtime::tagged::serialize",
+            &args,
+        );
+    }
+    if let Some(unknown) = unknown {
+        let pattern = format!("Self::{unknown}(inner)");
+        let args = ["inner", "serializer"].map(String::from);
+        call_arm(&mut t, 3, &pattern, "::serde::Serialize::serialize", &args);
+    }
+    t.fixed(2, &["}"]);
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.deserialize_head(name, serde.deserialize);
+    t.line(
+        2,
+        &[
+            "let (tag, value) = super::runtime::tagged::split(deserializer, ",
+            &tag_lit,
+            ")?;",
+        ],
+    );
+    t.fixed(2, &["match tag.as_str() {"]);
+    for v in variants {
+        let strip = if v.strip_tag {
+            format!("Some({tag_lit})")
+        } else {
+            "None".to_string()
+        };
+        let read = format!("super::runtime::tagged::variant(value, {strip})");
+        let map = format!(".map(Self::{})", v.name);
+        chain_arm(&mut t, 3, &lit(&v.wire)?, &read, &map);
+    }
+    match unknown {
+        Some(unknown) => {
+            let read = "super::runtime::UnknownVariant::read(other, value)";
+            chain_arm(&mut t, 3, "other", read, &format!(".map(Self::{unknown})"));
+        }
+        None => {
+            let expected = variants
+                .iter()
+                .map(|v| lit(&v.wire))
+                .collect::<Option<Vec<_>>>()?;
+            t.fixed(3, &["other => {"]);
+            t.line(
+                4,
+                &["const VARIANTS: &[&str] = &[", &expected.join(", "), "];"],
+            );
+            t.line(
+                4,
+                &["Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))"],
+            );
+            t.fixed(3, &["}"]);
+        }
+    }
+    t.fixed(2, &["}"]);
+    t.fixed(1, &["}"]);
+    t.fixed(0, &["}"]);
+    t.finish()
+}
+
+/// A `match` arm whose value is the call `{head}({args})`: as [`arm`], and in its block the
+/// call's arguments are broken, one a line, when the call is too wide there too.
+fn call_arm(t: &mut Text, indent: usize, pattern: &str, head: &str, args: &[String]) {
+    let call = format!("{head}({})", args.join(", "));
+    if 4 * indent + pattern.len() + " => ".len() + call.len() <= MARGIN {
+        t.fixed(indent, &[pattern, " => ", &call, ","]);
+    } else {
+        t.line(indent, &[pattern, " => {"]);
+        t.list(indent + 1, (&format!("{head}("), ")"), args);
+        t.fixed(indent, &["}"]);
+    }
+}
+
+/// A `match` arm whose value is `{first}{method}` (a call, then one method call on it): as
+/// [`arm`], and in its block the method call goes to a line of its own, one level deeper,
+/// when the whole is too wide there too.
+fn chain_arm(t: &mut Text, indent: usize, pattern: &str, first: &str, method: &str) {
+    let width = first.len() + method.len();
+    if 4 * indent + pattern.len() + " => ".len() + width <= MARGIN {
+        t.fixed(indent, &[pattern, " => ", first, method, ","]);
+    } else {
+        t.line(indent, &[pattern, " => {"]);
+        if 4 * (indent + 1) + width <= MARGIN {
+            t.fixed(indent + 1, &[first, method]);
+        } else {
+            t.line(indent + 1, &[first]);
+            t.line(indent + 2, &[method]);
+        }
+        t.fixed(indent, &["}"]);
+    }
 }
 
 /// One variant of a status enum (see [`status_enum`]).

@@ -200,7 +200,11 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
             let docs = (!serde_attrs).then_some(&docs);
             emit_enum(&name, e, (doc, docs), serde)
         }
-        TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
+        TypeKind::Tagged(u) => {
+            // A derive from the settings goes between the docs and the enum's own: tokens.
+            let docs = (!serde_attrs).then_some(&docs);
+            emit_tagged(api, &name, u, (doc, docs), serde)
+        }
         TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
         TypeKind::Untagged(u) => {
             // A derive from the settings goes between the docs and the enum's own: tokens.
@@ -1006,10 +1010,37 @@ fn emit_tagged(
     api: &Api,
     name: &proc_macro2::Ident,
     u: &TaggedUnion,
-    doc: TokenStream,
+    (doc, docs): (TokenStream, Option<&Docs>),
     serde: SerdeImpls,
 ) -> TokenStream {
     let tag = &u.tag;
+    let text = || {
+        if u.variants.iter().any(|v| v.tag_optional) {
+            return None;
+        }
+        let variants = u
+            .variants
+            .iter()
+            .map(|v| {
+                Some(super::text::TaggedVariant {
+                    wire: v.name.wire.clone(),
+                    name: super::text::ident(&v.name.rust),
+                    ty: crate::surface::RustType::of(api, &v.ty).source(Scope::Types)?,
+                    strip_tag: v.strip_tag,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let unknown = u
+            .open
+            .then(|| catch_all(|n| u.variants.iter().any(|v| v.name.rust == n)).to_string());
+        super::text::tagged_union(
+            (&name.to_string(), &super::doc_text(docs?)),
+            tag,
+            &variants,
+            unknown.as_deref(),
+            serde,
+        )
+    };
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty, Scope::Types);
@@ -1072,20 +1103,22 @@ fn emit_tagged(
         }
     });
     let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
-    let tokens = tag_dispatched_enum(
-        name,
-        doc,
-        variants,
-        ser_arms,
-        split,
-        de_arms,
-        open,
-        &u.variants
-            .iter()
-            .map(|v| v.name.wire.as_str())
-            .collect::<Vec<_>>(),
-        serde,
-    );
+    let tokens = super::text_or(text, || {
+        tag_dispatched_enum(
+            name,
+            doc,
+            variants,
+            ser_arms,
+            split,
+            de_arms,
+            open,
+            &u.variants
+                .iter()
+                .map(|v| v.name.wire.as_str())
+                .collect::<Vec<_>>(),
+            serde,
+        )
+    });
     quote!(#tokens #froms)
 }
 
