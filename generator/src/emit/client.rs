@@ -1590,7 +1590,7 @@ fn emit_builder(
     let stream = s
         .stream
         .as_ref()
-        .map(|pages| emit_stream(pages, &error_type));
+        .map(|pages| emit_stream(pages, (&error_type, &s.error_type())));
     let call = super::text_or(
         || builder_call_text(api, s, names, shared),
         || {
@@ -1750,7 +1750,7 @@ struct Walk {
 }
 
 /// `.stream()` on a list operation's builder: the items of every page, fetched lazily.
-fn emit_stream(pages: &Pages<'_>, error_type: &TokenStream) -> TokenStream {
+fn emit_stream(pages: &Pages<'_>, (error_type, error): (&TokenStream, &RustType)) -> TokenStream {
     let item_type = pages.item.tokens(Scope::Client);
     let items = match pages.items {
         Some(f) => {
@@ -1808,15 +1808,45 @@ fn emit_stream(pages: &Pages<'_>, error_type: &TokenStream) -> TokenStream {
     };
     walk.what
         .push_str(" An empty page also ends it, and an error is yielded once and ends it.");
-    let doc = doc_lines(&format!(
+    let doc = format!(
         "Every item of the list, page after page: a stream that sends this request (with the \
          parameters set so far) and fetches the next page when the items read so far run out.\n\n{}",
         walk.what
-    ));
+    );
+    let text = || {
+        let names = |fields: [&Name; 3]| fields.map(|f| super::text::ident(&f.rust));
+        let last_item;
+        let walk = match &pages.kind {
+            PagesKind::Link => super::text::StreamWalk::Link,
+            PagesKind::LastItem {
+                param,
+                item_field,
+                has_more,
+            } => {
+                last_item = names([&param.name, &item_field.name, &has_more.name]);
+                let [param, id, has_more] = &last_item;
+                super::text::StreamWalk::LastItem {
+                    param,
+                    id,
+                    has_more,
+                }
+            }
+            PagesKind::Page { .. } | PagesKind::Cursor { .. } => return None,
+        };
+        let items = match pages.items {
+            Some(f) => format!("body.{}", super::text::ident(&f.name.rust)),
+            None => "body".to_string(),
+        };
+        let item = pages.item.source(Scope::Client)?;
+        let error = error.source(Scope::Client)?;
+        super::text::stream(&doc, ["'a", &item, &error], &items, &walk)
+    };
     let Walk {
         start, set, split, ..
     } = walk;
-    quote! {
+    super::text_or(text, || {
+        let doc = doc_lines(&doc);
+        quote! {
         #doc
         pub fn stream(self) -> runtime::Items<'a, #item_type, #error_type> {
             let start = #start;
@@ -1828,7 +1858,8 @@ fn emit_stream(pages: &Pages<'_>, error_type: &TokenStream) -> TokenStream {
                 },
             )
         }
-    }
+        }
+    })
 }
 
 /// Numbered pages: from the parameter's value (or the first number), until the end rule.

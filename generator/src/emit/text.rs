@@ -884,16 +884,16 @@ pub(super) fn client_method(m: &ClientMethod<'_>) -> Option<String> {
             params.extend(args.iter().cloned());
             signature(
                 &mut t,
-                &format!("pub fn {name}("),
-                &params,
+                (&format!("pub fn {name}("), &params),
+                CALL,
                 ["'_", &m.ok, &m.err],
             );
         }
         Head::BuilderCall { params, fields } => {
             signature(
                 &mut t,
-                "fn call(",
-                &["self".to_string()],
+                ("fn call(", &["self".to_string()]),
+                CALL,
                 ["'a", &m.ok, &m.err],
             );
             // prettyplease measures the pattern with the ` = ` after it, not the `self;`.
@@ -952,16 +952,21 @@ pub(super) fn client_method(m: &ClientMethod<'_>) -> Option<String> {
     t.finish()
 }
 
-/// `{head}{params}) -> runtime::Call<{generics}> {` at one level of indent (`head` is
-/// `pub fn name(` or `fn call(`), as prettyplease breaks it: the parameter list when the
-/// whole line does not fit (the generic arguments' break opportunities are nested deeper,
-/// so the list is measured up to the line break after `{`), then the generic arguments
-/// when they and `> {` do not fit after `) -> runtime::Call<`.
-fn signature(t: &mut Text, head: &str, params: &[String], generics: [&str; 3]) {
-    const RET: &str = ") -> runtime::Call<";
+/// The return type of a client method and a builder's `call`, up to its generic arguments.
+const CALL: &str = ") -> runtime::Call<";
+
+/// The return type of a builder's `stream`, up to its generic arguments.
+const ITEMS: &str = ") -> runtime::Items<";
+
+/// `{head}{params}{ret}{generics}> {` at one level of indent (`head` is `pub fn name(` or
+/// `fn call(`, `ret` is [`CALL`] or [`ITEMS`]), as prettyplease breaks it: the parameter
+/// list when the whole line does not fit (the generic arguments' break opportunities are
+/// nested deeper, so the list is measured up to the line break after `{`), then the
+/// generic arguments when they and `> {` do not fit after `ret`.
+fn signature(t: &mut Text, (head, params): (&str, &[String]), ret: &str, generics: [&str; 3]) {
     let generics = generics.map(str::to_string);
     let mut line = String::with_capacity(MARGIN);
-    let whole = head.len() + joined_len(params) + RET.len() + joined_len(&generics) + 3;
+    let whole = head.len() + joined_len(params) + ret.len() + joined_len(&generics) + 3;
     if 4 + whole <= MARGIN {
         line.push_str(head);
         line.push_str(&params.join(", "));
@@ -969,7 +974,7 @@ fn signature(t: &mut Text, head: &str, params: &[String], generics: [&str; 3]) {
         t.fixed(1, &[head]);
         t.elements(2, params);
     }
-    line.push_str(RET);
+    line.push_str(ret);
     if 4 + line.len() + joined_len(&generics) + "> {".len() <= MARGIN {
         t.fixed(1, &[&line, &generics.join(", "), "> {"]);
     } else {
@@ -977,6 +982,81 @@ fn signature(t: &mut Text, head: &str, params: &[String], generics: [&str; 3]) {
         t.elements(2, &generics);
         t.fixed(1, &["> {"]);
     }
+}
+
+/// How a builder's `stream` walks the pages (see [`stream`]), for the walks written as text.
+pub(super) enum StreamWalk<'s> {
+    /// The next page's URL is the `Link` header's `rel="next"`.
+    Link,
+    /// The cursor parameter `param` takes the `id` field of the last item read, while the
+    /// page's `has_more` field is true.
+    LastItem {
+        param: &'s str,
+        id: &'s str,
+        has_more: &'s str,
+    },
+}
+
+/// A list operation builder's `stream` (as `client::emit_stream` makes it) at one level of
+/// indent: `doc`, the signature returning `runtime::Items<{generics}>`, and the `paginate`
+/// call that `walk` describes, whose pages' items are `items` (`body` or `body.{field}`).
+pub(super) fn stream(
+    doc: &str,
+    generics: [&str; 3],
+    items: &str,
+    walk: &StreamWalk,
+) -> Option<String> {
+    let mut t = Text::new();
+    t.doc(1, doc);
+    signature(
+        &mut t,
+        ("pub fn stream(", &["self".to_string()]),
+        ITEMS,
+        generics,
+    );
+    t.fixed(2, &["let start = None;"]);
+    t.fixed(2, &["self.paginate("]);
+    t.fixed(3, &["start,"]);
+    match walk {
+        StreamWalk::Link => {
+            t.fixed(3, &["|_, _| {},"]);
+            t.fixed(3, &["|page| {"]);
+            // Wider than the margin whatever the operation: always broken before `.map_or`.
+            t.fixed(4, &["let next = runtime::next_link(&page.headers)"]);
+            t.fixed(5, &[".map_or(runtime::Next::End, runtime::Next::Url);"]);
+            t.fixed(4, &["let body = page.into_body();"]);
+            t.line(4, &["(", items, ", next)"]);
+        }
+        StreamWalk::LastItem {
+            param,
+            id,
+            has_more,
+        } => {
+            t.fixed(3, &["|params, position| {"]);
+            t.fixed(4, &["if let runtime::Position::Token(cursor) = position {"]);
+            t.line(5, &["params.", param, " = Some(cursor);"]);
+            t.fixed(4, &["}"]);
+            t.fixed(3, &["},"]);
+            t.fixed(3, &["|page| {"]);
+            t.fixed(4, &["let body = page.into_body();"]);
+            t.line(4, &["let items = ", items, ";"]);
+            t.fixed(4, &["let next = match items.last() {"]);
+            let guard = format!("Some(last) if body.{has_more}");
+            arm(
+                &mut t,
+                5,
+                &guard,
+                &format!("runtime::Next::Token(last.{id}.clone())"),
+            );
+            t.fixed(5, &["_ => runtime::Next::End,"]);
+            t.fixed(4, &["};"]);
+            t.fixed(4, &["(items, next)"]);
+        }
+    }
+    t.fixed(3, &["},"]);
+    t.fixed(2, &[")"]);
+    t.fixed(1, &["}"]);
+    t.finish()
 }
 
 /// The method that starts a builder, as `client::emit_plain_operation` makes it: the
