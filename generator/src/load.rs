@@ -467,20 +467,26 @@ pub(crate) fn lookup<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     loop {
         let end = rest.bytes().position(|b| b == b'/');
         let token = &rest[..end.unwrap_or(rest.len())];
-        let token = if token.bytes().any(|b| b == b'~') {
-            std::borrow::Cow::Owned(unescape_pointer(token))
-        } else {
-            std::borrow::Cow::Borrowed(token)
-        };
-        node = match node {
-            Value::Object(map) => member(map, &token)?,
-            Value::Array(list) => list.get(array_index(&token)?)?,
-            _ => return None,
-        };
+        node = child(node, token)?;
         match end {
             Some(end) => rest = &rest[end + 1..],
             None => return Some(node),
         }
+    }
+}
+
+/// The child of `node` that the (escaped) JSON pointer token `token` names: one step of
+/// [`lookup`].
+pub(crate) fn child<'a>(node: &'a Value, token: &str) -> Option<&'a Value> {
+    let token = if token.bytes().any(|b| b == b'~') {
+        std::borrow::Cow::Owned(unescape_pointer(token))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    };
+    match node {
+        Value::Object(map) => member(map, &token),
+        Value::Array(list) => list.get(array_index(&token)?),
+        _ => None,
     }
 }
 

@@ -43,6 +43,9 @@ pub(crate) struct Lowering<'a> {
     inline: FxHashMap<String, schema::InlineUse>,
     /// Object schemas merged from `allOf`, by the pointer of the schema that has the `allOf`.
     merged: std::cell::RefCell<FxHashMap<String, Option<std::rc::Rc<schema::Merged>>>>,
+    /// The pointer and node of the parent of the last schema checked to be the document's
+    /// node (see `Lowering::is_document_node`).
+    last_parent: std::cell::RefCell<(String, Option<&'a Value>)>,
     /// `$ref`s to parameters, request bodies and responses already read: see
     /// [`Lowering::resolve_node`].
     resolved: Resolved<'a>,
@@ -92,6 +95,7 @@ pub(crate) fn lower_with<'s>(
         sentinels: BTreeSet::new(),
         inline: FxHashMap::default(),
         merged: Default::default(),
+        last_parent: Default::default(),
         resolved: Resolved::default(),
         diags: Diagnostics::default(),
     };

@@ -200,11 +200,40 @@ impl<'a> Lowering<'a> {
     /// however many `$ref`/`allOf` paths reach it; a path that reaches it again while it is
     /// being lowered (a recursive inline schema) gets its type id, reserved then.
     fn use_at_depth(&mut self, schema: &Value, pointer: &str, hint: &str, depth: usize) -> Shape {
-        let in_document = crate::load::is_node_at(self.raw, pointer, Some(schema));
+        let in_document = self.is_document_node(pointer, schema);
         if !in_document {
             return self.define_use(schema, pointer, hint, depth, None);
         }
         self.use_in_document(schema, pointer, hint, depth)
+    }
+
+    /// Whether `schema` is the document's node at `pointer` (see [`crate::load::is_node_at`]).
+    /// Consecutive checks are mostly of siblings (an object's properties, a union's
+    /// branches), so the node of the last pointer's parent is kept and a sibling is found
+    /// from it, not by walking the pointer from the root again.
+    fn is_document_node(&self, pointer: &str, schema: &Value) -> bool {
+        let Some((parent, token)) = pointer.rsplit_once('/') else {
+            return crate::load::is_node_at(self.raw, pointer, Some(schema));
+        };
+        let mut last = self.last_parent.borrow_mut();
+        let (at, node) = &mut *last;
+        let parent_node = match node {
+            Some(node) if at == parent => Some(*node),
+            _ => {
+                // The buffer is reused: a miss does not allocate once it is long enough.
+                at.clear();
+                at.push_str(parent);
+                *node = crate::load::lookup(self.raw, parent);
+                *node
+            }
+        };
+        let found = parent_node.and_then(|node| crate::load::child(node, token));
+        debug_assert_eq!(
+            found.map(std::ptr::from_ref),
+            crate::load::lookup(self.raw, pointer).map(std::ptr::from_ref),
+            "{pointer}"
+        );
+        found.is_some_and(|node| std::ptr::eq(node, schema))
     }
 
     /// [`Lowering::use_at_depth`] of a schema known to be the document's node at `pointer`.
