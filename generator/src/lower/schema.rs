@@ -624,9 +624,9 @@ impl<'a> Lowering<'a> {
         let mut required: Vec<Value> = Vec::new();
         let mut closed = false;
         let mut conflicts = Vec::new();
-        let mut own_only = own.clone();
-        own_only.remove("allOf");
-        let own_origins = property_origins(&own_only, pointer);
+        // The schema's own keywords are a source like its branches; of it only `properties`,
+        // `required` and `additionalProperties` are read, so its `allOf` can stay (no copy).
+        let own_origins = property_origins(own, pointer);
         let mut sources = Vec::new();
         for (i, branch) in all_of.iter().enumerate() {
             if is_annotation_only(branch) {
@@ -638,7 +638,7 @@ impl<'a> Lowering<'a> {
             sources.push((resolved, found_at));
         }
         sources.push((
-            Some(Resolved::Object(Cow::Owned(own_only), own_origins)),
+            Some(Resolved::Object(Cow::Borrowed(own), own_origins)),
             pointer.to_string(),
         ));
         for (resolved, at) in sources {
