@@ -1847,17 +1847,17 @@ fn emit_stream(pages: &Pages<'_>, (error_type, error): (&TokenStream, &RustType)
     super::text_or(text, || {
         let doc = doc_lines(&doc);
         quote! {
-        #doc
-        pub fn stream(self) -> runtime::Items<'a, #item_type, #error_type> {
-            let start = #start;
-            self.paginate(
-                start,
-                #set,
-                |page| {
-                    #split
-                },
-            )
-        }
+            #doc
+            pub fn stream(self) -> runtime::Items<'a, #item_type, #error_type> {
+                let start = #start;
+                self.paginate(
+                    start,
+                    #set,
+                    |page| {
+                        #split
+                    },
+                )
+            }
         }
     })
 }
