@@ -48,7 +48,7 @@ pub(crate) struct Lowering<'a> {
     last_parent: std::cell::RefCell<(String, Option<&'a Value>)>,
     /// `$ref`s to parameters, request bodies and responses already read: see
     /// [`Lowering::resolve_node`].
-    resolved: Resolved<'a>,
+    resolved: RefMemo<'a>,
     diags: Diagnostics,
 }
 
@@ -96,7 +96,7 @@ pub(crate) fn lower_with<'s>(
         inline: FxHashMap::default(),
         merged: Default::default(),
         last_parent: Default::default(),
-        resolved: Resolved::default(),
+        resolved: RefMemo::default(),
         diags: Diagnostics::default(),
     };
     l.lower_components();
@@ -812,7 +812,7 @@ impl<T> Clone for Found<'_, T> {
 
 /// The `$ref`s already followed, by reference, one map per kind of object.
 #[derive(Default)]
-struct Resolved<'a> {
+struct RefMemo<'a> {
     parameters: FxHashMap<String, Found<'a, openapiv3::Parameter>>,
     bodies: FxHashMap<String, Found<'a, openapiv3::RequestBody>>,
     responses: FxHashMap<String, Found<'a, openapiv3::Response>>,
@@ -820,23 +820,23 @@ struct Resolved<'a> {
 
 /// An object model type that a `$ref` can reach in an operation, and its memo.
 trait Resolvable<'a>: serde::de::DeserializeOwned + Sized {
-    fn memo<'m>(resolved: &'m mut Resolved<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>>;
+    fn memo<'m>(resolved: &'m mut RefMemo<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>>;
 }
 
 impl<'a> Resolvable<'a> for openapiv3::Parameter {
-    fn memo<'m>(resolved: &'m mut Resolved<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
+    fn memo<'m>(resolved: &'m mut RefMemo<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
         &mut resolved.parameters
     }
 }
 
 impl<'a> Resolvable<'a> for openapiv3::RequestBody {
-    fn memo<'m>(resolved: &'m mut Resolved<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
+    fn memo<'m>(resolved: &'m mut RefMemo<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
         &mut resolved.bodies
     }
 }
 
 impl<'a> Resolvable<'a> for openapiv3::Response {
-    fn memo<'m>(resolved: &'m mut Resolved<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
+    fn memo<'m>(resolved: &'m mut RefMemo<'a>) -> &'m mut FxHashMap<String, Found<'a, Self>> {
         &mut resolved.responses
     }
 }
