@@ -135,13 +135,7 @@ impl Text {
     /// left to the tokens.
     fn field_init(&mut self, indent: usize, item: &str, last: bool) {
         let (start, fitted) = (self.out.len(), self.fits);
-        if last {
-            self.line(indent, &[item]);
-            self.out.pop();
-            self.out.push_str(",\n");
-        } else {
-            self.line(indent, &[item, ","]);
-        }
+        self.element(indent, item, last);
         if self.fits || !fitted {
             return;
         }
@@ -220,15 +214,21 @@ impl Text {
     fn broken(&mut self, indent: usize, (head, tail): (&str, &str), items: &[String]) {
         self.fixed(indent, &[head.trim_end()]);
         for (i, item) in items.iter().enumerate() {
-            if i + 1 == items.len() {
-                self.line(indent + 1, &[item]);
-                self.out.pop();
-                self.out.push_str(",\n");
-            } else {
-                self.line(indent + 1, &[item, ","]);
-            }
+            self.element(indent + 1, item, i + 1 == items.len());
         }
         self.line(indent, &[tail.trim_start()]);
+    }
+
+    /// One item of a broken list with its comma, measured with it unless `last` (see
+    /// [`Text::broken`]).
+    fn element(&mut self, indent: usize, item: &str, last: bool) {
+        if last {
+            self.line(indent, &[item]);
+            self.out.pop();
+            self.out.push_str(",\n");
+        } else {
+            self.line(indent, &[item, ","]);
+        }
     }
 
     /// `{head}{argument}{tail}` (a statement ending in a call with one argument, `head`
@@ -1429,32 +1429,24 @@ pub(super) fn tagged_union(
 /// call's arguments are broken, one a line, when the call is too wide there too.
 fn call_arm(t: &mut Text, indent: usize, pattern: &str, head: &str, args: &[String]) {
     let call = format!("{head}({})", args.join(", "));
-    if 4 * indent + pattern.len() + " => ".len() + call.len() <= MARGIN {
-        t.fixed(indent, &[pattern, " => ", &call, ","]);
-    } else {
-        t.line(indent, &[pattern, " => {"]);
+    arm_or_block(t, indent, pattern, &call, |t| {
         t.list(indent + 1, (&format!("{head}("), ")"), args);
-        t.fixed(indent, &["}"]);
-    }
+    });
 }
 
 /// A `match` arm whose value is `{first}{method}` (a call, then one method call on it): as
 /// [`arm`], and in its block the method call goes to a line of its own, one level deeper,
 /// when the whole is too wide there too.
 fn chain_arm(t: &mut Text, indent: usize, pattern: &str, first: &str, method: &str) {
-    let width = first.len() + method.len();
-    if 4 * indent + pattern.len() + " => ".len() + width <= MARGIN {
-        t.fixed(indent, &[pattern, " => ", first, method, ","]);
-    } else {
-        t.line(indent, &[pattern, " => {"]);
-        if 4 * (indent + 1) + width <= MARGIN {
-            t.fixed(indent + 1, &[first, method]);
+    let value = [first, method].concat();
+    arm_or_block(t, indent, pattern, &value, |t| {
+        if 4 * (indent + 1) + value.len() <= MARGIN {
+            t.fixed(indent + 1, &[&value]);
         } else {
             t.line(indent + 1, &[first]);
             t.line(indent + 2, &[method]);
         }
-        t.fixed(indent, &["}"]);
-    }
+    });
 }
 
 /// One variant of a status enum (see [`status_enum`]).
@@ -1572,11 +1564,24 @@ pub(super) fn string_enum_definition(
 /// comma aside: prettyplease measures the arm without it), prettyplease puts the value in
 /// a block of its own.
 fn arm(t: &mut Text, indent: usize, pattern: &str, value: &str) {
+    arm_or_block(t, indent, pattern, value, |t| t.line(indent + 1, &[value]));
+}
+
+/// A `match` arm `{pattern} => {value},` at `indent` when it fits (the comma aside), else
+/// `{pattern} => {`, what `block` writes one level deeper, and `}`: the layout every arm
+/// writer shares; they differ in how the value is written inside the block.
+fn arm_or_block(
+    t: &mut Text,
+    indent: usize,
+    pattern: &str,
+    value: &str,
+    block: impl FnOnce(&mut Text),
+) {
     if 4 * indent + pattern.len() + " => ".len() + value.len() <= MARGIN {
         t.fixed(indent, &[pattern, " => ", value, ","]);
     } else {
         t.line(indent, &[pattern, " => {"]);
-        t.line(indent + 1, &[value]);
+        block(t);
         t.fixed(indent, &["}"]);
     }
 }
@@ -1585,10 +1590,7 @@ fn arm(t: &mut Text, indent: usize, pattern: &str, value: &str) {
 /// assignment is a statement: prettyplease adds the `;` with the line break that closes
 /// the block, so the `;` is not measured.
 fn arm_statement(t: &mut Text, indent: usize, pattern: &str, assignment: &str) {
-    if 4 * indent + pattern.len() + " => ".len() + assignment.len() <= MARGIN {
-        t.fixed(indent, &[pattern, " => ", assignment, ","]);
-    } else {
-        t.line(indent, &[pattern, " => {"]);
+    arm_or_block(t, indent, pattern, assignment, |t| {
         let wrapped = assignment
             .strip_suffix(')')
             .and_then(|a| a.split_once(" = Some("));
@@ -1617,8 +1619,7 @@ fn arm_statement(t: &mut Text, indent: usize, pattern: &str, assignment: &str) {
                 t.out.push_str(";\n");
             }
         }
-        t.fixed(indent, &["}"]);
-    }
+    });
 }
 
 /// `{slot} = {local}.{call}` split as `({slot} = {local}, {call})` when the value is one

@@ -45,7 +45,7 @@ pub(crate) struct Lowering<'a> {
     merged: std::cell::RefCell<FxHashMap<String, Option<std::rc::Rc<schema::Merged>>>>,
     /// The pointer and node of the parent of the last schema checked to be the document's
     /// node (see `Lowering::is_document_node`).
-    last_parent: std::cell::RefCell<(String, Option<&'a Value>)>,
+    last_parent: (String, Option<&'a Value>),
     /// `$ref`s to parameters, request bodies and responses already read: see
     /// [`Lowering::resolve_node`].
     resolved: RefMemo<'a>,
@@ -511,9 +511,7 @@ impl<'a> Lowering<'a> {
             match found {
                 Some(i) => {
                     let (_, param, pointer, node) = declared.remove(i);
-                    let at = (pointer.as_str(), node);
-                    let data = param_data(&param).1;
-                    params.push(self.param(data, ParamLocation::Path, at, hint, true));
+                    params.push(self.param(&param, (&pointer, node), hint, true));
                 }
                 None => {
                     self.diags.push(
@@ -554,17 +552,15 @@ impl<'a> Lowering<'a> {
                 );
                 continue;
             }
-            let data = param_data(&param).1;
-            params.push(self.param(data, location, (&pointer, node), hint, false));
+            params.push(self.param(&param, (&pointer, node), hint, false));
         }
         params
     }
 
-    /// The parameter `data`, declared at `at` (its pointer and the document's node there).
+    /// The parameter `param`, declared at `at` (its pointer and the document's node there).
     fn param(
         &mut self,
-        data: &openapiv3::ParameterData,
-        location: ParamLocation,
+        param: &openapiv3::Parameter,
         at: (&str, Option<&Value>),
         hint: &str,
         force_required: bool,
@@ -572,6 +568,7 @@ impl<'a> Lowering<'a> {
         let raw = self.raw;
         let (pointer, node) = at;
         debug_assert!(crate::load::is_node_at(raw, pointer, node), "{pointer}");
+        let (location, data) = param_data(param);
         let (schema_pointer, schema_node) = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(_) => (
                 [pointer, "/schema"].concat(),

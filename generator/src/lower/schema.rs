@@ -211,12 +211,11 @@ impl<'a> Lowering<'a> {
     /// Consecutive checks are mostly of siblings (an object's properties, a union's
     /// branches), so the node of the last pointer's parent is kept and a sibling is found
     /// from it, not by walking the pointer from the root again.
-    fn is_document_node(&self, pointer: &str, schema: &Value) -> bool {
+    fn is_document_node(&mut self, pointer: &str, schema: &Value) -> bool {
         let Some((parent, token)) = pointer.rsplit_once('/') else {
             return crate::load::is_node_at(self.raw, pointer, Some(schema));
         };
-        let mut last = self.last_parent.borrow_mut();
-        let (at, node) = &mut *last;
+        let (at, node) = &mut self.last_parent;
         let parent_node = match node {
             Some(node) if at == parent => Some(*node),
             _ => {
@@ -2124,15 +2123,10 @@ fn canonical(schema: &Value) -> Vec<u8> {
         encode(schema, &mut out);
         return out;
     };
-    out.push(b'{');
-    for (key, value) in obj
+    let kept = obj
         .iter()
-        .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()))
-    {
-        encode_str(key, &mut out);
-        encode(value, &mut out);
-    }
-    out.push(b'}');
+        .filter(|(k, _)| !ANNOTATIONS.contains(&k.as_str()));
+    encode_members(kept, &mut out);
     out
 }
 
@@ -2155,15 +2149,21 @@ fn encode(value: &Value, out: &mut Vec<u8>) {
             items.iter().for_each(|item| encode(item, out));
             out.push(b']');
         }
-        Value::Object(members) => {
-            out.push(b'{');
-            for (key, value) in members {
-                encode_str(key, out);
-                encode(value, out);
-            }
-            out.push(b'}');
-        }
+        Value::Object(members) => encode_members(members, out),
     }
+}
+
+/// An object's members, in order, between braces (see [`encode`]).
+fn encode_members<'v>(
+    members: impl IntoIterator<Item = (&'v String, &'v Value)>,
+    out: &mut Vec<u8>,
+) {
+    out.push(b'{');
+    for (key, value) in members {
+        encode_str(key, out);
+        encode(value, out);
+    }
+    out.push(b'}');
 }
 
 /// A string as `"`, its length in bytes (LEB128: seven bits a byte, low bits first, the
