@@ -1077,19 +1077,23 @@ fn emit_tagged(
         .filter(|v| v.tag_optional)
         .map(|v| &v.name)
         .collect();
-    let split = if by_shape.is_empty() {
-        quote!(let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;)
-    } else {
-        // Without the tag, the variants that may omit it are matched by shape.
-        let choice = choose_variant(&name.to_string(), quote!(value), by_shape.into_iter());
-        quote! {
-            let (tag, value) = super::runtime::tagged::split_optional(deserializer, #tag)?;
-            let Some(tag) = tag else {
-                return #choice;
-            };
+    // The token pieces are made only when the text writer leaves the union to them.
+    let split = || {
+        if by_shape.is_empty() {
+            quote!(let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;)
+        } else {
+            // Without the tag, the variants that may omit it are matched by shape.
+            let choice = choose_variant(&name.to_string(), quote!(value), by_shape.into_iter());
+            quote! {
+                let (tag, value) = super::runtime::tagged::split_optional(deserializer, #tag)?;
+                let Some(tag) = tag else {
+                    return #choice;
+                };
+            }
         }
     };
-    let open = u.open.then(|| {
+    let open = || {
+        u.open.then(|| {
         let unknown = catch_all(|n| u.variants.iter().any(|v| v.name.rust == n));
         let vdoc = doc_lines(&format!(
             "A `{}` this version of the SDK does not know (the API added it later), with the whole \
@@ -1101,7 +1105,8 @@ fn emit_tagged(
             ser_arm: quote!(Self::#unknown(inner) => ::serde::Serialize::serialize(inner, serializer),),
             de_arm: quote!(other => super::runtime::UnknownVariant::read(other, value).map(Self::#unknown),),
         }
-    });
+    })
+    };
     let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
     let tokens = super::text_or(text, || {
         tag_dispatched_enum(
@@ -1109,9 +1114,9 @@ fn emit_tagged(
             doc,
             variants,
             ser_arms,
-            split,
+            split(),
             de_arms,
-            open,
+            open(),
             &u.variants
                 .iter()
                 .map(|v| v.name.wire.as_str())
