@@ -1581,7 +1581,10 @@ fn block_value(t: &mut Text, indent: usize, value: &str) {
         t.fixed(indent, &[value]);
         return;
     }
-    let Some(inner) = value.strip_prefix("Err(").and_then(|v| v.strip_suffix(')')) else {
+    // `Err(` whose parenthesis closes at the end: the value is the one call, not a chain
+    // on it (`Err(a).map(b)` has no break this writer knows).
+    let inner = value.strip_prefix("Err(").and_then(|v| v.strip_suffix(')'));
+    let Some(inner) = inner.filter(|inner| closes_within(inner)) else {
         t.fits = false;
         return;
     };
@@ -1613,6 +1616,24 @@ fn block_value(t: &mut Text, indent: usize, value: &str) {
         }
     }
     t.fixed(indent, &[")"]);
+}
+
+/// Whether every parenthesis `text` opens closes within it and none closes one it did not
+/// open (no string literal in it, whose parentheses would not count).
+fn closes_within(text: &str) -> bool {
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            '"' => return false,
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// A `match` arm `{pattern} => {value},` at `indent` when it fits (the comma aside), else
@@ -1907,6 +1928,34 @@ mod tests {
     /// Every spec the repository ships and every test fixture: `types.rs` printed with
     /// items written as text is the text printed from tokens alone (no tables: the whole
     /// file at once), with and without the `full-serde` gates; so is `client.rs`.
+    #[test]
+    fn an_err_arm_is_broken_only_when_it_is_one_call() {
+        let long = "VariantOfAnErrorEnumWithAVeryLongName".repeat(2);
+        let mut t = super::Text::new();
+        super::block_value(&mut t, 6, &format!("Err(response.error_json(E::{long}))"));
+        assert!(t.fits);
+        assert_eq!(
+            t.out,
+            format!(
+                "{0}Err(\n{1}response\n{2}.error_json(\n{3}E::{long},\n{2}),\n{0})\n",
+                " ".repeat(24),
+                " ".repeat(28),
+                " ".repeat(32),
+                " ".repeat(36),
+            )
+        );
+        // A chain on the `Err(…)` is not a layout the writer knows: the tokens print it.
+        let mut t = super::Text::new();
+        super::block_value(
+            &mut t,
+            6,
+            &format!("Err(response.error_json(E::{long})).map(f)"),
+        );
+        assert!(!t.fits);
+        assert!(super::closes_within("a(b(c))"));
+        assert!(!super::closes_within("a).map(b"));
+    }
+
     #[test]
     fn text_items_print_as_their_tokens() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
