@@ -288,8 +288,6 @@ fn method_chain(item: &str) -> Option<(&str, Vec<&str>)> {
         }
     }
     let receiver = &value[..*cuts.first()?];
-    let plain =
-        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if cuts.len() < 2 || depth != 0 || !plain(receiver) {
         return None;
     }
@@ -1592,7 +1590,6 @@ fn block_value(t: &mut Text, indent: usize, value: &str) {
     if 4 * (indent + 1) + inner.len() <= MARGIN {
         t.fixed(indent + 1, &[inner, ","]);
     } else {
-        let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
         let call = inner.split_once('.').and_then(|(local, call)| {
             let (method, args) = call.split_once('(')?;
             let arg = args.strip_suffix(')')?;
@@ -1616,6 +1613,12 @@ fn block_value(t: &mut Text, indent: usize, value: &str) {
         }
     }
     t.fixed(indent, &[")"]);
+}
+
+/// Whether `s` is a plain name (a local or a method: ASCII letters, digits, `_`), whose
+/// width in columns is its length in bytes, as the writers measure it.
+fn plain(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Whether every parenthesis `text` opens closes within it and none closes one it did not
@@ -1696,7 +1699,6 @@ fn arm_statement(t: &mut Text, indent: usize, pattern: &str, assignment: &str) {
 fn local_method_call(assignment: &str) -> Option<(&str, &str)> {
     let (slot, value) = assignment.split_once(" = ")?;
     let (local, call) = value.split_once('.')?;
-    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
     (plain(local) && !call.contains('.') && call.split_once('(').is_some_and(|(m, _)| plain(m)))
         .then(|| assignment.split_at(slot.len() + " = ".len() + local.len()))
         .map(|(head, rest)| (head, &rest[1..]))
@@ -1925,9 +1927,6 @@ mod tests {
     use super::{example, Call, Outcome};
     use crate::load::{load_str, Format};
 
-    /// Every spec the repository ships and every test fixture: `types.rs` printed with
-    /// items written as text is the text printed from tokens alone (no tables: the whole
-    /// file at once), with and without the `full-serde` gates; so is `client.rs`.
     #[test]
     fn an_err_arm_is_broken_only_when_it_is_one_call() {
         let long = "VariantOfAnErrorEnumWithAVeryLongName".repeat(2);
@@ -1956,6 +1955,9 @@ mod tests {
         assert!(!super::closes_within("a).map(b"));
     }
 
+    /// Every spec the repository ships and every test fixture: `types.rs` printed with
+    /// items written as text is the text printed from tokens alone (no tables: the whole
+    /// file at once), with and without the `full-serde` gates; so is `client.rs`.
     #[test]
     fn text_items_print_as_their_tokens() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
