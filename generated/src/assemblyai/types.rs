@@ -36,7 +36,10 @@ impl ::std::fmt::Display for AudioIntelligenceModelStatus {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for AudioIntelligenceModelStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -45,7 +48,7 @@ impl ::serde::Serialize for AudioIntelligenceModelStatus {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AudioIntelligenceModelStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "success" => Self::Success,
@@ -86,9 +89,9 @@ pub struct AutoHighlightResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AutoHighlightResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -96,9 +99,9 @@ impl<'de> ::serde::Deserialize<'de> for AutoHighlightResult {
 impl super::runtime::de::Object for AutoHighlightResult {
     const EXPECTING: &'static str = "struct AutoHighlightResult";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut count: Option<i64> = None;
         let mut rank: Option<f64> = None;
         let mut text: Option<String> = None;
@@ -113,12 +116,12 @@ impl super::runtime::de::Object for AutoHighlightResult {
             }
         }
         Ok(Self {
-            count: super::runtime::de::required::<_, A::Error>(count, "count")?,
-            rank: super::runtime::de::required::<_, A::Error>(rank, "rank")?,
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            count: super::runtime::de::required::<_, __A::Error>(count, "count")?,
+            rank: super::runtime::de::required::<_, __A::Error>(rank, "rank")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
             timestamps: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(timestamps, "timestamps")?,
         })
     }
@@ -162,9 +165,9 @@ pub struct AutoHighlightsResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AutoHighlightsResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -172,9 +175,9 @@ impl<'de> ::serde::Deserialize<'de> for AutoHighlightsResult {
 impl super::runtime::de::Object for AutoHighlightsResult {
     const EXPECTING: &'static str = "struct AutoHighlightsResult";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut status: Option<AudioIntelligenceModelStatus> = None;
         let mut results: Option<Vec<AutoHighlightResult>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -185,8 +188,8 @@ impl super::runtime::de::Object for AutoHighlightsResult {
             }
         }
         Ok(Self {
-            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
-            results: super::runtime::de::required::<_, A::Error>(results, "results")?,
+            status: super::runtime::de::required::<_, __A::Error>(status, "status")?,
+            results: super::runtime::de::required::<_, __A::Error>(results, "results")?,
         })
     }
 }
@@ -238,9 +241,9 @@ pub struct Chapter {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Chapter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -248,9 +251,9 @@ impl<'de> ::serde::Deserialize<'de> for Chapter {
 impl super::runtime::de::Object for Chapter {
     const EXPECTING: &'static str = "struct Chapter";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut gist: Option<String> = None;
         let mut headline: Option<String> = None;
         let mut summary: Option<String> = None;
@@ -267,11 +270,14 @@ impl super::runtime::de::Object for Chapter {
             }
         }
         Ok(Self {
-            gist: super::runtime::de::required::<_, A::Error>(gist, "gist")?,
-            headline: super::runtime::de::required::<_, A::Error>(headline, "headline")?,
-            summary: super::runtime::de::required::<_, A::Error>(summary, "summary")?,
-            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
-            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            gist: super::runtime::de::required::<_, __A::Error>(gist, "gist")?,
+            headline: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(headline, "headline")?,
+            summary: super::runtime::de::required::<_, __A::Error>(summary, "summary")?,
+            start: super::runtime::de::required::<_, __A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, __A::Error>(end, "end")?,
         })
     }
 }
@@ -323,9 +329,9 @@ pub struct ContentSafetyLabel {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -333,9 +339,9 @@ impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabel {
 impl super::runtime::de::Object for ContentSafetyLabel {
     const EXPECTING: &'static str = "struct ContentSafetyLabel";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut label: Option<String> = None;
         let mut confidence: Option<f64> = None;
         let mut severity: Option<f64> = None;
@@ -348,12 +354,15 @@ impl super::runtime::de::Object for ContentSafetyLabel {
             }
         }
         Ok(Self {
-            label: super::runtime::de::required::<_, A::Error>(label, "label")?,
+            label: super::runtime::de::required::<_, __A::Error>(label, "label")?,
             confidence: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(confidence, "confidence")?,
-            severity: super::runtime::de::required::<_, A::Error>(severity, "severity")?,
+            severity: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(severity, "severity")?,
         })
     }
 }
@@ -405,9 +414,9 @@ pub struct ContentSafetyLabelResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabelResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -415,9 +424,9 @@ impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabelResult {
 impl super::runtime::de::Object for ContentSafetyLabelResult {
     const EXPECTING: &'static str = "struct ContentSafetyLabelResult";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut text: Option<String> = None;
         let mut labels: Option<Vec<ContentSafetyLabel>> = None;
         let mut sentences_idx_start: Option<i64> = None;
@@ -434,19 +443,19 @@ impl super::runtime::de::Object for ContentSafetyLabelResult {
             }
         }
         Ok(Self {
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
-            labels: super::runtime::de::required::<_, A::Error>(labels, "labels")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
+            labels: super::runtime::de::required::<_, __A::Error>(labels, "labels")?,
             sentences_idx_start: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(sentences_idx_start, "sentences_idx_start")?,
             sentences_idx_end: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(sentences_idx_end, "sentences_idx_end")?,
             timestamp: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(timestamp, "timestamp")?,
         })
     }
@@ -503,9 +512,9 @@ pub struct ContentSafetyLabelsResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabelsResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -513,9 +522,9 @@ impl<'de> ::serde::Deserialize<'de> for ContentSafetyLabelsResult {
 impl super::runtime::de::Object for ContentSafetyLabelsResult {
     const EXPECTING: &'static str = "struct ContentSafetyLabelsResult";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut status: Option<AudioIntelligenceModelStatus> = None;
         let mut results: Option<Vec<ContentSafetyLabelResult>> = None;
         let mut summary: Option<::std::collections::BTreeMap<String, f64>> = None;
@@ -534,12 +543,12 @@ impl super::runtime::de::Object for ContentSafetyLabelsResult {
             }
         }
         Ok(Self {
-            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
-            results: super::runtime::de::required::<_, A::Error>(results, "results")?,
-            summary: super::runtime::de::required::<_, A::Error>(summary, "summary")?,
+            status: super::runtime::de::required::<_, __A::Error>(status, "status")?,
+            results: super::runtime::de::required::<_, __A::Error>(results, "results")?,
+            summary: super::runtime::de::required::<_, __A::Error>(summary, "summary")?,
             severity_score_summary: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(severity_score_summary, "severity_score_summary")?,
         })
     }
@@ -584,7 +593,10 @@ pub struct CreateRealtimeTemporaryTokenParams {
 }
 
 impl ::serde::Serialize for CreateRealtimeTemporaryTokenParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -592,16 +604,19 @@ impl ::serde::Serialize for CreateRealtimeTemporaryTokenParams {
 impl super::runtime::ser::Object for CreateRealtimeTemporaryTokenParams {
     const NAME: &'static str = "CreateRealtimeTemporaryTokenParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("expires_in", &self.expires_in)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CreateRealtimeTemporaryTokenParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -609,9 +624,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateRealtimeTemporaryTokenParams {
 impl super::runtime::de::Object for CreateRealtimeTemporaryTokenParams {
     const EXPECTING: &'static str = "struct CreateRealtimeTemporaryTokenParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut expires_in: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -625,7 +640,7 @@ impl super::runtime::de::Object for CreateRealtimeTemporaryTokenParams {
         Ok(Self {
             expires_in: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(expires_in, "expires_in")?,
         })
     }
@@ -653,7 +668,10 @@ pub struct CustomFormatting {
 }
 
 impl ::serde::Serialize for CustomFormatting {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -661,7 +679,10 @@ impl ::serde::Serialize for CustomFormatting {
 impl super::runtime::ser::Object for CustomFormatting {
     const NAME: &'static str = "CustomFormatting";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("mapping", &self.mapping)?;
         f.optional("formatted_text", &self.formatted_text)?;
         Ok(())
@@ -669,9 +690,9 @@ impl super::runtime::ser::Object for CustomFormatting {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomFormatting {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -679,9 +700,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomFormatting {
 impl super::runtime::de::Object for CustomFormatting {
     const EXPECTING: &'static str = "struct CustomFormatting";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut mapping: Option<::std::collections::BTreeMap<String, String>> = None;
         let mut formatted_text: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -725,7 +746,10 @@ pub struct CustomFormattingRequestBody {
 }
 
 impl ::serde::Serialize for CustomFormattingRequestBody {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -733,16 +757,19 @@ impl ::serde::Serialize for CustomFormattingRequestBody {
 impl super::runtime::ser::Object for CustomFormattingRequestBody {
     const NAME: &'static str = "CustomFormattingRequestBody";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("custom_formatting", &self.custom_formatting)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomFormattingRequestBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -750,9 +777,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomFormattingRequestBody {
 impl super::runtime::de::Object for CustomFormattingRequestBody {
     const EXPECTING: &'static str = "struct CustomFormattingRequestBody";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut custom_formatting: Option<CustomFormattingRequestBodyCustomFormatting> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -763,7 +790,7 @@ impl super::runtime::de::Object for CustomFormattingRequestBody {
         Ok(Self {
             custom_formatting: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(custom_formatting, "custom_formatting")?,
         })
     }
@@ -799,7 +826,10 @@ pub struct CustomFormattingRequestBodyCustomFormatting {
 }
 
 impl ::serde::Serialize for CustomFormattingRequestBodyCustomFormatting {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -807,7 +837,10 @@ impl ::serde::Serialize for CustomFormattingRequestBodyCustomFormatting {
 impl super::runtime::ser::Object for CustomFormattingRequestBodyCustomFormatting {
     const NAME: &'static str = "CustomFormattingRequestBodyCustomFormatting";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("date", &self.date)?;
         f.optional("phone_number", &self.phone_number)?;
         f.optional("email", &self.email)?;
@@ -816,9 +849,9 @@ impl super::runtime::ser::Object for CustomFormattingRequestBodyCustomFormatting
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomFormattingRequestBodyCustomFormatting {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -826,9 +859,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomFormattingRequestBodyCustomFormatt
 impl super::runtime::de::Object for CustomFormattingRequestBodyCustomFormatting {
     const EXPECTING: &'static str = "struct CustomFormattingRequestBodyCustomFormatting";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut date: Option<String> = None;
         let mut phone_number: Option<String> = None;
         let mut email: Option<String> = None;
@@ -873,7 +906,10 @@ pub struct CustomFormattingResponse {
 }
 
 impl ::serde::Serialize for CustomFormattingResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -881,16 +917,19 @@ impl ::serde::Serialize for CustomFormattingResponse {
 impl super::runtime::ser::Object for CustomFormattingResponse {
     const NAME: &'static str = "CustomFormattingResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("custom_formatting", &self.custom_formatting)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CustomFormattingResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -898,9 +937,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomFormattingResponse {
 impl super::runtime::de::Object for CustomFormattingResponse {
     const EXPECTING: &'static str = "struct CustomFormattingResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut custom_formatting: Option<CustomFormatting> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -955,9 +994,9 @@ pub struct Entity {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Entity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -965,9 +1004,9 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
 impl super::runtime::de::Object for Entity {
     const EXPECTING: &'static str = "struct Entity";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut entity_type: Option<EntityType> = None;
         let mut text: Option<String> = None;
         let mut start: Option<i64> = None;
@@ -984,11 +1023,11 @@ impl super::runtime::de::Object for Entity {
         Ok(Self {
             entity_type: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(entity_type, "entity_type")?,
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
-            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
-            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, __A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, __A::Error>(end, "end")?,
         })
     }
 }
@@ -1169,7 +1208,10 @@ impl ::std::fmt::Display for EntityType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for EntityType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -1178,7 +1220,7 @@ impl ::serde::Serialize for EntityType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for EntityType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "account_number" => Self::AccountNumber,
@@ -1271,19 +1313,22 @@ pub enum ErrorTypeStatus {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ErrorTypeStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ErrorTypeStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "error" => Ok(Self::Error),
             other => {
                 const VARIANTS: &[&str] = &["error"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -1341,7 +1386,10 @@ pub struct LanguageDetectionOptions {
 }
 
 impl ::serde::Serialize for LanguageDetectionOptions {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -1349,7 +1397,10 @@ impl ::serde::Serialize for LanguageDetectionOptions {
 impl super::runtime::ser::Object for LanguageDetectionOptions {
     const NAME: &'static str = "LanguageDetectionOptions";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("expected_languages", &self.expected_languages)?;
         f.optional("fallback_language", &self.fallback_language)?;
         f.optional("code_switching", &self.code_switching)?;
@@ -1362,9 +1413,9 @@ impl super::runtime::ser::Object for LanguageDetectionOptions {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LanguageDetectionOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1372,9 +1423,9 @@ impl<'de> ::serde::Deserialize<'de> for LanguageDetectionOptions {
 impl super::runtime::de::Object for LanguageDetectionOptions {
     const EXPECTING: &'static str = "struct LanguageDetectionOptions";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut expected_languages: Option<Vec<String>> = None;
         let mut fallback_language: Option<String> = None;
         let mut code_switching: Option<bool> = None;
@@ -1482,7 +1533,10 @@ pub struct LemurActionItemsParams {
 }
 
 impl ::serde::Serialize for LemurActionItemsParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -1490,7 +1544,10 @@ impl ::serde::Serialize for LemurActionItemsParams {
 impl super::runtime::ser::Object for LemurActionItemsParams {
     const NAME: &'static str = "LemurActionItemsParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("transcript_ids", &self.transcript_ids)?;
         f.optional("input_text", &self.input_text)?;
         f.optional("context", &self.context)?;
@@ -1503,9 +1560,9 @@ impl super::runtime::ser::Object for LemurActionItemsParams {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurActionItemsParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1513,9 +1570,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurActionItemsParams {
 impl super::runtime::de::Object for LemurActionItemsParams {
     const EXPECTING: &'static str = "struct LemurActionItemsParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
         let mut input_text: Option<String> = None;
         let mut context: Option<LemurBaseParamsContext> = None;
@@ -1552,7 +1609,7 @@ impl super::runtime::de::Object for LemurActionItemsParams {
             context,
             final_model: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(final_model, "final_model")?,
             max_output_size,
             temperature,
@@ -1667,7 +1724,10 @@ pub struct LemurBaseParams {
 }
 
 impl ::serde::Serialize for LemurBaseParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -1675,7 +1735,10 @@ impl ::serde::Serialize for LemurBaseParams {
 impl super::runtime::ser::Object for LemurBaseParams {
     const NAME: &'static str = "LemurBaseParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("transcript_ids", &self.transcript_ids)?;
         f.optional("input_text", &self.input_text)?;
         f.optional("context", &self.context)?;
@@ -1687,9 +1750,9 @@ impl super::runtime::ser::Object for LemurBaseParams {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurBaseParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1697,9 +1760,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurBaseParams {
 impl super::runtime::de::Object for LemurBaseParams {
     const EXPECTING: &'static str = "struct LemurBaseParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
         let mut input_text: Option<String> = None;
         let mut context: Option<LemurBaseParamsContext> = None;
@@ -1733,7 +1796,7 @@ impl super::runtime::de::Object for LemurBaseParams {
             context,
             final_model: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(final_model, "final_model")?,
             max_output_size,
             temperature,
@@ -1804,9 +1867,9 @@ pub enum LemurBaseParamsContext {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurBaseParamsContext {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1855,9 +1918,9 @@ pub enum LemurBaseParamsFinalModel {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurBaseParamsFinalModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1914,7 +1977,10 @@ pub struct LemurBaseResponse {
 }
 
 impl ::serde::Serialize for LemurBaseResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -1922,7 +1988,10 @@ impl ::serde::Serialize for LemurBaseResponse {
 impl super::runtime::ser::Object for LemurBaseResponse {
     const NAME: &'static str = "LemurBaseResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("request_id", &self.request_id)?;
         f.required("usage", &self.usage)?;
         Ok(())
@@ -1930,9 +1999,9 @@ impl super::runtime::ser::Object for LemurBaseResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurBaseResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1940,9 +2009,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurBaseResponse {
 impl super::runtime::de::Object for LemurBaseResponse {
     const EXPECTING: &'static str = "struct LemurBaseResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut request_id: Option<::uuid::Uuid> = None;
         let mut usage: Option<LemurUsage> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -1958,9 +2027,9 @@ impl super::runtime::de::Object for LemurBaseResponse {
         Ok(Self {
             request_id: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(request_id, "request_id")?,
-            usage: super::runtime::de::required::<_, A::Error>(usage, "usage")?,
+            usage: super::runtime::de::required::<_, __A::Error>(usage, "usage")?,
         })
     }
 }
@@ -2000,13 +2069,16 @@ pub enum LemurModel {
 }
 
 impl ::serde::Serialize for LemurModel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "anthropic/claude-sonnet-4-20250514" => {
@@ -2032,7 +2104,7 @@ impl<'de> ::serde::Deserialize<'de> for LemurModel {
                     "anthropic/claude-3-opus",
                     "anthropic/claude-3-haiku",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -2088,7 +2160,10 @@ pub struct LemurQuestion {
 }
 
 impl ::serde::Serialize for LemurQuestion {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2096,7 +2171,10 @@ impl ::serde::Serialize for LemurQuestion {
 impl super::runtime::ser::Object for LemurQuestion {
     const NAME: &'static str = "LemurQuestion";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("question", &self.question)?;
         f.optional("context", &self.context)?;
         f.optional("answer_format", &self.answer_format)?;
@@ -2106,9 +2184,9 @@ impl super::runtime::ser::Object for LemurQuestion {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurQuestion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2116,9 +2194,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurQuestion {
 impl super::runtime::de::Object for LemurQuestion {
     const EXPECTING: &'static str = "struct LemurQuestion";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut question: Option<String> = None;
         let mut context: Option<LemurQuestionContext> = None;
         let mut answer_format: Option<String> = None;
@@ -2141,7 +2219,10 @@ impl super::runtime::de::Object for LemurQuestion {
             }
         }
         Ok(Self {
-            question: super::runtime::de::required::<_, A::Error>(question, "question")?,
+            question: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(question, "question")?,
             context,
             answer_format,
             answer_options,
@@ -2203,7 +2284,10 @@ pub struct LemurQuestionAnswer {
 }
 
 impl ::serde::Serialize for LemurQuestionAnswer {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2211,7 +2295,10 @@ impl ::serde::Serialize for LemurQuestionAnswer {
 impl super::runtime::ser::Object for LemurQuestionAnswer {
     const NAME: &'static str = "LemurQuestionAnswer";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("question", &self.question)?;
         f.required("answer", &self.answer)?;
         Ok(())
@@ -2219,9 +2306,9 @@ impl super::runtime::ser::Object for LemurQuestionAnswer {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2229,9 +2316,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswer {
 impl super::runtime::de::Object for LemurQuestionAnswer {
     const EXPECTING: &'static str = "struct LemurQuestionAnswer";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut question: Option<String> = None;
         let mut answer: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -2245,8 +2332,11 @@ impl super::runtime::de::Object for LemurQuestionAnswer {
             }
         }
         Ok(Self {
-            question: super::runtime::de::required::<_, A::Error>(question, "question")?,
-            answer: super::runtime::de::required::<_, A::Error>(answer, "answer")?,
+            question: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(question, "question")?,
+            answer: super::runtime::de::required::<_, __A::Error>(answer, "answer")?,
         })
     }
 }
@@ -2312,7 +2402,10 @@ pub struct LemurQuestionAnswerParams {
 }
 
 impl ::serde::Serialize for LemurQuestionAnswerParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2320,7 +2413,10 @@ impl ::serde::Serialize for LemurQuestionAnswerParams {
 impl super::runtime::ser::Object for LemurQuestionAnswerParams {
     const NAME: &'static str = "LemurQuestionAnswerParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("transcript_ids", &self.transcript_ids)?;
         f.optional("input_text", &self.input_text)?;
         f.optional("context", &self.context)?;
@@ -2333,9 +2429,9 @@ impl super::runtime::ser::Object for LemurQuestionAnswerParams {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswerParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2343,9 +2439,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswerParams {
 impl super::runtime::de::Object for LemurQuestionAnswerParams {
     const EXPECTING: &'static str = "struct LemurQuestionAnswerParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
         let mut input_text: Option<String> = None;
         let mut context: Option<LemurBaseParamsContext> = None;
@@ -2382,13 +2478,13 @@ impl super::runtime::de::Object for LemurQuestionAnswerParams {
             context,
             final_model: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(final_model, "final_model")?,
             max_output_size,
             temperature,
             questions: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(questions, "questions")?,
         })
     }
@@ -2470,7 +2566,10 @@ pub struct LemurQuestionAnswerResponse {
 }
 
 impl ::serde::Serialize for LemurQuestionAnswerResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2478,7 +2577,10 @@ impl ::serde::Serialize for LemurQuestionAnswerResponse {
 impl super::runtime::ser::Object for LemurQuestionAnswerResponse {
     const NAME: &'static str = "LemurQuestionAnswerResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("request_id", &self.request_id)?;
         f.required("usage", &self.usage)?;
         f.required("response", &self.response)?;
@@ -2487,9 +2589,9 @@ impl super::runtime::ser::Object for LemurQuestionAnswerResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswerResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2497,9 +2599,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurQuestionAnswerResponse {
 impl super::runtime::de::Object for LemurQuestionAnswerResponse {
     const EXPECTING: &'static str = "struct LemurQuestionAnswerResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut request_id: Option<::uuid::Uuid> = None;
         let mut usage: Option<LemurUsage> = None;
         let mut response: Option<Vec<LemurQuestionAnswer>> = None;
@@ -2517,10 +2619,13 @@ impl super::runtime::de::Object for LemurQuestionAnswerResponse {
         Ok(Self {
             request_id: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(request_id, "request_id")?,
-            usage: super::runtime::de::required::<_, A::Error>(usage, "usage")?,
-            response: super::runtime::de::required::<_, A::Error>(response, "response")?,
+            usage: super::runtime::de::required::<_, __A::Error>(usage, "usage")?,
+            response: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(response, "response")?,
         })
     }
 }
@@ -2561,9 +2666,9 @@ pub enum LemurResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -2624,7 +2729,10 @@ pub struct LemurStringResponse {
 }
 
 impl ::serde::Serialize for LemurStringResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2632,7 +2740,10 @@ impl ::serde::Serialize for LemurStringResponse {
 impl super::runtime::ser::Object for LemurStringResponse {
     const NAME: &'static str = "LemurStringResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("response", &self.response)?;
         f.required("request_id", &self.request_id)?;
         f.required("usage", &self.usage)?;
@@ -2641,9 +2752,9 @@ impl super::runtime::ser::Object for LemurStringResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurStringResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2651,9 +2762,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurStringResponse {
 impl super::runtime::de::Object for LemurStringResponse {
     const EXPECTING: &'static str = "struct LemurStringResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut response: Option<String> = None;
         let mut request_id: Option<::uuid::Uuid> = None;
         let mut usage: Option<LemurUsage> = None;
@@ -2669,12 +2780,15 @@ impl super::runtime::de::Object for LemurStringResponse {
             }
         }
         Ok(Self {
-            response: super::runtime::de::required::<_, A::Error>(response, "response")?,
+            response: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(response, "response")?,
             request_id: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(request_id, "request_id")?,
-            usage: super::runtime::de::required::<_, A::Error>(usage, "usage")?,
+            usage: super::runtime::de::required::<_, __A::Error>(usage, "usage")?,
         })
     }
 }
@@ -2745,7 +2859,10 @@ pub struct LemurSummaryParams {
 }
 
 impl ::serde::Serialize for LemurSummaryParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2753,7 +2870,10 @@ impl ::serde::Serialize for LemurSummaryParams {
 impl super::runtime::ser::Object for LemurSummaryParams {
     const NAME: &'static str = "LemurSummaryParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("transcript_ids", &self.transcript_ids)?;
         f.optional("input_text", &self.input_text)?;
         f.optional("context", &self.context)?;
@@ -2766,9 +2886,9 @@ impl super::runtime::ser::Object for LemurSummaryParams {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurSummaryParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2776,9 +2896,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurSummaryParams {
 impl super::runtime::de::Object for LemurSummaryParams {
     const EXPECTING: &'static str = "struct LemurSummaryParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
         let mut input_text: Option<String> = None;
         let mut context: Option<LemurBaseParamsContext> = None;
@@ -2815,7 +2935,7 @@ impl super::runtime::de::Object for LemurSummaryParams {
             context,
             final_model: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(final_model, "final_model")?,
             max_output_size,
             temperature,
@@ -2933,7 +3053,10 @@ pub struct LemurTaskParams2 {
 }
 
 impl ::serde::Serialize for LemurTaskParams2 {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2941,7 +3064,10 @@ impl ::serde::Serialize for LemurTaskParams2 {
 impl super::runtime::ser::Object for LemurTaskParams2 {
     const NAME: &'static str = "LemurTaskParams2";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("prompt", &self.prompt)?;
         f.optional("transcript_ids", &self.transcript_ids)?;
         f.optional("input_text", &self.input_text)?;
@@ -2953,9 +3079,9 @@ impl super::runtime::ser::Object for LemurTaskParams2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurTaskParams2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2963,9 +3089,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurTaskParams2 {
 impl super::runtime::de::Object for LemurTaskParams2 {
     const EXPECTING: &'static str = "struct LemurTaskParams2";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut prompt: Option<String> = None;
         let mut transcript_ids: Option<Vec<::uuid::Uuid>> = None;
         let mut input_text: Option<String> = None;
@@ -2994,12 +3120,12 @@ impl super::runtime::de::Object for LemurTaskParams2 {
             }
         }
         Ok(Self {
-            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            prompt: super::runtime::de::required::<_, __A::Error>(prompt, "prompt")?,
             transcript_ids,
             input_text,
             final_model: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(final_model, "final_model")?,
             max_output_size,
             temperature,
@@ -3076,7 +3202,10 @@ pub struct LemurUsage {
 }
 
 impl ::serde::Serialize for LemurUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3084,7 +3213,10 @@ impl ::serde::Serialize for LemurUsage {
 impl super::runtime::ser::Object for LemurUsage {
     const NAME: &'static str = "LemurUsage";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("input_tokens", &self.input_tokens)?;
         f.required("output_tokens", &self.output_tokens)?;
         Ok(())
@@ -3092,9 +3224,9 @@ impl super::runtime::ser::Object for LemurUsage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LemurUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3102,9 +3234,9 @@ impl<'de> ::serde::Deserialize<'de> for LemurUsage {
 impl super::runtime::de::Object for LemurUsage {
     const EXPECTING: &'static str = "struct LemurUsage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut input_tokens: Option<i64> = None;
         let mut output_tokens: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -3120,11 +3252,11 @@ impl super::runtime::de::Object for LemurUsage {
         Ok(Self {
             input_tokens: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(input_tokens, "input_tokens")?,
             output_tokens: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(output_tokens, "output_tokens")?,
         })
     }
@@ -3187,7 +3319,10 @@ pub struct ListTranscriptParams {
 }
 
 impl ::serde::Serialize for ListTranscriptParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3195,7 +3330,10 @@ impl ::serde::Serialize for ListTranscriptParams {
 impl super::runtime::ser::Object for ListTranscriptParams {
     const NAME: &'static str = "ListTranscriptParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("limit", &self.limit)?;
         f.optional("status", &self.status)?;
         f.optional("created_on", &self.created_on)?;
@@ -3207,9 +3345,9 @@ impl super::runtime::ser::Object for ListTranscriptParams {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListTranscriptParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3217,9 +3355,9 @@ impl<'de> ::serde::Deserialize<'de> for ListTranscriptParams {
 impl super::runtime::de::Object for ListTranscriptParams {
     const EXPECTING: &'static str = "struct ListTranscriptParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut limit: Option<i64> = None;
         let mut status: Option<TranscriptStatus> = None;
         let mut created_on: Option<::chrono::NaiveDate> = None;
@@ -3309,19 +3447,22 @@ pub enum OverrideAudioRedactionMethod {
 }
 
 impl ::serde::Serialize for OverrideAudioRedactionMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OverrideAudioRedactionMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "silence" => Ok(Self::Silence),
             other => {
                 const VARIANTS: &[&str] = &["silence"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -3388,9 +3529,9 @@ pub struct PageDetails {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PageDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3398,9 +3539,9 @@ impl<'de> ::serde::Deserialize<'de> for PageDetails {
 impl super::runtime::de::Object for PageDetails {
     const EXPECTING: &'static str = "struct PageDetails";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut limit: Option<i64> = None;
         let mut result_count: Option<i64> = None;
         let mut current_url: Option<String> = None;
@@ -3417,14 +3558,14 @@ impl super::runtime::de::Object for PageDetails {
             }
         }
         Ok(Self {
-            limit: super::runtime::de::required::<_, A::Error>(limit, "limit")?,
+            limit: super::runtime::de::required::<_, __A::Error>(limit, "limit")?,
             result_count: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(result_count, "result_count")?,
             current_url: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(current_url, "current_url")?,
             prev_url,
             next_url,
@@ -3505,9 +3646,9 @@ pub struct ParagraphsResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ParagraphsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3515,9 +3656,9 @@ impl<'de> ::serde::Deserialize<'de> for ParagraphsResponse {
 impl super::runtime::de::Object for ParagraphsResponse {
     const EXPECTING: &'static str = "struct ParagraphsResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut confidence: Option<f64> = None;
         let mut audio_duration: Option<f64> = None;
@@ -3532,18 +3673,18 @@ impl super::runtime::de::Object for ParagraphsResponse {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
             confidence: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(confidence, "confidence")?,
             audio_duration: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(audio_duration, "audio_duration")?,
             paragraphs: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(paragraphs, "paragraphs")?,
         })
     }
@@ -3724,7 +3865,10 @@ impl ::std::fmt::Display for PiiPolicy {
 }
 
 impl ::serde::Serialize for PiiPolicy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -3733,7 +3877,7 @@ impl ::serde::Serialize for PiiPolicy {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PiiPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "account_number" => Self::AccountNumber,
@@ -3813,7 +3957,10 @@ pub struct PurgeLemurRequestDataResponse {
 }
 
 impl ::serde::Serialize for PurgeLemurRequestDataResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3821,7 +3968,10 @@ impl ::serde::Serialize for PurgeLemurRequestDataResponse {
 impl super::runtime::ser::Object for PurgeLemurRequestDataResponse {
     const NAME: &'static str = "PurgeLemurRequestDataResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("request_id", &self.request_id)?;
         f.required("request_id_to_purge", &self.request_id_to_purge)?;
         f.required("deleted", &self.deleted)?;
@@ -3830,9 +3980,9 @@ impl super::runtime::ser::Object for PurgeLemurRequestDataResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PurgeLemurRequestDataResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3840,9 +3990,9 @@ impl<'de> ::serde::Deserialize<'de> for PurgeLemurRequestDataResponse {
 impl super::runtime::de::Object for PurgeLemurRequestDataResponse {
     const EXPECTING: &'static str = "struct PurgeLemurRequestDataResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut request_id: Option<::uuid::Uuid> = None;
         let mut request_id_to_purge: Option<::uuid::Uuid> = None;
         let mut deleted: Option<bool> = None;
@@ -3864,13 +4014,13 @@ impl super::runtime::de::Object for PurgeLemurRequestDataResponse {
         Ok(Self {
             request_id: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(request_id, "request_id")?,
             request_id_to_purge: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(request_id_to_purge, "request_id_to_purge")?,
-            deleted: super::runtime::de::required::<_, A::Error>(deleted, "deleted")?,
+            deleted: super::runtime::de::required::<_, __A::Error>(deleted, "deleted")?,
         })
     }
 }
@@ -3905,7 +4055,10 @@ pub struct RealtimeTemporaryTokenResponse {
 }
 
 impl ::serde::Serialize for RealtimeTemporaryTokenResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3913,16 +4066,19 @@ impl ::serde::Serialize for RealtimeTemporaryTokenResponse {
 impl super::runtime::ser::Object for RealtimeTemporaryTokenResponse {
     const NAME: &'static str = "RealtimeTemporaryTokenResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("token", &self.token)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RealtimeTemporaryTokenResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3930,9 +4086,9 @@ impl<'de> ::serde::Deserialize<'de> for RealtimeTemporaryTokenResponse {
 impl super::runtime::de::Object for RealtimeTemporaryTokenResponse {
     const EXPECTING: &'static str = "struct RealtimeTemporaryTokenResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut token: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -3944,7 +4100,7 @@ impl super::runtime::de::Object for RealtimeTemporaryTokenResponse {
             }
         }
         Ok(Self {
-            token: super::runtime::de::required::<_, A::Error>(token, "token")?,
+            token: super::runtime::de::required::<_, __A::Error>(token, "token")?,
         })
     }
 }
@@ -3990,7 +4146,10 @@ impl ::std::fmt::Display for RedactPiiAudioQuality {
 }
 
 impl ::serde::Serialize for RedactPiiAudioQuality {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -3999,7 +4158,7 @@ impl ::serde::Serialize for RedactPiiAudioQuality {
 }
 
 impl<'de> ::serde::Deserialize<'de> for RedactPiiAudioQuality {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "mp3" => Self::Mp3,
@@ -4036,7 +4195,10 @@ pub struct RedactedAudioResponse {
 }
 
 impl ::serde::Serialize for RedactedAudioResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -4044,7 +4206,10 @@ impl ::serde::Serialize for RedactedAudioResponse {
 impl super::runtime::ser::Object for RedactedAudioResponse {
     const NAME: &'static str = "RedactedAudioResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("status", &self.status)?;
         f.required("redacted_audio_url", &self.redacted_audio_url)?;
         Ok(())
@@ -4052,9 +4217,9 @@ impl super::runtime::ser::Object for RedactedAudioResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for RedactedAudioResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4062,9 +4227,9 @@ impl<'de> ::serde::Deserialize<'de> for RedactedAudioResponse {
 impl super::runtime::de::Object for RedactedAudioResponse {
     const EXPECTING: &'static str = "struct RedactedAudioResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut status: Option<RedactedAudioStatus> = None;
         let mut redacted_audio_url: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -4075,10 +4240,10 @@ impl super::runtime::de::Object for RedactedAudioResponse {
             }
         }
         Ok(Self {
-            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            status: super::runtime::de::required::<_, __A::Error>(status, "status")?,
             redacted_audio_url: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(redacted_audio_url, "redacted_audio_url")?,
         })
     }
@@ -4105,19 +4270,22 @@ pub enum RedactedAudioStatus {
 }
 
 impl ::serde::Serialize for RedactedAudioStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RedactedAudioStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "redacted_audio_ready" => Ok(Self::RedactedAudioReady),
             other => {
                 const VARIANTS: &[&str] = &["redacted_audio_ready"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -4170,9 +4338,9 @@ pub struct SentencesResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SentencesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4180,9 +4348,9 @@ impl<'de> ::serde::Deserialize<'de> for SentencesResponse {
 impl super::runtime::de::Object for SentencesResponse {
     const EXPECTING: &'static str = "struct SentencesResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut confidence: Option<f64> = None;
         let mut audio_duration: Option<f64> = None;
@@ -4197,18 +4365,18 @@ impl super::runtime::de::Object for SentencesResponse {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
             confidence: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(confidence, "confidence")?,
             audio_duration: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(audio_duration, "audio_duration")?,
             sentences: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(sentences, "sentences")?,
         })
     }
@@ -4265,7 +4433,10 @@ impl ::std::fmt::Display for Sentiment {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for Sentiment {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4274,7 +4445,7 @@ impl ::serde::Serialize for Sentiment {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Sentiment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "POSITIVE" => Self::Positive,
@@ -4339,9 +4510,9 @@ pub struct SentimentAnalysisResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SentimentAnalysisResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4349,9 +4520,9 @@ impl<'de> ::serde::Deserialize<'de> for SentimentAnalysisResult {
 impl super::runtime::de::Object for SentimentAnalysisResult {
     const EXPECTING: &'static str = "struct SentimentAnalysisResult";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut text: Option<String> = None;
         let mut start: Option<i64> = None;
         let mut end: Option<i64> = None;
@@ -4372,16 +4543,16 @@ impl super::runtime::de::Object for SentimentAnalysisResult {
             }
         }
         Ok(Self {
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
-            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
-            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, __A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, __A::Error>(end, "end")?,
             sentiment: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(sentiment, "sentiment")?,
             confidence: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(confidence, "confidence")?,
             channel,
             speaker,
@@ -4450,9 +4621,9 @@ pub struct SeverityScoreSummary {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SeverityScoreSummary {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4460,9 +4631,9 @@ impl<'de> ::serde::Deserialize<'de> for SeverityScoreSummary {
 impl super::runtime::de::Object for SeverityScoreSummary {
     const EXPECTING: &'static str = "struct SeverityScoreSummary";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut low: Option<f64> = None;
         let mut medium: Option<f64> = None;
         let mut high: Option<f64> = None;
@@ -4475,9 +4646,9 @@ impl super::runtime::de::Object for SeverityScoreSummary {
             }
         }
         Ok(Self {
-            low: super::runtime::de::required::<_, A::Error>(low, "low")?,
-            medium: super::runtime::de::required::<_, A::Error>(medium, "medium")?,
-            high: super::runtime::de::required::<_, A::Error>(high, "high")?,
+            low: super::runtime::de::required::<_, __A::Error>(low, "low")?,
+            medium: super::runtime::de::required::<_, __A::Error>(medium, "medium")?,
+            high: super::runtime::de::required::<_, __A::Error>(high, "high")?,
         })
     }
 }
@@ -4512,7 +4683,10 @@ pub struct SpeakerIdentification {
 }
 
 impl ::serde::Serialize for SpeakerIdentification {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -4520,7 +4694,10 @@ impl ::serde::Serialize for SpeakerIdentification {
 impl super::runtime::ser::Object for SpeakerIdentification {
     const NAME: &'static str = "SpeakerIdentification";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("mapping", &self.mapping)?;
         f.optional("status", &self.status)?;
         Ok(())
@@ -4528,9 +4705,9 @@ impl super::runtime::ser::Object for SpeakerIdentification {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SpeakerIdentification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4538,9 +4715,9 @@ impl<'de> ::serde::Deserialize<'de> for SpeakerIdentification {
 impl super::runtime::de::Object for SpeakerIdentification {
     const EXPECTING: &'static str = "struct SpeakerIdentification";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut mapping: Option<::std::collections::BTreeMap<String, String>> = None;
         let mut status: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -4584,7 +4761,10 @@ pub struct SpeakerIdentificationRequestBody {
 }
 
 impl ::serde::Serialize for SpeakerIdentificationRequestBody {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -4592,16 +4772,19 @@ impl ::serde::Serialize for SpeakerIdentificationRequestBody {
 impl super::runtime::ser::Object for SpeakerIdentificationRequestBody {
     const NAME: &'static str = "SpeakerIdentificationRequestBody";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("speaker_identification", &self.speaker_identification)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SpeakerIdentificationRequestBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4609,9 +4792,9 @@ impl<'de> ::serde::Deserialize<'de> for SpeakerIdentificationRequestBody {
 impl super::runtime::de::Object for SpeakerIdentificationRequestBody {
     const EXPECTING: &'static str = "struct SpeakerIdentificationRequestBody";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut speaker_identification: Option<
             SpeakerIdentificationRequestBodySpeakerIdentification,
         > = None;
@@ -4626,7 +4809,7 @@ impl super::runtime::de::Object for SpeakerIdentificationRequestBody {
         Ok(Self {
             speaker_identification: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(speaker_identification, "speaker_identification")?,
         })
     }
@@ -4666,7 +4849,10 @@ pub struct SpeakerIdentificationRequestBodySpeakerIdentification {
 }
 
 impl ::serde::Serialize for SpeakerIdentificationRequestBodySpeakerIdentification {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -4675,7 +4861,10 @@ impl super::runtime::ser::Object
 for SpeakerIdentificationRequestBodySpeakerIdentification {
     const NAME: &'static str = "SpeakerIdentificationRequestBodySpeakerIdentification";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("speaker_type", &self.speaker_type)?;
         f.optional("known_values", &self.known_values)?;
         f.optional("speakers", &self.speakers)?;
@@ -4685,9 +4874,9 @@ for SpeakerIdentificationRequestBodySpeakerIdentification {
 
 impl<'de> ::serde::Deserialize<'de>
 for SpeakerIdentificationRequestBodySpeakerIdentification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4696,9 +4885,9 @@ impl super::runtime::de::Object
 for SpeakerIdentificationRequestBodySpeakerIdentification {
     const EXPECTING: &'static str = "struct SpeakerIdentificationRequestBodySpeakerIdentification";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut speaker_type: Option<
             SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType,
         > = None;
@@ -4717,7 +4906,7 @@ for SpeakerIdentificationRequestBodySpeakerIdentification {
         Ok(Self {
             speaker_type: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(speaker_type, "speaker_type")?,
             known_values,
             speakers,
@@ -4796,7 +4985,10 @@ for SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType {
 
 impl ::serde::Serialize
 for SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4806,7 +4998,7 @@ for SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType {
 
 impl<'de> ::serde::Deserialize<'de>
 for SpeakerIdentificationRequestBodySpeakerIdentificationSpeakerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "role" => Self::Role,
@@ -4870,7 +5062,10 @@ pub struct SpeakerIdentificationResponse {
 }
 
 impl ::serde::Serialize for SpeakerIdentificationResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -4878,16 +5073,19 @@ impl ::serde::Serialize for SpeakerIdentificationResponse {
 impl super::runtime::ser::Object for SpeakerIdentificationResponse {
     const NAME: &'static str = "SpeakerIdentificationResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("speaker_identification", &self.speaker_identification)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SpeakerIdentificationResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4895,9 +5093,9 @@ impl<'de> ::serde::Deserialize<'de> for SpeakerIdentificationResponse {
 impl super::runtime::de::Object for SpeakerIdentificationResponse {
     const EXPECTING: &'static str = "struct SpeakerIdentificationResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut speaker_identification: Option<SpeakerIdentification> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -4962,7 +5160,10 @@ impl ::std::fmt::Display for SubstitutionPolicy {
 }
 
 impl ::serde::Serialize for SubstitutionPolicy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4971,7 +5172,7 @@ impl ::serde::Serialize for SubstitutionPolicy {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SubstitutionPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "entity_name" => Self::EntityName,
@@ -4994,21 +5195,24 @@ pub enum SubtitleFormat {
 }
 
 impl ::serde::Serialize for SubtitleFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for SubtitleFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "srt" => Ok(Self::Srt),
             "vtt" => Ok(Self::Vtt),
             other => {
                 const VARIANTS: &[&str] = &["srt", "vtt"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -5044,13 +5248,16 @@ pub enum SummaryModel {
 }
 
 impl ::serde::Serialize for SummaryModel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SummaryModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "informative" => Ok(Self::Informative),
@@ -5058,7 +5265,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryModel {
             "catchy" => Ok(Self::Catchy),
             other => {
                 const VARIANTS: &[&str] = &["informative", "conversational", "catchy"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -5099,13 +5306,16 @@ pub enum SummaryType {
 }
 
 impl ::serde::Serialize for SummaryType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SummaryType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "bullets" => Ok(Self::Bullets),
@@ -5121,7 +5331,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryType {
                     "headline",
                     "paragraph",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -5168,9 +5378,9 @@ pub struct Timestamp {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Timestamp {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -5178,9 +5388,9 @@ impl<'de> ::serde::Deserialize<'de> for Timestamp {
 impl super::runtime::de::Object for Timestamp {
     const EXPECTING: &'static str = "struct Timestamp";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut start: Option<i64> = None;
         let mut end: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -5191,8 +5401,8 @@ impl super::runtime::de::Object for Timestamp {
             }
         }
         Ok(Self {
-            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
-            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            start: super::runtime::de::required::<_, __A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, __A::Error>(end, "end")?,
         })
     }
 }
@@ -5232,9 +5442,9 @@ pub struct TopicDetectionModelResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TopicDetectionModelResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -5242,9 +5452,9 @@ impl<'de> ::serde::Deserialize<'de> for TopicDetectionModelResult {
 impl super::runtime::de::Object for TopicDetectionModelResult {
     const EXPECTING: &'static str = "struct TopicDetectionModelResult";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut status: Option<AudioIntelligenceModelStatus> = None;
         let mut results: Option<Vec<TopicDetectionResult>> = None;
         let mut summary: Option<::std::collections::BTreeMap<String, f64>> = None;
@@ -5257,9 +5467,9 @@ impl super::runtime::de::Object for TopicDetectionModelResult {
             }
         }
         Ok(Self {
-            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
-            results: super::runtime::de::required::<_, A::Error>(results, "results")?,
-            summary: super::runtime::de::required::<_, A::Error>(summary, "summary")?,
+            status: super::runtime::de::required::<_, __A::Error>(status, "status")?,
+            results: super::runtime::de::required::<_, __A::Error>(results, "results")?,
+            summary: super::runtime::de::required::<_, __A::Error>(summary, "summary")?,
         })
     }
 }
@@ -5311,9 +5521,9 @@ pub struct TopicDetectionResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TopicDetectionResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -5321,9 +5531,9 @@ impl<'de> ::serde::Deserialize<'de> for TopicDetectionResult {
 impl super::runtime::de::Object for TopicDetectionResult {
     const EXPECTING: &'static str = "struct TopicDetectionResult";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut text: Option<String> = None;
         let mut labels: Option<Vec<TopicDetectionResultLabelsItem>> = None;
         let mut timestamp: Option<Timestamp> = None;
@@ -5336,7 +5546,7 @@ impl super::runtime::de::Object for TopicDetectionResult {
             }
         }
         Ok(Self {
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
             labels,
             timestamp,
         })
@@ -5389,9 +5599,9 @@ pub struct TopicDetectionResultLabelsItem {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TopicDetectionResultLabelsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -5399,9 +5609,9 @@ impl<'de> ::serde::Deserialize<'de> for TopicDetectionResultLabelsItem {
 impl super::runtime::de::Object for TopicDetectionResultLabelsItem {
     const EXPECTING: &'static str = "struct TopicDetectionResultLabelsItem";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut relevance: Option<f64> = None;
         let mut label: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -5414,9 +5624,9 @@ impl super::runtime::de::Object for TopicDetectionResultLabelsItem {
         Ok(Self {
             relevance: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(relevance, "relevance")?,
-            label: super::runtime::de::required::<_, A::Error>(label, "label")?,
+            label: super::runtime::de::required::<_, __A::Error>(label, "label")?,
         })
     }
 }
@@ -6077,9 +6287,9 @@ pub struct Transcript {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Transcript {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -6087,9 +6297,9 @@ impl<'de> ::serde::Deserialize<'de> for Transcript {
 impl super::runtime::de::Object for Transcript {
     const EXPECTING: &'static str = "struct Transcript";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut audio_channels: Option<i64> = None;
         let mut audio_duration: Option<i64> = None;
         let mut audio_end_at: Option<i64> = None;
@@ -6250,12 +6460,12 @@ impl super::runtime::de::Object for Transcript {
             audio_start_from,
             audio_url: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(audio_url, "audio_url")?,
             auto_chapters,
             auto_highlights: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(auto_highlights, "auto_highlights")?,
             auto_highlights_result,
             chapters,
@@ -6271,7 +6481,7 @@ impl super::runtime::de::Object for Transcript {
             format_text,
             iab_categories,
             iab_categories_result,
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
             keyterms_prompt,
             language_code,
             language_codes,
@@ -6284,7 +6494,7 @@ impl super::runtime::de::Object for Transcript {
             punctuate,
             redact_pii: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(redact_pii, "redact_pii")?,
             redact_pii_audio,
             redact_pii_audio_options,
@@ -6299,10 +6509,10 @@ impl super::runtime::de::Object for Transcript {
             speech_models,
             speech_threshold,
             speech_understanding,
-            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            status: super::runtime::de::required::<_, __A::Error>(status, "status")?,
             summarization: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(summarization, "summarization")?,
             summary,
             summary_model,
@@ -6314,7 +6524,7 @@ impl super::runtime::de::Object for Transcript {
             utterances,
             webhook_auth: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(webhook_auth, "webhook_auth")?,
             webhook_auth_header_name,
             webhook_status_code,
@@ -6322,12 +6532,12 @@ impl super::runtime::de::Object for Transcript {
             words,
             acoustic_model: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(acoustic_model, "acoustic_model")?,
             custom_topics,
             language_model: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(language_model, "language_model")?,
             speech_model,
             speed_boost,
@@ -6860,13 +7070,16 @@ pub enum TranscriptBoostParam {
 }
 
 impl ::serde::Serialize for TranscriptBoostParam {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptBoostParam {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "low" => Ok(Self::Low),
@@ -6874,7 +7087,7 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptBoostParam {
             "high" => Ok(Self::High),
             other => {
                 const VARIANTS: &[&str] = &["low", "default", "high"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -6918,7 +7131,10 @@ pub struct TranscriptCustomSpelling {
 }
 
 impl ::serde::Serialize for TranscriptCustomSpelling {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -6926,7 +7142,10 @@ impl ::serde::Serialize for TranscriptCustomSpelling {
 impl super::runtime::ser::Object for TranscriptCustomSpelling {
     const NAME: &'static str = "TranscriptCustomSpelling";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("from", &self.from)?;
         f.required("to", &self.to)?;
         Ok(())
@@ -6934,9 +7153,9 @@ impl super::runtime::ser::Object for TranscriptCustomSpelling {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptCustomSpelling {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -6944,9 +7163,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptCustomSpelling {
 impl super::runtime::de::Object for TranscriptCustomSpelling {
     const EXPECTING: &'static str = "struct TranscriptCustomSpelling";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut from: Option<Vec<String>> = None;
         let mut to: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -6957,8 +7176,8 @@ impl super::runtime::de::Object for TranscriptCustomSpelling {
             }
         }
         Ok(Self {
-            from: super::runtime::de::required::<_, A::Error>(from, "from")?,
-            to: super::runtime::de::required::<_, A::Error>(to, "to")?,
+            from: super::runtime::de::required::<_, __A::Error>(from, "from")?,
+            to: super::runtime::de::required::<_, __A::Error>(to, "to")?,
         })
     }
 }
@@ -7309,7 +7528,10 @@ impl ::std::fmt::Display for TranscriptLanguageCode {
 }
 
 impl ::serde::Serialize for TranscriptLanguageCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -7318,7 +7540,7 @@ impl ::serde::Serialize for TranscriptLanguageCode {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptLanguageCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "en" => Self::En,
@@ -7447,9 +7669,9 @@ pub enum TranscriptLanguageCode2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptLanguageCode2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -7517,9 +7739,9 @@ pub struct TranscriptList {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7527,9 +7749,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptList {
 impl super::runtime::de::Object for TranscriptList {
     const EXPECTING: &'static str = "struct TranscriptList";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut page_details: Option<PageDetails> = None;
         let mut transcripts: Option<Vec<TranscriptListItem>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -7542,11 +7764,11 @@ impl super::runtime::de::Object for TranscriptList {
         Ok(Self {
             page_details: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(page_details, "page_details")?,
             transcripts: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(transcripts, "transcripts")?,
         })
     }
@@ -7621,9 +7843,9 @@ pub struct TranscriptListItem {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptListItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7631,9 +7853,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptListItem {
 impl super::runtime::de::Object for TranscriptListItem {
     const EXPECTING: &'static str = "struct TranscriptListItem";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut resource_url: Option<String> = None;
         let mut status: Option<TranscriptStatus> = None;
@@ -7654,17 +7876,17 @@ impl super::runtime::de::Object for TranscriptListItem {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
             resource_url: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(resource_url, "resource_url")?,
-            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
-            created: super::runtime::de::required::<_, A::Error>(created, "created")?,
+            status: super::runtime::de::required::<_, __A::Error>(status, "status")?,
+            created: super::runtime::de::required::<_, __A::Error>(created, "created")?,
             completed,
             audio_url: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(audio_url, "audio_url")?,
             error,
         })
@@ -8008,7 +8230,10 @@ pub struct TranscriptOptionalParams {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -8016,7 +8241,10 @@ impl ::serde::Serialize for TranscriptOptionalParams {
 impl super::runtime::ser::Object for TranscriptOptionalParams {
     const NAME: &'static str = "TranscriptOptionalParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("audio_end_at", &self.audio_end_at)?;
         f.optional("audio_start_from", &self.audio_start_from)?;
         f.optional("auto_chapters", &self.auto_chapters)?;
@@ -8070,9 +8298,9 @@ impl super::runtime::ser::Object for TranscriptOptionalParams {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -8080,9 +8308,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParams {
 impl super::runtime::de::Object for TranscriptOptionalParams {
     const EXPECTING: &'static str = "struct TranscriptOptionalParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut audio_end_at: Option<i64> = None;
         let mut audio_start_from: Option<i64> = None;
         let mut auto_chapters: Option<bool> = None;
@@ -8281,7 +8509,7 @@ impl super::runtime::de::Object for TranscriptOptionalParams {
             speakers_expected,
             speech_models: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(speech_models, "speech_models")?,
             speech_threshold,
             speech_understanding,
@@ -8703,9 +8931,9 @@ pub enum TranscriptOptionalParamsLanguageCode {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsLanguageCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -8772,7 +9000,10 @@ pub struct TranscriptOptionalParamsRedactPiiAudioOptions {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParamsRedactPiiAudioOptions {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -8780,7 +9011,10 @@ impl ::serde::Serialize for TranscriptOptionalParamsRedactPiiAudioOptions {
 impl super::runtime::ser::Object for TranscriptOptionalParamsRedactPiiAudioOptions {
     const NAME: &'static str = "TranscriptOptionalParamsRedactPiiAudioOptions";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional(
             "return_redacted_no_speech_audio",
             &self.return_redacted_no_speech_audio,
@@ -8794,9 +9028,9 @@ impl super::runtime::ser::Object for TranscriptOptionalParamsRedactPiiAudioOptio
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRedactPiiAudioOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -8804,9 +9038,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRedactPiiAudioOp
 impl super::runtime::de::Object for TranscriptOptionalParamsRedactPiiAudioOptions {
     const EXPECTING: &'static str = "struct TranscriptOptionalParamsRedactPiiAudioOptions";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut return_redacted_no_speech_audio: Option<bool> = None;
         let mut override_audio_redaction_method: Option<OverrideAudioRedactionMethod> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -8857,19 +9091,22 @@ pub enum TranscriptOptionalParamsRemoveAudioTags {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParamsRemoveAudioTags {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRemoveAudioTags {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "all" => Ok(Self::All),
             other => {
                 const VARIANTS: &[&str] = &["all"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -8912,7 +9149,10 @@ pub struct TranscriptOptionalParamsSpeakerOptions {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParamsSpeakerOptions {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -8920,7 +9160,10 @@ impl ::serde::Serialize for TranscriptOptionalParamsSpeakerOptions {
 impl super::runtime::ser::Object for TranscriptOptionalParamsSpeakerOptions {
     const NAME: &'static str = "TranscriptOptionalParamsSpeakerOptions";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("min_speakers_expected", &self.min_speakers_expected)?;
         f.optional("max_speakers_expected", &self.max_speakers_expected)?;
         Ok(())
@@ -8928,9 +9171,9 @@ impl super::runtime::ser::Object for TranscriptOptionalParamsSpeakerOptions {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsSpeakerOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -8938,9 +9181,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsSpeakerOptions {
 impl super::runtime::de::Object for TranscriptOptionalParamsSpeakerOptions {
     const EXPECTING: &'static str = "struct TranscriptOptionalParamsSpeakerOptions";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut min_speakers_expected: Option<i64> = None;
         let mut max_speakers_expected: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -8988,7 +9231,10 @@ pub struct TranscriptOptionalParamsSpeechUnderstanding {
 }
 
 impl ::serde::Serialize for TranscriptOptionalParamsSpeechUnderstanding {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -8996,16 +9242,19 @@ impl ::serde::Serialize for TranscriptOptionalParamsSpeechUnderstanding {
 impl super::runtime::ser::Object for TranscriptOptionalParamsSpeechUnderstanding {
     const NAME: &'static str = "TranscriptOptionalParamsSpeechUnderstanding";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("request", &self.request)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsSpeechUnderstanding {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9013,9 +9262,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsSpeechUnderstand
 impl super::runtime::de::Object for TranscriptOptionalParamsSpeechUnderstanding {
     const EXPECTING: &'static str = "struct TranscriptOptionalParamsSpeechUnderstanding";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut request: Option<TranscriptOptionalParamsSpeechUnderstandingRequest> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -9024,7 +9273,7 @@ impl super::runtime::de::Object for TranscriptOptionalParamsSpeechUnderstanding 
             }
         }
         Ok(Self {
-            request: super::runtime::de::required::<_, A::Error>(request, "request")?,
+            request: super::runtime::de::required::<_, __A::Error>(request, "request")?,
         })
     }
 }
@@ -9055,9 +9304,9 @@ pub enum TranscriptOptionalParamsSpeechUnderstandingRequest {
 
 impl<'de> ::serde::Deserialize<'de>
 for TranscriptOptionalParamsSpeechUnderstandingRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -9146,9 +9395,9 @@ pub struct TranscriptParagraph {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptParagraph {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9156,9 +9405,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptParagraph {
 impl super::runtime::de::Object for TranscriptParagraph {
     const EXPECTING: &'static str = "struct TranscriptParagraph";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut text: Option<String> = None;
         let mut start: Option<i64> = None;
         let mut end: Option<i64> = None;
@@ -9175,14 +9424,14 @@ impl super::runtime::de::Object for TranscriptParagraph {
             }
         }
         Ok(Self {
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
-            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
-            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, __A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, __A::Error>(end, "end")?,
             confidence: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(confidence, "confidence")?,
-            words: super::runtime::de::required::<_, A::Error>(words, "words")?,
+            words: super::runtime::de::required::<_, __A::Error>(words, "words")?,
         })
     }
 }
@@ -9504,7 +9753,10 @@ pub struct TranscriptParams {
 }
 
 impl ::serde::Serialize for TranscriptParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -9512,7 +9764,10 @@ impl ::serde::Serialize for TranscriptParams {
 impl super::runtime::ser::Object for TranscriptParams {
     const NAME: &'static str = "TranscriptParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("audio_url", &self.audio_url)?;
         f.optional("audio_end_at", &self.audio_end_at)?;
         f.optional("audio_start_from", &self.audio_start_from)?;
@@ -9568,9 +9823,9 @@ impl super::runtime::ser::Object for TranscriptParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for TranscriptParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9579,9 +9834,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptParams {
 impl super::runtime::de::Object for TranscriptParams {
     const EXPECTING: &'static str = "struct TranscriptParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut audio_url: Option<String> = None;
         let mut audio_end_at: Option<i64> = None;
         let mut audio_start_from: Option<i64> = None;
@@ -9752,7 +10007,7 @@ impl super::runtime::de::Object for TranscriptParams {
         Ok(Self {
             audio_url: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(audio_url, "audio_url")?,
             audio_end_at,
             audio_start_from,
@@ -9787,7 +10042,7 @@ impl super::runtime::de::Object for TranscriptParams {
             speakers_expected,
             speech_models: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(speech_models, "speech_models")?,
             speech_threshold,
             speech_understanding,
@@ -10222,7 +10477,10 @@ pub struct TranscriptReadyNotification {
 }
 
 impl ::serde::Serialize for TranscriptReadyNotification {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -10230,7 +10488,10 @@ impl ::serde::Serialize for TranscriptReadyNotification {
 impl super::runtime::ser::Object for TranscriptReadyNotification {
     const NAME: &'static str = "TranscriptReadyNotification";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("transcript_id", &self.transcript_id)?;
         f.required("status", &self.status)?;
         Ok(())
@@ -10238,9 +10499,9 @@ impl super::runtime::ser::Object for TranscriptReadyNotification {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptReadyNotification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10248,9 +10509,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptReadyNotification {
 impl super::runtime::de::Object for TranscriptReadyNotification {
     const EXPECTING: &'static str = "struct TranscriptReadyNotification";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut transcript_id: Option<::uuid::Uuid> = None;
         let mut status: Option<TranscriptReadyStatus> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -10263,9 +10524,9 @@ impl super::runtime::de::Object for TranscriptReadyNotification {
         Ok(Self {
             transcript_id: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(transcript_id, "transcript_id")?,
-            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            status: super::runtime::de::required::<_, __A::Error>(status, "status")?,
         })
     }
 }
@@ -10315,7 +10576,10 @@ impl ::std::fmt::Display for TranscriptReadyStatus {
 }
 
 impl ::serde::Serialize for TranscriptReadyStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -10324,7 +10588,7 @@ impl ::serde::Serialize for TranscriptReadyStatus {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptReadyStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "completed" => Self::Completed,
@@ -10366,9 +10630,9 @@ pub struct TranscriptRedactPiiAudioOptions {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptRedactPiiAudioOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10376,9 +10640,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptRedactPiiAudioOptions {
 impl super::runtime::de::Object for TranscriptRedactPiiAudioOptions {
     const EXPECTING: &'static str = "struct TranscriptRedactPiiAudioOptions";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut return_redacted_no_speech_audio: Option<bool> = None;
         let mut override_audio_redaction_method: Option<OverrideAudioRedactionMethod> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -10470,9 +10734,9 @@ pub struct TranscriptSentence {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptSentence {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10480,9 +10744,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptSentence {
 impl super::runtime::de::Object for TranscriptSentence {
     const EXPECTING: &'static str = "struct TranscriptSentence";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut text: Option<String> = None;
         let mut start: Option<i64> = None;
         let mut end: Option<i64> = None;
@@ -10503,14 +10767,14 @@ impl super::runtime::de::Object for TranscriptSentence {
             }
         }
         Ok(Self {
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
-            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
-            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, __A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, __A::Error>(end, "end")?,
             confidence: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(confidence, "confidence")?,
-            words: super::runtime::de::required::<_, A::Error>(words, "words")?,
+            words: super::runtime::de::required::<_, __A::Error>(words, "words")?,
             channel,
             speaker,
         })
@@ -10578,9 +10842,9 @@ pub struct TranscriptSpeechUnderstanding {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptSpeechUnderstanding {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10588,9 +10852,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptSpeechUnderstanding {
 impl super::runtime::de::Object for TranscriptSpeechUnderstanding {
     const EXPECTING: &'static str = "struct TranscriptSpeechUnderstanding";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut request: Option<TranscriptSpeechUnderstandingRequest> = None;
         let mut response: Option<TranscriptSpeechUnderstandingResponse> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -10657,9 +10921,9 @@ pub struct TranscriptSpeechUnderstandingResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptSpeechUnderstandingResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10667,9 +10931,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptSpeechUnderstandingResponse {
 impl super::runtime::de::Object for TranscriptSpeechUnderstandingResponse {
     const EXPECTING: &'static str = "struct TranscriptSpeechUnderstandingResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut translation: Option<TranscriptSpeechUnderstandingResponseTranslation> = None;
         let mut speaker_identification: Option<SpeakerIdentification> = None;
         let mut custom_formatting: Option<CustomFormatting> = None;
@@ -10734,7 +10998,10 @@ pub struct TranscriptSpeechUnderstandingResponseTranslation {
 }
 
 impl ::serde::Serialize for TranscriptSpeechUnderstandingResponseTranslation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -10742,7 +11009,10 @@ impl ::serde::Serialize for TranscriptSpeechUnderstandingResponseTranslation {
 impl super::runtime::ser::Object for TranscriptSpeechUnderstandingResponseTranslation {
     const NAME: &'static str = "TranscriptSpeechUnderstandingResponseTranslation";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("status", &self.status)?;
         Ok(())
     }
@@ -10750,9 +11020,9 @@ impl super::runtime::ser::Object for TranscriptSpeechUnderstandingResponseTransl
 
 impl<'de> ::serde::Deserialize<'de>
 for TranscriptSpeechUnderstandingResponseTranslation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10760,9 +11030,9 @@ for TranscriptSpeechUnderstandingResponseTranslation {
 impl super::runtime::de::Object for TranscriptSpeechUnderstandingResponseTranslation {
     const EXPECTING: &'static str = "struct TranscriptSpeechUnderstandingResponseTranslation";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut status: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -10820,7 +11090,10 @@ impl ::std::fmt::Display for TranscriptStatus {
 }
 
 impl ::serde::Serialize for TranscriptStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -10829,7 +11102,7 @@ impl ::serde::Serialize for TranscriptStatus {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "queued" => Self::Queued,
@@ -10860,9 +11133,9 @@ pub struct TranscriptTranslatedTexts {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptTranslatedTexts {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10870,9 +11143,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptTranslatedTexts {
 impl super::runtime::de::Object for TranscriptTranslatedTexts {
     const EXPECTING: &'static str = "struct TranscriptTranslatedTexts";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut language_code: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -10948,9 +11221,9 @@ pub struct TranscriptUtterance {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptUtterance {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10958,9 +11231,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptUtterance {
 impl super::runtime::de::Object for TranscriptUtterance {
     const EXPECTING: &'static str = "struct TranscriptUtterance";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut confidence: Option<f64> = None;
         let mut start: Option<i64> = None;
         let mut end: Option<i64> = None;
@@ -10985,14 +11258,14 @@ impl super::runtime::de::Object for TranscriptUtterance {
         Ok(Self {
             confidence: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(confidence, "confidence")?,
-            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
-            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
-            words: super::runtime::de::required::<_, A::Error>(words, "words")?,
+            start: super::runtime::de::required::<_, __A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, __A::Error>(end, "end")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
+            words: super::runtime::de::required::<_, __A::Error>(words, "words")?,
             channel,
-            speaker: super::runtime::de::required::<_, A::Error>(speaker, "speaker")?,
+            speaker: super::runtime::de::required::<_, __A::Error>(speaker, "speaker")?,
             translated_texts,
         })
     }
@@ -11054,9 +11327,9 @@ pub enum TranscriptWebhookNotification {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptWebhookNotification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -11142,9 +11415,9 @@ pub struct TranscriptWord {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranscriptWord {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11152,9 +11425,9 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptWord {
 impl super::runtime::de::Object for TranscriptWord {
     const EXPECTING: &'static str = "struct TranscriptWord";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut confidence: Option<f64> = None;
         let mut start: Option<i64> = None;
         let mut end: Option<i64> = None;
@@ -11175,11 +11448,11 @@ impl super::runtime::de::Object for TranscriptWord {
         Ok(Self {
             confidence: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(confidence, "confidence")?,
-            start: super::runtime::de::required::<_, A::Error>(start, "start")?,
-            end: super::runtime::de::required::<_, A::Error>(end, "end")?,
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            start: super::runtime::de::required::<_, __A::Error>(start, "start")?,
+            end: super::runtime::de::required::<_, __A::Error>(end, "end")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
             channel,
             speaker,
         })
@@ -11234,7 +11507,10 @@ pub struct TranslationRequestBody {
 }
 
 impl ::serde::Serialize for TranslationRequestBody {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -11242,16 +11518,19 @@ impl ::serde::Serialize for TranslationRequestBody {
 impl super::runtime::ser::Object for TranslationRequestBody {
     const NAME: &'static str = "TranslationRequestBody";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("translation", &self.translation)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranslationRequestBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11259,9 +11538,9 @@ impl<'de> ::serde::Deserialize<'de> for TranslationRequestBody {
 impl super::runtime::de::Object for TranslationRequestBody {
     const EXPECTING: &'static str = "struct TranslationRequestBody";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut translation: Option<TranslationRequestBodyTranslation> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -11272,7 +11551,7 @@ impl super::runtime::de::Object for TranslationRequestBody {
         Ok(Self {
             translation: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(translation, "translation")?,
         })
     }
@@ -11310,7 +11589,10 @@ pub struct TranslationRequestBodyTranslation {
 }
 
 impl ::serde::Serialize for TranslationRequestBodyTranslation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -11318,7 +11600,10 @@ impl ::serde::Serialize for TranslationRequestBodyTranslation {
 impl super::runtime::ser::Object for TranslationRequestBodyTranslation {
     const NAME: &'static str = "TranslationRequestBodyTranslation";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("target_languages", &self.target_languages)?;
         f.optional("formal", &self.formal)?;
         f.optional("match_original_utterance", &self.match_original_utterance)?;
@@ -11327,9 +11612,9 @@ impl super::runtime::ser::Object for TranslationRequestBodyTranslation {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranslationRequestBodyTranslation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11337,9 +11622,9 @@ impl<'de> ::serde::Deserialize<'de> for TranslationRequestBodyTranslation {
 impl super::runtime::de::Object for TranslationRequestBodyTranslation {
     const EXPECTING: &'static str = "struct TranslationRequestBodyTranslation";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut target_languages: Option<Vec<String>> = None;
         let mut formal: Option<bool> = None;
         let mut match_original_utterance: Option<bool> = None;
@@ -11356,7 +11641,7 @@ impl super::runtime::de::Object for TranslationRequestBodyTranslation {
         Ok(Self {
             target_languages: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(target_languages, "target_languages")?,
             formal,
             match_original_utterance,
@@ -11396,7 +11681,10 @@ pub struct TranslationResponse {
 }
 
 impl ::serde::Serialize for TranslationResponse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -11404,16 +11692,19 @@ impl ::serde::Serialize for TranslationResponse {
 impl super::runtime::ser::Object for TranslationResponse {
     const NAME: &'static str = "TranslationResponse";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("translation", &self.translation)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TranslationResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11421,9 +11712,9 @@ impl<'de> ::serde::Deserialize<'de> for TranslationResponse {
 impl super::runtime::de::Object for TranslationResponse {
     const EXPECTING: &'static str = "struct TranslationResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut translation: Option<TranslationResponseTranslation> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -11469,9 +11760,9 @@ pub struct UploadedFile {
 }
 
 impl<'de> ::serde::Deserialize<'de> for UploadedFile {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11479,9 +11770,9 @@ impl<'de> ::serde::Deserialize<'de> for UploadedFile {
 impl super::runtime::de::Object for UploadedFile {
     const EXPECTING: &'static str = "struct UploadedFile";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut upload_url: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -11492,7 +11783,7 @@ impl super::runtime::de::Object for UploadedFile {
         Ok(Self {
             upload_url: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(upload_url, "upload_url")?,
         })
     }
@@ -11535,9 +11826,9 @@ pub struct WordSearchMatch {
 }
 
 impl<'de> ::serde::Deserialize<'de> for WordSearchMatch {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11545,9 +11836,9 @@ impl<'de> ::serde::Deserialize<'de> for WordSearchMatch {
 impl super::runtime::de::Object for WordSearchMatch {
     const EXPECTING: &'static str = "struct WordSearchMatch";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut text: Option<String> = None;
         let mut count: Option<i64> = None;
         let mut timestamps: Option<Vec<WordSearchTimestamp>> = None;
@@ -11562,13 +11853,13 @@ impl super::runtime::de::Object for WordSearchMatch {
             }
         }
         Ok(Self {
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
-            count: super::runtime::de::required::<_, A::Error>(count, "count")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
+            count: super::runtime::de::required::<_, __A::Error>(count, "count")?,
             timestamps: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(timestamps, "timestamps")?,
-            indexes: super::runtime::de::required::<_, A::Error>(indexes, "indexes")?,
+            indexes: super::runtime::de::required::<_, __A::Error>(indexes, "indexes")?,
         })
     }
 }
@@ -11616,9 +11907,9 @@ pub struct WordSearchResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for WordSearchResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11626,9 +11917,9 @@ impl<'de> ::serde::Deserialize<'de> for WordSearchResponse {
 impl super::runtime::de::Object for WordSearchResponse {
     const EXPECTING: &'static str = "struct WordSearchResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut total_count: Option<i64> = None;
         let mut matches: Option<Vec<WordSearchMatch>> = None;
@@ -11641,12 +11932,12 @@ impl super::runtime::de::Object for WordSearchResponse {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
             total_count: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_count, "total_count")?,
-            matches: super::runtime::de::required::<_, A::Error>(matches, "matches")?,
+            matches: super::runtime::de::required::<_, __A::Error>(matches, "matches")?,
         })
     }
 }

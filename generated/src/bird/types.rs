@@ -31,9 +31,9 @@ pub struct AmdResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AmdResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -41,9 +41,9 @@ impl<'de> ::serde::Deserialize<'de> for AmdResult {
 impl super::runtime::de::Object for AmdResult {
     const EXPECTING: &'static str = "struct AmdResult";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut result: Option<AmdResultKind> = None;
         let mut speech: Option<String> = None;
         let mut locale: Option<String> = None;
@@ -119,7 +119,10 @@ impl ::std::fmt::Display for AmdResultKind {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for AmdResultKind {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unrecognized(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -128,7 +131,7 @@ impl ::serde::Serialize for AmdResultKind {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AmdResultKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "human" => Self::Human,
@@ -179,7 +182,10 @@ pub struct AmdSettings {
 }
 
 impl ::serde::Serialize for AmdSettings {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -187,7 +193,10 @@ impl ::serde::Serialize for AmdSettings {
 impl super::runtime::ser::Object for AmdSettings {
     const NAME: &'static str = "AmdSettings";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("enabled", &self.enabled)?;
         f.required("wordCount", &self.word_count)?;
         f.required("speechTimeout", &self.speech_timeout)?;
@@ -200,9 +209,9 @@ impl super::runtime::ser::Object for AmdSettings {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AmdSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -211,9 +220,9 @@ impl<'de> ::serde::Deserialize<'de> for AmdSettings {
 impl super::runtime::de::Object for AmdSettings {
     const EXPECTING: &'static str = "struct AmdSettings";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut enabled: Option<bool> = None;
         let mut word_count: Option<f64> = None;
         let mut speech_timeout: Option<f64> = None;
@@ -244,23 +253,23 @@ impl super::runtime::de::Object for AmdSettings {
             }
         }
         Ok(Self {
-            enabled: super::runtime::de::required::<_, A::Error>(enabled, "enabled")?,
+            enabled: super::runtime::de::required::<_, __A::Error>(enabled, "enabled")?,
             word_count: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(word_count, "wordCount")?,
             speech_timeout: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(speech_timeout, "speechTimeout")?,
             speech_locale: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(speech_locale, "speechLocale")?,
             beep_timeout,
             if_machine_notify_after: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(if_machine_notify_after, "ifMachineNotifyAfter")?,
         })
     }
@@ -302,21 +311,24 @@ pub enum AmdSettingsIfMachineNotifyAfter {
 }
 
 impl ::serde::Serialize for AmdSettingsIfMachineNotifyAfter {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AmdSettingsIfMachineNotifyAfter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "beep" => Ok(Self::Beep),
             "wordCount" => Ok(Self::WordCount),
             other => {
                 const VARIANTS: &[&str] = &["beep", "wordCount"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -355,7 +367,10 @@ pub type AmdSettingsSpeechLocale = SpeechLocale;
 pub struct Answer {}
 
 impl ::serde::Serialize for Answer {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -363,16 +378,19 @@ impl ::serde::Serialize for Answer {
 impl super::runtime::ser::Object for Answer {
     const NAME: &'static str = "Answer";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        _: &mut __F,
+    ) -> Result<(), __F::Error> {
         Ok(())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Answer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -381,9 +399,9 @@ impl<'de> ::serde::Deserialize<'de> for Answer {
 impl super::runtime::de::Object for Answer {
     const EXPECTING: &'static str = "struct Answer";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         if let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             return Err(super::runtime::de::unknown(__key.as_str(), &[]));
         }
@@ -438,7 +456,10 @@ pub struct BridgeCall {
 }
 
 impl ::serde::Serialize for BridgeCall {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -446,7 +467,10 @@ impl ::serde::Serialize for BridgeCall {
 impl super::runtime::ser::Object for BridgeCall {
     const NAME: &'static str = "BridgeCall";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("from", &self.from)?;
         f.required("to", &self.to)?;
         f.optional("ringTimeout", &self.ring_timeout)?;
@@ -465,9 +489,9 @@ impl super::runtime::ser::Object for BridgeCall {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for BridgeCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -476,9 +500,9 @@ impl<'de> ::serde::Deserialize<'de> for BridgeCall {
 impl super::runtime::de::Object for BridgeCall {
     const EXPECTING: &'static str = "struct BridgeCall";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut from: Option<String> = None;
         let mut to: Option<String> = None;
         let mut ring_timeout: Option<i64> = None;
@@ -526,7 +550,7 @@ impl super::runtime::de::Object for BridgeCall {
         }
         Ok(Self {
             from,
-            to: super::runtime::de::required::<_, A::Error>(to, "to")?,
+            to: super::runtime::de::required::<_, __A::Error>(to, "to")?,
             ring_timeout,
             max_duration,
             ring_tone,
@@ -646,21 +670,24 @@ pub enum BridgeCallRecordStart {
 }
 
 impl ::serde::Serialize for BridgeCallRecordStart {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for BridgeCallRecordStart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "record-from-answer" => Ok(Self::RecordFromAnswer),
             "record-from-ringing" => Ok(Self::RecordFromRinging),
             other => {
                 const VARIANTS: &[&str] = &["record-from-answer", "record-from-ringing"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -856,9 +883,9 @@ pub struct Call {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Call {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -866,9 +893,9 @@ impl<'de> ::serde::Deserialize<'de> for Call {
 impl super::runtime::de::Object for Call {
     const EXPECTING: &'static str = "struct Call";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut channel_id: Option<::uuid::Uuid> = None;
         let mut from: Option<String> = None;
@@ -931,37 +958,40 @@ impl super::runtime::de::Object for Call {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
             channel_id: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(channel_id, "channelId")?,
-            from: super::runtime::de::required::<_, A::Error>(from, "from")?,
-            to: super::runtime::de::required::<_, A::Error>(to, "to")?,
+            from: super::runtime::de::required::<_, __A::Error>(from, "from")?,
+            to: super::runtime::de::required::<_, __A::Error>(to, "to")?,
             originator: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(originator, "originator")?,
-            receiver: super::runtime::de::required::<_, A::Error>(receiver, "receiver")?,
+            receiver: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(receiver, "receiver")?,
             parent_id,
             direction: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(direction, "direction")?,
-            status: super::runtime::de::required::<_, A::Error>(status, "status")?,
+            status: super::runtime::de::required::<_, __A::Error>(status, "status")?,
             reason,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             duration,
             hangup_cause_code,
             hangup_source,
             hangup_sip_code,
             created_at: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(created_at, "createdAt")?,
             updated_at: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(updated_at, "updatedAt")?,
             ringing_at,
             answered_at,
@@ -1197,9 +1227,9 @@ pub struct CallCommandResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallCommandResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1207,9 +1237,9 @@ impl<'de> ::serde::Deserialize<'de> for CallCommandResponse {
 impl super::runtime::de::Object for CallCommandResponse {
     const EXPECTING: &'static str = "struct CallCommandResponse";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut call_id: Option<::uuid::Uuid> = None;
         let mut call_flow_id: Option<::uuid::Uuid> = None;
@@ -1297,9 +1327,9 @@ pub struct CallContact {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallContact {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1307,9 +1337,9 @@ impl<'de> ::serde::Deserialize<'de> for CallContact {
 impl super::runtime::de::Object for CallContact {
     const EXPECTING: &'static str = "struct CallContact";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<String> = None;
         let mut identifier_key: Option<String> = None;
         let mut identifier_value: Option<String> = None;
@@ -1322,14 +1352,14 @@ impl super::runtime::de::Object for CallContact {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
             identifier_key: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(identifier_key, "identifierKey")?,
             identifier_value: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(identifier_value, "identifierValue")?,
         })
     }
@@ -1374,9 +1404,9 @@ pub struct CallFlow {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1384,9 +1414,9 @@ impl<'de> ::serde::Deserialize<'de> for CallFlow {
 impl super::runtime::de::Object for CallFlow {
     const EXPECTING: &'static str = "struct CallFlow";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut commands: Option<Vec<CallCommandResponse>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -1530,10 +1560,10 @@ pub enum CallFlowCommandBridgeCallCommand {
 }
 
 impl ::serde::Serialize for CallFlowCommandBridgeCallCommand {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Hangup(body) => {
                 super::runtime::adjacent::serialize(
@@ -1586,9 +1616,9 @@ impl ::serde::Serialize for CallFlowCommandBridgeCallCommand {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandBridgeCallCommand {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, body) = super::runtime::adjacent::split(
             deserializer,
             "command",
@@ -1611,7 +1641,7 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandBridgeCallCommand {
                     "gather",
                     "pause",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -1634,7 +1664,10 @@ pub struct CallFlowCommandCondition {
 }
 
 impl ::serde::Serialize for CallFlowCommandCondition {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -1642,7 +1675,10 @@ impl ::serde::Serialize for CallFlowCommandCondition {
 impl super::runtime::ser::Object for CallFlowCommandCondition {
     const NAME: &'static str = "CallFlowCommandCondition";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("variable", &self.variable)?;
         f.optional("operator", &self.operator)?;
         f.optional("value", &self.value)?;
@@ -1651,9 +1687,9 @@ impl super::runtime::ser::Object for CallFlowCommandCondition {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandCondition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1661,9 +1697,9 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandCondition {
 impl super::runtime::de::Object for CallFlowCommandCondition {
     const EXPECTING: &'static str = "struct CallFlowCommandCondition";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut variable: Option<CallFlowCommandConditionVariable> = None;
         let mut operator: Option<CallFlowCommandConditionOperator> = None;
         let mut value: Option<String> = None;
@@ -1744,7 +1780,10 @@ impl ::std::fmt::Display for CallFlowCommandConditionOperator {
 }
 
 impl ::serde::Serialize for CallFlowCommandConditionOperator {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -1753,7 +1792,7 @@ impl ::serde::Serialize for CallFlowCommandConditionOperator {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionOperator {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "eq" => Self::Eq,
@@ -1797,7 +1836,10 @@ impl ::std::fmt::Display for CallFlowCommandConditionVariable {
 }
 
 impl ::serde::Serialize for CallFlowCommandConditionVariable {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -1806,7 +1848,7 @@ impl ::serde::Serialize for CallFlowCommandConditionVariable {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandConditionVariable {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "keys" => Self::Keys,
@@ -1841,13 +1883,16 @@ pub enum CallFlowCommandEnum {
 }
 
 impl ::serde::Serialize for CallFlowCommandEnum {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "answer" => Ok(Self::Answer),
@@ -1871,7 +1916,7 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandEnum {
                     "pause",
                     "ringing",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -1916,13 +1961,16 @@ pub enum CallFlowCommandEnumBridgeCall {
 }
 
 impl ::serde::Serialize for CallFlowCommandEnumBridgeCall {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallFlowCommandEnumBridgeCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "hangup" => Ok(Self::Hangup),
@@ -1938,7 +1986,7 @@ impl<'de> ::serde::Deserialize<'de> for CallFlowCommandEnumBridgeCall {
                     "gather",
                     "pause",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -1983,9 +2031,9 @@ pub struct CallIdentifier {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallIdentifier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1993,9 +2041,9 @@ impl<'de> ::serde::Deserialize<'de> for CallIdentifier {
 impl super::runtime::de::Object for CallIdentifier {
     const EXPECTING: &'static str = "struct CallIdentifier";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut contact: Option<CallContact> = None;
         let mut number: Option<Number> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -2007,7 +2055,7 @@ impl super::runtime::de::Object for CallIdentifier {
         }
         Ok(Self {
             contact,
-            number: super::runtime::de::required::<_, A::Error>(number, "number")?,
+            number: super::runtime::de::required::<_, __A::Error>(number, "number")?,
         })
     }
 }
@@ -2039,7 +2087,10 @@ pub struct CallNotification {
 }
 
 impl ::serde::Serialize for CallNotification {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2047,16 +2098,19 @@ impl ::serde::Serialize for CallNotification {
 impl super::runtime::ser::Object for CallNotification {
     const NAME: &'static str = "CallNotification";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("url", &self.url)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallNotification {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2064,9 +2118,9 @@ impl<'de> ::serde::Deserialize<'de> for CallNotification {
 impl super::runtime::de::Object for CallNotification {
     const EXPECTING: &'static str = "struct CallNotification";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut url: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -2110,9 +2164,9 @@ pub struct CallQualityInsights {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallQualityInsights {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2120,9 +2174,9 @@ impl<'de> ::serde::Deserialize<'de> for CallQualityInsights {
 impl super::runtime::de::Object for CallQualityInsights {
     const EXPECTING: &'static str = "struct CallQualityInsights";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut mos: Option<String> = None;
         let mut pdd: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -2204,9 +2258,9 @@ pub struct CallSipInsights {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallSipInsights {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2214,9 +2268,9 @@ impl<'de> ::serde::Deserialize<'de> for CallSipInsights {
 impl super::runtime::de::Object for CallSipInsights {
     const EXPECTING: &'static str = "struct CallSipInsights";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut hangup_sip_code: Option<String> = None;
         let mut edge_region: Option<String> = None;
         let mut provider_name: Option<String> = None;
@@ -2326,7 +2380,10 @@ impl ::std::fmt::Display for CallType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -2335,7 +2392,7 @@ impl ::serde::Serialize for CallType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "pstn" => Self::Pstn,
@@ -2402,7 +2459,10 @@ impl ::std::fmt::Display for ChannelsCallStatus {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ChannelsCallStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -2411,7 +2471,7 @@ impl ::serde::Serialize for ChannelsCallStatus {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ChannelsCallStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "accepted" => Self::Accepted,
@@ -2457,10 +2517,10 @@ pub enum Command {
 }
 
 impl ::serde::Serialize for Command {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Answer(body) => {
                 super::runtime::adjacent::serialize(
@@ -2549,9 +2609,9 @@ impl ::serde::Serialize for Command {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Command {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, body) = super::runtime::adjacent::split(
             deserializer,
             "command",
@@ -2584,7 +2644,7 @@ impl<'de> ::serde::Deserialize<'de> for Command {
                     "pause",
                     "ringing",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -2621,7 +2681,10 @@ impl ::std::fmt::Display for Direction {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for Direction {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -2630,7 +2693,7 @@ impl ::serde::Serialize for Direction {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Direction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "incoming" => Self::Incoming,
@@ -2673,9 +2736,9 @@ pub struct ErrorDetailed {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ErrorDetailed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2683,9 +2746,9 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetailed {
 impl super::runtime::de::Object for ErrorDetailed {
     const EXPECTING: &'static str = "struct ErrorDetailed";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut code: Option<String> = None;
         let mut details: Option<::serde_json::Map<String, ::serde_json::Value>> = None;
         let mut message: Option<String> = None;
@@ -2698,9 +2761,9 @@ impl super::runtime::de::Object for ErrorDetailed {
             }
         }
         Ok(Self {
-            code: super::runtime::de::required::<_, A::Error>(code, "code")?,
+            code: super::runtime::de::required::<_, __A::Error>(code, "code")?,
             details,
-            message: super::runtime::de::required::<_, A::Error>(message, "message")?,
+            message: super::runtime::de::required::<_, __A::Error>(message, "message")?,
         })
     }
 }
@@ -2756,7 +2819,10 @@ pub struct Gather {
 }
 
 impl ::serde::Serialize for Gather {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2764,7 +2830,10 @@ impl ::serde::Serialize for Gather {
 impl super::runtime::ser::Object for Gather {
     const NAME: &'static str = "Gather";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("maxNumKeys", &self.max_num_keys)?;
         f.optional("endKey", &self.end_key)?;
         f.optional("timeout", &self.timeout)?;
@@ -2779,9 +2848,9 @@ impl super::runtime::ser::Object for Gather {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Gather {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2790,9 +2859,9 @@ impl<'de> ::serde::Deserialize<'de> for Gather {
 impl super::runtime::de::Object for Gather {
     const EXPECTING: &'static str = "struct Gather";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut max_num_keys: Option<i64> = None;
         let mut end_key: Option<Key> = None;
         let mut timeout: Option<i64> = None;
@@ -2901,14 +2970,17 @@ pub enum GatherInput {
 }
 
 impl ::serde::Serialize for GatherInput {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for GatherInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "dtmf" => Ok(Self::Dtmf),
@@ -2916,7 +2988,7 @@ impl<'de> ::serde::Deserialize<'de> for GatherInput {
             "dtmf speech" => Ok(Self::DtmfSpeech),
             other => {
                 const VARIANTS: &[&str] = &["dtmf", "speech", "dtmf speech"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -2959,7 +3031,10 @@ pub struct Hangup {
 }
 
 impl ::serde::Serialize for Hangup {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2967,7 +3042,10 @@ impl ::serde::Serialize for Hangup {
 impl super::runtime::ser::Object for Hangup {
     const NAME: &'static str = "Hangup";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("cause", &self.cause)?;
         Ok(())
     }
@@ -2975,9 +3053,9 @@ impl super::runtime::ser::Object for Hangup {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Hangup {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2986,9 +3064,9 @@ impl<'de> ::serde::Deserialize<'de> for Hangup {
 impl super::runtime::de::Object for Hangup {
     const EXPECTING: &'static str = "struct Hangup";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut cause: Option<HangupCause> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -3021,21 +3099,24 @@ pub enum HangupCause {
 }
 
 impl ::serde::Serialize for HangupCause {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for HangupCause {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "rejected" => Ok(Self::Rejected),
             "busy" => Ok(Self::Busy),
             other => {
                 const VARIANTS: &[&str] = &["rejected", "busy"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -3100,7 +3181,10 @@ impl ::std::fmt::Display for HangupSource {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for HangupSource {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -3109,7 +3193,7 @@ impl ::serde::Serialize for HangupSource {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HangupSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "callee" => Self::Callee,
@@ -3154,14 +3238,17 @@ pub enum Key {
 }
 
 impl ::serde::Serialize for Key {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Key {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "0" => Ok(Self::V0),
@@ -3191,7 +3278,7 @@ impl<'de> ::serde::Deserialize<'de> for Key {
                     "*",
                     "#",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -3270,9 +3357,9 @@ pub struct Number {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Number {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3280,9 +3367,9 @@ impl<'de> ::serde::Deserialize<'de> for Number {
 impl super::runtime::de::Object for Number {
     const EXPECTING: &'static str = "struct Number";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<CallType> = None;
         let mut number: Option<String> = None;
         let mut anonymous: Option<bool> = None;
@@ -3303,8 +3390,8 @@ impl super::runtime::de::Object for Number {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            number: super::runtime::de::required::<_, A::Error>(number, "number")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            number: super::runtime::de::required::<_, __A::Error>(number, "number")?,
             anonymous,
             caller_id_name,
             identity,
@@ -3376,7 +3463,10 @@ pub struct PatchCall {
 }
 
 impl ::serde::Serialize for PatchCall {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3384,7 +3474,10 @@ impl ::serde::Serialize for PatchCall {
 impl super::runtime::ser::Object for PatchCall {
     const NAME: &'static str = "PatchCall";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("status", &self.status)?;
         f.optional("callFlow", &self.call_flow)?;
         Ok(())
@@ -3393,9 +3486,9 @@ impl super::runtime::ser::Object for PatchCall {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for PatchCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3404,9 +3497,9 @@ impl<'de> ::serde::Deserialize<'de> for PatchCall {
 impl super::runtime::de::Object for PatchCall {
     const EXPECTING: &'static str = "struct PatchCall";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut status: Option<Option<PatchCallStatus>> = None;
         let mut call_flow: Option<Vec<CallFlowCommand>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -3443,20 +3536,23 @@ pub enum PatchCallStatus {
 }
 
 impl ::serde::Serialize for PatchCallStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for PatchCallStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "completed" => Ok(Self::Completed),
             other => {
                 const VARIANTS: &[&str] = &["completed"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -3492,7 +3588,10 @@ pub struct Pause {
 }
 
 impl ::serde::Serialize for Pause {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3500,7 +3599,10 @@ impl ::serde::Serialize for Pause {
 impl super::runtime::ser::Object for Pause {
     const NAME: &'static str = "Pause";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("pauseSeconds", &self.pause_seconds)?;
         Ok(())
     }
@@ -3508,9 +3610,9 @@ impl super::runtime::ser::Object for Pause {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Pause {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3519,9 +3621,9 @@ impl<'de> ::serde::Deserialize<'de> for Pause {
 impl super::runtime::de::Object for Pause {
     const EXPECTING: &'static str = "struct Pause";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut pause_seconds: Option<i64> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -3569,7 +3671,10 @@ pub struct Play {
 }
 
 impl ::serde::Serialize for Play {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3577,7 +3682,10 @@ impl ::serde::Serialize for Play {
 impl super::runtime::ser::Object for Play {
     const NAME: &'static str = "Play";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("media", &self.media)?;
         f.optional("loop", &self.r#loop)?;
         f.optional("timeout", &self.timeout)?;
@@ -3588,9 +3696,9 @@ impl super::runtime::ser::Object for Play {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Play {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3599,9 +3707,9 @@ impl<'de> ::serde::Deserialize<'de> for Play {
 impl super::runtime::de::Object for Play {
     const EXPECTING: &'static str = "struct Play";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut media: Option<Vec<String>> = None;
         let mut r#loop: Option<i64> = None;
         let mut timeout: Option<i64> = None;
@@ -3691,7 +3799,10 @@ pub struct Record {
 }
 
 impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3699,7 +3810,10 @@ impl ::serde::Serialize for Record {
 impl super::runtime::ser::Object for Record {
     const NAME: &'static str = "Record";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("endKey", &self.end_key)?;
         f.optional("maxLength", &self.max_length)?;
         f.optional("timeout", &self.timeout)?;
@@ -3712,9 +3826,9 @@ impl super::runtime::ser::Object for Record {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3723,9 +3837,9 @@ impl<'de> ::serde::Deserialize<'de> for Record {
 impl super::runtime::de::Object for Record {
     const EXPECTING: &'static str = "struct Record";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut end_key: Option<Key> = None;
         let mut max_length: Option<i64> = None;
         let mut timeout: Option<i64> = None;
@@ -3889,14 +4003,17 @@ pub enum RecordTranscribeLocale {
 }
 
 impl ::serde::Serialize for RecordTranscribeLocale {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for RecordTranscribeLocale {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "ar-AE" => Ok(Self::ArAe),
@@ -3978,7 +4095,7 @@ impl<'de> ::serde::Deserialize<'de> for RecordTranscribeLocale {
                     "tr-TR",
                     "vi-VN",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -4094,14 +4211,17 @@ pub enum RingTone {
 }
 
 impl ::serde::Serialize for RingTone {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for RingTone {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "be" => Ok(Self::Be),
@@ -4159,7 +4279,7 @@ impl<'de> ::serde::Deserialize<'de> for RingTone {
                     "uk",
                     "us",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -4215,7 +4335,10 @@ impl ::std::fmt::Display for RingTone {
 pub struct Ringing {}
 
 impl ::serde::Serialize for Ringing {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -4223,16 +4346,19 @@ impl ::serde::Serialize for Ringing {
 impl super::runtime::ser::Object for Ringing {
     const NAME: &'static str = "Ringing";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        _: &mut __F,
+    ) -> Result<(), __F::Error> {
         Ok(())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Ringing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4241,9 +4367,9 @@ impl<'de> ::serde::Deserialize<'de> for Ringing {
 impl super::runtime::de::Object for Ringing {
     const EXPECTING: &'static str = "struct Ringing";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         if let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             return Err(super::runtime::de::unknown(__key.as_str(), &[]));
         }
@@ -4272,7 +4398,10 @@ pub struct Say {
 }
 
 impl ::serde::Serialize for Say {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -4280,7 +4409,10 @@ impl ::serde::Serialize for Say {
 impl super::runtime::ser::Object for Say {
     const NAME: &'static str = "Say";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("text", &self.text)?;
         f.optional("locale", &self.locale)?;
         f.optional("voice", &self.voice)?;
@@ -4292,9 +4424,9 @@ impl super::runtime::ser::Object for Say {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Say {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4303,9 +4435,9 @@ impl<'de> ::serde::Deserialize<'de> for Say {
 impl super::runtime::de::Object for Say {
     const EXPECTING: &'static str = "struct Say";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut text: Option<String> = None;
         let mut locale: Option<StandardLocaleTtsPolly> = None;
         let mut voice: Option<String> = None;
@@ -4331,7 +4463,7 @@ impl super::runtime::de::Object for Say {
             }
         }
         Ok(Self {
-            text: super::runtime::de::required::<_, A::Error>(text, "text")?,
+            text: super::runtime::de::required::<_, __A::Error>(text, "text")?,
             locale,
             voice,
             r#loop,
@@ -4411,7 +4543,10 @@ impl ::std::fmt::Display for SipType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for SipType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4420,7 +4555,7 @@ impl ::serde::Serialize for SipType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SipType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "elastic" => Self::Elastic,
@@ -4464,14 +4599,17 @@ pub enum SpeechLocale {
 }
 
 impl ::serde::Serialize for SpeechLocale {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for SpeechLocale {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "de-DE" => Ok(Self::DeDe),
@@ -4499,7 +4637,7 @@ impl<'de> ::serde::Deserialize<'de> for SpeechLocale {
                     "th-TH",
                     "zh-CN",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -4660,14 +4798,17 @@ pub enum StandardLocaleTtsPolly {
 }
 
 impl ::serde::Serialize for StandardLocaleTtsPolly {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for StandardLocaleTtsPolly {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "arb" => Ok(Self::Arb),
@@ -4795,7 +4936,7 @@ impl<'de> ::serde::Deserialize<'de> for StandardLocaleTtsPolly {
                     "vi-VN",
                     "yue-CN",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }

@@ -47,9 +47,9 @@ pub struct ActionDto {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActionDto {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -57,9 +57,9 @@ impl<'de> ::serde::Deserialize<'de> for ActionDto {
 impl super::runtime::de::Object for ActionDto {
     const EXPECTING: &'static str = "struct ActionDto";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<String> = None;
         let mut user_id: Option<String> = None;
         let mut r#type: Option<ActionDtoType> = None;
@@ -80,12 +80,12 @@ impl super::runtime::de::Object for ActionDto {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             label,
             description,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
             action_trigger,
         })
     }
@@ -185,7 +185,10 @@ impl ::std::fmt::Display for ActionDtoType {
 }
 
 impl ::serde::Serialize for ActionDtoType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -194,7 +197,7 @@ impl ::serde::Serialize for ActionDtoType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActionDtoType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "action_transfer_call" => Self::ActionTransferCall,
@@ -229,9 +232,9 @@ pub struct BadRequestError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for BadRequestError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -239,9 +242,9 @@ impl<'de> ::serde::Deserialize<'de> for BadRequestError {
 impl super::runtime::de::Object for BadRequestError {
     const EXPECTING: &'static str = "struct BadRequestError";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut message: Option<String> = None;
         let mut error: Option<String> = None;
         let mut status_code: Option<f64> = None;
@@ -254,11 +257,11 @@ impl super::runtime::de::Object for BadRequestError {
             }
         }
         Ok(Self {
-            message: super::runtime::de::required::<_, A::Error>(message, "message")?,
-            error: super::runtime::de::required::<_, A::Error>(error, "error")?,
+            message: super::runtime::de::required::<_, __A::Error>(message, "message")?,
+            error: super::runtime::de::required::<_, __A::Error>(error, "error")?,
             status_code: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(status_code, "statusCode")?,
         })
     }
@@ -296,9 +299,9 @@ pub struct NotFoundError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NotFoundError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -306,9 +309,9 @@ impl<'de> ::serde::Deserialize<'de> for NotFoundError {
 impl super::runtime::de::Object for NotFoundError {
     const EXPECTING: &'static str = "struct NotFoundError";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut message: Option<String> = None;
         let mut error: Option<String> = None;
         let mut status_code: Option<f64> = None;
@@ -321,11 +324,11 @@ impl super::runtime::de::Object for NotFoundError {
             }
         }
         Ok(Self {
-            message: super::runtime::de::required::<_, A::Error>(message, "message")?,
-            error: super::runtime::de::required::<_, A::Error>(error, "error")?,
+            message: super::runtime::de::required::<_, __A::Error>(message, "message")?,
+            error: super::runtime::de::required::<_, __A::Error>(error, "error")?,
             status_code: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(status_code, "statusCode")?,
         })
     }
@@ -369,7 +372,10 @@ pub struct UpdateActionDto {
 }
 
 impl ::serde::Serialize for UpdateActionDto {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -377,7 +383,10 @@ impl ::serde::Serialize for UpdateActionDto {
 impl super::runtime::ser::Object for UpdateActionDto {
     const NAME: &'static str = "UpdateActionDto";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("type", &self.r#type)?;
         f.optional("label", &self.label)?;
         f.optional("description", &self.description)?;
@@ -389,9 +398,9 @@ impl super::runtime::ser::Object for UpdateActionDto {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for UpdateActionDto {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -400,9 +409,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateActionDto {
 impl super::runtime::de::Object for UpdateActionDto {
     const EXPECTING: &'static str = "struct UpdateActionDto";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<UpdateActionDtoType> = None;
         let mut label: Option<String> = None;
         let mut description: Option<String> = None;

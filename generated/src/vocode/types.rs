@@ -23,9 +23,9 @@ pub struct AccountConnectionPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AccountConnectionPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -33,9 +33,9 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionPage {
 impl super::runtime::de::Object for AccountConnectionPage {
     const EXPECTING: &'static str = "struct AccountConnectionPage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<AccountConnectionResponseModel>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -54,14 +54,17 @@ impl super::runtime::de::Object for AccountConnectionPage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -101,10 +104,10 @@ pub enum AccountConnectionParamsRequest {
 }
 
 impl ::serde::Serialize for AccountConnectionParamsRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Twilio(inner) => {
                 super::runtime::tagged::serialize(
@@ -128,9 +131,9 @@ impl ::serde::Serialize for AccountConnectionParamsRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AccountConnectionParamsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "account_connection_twilio" => {
@@ -144,7 +147,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionParamsRequest {
                     "account_connection_twilio",
                     "account_connection_openai",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -179,10 +182,10 @@ pub enum AccountConnectionResponseModel {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for AccountConnectionResponseModel {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Twilio(inner) => {
                 super::runtime::tagged::serialize(
@@ -206,9 +209,9 @@ impl ::serde::Serialize for AccountConnectionResponseModel {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AccountConnectionResponseModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "account_connection_twilio" => {
@@ -249,10 +252,10 @@ pub enum AccountConnectionUpdateParamsRequest {
 }
 
 impl ::serde::Serialize for AccountConnectionUpdateParamsRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Twilio(inner) => {
                 super::runtime::tagged::serialize(
@@ -276,9 +279,9 @@ impl ::serde::Serialize for AccountConnectionUpdateParamsRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AccountConnectionUpdateParamsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "account_connection_twilio" => {
@@ -292,7 +295,7 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionUpdateParamsRequest {
                     "account_connection_twilio",
                     "account_connection_openai",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -330,9 +333,9 @@ pub struct ActionPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActionPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -340,9 +343,9 @@ impl<'de> ::serde::Deserialize<'de> for ActionPage {
 impl super::runtime::de::Object for ActionPage {
     const EXPECTING: &'static str = "struct ActionPage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<ActionResponseModel>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -361,14 +364,17 @@ impl super::runtime::de::Object for ActionPage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -416,10 +422,10 @@ pub enum ActionParamsRequest {
 }
 
 impl ::serde::Serialize for ActionParamsRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::TransferCall(inner) => {
                 super::runtime::tagged::serialize(
@@ -475,9 +481,9 @@ impl ::serde::Serialize for ActionParamsRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_transfer_call" => {
@@ -505,7 +511,7 @@ impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
                     "action_set_hold",
                     "action_external",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -572,10 +578,10 @@ pub enum ActionResponseModel {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ActionResponseModel {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::TransferCall(inner) => {
                 super::runtime::tagged::serialize(
@@ -631,9 +637,9 @@ impl ::serde::Serialize for ActionResponseModel {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActionResponseModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_transfer_call" => {
@@ -714,10 +720,10 @@ pub enum ActionTrigger {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for ActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::FunctionCall(inner) => {
                 super::runtime::tagged::serialize(
@@ -741,9 +747,9 @@ impl ::serde::Serialize for ActionTrigger {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_trigger_function_call" => {
@@ -792,10 +798,10 @@ pub enum ActionUpdateParamsRequest {
 }
 
 impl ::serde::Serialize for ActionUpdateParamsRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::TransferCall(inner) => {
                 super::runtime::tagged::serialize(
@@ -851,9 +857,9 @@ impl ::serde::Serialize for ActionUpdateParamsRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_transfer_call" => {
@@ -881,7 +887,7 @@ impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
                     "action_set_hold",
                     "action_external",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -951,9 +957,9 @@ pub struct AddToConferenceAction {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AddToConferenceAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -961,9 +967,9 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceAction {
 impl super::runtime::de::Object for AddToConferenceAction {
     const EXPECTING: &'static str = "struct AddToConferenceAction";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<AddToConferenceActionType> = None;
@@ -980,10 +986,10 @@ impl super::runtime::de::Object for AddToConferenceAction {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
             action_trigger,
         })
     }
@@ -1032,7 +1038,10 @@ pub struct AddToConferenceActionParams {
 }
 
 impl ::serde::Serialize for AddToConferenceActionParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -1040,7 +1049,10 @@ impl ::serde::Serialize for AddToConferenceActionParams {
 impl super::runtime::ser::Object for AddToConferenceActionParams {
     const NAME: &'static str = "AddToConferenceActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("config", &self.config)?;
         f.optional("action_trigger", &self.action_trigger)?;
@@ -1050,9 +1062,9 @@ impl super::runtime::ser::Object for AddToConferenceActionParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1061,9 +1073,9 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParams {
 impl super::runtime::de::Object for AddToConferenceActionParams {
     const EXPECTING: &'static str = "struct AddToConferenceActionParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<AddToConferenceActionParamsType> = None;
         let mut config: Option<AddToConferenceConfig> = None;
         let mut action_trigger: Option<AddToConferenceActionParamsActionTrigger> = None;
@@ -1076,8 +1088,8 @@ impl super::runtime::de::Object for AddToConferenceActionParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
             action_trigger,
         })
     }
@@ -1116,10 +1128,10 @@ pub enum AddToConferenceActionParamsActionTrigger {
 }
 
 impl ::serde::Serialize for AddToConferenceActionParamsActionTrigger {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::FunctionCall(inner) => {
                 super::runtime::tagged::serialize(
@@ -1143,9 +1155,9 @@ impl ::serde::Serialize for AddToConferenceActionParamsActionTrigger {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "action_trigger_function_call" => {
@@ -1159,7 +1171,7 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsActionTrigger
                     "action_trigger_function_call",
                     "action_trigger_phrase_based",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -1186,19 +1198,22 @@ pub enum AddToConferenceActionParamsType {
 }
 
 impl ::serde::Serialize for AddToConferenceActionParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_add_to_conference" => Ok(Self::ActionAddToConference),
             other => {
                 const VARIANTS: &[&str] = &["action_add_to_conference"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -1289,7 +1304,10 @@ pub struct AddToConferenceConfig {
 }
 
 impl ::serde::Serialize for AddToConferenceConfig {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -1297,7 +1315,10 @@ impl ::serde::Serialize for AddToConferenceConfig {
 impl super::runtime::ser::Object for AddToConferenceConfig {
     const NAME: &'static str = "AddToConferenceConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("phone_number", &self.phone_number)?;
         f.optional("place_primary_on_hold", &self.place_primary_on_hold)?;
         Ok(())
@@ -1305,9 +1326,9 @@ impl super::runtime::ser::Object for AddToConferenceConfig {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AddToConferenceConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1315,9 +1336,9 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceConfig {
 impl super::runtime::de::Object for AddToConferenceConfig {
     const EXPECTING: &'static str = "struct AddToConferenceConfig";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut phone_number: Option<String> = None;
         let mut place_primary_on_hold: Option<bool> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -1330,7 +1351,7 @@ impl super::runtime::de::Object for AddToConferenceConfig {
         Ok(Self {
             phone_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(phone_number, "phone_number")?,
             place_primary_on_hold,
         })
@@ -1364,7 +1385,10 @@ pub struct AddToSteeringPoolRequest {
 }
 
 impl ::serde::Serialize for AddToSteeringPoolRequest {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -1372,7 +1396,10 @@ impl ::serde::Serialize for AddToSteeringPoolRequest {
 impl super::runtime::ser::Object for AddToSteeringPoolRequest {
     const NAME: &'static str = "AddToSteeringPoolRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("phone_number", &self.phone_number)?;
         Ok(())
     }
@@ -1380,9 +1407,9 @@ impl super::runtime::ser::Object for AddToSteeringPoolRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AddToSteeringPoolRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1391,9 +1418,9 @@ impl<'de> ::serde::Deserialize<'de> for AddToSteeringPoolRequest {
 impl super::runtime::de::Object for AddToSteeringPoolRequest {
     const EXPECTING: &'static str = "struct AddToSteeringPoolRequest";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut phone_number: Option<Option<String>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -1603,9 +1630,9 @@ pub struct Agent {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Agent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -1613,9 +1640,9 @@ impl<'de> ::serde::Deserialize<'de> for Agent {
 impl super::runtime::de::Object for Agent {
     const EXPECTING: &'static str = "struct Agent";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut name: Option<String> = None;
@@ -1684,13 +1711,13 @@ impl super::runtime::de::Object for Agent {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             name,
-            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            prompt: super::runtime::de::required::<_, __A::Error>(prompt, "prompt")?,
             language,
-            actions: super::runtime::de::required::<_, A::Error>(actions, "actions")?,
-            voice: super::runtime::de::required::<_, A::Error>(voice, "voice")?,
+            actions: super::runtime::de::required::<_, __A::Error>(actions, "actions")?,
+            voice: super::runtime::de::required::<_, __A::Error>(voice, "voice")?,
             initial_message,
             webhook,
             vector_database,
@@ -1905,9 +1932,9 @@ pub enum AgentDeepgramKeywordsValue {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentDeepgramKeywordsValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1967,7 +1994,10 @@ impl ::std::fmt::Display for AgentEndpointingSensitivity {
 }
 
 impl ::serde::Serialize for AgentEndpointingSensitivity {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -1976,7 +2006,7 @@ impl ::serde::Serialize for AgentEndpointingSensitivity {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentEndpointingSensitivity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "auto" => Self::Auto,
@@ -2018,7 +2048,10 @@ impl ::std::fmt::Display for AgentIvrNavigationMode {
 }
 
 impl ::serde::Serialize for AgentIvrNavigationMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -2027,7 +2060,7 @@ impl ::serde::Serialize for AgentIvrNavigationMode {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentIvrNavigationMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "default" => Self::Default,
@@ -2058,9 +2091,9 @@ pub struct AgentPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2068,9 +2101,9 @@ impl<'de> ::serde::Deserialize<'de> for AgentPage {
 impl super::runtime::de::Object for AgentPage {
     const EXPECTING: &'static str = "struct AgentPage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<NormalizedAgent>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -2089,14 +2122,17 @@ impl super::runtime::de::Object for AgentPage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -2220,7 +2256,10 @@ pub struct AgentParams {
 }
 
 impl ::serde::Serialize for AgentParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -2228,7 +2267,10 @@ impl ::serde::Serialize for AgentParams {
 impl super::runtime::ser::Object for AgentParams {
     const NAME: &'static str = "AgentParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("name", &self.name)?;
         f.required("prompt", &self.prompt)?;
         f.optional("language", &self.language)?;
@@ -2258,9 +2300,9 @@ impl super::runtime::ser::Object for AgentParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -2269,9 +2311,9 @@ impl<'de> ::serde::Deserialize<'de> for AgentParams {
 impl super::runtime::de::Object for AgentParams {
     const EXPECTING: &'static str = "struct AgentParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut name: Option<Option<String>> = None;
         let mut prompt: Option<AgentParamsPrompt> = None;
         let mut language: Option<Language> = None;
@@ -2339,10 +2381,10 @@ impl super::runtime::de::Object for AgentParams {
         }
         Ok(Self {
             name,
-            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            prompt: super::runtime::de::required::<_, __A::Error>(prompt, "prompt")?,
             language,
             actions,
-            voice: super::runtime::de::required::<_, A::Error>(voice, "voice")?,
+            voice: super::runtime::de::required::<_, __A::Error>(voice, "voice")?,
             initial_message,
             webhook,
             vector_database,
@@ -2619,9 +2661,9 @@ pub enum AgentParamsActionsItem {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentParamsActionsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -2721,9 +2763,9 @@ pub enum AgentParamsPrompt {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AgentParamsPrompt {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -2778,9 +2820,9 @@ pub enum AgentParamsWebhook {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentParamsWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3241,9 +3283,9 @@ pub enum AgentUpdateParamsActionsItem {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsActionsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3342,9 +3384,9 @@ pub enum AgentUpdateParamsOpenaiAccountConnection {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsOpenaiAccountConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3392,9 +3434,9 @@ pub enum AgentUpdateParamsPrompt {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsPrompt {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3439,9 +3481,9 @@ pub enum AgentUpdateParamsVectorDatabase {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVectorDatabase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3489,9 +3531,9 @@ pub enum AgentUpdateParamsVoice {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3569,9 +3611,9 @@ pub enum AgentUpdateParamsWebhook {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsWebhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -3637,9 +3679,9 @@ pub struct AzureVoice {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AzureVoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3647,9 +3689,9 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoice {
 impl super::runtime::de::Object for AzureVoice {
     const EXPECTING: &'static str = "struct AzureVoice";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<AzureVoiceType> = None;
@@ -3668,12 +3710,12 @@ impl super::runtime::de::Object for AzureVoice {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             voice_name: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(voice_name, "voice_name")?,
             pitch,
             rate,
@@ -3730,7 +3772,10 @@ pub struct AzureVoiceParams {
 }
 
 impl ::serde::Serialize for AzureVoiceParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3738,7 +3783,10 @@ impl ::serde::Serialize for AzureVoiceParams {
 impl super::runtime::ser::Object for AzureVoiceParams {
     const NAME: &'static str = "AzureVoiceParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("voice_name", &self.voice_name)?;
         f.optional("pitch", &self.pitch)?;
@@ -3749,9 +3797,9 @@ impl super::runtime::ser::Object for AzureVoiceParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for AzureVoiceParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3760,9 +3808,9 @@ impl<'de> ::serde::Deserialize<'de> for AzureVoiceParams {
 impl super::runtime::de::Object for AzureVoiceParams {
     const EXPECTING: &'static str = "struct AzureVoiceParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<AzureVoiceParamsType> = None;
         let mut voice_name: Option<String> = None;
         let mut pitch: Option<i64> = None;
@@ -3777,10 +3825,10 @@ impl super::runtime::de::Object for AzureVoiceParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             voice_name: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(voice_name, "voice_name")?,
             pitch,
             rate,
@@ -3821,19 +3869,22 @@ pub enum AzureVoiceParamsType {
 }
 
 impl ::serde::Serialize for AzureVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AzureVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_azure" => Ok(Self::VoiceAzure),
             other => {
                 const VARIANTS: &[&str] = &["voice_azure"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -3937,7 +3988,10 @@ pub struct BuyPhoneNumberRequest {
 }
 
 impl ::serde::Serialize for BuyPhoneNumberRequest {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -3945,7 +3999,10 @@ impl ::serde::Serialize for BuyPhoneNumberRequest {
 impl super::runtime::ser::Object for BuyPhoneNumberRequest {
     const NAME: &'static str = "BuyPhoneNumberRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("area_code", &self.area_code)?;
         f.optional("telephony_provider", &self.telephony_provider)?;
         f.optional("telephony_account_connection", &self.telephony_account_connection)?;
@@ -3956,9 +4013,9 @@ impl super::runtime::ser::Object for BuyPhoneNumberRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -3967,9 +4024,9 @@ impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequest {
 impl super::runtime::de::Object for BuyPhoneNumberRequest {
     const EXPECTING: &'static str = "struct BuyPhoneNumberRequest";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut area_code: Option<Option<String>> = None;
         let mut telephony_provider: Option<TelephonyProvider> = None;
         let mut telephony_account_connection: Option<Option<::uuid::Uuid>> = None;
@@ -4055,19 +4112,22 @@ pub enum BuyPhoneNumberRequestInboundAgentDefault {
 }
 
 impl ::serde::Serialize for BuyPhoneNumberRequestInboundAgentDefault {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for BuyPhoneNumberRequestInboundAgentDefault {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "default" => Ok(Self::Default),
             other => {
                 const VARIANTS: &[&str] = &["default"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -4263,9 +4323,9 @@ pub struct Call {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Call {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4273,9 +4333,9 @@ impl<'de> ::serde::Deserialize<'de> for Call {
 impl super::runtime::de::Object for Call {
     const EXPECTING: &'static str = "struct Call";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut status: Option<CallStatus> = None;
@@ -4336,8 +4396,8 @@ impl super::runtime::de::Object for Call {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             status,
             error_message,
             recording_available,
@@ -4352,20 +4412,20 @@ impl super::runtime::de::Object for Call {
             end_time,
             to_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(to_number, "to_number")?,
             from_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(from_number, "from_number")?,
-            agent: super::runtime::de::required::<_, A::Error>(agent, "agent")?,
+            agent: super::runtime::de::required::<_, __A::Error>(agent, "agent")?,
             telephony_provider: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(telephony_provider, "telephony_provider")?,
             agent_phone_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(agent_phone_number, "agent_phone_number")?,
             hipaa_compliant,
             on_no_human_answer,
@@ -4576,7 +4636,10 @@ impl ::std::fmt::Display for CallHumanDetectionResult {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallHumanDetectionResult {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4585,7 +4648,7 @@ impl ::serde::Serialize for CallHumanDetectionResult {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallHumanDetectionResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "human" => Self::Human,
@@ -4626,7 +4689,10 @@ impl ::std::fmt::Display for CallOnNoHumanAnswer {
 }
 
 impl ::serde::Serialize for CallOnNoHumanAnswer {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4635,7 +4701,7 @@ impl ::serde::Serialize for CallOnNoHumanAnswer {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallOnNoHumanAnswer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "continue" => Self::Continue,
@@ -4666,9 +4732,9 @@ pub struct CallPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -4676,9 +4742,9 @@ impl<'de> ::serde::Deserialize<'de> for CallPage {
 impl super::runtime::de::Object for CallPage {
     const EXPECTING: &'static str = "struct CallPage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<NormalizedCall>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -4697,14 +4763,17 @@ impl super::runtime::de::Object for CallPage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -4768,7 +4837,10 @@ impl ::std::fmt::Display for CallStage {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4777,7 +4849,7 @@ impl ::serde::Serialize for CallStage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallStage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "created" => Self::Created,
@@ -4833,7 +4905,10 @@ impl ::std::fmt::Display for CallStageOutcome {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStageOutcome {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4842,7 +4917,7 @@ impl ::serde::Serialize for CallStageOutcome {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallStageOutcome {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "human_unanswered" => Self::HumanUnanswered,
@@ -4894,7 +4969,10 @@ impl ::std::fmt::Display for CallStatus {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -4903,7 +4981,7 @@ impl ::serde::Serialize for CallStatus {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "not_started" => Self::NotStarted,
@@ -4933,10 +5011,10 @@ pub enum CallTelephonyMetadata {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for CallTelephonyMetadata {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Vonage(inner) => {
                 super::runtime::tagged::serialize(
@@ -4960,9 +5038,9 @@ impl ::serde::Serialize for CallTelephonyMetadata {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CallTelephonyMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "telephony_metadata_vonage" => {
@@ -5012,7 +5090,10 @@ pub struct CollectField {
 }
 
 impl ::serde::Serialize for CollectField {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -5020,7 +5101,10 @@ impl ::serde::Serialize for CollectField {
 impl super::runtime::ser::Object for CollectField {
     const NAME: &'static str = "CollectField";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("field_type", &self.field_type)?;
         f.required("label", &self.label)?;
         f.required("name", &self.name)?;
@@ -5030,9 +5114,9 @@ impl super::runtime::ser::Object for CollectField {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CollectField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -5040,9 +5124,9 @@ impl<'de> ::serde::Deserialize<'de> for CollectField {
 impl super::runtime::de::Object for CollectField {
     const EXPECTING: &'static str = "struct CollectField";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut field_type: Option<CollectFieldType> = None;
         let mut label: Option<String> = None;
         let mut name: Option<String> = None;
@@ -5059,10 +5143,10 @@ impl super::runtime::de::Object for CollectField {
         Ok(Self {
             field_type: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(field_type, "field_type")?,
-            label: super::runtime::de::required::<_, A::Error>(label, "label")?,
-            name: super::runtime::de::required::<_, A::Error>(name, "name")?,
+            label: super::runtime::de::required::<_, __A::Error>(label, "label")?,
+            name: super::runtime::de::required::<_, __A::Error>(name, "name")?,
             description,
         })
     }
@@ -5101,19 +5185,22 @@ pub enum CollectFieldType {
 }
 
 impl ::serde::Serialize for CollectFieldType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CollectFieldType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "field_type_email" => Ok(Self::FieldTypeEmail),
             other => {
                 const VARIANTS: &[&str] = &["field_type_email"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -5236,7 +5323,10 @@ pub struct CreateCallAgentParams {
 }
 
 impl ::serde::Serialize for CreateCallAgentParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -5244,7 +5334,10 @@ impl ::serde::Serialize for CreateCallAgentParams {
 impl super::runtime::ser::Object for CreateCallAgentParams {
     const NAME: &'static str = "CreateCallAgentParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("name", &self.name)?;
         f.required("prompt", &self.prompt)?;
         f.optional("language", &self.language)?;
@@ -5274,9 +5367,9 @@ impl super::runtime::ser::Object for CreateCallAgentParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for CreateCallAgentParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -5285,9 +5378,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateCallAgentParams {
 impl super::runtime::de::Object for CreateCallAgentParams {
     const EXPECTING: &'static str = "struct CreateCallAgentParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut name: Option<Option<String>> = None;
         let mut prompt: Option<CreateCallAgentParamsPrompt> = None;
         let mut language: Option<Language> = None;
@@ -5360,7 +5453,7 @@ impl super::runtime::de::Object for CreateCallAgentParams {
         }
         Ok(Self {
             name,
-            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            prompt: super::runtime::de::required::<_, __A::Error>(prompt, "prompt")?,
             language,
             actions,
             voice,
@@ -5712,7 +5805,10 @@ pub struct CreateCallRequest {
 }
 
 impl ::serde::Serialize for CreateCallRequest {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -5720,7 +5816,10 @@ impl ::serde::Serialize for CreateCallRequest {
 impl super::runtime::ser::Object for CreateCallRequest {
     const NAME: &'static str = "CreateCallRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("from_number", &self.from_number)?;
         f.required("to_number", &self.to_number)?;
         f.required("agent", &self.agent)?;
@@ -5735,9 +5834,9 @@ impl super::runtime::ser::Object for CreateCallRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for CreateCallRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -5746,9 +5845,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateCallRequest {
 impl super::runtime::de::Object for CreateCallRequest {
     const EXPECTING: &'static str = "struct CreateCallRequest";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut from_number: Option<String> = None;
         let mut to_number: Option<String> = None;
         let mut agent: Option<CreateCallRequestAgent> = None;
@@ -5777,13 +5876,13 @@ impl super::runtime::de::Object for CreateCallRequest {
         Ok(Self {
             from_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(from_number, "from_number")?,
             to_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(to_number, "to_number")?,
-            agent: super::runtime::de::required::<_, A::Error>(agent, "agent")?,
+            agent: super::runtime::de::required::<_, __A::Error>(agent, "agent")?,
             on_no_human_answer,
             run_do_not_call_detection,
             hipaa_compliant,
@@ -5889,9 +5988,9 @@ pub enum CreateCallRequestAgent {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for CreateCallRequestAgent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -5961,9 +6060,9 @@ pub struct DtmfAction {
 }
 
 impl<'de> ::serde::Deserialize<'de> for DtmfAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -5971,9 +6070,9 @@ impl<'de> ::serde::Deserialize<'de> for DtmfAction {
 impl super::runtime::de::Object for DtmfAction {
     const EXPECTING: &'static str = "struct DtmfAction";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<DtmfActionType> = None;
@@ -5990,9 +6089,9 @@ impl super::runtime::de::Object for DtmfAction {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             config,
             action_trigger,
         })
@@ -6042,7 +6141,10 @@ pub struct DtmfActionParams {
 }
 
 impl ::serde::Serialize for DtmfActionParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -6050,7 +6152,10 @@ impl ::serde::Serialize for DtmfActionParams {
 impl super::runtime::ser::Object for DtmfActionParams {
     const NAME: &'static str = "DtmfActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.optional("config", &self.config)?;
         f.optional("action_trigger", &self.action_trigger)?;
@@ -6060,9 +6165,9 @@ impl super::runtime::ser::Object for DtmfActionParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for DtmfActionParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -6071,9 +6176,9 @@ impl<'de> ::serde::Deserialize<'de> for DtmfActionParams {
 impl super::runtime::de::Object for DtmfActionParams {
     const EXPECTING: &'static str = "struct DtmfActionParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<DtmfActionParamsType> = None;
         let mut config: Option<EmptyActionConfig> = None;
         let mut action_trigger: Option<FunctionCallActionTrigger> = None;
@@ -6086,7 +6191,7 @@ impl super::runtime::de::Object for DtmfActionParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             config,
             action_trigger,
         })
@@ -6119,19 +6224,22 @@ pub enum DtmfActionParamsType {
 }
 
 impl ::serde::Serialize for DtmfActionParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DtmfActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_dtmf" => Ok(Self::ActionDtmf),
             other => {
                 const VARIANTS: &[&str] = &["action_dtmf"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -6272,9 +6380,9 @@ pub struct ElevenLabsVoice {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -6282,9 +6390,9 @@ impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoice {
 impl super::runtime::de::Object for ElevenLabsVoice {
     const EXPECTING: &'static str = "struct ElevenLabsVoice";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<ElevenLabsVoiceType> = None;
@@ -6315,10 +6423,13 @@ impl super::runtime::de::Object for ElevenLabsVoice {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(voice_id, "voice_id")?,
             stability,
             similarity_boost,
             api_key,
@@ -6422,7 +6533,10 @@ pub struct ElevenLabsVoiceParams {
 }
 
 impl ::serde::Serialize for ElevenLabsVoiceParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -6430,7 +6544,10 @@ impl ::serde::Serialize for ElevenLabsVoiceParams {
 impl super::runtime::ser::Object for ElevenLabsVoiceParams {
     const NAME: &'static str = "ElevenLabsVoiceParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("voice_id", &self.voice_id)?;
         f.optional("stability", &self.stability)?;
@@ -6445,9 +6562,9 @@ impl super::runtime::ser::Object for ElevenLabsVoiceParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoiceParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -6456,9 +6573,9 @@ impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoiceParams {
 impl super::runtime::de::Object for ElevenLabsVoiceParams {
     const EXPECTING: &'static str = "struct ElevenLabsVoiceParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<ElevenLabsVoiceParamsType> = None;
         let mut voice_id: Option<String> = None;
         let mut stability: Option<Option<f64>> = None;
@@ -6485,8 +6602,11 @@ impl super::runtime::de::Object for ElevenLabsVoiceParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(voice_id, "voice_id")?,
             stability,
             similarity_boost,
             api_key,
@@ -6588,19 +6708,22 @@ pub enum ElevenLabsVoiceParamsType {
 }
 
 impl ::serde::Serialize for ElevenLabsVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ElevenLabsVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_eleven_labs" => Ok(Self::VoiceElevenLabs),
             other => {
                 const VARIANTS: &[&str] = &["voice_eleven_labs"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -6784,7 +6907,10 @@ pub type ElevenLabsVoiceUpdateParamsType = ElevenLabsVoiceParamsType;
 pub struct EmptyActionConfig {}
 
 impl ::serde::Serialize for EmptyActionConfig {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -6792,15 +6918,18 @@ impl ::serde::Serialize for EmptyActionConfig {
 impl super::runtime::ser::Object for EmptyActionConfig {
     const NAME: &'static str = "EmptyActionConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        _: &mut __F,
+    ) -> Result<(), __F::Error> {
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EmptyActionConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -6808,9 +6937,9 @@ impl<'de> ::serde::Deserialize<'de> for EmptyActionConfig {
 impl super::runtime::de::Object for EmptyActionConfig {
     const EXPECTING: &'static str = "struct EmptyActionConfig";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
             super::runtime::de::skip(&mut __map)?;
         }
@@ -6850,9 +6979,9 @@ pub struct EndConversationAction {
 }
 
 impl<'de> ::serde::Deserialize<'de> for EndConversationAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -6860,9 +6989,9 @@ impl<'de> ::serde::Deserialize<'de> for EndConversationAction {
 impl super::runtime::de::Object for EndConversationAction {
     const EXPECTING: &'static str = "struct EndConversationAction";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<EndConversationActionType> = None;
@@ -6879,9 +7008,9 @@ impl super::runtime::de::Object for EndConversationAction {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             config,
             action_trigger,
         })
@@ -6933,7 +7062,10 @@ pub struct EndConversationActionParams {
 }
 
 impl ::serde::Serialize for EndConversationActionParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -6941,7 +7073,10 @@ impl ::serde::Serialize for EndConversationActionParams {
 impl super::runtime::ser::Object for EndConversationActionParams {
     const NAME: &'static str = "EndConversationActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.optional("config", &self.config)?;
         f.optional("action_trigger", &self.action_trigger)?;
@@ -6951,9 +7086,9 @@ impl super::runtime::ser::Object for EndConversationActionParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for EndConversationActionParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -6962,9 +7097,9 @@ impl<'de> ::serde::Deserialize<'de> for EndConversationActionParams {
 impl super::runtime::de::Object for EndConversationActionParams {
     const EXPECTING: &'static str = "struct EndConversationActionParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<EndConversationActionParamsType> = None;
         let mut config: Option<EmptyActionConfig> = None;
         let mut action_trigger: Option<EndConversationActionParamsActionTrigger> = None;
@@ -6977,7 +7112,7 @@ impl super::runtime::de::Object for EndConversationActionParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             config,
             action_trigger,
         })
@@ -7015,19 +7150,22 @@ pub enum EndConversationActionParamsType {
 }
 
 impl ::serde::Serialize for EndConversationActionParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EndConversationActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_end_conversation" => Ok(Self::ActionEndConversation),
             other => {
                 const VARIANTS: &[&str] = &["action_end_conversation"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -7153,7 +7291,10 @@ impl ::std::fmt::Display for EventType {
 }
 
 impl ::serde::Serialize for EventType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -7162,7 +7303,7 @@ impl ::serde::Serialize for EventType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "event_message" => Self::EventMessage,
@@ -7207,9 +7348,9 @@ pub struct ExternalAction {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ExternalAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7217,9 +7358,9 @@ impl<'de> ::serde::Deserialize<'de> for ExternalAction {
 impl super::runtime::de::Object for ExternalAction {
     const EXPECTING: &'static str = "struct ExternalAction";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<ExternalActionType> = None;
@@ -7236,10 +7377,10 @@ impl super::runtime::de::Object for ExternalAction {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
             action_trigger,
         })
     }
@@ -7296,7 +7437,10 @@ pub struct ExternalActionConfig {
 }
 
 impl ::serde::Serialize for ExternalActionConfig {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -7304,7 +7448,10 @@ impl ::serde::Serialize for ExternalActionConfig {
 impl super::runtime::ser::Object for ExternalActionConfig {
     const NAME: &'static str = "ExternalActionConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("processing_mode", &self.processing_mode)?;
         f.required("name", &self.name)?;
         f.required("description", &self.description)?;
@@ -7318,9 +7465,9 @@ impl super::runtime::ser::Object for ExternalActionConfig {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ExternalActionConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7328,9 +7475,9 @@ impl<'de> ::serde::Deserialize<'de> for ExternalActionConfig {
 impl super::runtime::de::Object for ExternalActionConfig {
     const EXPECTING: &'static str = "struct ExternalActionConfig";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut processing_mode: Option<ExternalActionConfigProcessingMode> = None;
         let mut name: Option<String> = None;
         let mut description: Option<String> = None;
@@ -7354,23 +7501,23 @@ impl super::runtime::de::Object for ExternalActionConfig {
         }
         Ok(Self {
             processing_mode,
-            name: super::runtime::de::required::<_, A::Error>(name, "name")?,
+            name: super::runtime::de::required::<_, __A::Error>(name, "name")?,
             description: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(description, "description")?,
-            url: super::runtime::de::required::<_, A::Error>(url, "url")?,
+            url: super::runtime::de::required::<_, __A::Error>(url, "url")?,
             input_schema: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(input_schema, "input_schema")?,
             speak_on_send: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(speak_on_send, "speak_on_send")?,
             speak_on_receive: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(speak_on_receive, "speak_on_receive")?,
             signature_secret,
         })
@@ -7415,19 +7562,22 @@ pub enum ExternalActionConfigProcessingMode {
 }
 
 impl ::serde::Serialize for ExternalActionConfigProcessingMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ExternalActionConfigProcessingMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "muted" => Ok(Self::Muted),
             other => {
                 const VARIANTS: &[&str] = &["muted"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -7463,7 +7613,10 @@ pub struct ExternalActionParams {
 }
 
 impl ::serde::Serialize for ExternalActionParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -7471,7 +7624,10 @@ impl ::serde::Serialize for ExternalActionParams {
 impl super::runtime::ser::Object for ExternalActionParams {
     const NAME: &'static str = "ExternalActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("config", &self.config)?;
         f.optional("action_trigger", &self.action_trigger)?;
@@ -7481,9 +7637,9 @@ impl super::runtime::ser::Object for ExternalActionParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for ExternalActionParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7492,9 +7648,9 @@ impl<'de> ::serde::Deserialize<'de> for ExternalActionParams {
 impl super::runtime::de::Object for ExternalActionParams {
     const EXPECTING: &'static str = "struct ExternalActionParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<ExternalActionParamsType> = None;
         let mut config: Option<ExternalActionConfig> = None;
         let mut action_trigger: Option<FunctionCallActionTrigger> = None;
@@ -7507,8 +7663,8 @@ impl super::runtime::de::Object for ExternalActionParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
             action_trigger,
         })
     }
@@ -7543,19 +7699,22 @@ pub enum ExternalActionParamsType {
 }
 
 impl ::serde::Serialize for ExternalActionParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ExternalActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_external" => Ok(Self::ActionExternal),
             other => {
                 const VARIANTS: &[&str] = &["action_external"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -7639,7 +7798,10 @@ pub struct FunctionCallActionTrigger {
 }
 
 impl ::serde::Serialize for FunctionCallActionTrigger {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -7647,7 +7809,10 @@ impl ::serde::Serialize for FunctionCallActionTrigger {
 impl super::runtime::ser::Object for FunctionCallActionTrigger {
     const NAME: &'static str = "FunctionCallActionTrigger";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.optional("config", &self.config)?;
         Ok(())
@@ -7655,9 +7820,9 @@ impl super::runtime::ser::Object for FunctionCallActionTrigger {
 }
 
 impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7665,9 +7830,9 @@ impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTrigger {
 impl super::runtime::de::Object for FunctionCallActionTrigger {
     const EXPECTING: &'static str = "struct FunctionCallActionTrigger";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<FunctionCallActionTriggerType> = None;
         let mut config: Option<FunctionCallActionTriggerConfig> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -7678,7 +7843,7 @@ impl super::runtime::de::Object for FunctionCallActionTrigger {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             config,
         })
     }
@@ -7698,7 +7863,10 @@ impl FunctionCallActionTrigger {
 pub struct FunctionCallActionTriggerConfig {}
 
 impl ::serde::Serialize for FunctionCallActionTriggerConfig {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -7706,15 +7874,18 @@ impl ::serde::Serialize for FunctionCallActionTriggerConfig {
 impl super::runtime::ser::Object for FunctionCallActionTriggerConfig {
     const NAME: &'static str = "FunctionCallActionTriggerConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        _: &mut __F,
+    ) -> Result<(), __F::Error> {
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTriggerConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7722,9 +7893,9 @@ impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTriggerConfig {
 impl super::runtime::de::Object for FunctionCallActionTriggerConfig {
     const EXPECTING: &'static str = "struct FunctionCallActionTriggerConfig";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
             super::runtime::de::skip(&mut __map)?;
         }
@@ -7741,19 +7912,22 @@ pub enum FunctionCallActionTriggerType {
 }
 
 impl ::serde::Serialize for FunctionCallActionTriggerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for FunctionCallActionTriggerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_trigger_function_call" => Ok(Self::ActionTriggerFunctionCall),
             other => {
                 const VARIANTS: &[&str] = &["action_trigger_function_call"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -7804,7 +7978,10 @@ impl ::std::fmt::Display for HttpMethod {
 }
 
 impl ::serde::Serialize for HttpMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -7813,7 +7990,7 @@ impl ::serde::Serialize for HttpMethod {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HttpMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "GET" => Self::Get,
@@ -7838,9 +8015,9 @@ pub struct HttpValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7848,9 +8025,9 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
 impl super::runtime::de::Object for HttpValidationError {
     const EXPECTING: &'static str = "struct HttpValidationError";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut detail: Option<Vec<ValidationError>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -7892,9 +8069,9 @@ pub enum InboundAgent {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for InboundAgent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -7942,7 +8119,10 @@ pub struct InternalLlmFallback {
 }
 
 impl ::serde::Serialize for InternalLlmFallback {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -7950,7 +8130,10 @@ impl ::serde::Serialize for InternalLlmFallback {
 impl super::runtime::ser::Object for InternalLlmFallback {
     const NAME: &'static str = "InternalLlmFallback";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("provider", &self.provider)?;
         f.required("model_name", &self.model_name)?;
         Ok(())
@@ -7958,9 +8141,9 @@ impl super::runtime::ser::Object for InternalLlmFallback {
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalLlmFallback {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -7968,9 +8151,9 @@ impl<'de> ::serde::Deserialize<'de> for InternalLlmFallback {
 impl super::runtime::de::Object for InternalLlmFallback {
     const EXPECTING: &'static str = "struct InternalLlmFallback";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut provider: Option<InternalLlmFallbackProvider> = None;
         let mut model_name: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -7981,10 +8164,13 @@ impl super::runtime::de::Object for InternalLlmFallback {
             }
         }
         Ok(Self {
-            provider: super::runtime::de::required::<_, A::Error>(provider, "provider")?,
+            provider: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(provider, "provider")?,
             model_name: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(model_name, "model_name")?,
         })
     }
@@ -8033,7 +8219,10 @@ impl ::std::fmt::Display for InternalLlmFallbackProvider {
 }
 
 impl ::serde::Serialize for InternalLlmFallbackProvider {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -8042,7 +8231,7 @@ impl ::serde::Serialize for InternalLlmFallbackProvider {
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalLlmFallbackProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "openai" => Self::Openai,
@@ -8083,7 +8272,10 @@ impl ::std::fmt::Display for InterruptSensitivity {
 }
 
 impl ::serde::Serialize for InterruptSensitivity {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -8092,7 +8284,7 @@ impl ::serde::Serialize for InterruptSensitivity {
 }
 
 impl<'de> ::serde::Deserialize<'de> for InterruptSensitivity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "low" => Self::Low,
@@ -8160,7 +8352,10 @@ impl ::std::fmt::Display for Language {
 }
 
 impl ::serde::Serialize for Language {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -8169,7 +8364,7 @@ impl ::serde::Serialize for Language {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Language {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "en" => Self::En,
@@ -8210,7 +8405,10 @@ pub struct LinkPhoneNumberRequest {
 }
 
 impl ::serde::Serialize for LinkPhoneNumberRequest {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -8218,7 +8416,10 @@ impl ::serde::Serialize for LinkPhoneNumberRequest {
 impl super::runtime::ser::Object for LinkPhoneNumberRequest {
     const NAME: &'static str = "LinkPhoneNumberRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("phone_number", &self.phone_number)?;
         f.required("telephony_account_connection", &self.telephony_account_connection)?;
         f.optional("outbound_only", &self.outbound_only)?;
@@ -8229,9 +8430,9 @@ impl super::runtime::ser::Object for LinkPhoneNumberRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for LinkPhoneNumberRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -8240,9 +8441,9 @@ impl<'de> ::serde::Deserialize<'de> for LinkPhoneNumberRequest {
 impl super::runtime::de::Object for LinkPhoneNumberRequest {
     const EXPECTING: &'static str = "struct LinkPhoneNumberRequest";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut phone_number: Option<String> = None;
         let mut telephony_account_connection: Option<::uuid::Uuid> = None;
         let mut outbound_only: Option<bool> = None;
@@ -8261,11 +8462,11 @@ impl super::runtime::de::Object for LinkPhoneNumberRequest {
         Ok(Self {
             phone_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(phone_number, "phone_number")?,
             telephony_account_connection: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(telephony_account_connection, "telephony_account_connection")?,
             outbound_only,
             inbound_agent,
@@ -8502,9 +8703,9 @@ pub struct NormalizedAgent {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NormalizedAgent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -8512,9 +8713,9 @@ impl<'de> ::serde::Deserialize<'de> for NormalizedAgent {
 impl super::runtime::de::Object for NormalizedAgent {
     const EXPECTING: &'static str = "struct NormalizedAgent";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut name: Option<String> = None;
@@ -8583,13 +8784,13 @@ impl super::runtime::de::Object for NormalizedAgent {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             name,
-            prompt: super::runtime::de::required::<_, A::Error>(prompt, "prompt")?,
+            prompt: super::runtime::de::required::<_, __A::Error>(prompt, "prompt")?,
             language,
-            actions: super::runtime::de::required::<_, A::Error>(actions, "actions")?,
-            voice: super::runtime::de::required::<_, A::Error>(voice, "voice")?,
+            actions: super::runtime::de::required::<_, __A::Error>(actions, "actions")?,
+            voice: super::runtime::de::required::<_, __A::Error>(voice, "voice")?,
             initial_message,
             webhook,
             vector_database,
@@ -8992,9 +9193,9 @@ pub struct NormalizedCall {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NormalizedCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9002,9 +9203,9 @@ impl<'de> ::serde::Deserialize<'de> for NormalizedCall {
 impl super::runtime::de::Object for NormalizedCall {
     const EXPECTING: &'static str = "struct NormalizedCall";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut status: Option<CallStatus> = None;
@@ -9065,8 +9266,8 @@ impl super::runtime::de::Object for NormalizedCall {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             status,
             error_message,
             recording_available,
@@ -9081,20 +9282,20 @@ impl super::runtime::de::Object for NormalizedCall {
             end_time,
             to_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(to_number, "to_number")?,
             from_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(from_number, "from_number")?,
-            agent: super::runtime::de::required::<_, A::Error>(agent, "agent")?,
+            agent: super::runtime::de::required::<_, __A::Error>(agent, "agent")?,
             telephony_provider: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(telephony_provider, "telephony_provider")?,
             agent_phone_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(agent_phone_number, "agent_phone_number")?,
             hipaa_compliant,
             on_no_human_answer,
@@ -9389,9 +9590,9 @@ pub struct NormalizedPhoneNumber {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NormalizedPhoneNumber {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9399,9 +9600,9 @@ impl<'de> ::serde::Deserialize<'de> for NormalizedPhoneNumber {
 impl super::runtime::de::Object for NormalizedPhoneNumber {
     const EXPECTING: &'static str = "struct NormalizedPhoneNumber";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut active: Option<bool> = None;
@@ -9430,14 +9631,14 @@ impl super::runtime::de::Object for NormalizedPhoneNumber {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             active,
             label,
             inbound_agent,
             outbound_only,
             example_context,
-            number: super::runtime::de::required::<_, A::Error>(number, "number")?,
+            number: super::runtime::de::required::<_, __A::Error>(number, "number")?,
             telephony_provider,
             telephony_account_connection,
         })
@@ -9574,9 +9775,9 @@ pub struct NormalizedPrompt {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NormalizedPrompt {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9584,9 +9785,9 @@ impl<'de> ::serde::Deserialize<'de> for NormalizedPrompt {
 impl super::runtime::de::Object for NormalizedPrompt {
     const EXPECTING: &'static str = "struct NormalizedPrompt";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut content: Option<String> = None;
@@ -9605,8 +9806,8 @@ impl super::runtime::de::Object for NormalizedPrompt {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             content,
             collect_fields,
             context_endpoint,
@@ -9675,7 +9876,10 @@ pub struct OpenAiAccountConnection {
 }
 
 impl ::serde::Serialize for OpenAiAccountConnection {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -9683,7 +9887,10 @@ impl ::serde::Serialize for OpenAiAccountConnection {
 impl super::runtime::ser::Object for OpenAiAccountConnection {
     const NAME: &'static str = "OpenAiAccountConnection";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("id", &self.id)?;
         f.required("user_id", &self.user_id)?;
         f.required("credentials", &self.credentials)?;
@@ -9693,9 +9900,9 @@ impl super::runtime::ser::Object for OpenAiAccountConnection {
 }
 
 impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9703,9 +9910,9 @@ impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnection {
 impl super::runtime::de::Object for OpenAiAccountConnection {
     const EXPECTING: &'static str = "struct OpenAiAccountConnection";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut credentials: Option<OpenAiCredentials> = None;
@@ -9720,13 +9927,13 @@ impl super::runtime::de::Object for OpenAiAccountConnection {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             credentials: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(credentials, "credentials")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
         })
     }
 }
@@ -9758,7 +9965,10 @@ pub struct OpenAiAccountConnectionParams {
 }
 
 impl ::serde::Serialize for OpenAiAccountConnectionParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -9766,7 +9976,10 @@ impl ::serde::Serialize for OpenAiAccountConnectionParams {
 impl super::runtime::ser::Object for OpenAiAccountConnectionParams {
     const NAME: &'static str = "OpenAiAccountConnectionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("credentials", &self.credentials)?;
         f.required("type", &self.r#type)?;
         Ok(())
@@ -9775,9 +9988,9 @@ impl super::runtime::ser::Object for OpenAiAccountConnectionParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnectionParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9786,9 +9999,9 @@ impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnectionParams {
 impl super::runtime::de::Object for OpenAiAccountConnectionParams {
     const EXPECTING: &'static str = "struct OpenAiAccountConnectionParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut credentials: Option<OpenAiCredentials> = None;
         let mut r#type: Option<OpenAiAccountConnectionParamsType> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -9801,9 +10014,9 @@ impl super::runtime::de::Object for OpenAiAccountConnectionParams {
         Ok(Self {
             credentials: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(credentials, "credentials")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
         })
     }
 }
@@ -9827,19 +10040,22 @@ pub enum OpenAiAccountConnectionParamsType {
 }
 
 impl ::serde::Serialize for OpenAiAccountConnectionParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OpenAiAccountConnectionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "account_connection_openai" => Ok(Self::AccountConnectionOpenai),
             other => {
                 const VARIANTS: &[&str] = &["account_connection_openai"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -9903,7 +10119,10 @@ pub struct OpenAiCredentials {
 }
 
 impl ::serde::Serialize for OpenAiCredentials {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -9911,16 +10130,19 @@ impl ::serde::Serialize for OpenAiCredentials {
 impl super::runtime::ser::Object for OpenAiCredentials {
     const NAME: &'static str = "OpenAiCredentials";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("openai_api_key", &self.openai_api_key)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for OpenAiCredentials {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -9928,9 +10150,9 @@ impl<'de> ::serde::Deserialize<'de> for OpenAiCredentials {
 impl super::runtime::de::Object for OpenAiCredentials {
     const EXPECTING: &'static str = "struct OpenAiCredentials";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut openai_api_key: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -9941,7 +10163,7 @@ impl super::runtime::de::Object for OpenAiCredentials {
         Ok(Self {
             openai_api_key: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(openai_api_key, "openai_api_key")?,
         })
     }
@@ -9972,9 +10194,9 @@ pub enum OpenaiAccountConnection {
 }
 
 impl<'de> ::serde::Deserialize<'de> for OpenaiAccountConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -10081,9 +10303,9 @@ pub struct PhoneNumber {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10091,9 +10313,9 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumber {
 impl super::runtime::de::Object for PhoneNumber {
     const EXPECTING: &'static str = "struct PhoneNumber";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut active: Option<bool> = None;
@@ -10122,14 +10344,14 @@ impl super::runtime::de::Object for PhoneNumber {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             active,
             label,
             inbound_agent,
             outbound_only,
             example_context,
-            number: super::runtime::de::required::<_, A::Error>(number, "number")?,
+            number: super::runtime::de::required::<_, __A::Error>(number, "number")?,
             telephony_provider,
             telephony_account_connection,
         })
@@ -10228,9 +10450,9 @@ pub struct PhoneNumberPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhoneNumberPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10238,9 +10460,9 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberPage {
 impl super::runtime::de::Object for PhoneNumberPage {
     const EXPECTING: &'static str = "struct PhoneNumberPage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<NormalizedPhoneNumber>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -10259,14 +10481,17 @@ impl super::runtime::de::Object for PhoneNumberPage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -10307,7 +10532,10 @@ pub struct PhraseBasedActionTriggerConfig {
 }
 
 impl ::serde::Serialize for PhraseBasedActionTriggerConfig {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -10315,16 +10543,19 @@ impl ::serde::Serialize for PhraseBasedActionTriggerConfig {
 impl super::runtime::ser::Object for PhraseBasedActionTriggerConfig {
     const NAME: &'static str = "PhraseBasedActionTriggerConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("phrase_triggers", &self.phrase_triggers)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10332,9 +10563,9 @@ impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerConfig {
 impl super::runtime::de::Object for PhraseBasedActionTriggerConfig {
     const EXPECTING: &'static str = "struct PhraseBasedActionTriggerConfig";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut phrase_triggers: Option<Vec<PhraseTrigger>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -10345,7 +10576,7 @@ impl super::runtime::de::Object for PhraseBasedActionTriggerConfig {
         Ok(Self {
             phrase_triggers: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(phrase_triggers, "phrase_triggers")?,
         })
     }
@@ -10375,7 +10606,10 @@ pub struct PhraseBasedActionTriggerInput {
 }
 
 impl ::serde::Serialize for PhraseBasedActionTriggerInput {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -10383,7 +10617,10 @@ impl ::serde::Serialize for PhraseBasedActionTriggerInput {
 impl super::runtime::ser::Object for PhraseBasedActionTriggerInput {
     const NAME: &'static str = "PhraseBasedActionTriggerInput";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("config", &self.config)?;
         Ok(())
@@ -10392,9 +10629,9 @@ impl super::runtime::ser::Object for PhraseBasedActionTriggerInput {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10403,9 +10640,9 @@ impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerInput {
 impl super::runtime::de::Object for PhraseBasedActionTriggerInput {
     const EXPECTING: &'static str = "struct PhraseBasedActionTriggerInput";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<PhraseBasedActionTriggerInputType> = None;
         let mut config: Option<PhraseBasedActionTriggerConfig> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -10416,8 +10653,8 @@ impl super::runtime::de::Object for PhraseBasedActionTriggerInput {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
         })
     }
 }
@@ -10441,19 +10678,22 @@ pub enum PhraseBasedActionTriggerInputType {
 }
 
 impl ::serde::Serialize for PhraseBasedActionTriggerInputType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerInputType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_trigger_phrase_based" => Ok(Self::ActionTriggerPhraseBased),
             other => {
                 const VARIANTS: &[&str] = &["action_trigger_phrase_based"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -10488,9 +10728,9 @@ pub struct PhraseBasedActionTriggerOutput {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerOutput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10498,9 +10738,9 @@ impl<'de> ::serde::Deserialize<'de> for PhraseBasedActionTriggerOutput {
 impl super::runtime::de::Object for PhraseBasedActionTriggerOutput {
     const EXPECTING: &'static str = "struct PhraseBasedActionTriggerOutput";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<PhraseBasedActionTriggerOutputType> = None;
         let mut config: Option<PhraseBasedActionTriggerConfig> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -10511,8 +10751,8 @@ impl super::runtime::de::Object for PhraseBasedActionTriggerOutput {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
         })
     }
 }
@@ -10543,7 +10783,10 @@ pub struct PhraseTrigger {
 }
 
 impl ::serde::Serialize for PhraseTrigger {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -10551,7 +10794,10 @@ impl ::serde::Serialize for PhraseTrigger {
 impl super::runtime::ser::Object for PhraseTrigger {
     const NAME: &'static str = "PhraseTrigger";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("phrase", &self.phrase)?;
         f.required("conditions", &self.conditions)?;
         Ok(())
@@ -10559,9 +10805,9 @@ impl super::runtime::ser::Object for PhraseTrigger {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10569,9 +10815,9 @@ impl<'de> ::serde::Deserialize<'de> for PhraseTrigger {
 impl super::runtime::de::Object for PhraseTrigger {
     const EXPECTING: &'static str = "struct PhraseTrigger";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut phrase: Option<String> = None;
         let mut conditions: Option<Vec<PhraseTriggerConditionsItem>> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -10582,10 +10828,10 @@ impl super::runtime::de::Object for PhraseTrigger {
             }
         }
         Ok(Self {
-            phrase: super::runtime::de::required::<_, A::Error>(phrase, "phrase")?,
+            phrase: super::runtime::de::required::<_, __A::Error>(phrase, "phrase")?,
             conditions: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(conditions, "conditions")?,
         })
     }
@@ -10613,19 +10859,22 @@ pub enum PhraseTriggerConditionsItem {
 }
 
 impl ::serde::Serialize for PhraseTriggerConditionsItem {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PhraseTriggerConditionsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "phrase_condition_type_contains" => Ok(Self::PhraseConditionTypeContains),
             other => {
                 const VARIANTS: &[&str] = &["phrase_condition_type_contains"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -10670,9 +10919,9 @@ pub struct PineconeVectorDatabase {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10680,9 +10929,9 @@ impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabase {
 impl super::runtime::de::Object for PineconeVectorDatabase {
     const EXPECTING: &'static str = "struct PineconeVectorDatabase";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<PineconeVectorDatabaseType> = None;
@@ -10701,14 +10950,14 @@ impl super::runtime::de::Object for PineconeVectorDatabase {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            index: super::runtime::de::required::<_, A::Error>(index, "index")?,
-            api_key: super::runtime::de::required::<_, A::Error>(api_key, "api_key")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            index: super::runtime::de::required::<_, __A::Error>(index, "index")?,
+            api_key: super::runtime::de::required::<_, __A::Error>(api_key, "api_key")?,
             api_environment: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(api_environment, "api_environment")?,
         })
     }
@@ -10749,7 +10998,10 @@ pub struct PineconeVectorDatabaseParams {
 }
 
 impl ::serde::Serialize for PineconeVectorDatabaseParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -10757,7 +11009,10 @@ impl ::serde::Serialize for PineconeVectorDatabaseParams {
 impl super::runtime::ser::Object for PineconeVectorDatabaseParams {
     const NAME: &'static str = "PineconeVectorDatabaseParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("index", &self.index)?;
         f.required("api_key", &self.api_key)?;
@@ -10767,9 +11022,9 @@ impl super::runtime::ser::Object for PineconeVectorDatabaseParams {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -10777,9 +11032,9 @@ impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParams {
 impl super::runtime::de::Object for PineconeVectorDatabaseParams {
     const EXPECTING: &'static str = "struct PineconeVectorDatabaseParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<PineconeVectorDatabaseParamsType> = None;
         let mut index: Option<String> = None;
         let mut api_key: Option<String> = None;
@@ -10794,12 +11049,12 @@ impl super::runtime::de::Object for PineconeVectorDatabaseParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            index: super::runtime::de::required::<_, A::Error>(index, "index")?,
-            api_key: super::runtime::de::required::<_, A::Error>(api_key, "api_key")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            index: super::runtime::de::required::<_, __A::Error>(index, "index")?,
+            api_key: super::runtime::de::required::<_, __A::Error>(api_key, "api_key")?,
             api_environment: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(api_environment, "api_environment")?,
         })
     }
@@ -10830,19 +11085,22 @@ pub enum PineconeVectorDatabaseParamsType {
 }
 
 impl ::serde::Serialize for PineconeVectorDatabaseParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "vector_database_pinecone" => Ok(Self::VectorDatabasePinecone),
             other => {
                 const VARIANTS: &[&str] = &["vector_database_pinecone"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -10960,7 +11218,10 @@ impl ::std::fmt::Display for PlanType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for PlanType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -10969,7 +11230,7 @@ impl ::serde::Serialize for PlanType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlanType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "plan_free" => Self::PlanFree,
@@ -11082,9 +11343,9 @@ pub struct PlayHtVoice {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlayHtVoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11092,9 +11353,9 @@ impl<'de> ::serde::Deserialize<'de> for PlayHtVoice {
 impl super::runtime::de::Object for PlayHtVoice {
     const EXPECTING: &'static str = "struct PlayHtVoice";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<PlayHtVoiceType> = None;
@@ -11131,10 +11392,13 @@ impl super::runtime::de::Object for PlayHtVoice {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(voice_id, "voice_id")?,
             api_user_id,
             api_key,
             version,
@@ -11286,7 +11550,10 @@ pub struct PlayHtVoiceParams {
 }
 
 impl ::serde::Serialize for PlayHtVoiceParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -11294,7 +11561,10 @@ impl ::serde::Serialize for PlayHtVoiceParams {
 impl super::runtime::ser::Object for PlayHtVoiceParams {
     const NAME: &'static str = "PlayHtVoiceParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("voice_id", &self.voice_id)?;
         f.optional("api_user_id", &self.api_user_id)?;
@@ -11313,9 +11583,9 @@ impl super::runtime::ser::Object for PlayHtVoiceParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11324,9 +11594,9 @@ impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParams {
 impl super::runtime::de::Object for PlayHtVoiceParams {
     const EXPECTING: &'static str = "struct PlayHtVoiceParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<PlayHtVoiceParamsType> = None;
         let mut voice_id: Option<String> = None;
         let mut api_user_id: Option<Option<String>> = None;
@@ -11359,8 +11629,11 @@ impl super::runtime::de::Object for PlayHtVoiceParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(voice_id, "voice_id")?,
             api_user_id,
             api_key,
             version,
@@ -11545,7 +11818,10 @@ impl ::std::fmt::Display for PlayHtVoiceParamsQuality {
 }
 
 impl ::serde::Serialize for PlayHtVoiceParamsQuality {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -11554,7 +11830,7 @@ impl ::serde::Serialize for PlayHtVoiceParamsQuality {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsQuality {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "faster" => Self::Faster,
@@ -11578,19 +11854,22 @@ pub enum PlayHtVoiceParamsType {
 }
 
 impl ::serde::Serialize for PlayHtVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_play_ht" => Ok(Self::VoicePlayHt),
             other => {
                 const VARIANTS: &[&str] = &["voice_play_ht"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -11641,7 +11920,10 @@ impl ::std::fmt::Display for PlayHtVoiceParamsVersion {
 }
 
 impl ::serde::Serialize for PlayHtVoiceParamsVersion {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -11650,7 +11932,7 @@ impl ::serde::Serialize for PlayHtVoiceParamsVersion {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PlayHtVoiceParamsVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "1" => Self::V1,
@@ -11965,9 +12247,9 @@ pub struct Prompt {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Prompt {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -11975,9 +12257,9 @@ impl<'de> ::serde::Deserialize<'de> for Prompt {
 impl super::runtime::de::Object for Prompt {
     const EXPECTING: &'static str = "struct Prompt";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut content: Option<String> = None;
@@ -11996,8 +12278,8 @@ impl super::runtime::de::Object for Prompt {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             content,
             collect_fields,
             context_endpoint,
@@ -12067,9 +12349,9 @@ pub struct PromptPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PromptPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -12077,9 +12359,9 @@ impl<'de> ::serde::Deserialize<'de> for PromptPage {
 impl super::runtime::de::Object for PromptPage {
     const EXPECTING: &'static str = "struct PromptPage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<NormalizedPrompt>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -12098,14 +12380,17 @@ impl super::runtime::de::Object for PromptPage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -12155,7 +12440,10 @@ pub struct PromptParams {
 }
 
 impl ::serde::Serialize for PromptParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -12163,7 +12451,10 @@ impl ::serde::Serialize for PromptParams {
 impl super::runtime::ser::Object for PromptParams {
     const NAME: &'static str = "PromptParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.optional("content", &self.content)?;
         f.optional("collect_fields", &self.collect_fields)?;
         f.optional("context_endpoint", &self.context_endpoint)?;
@@ -12173,9 +12464,9 @@ impl super::runtime::ser::Object for PromptParams {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PromptParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -12183,9 +12474,9 @@ impl<'de> ::serde::Deserialize<'de> for PromptParams {
 impl super::runtime::de::Object for PromptParams {
     const EXPECTING: &'static str = "struct PromptParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut content: Option<String> = None;
         let mut collect_fields: Option<Option<Vec<CollectField>>> = None;
         let mut context_endpoint: Option<Option<String>> = None;
@@ -12272,9 +12563,9 @@ pub enum PromptParamsPromptTemplate {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PromptParamsPromptTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -12325,7 +12616,10 @@ pub struct PromptTemplate {
 }
 
 impl ::serde::Serialize for PromptTemplate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -12333,7 +12627,10 @@ impl ::serde::Serialize for PromptTemplate {
 impl super::runtime::ser::Object for PromptTemplate {
     const NAME: &'static str = "PromptTemplate";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("id", &self.id)?;
         f.required("user_id", &self.user_id)?;
         f.optional("label", &self.label)?;
@@ -12343,9 +12640,9 @@ impl super::runtime::ser::Object for PromptTemplate {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PromptTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -12353,9 +12650,9 @@ impl<'de> ::serde::Deserialize<'de> for PromptTemplate {
 impl super::runtime::de::Object for PromptTemplate {
     const EXPECTING: &'static str = "struct PromptTemplate";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut label: Option<String> = None;
@@ -12372,12 +12669,12 @@ impl super::runtime::de::Object for PromptTemplate {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             label,
             required_context_keys: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(required_context_keys, "required_context_keys")?,
         })
     }
@@ -12517,9 +12814,9 @@ pub enum PromptUpdateParamsPromptTemplate {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for PromptUpdateParamsPromptTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -12558,7 +12855,10 @@ pub struct RemoveFromSteeringPoolRequest {
 }
 
 impl ::serde::Serialize for RemoveFromSteeringPoolRequest {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -12566,7 +12866,10 @@ impl ::serde::Serialize for RemoveFromSteeringPoolRequest {
 impl super::runtime::ser::Object for RemoveFromSteeringPoolRequest {
     const NAME: &'static str = "RemoveFromSteeringPoolRequest";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("phone_number", &self.phone_number)?;
         Ok(())
     }
@@ -12574,9 +12877,9 @@ impl super::runtime::ser::Object for RemoveFromSteeringPoolRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for RemoveFromSteeringPoolRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -12585,9 +12888,9 @@ impl<'de> ::serde::Deserialize<'de> for RemoveFromSteeringPoolRequest {
 impl super::runtime::de::Object for RemoveFromSteeringPoolRequest {
     const EXPECTING: &'static str = "struct RemoveFromSteeringPoolRequest";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut phone_number: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -12598,7 +12901,7 @@ impl super::runtime::de::Object for RemoveFromSteeringPoolRequest {
         Ok(Self {
             phone_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(phone_number, "phone_number")?,
         })
     }
@@ -12706,7 +13009,10 @@ impl ::std::fmt::Display for RimeVoiceModelId {
 }
 
 impl ::serde::Serialize for RimeVoiceModelId {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -12715,7 +13021,7 @@ impl ::serde::Serialize for RimeVoiceModelId {
 }
 
 impl<'de> ::serde::Deserialize<'de> for RimeVoiceModelId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "mist" => Self::Mist,
@@ -12806,19 +13112,22 @@ pub enum RimeVoiceParamsType {
 }
 
 impl ::serde::Serialize for RimeVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RimeVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_rime" => Ok(Self::VoiceRime),
             other => {
                 const VARIANTS: &[&str] = &["voice_rime"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -12954,9 +13263,9 @@ pub struct SetHoldAction {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SetHoldAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -12964,9 +13273,9 @@ impl<'de> ::serde::Deserialize<'de> for SetHoldAction {
 impl super::runtime::de::Object for SetHoldAction {
     const EXPECTING: &'static str = "struct SetHoldAction";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<SetHoldActionType> = None;
@@ -12983,9 +13292,9 @@ impl super::runtime::de::Object for SetHoldAction {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             config,
             action_trigger,
         })
@@ -13037,7 +13346,10 @@ pub struct SetHoldActionParams {
 }
 
 impl ::serde::Serialize for SetHoldActionParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -13045,7 +13357,10 @@ impl ::serde::Serialize for SetHoldActionParams {
 impl super::runtime::ser::Object for SetHoldActionParams {
     const NAME: &'static str = "SetHoldActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.optional("config", &self.config)?;
         f.optional("action_trigger", &self.action_trigger)?;
@@ -13055,9 +13370,9 @@ impl super::runtime::ser::Object for SetHoldActionParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for SetHoldActionParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -13066,9 +13381,9 @@ impl<'de> ::serde::Deserialize<'de> for SetHoldActionParams {
 impl super::runtime::de::Object for SetHoldActionParams {
     const EXPECTING: &'static str = "struct SetHoldActionParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<SetHoldActionParamsType> = None;
         let mut config: Option<EmptyActionConfig> = None;
         let mut action_trigger: Option<SetHoldActionParamsActionTrigger> = None;
@@ -13081,7 +13396,7 @@ impl super::runtime::de::Object for SetHoldActionParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             config,
             action_trigger,
         })
@@ -13119,19 +13434,22 @@ pub enum SetHoldActionParamsType {
 }
 
 impl ::serde::Serialize for SetHoldActionParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SetHoldActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_set_hold" => Ok(Self::ActionSetHold),
             other => {
                 const VARIANTS: &[&str] = &["action_set_hold"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -13225,9 +13543,9 @@ pub enum TelephonyAccountConnection {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TelephonyAccountConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -13292,7 +13610,10 @@ impl ::std::fmt::Display for TelephonyProvider {
 }
 
 impl ::serde::Serialize for TelephonyProvider {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
             known => s.serialize_str(known.as_str()),
@@ -13301,7 +13622,7 @@ impl ::serde::Serialize for TelephonyProvider {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TelephonyProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(d)?;
         let known = match value.as_str() {
             "vonage" => Self::Vonage,
@@ -13340,9 +13661,9 @@ pub struct TransferCallAction {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TransferCallAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -13350,9 +13671,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferCallAction {
 impl super::runtime::de::Object for TransferCallAction {
     const EXPECTING: &'static str = "struct TransferCallAction";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<TransferCallActionType> = None;
@@ -13369,10 +13690,10 @@ impl super::runtime::de::Object for TransferCallAction {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
             action_trigger,
         })
     }
@@ -13421,7 +13742,10 @@ pub struct TransferCallActionParams {
 }
 
 impl ::serde::Serialize for TransferCallActionParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -13429,7 +13753,10 @@ impl ::serde::Serialize for TransferCallActionParams {
 impl super::runtime::ser::Object for TransferCallActionParams {
     const NAME: &'static str = "TransferCallActionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("config", &self.config)?;
         f.optional("action_trigger", &self.action_trigger)?;
@@ -13439,9 +13766,9 @@ impl super::runtime::ser::Object for TransferCallActionParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for TransferCallActionParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -13450,9 +13777,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferCallActionParams {
 impl super::runtime::de::Object for TransferCallActionParams {
     const EXPECTING: &'static str = "struct TransferCallActionParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<TransferCallActionParamsType> = None;
         let mut config: Option<TransferCallConfig> = None;
         let mut action_trigger: Option<TransferCallActionParamsActionTrigger> = None;
@@ -13465,8 +13792,8 @@ impl super::runtime::de::Object for TransferCallActionParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            config: super::runtime::de::required::<_, A::Error>(config, "config")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            config: super::runtime::de::required::<_, __A::Error>(config, "config")?,
             action_trigger,
         })
     }
@@ -13506,19 +13833,22 @@ pub enum TransferCallActionParamsType {
 }
 
 impl ::serde::Serialize for TransferCallActionParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TransferCallActionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "action_transfer_call" => Ok(Self::ActionTransferCall),
             other => {
                 const VARIANTS: &[&str] = &["action_transfer_call"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -13605,7 +13935,10 @@ pub struct TransferCallConfig {
 }
 
 impl ::serde::Serialize for TransferCallConfig {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -13613,16 +13946,19 @@ impl ::serde::Serialize for TransferCallConfig {
 impl super::runtime::ser::Object for TransferCallConfig {
     const NAME: &'static str = "TransferCallConfig";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("phone_number", &self.phone_number)?;
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TransferCallConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -13630,9 +13966,9 @@ impl<'de> ::serde::Deserialize<'de> for TransferCallConfig {
 impl super::runtime::de::Object for TransferCallConfig {
     const EXPECTING: &'static str = "struct TransferCallConfig";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut phone_number: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -13643,7 +13979,7 @@ impl super::runtime::de::Object for TransferCallConfig {
         Ok(Self {
             phone_number: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(phone_number, "phone_number")?,
         })
     }
@@ -13683,7 +14019,10 @@ pub struct TwilioAccountConnection {
 }
 
 impl ::serde::Serialize for TwilioAccountConnection {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -13691,7 +14030,10 @@ impl ::serde::Serialize for TwilioAccountConnection {
 impl super::runtime::ser::Object for TwilioAccountConnection {
     const NAME: &'static str = "TwilioAccountConnection";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("id", &self.id)?;
         f.required("user_id", &self.user_id)?;
         f.required("credentials", &self.credentials)?;
@@ -13706,9 +14048,9 @@ impl super::runtime::ser::Object for TwilioAccountConnection {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -13716,9 +14058,9 @@ impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnection {
 impl super::runtime::de::Object for TwilioAccountConnection {
     const EXPECTING: &'static str = "struct TwilioAccountConnection";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut credentials: Option<TwilioCredentials> = None;
@@ -13739,13 +14081,13 @@ impl super::runtime::de::Object for TwilioAccountConnection {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             credentials: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(credentials, "credentials")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             steering_pool,
             account_supports_any_caller_id,
         })
@@ -13802,7 +14144,10 @@ pub struct TwilioAccountConnectionParams {
 }
 
 impl ::serde::Serialize for TwilioAccountConnectionParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -13810,7 +14155,10 @@ impl ::serde::Serialize for TwilioAccountConnectionParams {
 impl super::runtime::ser::Object for TwilioAccountConnectionParams {
     const NAME: &'static str = "TwilioAccountConnectionParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("credentials", &self.credentials)?;
         f.required("type", &self.r#type)?;
         f.optional("steering_pool", &self.steering_pool)?;
@@ -13824,9 +14172,9 @@ impl super::runtime::ser::Object for TwilioAccountConnectionParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnectionParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -13835,9 +14183,9 @@ impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnectionParams {
 impl super::runtime::de::Object for TwilioAccountConnectionParams {
     const EXPECTING: &'static str = "struct TwilioAccountConnectionParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut credentials: Option<TwilioCredentials> = None;
         let mut r#type: Option<TwilioAccountConnectionParamsType> = None;
         let mut steering_pool: Option<Vec<String>> = None;
@@ -13856,9 +14204,9 @@ impl super::runtime::de::Object for TwilioAccountConnectionParams {
         Ok(Self {
             credentials: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(credentials, "credentials")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
             steering_pool,
             account_supports_any_caller_id,
         })
@@ -13901,19 +14249,22 @@ pub enum TwilioAccountConnectionParamsType {
 }
 
 impl ::serde::Serialize for TwilioAccountConnectionParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioAccountConnectionParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "account_connection_twilio" => Ok(Self::AccountConnectionTwilio),
             other => {
                 const VARIANTS: &[&str] = &["account_connection_twilio"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -13979,7 +14330,10 @@ pub struct TwilioCredentials {
 }
 
 impl ::serde::Serialize for TwilioCredentials {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -13987,7 +14341,10 @@ impl ::serde::Serialize for TwilioCredentials {
 impl super::runtime::ser::Object for TwilioCredentials {
     const NAME: &'static str = "TwilioCredentials";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("twilio_account_sid", &self.twilio_account_sid)?;
         f.required("twilio_auth_token", &self.twilio_auth_token)?;
         Ok(())
@@ -13995,9 +14352,9 @@ impl super::runtime::ser::Object for TwilioCredentials {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioCredentials {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -14005,9 +14362,9 @@ impl<'de> ::serde::Deserialize<'de> for TwilioCredentials {
 impl super::runtime::de::Object for TwilioCredentials {
     const EXPECTING: &'static str = "struct TwilioCredentials";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut twilio_account_sid: Option<String> = None;
         let mut twilio_auth_token: Option<String> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -14020,11 +14377,11 @@ impl super::runtime::de::Object for TwilioCredentials {
         Ok(Self {
             twilio_account_sid: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(twilio_account_sid, "twilio_account_sid")?,
             twilio_auth_token: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(twilio_auth_token, "twilio_auth_token")?,
         })
     }
@@ -14099,9 +14456,9 @@ pub struct TwilioTelephonyMetadata {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioTelephonyMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -14109,9 +14466,9 @@ impl<'de> ::serde::Deserialize<'de> for TwilioTelephonyMetadata {
 impl super::runtime::de::Object for TwilioTelephonyMetadata {
     const EXPECTING: &'static str = "struct TwilioTelephonyMetadata";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<TwilioTelephonyMetadataType> = None;
         let mut call_sid: Option<String> = None;
         let mut call_status: Option<String> = None;
@@ -14182,19 +14539,22 @@ pub enum TwilioTelephonyMetadataType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for TwilioTelephonyMetadataType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TwilioTelephonyMetadataType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "telephony_metadata_twilio" => Ok(Self::TelephonyMetadataTwilio),
             other => {
                 const VARIANTS: &[&str] = &["telephony_metadata_twilio"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -14225,7 +14585,10 @@ impl ::std::fmt::Display for TwilioTelephonyMetadataType {
 pub struct Undefined {}
 
 impl ::serde::Serialize for Undefined {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -14233,15 +14596,18 @@ impl ::serde::Serialize for Undefined {
 impl super::runtime::ser::Object for Undefined {
     const NAME: &'static str = "Undefined";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, _: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        _: &mut __F,
+    ) -> Result<(), __F::Error> {
         Ok(())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Undefined {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -14249,9 +14615,9 @@ impl<'de> ::serde::Deserialize<'de> for Undefined {
 impl super::runtime::de::Object for Undefined {
     const EXPECTING: &'static str = "struct Undefined";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         if let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             return Err(super::runtime::de::unknown(__key.as_str(), &[]));
         }
@@ -14361,9 +14727,9 @@ pub enum UpdateNumberRequestInboundAgent {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for UpdateNumberRequestInboundAgent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -14415,9 +14781,9 @@ pub struct Usage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Usage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -14425,9 +14791,9 @@ impl<'de> ::serde::Deserialize<'de> for Usage {
 impl super::runtime::de::Object for Usage {
     const EXPECTING: &'static str = "struct Usage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut user_id: Option<String> = None;
         let mut plan_type: Option<PlanType> = None;
         let mut monthly_usage_minutes: Option<i64> = None;
@@ -14446,14 +14812,14 @@ impl super::runtime::de::Object for Usage {
             }
         }
         Ok(Self {
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             plan_type: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(plan_type, "plan_type")?,
             monthly_usage_minutes: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(monthly_usage_minutes, "monthly_usage_minutes")?,
             monthly_usage_limit_minutes,
         })
@@ -14496,9 +14862,9 @@ pub struct ValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -14506,9 +14872,9 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
 impl super::runtime::de::Object for ValidationError {
     const EXPECTING: &'static str = "struct ValidationError";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut loc: Option<Vec<ValidationErrorLocItem>> = None;
         let mut msg: Option<String> = None;
         let mut r#type: Option<String> = None;
@@ -14521,9 +14887,9 @@ impl super::runtime::de::Object for ValidationError {
             }
         }
         Ok(Self {
-            loc: super::runtime::de::required::<_, A::Error>(loc, "loc")?,
-            msg: super::runtime::de::required::<_, A::Error>(msg, "msg")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
+            loc: super::runtime::de::required::<_, __A::Error>(loc, "loc")?,
+            msg: super::runtime::de::required::<_, __A::Error>(msg, "msg")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
         })
     }
 }
@@ -14557,9 +14923,9 @@ pub enum ValidationErrorLocItem {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -14608,9 +14974,9 @@ pub enum VectorDatabase {
 }
 
 impl<'de> ::serde::Deserialize<'de> for VectorDatabase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -14663,9 +15029,9 @@ pub struct VectorDatabasePage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for VectorDatabasePage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -14673,9 +15039,9 @@ impl<'de> ::serde::Deserialize<'de> for VectorDatabasePage {
 impl super::runtime::de::Object for VectorDatabasePage {
     const EXPECTING: &'static str = "struct VectorDatabasePage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<PineconeVectorDatabase>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -14694,14 +15060,17 @@ impl super::runtime::de::Object for VectorDatabasePage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -14748,9 +15117,9 @@ pub struct VocodeVoice {
 }
 
 impl<'de> ::serde::Deserialize<'de> for VocodeVoice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -14758,9 +15127,9 @@ impl<'de> ::serde::Deserialize<'de> for VocodeVoice {
 impl super::runtime::de::Object for VocodeVoice {
     const EXPECTING: &'static str = "struct VocodeVoice";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut r#type: Option<VocodeVoiceType> = None;
@@ -14775,10 +15144,13 @@ impl super::runtime::de::Object for VocodeVoice {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(voice_id, "voice_id")?,
         })
     }
 }
@@ -14811,7 +15183,10 @@ pub struct VocodeVoiceParams {
 }
 
 impl ::serde::Serialize for VocodeVoiceParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -14819,7 +15194,10 @@ impl ::serde::Serialize for VocodeVoiceParams {
 impl super::runtime::ser::Object for VocodeVoiceParams {
     const NAME: &'static str = "VocodeVoiceParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("type", &self.r#type)?;
         f.required("voice_id", &self.voice_id)?;
         Ok(())
@@ -14828,9 +15206,9 @@ impl super::runtime::ser::Object for VocodeVoiceParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -14839,9 +15217,9 @@ impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParams {
 impl super::runtime::de::Object for VocodeVoiceParams {
     const EXPECTING: &'static str = "struct VocodeVoiceParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<VocodeVoiceParamsType> = None;
         let mut voice_id: Option<VocodeVoiceParamsVoiceId> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
@@ -14852,8 +15230,11 @@ impl super::runtime::de::Object for VocodeVoiceParams {
             }
         }
         Ok(Self {
-            r#type: super::runtime::de::required::<_, A::Error>(r#type, "type")?,
-            voice_id: super::runtime::de::required::<_, A::Error>(voice_id, "voice_id")?,
+            r#type: super::runtime::de::required::<_, __A::Error>(r#type, "type")?,
+            voice_id: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(voice_id, "voice_id")?,
         })
     }
 }
@@ -14867,19 +15248,22 @@ pub enum VocodeVoiceParamsType {
 }
 
 impl ::serde::Serialize for VocodeVoiceParamsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParamsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "voice_vocode" => Ok(Self::VoiceVocode),
             other => {
                 const VARIANTS: &[&str] = &["voice_vocode"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -14909,19 +15293,22 @@ pub enum VocodeVoiceParamsVoiceId {
 }
 
 impl ::serde::Serialize for VocodeVoiceParamsVoiceId {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParamsVoiceId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "joe" => Ok(Self::Joe),
             other => {
                 const VARIANTS: &[&str] = &["joe"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -14990,9 +15377,9 @@ pub enum Voice {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for Voice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -15072,9 +15459,9 @@ pub struct VoicePage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for VoicePage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -15082,9 +15469,9 @@ impl<'de> ::serde::Deserialize<'de> for VoicePage {
 impl super::runtime::de::Object for VoicePage {
     const EXPECTING: &'static str = "struct VoicePage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<VoiceResponseModel>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -15103,14 +15490,17 @@ impl super::runtime::de::Object for VoicePage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -15156,10 +15546,10 @@ pub enum VoiceParamsRequest {
 }
 
 impl ::serde::Serialize for VoiceParamsRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Azure(inner) => {
                 super::runtime::tagged::serialize(
@@ -15207,9 +15597,9 @@ impl ::serde::Serialize for VoiceParamsRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "voice_azure" => {
@@ -15233,7 +15623,7 @@ impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
                     "voice_play_ht",
                     "voice_vocode",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -15292,10 +15682,10 @@ pub enum VoiceResponseModel {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for VoiceResponseModel {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Azure(inner) => {
                 super::runtime::tagged::serialize(
@@ -15343,9 +15733,9 @@ impl ::serde::Serialize for VoiceResponseModel {
 }
 
 impl<'de> ::serde::Deserialize<'de> for VoiceResponseModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "voice_azure" => {
@@ -15417,10 +15807,10 @@ pub enum VoiceUpdateParamsRequest {
 }
 
 impl ::serde::Serialize for VoiceUpdateParamsRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         match self {
             Self::Azure(inner) => {
                 super::runtime::tagged::serialize(
@@ -15468,9 +15858,9 @@ impl ::serde::Serialize for VoiceUpdateParamsRequest {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for VoiceUpdateParamsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
         match tag.as_str() {
             "voice_azure" => {
@@ -15494,7 +15884,7 @@ impl<'de> ::serde::Deserialize<'de> for VoiceUpdateParamsRequest {
                     "voice_play_ht",
                     "voice_vocode",
                 ];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -15546,9 +15936,9 @@ pub struct VonageTelephonyMetadata {
 }
 
 impl<'de> ::serde::Deserialize<'de> for VonageTelephonyMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -15556,9 +15946,9 @@ impl<'de> ::serde::Deserialize<'de> for VonageTelephonyMetadata {
 impl super::runtime::de::Object for VonageTelephonyMetadata {
     const EXPECTING: &'static str = "struct VonageTelephonyMetadata";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut r#type: Option<VonageTelephonyMetadataType> = None;
         while let Some(__key) = __map.next_key::<super::runtime::de::Key>()? {
             match __key.as_str() {
@@ -15580,19 +15970,22 @@ pub enum VonageTelephonyMetadataType {
 
 #[cfg(feature = "full-serde")]
 impl ::serde::Serialize for VonageTelephonyMetadataType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for VonageTelephonyMetadataType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
         let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
         match value.as_str() {
             "telephony_metadata_vonage" => Ok(Self::TelephonyMetadataVonage),
             other => {
                 const VARIANTS: &[&str] = &["telephony_metadata_vonage"];
-                Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -15641,9 +16034,9 @@ pub struct Webhook {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Webhook {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -15651,9 +16044,9 @@ impl<'de> ::serde::Deserialize<'de> for Webhook {
 impl super::runtime::de::Object for Webhook {
     const EXPECTING: &'static str = "struct Webhook";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut id: Option<::uuid::Uuid> = None;
         let mut user_id: Option<::uuid::Uuid> = None;
         let mut subscriptions: Option<Vec<EventType>> = None;
@@ -15670,13 +16063,13 @@ impl super::runtime::de::Object for Webhook {
             }
         }
         Ok(Self {
-            id: super::runtime::de::required::<_, A::Error>(id, "id")?,
-            user_id: super::runtime::de::required::<_, A::Error>(user_id, "user_id")?,
+            id: super::runtime::de::required::<_, __A::Error>(id, "id")?,
+            user_id: super::runtime::de::required::<_, __A::Error>(user_id, "user_id")?,
             subscriptions: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(subscriptions, "subscriptions")?,
-            url: super::runtime::de::required::<_, A::Error>(url, "url")?,
+            url: super::runtime::de::required::<_, __A::Error>(url, "url")?,
             method,
         })
     }
@@ -15726,9 +16119,9 @@ pub struct WebhookPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for WebhookPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -15736,9 +16129,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPage {
 impl super::runtime::de::Object for WebhookPage {
     const EXPECTING: &'static str = "struct WebhookPage";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut items: Option<Vec<Webhook>> = None;
         let mut page: Option<i64> = None;
         let mut size: Option<i64> = None;
@@ -15757,14 +16150,17 @@ impl super::runtime::de::Object for WebhookPage {
             }
         }
         Ok(Self {
-            items: super::runtime::de::required::<_, A::Error>(items, "items")?,
-            page: super::runtime::de::required::<_, A::Error>(page, "page")?,
-            size: super::runtime::de::required::<_, A::Error>(size, "size")?,
-            has_more: super::runtime::de::required::<_, A::Error>(has_more, "has_more")?,
-            total: super::runtime::de::required::<_, A::Error>(total, "total")?,
+            items: super::runtime::de::required::<_, __A::Error>(items, "items")?,
+            page: super::runtime::de::required::<_, __A::Error>(page, "page")?,
+            size: super::runtime::de::required::<_, __A::Error>(size, "size")?,
+            has_more: super::runtime::de::required::<
+                _,
+                __A::Error,
+            >(has_more, "has_more")?,
+            total: super::runtime::de::required::<_, __A::Error>(total, "total")?,
             total_is_estimated: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(total_is_estimated, "total_is_estimated")?,
         })
     }
@@ -15806,7 +16202,10 @@ pub struct WebhookParams {
 }
 
 impl ::serde::Serialize for WebhookParams {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         super::runtime::ser::object(self, s)
     }
 }
@@ -15814,7 +16213,10 @@ impl ::serde::Serialize for WebhookParams {
 impl super::runtime::ser::Object for WebhookParams {
     const NAME: &'static str = "WebhookParams";
 
-    fn fields<F: super::runtime::ser::Fields>(&self, f: &mut F) -> Result<(), F::Error> {
+    fn fields<__F: super::runtime::ser::Fields>(
+        &self,
+        f: &mut __F,
+    ) -> Result<(), __F::Error> {
         f.required("subscriptions", &self.subscriptions)?;
         f.required("url", &self.url)?;
         f.optional("method", &self.method)?;
@@ -15824,9 +16226,9 @@ impl super::runtime::ser::Object for WebhookParams {
 
 #[cfg(feature = "full-serde")]
 impl<'de> ::serde::Deserialize<'de> for WebhookParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         super::runtime::de::object(deserializer)
     }
 }
@@ -15835,9 +16237,9 @@ impl<'de> ::serde::Deserialize<'de> for WebhookParams {
 impl super::runtime::de::Object for WebhookParams {
     const EXPECTING: &'static str = "struct WebhookParams";
 
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
+    fn read<'de, __A: ::serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
         let mut subscriptions: Option<Vec<EventType>> = None;
         let mut url: Option<String> = None;
         let mut method: Option<HttpMethod> = None;
@@ -15852,9 +16254,9 @@ impl super::runtime::de::Object for WebhookParams {
         Ok(Self {
             subscriptions: super::runtime::de::required::<
                 _,
-                A::Error,
+                __A::Error,
             >(subscriptions, "subscriptions")?,
-            url: super::runtime::de::required::<_, A::Error>(url, "url")?,
+            url: super::runtime::de::required::<_, __A::Error>(url, "url")?,
             method,
         })
     }

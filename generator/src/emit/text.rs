@@ -250,9 +250,9 @@ impl Text {
     fn deserialize_head(&mut self, name: &str, by_default: bool) {
         self.serde_gate(by_default);
         self.impl_header("<'de> ::serde::Deserialize<'de>", name);
-        self.fixed(1, &["fn deserialize<D: ::serde::Deserializer<'de>>("]);
-        self.fixed(2, &["deserializer: D,"]);
-        self.fixed(1, &[") -> Result<Self, D::Error> {"]);
+        self.fixed(1, &["fn deserialize<__D: ::serde::Deserializer<'de>>("]);
+        self.fixed(2, &["deserializer: __D,"]);
+        self.fixed(1, &[") -> Result<Self, __D::Error> {"]);
     }
 
     /// `#[cfg(feature = "full-serde")]` before an impl of a serde trait the type does not
@@ -455,28 +455,30 @@ fn example_value(t: &mut Text, head: &str, value: &Call) {
     }
 }
 
+/// The head of a `Serialize::serialize` method, as prettyplease breaks it (one parameter a
+/// line: with the hygienic generic `__S` it is wider than the margin).
+fn serialize_head(t: &mut Text) {
+    t.fixed(1, &["fn serialize<__S: ::serde::Serializer>("]);
+    t.fixed(2, &["&self,"]);
+    t.fixed(2, &["s: __S,"]);
+    t.fixed(1, &[") -> Result<__S::Ok, __S::Error> {"]);
+}
+
 /// [`super::types::compact_serialize`] as text.
 pub(super) fn serialize(name: &str, s: &Struct) -> Option<String> {
     let mut t = Text::new();
     t.impl_header(" ::serde::Serialize", name);
-    t.fixed(
-        1,
-        &["fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {"],
-    );
+    serialize_head(&mut t);
     t.fixed(2, &["super::runtime::ser::object(self, s)"]);
     t.fixed(1, &["}"]);
     t.fixed(0, &["}"]);
     t.impl_header(" super::runtime::ser::Object", name);
     t.fixed(1, &["const NAME: &'static str = \"", name, "\";"]);
     let param = if s.fields.is_empty() { "_" } else { "f" };
-    t.fixed(
-        1,
-        &[
-            "fn fields<F: super::runtime::ser::Fields>(&self, ",
-            param,
-            ": &mut F) -> Result<(), F::Error> {",
-        ],
-    );
+    t.fixed(1, &["fn fields<__F: super::runtime::ser::Fields>("]);
+    t.fixed(2, &["&self,"]);
+    t.fixed(2, &[param, ": &mut __F,"]);
+    t.fixed(1, &[") -> Result<(), __F::Error> {"]);
     for f in &s.fields {
         let call = if f.required {
             "f.required("
@@ -515,9 +517,9 @@ pub(super) fn deserialize(api: &Api, name: &str, s: &Struct, by_default: bool) -
     if super::types::slot_names_lint(s) {
         t.fixed(1, &["#[allow(clippy::just_underscores_and_digits)]"]);
     }
-    t.fixed(1, &["fn read<'de, A: ::serde::de::MapAccess<'de>>("]);
-    t.fixed(2, &["mut __map: A,"]);
-    t.fixed(1, &[") -> Result<Self, A::Error> {"]);
+    t.fixed(1, &["fn read<'de, __A: ::serde::de::MapAccess<'de>>("]);
+    t.fixed(2, &["mut __map: __A,"]);
+    t.fixed(1, &[") -> Result<Self, __A::Error> {"]);
     let strict = s.strict();
     match (s.fields.is_empty(), strict) {
         (true, false) => {
@@ -590,9 +592,9 @@ pub(super) fn deserialize(api: &Api, name: &str, s: &Struct, by_default: bool) -
         if f.required && !f.nullable {
             let wire = lit(&f.name.wire)?;
             let call =
-                format!("{slot}: super::runtime::de::required::<_, A::Error>({slot}, {wire})?");
+                format!("{slot}: super::runtime::de::required::<_, __A::Error>({slot}, {wire})?");
             // At 12 columns of indent, wider than the margin,
-            // prettyplease breaks the turbofish (`required::<` / `_,` / `A::Error,` /
+            // prettyplease breaks the turbofish (`required::<` / `_,` / `__A::Error,` /
             // `>(slot, "wire")?,`).
             if 12 + call.len() + comma > MARGIN {
                 let last = format!("            >({slot}, {wire})?");
@@ -600,7 +602,7 @@ pub(super) fn deserialize(api: &Api, name: &str, s: &Struct, by_default: bool) -
                     return None;
                 }
                 inits.push(format!(
-                    "{slot}: super::runtime::de::required::<\n                _,\n                A::Error,\n{last}"
+                    "{slot}: super::runtime::de::required::<\n                _,\n                __A::Error,\n{last}"
                 ));
             } else {
                 inits.push(call);
@@ -1350,10 +1352,10 @@ pub(super) fn tagged_union(
     let tag_lit = lit(tag)?;
     t.serde_gate(serde.serialize);
     t.impl_header(" ::serde::Serialize", name);
-    t.fixed(1, &["fn serialize<S: ::serde::Serializer>("]);
+    t.fixed(1, &["fn serialize<__S: ::serde::Serializer>("]);
     t.fixed(2, &["&self,"]);
-    t.fixed(2, &["serializer: S,"]);
-    t.fixed(1, &[") -> Result<S::Ok, S::Error> {"]);
+    t.fixed(2, &["serializer: __S,"]);
+    t.fixed(1, &[") -> Result<__S::Ok, __S::Error> {"]);
     t.fixed(2, &["match self {"]);
     for v in variants {
         let pattern = format!("Self::{}(inner)", v.name);
@@ -1412,7 +1414,7 @@ pub(super) fn tagged_union(
             );
             t.line(
                 4,
-                &["Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))"],
+                &["Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))"],
             );
             t.fixed(3, &["}"]);
         }
@@ -1746,17 +1748,14 @@ pub(super) fn string_enum(
     let serialize_head = |t: &mut Text| {
         t.serde_gate(serde.serialize);
         t.impl_header(" ::serde::Serialize", name);
-        t.fixed(
-            1,
-            &["fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {"],
-        );
+        serialize_head(t);
     };
     let deserialize_head = |t: &mut Text| {
         t.serde_gate(serde.deserialize);
         t.impl_header("<'de> ::serde::Deserialize<'de>", name);
         t.fixed(
             1,
-            &["fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {"],
+            &["fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {"],
         );
     };
     let end = |t: &mut Text| {
@@ -1809,7 +1808,7 @@ pub(super) fn string_enum(
         t.list(4, ("const VARIANTS: &[&str] = &[", "];"), &wires);
         t.fixed(
             4,
-            &["Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))"],
+            &["Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))"],
         );
         t.fixed(3, &["}"]);
         t.fixed(2, &["}"]);

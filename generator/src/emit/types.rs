@@ -368,7 +368,7 @@ fn compact_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     };
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, s: __S) -> Result<__S::Ok, __S::Error> {
                 super::runtime::ser::object(self, s)
             }
         }
@@ -376,7 +376,7 @@ fn compact_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         impl super::runtime::ser::Object for #name {
             const NAME: &'static str = #type_name;
 
-            fn fields<F: super::runtime::ser::Fields>(&self, #fields: &mut F) -> Result<(), F::Error> {
+            fn fields<__F: super::runtime::ser::Fields>(&self, #fields: &mut __F) -> Result<(), __F::Error> {
                 #(#writes)*
                 Ok(())
             }
@@ -453,7 +453,7 @@ fn compact_deserialize(
         let slot = ident(&f.name.rust);
         let wire = &f.name.wire;
         if f.required && !f.nullable {
-            quote!(#slot: super::runtime::de::required::<_, A::Error>(#slot, #wire)?,)
+            quote!(#slot: super::runtime::de::required::<_, __A::Error>(#slot, #wire)?,)
         } else {
             quote!(#slot,)
         }
@@ -497,7 +497,7 @@ fn compact_deserialize(
     quote! {
         #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 super::runtime::de::object(deserializer)
             }
         }
@@ -507,7 +507,7 @@ fn compact_deserialize(
             const EXPECTING: &'static str = #expecting;
 
             #allow
-            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+            fn read<'de, __A: ::serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
                 #body
                 Ok(Self { #(#inits)* })
             }
@@ -944,7 +944,7 @@ fn string_enum_impls(
 
             #ser_gate
             impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                fn serialize<__S: ::serde::Serializer>(&self, s: __S) -> Result<__S::Ok, __S::Error> {
                     match self {
                         Self::#unknown(value) => ::serde::Serialize::serialize(value, s),
                         known => s.serialize_str(known.as_str()),
@@ -954,7 +954,7 @@ fn string_enum_impls(
 
             #de_gate
             impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
                     let value = <String as ::serde::Deserialize>::deserialize(d)?;
                     let known = match value.as_str() {
                         #(#de_arms)*
@@ -974,20 +974,20 @@ fn string_enum_impls(
     quote! {
         #ser_gate
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, s: __S) -> Result<__S::Ok, __S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
         #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
                 let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
                 match value.as_str() {
                     #(#de_arms)*
                     other => {
                         const VARIANTS: &[&str] = &[#(#wires),*];
-                        Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                        Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
                     }
                 }
             }
@@ -1315,7 +1315,7 @@ fn tag_dispatched_enum(
             quote! {
                 other => {
                     const VARIANTS: &[&str] = &[#(#expected),*];
-                    Err(<D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                    Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
                 }
             },
         ),
@@ -1332,7 +1332,7 @@ fn tag_dispatched_enum(
 
         #ser_gate
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 match self {
                     #(#ser_arms)*
                     #extra_ser
@@ -1342,7 +1342,7 @@ fn tag_dispatched_enum(
 
         #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 #split
                 match tag.as_str() {
                     #(#de_arms)*
@@ -1499,7 +1499,7 @@ fn untagged_deserialize(
     quote! {
         #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 #choice
             }
