@@ -90,6 +90,7 @@ pub(crate) fn cargo_toml(
     crate::render::template(
         "Cargo.toml",
         CARGO_TEMPLATE,
+        crate::render::Syntax::Toml,
         minijinja::context! {
             header => header,
             name => name,

@@ -143,6 +143,15 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
+    /// A bug in oagen: the check after rendering found a code block in generated docs that
+    /// oagen did not write (spec text must never become a doctest). Please report it.
+    #[error("internal error: {item}: {message}; no spec text may open a code block, please report this as an oagen bug")]
+    UnsafeOutput {
+        /// The file and line (`src/types.rs:12`).
+        item: String,
+        /// What was found there.
+        message: String,
+    },
     /// `--check`: the committed output differs from what the generator produces.
     #[error("{}", render_stale(.files, .command))]
     Stale {

@@ -41,6 +41,8 @@ pub mod diff;
 mod doc_table;
 #[doc(hidden)]
 pub mod emit;
+mod escape;
+mod guard;
 pub mod ir;
 mod json_split;
 pub mod load;
@@ -623,12 +625,18 @@ impl Config {
             .iter_mut()
             .map(|s| std::mem::take(&mut s.text))
             .collect();
-        // The README's module sections (the operation surfaces again) are made beside emit.
-        let module_readmes = || -> Vec<readme::ModuleReadme> {
-            specs
+        // The README's module sections (the operation surfaces again) and the examples the
+        // check after rendering accepts are made beside emit.
+        let module_readmes = || -> (Vec<readme::ModuleReadme>, Vec<String>) {
+            let readmes = specs
                 .iter()
                 .filter_map(|s| readme::module(&s.api, s.module.as_deref()))
-                .collect()
+                .collect();
+            let examples = specs
+                .iter()
+                .flat_map(|s| emit::example::all(&s.api))
+                .collect();
+            (readmes, examples)
         };
         std::thread::scope(|scope| {
             let readmes = std::thread::Builder::new().spawn_scoped(scope, module_readmes);
@@ -665,7 +673,7 @@ impl Config {
                 }));
                 infos.push(info);
             }
-            let readmes = match readmes {
+            let (readmes, examples) = match readmes {
                 Ok(job) => job.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
                 Err(_) => module_readmes(),
             };
@@ -701,6 +709,12 @@ impl Config {
                     readme::readme(&crate_name, &description, &readmes, &header)?,
                 );
             }
+            let examples: std::collections::HashSet<&str> = examples
+                .iter()
+                .map(String::as_str)
+                .chain(readmes.iter().flat_map(readme::examples))
+                .collect();
+            guard::check_code_blocks(&files, &examples)?;
             Ok(Generated { files, warnings })
         })
     }

@@ -5,6 +5,7 @@
 
 use crate::diag::Error;
 use crate::emit::example::{self, Method};
+use crate::escape::code_span;
 use crate::ir::{Api, SecurityKind, Success};
 use crate::surface::{credentials, OperationSurface};
 
@@ -23,7 +24,7 @@ pub(crate) struct ModuleReadme {
     feature: Option<String>,
     /// The default base URL.
     base_url: String,
-    /// One line per credential setter.
+    /// One line per credential setter, as Markdown.
     credentials: Vec<String>,
     /// The variables `Client::from_env` reads for credentials.
     env: Vec<String>,
@@ -41,6 +42,8 @@ pub(crate) struct ModuleReadme {
     events: Option<Example>,
     /// The webhook event names, when the API has a `webhooks` module.
     webhooks: Vec<String>,
+    /// The example of reading a webhook delivery, when the API has a `webhooks` module.
+    webhook_example: Option<String>,
 }
 
 /// An example and the methods it stands for.
@@ -75,7 +78,11 @@ pub(crate) fn module(api: &Api, feature: Option<&str>) -> Option<ModuleReadme> {
                 SecurityKind::OAuth2 { .. } => "(token_provider)",
                 _ => "(credential)",
             };
-            format!("`{}{args}` (security scheme `{}`)", c.setter, s.name.wire)
+            format!(
+                "{} (security scheme {})",
+                code_span(&format!("{}{args}", c.setter)),
+                code_span(&s.name.wire)
+            )
         })
         .collect();
     let env = creds
@@ -141,8 +148,31 @@ pub(crate) fn module(api: &Api, feature: Option<&str>) -> Option<ModuleReadme> {
         pagination,
         events,
         webhooks: api.webhooks.iter().map(|w| w.name.rust.clone()).collect(),
+        webhook_example: (!api.webhooks.is_empty()).then(|| webhook_example(&path)),
         path,
     })
+}
+
+/// The README's example of reading a webhook delivery with the `webhooks` module of the
+/// API module at `path` (`voice_apis::openai`).
+fn webhook_example(path: &str) -> String {
+    format!(
+        "use {path}::webhooks::Event;\n\n\
+         # fn example(body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let event = Event::parse(body)?;\n\
+         println!(\"received a {{}} event\", event.name());\n\
+         # Ok(())\n\
+         # }}"
+    )
+}
+
+/// Every code block of the README section `m`: the compiled examples oagen wrote.
+pub(crate) fn examples(m: &ModuleReadme) -> impl Iterator<Item = &str> {
+    [&m.first_call, &m.errors, &m.pagination, &m.events]
+        .into_iter()
+        .flatten()
+        .map(|e| e.code.as_str())
+        .chain(m.webhook_example.as_deref())
 }
 
 /// The README of a crate named `name` with these modules.
@@ -158,6 +188,7 @@ pub(crate) fn readme(
     crate::render::template(
         "README.md",
         TEMPLATE,
+        crate::render::Syntax::Markdown,
         minijinja::context! {
             header => header,
             name => name,

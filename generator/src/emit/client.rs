@@ -5,6 +5,7 @@
 
 use super::example::Method;
 use super::{doc_attrs, doc_lines, ident, Scope};
+use crate::escape::code_span;
 use crate::ir::*;
 use crate::surface::{
     credentials, variant_ident, BuilderNames, EventsSurface, Form, OperationSurface, Pages,
@@ -146,17 +147,16 @@ impl<'a> ClientItems<'a> {
             .map(Server::default_url)
             .unwrap_or_default();
         let for_server = emit_servers(api).1;
-        let title = api.title.replace('\n', " ");
-        let module_doc = format!(" HTTP client for {title} {}.", api.version);
+        let title = crate::escape::markdown_text(&format!("{} {}", api.title, api.version));
+        let module_doc = format!(" HTTP client for {title}.");
         let client_doc = doc_lines(&format!(
-            "Async client for {title} {}.\n\n\
+            "Async client for {title}.\n\n\
              Cheap to clone (the connection pool is shared). Every method prepares one request and returns a \
              [`runtime::Call`]: `.await` it for the typed success body, or call `.raw().await` for the body \
              with its status and headers; `.timeout(…)`, `.retry(…)`, `.header(…)` and `.query(…)` before that \
              apply to that call only. Failures are a [`runtime::Error`]: the typed body of a documented error \
              status, the raw status and body of an undocumented one, a body that did not decode, a timeout \
-             or the transport failure.",
-            api.version
+             or the transport failure."
         ));
 
         let credential_fields = api.security_schemes.iter().map(|s| {
@@ -303,22 +303,22 @@ fn credential_setters(api: &Api) -> Vec<TokenStream> {
         let field = ident(&s.name.rust);
         let setter = ident(&c.setter);
         let how = match &s.kind {
-            SecurityKind::Http { scheme } => format!("sent as `Authorization: {scheme} <credential>`"),
+            SecurityKind::Http { scheme } => format!("sent as {}", code_span(&format!("Authorization: {scheme} <credential>"))),
             SecurityKind::HttpBasic => "sent as `Authorization: Basic <base64 of user:password>`".to_string(),
-            SecurityKind::ApiKeyHeader { name } => format!("sent in the `{name}` header"),
-            SecurityKind::ApiKeyQuery { name } => format!("sent as the `{name}` query parameter"),
-            SecurityKind::ApiKeyCookie { name } => format!("sent as the `{name}` cookie"),
+            SecurityKind::ApiKeyHeader { name } => format!("sent in the {} header", code_span(name)),
+            SecurityKind::ApiKeyQuery { name } => format!("sent as the {} query parameter", code_span(name)),
+            SecurityKind::ApiKeyCookie { name } => format!("sent as the {} cookie", code_span(name)),
             SecurityKind::OAuth2 { token_url, .. } => {
                 return oauth2_setters(s, &field, &setter, token_url.as_deref());
             }
             SecurityKind::Unsupported => "not sent: oagen does not support this scheme type yet".to_string(),
         };
         let mut text = format!(
-            "Sets the credential for security scheme `{}` ({how}) on the operations that use it.\n\nThe credential is redacted from `Debug` output.",
-            s.name.wire
+            "Sets the credential for security scheme {} ({how}) on the operations that use it.\n\nThe credential is redacted from `Debug` output.",
+            code_span(&s.name.wire)
         );
         if let Some(d) = &s.description {
-            text = format!("{}\n\n{text}", super::sanitize_doc(d));
+            text = format!("{}\n\n{text}", crate::escape::doc_prose(d));
         }
         let doc = doc_lines(&text);
         if matches!(s.kind, SecurityKind::HttpBasic) {
@@ -459,9 +459,9 @@ fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
     }
     let variants = api.servers.iter().map(|s| {
         let v = ident(&s.name.rust);
-        let mut text = format!("`{}`", s.url.replace('`', "'"));
+        let mut text = code_span(&s.url);
         if let Some(d) = &s.description {
-            text = format!("{}: {text}", super::sanitize_doc(d));
+            text = format!("{}: {text}", crate::escape::doc_prose(d));
         }
         let doc = doc_lines(&text);
         if s.variables.is_empty() {
@@ -469,19 +469,23 @@ fn emit_servers(api: &Api) -> (TokenStream, TokenStream) {
         }
         let fields = s.variables.iter().map(|var| {
             let f = ident(&var.name.rust);
-            let mut text = format!("`{{{}}}`, default `{}`", var.name.wire, var.default);
+            let mut text = format!(
+                "{}, default {}",
+                code_span(&format!("{{{}}}", var.name.wire)),
+                code_span(&var.default)
+            );
             if !var.values.is_empty() {
                 text.push_str(&format!(
                     "; one of {}",
                     var.values
                         .iter()
-                        .map(|v| format!("`{v}`"))
+                        .map(|v| code_span(v))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
             }
             if let Some(d) = &var.description {
-                text = format!("{}\n\n{text}", super::sanitize_doc(d));
+                text = format!("{}\n\n{text}", crate::escape::doc_prose(d));
             }
             let doc = doc_lines(&text);
             quote!(#doc #f: String,)
@@ -572,20 +576,20 @@ fn oauth2_setters(
     setter: &proc_macro2::Ident,
     token_url: Option<&str>,
 ) -> TokenStream {
-    let wire = s.name.wire.replace('`', "'");
+    let wire = code_span(&s.name.wire);
     let provider_doc = doc_lines(&format!(
-        "Sets where the OAuth2 tokens for security scheme `{wire}` come from (sent as \
+        "Sets where the OAuth2 tokens for security scheme {wire} come from (sent as \
          `Authorization: Bearer <token>`): any [`runtime::TokenProvider`], or a fixed token as a \
          [`runtime::Secret`]. Tokens are redacted from `Debug` output."
     ));
     let client_credentials = token_url.map(|url| {
         let cc = format_ident!("{}_client_credentials", setter);
         let doc = doc_lines(&format!(
-            "Uses the OAuth2 client-credentials flow of `{wire}`: tokens are fetched from \
-             `{}` (relative to the base URL when relative) with this client id and secret, \
+            "Uses the OAuth2 client-credentials flow of {wire}: tokens are fetched from \
+             {} (relative to the base URL when relative) with this client id and secret, \
              cached, and fetched again 30 s before they expire. Call it after \
              `with_base_url`.",
-            url.replace('`', "'")
+            code_span(url)
         ));
         quote! {
             #doc
@@ -643,7 +647,7 @@ fn status_doc(r: &Response) -> String {
     };
     r.description
         .as_deref()
-        .map(|d| format!("{what}: {}", super::sanitize_doc(d)))
+        .map(|d| format!("{what}: {}", crate::escape::doc_prose(d)))
         .unwrap_or(what)
 }
 
@@ -713,10 +717,9 @@ fn emit_events_method(
 /// "`GET /path` (operation `id`)", for a method's documentation.
 fn endpoint(op: &Operation) -> String {
     format!(
-        "`{} {}` (operation `{}`)",
-        op.method,
-        op.path.raw.replace('`', "'"),
-        op.name.wire.replace('`', "'")
+        "{} (operation {})",
+        code_span(&format!("{} {}", op.method, op.path.raw)),
+        code_span(&op.name.wire)
     )
 }
 
@@ -730,7 +733,7 @@ fn events_docs(api: &Api, s: &OperationSurface<'_>, events: &EventsSurface) -> T
     ));
     if !events.only {
         let flag = match &events.flag {
-            Some(f) => format!(", with `{}` set to `true` in the body", f.replace('`', "'")),
+            Some(f) => format!(", with {} set to `true` in the body", code_span(f)),
             None => String::new(),
         };
         docs.notes.push(format!(
@@ -1110,7 +1113,7 @@ fn method_doc_text(api: &Api, s: &OperationSurface<'_>) -> String {
                     "a text field"
                 };
                 let req = if f.required { ", required" } else { "" };
-                format!("`{}` ({what}{req})", f.name.replace('`', "'"))
+                format!("{} ({what}{req})", code_span(&f.name))
             })
             .collect();
         docs.notes.push(format!(
@@ -1124,7 +1127,7 @@ fn method_doc_text(api: &Api, s: &OperationSurface<'_>) -> String {
             docs.notes.push(format!(
                 "- `{}`: {}",
                 p.name,
-                super::sanitize_doc(d).replace('\n', " ")
+                crate::escape::doc_prose(d).replace('\n', " ")
             ));
         }
     }
@@ -1682,11 +1685,11 @@ fn emit_setter(p: &ParamSurface<'_>, setter: &str) -> TokenStream {
         ParamLocation::Path => "path",
     };
     let mut text = format!(
-        "Sets the {location} parameter `{}`.",
-        p.param.name.wire.replace('`', "'")
+        "Sets the {location} parameter {}.",
+        code_span(&p.param.name.wire)
     );
     if let Some(d) = &p.param.docs.description {
-        text = format!("{}\n\n{text}", super::sanitize_doc(d));
+        text = format!("{}\n\n{text}", crate::escape::doc_prose(d));
     }
     super::text_or(
         || {
@@ -1910,7 +1913,7 @@ fn page_walk(p: &Param, first: i64, end: &PagesEnd<'_>, items: &TokenStream) -> 
             };
             (
                 quote!(runtime::Next::Total(#total)),
-                format!("`{}` items were read", f.name.wire),
+                format!("{} items were read", code_span(&f.name.wire)),
             )
         }
         PagesEnd::EmptyPage => (quote!(runtime::Next::Page), "a page is empty".into()),

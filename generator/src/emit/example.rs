@@ -45,6 +45,21 @@ pub(super) fn section(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -
     Some(format!("# Examples\n\n```no_run\n{code}\n```"))
 }
 
+/// The code of every example a method of `api` may show ([`section`]): the plain method's
+/// and, for an operation with an event stream, the streaming method's. The check after
+/// rendering ([`crate::guard`]) accepts a runnable code block only when it is one of these.
+pub(crate) fn all(api: &Api) -> Vec<String> {
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let s = OperationSurface::of(api, op);
+        out.extend(code(api, &s, Method::Plain));
+        if let Some(events) = &s.events {
+            out.extend(code(api, &s, Method::Events(events)));
+        }
+    }
+    out
+}
+
 /// The example's code, as a doctest writes it (the wrapper's lines hidden), or `None`
 /// outside a generated crate.
 pub(crate) fn code(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<String> {

@@ -11,6 +11,7 @@ mod text;
 mod types;
 mod webhooks;
 
+use crate::escape::doc_prose;
 use crate::ir::{Api, Docs, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -96,10 +97,10 @@ pub(crate) fn doc_attrs(docs: &Docs) -> TokenStream {
 fn doc_text(docs: &Docs) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(title) = &docs.title {
-        paragraphs.push(sanitize_doc(title));
+        paragraphs.push(doc_prose(title));
     }
     if let Some(description) = &docs.description {
-        paragraphs.push(sanitize_doc(description));
+        paragraphs.push(doc_prose(description));
     }
     paragraphs.extend(docs.notes.iter().cloned());
     paragraphs.join("\n\n")
@@ -120,7 +121,7 @@ fn each_doc_string(text: &str, mut f: impl FnMut(&str)) {
     // (A line holds no newline.)
     let control = |c: char| c.is_control() && c != '\t' && c != '\n';
     let mut out = String::new();
-    for line in normalize_line_breaks(text).lines() {
+    for line in crate::escape::normalize_line_breaks(text).lines() {
         if line.is_empty() {
             f("");
             continue;
@@ -136,18 +137,6 @@ fn each_doc_string(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
-/// `text` with every line break written as `\n`: `\r\n`, a bare `\r`, NEL (U+0085) and the
-/// Unicode line and paragraph separators (U+2028, U+2029).
-fn normalize_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
-    let is_break = |c: char| matches!(c, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
-    if !crate::render::contains_char(text, is_break) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    text.replace("\r\n", "\n")
-        .replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n")
-        .into()
-}
-
 /// `#[doc]` attributes for text oagen wrote itself (already valid rustdoc markdown).
 /// The literals may be placeholders for lines kept beside the tokens
 /// ([`crate::doc_table`]).
@@ -161,205 +150,6 @@ pub(crate) fn doc_lines(text: &str) -> TokenStream {
 pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
     let lines = doc_strings(text).map(crate::doc_table::line);
     quote!(#(#![doc = #lines])*)
-}
-
-/// Makes spec prose safe as rustdoc: no indented code blocks (they would become doctests),
-/// fenced blocks marked `text`, brackets and angle brackets escaped (no broken intra-doc
-/// links or stray HTML), bare URLs turned into autolinks.
-pub(crate) fn sanitize_doc(text: &str) -> String {
-    let text = html_to_markdown(&normalize_line_breaks(text));
-    let mut out: Vec<String> = Vec::new();
-    let mut in_fence = false;
-    for raw in text.lines() {
-        let line = raw.trim();
-        let line: std::borrow::Cow<str> = if line.contains('\t') {
-            line.replace('\t', "    ").into()
-        } else {
-            line.into()
-        };
-        if line.starts_with("```") || line.starts_with("~~~") {
-            if in_fence {
-                out.push("```".to_string());
-            } else {
-                out.push("```text".to_string());
-            }
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            out.push(raw.replace('\t', "    "));
-            continue;
-        }
-        // A paragraph line right after a list item would be a lazy continuation of it;
-        // the authors mean a new paragraph.
-        let after_item = out.last().is_some_and(|p| is_list_item(p));
-        if after_item && !line.is_empty() && !is_list_item(&line) {
-            out.push(String::new());
-        }
-        out.push(escape_prose(&line));
-    }
-    if in_fence {
-        out.push("```".to_string());
-    }
-    // Collapse runs of blank lines.
-    let mut collapsed: Vec<String> = Vec::new();
-    for line in out {
-        if line.is_empty() && collapsed.last().is_none_or(String::is_empty) {
-            continue;
-        }
-        collapsed.push(line);
-    }
-    while collapsed.last().is_some_and(String::is_empty) {
-        collapsed.pop();
-    }
-    collapsed.join("\n")
-}
-
-fn is_list_item(line: &str) -> bool {
-    let line = line.trim_start();
-    line.starts_with("- ")
-        || line.starts_with("* ")
-        || line.starts_with("+ ")
-        || [". ", ") "].iter().any(|marker| {
-            line.split_once(marker).is_some_and(|(n, _)| {
-                !n.is_empty() && n.len() < 10 && n.chars().all(|c| c.is_ascii_digit())
-            })
-        })
-}
-
-/// Rewrites the HTML tags vendors put in descriptions (`<p>`, `<code>`, `<b>`, `<li>`, `<a>`,
-/// …) as Markdown; any other `<` stays text and is escaped later.
-fn html_to_markdown(text: &str) -> String {
-    if !text.contains('<') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let Some(end) = after.find('>') else {
-            out.push_str(after);
-            return out;
-        };
-        let tag = after[1..end].trim().to_ascii_lowercase();
-        let (closing, name) = match tag.strip_prefix('/') {
-            Some(n) => (true, n.trim()),
-            None => (false, tag.as_str()),
-        };
-        let name = name
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .next()
-            .unwrap_or_default();
-        let replacement = match (name, closing) {
-            ("p", false) | ("ul", _) | ("ol", _) | ("div", _) => Some("\n\n"),
-            ("p", true) | ("li", true) | ("a", _) | ("span", _) => Some(""),
-            ("br", _) => Some("\n"),
-            ("li", false) => Some("\n- "),
-            ("code", _) => Some("`"),
-            ("b", _) | ("strong", _) => Some("**"),
-            ("i", _) | ("em", _) => Some("*"),
-            _ => None,
-        };
-        match replacement {
-            Some(r) => {
-                out.push_str(r);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('<');
-                rest = &after[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn escape_prose(line: &str) -> String {
-    // Most lines hold nothing to escape and no URL: they are kept as they are.
-    let special = |b: &u8| matches!(b, b'<' | b'>' | b'[' | b']' | b'\\');
-    if !line.as_bytes().iter().any(special) && !line.contains("http") {
-        return line.to_string();
-    }
-    let mut out = String::new();
-    for word in line.split_inclusive(' ') {
-        let trimmed = word.trim_end();
-        // A Markdown link's target, `[text](https://…)`: an autolink inside the
-        // parentheses (the brackets are escaped below, so it is no link of its own).
-        let link_target = trimmed.contains('(').then(|| {
-            trimmed
-                .find("(http://")
-                .or_else(|| trimmed.find("(https://"))
-        });
-        if let Some(p) = link_target.flatten() {
-            out.push_str(&escape_prose(&word[..=p]));
-            let rest = &word[p + 1..];
-            let end = rest.find(')').unwrap_or(rest.trim_end().len());
-            let url: String = rest[..end]
-                .chars()
-                .filter(|c| !matches!(c, '<' | '>' | '`'))
-                .collect();
-            out.push('<');
-            out.push_str(&url);
-            out.push('>');
-            out.push_str(&escape_prose(&rest[end..]));
-            continue;
-        }
-        let is_url = trimmed.starts_with("http://") || trimmed.starts_with("https://");
-        if is_url {
-            let url: String = trimmed
-                .trim_end_matches(['.', ',', ')', ';', ':'])
-                .chars()
-                .filter(|c| !matches!(c, '<' | '>' | '`'))
-                .collect();
-            let rest = &trimmed[trimmed.trim_end_matches(['.', ',', ')', ';', ':']).len()..];
-            out.push('<');
-            out.push_str(&url);
-            out.push('>');
-            out.push_str(rest);
-            out.push_str(&word[trimmed.len()..]);
-            continue;
-        }
-        for c in word.chars() {
-            match c {
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '[' => out.push_str("\\["),
-                ']' => out.push_str("\\]"),
-                '\\' => out.push_str("\\\\"),
-                _ => out.push(c),
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vendor_html_becomes_markdown_and_lists_end_cleanly() {
-        let text = "<p>Creates a <code>Channel</code>.</p> <p>See <a href=\"x\">docs</a>.</p>";
-        assert_eq!(sanitize_doc(text), "Creates a `Channel`.\n\nSee docs.");
-        assert_eq!(sanitize_doc("* a\n* b\nAfter"), "* a\n* b\n\nAfter");
-        assert_eq!(sanitize_doc("1) one\nmore"), "1) one\n\nmore");
-        assert_eq!(sanitize_doc("x <string> y"), "x &lt;string&gt; y");
-        assert_eq!(
-            sanitize_doc("See [Key phrases](https://a.dev/k) for more."),
-            "See \\[Key phrases\\](<https://a.dev/k>) for more."
-        );
-    }
-
-    #[test]
-    fn prose_cannot_become_code_links_or_html() {
-        let text = "    indented\n[link] <string> see https://x.dev/a.\n```\nfn x() {}\n```";
-        assert_eq!(
-            sanitize_doc(text),
-            "indented\n\\[link\\] &lt;string&gt; see <https://x.dev/a>.\n```text\nfn x() {}\n```"
-        );
-    }
 }
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several features.
@@ -414,7 +204,7 @@ pub struct ModuleInfo {
     pub name: Option<String>,
     /// The Cargo feature that enables it, if any.
     pub feature: Option<String>,
-    /// `info.title` and `info.version`, for docs.
+    /// `info.title` and `info.version` on one line, not escaped for any sink.
     pub title: String,
     /// The spec file, for docs.
     pub file: String,
@@ -431,7 +221,7 @@ impl ModuleInfo {
         ModuleInfo {
             feature: name.clone(),
             name,
-            title: format!("{} {}", api.title.replace('\n', " "), api.version),
+            title: crate::escape::one_line(&format!("{} {}", api.title, api.version)).into_owned(),
             file: api.file.clone(),
             webhooks: !api.webhooks.is_empty(),
             tag_features: api.tag_features(),
@@ -497,8 +287,9 @@ pub fn module_root(info: &ModuleInfo, root: bool) -> TokenStream {
         readme_doc(&info.tag_features)
     } else {
         inner_doc_lines(&format!(
-            "{}, generated from `{}`.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
-            info.title, info.file
+            "{}, generated from {}.\n\n[`types`] has one Rust type per schema; [`Client`] one async method per operation.",
+            crate::escape::markdown_text(&info.title),
+            crate::escape::code_span(&info.file)
         ))
     };
     // Braces keep rustfmt out of these macro bodies.

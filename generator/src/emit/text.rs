@@ -24,6 +24,7 @@
 //! public directory found the two paths byte-identical, `tests/directory/results.md`).
 
 use super::types::{Construction, Wrap};
+use crate::escape::code_span;
 use crate::ir::*;
 use crate::surface::{push_ident, RustType, Scope};
 
@@ -1230,7 +1231,7 @@ pub(super) fn untagged_definition(
     t.fixed(0, &["#[allow(clippy::large_enum_variant)]"]);
     t.fixed(0, &["pub enum ", name, " {"]);
     for (wire, variant, ty) in variants {
-        t.doc(1, &format!("The branch at `{wire}`."));
+        t.doc(1, &format!("The branch at {}.", code_span(wire)));
         tuple_variant(&mut t, variant, ty);
     }
     t.fixed(0, &["}"]);
@@ -1332,16 +1333,16 @@ pub(super) fn tagged_union(
         t.fixed(0, &["#[non_exhaustive]"]);
     }
     t.fixed(0, &["pub enum ", name, " {"]);
-    let tag_doc = tag.replace('`', "'");
+    let tag_doc = code_span(tag);
     for v in variants {
-        t.doc(1, &format!("`{tag_doc}`: `{}`.", v.wire.replace('`', "'")));
+        t.doc(1, &format!("{tag_doc}: {}.", code_span(&v.wire)));
         tuple_variant(&mut t, &v.name, &v.ty);
     }
     if let Some(unknown) = unknown {
         t.doc(
             1,
             &format!(
-                "A `{tag_doc}` this version of the SDK does not know (the API added it later), \
+                "A {tag_doc} this version of the SDK does not know (the API added it later), \
                  with the whole object as received; serialized back unchanged. Only \
                  deserialization creates it."
             ),
@@ -1546,7 +1547,7 @@ pub(super) fn string_enum_definition(
     }
     t.fixed(0, &["pub enum ", name, " {"]);
     for v in &e.variants {
-        t.doc(1, &format!("`{}`", v.wire.replace('`', "'")));
+        t.doc(1, &code_span(&v.wire));
         if single && unknown.is_none() {
             t.fixed(1, &["#[default]"]);
         }
@@ -1888,8 +1889,8 @@ pub(super) fn constructors(
         let field = ident(&f.name.rust);
         let method = ident(setter);
         let (ty, conv) = into_arg(api, &f.ty, "value")?;
-        let wire = f.name.wire.replace('`', "'");
-        t.doc(1, &format!("Sets `{wire}`."));
+        let wire = code_span(&f.name.wire);
+        t.doc(1, &format!("Sets {wire}."));
         if super::types::TRAIT_METHODS.contains(&setter.as_str()) {
             t.fixed(1, &["#[allow(clippy::should_implement_trait)]"]);
         }
@@ -1908,7 +1909,7 @@ pub(super) fn constructors(
         t.fixed(2, &["self"]);
         t.fixed(1, &["}"]);
         if let Some(n) = null {
-            t.doc(1, &format!("Sends `{wire}` as an explicit `null`."));
+            t.doc(1, &format!("Sends {wire} as an explicit `null`."));
             let head = format!("pub fn {}(", ident(n));
             t.list(1, (&head, ") -> Self {"), &["mut self".to_string()]);
             let none = if f.tri_state() { "Some(None)" } else { "None" };

@@ -1,6 +1,7 @@
 //! The `types` module: one Rust type per named IR type.
 
 use super::{doc_attrs, doc_lines, ident, rust_type, Scope};
+use crate::escape::code_span;
 use crate::ir::*;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -35,9 +36,8 @@ impl<'a> TypeItems<'a> {
     /// The module's inner doc attribute.
     pub fn inner(&self) -> TokenStream {
         let doc = format!(
-            " Types for the schemas of {} {}.",
-            self.api.title.replace('\n', " "),
-            self.api.version
+            " Types for the schemas of {}.",
+            crate::escape::markdown_text(&format!("{} {}", self.api.title, self.api.version))
         );
         // A field's type is the spec's nesting (`Option<BTreeMap<String, Vec<Vec<…>>>>`), not a
         // choice an alias would make clearer.
@@ -72,9 +72,9 @@ impl<'a> TypeItems<'a> {
 
 fn origin_note(def: &TypeDef) -> String {
     format!(
-        "Source: `{}` in `{}`.",
-        def.origin.pointer.replace('`', "'"),
-        def.origin.file
+        "Source: {} in {}.",
+        code_span(&def.origin.pointer),
+        code_span(&def.origin.file)
     )
 }
 
@@ -131,8 +131,8 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     if let Some(path) = api.settings.extern_types.get(&def.name.wire) {
         if let Ok(path) = syn::parse_str::<syn::Type>(path) {
             let doc = doc_lines(&format!(
-                "Schema `{}`, replaced by the application's own type (`extern_type` in the oagen config).",
-                def.name.wire.replace('`', "'")
+                "Schema {}, replaced by the application's own type (`extern_type` in the oagen config).",
+                code_span(&def.name.wire)
             ));
             return quote! { #doc pub type #name = #path; };
         }
@@ -147,8 +147,8 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) if s.strict() => Some("Closed object (`additionalProperties: false`), only sent in requests: unknown properties are rejected.".to_string()),
         TypeKind::Struct(s) if s.closed => Some("Closed object (`additionalProperties: false`), but read from responses: unknown properties are ignored, so a property the API adds later does not break this client.".to_string()),
         TypeKind::Tagged(u) => Some(format!(
-            "Internally tagged union: the `{}` property names the variant; a payload whose tag names a variant it does not fit is rejected.{}",
-            u.tag,
+            "Internally tagged union: the {} property names the variant; a payload whose tag names a variant it does not fit is rejected.{}",
+            code_span(&u.tag),
             if u.variants.iter().any(|v| v.tag_optional) {
                 " Variants whose schema does not require the tag may omit it: such a payload is matched by shape, and written back without it."
             } else {
@@ -632,16 +632,16 @@ fn emit_constructors(
         let method = ident(setter);
         let value = ident("value");
         let (ty, conv) = into_arg(api, &f.ty, &value);
-        let wire = f.name.wire.replace('`', "'");
+        let wire = code_span(&f.name.wire);
         let set = if f.tri_state() {
             quote!(Some(Some(#conv)))
         } else {
             quote!(Some(#conv))
         };
-        let doc = doc_lines(&format!("Sets `{wire}`."));
+        let doc = doc_lines(&format!("Sets {wire}."));
         let null = null.as_ref().map(|n| {
             let n = ident(n);
-            let doc = doc_lines(&format!("Sends `{wire}` as an explicit `null`."));
+            let doc = doc_lines(&format!("Sends {wire} as an explicit `null`."));
             let none = if f.tri_state() {
                 quote!(Some(None))
             } else {
@@ -687,7 +687,7 @@ pub(super) fn new_doc(name: &str, plan: &Construction<'_>) -> String {
     let list = plan
         .args
         .iter()
-        .map(|f| format!("`{}`", f.name.wire.replace('`', "'")))
+        .map(|f| code_span(&f.name.wire))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
@@ -771,13 +771,13 @@ pub(super) enum Wrap {
 /// and default) and how its type wraps the property's.
 pub(super) fn field_shape(f: &Field) -> (Docs, Wrap) {
     let mut docs = f.docs.clone();
-    let wire = f.name.wire.replace('`', "'");
+    let wire = code_span(&f.name.wire);
     docs.notes.push(if f.flatten {
-        format!("The `{wire}` property and its companion, flattened into this object.")
+        format!("The {wire} property and its companion, flattened into this object.")
     } else if f.required {
-        format!("JSON property `{wire}` (required).")
+        format!("JSON property {wire} (required).")
     } else {
-        format!("JSON property `{wire}` (optional).")
+        format!("JSON property {wire} (optional).")
     });
     let wrap = if f.flatten {
         Wrap::None
@@ -806,8 +806,10 @@ pub(super) fn field_shape(f: &Field) -> (Docs, Wrap) {
         }
     };
     if let Some(default) = &f.default {
-        let text = default.to_string().replace('`', "'");
-        docs.notes.push(format!("Default when absent: `{text}`."));
+        docs.notes.push(format!(
+            "Default when absent: {}.",
+            code_span(&default.to_string())
+        ));
     }
     (docs, wrap)
 }
@@ -863,7 +865,7 @@ fn enum_definition(
     if let Some(unknown) = unknown {
         let variants = e.variants.iter().map(|v| {
             let ident = ident(&v.rust);
-            let vdoc = doc_lines(&format!("`{}`", v.wire.replace('`', "'")));
+            let vdoc = doc_lines(&code_span(&v.wire));
             quote!(#vdoc #ident,)
         });
         let unknown_doc = doc_lines(UNKNOWN_DOC);
@@ -883,7 +885,7 @@ fn enum_definition(
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);
         let wire = &v.wire;
-        let vdoc = doc_lines(&format!("`{}`", wire.replace('`', "'")));
+        let vdoc = doc_lines(&code_span(wire));
         let default = single.then(|| quote!(#[default]));
         quote! {
             #vdoc
@@ -1044,11 +1046,7 @@ fn emit_tagged(
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty, Scope::Types);
-        let vdoc = doc_lines(&format!(
-            "`{}`: `{}`.",
-            tag.replace('`', "'"),
-            v.name.wire.replace('`', "'")
-        ));
+        let vdoc = doc_lines(&format!("{}: {}.", code_span(tag), code_span(&v.name.wire)));
         quote!(#vdoc #ident(#ty),)
     });
     let de_arms = u.variants.iter().map(|v| {
@@ -1096,9 +1094,9 @@ fn emit_tagged(
         u.open.then(|| {
         let unknown = catch_all(|n| u.variants.iter().any(|v| v.name.rust == n));
         let vdoc = doc_lines(&format!(
-            "A `{}` this version of the SDK does not know (the API added it later), with the whole \
+            "A {} this version of the SDK does not know (the API added it later), with the whole \
              object as received; serialized back unchanged. Only deserialization creates it.",
-            tag.replace('`', "'")
+            code_span(tag)
         ));
         OpenVariant {
             variant: quote!(#vdoc #unknown(super::runtime::UnknownVariant),),
@@ -1362,26 +1360,26 @@ fn emit_adjacent(
 ) -> TokenStream {
     let tag = &u.tag;
     let content = &u.content;
+    let (tag_doc, content_doc) = (code_span(tag), code_span(content));
     let closed = u.closed;
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
-        let wire = v.name.wire.replace('`', "'");
+        let wire = code_span(&v.name.wire);
+        let (tag, content) = (&tag_doc, &content_doc);
         match &v.content {
             None => {
-                let vdoc = doc_lines(&format!("`{tag}`: `{wire}`, without `{content}`."));
+                let vdoc = doc_lines(&format!("{tag}: {wire}, without {content}."));
                 quote!(#vdoc #ident,)
             }
             Some(ty) if v.content_required => {
                 let ty = rust_type(api, ty, Scope::Types);
-                let vdoc = doc_lines(&format!(
-                    "`{tag}`: `{wire}`, with its required `{content}`."
-                ));
+                let vdoc = doc_lines(&format!("{tag}: {wire}, with its required {content}."));
                 quote!(#vdoc #ident(#ty),)
             }
             Some(ty) => {
                 let ty = rust_type(api, ty, Scope::Types);
                 let vdoc = doc_lines(&format!(
-                    "`{tag}`: `{wire}`; `{content}` may be omitted (`None`)."
+                    "{tag}: {wire}; {content} may be omitted (`None`)."
                 ));
                 quote!(#vdoc #ident(Option<#ty>),)
             }
@@ -1429,11 +1427,7 @@ fn emit_untagged(
             let mut variants = Vec::with_capacity(u.variants.len());
             for v in &u.variants {
                 let ty = crate::surface::RustType::of(api, &v.ty).source(Scope::Types)?;
-                variants.push((
-                    v.name.wire.replace('`', "'"),
-                    super::text::ident(&v.name.rust),
-                    ty,
-                ));
+                variants.push((v.name.wire.clone(), super::text::ident(&v.name.rust), ty));
             }
             super::text::untagged_definition(&type_name, &super::doc_text(docs?), &variants)
         },
@@ -1464,10 +1458,7 @@ fn untagged_definition(
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty, Scope::Types);
-        let vdoc = doc_lines(&format!(
-            "The branch at `{}`.",
-            v.name.wire.replace('`', "'")
-        ));
+        let vdoc = doc_lines(&format!("The branch at {}.", code_span(&v.name.wire)));
         quote!(#vdoc #ident(#ty),)
     });
     quote! {

@@ -18,13 +18,13 @@ pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
          `webhook-timestamp` and `webhook-signature` headers, HMAC-SHA256 with the endpoint's \
          `whsec_…` secret, 5 minutes of tolerance) and parses its body; [`Event::parse`] only \
          parses (for tests, or deliveries checked another way).",
-        api.title.replace('\n', " ")
+        crate::escape::markdown_text(&api.title)
     ));
     let variants = api.webhooks.iter().map(|hook| {
         let mut docs = hook.docs.clone();
         docs.notes.push(format!(
-            "The `{}` webhook.",
-            hook.name.wire.replace('`', "'")
+            "The {} webhook.",
+            crate::escape::code_span(&hook.name.wire)
         ));
         let doc = doc_attrs(&docs);
         let name = format_ident!("{}", hook.name.rust);

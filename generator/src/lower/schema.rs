@@ -1525,9 +1525,11 @@ impl<'a> Lowering<'a> {
                     Origin::new(self.file, prop_pointer.clone()),
                     Docs {
                         notes: vec![format!(
-                            "Adjacently tagged: `{tag}` names the variant and `{content}` holds its options. \
-                             Read from the `if`/`const` conditions on `{content}`'s `oneOf` branches \
-                             (JSON Schema 2020-12 §10.2.2)."
+                            "Adjacently tagged: {tag} names the variant and {content} holds its options. \
+                             Read from the `if`/`const` conditions on {content}'s `oneOf` branches \
+                             (JSON Schema 2020-12 §10.2.2).",
+                            tag = crate::escape::code_span(tag),
+                            content = crate::escape::code_span(content),
                         )],
                         ..docs_of(prop, None)
                     },
@@ -2253,10 +2255,10 @@ fn constraint_notes(schema: &Value) -> Vec<String> {
         parts.push("unique items".into());
     }
     if let Some(p) = obj.member("pattern").and_then(Value::as_str) {
-        parts.push(format!("pattern {}", code_span(p)));
+        parts.push(format!("pattern {}", crate::escape::code_span(p)));
     }
     if let Some(f) = obj.member("format").and_then(Value::as_str) {
-        parts.push(format!("format {}", code_span(f)));
+        parts.push(format!("format {}", crate::escape::code_span(f)));
     }
     let mut notes = Vec::new();
     if !parts.is_empty() {
@@ -2277,21 +2279,9 @@ fn constraint_notes(schema: &Value) -> Vec<String> {
             text.truncate(cut);
             text.push('…');
         }
-        notes.push(format!("Example: {}.", code_span(&text)));
+        notes.push(format!("Example: {}.", crate::escape::code_span(&text)));
     }
     notes
-}
-
-/// A Markdown code span that holds `text` whatever backticks it contains.
-pub(crate) fn code_span(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    if longest == 0 {
-        format!("{fence}{text}{fence}")
-    } else {
-        format!("{fence} {text} {fence}")
-    }
 }
 
 #[cfg(test)]
