@@ -275,7 +275,8 @@ impl Config {
         }
         let generated = self.generate()?;
         for warning in &generated.warnings {
-            println!("cargo:warning={}", warning.to_string().replace('\n', " "));
+            // One line: a line break in spec text would start another `cargo:` directive.
+            println!("cargo:warning={}", escape::one_line(&warning.to_string()));
         }
         if let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR") {
             cargo::check_dependencies(&Path::new(&manifest).join("Cargo.toml"), &generated)?;
