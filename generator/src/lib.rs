@@ -38,7 +38,6 @@
 mod cargo;
 pub mod diag;
 pub mod diff;
-mod doc_table;
 #[doc(hidden)]
 pub mod emit;
 mod escape;

@@ -3,9 +3,6 @@
 //! Tokens are parsed into a `syn::File` and printed by `prettyplease` (pinned in
 //! `Cargo.lock`), never by an installed `rustfmt`, so the output depends only on oagen's
 //! version. Every file starts with an `@generated` header without version or timestamp.
-//! Doc lines and the most frequent items reach render already as text (emit writes them as
-//! prettyplease prints them, tested against it), behind placeholders that `doc_table::fill`
-//! replaces after printing.
 
 use crate::diag::Error;
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
@@ -33,8 +30,7 @@ pub fn rust_file(tokens: TokenStream, header: &str, item: &str) -> Result<String
 /// in order, but each item's tokens are made, printed and freed in turn, on as many threads
 /// as the machine has cores (up to 8), so neither the file's tokens nor its `syn` trees ever
 /// exist at once. Items are printed in contiguous blocks and joined in order, so the output
-/// does not depend on the number of threads. Doc lines made while an item's tokens are made
-/// skip the `syn` round trip (kept beside the tokens, put back into the printed text).
+/// does not depend on the number of threads.
 ///
 /// # Errors
 /// As [`rust_file`].
@@ -52,10 +48,9 @@ where
     print_stream(inner, &mut head).map_err(|e| internal(name, e))?;
     let mut pieces = vec![ready(&head)];
     pieces.extend(crate::pipeline::in_parallel(count, |i| {
-        let (tokens, docs) = crate::doc_table::collect(|| item(i));
         let mut text = String::new();
-        print_stream(tokens, &mut text).map_err(|e| internal(name, e))?;
-        Ok(ready(&crate::doc_table::fill(text, &docs)))
+        print_stream(item(i), &mut text).map_err(|e| internal(name, e))?;
+        Ok(ready(&text))
     })?);
     Ok(assemble(header, pieces))
 }
@@ -90,7 +85,7 @@ where
     }
     body.truncate(body.len() - 2);
     let parts = crate::pipeline::in_parallel(count, |i| {
-        let ((associated, items), docs) = crate::doc_table::collect(|| part(i));
+        let (associated, items) = part(i);
         let (mut methods, mut text) = (String::new(), String::new());
         for chunk in Chunks::new(associated.into_iter().peekable(), ItemKind::ImplItem) {
             push_impl_item(chunk, &mut methods).map_err(|e| internal(name, e))?;
@@ -98,8 +93,7 @@ where
         if let Some(items) = items {
             print_stream(items, &mut text).map_err(|e| internal(name, e))?;
         }
-        let fill = |text| ready(&crate::doc_table::fill(text, &docs));
-        Ok((fill(methods), fill(text)))
+        Ok((ready(&methods), ready(&text)))
     })?;
     let mut tail = String::new();
     print_stream(middle, &mut tail).map_err(|e| internal(name, e))?;
@@ -280,11 +274,6 @@ fn print_item(chunk: Chunk, out: &mut String) -> syn::Result<()> {
             out.push_str(&unparse_items(vec![*item]));
             Ok(())
         }
-        Chunk::Placeholder(text) => {
-            out.push_str(&text);
-            out.push('\n');
-            Ok(())
-        }
         Chunk::ImplItem(_) => Err(syn::Error::new(Span::call_site(), "misplaced impl item")),
     }
 }
@@ -341,17 +330,9 @@ fn print_impl(header: Vec<TokenTree>, body: TokenStream, out: &mut String) -> sy
     Ok(())
 }
 
-/// Prints an item of an `impl` body onto `out` at one level of indent: a placeholder as it
-/// is, anything else through [`impl_item_lines`].
+/// Prints an item of an `impl` body onto `out` at one level of indent.
 fn push_impl_item(chunk: syn::Result<Chunk>, out: &mut String) -> syn::Result<()> {
-    match chunk? {
-        Chunk::Placeholder(text) => {
-            out.push_str("    ");
-            out.push_str(&text);
-            out.push('\n');
-        }
-        item => out.push_str(&impl_item_lines(item.impl_item()?)?.0),
-    }
+    out.push_str(&impl_item_lines(chunk?.impl_item()?)?.0);
     Ok(())
 }
 
@@ -421,17 +402,12 @@ enum Chunk {
     },
     /// An item of an `impl` body.
     ImplItem(Box<syn::ImplItem>),
-    /// An item placeholder (`__oagen_item!(N);`, see [`crate::doc_table::item`]) as
-    /// prettyplease prints it, without indent: recognised without parsing it, since a large
-    /// file holds thousands of them.
-    Placeholder(String),
 }
 
 impl Chunk {
     fn impl_item(self) -> syn::Result<syn::ImplItem> {
         match self {
             Chunk::ImplItem(item) => Ok(*item),
-            Chunk::Placeholder(text) => syn::parse_str(&text),
             _ => Err(syn::Error::new(Span::call_site(), "expected an impl item")),
         }
     }
@@ -488,9 +464,6 @@ impl Iterator for Chunks {
                     body,
                 }));
             }
-            if let Some(text) = placeholder(&current) {
-                return Some(Ok(Chunk::Placeholder(text)));
-            }
             let tokens: TokenStream = std::mem::take(&mut current).into_iter().collect();
             match self.kind.parse(tokens.clone()) {
                 Ok(chunk) => return Some(Ok(chunk)),
@@ -502,28 +475,6 @@ impl Iterator for Chunks {
         }
         Some(self.kind.parse(current.into_iter().collect()))
     }
-}
-
-/// `tokens` printed, when they are exactly an item placeholder: `__oagen_item`, `!`, a
-/// parenthesised literal and `;`.
-fn placeholder(tokens: &[TokenTree]) -> Option<String> {
-    let [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(args), TokenTree::Punct(semi)] =
-        tokens
-    else {
-        return None;
-    };
-    if name != crate::doc_table::ITEM
-        || bang.as_char() != '!'
-        || semi.as_char() != ';'
-        || args.delimiter() != Delimiter::Parenthesis
-    {
-        return None;
-    }
-    let mut inner = args.stream().into_iter();
-    let (Some(TokenTree::Literal(index)), None) = (inner.next(), inner.next()) else {
-        return None;
-    };
-    Some(format!("{name}!({index});"))
 }
 
 /// The keyword that says what an item is: its first identifier after outer attributes,

@@ -208,56 +208,6 @@ impl RustType {
     }
 }
 
-impl RustType {
-    /// The type as [`RustType::tokens`] spells it, printed as prettyplease prints those tokens
-    /// (`Option<Vec<::serde_json::Value>>`, `&'a [String]`), for items written as text
-    /// (`emit::text`); `None` for [`RustType::Unknown`], which only tokens can report.
-    pub(crate) fn source(&self, scope: Scope) -> Option<String> {
-        let mut out = String::new();
-        self.write_source(scope, &mut out).then_some(out)
-    }
-
-    fn write_source(&self, scope: Scope, out: &mut String) -> bool {
-        let wrapped = |out: &mut String, open: &str, inner: &RustType, close: &str| {
-            out.push_str(open);
-            let ok = inner.write_source(scope, out);
-            out.push_str(close);
-            ok
-        };
-        match self {
-            RustType::Named(name) => {
-                if scope == Scope::Client {
-                    out.push_str("types::");
-                }
-                push_ident(out, name);
-                true
-            }
-            RustType::Local(name) => {
-                push_ident(out, name);
-                true
-            }
-            RustType::Unknown(_) => false,
-            RustType::Std(std) => {
-                out.push_str(std.source(scope));
-                true
-            }
-            RustType::Vec(inner) => wrapped(out, "Vec<", inner, ">"),
-            RustType::Option(inner) => wrapped(out, "Option<", inner, ">"),
-            RustType::Box(inner) => wrapped(out, "Box<", inner, ">"),
-            RustType::Map(map, inner) => {
-                out.push_str(map_source(*map));
-                wrapped(out, "<String, ", inner, ">")
-            }
-            RustType::Ref { lifetime, to } => {
-                let open = if *lifetime { "&'a " } else { "&" };
-                wrapped(out, open, to, "")
-            }
-            RustType::Slice(inner) => wrapped(out, "[", inner, "]"),
-            RustType::Into(inner) => wrapped(out, "impl Into<", inner, ">"),
-        }
-    }
-}
-
 /// `name` as an identifier: raw (`r#type`) when it is a keyword, as [`crate::emit::ident`]
 /// makes it.
 pub(crate) fn push_ident(out: &mut String, name: &str) {
@@ -265,14 +215,6 @@ pub(crate) fn push_ident(out: &mut String, name: &str) {
         out.push_str("r#");
     }
     out.push_str(name);
-}
-
-/// [`map_tokens`] as text.
-pub(crate) fn map_source(map: MapType) -> &'static str {
-    match map {
-        MapType::BTreeMap => "::std::collections::BTreeMap",
-        MapType::HashMap => "::std::collections::HashMap",
-    }
 }
 
 /// The path of a map type.
@@ -307,25 +249,6 @@ impl StdType {
             StdType::Bytes => quote!(runtime::Bytes),
             StdType::Multipart => quote!(runtime::Multipart),
             StdType::Infallible => quote!(::std::convert::Infallible),
-        }
-    }
-
-    /// [`StdType::tokens`] as text.
-    fn source(self, scope: Scope) -> &'static str {
-        match self {
-            StdType::Uuid => "::uuid::Uuid",
-            StdType::DateTime => "::chrono::DateTime<::chrono::Utc>",
-            StdType::Date => "::chrono::NaiveDate",
-            StdType::Value => "::serde_json::Value",
-            StdType::JsonMap => "::serde_json::Map<String, ::serde_json::Value>",
-            StdType::Base64Bytes => match scope {
-                Scope::Types => "super::runtime::Base64Bytes",
-                Scope::Client => "runtime::Base64Bytes",
-            },
-            StdType::Bytes => "runtime::Bytes",
-            StdType::Multipart => "runtime::Multipart",
-            StdType::Infallible => "::std::convert::Infallible",
-            other => other.text(),
         }
     }
 

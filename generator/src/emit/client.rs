@@ -40,12 +40,7 @@ fn error_items(
                 "The documented error responses of [`Client::{}`]: the API's common [`{}`].",
                 s.method, shared.errors.name
             );
-            // Behind a feature gate the attribute goes between docs and alias: tokens.
-            let text = || {
-                cfg.is_empty()
-                    .then(|| super::text::alias(&e.name, &doc, &shared.errors.name))?
-            };
-            super::text_or(text, || {
+            {
                 let doc = doc_lines(&doc);
                 let name = format_ident!("{}", e.name);
                 let target = format_ident!("{}", shared.errors.name);
@@ -54,7 +49,7 @@ fn error_items(
                     #cfg
                     pub type #name = #target;
                 }
-            })
+            }
         }
         _ => {
             let doc = format!(
@@ -787,21 +782,18 @@ fn emit_plain_operation(
     let args = argument_list(s);
     let allow = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let Some(names) = &s.builder else {
-        let method_tokens = super::text_or(
-            || plain_method_text(api, s, shared),
-            || {
-                let doc = method_docs(api, s);
-                let build_request = emit_request(api, s, shared);
-                quote! {
-                    #doc
-                    #cfg
-                    #allow
-                    pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
-                        #build_request
-                    }
+        let method_tokens = {
+            let doc = method_docs(api, s);
+            let build_request = emit_request(api, s, shared);
+            quote! {
+                #doc
+                #cfg
+                #allow
+                pub fn #name(&self, #(#args),*) -> runtime::Call<'_, #ok_type, #error_type> {
+                    #build_request
                 }
-            },
-        );
+            }
+        };
         let items = match (response_enum, error_enum) {
             (None, None) => None,
             (a, b) => Some(quote!(#a #b)),
@@ -834,22 +826,19 @@ fn emit_plain_operation(
                 quote!(body,)
             }
         }));
-    let method_tokens = super::text_or(
-        || builder_method_text(api, s, names),
-        || {
-            quote! {
-                #doc
-                #cfg
-                #allow
-                pub fn #name #generics (#self_ref, #(#args),*) -> #request_name<#out> {
-                    runtime::Builder::new(
-                        #params_name { #client: self, #(#inits)* },
-                        #params_name::call,
-                    )
-                }
+    let method_tokens = {
+        quote! {
+            #doc
+            #cfg
+            #allow
+            pub fn #name #generics (#self_ref, #(#args),*) -> #request_name<#out> {
+                runtime::Builder::new(
+                    #params_name { #client: self, #(#inits)* },
+                    #params_name::call,
+                )
             }
-        },
-    );
+        }
+    };
     let builder = emit_builder(api, s, names, &cfg, shared);
     let items = quote! {
         #response_enum
@@ -859,143 +848,6 @@ fn emit_plain_operation(
     (method_tokens, Some(items))
 }
 
-/// The positional method of [`emit_plain_operation`] written as text (see
-/// [`super::text::client_method`]); `None` where only tokens are sure to print right (a
-/// builder, a feature gate, or see [`request_text`]).
-fn plain_method_text(
-    api: &Api,
-    s: &OperationSurface<'_>,
-    shared: Option<&SharedErrors<'_>>,
-) -> Option<String> {
-    if s.builder.is_some() || api.feature_of(s.op).is_some() {
-        return None;
-    }
-    let args = argument_sources(s)?;
-    let doc = method_doc_text(api, s);
-    let name = super::text::ident(&s.method);
-    let head = super::text::Head::Method {
-        doc: &doc,
-        name: &name,
-        args,
-    };
-    request_text(api, s, shared, head)
-}
-
-/// The method's arguments as text, `name: Type` (the body's last), as [`argument_list`]
-/// makes their tokens; `None` for a type without a source spelling.
-fn argument_sources(s: &OperationSurface<'_>) -> Option<Vec<String>> {
-    let mut args = Vec::new();
-    for p in s.arguments() {
-        let ty = p.passed.source(Scope::Client)?;
-        args.push(format!("{}: {ty}", super::text::ident(&p.name)));
-    }
-    if let Some(b) = &s.body {
-        args.push(format!("body: {}", b.passed.source(Scope::Client)?));
-    }
-    Some(args)
-}
-
-/// The method that starts a builder (see [`emit_plain_operation`]) written as text; `None`
-/// behind a feature gate, for a type without a source spelling, or a layout the writer
-/// does not know.
-fn builder_method_text(
-    api: &Api,
-    s: &OperationSurface<'_>,
-    names: &BuilderNames,
-) -> Option<String> {
-    if api.feature_of(s.op).is_some() {
-        return None;
-    }
-    let args = argument_sources(s)?;
-    let mut fields = vec![format!("{}: self", super::text::ident(&s.locals.client))];
-    fields.extend(s.params.iter().map(|p| {
-        let arg = super::text::ident(&p.name);
-        match p.passing {
-            Passing::Argument => arg,
-            Passing::Setter(_) => format!("{arg}: None"),
-        }
-    }));
-    fields.extend(s.body.as_ref().map(|b| {
-        if b.body.required && b.body.kind == BodyKind::Bytes {
-            "body: body.into()".to_string()
-        } else {
-            "body".to_string()
-        }
-    }));
-    super::text::builder_method(&super::text::BuilderMethod {
-        doc: &method_doc_text(api, s),
-        name: &super::text::ident(&s.method),
-        borrows: names.borrows,
-        args,
-        request: &names.request,
-        params: &names.params,
-        fields,
-    })
-}
-
-/// A builder's `call` (see [`emit_builder`]) written as text; `None` as for
-/// [`plain_method_text`].
-fn builder_call_text(
-    api: &Api,
-    s: &OperationSurface<'_>,
-    names: &BuilderNames,
-    shared: Option<&SharedErrors<'_>>,
-) -> Option<String> {
-    if api.feature_of(s.op).is_some() {
-        return None;
-    }
-    let fields = std::iter::once(super::text::ident(&s.locals.client))
-        .chain(s.params.iter().map(|p| super::text::ident(&p.name)))
-        .chain(s.body.as_ref().map(|_| "body".to_string()))
-        .collect();
-    let head = super::text::Head::BuilderCall {
-        params: &names.params,
-        fields,
-    };
-    request_text(api, s, shared, head)
-}
-
-/// A method that sends the request of `s` after `head`, as text; `None` for an escaped
-/// literal, a type without a source spelling, a lone `_` arm or a layout the writer does
-/// not know.
-fn request_text(
-    api: &Api,
-    s: &OperationSurface<'_>,
-    shared: Option<&SharedErrors<'_>>,
-    head: super::text::Head<'_>,
-) -> Option<String> {
-    let op = s.op;
-    let parts = RequestParts::of(api, s, None);
-    if !parts.plain {
-        return None;
-    }
-    let arms = response_arms(s, shared);
-    if let [only] = arms.as_slice() {
-        if only.status == StatusMatch::Default {
-            return None;
-        }
-    }
-    let request = super::text::ident(&s.locals.request);
-    let response = super::text::ident(&s.locals.response);
-    super::text::client_method(&super::text::ClientMethod {
-        head,
-        client: &parts.client,
-        ok: s.success.source(Scope::Client)?,
-        err: s.error_type().source(Scope::Client)?,
-        request: &request,
-        mutable: !parts.stmts.is_empty(),
-        http_method: op.method.as_str(),
-        template: &op.path.raw,
-        segments: parts.segments,
-        stmts: parts.stmts,
-        response: &response,
-        arms: arms
-            .iter()
-            .map(|a| (pattern_source(a.status), a.expr.clone()))
-            .collect(),
-    })
-}
-
 /// An error or response enum: one variant per documented status.
 fn emit_status_enum(
     e: &StatusEnum<'_>,
@@ -1003,32 +855,7 @@ fn emit_status_enum(
     cfg: &TokenStream,
     allow: TokenStream,
 ) -> TokenStream {
-    super::text_or(
-        || {
-            if !cfg.is_empty() {
-                return None;
-            }
-            let mut variants = Vec::with_capacity(e.variants.len());
-            for v in &e.variants {
-                let payload = match &v.payload {
-                    Some(t) => Some(t.source(Scope::Client)?),
-                    None => None,
-                };
-                let status = match v.response.status {
-                    StatusMatch::Code(c) => Some(c),
-                    StatusMatch::Range(_) | StatusMatch::Default => None,
-                };
-                variants.push(super::text::StatusVariant {
-                    doc: status_doc(v.response),
-                    name: v.name.clone(),
-                    payload,
-                    status,
-                });
-            }
-            super::text::status_enum(&e.name, doc, &variants)
-        },
-        || status_enum_tokens(e, doc, cfg, allow),
-    )
+    status_enum_tokens(e, doc, cfg, allow)
 }
 
 /// The tokens of [`emit_status_enum`].
@@ -1243,69 +1070,116 @@ fn str_lit(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-/// The parts of a request, written as Rust source once for both the token path
-/// ([`emit_request_with`]) and the text path ([`plain_method_text`]).
+/// `name` as a Rust identifier in source text (`r#type` for a keyword).
+fn ident_source(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    crate::surface::push_ident(&mut out, name);
+    out
+}
+
+/// One statement of a request's setup, as Rust source.
+enum Stmt {
+    /// `{receiver}.{method}({args});`
+    Call {
+        receiver: String,
+        method: &'static str,
+        args: Vec<String>,
+    },
+    /// `if let {binding} {` the statement `}`.
+    IfLet(String, Box<Stmt>),
+}
+
+impl Stmt {
+    /// `request.{method}({args});` on the method's request.
+    fn call(request: &str, method: &'static str, args: Vec<String>) -> Self {
+        Stmt::Call {
+            receiver: request.to_string(),
+            method,
+            args,
+        }
+    }
+
+    /// The statement as Rust source.
+    fn source(&self) -> String {
+        match self {
+            Stmt::Call {
+                receiver,
+                method,
+                args,
+            } => format!("{receiver}.{method}({});", args.join(", ")),
+            Stmt::IfLet(binding, inner) => format!("if let {binding} {{ {} }}", inner.source()),
+        }
+    }
+}
+
+/// One segment of a request's path, as the `&str` expressions it is made of: a literal or
+/// a parameter alone, or several (`microsoft.graph.f(period='{period}')`) joined with
+/// `concat`.
+struct Segment(Vec<String>);
+
+impl Segment {
+    /// The segment's expression as Rust source.
+    fn source(&self) -> String {
+        match self.0.as_slice() {
+            [single] => single.clone(),
+            many => format!("&[{}].concat()", many.join(", ")),
+        }
+    }
+}
+
+/// The parts of a request as Rust source (paths, calls and escaped literals), parsed into
+/// tokens by [`emit_request_with`].
 struct RequestParts {
     /// The client: `self` in a positional method, the builder's client field otherwise.
     client: String,
     /// Each path segment (a `&str` expression).
-    segments: Vec<super::text::Segment>,
+    segments: Vec<Segment>,
     /// The statements that set parameters, credentials and the body.
-    stmts: Vec<super::text::Stmt>,
-    /// True when every string literal is plain (no escape): the text path needs it.
-    plain: bool,
+    stmts: Vec<Stmt>,
 }
 
 impl RequestParts {
     fn of(api: &Api, s: &OperationSurface<'_>, events: Option<&EventsSurface>) -> Self {
         let op = s.op;
-        let mut plain = true;
-        let mut lit = |text: &str| {
-            let lit = str_lit(text);
-            // Plain: the literal is the text between quotes, with nothing escaped.
-            plain &= lit.get(1..lit.len() - 1) == Some(text);
-            lit
-        };
+        let mut lit = |text: &str| str_lit(text);
         let client = match s.form {
             Form::Positional => "self".to_string(),
-            Form::Builder => super::text::ident(&s.locals.client),
+            Form::Builder => ident_source(&s.locals.client),
         };
-        let segments =
-            op.path
-                .segments
-                .iter()
-                .map(|parts| {
-                    let pieces: Vec<String> = parts
-                        .iter()
-                        .map(|part| match part {
-                            PathPart::Literal(text) => lit(text),
-                            PathPart::Param(id) => {
-                                let param = op.param(*id);
-                                let arg = s.params.iter().find(|p| {
-                                    param.is_some_and(|param| std::ptr::eq(p.param, param))
-                                });
-                                match arg {
-                                    Some(p) if parts.len() == 1 => {
-                                        format!("&runtime::param(&{})", super::text::ident(&p.name))
-                                    }
-                                    Some(p) => {
-                                        format!(
-                                            "runtime::param(&{}).as_str()",
-                                            super::text::ident(&p.name)
-                                        )
-                                    }
-                                    None => {
-                                        let message = format!("oagen: no path parameter #{}", id.0);
-                                        format!("compile_error!({})", str_lit(&message))
-                                    }
+        let segments = op
+            .path
+            .segments
+            .iter()
+            .map(|parts| {
+                let pieces: Vec<String> = parts
+                    .iter()
+                    .map(|part| match part {
+                        PathPart::Literal(text) => lit(text),
+                        PathPart::Param(id) => {
+                            let param = op.param(*id);
+                            let arg = s
+                                .params
+                                .iter()
+                                .find(|p| param.is_some_and(|param| std::ptr::eq(p.param, param)));
+                            match arg {
+                                Some(p) if parts.len() == 1 => {
+                                    format!("&runtime::param(&{})", ident_source(&p.name))
+                                }
+                                Some(p) => {
+                                    format!("runtime::param(&{}).as_str()", ident_source(&p.name))
+                                }
+                                None => {
+                                    let message = format!("oagen: no path parameter #{}", id.0);
+                                    format!("compile_error!({})", str_lit(&message))
                                 }
                             }
-                        })
-                        .collect();
-                    super::text::Segment(pieces)
-                })
-                .collect();
-        let request = &super::text::ident(&s.locals.request);
+                        }
+                    })
+                    .collect();
+                Segment(pieces)
+            })
+            .collect();
+        let request = &ident_source(&s.locals.request);
         let mut stmts = param_statements(s, &mut lit);
         stmts.extend(credential_statements(api, s, &client, &mut lit));
         if let Some(b) = &s.body {
@@ -1323,45 +1197,37 @@ impl RequestParts {
                 (BodyKind::Empty, _) => ("", Vec::new()),
             };
             if !method.is_empty() {
-                let call = super::text::Stmt::call(request, method, args);
+                let call = Stmt::call(request, method, args);
                 stmts.push(if b.body.required {
                     call
                 } else {
-                    super::text::Stmt::IfLet("Some(body) = body".to_string(), Box::new(call))
+                    Stmt::IfLet("Some(body) = body".to_string(), Box::new(call))
                 });
             }
         }
         if let Some(header) = &op.idempotency_key {
-            stmts.push(super::text::Stmt::call(
-                request,
-                "idempotency_key",
-                vec![lit(header)],
-            ));
+            stmts.push(Stmt::call(request, "idempotency_key", vec![lit(header)]));
         }
         RequestParts {
             client,
             segments,
             stmts,
-            plain,
         }
     }
 }
 
 /// One statement per query, header and cookie parameter (optional ones when set).
-fn param_statements(
-    s: &OperationSurface<'_>,
-    lit: &mut impl FnMut(&str) -> String,
-) -> Vec<super::text::Stmt> {
-    let request = super::text::ident(&s.locals.request);
+fn param_statements(s: &OperationSurface<'_>, lit: &mut impl FnMut(&str) -> String) -> Vec<Stmt> {
+    let request = ident_source(&s.locals.request);
     let mut stmts = Vec::new();
     for p in &s.params {
-        let arg = super::text::ident(&p.name);
+        let arg = ident_source(&p.name);
         let wire = lit(&p.param.name.wire);
         // Required parameters are read from the argument, optional ones from the local.
         let value = if p.param.required {
             arg.clone()
         } else {
-            super::text::ident(&s.locals.value)
+            ident_source(&s.locals.value)
         };
         let (method, args) = match p.param.location {
             ParamLocation::Path => continue,
@@ -1379,11 +1245,11 @@ fn param_statements(
                 ("query_styled", vec![wire, format!("&{value}"), style])
             }
         };
-        let call = super::text::Stmt::call(&request, method, args);
+        let call = Stmt::call(&request, method, args);
         stmts.push(if p.param.required {
             call
         } else {
-            super::text::Stmt::IfLet(format!("Some({value}) = {arg}"), Box::new(call))
+            Stmt::IfLet(format!("Some({value}) = {arg}"), Box::new(call))
         });
     }
     stmts
@@ -1396,14 +1262,14 @@ fn credential_statements(
     s: &OperationSurface<'_>,
     client: &str,
     lit: &mut impl FnMut(&str) -> String,
-) -> Vec<super::text::Stmt> {
-    let credential = super::text::ident(&s.locals.credential);
-    let request = &super::text::ident(&s.locals.request);
+) -> Vec<Stmt> {
+    let credential = ident_source(&s.locals.credential);
+    let request = &ident_source(&s.locals.request);
     s.op.security
         .iter()
         .filter_map(|&i| api.security_schemes.get(i))
         .filter_map(|scheme| {
-            let field = super::text::ident(&scheme.name.rust);
+            let field = ident_source(&scheme.name.rust);
             let (method, args) = match &scheme.kind {
                 SecurityKind::Http { scheme } => {
                     ("authorization", vec![lit(scheme), credential.clone()])
@@ -1421,9 +1287,9 @@ fn credential_statements(
                 SecurityKind::OAuth2 { .. } => ("bearer_from", vec![credential.clone()]),
                 SecurityKind::Unsupported => return None,
             };
-            let call = super::text::Stmt::call(request, method, args);
+            let call = Stmt::call(request, method, args);
             let binding = format!("Some({credential}) = &{client}.{field}");
-            Some(super::text::Stmt::IfLet(binding, Box::new(call)))
+            Some(Stmt::IfLet(binding, Box::new(call)))
         })
         .collect()
 }
@@ -1432,7 +1298,7 @@ fn credential_statements(
 /// an unexpected status.
 fn response_arms(s: &OperationSurface<'_>, shared: Option<&SharedErrors<'_>>) -> Vec<StatusArm> {
     let op = s.op;
-    let response = &super::text::ident(&s.locals.response);
+    let response = &ident_source(&s.locals.response);
     let successes = op.successes();
     let mut arms = Vec::new();
     match &s.responses {
@@ -1481,7 +1347,7 @@ fn response_arms(s: &OperationSurface<'_>, shared: Option<&SharedErrors<'_>>) ->
 /// are the API's shared enum names that enum (its own error type is an alias of it).
 fn error_arms(s: &OperationSurface<'_>, shared: Option<&SharedErrors<'_>>) -> Vec<StatusArm> {
     let op = s.op;
-    let response = &super::text::ident(&s.locals.response);
+    let response = &ident_source(&s.locals.response);
     let mut arms = Vec::new();
     if let Some(e) = &s.errors {
         let name = match shared {
@@ -1593,19 +1459,16 @@ fn emit_builder(
     let stream = s
         .stream
         .as_ref()
-        .map(|pages| emit_stream(pages, (&error_type, &s.error_type())));
-    let call = super::text_or(
-        || builder_call_text(api, s, names, shared),
-        || {
-            let build_request = emit_request(api, s, shared);
-            quote! {
-                fn call(self) -> runtime::Call<'a, #ok_type, #error_type> {
-                    let #params_name { #client, #(#destructure),* } = self;
-                    #build_request
-                }
+        .map(|pages| emit_stream(pages, &error_type));
+    let call = {
+        let build_request = emit_request(api, s, shared);
+        quote! {
+            fn call(self) -> runtime::Call<'a, #ok_type, #error_type> {
+                let #params_name { #client, #(#destructure),* } = self;
+                #build_request
             }
-        },
-    );
+        }
+    };
     let request_doc = format!(
         "A prepared [`Client::{}`] call: its methods set the optional parameters (each once; \
          a later call replaces the value), the [`runtime::Builder`] methods set per-call options; \
@@ -1613,52 +1476,26 @@ fn emit_builder(
         s.method
     );
     let params_doc = format!("The parameters of a [`{request_name}`] (set through its methods).");
-    let gated = api.feature_of(s.op).is_some();
-    let alias = super::text_or(
-        || {
-            let ok = s.success.source(Scope::Client)?;
-            let err = s.error_type().source(Scope::Client)?;
-            let request = &names.request;
-            let args = [format!("{}<'a>", names.params), ok, err];
-            (!gated).then(|| super::text::builder_alias(&request_doc, request, &args))?
-        },
-        || {
-            let doc = doc_lines(&request_doc);
-            quote! {
-                #doc
-                #cfg
-                pub type #request_name<'a> = runtime::Builder<'a, #params_name<'a>, #ok_type, #error_type>;
+    let alias = {
+        let doc = doc_lines(&request_doc);
+        quote! {
+            #doc
+            #cfg
+            pub type #request_name<'a> = runtime::Builder<'a, #params_name<'a>, #ok_type, #error_type>;
+        }
+    };
+    let params_struct = {
+        let doc = doc_lines(&params_doc);
+        quote! {
+            #doc
+            #cfg
+            #[derive(Debug, Clone)]
+            pub struct #params_name<'a> {
+                #client: &'a Client,
+                #(#fields)*
             }
-        },
-    );
-    let params_struct = super::text_or(
-        || {
-            let mut fields = vec![format!(
-                "{}: &'a Client",
-                super::text::ident(&s.locals.client)
-            )];
-            for p in &s.params {
-                let ty = p.field.source(Scope::Client)?;
-                fields.push(format!("{}: {ty}", super::text::ident(&p.name)));
-            }
-            if let Some(b) = &s.body {
-                fields.push(format!("body: {}", b.field.source(Scope::Client)?));
-            }
-            (!gated).then(|| super::text::builder_params(&params_doc, &names.params, &fields))?
-        },
-        || {
-            let doc = doc_lines(&params_doc);
-            quote! {
-                #doc
-                #cfg
-                #[derive(Debug, Clone)]
-                pub struct #params_name<'a> {
-                    #client: &'a Client,
-                    #(#fields)*
-                }
-            }
-        },
-    );
+        }
+    };
     quote! {
         #alias
         #params_struct
@@ -1691,35 +1528,23 @@ fn emit_setter(p: &ParamSurface<'_>, setter: &str) -> TokenStream {
     if let Some(d) = &p.param.docs.description {
         text = format!("{}\n\n{text}", crate::escape::doc_prose(d));
     }
-    super::text_or(
-        || {
-            let field = super::text::ident(&p.name);
-            let value = match &p.passed {
-                RustType::Into(_) => format!("{field}.into()"),
-                _ => field.clone(),
-            };
-            let ty = p.passed.source(Scope::Client)?;
-            let setter = super::text::ident(setter);
-            super::text::builder_setter(&text, &setter, &field, &ty, &value)
-        },
-        || {
-            let field = ident(&p.name);
-            let setter = ident(setter);
-            let arg_ty = p.passed.tokens(Scope::Client);
-            let value = match &p.passed {
-                RustType::Into(_) => quote!(#field.into()),
-                _ => quote!(#field),
-            };
-            let doc = doc_lines(&text);
-            quote! {
-                #doc
-                pub fn #setter(mut self, #field: #arg_ty) -> Self {
-                    self.params_mut().#field = Some(#value);
-                    self
-                }
+    {
+        let field = ident(&p.name);
+        let setter = ident(setter);
+        let arg_ty = p.passed.tokens(Scope::Client);
+        let value = match &p.passed {
+            RustType::Into(_) => quote!(#field.into()),
+            _ => quote!(#field),
+        };
+        let doc = doc_lines(&text);
+        quote! {
+            #doc
+            pub fn #setter(mut self, #field: #arg_ty) -> Self {
+                self.params_mut().#field = Some(#value);
+                self
             }
-        },
-    )
+        }
+    }
 }
 
 /// How a struct field reads as an `Option` of its value: `Some(x)` for a required one, as is
@@ -1753,7 +1578,7 @@ struct Walk {
 }
 
 /// `.stream()` on a list operation's builder: the items of every page, fetched lazily.
-fn emit_stream(pages: &Pages<'_>, (error_type, error): (&TokenStream, &RustType)) -> TokenStream {
+fn emit_stream(pages: &Pages<'_>, error_type: &TokenStream) -> TokenStream {
     let item_type = pages.item.tokens(Scope::Client);
     let items = match pages.items {
         Some(f) => {
@@ -1816,38 +1641,10 @@ fn emit_stream(pages: &Pages<'_>, (error_type, error): (&TokenStream, &RustType)
          parameters set so far) and fetches the next page when the items read so far run out.\n\n{}",
         walk.what
     );
-    let text = || {
-        let names = |fields: [&Name; 3]| fields.map(|f| super::text::ident(&f.rust));
-        let last_item;
-        let walk = match &pages.kind {
-            PagesKind::Link => super::text::StreamWalk::Link,
-            PagesKind::LastItem {
-                param,
-                item_field,
-                has_more,
-            } => {
-                last_item = names([&param.name, &item_field.name, &has_more.name]);
-                let [param, id, has_more] = &last_item;
-                super::text::StreamWalk::LastItem {
-                    param,
-                    id,
-                    has_more,
-                }
-            }
-            PagesKind::Page { .. } | PagesKind::Cursor { .. } => return None,
-        };
-        let items = match pages.items {
-            Some(f) => format!("body.{}", super::text::ident(&f.name.rust)),
-            None => "body".to_string(),
-        };
-        let item = pages.item.source(Scope::Client)?;
-        let error = error.source(Scope::Client)?;
-        super::text::stream(&doc, ["'a", &item, &error], &items, &walk)
-    };
     let Walk {
         start, set, split, ..
     } = walk;
-    super::text_or(text, || {
+    {
         let doc = doc_lines(&doc);
         quote! {
             #doc
@@ -1862,7 +1659,7 @@ fn emit_stream(pages: &Pages<'_>, (error_type, error): (&TokenStream, &RustType)
                 )
             }
         }
-    })
+    }
 }
 
 /// Numbered pages: from the parameter's value (or the first number), until the end rule.

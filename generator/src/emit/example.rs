@@ -14,7 +14,6 @@
 //! Only a generated crate has examples ([`crate::ir::Settings::doc_examples`]): a build
 //! script's module is `include!`d at a path oagen does not know.
 
-use super::text;
 use super::types::construction;
 use crate::ir::*;
 use crate::naming::Namespace;
@@ -22,6 +21,28 @@ use crate::surface::{EventsSurface, OperationSurface, RustType, Scope, StdType};
 use proc_macro2::Literal;
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// A call in an example's source: `{callee}({args})`.
+struct Call {
+    /// The path called (`types::Body::new`).
+    callee: String,
+    /// Each argument's source.
+    args: Vec<String>,
+}
+
+impl Call {
+    /// `{callee}({args})` on one line.
+    fn source(&self) -> String {
+        format!("{}({})", self.callee, self.args.join(", "))
+    }
+}
+
+/// `name` as a Rust identifier in source text (`r#type` for a keyword).
+fn ident(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    crate::surface::push_ident(&mut out, name);
+    out
+}
 
 /// How deep a request body's constructor arguments are built (`A::new(B::new("x"))`).
 const BUILD_DEPTH: usize = 2;
@@ -104,7 +125,7 @@ pub(crate) fn code(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> O
 struct Prepared {
     names: Namespace,
     inputs: Vec<String>,
-    setup: Option<(String, text::Call)>,
+    setup: Option<(String, Call)>,
     method: String,
     args: Vec<String>,
 }
@@ -136,7 +157,7 @@ fn prepare(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Prepared 
         match argument_literal(api, &p.param.ty, p.param.example.as_ref(), &placeholder) {
             Some(value) => args.push(value),
             None => {
-                let name = text::ident(&names.claim(&p.name).0);
+                let name = ident(&names.claim(&p.name).0);
                 let ty = without_lifetimes(&p.passed).tokens(Scope::Client);
                 inputs.push(format!("{name}: {ty}"));
                 args.push(name);
@@ -154,7 +175,7 @@ fn prepare(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Prepared 
         };
         match &b.body.kind {
             BodyKind::Json(ty) | BodyKind::Form(ty) => {
-                let name = text::ident(&names.claim("body").0);
+                let name = ident(&names.claim("body").0);
                 match build(api, ty, BUILD_DEPTH) {
                     Some(value) => setup = Some((name.clone(), value)),
                     None => {
@@ -165,7 +186,7 @@ fn prepare(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Prepared 
                 args.push(wrap(&format!("&{name}")));
             }
             BodyKind::Multipart(_) => {
-                let name = text::ident(&names.claim("form").0);
+                let name = ident(&names.claim("form").0);
                 inputs.push(format!("{name}: runtime::Multipart"));
                 args.push(wrap(&format!("&{name}")));
             }
@@ -176,8 +197,8 @@ fn prepare(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Prepared 
         }
     }
     let method = match method {
-        Method::Plain | Method::Errors => text::ident(&s.method),
-        Method::Events(events) => text::ident(&events.method),
+        Method::Plain | Method::Errors => ident(&s.method),
+        Method::Events(events) => ident(&events.method),
     };
     Prepared {
         names,
@@ -188,9 +209,8 @@ fn prepare(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Prepared 
     }
 }
 
-/// The example as a formatted `async fn example(…) -> Result<…> { … }`: written as text
-/// for the most frequent shape (no parameters, a plain call; see `text::example`) while
-/// render collects items, else parsed and printed by prettyplease.
+/// The example as a formatted `async fn example(…) -> Result<…> { … }`, parsed and printed
+/// by prettyplease.
 fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<String> {
     let mut prepared = prepare(api, s, method);
     let client = if crate::surface::credentials(api)
@@ -202,32 +222,10 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
         "Client::new()"
     };
     let unit = s.success == RustType::Std(StdType::Unit);
-    let plain = matches!(method, Method::Plain);
-    if plain && prepared.inputs.is_empty() && crate::doc_table::items_active() {
-        // Claimed in a copy: the tokens, if the text writer gives up, claim it again.
-        let claim = |ty: &RustType| {
-            let mut names = prepared.names.clone();
-            text::ident(&names.claim(&value_name(ty)).0)
-        };
-        let (name, stream) = match &s.stream {
-            Some(pages) => (Some(claim(&pages.item)), true),
-            None => ((!unit).then(|| claim(&s.success)), false),
-        };
-        let outcome = match name.as_deref() {
-            Some(item) if stream => text::Outcome::Stream(item),
-            Some(result) => text::Outcome::Print(result),
-            None => text::Outcome::Discard,
-        };
-        let setup = prepared.setup.as_ref().map(|(n, v)| (n.as_str(), v));
-        if let Some(text) = text::example(client, setup, outcome, &prepared.method, &prepared.args)
-        {
-            return Some(text);
-        }
-    }
     let call = prepared.call();
     let names = &mut prepared.names;
     let mut loop_over = |stream: String, item_type: &RustType| {
-        let item = text::ident(&names.claim(&value_name(item_type)).0);
+        let item = ident(&names.claim(&value_name(item_type)).0);
         let print = Literal::string(&format!("{{{item}:?}}"));
         format!(
             "let mut stream = {stream}; while let Some({item}) = stream.next().await {{ \
@@ -239,7 +237,7 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
         (Method::Plain, Some(pages)) => loop_over(format!("{call}.stream()"), &pages.item),
         (Method::Plain, None) if unit => format!("{call}.await?;"),
         (Method::Plain, None) => {
-            let result = text::ident(&names.claim(&value_name(&s.success)).0);
+            let result = ident(&names.claim(&value_name(&s.success)).0);
             let print = Literal::string(&format!("{{{result}:?}}"));
             format!("let {result} = {call}.await?; println!({print});")
         }
@@ -263,9 +261,9 @@ fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<St
 fn match_errors(s: &OperationSurface<'_>, names: &mut Namespace, call: &str) -> Option<String> {
     let errors = s.errors.as_ref()?;
     let first = errors.variants.first()?;
-    let enum_name = text::ident(&errors.name);
+    let enum_name = ident(&errors.name);
     let variant = crate::surface::variant_ident(first);
-    let error = text::ident(&names.claim("error").0);
+    let error = ident(&names.claim("error").0);
     let status = match first.response.status {
         StatusMatch::Code(c) => format!("status {c}"),
         StatusMatch::Range(r) => format!("a {r}XX status"),
@@ -284,7 +282,7 @@ fn match_errors(s: &OperationSurface<'_>, names: &mut Namespace, call: &str) -> 
     let ok = if s.success == RustType::Std(StdType::Unit) {
         "Ok(()) => println!(\"done\"),".to_string()
     } else {
-        let result = text::ident(&names.claim(&value_name(&s.success)).0);
+        let result = ident(&names.claim(&value_name(&s.success)).0);
         let print = Literal::string(&format!("{{{result}:?}}"));
         format!("Ok({result}) => println!({print}),")
     };
@@ -428,22 +426,22 @@ fn enum_value(api: &Api, ty: &TypeRef, wanted: Option<&str>) -> Option<String> {
         .or_else(|| e.variants.first())?;
     Some(format!(
         "types::{}::{}",
-        text::ident(&def.name.rust),
-        text::ident(&variant.rust)
+        ident(&def.name.rust),
+        ident(&variant.rust)
     ))
 }
 
 /// A struct value built from literals: `types::T::default()` when nothing is required, else
 /// `types::T::new(…)` when every argument can be written, `depth` levels of structs deep.
-fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<text::Call> {
+fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<Call> {
     let def = named(api, ty)?;
     let TypeKind::Struct(s) = api.resolve_kind(def) else {
         return None;
     };
-    let name = text::ident(&def.name.rust);
+    let name = ident(&def.name.rust);
     let plan = construction(api, s);
     if plan.args.is_empty() {
-        return Some(text::Call {
+        return Some(Call {
             callee: format!("types::{name}::default"),
             args: Vec::new(),
         });
@@ -453,7 +451,7 @@ fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<text::Call> {
         .iter()
         .map(|f| constructor_literal(api, f, depth))
         .collect::<Option<Vec<_>>>()?;
-    Some(text::Call {
+    Some(Call {
         callee: format!("types::{name}::new"),
         args,
     })

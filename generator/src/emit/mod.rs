@@ -7,7 +7,6 @@
 
 mod client;
 pub(crate) mod example;
-mod text;
 mod types;
 mod webhooks;
 
@@ -60,21 +59,6 @@ pub(crate) fn ident(name: &str) -> Ident {
 }
 
 pub(crate) use crate::surface::Scope;
-
-/// An item written as text by `text` (see [`text`]) while render is collecting items
-/// ([`crate::doc_table::item`]) and the text is sure to print as `tokens` would; otherwise
-/// `tokens()`.
-pub(crate) fn text_or(
-    text: impl FnOnce() -> Option<String>,
-    tokens: impl FnOnce() -> TokenStream,
-) -> TokenStream {
-    if crate::doc_table::items_active() {
-        if let Some(placeholder) = text().and_then(crate::doc_table::item) {
-            return placeholder;
-        }
-    }
-    tokens()
-}
 
 /// The Rust type for a [`TypeRef`] (see [`crate::surface::RustType`], which diff renders as
 /// text).
@@ -138,17 +122,15 @@ fn each_doc_string(text: &str, mut f: impl FnMut(&str)) {
 }
 
 /// `#[doc]` attributes for text oagen wrote itself (already valid rustdoc markdown).
-/// The literals may be placeholders for lines kept beside the tokens
-/// ([`crate::doc_table`]).
 pub(crate) fn doc_lines(text: &str) -> TokenStream {
-    let lines = doc_strings(text).map(crate::doc_table::line);
+    let lines = doc_strings(text);
     quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc]` attributes (module or crate documentation) for text oagen wrote; as
 /// [`doc_lines`].
 pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
-    let lines = doc_strings(text).map(crate::doc_table::line);
+    let lines = doc_strings(text);
     quote!(#(#![doc = #lines])*)
 }
 

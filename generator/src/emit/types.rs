@@ -62,10 +62,7 @@ impl<'a> TypeItems<'a> {
         let (def, gate) = &self.order[i];
         match gate {
             Gate::Always => emit_type(self.api, def),
-            // `gate` puts its attribute on each item of the tokens: no item written as text.
-            Gate::Any(features) => crate::doc_table::without_items(|| {
-                super::gate(emit_type(self.api, def), &super::cfg_any(features))
-            }),
+            Gate::Any(features) => super::gate(emit_type(self.api, def), &super::cfg_any(features)),
         }
     }
 }
@@ -171,20 +168,11 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         _ => None,
     };
     if let Some(ty) = aliased {
-        return super::text_or(
-            || {
-                super::text::alias(
-                    &def.name.rust,
-                    &super::doc_text(&docs),
-                    &ty.source(Scope::Types)?,
-                )
-            },
-            || {
-                let doc = doc_attrs(&docs);
-                let ty = ty.tokens(Scope::Types);
-                quote! { #doc pub type #name = #ty; }
-            },
-        );
+        return {
+            let doc = doc_attrs(&docs);
+            let ty = ty.tokens(Scope::Types);
+            quote! { #doc pub type #name = #ty; }
+        };
     }
     let doc = doc_attrs(&docs);
     let doc = quote!(#doc #derives);
@@ -194,23 +182,11 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
         SerdeImpls::default()
     };
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, (&name, &docs), s, doc, (serde, serde_attrs)),
-        TypeKind::Enum(e) => {
-            // A derive from the settings goes between the docs and the enum's own: tokens.
-            let docs = (!serde_attrs).then_some(&docs);
-            emit_enum(&name, e, (doc, docs), serde)
-        }
-        TypeKind::Tagged(u) => {
-            // A derive from the settings goes between the docs and the enum's own: tokens.
-            let docs = (!serde_attrs).then_some(&docs);
-            emit_tagged(api, &name, u, (doc, docs), serde)
-        }
+        TypeKind::Struct(s) => emit_struct(api, &name, s, doc, (serde, serde_attrs)),
+        TypeKind::Enum(e) => emit_enum(&name, e, doc, serde),
+        TypeKind::Tagged(u) => emit_tagged(api, &name, u, doc, serde),
         TypeKind::Adjacent(u) => emit_adjacent(api, &name, u, doc, serde),
-        TypeKind::Untagged(u) => {
-            // A derive from the settings goes between the docs and the enum's own: tokens.
-            let docs = (!serde_attrs).then_some(&docs);
-            emit_untagged(api, &name, u, (doc, docs), serde)
-        }
+        TypeKind::Untagged(u) => emit_untagged(api, &name, u, doc, serde),
         TypeKind::Alias(_) | TypeKind::Pending => unreachable!("aliases returned above"),
     }
 }
@@ -223,7 +199,7 @@ fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
 /// their `#[serde]` attributes (a derive from the settings may read them).
 fn emit_struct(
     api: &Api,
-    (name, docs): (&proc_macro2::Ident, &Docs),
+    name: &proc_macro2::Ident,
     s: &Struct,
     doc: TokenStream,
     (serde, serde_attrs): (SerdeImpls, bool),
@@ -262,9 +238,7 @@ fn emit_struct(
             pub additional_properties: #map<String, #ty>,
         }
     });
-    let rust = name.to_string();
-    let definition = || {
-        quote! {
+    let definition = quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, #default #serde)]
             #full_serde
@@ -274,38 +248,14 @@ fn emit_struct(
                 #(#fields)*
                 #additional
             }
-        }
     };
-    // With every serde impl written out, the definition has no attributes but the derives;
-    // with `Serialize` derived behind `full-serde`, its attributes are behind it too.
-    let definition = if compact_ser || (attrs_gated && !serde_attrs) {
-        let shape = (plan.args.is_empty(), !compact_ser);
-        super::text_or(
-            || super::text::struct_definition(api, (&rust, docs), s, shape),
-            definition,
-        )
-    } else {
-        definition()
-    };
-    let compact_de = compact.then(|| {
-        super::text_or(
-            || super::text::deserialize(api, &rust, s, by_default.deserialize),
-            || compact_deserialize(api, name, s, serde_gate(by_default.deserialize)),
-        )
-    });
-    let compact_ser = compact_ser.then(|| {
-        super::text_or(
-            || super::text::serialize(&rust, s),
-            || compact_serialize(name, s),
-        )
-    });
+    let compact_de =
+        compact.then(|| compact_deserialize(api, name, s, serde_gate(by_default.deserialize)));
+    let compact_ser = compact_ser.then(|| compact_serialize(name, s));
     let constructors = if plan.args.is_empty() && plan.setters.is_empty() {
         quote!()
     } else {
-        super::text_or(
-            || super::text::constructors(api, &rust, s, &plan),
-            || emit_constructors(api, name, s, &plan),
-        )
+        emit_constructors(api, name, s, &plan)
     };
     quote! {
         #definition
@@ -830,24 +780,14 @@ pub(super) const UNKNOWN_DOC: &str = "A value this version of the SDK does not k
 fn emit_enum(
     name: &proc_macro2::Ident,
     e: &Enum,
-    (doc, docs): (TokenStream, Option<&Docs>),
+    doc: TokenStream,
     serde: SerdeImpls,
 ) -> TokenStream {
     let unknown = e
         .open
         .then(|| catch_all(|n| e.variants.iter().any(|v| v.rust == n)));
-    let catch_all = unknown.as_ref().map(|u| u.to_string());
-    let impls = super::text_or(
-        || super::text::string_enum(&name.to_string(), e, catch_all.clone(), serde),
-        || string_enum_impls(name, e, unknown.as_ref(), serde),
-    );
-    let definition = super::text_or(
-        || {
-            let doc = super::doc_text(docs?);
-            super::text::string_enum_definition(&name.to_string(), &doc, e, catch_all.as_deref())
-        },
-        || enum_definition(name, e, doc, unknown.as_ref()),
-    );
+    let impls = string_enum_impls(name, e, unknown.as_ref(), serde);
+    let definition = enum_definition(name, e, doc, unknown.as_ref());
     quote! {
         #definition
         #impls
@@ -1012,37 +952,10 @@ fn emit_tagged(
     api: &Api,
     name: &proc_macro2::Ident,
     u: &TaggedUnion,
-    (doc, docs): (TokenStream, Option<&Docs>),
+    doc: TokenStream,
     serde: SerdeImpls,
 ) -> TokenStream {
     let tag = &u.tag;
-    let text = || {
-        if u.variants.iter().any(|v| v.tag_optional) {
-            return None;
-        }
-        let variants = u
-            .variants
-            .iter()
-            .map(|v| {
-                Some(super::text::TaggedVariant {
-                    wire: v.name.wire.clone(),
-                    name: super::text::ident(&v.name.rust),
-                    ty: crate::surface::RustType::of(api, &v.ty).source(Scope::Types)?,
-                    strip_tag: v.strip_tag,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let unknown = u
-            .open
-            .then(|| catch_all(|n| u.variants.iter().any(|v| v.name.rust == n)).to_string());
-        super::text::tagged_union(
-            (&name.to_string(), &super::doc_text(docs?)),
-            tag,
-            &variants,
-            unknown.as_deref(),
-            serde,
-        )
-    };
     let variants = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty, Scope::Types);
@@ -1106,7 +1019,7 @@ fn emit_tagged(
     })
     };
     let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
-    let tokens = super::text_or(text, || {
+    let tokens = {
         tag_dispatched_enum(
             name,
             doc,
@@ -1121,7 +1034,7 @@ fn emit_tagged(
                 .collect::<Vec<_>>(),
             serde,
         )
-    });
+    };
     quote!(#tokens #froms)
 }
 
@@ -1222,30 +1135,25 @@ fn variant_froms<'a>(
             }
         });
     let impls = impls.map(|s| {
-        super::text_or(
-            || from_text(api, &own, s.variant, &s.ty, s.inner.as_ref()),
-            || {
-                let variant = ident(&s.variant.rust);
-                let (from, boxed) = from_source(&s.ty, s.inner.is_some());
-                let from = rust_type(api, &from, Scope::Types);
-                let value = if boxed {
-                    quote!(Box::new(value))
-                } else {
-                    quote!(value)
-                };
-                let wrap = match &s.inner {
-                    Some(inner) => quote!(Self::#variant(#inner::from(#value))),
-                    None => quote!(Self::#variant(#value)),
-                };
-                quote! {
-                    impl From<#from> for #name {
-                        fn from(value: #from) -> Self {
-                            #wrap
-                        }
-                    }
+        let variant = ident(&s.variant.rust);
+        let (from, boxed) = from_source(&s.ty, s.inner.is_some());
+        let from = rust_type(api, &from, Scope::Types);
+        let value = if boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        let wrap = match &s.inner {
+            Some(inner) => quote!(Self::#variant(#inner::from(#value))),
+            None => quote!(Self::#variant(#value)),
+        };
+        quote! {
+            impl From<#from> for #name {
+                fn from(value: #from) -> Self {
+                    #wrap
                 }
-            },
-        )
+            }
+        }
     });
     quote!(#(#impls)* #from_str)
 }
@@ -1258,25 +1166,6 @@ fn from_source(ty: &TypeRef, inner: bool) -> (TypeRef, bool) {
         TypeRef::Boxed(id) => (TypeRef::Named(*id), !inner),
         ty => (ty.clone(), false),
     }
-}
-
-/// One `From` impl of [`variant_froms`] as text: `ty` into `variant` of `name`, through the
-/// `inner` union's own `From` when the type is one of its variants'.
-fn from_text(
-    api: &Api,
-    name: &str,
-    variant: &Name,
-    ty: &TypeRef,
-    inner: Option<&proc_macro2::Ident>,
-) -> Option<String> {
-    let (from, boxed) = from_source(ty, inner.is_some());
-    let from = crate::surface::RustType::of(api, &from).source(Scope::Types)?;
-    let value = if boxed { "Box::new(value)" } else { "value" };
-    let value = match inner {
-        Some(inner) => format!("{inner}::from({value})"),
-        None => value.to_string(),
-    };
-    super::text::from_impl(name, &from, &super::text::ident(&variant.rust), &value)
 }
 
 /// An enum whose serde impls dispatch on a tag read by `split` (internally or adjacently
@@ -1418,28 +1307,11 @@ fn emit_untagged(
     api: &Api,
     name: &proc_macro2::Ident,
     u: &UntaggedUnion,
-    (doc, docs): (TokenStream, Option<&Docs>),
+    doc: TokenStream,
     serde: SerdeImpls,
 ) -> TokenStream {
-    let type_name = name.to_string();
-    let definition = super::text_or(
-        || {
-            let mut variants = Vec::with_capacity(u.variants.len());
-            for v in &u.variants {
-                let ty = crate::surface::RustType::of(api, &v.ty).source(Scope::Types)?;
-                variants.push((v.name.wire.clone(), super::text::ident(&v.name.rust), ty));
-            }
-            super::text::untagged_definition(&type_name, &super::doc_text(docs?), &variants)
-        },
-        || untagged_definition(api, name, u, doc),
-    );
-    let deserialize = super::text_or(
-        || {
-            let labels: Vec<&str> = u.variants.iter().map(|v| v.name.rust.as_str()).collect();
-            super::text::untagged_deserialize(&type_name, &labels, serde.deserialize)
-        },
-        || untagged_deserialize(name, u, serde),
-    );
+    let definition = untagged_definition(api, name, u, doc);
+    let deserialize = untagged_deserialize(name, u, serde);
     let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
     quote! {
         #definition
