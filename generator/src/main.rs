@@ -28,9 +28,13 @@ enum Command {
     Generate {
         /// The spec (`.json`, `.yaml` or `.yml`).
         spec: PathBuf,
-        /// Output directory (replaced atomically).
+        /// Output directory (replaced atomically). A directory that is not empty must hold
+        /// a crate oagen generated, unless `--force` is given.
         #[arg(long)]
         out: PathBuf,
+        /// Replace `--out` even when it holds files oagen did not write (all are deleted).
+        #[arg(long)]
+        force: bool,
         /// Cargo package name (default: from the spec's `info.title`).
         #[arg(long)]
         name: Option<String>,
@@ -173,6 +177,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             name,
             features_per_tag,
             overlays,
+            force,
         } => {
             let mut config = config(&spec, &overlays);
             config
@@ -188,7 +193,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let generated = config.generate()?;
             print_warnings(&generated.warnings);
-            generated.write(&out)?;
+            if force {
+                generated.write_over(&out)?;
+            } else {
+                generated.write(&out)?;
+            }
             eprintln!("wrote {} files to {}", generated.files.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
