@@ -183,7 +183,9 @@ impl Config {
 
     /// Uses the application's own type for schema `schema`: the generated code refers to
     /// `rust_path` (e.g. `"crate::money::Amount"`), which must implement `Serialize`,
-    /// `Deserialize`, `Debug`, `Clone` and `PartialEq`.
+    /// `Deserialize`, `Debug`, `Clone` and `PartialEq`. `rust_path` must be a type path,
+    /// with generic type arguments if any (`my_crate::Id<u64>`); anything else (arrays,
+    /// references, macros, `impl`/`dyn` types) is an error when generating.
     pub fn extern_type(&mut self, schema: &str, rust_path: &str) -> &mut Self {
         self.settings
             .extern_types
@@ -566,6 +568,24 @@ impl Config {
         api.settings = self.settings.clone();
         for (schema, path) in declared {
             api.settings.extern_types.entry(schema).or_insert(path);
+        }
+        for (schema, path) in &self.settings.extern_types {
+            if let Err(reason) = lower::type_path(path) {
+                let pointer = api
+                    .types
+                    .iter()
+                    .find(|t| &t.name.wire == schema)
+                    .map_or_else(String::new, |t| t.origin.pointer.clone());
+                errors.push(
+                    Diagnostic::error(
+                        Origin::new(display, pointer),
+                        format!(
+                            "`Config::extern_type` for schema `{schema}` is not a Rust type path: {reason}"
+                        ),
+                    )
+                    .with_hint(lower::TYPE_PATH_HINT),
+                );
+            }
         }
         api.settings.serde_feature = self.layout == Layout::Crate;
         api.settings.tag_features = self.features_per_tag.then(|| {

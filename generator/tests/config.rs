@@ -430,3 +430,34 @@ fn a_module_named_runtime_is_an_error() {
         .to_string();
     assert!(err.contains("the module name `runtime`"), "{err}");
 }
+
+#[test]
+fn extern_type_must_be_a_type_path() {
+    let d = dir("extern-bad");
+    for (path, reason) in [
+        ("[u8; { fn f() {} 4 }]", "an array type"),
+        ("include!(\"/etc/passwd\")", "a macro"),
+        ("Foo<{ 1 }>", "const generic"),
+    ] {
+        let mut config = Config::new();
+        config
+            .root(&d)
+            .layout(Layout::SingleFile)
+            .module("shop", "shop.yaml")
+            .extern_type("Money", path);
+        let err = config.generate().unwrap_err().to_string();
+        assert!(
+            err.contains("shop.yaml#/components/schemas/Money")
+                && err.contains("`Config::extern_type` for schema `Money`")
+                && err.contains(reason),
+            "{path}: {err}"
+        );
+    }
+    let (text, _) = generate("extern-generic", |c| {
+        c.extern_type("Money", "my_crate::Id<u64>");
+    });
+    assert!(
+        text.contains("pub type Money = my_crate::Id<u64>;"),
+        "{text}"
+    );
+}

@@ -17,6 +17,8 @@ mod names;
 pub(crate) mod pagination;
 mod schema;
 
+pub(crate) use extensions::{type_path, TYPE_PATH_HINT};
+
 use crate::diag::{Diagnostic, Diagnostics, Error, Origin};
 use crate::ir::*;
 use crate::load::{escape_pointer, Document, Member};
