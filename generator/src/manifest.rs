@@ -17,7 +17,7 @@
 //!
 //! Paths are relative to the manifest's directory.
 
-use crate::diag::Error;
+use crate::diag::{Diagnostic, Error, Origin};
 use crate::Config;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,8 @@ pub struct CrateSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpecSection {
-    /// Module and feature name.
+    /// Module and feature name: ASCII letters, digits and `_`, not starting with a digit
+    /// (checked by [`Manifest::read`]).
     pub module: String,
     /// Spec file, relative to the manifest.
     pub path: PathBuf,
@@ -74,13 +75,35 @@ impl Manifest {
     /// Reads `oagen.toml`.
     ///
     /// # Errors
-    /// [`Error::Io`] if it cannot be read, [`Error::Manifest`] if it is not valid.
+    /// [`Error::Io`] if it cannot be read, [`Error::Manifest`] if it is not valid TOML of
+    /// this shape, [`Error::Spec`] naming `/spec/<index>/module` for a module name that is
+    /// not a Rust identifier.
     pub fn read(path: &Path) -> Result<Manifest, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        toml::from_str(&text).map_err(|e| Error::Manifest {
+        let manifest: Manifest = toml::from_str(&text).map_err(|e| Error::Manifest {
             path: path.display().to_string(),
             message: e.to_string(),
-        })
+        })?;
+        let errors: Vec<Diagnostic> = manifest
+            .specs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, spec)| {
+                let reason = crate::module_name_error(&spec.module)?;
+                Some(
+                    Diagnostic::error(
+                        Origin::new(path.display().to_string(), format!("/spec/{i}/module")),
+                        format!("the module name {reason}"),
+                    )
+                    .with_hint(crate::MODULE_NAME_HINT),
+                )
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(manifest)
+        } else {
+            Err(Error::Spec(errors))
+        }
     }
 
     /// The [`Config`] that regenerates the crate, with paths resolved against `root` (the

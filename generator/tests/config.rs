@@ -461,3 +461,45 @@ fn extern_type_must_be_a_type_path() {
         "{text}"
     );
 }
+
+#[test]
+fn module_names_must_be_rust_identifiers() {
+    let d = dir("module-names");
+    for (module, reason) in [
+        ("foo-bar", "`foo-bar` is not a Rust identifier"),
+        ("self", "`self` is reserved"),
+        ("2fa", "`2fa` is not a Rust identifier"),
+        ("", "`` is not a Rust identifier"),
+    ] {
+        let mut config = Config::new();
+        config.root(&d).module(module, "shop.yaml");
+        let err = config.generate().unwrap_err().to_string();
+        assert!(
+            err.contains("shop.yaml") && err.contains(reason),
+            "{module}: {err}"
+        );
+    }
+    let mut config = Config::new();
+    config.root(&d).module("type", "shop.yaml");
+    assert!(config.generate().is_ok(), "a keyword is written r#type");
+}
+
+#[test]
+fn a_manifest_module_name_that_is_not_an_identifier_names_its_pointer() {
+    let d = dir("manifest-module");
+    let manifest = d.join("oagen.toml");
+    std::fs::write(
+        &manifest,
+        "[crate]\nname = \"shop\"\npath = \"out\"\n\n[[spec]]\nmodule = \"shop\"\npath = \"shop.yaml\"\n\n[[spec]]\nmodule = \"shop v2\"\npath = \"shop.yaml\"\n",
+    )
+    .unwrap();
+    let err = oagen::manifest::Manifest::read(&manifest)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the module name `shop v2` is not a Rust identifier")
+            && err.contains("oagen.toml#/spec/1/module"),
+        "{err}"
+    );
+    assert!(!d.join("out").exists());
+}
