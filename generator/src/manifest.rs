@@ -13,6 +13,7 @@
 //! path = "specs/vocode/openapi.json"
 //! overlays = ["specs/vocode/overlay.yaml"]  # applied in order (see `oagen::overlay`)
 //! source = "https://…/openapi.json"         # where `oagen update` fetches it (or file://…)
+//! sha256 = "…"                 # of what `oagen update` last fetched from `source` (it writes this)
 //! ```
 //!
 //! Paths are relative to the manifest's directory.
@@ -65,10 +66,16 @@ pub struct SpecSection {
     /// Overlay files applied to the spec, in order, relative to the manifest.
     #[serde(default)]
     pub overlays: Vec<PathBuf>,
-    /// Where `oagen update` fetches the spec from: an `https://`/`http://` URL or a
-    /// `file://` path (relative to the manifest when it does not start with `/`).
+    /// Where `oagen update` fetches the spec from: an `https://` URL or a `file://` path
+    /// (relative to the manifest when it does not start with `/`); `http://` only for a
+    /// loopback host.
     #[serde(default)]
     pub source: Option<String>,
+    /// The SHA-256 (lowercase hex) of the text `oagen update` last fetched from `source`
+    /// and wrote to `path`: `oagen update` writes it, and `oagen update --check` fails
+    /// when the source now serves something else.
+    #[serde(default)]
+    pub sha256: Option<String>,
 }
 
 impl Manifest {
