@@ -227,9 +227,10 @@ fn yaml_flow_too_deep(text: &str, limit: usize) -> Option<usize> {
             b':' if blank(at(i + 1)) || (depth > 0 && quoted) => node_start = true,
             b'-' | b'?' if token_start && depth == 0 && blank(at(i + 1)) => {}
             b'&' | b'!' if token_start => {
-                while !blank(at(i + 1))
-                    && !(depth > 0 && matches!(at(i + 1), Some(b',' | b']' | b'}')))
-                {
+                let ends = |b: Option<u8>| {
+                    blank(b) || (depth > 0 && matches!(b, Some(b',' | b']' | b'}')))
+                };
+                while !ends(at(i + 1)) {
                     i += 1;
                 }
             }

@@ -165,25 +165,7 @@ pub fn update(manifest_path: &Path, options: &UpdateOptions) -> Result<Updated, 
         .unwrap_or_else(|| "0.1.0".into());
 
     // 1–2. Fetch everything before anything else.
-    let mut sources = Vec::new();
-    let mut texts = Vec::new();
-    for &(i, source) in &picked {
-        let spec = &manifest.specs[i];
-        let new = fetch(source, root, options.timeout)?;
-        let old = std::fs::read_to_string(root.join(&spec.path)).ok();
-        let changed = old.as_deref() != Some(new.as_str());
-        sources.push(Source {
-            module: spec.module.clone(),
-            source: source.to_string(),
-            path: spec.path.clone(),
-            changed,
-            sha256: sha256_hex(new.as_bytes()),
-            pinned: spec.sha256.clone(),
-        });
-        if changed {
-            texts.push((i, old, new));
-        }
-    }
+    let (sources, texts) = fetch_all(&manifest, &picked, root, options.timeout)?;
     let mut updated = Updated {
         sources,
         changes: Vec::new(),
@@ -275,6 +257,40 @@ pub fn update(manifest_path: &Path, options: &UpdateOptions) -> Result<Updated, 
     updated.version.1 = Some(next);
     updated.bump = bump;
     Ok(updated)
+}
+
+/// The spec text of a changed source: its `[[spec]]` index, the committed text (if the
+/// file could be read) and the fetched one.
+type Fetched = (usize, Option<String>, String);
+
+/// Fetches the `picked` sources (`[[spec]]` index, source), comparing each with its committed
+/// spec file: every source, and the texts of those that changed.
+fn fetch_all(
+    manifest: &Manifest,
+    picked: &[(usize, &str)],
+    root: &Path,
+    timeout: Duration,
+) -> Result<(Vec<Source>, Vec<Fetched>), Error> {
+    let mut sources = Vec::new();
+    let mut texts = Vec::new();
+    for &(i, source) in picked {
+        let spec = &manifest.specs[i];
+        let new = fetch(source, root, timeout)?;
+        let old = std::fs::read_to_string(root.join(&spec.path)).ok();
+        let changed = old.as_deref() != Some(new.as_str());
+        sources.push(Source {
+            module: spec.module.clone(),
+            source: source.to_string(),
+            path: spec.path.clone(),
+            changed,
+            sha256: sha256_hex(new.as_bytes()),
+            pinned: spec.sha256.clone(),
+        });
+        if changed {
+            texts.push((i, old, new));
+        }
+    }
+    Ok((sources, texts))
 }
 
 /// `oagen.toml` with `[crate] version = "<version>"` (when given) and `sha256 = "<hash>"`
