@@ -184,7 +184,9 @@ impl Config {
 
     /// Uses the application's own type for schema `schema`: the generated code refers to
     /// `rust_path` (e.g. `"crate::money::Amount"`), which must implement `Serialize`,
-    /// `Deserialize`, `Debug`, `Clone` and `PartialEq`.
+    /// `Deserialize`, `Debug`, `Clone` and `PartialEq`. `rust_path` must be a type path,
+    /// with generic type arguments if any (`my_crate::Id<u64>`); anything else (arrays,
+    /// references, macros, `impl`/`dyn` types) is an error when generating.
     pub fn extern_type(&mut self, schema: &str, rust_path: &str) -> &mut Self {
         self.settings
             .extern_types
@@ -294,7 +296,9 @@ impl Config {
         self.push_spec(None, path.as_ref())
     }
 
-    /// Adds a spec generated as module `name` (also the name of its Cargo feature).
+    /// Adds a spec generated as module `name` (also the name of its Cargo feature): ASCII
+    /// letters, digits and `_`, not starting with a digit; anything else is an error when
+    /// generating.
     pub fn module(&mut self, name: &str, path: impl AsRef<Path>) -> &mut Self {
         self.push_spec(Some(name.to_string()), path.as_ref())
     }
@@ -424,6 +428,15 @@ impl Config {
                           (for `compile`, rename the spec file)"
                     .into(),
             });
+        }
+        for spec in &self.specs {
+            if let Some(reason) = spec.module.as_deref().and_then(module_name_error) {
+                return Err(Error::Spec(vec![Diagnostic::error(
+                    Origin::new(display_path(&spec.path), ""),
+                    format!("the module name for this spec {reason}"),
+                )
+                .with_hint(MODULE_NAME_HINT)]));
+            }
         }
         if let Some(overlay) = self.pending_overlays.first() {
             return Err(Error::Manifest {
@@ -568,6 +581,24 @@ impl Config {
         api.settings = self.settings.clone();
         for (schema, path) in declared {
             api.settings.extern_types.entry(schema).or_insert(path);
+        }
+        for (schema, path) in &self.settings.extern_types {
+            if let Err(reason) = lower::type_path(path) {
+                let pointer = api
+                    .types
+                    .iter()
+                    .find(|t| &t.name.wire == schema)
+                    .map_or_else(String::new, |t| t.origin.pointer.clone());
+                errors.push(
+                    Diagnostic::error(
+                        Origin::new(display, pointer),
+                        format!(
+                            "`Config::extern_type` for schema `{schema}` is not a Rust type path: {reason}"
+                        ),
+                    )
+                    .with_hint(lower::TYPE_PATH_HINT),
+                );
+            }
         }
         api.settings.serde_feature = self.layout == Layout::Crate;
         api.settings.tag_features = self.features_per_tag.then(|| {
@@ -846,6 +877,29 @@ pub const RUNTIME_FILE: &str = "runtime.rs";
 /// The module of the `i`th spec: its configured name, or `api{i}` in a crate with several.
 fn module_name(module: &Option<String>, multi: bool, i: usize) -> Option<String> {
     module.clone().or_else(|| multi.then(|| format!("api{i}")))
+}
+
+/// What a module name may be, for diagnostics.
+pub(crate) const MODULE_NAME_HINT: &str =
+    "a module name is ASCII letters, digits and `_`, not starting with a digit, e.g. `billing_v2`";
+
+/// Why `name` cannot name a spec's module (a Rust module, a Cargo feature and a file
+/// name), or `None` when it can: ASCII letters, digits and `_`, not starting with a
+/// digit, and not `_`, `self`, `Self`, `super` or `crate` (which cannot be written as raw
+/// identifiers; other keywords are written as `r#type`).
+pub(crate) fn module_name_error(name: &str) -> Option<String> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Some(format!(
+            "`{}` is not a Rust identifier",
+            name.escape_debug()
+        ));
+    }
+    if matches!(name, "_" | "self" | "Self" | "super" | "crate") {
+        return Some(format!("`{name}` is reserved in Rust paths"));
+    }
+    None
 }
 
 /// Where a generated crate keeps the copy of the spec it was generated from:

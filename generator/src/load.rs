@@ -84,12 +84,47 @@ pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Erro
     build(parse_str(text, format, file)?, file)
 }
 
+/// The largest spec (or overlay) text parsed, in bytes (128 MiB; Microsoft Graph's beta
+/// API, the largest spec known, is 47 MB of JSON).
+pub const MAX_SPEC_BYTES: usize = 128 << 20;
+
+/// The deepest a spec (or overlay) may nest objects and arrays, in JSON and YAML alike:
+/// the recursion limit of both parsers (`serde_json`, `serde_yaml`). Real specs nest a few
+/// dozen levels at most.
+pub const MAX_DEPTH: usize = 128;
+
 /// Parses spec (or overlay) text into a JSON value. YAML becomes the same model as JSON
 /// (integers beyond 64 bits become floats, as JSON parsers read them).
 ///
+/// The text is bounded first: at most [`MAX_SPEC_BYTES`], and YAML nested at most
+/// [`MAX_DEPTH`] flow collections (`[`, `{`) deep, counted in one pass before parsing
+/// (the YAML scanner takes quadratic time in that depth before its own limit applies).
+///
 /// # Errors
-/// [`Error::Spec`] naming the line and column of a syntax error.
+/// [`Error::Spec`] naming the line and column of a syntax error, or the limit exceeded.
 pub fn parse_str(text: &str, format: Format, file: &str) -> Result<Value, Error> {
+    if text.len() > MAX_SPEC_BYTES {
+        return Err(spec_error(
+            file,
+            "",
+            format!(
+                "the file is {:.1} MiB; oagen reads specs of at most {} MiB",
+                text.len() as f64 / f64::from(1 << 20),
+                MAX_SPEC_BYTES >> 20
+            ),
+        ));
+    }
+    if format == Format::Yaml {
+        if let Some(line) = yaml_flow_too_deep(text, MAX_DEPTH) {
+            return Err(spec_error(
+                file,
+                "",
+                format!(
+                    "invalid YAML at line {line}: nested deeper than {MAX_DEPTH} levels of `[` or `{{`"
+                ),
+            ));
+        }
+    }
     Ok(match format {
         // A large document is parsed on every core when it is plain; every error comes
         // from the serial parse.
@@ -117,6 +152,113 @@ pub fn parse_str(text: &str, format: Format, file: &str) -> Result<Value, Error>
                 spec_error(file, "", format!("invalid YAML{at}: {e}"))
             })?,
     })
+}
+
+/// The line at which YAML `text` first opens more than `limit` nested flow collections
+/// (`[`, `{`), or `None`. A conservative count: a bracket is counted only where YAML reads
+/// it as the start or end of a flow collection (not inside quoted scalars, comments, block
+/// scalars or plain text), so a document this rejects nests at least that deep.
+fn yaml_flow_too_deep(text: &str, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let at = |i: usize| bytes.get(i).copied();
+    let blank = |b: Option<u8>| matches!(b, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
+    let (mut i, mut line, mut depth) = (0usize, 1usize, 0usize);
+    // A node may start here (in block context: after indentation, `- `, `? `, `: `, an
+    // anchor or tag; in flow context: after `[`, `{`, `,` or `:`).
+    let mut node_start = true;
+    let mut after_quoted = false;
+    let mut line_indent = 0usize;
+    let mut line_start = true;
+    while i < bytes.len() {
+        if line_start {
+            line_start = false;
+            line_indent = bytes[i..].iter().take_while(|&&b| b == b' ').count();
+            i += line_indent;
+            if depth == 0 {
+                node_start = true;
+                if bytes[i..].starts_with(b"---") && blank(at(i + 3)) {
+                    i += 3;
+                }
+            }
+            continue;
+        }
+        let b = bytes[i];
+        let token_start = node_start;
+        let quoted = after_quoted;
+        after_quoted = false;
+        match b {
+            b'\n' => {
+                line += 1;
+                line_start = true;
+            }
+            b' ' | b'\t' | b'\r' => after_quoted = quoted,
+            b'#' if i == 0 || blank(at(i - 1)) => {
+                while at(i + 1).is_some_and(|b| b != b'\n') {
+                    i += 1;
+                }
+            }
+            b'"' | b'\'' if token_start => {
+                i += 1;
+                while let Some(c) = at(i) {
+                    match c {
+                        b'\\' if b == b'"' => i += 1,
+                        b'\'' if b == b'\'' && at(i + 1) == Some(b'\'') => i += 1,
+                        c if c == b => break,
+                        b'\n' => line += 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                node_start = false;
+                after_quoted = true;
+            }
+            b'[' | b'{' if depth > 0 || token_start => {
+                depth += 1;
+                if depth > limit {
+                    return Some(line);
+                }
+                node_start = true;
+            }
+            b']' | b'}' if depth > 0 => {
+                depth -= 1;
+                node_start = false;
+            }
+            b',' if depth > 0 => node_start = true,
+            b':' if blank(at(i + 1)) || (depth > 0 && quoted) => node_start = true,
+            b'-' | b'?' if token_start && depth == 0 && blank(at(i + 1)) => {}
+            b'&' | b'!' if token_start => {
+                let ends = |b: Option<u8>| {
+                    blank(b) || (depth > 0 && matches!(b, Some(b',' | b']' | b'}')))
+                };
+                while !ends(at(i + 1)) {
+                    i += 1;
+                }
+            }
+            b'|' | b'>' if token_start && depth == 0 => {
+                // A block scalar: its lines are those indented deeper than this one.
+                while at(i).is_some_and(|b| b != b'\n') {
+                    i += 1;
+                }
+                while at(i) == Some(b'\n') {
+                    let rest = &bytes[i + 1..];
+                    let indent = rest.iter().take_while(|&&b| b == b' ').count();
+                    let empty = blank(rest.get(indent).copied());
+                    if !empty && indent <= line_indent {
+                        break;
+                    }
+                    line += 1;
+                    i += 1;
+                    while at(i).is_some_and(|b| b != b'\n') {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            _ => node_start = false,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Builds the [`Document`] from a parsed (and possibly overlaid) spec value: checks the
@@ -574,6 +716,81 @@ pub(crate) fn unescape_pointer(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parses `text`, which must fail in well under a second; the error's text.
+    fn refused_quickly(text: &str, format: Format) -> String {
+        let started = std::time::Instant::now();
+        let err = parse_str(text, format, "deep.spec")
+            .unwrap_err()
+            .to_string();
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_millis(500), "{took:?}");
+        assert!(err.contains("--> deep.spec#"), "{err}");
+        err
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let n = 100_000;
+        let yaml = format!("openapi: 3.0.0\nx: {}{}\n", "[".repeat(n), "]".repeat(n));
+        let err = refused_quickly(&yaml, Format::Yaml);
+        assert!(
+            err.contains("invalid YAML at line 2: nested deeper than 128 levels"),
+            "{err}"
+        );
+        let yaml = format!(
+            "openapi: 3.0.0\nx: {}1{}\n",
+            "{a: ".repeat(n),
+            "}".repeat(n)
+        );
+        refused_quickly(&yaml, Format::Yaml);
+        for prefix in ["- ", "--- ", "&a ", "!!seq ", "? "] {
+            let yaml = format!("{prefix}{}{}\n", "[".repeat(n), "]".repeat(n));
+            let err = refused_quickly(&yaml, Format::Yaml);
+            assert!(err.contains("nested deeper"), "{prefix}: {err}");
+        }
+        let json = format!(
+            r#"{{"openapi":"3.0.0","x":{}{}}}"#,
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        let err = refused_quickly(&json, Format::Json);
+        assert!(err.contains("recursion limit exceeded"), "{err}");
+    }
+
+    #[test]
+    fn brackets_that_open_nothing_are_not_counted() {
+        let many = "[".repeat(300);
+        let yaml = format!(
+            "openapi: 3.0.0\n# {many}\ninfo:\n  description: |\n    {many}\n\n    more {many}\n  \
+             summary: >-\n    {many}\n  title: \"{many}\\\"\"\n  x-quoted: '{many}''s'\n  \
+             x-plain: a {many} b\n  x-pattern: ^[^\\]]+$\n  x-flow: [\"{many}\", '{many}', a: 1]\n  \
+             x-json: {{\"a\":[1, {{\"b\": \"]]]\"}}]}}\nx-deep: {}{}\n",
+            "[".repeat(100),
+            "]".repeat(100),
+        );
+        let value = parse_str(&yaml, Format::Yaml, "ok.yaml").unwrap();
+        assert_eq!(value["info"]["x-plain"], format!("a {many} b"));
+        assert_eq!(value["info"]["x-quoted"], format!("{many}'s"));
+        assert!(value["info"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("more"));
+        assert_eq!(yaml_flow_too_deep(&yaml, 100), None);
+        assert_eq!(yaml_flow_too_deep(&yaml, 99), Some(16));
+    }
+
+    #[test]
+    fn a_spec_larger_than_the_cap_is_refused() {
+        let text = " ".repeat(MAX_SPEC_BYTES + 1);
+        let err = parse_str(&text, Format::Json, "huge.json")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("oagen reads specs of at most 128 MiB") && err.contains("huge.json"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn unescape_pointer_replaces_as_two_replacements_do() {

@@ -28,9 +28,13 @@ enum Command {
     Generate {
         /// The spec (`.json`, `.yaml` or `.yml`).
         spec: PathBuf,
-        /// Output directory (replaced atomically).
+        /// Output directory (replaced atomically). A directory that is not empty must hold
+        /// a crate oagen generated, unless `--force` is given.
         #[arg(long)]
         out: PathBuf,
+        /// Replace `--out` even when it holds files oagen did not write (all are deleted).
+        #[arg(long)]
+        force: bool,
         /// Cargo package name (default: from the spec's `info.title`).
         #[arg(long)]
         name: Option<String>,
@@ -56,15 +60,17 @@ enum Command {
         #[arg(long, conflicts_with = "check")]
         changelog: bool,
     },
-    /// Fetch each `[[spec]]`'s `source`, print its API diff against the committed spec, write
-    /// it, regenerate, bump `[crate] version` by the diff's verdict and add a CHANGELOG entry.
+    /// Fetch each `[[spec]]`'s `source` (https only), print its API diff against the committed
+    /// spec, write it, regenerate, bump `[crate] version` by the diff's verdict, pin the
+    /// fetched text's `sha256` and add a CHANGELOG entry.
     Update {
         /// The modules to update (default: every spec with a `source`).
         modules: Vec<String>,
         /// The manifest.
         #[arg(long, default_value = "oagen.toml")]
         manifest: PathBuf,
-        /// Write nothing; exit with status 1 when any source differs from the committed spec.
+        /// Write nothing; exit with status 1 when any source differs from the committed spec
+        /// or from the `sha256` pinned in `oagen.toml`.
         #[arg(long)]
         check: bool,
         /// The longest one fetch may take, in seconds.
@@ -173,6 +179,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             name,
             features_per_tag,
             overlays,
+            force,
         } => {
             let mut config = config(&spec, &overlays);
             config
@@ -188,7 +195,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let generated = config.generate()?;
             print_warnings(&generated.warnings);
-            generated.write(&out)?;
+            if force {
+                generated.write_over(&out)?;
+            } else {
+                generated.write(&out)?;
+            }
             eprintln!("wrote {} files to {}", generated.files.len(), out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -303,6 +314,24 @@ fn update(
     print_warnings(&updated.warnings);
     for change in &updated.changes {
         println!("{}:\n{}", change.module, change.report);
+    }
+    for source in updated.pin_mismatches() {
+        eprintln!(
+            "{}: {} now has SHA-256 {}, but oagen.toml pins sha256 = \"{}\"{}",
+            source.module,
+            source.source,
+            source.sha256,
+            source.pinned.as_deref().unwrap_or_default(),
+            if check {
+                "; review the change with `oagen update`, which pins the new hash"
+            } else {
+                "; the new hash is pinned"
+            }
+        );
+    }
+    if check && updated.pin_mismatches().next().is_some() {
+        eprintln!("oagen update --check: a source no longer matches its pinned sha256");
+        return Ok(ExitCode::FAILURE);
     }
     match (&updated.version, check) {
         (_, true) if updated.any_changed() => {

@@ -13,11 +13,12 @@
 //! path = "specs/vocode/openapi.json"
 //! overlays = ["specs/vocode/overlay.yaml"]  # applied in order (see `oagen::overlay`)
 //! source = "https://…/openapi.json"         # where `oagen update` fetches it (or file://…)
+//! sha256 = "…"                 # of what `oagen update` last fetched from `source` (it writes this)
 //! ```
 //!
 //! Paths are relative to the manifest's directory.
 
-use crate::diag::Error;
+use crate::diag::{Diagnostic, Error, Origin};
 use crate::Config;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -57,30 +58,59 @@ pub struct CrateSection {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpecSection {
-    /// Module and feature name.
+    /// Module and feature name: ASCII letters, digits and `_`, not starting with a digit
+    /// (checked by [`Manifest::read`]).
     pub module: String,
     /// Spec file, relative to the manifest.
     pub path: PathBuf,
     /// Overlay files applied to the spec, in order, relative to the manifest.
     #[serde(default)]
     pub overlays: Vec<PathBuf>,
-    /// Where `oagen update` fetches the spec from: an `https://`/`http://` URL or a
-    /// `file://` path (relative to the manifest when it does not start with `/`).
+    /// Where `oagen update` fetches the spec from: an `https://` URL or a `file://` path
+    /// (relative to the manifest when it does not start with `/`); `http://` only for a
+    /// loopback host.
     #[serde(default)]
     pub source: Option<String>,
+    /// The SHA-256 (lowercase hex) of the text `oagen update` last fetched from `source`
+    /// and wrote to `path`: `oagen update` writes it, and `oagen update --check` fails
+    /// when the source now serves something else.
+    #[serde(default)]
+    pub sha256: Option<String>,
 }
 
 impl Manifest {
     /// Reads `oagen.toml`.
     ///
     /// # Errors
-    /// [`Error::Io`] if it cannot be read, [`Error::Manifest`] if it is not valid.
+    /// [`Error::Io`] if it cannot be read, [`Error::Manifest`] if it is not valid TOML of
+    /// this shape, [`Error::Spec`] naming `/spec/<index>/module` for a module name that is
+    /// not a Rust identifier.
     pub fn read(path: &Path) -> Result<Manifest, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        toml::from_str(&text).map_err(|e| Error::Manifest {
+        let manifest: Manifest = toml::from_str(&text).map_err(|e| Error::Manifest {
             path: path.display().to_string(),
             message: e.to_string(),
-        })
+        })?;
+        let errors: Vec<Diagnostic> = manifest
+            .specs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, spec)| {
+                let reason = crate::module_name_error(&spec.module)?;
+                Some(
+                    Diagnostic::error(
+                        Origin::new(path.display().to_string(), format!("/spec/{i}/module")),
+                        format!("the module name {reason}"),
+                    )
+                    .with_hint(crate::MODULE_NAME_HINT),
+                )
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(manifest)
+        } else {
+            Err(Error::Spec(errors))
+        }
     }
 
     /// The [`Config`] that regenerates the crate, with paths resolved against `root` (the

@@ -234,3 +234,102 @@ fn diff_fails_on_breaking_changes_only_when_asked() {
     let same = oagen(&["diff", new, new, "--fail-on", "any"], &root);
     assert!(same.status.success());
 }
+
+#[test]
+fn out_refuses_a_directory_oagen_did_not_write_unless_forced() {
+    let root = workspace();
+    let out = root.join("target/oagen-cli/not-ours");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(out.join(".git")).unwrap();
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let generate = |extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "specs/bird/patch-call.json",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        oagen(&args, &root)
+    };
+
+    let refused = generate(&[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("oagen did not write it") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(out.join(".git/HEAD").is_file(), ".git is kept");
+    assert!(!out.join("Cargo.toml").exists(), "nothing is written");
+
+    // A crate oagen wrote is replaced without asking.
+    std::fs::remove_dir_all(&out).unwrap();
+    assert!(generate(&[]).status.success());
+    let spec = root.join("specs/bird/patch-call.json");
+    let changed = root.join("target/oagen-cli/patch-call.json");
+    std::fs::write(
+        &changed,
+        std::fs::read_to_string(&spec).unwrap().replacen(
+            "\"title\"",
+            "\"description\": \"changed\", \"title\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let again = oagen(
+        &[
+            "generate",
+            changed.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &root,
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    // --force replaces a foreign directory.
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let forced = generate(&["--force"]);
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    assert!(out.join("Cargo.toml").is_file());
+    assert!(!out.join("notes.txt").exists());
+}
+
+#[test]
+fn sync_refuses_to_replace_a_directory_oagen_did_not_write() {
+    let dir = workspace().join("target/oagen-cli/sync-not-ours");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::copy(
+        workspace().join("specs/bird/patch-call.json"),
+        dir.join("specs/bird.json"),
+    )
+    .unwrap();
+    // The crate's path is the project itself.
+    std::fs::write(
+        dir.join("oagen.toml"),
+        "[crate]\nname = \"bird\"\npath = \".\"\n\n[[spec]]\nmodule = \"bird\"\npath = \"specs/bird.json\"\n",
+    )
+    .unwrap();
+    let result = oagen(&["sync"], &dir);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(!result.status.success(), "{stderr}");
+    assert!(stderr.contains("oagen did not write it"), "{stderr}");
+    assert!(dir.join("oagen.toml").is_file() && dir.join("specs/bird.json").is_file());
+}

@@ -430,3 +430,76 @@ fn a_module_named_runtime_is_an_error() {
         .to_string();
     assert!(err.contains("the module name `runtime`"), "{err}");
 }
+
+#[test]
+fn extern_type_must_be_a_type_path() {
+    let d = dir("extern-bad");
+    for (path, reason) in [
+        ("[u8; { fn f() {} 4 }]", "an array type"),
+        ("include!(\"/etc/passwd\")", "a macro"),
+        ("Foo<{ 1 }>", "const generic"),
+    ] {
+        let mut config = Config::new();
+        config
+            .root(&d)
+            .layout(Layout::SingleFile)
+            .module("shop", "shop.yaml")
+            .extern_type("Money", path);
+        let err = config.generate().unwrap_err().to_string();
+        assert!(
+            err.contains("shop.yaml#/components/schemas/Money")
+                && err.contains("`Config::extern_type` for schema `Money`")
+                && err.contains(reason),
+            "{path}: {err}"
+        );
+    }
+    let (text, _) = generate("extern-generic", |c| {
+        c.extern_type("Money", "my_crate::Id<u64>");
+    });
+    assert!(
+        text.contains("pub type Money = my_crate::Id<u64>;"),
+        "{text}"
+    );
+}
+
+#[test]
+fn module_names_must_be_rust_identifiers() {
+    let d = dir("module-names");
+    for (module, reason) in [
+        ("foo-bar", "`foo-bar` is not a Rust identifier"),
+        ("self", "`self` is reserved"),
+        ("2fa", "`2fa` is not a Rust identifier"),
+        ("", "`` is not a Rust identifier"),
+    ] {
+        let mut config = Config::new();
+        config.root(&d).module(module, "shop.yaml");
+        let err = config.generate().unwrap_err().to_string();
+        assert!(
+            err.contains("shop.yaml") && err.contains(reason),
+            "{module}: {err}"
+        );
+    }
+    let mut config = Config::new();
+    config.root(&d).module("type", "shop.yaml");
+    assert!(config.generate().is_ok(), "a keyword is written r#type");
+}
+
+#[test]
+fn a_manifest_module_name_that_is_not_an_identifier_names_its_pointer() {
+    let d = dir("manifest-module");
+    let manifest = d.join("oagen.toml");
+    std::fs::write(
+        &manifest,
+        "[crate]\nname = \"shop\"\npath = \"out\"\n\n[[spec]]\nmodule = \"shop\"\npath = \"shop.yaml\"\n\n[[spec]]\nmodule = \"shop v2\"\npath = \"shop.yaml\"\n",
+    )
+    .unwrap();
+    let err = oagen::manifest::Manifest::read(&manifest)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the module name `shop v2` is not a Rust identifier")
+            && err.contains("oagen.toml#/spec/1/module"),
+        "{err}"
+    );
+    assert!(!d.join("out").exists());
+}

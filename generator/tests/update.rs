@@ -81,8 +81,9 @@ fn v3() -> String {
     )
 }
 
-fn project(url: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("update-project");
+/// A project in a directory `name` of its own, whose spec's source is `url`.
+fn project(url: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("specs")).unwrap();
     std::fs::write(dir.join("specs/pets.yaml"), V1).unwrap();
@@ -135,7 +136,7 @@ fn read(dir: &Path, file: &str) -> String {
 #[test]
 fn update_fetches_diffs_bumps_and_records_each_new_version() {
     let (url, reply) = serve();
-    let dir = project(&url);
+    let dir = project(&url, "update-project");
     let (code, _, err) = oagen(&dir, &["sync"]);
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -231,4 +232,112 @@ fn update_fetches_diffs_bumps_and_records_each_new_version() {
     let (code, _, err) = oagen(&dir, &["update", "cats"]);
     assert_eq!(code, 1);
     assert!(err.contains("no [[spec]] has module `cats`"), "{err}");
+}
+
+/// A loopback server that answers every request with a redirect to `to`.
+fn serve_redirect(to: &str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/openapi.yaml", listener.local_addr().unwrap());
+    let to = to.to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+        }
+    });
+    url
+}
+
+fn sha256(text: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn update_pins_the_fetched_sha256_and_check_fails_when_the_source_changes() {
+    let (url, reply) = serve();
+    let dir = project(&url, "update-pin-project");
+    let (code, _, err) = oagen(&dir, &["sync"]);
+    assert_eq!(code, 0, "{err}");
+
+    // Unchanged upstream: the hash is pinned all the same.
+    *reply.lock().unwrap() = (200, V1.to_string());
+    let (code, _, err) = oagen(&dir, &["update"]);
+    assert_eq!(code, 0, "{err}");
+    let pin = format!("sha256 = \"{}\"", sha256(V1));
+    let manifest = read(&dir, "oagen.toml");
+    assert!(
+        manifest.contains(&format!("source = \"{url}\"\n{pin}\n")),
+        "{manifest}"
+    );
+    let (code, _, err) = oagen(&dir, &["update", "--check"]);
+    assert_eq!(code, 0, "{err}");
+
+    // Upstream changes: --check names the spec and both hashes, and writes nothing.
+    *reply.lock().unwrap() = (200, v2());
+    let before = tree(&dir);
+    let (code, _, err) = oagen(&dir, &["update", "--check"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "pets: {url} now has SHA-256 {}, but oagen.toml pins sha256 = \"{}\"",
+            sha256(&v2()),
+            sha256(V1)
+        )),
+        "{err}"
+    );
+    assert_eq!(tree(&dir), before, "--check writes nothing");
+
+    // Reviewed with `update`: the new hash is pinned.
+    let (code, _, err) = oagen(&dir, &["update"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(read(&dir, "oagen.toml").contains(&format!("sha256 = \"{}\"\n", sha256(&v2()))));
+    let (code, _, err) = oagen(&dir, &["update", "--check"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn update_refuses_plain_http_off_loopback_and_redirects_from_plain_http() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("update-refused");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("specs")).unwrap();
+    std::fs::write(dir.join("specs/pets.yaml"), V1).unwrap();
+    let manifest = |source: &str| {
+        std::fs::write(
+            dir.join("oagen.toml"),
+            format!("[crate]\nname = \"pets\"\npath = \"sdk\"\n\n[[spec]]\nmodule = \"pets\"\npath = \"specs/pets.yaml\"\nsource = \"{source}\"\n"),
+        )
+        .unwrap();
+    };
+
+    manifest("http://example.invalid/openapi.yaml");
+    let before = tree(&dir);
+    let (code, _, err) = oagen(&dir, &["update"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("plain http:// is refused"), "{err}");
+    assert_eq!(tree(&dir), before);
+
+    // A loopback source redirecting elsewhere is not followed (even to loopback).
+    let (target, reply) = serve();
+    *reply.lock().unwrap() = (200, v2());
+    manifest(&serve_redirect(&target));
+    let before = tree(&dir);
+    let (code, _, err) = oagen(&dir, &["update"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("HTTP 302") && err.contains(&target) && err.contains("follows no redirect"),
+        "{err}"
+    );
+    assert_eq!(tree(&dir), before, "nothing is written");
 }

@@ -119,6 +119,24 @@ fn servers_are_a_typed_choice_with_their_variables() {
     );
 }
 
+#[tokio::test]
+async fn an_api_key_header_named_in_mixed_case_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/tickets/t-1"))
+        .and(header("x-api-key", "k-1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let result = oagen_tests::rules::Client::new()
+        .with_base_url(server.uri())
+        .with_api_key("k-1")
+        .touch_ticket("t-1")
+        .await;
+    assert!(result.is_ok(), "{result:?}");
+}
+
 #[test]
 fn a_server_that_is_one_variable_is_that_variable() {
     use oagen_tests::rules::client::Server;

@@ -11,6 +11,8 @@
 //! | `x-oagen-type` | schema | an existing Rust type used instead (`"crate::money::Amount"`) |
 //! | `x-rust-type` | schema | the same, in typify's form (`{crate, version, path}`) |
 //!
+//! A type keyword's value must be a type path ([`type_path`]); anything else is an error.
+//!
 //! Precedence: `x-oagen-*` first, then the other generators' keywords in the order listed,
 //! then oagen's own rules. A name may be written in any case: Rust's convention is applied
 //! (`snake_case` methods, fields and arguments; `UpperCamelCase` types and variants), so
@@ -19,7 +21,7 @@
 //! warning naming the extension's JSON pointer; a value that is not a string is a warning.
 //! A configured [`crate::Config::extern_type`] wins over `x-oagen-type`.
 
-use crate::diag::{Diagnostics, Origin};
+use crate::diag::{Diagnostic, Diagnostics, Origin};
 use crate::ir::{Api, TypeKind};
 use crate::naming::{self, Namespace};
 use serde_json::Value;
@@ -231,7 +233,8 @@ pub(super) fn name_variants(api: &mut Api, raw: &Value, diags: &mut Diagnostics)
 }
 
 /// Schemas replaced by existing Rust types through `x-oagen-type` or `x-rust-type`: type
-/// wire name → Rust path. A path that does not parse as a Rust type is a warning.
+/// wire name → Rust path. A value that is not a type path ([`type_path`]) is an error at
+/// the keyword's JSON pointer.
 pub(super) fn extern_types(
     api: &Api,
     raw: &Value,
@@ -252,15 +255,169 @@ pub(super) fn extern_types(
             def.origin.file.clone(),
             format!("{}/{keyword}", def.origin.pointer),
         );
-        match path.filter(|p| syn::parse_str::<syn::Type>(p).is_ok()) {
-            Some(path) => {
+        let checked = path
+            .ok_or_else(|| "the value is not a string".to_string())
+            .and_then(|path| type_path(path).map(|()| path));
+        match checked {
+            Ok(path) => {
                 out.insert(def.name.wire.clone(), path.to_string());
             }
-            None => diags.warn(
-                at,
-                format!("`{keyword}` must name a Rust type path (`crate::module::Type`); ignored"),
+            Err(reason) => diags.push(
+                Diagnostic::error(at, format!("`{keyword}` is not a Rust type path: {reason}"))
+                    .with_hint(TYPE_PATH_HINT),
             ),
         }
     }
     out
+}
+
+/// What a type override may be, for diagnostics.
+pub(crate) const TYPE_PATH_HINT: &str = "write a path with optional generic type arguments, \
+     e.g. `chrono::NaiveTime`, `my_crate::Id<u64>` or `Vec<my::T>`";
+
+/// The longest type override read, in bytes.
+const MAX_TYPE_PATH_LEN: usize = 512;
+/// The deepest nesting of generic arguments in a type override.
+const MAX_TYPE_PATH_DEPTH: usize = 16;
+
+/// Parses a type override (`x-oagen-type`, `x-rust-type`'s `path`,
+/// [`crate::Config::extern_type`]): a type path, optionally with a leading `::`, whose
+/// generic arguments are lifetimes or type paths again (`chrono::NaiveTime`,
+/// `my_crate::Id<u64>`, `std::collections::HashMap<String, u8>`). Anything else the Rust
+/// type grammar allows (arrays and their length expressions, tuples, references, `impl` and
+/// `dyn` bounds, macros such as `include!`, const generic arguments, associated types,
+/// `fn` pointers, qualified paths `<T as Trait>::X`) is refused: spec text must never become
+/// an expression or an item in the generated code.
+///
+/// # Errors
+/// Why the text is not such a path.
+pub(crate) fn type_path(text: &str) -> Result<(), String> {
+    if text.len() > MAX_TYPE_PATH_LEN {
+        return Err(format!("longer than {MAX_TYPE_PATH_LEN} bytes"));
+    }
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '<' | '(' | '[' | '{' => depth += 1,
+            '>' | ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_TYPE_PATH_DEPTH {
+            return Err(format!(
+                "generic arguments nested deeper than {MAX_TYPE_PATH_DEPTH}"
+            ));
+        }
+    }
+    let ty =
+        syn::parse_str::<syn::Type>(text).map_err(|e| format!("`{text}` does not parse ({e})"))?;
+    check_type(&ty)
+}
+
+/// [`type_path`]'s allow-list over a parsed type.
+fn check_type(ty: &syn::Type) -> Result<(), String> {
+    let syn::Type::Path(syn::TypePath { attrs, qself, path }) = ty else {
+        return Err(format!("{} is not allowed", type_kind(ty)));
+    };
+    if !attrs.is_empty() {
+        return Err("an attribute is not allowed".into());
+    }
+    if qself.is_some() {
+        return Err("a qualified path (`<T as Trait>::X`) is not allowed".into());
+    }
+    for segment in &path.segments {
+        match &segment.arguments {
+            syn::PathArguments::None => {}
+            syn::PathArguments::AngleBracketed(args) => {
+                for arg in &args.args {
+                    match arg {
+                        syn::GenericArgument::Type(ty) => check_type(ty)?,
+                        syn::GenericArgument::Lifetime(_) => {}
+                        syn::GenericArgument::Const(_) => {
+                            return Err("a const generic argument is not allowed".into())
+                        }
+                        _ => {
+                            return Err(
+                                "only types and lifetimes are allowed as generic arguments".into()
+                            )
+                        }
+                    }
+                }
+            }
+            syn::PathArguments::Parenthesized(_) => {
+                return Err("`Fn(…)` arguments are not allowed".into())
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What kind of (refused) type `ty` is, for a diagnostic.
+fn type_kind(ty: &syn::Type) -> &'static str {
+    match ty {
+        syn::Type::Array(_) => "an array type",
+        syn::Type::Slice(_) => "a slice type",
+        syn::Type::Tuple(_) => "a tuple type",
+        syn::Type::Reference(_) => "a reference",
+        syn::Type::Ptr(_) => "a raw pointer",
+        syn::Type::FnPtr(_) => "a `fn` pointer",
+        syn::Type::ImplTrait(_) => "an `impl` type",
+        syn::Type::TraitObject(_) => "a `dyn` type",
+        syn::Type::Macro(_) => "a macro",
+        syn::Type::Never(_) => "`!`",
+        syn::Type::Infer(_) => "`_`",
+        syn::Type::Group(_) | syn::Type::Paren(_) => "a parenthesized type",
+        _ => "this kind of type",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_path;
+
+    #[test]
+    fn type_paths_with_generic_type_arguments_are_allowed() {
+        for ok in [
+            "chrono::NaiveTime",
+            "::chrono::NaiveTime",
+            "crate::money::Amount",
+            "my_crate::Id<u64>",
+            "Vec<my::T>",
+            "Option<std::collections::HashMap<String, u8>>",
+            "std::borrow::Cow<'static, str>",
+            "r#type::Id",
+        ] {
+            assert!(type_path(ok).is_ok(), "{ok}: {:?}", type_path(ok).err());
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_its_reason() {
+        for (bad, reason) in [
+            ("[u8; { static X: u8 = 0; 4 }]", "an array type"),
+            ("[u8; 4]", "an array type"),
+            ("Vec<[u8; { 1 }]>", "an array type"),
+            ("include!(\"/etc/passwd\")", "a macro"),
+            ("impl Iterator<Item = u8>", "an `impl` type"),
+            ("Box<dyn std::any::Any>", "a `dyn` type"),
+            ("dyn Fn() -> u8", "a `dyn` type"),
+            ("Foo<{ 1 + 1 }>", "const generic"),
+            ("Foo<3>", "const generic"),
+            ("fn() -> u8", "a `fn` pointer"),
+            ("<T as Trait>::X", "qualified path"),
+            ("(u8, String)", "a tuple type"),
+            ("&'static str", "a reference"),
+            ("*const u8", "a raw pointer"),
+            ("Fn(u8)", "does not parse"),
+            ("Iterator<Item = u8>", "only types and lifetimes"),
+            ("a b", "does not parse"),
+            ("u8; fn main() {}", "does not parse"),
+        ] {
+            let err = type_path(bad).expect_err(bad);
+            assert!(err.contains(reason), "{bad}: {err}");
+        }
+        let deep = format!("{}u8{}", "Vec<".repeat(10_000), ">".repeat(10_000));
+        assert!(type_path(&deep).unwrap_err().contains("longer than"));
+        let nested = format!("{}u8{}", "V<".repeat(20), ">".repeat(20));
+        assert!(type_path(&nested).unwrap_err().contains("nested deeper"));
+    }
 }

@@ -17,6 +17,8 @@ mod names;
 pub(crate) mod pagination;
 mod schema;
 
+pub(crate) use extensions::{type_path, TYPE_PATH_HINT};
+
 use crate::diag::{Diagnostic, Diagnostics, Error, Origin};
 use crate::ir::*;
 use crate::load::{escape_pointer, Document, Member};
@@ -266,20 +268,33 @@ impl<'a> Lowering<'a> {
                     name,
                     description,
                     ..
-                } => match location {
-                    openapiv3::APIKeyLocation::Header => (
-                        SecurityKind::ApiKeyHeader { name: name.clone() },
-                        description.clone(),
-                    ),
-                    openapiv3::APIKeyLocation::Query => (
-                        SecurityKind::ApiKeyQuery { name: name.clone() },
-                        description.clone(),
-                    ),
-                    openapiv3::APIKeyLocation::Cookie => (
-                        SecurityKind::ApiKeyCookie { name: name.clone() },
-                        description.clone(),
-                    ),
-                },
+                } => {
+                    let (kind, place) = match location {
+                        openapiv3::APIKeyLocation::Header => (
+                            SecurityKind::ApiKeyHeader { name: name.clone() },
+                            ParamLocation::Header,
+                        ),
+                        openapiv3::APIKeyLocation::Query => (
+                            SecurityKind::ApiKeyQuery { name: name.clone() },
+                            ParamLocation::Query,
+                        ),
+                        openapiv3::APIKeyLocation::Cookie => (
+                            SecurityKind::ApiKeyCookie { name: name.clone() },
+                            ParamLocation::Cookie,
+                        ),
+                    };
+                    match wire_name_error(place, name) {
+                        None => (kind, description.clone()),
+                        Some(reason) => {
+                            let at = Origin::new(self.file, [&origin.pointer, "/name"].concat());
+                            self.diags.warn(
+                                at,
+                                format!("{reason}; the scheme is not supported, nothing is sent"),
+                            );
+                            (SecurityKind::Unsupported, description.clone())
+                        }
+                    }
+                }
                 openapiv3::SecurityScheme::OAuth2 {
                     flows, description, ..
                 } => {
@@ -549,6 +564,13 @@ impl<'a> Lowering<'a> {
                 self.diags.error(
                     Origin::new(self.file, pointer),
                     format!("path parameter `{name}` has no place in the path template"),
+                );
+                continue;
+            }
+            if let Some(reason) = wire_name_error(location, &name) {
+                self.diags.warn(
+                    Origin::new(self.file, [&pointer, "/name"].concat()),
+                    format!("{reason}; the parameter is left out"),
                 );
                 continue;
             }
@@ -856,6 +878,29 @@ impl<T> std::ops::Deref for Held<'_, T> {
 }
 
 /// A parameter's location and data (OpenAPI 3.x, Parameter Object: `in`).
+/// Why `name` cannot be sent as a header or cookie name, or `None` when it can (or is
+/// neither). A header name is an RFC 9110 token, checked by the `http` crate the runtime
+/// uses (which takes `X-Api-Key` as `x-api-key`); a cookie name is an RFC 6265 token (the
+/// same characters).
+fn wire_name_error(location: ParamLocation, name: &str) -> Option<String> {
+    let ok = match location {
+        ParamLocation::Header => http::HeaderName::from_bytes(name.as_bytes()).is_ok(),
+        ParamLocation::Cookie => {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        }
+        ParamLocation::Path | ParamLocation::Query => true,
+    };
+    let what = if location == ParamLocation::Header {
+        "an HTTP header name"
+    } else {
+        "a cookie name"
+    };
+    (!ok).then(|| format!("`{}` is not {what}", name.escape_debug()))
+}
+
 fn param_data(param: &openapiv3::Parameter) -> (ParamLocation, &openapiv3::ParameterData) {
     match param {
         openapiv3::Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
