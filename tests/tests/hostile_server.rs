@@ -358,6 +358,29 @@ async fn debug_output_of_calls_requests_and_errors_shows_no_credential_or_cookie
     assert!(debug.contains("req_1"), "{debug}");
     assert!(debug.contains("10000 bytes"), "{debug}");
     assert!(debug.len() < 2000, "{} characters", debug.len());
+
+    // A success's headers, as `raw()` returns them.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("set-cookie", "sid=set-cookie-secret")
+                .set_body_json(json!({"ok": true})),
+        )
+        .mount(&server)
+        .await;
+    let response = within(
+        BOUND,
+        params::Client::new()
+            .with_base_url(server.uri())
+            .get_item("a")
+            .raw(),
+    )
+    .await
+    .unwrap();
+    let debug = format!("{response:?}");
+    assert!(!debug.contains("set-cookie-secret"), "{debug}");
+    assert!(debug.contains("set-cookie"), "{debug}");
 }
 
 // ---------------------------------------------------------------------------------------

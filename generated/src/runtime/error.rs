@@ -82,12 +82,14 @@ pub enum Error<E> {
         /// The limit that was exceeded, in bytes.
         limit: u64,
     },
-    /// No complete response arrived within the timeout (per request or the client's).
+    /// No complete response (or, for an OAuth2 scheme, no access token) arrived within the
+    /// timeout (per request or the client's).
     Timeout(std::time::Duration),
     /// Connecting, sending or receiving failed.
     Transport(reqwest::Error),
-    /// The request could not be built (invalid base URL, a header value with CR/LF, a body
-    /// that does not serialize).
+    /// The request could not be built (invalid base URL, a path parameter that is empty,
+    /// `.`, `..` or holds a control character, a header value with CR/LF, a body that does
+    /// not serialize), or no OAuth2 access token could be had.
     InvalidRequest(String),
 }
 
@@ -347,7 +349,6 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 }
 
 /// A failure before any response could be interpreted; converted into [`Error`].
-#[derive(Debug)]
 #[doc(hidden)]
 pub enum Failure {
     Timeout(Duration),
@@ -358,6 +359,26 @@ pub enum Failure {
         headers: HeaderMap,
         limit: u64,
     },
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Timeout(limit) => f.debug_tuple("Timeout").field(limit).finish(),
+            Failure::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Failure::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
+            Failure::TooLarge {
+                status,
+                headers,
+                limit,
+            } => f
+                .debug_struct("TooLarge")
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("limit", limit)
+                .finish(),
+        }
+    }
 }
 
 impl<E> From<Failure> for Error<E> {
