@@ -6,7 +6,7 @@
 //! network chunks reassembled. Each event's data is decoded by the operation's decoder into
 //! its item type; the conventional terminator `[DONE]` (OpenAI and others) ends the stream.
 //!
-//! The body reaches the parser in whole lines (so no partial line is parsed twice), and no
+//! The body reaches the parser one whole line at a time (so no byte is parsed twice), and no
 //! line or event may be longer than the stream's `max_event_bytes`
 //! ([`EventCall::DEFAULT_MAX_EVENT_BYTES`] unless set): memory stays bounded whatever the
 //! server sends.
@@ -265,9 +265,10 @@ impl std::fmt::Display for BodyFailure {
     }
 }
 
-/// The chunks of `body` regrouped to end at line ends (a trailing CR is kept until the
-/// byte after it is known), so the parser never sees part of a line; fails with
-/// [`BodyFailure::TooLarge`] as soon as a line or an event exceeds `limit` bytes.
+/// The body of an event stream line by line (a trailing CR is kept until the byte after it
+/// is known), so the parser never sees part of a line nor more than one, and never scans a
+/// byte twice; fails with [`BodyFailure::TooLarge`] as soon as a line or an event exceeds
+/// `limit` bytes.
 fn whole_lines(
     body: futures::stream::BoxStream<'static, reqwest::Result<Bytes>>,
     limit: usize,
@@ -291,7 +292,31 @@ fn whole_lines(
             }
         }
     })
+    .flat_map(|lines| {
+        let split = match lines {
+            Ok(lines) => split_lines(lines).into_iter().map(Ok).collect(),
+            Err(failure) => vec![Err(failure)],
+        };
+        futures::stream::iter(split)
+    })
     .boxed()
+}
+
+/// `text` cut after each line end (LF, CR LF, or a CR not followed by LF), without copying.
+fn split_lines(text: Bytes) -> Vec<Bytes> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &byte) in text.iter().enumerate() {
+        let end = byte == b'\n' || (byte == b'\r' && text.get(i + 1) != Some(&b'\n'));
+        if end {
+            lines.push(text.slice(start..=i));
+            start = i + 1;
+        }
+    }
+    if start < text.len() {
+        lines.push(text.slice(start..));
+    }
+    lines
 }
 
 /// Counts line and event lengths over the body, each byte once, and holds the part of
