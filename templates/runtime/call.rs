@@ -128,7 +128,7 @@ impl<'a, T: Send + 'a, E: Send + 'a> std::future::IntoFuture for Call<'a, T, E> 
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Builder<'a, P, T, E> {
     pub(super) params: P,
-    options: RequestOptions,
+    pub(super) options: RequestOptions,
     build: fn(P) -> Call<'a, T, E>,
 }
 

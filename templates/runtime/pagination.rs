@@ -76,7 +76,9 @@ where
     /// puts the next page's position into the parameters; `split` takes a page apart into
     /// its items and what it says about the next page. Pages are fetched lazily, as the
     /// stream is read; the stream ends after the last page, at an empty page, at a cursor
-    /// or link that repeats the previous one, or after the first error (which it yields).
+    /// or link it has already followed (so a cycle A → B → A ends), after
+    /// [`RequestOptions::max_pages`](super::RequestOptions::max_pages) pages, or after the
+    /// first error (which it yields).
     #[doc(hidden)]
     pub fn paginate<I: Send + 'a>(
         self,
@@ -84,27 +86,16 @@ where
         set: fn(&mut P, Position),
         split: fn(Response<T>) -> (Vec<I>, Next),
     ) -> Items<'a, I, E> {
-        enum At {
-            Start,
-            Position(Position),
-            Url(String),
-            Done,
-        }
-        struct State<'a, P, T, E, I> {
-            builder: Builder<'a, P, T, E>,
-            at: At,
-            page: Option<i64>,
-            seen: u64,
-            buffer: std::vec::IntoIter<I>,
-        }
-        let state = State {
+        let state = Walk {
             at: match start {
                 Some(n) => At::Position(Position::Page(n)),
                 None => At::Start,
             },
+            pages_left: self.options.page_limit(),
             builder: self,
             page: start,
             seen: 0,
+            followed: std::collections::HashSet::new(),
             buffer: Vec::new().into_iter(),
         };
         Box::pin(futures::stream::unfold(state, move |mut s| async move {
@@ -112,48 +103,83 @@ where
                 if let Some(item) = s.buffer.next() {
                     return Some((Ok(item), s));
                 }
-                let mut builder = s.builder.clone();
-                // The cursor or link of this request: a next page that repeats it ends the list.
-                let mut previous = None;
-                let call = match std::mem::replace(&mut s.at, At::Done) {
-                    At::Done => return None,
-                    At::Start => builder.call(),
-                    At::Position(position) => {
-                        if let Position::Token(t) = &position {
-                            previous = Some(t.clone());
-                        }
-                        set(&mut builder.params, position);
-                        builder.call()
-                    }
-                    At::Url(url) => {
-                        previous = Some(url.clone());
-                        builder.call().follow(url)
-                    }
-                };
+                if s.pages_left == Some(0) {
+                    return None;
+                }
+                let call = s.next_call(set)?;
+                s.pages_left = s.pages_left.map(|n| n - 1);
                 let response = match call.raw().await {
                     Ok(response) => response,
                     Err(e) => return Some((Err(e), s)),
                 };
                 let (items, next) = split(response);
-                s.seen += items.len() as u64;
-                let page = s.page.map(|n| n + 1);
-                s.at = match next {
-                    _ if items.is_empty() => At::Done,
-                    Next::End => At::Done,
-                    Next::Page => page.map_or(At::Done, |n| At::Position(Position::Page(n))),
-                    Next::Total(total) if s.seen < total => {
-                        page.map_or(At::Done, |n| At::Position(Position::Page(n)))
-                    }
-                    Next::Total(_) => At::Done,
-                    Next::Token(t) if Some(&t) == previous.as_ref() => At::Done,
-                    Next::Token(t) => At::Position(Position::Token(t)),
-                    Next::Url(url) if Some(&url) == previous.as_ref() => At::Done,
-                    Next::Url(url) => At::Url(url),
-                };
-                s.page = page;
+                s.advance(&items, next);
                 s.buffer = items.into_iter();
             }
         }))
+    }
+}
+
+/// Where a paginated stream goes next.
+enum At {
+    Start,
+    Position(Position),
+    Url(String),
+    Done,
+}
+
+/// The state of a paginated stream.
+struct Walk<'a, P, T, E, I> {
+    builder: Builder<'a, P, T, E>,
+    at: At,
+    page: Option<i64>,
+    /// Items read so far.
+    seen: u64,
+    /// Every cursor and link requested so far: one that comes back ends the stream.
+    followed: std::collections::HashSet<String>,
+    /// Pages still allowed, when limited.
+    pages_left: Option<u64>,
+    buffer: std::vec::IntoIter<I>,
+}
+
+impl<'a, P: Clone, T, E, I> Walk<'a, P, T, E, I> {
+    /// The call for the next page, or `None` when the stream has ended.
+    fn next_call(&mut self, set: fn(&mut P, Position)) -> Option<Call<'a, T, E>> {
+        let mut builder = self.builder.clone();
+        Some(match std::mem::replace(&mut self.at, At::Done) {
+            At::Done => return None,
+            At::Start => builder.call(),
+            At::Position(position) => {
+                if let Position::Token(t) = &position {
+                    self.followed.insert(t.clone());
+                }
+                set(&mut builder.params, position);
+                builder.call()
+            }
+            At::Url(url) => {
+                self.followed.insert(url.clone());
+                builder.call().follow(url)
+            }
+        })
+    }
+
+    /// Reads what a page of `items` says about the next one.
+    fn advance(&mut self, items: &[I], next: Next) {
+        self.seen += items.len() as u64;
+        let page = self.page.map(|n| n + 1);
+        let next_page = || page.map_or(At::Done, |n| At::Position(Position::Page(n)));
+        self.at = match next {
+            _ if items.is_empty() => At::Done,
+            Next::End => At::Done,
+            Next::Page => next_page(),
+            Next::Total(total) if self.seen < total => next_page(),
+            Next::Total(_) => At::Done,
+            Next::Token(t) if self.followed.contains(&t) => At::Done,
+            Next::Token(t) => At::Position(Position::Token(t)),
+            Next::Url(url) if self.followed.contains(&url) => At::Done,
+            Next::Url(url) => At::Url(url),
+        };
+        self.page = page;
     }
 }
 

@@ -1,12 +1,17 @@
 //! [`Request`] builds one HTTP request: path segments are percent-encoded one segment at a
-//! time, query values are form-encoded in the parameter's style, header values containing CR
-//! or LF are refused; errors are kept and reported when the request is sent.
+//! time (empty, `.`, `..` and control characters refused), query values are form-encoded in
+//! the parameter's style, header values containing CR or LF are refused; errors are kept and
+//! reported when the request is sent.
 
 use super::encoding::{bracket_pairs, value_text};
+use super::error::RedactedHeaders;
 use super::{form_pairs, param, urlencoded, Bytes, HeaderMap, QueryStyle, Secret, TokenProvider};
+use std::fmt;
 
 /// One HTTP request under construction. Errors are kept and reported when it is sent.
-#[derive(Debug)]
+///
+/// Its `Debug` output shows no credential: credential and cookie headers and cookie values
+/// are `<redacted>`, and the body is shown by media type and length only.
 pub struct Request {
     pub(super) method: reqwest::Method,
     pub(super) template: &'static str,
@@ -22,11 +27,62 @@ pub struct Request {
     pub(super) idempotency_key: Option<&'static str>,
 }
 
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cookies: Vec<_> = self
+            .cookies
+            .iter()
+            .map(|(name, _)| (name.as_str(), format_args!("<redacted>")))
+            .collect();
+        let body = self
+            .body
+            .as_ref()
+            .map(|(content_type, bytes)| format!("{content_type}, {} bytes", bytes.len()));
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("template", &self.template)
+            .field("segments", &self.segments)
+            .field("query", &self.query)
+            .field("secret_query", &self.secret_query)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("cookies", &cookies)
+            .field("token", &self.token)
+            .field("body", &body)
+            .field("error", &self.error)
+            .field("url", &self.url)
+            .field("idempotency_key", &self.idempotency_key)
+            .finish()
+    }
+}
+
+/// Why `segment` cannot be a path segment: empty, `.` or `..` (which URL resolution
+/// removes, or which climb out of the base path), or holding an ASCII control character
+/// (which URL parsing drops, so `..\t` would become `..`).
+fn unsafe_segment(segment: &str) -> Option<&'static str> {
+    if segment.is_empty() {
+        Some("is empty")
+    } else if segment.bytes().any(|b| b.is_ascii_control()) {
+        Some("contains a control character")
+    } else if segment == "." || segment == ".." {
+        Some("is a dot segment")
+    } else {
+        None
+    }
+}
+
 impl Request {
     /// A request for the path `template` (for tracing), made of `segments`, each
     /// percent-encoded as one path segment (so `/`, `?` and `#` in a value cannot change
     /// the path or query) and appended to the client's base URL.
+    ///
+    /// A segment that is empty, `.` or `..`, or holds an ASCII control character, makes
+    /// the request fail with `Error::InvalidRequest` when sent: no value can leave the base
+    /// path or address another resource than the template says.
     pub fn new(method: reqwest::Method, template: &'static str, segments: &[&str]) -> Self {
+        let error = segments.iter().find_map(|segment| {
+            unsafe_segment(segment)
+                .map(|why| format!("path segment {segment:?} of `{template}` {why}; not sent"))
+        });
         Request {
             method,
             template,
@@ -37,7 +93,7 @@ impl Request {
             cookies: Vec::new(),
             token: None,
             body: None,
-            error: None,
+            error,
             url: None,
             idempotency_key: None,
         }

@@ -1,5 +1,6 @@
 //! [`RetryPolicy`]: when and how often a failed request is sent again, with exponential
-//! backoff and jitter or the server's `Retry-After`.
+//! backoff and jitter or the server's `Retry-After`, within a retry budget shared by all the
+//! calls of a client.
 
 use super::{HeaderMap, StatusCode};
 use std::time::Duration;
@@ -9,9 +10,19 @@ use std::time::Duration;
 /// Retried: connection errors and the statuses 408, 409, 429 and 5xx, after an exponential
 /// backoff with jitter (`initial_backoff · 2ⁿ`, capped at `max_backoff`, then a random
 /// value between half and all of it), or after the server's `Retry-After` (seconds or an
-/// HTTP date) when it sends one. A `Retry-After` longer than `max_retry_after` is not
-/// waited for: the response is returned. By default only idempotent methods (GET, HEAD,
-/// OPTIONS, PUT, DELETE, TRACE) are retried; a request whose body cannot be replayed never is.
+/// HTTP date) when it sends one and it is longer than the backoff (`Retry-After: 0` still
+/// waits for the backoff). A `Retry-After` longer than `max_retry_after` is not
+/// waited for: the response is returned. A response header `x-should-retry: true` or
+/// `false` overrides the status: the server says whether this response is worth retrying.
+/// By default only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) are
+/// retried; a request whose body cannot be replayed never is.
+///
+/// Every retry also takes tokens from the client's retry budget (a token bucket shared by
+/// all calls of a client and its clones, as in the AWS SDKs' standard retry mode): the
+/// bucket holds 500 tokens, a retry takes 5 (10 after a connection error), a retry that
+/// succeeds gives its tokens back and a success at the first attempt adds 1. With the
+/// bucket empty, failures are returned without retrying, so a failing server does not
+/// receive a storm of retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 turns retrying off).
@@ -86,6 +97,64 @@ impl RetryPolicy {
 /// The status codes worth retrying.
 pub(super) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 409 | 429 | 500..=599)
+}
+
+/// The server's `x-should-retry: true|false`, if it sent one.
+pub(super) fn should_retry(headers: &HeaderMap) -> Option<bool> {
+    let value = headers.get("x-should-retry")?.to_str().ok()?.trim();
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The retry budget of a client: a token bucket that retries draw from (see
+/// [`RetryPolicy`]).
+#[derive(Debug)]
+pub(super) struct RetryBudget {
+    tokens: std::sync::atomic::AtomicU32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget {
+            tokens: std::sync::atomic::AtomicU32::new(Self::CAPACITY),
+        }
+    }
+}
+
+impl RetryBudget {
+    /// Tokens in a full bucket.
+    pub(super) const CAPACITY: u32 = 500;
+    /// What a retry after an error status takes.
+    pub(super) const RETRY_COST: u32 = 5;
+    /// What a retry after a connection error takes.
+    pub(super) const TIMEOUT_COST: u32 = 10;
+
+    /// Takes `cost` tokens; false (and nothing taken) when fewer are left.
+    pub(super) fn acquire(&self, cost: u32) -> bool {
+        use std::sync::atomic::Ordering;
+        self.tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                left.checked_sub(cost)
+            })
+            .is_ok()
+    }
+
+    /// After a success: gives back `spent` (what its retry took), or 1 when it needed no
+    /// retry, up to a full bucket.
+    pub(super) fn release(&self, spent: u32) {
+        use std::sync::atomic::Ordering;
+        let refund = spent.max(1);
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                Some(left.saturating_add(refund).min(Self::CAPACITY))
+            });
+    }
 }
 
 /// `Retry-After`: delay seconds or an HTTP date.

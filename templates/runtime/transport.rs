@@ -1,22 +1,42 @@
-//! [`Transport`] holds a client's base URL, HTTP client, timeouts and retry policy;
-//! [`RequestOptions`] adjusts one call; [`Request::execute`] is the one (non-generic)
-//! function that sends every request: URL, headers and credentials, then the attempts with
-//! timeouts, retries and tracing.
+//! [`Transport`] holds a client's base URL, HTTP client, timeouts, retry policy, retry
+//! budget and response size limit; [`RequestOptions`] adjusts one call; [`Request::execute`]
+//! is the one (non-generic) function that sends every request: URL, headers and
+//! credentials, then the attempts with timeouts, retries and tracing.
 
-use super::retry::{retry_after, retryable_status};
-use super::{Failure, HeaderMap, RawResponse, Request, RetryPolicy, TokenProvider};
+use super::error::RedactedHeaders;
+use super::retry::{retry_after, retryable_status, should_retry, RetryBudget};
+use super::{Bytes, Failure, HeaderMap, RawResponse, Request, RetryPolicy, Secret, TokenProvider};
 use reqwest::header::HeaderValue;
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Options for one call, on top of the client's: extra headers and query parameters, a
-/// timeout and a retry policy. Also settable one by one on a [`Call`](super::Call).
-#[derive(Debug, Clone, Default)]
+/// timeout, a retry policy and, for a paginated stream, a page limit. Also settable one by
+/// one on a [`Call`](super::Call).
+///
+/// Its `Debug` output shows credential and cookie headers as `<redacted>`.
+#[derive(Clone, Default)]
 pub struct RequestOptions {
     headers: HeaderMap,
     query: Vec<(String, String)>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    max_pages: Option<u64>,
     error: Option<String>,
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("query", &self.query)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("max_pages", &self.max_pages)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -66,10 +86,31 @@ impl RequestOptions {
         self.retry = Some(policy);
         self
     }
+
+    /// For the stream of a paginated list operation (`.stream()`): the most pages it
+    /// fetches (the first included) before it ends. No limit by default; the stream still
+    /// ends at a cursor or link it has already followed.
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
+    /// The page limit set by [`RequestOptions::max_pages`], if any.
+    #[allow(dead_code)] // used by the optional `pagination` module
+    pub(super) fn page_limit(&self) -> Option<u64> {
+        self.max_pages
+    }
 }
 
 /// The part of a generated `Client` that sends requests: base URL, HTTP client, timeouts,
-/// retry policy. Cheap to clone.
+/// retry policy, retry budget and response size limit. Cheap to clone; clones share the
+/// connection pool and the retry budget.
+///
+/// The HTTP client it builds follows redirects only within the origin (scheme, host and
+/// port) of the request, at most [`Transport::MAX_REDIRECTS`] times; a redirect to another
+/// origin is not followed but returned (an undocumented 3xx status), so credential headers,
+/// credential query parameters and request bodies never reach another origin. A client
+/// given to [`Transport::set_http_client`] keeps its own redirect policy.
 #[derive(Debug, Clone)]
 pub struct Transport {
     base_url: String,
@@ -77,6 +118,8 @@ pub struct Transport {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
+    budget: Arc<RetryBudget>,
+    max_response_bytes: u64,
     user_agent: String,
 }
 
@@ -85,8 +128,15 @@ impl Transport {
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
     /// The client's default connect timeout: 10 s.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The default limit of a buffered success body: 64 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 << 20;
+    /// How much of the body of a response that is not a success (2xx) is kept: 64 KiB;
+    /// the rest is not read.
+    pub const ERROR_BODY_BYTES: u64 = 64 << 10;
+    /// The most redirects followed for one request (all within its origin).
+    pub const MAX_REDIRECTS: usize = 10;
 
-    /// Requests to `base_url` with the default timeouts and retry policy.
+    /// Requests to `base_url` with the default timeouts, retry policy and limits.
     pub fn new(base_url: impl Into<String>) -> Self {
         Transport {
             base_url: base_url.into(),
@@ -94,6 +144,8 @@ impl Transport {
             timeout: Some(Self::DEFAULT_TIMEOUT),
             connect_timeout: Some(Self::DEFAULT_CONNECT_TIMEOUT),
             retry: RetryPolicy::default(),
+            budget: Arc::new(RetryBudget::default()),
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: Self::DEFAULT_USER_AGENT.to_string(),
         }
     }
@@ -129,7 +181,10 @@ impl Transport {
         &self.http
     }
 
-    /// Uses a configured `reqwest::Client` (its own connect timeout, proxies, TLS).
+    /// Uses a configured `reqwest::Client` (its own connect timeout, proxies, TLS, and its
+    /// own redirect policy: reqwest's default follows redirects to other origins, so give
+    /// it a policy such as `reqwest::redirect::Policy::none()` when credentials must stay
+    /// on the origin).
     pub fn set_http_client(&mut self, http: reqwest::Client) {
         self.http = http;
         self.connect_timeout = None;
@@ -152,6 +207,20 @@ impl Transport {
         self.retry = policy;
     }
 
+    /// The largest success body read into memory, in bytes (default
+    /// [`Transport::DEFAULT_MAX_RESPONSE_BYTES`]): a larger `Content-Length`, or more bytes
+    /// than announced, end the call with `Error::ResponseTooLarge`. Bodies of other
+    /// statuses are cut at [`Transport::ERROR_BODY_BYTES`]; event streams are not buffered
+    /// and have a limit per event instead.
+    pub fn set_max_response_bytes(&mut self, limit: u64) {
+        self.max_response_bytes = limit;
+    }
+
+    /// The largest success body read into memory, in bytes.
+    pub fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
+    }
+
     /// The current timeouts: (connect, total).
     pub fn timeouts(&self) -> (Option<Duration>, Option<Duration>) {
         (self.connect_timeout, self.timeout)
@@ -164,11 +233,36 @@ impl Transport {
 }
 
 fn http_client(connect_timeout: Option<Duration>) -> reqwest::Client {
-    let mut builder = reqwest::Client::builder();
+    let mut builder = reqwest::Client::builder().redirect(same_origin_redirects());
     if let Some(t) = connect_timeout {
         builder = builder.connect_timeout(t);
     }
-    builder.build().unwrap_or_default()
+    builder.build().unwrap_or_else(|_| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default()
+    })
+}
+
+/// Follows a redirect only within the origin (scheme, host, port) of the first request,
+/// at most [`Transport::MAX_REDIRECTS`] times; a redirect elsewhere is returned as it is.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        // The first URL is the request's own; the rest are redirects already followed.
+        let followed = attempt.previous().len().saturating_sub(1);
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            attempt.stop()
+        } else if followed >= Transport::MAX_REDIRECTS {
+            attempt.error(format!("more than {} redirects", Transport::MAX_REDIRECTS))
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 impl Request {
@@ -176,8 +270,9 @@ impl Request {
     /// that does the work for every operation; it is not generic.
     ///
     /// # Errors
-    /// A [`Failure`] when the request cannot be built, times out or the exchange fails.
-    /// Any status is returned as a [`RawResponse`].
+    /// A [`Failure`] when the request cannot be built, times out, the exchange fails or a
+    /// success body is larger than [`Transport::max_response_bytes`]. Any status is
+    /// returned as a [`RawResponse`].
     pub async fn execute(
         self,
         transport: &Transport,
@@ -185,7 +280,7 @@ impl Request {
     ) -> Result<RawResponse, Failure> {
         match self.send(transport, options, false).await? {
             Exchange::Read(response) => Ok(response),
-            Exchange::Open(response) => read_whole(response).await.map_err(Failure::Transport),
+            Exchange::Open(response) => read_whole(response, transport.max_response_bytes).await,
         }
     }
 
@@ -203,6 +298,9 @@ impl Request {
         self.send(transport, options, true).await
     }
 
+    /// Builds the request and sends it with retries. With an OAuth2 token provider, the
+    /// token is fetched within the per-attempt timeout, and a 401 answer invalidates it and
+    /// sends the request once more with a fresh token (when the provider gives another).
     async fn send(
         mut self,
         transport: &Transport,
@@ -213,7 +311,7 @@ impl Request {
             return Err(Failure::InvalidRequest(message));
         }
         let url = self.target_url(&transport.base_url, &options.query)?;
-        let headers = self.send_headers(transport, &options.headers).await?;
+        let headers = self.send_headers(transport, &options.headers)?;
         let policy = options.retry.as_ref().unwrap_or(&transport.retry);
         // A request with an idempotency key may be repeated whatever its method.
         let safe = is_idempotent(&self.method) || self.idempotency_key.is_some();
@@ -236,11 +334,34 @@ impl Request {
             template: self.template,
             policy,
             retries,
+            budget: &transport.budget,
             timeout: options.timeout.or(transport.timeout),
             redact_url: !self.secret_query.is_empty(),
             keep_open,
+            max_bytes: transport.max_response_bytes,
         };
-        send_with_retries(builder, &plan).await
+        let Some(provider) = self.token.take() else {
+            return send_with_retries(builder, &plan).await;
+        };
+        let again = builder.try_clone();
+        let token = fetch_token(provider.as_ref(), &transport.http, plan.timeout).await?;
+        let outcome = send_with_retries(with_bearer(builder, &token)?, &plan).await;
+        let rejected = matches!(&outcome, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED);
+        match again {
+            Some(again) if rejected => {
+                provider.invalidate(&token);
+                let fresh = fetch_token(provider.as_ref(), &transport.http, plan.timeout).await?;
+                if fresh == token {
+                    return outcome;
+                }
+                tracing::debug!(
+                    path = plan.template,
+                    "401 with a cached token; retrying with a fresh one"
+                );
+                send_with_retries(with_bearer(again, &fresh)?, &plan).await
+            }
+            _ => outcome,
+        }
     }
 
     /// The URL to send to: the base URL with the path segments and the query (the
@@ -298,6 +419,16 @@ impl Request {
             })?
             .pop_if_empty()
             .extend(&self.segments);
+        // Every segment was checked in `Request::new`; this holds whatever the segments are.
+        let base_path = reqwest::Url::parse(base_url)
+            .map(|b| b.path().trim_end_matches('/').to_string())
+            .unwrap_or_default();
+        if !url.path().starts_with(&base_path) {
+            return Err(Failure::InvalidRequest(format!(
+                "the path of `{}` leaves the base URL `{base_url}`; not sent",
+                self.template
+            )));
+        }
         if self.query.len() + extra.len() + self.secret_query.len() > 0 {
             let mut pairs = url.query_pairs_mut();
             pairs.extend_pairs(self.query.iter().chain(extra));
@@ -308,9 +439,9 @@ impl Request {
         Ok(url)
     }
 
-    /// The headers to send: the operation's, then `extra`, the cookies and an OAuth2
-    /// bearer token fetched now.
-    async fn send_headers(
+    /// The headers to send: the operation's, then `extra`, the cookies and an idempotency
+    /// key (the OAuth2 bearer token is added per round, see [`Request::send`]).
+    fn send_headers(
         &mut self,
         transport: &Transport,
         extra: &HeaderMap,
@@ -331,16 +462,14 @@ impl Request {
         // One key per logical call: retries send the same request, key included. (Written
         // without `if let` chains, which this code cannot use: it is also `include!`d into
         // edition 2021 crates.)
-        let missing_key = self.idempotency_key.filter(|name| !headers.contains_key(*name));
+        let missing_key = self
+            .idempotency_key
+            .filter(|name| !headers.contains_key(*name));
         if let Some(name) = missing_key {
             let key = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string());
             if let Ok(key) = key {
                 headers.insert(name, key);
             }
-        }
-        if let Some(provider) = &self.token {
-            let bearer = bearer_header(provider.as_ref(), &transport.http).await?;
-            headers.insert(reqwest::header::AUTHORIZATION, bearer);
         }
         Ok(headers)
     }
@@ -364,19 +493,31 @@ impl Request {
     }
 }
 
-/// `Authorization: Bearer <token>` with a token from `provider` (marked sensitive).
-async fn bearer_header(
+/// A token from `provider`, fetched within `timeout`.
+async fn fetch_token(
     provider: &dyn TokenProvider,
     http: &reqwest::Client,
-) -> Result<HeaderValue, Failure> {
-    let token = provider
-        .token(http)
-        .await
-        .map_err(Failure::InvalidRequest)?;
+    timeout: Option<Duration>,
+) -> Result<Secret, Failure> {
+    let fetch = provider.token(http);
+    let token = match timeout {
+        Some(limit) => tokio::time::timeout(limit, fetch)
+            .await
+            .map_err(|_| Failure::Timeout(limit))?,
+        None => fetch.await,
+    };
+    token.map_err(Failure::InvalidRequest)
+}
+
+/// `builder` with `Authorization: Bearer <token>` (marked sensitive).
+fn with_bearer(
+    builder: reqwest::RequestBuilder,
+    token: &Secret,
+) -> Result<reqwest::RequestBuilder, Failure> {
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
         .map_err(|_| Failure::InvalidRequest("the access token is not a valid header".into()))?;
     value.set_sensitive(true);
-    Ok(value)
+    Ok(builder.header(reqwest::header::AUTHORIZATION, value))
 }
 
 /// GET, HEAD, OPTIONS, PUT, DELETE and TRACE: the methods retried by default.
@@ -398,11 +539,15 @@ struct Attempts<'a> {
     template: &'static str,
     policy: &'a RetryPolicy,
     retries: u32,
+    /// The client's retry budget, shared by all its calls.
+    budget: &'a RetryBudget,
     timeout: Option<Duration>,
     /// The URL carries a credential: transport errors are reported without it.
     redact_url: bool,
     /// A success is returned with its body unread (an event stream).
     keep_open: bool,
+    /// The largest success body read.
+    max_bytes: u64,
 }
 
 /// What an attempt got back.
@@ -429,26 +574,68 @@ impl Exchange {
     }
 }
 
-/// Reads the rest of `response`.
-async fn read_whole(response: reqwest::Response) -> Result<RawResponse, reqwest::Error> {
+/// Reads the rest of `response`: a success body of at most `limit` bytes (a larger
+/// `Content-Length` is refused before reading), any other body cut at
+/// [`Transport::ERROR_BODY_BYTES`] (or `limit`, when smaller).
+async fn read_whole(mut response: reqwest::Response, limit: u64) -> Result<RawResponse, Failure> {
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
+    let success = status.is_success();
+    let cap = if success {
+        limit
+    } else {
+        limit.min(Transport::ERROR_BODY_BYTES)
+    };
+    let too_large = |headers: HeaderMap| Failure::TooLarge {
+        status,
+        headers,
+        limit,
+    };
+    let announced = response.content_length();
+    if success && announced.is_some_and(|n| n > cap) {
+        return Err(too_large(headers));
+    }
+    let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+    let expected = announced.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(expected.min(cap).min(1 << 20));
+    while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
+        let room = cap - body.len();
+        if chunk.len() > room {
+            if success {
+                return Err(too_large(headers));
+            }
+            body.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
     Ok(RawResponse {
         status,
         headers,
-        body,
+        body: Bytes::from(body),
     })
 }
 
-/// Sends `builder`, then again after each retryable outcome while the plan allows, each
-/// attempt in a `http_request` tracing span.
+/// A reqwest error as a failure: its own timeouts (a client given with a timeout) are
+/// [`Failure::Timeout`].
+fn transport_failure(e: reqwest::Error) -> Failure {
+    if e.is_timeout() {
+        Failure::Timeout(Duration::default())
+    } else {
+        Failure::Transport(e)
+    }
+}
+
+/// Sends `builder`, then again after each retryable outcome while the plan and the
+/// client's retry budget allow, each attempt in a `http_request` tracing span.
 async fn send_with_retries(
     builder: reqwest::RequestBuilder,
     plan: &Attempts<'_>,
 ) -> Result<Exchange, Failure> {
     let mut current = builder;
     let mut attempt: u32 = 0;
+    // What the last retry took from the budget: given back when it succeeds.
+    let mut spent = 0;
     loop {
         attempt += 1;
         // A body that cannot be replayed (a stream) gives no copy: no retry.
@@ -460,43 +647,68 @@ async fn send_with_retries(
             attempt,
             status = tracing::field::Empty,
         );
-        let outcome =
-            tracing::Instrument::instrument(attempt_once(current, plan), span.clone())
-                .await
-                .map_err(|failure| match failure {
-                    Failure::Transport(e) if plan.redact_url => Failure::Transport(e.without_url()),
-                    other => other,
-                });
+        let outcome = tracing::Instrument::instrument(attempt_once(current, plan), span.clone())
+            .await
+            .map_err(|failure| match failure {
+                Failure::Transport(e) if plan.redact_url => Failure::Transport(e.without_url()),
+                other => other,
+            });
         if let Ok(response) = &outcome {
             span.record("status", response.status().as_u16());
         }
-        match (retry_delay(&outcome, plan.policy, attempt), replay) {
-            (Some(delay), Some(next)) if attempt <= plan.retries => {
+        let delay = retry_delay(&outcome, plan.policy, attempt);
+        match (delay, replay) {
+            (Some((delay, cost)), Some(next)) if attempt <= plan.retries => {
+                if !plan.budget.acquire(cost) {
+                    span.in_scope(|| tracing::debug!("retry budget exhausted; not retrying"));
+                    return outcome;
+                }
+                spent = cost;
                 span.in_scope(|| tracing::debug!(?delay, "retrying"));
                 tokio::time::sleep(delay).await;
                 current = next;
             }
-            _ => return outcome,
+            _ => {
+                if matches!(&outcome, Ok(r) if r.status().is_success()) {
+                    plan.budget.release(spent);
+                }
+                return outcome;
+            }
         }
     }
 }
 
-/// How long to wait before retrying after `outcome` (attempt number `attempt`), or `None`
-/// when it is not worth retrying: a retryable status waits for its `Retry-After` (none
-/// beyond the policy's limit) or the backoff, a connection error for the backoff.
+/// How long to wait before retrying after `outcome` (attempt number `attempt`) and what
+/// the retry costs from the budget, or `None` when it is not worth retrying.
+///
+/// A response that is not a success is retried when its `x-should-retry` header says
+/// `true`, or, without that header, when its status is retryable; it waits for its
+/// `Retry-After` (at least the backoff; none beyond the policy's limit) or the backoff.
+/// A connection error waits for the backoff and costs more.
 fn retry_delay(
     outcome: &Result<Exchange, Failure>,
     policy: &RetryPolicy,
     attempt: u32,
-) -> Option<Duration> {
+) -> Option<(Duration, u32)> {
     match outcome {
-        Ok(response) if retryable_status(response.status()) => match retry_after(response.headers()) {
-            Some(after) if after > policy.max_retry_after => None,
-            Some(after) => Some(after),
-            None => Some(policy.backoff(attempt)),
-        },
-        Ok(_) => None,
-        Err(Failure::Transport(e)) if e.is_connect() => Some(policy.backoff(attempt)),
+        Ok(response) if response.status().is_success() => None,
+        Ok(response) => {
+            let retry = should_retry(response.headers())
+                .unwrap_or_else(|| retryable_status(response.status()));
+            if !retry {
+                return None;
+            }
+            let backoff = policy.backoff(attempt);
+            let delay = match retry_after(response.headers()) {
+                Some(after) if after > policy.max_retry_after => return None,
+                Some(after) => after.max(backoff),
+                None => backoff,
+            };
+            Some((delay, RetryBudget::RETRY_COST))
+        }
+        Err(Failure::Transport(e)) if e.is_connect() => {
+            Some((policy.backoff(attempt), RetryBudget::TIMEOUT_COST))
+        }
         Err(_) => None,
     }
 }
@@ -505,26 +717,24 @@ async fn attempt_once(
     builder: reqwest::RequestBuilder,
     plan: &Attempts<'_>,
 ) -> Result<Exchange, Failure> {
-    let timeout = plan.timeout;
     let exchange = async {
-        let response = builder.send().await?;
+        let response = builder.send().await.map_err(transport_failure)?;
         if plan.keep_open && response.status().is_success() {
             return Ok(Exchange::Open(response));
         }
-        read_whole(response).await.map(Exchange::Read)
+        read_whole(response, plan.max_bytes)
+            .await
+            .map(Exchange::Read)
     };
-    let result = match timeout {
+    let result = match plan.timeout {
         Some(limit) => match tokio::time::timeout(limit, exchange).await {
             Ok(result) => result,
             Err(_) => return Err(Failure::Timeout(limit)),
         },
         None => exchange.await,
     };
-    result.map_err(|e| {
-        if e.is_timeout() {
-            Failure::Timeout(timeout.unwrap_or_default())
-        } else {
-            Failure::Transport(e)
-        }
+    result.map_err(|failure| match failure {
+        Failure::Timeout(_) => Failure::Timeout(plan.timeout.unwrap_or_default()),
+        other => other,
     })
 }

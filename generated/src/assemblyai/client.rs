@@ -81,7 +81,10 @@ impl Client {
     }
 
     /// Uses a configured `reqwest::Client` (proxies, TLS settings, its own connect
-    /// timeout). The total timeout and retry policy still come from this client.
+    /// timeout and its own redirect policy: this client's follows redirects within
+    /// the origin only, reqwest's default follows them to other origins too). The
+    /// total timeout, retry policy and response size limit still come from this
+    /// client.
     pub fn with_http_client(mut self, http: ::reqwest::Client) -> Self {
         self.transport.set_http_client(http);
         self
@@ -111,6 +114,15 @@ impl Client {
     /// A call's [`runtime::Call::retry`] overrides it.
     pub fn with_retry(mut self, policy: runtime::RetryPolicy) -> Self {
         self.transport.set_retry(policy);
+        self
+    }
+
+    /// The largest success body read into memory, in bytes (default
+    /// [`runtime::Transport::DEFAULT_MAX_RESPONSE_BYTES`], 64 MiB); a larger one is
+    /// [`runtime::Error::ResponseTooLarge`]. Bodies of other statuses are cut at
+    /// [`runtime::Transport::ERROR_BODY_BYTES`].
+    pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.transport.set_max_response_bytes(limit);
         self
     }
 

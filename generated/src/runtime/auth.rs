@@ -33,8 +33,16 @@ impl fmt::Debug for Secret {
 /// `ClientCredentials` (in crates whose specs use the client-credentials flow) fetches
 /// and caches them; implement this trait to bring tokens from elsewhere.
 pub trait TokenProvider: fmt::Debug + Send + Sync {
-    /// A valid access token. Called before every request; cache inside.
+    /// A valid access token. Called before every request; cache inside. The call's
+    /// per-attempt timeout bounds the wait.
     fn token<'a>(&'a self, http: &'a reqwest::Client) -> BoxFuture<'a, Result<Secret, String>>;
+
+    /// The server refused `token` (a 401 answer): forget it if it is cached, so that the
+    /// next [`TokenProvider::token`] fetches another. The call is then sent once more
+    /// when the provider gives a different token. Does nothing by default.
+    fn invalidate(&self, token: &Secret) {
+        let _ = token;
+    }
 }
 
 /// A fixed credential for an OAuth2 scheme (a token obtained elsewhere).

@@ -33,10 +33,11 @@ pub(super) fn request_id_of(headers: &HeaderMap) -> Option<&str> {
 ///
 /// Every case that received a response exposes its [`status`](Error::status),
 /// [`headers`](Error::headers) and the vendor's [`request_id`](Error::request_id).
-/// Credentials never appear in the `Debug` or `Display` output.
+/// Credentials never appear in the `Debug` or `Display` output: `Debug` shows credential
+/// and cookie headers (`Authorization`, `Set-Cookie`, API-key headers, …) as `<redacted>`
+/// and at most the first [`DEBUG_BODY_BYTES`] bytes of a raw body.
 ///
 /// `#[non_exhaustive]`: match with a `_` arm, or use the `is_*` helpers.
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with a documented error status; `body` is its typed body.
@@ -70,12 +71,25 @@ pub enum Error<E> {
         /// Why decoding failed.
         source: serde_json::Error,
     },
-    /// No complete response arrived within the timeout (per request or the client's).
+    /// The response body is larger than the client accepts: a buffered success body over
+    /// the client's `max_response_bytes` (checked against `Content-Length` before reading,
+    /// and while reading), or one event of an event stream over its `max_event_bytes`.
+    ResponseTooLarge {
+        /// HTTP status.
+        status: StatusCode,
+        /// Response headers.
+        headers: HeaderMap,
+        /// The limit that was exceeded, in bytes.
+        limit: u64,
+    },
+    /// No complete response (or, for an OAuth2 scheme, no access token) arrived within the
+    /// timeout (per request or the client's).
     Timeout(std::time::Duration),
     /// Connecting, sending or receiving failed.
     Transport(reqwest::Error),
-    /// The request could not be built (invalid base URL, a header value with CR/LF, a body
-    /// that does not serialize).
+    /// The request could not be built (invalid base URL, a path parameter that is empty,
+    /// `.`, `..` or holds a control character, a header value with CR/LF, a body that does
+    /// not serialize), or no OAuth2 access token could be had.
     InvalidRequest(String),
 }
 
@@ -85,7 +99,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(e) => e.status(),
             Error::Timeout(_) | Error::InvalidRequest(_) => None,
         }
@@ -96,7 +111,8 @@ impl<E> Error<E> {
         match self {
             Error::Api { headers, .. }
             | Error::UnexpectedStatus { headers, .. }
-            | Error::Decode { headers, .. } => Some(headers),
+            | Error::Decode { headers, .. }
+            | Error::ResponseTooLarge { headers, .. } => Some(headers),
             Error::Timeout(_) | Error::Transport(_) | Error::InvalidRequest(_) => None,
         }
     }
@@ -192,6 +208,12 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                     "response with status {status} did not decode at `{path}`: {source}"
                 )
             }
+            Error::ResponseTooLarge { status, limit, .. } => {
+                write!(
+                    f,
+                    "response with status {status} is larger than the limit of {limit} bytes"
+                )
+            }
             Error::Timeout(limit) => write!(f, "no response within {limit:?}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
@@ -200,6 +222,119 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             write!(f, " (request id {id})")?;
         }
         Ok(())
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api {
+                status,
+                headers,
+                body,
+            } => f
+                .debug_struct("Api")
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("body", body)
+                .finish(),
+            Error::UnexpectedStatus {
+                status,
+                headers,
+                body,
+            } => f
+                .debug_struct("UnexpectedStatus")
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("body", &BodyPreview(body))
+                .finish(),
+            Error::Decode {
+                status,
+                headers,
+                body,
+                path,
+                source,
+            } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("body", &BodyPreview(body))
+                .field("path", path)
+                .field("source", source)
+                .finish(),
+            Error::ResponseTooLarge {
+                status,
+                headers,
+                limit,
+            } => f
+                .debug_struct("ResponseTooLarge")
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("limit", limit)
+                .finish(),
+            Error::Timeout(limit) => f.debug_tuple("Timeout").field(limit).finish(),
+            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::InvalidRequest(message) => {
+                f.debug_tuple("InvalidRequest").field(message).finish()
+            }
+        }
+    }
+}
+
+/// How many bytes of a raw body the `Debug` output of [`Error`] shows.
+pub const DEBUG_BODY_BYTES: usize = 512;
+
+/// True for a header that carries a credential or a cookie, whose value `Debug` output
+/// hides: `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, and any name
+/// containing `key`, `token`, `secret`, `password`, `session`, `signature` or `auth`
+/// (`X-Api-Key`, `X-Auth-Token`, …).
+pub(super) fn is_credential_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(name.as_str(), "cookie" | "set-cookie" | "set-cookie2")
+        || [
+            "auth",
+            "key",
+            "token",
+            "secret",
+            "password",
+            "session",
+            "signature",
+        ]
+        .iter()
+        .any(|word| name.contains(word))
+}
+
+/// `Debug` of a header map with the values of credential and cookie headers (and of
+/// values marked sensitive) shown as `<redacted>`.
+pub(super) struct RedactedHeaders<'a>(pub(super) &'a HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if value.is_sensitive() || is_credential_header(name.as_str()) {
+                map.entry(&name.as_str(), &format_args!("<redacted>"));
+            } else {
+                map.entry(&name.as_str(), value);
+            }
+        }
+        map.finish()
+    }
+}
+
+/// `Debug` of a body: its first [`DEBUG_BODY_BYTES`] bytes as text (invalid UTF-8
+/// replaced), and its length when cut.
+pub(super) struct BodyPreview<'a>(pub(super) &'a [u8]);
+
+impl fmt::Debug for BodyPreview<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = &self.0[..self.0.len().min(DEBUG_BODY_BYTES)];
+        let text = String::from_utf8_lossy(shown);
+        if shown.len() < self.0.len() {
+            write!(f, "{text:?}… ({} bytes)", self.0.len())
+        } else {
+            write!(f, "{text:?}")
+        }
     }
 }
 
@@ -214,12 +349,36 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 }
 
 /// A failure before any response could be interpreted; converted into [`Error`].
-#[derive(Debug)]
 #[doc(hidden)]
 pub enum Failure {
     Timeout(Duration),
     Transport(reqwest::Error),
     InvalidRequest(String),
+    TooLarge {
+        status: StatusCode,
+        headers: HeaderMap,
+        limit: u64,
+    },
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Timeout(limit) => f.debug_tuple("Timeout").field(limit).finish(),
+            Failure::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Failure::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
+            Failure::TooLarge {
+                status,
+                headers,
+                limit,
+            } => f
+                .debug_struct("TooLarge")
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("limit", limit)
+                .finish(),
+        }
+    }
 }
 
 impl<E> From<Failure> for Error<E> {
@@ -228,6 +387,15 @@ impl<E> From<Failure> for Error<E> {
             Failure::Timeout(d) => Error::Timeout(d),
             Failure::Transport(e) => Error::Transport(e),
             Failure::InvalidRequest(m) => Error::InvalidRequest(m),
+            Failure::TooLarge {
+                status,
+                headers,
+                limit,
+            } => Error::ResponseTooLarge {
+                status,
+                headers,
+                limit,
+            },
         }
     }
 }

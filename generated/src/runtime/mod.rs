@@ -18,17 +18,19 @@
 //!   [`form_pairs`] (`application/x-www-form-urlencoded` bodies, nested objects in bracket
 //!   notation).
 //! - [`Request`] builds one HTTP request: path segments are percent-encoded one segment at a
-//!   time, query values are form-encoded in the parameter's style, header values containing CR
-//!   or LF are refused; errors are kept and reported when the request is sent.
+//!   time (empty, `.`, `..` and control characters refused), query values are form-encoded in
+//!   the parameter's style, header values containing CR or LF are refused; errors are kept and
+//!   reported when the request is sent.
 //! - Credentials: [`Secret`] holds one and never prints it; [`TokenProvider`] supplies
 //!   OAuth2 tokens; the [`Request`] methods that send a credential as each OpenAPI security
 //!   scheme says (`Authorization`, an API key in a header, query or cookie, a bearer token).
 //! - [`RetryPolicy`]: when and how often a failed request is sent again, with exponential
-//!   backoff and jitter or the server's `Retry-After`.
-//! - [`Transport`] holds a client's base URL, HTTP client, timeouts and retry policy;
-//!   [`RequestOptions`] adjusts one call; [`Request::execute`] is the one (non-generic)
-//!   function that sends every request: URL, headers and credentials, then the attempts with
-//!   timeouts, retries and tracing.
+//!   backoff and jitter or the server's `Retry-After`, within a retry budget shared by all the
+//!   calls of a client.
+//! - [`Transport`] holds a client's base URL, HTTP client, timeouts, retry policy, retry
+//!   budget and response size limit; [`RequestOptions`] adjusts one call; [`Request::execute`]
+//!   is the one (non-generic) function that sends every request: URL, headers and
+//!   credentials, then the attempts with timeouts, retries and tracing.
 //! - What came back: [`RawResponse`] (status, headers and the whole body), which the
 //!   generated methods turn into a typed body or an [`Error`], and [`Response`], a typed body
 //!   with its status and headers.

@@ -4,15 +4,27 @@
 //! generated methods turn into a typed body or an [`Error`], and [`Response`], a typed body
 //! with its status and headers.
 
-use super::error::request_id_of;
+use super::error::{request_id_of, BodyPreview, RedactedHeaders};
 use super::{Bytes, Error, HeaderMap, StatusCode};
+use std::fmt;
 
-/// A response as received: status, headers and the whole body.
-#[derive(Debug, Clone)]
+/// A response as received: status, headers and the whole body. Its `Debug` output hides
+/// credential and cookie headers and shows the start of the body only.
+#[derive(Clone)]
 pub struct RawResponse {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(super) body: Bytes,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &BodyPreview(&self.body))
+            .finish()
+    }
 }
 
 impl RawResponse {
@@ -128,7 +140,8 @@ pub(super) fn decode_json<T: serde::de::DeserializeOwned>(
 }
 
 /// A typed body with the status and headers it came with (see [`Call::raw`](super::Call::raw)).
-#[derive(Debug, Clone)]
+/// Its `Debug` output hides credential and cookie headers (`Set-Cookie`, …).
+#[derive(Clone)]
 pub struct Response<T> {
     /// HTTP status.
     pub status: StatusCode,
@@ -136,6 +149,16 @@ pub struct Response<T> {
     pub headers: HeaderMap,
     /// The typed body.
     pub body: T,
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl<T> Response<T> {

@@ -1351,6 +1351,7 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
             "with_timeout",
             "with_connect_timeout",
             "with_retry",
+            "with_max_response_bytes",
             "base_url",
             "http_client",
             "transport",
