@@ -20,6 +20,10 @@
 //! spec's fences as `text` fences, then checks its result with pulldown-cmark and falls
 //! back to plain lines when any other block would open (fences or indented code inside a
 //! list or block quote).
+//!
+//! Doc text is only ever written as `///` and `//!` lines, one attribute per line (the check
+//! after rendering, [`crate::guard`], refuses `#[doc = …]` and `/** … */` forms), so a `*/`
+//! in spec text cannot end a comment and is kept as written.
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 use std::borrow::Cow;
@@ -117,7 +121,7 @@ pub(crate) fn toml_string(text: &str) -> String {
 /// Spec prose (a title or description) as rustdoc Markdown: vendors' HTML tags rewritten
 /// as Markdown, the spec's fenced blocks marked `text` (shown, never run), no indented
 /// code blocks (each line is trimmed), brackets and angle brackets escaped (no broken
-/// intra-doc links or stray HTML), bare URLs turned into autolinks, `*/` written `*\/`.
+/// intra-doc links or stray HTML), bare URLs turned into autolinks.
 ///
 /// The result is checked with pulldown-cmark, rustdoc's parser: when any code block but
 /// the `text` fences written here would open (a fence or indented code inside a list item
@@ -282,12 +286,12 @@ fn html_to_markdown(text: &str) -> String {
     out
 }
 
-/// One line of prose with Markdown's link, HTML and escape characters escaped, bare URLs
-/// as autolinks, and `*/` as `*\/`.
+/// One line of prose with Markdown's link, HTML and escape characters escaped, and bare
+/// URLs as autolinks.
 fn escape_prose(line: &str) -> String {
     // Most lines hold nothing to escape and no URL: they are kept as they are.
     let special = |b: &u8| matches!(b, b'<' | b'>' | b'[' | b']' | b'\\');
-    if !line.as_bytes().iter().any(special) && !line.contains("http") && !line.contains("*/") {
+    if !line.as_bytes().iter().any(special) && !line.contains("http") {
         return line.to_string();
     }
     let mut out = String::new();
@@ -320,15 +324,13 @@ fn escape_prose(line: &str) -> String {
             out.push_str(&word[trimmed.len()..]);
             continue;
         }
-        let mut chars = word.chars().peekable();
-        while let Some(c) = chars.next() {
+        for c in word.chars() {
             match c {
                 '<' => out.push_str("&lt;"),
                 '>' => out.push_str("&gt;"),
                 '[' => out.push_str("\\["),
                 ']' => out.push_str("\\]"),
                 '\\' => out.push_str("\\\\"),
-                '*' if chars.peek() == Some(&'/') => out.push_str("*\\"),
                 _ => out.push(c),
             }
         }
@@ -337,12 +339,11 @@ fn escape_prose(line: &str) -> String {
 }
 
 /// A URL as the target of an autolink (`<…>`): without the characters that would end it
-/// or make it a code span (`<`, `>`, `` ` ``), with `*/` broken.
+/// or make it a code span (`<`, `>`, `` ` ``).
 fn autolink_target(url: &str) -> String {
     url.chars()
         .filter(|c| !matches!(c, '<' | '>' | '`'))
-        .collect::<String>()
-        .replace("*/", "*%2F")
+        .collect()
 }
 
 #[cfg(test)]
@@ -473,7 +474,6 @@ mod tests {
             doc_prose(text),
             "indented\n\\[link\\] &lt;string&gt; see <https://x.dev/a>.\n```text\nfn x() {}\n```"
         );
-        assert_eq!(doc_prose("a */ b"), "a *\\/ b");
         assert_eq!(
             doc_prose("> ```\n> fn main() {}\n> ```"),
             "&gt; ```\n&gt; fn main() {}\n&gt; ```"
