@@ -102,3 +102,87 @@ pub(crate) fn cargo_toml(
         },
     )
 }
+
+/// The crate name made from a spec's title: kebab case, ASCII letters and digits only,
+/// `api-` in front of a leading digit (`2GIS API` → `api-2gis-api`), `api-client` when
+/// nothing is left.
+pub(crate) fn default_crate_name(title: &str) -> String {
+    let kebab = heck::ToKebabCase::to_kebab_case(title);
+    let mut name = String::with_capacity(kebab.len());
+    for c in kebab.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-');
+    if name.is_empty() {
+        "api-client".to_string()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// [`Error::CrateName`] unless `name` is a Cargo package name crates.io accepts: ASCII
+/// letters, digits, `-` and `_`, starting with a letter or `_` (Cargo's rule, narrowed to
+/// ASCII as crates.io narrows it).
+pub(crate) fn check_crate_name(name: &str) -> Result<(), Error> {
+    let reason = if name.is_empty() {
+        Some("it is empty".to_string())
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        Some(format!(
+            "`{c}` is not allowed (ASCII letters, digits, `-` and `_` are)"
+        ))
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        Some("it starts with a digit".to_string())
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(Error::CrateName {
+            name: name.to_string(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_from_titles_are_valid() {
+        for (title, name) in [
+            ("Stripe API", "stripe-api"),
+            ("2GIS API", "api-2gis-api"),
+            ("Über Dienste (v2)", "ber-dienste-v2"),
+            ("中文", "api-client"),
+        ] {
+            assert_eq!(default_crate_name(title), name);
+            assert!(check_crate_name(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn crate_names_follow_cargo_rules() {
+        for ok in ["stripe", "bird-sdk", "voice_apis", "_x", "api-2gis"] {
+            assert!(check_crate_name(ok).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("stripe.com", "`.` is not allowed"),
+            ("2gis", "starts with a digit"),
+            ("", "empty"),
+            ("a b", "` ` is not allowed"),
+        ] {
+            let err = check_crate_name(bad).unwrap_err().to_string();
+            assert!(err.contains(why) && err.contains(bad), "{err}");
+        }
+    }
+}

@@ -488,8 +488,7 @@ pub struct TypeDef {
 /// that is told apart by re-serializing its candidates (untagged, or tagged with an optional
 /// tag) also serialize. Each set is closed under containment, so a derive never needs a trait
 /// its fields lack. The generated crate's `full-serde` feature gives every type both, for
-/// users who store responses or mock a server. Halves the serde code the compiler checks
-/// (issue 17).
+/// users who store responses or mock a server. Halves the serde code the compiler checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SerdeImpls {
     /// Implements `Serialize` by default.

@@ -1,7 +1,7 @@
 //! JSON text parsed on every core: the top-level object, and the large objects inside it
 //! down to three levels (`paths`, `components`, `components/schemas`), are split into their
 //! members by a scan that only follows strings and brackets; the members' values are
-//! parsed by `serde_json` on every core (`pipeline::in_parallel`); the objects are put back
+//! parsed by `serde_json` on every core (`parallel::in_parallel`); the objects are put back
 //! together in document order.
 //!
 //! The result is the value `serde_json::from_str` makes of the same text: each member's
@@ -67,7 +67,7 @@ fn parse_from(text: &str, min_len: usize) -> Option<Value> {
     }
     // The threads take pieces in turn (they differ in cost per byte); the values come
     // back in order.
-    let values = crate::pipeline::in_parallel(pieces.len(), |i| {
+    let values = crate::parallel::in_parallel(pieces.len(), |i| {
         serde_json::from_str::<Value>(&text[pieces[i].clone()])
     })
     .ok()?;

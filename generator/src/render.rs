@@ -47,7 +47,7 @@ where
     let mut head = String::new();
     print_stream(inner, &mut head).map_err(|e| internal(name, e))?;
     let mut pieces = vec![ready(&head)];
-    pieces.extend(crate::pipeline::in_parallel(count, |i| {
+    pieces.extend(crate::parallel::in_parallel(count, |i| {
         let mut text = String::new();
         print_stream(item(i), &mut text).map_err(|e| internal(name, e))?;
         Ok(ready(&text))
@@ -84,7 +84,7 @@ where
         ));
     }
     body.truncate(body.len() - 2);
-    let parts = crate::pipeline::in_parallel(count, |i| {
+    let parts = crate::parallel::in_parallel(count, |i| {
         let (associated, items) = part(i);
         let (mut methods, mut text) = (String::new(), String::new());
         for chunk in Chunks::new(associated.into_iter().peekable(), ItemKind::ImplItem) {
@@ -220,7 +220,7 @@ fn finish(header: &str, body: &str) -> String {
         let end = starts.get(i + 1).copied().unwrap_or(body.len());
         Ok::<_, std::convert::Infallible>(ready(&body[starts[i]..end]))
     };
-    let Ok(pieces) = crate::pipeline::in_parallel(starts.len(), piece);
+    let Ok(pieces) = crate::parallel::in_parallel(starts.len(), piece);
     assemble(header, pieces)
 }
 
@@ -844,7 +844,7 @@ mod tests {
         );
     }
 
-    /// Resource bound (issue 13): an `impl` block of many methods is split into one parse
+    /// Resource bound: an `impl` block of many methods is split into one parse
     /// per method, so the largest `syn` tree alive is one method's, not the block's (the
     /// 45 MB `client.rs` of Microsoft Graph is one `impl Client`).
     #[test]

@@ -1,4 +1,4 @@
-//! Validation of a loaded spec against the official OpenAPI JSON Schemas (issue 13).
+//! Validation of a loaded spec against the official OpenAPI JSON Schemas.
 //!
 //! The schemas are the OpenAPI Initiative's own, vendored under `generator/schemas/` (their
 //! source and commit are in `generator/schemas/README.md`): the 3.0 schema for `openapi:

@@ -1,5 +1,5 @@
-//! Regression fixtures from the run over every spec of the public APIs.guru directory
-//! (issue 13): each reproduces one failure class in a small spec.
+//! Regression fixtures from the run over every spec of the public APIs.guru directory:
+//! each reproduces one failure class in a small spec.
 
 use oagen::ir::{Api, TypeKind, TypeRef};
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! The generated SDK as users write it (issue 14): lenient responses and strict requests,
+//! The generated SDK as users write it: lenient responses and strict requests,
 //! construction with `new`/`Default` and setters, and one client surface for every spec.
 
 use oagen_tests::example;

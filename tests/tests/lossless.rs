@@ -1,4 +1,4 @@
-//! The schema rules that keep every valid instance (issue 18, `fixtures/lossless.yaml`): each
+//! The schema rules that keep every valid instance (`fixtures/lossless.yaml`): each
 //! test pushes schema-valid JSON through the generated type and checks that it is accepted,
 //! lands in the variant the schema means, and serializes back to the same JSON. Each would
 //! fail without its rule (the comment says what happened before).

@@ -1,5 +1,5 @@
 //! End-to-end: every operation of `voice_apis` against Prism mock servers serving the vendor
-//! specs (issue 8).
+//! specs.
 //!
 //! One `prism mock` per spec (`specs/vocode/openapi.json`, `specs/fluents/update-action.yaml`,
 //! `specs/bird/patch-call.json`) is started on loopback, each on a port the OS picks (`-p 0`;

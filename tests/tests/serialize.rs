@@ -1,4 +1,4 @@
-//! The written-out `Serialize` of generated structs (`runtime::ser`, issue 17) against the
+//! The written-out `Serialize` of generated structs (`runtime::ser`) against the
 //! serde data model: `serialize_struct` gets the number of properties written, as
 //! `#[derive(Serialize)]` counts them (formats such as CBOR write it as the map's length),
 //! an absent optional property is not written, and a tri-state property that is `Some(None)`

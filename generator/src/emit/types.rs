@@ -368,8 +368,8 @@ pub(super) fn slot_wraps(f: &Field) -> bool {
 /// property a `missing field` error. Accepts the same JSON as serde's derive. Each slot is
 /// declared with its type (`Option<T>`, `Option<Option<T>>` for a tri-state field): left to
 /// inference, every `next_value()` in the loop stays an open obligation until the struct
-/// literal at the end (OpenAI's crate checks in 21 s instead of 26 s; see
-/// `tests/bench/README.md`, session 9).
+/// literal at the end, which makes large crates check markedly slower
+/// (`tests/bench/README.md`).
 fn compact_deserialize(
     api: &Api,
     name: &proc_macro2::Ident,

@@ -366,7 +366,7 @@ impl<'a> Lowering<'a> {
             let item = crate::load::path_item(node, file, &path_pointer).map(Box::new);
             (path, node, path_pointer, item)
         });
-        crate::pipeline::pipelined(read, |(path, path_node, path_pointer, item)| {
+        crate::parallel::pipelined(read, |(path, path_node, path_pointer, item)| {
             let item = match item {
                 Ok(item) => item,
                 Err(Error::Spec(diags)) => {
