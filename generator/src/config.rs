@@ -2,44 +2,14 @@
 //! prost-build-style setters; [`Config::generate`] runs [`crate::pipeline`].
 
 use crate::diag::{Diagnostic, Error};
-use crate::{cargo, escape, ir, naming, Generated, Lowered, Selector};
+use crate::pipeline::{Plan, SpecEntry};
+use crate::{cargo, escape, ir, naming, Generated, Layout, Lowered, Selector};
 use std::path::{Path, PathBuf};
-
-/// How generated code is laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Layout {
-    /// A crate: `Cargo.toml` and `src/` with a module per spec (or the spec at the root
-    /// when it has no module name).
-    #[default]
-    Crate,
-    /// One `<module>.rs` per spec and one [`RUNTIME_FILE`](crate::RUNTIME_FILE) shared by all of them, for
-    /// `include!` from a build script's `OUT_DIR`: the runtime file declares
-    /// `pub mod runtime`, and each spec's file expects it in its parent module (as
-    /// `super::runtime`).
-    SingleFile,
-}
 
 /// What to generate. Setters take `&mut self` and return `&mut Self` (as in prost-build).
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub(crate) root: PathBuf,
-    pub(crate) specs: Vec<SpecEntry>,
-    /// Overlays given before any spec: they attach to the next spec added.
-    pub(crate) pending_overlays: Vec<PathBuf>,
-    pub(crate) crate_name: Option<String>,
-    pub(crate) crate_version: Option<String>,
-    pub(crate) description: Option<String>,
-    pub(crate) command: String,
-    pub(crate) layout: Layout,
-    pub(crate) standalone: bool,
-    pub(crate) out_dir: Option<PathBuf>,
-    pub(crate) settings: ir::Settings,
-    pub(crate) include: Vec<Selector>,
-    pub(crate) exclude: Vec<Selector>,
-    pub(crate) no_pagination: Vec<Selector>,
-    pub(crate) forced_pagination: Vec<(Selector, ir::PaginationRule)>,
-    pub(crate) strict: bool,
-    pub(crate) features_per_tag: bool,
+    plan: Plan,
 }
 
 impl Default for Config {
@@ -52,36 +22,38 @@ impl Config {
     /// An empty configuration: crate layout, paths relative to the current directory.
     pub fn new() -> Self {
         Config {
-            root: PathBuf::from("."),
-            specs: Vec::new(),
-            pending_overlays: Vec::new(),
-            crate_name: None,
-            crate_version: None,
-            description: None,
-            command: "cargo run --release -p oagen -- sync".to_string(),
-            layout: Layout::Crate,
-            standalone: false,
-            out_dir: None,
-            settings: ir::Settings::default(),
-            include: Vec::new(),
-            exclude: Vec::new(),
-            no_pagination: Vec::new(),
-            forced_pagination: Vec::new(),
-            strict: false,
-            features_per_tag: false,
+            plan: Plan {
+                root: PathBuf::from("."),
+                specs: Vec::new(),
+                pending_overlays: Vec::new(),
+                crate_name: None,
+                crate_version: None,
+                description: None,
+                command: "cargo run --release -p oagen -- sync".to_string(),
+                layout: Layout::Crate,
+                standalone: false,
+                out_dir: None,
+                settings: ir::Settings::default(),
+                include: Vec::new(),
+                exclude: Vec::new(),
+                no_pagination: Vec::new(),
+                forced_pagination: Vec::new(),
+                strict: false,
+                features_per_tag: false,
+            },
         }
     }
 
     /// Treats every warning (a construct typed less precisely than the spec says, an
     /// undeclared path parameter, a selector that matches nothing) as an error.
     pub fn strict(&mut self, strict: bool) -> &mut Self {
-        self.strict = strict;
+        self.plan.strict = strict;
         self
     }
 
     /// Where [`Config::compile`] writes (default: the `OUT_DIR` Cargo gives a build script).
     pub fn out_dir(&mut self, dir: impl AsRef<Path>) -> &mut Self {
-        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self.plan.out_dir = Some(dir.as_ref().to_path_buf());
         self
     }
 
@@ -89,7 +61,8 @@ impl Config {
     /// `components/schemas`), or to every generated type with `"*"`. Each derive is a Rust
     /// path, e.g. `"Eq"` or `"schemars::JsonSchema"`.
     pub fn derive(&mut self, schema: &str, derives: &[&str]) -> &mut Self {
-        self.settings
+        self.plan
+            .settings
             .derives
             .entry(schema.to_string())
             .or_default()
@@ -103,7 +76,8 @@ impl Config {
     /// with generic type arguments if any (`my_crate::Id<u64>`); anything else (arrays,
     /// references, macros, `impl`/`dyn` types) is an error when generating.
     pub fn extern_type(&mut self, schema: &str, rust_path: &str) -> &mut Self {
-        self.settings
+        self.plan
+            .settings
             .extern_types
             .insert(schema.to_string(), rust_path.to_string());
         self
@@ -111,20 +85,20 @@ impl Config {
 
     /// The Rust map type for objects with `additionalProperties` (default `BTreeMap`).
     pub fn map_type(&mut self, map_type: ir::MapType) -> &mut Self {
-        self.settings.map_type = map_type;
+        self.plan.settings.map_type = map_type;
         self
     }
 
     /// Generates only the operations one of these selectors picks (all when none is given).
     pub fn include_operations(&mut self, selectors: &[Selector]) -> &mut Self {
-        self.include.extend_from_slice(selectors);
+        self.plan.include.extend_from_slice(selectors);
         self
     }
 
     /// Generates no `…_stream` pagination method for these operations, even when they match
     /// the pagination rule (documented on [`ir::Pagination`]).
     pub fn disable_pagination(&mut self, selectors: &[Selector]) -> &mut Self {
-        self.no_pagination.extend_from_slice(selectors);
+        self.plan.no_pagination.extend_from_slice(selectors);
         self
     }
 
@@ -138,14 +112,14 @@ impl Config {
         rule: ir::PaginationRule,
     ) -> &mut Self {
         for s in selectors {
-            self.forced_pagination.push((s.clone(), rule.clone()));
+            self.plan.forced_pagination.push((s.clone(), rule.clone()));
         }
         self
     }
 
     /// Leaves out the operations one of these selectors picks.
     pub fn exclude_operations(&mut self, selectors: &[Selector]) -> &mut Self {
-        self.exclude.extend_from_slice(selectors);
+        self.plan.exclude.extend_from_slice(selectors);
         self
     }
 
@@ -172,7 +146,7 @@ impl Config {
             self.module(&module, path);
         }
         self.layout(Layout::SingleFile);
-        let out = match &self.out_dir {
+        let out = match &self.plan.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
                 Error::io(
@@ -184,9 +158,12 @@ impl Config {
                 )
             })?,
         };
-        for spec in &self.specs {
+        for spec in &self.plan.specs {
             for file in std::iter::once(&spec.path).chain(&spec.overlays) {
-                println!("cargo:rerun-if-changed={}", self.root.join(file).display());
+                println!(
+                    "cargo:rerun-if-changed={}",
+                    self.plan.root.join(file).display()
+                );
             }
         }
         let generated = self.generate()?;
@@ -202,7 +179,7 @@ impl Config {
 
     /// The directory spec paths are relative to (shown relative to it in headers).
     pub fn root(&mut self, root: impl AsRef<Path>) -> &mut Self {
-        self.root = root.as_ref().to_path_buf();
+        self.plan.root = root.as_ref().to_path_buf();
         self
     }
 
@@ -219,10 +196,10 @@ impl Config {
     }
 
     fn push_spec(&mut self, module: Option<String>, path: &Path) -> &mut Self {
-        self.specs.push(SpecEntry {
+        self.plan.specs.push(SpecEntry {
             module,
             path: path.to_path_buf(),
-            overlays: std::mem::take(&mut self.pending_overlays),
+            overlays: std::mem::take(&mut self.plan.pending_overlays),
             text: None,
         });
         self
@@ -237,9 +214,9 @@ impl Config {
     /// [OpenAPI Overlay 1.0.0]: https://spec.openapis.org/overlay/v1.0.0.html
     pub fn overlay(&mut self, path: impl AsRef<Path>) -> &mut Self {
         let path = path.as_ref().to_path_buf();
-        match self.specs.last_mut() {
+        match self.plan.specs.last_mut() {
             Some(spec) => spec.overlays.push(path),
-            None => self.pending_overlays.push(path),
+            None => self.plan.pending_overlays.push(path),
         }
         self
     }
@@ -249,7 +226,7 @@ impl Config {
     /// still names it in diagnostics and chooses the format.
     #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) fn spec_text(&mut self, index: usize, text: String) -> &mut Self {
-        if let Some(spec) = self.specs.get_mut(index) {
+        if let Some(spec) = self.plan.specs.get_mut(index) {
             spec.text = Some(text);
         }
         self
@@ -257,7 +234,7 @@ impl Config {
 
     /// The version of the generated crate (its `Cargo.toml`; default `0.1.0`).
     pub fn crate_version(&mut self, version: &str) -> &mut Self {
-        self.crate_version = Some(version.to_string());
+        self.plan.crate_version = Some(version.to_string());
         self
     }
 
@@ -266,32 +243,32 @@ impl Config {
     /// Checked when generating: ASCII letters, digits, `-` and `_`, not starting with a
     /// digit (else [`Error::CrateName`]).
     pub fn crate_name(&mut self, name: &str) -> &mut Self {
-        self.crate_name = Some(name.to_string());
+        self.plan.crate_name = Some(name.to_string());
         self
     }
 
     /// The package description of the generated crate.
     pub fn description(&mut self, text: &str) -> &mut Self {
-        self.description = Some(text.to_string());
+        self.plan.description = Some(text.to_string());
         self
     }
 
     /// The command named in the `@generated` header as the way to regenerate.
     pub fn regenerate_command(&mut self, command: &str) -> &mut Self {
-        self.command = command.to_string();
+        self.plan.command = command.to_string();
         self
     }
 
     /// Crate or single-file layout.
     pub fn layout(&mut self, layout: Layout) -> &mut Self {
-        self.layout = layout;
+        self.plan.layout = layout;
         self
     }
 
     /// Gives the generated `Cargo.toml` an empty `[workspace]` table, so the crate builds
     /// on its own wherever it is written.
     pub fn standalone(&mut self, standalone: bool) -> &mut Self {
-        self.standalone = standalone;
+        self.plan.standalone = standalone;
         self
     }
 
@@ -304,7 +281,7 @@ impl Config {
     /// behind `other-schemas`; types an operation without a feature needs are always
     /// compiled.
     pub fn features_per_tag(&mut self, on: bool) -> &mut Self {
-        self.features_per_tag = on;
+        self.plan.features_per_tag = on;
         self
     }
 
@@ -315,7 +292,7 @@ impl Config {
     /// [`Error::Io`] when a spec or overlay cannot be read, [`Error::Internal`] for an oagen
     /// bug.
     pub fn generate(&self) -> Result<Generated, Error> {
-        crate::pipeline::generate(self)
+        crate::pipeline::generate(&self.plan)
     }
 
     /// The front half of the pipeline, shared by [`Config::generate`], `oagen sync`, `check`
@@ -331,7 +308,7 @@ impl Config {
     /// # Errors
     /// As [`Config::generate`]; under [`Config::strict`], every warning is an error.
     pub fn lower_configured(&self) -> Result<Lowered, Error> {
-        crate::pipeline::lower_configured(self)
+        crate::pipeline::lower_configured(&self.plan)
     }
 
     /// The back half of the pipeline: emits and renders what [`Config::lower_configured`]
@@ -340,7 +317,7 @@ impl Config {
     /// # Errors
     /// [`Error::Internal`] for an oagen bug (generated tokens that do not parse).
     pub fn render(&self, lowered: Lowered) -> Result<Generated, Error> {
-        crate::pipeline::render(self, lowered)
+        crate::pipeline::render(&self.plan, lowered)
     }
 
     /// Lowers `text` as spec `index` of this configuration (its overlays, settings and
@@ -354,39 +331,6 @@ impl Config {
         text: &str,
         display: &str,
     ) -> Result<(ir::Api, Vec<Diagnostic>), Error> {
-        crate::pipeline::lower_source(self, index, text, display)
+        crate::pipeline::lower_source(&self.plan, index, text, display)
     }
-}
-
-/// One spec of a [`Config`]: where it is and which overlays apply to it.
-#[derive(Debug, Clone)]
-pub(crate) struct SpecEntry {
-    pub(crate) module: Option<String>,
-    pub(crate) path: PathBuf,
-    pub(crate) overlays: Vec<PathBuf>,
-    /// The spec's text, when given instead of the file's (see `Config::spec_text`).
-    pub(crate) text: Option<String>,
-}
-
-/// What a module name may be, for diagnostics.
-pub(crate) const MODULE_NAME_HINT: &str =
-    "a module name is ASCII letters, digits and `_`, not starting with a digit, e.g. `billing_v2`";
-
-/// Why `name` cannot name a spec's module (a Rust module, a Cargo feature and a file
-/// name), or `None` when it can: ASCII letters, digits and `_`, not starting with a
-/// digit, and not `_`, `self`, `Self`, `super` or `crate` (which cannot be written as raw
-/// identifiers; other keywords are written as `r#type`).
-pub(crate) fn module_name_error(name: &str) -> Option<String> {
-    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid {
-        return Some(format!(
-            "`{}` is not a Rust identifier",
-            name.escape_debug()
-        ));
-    }
-    if matches!(name, "_" | "self" | "Self" | "super" | "crate") {
-        return Some(format!("`{name}` is reserved in Rust paths"));
-    }
-    None
 }

@@ -10,6 +10,7 @@
 //! | README Markdown text | [`markdown_text`] |
 //! | a TOML string (the generated `Cargo.toml`) | [`toml_string`] |
 //! | one line of a comment, a build-script directive or a diagnostic | [`one_line`] |
+//! | a printed Rust file (comments rustc would reject) | [`comment_text`] |
 //! | a Rust string literal | `proc_macro2::Literal::string` (in `emit`) |
 //! | a Rust identifier | [`crate::naming`] |
 //!
@@ -41,7 +42,7 @@ fn is_line_break(c: char) -> bool {
 /// `text` with every line break ([`is_line_break`]) written as `\n` (`\r\n` as one).
 pub(crate) fn normalize_line_breaks(text: &str) -> Cow<'_, str> {
     let other_break = |c: char| c != '\n' && is_line_break(c);
-    if !crate::render::contains_char(text, other_break) {
+    if !contains_char(text, other_break) {
         return Cow::Borrowed(text);
     }
     text.replace("\r\n", "\n").replace(other_break, "\n").into()
@@ -52,7 +53,7 @@ pub(crate) fn normalize_line_breaks(text: &str) -> Cow<'_, str> {
 pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| c.is_control() || is_line_break(c);
     let other = |c: char| c != '\n' && c != '\t' && unsafe_char(c);
-    if !text.contains(['\n', '\t']) && !crate::render::contains_char(text, other) {
+    if !text.contains(['\n', '\t']) && !contains_char(text, other) {
         return Cow::Borrowed(text);
     }
     text.chars()
@@ -346,6 +347,63 @@ fn autolink_target(url: &str) -> String {
         .collect()
 }
 
+/// Replaces each control character but newline and tab, and each Unicode line or paragraph
+/// separator, by a space. String literals are printed escaped, so such a character can only
+/// be spec text in a comment, where rustc rejects some ("bare CR not allowed in
+/// doc-comment"). Doc text is split into lines before this (`emit::doc_strings`); this is
+/// the guarantee for every other place spec text reaches a comment.
+pub(crate) fn comment_text(text: String) -> String {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if !contains_char(&text, unsafe_char) {
+        return text;
+    }
+    text.chars()
+        .map(|c| if unsafe_char(c) { ' ' } else { c })
+        .collect()
+}
+
+/// True when `text` holds a character for which `pred` is true.
+///
+/// `pred` may be true only for ASCII control characters other than newline and tab (below
+/// U+0020, and U+007F; there is a newline in every line of code) and for
+/// characters whose UTF-8 starts with byte C2 (U+0080..=U+00BF) or E2 (U+2000..=U+2FFF):
+/// the control characters, NEL and the Unicode line and paragraph separators that spec text
+/// must not carry into a comment. Any other character is skipped without asking `pred`.
+/// The text is read in blocks of bytes, and only a block holding one of those bytes is
+/// decoded: spec prose is full of typographic quotes and dashes (E2 80 xx), and a scan that
+/// decoded every character was a tenth of Stripe's instructions.
+pub(crate) fn contains_char(text: &str, pred: impl Fn(char) -> bool) -> bool {
+    const BLOCK: usize = 64;
+    debug_assert!(
+        !pred('\n') && !pred('\t'),
+        "newline and tab are read as plain text"
+    );
+    let suspect = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7F | 0xC2 | 0xE2);
+    let bytes = text.as_bytes();
+    for (n, block) in bytes.chunks(BLOCK).enumerate() {
+        if !block.iter().fold(false, |any, &b| any | suspect(b)) {
+            continue;
+        }
+        for (i, &b) in block.iter().enumerate() {
+            let c = if b < 0x80 {
+                char::from(b)
+            } else if b == 0xC2 || b == 0xE2 {
+                // A lead byte (continuation bytes are 80..=BF), so this is a char boundary;
+                // the character may end in the next block.
+                text[n * BLOCK + i..].chars().next().unwrap_or_default()
+            } else {
+                continue;
+            };
+            if suspect(b) && pred(c) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,5 +540,45 @@ mod tests {
             doc_prose("- ```\n  fn main() {}\n  ```\n3) ~~~"),
             "\\- ```\nfn main() {}\n\\```\n3\\) ~~~"
         );
+    }
+
+    #[test]
+    fn contains_char_finds_what_str_contains_finds() {
+        let preds: [fn(char) -> bool; 3] = [
+            |c| (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}'),
+            |c| matches!(c, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'),
+            |c| c.is_control() && c != '\t' && c != '\n',
+        ];
+        // Every character the predicates may accept, each between neighbours that share its
+        // lead byte or look like one (continuation bytes, other E2 characters, emoji).
+        let candidates = (0u32..0x100)
+            .chain(0x2000..0x3000)
+            .filter_map(char::from_u32);
+        for c in candidates {
+            for text in [
+                format!("{c}"),
+                format!("a\u{2019}{c}\u{e9}"),
+                format!("\u{1F600}\u{2014}{c}"),
+                format!("\u{80}\u{ff}x{c}y"),
+                // Across and after the boundary of a block of bytes.
+                format!("{}{c}z", "x".repeat(63)),
+                format!("{}\u{2019}{c}", "x".repeat(127)),
+            ] {
+                for pred in preds {
+                    assert_eq!(
+                        contains_char(&text, pred),
+                        text.contains(pred),
+                        "{text:?} (U+{:04X})",
+                        u32::from(c)
+                    );
+                }
+            }
+        }
+        for pred in preds {
+            assert!(!contains_char(
+                "plain \u{2019}quoted\u{2019} \u{2014} text",
+                pred
+            ));
+        }
     }
 }

@@ -71,12 +71,12 @@ pub mod update;
 pub mod validate;
 
 pub use cargo::runtime_dependencies;
-pub use config::{Config, Layout};
+pub use config::Config;
 pub use diag::{Diagnostic, Error, Origin, Severity};
 pub use ir::{MapType, PaginationRule};
 pub use output::Generated;
 pub use overlay::Overlay;
-pub use pipeline::{spec_copy_path, Lowered, LoweredSpec, RUNTIME_FILE};
+pub use pipeline::{spec_copy_path, Layout, Lowered, LoweredSpec, RUNTIME_FILE};
 pub use select::Selector;
 
 /// Generates the SDK for one spec into `OUT_DIR` from a build script: the one-line form of

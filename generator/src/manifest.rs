@@ -96,13 +96,13 @@ impl Manifest {
             .iter()
             .enumerate()
             .filter_map(|(i, spec)| {
-                let reason = crate::config::module_name_error(&spec.module)?;
+                let reason = crate::naming::module_name_error(&spec.module)?;
                 Some(
                     Diagnostic::error(
                         Origin::new(path.display().to_string(), format!("/spec/{i}/module")),
                         format!("the module name {reason}"),
                     )
-                    .with_hint(crate::config::MODULE_NAME_HINT),
+                    .with_hint(crate::naming::MODULE_NAME_HINT),
                 )
             })
             .collect();

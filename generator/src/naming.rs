@@ -460,6 +460,29 @@ pub fn framework_operation_name(id: &str, method: &str, path: &str) -> Option<St
         .map(str::to_string)
 }
 
+/// What a module name may be, for diagnostics.
+pub(crate) const MODULE_NAME_HINT: &str =
+    "a module name is ASCII letters, digits and `_`, not starting with a digit, e.g. `billing_v2`";
+
+/// Why `name` cannot name a spec's module (a Rust module, a Cargo feature and a file
+/// name), or `None` when it can: ASCII letters, digits and `_`, not starting with a
+/// digit, and not `_`, `self`, `Self`, `super` or `crate` (which cannot be written as raw
+/// identifiers; other keywords are written as `r#type`).
+pub(crate) fn module_name_error(name: &str) -> Option<String> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Some(format!(
+            "`{}` is not a Rust identifier",
+            name.escape_debug()
+        ));
+    }
+    if matches!(name, "_" | "self" | "Self" | "super" | "crate") {
+        return Some(format!("`{name}` is reserved in Rust paths"));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -4,23 +4,71 @@
 //! `Cargo.toml` and README, and the check that no spec text became a doctest).
 
 use crate::cargo::{check_crate_name, default_crate_name};
-use crate::config::{module_name_error, MODULE_NAME_HINT};
 use crate::diag::{self, Diagnostic, Error, Origin};
+use crate::naming::{module_name_error, MODULE_NAME_HINT};
 use crate::{
-    cargo, emit, guard, ir, load, lower, overlay, readme, render, runtime, validate, Config,
-    Generated, Layout,
+    cargo, emit, guard, ir, load, lower, overlay, readme, render, runtime, validate, Generated,
+    Selector,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// [`Config::generate`].
-pub(crate) fn generate(config: &Config) -> Result<Generated, Error> {
+/// How generated code is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// A crate: `Cargo.toml` and `src/` with a module per spec (or the spec at the root
+    /// when it has no module name).
+    #[default]
+    Crate,
+    /// One `<module>.rs` per spec and one [`RUNTIME_FILE`](crate::RUNTIME_FILE) shared by all of them, for
+    /// `include!` from a build script's `OUT_DIR`: the runtime file declares
+    /// `pub mod runtime`, and each spec's file expects it in its parent module (as
+    /// `super::runtime`).
+    SingleFile,
+}
+
+/// What the pipeline generates: everything a [`Config`](crate::Config) sets, read by each
+/// stage.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub(crate) root: PathBuf,
+    pub(crate) specs: Vec<SpecEntry>,
+    /// Overlays given before any spec: they attach to the next spec added.
+    pub(crate) pending_overlays: Vec<PathBuf>,
+    pub(crate) crate_name: Option<String>,
+    pub(crate) crate_version: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) command: String,
+    pub(crate) layout: Layout,
+    pub(crate) standalone: bool,
+    pub(crate) out_dir: Option<PathBuf>,
+    pub(crate) settings: ir::Settings,
+    pub(crate) include: Vec<Selector>,
+    pub(crate) exclude: Vec<Selector>,
+    pub(crate) no_pagination: Vec<Selector>,
+    pub(crate) forced_pagination: Vec<(Selector, ir::PaginationRule)>,
+    pub(crate) strict: bool,
+    pub(crate) features_per_tag: bool,
+}
+
+/// One spec of a [`Config`]: where it is and which overlays apply to it.
+#[derive(Debug, Clone)]
+pub(crate) struct SpecEntry {
+    pub(crate) module: Option<String>,
+    pub(crate) path: PathBuf,
+    pub(crate) overlays: Vec<PathBuf>,
+    /// The spec's text, when given instead of the file's (see `Config::spec_text`).
+    pub(crate) text: Option<String>,
+}
+
+/// [`Config::generate`](crate::Config::generate).
+pub(crate) fn generate(config: &Plan) -> Result<Generated, Error> {
     let lowered = lower_configured(config)?;
     render(config, lowered)
 }
 
-/// [`Config::lower_configured`].
-pub(crate) fn lower_configured(config: &Config) -> Result<Lowered, Error> {
+/// [`Config::lower_configured`](crate::Config::lower_configured).
+pub(crate) fn lower_configured(config: &Plan) -> Result<Lowered, Error> {
     if let Some(spec) = config
         .specs
         .iter()
@@ -86,9 +134,9 @@ pub(crate) fn lower_configured(config: &Config) -> Result<Lowered, Error> {
     Ok(Lowered { specs, warnings })
 }
 
-/// [`Config::lower_source`].
+/// [`Config::lower_source`](crate::Config::lower_source).
 pub(crate) fn lower_source(
-    config: &Config,
+    config: &Plan,
     index: usize,
     text: &str,
     display: &str,
@@ -205,7 +253,7 @@ pub(crate) fn lower_source(
         module_name(&spec.module, multi(config), index)
             .map_or_else(String::new, |m| format!("{m}-"))
     });
-    crate::select::select_operations(config, &mut api, &mut warnings, &mut errors);
+    select_operations(config, &mut api, &mut warnings, &mut errors);
     let warnings = annotated(warnings);
     if errors.is_empty() {
         Ok((api, warnings))
@@ -217,12 +265,12 @@ pub(crate) fn lower_source(
 }
 
 /// True when the crate has modules (a named spec, or several specs).
-fn multi(config: &Config) -> bool {
+fn multi(config: &Plan) -> bool {
     config.specs.iter().any(|s| s.module.is_some()) || config.specs.len() > 1
 }
 
-/// [`Config::render`].
-pub(crate) fn render(config: &Config, lowered: Lowered) -> Result<Generated, Error> {
+/// [`Config::render`](crate::Config::render).
+pub(crate) fn render(config: &Plan, lowered: Lowered) -> Result<Generated, Error> {
     let Lowered {
         mut specs,
         warnings,
@@ -351,7 +399,7 @@ pub(crate) fn render(config: &Config, lowered: Lowered) -> Result<Generated, Err
 /// # Errors
 /// [`Error::Internal`] when a runtime template does not parse (an oagen bug).
 fn add_runtime(
-    config: &Config,
+    config: &Plan,
     files: &mut BTreeMap<PathBuf, String>,
 ) -> Result<Vec<&'static str>, Error> {
     let code = files
@@ -375,7 +423,8 @@ fn add_runtime(
     Ok(parts.iter().map(|p| p.name()).collect())
 }
 
-/// What [`Config::lower_configured`] returns: each spec lowered, and every warning.
+/// What [`Config::lower_configured`](crate::Config::lower_configured) returns: each spec
+/// lowered, and every warning.
 #[derive(Debug, Clone)]
 pub struct Lowered {
     /// The specs, in the order configured.
@@ -390,7 +439,7 @@ pub struct LoweredSpec {
     /// Its module: the configured name, `api{i}` in a crate with several specs, or `None`
     /// for a single spec generated at the crate root.
     pub module: Option<String>,
-    /// The spec file, as configured (relative to [`Config::root`]).
+    /// The spec file, as configured (relative to [`Config::root`](crate::Config::root)).
     pub path: PathBuf,
     /// The IR, after the configured passes.
     pub api: ir::Api,
@@ -476,4 +525,76 @@ fn drop_in_background<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("oagen-free".into())
         .spawn(move || drop(value));
+}
+
+/// Applies the include/exclude selectors to one API; a selector that matches no
+/// operation, and a derive or extern type that names no schema, is a warning.
+fn select_operations(
+    config: &Plan,
+    api: &mut ir::Api,
+    warnings: &mut Vec<Diagnostic>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let origin = || Origin::new(api.file.clone(), "");
+    for op in &mut api.operations {
+        if config.no_pagination.iter().any(|s| s.matches(op)) {
+            op.pagination = None;
+        }
+    }
+    let mut forced = Vec::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        if let Some((_, rule)) = config.forced_pagination.iter().find(|(s, _)| s.matches(op)) {
+            match lower::pagination::apply_rule(api, op, rule) {
+                Ok(p) => forced.push((i, p)),
+                Err(message) => errors.push(Diagnostic::error(
+                    op.origin.clone(),
+                    format!(
+                        "cannot paginate `{}` as configured: {message}",
+                        op.name.wire
+                    ),
+                )),
+            }
+        }
+    }
+    for (i, p) in forced {
+        api.operations[i].pagination = Some(p);
+    }
+    let forced_selectors = config.forced_pagination.iter().map(|(s, _)| s);
+    for selector in config
+        .include
+        .iter()
+        .chain(&config.exclude)
+        .chain(&config.no_pagination)
+        .chain(forced_selectors)
+    {
+        if !api.operations.iter().any(|op| selector.matches(op)) {
+            warnings.push(Diagnostic::warning(
+                origin(),
+                format!("the selector {selector} matches no operation"),
+            ));
+        }
+    }
+    let names: std::collections::BTreeSet<&str> =
+        api.types.iter().map(|t| t.name.wire.as_str()).collect();
+    let configured = config
+        .settings
+        .derives
+        .keys()
+        .chain(config.settings.extern_types.keys());
+    for schema in configured.filter(|s| *s != "*" && !names.contains(s.as_str())) {
+        warnings.push(Diagnostic::warning(
+            origin(),
+            format!("the configuration names schema `{schema}`, which this spec does not have"),
+        ));
+    }
+    let keep: Vec<bool> = api
+        .operations
+        .iter()
+        .map(|op| {
+            (config.include.is_empty() || config.include.iter().any(|s| s.matches(op)))
+                && !config.exclude.iter().any(|s| s.matches(op))
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    api.operations.retain(|_| keep.next().unwrap_or(true));
 }

@@ -7,7 +7,8 @@ use crate::diag::Error;
 use crate::emit::example::{self, Method};
 use crate::escape::code_span;
 use crate::ir::{Api, SecurityKind, Success};
-use crate::surface::{credentials, OperationSurface};
+use crate::lower::credentials::credentials;
+use crate::surface::OperationSurface;
 
 const TEMPLATE: &str = include_str!("../../templates/README.md.jinja");
 

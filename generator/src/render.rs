@@ -230,7 +230,7 @@ fn finish(header: &str, body: &str) -> String {
 fn ready(piece: &str) -> String {
     let mut out = String::with_capacity(piece.len() + piece.len() / 16);
     space_items(piece, &mut out);
-    comments_safe(out)
+    crate::escape::comment_text(out)
 }
 
 /// The file: `header`, a blank line, then the pieces in order (each [`ready`]), with the
@@ -239,7 +239,7 @@ fn ready(piece: &str) -> String {
 fn assemble(header: &str, pieces: Vec<String>) -> String {
     let len = pieces.iter().map(|p| p.len() + 1).sum::<usize>();
     let mut text = String::with_capacity(header.len() + 2 + len);
-    text.push_str(&comments_safe(header.to_string()));
+    text.push_str(&crate::escape::comment_text(header.to_string()));
     text.push_str("\n\n");
     let body = text.len();
     for piece in pieces {
@@ -514,63 +514,6 @@ fn is_const_fn(tokens: &[TokenTree]) -> bool {
         .is_some_and(|t| matches!(t, TokenTree::Ident(id) if id == "fn" || id == "unsafe" || id == "async" || id == "extern"))
 }
 
-/// Replaces each control character but newline and tab, and each Unicode line or paragraph
-/// separator, by a space. String literals are printed escaped, so such a character can only
-/// be spec text in a comment, where rustc rejects some ("bare CR not allowed in
-/// doc-comment"). Doc text is split into lines before this (`emit::doc_strings`); this is
-/// the guarantee for every other place spec text reaches a comment.
-fn comments_safe(text: String) -> String {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}')
-    };
-    if !contains_char(&text, unsafe_char) {
-        return text;
-    }
-    text.chars()
-        .map(|c| if unsafe_char(c) { ' ' } else { c })
-        .collect()
-}
-
-/// True when `text` holds a character for which `pred` is true.
-///
-/// `pred` may be true only for ASCII control characters other than newline and tab (below
-/// U+0020, and U+007F; there is a newline in every line of code) and for
-/// characters whose UTF-8 starts with byte C2 (U+0080..=U+00BF) or E2 (U+2000..=U+2FFF):
-/// the control characters, NEL and the Unicode line and paragraph separators that spec text
-/// must not carry into a comment. Any other character is skipped without asking `pred`.
-/// The text is read in blocks of bytes, and only a block holding one of those bytes is
-/// decoded: spec prose is full of typographic quotes and dashes (E2 80 xx), and a scan that
-/// decoded every character was a tenth of Stripe's instructions.
-pub(crate) fn contains_char(text: &str, pred: impl Fn(char) -> bool) -> bool {
-    const BLOCK: usize = 64;
-    debug_assert!(
-        !pred('\n') && !pred('\t'),
-        "newline and tab are read as plain text"
-    );
-    let suspect = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7F | 0xC2 | 0xE2);
-    let bytes = text.as_bytes();
-    for (n, block) in bytes.chunks(BLOCK).enumerate() {
-        if !block.iter().fold(false, |any, &b| any | suspect(b)) {
-            continue;
-        }
-        for (i, &b) in block.iter().enumerate() {
-            let c = if b < 0x80 {
-                char::from(b)
-            } else if b == 0xC2 || b == 0xE2 {
-                // A lead byte (continuation bytes are 80..=BF), so this is a char boundary;
-                // the character may end in the next block.
-                text[n * BLOCK + i..].chars().next().unwrap_or_default()
-            } else {
-                continue;
-            };
-            if suspect(b) && pred(c) {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 /// Puts a blank line between consecutive items (prettyplease prints them back to back),
 /// and after the module's inner doc and attributes, as a person would write them. Lines
 /// are only inserted, never changed; string literals in generated code never span lines,
@@ -761,46 +704,6 @@ mod tests {
             let mut out = String::new();
             space_items(text, &mut out);
             assert_eq!(out, line_by_line(text), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn contains_char_finds_what_str_contains_finds() {
-        let preds: [fn(char) -> bool; 3] = [
-            |c| (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{2028}' | '\u{2029}'),
-            |c| matches!(c, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'),
-            |c| c.is_control() && c != '\t' && c != '\n',
-        ];
-        // Every character the predicates may accept, each between neighbours that share its
-        // lead byte or look like one (continuation bytes, other E2 characters, emoji).
-        let candidates = (0u32..0x100)
-            .chain(0x2000..0x3000)
-            .filter_map(char::from_u32);
-        for c in candidates {
-            for text in [
-                format!("{c}"),
-                format!("a\u{2019}{c}\u{e9}"),
-                format!("\u{1F600}\u{2014}{c}"),
-                format!("\u{80}\u{ff}x{c}y"),
-                // Across and after the boundary of a block of bytes.
-                format!("{}{c}z", "x".repeat(63)),
-                format!("{}\u{2019}{c}", "x".repeat(127)),
-            ] {
-                for pred in preds {
-                    assert_eq!(
-                        contains_char(&text, pred),
-                        text.contains(pred),
-                        "{text:?} (U+{:04X})",
-                        u32::from(c)
-                    );
-                }
-            }
-        }
-        for pred in preds {
-            assert!(!contains_char(
-                "plain \u{2019}quoted\u{2019} \u{2014} text",
-                pred
-            ));
         }
     }
 

@@ -19,12 +19,10 @@
 //!   its name, can collide with a local (the way progenitor's `unique_ident_from` does).
 //!
 //! [`RustType`] is the one structured Rust type of the generator: emit renders it as tokens
-//! with full paths ([`RustType::tokens`]), diff as short text (`Display`).
+//! with full paths (`emit::TypeTokens`), diff as short text (`Display`).
 
 use crate::ir::*;
 use crate::naming::Namespace;
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 use std::fmt;
 
 /// A Rust type as the generated code spells it.
@@ -100,16 +98,6 @@ pub enum StdType {
     Infallible,
 }
 
-/// Where a type is written from: inside the `types` module (`Foo`) or from the `client`
-/// module (`types::Foo`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Inside `types`.
-    Types,
-    /// Inside `client`.
-    Client,
-}
-
 impl RustType {
     /// The Rust type of a [`TypeRef`] (a value of it, as struct fields and bodies hold it).
     pub fn of(api: &Api, ty: &TypeRef) -> RustType {
@@ -154,58 +142,6 @@ impl RustType {
             to: Box::new(self),
         }
     }
-
-    /// The type as tokens, with absolute paths, written from `scope`.
-    pub fn tokens(&self, scope: Scope) -> TokenStream {
-        match self {
-            RustType::Named(name) => {
-                let name = crate::emit::ident(name);
-                match scope {
-                    Scope::Types => quote!(#name),
-                    Scope::Client => quote!(types::#name),
-                }
-            }
-            RustType::Local(name) => {
-                let name = crate::emit::ident(name);
-                quote!(#name)
-            }
-            RustType::Unknown(id) => {
-                let message = format!("oagen: the IR names an unknown type #{id}");
-                quote!(compile_error!(#message))
-            }
-            RustType::Std(std) => std.tokens(scope),
-            RustType::Vec(inner) => {
-                let inner = inner.tokens(scope);
-                quote!(Vec<#inner>)
-            }
-            RustType::Option(inner) => {
-                let inner = inner.tokens(scope);
-                quote!(Option<#inner>)
-            }
-            RustType::Box(inner) => {
-                let inner = inner.tokens(scope);
-                quote!(Box<#inner>)
-            }
-            RustType::Map(map, inner) => {
-                let inner = inner.tokens(scope);
-                let map = map_tokens(*map);
-                quote!(#map<String, #inner>)
-            }
-            RustType::Ref { lifetime, to } => {
-                let to = to.tokens(scope);
-                let lifetime = lifetime.then(|| quote!('a));
-                quote!(&#lifetime #to)
-            }
-            RustType::Slice(inner) => {
-                let inner = inner.tokens(scope);
-                quote!([#inner])
-            }
-            RustType::Into(inner) => {
-                let inner = inner.tokens(scope);
-                quote!(impl Into<#inner>)
-            }
-        }
-    }
 }
 
 /// `name` as an identifier: raw (`r#type`) when it is a keyword, as [`crate::emit::ident`]
@@ -217,41 +153,7 @@ pub(crate) fn push_ident(out: &mut String, name: &str) {
     out.push_str(name);
 }
 
-/// The path of a map type.
-pub(crate) fn map_tokens(map: MapType) -> TokenStream {
-    match map {
-        MapType::BTreeMap => quote!(::std::collections::BTreeMap),
-        MapType::HashMap => quote!(::std::collections::HashMap),
-    }
-}
-
 impl StdType {
-    fn tokens(self, scope: Scope) -> TokenStream {
-        match self {
-            StdType::Unit => quote!(()),
-            StdType::String => quote!(String),
-            StdType::Str => quote!(str),
-            StdType::I32 => quote!(i32),
-            StdType::I64 => quote!(i64),
-            StdType::U32 => quote!(u32),
-            StdType::U64 => quote!(u64),
-            StdType::F64 => quote!(f64),
-            StdType::Bool => quote!(bool),
-            StdType::Uuid => quote!(::uuid::Uuid),
-            StdType::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
-            StdType::Date => quote!(::chrono::NaiveDate),
-            StdType::Value => quote!(::serde_json::Value),
-            StdType::JsonMap => quote!(::serde_json::Map<String, ::serde_json::Value>),
-            StdType::Base64Bytes => match scope {
-                Scope::Types => quote!(super::runtime::Base64Bytes),
-                Scope::Client => quote!(runtime::Base64Bytes),
-            },
-            StdType::Bytes => quote!(runtime::Bytes),
-            StdType::Multipart => quote!(runtime::Multipart),
-            StdType::Infallible => quote!(::std::convert::Infallible),
-        }
-    }
-
     /// The short spelling (no module path) used in reports.
     fn text(self) -> &'static str {
         match self {
@@ -990,74 +892,6 @@ impl<'a> Pages<'a> {
     }
 }
 
-/// A status enum's variant name as an identifier.
-pub(crate) fn variant_ident(v: &StatusVariant<'_>) -> proc_macro2::Ident {
-    format_ident!("{}", v.name)
-}
-
-/// How a scheme's credential is set on a `Client`: the setter, named after the scheme's
-/// *kind* so every client reads the same (`with_bearer_token`, `with_api_key`,
-/// `with_basic_auth`, `with_authorization` for another `Authorization` scheme,
-/// `with_oauth2`), and the environment variables `Client::from_env` reads for it (suffixes
-/// of `{PREFIX}_`). When several schemes of one spec share a kind (or a variable), each gets
-/// the scheme name appended, deterministically.
-pub(crate) struct Credential {
-    /// The setter (`with_bearer_token`).
-    pub setter: String,
-    /// The variable suffixes (`API_KEY`; `USERNAME` and `PASSWORD` for basic).
-    pub env: Vec<String>,
-}
-
-pub(crate) fn credentials(api: &Api) -> Vec<Credential> {
-    let kind = |k: &SecurityKind| -> (&'static str, Vec<&'static str>) {
-        match k {
-            SecurityKind::Http { scheme } if scheme.eq_ignore_ascii_case("bearer") => {
-                ("bearer_token", vec!["API_KEY"])
-            }
-            SecurityKind::Http { .. } => ("authorization", vec!["API_KEY"]),
-            SecurityKind::HttpBasic => ("basic_auth", vec!["USERNAME", "PASSWORD"]),
-            SecurityKind::ApiKeyHeader { .. }
-            | SecurityKind::ApiKeyQuery { .. }
-            | SecurityKind::ApiKeyCookie { .. } => ("api_key", vec!["API_KEY"]),
-            SecurityKind::OAuth2 {
-                token_url: Some(_), ..
-            } => ("oauth2", vec!["CLIENT_ID", "CLIENT_SECRET"]),
-            SecurityKind::OAuth2 { .. } => ("oauth2", vec!["ACCESS_TOKEN"]),
-            SecurityKind::Unsupported => ("credential", vec![]),
-        }
-    };
-    let kinds: Vec<_> = api.security_schemes.iter().map(|s| kind(&s.kind)).collect();
-    api.security_schemes
-        .iter()
-        .zip(&kinds)
-        .map(|(s, (k, env))| {
-            let shared = kinds.iter().filter(|(o, _)| o == k).count() > 1;
-            let setter = if shared {
-                format!("with_{k}_{}", s.name.rust)
-            } else {
-                format!("with_{k}")
-            };
-            let env_shared = kinds
-                .iter()
-                .filter(|(_, e)| e.iter().any(|v| env.contains(v)))
-                .count()
-                > 1;
-            let scheme = heck::ToShoutySnakeCase::to_shouty_snake_case(s.name.rust.as_str());
-            let env = env
-                .iter()
-                .map(|v| {
-                    if env_shared {
-                        format!("{scheme}_{v}")
-                    } else {
-                        v.to_string()
-                    }
-                })
-                .collect();
-            Credential { setter, env }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1322,7 +1156,7 @@ mod tests {
     }
 
     #[test]
-    fn one_type_renders_as_tokens_and_as_text() {
+    fn a_type_reads_as_users_write_it() {
         let ty = RustType::Map(
             MapType::BTreeMap,
             Box::new(RustType::Vec(Box::new(RustType::Option(Box::new(
@@ -1330,19 +1164,8 @@ mod tests {
             ))))),
         );
         assert_eq!(ty.to_string(), "BTreeMap<String, Vec<Option<Pet>>>");
-        assert_eq!(
-            ty.tokens(Scope::Client).to_string(),
-            ":: std :: collections :: BTreeMap < String , Vec < Option < types :: Pet > > >"
-        );
         let arg = RustType::Std(StdType::Str).reference(true);
         assert_eq!(arg.to_string(), "&str");
-        assert_eq!(arg.tokens(Scope::Client).to_string(), "& 'a str");
         assert_eq!(RustType::Unknown(7).to_string(), "<unknown type #7>");
-        assert_eq!(
-            RustType::Std(StdType::DateTime)
-                .tokens(Scope::Types)
-                .to_string(),
-            ":: chrono :: DateTime < :: chrono :: Utc >"
-        );
     }
 }

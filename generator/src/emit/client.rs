@@ -5,11 +5,13 @@
 
 use super::example::Method;
 use super::{doc_attrs, doc_lines, ident, Scope};
+use super::{variant_ident, TypeTokens};
 use crate::escape::code_span;
 use crate::ir::*;
+use crate::lower::credentials::credentials;
 use crate::surface::{
-    credentials, variant_ident, BuilderNames, EventsSurface, Form, OperationSurface, Pages,
-    PagesEnd, PagesKind, ParamSurface, Passing, RustType, SharedErrors, StatusEnum,
+    BuilderNames, EventsSurface, Form, OperationSurface, Pages, PagesEnd, PagesKind, ParamSurface,
+    Passing, RustType, SharedErrors, StatusEnum,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};

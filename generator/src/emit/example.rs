@@ -15,9 +15,10 @@
 //! script's module is `include!`d at a path oagen does not know.
 
 use super::types::construction;
+use super::{Scope, TypeTokens};
 use crate::ir::*;
 use crate::naming::Namespace;
-use crate::surface::{EventsSurface, OperationSurface, RustType, Scope, StdType};
+use crate::surface::{EventsSurface, OperationSurface, RustType, StdType};
 use proc_macro2::Literal;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -213,7 +214,7 @@ fn prepare(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Prepared 
 /// by prettyplease.
 fn program(api: &Api, s: &OperationSurface<'_>, method: Method<'_>) -> Option<String> {
     let mut prepared = prepare(api, s, method);
-    let client = if crate::surface::credentials(api)
+    let client = if crate::lower::credentials::credentials(api)
         .iter()
         .any(|c| !c.env.is_empty())
     {
@@ -262,7 +263,7 @@ fn match_errors(s: &OperationSurface<'_>, names: &mut Namespace, call: &str) -> 
     let errors = s.errors.as_ref()?;
     let first = errors.variants.first()?;
     let enum_name = ident(&errors.name);
-    let variant = crate::surface::variant_ident(first);
+    let variant = super::variant_ident(first);
     let error = ident(&names.claim("error").0);
     let status = match first.response.status {
         StatusMatch::Code(c) => format!("status {c}"),

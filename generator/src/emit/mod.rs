@@ -7,6 +7,7 @@
 
 mod client;
 pub(crate) mod example;
+mod rust_type;
 mod types;
 mod webhooks;
 
@@ -58,7 +59,12 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-pub(crate) use crate::surface::Scope;
+pub(crate) use rust_type::{map_tokens, Scope, TypeTokens};
+
+/// A status enum's variant name as an identifier.
+pub(crate) fn variant_ident(v: &crate::surface::StatusVariant<'_>) -> Ident {
+    quote::format_ident!("{}", v.name)
+}
 
 /// The Rust type for a [`TypeRef`] (see [`crate::surface::RustType`], which diff renders as
 /// text).
@@ -68,7 +74,7 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
 
 /// The map type chosen in the settings.
 pub(crate) fn map_path(api: &Api) -> TokenStream {
-    crate::surface::map_tokens(api.settings.map_type)
+    map_tokens(api.settings.map_type)
 }
 
 /// `#[doc = "…"]` attributes for documentation: title, description, then oagen's notes.
@@ -112,7 +118,7 @@ fn each_doc_string(text: &str, mut f: impl FnMut(&str)) {
         }
         out.clear();
         out.push(' ');
-        if crate::render::contains_char(line, control) {
+        if crate::escape::contains_char(line, control) {
             out.extend(line.chars().map(|c| if control(c) { ' ' } else { c }));
         } else {
             out.push_str(line);

@@ -1,6 +1,6 @@
 //! The `types` module: one Rust type per named IR type.
 
-use super::{doc_attrs, doc_lines, ident, rust_type, Scope};
+use super::{doc_attrs, doc_lines, ident, rust_type, Scope, TypeTokens};
 use crate::escape::code_span;
 use crate::ir::*;
 use proc_macro2::TokenStream;

@@ -11,6 +11,7 @@
 //! 5. `pagination::detect_all` — recognises paginated list operations (rules in
 //!    `lower/pagination.rs`).
 
+pub(crate) mod credentials;
 mod events;
 mod extensions;
 mod names;
@@ -1371,7 +1372,7 @@ fn assign_names(api: &mut Api, overrides: &extensions::Overrides, diags: &mut Di
     for (scheme, credential) in api
         .security_schemes
         .iter()
-        .zip(crate::surface::credentials(api))
+        .zip(credentials::credentials(api))
     {
         methods.claim(&credential.setter);
         if matches!(
