@@ -468,25 +468,9 @@ fn render(api: &Api, ty: &TypeRef) -> String {
     RustType::of(api, ty).to_string()
 }
 
-/// The Rust type of a struct field (with its `Option` wrapping).
+/// The Rust type of a struct field (with its `Option` wrapping), as users read it.
 fn field_type(api: &Api, f: &Field) -> String {
-    let base = render(api, &f.ty);
-    if f.flatten {
-        return base;
-    }
-    match (f.required, f.nullable) {
-        (true, false) => base,
-        _ if f.tri_state() => format!("Option<Option<{base}>>"),
-        _ => format!("Option<{base}>"),
-    }
-}
-
-/// A field that is an argument of the struct's `new` (required, not `null`able, not fixed by
-/// the spec as a one-value enum), as emit decides.
-fn is_argument(api: &Api, f: &Field) -> bool {
-    let fixed = matches!(&f.ty, TypeRef::Named(id)
-        if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(e) if e.variants.len() == 1));
-    !fixed && (f.flatten || (f.required && !f.nullable))
+    crate::surface::field_type(api, f).to_string()
 }
 
 fn field_shape(api: &Api, f: &Field) -> String {
@@ -1459,7 +1443,8 @@ impl Cx<'_> {
         for (a, b) in pairs {
             match (a, b) {
                 (None, Some(f)) => {
-                    let (breaking, why) = added_why(&f.name.rust, is_argument(na, f));
+                    let argument = crate::surface::StructSurface::of(na, y).is_argument(f);
+                    let (breaking, why) = added_why(&f.name.rust, argument);
                     self.push(
                         Change::new(ChangeKind::Added, Item::Field)
                             .ty(def)

@@ -200,6 +200,102 @@ impl fmt::Display for RustType {
 }
 
 // ---------------------------------------------------------------------------------------
+// Types.
+
+/// How a struct field's type wraps the Rust type of its property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wrap {
+    /// The type itself: a required property that is not nullable, or a flattened one.
+    None,
+    /// `Option<T>`: optional, or required and nullable, or optional and nullable in a type
+    /// only read from responses (absent and `null` alike).
+    Option,
+    /// `Option<Option<T>>`: optional and nullable in a type that is sent (absent, `null`,
+    /// a value; [`Field::tri_state`]).
+    OptionOption,
+}
+
+impl Wrap {
+    /// The wrap of field `f`, from its property's presence (`required`), nullability and
+    /// direction (OpenAPI `readOnly`).
+    pub(crate) fn of(f: &Field) -> Wrap {
+        if f.flatten || (f.required && !f.nullable) {
+            Wrap::None
+        } else if f.tri_state() {
+            Wrap::OptionOption
+        } else {
+            Wrap::Option
+        }
+    }
+
+    /// `ty` wrapped.
+    pub(crate) fn apply(self, ty: RustType) -> RustType {
+        match self {
+            Wrap::None => ty,
+            Wrap::Option => ty.optional(),
+            Wrap::OptionOption => ty.optional().optional(),
+        }
+    }
+}
+
+/// The Rust type of struct field `f`, wrapped as its property's presence says.
+pub(crate) fn field_type(api: &Api, f: &Field) -> RustType {
+    Wrap::of(f).apply(RustType::of(api, &f.ty))
+}
+
+/// True when `ty` is a one-value string enum (a `const`, or an `enum` of one value): a
+/// value the spec fixes.
+pub(crate) fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(id) if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(e) if e.variants.len() == 1))
+}
+
+/// How a struct's fields are set by users: constructor arguments (required, in spec order),
+/// values the spec fixes (filled in), and chainable setters (with their method names).
+pub(crate) struct StructSurface<'a> {
+    /// The arguments of `new`, in spec order (none: the struct is `Default`).
+    pub(crate) args: Vec<&'a Field>,
+    /// Fields the spec fixes, filled in.
+    pub(crate) fixed: Vec<&'a Field>,
+    /// Field, setter name, and for a tri-state field the name of its `null` setter.
+    pub(crate) setters: Vec<(&'a Field, String, Option<String>)>,
+}
+
+impl<'a> StructSurface<'a> {
+    /// The surface of struct `s`: a field is fixed when the spec gives it one value, an
+    /// argument when it is required and not nullable (or flattened), else a setter (with a
+    /// `_null` setter when it can be sent as `null`).
+    pub(crate) fn of(api: &Api, s: &'a Struct) -> Self {
+        let mut names = crate::naming::Namespace::with_taken(["new".to_string()]);
+        let mut plan = StructSurface {
+            args: Vec::new(),
+            fixed: Vec::new(),
+            setters: Vec::new(),
+        };
+        for f in &s.fields {
+            if !f.flatten && is_const_enum(api, &f.ty) {
+                plan.fixed.push(f);
+            } else if Wrap::of(f) == Wrap::None {
+                plan.args.push(f);
+            } else {
+                let setter = names.claim(&f.name.rust).0;
+                plan.setters.push((f, setter, None));
+            }
+        }
+        for (f, setter, null) in &mut plan.setters {
+            if f.tri_state() || (f.required && f.nullable) {
+                *null = Some(names.claim(&format!("{setter}_null")).0);
+            }
+        }
+        plan
+    }
+
+    /// True when `f` is an argument of the struct's `new`.
+    pub(crate) fn is_argument(&self, f: &Field) -> bool {
+        self.args.iter().any(|a| std::ptr::eq(*a, f))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Operations.
 
 /// Operations with at least this many optional parameters get a request builder.

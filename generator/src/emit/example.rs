@@ -14,7 +14,6 @@
 //! Only a generated crate has examples ([`crate::ir::Settings::doc_examples`]): a build
 //! script's module is `include!`d at a path oagen does not know.
 
-use super::types::construction;
 use super::{Scope, TypeTokens};
 use crate::ir::*;
 use crate::naming::Namespace;
@@ -440,7 +439,7 @@ fn build(api: &Api, ty: &TypeRef, depth: usize) -> Option<Call> {
         return None;
     };
     let name = ident(&def.name.rust);
-    let plan = construction(api, s);
+    let plan = crate::surface::StructSurface::of(api, s);
     if plan.args.is_empty() {
         return Some(Call {
             callee: format!("types::{name}::default"),

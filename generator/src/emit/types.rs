@@ -3,6 +3,7 @@
 use super::{doc_attrs, doc_lines, ident, rust_type, Scope, TypeTokens};
 use crate::escape::code_span;
 use crate::ir::*;
+use crate::surface::{StructSurface, Wrap};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -191,10 +192,6 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn is_const_enum(api: &Api, ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::Named(id) if matches!(api.resolve_kind(&api.types[id.0]), TypeKind::Enum(e) if e.variants.len() == 1))
-}
-
 /// A struct; `serde` is the serde impls it has by default and whether its fields keep
 /// their `#[serde]` attributes (a derive from the settings may read them).
 fn emit_struct(
@@ -217,7 +214,7 @@ fn emit_struct(
     let attrs_gated = compact && !by_default.serialize;
     let deny =
         (s.strict() && !has_flatten && !compact).then(|| quote!(#[serde(deny_unknown_fields)]));
-    let plan = construction(api, s);
+    let plan = StructSurface::of(api, s);
     let default = plan.args.is_empty().then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let field = emit_field(api, f);
@@ -465,47 +462,6 @@ fn compact_deserialize(
     }
 }
 
-/// How a struct's fields are set by users: constructor arguments (required, in spec order),
-/// values the spec fixes (filled in), and chainable setters (with their method names).
-pub(super) struct Construction<'a> {
-    /// The arguments of `new`, in spec order (none: the struct is `Default`).
-    pub(super) args: Vec<&'a Field>,
-    pub(super) fixed: Vec<&'a Field>,
-    /// Field, setter name, and for a tri-state field the name of its `null` setter.
-    pub(super) setters: Vec<(&'a Field, String, Option<String>)>,
-}
-
-/// Fields the spec fixes: a single-value enum (`const`, one-value `enum`), required (filled
-/// in with its one value) or optional (left out unless set).
-fn is_fixed(api: &Api, f: &Field) -> bool {
-    !f.flatten && is_const_enum(api, &f.ty)
-}
-
-pub(super) fn construction<'a>(api: &Api, s: &'a Struct) -> Construction<'a> {
-    let mut names = crate::naming::Namespace::with_taken(["new".to_string()]);
-    let mut plan = Construction {
-        args: Vec::new(),
-        fixed: Vec::new(),
-        setters: Vec::new(),
-    };
-    for f in &s.fields {
-        if is_fixed(api, f) {
-            plan.fixed.push(f);
-        } else if f.flatten || (f.required && !f.nullable) {
-            plan.args.push(f);
-        } else {
-            let setter = names.claim(&f.name.rust).0;
-            plan.setters.push((f, setter, None));
-        }
-    }
-    for (f, setter, null) in &mut plan.setters {
-        if f.tri_state() || (f.required && f.nullable) {
-            *null = Some(names.claim(&format!("{setter}_null")).0);
-        }
-    }
-    plan
-}
-
 /// The argument type and conversion of a value for `ty`: arrays take any iterable of items
 /// convertible to the item type, maps any iterable of (key, value) pairs, other values
 /// anything `Into` the type.
@@ -538,7 +494,7 @@ fn emit_constructors(
     api: &Api,
     name: &proc_macro2::Ident,
     s: &Struct,
-    plan: &Construction<'_>,
+    plan: &StructSurface<'_>,
 ) -> TokenStream {
     let new = (!plan.args.is_empty()).then(|| {
         let params = plan.args.iter().map(|f| {
@@ -633,7 +589,7 @@ fn emit_constructors(
 }
 
 /// The doc of a struct's `new`.
-pub(super) fn new_doc(name: &str, plan: &Construction<'_>) -> String {
+pub(super) fn new_doc(name: &str, plan: &StructSurface<'_>) -> String {
     let list = plan
         .args
         .iter()
@@ -657,17 +613,12 @@ pub(super) const TRAIT_METHODS: [&str; 10] = [
 /// `Option<T>` when optional and nullable (absent and `null` both `None`).
 fn emit_field(api: &Api, f: &Field) -> TokenStream {
     let name = ident(&f.name.rust);
-    let base = rust_type(api, &f.ty, Scope::Types);
+    let ty = crate::surface::field_type(api, f).tokens(Scope::Types);
     let rename = (f.name.wire != f.name.rust && !f.flatten).then(|| {
         let wire = &f.name.wire;
         quote!(#[serde(rename = #wire)])
     });
-    let (docs, wrap) = field_shape(f);
-    let ty = match wrap {
-        Wrap::None => base,
-        Wrap::Option => quote!(Option<#base>),
-        Wrap::OptionOption => quote!(Option<Option<#base>>),
-    };
+    let docs = field_docs(f);
     let attrs = if f.flatten {
         quote!(#[serde(flatten)])
     } else {
@@ -706,20 +657,9 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
     }
 }
 
-/// How a field's type wraps the type of its property.
-#[derive(Clone, Copy)]
-pub(super) enum Wrap {
-    /// The type itself (a required property, or a flattened one).
-    None,
-    /// `Option<T>`.
-    Option,
-    /// `Option<Option<T>>` (tri-state: absent, `null`, a value).
-    OptionOption,
-}
-
-/// A field's documentation (the property's, then oagen's notes on presence, nullability
-/// and default) and how its type wraps the property's.
-pub(super) fn field_shape(f: &Field) -> (Docs, Wrap) {
+/// A field's documentation: the property's, then oagen's notes on presence, nullability
+/// and default.
+fn field_docs(f: &Field) -> Docs {
     let mut docs = f.docs.clone();
     let wire = code_span(&f.name.wire);
     docs.notes.push(if f.flatten {
@@ -729,39 +669,25 @@ pub(super) fn field_shape(f: &Field) -> (Docs, Wrap) {
     } else {
         format!("JSON property {wire} (optional).")
     });
-    let wrap = if f.flatten {
-        Wrap::None
-    } else {
-        match (f.required, f.nullable) {
-            (true, false) => Wrap::None,
-            (true, true) => {
-                docs.notes.push("Required; may be `null`.".into());
-                Wrap::Option
-            }
-            (false, false) => Wrap::Option,
-            (false, true) if f.read_only => {
-                docs.notes.push(
-                    "Optional and nullable, only read from responses: absent and `null` are both `None`."
-                        .into(),
-                );
-                Wrap::Option
-            }
-            (false, true) => {
-                docs.notes.push(
-                    "Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`."
-                        .into(),
-                );
-                Wrap::OptionOption
-            }
-        }
+    let wrap = Wrap::of(f);
+    let note = match (f.flatten, f.required, f.nullable) {
+        (true, ..) | (_, _, false) => None,
+        (false, true, true) => Some("Required; may be `null`."),
+        (false, false, true) if wrap == Wrap::Option => Some(
+            "Optional and nullable, only read from responses: absent and `null` are both `None`.",
+        ),
+        (false, false, true) => Some(
+            "Optional and nullable: `None` leaves the property out, `Some(None)` sends `null`.",
+        ),
     };
+    docs.notes.extend(note.map(String::from));
     if let Some(default) = &f.default {
         docs.notes.push(format!(
             "Default when absent: {}.",
             code_span(&default.to_string())
         ));
     }
-    (docs, wrap)
+    docs
 }
 
 /// The name of the catch-all variant of an open enum or union: `Unknown`, unless a value
