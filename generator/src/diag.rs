@@ -8,6 +8,7 @@ use std::fmt;
 
 /// How bad a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Severity {
     /// Generation went on; the output is usable but may be less precise than the spec.
     Warning,
@@ -17,6 +18,7 @@ pub enum Severity {
 
 /// Where a spec construct sits: the file it was read from and its JSON pointer (RFC 6901).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct Origin {
     /// The spec file, as given to the generator (relative paths stay relative).
     pub file: String,
@@ -42,6 +44,7 @@ impl fmt::Display for Origin {
 
 /// One reported problem.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Warning or error.
     pub severity: Severity,
@@ -97,6 +100,7 @@ impl fmt::Display for Diagnostic {
 
 /// Why generation failed.
 #[derive(thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The spec has problems that prevent generation; every one found is listed.
     #[error("{}", render_list(.0))]

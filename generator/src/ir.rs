@@ -9,6 +9,7 @@ use serde_json::Value;
 
 /// A name with its two spellings.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct Name {
     /// The spelling in the spec (property name, enum value, schema name, operationId).
     pub wire: String,
@@ -28,6 +29,7 @@ impl Name {
 
 /// Documentation carried to the generated item.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Docs {
     /// `title`, when it says more than the name.
     pub title: Option<String>,
@@ -39,6 +41,7 @@ pub struct Docs {
 
 /// One API: the result of lowering one spec.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Api {
     /// The spec file the API came from.
     pub file: String,
@@ -66,6 +69,7 @@ pub struct Api {
 
 /// A `servers` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Server {
     /// `wire` = the `x-fern-server-name` or `description` it is named after; `rust` = the
     /// variant name in the generated `Server` enum.
@@ -83,6 +87,7 @@ pub struct Server {
 
 /// A piece of a [`Server`] URL template.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UrlPart {
     /// Text as written (braces included where they name no variable).
     Literal(String),
@@ -135,6 +140,7 @@ impl Server {
 
 /// A server URL variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerVariable {
     /// Wire name (in the template) and field name.
     pub name: Name,
@@ -148,6 +154,7 @@ pub struct ServerVariable {
 
 /// Output choices that come from the [`crate::Config`], not from the spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Settings {
     /// The Rust map type for `additionalProperties` maps.
     pub map_type: MapType,
@@ -173,6 +180,7 @@ pub struct Settings {
 
 /// Which Cargo features a generated item needs (see [`Api::type_gates`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Gate {
     /// Compiled whatever features are on.
     Always,
@@ -182,6 +190,7 @@ pub enum Gate {
 
 /// Which map type stands for JSON objects with `additionalProperties`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MapType {
     /// `std::collections::BTreeMap`: deterministic order (the default).
     #[default]
@@ -237,6 +246,7 @@ impl Api {
 
 /// How operations use a type, transitively through fields, variants, items and aliases.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Usage {
     /// Reachable from a parameter or a request body: users build it.
     pub input: bool,
@@ -462,10 +472,12 @@ impl TypeRef {
 
 /// Index of a [`TypeDef`] in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct TypeId(pub usize);
 
 /// A named type definition.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TypeDef {
     /// `wire` is the schema name (components) or the synthesized path-based name (inline).
     pub name: Name,
@@ -490,6 +502,7 @@ pub struct TypeDef {
 /// its fields lack. The generated crate's `full-serde` feature gives every type both, for
 /// users who store responses or mock a server. Halves the serde code the compiler checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SerdeImpls {
     /// Implements `Serialize` by default.
     pub serialize: bool,
@@ -508,6 +521,7 @@ impl Default for SerdeImpls {
 
 /// The shape of a named type.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum TypeKind {
     /// A JSON object with known properties.
     Struct(Struct),
@@ -528,6 +542,7 @@ pub enum TypeKind {
 
 /// An object schema.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Struct {
     /// Declared properties, in spec order.
     pub fields: Vec<Field>,
@@ -560,6 +575,7 @@ impl Struct {
 
 /// One property of a [`Struct`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Field {
     /// Property name and field name.
     pub name: Name,
@@ -595,6 +611,7 @@ impl Field {
 
 /// A string enumeration.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Enum {
     /// One variant per value; `wire` is the JSON string.
     pub variants: Vec<Name>,
@@ -606,6 +623,7 @@ pub struct Enum {
 
 /// An internally tagged union.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TaggedUnion {
     /// The tag property (wire name), e.g. `type`.
     pub tag: String,
@@ -617,6 +635,7 @@ pub struct TaggedUnion {
 
 /// A variant of a [`TaggedUnion`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TaggedVariant {
     /// `wire` = the tag value; `rust` = the variant name.
     pub name: Name,
@@ -632,6 +651,7 @@ pub struct TaggedVariant {
 
 /// An adjacently tagged pair of properties.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AdjacentUnion {
     /// The tag property (wire name), e.g. `command`.
     pub tag: String,
@@ -647,6 +667,7 @@ pub struct AdjacentUnion {
 
 /// A variant of an [`AdjacentUnion`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AdjacentVariant {
     /// `wire` = the tag value.
     pub name: Name,
@@ -658,6 +679,7 @@ pub struct AdjacentVariant {
 
 /// An untagged union.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UntaggedUnion {
     /// Variants, most specific first; `name.wire` is empty.
     pub variants: Vec<UntaggedVariant>,
@@ -665,6 +687,7 @@ pub struct UntaggedUnion {
 
 /// A variant of an [`UntaggedUnion`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UntaggedVariant {
     /// The variant name (`rust`); `wire` names the branch for docs.
     pub name: Name,
@@ -674,6 +697,7 @@ pub struct UntaggedVariant {
 
 /// A use of a type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TypeRef {
     /// A named definition.
     Named(TypeId),
@@ -709,6 +733,7 @@ pub enum TypeRef {
 
 /// Integer widths (`format` of `type: integer`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntKind {
     /// `int32`.
     I32,
@@ -722,6 +747,7 @@ pub enum IntKind {
 
 /// An HTTP operation.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Operation {
     /// `wire` = operationId (or synthesized from method + path); `rust` = method name.
     pub name: Name,
@@ -756,6 +782,7 @@ pub struct Operation {
 /// The server-sent events (`text/event-stream`, WHATWG HTML § 9.2) an operation's success
 /// response can be: each event's `data` is JSON of the item type.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Events {
     /// The item type: the media type's `schema`, or OpenAPI 3.2's `itemSchema`.
     pub item: TypeRef,
@@ -771,6 +798,7 @@ pub struct Events {
 /// A request the API sends to its users' servers: an entry of the top-level `webhooks`
 /// (OpenAPI 3.1 § 4.8.1) or of an operation's `callbacks` (§ 4.8.10), with a JSON body.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Webhook {
     /// `wire` = the `webhooks` key (or callback name); `rust` = the event enum's variant.
     pub name: Name,
@@ -787,6 +815,7 @@ pub struct Webhook {
 
 /// An HTTP method of an operation (the fixed fields of a Path Item Object).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Method {
     /// `get`.
     Get,
@@ -855,6 +884,7 @@ impl std::fmt::Display for Method {
 /// [`ParamId`] and the page's and items' properties by [`FieldRef`], so later stages never
 /// look a wire name up again (a lookup that could fail and silently drop `.stream()`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Pagination {
     /// How the next page is requested and when the list ends.
     pub kind: PageKind,
@@ -869,11 +899,13 @@ pub struct Pagination {
 
 /// An operation's parameter: its index in [`Operation::params`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct ParamId(pub usize);
 
 /// A property of a struct type: the struct (the end of any alias chain) and the index of the
 /// field in its [`Struct::fields`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct FieldRef {
     /// The struct type.
     pub owner: TypeId,
@@ -883,6 +915,7 @@ pub struct FieldRef {
 
 /// How the next page of a [`Pagination`] is requested.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PageKind {
     /// An integer query parameter numbers the pages, from the parameter's `default` (else
     /// `minimum`, else 1); each page asks for the next number.
@@ -922,6 +955,7 @@ pub enum PageKind {
 
 /// When a page-numbered list ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PageEnd {
     /// After the page whose boolean property is false.
     HasMore(FieldRef),
@@ -936,6 +970,7 @@ pub enum PageEnd {
 /// one of `page`, `cursor` and `link` must be set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PaginationRule {
     /// An integer query parameter numbering the pages ([`PageKind::Page`]).
     pub page: Option<String>,
@@ -1015,6 +1050,7 @@ impl PaginationRule {
 
 /// A path template such as `/calls/{callId}`, split at `/`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PathTemplate {
     /// The template as written.
     pub raw: String,
@@ -1024,6 +1060,7 @@ pub struct PathTemplate {
 
 /// A piece of a path segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PathPart {
     /// Text sent as written.
     Literal(String),
@@ -1035,6 +1072,7 @@ pub enum PathPart {
 
 /// Where a parameter goes (`in`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum ParamLocation {
     /// Path template variable.
     Path,
@@ -1049,6 +1087,7 @@ pub enum ParamLocation {
 /// A parameter's `style` (OpenAPI 3.x "Style Values"): how an array or object value is
 /// serialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum ParamStyle {
     /// `matrix` (path; RFC 6570 `{;name}`).
     Matrix,
@@ -1084,6 +1123,7 @@ impl ParamStyle {
 
 /// An operation parameter.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Param {
     /// Wire name and argument name.
     pub name: Name,
@@ -1113,6 +1153,7 @@ pub struct Param {
 
 /// How a body is encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum BodyKind {
     /// `application/json` (or `+json`), typed.
     Json(TypeRef),
@@ -1133,6 +1174,7 @@ pub enum BodyKind {
 
 /// A field of a `multipart/form-data` body, for documentation.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FormField {
     /// The property name.
     pub name: String,
@@ -1144,6 +1186,7 @@ pub struct FormField {
 
 /// A request body.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Body {
     /// The media type sent.
     pub content_type: String,
@@ -1155,6 +1198,7 @@ pub struct Body {
 
 /// Which statuses a response covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum StatusMatch {
     /// One status code.
     Code(u16),
@@ -1177,6 +1221,7 @@ impl StatusMatch {
 
 /// What an operation's client method returns on success.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Success {
     /// No body (`()`).
     Unit,
@@ -1272,6 +1317,7 @@ impl Operation {
 
 /// A documented response.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Response {
     /// Status or status range.
     pub status: StatusMatch,
@@ -1287,6 +1333,7 @@ pub struct Response {
 
 /// A security scheme (`components/securitySchemes`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SecurityScheme {
     /// `wire` = scheme name; `rust` = snake_case base for the client's setter.
     pub name: Name,
@@ -1298,6 +1345,7 @@ pub struct SecurityScheme {
 
 /// How a credential is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SecurityKind {
     /// `Authorization: <scheme> <credential>` (`type: http`; `bearer` is spelled `Bearer`).
     Http {

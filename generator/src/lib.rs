@@ -18,6 +18,21 @@
 //! [`Config::lower_configured`] runs stages 1–2 with the configured passes (selections,
 //! pagination overrides, settings) for every front end; [`Config::render`] runs 3–4.
 //!
+//! # The public API
+//!
+//! - [`Config`] and what it returns or reports: [`Generated`], [`Lowered`], [`Error`],
+//!   [`Diagnostic`], [`Selector`], [`PaginationRule`], [`MapType`], [`Layout`]; [`compile`]
+//!   for a build script; [`runtime_dependencies`], [`spec_copy_path`], [`RUNTIME_FILE`].
+//! - [`ir`], the lowered API ([`ir::Api`], from [`Config::lower_configured`]), which [`diff`]
+//!   compares: data, every type `#[non_exhaustive]`.
+//! - The CLI's commands: [`sync`], `update` (feature `cli`), [`manifest`], [`schema_map`],
+//!   [`overlay`], and [`diag`] for diagnostics.
+//!
+//! Every public struct and enum is `#[non_exhaustive]`, so oagen can add a field or a variant
+//! in a minor release. The stage modules (`load`, `lower`, `validate`, `emit`, `render`) are
+//! `#[doc(hidden)]` and not part of the API: only the stage benchmark
+//! (`benches/stages.rs`) and oagen's own tests drive the stages one by one.
+//!
 //! Beside the pipeline, [`diff`] compares two lowered APIs (two versions of a spec): what
 //! changed in the generated SDK, what breaks its users, and the version bump it calls for.
 //!
@@ -30,14 +45,6 @@
 //! # Ok::<(), oagen::Error>(())
 //! ```
 
-// The public API (as small as prost-build's, so the pipeline can change without a semver
-// break): `Config` and what it returns or reports (`Generated`, `Error`, `Diagnostic`,
-// `Selector`, `PaginationRule`, `MapType`, `Layout`); `load`, `lower` and `ir` for callers
-// that read a spec without generating (the CLI's `check`, `schemas` and `diff`, and the
-// tests); `diff`, `sync`, `manifest` and `schema_map` for the CLI's commands; `diag` for
-// diagnostics. `emit` and `render` are `#[doc(hidden)]`: only the stage benchmark
-// (`benches/stages.rs`) and the fuzz test time or drive them one by one. The rest is
-// private to the crate.
 mod cargo;
 mod config;
 pub mod diag;
@@ -48,7 +55,9 @@ mod escape;
 mod guard;
 pub mod ir;
 mod json_split;
+#[doc(hidden)]
 pub mod load;
+#[doc(hidden)]
 pub mod lower;
 pub mod manifest;
 pub(crate) mod naming;
@@ -68,6 +77,7 @@ pub mod sync;
 mod testing;
 #[cfg(feature = "cli")]
 pub mod update;
+#[doc(hidden)]
 pub mod validate;
 
 pub use cargo::runtime_dependencies;

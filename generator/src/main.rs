@@ -208,11 +208,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             check,
             changelog,
         } => {
-            let options = oagen::sync::SyncOptions {
-                check,
-                changelog,
-                date: None,
-            };
+            let mut options = oagen::sync::SyncOptions::default();
+            options.check = check;
+            options.changelog = changelog;
             let synced = oagen::sync::sync(&manifest, &options)?;
             print_warnings(&synced.generated.warnings);
             print_warnings(&synced.notes);
@@ -291,12 +289,10 @@ fn update(
     check: bool,
     timeout: u64,
 ) -> Result<ExitCode, Error> {
-    let options = oagen::update::UpdateOptions {
-        modules,
-        check,
-        date: None,
-        timeout: std::time::Duration::from_secs(timeout),
-    };
+    let mut options = oagen::update::UpdateOptions::default();
+    options.modules = modules;
+    options.check = check;
+    options.timeout = std::time::Duration::from_secs(timeout);
     let updated = oagen::update::update(manifest, &options)?;
     for source in &updated.sources {
         let state = if source.changed {

@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 /// The parsed manifest.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Manifest {
     /// The generated crate.
     #[serde(rename = "crate")]
@@ -38,6 +39,7 @@ pub struct Manifest {
 /// `[crate]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CrateSection {
     /// Cargo package name.
     pub name: String,
@@ -57,6 +59,7 @@ pub struct CrateSection {
 /// One `[[spec]]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SpecSection {
     /// Module and feature name: ASCII letters, digits and `_`, not starting with a digit
     /// (checked by [`Manifest::read`]).

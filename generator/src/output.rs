@@ -14,6 +14,7 @@ const PRESERVED: &[&str] = &["CHANGELOG.md"];
 
 /// Rendered files, in memory, keyed by path relative to the output directory.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Generated {
     /// Relative path → file contents.
     pub files: BTreeMap<PathBuf, String>,

@@ -26,6 +26,7 @@ use std::path::Path;
 
 /// A parsed overlay document.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Overlay {
     /// The overlay file, as named in diagnostics.
     pub file: String,
@@ -52,6 +53,7 @@ struct Action {
 /// A node an overlay action changed: a property an `update` set, an array it appended to,
 /// or a node it removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Change {
     /// JSON pointer of the node in the spec.
     pub pointer: String,

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// How generated code is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Layout {
     /// A crate: `Cargo.toml` and `src/` with a module per spec (or the spec at the root
     /// when it has no module name).
@@ -426,6 +427,7 @@ fn add_runtime(
 /// What [`Config::lower_configured`](crate::Config::lower_configured) returns: each spec
 /// lowered, and every warning.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Lowered {
     /// The specs, in the order configured.
     pub specs: Vec<LoweredSpec>,
@@ -435,6 +437,7 @@ pub struct Lowered {
 
 /// One lowered spec.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct LoweredSpec {
     /// Its module: the configured name, `api{i}` in a crate with several specs, or `None`
     /// for a single spec generated at the crate root.

@@ -7,6 +7,7 @@ use crate::ir;
 
 /// Picks operations by what the spec calls them (never by generated Rust names).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Selector {
     /// An `operationId`.
     OperationId(String),

@@ -17,6 +17,7 @@ pub const SYNC_COMMAND: &str = "cargo run --release -p oagen -- sync";
 
 /// What [`sync`] should do.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct SyncOptions {
     /// Write nothing; fail with [`Error::Stale`] when the crate is out of date.
     pub check: bool,
@@ -28,6 +29,7 @@ pub struct SyncOptions {
 
 /// The API change of one spec since the committed copy.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SpecChange {
     /// The module (`vocode`).
     pub module: String,
@@ -37,6 +39,7 @@ pub struct SpecChange {
 
 /// What [`sync`] did.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Synced {
     /// The output directory.
     pub out: PathBuf,

@@ -39,6 +39,7 @@ use std::time::Duration;
 
 /// What [`update`] should do.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UpdateOptions {
     /// The modules to update (`vocode`); all that have a `source` when empty.
     pub modules: Vec<String>,
@@ -63,6 +64,7 @@ impl Default for UpdateOptions {
 
 /// One spec whose source was fetched.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Source {
     /// The module.
     pub module: String,
@@ -94,6 +96,7 @@ impl Source {
 
 /// What [`update`] found and did.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Updated {
     /// Every source fetched.
     pub sources: Vec<Source>,

@@ -7,6 +7,7 @@ use std::fmt;
 /// Whether something appeared, disappeared or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ChangeKind {
     /// Only in the new spec.
     Added,
@@ -19,6 +20,7 @@ pub enum ChangeKind {
 /// What kind of API item a [`Change`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Item {
     /// The default server URL (`servers[0]`).
     Server,
@@ -44,6 +46,7 @@ pub enum Item {
 
 /// One difference between two specs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Change {
     /// Added, removed or changed.
     pub kind: ChangeKind,
@@ -86,6 +89,7 @@ pub struct Change {
 /// The semantic-version bump a set of changes calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Bump {
     /// No API change.
     None,
@@ -141,6 +145,7 @@ impl fmt::Display for Bump {
 
 /// Which spec a side of the report came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SpecInfo {
     /// The spec file, as given to the loader.
     pub file: String,
@@ -160,10 +165,11 @@ impl SpecInfo {
     }
 }
 
-/// The result of [`diff`]: every change, sorted, and the bump they call for.
+/// The result of [`diff`](super::diff()): every change, sorted, and the bump they call for.
 ///
 /// `Display` writes the text report (breaking changes first); `Serialize` gives the JSON one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// The old spec.
     pub old: SpecInfo,
