@@ -914,7 +914,6 @@ fn emit_tagged(
         .filter(|v| v.tag_optional)
         .map(|v| &v.name)
         .collect();
-    // The token pieces are made only when the text writer leaves the union to them.
     let split = || {
         if by_shape.is_empty() {
             quote!(let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;)
