@@ -258,22 +258,85 @@ pub(crate) struct StructSurface<'a> {
     pub(crate) fixed: Vec<&'a Field>,
     /// Field, setter name, and for a tri-state field the name of its `null` setter.
     pub(crate) setters: Vec<(&'a Field, String, Option<String>)>,
+    /// Required fields whose spec `default` is filled in by `new` (or `Default`), each with
+    /// its setter and the default: not arguments, so a spec that adds a required property
+    /// with a default breaks no code.
+    pub(crate) defaulted: Vec<(&'a Field, String, DefaultValue)>,
+}
+
+/// A property's `default` as a Rust value of the field's type (JSON Schema 2020-12 §9.2):
+/// only defaults of strings, numbers, booleans and string enums are filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum DefaultValue {
+    /// A `String` field's default.
+    Str(String),
+    /// An integer field's default.
+    Int(i64),
+    /// An `f64` field's default.
+    Float(f64),
+    /// A `bool` field's default.
+    Bool(bool),
+    /// A string enum's variant (the enum's and the variant's Rust names).
+    Variant(String, String),
+}
+
+impl DefaultValue {
+    /// The default of field `f` when it has one of a type that can be filled in.
+    pub(crate) fn of(api: &Api, f: &Field) -> Option<DefaultValue> {
+        let value = f.default.as_ref()?;
+        match &f.ty {
+            TypeRef::String => value.as_str().map(|s| DefaultValue::Str(s.to_string())),
+            TypeRef::Integer(kind) => {
+                let i = value.as_i64()?;
+                let fits = match kind {
+                    IntKind::I32 => i32::try_from(i).is_ok(),
+                    IntKind::U32 => u32::try_from(i).is_ok(),
+                    IntKind::U64 => i >= 0,
+                    IntKind::I64 => true,
+                };
+                fits.then_some(DefaultValue::Int(i))
+            }
+            TypeRef::Number => value.as_f64().map(DefaultValue::Float),
+            TypeRef::Boolean => value.as_bool().map(DefaultValue::Bool),
+            TypeRef::Named(id) => {
+                let def = api.types.get(id.0)?;
+                let TypeKind::Enum(e) = &def.kind else {
+                    return None;
+                };
+                let wire = value.as_str()?;
+                let variant = e.variants.iter().find(|v| v.wire == wire)?;
+                Some(DefaultValue::Variant(
+                    def.name.rust.clone(),
+                    variant.rust.clone(),
+                ))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl<'a> StructSurface<'a> {
-    /// The surface of struct `s`: a field is fixed when the spec gives it one value, an
-    /// argument when it is required and not nullable (or flattened), else a setter (with a
-    /// `_null` setter when it can be sent as `null`).
+    /// The surface of struct `s`: a field is fixed when the spec gives it one value, filled
+    /// in when it is required with a `default` ([`DefaultValue`]), an argument when it is
+    /// required and not nullable (or flattened), else a setter (with a `_null` setter when
+    /// it can be sent as `null`).
     pub(crate) fn of(api: &Api, s: &'a Struct) -> Self {
         let mut names = crate::naming::Namespace::with_taken(["new".to_string()]);
         let mut plan = StructSurface {
             args: Vec::new(),
             fixed: Vec::new(),
             setters: Vec::new(),
+            defaulted: Vec::new(),
         };
         for f in &s.fields {
+            let default = (!f.flatten && Wrap::of(f) == Wrap::None)
+                .then(|| DefaultValue::of(api, f))
+                .flatten();
             if !f.flatten && is_const_enum(api, &f.ty) {
                 plan.fixed.push(f);
+            } else if let Some(default) = default {
+                let setter = names.claim(&f.name.rust).0;
+                plan.defaulted.push((f, setter, default));
             } else if Wrap::of(f) == Wrap::None {
                 plan.args.push(f);
             } else {

@@ -210,3 +210,25 @@ fn error_enums_sit_next_to_the_client() {
     fn takes(_: Option<fluents::UpdateActionError>) {}
     takes(None);
 }
+
+/// Bird's `AmdSettings` requires every property and gives each a `default`: nothing is an
+/// argument, `Default` fills in the spec's defaults, and a setter overrides one.
+#[test]
+fn required_properties_with_defaults_are_filled_in() {
+    let amd = bird::types::AmdSettings::default();
+    assert_eq!(
+        serde_json::to_value(&amd).unwrap(),
+        json!({
+            "enabled": false,
+            "wordCount": 5.0,
+            "speechTimeout": 3.0,
+            "speechLocale": "en-US",
+            "ifMachineNotifyAfter": "wordCount",
+        })
+    );
+    let amd = amd
+        .enabled(true)
+        .speech_locale(bird::types::SpeechLocale::EnGb);
+    assert!(amd.enabled);
+    assert_eq!(amd.speech_locale, bird::types::SpeechLocale::EnGb);
+}

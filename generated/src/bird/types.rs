@@ -275,28 +275,56 @@ impl super::runtime::de::Object for AmdSettings {
     }
 }
 
-impl AmdSettings {
-    /// A `AmdSettings` with its required properties (`enabled`, `wordCount`, `speechTimeout`, `speechLocale`, `ifMachineNotifyAfter`, in spec order); optional ones are left out (set them with the setters) and values the spec fixes are filled in.
-    pub fn new(
-        enabled: impl Into<bool>,
-        word_count: impl Into<f64>,
-        speech_timeout: impl Into<f64>,
-        speech_locale: impl Into<SpeechLocale>,
-        if_machine_notify_after: impl Into<AmdSettingsIfMachineNotifyAfter>,
-    ) -> Self {
+impl Default for AmdSettings {
+    fn default() -> Self {
         Self {
-            enabled: enabled.into(),
-            word_count: word_count.into(),
-            speech_timeout: speech_timeout.into(),
-            speech_locale: speech_locale.into(),
+            enabled: false,
+            word_count: 5.0,
+            speech_timeout: 3.0,
+            speech_locale: SpeechLocale::EnUs,
             beep_timeout: None,
-            if_machine_notify_after: if_machine_notify_after.into(),
+            if_machine_notify_after: AmdSettingsIfMachineNotifyAfter::WordCount,
         }
     }
+}
 
+impl AmdSettings {
     /// Sets `beepTimeout`.
     pub fn beep_timeout(mut self, value: impl Into<f64>) -> Self {
         self.beep_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `enabled` (its default is filled in otherwise).
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = value.into();
+        self
+    }
+
+    /// Sets `wordCount` (its default is filled in otherwise).
+    pub fn word_count(mut self, value: impl Into<f64>) -> Self {
+        self.word_count = value.into();
+        self
+    }
+
+    /// Sets `speechTimeout` (its default is filled in otherwise).
+    pub fn speech_timeout(mut self, value: impl Into<f64>) -> Self {
+        self.speech_timeout = value.into();
+        self
+    }
+
+    /// Sets `speechLocale` (its default is filled in otherwise).
+    pub fn speech_locale(mut self, value: impl Into<SpeechLocale>) -> Self {
+        self.speech_locale = value.into();
+        self
+    }
+
+    /// Sets `ifMachineNotifyAfter` (its default is filled in otherwise).
+    pub fn if_machine_notify_after(
+        mut self,
+        value: impl Into<AmdSettingsIfMachineNotifyAfter>,
+    ) -> Self {
+        self.if_machine_notify_after = value.into();
         self
     }
 }

@@ -3,7 +3,7 @@
 use super::{doc_attrs, doc_lines, ident, rust_type, Scope, TypeTokens};
 use crate::escape::code_span;
 use crate::ir::*;
-use crate::surface::{StructSurface, Wrap};
+use crate::surface::{DefaultValue, StructSurface, Wrap};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -215,7 +215,7 @@ fn emit_struct(
     let deny =
         (s.strict() && !has_flatten && !compact).then(|| quote!(#[serde(deny_unknown_fields)]));
     let plan = StructSurface::of(api, s);
-    let default = plan.args.is_empty().then(|| quote!(Default,));
+    let default = (plan.args.is_empty() && plan.defaulted.is_empty()).then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let field = emit_field(api, f);
         if compact_ser {
@@ -249,11 +249,12 @@ fn emit_struct(
     let compact_de =
         compact.then(|| compact_deserialize(api, name, s, serde_gate(by_default.deserialize)));
     let compact_ser = compact_ser.then(|| compact_serialize(name, s));
-    let constructors = if plan.args.is_empty() && plan.setters.is_empty() {
-        quote!()
-    } else {
-        emit_constructors(api, name, s, &plan)
-    };
+    let constructors =
+        if plan.args.is_empty() && plan.setters.is_empty() && plan.defaulted.is_empty() {
+            quote!()
+        } else {
+            emit_constructors(api, name, s, &plan)
+        };
     quote! {
         #definition
         #compact_ser
@@ -462,6 +463,26 @@ fn compact_deserialize(
     }
 }
 
+/// The Rust value of a property's default.
+fn default_tokens(value: &DefaultValue) -> TokenStream {
+    match value {
+        DefaultValue::Str(s) => quote!(#s.to_string()),
+        DefaultValue::Int(i) => {
+            let i = proc_macro2::Literal::i64_unsuffixed(*i);
+            quote!(#i)
+        }
+        DefaultValue::Float(x) => {
+            let x = proc_macro2::Literal::f64_unsuffixed(*x);
+            quote!(#x)
+        }
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Variant(ty, variant) => {
+            let (ty, variant) = (ident(ty), ident(variant));
+            quote!(#ty::#variant)
+        }
+    }
+}
+
 /// The argument type and conversion of a value for `ty`: arrays take any iterable of items
 /// convertible to the item type, maps any iterable of (key, value) pairs, other values
 /// anything `Into` the type.
@@ -496,15 +517,16 @@ fn emit_constructors(
     s: &Struct,
     plan: &StructSurface<'_>,
 ) -> TokenStream {
-    let new = (!plan.args.is_empty()).then(|| {
-        let params = plan.args.iter().map(|f| {
+    let inits: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
             let field = ident(&f.name.rust);
-            let (ty, _) = into_arg(api, &f.ty, &field);
-            quote!(#field: #ty)
-        });
-        let inits = s.fields.iter().map(|f| {
-            let field = ident(&f.name.rust);
-            if plan.args.iter().any(|a| std::ptr::eq(*a, f)) {
+            let default = plan.defaulted.iter().find(|(d, ..)| std::ptr::eq(*d, f));
+            if let Some((_, _, value)) = default {
+                let value = default_tokens(value);
+                quote!(#field: #value,)
+            } else if plan.is_argument(f) {
                 let (_, value) = into_arg(api, &f.ty, &field);
                 quote!(#field: #value,)
             } else if plan.fixed.iter().any(|a| std::ptr::eq(*a, f)) && f.required {
@@ -512,11 +534,29 @@ fn emit_constructors(
             } else {
                 quote!(#field: None,)
             }
+        })
+        .chain(
+            s.additional
+                .is_some()
+                .then(|| quote!(additional_properties: Default::default(),)),
+        )
+        .collect();
+    // With nothing required but defaults, `Default` fills them in (a derive would not).
+    let default_impl = (plan.args.is_empty() && !plan.defaulted.is_empty()).then(|| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self { #(#inits)* }
+                }
+            }
+        }
+    });
+    let new = (!plan.args.is_empty()).then(|| {
+        let params = plan.args.iter().map(|f| {
+            let field = ident(&f.name.rust);
+            let (ty, _) = into_arg(api, &f.ty, &field);
+            quote!(#field: #ty)
         });
-        let additional = s
-            .additional
-            .is_some()
-            .then(|| quote!(additional_properties: Default::default(),));
         let doc = doc_lines(&new_doc(&name.to_string(), plan));
         let allow = (plan.args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let digits = plan
@@ -529,7 +569,7 @@ fn emit_constructors(
             #allow
             #digits
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* #additional }
+                Self { #(#inits)* }
             }
         }
     });
@@ -576,11 +616,33 @@ fn emit_constructors(
             #null
         }
     });
-    let setters: Vec<TokenStream> = setters.collect();
+    let defaulted = plan.defaulted.iter().map(|(f, setter, _)| {
+        let field = ident(&f.name.rust);
+        let method = ident(setter);
+        let value = ident("value");
+        let (ty, conv) = into_arg(api, &f.ty, &value);
+        let doc = doc_lines(&format!(
+            "Sets {} (its default is filled in otherwise).",
+            code_span(&f.name.wire)
+        ));
+        let allow = TRAIT_METHODS
+            .contains(&setter.as_str())
+            .then(|| quote!(#[allow(clippy::should_implement_trait)]));
+        quote! {
+            #doc
+            #allow
+            pub fn #method(mut self, #value: #ty) -> Self {
+                self.#field = #conv;
+                self
+            }
+        }
+    });
+    let setters: Vec<TokenStream> = setters.chain(defaulted).collect();
     if new.is_none() && setters.is_empty() {
-        return quote!();
+        return quote!(#default_impl);
     }
     quote! {
+        #default_impl
         impl #name {
             #new
             #(#setters)*
