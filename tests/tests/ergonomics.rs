@@ -232,3 +232,21 @@ fn required_properties_with_defaults_are_filled_in() {
     assert!(amd.enabled);
     assert_eq!(amd.speech_locale, bird::types::SpeechLocale::EnGb);
 }
+
+/// Vocode's `VocodeVoice` fixes `voice_id` to `"joe"` (a one-value `enum`, not the tag that
+/// picks a voice): a response with a voice the vendor added later decodes and is sent back
+/// unchanged, while a request still fills in the fixed value.
+#[test]
+fn a_property_the_spec_fixes_accepts_a_later_value_in_responses() {
+    let voice: vocode::types::VocodeVoice = serde_json::from_value(json!({
+        "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+        "user_id": "3c90c3cc-0d44-4b50-8888-8dd25736052b",
+        "type": "voice_vocode",
+        "voice_id": "jane",
+    }))
+    .unwrap();
+    assert_eq!(voice.voice_id.as_str(), "jane");
+    assert_eq!(serde_json::to_value(&voice).unwrap()["voice_id"], "jane");
+    let params = vocode::types::VocodeVoiceParams::default();
+    assert_eq!(serde_json::to_value(&params).unwrap()["voice_id"], "joe");
+}

@@ -1304,11 +1304,30 @@ impl ErrorType {
 }
 
 /// Source: `/components/schemas/Error/properties/status` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum ErrorTypeStatus {
     /// `error`
     #[default]
     Error,
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
+}
+
+impl ErrorTypeStatus {
+    /// The value as it appears in JSON.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Error => "error",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ErrorTypeStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[cfg(feature = "full-serde")]
@@ -1317,35 +1336,21 @@ impl ::serde::Serialize for ErrorTypeStatus {
         &self,
         s: __S,
     ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ErrorTypeStatus {
     fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "error" => Ok(Self::Error),
-            other => {
-                const VARIANTS: &[&str] = &["error"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
-}
-
-impl ErrorTypeStatus {
-    /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Error => "error",
-        }
-    }
-}
-
-impl ::std::fmt::Display for ErrorTypeStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "error" => Self::Error,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -3439,40 +3444,22 @@ impl ListTranscriptParams {
 /// One schema written in 2 places, which agree on this name.
 ///
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/redact_pii_audio_options/properties/override_audio_redaction_method` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum OverrideAudioRedactionMethod {
     /// `silence`
     #[default]
     Silence,
-}
-
-impl ::serde::Serialize for OverrideAudioRedactionMethod {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        s: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for OverrideAudioRedactionMethod {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "silence" => Ok(Self::Silence),
-            other => {
-                const VARIANTS: &[&str] = &["silence"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl OverrideAudioRedactionMethod {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Silence => "silence",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3480,6 +3467,29 @@ impl OverrideAudioRedactionMethod {
 impl ::std::fmt::Display for OverrideAudioRedactionMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for OverrideAudioRedactionMethod {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OverrideAudioRedactionMethod {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "silence" => Self::Silence,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -4262,40 +4272,22 @@ impl RedactedAudioResponse {
 /// The status of the redacted audio
 ///
 /// Source: `/components/schemas/RedactedAudioStatus` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum RedactedAudioStatus {
     /// `redacted_audio_ready`
     #[default]
     RedactedAudioReady,
-}
-
-impl ::serde::Serialize for RedactedAudioStatus {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        s: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RedactedAudioStatus {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "redacted_audio_ready" => Ok(Self::RedactedAudioReady),
-            other => {
-                const VARIANTS: &[&str] = &["redacted_audio_ready"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl RedactedAudioStatus {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::RedactedAudioReady => "redacted_audio_ready",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4303,6 +4295,29 @@ impl RedactedAudioStatus {
 impl ::std::fmt::Display for RedactedAudioStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for RedactedAudioStatus {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RedactedAudioStatus {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "redacted_audio_ready" => Self::RedactedAudioReady,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -9083,40 +9098,22 @@ impl TranscriptOptionalParamsRedactPiiAudioOptions {
 pub type TranscriptOptionalParamsRedactPiiAudioOptionsOverrideAudioRedactionMethod = OverrideAudioRedactionMethod;
 
 /// Source: `/components/schemas/TranscriptOptionalParams/properties/remove_audio_tags/oneOf/0` in `specs/assemblyai/openapi.yml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum TranscriptOptionalParamsRemoveAudioTags {
     /// `all`
     #[default]
     All,
-}
-
-impl ::serde::Serialize for TranscriptOptionalParamsRemoveAudioTags {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        s: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRemoveAudioTags {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "all" => Ok(Self::All),
-            other => {
-                const VARIANTS: &[&str] = &["all"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl TranscriptOptionalParamsRemoveAudioTags {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -9124,6 +9121,29 @@ impl TranscriptOptionalParamsRemoveAudioTags {
 impl ::std::fmt::Display for TranscriptOptionalParamsRemoveAudioTags {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TranscriptOptionalParamsRemoveAudioTags {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsRemoveAudioTags {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "all" => Self::All,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 

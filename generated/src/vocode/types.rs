@@ -5177,40 +5177,22 @@ impl CollectField {
 }
 
 /// Source: `/components/schemas/CollectField/properties/field_type` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum CollectFieldType {
     /// `field_type_email`
     #[default]
     FieldTypeEmail,
-}
-
-impl ::serde::Serialize for CollectFieldType {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        s: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CollectFieldType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "field_type_email" => Ok(Self::FieldTypeEmail),
-            other => {
-                const VARIANTS: &[&str] = &["field_type_email"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl CollectFieldType {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::FieldTypeEmail => "field_type_email",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5218,6 +5200,29 @@ impl CollectFieldType {
 impl ::std::fmt::Display for CollectFieldType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CollectFieldType {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CollectFieldType {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "field_type_email" => Self::FieldTypeEmail,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -7554,40 +7559,22 @@ impl ExternalActionConfig {
 }
 
 /// Source: `/components/schemas/ExternalActionConfig/properties/processing_mode` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum ExternalActionConfigProcessingMode {
     /// `muted`
     #[default]
     Muted,
-}
-
-impl ::serde::Serialize for ExternalActionConfigProcessingMode {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        s: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ExternalActionConfigProcessingMode {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "muted" => Ok(Self::Muted),
-            other => {
-                const VARIANTS: &[&str] = &["muted"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl ExternalActionConfigProcessingMode {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Muted => "muted",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -7595,6 +7582,29 @@ impl ExternalActionConfigProcessingMode {
 impl ::std::fmt::Display for ExternalActionConfigProcessingMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ExternalActionConfigProcessingMode {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExternalActionConfigProcessingMode {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "muted" => Self::Muted,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -10851,40 +10861,22 @@ impl PhraseTrigger {
 }
 
 /// Source: `/components/schemas/PhraseTrigger/properties/conditions/items` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum PhraseTriggerConditionsItem {
     /// `phrase_condition_type_contains`
     #[default]
     PhraseConditionTypeContains,
-}
-
-impl ::serde::Serialize for PhraseTriggerConditionsItem {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        s: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PhraseTriggerConditionsItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "phrase_condition_type_contains" => Ok(Self::PhraseConditionTypeContains),
-            other => {
-                const VARIANTS: &[&str] = &["phrase_condition_type_contains"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl PhraseTriggerConditionsItem {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::PhraseConditionTypeContains => "phrase_condition_type_contains",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -10892,6 +10884,29 @@ impl PhraseTriggerConditionsItem {
 impl ::std::fmt::Display for PhraseTriggerConditionsItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PhraseTriggerConditionsItem {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhraseTriggerConditionsItem {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "phrase_condition_type_contains" => Self::PhraseConditionTypeContains,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -11077,40 +11092,22 @@ impl PineconeVectorDatabaseParams {
 }
 
 /// Source: `/components/schemas/PineconeVectorDatabaseParams/properties/type` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum PineconeVectorDatabaseParamsType {
     /// `vector_database_pinecone`
     #[default]
     VectorDatabasePinecone,
-}
-
-impl ::serde::Serialize for PineconeVectorDatabaseParamsType {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        s: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParamsType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "vector_database_pinecone" => Ok(Self::VectorDatabasePinecone),
-            other => {
-                const VARIANTS: &[&str] = &["vector_database_pinecone"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl PineconeVectorDatabaseParamsType {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::VectorDatabasePinecone => "vector_database_pinecone",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -11118,6 +11115,29 @@ impl PineconeVectorDatabaseParamsType {
 impl ::std::fmt::Display for PineconeVectorDatabaseParamsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PineconeVectorDatabaseParamsType {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PineconeVectorDatabaseParamsType {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "vector_database_pinecone" => Self::VectorDatabasePinecone,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 
@@ -15285,40 +15305,22 @@ impl ::std::fmt::Display for VocodeVoiceParamsType {
 }
 
 /// Source: `/components/schemas/VocodeVoiceParams/properties/voice_id` in `specs/vocode/openapi.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[non_exhaustive]
 pub enum VocodeVoiceParamsVoiceId {
     /// `joe`
     #[default]
     Joe,
-}
-
-impl ::serde::Serialize for VocodeVoiceParamsVoiceId {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        s: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParamsVoiceId {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
-        let value = <super::runtime::de::Key as ::serde::Deserialize>::deserialize(d)?;
-        match value.as_str() {
-            "joe" => Ok(Self::Joe),
-            other => {
-                const VARIANTS: &[&str] = &["joe"];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-            }
-        }
-    }
+    /// A value this version of the SDK does not know (the API added it later), kept as received and serialized back unchanged. Only deserialization creates it.
+    Unknown(super::runtime::UnknownValue),
 }
 
 impl VocodeVoiceParamsVoiceId {
     /// The value as it appears in JSON.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Joe => "joe",
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -15326,6 +15328,29 @@ impl VocodeVoiceParamsVoiceId {
 impl ::std::fmt::Display for VocodeVoiceParamsVoiceId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for VocodeVoiceParamsVoiceId {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        s: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        match self {
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, s),
+            known => s.serialize_str(known.as_str()),
+        }
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VocodeVoiceParamsVoiceId {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(d: __D) -> Result<Self, __D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(d)?;
+        let known = match value.as_str() {
+            "joe" => Self::Joe,
+            _ => return super::runtime::UnknownValue::read(value).map(Self::Unknown),
+        };
+        Ok(known)
     }
 }
 

@@ -790,16 +790,20 @@ fn enum_definition(
     doc: TokenStream,
     unknown: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
+    let single = e.variants.len() == 1;
     if let Some(unknown) = unknown {
+        // A value the spec fixes (one known value) is filled in by constructors: `Default`.
+        let derive_default = single.then(|| quote!(Default,));
         let variants = e.variants.iter().map(|v| {
             let ident = ident(&v.rust);
             let vdoc = doc_lines(&code_span(&v.wire));
-            quote!(#vdoc #ident,)
+            let default = single.then(|| quote!(#[default]));
+            quote!(#vdoc #default #ident,)
         });
         let unknown_doc = doc_lines(UNKNOWN_DOC);
         return quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
@@ -808,7 +812,6 @@ fn enum_definition(
             }
         };
     }
-    let single = e.variants.len() == 1;
     let derive_default = single.then(|| quote!(Default,));
     let variants = e.variants.iter().map(|v| {
         let ident = ident(&v.rust);

@@ -1249,8 +1249,8 @@ fn serde_impls(api: &Api, usage: &[Usage]) -> Vec<SerdeImpls> {
 }
 
 /// Pass 2c: forward compatibility, from one reachability computation over the operations.
-/// String enums (of more than one value) and tagged unions that responses can contain are
-/// opened: a value or tag the API adds later is kept, not rejected, so a deployed client
+/// String enums and tagged unions that responses can contain are opened (a one-value enum,
+/// a property the spec fixes, too, unless it tells union variants apart: [`union_tags`]): a value or tag the API adds later is kept, not rejected, so a deployed client
 /// keeps working; structs record their [`Usage`], so that those read from responses ignore
 /// unknown properties ([`Struct::strict`]) and those only read drop the tri-state
 /// ([`Struct::read_only`]). Types only sent in requests stay closed.
@@ -1260,7 +1260,8 @@ fn open_response_types(api: &mut Api) {
     for (def, serde) in api.types.iter_mut().zip(serde) {
         def.serde = serde;
     }
-    for (def, usage) in api.types.iter_mut().zip(usage) {
+    let tags = union_tags(api);
+    for (index, (def, usage)) in api.types.iter_mut().zip(usage).enumerate() {
         if let TypeKind::Struct(s) = &mut def.kind {
             s.usage = usage;
             let read_only = s.read_only();
@@ -1272,12 +1273,74 @@ fn open_response_types(api: &mut Api) {
             continue;
         }
         match &mut def.kind {
-            TypeKind::Enum(e) if e.variants.len() > 1 => e.open = true,
+            TypeKind::Enum(e) if e.variants.len() > 1 || !tags.contains(&index) => e.open = true,
             TypeKind::Tagged(u) => u.open = true,
             TypeKind::Adjacent(u) => u.closed = false,
             _ => {}
         }
     }
+}
+
+/// The one-value string enums that tell union variants apart: the tag property of a tagged
+/// union's variants and of a webhook's payload, and a property that two or more variants
+/// of an untagged union fix. These stay closed so that a variant is chosen by its value.
+fn union_tags(api: &Api) -> std::collections::HashSet<usize> {
+    let one_value = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => match api.types.get(id.0).map(|d| api.resolve_kind(d)) {
+            Some(TypeKind::Enum(e)) if e.variants.len() == 1 => Some(id.0),
+            _ => None,
+        },
+        _ => None,
+    };
+    let fields = |ty: &TypeRef| -> Vec<(String, usize)> {
+        let def = match ty {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => api.types.get(id.0),
+            _ => None,
+        };
+        match def.map(|d| api.resolve_kind(d)) {
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.name.wire.clone(), one_value(&f.ty)?)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut tags = std::collections::HashSet::new();
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Tagged(u) => {
+                for v in &u.variants {
+                    tags.extend(
+                        fields(&v.ty)
+                            .into_iter()
+                            .filter(|(w, _)| *w == u.tag)
+                            .map(|(_, id)| id),
+                    );
+                }
+            }
+            TypeKind::Untagged(u) => {
+                let mut by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+                for v in &u.variants {
+                    for (wire, id) in fields(&v.ty) {
+                        by_name.entry(wire).or_default().push(id);
+                    }
+                }
+                for ids in by_name.into_values().filter(|ids| ids.len() > 1) {
+                    tags.extend(ids);
+                }
+            }
+            _ => {}
+        }
+    }
+    // A webhook's tag property picks its event the same way.
+    for hook in &api.webhooks {
+        if let Some((property, _)) = &hook.tag {
+            let fixed = fields(&hook.payload).into_iter();
+            tags.extend(fixed.filter(|(w, _)| w == property).map(|(_, id)| id));
+        }
+    }
+    tags
 }
 
 /// Pass 3: Rust names. Types are claimed component-first, each group sorted by wanted name
