@@ -281,6 +281,18 @@ pub(crate) enum DefaultValue {
 }
 
 impl DefaultValue {
+    /// True when the value is its Rust type's own `Default` (`""`, `0`, `0.0`, `false`), so a
+    /// derived `Default` fills it in.
+    pub(crate) fn is_type_default(&self) -> bool {
+        match self {
+            DefaultValue::Str(s) => s.is_empty(),
+            DefaultValue::Int(i) => *i == 0,
+            DefaultValue::Float(x) => *x == 0.0 && x.is_sign_positive(),
+            DefaultValue::Bool(b) => !b,
+            DefaultValue::Variant(..) => false,
+        }
+    }
+
     /// The default of field `f` when it has one of a type that can be filled in.
     pub(crate) fn of(api: &Api, f: &Field) -> Option<DefaultValue> {
         let value = f.default.as_ref()?;
@@ -350,6 +362,14 @@ impl<'a> StructSurface<'a> {
             }
         }
         plan
+    }
+
+    /// True when a derived `Default` is the struct's default: every default filled in is
+    /// its type's own.
+    pub(crate) fn derives_default(&self) -> bool {
+        self.defaulted
+            .iter()
+            .all(|(_, _, value)| value.is_type_default())
     }
 
     /// True when `f` is an argument of the struct's `new`.

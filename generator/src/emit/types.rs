@@ -215,7 +215,7 @@ fn emit_struct(
     let deny =
         (s.strict() && !has_flatten && !compact).then(|| quote!(#[serde(deny_unknown_fields)]));
     let plan = StructSurface::of(api, s);
-    let default = (plan.args.is_empty() && plan.defaulted.is_empty()).then(|| quote!(Default,));
+    let default = (plan.args.is_empty() && plan.derives_default()).then(|| quote!(Default,));
     let fields = s.fields.iter().map(|f| {
         let field = emit_field(api, f);
         if compact_ser {
@@ -542,7 +542,7 @@ fn emit_constructors(
         )
         .collect();
     // With nothing required but defaults, `Default` fills them in (a derive would not).
-    let default_impl = (plan.args.is_empty() && !plan.defaulted.is_empty()).then(|| {
+    let default_impl = (plan.args.is_empty() && !plan.derives_default()).then(|| {
         quote! {
             impl Default for #name {
                 fn default() -> Self {
