@@ -77,7 +77,7 @@ pub fn parse_file(path: &Path, display: &str) -> Result<Value, Error> {
 /// Loads a spec from text: [`parse_str`], then [`build`].
 ///
 /// # Errors
-/// [`Error::Spec`] when the text does not parse, is not OpenAPI 3.0/3.1, or its skeleton
+/// [`Error::Spec`] when the text does not parse, is not OpenAPI 3.0, 3.1 or 3.2, or its skeleton
 /// (paths, operations, parameters, responses) does not match the OpenAPI 3 object model;
 /// the diagnostic names the JSON pointer of the offending node.
 pub fn load_str(text: &str, format: Format, file: &str) -> Result<Document, Error> {
@@ -265,7 +265,7 @@ fn yaml_flow_too_deep(text: &str, limit: usize) -> Option<usize> {
 /// OpenAPI version and reads the skeleton.
 ///
 /// # Errors
-/// [`Error::Spec`] when the value is not OpenAPI 3.0/3.1 or its skeleton does not match
+/// [`Error::Spec`] when the value is not OpenAPI 3.0, 3.1 or 3.2 or its skeleton does not match
 /// the OpenAPI 3 object model (with the JSON pointer of the offending node).
 pub fn build(raw: Value, file: &str) -> Result<Document, Error> {
     let (skeleton, version) = read_skeleton(&raw, file)?;
@@ -284,12 +284,12 @@ pub(crate) fn read_skeleton(
     file: &str,
 ) -> Result<(openapiv3::OpenAPI, String), Error> {
     let version = match raw.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_string(),
+        Some(v) if ["3.0", "3.1", "3.2"].iter().any(|p| v.starts_with(p)) => v.to_string(),
         Some(v) => {
             return Err(spec_error(
                 file,
                 "/openapi",
-                format!("unsupported OpenAPI version `{v}`; oagen reads 3.0.x and 3.1.x"),
+                format!("unsupported OpenAPI version `{v}`; oagen reads 3.0.x, 3.1.x and 3.2.x"),
             ))
         }
         None if raw.get("swagger").is_some() => {
@@ -466,6 +466,7 @@ fn skeleton_value(raw: &Value) -> Value {
                             Value::Object(_) if k == "examples" => {
                                 (k.clone(), examples_without_values(v))
                             }
+                            _ if k == "responses" => (k.clone(), described(blanked_clone(v))),
                             _ => (k.clone(), blanked_clone(v)),
                         })
                         .collect(),
@@ -492,6 +493,8 @@ pub(crate) fn blanked_clone(value: &Value) -> Value {
                 .map(|(key, child)| {
                     let child = if key == "schema" && child.is_object() {
                         Value::Object(Default::default())
+                    } else if key == "responses" {
+                        described(blanked_clone(child))
                     } else if key != "schemas" && key != "examples" && key != "example" {
                         blanked_clone(child)
                     } else {
@@ -504,6 +507,21 @@ pub(crate) fn blanked_clone(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(blanked_clone).collect()),
         other => other.clone(),
     }
+}
+
+/// `responses` (a Responses Object, or `components/responses`) with an empty `description`
+/// in each Response Object that has none: required by OpenAPI 3.0 and 3.1 (the schema
+/// validation reports it as a warning), optional in 3.2, and missing from many real specs,
+/// while the object model this copy is read into requires it.
+fn described(mut responses: Value) -> Value {
+    if let Some(map) = responses.as_object_mut() {
+        for response in map.values_mut().filter_map(Value::as_object_mut) {
+            if !response.contains_key("$ref") && !response.contains_key("description") {
+                response.insert("description".into(), Value::String(String::new()));
+            }
+        }
+    }
+    responses
 }
 
 /// The Example Objects of `components/examples` (OpenAPI 3.x), each example's `value` made

@@ -28,6 +28,10 @@ const V31_SCHEMA: &str = include_str!("../schemas/v3.1/schema.yaml");
 const V31_BASE: &str = include_str!("../schemas/v3.1/schema-base.yaml");
 const V31_DIALECT: &str = include_str!("../schemas/v3.1/dialect.yaml");
 const V31_META: &str = include_str!("../schemas/v3.1/meta.yaml");
+const V32_SCHEMA: &str = include_str!("../schemas/v3.2/schema.yaml");
+const V32_BASE: &str = include_str!("../schemas/v3.2/schema-base.yaml");
+const V32_DIALECT: &str = include_str!("../schemas/v3.2/dialect.yaml");
+const V32_META: &str = include_str!("../schemas/v3.2/meta.yaml");
 
 /// Validates the parsed spec `raw` (read from `file`) against the OpenAPI schema of its
 /// `openapi` version: the violations, as warnings naming the file and the JSON pointer, at
@@ -39,6 +43,8 @@ pub fn validate(raw: &Value, file: &str) -> Vec<Diagnostic> {
         (v30(), "3.0")
     } else if version.starts_with("3.1") {
         (v31(), "3.1")
+    } else if version.starts_with("3.2") {
+        (v32(), "3.2")
     } else {
         return Vec::new();
     };
@@ -91,28 +97,37 @@ fn v30() -> &'static Validator {
 
 fn v31() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        let mut registry = Registry::new();
-        for text in [V31_SCHEMA, V31_DIALECT, V31_META] {
-            let schema = yaml(text);
-            let id = schema["$id"]
-                .as_str()
-                .expect("a vendored OpenAPI schema has an $id")
-                .to_string();
-            registry = registry
-                .add(id, schema)
-                .expect("a vendored OpenAPI schema is a JSON Schema");
-        }
-        let registry = registry
-            .prepare()
-            .expect("the vendored OpenAPI 3.1 schemas resolve");
-        jsonschema::options()
-            .offline()
-            .should_validate_formats(false)
-            .with_registry(&registry)
-            .build(&yaml(V31_BASE))
-            .expect("the vendored OpenAPI 3.1 schema compiles")
-    })
+    VALIDATOR.get_or_init(|| with_dialect(V31_BASE, [V31_SCHEMA, V31_DIALECT, V31_META]))
+}
+
+fn v32() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| with_dialect(V32_BASE, [V32_SCHEMA, V32_DIALECT, V32_META]))
+}
+
+/// The validator of a "schema-base" schema (3.1 and later): the document schema, the
+/// OpenAPI dialect and its vocabulary meta-schema resolved offline by their `$id`s.
+fn with_dialect(base: &str, resources: [&str; 3]) -> Validator {
+    let mut registry = Registry::new();
+    for text in resources {
+        let schema = yaml(text);
+        let id = schema["$id"]
+            .as_str()
+            .expect("a vendored OpenAPI schema has an $id")
+            .to_string();
+        registry = registry
+            .add(id, schema)
+            .expect("a vendored OpenAPI schema is a JSON Schema");
+    }
+    let registry = registry
+        .prepare()
+        .expect("the vendored OpenAPI schemas resolve");
+    jsonschema::options()
+        .offline()
+        .should_validate_formats(false)
+        .with_registry(&registry)
+        .build(&yaml(base))
+        .expect("the vendored OpenAPI schema compiles")
 }
 
 /// The leaves that explain `error`: itself, or for a failed `oneOf`/`anyOf` the leaves of

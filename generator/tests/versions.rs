@@ -1,0 +1,68 @@
+//! OpenAPI 3.2 documents are read (and validated against the OpenAPI Initiative's 3.2
+//! schema), and a response without `description` (required before 3.2, missing from many
+//! real specs) is a warning, not an error.
+
+use std::path::{Path, PathBuf};
+
+/// Writes `text` as `name` under `target/oagen-versions` and lowers it.
+fn lower(name: &str, text: &str) -> Result<oagen::Lowered, oagen::Error> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/oagen-versions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    oagen::Config::new().spec(&path).lower_configured()
+}
+
+fn spec(version: &str) -> String {
+    format!(
+        "openapi: {version}\n\
+         info: {{title: Pets, version: '1'}}\n\
+         paths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        \
+         '200':\n          content:\n            application/json:\n              schema: \
+         {{type: array, items: {{type: string}}}}\n"
+    )
+}
+
+#[test]
+fn a_3_2_document_is_read_and_its_response_needs_no_description() {
+    let lowered = lower("pets-3.2.yaml", &spec("3.2.0")).expect("3.2 is read");
+    assert_eq!(lowered.specs[0].api.operations.len(), 1);
+    assert!(
+        lowered.warnings.is_empty(),
+        "description is optional in 3.2: {:?}",
+        lowered.warnings
+    );
+}
+
+#[test]
+fn a_missing_response_description_before_3_2_is_a_warning_at_its_pointer() {
+    for version in ["3.0.3", "3.1.0"] {
+        let lowered = lower(&format!("pets-{version}.yaml"), &spec(version))
+            .unwrap_or_else(|e| panic!("{version}: {e}"));
+        assert_eq!(lowered.specs[0].api.operations.len(), 1);
+        let warning = lowered
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .find(|w| w.contains("description"))
+            .unwrap_or_else(|| panic!("{version}: {:?}", lowered.warnings));
+        assert!(
+            warning.contains("/paths/~1pets/get/responses/200"),
+            "{warning}"
+        );
+    }
+}
+
+#[test]
+fn a_3_2_document_is_validated_against_the_3_2_schema() {
+    let text = spec("3.2.0").replace("version: '1'}", "version: '1', bogus: 1}");
+    let lowered = lower("pets-3.2-invalid.yaml", &text).expect("a warning, not an error");
+    assert!(
+        lowered
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("not valid OpenAPI 3.2")),
+        "{:?}",
+        lowered.warnings
+    );
+}
