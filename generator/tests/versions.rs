@@ -66,3 +66,34 @@ fn a_3_2_document_is_validated_against_the_3_2_schema() {
         lowered.warnings
     );
 }
+
+/// Pydantic writes `#/$defs/X` inside a component whose own `$defs` holds `X` (Mistral's
+/// spec): strictly `#` is the document root, but the meaning is clear, so it resolves in the
+/// nearest enclosing schema, with a warning naming the reference.
+#[test]
+fn a_defs_reference_resolves_in_the_enclosing_schema_with_a_warning() {
+    let text = "openapi: 3.1.0\n\
+        info: {title: Audio, version: '1'}\n\
+        paths: {}\n\
+        components:\n  schemas:\n    Stream:\n      type: object\n      \
+        $defs:\n        Delta: {type: object, properties: {audio: {type: string}}}\n      \
+        properties:\n        delta: {$ref: '#/$defs/Delta'}\n";
+    let lowered = lower("defs.yaml", text).expect("the reference resolves");
+    let warning = lowered
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .find(|w| w.contains("#/$defs/Delta"))
+        .unwrap_or_else(|| panic!("{:?}", lowered.warnings));
+    assert!(
+        warning.contains("#/components/schemas/Stream/$defs/Delta")
+            && warning.contains("/components/schemas/Stream/properties/delta"),
+        "{warning}"
+    );
+    let api = &lowered.specs[0].api;
+    assert!(
+        api.types.iter().any(|t| t.name.rust.contains("Delta")),
+        "{:?}",
+        api.types.iter().map(|t| &t.name.rust).collect::<Vec<_>>()
+    );
+}

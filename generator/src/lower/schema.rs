@@ -480,6 +480,27 @@ impl<'a> Lowering<'a> {
         let raw = self.raw;
         match crate::load::lookup(raw, &target) {
             Some(value) => self.use_at_depth(value, &target, hint, depth + 1),
+            None if target.starts_with("/$defs/") || target.starts_with("/definitions/") => {
+                let Some(found) = enclosing_defs(raw, pointer, &target) else {
+                    self.diags.error(
+                        self.origin(pointer),
+                        format!("`$ref: {reference}` points at nothing"),
+                    );
+                    return Shape::of(TypeRef::Any);
+                };
+                self.diags.push(
+                    crate::diag::Diagnostic::warning(
+                        self.origin(pointer),
+                        format!(
+                            "`$ref: {reference}` points at nothing at the document root; read \
+                             as `#{found}`, in the nearest enclosing schema that defines it"
+                        ),
+                    )
+                    .with_hint("`#` is the document root: write the reference from it"),
+                );
+                let value = crate::load::lookup(raw, &found).unwrap_or(&Value::Null);
+                self.use_at_depth(value, &found, hint, depth + 1)
+            }
             None => {
                 self.diags.error(
                     self.origin(pointer),
@@ -2282,6 +2303,21 @@ fn constraint_notes(schema: &Value) -> Vec<String> {
         notes.push(format!("Example: {}.", crate::escape::code_span(&text)));
     }
     notes
+}
+
+/// The pointer of `target` (`/$defs/X` or `/definitions/X`, from a `$ref` that finds nothing
+/// at the document root) in the nearest schema enclosing `at` (the referring node's pointer)
+/// that has it: what generators that emit `#/$defs/X` inside a component mean (Pydantic's).
+fn enclosing_defs(raw: &Value, at: &str, target: &str) -> Option<String> {
+    let mut prefix = at;
+    while !prefix.is_empty() {
+        let candidate = [prefix, target].concat();
+        if crate::load::lookup(raw, &candidate).is_some() {
+            return Some(candidate);
+        }
+        prefix = &prefix[..prefix.rfind('/')?];
+    }
+    None
 }
 
 #[cfg(test)]
