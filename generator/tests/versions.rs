@@ -97,3 +97,32 @@ fn a_defs_reference_resolves_in_the_enclosing_schema_with_a_warning() {
         api.types.iter().map(|t| &t.name.rust).collect::<Vec<_>>()
     );
 }
+
+/// A keyword written one level too deep (`properties: {required: [...]}`) is not a
+/// property: a warning at its pointer, and generation goes on without it.
+#[test]
+fn a_keyword_in_the_wrong_place_is_skipped_with_a_warning() {
+    let text = "openapi: 3.0.3\n\
+        info: {title: t, version: '1'}\n\
+        paths: {}\n\
+        components:\n  schemas:\n    A:\n      type: object\n      properties:\n        \
+        name: {type: string}\n        required: [name]\n";
+    let lowered = lower("misplaced.yaml", text).expect("a warning, not an error");
+    let warning = lowered
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .find(|w| w.contains("not a schema"))
+        .unwrap_or_else(|| panic!("{:?}", lowered.warnings));
+    assert!(
+        warning.contains("/components/schemas/A/properties/required"),
+        "{warning}"
+    );
+    let api = &lowered.specs[0].api;
+    let a = api.types.iter().find(|t| t.name.rust == "A").unwrap();
+    let oagen::ir::TypeKind::Struct(s) = &a.kind else {
+        panic!("{:?}", a.kind)
+    };
+    let names: Vec<&str> = s.fields.iter().map(|f| f.name.wire.as_str()).collect();
+    assert_eq!(names, ["name"]);
+}

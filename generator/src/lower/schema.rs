@@ -352,9 +352,9 @@ impl<'a> Lowering<'a> {
                 return Lowered::Ref(Shape::of(TypeRef::Any));
             }
             _ => {
-                self.diags.error(
+                self.diags.warn(
                     self.origin(pointer),
-                    "a schema must be an object or a boolean",
+                    "a schema must be an object or a boolean; typed as any JSON value",
                 );
                 return Lowered::Ref(Shape::of(TypeRef::Any));
             }
@@ -1526,6 +1526,18 @@ impl<'a> Lowering<'a> {
                     format!("{pointer}/properties/{}", escape_pointer(name)),
                 )
             });
+            if !prop.is_object() && !prop.is_boolean() {
+                // `properties: {required: [...]}`: a keyword of the object written one level
+                // too deep is no property of its instances.
+                self.diags.warn(
+                    self.origin(&prop_pointer),
+                    format!(
+                        "property {} is not a schema (a keyword in the wrong place?); skipped",
+                        crate::escape::code_span(name)
+                    ),
+                );
+                continue;
+            }
             if let Some((tag, content, branches)) = adjacent.iter().find(|(t, _, _)| t == name) {
                 let union = self.adjacent_union(
                     properties,
