@@ -273,14 +273,24 @@ fn schema_violations_are_warnings_with_pointers() {
 /// which name the exact node (the skeleton's parser only knows the `paths` it failed in).
 #[test]
 fn a_skeleton_error_comes_with_the_validation_pointer() {
-    let err = check_warnings("missing-description.yaml", false).unwrap_err();
+    let err = check_warnings("content-not-a-map.yaml", false).unwrap_err();
     assert!(
         err.contains("does not match the OpenAPI 3 object model"),
         "{err}"
     );
     assert!(
-        err.contains("warning: not valid OpenAPI 3.0: \"description\" is a required property\n  --> missing-description.yaml#/paths/~1things/get/responses/200"),
+        err.contains("warning: not valid OpenAPI 3.0: expected object, found string\n  --> content-not-a-map.yaml#/paths/~1things/get/responses/200/content"),
         "{err}"
+    );
+}
+
+/// A response without `description` generates: the validation's warning names it.
+#[test]
+fn a_missing_response_description_is_a_warning() {
+    let warnings = check_warnings("missing-description.yaml", false).unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("warning: not valid OpenAPI 3.0: \"description\" is a required property\n  --> missing-description.yaml#/paths/~1things/get/responses/200")),
+        "{warnings:?}"
     );
 }
 
