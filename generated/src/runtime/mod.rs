@@ -58,11 +58,8 @@
 //!   forward-compatible catch-all (an open enum's or tagged union's `Unknown`) refusing values,
 //!   so an open enum takes a value only when no other variant reproduces it as well.
 //! - [`adjacent`]: adjacently tagged pairs: one property names the variant, a sibling holds its content.
-//! - [`webhooks`]: verification of signed webhook deliveries, per the [Standard Webhooks specification]:
-//!   the sender signs `{webhook-id}.{webhook-timestamp}.{body}` with HMAC-SHA256 and a shared
-//!   secret (`whsec_` followed by the base64 key), and sends the id, the timestamp (Unix
-//!   seconds) and one or more space-separated signatures (`v1,<base64>`) in the
-//!   `webhook-id`, `webhook-timestamp` and `webhook-signature` headers.
+//! - [`webhooks`]: verification of signed webhook deliveries, one verifier per signature scheme: a generated
+//!   `webhooks` module's `Event::verify` takes the one its spec declares.
 
 // `Error` keeps status, headers and body inline so callers can match on them directly;
 // errors are the cold path, so the larger `Result` is the better trade.
