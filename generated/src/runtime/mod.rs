@@ -27,6 +27,9 @@
 //! - [`RetryPolicy`]: when and how often a failed request is sent again, with exponential
 //!   backoff and jitter or the server's `Retry-After`, within a retry budget shared by all the
 //!   calls of a client.
+//! - [`interceptor`]: interceptors: [`reqwest_middleware`] middleware installed on a client
+//!   (`Client::with_interceptor`), which run, in the order installed, around every attempt
+//!   of every call, retries included.
 //! - [`Transport`] holds a client's base URL, HTTP client, timeouts, retry policy, retry
 //!   budget and response size limit; [`RequestOptions`] adjusts one call; [`Request::execute`]
 //!   is the one (non-generic) function that sends every request: URL, headers and
@@ -79,6 +82,7 @@ mod auth;
 pub use auth::*;
 mod retry;
 pub use retry::*;
+pub mod interceptor;
 mod transport;
 pub use transport::*;
 mod response;
