@@ -299,11 +299,11 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
             _ => None,
         }
     }
-    if text.len() % 2 != 0 {
+    let pairs = text.as_bytes().chunks_exact(2);
+    if !pairs.remainder().is_empty() {
         return None;
     }
-    text.as_bytes()
-        .chunks(2)
+    pairs
         .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
         .collect()
 }
