@@ -15,7 +15,6 @@ const FIXTURES: &[(&str, &str)] = &[
     ("client_pagination", "fixtures/client/pagination.yaml"),
     ("client_collisions", "fixtures/client/collisions.yaml"),
     ("streams", "fixtures/streams.yaml"),
-    ("openai", "fixtures/openai/chat-webhooks.json"),
     (
         "vocode_2023_08_22",
         "fixtures/vocode-history/openapi-2023-08-22-c5a39b82.json",
@@ -52,6 +51,21 @@ fn main() -> Result<(), oagen::Error> {
         .module("extensions_overlaid", "fixtures/extensions.yaml")
         .overlay("fixtures/extensions-overlay.yaml");
     println!("cargo:rerun-if-changed=fixtures/extensions-overlay.yaml");
+    // Webhook signature schemes: OpenAI's (Standard Webhooks) and GitHub-style declared by
+    // overlays (`x-oagen-webhooks`), Stripe-style by `Config::webhook_scheme`.
+    config
+        .module("openai", "fixtures/openai/chat-webhooks.json")
+        .overlay("fixtures/openai/overlay.yaml")
+        .module("hooks_github", "fixtures/streams.yaml")
+        .overlay("fixtures/github-webhooks-overlay.yaml")
+        .module("hooks_stripe", "fixtures/streams.yaml")
+        .webhook_scheme(oagen::WebhookScheme::Stripe);
+    for file in [
+        "fixtures/openai/overlay.yaml",
+        "fixtures/github-webhooks-overlay.yaml",
+    ] {
+        println!("cargo:rerun-if-changed={file}");
+    }
     println!("cargo:rerun-if-changed=../templates/runtime");
     let generated = config.generate()?;
     for warning in &generated.warnings {

@@ -26,6 +26,7 @@ impl Config {
                 root: PathBuf::from("."),
                 specs: Vec::new(),
                 pending_overlays: Vec::new(),
+                pending_webhook_scheme: None,
                 crate_name: None,
                 crate_version: None,
                 description: None,
@@ -200,6 +201,7 @@ impl Config {
             module,
             path: path.to_path_buf(),
             overlays: std::mem::take(&mut self.plan.pending_overlays),
+            webhook_scheme: self.plan.pending_webhook_scheme.take(),
             text: None,
         });
         self
@@ -217,6 +219,18 @@ impl Config {
         match self.plan.specs.last_mut() {
             Some(spec) => spec.overlays.push(path),
             None => self.plan.pending_overlays.push(path),
+        }
+        self
+    }
+
+    /// How the last spec added signs its webhook deliveries, which decides the `verify` of
+    /// its `webhooks` module; wins over the spec's `x-oagen-webhooks` extension (see the
+    /// README, "Webhooks"). Called before any spec is added, it applies to the next spec
+    /// added, as [`Config::overlay`] does.
+    pub fn webhook_scheme(&mut self, scheme: ir::WebhookScheme) -> &mut Self {
+        match self.plan.specs.last_mut() {
+            Some(spec) => spec.webhook_scheme = Some(scheme),
+            None => self.plan.pending_webhook_scheme = Some(scheme),
         }
         self
     }

@@ -62,6 +62,10 @@ pub struct Api {
     /// The requests the API sends to its users: OpenAPI 3.1 top-level `webhooks`, then
     /// operation `callbacks`, in spec order.
     pub webhooks: Vec<Webhook>,
+    /// How the API signs its [`Api::webhooks`] deliveries: the spec's `x-oagen-webhooks`
+    /// extension, or the configuration's choice ([`crate::Config::webhook_scheme`]), which
+    /// wins.
+    pub webhook_scheme: WebhookScheme,
     /// Choices the user made in [`crate::Config`] (not from the spec); lowering leaves the
     /// defaults.
     pub settings: Settings,
@@ -811,6 +815,67 @@ pub struct Webhook {
     pub docs: Docs,
     /// The path item's operation.
     pub origin: Origin,
+}
+
+/// How an API signs the webhook deliveries it sends, which decides the `verify` of its
+/// generated `webhooks` module.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum WebhookScheme {
+    /// None declared: the module parses deliveries and has no `verify`.
+    #[default]
+    None,
+    /// [Standard Webhooks](https://www.standardwebhooks.com/): `webhook-id`,
+    /// `webhook-timestamp` and `webhook-signature: v1,<base64>` headers, HMAC-SHA256 over
+    /// `{id}.{timestamp}.{body}` with a `whsec_…` secret.
+    StandardWebhooks,
+    /// Stripe's: `Stripe-Signature: t=<unix seconds>,v1=<hex>`, HMAC-SHA256 over
+    /// `{t}.{body}`.
+    Stripe,
+    /// GitHub's: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 over the body.
+    GitHub,
+    /// A header whose value is a secret shared with the sender (AssemblyAI's: the caller
+    /// chooses its name and value when asking for the webhook), compared in constant time.
+    SharedSecret {
+        /// The header's name, when the API fixes it (lowercase, a valid header name);
+        /// `None` when the caller chooses it.
+        header: Option<String>,
+    },
+}
+
+impl WebhookScheme {
+    /// The scheme's name, as `x-oagen-webhooks` and `oagen.toml` spell it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            WebhookScheme::None => "none",
+            WebhookScheme::StandardWebhooks => "standard-webhooks",
+            WebhookScheme::Stripe => "stripe",
+            WebhookScheme::GitHub => "github",
+            WebhookScheme::SharedSecret { .. } => "shared-secret",
+        }
+    }
+
+    /// The scheme named `name` (as [`WebhookScheme::name`] spells it; a shared-secret
+    /// header without a fixed name), or `None` for an unknown name.
+    pub fn from_name(name: &str) -> Option<WebhookScheme> {
+        Some(match name {
+            "none" => WebhookScheme::None,
+            "standard-webhooks" => WebhookScheme::StandardWebhooks,
+            "stripe" => WebhookScheme::Stripe,
+            "github" => WebhookScheme::GitHub,
+            "shared-secret" => WebhookScheme::SharedSecret { header: None },
+            _ => return None,
+        })
+    }
+
+    /// Every scheme name, for diagnostics.
+    pub const NAMES: &'static [&'static str] = &[
+        "none",
+        "standard-webhooks",
+        "stripe",
+        "github",
+        "shared-secret",
+    ];
 }
 
 /// An HTTP method of an operation (the fixed fields of a Path Item Object).

@@ -83,7 +83,7 @@ pub mod validate;
 pub use cargo::runtime_dependencies;
 pub use config::Config;
 pub use diag::{Diagnostic, Error, Origin, Severity};
-pub use ir::{MapType, PaginationRule};
+pub use ir::{MapType, PaginationRule, WebhookScheme};
 pub use output::Generated;
 pub use overlay::Overlay;
 pub use pipeline::{spec_copy_path, Layout, Lowered, LoweredSpec, RUNTIME_FILE};

@@ -13,12 +13,14 @@
 //! path = "specs/vocode/openapi.json"
 //! overlays = ["specs/vocode/overlay.yaml"]  # applied in order (see `oagen::overlay`)
 //! source = "https://…/openapi.json"         # where `oagen update` fetches it (or file://…)
+//! webhooks = "shared-secret"  # how webhook deliveries are signed (wins over `x-oagen-webhooks`)
 //! sha256 = "…"                 # of what `oagen update` last fetched from `source` (it writes this)
 //! ```
 //!
 //! Paths are relative to the manifest's directory.
 
 use crate::diag::{Diagnostic, Error, Origin};
+use crate::ir::WebhookScheme;
 use crate::Config;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -79,6 +81,11 @@ pub struct SpecSection {
     /// when the source now serves something else.
     #[serde(default)]
     pub sha256: Option<String>,
+    /// How the spec's webhook deliveries are signed: `standard-webhooks`, `stripe`,
+    /// `github`, `shared-secret` or `none` (see [`Config::webhook_scheme`]); when absent,
+    /// the spec's `x-oagen-webhooks` decides.
+    #[serde(default)]
+    pub webhooks: Option<String>,
 }
 
 impl Manifest {
@@ -98,15 +105,25 @@ impl Manifest {
             .specs
             .iter()
             .enumerate()
-            .filter_map(|(i, spec)| {
-                let reason = crate::naming::module_name_error(&spec.module)?;
-                Some(
-                    Diagnostic::error(
-                        Origin::new(path.display().to_string(), format!("/spec/{i}/module")),
-                        format!("the module name {reason}"),
-                    )
-                    .with_hint(crate::naming::MODULE_NAME_HINT),
-                )
+            .flat_map(|(i, spec)| {
+                let at =
+                    |key: &str| Origin::new(path.display().to_string(), format!("/spec/{i}/{key}"));
+                let module = crate::naming::module_name_error(&spec.module).map(|reason| {
+                    Diagnostic::error(at("module"), format!("the module name {reason}"))
+                        .with_hint(crate::naming::MODULE_NAME_HINT)
+                });
+                let webhooks = spec
+                    .webhooks
+                    .as_deref()
+                    .filter(|name| WebhookScheme::from_name(name).is_none())
+                    .map(|name| {
+                        Diagnostic::error(
+                            at("webhooks"),
+                            format!("unknown webhook signature scheme `{name}`"),
+                        )
+                        .with_hint(format!("one of: {}", WebhookScheme::NAMES.join(", ")))
+                    });
+                module.into_iter().chain(webhooks)
             })
             .collect();
         if errors.is_empty() {
@@ -135,6 +152,9 @@ impl Manifest {
             config.module(&spec.module, &spec.path);
             for overlay in &spec.overlays {
                 config.overlay(overlay);
+            }
+            if let Some(scheme) = spec.webhooks.as_deref().and_then(WebhookScheme::from_name) {
+                config.webhook_scheme(scheme);
             }
         }
         config

@@ -36,6 +36,8 @@ pub(crate) struct Plan {
     pub(crate) specs: Vec<SpecEntry>,
     /// Overlays given before any spec: they attach to the next spec added.
     pub(crate) pending_overlays: Vec<PathBuf>,
+    /// A webhook scheme given before any spec: it goes to the next spec added.
+    pub(crate) pending_webhook_scheme: Option<ir::WebhookScheme>,
     pub(crate) crate_name: Option<String>,
     pub(crate) crate_version: Option<String>,
     pub(crate) description: Option<String>,
@@ -58,6 +60,8 @@ pub(crate) struct SpecEntry {
     pub(crate) module: Option<String>,
     pub(crate) path: PathBuf,
     pub(crate) overlays: Vec<PathBuf>,
+    /// The webhook signature scheme configured for it (wins over `x-oagen-webhooks`).
+    pub(crate) webhook_scheme: Option<ir::WebhookScheme>,
     /// The spec's text, when given instead of the file's (see `Config::spec_text`).
     pub(crate) text: Option<String>,
 }
@@ -248,6 +252,9 @@ pub(crate) fn lower_source(
                 .with_hint(lower::TYPE_PATH_HINT),
             );
         }
+    }
+    if let Some(scheme) = &spec.webhook_scheme {
+        api.webhook_scheme = scheme.clone();
     }
     api.settings.serde_feature = config.layout == Layout::Crate;
     api.settings.tag_features = config.features_per_tag.then(|| {

@@ -45,6 +45,8 @@ pub(crate) struct ModuleReadme {
     webhooks: Vec<String>,
     /// The example of reading a webhook delivery, when the API has a `webhooks` module.
     webhook_example: Option<String>,
+    /// How deliveries are checked (Markdown), when the API has a `webhooks` module.
+    webhook_check: String,
 }
 
 /// An example and the methods it stands for.
@@ -150,8 +152,41 @@ pub(crate) fn module(api: &Api, feature: Option<&str>) -> Option<ModuleReadme> {
         events,
         webhooks: api.webhooks.iter().map(|w| w.name.rust.clone()).collect(),
         webhook_example: (!api.webhooks.is_empty()).then(|| webhook_example(&path)),
+        webhook_check: webhook_check(&api.webhook_scheme),
         path,
     })
+}
+
+/// The README's sentence on checking a delivery under `scheme`.
+fn webhook_check(scheme: &crate::ir::WebhookScheme) -> String {
+    use crate::ir::WebhookScheme;
+    let verify = "`Event::verify(&verifier, &headers, body)` checks";
+    let parse = "`Event::parse(body)` only parses";
+    match scheme {
+        WebhookScheme::None => format!(
+            "the spec declares no signature scheme, so there is no `verify`: check deliveries \
+             as the vendor documents; {parse}."
+        ),
+        WebhookScheme::StandardWebhooks => {
+            format!("{verify} a Standard Webhooks signature first, {parse}.")
+        }
+        WebhookScheme::Stripe => format!(
+            "{verify} a Stripe-style signature (`Stripe-Signature: t=…,v1=…`) first, {parse}."
+        ),
+        WebhookScheme::GitHub => format!(
+            "{verify} a GitHub-style signature (`X-Hub-Signature-256: sha256=…`) first, {parse}."
+        ),
+        WebhookScheme::SharedSecret { header: None } => format!(
+            "{verify} that the delivery carries the header name and secret you chose when asking \
+             for the webhook (a `SharedSecretVerifier`), {parse}."
+        ),
+        WebhookScheme::SharedSecret {
+            header: Some(header),
+        } => format!(
+            "{verify} that the delivery's {} header carries the shared secret first, {parse}.",
+            crate::escape::code_span(header)
+        ),
+    }
 }
 
 /// The README's example of reading a webhook delivery with the `webhooks` module of the

@@ -60,6 +60,7 @@ const PARTS: &[Part] = &[
     part!("request", true, Flat),
     part!("auth", true, Flat),
     part!("retry", true, Flat),
+    part!("interceptor", true, Module),
     part!("transport", true, Flat),
     part!("response", true, Flat),
     part!("call", true, Flat),

@@ -503,3 +503,31 @@ fn a_manifest_module_name_that_is_not_an_identifier_names_its_pointer() {
     );
     assert!(!d.join("out").exists());
 }
+
+#[test]
+fn a_manifest_webhook_scheme_is_checked_and_given_to_the_config() {
+    let d = dir("manifest-webhooks");
+    let manifest = d.join("oagen.toml");
+    let write = |scheme: &str| {
+        std::fs::write(
+            &manifest,
+            format!(
+                "[crate]\nname = \"shop\"\npath = \"out\"\n\n[[spec]]\nmodule = \"shop\"\npath = \"shop.yaml\"\nwebhooks = \"{scheme}\"\n"
+            ),
+        )
+        .unwrap();
+    };
+    write("hmac");
+    let err = oagen::manifest::Manifest::read(&manifest)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("unknown webhook signature scheme `hmac`")
+            && err.contains("oagen.toml#/spec/0/webhooks")
+            && err.contains("shared-secret"),
+        "{err}"
+    );
+    write("github");
+    let read = oagen::manifest::Manifest::read(&manifest).unwrap();
+    assert_eq!(read.specs[0].webhooks.as_deref(), Some("github"));
+}

@@ -39,9 +39,22 @@ pub mod streams {
 }
 
 /// `fixtures/openai/chat-webhooks.json`: OpenAI's chat completions (JSON or event stream)
-/// and webhooks, an excerpt of its spec.
+/// and webhooks, an excerpt of its spec; `fixtures/openai/overlay.yaml` declares its
+/// webhooks signed per Standard Webhooks.
 pub mod openai {
     include!(concat!(env!("OUT_DIR"), "/openai.rs"));
+}
+
+/// `fixtures/streams.yaml` with GitHub-style webhook signatures, declared by
+/// `fixtures/github-webhooks-overlay.yaml` (`x-oagen-webhooks`).
+pub mod hooks_github {
+    include!(concat!(env!("OUT_DIR"), "/hooks_github.rs"));
+}
+
+/// `fixtures/streams.yaml` with Stripe-style webhook signatures, chosen by
+/// `Config::webhook_scheme` in `build.rs`.
+pub mod hooks_stripe {
+    include!(concat!(env!("OUT_DIR"), "/hooks_stripe.rs"));
 }
 
 /// `fixtures/client/auth.yaml`: every kind of security scheme.

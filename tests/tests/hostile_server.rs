@@ -108,7 +108,8 @@ async fn a_dot_dot_tab_segment_cannot_leave_the_base_path() {
         .await;
     let transport = Transport::new(format!("{}/v1", server.uri()));
     for segments in [["..\t", "delete"], ["\n..", "delete"], [".\r\n.", "delete"]] {
-        let request = runtime::Request::new(reqwest::Method::DELETE, "/{a}/{b}", &segments);
+        let request =
+            runtime::Request::new("delete_ab", reqwest::Method::DELETE, "/{a}/{b}", &segments);
         let outcome = within(BOUND, request.execute(&transport, RequestOptions::new())).await;
         assert!(
             matches!(outcome, Err(Failure::InvalidRequest(_))),

@@ -90,6 +90,22 @@ impl Client {
         self
     }
 
+    /// Adds an interceptor: a `reqwest-middleware` [`Middleware`] run around every
+    /// attempt of every call (retries included), after the interceptors added before.
+    /// It sees the request (operation and attempt number in its extensions, as a
+    /// [`runtime::interceptor::Attempt`]), may change it or fail the call
+    /// (`Error::Interceptor`), and sees the response's status and headers. See the
+    /// [`runtime::interceptor`] module.
+    ///
+    /// [`Middleware`]: runtime::interceptor::Middleware
+    pub fn with_interceptor(
+        mut self,
+        interceptor: impl runtime::interceptor::Middleware,
+    ) -> Self {
+        self.transport.add_interceptor(interceptor);
+        self
+    }
+
     /// The total time allowed per attempt of every call (default
     /// [`runtime::Transport::DEFAULT_TIMEOUT`]; `None`: no limit). A call's
     /// [`runtime::Call::timeout`] overrides it.
@@ -176,6 +192,7 @@ impl Client {
         transcript_id: &str,
     ) -> runtime::Call<'_, types::Transcript, DeleteError> {
         let mut request = runtime::Request::new(
+            "deleteTranscript",
             ::reqwest::Method::DELETE,
             "/v2/transcript/{transcript_id}",
             &["v2", "transcript", &runtime::param(&transcript_id)],
@@ -233,6 +250,7 @@ impl Client {
         transcript_id: &str,
     ) -> runtime::Call<'_, types::Transcript, GetError> {
         let mut request = runtime::Request::new(
+            "getTranscript",
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}",
             &["v2", "transcript", &runtime::param(&transcript_id)],
@@ -290,6 +308,7 @@ impl Client {
         transcript_id: &str,
     ) -> runtime::Call<'_, types::ParagraphsResponse, GetParagraphsError> {
         let mut request = runtime::Request::new(
+            "getTranscriptParagraphs",
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/paragraphs",
             &["v2", "transcript", &runtime::param(&transcript_id), "paragraphs"],
@@ -348,6 +367,7 @@ impl Client {
         transcript_id: &str,
     ) -> runtime::Call<'_, types::RedactedAudioResponse, GetRedactedAudioError> {
         let mut request = runtime::Request::new(
+            "getRedactedAudio",
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/redacted-audio",
             &["v2", "transcript", &runtime::param(&transcript_id), "redacted-audio"],
@@ -405,6 +425,7 @@ impl Client {
         transcript_id: &str,
     ) -> runtime::Call<'_, types::SentencesResponse, GetSentencesError> {
         let mut request = runtime::Request::new(
+            "getTranscriptSentences",
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/sentences",
             &["v2", "transcript", &runtime::param(&transcript_id), "sentences"],
@@ -470,6 +491,7 @@ impl Client {
         chars_per_caption: Option<i64>,
     ) -> runtime::Call<'_, String, GetSubtitlesError> {
         let mut request = runtime::Request::new(
+            "getSubtitles",
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/{subtitle_format}",
             &[
@@ -591,6 +613,7 @@ impl Client {
         body: &types::TranscriptParams,
     ) -> runtime::Call<'_, types::Transcript, SubmitError> {
         let mut request = runtime::Request::new(
+            "createTranscript",
             ::reqwest::Method::POST,
             "/v2/transcript",
             &["v2", "transcript"],
@@ -649,6 +672,7 @@ impl Client {
         body: Option<runtime::Bytes>,
     ) -> runtime::Call<'_, types::UploadedFile, UploadError> {
         let mut request = runtime::Request::new(
+            "uploadFile",
             ::reqwest::Method::POST,
             "/v2/upload",
             &["v2", "upload"],
@@ -713,6 +737,7 @@ impl Client {
         words: &[String],
     ) -> runtime::Call<'_, types::WordSearchResponse, WordSearchError> {
         let mut request = runtime::Request::new(
+            "wordSearch",
             ::reqwest::Method::GET,
             "/v2/transcript/{transcript_id}/word-search",
             &["v2", "transcript", &runtime::param(&transcript_id), "word-search"],
@@ -831,6 +856,7 @@ impl<'a> ListParams<'a> {
             throttled_only,
         } = self;
         let mut request = runtime::Request::new(
+            "listTranscripts",
             ::reqwest::Method::GET,
             "/v2/transcript",
             &["v2", "transcript"],

@@ -2,7 +2,7 @@
 
 //! The requests AssemblyAI API sends to your server (its `webhooks` and `callbacks`).
 //!
-//! [`Event::verify`] checks a delivery's Standard Webhooks signature (`webhook-id`, `webhook-timestamp` and `webhook-signature` headers, HMAC-SHA256 with the endpoint's `whsec_…` secret, 5 minutes of tolerance) and parses its body; [`Event::parse`] only parses (for tests, or deliveries checked another way).
+//! [`Event::verify`] checks that a delivery carries the header and secret you chose when asking for the webhook (compared in constant time), then parses its body; [`Event::parse`] only parses (for tests, or deliveries checked another way). Deduplicate deliveries on their id: a captured delivery can be sent again.
 #![allow(clippy::large_enum_variant)]
 
 use super::runtime;
@@ -10,7 +10,25 @@ use super::runtime;
 #[allow(unused_imports)]
 use super::types;
 
-pub use runtime::webhooks::{WebhookError, WebhookVerifier};
+pub use runtime::webhooks::WebhookError;
+
+pub use runtime::webhooks::SharedSecretVerifier;
+
+impl Event {
+    /// Verifies a delivery with `verifier` (the headers and the body exactly as
+    /// received), then parses its body.
+    ///
+    /// # Errors
+    /// A [`WebhookError`] when the header is missing or does not carry the secret; [`WebhookError::Decode`] when the body is not one of the documented events.
+    pub fn verify(
+        verifier: &SharedSecretVerifier,
+        headers: &runtime::HeaderMap,
+        body: &[u8],
+    ) -> Result<Event, WebhookError> {
+        verifier.verify(headers, body)?;
+        Event::parse(body)
+    }
+}
 
 /// One delivery: a variant per webhook of the spec, chosen by the property that
 /// names the event (`type`), or by the first payload schema that fits when the
@@ -28,22 +46,6 @@ pub enum Event {
 }
 
 impl Event {
-    /// Verifies a delivery with `verifier` (the headers and the body exactly as
-    /// received), then parses its body.
-    ///
-    /// # Errors
-    /// A [`WebhookError`] when a header is missing, the signature does not match
-    /// or the timestamp is outside the tolerance; [`WebhookError::Decode`] when the
-    /// body is not one of the documented events.
-    pub fn verify(
-        verifier: &WebhookVerifier,
-        headers: &runtime::HeaderMap,
-        body: &[u8],
-    ) -> Result<Event, WebhookError> {
-        verifier.verify(headers, body)?;
-        Event::parse(body)
-    }
-
     /// Parses a delivery's body without verifying it.
     ///
     /// # Errors

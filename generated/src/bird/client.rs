@@ -90,6 +90,22 @@ impl Client {
         self
     }
 
+    /// Adds an interceptor: a `reqwest-middleware` [`Middleware`] run around every
+    /// attempt of every call (retries included), after the interceptors added before.
+    /// It sees the request (operation and attempt number in its extensions, as a
+    /// [`runtime::interceptor::Attempt`]), may change it or fail the call
+    /// (`Error::Interceptor`), and sees the response's status and headers. See the
+    /// [`runtime::interceptor`] module.
+    ///
+    /// [`Middleware`]: runtime::interceptor::Middleware
+    pub fn with_interceptor(
+        mut self,
+        interceptor: impl runtime::interceptor::Middleware,
+    ) -> Self {
+        self.transport.add_interceptor(interceptor);
+        self
+    }
+
     /// The total time allowed per attempt of every call (default
     /// [`runtime::Transport::DEFAULT_TIMEOUT`]; `None`: no limit). A call's
     /// [`runtime::Call::timeout`] overrides it.
@@ -186,6 +202,7 @@ impl Client {
         body: Option<&types::PatchCall>,
     ) -> runtime::Call<'_, types::Call, PatchCallError> {
         let mut request = runtime::Request::new(
+            "patchCall",
             ::reqwest::Method::PATCH,
             "/workspaces/{workspaceId}/channels/{channelId}/calls/{callId}",
             &[

@@ -91,7 +91,13 @@ pub enum Error<E> {
     /// `.`, `..` or holds a control character, a header value with CR/LF, a body that does
     /// not serialize), or no OAuth2 access token could be had.
     InvalidRequest(String),
+    /// An interceptor (see the `interceptor` module) failed the call: its error. No request
+    /// was sent by the attempt it failed.
+    Interceptor(BoxError),
 }
+
+/// The error an interceptor fails a call with.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 impl<E> Error<E> {
     /// The HTTP status, when a response was received.
@@ -102,7 +108,7 @@ impl<E> Error<E> {
             | Error::Decode { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(e) => e.status(),
-            Error::Timeout(_) | Error::InvalidRequest(_) => None,
+            Error::Timeout(_) | Error::InvalidRequest(_) | Error::Interceptor(_) => None,
         }
     }
 
@@ -113,7 +119,10 @@ impl<E> Error<E> {
             | Error::UnexpectedStatus { headers, .. }
             | Error::Decode { headers, .. }
             | Error::ResponseTooLarge { headers, .. } => Some(headers),
-            Error::Timeout(_) | Error::Transport(_) | Error::InvalidRequest(_) => None,
+            Error::Timeout(_)
+            | Error::Transport(_)
+            | Error::InvalidRequest(_)
+            | Error::Interceptor(_) => None,
         }
     }
 
@@ -217,6 +226,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Timeout(limit) => write!(f, "no response within {limit:?}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Interceptor(e) => write!(f, "an interceptor failed the call: {e}"),
         }?;
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
@@ -277,6 +287,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             Error::InvalidRequest(message) => {
                 f.debug_tuple("InvalidRequest").field(message).finish()
             }
+            Error::Interceptor(e) => f.debug_tuple("Interceptor").field(e).finish(),
         }
     }
 }
@@ -343,6 +354,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Decode { source, .. } => Some(source),
             Error::Transport(e) => Some(e),
+            Error::Interceptor(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -354,6 +366,7 @@ pub enum Failure {
     Timeout(Duration),
     Transport(reqwest::Error),
     InvalidRequest(String),
+    Interceptor(BoxError),
     TooLarge {
         status: StatusCode,
         headers: HeaderMap,
@@ -367,6 +380,7 @@ impl fmt::Debug for Failure {
             Failure::Timeout(limit) => f.debug_tuple("Timeout").field(limit).finish(),
             Failure::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
             Failure::InvalidRequest(m) => f.debug_tuple("InvalidRequest").field(m).finish(),
+            Failure::Interceptor(e) => f.debug_tuple("Interceptor").field(e).finish(),
             Failure::TooLarge {
                 status,
                 headers,
@@ -387,6 +401,7 @@ impl<E> From<Failure> for Error<E> {
             Failure::Timeout(d) => Error::Timeout(d),
             Failure::Transport(e) => Error::Transport(e),
             Failure::InvalidRequest(m) => Error::InvalidRequest(m),
+            Failure::Interceptor(e) => Error::Interceptor(e),
             Failure::TooLarge {
                 status,
                 headers,

@@ -27,6 +27,9 @@
 //! - [`RetryPolicy`]: when and how often a failed request is sent again, with exponential
 //!   backoff and jitter or the server's `Retry-After`, within a retry budget shared by all the
 //!   calls of a client.
+//! - [`interceptor`]: interceptors: [`reqwest_middleware`] middleware installed on a client
+//!   (`Client::with_interceptor`), which run, in the order installed, around every attempt
+//!   of every call, retries included.
 //! - [`Transport`] holds a client's base URL, HTTP client, timeouts, retry policy, retry
 //!   budget and response size limit; [`RequestOptions`] adjusts one call; [`Request::execute`]
 //!   is the one (non-generic) function that sends every request: URL, headers and
@@ -58,11 +61,8 @@
 //!   forward-compatible catch-all (an open enum's or tagged union's `Unknown`) refusing values,
 //!   so an open enum takes a value only when no other variant reproduces it as well.
 //! - [`adjacent`]: adjacently tagged pairs: one property names the variant, a sibling holds its content.
-//! - [`webhooks`]: verification of signed webhook deliveries, per the [Standard Webhooks specification]:
-//!   the sender signs `{webhook-id}.{webhook-timestamp}.{body}` with HMAC-SHA256 and a shared
-//!   secret (`whsec_` followed by the base64 key), and sends the id, the timestamp (Unix
-//!   seconds) and one or more space-separated signatures (`v1,<base64>`) in the
-//!   `webhook-id`, `webhook-timestamp` and `webhook-signature` headers.
+//! - [`webhooks`]: verification of signed webhook deliveries, one verifier per signature scheme: a generated
+//!   `webhooks` module's `Event::verify` takes the one its spec declares.
 
 // `Error` keeps status, headers and body inline so callers can match on them directly;
 // errors are the cold path, so the larger `Result` is the better trade.
@@ -82,6 +82,7 @@ mod auth;
 pub use auth::*;
 mod retry;
 pub use retry::*;
+pub mod interceptor;
 mod transport;
 pub use transport::*;
 mod response;

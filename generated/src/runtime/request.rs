@@ -15,6 +15,7 @@ use std::fmt;
 /// Its `Debug` output shows no credential: credential and cookie headers and cookie values
 /// are `<redacted>`, and the body is shown by media type and length only.
 pub struct Request {
+    pub(super) operation: &'static str,
     pub(super) method: reqwest::Method,
     pub(super) template: &'static str,
     pub(super) segments: Vec<String>,
@@ -41,6 +42,7 @@ impl fmt::Debug for Request {
             .as_ref()
             .map(|(content_type, bytes)| format!("{content_type}, {} bytes", bytes.len()));
         f.debug_struct("Request")
+            .field("operation", &self.operation)
             .field("method", &self.method)
             .field("template", &self.template)
             .field("segments", &self.segments)
@@ -73,19 +75,26 @@ fn unsafe_segment(segment: &str) -> Option<&'static str> {
 }
 
 impl Request {
-    /// A request for the path `template` (for tracing), made of `segments`, each
+    /// A request of operation `operation` (its id in the spec, which interceptors see) for
+    /// the path `template` (for tracing and interceptors), made of `segments`, each
     /// percent-encoded as one path segment (so `/`, `?` and `#` in a value cannot change
     /// the path or query) and appended to the client's base URL.
     ///
     /// A segment that is empty, `.` or `..`, or holds an ASCII control character, makes
     /// the request fail with `Error::InvalidRequest` when sent: no value can leave the base
     /// path or address another resource than the template says.
-    pub fn new(method: reqwest::Method, template: &'static str, segments: &[&str]) -> Self {
+    pub fn new(
+        operation: &'static str,
+        method: reqwest::Method,
+        template: &'static str,
+        segments: &[&str],
+    ) -> Self {
         let error = segments.iter().find_map(|segment| {
             unsafe_segment(segment)
                 .map(|why| format!("path segment {segment:?} of `{template}` {why}; not sent"))
         });
         Request {
+            operation,
             method,
             template,
             segments: segments.iter().map(|s| (*s).to_string()).collect(),

@@ -123,6 +123,7 @@ pub struct Transport {
     budget: Arc<RetryBudget>,
     max_response_bytes: u64,
     user_agent: String,
+    interceptors: super::interceptor::Interceptors,
 }
 
 impl Transport {
@@ -149,6 +150,7 @@ impl Transport {
             budget: Arc::new(RetryBudget::default()),
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: Self::DEFAULT_USER_AGENT.to_string(),
+            interceptors: Default::default(),
         }
     }
 
@@ -231,6 +233,17 @@ impl Transport {
     /// The current retry policy.
     pub fn retry(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// Adds an interceptor, run after those added before (see the
+    /// [`interceptor`](super::interceptor) module).
+    pub fn add_interceptor(&mut self, interceptor: impl super::interceptor::Middleware) {
+        self.interceptors.0.push(Arc::new(interceptor));
+    }
+
+    /// How many interceptors run around each attempt.
+    pub fn interceptor_count(&self) -> usize {
+        self.interceptors.0.len()
     }
 }
 
@@ -333,7 +346,10 @@ impl Request {
         }
         let plan = Attempts {
             method: &self.method,
+            operation: self.operation,
             template: self.template,
+            http: &transport.http,
+            interceptors: &transport.interceptors,
             policy,
             retries,
             budget: &transport.budget,
@@ -538,7 +554,11 @@ fn is_idempotent(method: &reqwest::Method) -> bool {
 /// How one request is attempted: what the tracing span shows, and when to try again.
 struct Attempts<'a> {
     method: &'a reqwest::Method,
+    operation: &'static str,
     template: &'static str,
+    /// The client that sends, and the interceptors around it.
+    http: &'a reqwest::Client,
+    interceptors: &'a super::interceptor::Interceptors,
     policy: &'a RetryPolicy,
     retries: u32,
     /// The client's retry budget, shared by all its calls.
@@ -649,7 +669,7 @@ async fn send_with_retries(
             attempt,
             status = tracing::field::Empty,
         );
-        let outcome = tracing::Instrument::instrument(attempt_once(current, plan), span.clone())
+        let outcome = tracing::Instrument::instrument(attempt_once(current, plan, attempt), span.clone())
             .await
             .map_err(|failure| match failure {
                 Failure::Transport(e) if plan.redact_url => Failure::Transport(e.without_url()),
@@ -715,12 +735,48 @@ fn retry_delay(
     }
 }
 
+/// Sends `builder` through the client's interceptors, with the [`Attempt`] (number
+/// `attempt`) in the extensions they get.
+///
+/// [`Attempt`]: super::interceptor::Attempt
+async fn intercepted(
+    builder: reqwest::RequestBuilder,
+    plan: &Attempts<'_>,
+    attempt: u32,
+) -> Result<reqwest::Response, Failure> {
+    let request = builder.build().map_err(transport_failure)?;
+    let client = reqwest_middleware::ClientWithMiddleware::new(
+        plan.http.clone(),
+        plan.interceptors.0.clone(),
+    );
+    let mut extensions = super::interceptor::Extensions::new();
+    extensions.insert(super::interceptor::Attempt {
+        operation: plan.operation,
+        path: plan.template,
+        number: attempt,
+    });
+    client
+        .execute_with_extensions(request, &mut extensions)
+        .await
+        .map_err(|e| match e {
+            reqwest_middleware::Error::Reqwest(e) => transport_failure(e),
+            reqwest_middleware::Error::Middleware(e) => Failure::Interceptor(e.into()),
+        })
+}
+
+/// One attempt: sends (through the interceptors, when there are any) and reads the
+/// response within the per-attempt timeout.
 async fn attempt_once(
     builder: reqwest::RequestBuilder,
     plan: &Attempts<'_>,
+    attempt: u32,
 ) -> Result<Exchange, Failure> {
     let exchange = async {
-        let response = builder.send().await.map_err(transport_failure)?;
+        let response = if plan.interceptors.0.is_empty() {
+            builder.send().await.map_err(transport_failure)?
+        } else {
+            intercepted(builder, plan, attempt).await?
+        };
         if plan.keep_open && response.status().is_success() {
             return Ok(Exchange::Open(response));
         }

@@ -90,6 +90,22 @@ impl Client {
         self
     }
 
+    /// Adds an interceptor: a `reqwest-middleware` [`Middleware`] run around every
+    /// attempt of every call (retries included), after the interceptors added before.
+    /// It sees the request (operation and attempt number in its extensions, as a
+    /// [`runtime::interceptor::Attempt`]), may change it or fail the call
+    /// (`Error::Interceptor`), and sees the response's status and headers. See the
+    /// [`runtime::interceptor`] module.
+    ///
+    /// [`Middleware`]: runtime::interceptor::Middleware
+    pub fn with_interceptor(
+        mut self,
+        interceptor: impl runtime::interceptor::Middleware,
+    ) -> Self {
+        self.transport.add_interceptor(interceptor);
+        self
+    }
+
     /// The total time allowed per attempt of every call (default
     /// [`runtime::Transport::DEFAULT_TIMEOUT`]; `None`: no limit). A call's
     /// [`runtime::Call::timeout`] overrides it.
@@ -177,6 +193,7 @@ impl Client {
         body: Option<&types::AddToSteeringPoolRequest>,
     ) -> runtime::Call<'_, ::serde_json::Value, AddToSteeringPoolError> {
         let mut request = runtime::Request::new(
+            "add_to_steering_pool",
             ::reqwest::Method::POST,
             "/v1/account_connections/add_to_steering_pool",
             &["v1", "account_connections", "add_to_steering_pool"],
@@ -228,6 +245,7 @@ impl Client {
         body: Option<&types::BuyPhoneNumberRequest>,
     ) -> runtime::Call<'_, types::PhoneNumber, BuyNumberError> {
         let mut request = runtime::Request::new(
+            "buy_number",
             ::reqwest::Method::POST,
             "/v1/numbers/buy",
             &["v1", "numbers", "buy"],
@@ -277,6 +295,7 @@ impl Client {
         phone_number: &str,
     ) -> runtime::Call<'_, types::PhoneNumber, CancelNumberError> {
         let mut request = runtime::Request::new(
+            "cancel_number",
             ::reqwest::Method::POST,
             "/v1/numbers/cancel",
             &["v1", "numbers", "cancel"],
@@ -335,6 +354,7 @@ impl Client {
         CreateAccountConnectionError,
     > {
         let mut request = runtime::Request::new(
+            "create_account_connection",
             ::reqwest::Method::POST,
             "/v1/account_connections/create",
             &["v1", "account_connections", "create"],
@@ -384,6 +404,7 @@ impl Client {
         body: &types::ActionParamsRequest,
     ) -> runtime::Call<'_, types::ActionResponseModel, CreateActionError> {
         let mut request = runtime::Request::new(
+            "create_action",
             ::reqwest::Method::POST,
             "/v1/actions/create",
             &["v1", "actions", "create"],
@@ -431,6 +452,7 @@ impl Client {
         body: &types::AgentParams,
     ) -> runtime::Call<'_, types::Agent, CreateAgentError> {
         let mut request = runtime::Request::new(
+            "create_agent",
             ::reqwest::Method::POST,
             "/v1/agents/create",
             &["v1", "agents", "create"],
@@ -480,6 +502,7 @@ impl Client {
         body: &types::CreateCallRequest,
     ) -> runtime::Call<'_, types::Call, CreateCallError> {
         let mut request = runtime::Request::new(
+            "create_call",
             ::reqwest::Method::POST,
             "/v1/calls/create",
             &["v1", "calls", "create"],
@@ -528,6 +551,7 @@ impl Client {
         body: &types::PromptParams,
     ) -> runtime::Call<'_, types::Prompt, CreatePromptError> {
         let mut request = runtime::Request::new(
+            "create_prompt",
             ::reqwest::Method::POST,
             "/v1/prompts/create",
             &["v1", "prompts", "create"],
@@ -580,6 +604,7 @@ impl Client {
         body: &types::PineconeVectorDatabaseParams,
     ) -> runtime::Call<'_, types::PineconeVectorDatabase, CreateVectorDatabaseError> {
         let mut request = runtime::Request::new(
+            "create_vector_database",
             ::reqwest::Method::POST,
             "/v1/vector_databases/create",
             &["v1", "vector_databases", "create"],
@@ -629,6 +654,7 @@ impl Client {
         body: &types::VoiceParamsRequest,
     ) -> runtime::Call<'_, types::VoiceResponseModel, CreateVoiceError> {
         let mut request = runtime::Request::new(
+            "create_voice",
             ::reqwest::Method::POST,
             "/v1/voices/create",
             &["v1", "voices", "create"],
@@ -677,6 +703,7 @@ impl Client {
         body: &types::WebhookParams,
     ) -> runtime::Call<'_, types::Webhook, CreateWebhookError> {
         let mut request = runtime::Request::new(
+            "create_webhook",
             ::reqwest::Method::POST,
             "/v1/webhooks/create",
             &["v1", "webhooks", "create"],
@@ -724,6 +751,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, types::Call, EndCallError> {
         let mut request = runtime::Request::new(
+            "end_call",
             ::reqwest::Method::POST,
             "/v1/calls/end",
             &["v1", "calls", "end"],
@@ -777,6 +805,7 @@ impl Client {
         GetAccountConnectionError,
     > {
         let mut request = runtime::Request::new(
+            "get_account_connection",
             ::reqwest::Method::GET,
             "/v1/account_connections",
             &["v1", "account_connections"],
@@ -826,6 +855,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, types::ActionResponseModel, GetActionError> {
         let mut request = runtime::Request::new(
+            "get_action",
             ::reqwest::Method::GET,
             "/v1/actions",
             &["v1", "actions"],
@@ -873,6 +903,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, types::Agent, GetAgentError> {
         let mut request = runtime::Request::new(
+            "get_agent",
             ::reqwest::Method::GET,
             "/v1/agents",
             &["v1", "agents"],
@@ -920,6 +951,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, types::Call, GetCallError> {
         let mut request = runtime::Request::new(
+            "get_call",
             ::reqwest::Method::GET,
             "/v1/calls",
             &["v1", "calls"],
@@ -967,6 +999,7 @@ impl Client {
         phone_number: &str,
     ) -> runtime::Call<'_, types::PhoneNumber, GetNumberError> {
         let mut request = runtime::Request::new(
+            "get_number",
             ::reqwest::Method::GET,
             "/v1/numbers",
             &["v1", "numbers"],
@@ -1021,6 +1054,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, types::Prompt, GetPromptError> {
         let mut request = runtime::Request::new(
+            "get_prompt",
             ::reqwest::Method::GET,
             "/v1/prompts",
             &["v1", "prompts"],
@@ -1070,6 +1104,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, runtime::Bytes, GetRecordingError> {
         let mut request = runtime::Request::new(
+            "get_recording",
             ::reqwest::Method::GET,
             "/v1/calls/recording",
             &["v1", "calls", "recording"],
@@ -1116,6 +1151,7 @@ impl Client {
         &self,
     ) -> runtime::Call<'_, types::Usage, ::std::convert::Infallible> {
         let mut request = runtime::Request::new(
+            "get_usage",
             ::reqwest::Method::GET,
             "/v1/usage",
             &["v1", "usage"],
@@ -1163,6 +1199,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, types::PineconeVectorDatabase, GetVectorDatabaseError> {
         let mut request = runtime::Request::new(
+            "get_vector_database",
             ::reqwest::Method::GET,
             "/v1/vector_databases",
             &["v1", "vector_databases"],
@@ -1210,6 +1247,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, types::VoiceResponseModel, GetVoiceError> {
         let mut request = runtime::Request::new(
+            "get_voice",
             ::reqwest::Method::GET,
             "/v1/voices",
             &["v1", "voices"],
@@ -1259,6 +1297,7 @@ impl Client {
         id: ::uuid::Uuid,
     ) -> runtime::Call<'_, types::Webhook, GetWebhookError> {
         let mut request = runtime::Request::new(
+            "get_webhook",
             ::reqwest::Method::GET,
             "/v1/webhooks",
             &["v1", "webhooks"],
@@ -1308,6 +1347,7 @@ impl Client {
         body: &types::LinkPhoneNumberRequest,
     ) -> runtime::Call<'_, types::PhoneNumber, LinkNumberError> {
         let mut request = runtime::Request::new(
+            "link_number",
             ::reqwest::Method::POST,
             "/v1/numbers/link",
             &["v1", "numbers", "link"],
@@ -1696,6 +1736,7 @@ impl Client {
     /// ```
     pub fn metrics(&self) -> runtime::Call<'_, String, ::std::convert::Infallible> {
         let request = runtime::Request::new(
+            "metrics_metrics_get",
             ::reqwest::Method::GET,
             "/metrics",
             &["metrics"],
@@ -1745,6 +1786,7 @@ impl Client {
         body: &types::RemoveFromSteeringPoolRequest,
     ) -> runtime::Call<'_, ::serde_json::Value, RemoveFromSteeringPoolError> {
         let mut request = runtime::Request::new(
+            "remove_from_steering_pool",
             ::reqwest::Method::POST,
             "/v1/account_connections/remove_from_steering_pool",
             &["v1", "account_connections", "remove_from_steering_pool"],
@@ -1805,6 +1847,7 @@ impl Client {
         UpdateAccountConnectionError,
     > {
         let mut request = runtime::Request::new(
+            "update_account_connection",
             ::reqwest::Method::POST,
             "/v1/account_connections/update",
             &["v1", "account_connections", "update"],
@@ -1858,6 +1901,7 @@ impl Client {
         body: &types::ActionUpdateParamsRequest,
     ) -> runtime::Call<'_, types::ActionResponseModel, UpdateActionError> {
         let mut request = runtime::Request::new(
+            "update_action",
             ::reqwest::Method::POST,
             "/v1/actions/update",
             &["v1", "actions", "update"],
@@ -1910,6 +1954,7 @@ impl Client {
         body: &types::AgentUpdateParams,
     ) -> runtime::Call<'_, types::Agent, UpdateAgentError> {
         let mut request = runtime::Request::new(
+            "update_agent",
             ::reqwest::Method::POST,
             "/v1/agents/update",
             &["v1", "agents", "update"],
@@ -1960,6 +2005,7 @@ impl Client {
         body: &types::UpdateNumberRequest,
     ) -> runtime::Call<'_, types::PhoneNumber, UpdateNumberError> {
         let mut request = runtime::Request::new(
+            "update_number",
             ::reqwest::Method::POST,
             "/v1/numbers/update",
             &["v1", "numbers", "update"],
@@ -2017,6 +2063,7 @@ impl Client {
         body: &types::PromptUpdateParams,
     ) -> runtime::Call<'_, types::Prompt, UpdatePromptError> {
         let mut request = runtime::Request::new(
+            "update_prompt",
             ::reqwest::Method::POST,
             "/v1/prompts/update",
             &["v1", "prompts", "update"],
@@ -2069,6 +2116,7 @@ impl Client {
         body: &types::PineconeVectorDatabaseUpdateParams,
     ) -> runtime::Call<'_, types::PineconeVectorDatabase, UpdateVectorDatabaseError> {
         let mut request = runtime::Request::new(
+            "update_vector_database",
             ::reqwest::Method::POST,
             "/v1/vector_databases/update",
             &["v1", "vector_databases", "update"],
@@ -2122,6 +2170,7 @@ impl Client {
         body: &types::VoiceUpdateParamsRequest,
     ) -> runtime::Call<'_, types::VoiceResponseModel, UpdateVoiceError> {
         let mut request = runtime::Request::new(
+            "update_voice",
             ::reqwest::Method::POST,
             "/v1/voices/update",
             &["v1", "voices", "update"],
@@ -2174,6 +2223,7 @@ impl Client {
         body: &types::WebhookUpdateParams,
     ) -> runtime::Call<'_, types::Webhook, UpdateWebhookError> {
         let mut request = runtime::Request::new(
+            "update_webhook",
             ::reqwest::Method::POST,
             "/v1/webhooks/update",
             &["v1", "webhooks", "update"],
@@ -2318,6 +2368,7 @@ impl<'a> ListAccountConnectionsParams<'a> {
             sort_desc,
         } = self;
         let mut request = runtime::Request::new(
+            "list_account_connections",
             ::reqwest::Method::GET,
             "/v1/account_connections/list",
             &["v1", "account_connections", "list"],
@@ -2433,6 +2484,7 @@ impl<'a> ListActionsParams<'a> {
     fn call(self) -> runtime::Call<'a, types::ActionPage, ListActionsError> {
         let ListActionsParams { client, page, size, sort_column, sort_desc } = self;
         let mut request = runtime::Request::new(
+            "list_actions",
             ::reqwest::Method::GET,
             "/v1/actions/list",
             &["v1", "actions", "list"],
@@ -2544,6 +2596,7 @@ impl<'a> ListAgentsParams<'a> {
     fn call(self) -> runtime::Call<'a, types::AgentPage, ListAgentsError> {
         let ListAgentsParams { client, page, size, sort_column, sort_desc } = self;
         let mut request = runtime::Request::new(
+            "list_agents",
             ::reqwest::Method::GET,
             "/v1/agents/list",
             &["v1", "agents", "list"],
@@ -2653,6 +2706,7 @@ impl<'a> ListCallsParams<'a> {
     fn call(self) -> runtime::Call<'a, types::CallPage, ListCallsError> {
         let ListCallsParams { client, page, size, sort_column, sort_desc } = self;
         let mut request = runtime::Request::new(
+            "list_calls",
             ::reqwest::Method::GET,
             "/v1/calls/list",
             &["v1", "calls", "list"],
@@ -2762,6 +2816,7 @@ impl<'a> ListNumbersParams<'a> {
     fn call(self) -> runtime::Call<'a, types::PhoneNumberPage, ListNumbersError> {
         let ListNumbersParams { client, page, size, sort_column, sort_desc } = self;
         let mut request = runtime::Request::new(
+            "list_numbers",
             ::reqwest::Method::GET,
             "/v1/numbers/list",
             &["v1", "numbers", "list"],
@@ -2873,6 +2928,7 @@ impl<'a> ListPromptsParams<'a> {
     fn call(self) -> runtime::Call<'a, types::PromptPage, ListPromptsError> {
         let ListPromptsParams { client, page, size, sort_column, sort_desc } = self;
         let mut request = runtime::Request::new(
+            "list_prompts",
             ::reqwest::Method::GET,
             "/v1/prompts/list",
             &["v1", "prompts", "list"],
@@ -2986,6 +3042,7 @@ impl<'a> ListVectorDatabasesParams<'a> {
     ) -> runtime::Call<'a, types::VectorDatabasePage, ListVectorDatabasesError> {
         let ListVectorDatabasesParams { client, page, size, sort_column, sort_desc } = self;
         let mut request = runtime::Request::new(
+            "list_vector_databases",
             ::reqwest::Method::GET,
             "/v1/vector_databases/list",
             &["v1", "vector_databases", "list"],
@@ -3097,6 +3154,7 @@ impl<'a> ListVoicesParams<'a> {
     fn call(self) -> runtime::Call<'a, types::VoicePage, ListVoicesError> {
         let ListVoicesParams { client, page, size, sort_column, sort_desc } = self;
         let mut request = runtime::Request::new(
+            "list_voices",
             ::reqwest::Method::GET,
             "/v1/voices/list",
             &["v1", "voices", "list"],
@@ -3208,6 +3266,7 @@ impl<'a> ListWebhooksParams<'a> {
     fn call(self) -> runtime::Call<'a, types::WebhookPage, ListWebhooksError> {
         let ListWebhooksParams { client, page, size, sort_column, sort_desc } = self;
         let mut request = runtime::Request::new(
+            "list_webhooks",
             ::reqwest::Method::GET,
             "/v1/webhooks/list",
             &["v1", "webhooks", "list"],

@@ -261,6 +261,22 @@ fn transport_methods() -> TokenStream {
                 self
             }
 
+            /// Adds an interceptor: a `reqwest-middleware` [`Middleware`] run around every
+            /// attempt of every call (retries included), after the interceptors added before.
+            /// It sees the request (operation and attempt number in its extensions, as a
+            /// [`runtime::interceptor::Attempt`]), may change it or fail the call
+            /// (`Error::Interceptor`), and sees the response's status and headers. See the
+            /// [`runtime::interceptor`] module.
+            ///
+            /// [`Middleware`]: runtime::interceptor::Middleware
+            pub fn with_interceptor(
+                mut self,
+                interceptor: impl runtime::interceptor::Middleware,
+            ) -> Self {
+                self.transport.add_interceptor(interceptor);
+                self
+            }
+
             /// The total time allowed per attempt of every call (default
             /// [`runtime::Transport::DEFAULT_TIMEOUT`]; `None`: no limit). A call's
             /// [`runtime::Call::timeout`] overrides it.
@@ -1041,9 +1057,11 @@ fn emit_request_with(
     let stmts = parts.stmts.iter().map(|stmt| parse_source(&stmt.source()));
     let method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
+    let operation = &op.name.wire;
     let mutable = (!parts.stmts.is_empty()).then(|| quote!(mut));
     let head = quote! {
         let #mutable #request = runtime::Request::new(
+            #operation,
             ::reqwest::Method::#method,
             #template,
             &[#(#segments),*],

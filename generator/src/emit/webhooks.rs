@@ -1,9 +1,10 @@
 //! The `webhooks` module of an API that sends requests to its users (OpenAPI 3.1
 //! `webhooks`, operation `callbacks`): one enum of the events, parsed by the property
-//! that names each event, and the Standard Webhooks verifier re-exported from the runtime.
+//! that names each event, and the verifier of the API's signature scheme re-exported from
+//! the runtime, with `Event::verify` taking it (none when the spec declares no scheme).
 
 use super::{doc_attrs, ident, inner_doc_lines, rust_type, Scope};
-use crate::ir::{Api, Webhook};
+use crate::ir::{Api, Webhook, WebhookScheme};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -13,13 +14,11 @@ pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
         return None;
     }
     let module_doc = inner_doc_lines(&format!(
-        "The requests {} sends to your server (its `webhooks` and `callbacks`).\n\n\
-         [`Event::verify`] checks a delivery's Standard Webhooks signature (`webhook-id`, \
-         `webhook-timestamp` and `webhook-signature` headers, HMAC-SHA256 with the endpoint's \
-         `whsec_…` secret, 5 minutes of tolerance) and parses its body; [`Event::parse`] only \
-         parses (for tests, or deliveries checked another way).",
-        crate::escape::markdown_text(&api.title)
+        "The requests {} sends to your server (its `webhooks` and `callbacks`).\n\n{}",
+        crate::escape::markdown_text(&api.title),
+        scheme_doc(&api.webhook_scheme)
     ));
+    let verify = verify_items(&api.webhook_scheme);
     let variants = api.webhooks.iter().map(|hook| {
         let mut docs = hook.docs.clone();
         docs.notes.push(format!(
@@ -44,7 +43,8 @@ pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
         #[allow(unused_imports)]
         use super::types;
 
-        pub use runtime::webhooks::{WebhookError, WebhookVerifier};
+        pub use runtime::webhooks::WebhookError;
+        #verify
 
         /// One delivery: a variant per webhook of the spec, chosen by the property that
         /// names the event (`type`), or by the first payload schema that fits when the
@@ -59,22 +59,6 @@ pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
         }
 
         impl Event {
-            /// Verifies a delivery with `verifier` (the headers and the body exactly as
-            /// received), then parses its body.
-            ///
-            /// # Errors
-            /// A [`WebhookError`] when a header is missing, the signature does not match
-            /// or the timestamp is outside the tolerance; [`WebhookError::Decode`] when the
-            /// body is not one of the documented events.
-            pub fn verify(
-                verifier: &WebhookVerifier,
-                headers: &runtime::HeaderMap,
-                body: &[u8],
-            ) -> Result<Event, WebhookError> {
-                verifier.verify(headers, body)?;
-                Event::parse(body)
-            }
-
             /// Parses a delivery's body without verifying it.
             ///
             /// # Errors
@@ -95,6 +79,112 @@ pub fn emit_webhooks(api: &Api) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// The module documentation's paragraph on checking deliveries under `scheme`.
+fn scheme_doc(scheme: &WebhookScheme) -> String {
+    let parse = "[`Event::parse`] only parses (for tests, or deliveries checked another way).";
+    let checks = match scheme {
+        WebhookScheme::None => {
+            return format!(
+                "The spec declares no signature scheme (`x-oagen-webhooks`), so there is no \
+                 `verify`: check each delivery as the vendor documents, then parse it. {parse}"
+            )
+        }
+        WebhookScheme::StandardWebhooks => {
+            "a delivery's Standard Webhooks signature (`webhook-id`, `webhook-timestamp` and \
+             `webhook-signature` headers, HMAC-SHA256 with the endpoint's `whsec_…` secret, 5 \
+             minutes of tolerance)"
+                .to_string()
+        }
+        WebhookScheme::Stripe => "a delivery's Stripe-style signature (`Stripe-Signature: \
+             t=…,v1=…`, HMAC-SHA256 of `{t}.{body}`, 5 minutes of tolerance)"
+            .to_string(),
+        WebhookScheme::GitHub => "a delivery's GitHub-style signature (`X-Hub-Signature-256: \
+             sha256=…`, HMAC-SHA256 of the body)"
+            .to_string(),
+        WebhookScheme::SharedSecret { header: None } => {
+            "that a delivery carries the header and secret you chose when asking for the \
+             webhook (compared in constant time)"
+                .to_string()
+        }
+        WebhookScheme::SharedSecret {
+            header: Some(header),
+        } => format!(
+            "that a delivery's {} header carries the secret shared with the sender (compared \
+             in constant time)",
+            crate::escape::code_span(header)
+        ),
+    };
+    format!(
+        "[`Event::verify`] checks {checks}, then parses its body; {parse} Deduplicate \
+         deliveries on their id: a captured delivery can be sent again."
+    )
+}
+
+/// The verifier's re-export and `Event::verify`, for a scheme that has one.
+fn verify_items(scheme: &WebhookScheme) -> TokenStream {
+    let (verifier, errors) = match scheme {
+        WebhookScheme::None => return TokenStream::new(),
+        WebhookScheme::StandardWebhooks => (
+            quote!(WebhookVerifier),
+            "A [`WebhookError`] when a header is missing, the signature does not match or the \
+             timestamp is outside the tolerance;",
+        ),
+        WebhookScheme::Stripe => (
+            quote!(StripeVerifier),
+            "A [`WebhookError`] when the `Stripe-Signature` header is missing or malformed, no \
+             `v1` signature matches or the timestamp is outside the tolerance;",
+        ),
+        WebhookScheme::GitHub => (
+            quote!(GitHubVerifier),
+            "A [`WebhookError`] when the `X-Hub-Signature-256` header is missing or malformed, \
+             or the signature does not match;",
+        ),
+        WebhookScheme::SharedSecret { .. } => (
+            quote!(SharedSecretVerifier),
+            "A [`WebhookError`] when the header is missing or does not carry the secret;",
+        ),
+    };
+    let errors = format!(
+        " {errors} [`WebhookError::Decode`] when the body is not one of the documented events."
+    );
+    let header = match scheme {
+        WebhookScheme::SharedSecret {
+            header: Some(header),
+        } => {
+            let doc = format!(
+                " The header that carries the shared secret (give it to \
+                 [`SharedSecretVerifier::new`] with the secret): {}.",
+                crate::escape::code_span(header)
+            );
+            quote! {
+                #[doc = #doc]
+                pub const SECRET_HEADER: &str = #header;
+            }
+        }
+        _ => TokenStream::new(),
+    };
+    quote! {
+        pub use runtime::webhooks::#verifier;
+        #header
+
+        impl Event {
+            /// Verifies a delivery with `verifier` (the headers and the body exactly as
+            /// received), then parses its body.
+            ///
+            /// # Errors
+            #[doc = #errors]
+            pub fn verify(
+                verifier: &#verifier,
+                headers: &runtime::HeaderMap,
+                body: &[u8],
+            ) -> Result<Event, WebhookError> {
+                verifier.verify(headers, body)?;
+                Event::parse(body)
+            }
+        }
+    }
 }
 
 /// The body of `Event::parse` (with the JSON in `value`): the tagged events by their tag's
@@ -161,5 +251,55 @@ fn parse_body<'a>(hooks: &'a [Webhook]) -> TokenStream {
         #(#tagged)*
         #(#tries)*
         Ok(Event::Unknown(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::emit_webhooks;
+    use crate::ir::WebhookScheme;
+
+    const SPEC: &str = r#"
+openapi: 3.1.0
+info: { title: Hooks, version: "1" }
+paths: {}
+webhooks:
+  ready:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { id: { type: string } } }
+      responses: { "200": { description: ok } }
+"#;
+
+    fn module(scheme: WebhookScheme) -> String {
+        let mut api = crate::lower::lower_yaml_for_test(SPEC);
+        api.webhook_scheme = scheme;
+        emit_webhooks(&api).expect("a webhook").to_string()
+    }
+
+    #[test]
+    fn verify_takes_the_schemes_verifier_and_is_absent_without_one() {
+        let none = module(WebhookScheme::None);
+        assert!(!none.contains("fn verify"), "{none}");
+        assert!(none.contains("fn parse"));
+        for (scheme, verifier) in [
+            (WebhookScheme::StandardWebhooks, "WebhookVerifier"),
+            (WebhookScheme::Stripe, "StripeVerifier"),
+            (WebhookScheme::GitHub, "GitHubVerifier"),
+            (
+                WebhookScheme::SharedSecret { header: None },
+                "SharedSecretVerifier",
+            ),
+        ] {
+            let code = module(scheme);
+            assert!(code.contains(&format!("verifier : & {verifier}")), "{code}");
+            assert!(!code.contains("SECRET_HEADER"));
+        }
+        let fixed = module(WebhookScheme::SharedSecret {
+            header: Some("x-webhook-token".into()),
+        });
+        assert!(fixed.contains(r#"pub const SECRET_HEADER : & str = "x-webhook-token""#));
     }
 }

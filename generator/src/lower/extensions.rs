@@ -10,6 +10,7 @@
 //! | `x-oagen-variant-names` | string `enum` schema | variant names by value (`{"in-progress": "Running"}`) |
 //! | `x-oagen-type` | schema | an existing Rust type used instead (`"crate::money::Amount"`) |
 //! | `x-rust-type` | schema | the same, in typify's form (`{crate, version, path}`) |
+//! | `x-oagen-webhooks` | document root | how webhook deliveries are signed ([`webhook_scheme`]) |
 //!
 //! A type keyword's value must be a type path ([`type_path`]); anything else is an error.
 //!
@@ -22,7 +23,7 @@
 //! A configured [`crate::Config::extern_type`] wins over `x-oagen-type`.
 
 use crate::diag::{Diagnostic, Diagnostics, Origin};
-use crate::ir::{Api, TypeKind};
+use crate::ir::{Api, TypeKind, WebhookScheme};
 use crate::naming::{self, Namespace};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -271,6 +272,74 @@ pub(super) fn extern_types(
     out
 }
 
+/// The webhook signature scheme the document declares with `x-oagen-webhooks` at its root:
+/// a scheme name (`standard-webhooks`, `stripe`, `github`, `shared-secret`, `none`), or an
+/// object `{scheme: <name>, header: <name>}` where `header` fixes a shared-secret header's
+/// name. Without the keyword, [`WebhookScheme::None`]. An unknown name or a value of
+/// another shape is a warning at the keyword's JSON pointer (and no scheme); a header that
+/// is not a valid HTTP header name is a warning at `…/header` (and the caller chooses it).
+pub(super) fn webhook_scheme(raw: &Value, file: &str, diags: &mut Diagnostics) -> WebhookScheme {
+    const KEYWORD: &str = "x-oagen-webhooks";
+    let Some(value) = raw.get(KEYWORD) else {
+        return WebhookScheme::None;
+    };
+    let at = |pointer: String| Origin::new(file, pointer);
+    let (name, name_at, header) = match value {
+        Value::String(name) => (name.as_str(), format!("/{KEYWORD}"), None),
+        Value::Object(map) => (
+            map.get("scheme")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            format!("/{KEYWORD}/scheme"),
+            map.get("header"),
+        ),
+        _ => {
+            diags.warn(
+                at(format!("/{KEYWORD}")),
+                format!("`{KEYWORD}` must be a scheme name or an object with `scheme`; ignored"),
+            );
+            return WebhookScheme::None;
+        }
+    };
+    let Some(mut scheme) = WebhookScheme::from_name(name) else {
+        diags.warn(
+            at(name_at),
+            format!(
+                "unknown webhook signature scheme `{}` (one of: {}); no `verify` is generated",
+                crate::escape::one_line(name),
+                WebhookScheme::NAMES.join(", ")
+            ),
+        );
+        return WebhookScheme::None;
+    };
+    if let Some(header) = header {
+        let header_at = at(format!("/{KEYWORD}/header"));
+        match (&mut scheme, header.as_str()) {
+            (WebhookScheme::SharedSecret { header: fixed }, Some(name)) if is_header_name(name) => {
+                *fixed = Some(name.to_ascii_lowercase());
+            }
+            (WebhookScheme::SharedSecret { .. }, _) => diags.warn(
+                header_at,
+                "`header` is not a valid HTTP header name; the caller chooses the header",
+            ),
+            _ => diags.warn(
+                header_at,
+                format!("`header` applies only to `shared-secret`, not `{name}`; ignored"),
+            ),
+        }
+    }
+    scheme
+}
+
+/// Whether `name` is an HTTP header name (RFC 9110 `token`), at most 128 bytes.
+pub(crate) fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 /// What a type override may be, for diagnostics.
 pub(crate) const TYPE_PATH_HINT: &str = "write a path with optional generic type arguments, \
      e.g. `chrono::NaiveTime`, `my_crate::Id<u64>` or `Vec<my::T>`";
@@ -372,7 +441,66 @@ fn type_kind(ty: &syn::Type) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::type_path;
+    use super::{type_path, webhook_scheme};
+    use crate::diag::Diagnostics;
+    use crate::ir::WebhookScheme;
+
+    /// The scheme `x-oagen-webhooks: <value>` declares, and each warning's pointer and text.
+    fn scheme_of(value: serde_json::Value) -> (WebhookScheme, Vec<(String, String)>) {
+        let raw = serde_json::json!({ "openapi": "3.1.0", "x-oagen-webhooks": value });
+        let mut diags = Diagnostics::default();
+        let scheme = webhook_scheme(&raw, "api.yaml", &mut diags);
+        let warnings = diags.finish().unwrap();
+        let warnings = warnings
+            .into_iter()
+            .map(|d| (d.origin.pointer, d.message))
+            .collect();
+        (scheme, warnings)
+    }
+
+    #[test]
+    fn webhook_schemes_are_read_by_name_or_object() {
+        use serde_json::json;
+        assert_eq!(scheme_of(json!("stripe")), (WebhookScheme::Stripe, vec![]));
+        assert_eq!(
+            scheme_of(json!({"scheme": "github"})),
+            (WebhookScheme::GitHub, vec![])
+        );
+        assert_eq!(
+            scheme_of(json!({"scheme": "shared-secret", "header": "X-Webhook-Token"})),
+            (
+                WebhookScheme::SharedSecret {
+                    header: Some("x-webhook-token".into())
+                },
+                vec![]
+            )
+        );
+        let raw = serde_json::json!({ "openapi": "3.1.0" });
+        let mut diags = Diagnostics::default();
+        assert_eq!(webhook_scheme(&raw, "a", &mut diags), WebhookScheme::None);
+    }
+
+    #[test]
+    fn bad_webhook_schemes_and_headers_warn_at_their_pointer() {
+        use serde_json::json;
+        let (scheme, warnings) = scheme_of(json!("hmac"));
+        assert_eq!(scheme, WebhookScheme::None);
+        assert_eq!(warnings[0].0, "/x-oagen-webhooks");
+        assert!(warnings[0]
+            .1
+            .contains("unknown webhook signature scheme `hmac`"));
+        let (_, warnings) = scheme_of(json!({"scheme": "nope"}));
+        assert_eq!(warnings[0].0, "/x-oagen-webhooks/scheme");
+        let (scheme, warnings) =
+            scheme_of(json!({"scheme": "shared-secret", "header": "bad header\r\nx: y"}));
+        assert_eq!(scheme, WebhookScheme::SharedSecret { header: None });
+        assert_eq!(warnings[0].0, "/x-oagen-webhooks/header");
+        let (scheme, warnings) = scheme_of(json!({"scheme": "github", "header": "x-sig"}));
+        assert_eq!(scheme, WebhookScheme::GitHub);
+        assert_eq!(warnings[0].0, "/x-oagen-webhooks/header");
+        let (_, warnings) = scheme_of(json!(3));
+        assert_eq!(warnings[0].0, "/x-oagen-webhooks");
+    }
 
     #[test]
     fn type_paths_with_generic_type_arguments_are_allowed() {

@@ -117,6 +117,7 @@ pub(crate) fn lower_with<'s>(
         operations,
         security_schemes,
         webhooks,
+        webhook_scheme: extensions::webhook_scheme(raw, file, &mut l.diags),
         settings: Settings::default(),
     };
     let mut diags = l.diags;
