@@ -348,3 +348,25 @@ fn without_string_literals(line: &str) -> String {
     }
     out
 }
+
+/// Control characters and line breaks in `info.title` and `info.version` (which reach
+/// `Cargo.toml`, the README and docs) are named by a warning at their pointer.
+#[test]
+fn control_characters_in_info_are_warned_about() {
+    let dir = workspace().join("target/oagen-cli/hostile-info");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("hostile.json");
+    std::fs::write(&spec, serde_json::to_string(&hostile_spec()).unwrap()).unwrap();
+    let lowered = oagen::Config::new().spec(&spec).lower_configured().unwrap();
+    for key in ["title", "version"] {
+        assert!(
+            lowered.warnings.iter().any(|w| {
+                let w = w.to_string();
+                w.contains(&format!("`info.{key}` holds control characters"))
+                    && w.contains(&format!("#/info/{key}"))
+            }),
+            "{key}: {:?}",
+            lowered.warnings
+        );
+    }
+}

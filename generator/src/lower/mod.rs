@@ -121,6 +121,17 @@ pub(crate) fn lower_with<'s>(
         settings: Settings::default(),
     };
     let mut diags = l.diags;
+    for (key, text) in [("title", &api.title), ("version", &api.version)] {
+        if text.chars().any(char::is_control) {
+            diags.warn(
+                Origin::new(file, format!("/info/{key}")),
+                format!(
+                    "`info.{key}` holds control characters or line breaks; they are written as \
+                     spaces wherever it appears (Cargo.toml, README, docs)"
+                ),
+            );
+        }
+    }
     let groups = merge_duplicates(&mut api, l.duplicates);
     open_response_types(&mut api);
     let present = extensions::present(raw);
