@@ -90,12 +90,37 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}: {}\n  --> {}", self.message, self.origin)?;
+        write!(
+            f,
+            "{level}: {}\n  --> {}",
+            visible(&self.message),
+            visible(&self.origin.to_string())
+        )?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+            write!(f, "\n  = hint: {}", visible(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` with every control character (a spec's names can hold any: a terminal escape,
+/// a carriage return that hides the rest of the line) and Unicode line break written as an
+/// escape (`\u{1b}`), so a diagnostic shows the name as it is and stays on its lines.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.contains(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Why generation failed.
@@ -259,5 +284,22 @@ impl Diagnostics {
         } else {
             Ok(self.items)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_in_names_are_shown_escaped() {
+        let d = Diagnostic::warning(
+            Origin::new("spec.yaml", "/components/schemas/A\u{1b}[2J"),
+            "property `a\rb\u{2028}c` is odd",
+        );
+        let text = d.to_string();
+        assert!(text.contains("`a\\u{d}b\\u{2028}c`"), "{text}");
+        assert!(text.contains("A\\u{1b}[2J"), "{text}");
+        assert_eq!(text.lines().count(), 2, "{text}");
     }
 }
