@@ -1877,15 +1877,15 @@ impl<'de> ::serde::Deserialize<'de> for LemurBaseParamsContext {
 impl super::runtime::untagged::Union for LemurBaseParamsContext {
     const NAME: &'static str = "LemurBaseParamsContext";
 
-    const VARIANTS: &'static [(&'static str, u8)] = &[("String", 8u8), ("Object", 32u8)];
+    const VARIANTS: &'static [(&'static str, u8)] = &[("String", 8), ("Object", 32)];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
         index: usize,
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
-            1usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Object),
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::Object),
             _ => unreachable!("a union reads only its own variants"),
         }
     }
@@ -1935,20 +1935,15 @@ impl<'de> ::serde::Deserialize<'de> for LemurBaseParamsFinalModel {
 impl super::runtime::untagged::Union for LemurBaseParamsFinalModel {
     const NAME: &'static str = "LemurBaseParamsFinalModel";
 
-    const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("String", 8u8),
-        ("LemurModel", 8u8),
-    ];
+    const VARIANTS: &'static [(&'static str, u8)] = &[("String", 8), ("LemurModel", 8)];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
         index: usize,
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
-            1usize => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::LemurModel)
-            }
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::LemurModel),
             _ => unreachable!("a union reads only its own variants"),
         }
     }
@@ -2693,8 +2688,8 @@ impl super::runtime::untagged::Union for LemurResponse {
     const NAME: &'static str = "LemurResponse";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("LemurStringResponse", 48u8),
-        ("LemurQuestionAnswerResponse", 48u8),
+        ("LemurStringResponse", 48),
+        ("LemurQuestionAnswerResponse", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -2702,11 +2697,11 @@ impl super::runtime::untagged::Union for LemurResponse {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => {
+            0 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::LemurStringResponse)
             }
-            1usize => {
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::LemurQuestionAnswerResponse)
             }
@@ -7703,8 +7698,8 @@ impl super::runtime::untagged::Union for TranscriptLanguageCode2 {
     const NAME: &'static str = "TranscriptLanguageCode2";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("TranscriptLanguageCode", 8u8),
-        ("String", 8u8),
+        ("TranscriptLanguageCode", 8),
+        ("String", 8),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -7712,11 +7707,11 @@ impl super::runtime::untagged::Union for TranscriptLanguageCode2 {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => {
+            0 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::TranscriptLanguageCode)
             }
-            1usize => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
             _ => unreachable!("a union reads only its own variants"),
         }
     }
@@ -8972,8 +8967,8 @@ impl super::runtime::untagged::Union for TranscriptOptionalParamsLanguageCode {
     const NAME: &'static str = "TranscriptOptionalParamsLanguageCode";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("String", 8u8),
-        ("TranscriptLanguageCode", 8u8),
+        ("String", 8),
+        ("TranscriptLanguageCode", 8),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -8981,8 +8976,8 @@ impl super::runtime::untagged::Union for TranscriptOptionalParamsLanguageCode {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::TranscriptLanguageCode)
             }
@@ -9353,9 +9348,9 @@ for TranscriptOptionalParamsSpeechUnderstandingRequest {
     const NAME: &'static str = "TranscriptOptionalParamsSpeechUnderstandingRequest";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("TranslationRequestBody", 48u8),
-        ("SpeakerIdentificationRequestBody", 48u8),
-        ("CustomFormattingRequestBody", 48u8),
+        ("TranslationRequestBody", 48),
+        ("SpeakerIdentificationRequestBody", 48),
+        ("CustomFormattingRequestBody", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -9363,15 +9358,15 @@ for TranscriptOptionalParamsSpeechUnderstandingRequest {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => {
+            0 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::TranslationRequestBody)
             }
-            1usize => {
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::SpeakerIdentificationRequestBody)
             }
-            2usize => {
+            2 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::CustomFormattingRequestBody)
             }
@@ -11378,8 +11373,8 @@ impl super::runtime::untagged::Union for TranscriptWebhookNotification {
     const NAME: &'static str = "TranscriptWebhookNotification";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("TranscriptReadyNotification", 48u8),
-        ("RedactedAudioNotification", 48u8),
+        ("TranscriptReadyNotification", 48),
+        ("RedactedAudioNotification", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -11387,11 +11382,11 @@ impl super::runtime::untagged::Union for TranscriptWebhookNotification {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => {
+            0 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::TranscriptReadyNotification)
             }
-            1usize => {
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::RedactedAudioNotification)
             }

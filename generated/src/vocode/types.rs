@@ -1986,15 +1986,15 @@ impl<'de> ::serde::Deserialize<'de> for AgentDeepgramKeywordsValue {
 impl super::runtime::untagged::Union for AgentDeepgramKeywordsValue {
     const NAME: &'static str = "AgentDeepgramKeywordsValue";
 
-    const VARIANTS: &'static [(&'static str, u8)] = &[("Integer", 4u8), ("Number", 4u8)];
+    const VARIANTS: &'static [(&'static str, u8)] = &[("Integer", 4), ("Number", 4)];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
         index: usize,
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Integer),
-            1usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Number),
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Integer),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::Number),
             _ => unreachable!("a union reads only its own variants"),
         }
     }
@@ -2724,8 +2724,8 @@ impl super::runtime::untagged::Union for AgentParamsActionsItem {
     const NAME: &'static str = "AgentParamsActionsItem";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("ActionParamsRequest", 32u8),
+        ("Uuid", 8),
+        ("ActionParamsRequest", 32),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -2733,8 +2733,8 @@ impl super::runtime::untagged::Union for AgentParamsActionsItem {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::ActionParamsRequest)
             }
@@ -2835,20 +2835,15 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsPrompt {
 impl super::runtime::untagged::Union for AgentParamsPrompt {
     const NAME: &'static str = "AgentParamsPrompt";
 
-    const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("PromptParams", 48u8),
-    ];
+    const VARIANTS: &'static [(&'static str, u8)] = &[("Uuid", 8), ("PromptParams", 48)];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
         index: usize,
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::PromptParams)
-            }
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::PromptParams),
             _ => unreachable!("a union reads only its own variants"),
         }
     }
@@ -2903,8 +2898,8 @@ impl super::runtime::untagged::Union for AgentParamsWebhook {
     const NAME: &'static str = "AgentParamsWebhook";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("WebhookParams", 48u8),
+        ("Uuid", 8),
+        ("WebhookParams", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -2912,10 +2907,8 @@ impl super::runtime::untagged::Union for AgentParamsWebhook {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::WebhookParams)
-            }
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::WebhookParams),
             _ => unreachable!("a union reads only its own variants"),
         }
     }
@@ -3376,8 +3369,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsActionsItem {
     const NAME: &'static str = "AgentUpdateParamsActionsItem";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("ActionUpdateParamsRequest", 32u8),
+        ("Uuid", 8),
+        ("ActionUpdateParamsRequest", 32),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -3385,8 +3378,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsActionsItem {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::ActionUpdateParamsRequest)
             }
@@ -3485,8 +3478,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsOpenaiAccountConnectio
     const NAME: &'static str = "AgentUpdateParamsOpenaiAccountConnection";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("OpenAiAccountConnection", 48u8),
+        ("Uuid", 8),
+        ("OpenAiAccountConnection", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -3494,8 +3487,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsOpenaiAccountConnectio
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::OpenAiAccountConnection)
             }
@@ -3543,8 +3536,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsPrompt {
     const NAME: &'static str = "AgentUpdateParamsPrompt";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("PromptUpdateParams", 48u8),
+        ("Uuid", 8),
+        ("PromptUpdateParams", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -3552,8 +3545,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsPrompt {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::PromptUpdateParams)
             }
@@ -3601,8 +3594,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsVectorDatabase {
     const NAME: &'static str = "AgentUpdateParamsVectorDatabase";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("PineconeVectorDatabaseUpdateParams", 48u8),
+        ("Uuid", 8),
+        ("PineconeVectorDatabaseUpdateParams", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -3610,8 +3603,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsVectorDatabase {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::PineconeVectorDatabaseUpdateParams)
             }
@@ -3659,8 +3652,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsVoice {
     const NAME: &'static str = "AgentUpdateParamsVoice";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("VoiceUpdateParamsRequest", 32u8),
+        ("Uuid", 8),
+        ("VoiceUpdateParamsRequest", 32),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -3668,8 +3661,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsVoice {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::VoiceUpdateParamsRequest)
             }
@@ -3747,8 +3740,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsWebhook {
     const NAME: &'static str = "AgentUpdateParamsWebhook";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("WebhookUpdateParams", 48u8),
+        ("Uuid", 8),
+        ("WebhookUpdateParams", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -3756,8 +3749,8 @@ impl super::runtime::untagged::Union for AgentUpdateParamsWebhook {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::WebhookUpdateParams)
             }
@@ -6144,8 +6137,8 @@ impl super::runtime::untagged::Union for CreateCallRequestAgent {
     const NAME: &'static str = "CreateCallRequestAgent";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("CreateCallAgentParams", 48u8),
+        ("Uuid", 8),
+        ("CreateCallAgentParams", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -6153,8 +6146,8 @@ impl super::runtime::untagged::Union for CreateCallRequestAgent {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::CreateCallAgentParams)
             }
@@ -8233,9 +8226,9 @@ impl super::runtime::untagged::Union for InboundAgent {
     const NAME: &'static str = "InboundAgent";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("Default", 8u8),
-        ("AgentParams", 48u8),
+        ("Uuid", 8),
+        ("Default", 8),
+        ("AgentParams", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -8243,11 +8236,9 @@ impl super::runtime::untagged::Union for InboundAgent {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Default),
-            2usize => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::AgentParams)
-            }
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::Default),
+            2 => ::serde::Deserialize::deserialize(deserializer).map(Self::AgentParams),
             _ => unreachable!("a union reads only its own variants"),
         }
     }
@@ -10368,8 +10359,8 @@ impl super::runtime::untagged::Union for OpenaiAccountConnection {
     const NAME: &'static str = "OpenaiAccountConnection";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("OpenAiAccountConnection", 48u8),
+        ("Uuid", 8),
+        ("OpenAiAccountConnection", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -10377,8 +10368,8 @@ impl super::runtime::untagged::Union for OpenaiAccountConnection {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::OpenAiAccountConnection)
             }
@@ -12744,8 +12735,8 @@ impl super::runtime::untagged::Union for PromptParamsPromptTemplate {
     const NAME: &'static str = "PromptParamsPromptTemplate";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("PromptTemplate", 48u8),
+        ("Uuid", 8),
+        ("PromptTemplate", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -12753,8 +12744,8 @@ impl super::runtime::untagged::Union for PromptParamsPromptTemplate {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer).map(Self::PromptTemplate)
             }
             _ => unreachable!("a union reads only its own variants"),
@@ -13005,8 +12996,8 @@ impl super::runtime::untagged::Union for PromptUpdateParamsPromptTemplate {
     const NAME: &'static str = "PromptUpdateParamsPromptTemplate";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("PromptTemplate", 48u8),
+        ("Uuid", 8),
+        ("PromptTemplate", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -13014,8 +13005,8 @@ impl super::runtime::untagged::Union for PromptUpdateParamsPromptTemplate {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer).map(Self::PromptTemplate)
             }
             _ => unreachable!("a union reads only its own variants"),
@@ -13743,8 +13734,8 @@ impl super::runtime::untagged::Union for TelephonyAccountConnection {
     const NAME: &'static str = "TelephonyAccountConnection";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("TwilioAccountConnection", 48u8),
+        ("Uuid", 8),
+        ("TwilioAccountConnection", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -13752,8 +13743,8 @@ impl super::runtime::untagged::Union for TelephonyAccountConnection {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::TwilioAccountConnection)
             }
@@ -14935,8 +14926,8 @@ impl super::runtime::untagged::Union for UpdateNumberRequestInboundAgent {
     const NAME: &'static str = "UpdateNumberRequestInboundAgent";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("AgentUpdateParams", 48u8),
+        ("Uuid", 8),
+        ("AgentUpdateParams", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -14944,8 +14935,8 @@ impl super::runtime::untagged::Union for UpdateNumberRequestInboundAgent {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::AgentUpdateParams)
             }
@@ -15140,15 +15131,15 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
 impl super::runtime::untagged::Union for ValidationErrorLocItem {
     const NAME: &'static str = "ValidationErrorLocItem";
 
-    const VARIANTS: &'static [(&'static str, u8)] = &[("Integer", 4u8), ("String", 8u8)];
+    const VARIANTS: &'static [(&'static str, u8)] = &[("Integer", 4), ("String", 8)];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
         index: usize,
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Integer),
-            1usize => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Integer),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
             _ => unreachable!("a union reads only its own variants"),
         }
     }
@@ -15199,8 +15190,8 @@ impl super::runtime::untagged::Union for VectorDatabase {
     const NAME: &'static str = "VectorDatabase";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("PineconeVectorDatabaseParams", 48u8),
+        ("Uuid", 8),
+        ("PineconeVectorDatabaseParams", 48),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -15208,8 +15199,8 @@ impl super::runtime::untagged::Union for VectorDatabase {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::PineconeVectorDatabaseParams)
             }
@@ -15610,8 +15601,8 @@ impl super::runtime::untagged::Union for Voice {
     const NAME: &'static str = "Voice";
 
     const VARIANTS: &'static [(&'static str, u8)] = &[
-        ("Uuid", 8u8),
-        ("VoiceParamsRequest", 32u8),
+        ("Uuid", 8),
+        ("VoiceParamsRequest", 32),
     ];
 
     fn read<'de, __D: ::serde::Deserializer<'de>>(
@@ -15619,8 +15610,8 @@ impl super::runtime::untagged::Union for Voice {
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         match index {
-            0usize => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
-            1usize => {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
                 ::serde::Deserialize::deserialize(deserializer)
                     .map(Self::VoiceParamsRequest)
             }

@@ -1326,7 +1326,8 @@ fn union_impl<'a>(
         .map(|(i, (n, ty))| {
             let ident = ident(&n.rust);
             let label = &n.rust;
-            let kinds = json_kinds(api, ty, &mut Vec::new());
+            let kinds = proc_macro2::Literal::u8_unsuffixed(json_kinds(api, ty, &mut Vec::new()));
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
             (
                 quote!((#label, #kinds),),
                 quote!(#i => ::serde::Deserialize::deserialize(deserializer).map(Self::#ident),),
