@@ -226,7 +226,8 @@ fn choose<U: Union, E: de::Error>(value: &Value, kind: u8) -> Result<U, E> {
     chosen.ok_or_else(|| E::custom(no_match::<U>(value, None)))
 }
 
-/// [`choose`] for a value already buffered (a tagged union's object without its tag).
+/// Chooses the variant for a value already buffered (a tagged union's object without its
+/// tag), by the rules of the module documentation.
 ///
 /// # Errors
 /// `data did not match any variant of untagged enum …` with each variant's reason.
