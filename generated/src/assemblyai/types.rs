@@ -1875,17 +1875,24 @@ impl<'de> ::serde::Deserialize<'de> for LemurBaseParamsContext {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "LemurBaseParamsContext",
-            &[
-                ("String", |v| super::runtime::untagged::parse(v).map(Self::String)),
-                ("Object", |v| super::runtime::untagged::parse(v).map(Self::Object)),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for LemurBaseParamsContext {
+    const NAME: &'static str = "LemurBaseParamsContext";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[("String", 8), ("Object", 32)];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::Object),
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -1926,20 +1933,24 @@ impl<'de> ::serde::Deserialize<'de> for LemurBaseParamsFinalModel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "LemurBaseParamsFinalModel",
-            &[
-                ("String", |v| super::runtime::untagged::parse(v).map(Self::String)),
-                (
-                    "LemurModel",
-                    |v| super::runtime::untagged::parse(v).map(Self::LemurModel),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for LemurBaseParamsFinalModel {
+    const NAME: &'static str = "LemurBaseParamsFinalModel";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[("String", 8), ("LemurModel", 8)];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::LemurModel),
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -2674,26 +2685,33 @@ impl<'de> ::serde::Deserialize<'de> for LemurResponse {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "LemurResponse",
-            &[
-                (
-                    "LemurStringResponse",
-                    |v| super::runtime::untagged::parse(v).map(Self::LemurStringResponse),
-                ),
-                (
-                    "LemurQuestionAnswerResponse",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::LemurQuestionAnswerResponse)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for LemurResponse {
+    const NAME: &'static str = "LemurResponse";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("LemurStringResponse", 48),
+        ("LemurQuestionAnswerResponse", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::LemurStringResponse)
+            }
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::LemurQuestionAnswerResponse)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -7687,23 +7705,30 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptLanguageCode2 {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "TranscriptLanguageCode2",
-            &[
-                (
-                    "TranscriptLanguageCode",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::TranscriptLanguageCode)
-                    },
-                ),
-                ("String", |v| super::runtime::untagged::parse(v).map(Self::String)),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for TranscriptLanguageCode2 {
+    const NAME: &'static str = "TranscriptLanguageCode2";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("TranscriptLanguageCode", 8),
+        ("String", 8),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::TranscriptLanguageCode)
+            }
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -8949,23 +8974,30 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptOptionalParamsLanguageCode {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "TranscriptOptionalParamsLanguageCode",
-            &[
-                ("String", |v| super::runtime::untagged::parse(v).map(Self::String)),
-                (
-                    "TranscriptLanguageCode",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::TranscriptLanguageCode)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for TranscriptOptionalParamsLanguageCode {
+    const NAME: &'static str = "TranscriptOptionalParamsLanguageCode";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("String", 8),
+        ("TranscriptLanguageCode", 8),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::TranscriptLanguageCode)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -9327,36 +9359,39 @@ for TranscriptOptionalParamsSpeechUnderstandingRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "TranscriptOptionalParamsSpeechUnderstandingRequest",
-            &[
-                (
-                    "TranslationRequestBody",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::TranslationRequestBody)
-                    },
-                ),
-                (
-                    "SpeakerIdentificationRequestBody",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::SpeakerIdentificationRequestBody)
-                    },
-                ),
-                (
-                    "CustomFormattingRequestBody",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::CustomFormattingRequestBody)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union
+for TranscriptOptionalParamsSpeechUnderstandingRequest {
+    const NAME: &'static str = "TranscriptOptionalParamsSpeechUnderstandingRequest";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("TranslationRequestBody", 48),
+        ("SpeakerIdentificationRequestBody", 48),
+        ("CustomFormattingRequestBody", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::TranslationRequestBody)
+            }
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::SpeakerIdentificationRequestBody)
+            }
+            2 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::CustomFormattingRequestBody)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -11350,29 +11385,33 @@ impl<'de> ::serde::Deserialize<'de> for TranscriptWebhookNotification {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "TranscriptWebhookNotification",
-            &[
-                (
-                    "TranscriptReadyNotification",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::TranscriptReadyNotification)
-                    },
-                ),
-                (
-                    "RedactedAudioNotification",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::RedactedAudioNotification)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for TranscriptWebhookNotification {
+    const NAME: &'static str = "TranscriptWebhookNotification";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("TranscriptReadyNotification", 48),
+        ("RedactedAudioNotification", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::TranscriptReadyNotification)
+            }
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::RedactedAudioNotification)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 

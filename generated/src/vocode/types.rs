@@ -134,20 +134,27 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionParamsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "account_connection_twilio" => {
-                super::runtime::tagged::variant(value, None).map(Self::Twilio)
-            }
-            "account_connection_openai" => {
-                super::runtime::tagged::variant(value, None).map(Self::Openai)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::tagged::Tagged for AccountConnectionParamsRequest {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "account_connection_twilio" => fields.read(false).map(Self::Twilio),
+            "account_connection_openai" => fields.read(false).map(Self::Openai),
             other => {
                 const VARIANTS: &[&str] = &[
                     "account_connection_twilio",
                     "account_connection_openai",
                 ];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__A::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -212,16 +219,25 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionResponseModel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "account_connection_twilio" => {
-                super::runtime::tagged::variant(value, None).map(Self::Twilio)
-            }
-            "account_connection_openai" => {
-                super::runtime::tagged::variant(value, None).map(Self::Openai)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::tagged::Tagged for AccountConnectionResponseModel {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "account_connection_twilio" => fields.read(false).map(Self::Twilio),
+            "account_connection_openai" => fields.read(false).map(Self::Openai),
             other => {
-                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
+                fields
+                    .unknown()
+                    .and_then(|value| super::runtime::UnknownVariant::read(other, value))
+                    .map(Self::Unknown)
             }
         }
     }
@@ -282,20 +298,27 @@ impl<'de> ::serde::Deserialize<'de> for AccountConnectionUpdateParamsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "account_connection_twilio" => {
-                super::runtime::tagged::variant(value, None).map(Self::Twilio)
-            }
-            "account_connection_openai" => {
-                super::runtime::tagged::variant(value, None).map(Self::Openai)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::tagged::Tagged for AccountConnectionUpdateParamsRequest {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "account_connection_twilio" => fields.read(false).map(Self::Twilio),
+            "account_connection_openai" => fields.read(false).map(Self::Openai),
             other => {
                 const VARIANTS: &[&str] = &[
                     "account_connection_twilio",
                     "account_connection_openai",
                 ];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__A::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -484,24 +507,25 @@ impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_transfer_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::TransferCall)
-            }
-            "action_end_conversation" => {
-                super::runtime::tagged::variant(value, None).map(Self::EndConversation)
-            }
-            "action_dtmf" => super::runtime::tagged::variant(value, None).map(Self::Dtmf),
-            "action_add_to_conference" => {
-                super::runtime::tagged::variant(value, None).map(Self::AddToConference)
-            }
-            "action_set_hold" => {
-                super::runtime::tagged::variant(value, None).map(Self::SetHold)
-            }
-            "action_external" => {
-                super::runtime::tagged::variant(value, None).map(Self::External)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::tagged::Tagged for ActionParamsRequest {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "action_transfer_call" => fields.read(false).map(Self::TransferCall),
+            "action_end_conversation" => fields.read(false).map(Self::EndConversation),
+            "action_dtmf" => fields.read(false).map(Self::Dtmf),
+            "action_add_to_conference" => fields.read(false).map(Self::AddToConference),
+            "action_set_hold" => fields.read(false).map(Self::SetHold),
+            "action_external" => fields.read(false).map(Self::External),
             other => {
                 const VARIANTS: &[&str] = &[
                     "action_transfer_call",
@@ -511,7 +535,7 @@ impl<'de> ::serde::Deserialize<'de> for ActionParamsRequest {
                     "action_set_hold",
                     "action_external",
                 ];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__A::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -640,26 +664,29 @@ impl<'de> ::serde::Deserialize<'de> for ActionResponseModel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_transfer_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::TransferCall)
-            }
-            "action_end_conversation" => {
-                super::runtime::tagged::variant(value, None).map(Self::EndConversation)
-            }
-            "action_dtmf" => super::runtime::tagged::variant(value, None).map(Self::Dtmf),
-            "action_add_to_conference" => {
-                super::runtime::tagged::variant(value, None).map(Self::AddToConference)
-            }
-            "action_set_hold" => {
-                super::runtime::tagged::variant(value, None).map(Self::SetHold)
-            }
-            "action_external" => {
-                super::runtime::tagged::variant(value, None).map(Self::External)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::tagged::Tagged for ActionResponseModel {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "action_transfer_call" => fields.read(false).map(Self::TransferCall),
+            "action_end_conversation" => fields.read(false).map(Self::EndConversation),
+            "action_dtmf" => fields.read(false).map(Self::Dtmf),
+            "action_add_to_conference" => fields.read(false).map(Self::AddToConference),
+            "action_set_hold" => fields.read(false).map(Self::SetHold),
+            "action_external" => fields.read(false).map(Self::External),
             other => {
-                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
+                fields
+                    .unknown()
+                    .and_then(|value| super::runtime::UnknownVariant::read(other, value))
+                    .map(Self::Unknown)
             }
         }
     }
@@ -750,16 +777,25 @@ impl<'de> ::serde::Deserialize<'de> for ActionTrigger {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::tagged::Tagged for ActionTrigger {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "action_trigger_function_call" => fields.read(false).map(Self::FunctionCall),
+            "action_trigger_phrase_based" => fields.read(false).map(Self::PhraseBased),
             other => {
-                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
+                fields
+                    .unknown()
+                    .and_then(|value| super::runtime::UnknownVariant::read(other, value))
+                    .map(Self::Unknown)
             }
         }
     }
@@ -860,24 +896,25 @@ impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_transfer_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::TransferCall)
-            }
-            "action_end_conversation" => {
-                super::runtime::tagged::variant(value, None).map(Self::EndConversation)
-            }
-            "action_dtmf" => super::runtime::tagged::variant(value, None).map(Self::Dtmf),
-            "action_add_to_conference" => {
-                super::runtime::tagged::variant(value, None).map(Self::AddToConference)
-            }
-            "action_set_hold" => {
-                super::runtime::tagged::variant(value, None).map(Self::SetHold)
-            }
-            "action_external" => {
-                super::runtime::tagged::variant(value, None).map(Self::External)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::tagged::Tagged for ActionUpdateParamsRequest {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "action_transfer_call" => fields.read(false).map(Self::TransferCall),
+            "action_end_conversation" => fields.read(false).map(Self::EndConversation),
+            "action_dtmf" => fields.read(false).map(Self::Dtmf),
+            "action_add_to_conference" => fields.read(false).map(Self::AddToConference),
+            "action_set_hold" => fields.read(false).map(Self::SetHold),
+            "action_external" => fields.read(false).map(Self::External),
             other => {
                 const VARIANTS: &[&str] = &[
                     "action_transfer_call",
@@ -887,7 +924,7 @@ impl<'de> ::serde::Deserialize<'de> for ActionUpdateParamsRequest {
                     "action_set_hold",
                     "action_external",
                 ];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__A::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -1158,20 +1195,27 @@ impl<'de> ::serde::Deserialize<'de> for AddToConferenceActionParamsActionTrigger
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "action_trigger_function_call" => {
-                super::runtime::tagged::variant(value, None).map(Self::FunctionCall)
-            }
-            "action_trigger_phrase_based" => {
-                super::runtime::tagged::variant(value, None).map(Self::PhraseBased)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::tagged::Tagged for AddToConferenceActionParamsActionTrigger {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "action_trigger_function_call" => fields.read(false).map(Self::FunctionCall),
+            "action_trigger_phrase_based" => fields.read(false).map(Self::PhraseBased),
             other => {
                 const VARIANTS: &[&str] = &[
                     "action_trigger_function_call",
                     "action_trigger_phrase_based",
                 ];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__A::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -1935,17 +1979,24 @@ impl<'de> ::serde::Deserialize<'de> for AgentDeepgramKeywordsValue {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentDeepgramKeywordsValue",
-            &[
-                ("Integer", |v| super::runtime::untagged::parse(v).map(Self::Integer)),
-                ("Number", |v| super::runtime::untagged::parse(v).map(Self::Number)),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for AgentDeepgramKeywordsValue {
+    const NAME: &'static str = "AgentDeepgramKeywordsValue";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[("Integer", 4), ("Number", 4)];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Integer),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::Number),
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -2664,20 +2715,31 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsActionsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentParamsActionsItem",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "ActionParamsRequest",
-                    |v| super::runtime::untagged::parse(v).map(Self::ActionParamsRequest),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for AgentParamsActionsItem {
+    const NAME: &'static str = "AgentParamsActionsItem";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("ActionParamsRequest", 32),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::ActionParamsRequest)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -2766,20 +2828,24 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsPrompt {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentParamsPrompt",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "PromptParams",
-                    |v| super::runtime::untagged::parse(v).map(Self::PromptParams),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for AgentParamsPrompt {
+    const NAME: &'static str = "AgentParamsPrompt";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[("Uuid", 8), ("PromptParams", 48)];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::PromptParams),
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -2823,20 +2889,28 @@ impl<'de> ::serde::Deserialize<'de> for AgentParamsWebhook {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentParamsWebhook",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "WebhookParams",
-                    |v| super::runtime::untagged::parse(v).map(Self::WebhookParams),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for AgentParamsWebhook {
+    const NAME: &'static str = "AgentParamsWebhook";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("WebhookParams", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::WebhookParams),
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -3286,23 +3360,31 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsActionsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentUpdateParamsActionsItem",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "ActionUpdateParamsRequest",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::ActionUpdateParamsRequest)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for AgentUpdateParamsActionsItem {
+    const NAME: &'static str = "AgentUpdateParamsActionsItem";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("ActionUpdateParamsRequest", 32),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::ActionUpdateParamsRequest)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -3387,23 +3469,31 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsOpenaiAccountConnection
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentUpdateParamsOpenaiAccountConnection",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "OpenAiAccountConnection",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::OpenAiAccountConnection)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for AgentUpdateParamsOpenaiAccountConnection {
+    const NAME: &'static str = "AgentUpdateParamsOpenaiAccountConnection";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("OpenAiAccountConnection", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::OpenAiAccountConnection)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -3437,20 +3527,31 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsPrompt {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentUpdateParamsPrompt",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "PromptUpdateParams",
-                    |v| super::runtime::untagged::parse(v).map(Self::PromptUpdateParams),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for AgentUpdateParamsPrompt {
+    const NAME: &'static str = "AgentUpdateParamsPrompt";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("PromptUpdateParams", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::PromptUpdateParams)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -3484,23 +3585,31 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVectorDatabase {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentUpdateParamsVectorDatabase",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "PineconeVectorDatabaseUpdateParams",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::PineconeVectorDatabaseUpdateParams)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for AgentUpdateParamsVectorDatabase {
+    const NAME: &'static str = "AgentUpdateParamsVectorDatabase";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("PineconeVectorDatabaseUpdateParams", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::PineconeVectorDatabaseUpdateParams)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -3534,23 +3643,31 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsVoice {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentUpdateParamsVoice",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "VoiceUpdateParamsRequest",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::VoiceUpdateParamsRequest)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for AgentUpdateParamsVoice {
+    const NAME: &'static str = "AgentUpdateParamsVoice";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("VoiceUpdateParamsRequest", 32),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::VoiceUpdateParamsRequest)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -3614,20 +3731,31 @@ impl<'de> ::serde::Deserialize<'de> for AgentUpdateParamsWebhook {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "AgentUpdateParamsWebhook",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "WebhookUpdateParams",
-                    |v| super::runtime::untagged::parse(v).map(Self::WebhookUpdateParams),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for AgentUpdateParamsWebhook {
+    const NAME: &'static str = "AgentUpdateParamsWebhook";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("WebhookUpdateParams", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::WebhookUpdateParams)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -5041,16 +5169,25 @@ impl<'de> ::serde::Deserialize<'de> for CallTelephonyMetadata {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "telephony_metadata_vonage" => {
-                super::runtime::tagged::variant(value, None).map(Self::Vonage)
-            }
-            "telephony_metadata_twilio" => {
-                super::runtime::tagged::variant(value, None).map(Self::Twilio)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::tagged::Tagged for CallTelephonyMetadata {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "telephony_metadata_vonage" => fields.read(false).map(Self::Vonage),
+            "telephony_metadata_twilio" => fields.read(false).map(Self::Twilio),
             other => {
-                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
+                fields
+                    .unknown()
+                    .and_then(|value| super::runtime::UnknownVariant::read(other, value))
+                    .map(Self::Unknown)
             }
         }
     }
@@ -5996,23 +6133,31 @@ impl<'de> ::serde::Deserialize<'de> for CreateCallRequestAgent {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "CreateCallRequestAgent",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "CreateCallAgentParams",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::CreateCallAgentParams)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for CreateCallRequestAgent {
+    const NAME: &'static str = "CreateCallRequestAgent";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("CreateCallAgentParams", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::CreateCallAgentParams)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -8082,21 +8227,30 @@ impl<'de> ::serde::Deserialize<'de> for InboundAgent {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "InboundAgent",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                ("Default", |v| super::runtime::untagged::parse(v).map(Self::Default)),
-                (
-                    "AgentParams",
-                    |v| super::runtime::untagged::parse(v).map(Self::AgentParams),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for InboundAgent {
+    const NAME: &'static str = "InboundAgent";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("Default", 8),
+        ("AgentParams", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::Default),
+            2 => ::serde::Deserialize::deserialize(deserializer).map(Self::AgentParams),
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -10207,23 +10361,30 @@ impl<'de> ::serde::Deserialize<'de> for OpenaiAccountConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "OpenaiAccountConnection",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "OpenAiAccountConnection",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::OpenAiAccountConnection)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for OpenaiAccountConnection {
+    const NAME: &'static str = "OpenaiAccountConnection";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("OpenAiAccountConnection", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::OpenAiAccountConnection)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -12586,20 +12747,29 @@ impl<'de> ::serde::Deserialize<'de> for PromptParamsPromptTemplate {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "PromptParamsPromptTemplate",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "PromptTemplate",
-                    |v| super::runtime::untagged::parse(v).map(Self::PromptTemplate),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for PromptParamsPromptTemplate {
+    const NAME: &'static str = "PromptParamsPromptTemplate";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("PromptTemplate", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer).map(Self::PromptTemplate)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -12837,20 +13007,30 @@ impl<'de> ::serde::Deserialize<'de> for PromptUpdateParamsPromptTemplate {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "PromptUpdateParamsPromptTemplate",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "PromptTemplate",
-                    |v| super::runtime::untagged::parse(v).map(Self::PromptTemplate),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for PromptUpdateParamsPromptTemplate {
+    const NAME: &'static str = "PromptUpdateParamsPromptTemplate";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("PromptTemplate", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer).map(Self::PromptTemplate)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -13566,23 +13746,30 @@ impl<'de> ::serde::Deserialize<'de> for TelephonyAccountConnection {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "TelephonyAccountConnection",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "TwilioAccountConnection",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::TwilioAccountConnection)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for TelephonyAccountConnection {
+    const NAME: &'static str = "TelephonyAccountConnection";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("TwilioAccountConnection", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::TwilioAccountConnection)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -14750,20 +14937,31 @@ impl<'de> ::serde::Deserialize<'de> for UpdateNumberRequestInboundAgent {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "UpdateNumberRequestInboundAgent",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "AgentUpdateParams",
-                    |v| super::runtime::untagged::parse(v).map(Self::AgentUpdateParams),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for UpdateNumberRequestInboundAgent {
+    const NAME: &'static str = "UpdateNumberRequestInboundAgent";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("AgentUpdateParams", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::AgentUpdateParams)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -14946,17 +15144,24 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "ValidationErrorLocItem",
-            &[
-                ("Integer", |v| super::runtime::untagged::parse(v).map(Self::Integer)),
-                ("String", |v| super::runtime::untagged::parse(v).map(Self::String)),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for ValidationErrorLocItem {
+    const NAME: &'static str = "ValidationErrorLocItem";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[("Integer", 4), ("String", 8)];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Integer),
+            1 => ::serde::Deserialize::deserialize(deserializer).map(Self::String),
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -14997,23 +15202,30 @@ impl<'de> ::serde::Deserialize<'de> for VectorDatabase {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "VectorDatabase",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "PineconeVectorDatabaseParams",
-                    |v| {
-                        super::runtime::untagged::parse(v)
-                            .map(Self::PineconeVectorDatabaseParams)
-                    },
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::untagged::Union for VectorDatabase {
+    const NAME: &'static str = "VectorDatabase";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("PineconeVectorDatabaseParams", 48),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::PineconeVectorDatabaseParams)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -15405,20 +15617,31 @@ impl<'de> ::serde::Deserialize<'de> for Voice {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        super::runtime::untagged::choose(
-            value,
-            "Voice",
-            &[
-                ("Uuid", |v| super::runtime::untagged::parse(v).map(Self::Uuid)),
-                (
-                    "VoiceParamsRequest",
-                    |v| super::runtime::untagged::parse(v).map(Self::VoiceParamsRequest),
-                ),
-            ],
-        )
+        super::runtime::untagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::untagged::Union for Voice {
+    const NAME: &'static str = "Voice";
+
+    const VARIANTS: &'static [(&'static str, u8)] = &[
+        ("Uuid", 8),
+        ("VoiceParamsRequest", 32),
+    ];
+
+    fn read<'de, __D: ::serde::Deserializer<'de>>(
+        index: usize,
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        match index {
+            0 => ::serde::Deserialize::deserialize(deserializer).map(Self::Uuid),
+            1 => {
+                ::serde::Deserialize::deserialize(deserializer)
+                    .map(Self::VoiceParamsRequest)
+            }
+            _ => unreachable!("a union reads only its own variants"),
+        }
     }
 }
 
@@ -15625,21 +15848,24 @@ impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "voice_azure" => {
-                super::runtime::tagged::variant(value, None).map(Self::Azure)
-            }
-            "voice_rime" => super::runtime::tagged::variant(value, None).map(Self::Rime),
-            "voice_eleven_labs" => {
-                super::runtime::tagged::variant(value, None).map(Self::ElevenLabs)
-            }
-            "voice_play_ht" => {
-                super::runtime::tagged::variant(value, None).map(Self::PlayHt)
-            }
-            "voice_vocode" => {
-                super::runtime::tagged::variant(value, None).map(Self::Vocode)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::tagged::Tagged for VoiceParamsRequest {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "voice_azure" => fields.read(false).map(Self::Azure),
+            "voice_rime" => fields.read(false).map(Self::Rime),
+            "voice_eleven_labs" => fields.read(false).map(Self::ElevenLabs),
+            "voice_play_ht" => fields.read(false).map(Self::PlayHt),
+            "voice_vocode" => fields.read(false).map(Self::Vocode),
             other => {
                 const VARIANTS: &[&str] = &[
                     "voice_azure",
@@ -15648,7 +15874,7 @@ impl<'de> ::serde::Deserialize<'de> for VoiceParamsRequest {
                     "voice_play_ht",
                     "voice_vocode",
                 ];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__A::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }
@@ -15761,23 +15987,28 @@ impl<'de> ::serde::Deserialize<'de> for VoiceResponseModel {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "voice_azure" => {
-                super::runtime::tagged::variant(value, None).map(Self::Azure)
-            }
-            "voice_rime" => super::runtime::tagged::variant(value, None).map(Self::Rime),
-            "voice_eleven_labs" => {
-                super::runtime::tagged::variant(value, None).map(Self::ElevenLabs)
-            }
-            "voice_play_ht" => {
-                super::runtime::tagged::variant(value, None).map(Self::PlayHt)
-            }
-            "voice_vocode" => {
-                super::runtime::tagged::variant(value, None).map(Self::Vocode)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+impl super::runtime::tagged::Tagged for VoiceResponseModel {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "voice_azure" => fields.read(false).map(Self::Azure),
+            "voice_rime" => fields.read(false).map(Self::Rime),
+            "voice_eleven_labs" => fields.read(false).map(Self::ElevenLabs),
+            "voice_play_ht" => fields.read(false).map(Self::PlayHt),
+            "voice_vocode" => fields.read(false).map(Self::Vocode),
             other => {
-                super::runtime::UnknownVariant::read(other, value).map(Self::Unknown)
+                fields
+                    .unknown()
+                    .and_then(|value| super::runtime::UnknownVariant::read(other, value))
+                    .map(Self::Unknown)
             }
         }
     }
@@ -15886,21 +16117,24 @@ impl<'de> ::serde::Deserialize<'de> for VoiceUpdateParamsRequest {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
-        let (tag, value) = super::runtime::tagged::split(deserializer, "type")?;
-        match tag.as_str() {
-            "voice_azure" => {
-                super::runtime::tagged::variant(value, None).map(Self::Azure)
-            }
-            "voice_rime" => super::runtime::tagged::variant(value, None).map(Self::Rime),
-            "voice_eleven_labs" => {
-                super::runtime::tagged::variant(value, None).map(Self::ElevenLabs)
-            }
-            "voice_play_ht" => {
-                super::runtime::tagged::variant(value, None).map(Self::PlayHt)
-            }
-            "voice_vocode" => {
-                super::runtime::tagged::variant(value, None).map(Self::Vocode)
-            }
+        super::runtime::tagged::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl super::runtime::tagged::Tagged for VoiceUpdateParamsRequest {
+    const TAG: &'static str = "type";
+
+    fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+        tag: &str,
+        fields: super::runtime::tagged::Fields<__A>,
+    ) -> Result<Self, __A::Error> {
+        match tag {
+            "voice_azure" => fields.read(false).map(Self::Azure),
+            "voice_rime" => fields.read(false).map(Self::Rime),
+            "voice_eleven_labs" => fields.read(false).map(Self::ElevenLabs),
+            "voice_play_ht" => fields.read(false).map(Self::PlayHt),
+            "voice_vocode" => fields.read(false).map(Self::Vocode),
             other => {
                 const VARIANTS: &[&str] = &[
                     "voice_azure",
@@ -15909,7 +16143,7 @@ impl<'de> ::serde::Deserialize<'de> for VoiceUpdateParamsRequest {
                     "voice_play_ht",
                     "voice_vocode",
                 ];
-                Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+                Err(<__A::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
             }
         }
     }

@@ -956,12 +956,8 @@ fn emit_tagged(
     let de_arms = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
         let wire = &v.name.wire;
-        let strip = if v.strip_tag {
-            quote!(Some(#tag))
-        } else {
-            quote!(None)
-        };
-        quote!(#wire => super::runtime::tagged::variant(value, #strip).map(Self::#ident),)
+        let strip = v.strip_tag;
+        quote!(#wire => fields.read(#strip).map(Self::#ident),)
     });
     let ser_arms = u.variants.iter().map(|v| {
         let ident = ident(&v.name.rust);
@@ -973,59 +969,83 @@ fn emit_tagged(
             quote!(Self::#ident(inner) => super::runtime::tagged::serialize(serializer, #tag, #wire, inner),)
         }
     });
-    let by_shape: Vec<&Name> = u
+    let by_shape: Vec<(&Name, &TypeRef)> = u
         .variants
         .iter()
         .filter(|v| v.tag_optional)
-        .map(|v| &v.name)
+        .map(|v| (&v.name, &v.ty))
         .collect();
-    let split = || {
-        if by_shape.is_empty() {
-            quote!(let (tag, value) = super::runtime::tagged::split(deserializer, #tag)?;)
-        } else {
-            // Without the tag, the variants that may omit it are matched by shape.
-            let choice = choose_variant(&name.to_string(), quote!(value), by_shape.into_iter());
+    let de_gate = serde_gate(serde.deserialize);
+    let (untagged_fn, union) = if by_shape.is_empty() {
+        (quote!(), quote!())
+    } else {
+        // Without the tag, the variants that may omit it are matched by shape.
+        let union = union_impl(api, &name.to_string(), by_shape.into_iter());
+        (
             quote! {
-                let (tag, value) = super::runtime::tagged::split_optional(deserializer, #tag)?;
-                let Some(tag) = tag else {
-                    return #choice;
-                };
-            }
-        }
+                fn untagged<__E: ::serde::de::Error>(value: ::serde_json::Value) -> Result<Self, __E> {
+                    super::runtime::untagged::choose_value(&value)
+                }
+            },
+            quote!(#de_gate impl super::runtime::untagged::Union for #name { #union }),
+        )
     };
-    let open = || {
-        u.open.then(|| {
+    let expected: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+    let (open_variant, fallback) = if u.open {
         let unknown = catch_all(|n| u.variants.iter().any(|v| v.name.rust == n));
         let vdoc = doc_lines(&format!(
             "A {} this version of the SDK does not know (the API added it later), with the whole \
              object as received; serialized back unchanged. Only deserialization creates it.",
             code_span(tag)
         ));
-        OpenVariant {
-            variant: quote!(#vdoc #unknown(super::runtime::UnknownVariant),),
-            ser_arm: quote!(Self::#unknown(inner) => ::serde::Serialize::serialize(inner, serializer),),
-            de_arm: quote!(other => super::runtime::UnknownVariant::read(other, value).map(Self::#unknown),),
-        }
-    })
-    };
-    let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
-    let tokens = {
-        tag_dispatched_enum(
-            name,
-            doc,
-            variants,
-            ser_arms,
-            split(),
-            de_arms,
-            open(),
-            &u.variants
-                .iter()
-                .map(|v| v.name.wire.as_str())
-                .collect::<Vec<_>>(),
-            serde,
+        (
+            Some((
+                quote!(#vdoc #unknown(super::runtime::UnknownVariant),),
+                quote!(Self::#unknown(inner) => ::serde::Serialize::serialize(inner, serializer),),
+            )),
+            quote! {
+                other => fields
+                    .unknown()
+                    .and_then(|value| super::runtime::UnknownVariant::read(other, value))
+                    .map(Self::#unknown),
+            },
         )
+    } else {
+        (None, unknown_tag_arm(&expected, quote!(__A::Error)))
     };
-    quote!(#tokens #froms)
+    let enum_tokens = tag_dispatched_enum(
+        name,
+        doc,
+        variants,
+        ser_arms,
+        quote!(super::runtime::tagged::deserialize(deserializer)),
+        open_variant,
+        serde,
+    );
+    let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
+    quote! {
+        #enum_tokens
+
+        #de_gate
+        impl super::runtime::tagged::Tagged for #name {
+            const TAG: &'static str = #tag;
+
+            fn variant<'de, __A: ::serde::de::MapAccess<'de>>(
+                tag: &str,
+                fields: super::runtime::tagged::Fields<__A>,
+            ) -> Result<Self, __A::Error> {
+                match tag {
+                    #(#de_arms)*
+                    #fallback
+                }
+            }
+
+            #untagged_fn
+        }
+
+        #union
+        #froms
+    }
 }
 
 /// `From<T>` for each variant type `T` of a union that no other variant shares (after
@@ -1158,44 +1178,34 @@ fn from_source(ty: &TypeRef, inner: bool) -> (TypeRef, bool) {
     }
 }
 
-/// An enum whose serde impls dispatch on a tag read by `split` (internally or adjacently
-/// tagged): `ser_arms` write each variant, `de_arms` read one from the split parts, and an
-/// unknown tag is an `unknown_variant` error listing `expected`.
-/// The catch-all of a forward-compatible union: its variant, how it serializes, and the
-/// fallback arm that builds it from an unknown tag.
-struct OpenVariant {
-    variant: TokenStream,
-    ser_arm: TokenStream,
-    de_arm: TokenStream,
+/// The match arm for a tag no variant has: an `unknown_variant` error (of type `error`)
+/// listing `expected`.
+fn unknown_tag_arm(expected: &[&str], error: TokenStream) -> TokenStream {
+    quote! {
+        other => {
+            const VARIANTS: &[&str] = &[#(#expected),*];
+            Err(<#error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
+        }
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// An enum whose serde impls dispatch on a tag (internally or adjacently tagged):
+/// `ser_arms` write each variant, `deserialize` is the body of its `Deserialize`, and `open`
+/// the catch-all variant of a forward-compatible union with its serialization arm.
 fn tag_dispatched_enum(
     name: &proc_macro2::Ident,
     doc: TokenStream,
     variants: impl Iterator<Item = TokenStream>,
     ser_arms: impl Iterator<Item = TokenStream>,
-    split: TokenStream,
-    de_arms: impl Iterator<Item = TokenStream>,
-    open: Option<OpenVariant>,
-    expected: &[&str],
+    deserialize: TokenStream,
+    open: Option<(TokenStream, TokenStream)>,
     serde: SerdeImpls,
 ) -> TokenStream {
     let ser_gate = serde_gate(serde.serialize);
     let de_gate = serde_gate(serde.deserialize);
-    let (non_exhaustive, extra_variant, extra_ser, fallback) = match open {
-        Some(o) => (quote!(#[non_exhaustive]), o.variant, o.ser_arm, o.de_arm),
-        None => (
-            quote!(),
-            quote!(),
-            quote!(),
-            quote! {
-                other => {
-                    const VARIANTS: &[&str] = &[#(#expected),*];
-                    Err(<__D::Error as ::serde::de::Error>::unknown_variant(other, VARIANTS))
-                }
-            },
-        ),
+    let (non_exhaustive, extra_variant, extra_ser) = match open {
+        Some((variant, ser_arm)) => (quote!(#[non_exhaustive]), variant, ser_arm),
+        None => (quote!(), quote!(), quote!()),
     };
     quote! {
         #doc
@@ -1220,11 +1230,7 @@ fn tag_dispatched_enum(
         #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                #split
-                match tag.as_str() {
-                    #(#de_arms)*
-                    #fallback
-                }
+                #deserialize
             }
         }
     }
@@ -1286,11 +1292,16 @@ fn emit_adjacent(
             Some(_) => quote!(Self::#ident(body) => super::runtime::adjacent::serialize(serializer, #tag, #wire, #content, body.as_ref()),),
         }
     });
-    let split = quote!(let (tag, body) = super::runtime::adjacent::split(deserializer, #tag, #content, #closed)?;);
     let expected: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
-    tag_dispatched_enum(
-        name, doc, variants, ser_arms, split, de_arms, None, &expected, serde,
-    )
+    let fallback = unknown_tag_arm(&expected, quote!(__D::Error));
+    let deserialize = quote! {
+        let (tag, body) = super::runtime::adjacent::split(deserializer, #tag, #content, #closed)?;
+        match tag.as_str() {
+            #(#de_arms)*
+            #fallback
+        }
+    };
+    tag_dispatched_enum(name, doc, variants, ser_arms, deserialize, None, serde)
 }
 
 fn emit_untagged(
@@ -1301,7 +1312,7 @@ fn emit_untagged(
     serde: SerdeImpls,
 ) -> TokenStream {
     let definition = untagged_definition(api, name, u, doc);
-    let deserialize = untagged_deserialize(name, u, serde);
+    let deserialize = untagged_deserialize(api, name, u, serde);
     let froms = variant_froms(api, name, u.variants.iter().map(|v| (&v.name, &v.ty)));
     quote! {
         #definition
@@ -1334,46 +1345,114 @@ fn untagged_definition(
     }
 }
 
-/// An untagged union's `Deserialize`: the JSON value read once, then the variant chosen by
-/// `runtime::untagged::choose` (see [`choose_variant`]). It always serializes (deserializing
-/// compares re-serialized candidates: lowering's `serde_impls`), but deserializes only by
-/// default when responses hold it.
+/// An untagged union's `Deserialize` (`runtime::untagged::deserialize`) and the facts it
+/// reads from [`union_impl`]. It always serializes (deserializing may compare re-serialized
+/// candidates: lowering's `serde_impls`), but deserializes only by default when responses
+/// hold it.
 fn untagged_deserialize(
+    api: &Api,
     name: &proc_macro2::Ident,
     u: &UntaggedUnion,
     serde: SerdeImpls,
 ) -> TokenStream {
     let de_gate = serde_gate(serde.deserialize);
-    let choice = choose_variant(
+    let union = union_impl(
+        api,
         &name.to_string(),
-        quote!(value),
-        u.variants.iter().map(|v| &v.name),
+        u.variants.iter().map(|v| (&v.name, &v.ty)),
     );
     quote! {
         #de_gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                #choice
+                super::runtime::untagged::deserialize(deserializer)
+            }
+        }
+
+        #de_gate
+        impl super::runtime::untagged::Union for #name {
+            #union
+        }
+    }
+}
+
+/// The body of a `runtime::untagged::Union` impl choosing among `variants`: the variant that
+/// reproduces the most of the JSON, earlier first on ties, catch-alls (an open enum's
+/// `Unknown`) only when nothing does as well without them. Each variant's name and the JSON
+/// kinds its type may accept ([`json_kinds`]) are constants, so the runtime skips the
+/// variants that cannot take a value and reads it straight into the only one that can.
+fn union_impl<'a>(
+    api: &Api,
+    type_name: &str,
+    variants: impl Iterator<Item = (&'a Name, &'a TypeRef)>,
+) -> TokenStream {
+    let (facts, arms): (Vec<TokenStream>, Vec<TokenStream>) = variants
+        .enumerate()
+        .map(|(i, (n, ty))| {
+            let ident = ident(&n.rust);
+            let label = &n.rust;
+            let kinds = proc_macro2::Literal::u8_unsuffixed(json_kinds(api, ty, &mut Vec::new()));
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            (
+                quote!((#label, #kinds),),
+                quote!(#i => ::serde::Deserialize::deserialize(deserializer).map(Self::#ident),),
+            )
+        })
+        .unzip();
+    quote! {
+        const NAME: &'static str = #type_name;
+        const VARIANTS: &'static [(&'static str, u8)] = &[#(#facts)*];
+
+        fn read<'de, __D: ::serde::Deserializer<'de>>(index: usize, deserializer: __D) -> Result<Self, __D::Error> {
+            match index {
+                #(#arms)*
+                _ => unreachable!("a union reads only its own variants"),
             }
         }
     }
 }
 
-/// An expression choosing among `variants` for the JSON in `value` with
-/// `runtime::untagged::choose`: the variant that reproduces the most of it, earlier first on
-/// ties, catch-alls (an open enum's `Unknown`) only when nothing does as well without them.
-fn choose_variant<'a>(
-    type_name: &str,
-    value: TokenStream,
-    variants: impl Iterator<Item = &'a Name>,
-) -> TokenStream {
-    let entries = variants.map(|n| {
-        let ident = ident(&n.rust);
-        let label = &n.rust;
-        quote!((#label, |v| super::runtime::untagged::parse(v).map(Self::#ident)),)
-    });
-    quote! {
-        super::runtime::untagged::choose(#value, #type_name, &[#(#entries)*])
+/// The JSON kinds (`runtime::untagged::kind` bits: null 1, boolean 2, number 4, string 8,
+/// array 16, object 32) a value of `ty` may be read from. Errs on the side of more kinds:
+/// a type it cannot see through (an application's `extern_type`, a cycle) takes any.
+fn json_kinds(api: &Api, ty: &TypeRef, seen: &mut Vec<usize>) -> u8 {
+    const NULL: u8 = 1;
+    const BOOL: u8 = 2;
+    const NUMBER: u8 = 4;
+    const STRING: u8 = 8;
+    const ARRAY: u8 = 16;
+    const OBJECT: u8 = 32;
+    const ANY: u8 = 63;
+    match ty {
+        TypeRef::String | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date | TypeRef::Base64 => {
+            STRING
+        }
+        TypeRef::Integer(_) | TypeRef::Number => NUMBER,
+        TypeRef::Boolean => BOOL,
+        TypeRef::Any => ANY,
+        TypeRef::JsonObject | TypeRef::Map(_) => OBJECT,
+        TypeRef::Array(_) => ARRAY,
+        TypeRef::Nullable(inner) => NULL | json_kinds(api, inner, seen),
+        TypeRef::Named(id) | TypeRef::Boxed(id) => {
+            let def = &api.types[id.0];
+            if seen.contains(&id.0) || api.settings.extern_types.contains_key(&def.name.wire) {
+                return ANY;
+            }
+            seen.push(id.0);
+            let kinds = match &def.kind {
+                // A derived `Deserialize` also reads a struct from an array of its fields.
+                TypeKind::Struct(_) => OBJECT | ARRAY,
+                TypeKind::Enum(_) => STRING,
+                TypeKind::Tagged(_) | TypeKind::Adjacent(_) => OBJECT,
+                TypeKind::Untagged(u) => u
+                    .variants
+                    .iter()
+                    .fold(0, |k, v| k | json_kinds(api, &v.ty, seen)),
+                TypeKind::Alias(next) => json_kinds(api, next, seen),
+                TypeKind::Pending => ANY,
+            };
+            seen.pop();
+            kinds
+        }
     }
 }
