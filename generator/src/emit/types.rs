@@ -463,7 +463,37 @@ fn compact_deserialize(
     }
 }
 
-/// The Rust value of a property's default.
+/// `pub fn {setter}(mut self, value: …) -> Self` setting field `f` to `wrap` of the converted
+/// value, documented by `doc`.
+fn setter_method(
+    api: &Api,
+    f: &Field,
+    setter: &str,
+    doc: &str,
+    wrap: impl Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let field = ident(&f.name.rust);
+    let method = ident(setter);
+    let value = ident("value");
+    let (ty, conv) = into_arg(api, &f.ty, &value);
+    let set = wrap(conv);
+    let doc = doc_lines(doc);
+    // A setter named like a std operator's method (`add`) has that method's shape:
+    // clippy's `should_implement_trait`, though it only sets a property of that name.
+    let allow = TRAIT_METHODS
+        .contains(&setter)
+        .then(|| quote!(#[allow(clippy::should_implement_trait)]));
+    quote! {
+        #doc
+        #allow
+        pub fn #method(mut self, #value: #ty) -> Self {
+            self.#field = #set;
+            self
+        }
+    }
+}
+
+/// The Rust value of a property's default./// The Rust value of a property's default.
 fn default_tokens(value: &DefaultValue) -> TokenStream {
     match value {
         DefaultValue::Str(s) => quote!(#s.to_string()),
@@ -575,16 +605,15 @@ fn emit_constructors(
     });
     let setters = plan.setters.iter().map(|(f, setter, null)| {
         let field = ident(&f.name.rust);
-        let method = ident(setter);
-        let value = ident("value");
-        let (ty, conv) = into_arg(api, &f.ty, &value);
         let wire = code_span(&f.name.wire);
-        let set = if f.tri_state() {
-            quote!(Some(Some(#conv)))
-        } else {
-            quote!(Some(#conv))
+        let wrap = |conv: TokenStream| {
+            if f.tri_state() {
+                quote!(Some(Some(#conv)))
+            } else {
+                quote!(Some(#conv))
+            }
         };
-        let doc = doc_lines(&format!("Sets {wire}."));
+        let set = setter_method(api, f, setter, &format!("Sets {wire}."), wrap);
         let null = null.as_ref().map(|n| {
             let n = ident(n);
             let doc = doc_lines(&format!("Sends {wire} as an explicit `null`."));
@@ -601,41 +630,14 @@ fn emit_constructors(
                 }
             }
         });
-        // A setter named like a std operator's method (`add`) has that method's shape:
-        // clippy's `should_implement_trait`, though it only sets a property of that name.
-        let allow = TRAIT_METHODS
-            .contains(&setter.as_str())
-            .then(|| quote!(#[allow(clippy::should_implement_trait)]));
-        quote! {
-            #doc
-            #allow
-            pub fn #method(mut self, #value: #ty) -> Self {
-                self.#field = #set;
-                self
-            }
-            #null
-        }
+        quote!(#set #null)
     });
     let defaulted = plan.defaulted.iter().map(|(f, setter, _)| {
-        let field = ident(&f.name.rust);
-        let method = ident(setter);
-        let value = ident("value");
-        let (ty, conv) = into_arg(api, &f.ty, &value);
-        let doc = doc_lines(&format!(
+        let doc = format!(
             "Sets {} (its default is filled in otherwise).",
             code_span(&f.name.wire)
-        ));
-        let allow = TRAIT_METHODS
-            .contains(&setter.as_str())
-            .then(|| quote!(#[allow(clippy::should_implement_trait)]));
-        quote! {
-            #doc
-            #allow
-            pub fn #method(mut self, #value: #ty) -> Self {
-                self.#field = #conv;
-                self
-            }
-        }
+        );
+        setter_method(api, f, setter, &doc, |conv| conv)
     });
     let setters: Vec<TokenStream> = setters.chain(defaulted).collect();
     if new.is_none() && setters.is_empty() {
